@@ -1,0 +1,272 @@
+package io.blocksync.codec;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * One 56-byte BAN or UNBAN record inside a batch frame. Multi-byte integers are little-endian; the address is in
+ * network byte order.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------+---------------+---------------+---------------+
+ *  |    Action     |    Family     | Prefix Length |   Protocol    |  0
+ *  +---------------+---------------+---------------+---------------+
+ *  |             Port              |        Flags (must be 0)      |  4
+ *  +-------------------------------+-------------------------------+
+ *  |                        Origin Node Id                         |  8
+ *  +---------------------------------------------------------------+
+ *  |                       Duration Seconds                        | 12
+ *  +---------------------------------------------------------------+
+ *  |                   Origin Sequence (64 bits)                   | 16
+ *  +---------------------------------------------------------------+
+ *  |                  Origin Time Millis (64 bits)                 | 24
+ *  +---------------------------------------------------------------+
+ *  |                      Address (16 bytes)                       | 32
+ *  +---------------------------------------------------------------+
+ *  |                 Reason (8 bytes ASCII, 0-padded)              | 48
+ *  +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class BanRecordFlyweight
+{
+    public static final int ACTION_BAN = 1;
+    public static final int ACTION_UNBAN = 2;
+
+    /** A BAN with this duration lasts until an UNBAN. */
+    public static final long PERMANENT = 0;
+
+    public static final int ACTION_OFFSET = 0;
+    public static final int FAMILY_OFFSET = 1;
+    public static final int PREFIX_LENGTH_OFFSET = 2;
+    public static final int PROTOCOL_OFFSET = 3;
+    public static final int PORT_OFFSET = 4;
+    public static final int FLAGS_OFFSET = 6;
+    public static final int ORIGIN_NODE_ID_OFFSET = 8;
+    public static final int DURATION_SECONDS_OFFSET = 12;
+    public static final int ORIGIN_SEQUENCE_OFFSET = 16;
+    public static final int ORIGIN_TIME_MILLIS_OFFSET = 24;
+    public static final int ADDRESS_OFFSET = 32;
+    public static final int REASON_OFFSET = 48;
+    public static final int REASON_LENGTH = 8;
+    public static final int LENGTH = 56;
+
+    private DirectBuffer buffer;
+    private MutableDirectBuffer mutableBuffer;
+    private int offset;
+
+    public BanRecordFlyweight wrap(final DirectBuffer buffer, final int offset)
+    {
+        this.buffer = buffer;
+        this.mutableBuffer = buffer instanceof MutableDirectBuffer ? (MutableDirectBuffer)buffer : null;
+        this.offset = offset;
+        return this;
+    }
+
+    public int offset()
+    {
+        return offset;
+    }
+
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int action()
+    {
+        return buffer.getByte(offset + ACTION_OFFSET) & 0xFF;
+    }
+
+    public BanRecordFlyweight action(final int action)
+    {
+        mutableBuffer.putByte(offset + ACTION_OFFSET, (byte)action);
+        return this;
+    }
+
+    public int family()
+    {
+        return buffer.getByte(offset + FAMILY_OFFSET) & 0xFF;
+    }
+
+    public int prefixLength()
+    {
+        return buffer.getByte(offset + PREFIX_LENGTH_OFFSET) & 0xFF;
+    }
+
+    /** IANA protocol number, 0 for any. */
+    public int protocol()
+    {
+        return buffer.getByte(offset + PROTOCOL_OFFSET) & 0xFF;
+    }
+
+    public BanRecordFlyweight protocol(final int protocol)
+    {
+        mutableBuffer.putByte(offset + PROTOCOL_OFFSET, (byte)protocol);
+        return this;
+    }
+
+    /** Destination port, 0 for any. */
+    public int port()
+    {
+        return buffer.getShort(offset + PORT_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+    }
+
+    public BanRecordFlyweight port(final int port)
+    {
+        mutableBuffer.putShort(offset + PORT_OFFSET, (short)port, LITTLE_ENDIAN);
+        return this;
+    }
+
+    public int flags()
+    {
+        return buffer.getShort(offset + FLAGS_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+    }
+
+    public int originNodeId()
+    {
+        return buffer.getInt(offset + ORIGIN_NODE_ID_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public BanRecordFlyweight originNodeId(final int originNodeId)
+    {
+        mutableBuffer.putInt(offset + ORIGIN_NODE_ID_OFFSET, originNodeId, LITTLE_ENDIAN);
+        return this;
+    }
+
+    /** Unsigned; {@link #PERMANENT} for a ban without end, 0 in an UNBAN. */
+    public long durationSeconds()
+    {
+        return buffer.getInt(offset + DURATION_SECONDS_OFFSET, LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+    }
+
+    public BanRecordFlyweight durationSeconds(final long durationSeconds)
+    {
+        mutableBuffer.putInt(offset + DURATION_SECONDS_OFFSET, (int)durationSeconds, LITTLE_ENDIAN);
+        return this;
+    }
+
+    public long originSequence()
+    {
+        return buffer.getLong(offset + ORIGIN_SEQUENCE_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public BanRecordFlyweight originSequence(final long originSequence)
+    {
+        mutableBuffer.putLong(offset + ORIGIN_SEQUENCE_OFFSET, originSequence, LITTLE_ENDIAN);
+        return this;
+    }
+
+    public long originTimeMillis()
+    {
+        return buffer.getLong(offset + ORIGIN_TIME_MILLIS_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public BanRecordFlyweight originTimeMillis(final long originTimeMillis)
+    {
+        mutableBuffer.putLong(offset + ORIGIN_TIME_MILLIS_OFFSET, originTimeMillis, LITTLE_ENDIAN);
+        return this;
+    }
+
+    public int addressByte(final int index)
+    {
+        return buffer.getByte(offset + ADDRESS_OFFSET + index) & 0xFF;
+    }
+
+    /** Copy the prefix out into a reusable holder. */
+    public IpPrefix getPrefix(final IpPrefix into)
+    {
+        return into.setAddress(family(), buffer, offset + ADDRESS_OFFSET, prefixLength());
+    }
+
+    /** Family, prefix length and address; the prefix must already be canonical (host bits zero). */
+    public BanRecordFlyweight prefix(final IpPrefix prefix)
+    {
+        mutableBuffer.putByte(offset + FAMILY_OFFSET, (byte)prefix.family());
+        mutableBuffer.putByte(offset + PREFIX_LENGTH_OFFSET, (byte)prefix.prefixLength());
+        prefix.getAddress(mutableBuffer, offset + ADDRESS_OFFSET);
+        return this;
+    }
+
+    public int reasonByte(final int index)
+    {
+        return buffer.getByte(offset + REASON_OFFSET + index) & 0xFF;
+    }
+
+    /** Length of the reason text: bytes up to the first zero. */
+    public int reasonLength()
+    {
+        int length = 0;
+        while (length < REASON_LENGTH && buffer.getByte(offset + REASON_OFFSET + length) != 0)
+        {
+            length++;
+        }
+        return length;
+    }
+
+    public BanRecordFlyweight reason(final ReasonCode reason)
+    {
+        mutableBuffer.putLong(offset + REASON_OFFSET, reason.packed(), LITTLE_ENDIAN);
+        return this;
+    }
+
+    /** The reason's 8 bytes as one little-endian long, as {@link ReasonCode#packed()} holds it. */
+    public long reasonPacked()
+    {
+        return buffer.getLong(offset + REASON_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public StringBuilder appendReason(final StringBuilder out)
+    {
+        for (int i = 0, length = reasonLength(); i < length; i++)
+        {
+            out.append((char)reasonByte(i));
+        }
+        return out;
+    }
+
+    /**
+     * Structural validity of a received record; a record that fails is never applied.
+     *
+     * @return true when action, family, length, flags, host bits, duration and reason are all well formed.
+     */
+    public boolean isWellFormed()
+    {
+        final int action = action();
+        if (action != ACTION_BAN && action != ACTION_UNBAN)
+        {
+            return false;
+        }
+
+        final int family = family();
+        if (!AddressFamily.isValid(family) || prefixLength() > AddressFamily.maxPrefixLength(family) || flags() != 0)
+        {
+            return false;
+        }
+
+        if (action == ACTION_UNBAN && durationSeconds() != 0)
+        {
+            return false;
+        }
+
+        return hasZeroHostBits(family, prefixLength()) && ReasonCode.isWellFormed(reasonPacked());
+    }
+
+    private boolean hasZeroHostBits(final int family, final int prefixLength)
+    {
+        final int base = offset + ADDRESS_OFFSET;
+        final int addressLength = AddressFamily.addressLength(family);
+        for (int i = 0; i < AddressFamily.ADDRESS_FIELD_LENGTH; i++)
+        {
+            final int keepBits = i >= addressLength ? 0 : Math.max(0, Math.min(8, prefixLength - i * 8));
+            final int hostMask = 0xFF >>> keepBits;
+            if ((buffer.getByte(base + i) & hostMask) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,119 @@
+package io.blocksync.codec;
+
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+
+import static io.blocksync.codec.FrameHeaderFlyweight.CURRENT_VERSION;
+import static io.blocksync.codec.FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH;
+import static io.blocksync.codec.FrameHeaderFlyweight.MIN_DATAGRAM_LENGTH;
+import static io.blocksync.codec.FrameHeaderFlyweight.TAG_LENGTH;
+
+/**
+ * The receive-side gate: a datagram is authenticated before anything else looks at its body. Order:
+ * length and version, sender and key, tag (constant time), anti-replay window, then frame structure; only a
+ * datagram that passes all of them moves the replay window. Returns a {@link RejectReason} code and never throws on
+ * bad input, so the receive loop can count rejections without allocating. Not thread safe.
+ */
+public final class FrameVerifier
+{
+    private final Int2ObjectHashMap<SenderKeys> senders = new Int2ObjectHashMap<>();
+    private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
+    private final BanRecordFlyweight record = new BanRecordFlyweight();
+
+    public FrameVerifier addSender(final SenderKeys sender)
+    {
+        senders.put(sender.senderId(), sender);
+        return this;
+    }
+
+    public SenderKeys sender(final int senderId)
+    {
+        return senders.get(senderId);
+    }
+
+    /**
+     * @return {@link RejectReason#NONE} when the datagram is authentic, fresh and well formed; the frame can then
+     * be read with the flyweight for its type.
+     */
+    public int verify(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MIN_DATAGRAM_LENGTH || length > MAX_DATAGRAM_LENGTH)
+        {
+            return RejectReason.BAD_LENGTH;
+        }
+
+        header.wrap(buffer, offset);
+        if (header.version() != CURRENT_VERSION)
+        {
+            return RejectReason.BAD_VERSION;
+        }
+        if (header.frameLength() != length)
+        {
+            return RejectReason.BAD_LENGTH;
+        }
+
+        final SenderKeys sender = senders.get(header.senderId());
+        if (null == sender)
+        {
+            return RejectReason.UNKNOWN_SENDER;
+        }
+
+        final int keyId = header.keyId();
+        final int keyState = sender.keyState(keyId);
+        if (keyState != RejectReason.NONE)
+        {
+            return keyState;
+        }
+
+        if (!sender.tag(keyId).verify(buffer, offset, length - TAG_LENGTH))
+        {
+            return RejectReason.BAD_TAG;
+        }
+
+        final ReplayWindow replayWindow = sender.replayWindow();
+        final long sequence = header.sequence();
+        final int replayState = replayWindow.check(sequence);
+        if (replayState != RejectReason.NONE)
+        {
+            return replayState;
+        }
+
+        final int structure = checkStructure(buffer, offset, length);
+        if (structure != RejectReason.NONE)
+        {
+            return structure;
+        }
+
+        replayWindow.accept(sequence);
+        return RejectReason.NONE;
+    }
+
+    private int checkStructure(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (header.reserved() != 0)
+        {
+            return RejectReason.MALFORMED;
+        }
+
+        final boolean wellFormed;
+        switch (header.type())
+        {
+            case FrameType.BATCH:
+                wellFormed = BatchFrameFlyweight.isWellFormed(buffer, offset, length, record);
+                break;
+
+            case FrameType.ACK:
+                wellFormed = AckFrameFlyweight.isWellFormed(buffer, offset, length);
+                break;
+
+            case FrameType.HEARTBEAT:
+                wellFormed = HeartbeatFrameFlyweight.isWellFormed(buffer, offset, length);
+                break;
+
+            default:
+                return RejectReason.BAD_TYPE;
+        }
+
+        return wellFormed ? RejectReason.NONE : RejectReason.MALFORMED;
+    }
+}
