@@ -11,6 +11,8 @@ public final class FrameType
     public static final int ACK = 2;
     /** Liveness, stream bounds and per-origin high-water marks. */
     public static final int HEARTBEAT = 3;
+    /** Anti-entropy catch-up: one origin's records in a stated sequence range, to one lagging peer. */
+    public static final int SYNC = 4;
 
     private FrameType()
     {
@@ -18,7 +20,7 @@ public final class FrameType
 
     public static boolean isKnown(final int type)
     {
-        return type >= BATCH && type <= HEARTBEAT;
+        return type >= BATCH && type <= SYNC;
     }
 
     public static String name(final int type)
@@ -31,6 +33,8 @@ public final class FrameType
                 return "ACK";
             case HEARTBEAT:
                 return "HEARTBEAT";
+            case SYNC:
+                return "SYNC";
             default:
                 return "UNKNOWN(" + type + ")";
         }

@@ -110,6 +110,10 @@ public final class FrameVerifier
                 wellFormed = HeartbeatFrameFlyweight.isWellFormed(buffer, offset, length);
                 break;
 
+            case FrameType.SYNC:
+                wellFormed = SyncFrameFlyweight.isWellFormed(buffer, offset, length, record);
+                break;
+
             default:
                 return RejectReason.BAD_TYPE;
         }

@@ -195,6 +195,49 @@ class FrameRoundTripTest
     }
 
     @Test
+    void syncRoundTripAndRangeRules()
+    {
+        final SyncFrameFlyweight sync = new SyncFrameFlyweight().begin(buffer, 0, 4, 10);
+        for (int i = 0; i < SyncFrameFlyweight.MAX_RECORDS; i++)
+        {
+            sync.appendRecord(BanRecordFlyweight.ACTION_BAN)
+                .prefix(prefix("203.0.113." + i))
+                .originNodeId(4)
+                .durationSeconds(60)
+                .originSequence(11 + 2 * i)
+                .originTimeMillis(5)
+                .reason(ReasonCode.of("ssh"));
+        }
+        sync.through(11 + 2 * (SyncFrameFlyweight.MAX_RECORDS - 1) + 1);
+        assertThrows(IllegalStateException.class, () -> sync.appendRecord(BanRecordFlyweight.ACTION_BAN));
+        final int length = signer.seal(buffer, 0, sync.unsealedLength());
+        assertTrue(length <= FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH);
+        assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
+
+        final SyncFrameFlyweight read = new SyncFrameFlyweight().wrap(buffer, 0);
+        assertEquals(FrameType.SYNC, read.header().type());
+        assertEquals(4, read.originNodeId());
+        assertEquals(10, read.after());
+        assertEquals(50, read.through());
+        assertEquals(SyncFrameFlyweight.MAX_RECORDS, read.recordCount());
+        assertEquals(prefix("203.0.113.19"), read.record(19).getPrefix(new IpPrefix()));
+
+        // A range with nothing left in it (all superseded) is still worth sending: it moves the high water.
+        new SyncFrameFlyweight().begin(buffer, 0, 4, 50).through(60);
+        assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, signer.seal(buffer, 0, SyncFrameFlyweight.RECORDS_OFFSET)));
+
+        final SyncFrameFlyweight outOfRange = new SyncFrameFlyweight().begin(buffer, 0, 4, 60).through(70);
+        outOfRange.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(prefix("203.0.113.1")).originNodeId(4)
+            .originSequence(71).reason(ReasonCode.of("ssh"));
+        assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, signer.seal(buffer, 0, outOfRange.unsealedLength())));
+
+        final SyncFrameFlyweight otherOrigin = new SyncFrameFlyweight().begin(buffer, 0, 4, 60).through(70);
+        otherOrigin.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(prefix("203.0.113.1")).originNodeId(5)
+            .originSequence(65).reason(ReasonCode.of("ssh"));
+        assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, signer.seal(buffer, 0, otherOrigin.unsealedLength())));
+    }
+
+    @Test
     void heapBackedBufferSignsAndVerifiesTheSameBytes()
     {
         final int length = TestFrames.sealedBatch(buffer, TestFrames.signer(5), 1, 3);

@@ -26,6 +26,11 @@ class FrameVerifierTest
         final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight().begin(buffer, 0, 9, 4, 12345);
         heartbeat.appendEntry(3, 77).appendEntry(4, 88);
         assertEveryBitFlipRejected(signer.seal(buffer, 0, heartbeat.unsealedLength()));
+
+        final SyncFrameFlyweight sync = new SyncFrameFlyweight().begin(buffer, 0, 3, 0).through(2);
+        sync.appendRecord(BanRecordFlyweight.ACTION_UNBAN).prefix(TestFrames.prefix("2001:db8::/48")).originNodeId(3)
+            .originSequence(2).reason(ReasonCode.of("scan"));
+        assertEveryBitFlipRejected(signer.seal(buffer, 0, sync.unsealedLength()));
     }
 
     private void assertEveryBitFlipRejected(final int length)

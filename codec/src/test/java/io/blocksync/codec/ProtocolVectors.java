@@ -30,15 +30,7 @@ public final class ProtocolVectors
                 for (final Object item : list(fields, "records"))
                 {
                     @SuppressWarnings("unchecked") final Map<String, Object> record = (Map<String, Object>)item;
-                    batch.appendRecord("BAN".equals(record.get("action")) ? BanRecordFlyweight.ACTION_BAN : BanRecordFlyweight.ACTION_UNBAN)
-                        .prefix(TestFrames.prefix((String)record.get("prefix")))
-                        .protocol((int)num(record, "protocol"))
-                        .port((int)num(record, "port"))
-                        .originNodeId((int)num(record, "origin_node_id"))
-                        .durationSeconds(num(record, "duration_seconds"))
-                        .originSequence(num(record, "origin_sequence"))
-                        .originTimeMillis(num(record, "origin_time_millis"))
-                        .reason(ReasonCode.of((String)record.get("reason")));
+                    fillRecord(batch.appendRecord(action(record)), record);
                 }
                 unsealedLength = batch.unsealedLength();
                 break;
@@ -62,6 +54,18 @@ public final class ProtocolVectors
                 unsealedLength = heartbeat.unsealedLength();
                 break;
             }
+            case "SYNC":
+            {
+                final SyncFrameFlyweight sync = new SyncFrameFlyweight().begin(buffer, 0,
+                    (int)num(fields, "origin_node_id"), num(fields, "after")).through(num(fields, "through"));
+                for (final Object item : list(fields, "records"))
+                {
+                    @SuppressWarnings("unchecked") final Map<String, Object> record = (Map<String, Object>)item;
+                    fillRecord(sync.appendRecord(action(record)), record);
+                }
+                unsealedLength = sync.unsealedLength();
+                break;
+            }
             default:
                 throw new IllegalArgumentException("unknown type " + type);
         }
@@ -72,6 +76,45 @@ public final class ProtocolVectors
         final byte[] datagram = new byte[length];
         buffer.getBytes(0, datagram);
         return datagram;
+    }
+
+    private static int action(final Map<String, Object> record)
+    {
+        return "BAN".equals(record.get("action")) ? BanRecordFlyweight.ACTION_BAN : BanRecordFlyweight.ACTION_UNBAN;
+    }
+
+    private static void fillRecord(final BanRecordFlyweight flyweight, final Map<String, Object> record)
+    {
+        flyweight
+            .prefix(TestFrames.prefix((String)record.get("prefix")))
+            .protocol((int)num(record, "protocol"))
+            .port((int)num(record, "port"))
+            .originNodeId((int)num(record, "origin_node_id"))
+            .durationSeconds(num(record, "duration_seconds"))
+            .originSequence(num(record, "origin_sequence"))
+            .originTimeMillis(num(record, "origin_time_millis"))
+            .reason(ReasonCode.of((String)record.get("reason")));
+    }
+
+    private static List<Object> decodeRecords(final int count, final java.util.function.IntFunction<BanRecordFlyweight> records)
+    {
+        final List<Object> list = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            final BanRecordFlyweight record = records.apply(i);
+            final Map<String, Object> r = new LinkedHashMap<>();
+            r.put("action", record.action() == BanRecordFlyweight.ACTION_BAN ? "BAN" : "UNBAN");
+            r.put("prefix", prefixWithLength(record.getPrefix(new IpPrefix())));
+            r.put("protocol", (long)record.protocol());
+            r.put("port", (long)record.port());
+            r.put("origin_node_id", (long)record.originNodeId());
+            r.put("duration_seconds", record.durationSeconds());
+            r.put("origin_sequence", record.originSequence());
+            r.put("origin_time_millis", record.originTimeMillis());
+            r.put("reason", ReasonCode.unpack(record.reasonPacked()));
+            list.add(r);
+        }
+        return list;
     }
 
     static Map<String, Object> decode(final byte[] datagram)
@@ -93,23 +136,7 @@ public final class ProtocolVectors
             {
                 final BatchFrameFlyweight batch = new BatchFrameFlyweight().wrap(buffer, 0);
                 fields.put("stream_sequence", batch.streamSequence());
-                final List<Object> records = new ArrayList<>();
-                for (int i = 0; i < batch.recordCount(); i++)
-                {
-                    final BanRecordFlyweight record = batch.record(i);
-                    final Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("action", record.action() == BanRecordFlyweight.ACTION_BAN ? "BAN" : "UNBAN");
-                    r.put("prefix", prefixWithLength(record.getPrefix(new IpPrefix())));
-                    r.put("protocol", (long)record.protocol());
-                    r.put("port", (long)record.port());
-                    r.put("origin_node_id", (long)record.originNodeId());
-                    r.put("duration_seconds", record.durationSeconds());
-                    r.put("origin_sequence", record.originSequence());
-                    r.put("origin_time_millis", record.originTimeMillis());
-                    r.put("reason", ReasonCode.unpack(record.reasonPacked()));
-                    records.add(r);
-                }
-                fields.put("records", records);
+                fields.put("records", decodeRecords(batch.recordCount(), batch::record));
                 break;
             }
             case FrameType.ACK:
@@ -135,6 +162,15 @@ public final class ProtocolVectors
                     entries.add(e);
                 }
                 fields.put("entries", entries);
+                break;
+            }
+            case FrameType.SYNC:
+            {
+                final SyncFrameFlyweight sync = new SyncFrameFlyweight().wrap(buffer, 0);
+                fields.put("origin_node_id", (long)sync.originNodeId());
+                fields.put("after", sync.after());
+                fields.put("through", sync.through());
+                fields.put("records", decodeRecords(sync.recordCount(), sync::record));
                 break;
             }
             default:
@@ -213,6 +249,13 @@ public final class ProtocolVectors
             "type", "HEARTBEAT", "key_id", 2L, "flags", 0L, "sequence", 5_001L, "sender_id", 2L,
             "stream_next_sequence", 8L, "stream_oldest_retained", 6L, "sender_time_millis", 1_764_000_300_000L,
             "entries", List.of(fields("origin_node_id", 1L, "high_water", 2L), fields("origin_node_id", 3L, "high_water", 17L))) });
+
+        vectors.add(new Object[]{ "sync-catch-up", TestFrames.key(0xA0), fields(
+            "type", "SYNC", "key_id", 2L, "flags", 0L, "sequence", 5_002L, "sender_id", 2L,
+            "origin_node_id", 3L, "after", 15L, "through", 17L,
+            "records", List.of(fields("action", "BAN", "prefix", "2001:db8:bad:1::/64", "protocol", 0L, "port", 0L,
+                "origin_node_id", 3L, "duration_seconds", 86_400L, "origin_sequence", 17L,
+                "origin_time_millis", 1_764_000_123_456L, "reason", "scan"))) });
 
         final StringBuilder json = new StringBuilder("[\n");
         for (int v = 0; v < vectors.size(); v++)

@@ -34,7 +34,7 @@ class ProtocolVectorsTest
         final List<Map<String, Object>> vectors = vectors();
         assertTrue(vectors.size() >= 3);
         assertEquals(
-            List.of("ACK", "BATCH", "HEARTBEAT"),
+            List.of("ACK", "BATCH", "HEARTBEAT", "SYNC"),
             vectors.stream().map(v -> (String)fields(v).get("type")).distinct().sorted().toList());
     }
 
