@@ -23,7 +23,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  * </pre>
  * Stream sequences count batches, not datagrams: they are contiguous per sender (1, 2, 3, ...) and are what acks
- * refer to, while the header's packet sequence guards against replay.
+ * refer to, while the header's packet sequence guards against replay. Every record's origin is the sender.
  */
 public final class BatchFrameFlyweight
 {
@@ -124,9 +124,12 @@ public final class BatchFrameFlyweight
             return false;
         }
 
+        // A sender's stream carries only its own decisions; other origins' records travel in SYNC frames.
+        final int senderId = buffer.getInt(offset + FrameHeaderFlyweight.SENDER_ID_OFFSET, LITTLE_ENDIAN);
         for (int i = 0; i < count; i++)
         {
-            if (!record.wrap(buffer, offset + RECORDS_OFFSET + i * BanRecordFlyweight.LENGTH).isWellFormed())
+            record.wrap(buffer, offset + RECORDS_OFFSET + i * BanRecordFlyweight.LENGTH);
+            if (!record.isWellFormed() || record.originNodeId() != senderId || record.originSequence() <= 0)
             {
                 return false;
             }

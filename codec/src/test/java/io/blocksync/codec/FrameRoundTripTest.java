@@ -25,7 +25,7 @@ class FrameRoundTripTest
             .prefix(prefix("192.0.2.1"))
             .protocol(17)
             .port(53)
-            .originNodeId(3)
+            .originNodeId(TestFrames.SENDER_ID)
             .durationSeconds(86_400)
             .originSequence(42)
             .originTimeMillis(1_764_000_000_123L)
@@ -46,7 +46,7 @@ class FrameRoundTripTest
         assertEquals(prefix("192.0.2.1"), record.getPrefix(new IpPrefix()));
         assertEquals(17, record.protocol());
         assertEquals(53, record.port());
-        assertEquals(3, record.originNodeId());
+        assertEquals(TestFrames.SENDER_ID, record.originNodeId());
         assertEquals(86_400, record.durationSeconds());
         assertEquals(42, record.originSequence());
         assertEquals(1_764_000_000_123L, record.originTimeMillis());
@@ -59,14 +59,14 @@ class FrameRoundTripTest
         final BatchFrameFlyweight batch = new BatchFrameFlyweight().begin(buffer, 0, 9);
         batch.appendRecord(BanRecordFlyweight.ACTION_BAN)
             .prefix(prefix("2001:db8:1:2::/64"))
-            .originNodeId(5)
+            .originNodeId(TestFrames.SENDER_ID)
             .durationSeconds(BanRecordFlyweight.PERMANENT)
             .originSequence(1)
             .originTimeMillis(1)
             .reason(ReasonCode.of("scan"));
         batch.appendRecord(BanRecordFlyweight.ACTION_UNBAN)
             .prefix(prefix("2001:db8::1/128"))
-            .originNodeId(5)
+            .originNodeId(TestFrames.SENDER_ID)
             .originSequence(2)
             .originTimeMillis(2)
             .reason(ReasonCode.of("scan"));
@@ -90,13 +90,15 @@ class FrameRoundTripTest
             .prefix(prefix("0.0.0.0/0"))
             .protocol(255)
             .port(65_535)
-            .originNodeId(-1)
+            .originNodeId(TestFrames.SENDER_ID)
             .durationSeconds(0xFFFF_FFFFL)
             .originSequence(Long.MAX_VALUE)
             .originTimeMillis(Long.MAX_VALUE)
             .reason(ReasonCode.of("abcdefgh"));
         batch.appendRecord(BanRecordFlyweight.ACTION_BAN)
             .prefix(prefix("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/128"))
+            .originNodeId(TestFrames.SENDER_ID)
+            .originSequence(1)
             .reason(ReasonCode.of("x"));
         final int length = signer.seal(buffer, 0, batch.unsealedLength(), Long.MAX_VALUE);
         assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
@@ -105,7 +107,7 @@ class FrameRoundTripTest
         assertEquals(0, first.prefixLength());
         assertEquals(255, first.protocol());
         assertEquals(65_535, first.port());
-        assertEquals(-1, first.originNodeId());
+        assertEquals(TestFrames.SENDER_ID, first.originNodeId());
         assertEquals(0xFFFF_FFFFL, first.durationSeconds());
         assertEquals(Long.MAX_VALUE, first.originSequence());
         assertEquals("abcdefgh", ReasonCode.unpack(first.reasonPacked()));
@@ -128,6 +130,15 @@ class FrameRoundTripTest
             assertEquals(1000 + i, read.record(i).originSequence());
         }
         assertThrows(IllegalStateException.class, () -> read.appendRecord(BanRecordFlyweight.ACTION_BAN));
+    }
+
+    @Test
+    void batchRecordsMustBeTheSendersOwnDecisions()
+    {
+        final BatchFrameFlyweight batch = new BatchFrameFlyweight().begin(buffer, 0, 1);
+        batch.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(prefix("192.0.2.1")).originNodeId(TestFrames.SENDER_ID + 1)
+            .originSequence(1).reason(ReasonCode.of("ssh"));
+        assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, signer.seal(buffer, 0, batch.unsealedLength())));
     }
 
     @Test

@@ -216,7 +216,8 @@ class FrameVerifierTest
         assertEquals(RejectReason.BAD_TYPE, verifier.verify(buffer, 0, signer.seal(buffer, 0, AckFrameFlyweight.UNSEALED_LENGTH)));
 
         final BatchFrameFlyweight batch = new BatchFrameFlyweight().begin(buffer, 0, 1);
-        batch.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(TestFrames.prefix("192.0.2.0/24")).reason(ReasonCode.of("ssh"));
+        batch.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(TestFrames.prefix("192.0.2.0/24")).originNodeId(TestFrames.SENDER_ID)
+            .originSequence(1).reason(ReasonCode.of("ssh"));
         buffer.putByte(BatchFrameFlyweight.RECORDS_OFFSET + BanRecordFlyweight.ADDRESS_OFFSET + 3, (byte)1);
         assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, signer.seal(buffer, 0, batch.unsealedLength())),
             "host bits set beyond the prefix length");
@@ -225,7 +226,8 @@ class FrameVerifierTest
     private int verifySealedAt(final FrameVerifier verifier, final FrameSigner signer, final long sequence)
     {
         final BatchFrameFlyweight batch = new BatchFrameFlyweight().begin(buffer, 0, 1);
-        batch.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(TestFrames.prefix("203.0.113.9")).reason(ReasonCode.of("ssh"));
+        batch.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(TestFrames.prefix("203.0.113.9")).originNodeId(signer.senderId())
+            .originSequence(1).reason(ReasonCode.of("ssh"));
         return verifier.verify(buffer, 0, signer.seal(buffer, 0, batch.unsealedLength(), sequence));
     }
 }

@@ -237,10 +237,10 @@ public final class ProtocolVectors
             "stream_sequence", 2L,
             "records", List.of(
                 fields("action", "BAN", "prefix", "2001:db8:bad:1::/64", "protocol", 0L, "port", 0L,
-                    "origin_node_id", 3L, "duration_seconds", 86_400L, "origin_sequence", 17L,
+                    "origin_node_id", 1L, "duration_seconds", 86_400L, "origin_sequence", 2L,
                     "origin_time_millis", 1_764_000_123_456L, "reason", "scan"),
                 fields("action", "UNBAN", "prefix", "198.51.100.0/24", "protocol", 0L, "port", 0L,
-                    "origin_node_id", 1L, "duration_seconds", 0L, "origin_sequence", 2L,
+                    "origin_node_id", 1L, "duration_seconds", 0L, "origin_sequence", 3L,
                     "origin_time_millis", 1_764_000_200_000L, "reason", "http"))) });
         vectors.add(new Object[]{ "ack", TestFrames.key(0xA0), fields(
             "type", "ACK", "key_id", 2L, "flags", 0L, "sequence", 5_000L, "sender_id", 2L,
@@ -248,7 +248,7 @@ public final class ProtocolVectors
         vectors.add(new Object[]{ "heartbeat-two-origins", TestFrames.key(0xA0), fields(
             "type", "HEARTBEAT", "key_id", 2L, "flags", 0L, "sequence", 5_001L, "sender_id", 2L,
             "stream_next_sequence", 8L, "stream_oldest_retained", 6L, "sender_time_millis", 1_764_000_300_000L,
-            "entries", List.of(fields("origin_node_id", 1L, "high_water", 2L), fields("origin_node_id", 3L, "high_water", 17L))) });
+            "entries", List.of(fields("origin_node_id", 1L, "high_water", 3L), fields("origin_node_id", 3L, "high_water", 17L))) });
 
         vectors.add(new Object[]{ "sync-catch-up", TestFrames.key(0xA0), fields(
             "type", "SYNC", "key_id", 2L, "flags", 0L, "sequence", 5_002L, "sender_id", 2L,

@@ -57,7 +57,7 @@ final class TestFrames
                 .prefix(prefix(text))
                 .protocol(6)
                 .port(22)
-                .originNodeId(SENDER_ID)
+                .originNodeId(signer.senderId())
                 .durationSeconds(3600)
                 .originSequence(1000 + i)
                 .originTimeMillis(1_764_000_000_000L + i)
