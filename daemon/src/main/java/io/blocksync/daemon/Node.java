@@ -1,0 +1,256 @@
+package io.blocksync.daemon;
+
+import io.blocksync.codec.AddressFamily;
+import io.blocksync.codec.FrameVerifier;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.SenderKeys;
+import io.blocksync.daemon.config.NodeConfig;
+import io.blocksync.daemon.config.PeerConfig;
+import io.blocksync.daemon.control.ControlServer;
+import io.blocksync.daemon.node.BanLedger;
+import io.blocksync.daemon.node.BanPolicy;
+import io.blocksync.daemon.node.CatchUp;
+import io.blocksync.daemon.node.DatagramReceiver;
+import io.blocksync.daemon.node.EventLog;
+import io.blocksync.daemon.node.ExpirySweeper;
+import io.blocksync.daemon.node.FirewallPort;
+import io.blocksync.daemon.node.HighWaterMarks;
+import io.blocksync.daemon.node.LocalRequest;
+import io.blocksync.daemon.node.LogFirewallPort;
+import io.blocksync.daemon.node.NodeAgent;
+import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.node.NodeIdleStrategy;
+import io.blocksync.daemon.node.PacketSealer;
+import io.blocksync.daemon.node.Peer;
+import io.blocksync.daemon.node.PeerMonitor;
+import io.blocksync.daemon.node.ProgressFile;
+import io.blocksync.daemon.node.RetainedBatches;
+import io.blocksync.daemon.node.StatusFile;
+import io.blocksync.daemon.node.StreamSender;
+import io.blocksync.daemon.node.UdpTransport;
+import io.blocksync.daemon.store.BanStore;
+import org.agrona.CloseHelper;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running BlockSync node: opens the state directory, wires the loop's roles together from the config, and
+ * runs the agent on its own thread. {@link #close()} stops it cleanly (the store is marked clean, the control
+ * socket removed).
+ */
+public final class Node implements AutoCloseable
+{
+    private static final int STAGING_CAPACITY = 65_536;
+    private static final int REQUEST_QUEUE_CAPACITY = 1024;
+
+    private final NodeConfig config;
+    private final EventLog log;
+    private final BanStore store;
+    private final ProgressFile progress;
+    private final StatusFile status;
+    private final UdpTransport transport;
+    private final FirewallPort firewall;
+    private final NodeAgent agent;
+    private final AgentRunner runner;
+    private final ControlServer control;
+    private final DatagramReceiver receiver;
+    private final List<Peer> peers;
+
+    private Node(final NodeConfig config, final EventLog log) throws IOException
+    {
+        this.config = config;
+        this.log = log;
+        final EventLog.Line line = log.newLine();
+        final SystemNanoClock nanoClock = SystemNanoClock.INSTANCE;
+        final SystemEpochClock epochClock = SystemEpochClock.INSTANCE;
+        final long nowMillis = epochClock.time();
+        final long nowNanos = nanoClock.nanoTime();
+
+        store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit());
+        ProgressFile progressFile = null;
+        StatusFile statusFile = null;
+        UdpTransport udp = null;
+        try
+        {
+            progressFile = ProgressFile.open(config.stateDir(), config.nodeId());
+            statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis);
+            udp = new UdpTransport(config.listen());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(udp, statusFile, progressFile, store);
+            throw ex;
+        }
+        progress = progressFile;
+        status = statusFile;
+        transport = udp;
+
+        final NodeCounters counters = new NodeCounters(status.countersManager());
+        final FrameVerifier verifier = new FrameVerifier();
+        final Int2ObjectHashMap<Peer> peersById = new Int2ObjectHashMap<>();
+        peers = new ArrayList<>();
+        for (final PeerConfig peerConfig : config.peers())
+        {
+            verifier.addSender(new SenderKeys(peerConfig.nodeId()).addKey(peerConfig.keyId(), peerConfig.key()));
+            final Peer peer = new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), status.countersManager());
+            peers.add(peer);
+            peersById.put(peer.nodeId(), peer);
+        }
+        final Peer[] peerArray = peers.toArray(new Peer[0]);
+
+        final BanPolicy policy = newPolicy(config);
+        firewall = newFirewall(config, log);
+        final BanLedger ledger = new BanLedger(store, policy, firewall, counters);
+        final HighWaterMarks highWater = new HighWaterMarks(progress);
+        final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), config.key(), progress, nowMillis);
+        final RetainedBatches retained = new RetainedBatches(config.sendWindow(), progress.streamNext());
+        final StreamSender streamSender = new StreamSender(
+            config.nodeId(), sealer, progress, retained, transport, peerArray, counters, STAGING_CAPACITY,
+            TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()), TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()));
+        final CatchUp catchUp = new CatchUp(config.nodeId(), peersById, highWater, ledger, transport, sealer, counters);
+        final PeerMonitor peerMonitor = new PeerMonitor(
+            config.nodeId(), peerArray, transport, sealer, retained, highWater, catchUp, counters, log,
+            TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()),
+            TimeUnit.MILLISECONDS.toNanos(config.peerSuspectAfterMs()),
+            TimeUnit.MILLISECONDS.toNanos(config.peerDownAfterMs()),
+            nowNanos);
+        receiver = new DatagramReceiver(
+            config.nodeId(), transport, verifier, peersById, ledger, policy, highWater, streamSender, peerMonitor, counters);
+        final ExpirySweeper sweeper = new ExpirySweeper(ledger, counters, tombstoneRetentionMillis(config));
+        sweeper.sweepSoon();
+
+        final ManyToOneConcurrentArrayQueue<LocalRequest> requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
+        agent = new NodeAgent(
+            config.nodeId(), nanoClock, epochClock, receiver, streamSender, peerMonitor, ledger, sweeper, highWater,
+            progress, firewall, counters, status, requests);
+        control = new ControlServer(
+            config.stateDir(), requests, transport::wakeup, policy, config.ipv4BanPrefix(), config.ipv6BanPrefix(),
+            config.defaultBanSeconds(), config.nodeId());
+
+        runner = new AgentRunner(
+            new NodeIdleStrategy(transport, agent, nanoClock),
+            throwable ->
+            {
+                counters.errors.incrementRelease();
+                line.begin().append("node ").append(config.nodeId()).append(": error in loop: ").append(String.valueOf(throwable)).commit();
+            },
+            counters.errors,
+            agent);
+
+        line.begin().append("node ").append(config.nodeId()).append(" listening on ")
+            .append(String.valueOf(transport.localAddress())).append(" with ").append(peers.size()).append(" peer(s), ")
+            .append(store.size()).append(" stored entries, firewall ").append(config.firewallBackend()).commit();
+    }
+
+    /**
+     * Open the state, bind the socket and start the loop thread.
+     *
+     * @throws IOException with an operator-facing message (state dir in use, port taken, ...).
+     */
+    public static Node start(final NodeConfig config, final EventLog log) throws IOException
+    {
+        final Node node = new Node(config, log);
+        AgentRunner.startOnThread(node.runner);
+        return node;
+    }
+
+    public NodeConfig config()
+    {
+        return config;
+    }
+
+    /** Any thread: true once every configured peer has been heard from recently. */
+    public boolean allPeersUp()
+    {
+        for (final Peer peer : peers)
+        {
+            if (peer.publishedState() != Peer.STATE_UP)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Test hook: drop received datagrams before verification, e.g. to inject loss. */
+    public void receiveHook(final DatagramReceiver.ReceiveHook hook)
+    {
+        receiver.hook(hook);
+    }
+
+    public void close()
+    {
+        CloseHelper.quietCloseAll(control, runner, firewall, transport);
+        CloseHelper.quietCloseAll(store, progress, status);
+        log.newLine().begin().append("node ").append(config.nodeId()).append(" stopped").commit();
+    }
+
+    /** Tombstones must outlive any ban they could have superseded; with permanent bans allowed, keep them 10 years. */
+    private static long tombstoneRetentionMillis(final NodeConfig config)
+    {
+        final long seconds = config.maxBanSeconds() == 0 ? 10L * 365 * 86_400 : Math.max(86_400, config.maxBanSeconds());
+        return seconds * 1000;
+    }
+
+    private static FirewallPort newFirewall(final NodeConfig config, final EventLog log)
+    {
+        if (!"log".equals(config.firewallBackend()))
+        {
+            throw new IllegalArgumentException("firewall backend '" + config.firewallBackend() + "' is not available in this build");
+        }
+        return new LogFirewallPort(log, config.nodeId());
+    }
+
+    /** The allow-list plus every peer and every address of this host: none of them may ever be banned. */
+    private static BanPolicy newPolicy(final NodeConfig config) throws SocketException
+    {
+        final List<IpPrefix> protectedPrefixes = new ArrayList<>();
+        final List<String> why = new ArrayList<>();
+        for (final IpPrefix allowed : config.allowList())
+        {
+            protectedPrefixes.add(allowed);
+            why.add("allow-list " + allowed);
+        }
+        for (final PeerConfig peer : config.peers())
+        {
+            protectedPrefixes.add(hostPrefix(peer.address().getAddress()));
+            why.add("peer " + peer.name());
+        }
+        protectedPrefixes.add(hostPrefix(config.listen().getAddress()));
+        why.add("this node's listen address");
+        for (final NetworkInterface networkInterface : Collections.list(NetworkInterface.getNetworkInterfaces()))
+        {
+            for (final InterfaceAddress address : networkInterface.getInterfaceAddresses())
+            {
+                final InetAddress inet = address.getAddress();
+                if (!inet.isAnyLocalAddress())
+                {
+                    protectedPrefixes.add(hostPrefix(inet));
+                    why.add("address of this host on " + networkInterface.getName());
+                }
+            }
+        }
+        return new BanPolicy(protectedPrefixes, why, config.minPrefixIpv4(), config.minPrefixIpv6(),
+            config.maxBanSeconds(), config.originRatePerSecond());
+    }
+
+    private static IpPrefix hostPrefix(final InetAddress address)
+    {
+        final byte[] bytes = address.getAddress();
+        final int family = bytes.length == 4 ? AddressFamily.IPV4 : AddressFamily.IPV6;
+        return new IpPrefix().set(family, bytes, family == AddressFamily.IPV4 ? 32 : 128);
+    }
+}

@@ -1,0 +1,114 @@
+package io.blocksync.daemon.cli;
+
+import io.blocksync.codec.ReasonCode;
+import io.blocksync.daemon.config.Durations;
+import io.blocksync.daemon.config.NodeConfig;
+import io.blocksync.daemon.control.ControlProtocol;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "ban", description = "Ban addresses or prefixes on a running node; every peer learns them within milliseconds.")
+final class BanCommand implements Callable<Integer>
+{
+    @Mixin
+    ConfigOption config = new ConfigOption();
+
+    @Parameters(paramLabel = "ADDR[/LEN]", arity = "0..*",
+        description = "Addresses or prefixes. A bare address is banned as its [bans] ipv4-prefix / ipv6-prefix.")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--file", paramLabel = "FILE", description = "Also ban every address in FILE (one per line, # comments).")
+    Path file;
+
+    @Option(names = "--duration", paramLabel = "DURATION",
+        description = "How long: 30s, 15m, 1h, 7d, 1h30m or 'permanent'. Default: the config's default-duration.")
+    String duration;
+
+    @Option(names = "--reason", paramLabel = "REASON", defaultValue = "manual",
+        description = "Reason label, 1-8 characters [a-z0-9_.-] (default: ${DEFAULT-VALUE}).")
+    String reason;
+
+    @Option(names = "--proto", paramLabel = "PROTO", defaultValue = "any", description = "tcp, udp, a protocol number, or any.")
+    String protocol;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "Destination port, 0 for any.")
+    int port;
+
+    public Integer call() throws Exception
+    {
+        final NodeConfig nodeConfig = config.load(System.err);
+        if (null == nodeConfig)
+        {
+            return BlockSyncCli.EXIT_USAGE;
+        }
+
+        final String reasonError = ReasonCode.validate(reason);
+        final int protocolNumber = Protocols.parse(protocol);
+        final String seconds;
+        try
+        {
+            seconds = null == duration ? ControlProtocol.DEFAULT :
+                Durations.PERMANENT_TEXT.equals(duration) ? ControlProtocol.PERMANENT : Long.toString(Durations.parseSeconds(duration));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("blocksync ban: --duration " + ex.getMessage());
+            return BlockSyncCli.EXIT_USAGE;
+        }
+        if (null != reasonError || protocolNumber < 0 || port < 0 || port > 65_535)
+        {
+            System.err.println("blocksync ban: " + (null != reasonError ? reasonError :
+                protocolNumber < 0 ? "--proto '" + protocol + "': expected tcp, udp, any or 0-255" : "--port must be 0-65535"));
+            return BlockSyncCli.EXIT_USAGE;
+        }
+
+        final List<String> all = new ArrayList<>(targets);
+        if (null != file)
+        {
+            all.addAll(TargetList.read(file));
+        }
+        if (all.isEmpty())
+        {
+            System.err.println("blocksync ban: nothing to ban (give ADDR[/LEN] or --file FILE)");
+            return BlockSyncCli.EXIT_USAGE;
+        }
+
+        final List<String> lines = new ArrayList<>(all.size());
+        for (final String target : all)
+        {
+            lines.add(String.join(" ", ControlProtocol.BAN, target, seconds, reason, Integer.toString(protocolNumber), Integer.toString(port)));
+        }
+        return ControlExchange.send(nodeConfig, lines, all.size() <= 20);
+    }
+
+    /** Lines of a target file: blank lines and # comments are skipped. */
+    static final class TargetList
+    {
+        private TargetList()
+        {
+        }
+
+        static List<String> read(final Path file) throws java.io.IOException
+        {
+            final List<String> targets = new ArrayList<>();
+            for (final String raw : Files.readAllLines(file))
+            {
+                final int hash = raw.indexOf('#');
+                final String line = (hash >= 0 ? raw.substring(0, hash) : raw).trim();
+                if (!line.isEmpty())
+                {
+                    targets.add(line);
+                }
+            }
+            return targets;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.blocksync.daemon.cli;
+
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.ReasonCode;
+import io.blocksync.daemon.config.Durations;
+import io.blocksync.daemon.config.NodeConfig;
+import io.blocksync.daemon.config.PeerConfig;
+import io.blocksync.daemon.store.BanEntry;
+import io.blocksync.daemon.store.BanStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bans", description = "List the bans a node holds (reads its store directly, even while it runs).")
+final class BansCommand implements Callable<Integer>
+{
+    @Mixin
+    ConfigOption config = new ConfigOption();
+
+    @Option(names = "--json", description = "A JSON array of objects: prefix, reason, origin, origin_name, expires, " +
+        "remaining_seconds, protocol, port, decided_at.")
+    boolean json;
+
+    @Option(names = "--all", description = "Include expired entries and unban tombstones (action shows which).")
+    boolean all;
+
+    public Integer call() throws Exception
+    {
+        final NodeConfig nodeConfig = config.load(System.err);
+        if (null == nodeConfig)
+        {
+            return BlockSyncCli.EXIT_USAGE;
+        }
+
+        final Map<Integer, String> names = new HashMap<>();
+        names.put(nodeConfig.nodeId(), "self");
+        for (final PeerConfig peer : nodeConfig.peers())
+        {
+            names.put(peer.nodeId(), peer.name());
+        }
+
+        final long now = System.currentTimeMillis();
+        final List<String[]> rows = new ArrayList<>();
+        final List<String> objects = new ArrayList<>();
+        try (BanStore store = BanStore.openReader(nodeConfig.stateDir()))
+        {
+            store.forEach((IpPrefix key, BanEntry entry) ->
+            {
+                final boolean active = entry.isBan() && (entry.expiresAtMillis() == 0 || entry.expiresAtMillis() > now);
+                if (!active && !all)
+                {
+                    return;
+                }
+                final String prefix = AddressText.format(key);
+                final String reason = ReasonCode.unpack(entry.reason());
+                final String expires = entry.isBan() && entry.expiresAtMillis() != 0 ?
+                    Instant.ofEpochMilli(entry.expiresAtMillis()).toString() : null;
+                final long remaining = entry.expiresAtMillis() == 0 ? -1 : Math.max(0, (entry.expiresAtMillis() - now) / 1000);
+                final String originName = names.getOrDefault(entry.originNodeId(), "node" + entry.originNodeId());
+                if (json)
+                {
+                    objects.add("{\"prefix\":" + Json.string(prefix) +
+                        ",\"action\":" + Json.string(entry.isBan() ? "ban" : "unban") +
+                        ",\"reason\":" + Json.string(reason) +
+                        ",\"origin\":" + entry.originNodeId() +
+                        ",\"origin_name\":" + Json.string(originName) +
+                        ",\"expires\":" + Json.string(expires) +
+                        ",\"remaining_seconds\":" + (entry.isBan() && remaining >= 0 ? Long.toString(remaining) : "null") +
+                        ",\"protocol\":" + Json.string(Protocols.name(entry.protocol())) +
+                        ",\"port\":" + entry.port() +
+                        ",\"decided_at\":" + Json.string(Instant.ofEpochMilli(entry.originTimeMillis()).toString()) + "}");
+                }
+                else
+                {
+                    rows.add(new String[]{
+                        prefix, entry.isBan() ? reason : "(unbanned)", entry.originNodeId() + " " + originName,
+                        !entry.isBan() ? "-" : remaining < 0 ? "permanent" : Durations.formatSeconds(remaining),
+                        Protocols.name(entry.protocol()) + (entry.port() != 0 ? "/" + entry.port() : "") });
+                }
+            });
+        }
+
+        if (json)
+        {
+            System.out.println("[" + String.join(",\n", objects) + "]");
+        }
+        else
+        {
+            printTable(rows);
+        }
+        return BlockSyncCli.EXIT_OK;
+    }
+
+    private static void printTable(final List<String[]> rows)
+    {
+        rows.sort((a, b) -> a[0].compareTo(b[0]));
+        final String[] header = { "PREFIX", "REASON", "ORIGIN", "REMAINING", "PROTO" };
+        final int[] widths = new int[header.length];
+        for (int i = 0; i < header.length; i++)
+        {
+            widths[i] = header[i].length();
+        }
+        for (final String[] row : rows)
+        {
+            for (int i = 0; i < row.length; i++)
+            {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        printRow(header, widths);
+        for (final String[] row : rows)
+        {
+            printRow(row, widths);
+        }
+        System.out.println(rows.size() + " ban" + (rows.size() == 1 ? "" : "s"));
+    }
+
+    static void printRow(final String[] row, final int[] widths)
+    {
+        final StringBuilder line = new StringBuilder();
+        for (int i = 0; i < row.length; i++)
+        {
+            line.append(String.format("%-" + widths[i] + "s", row[i]));
+            if (i + 1 < row.length)
+            {
+                line.append("  ");
+            }
+        }
+        System.out.println(line.toString().stripTrailing());
+    }
+}

@@ -1,0 +1,50 @@
+package io.blocksync.daemon.cli;
+
+import io.blocksync.daemon.config.ConfigException;
+import io.blocksync.daemon.config.ConfigReader;
+import io.blocksync.daemon.config.NodeConfig;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The {@code -c FILE} option every command that talks to a node takes.
+ */
+final class ConfigOption
+{
+    @Option(names = { "-c", "--config" }, required = true, paramLabel = "FILE", description = "The node's config file.")
+    Path file;
+
+    /**
+     * @return the config, or null after printing every error to {@code err}.
+     */
+    NodeConfig load(final PrintStream err)
+    {
+        return load(err, false);
+    }
+
+    /**
+     * @param showWarnings print the config's warnings (for run and check-config; other commands stay quiet).
+     */
+    NodeConfig load(final PrintStream err, final boolean showWarnings)
+    {
+        try
+        {
+            final NodeConfig config = ConfigReader.read(file);
+            if (showWarnings)
+            {
+                config.warnings().forEach(err::println);
+            }
+            return config;
+        }
+        catch (final ConfigException ex)
+        {
+            for (final String error : ex.errors())
+            {
+                err.println(error);
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.blocksync.daemon.cli;
+
+import io.blocksync.daemon.config.Durations;
+import io.blocksync.daemon.config.NodeConfig;
+import io.blocksync.daemon.config.PeerConfig;
+import io.blocksync.daemon.node.Peer;
+import io.blocksync.daemon.node.StatusFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "peers", description = "Show each peer's state, last-heard time, RTT and stream progress (live, from the status file).")
+final class PeersCommand implements Callable<Integer>
+{
+    @Mixin
+    ConfigOption config = new ConfigOption();
+
+    @Option(names = "--json", description = "A JSON array of objects: id, name, address, state, last_heard, rtt_ms, " +
+        "acked_batches, sent_batches, retransmits, batches_received, sync_frames_sent.")
+    boolean json;
+
+    public Integer call()
+    {
+        final NodeConfig nodeConfig = config.load(System.err);
+        if (null == nodeConfig)
+        {
+            return BlockSyncCli.EXIT_USAGE;
+        }
+
+        final StatusReading reading;
+        try (StatusFile status = StatusFile.openForReading(nodeConfig.stateDir()))
+        {
+            reading = new StatusReading(status);
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println("blocksync peers: " + ex.getMessage());
+            return BlockSyncCli.EXIT_FAILED;
+        }
+
+        final long now = System.currentTimeMillis();
+        final boolean alive = reading.isAlive(now);
+        if (!alive)
+        {
+            System.err.println("warning: node " + reading.nodeId + " is not running; figures are from when it stopped");
+        }
+
+        final List<String> objects = new ArrayList<>();
+        final List<String[]> rows = new ArrayList<>();
+        for (final PeerConfig peer : nodeConfig.peers())
+        {
+            final Map<String, Long> fields = reading.peers.getOrDefault(peer.nodeId(), Map.of());
+            final String state = alive ? Peer.stateName(fields.getOrDefault("state", 0L).intValue()) : "unknown";
+            final long lastHeard = fields.getOrDefault("last_heard_ms", 0L);
+            final String lastHeardText = lastHeard == 0 ? null : Instant.ofEpochMilli(lastHeard).toString();
+            final double rttMillis = fields.getOrDefault("rtt_us", 0L) / 1000.0;
+            final String address = peer.address().getAddress().getHostAddress() + ":" + peer.address().getPort();
+            if (json)
+            {
+                objects.add("{\"id\":" + peer.nodeId() +
+                    ",\"name\":" + Json.string(peer.name()) +
+                    ",\"address\":" + Json.string(address) +
+                    ",\"state\":" + Json.string(state) +
+                    ",\"last_heard\":" + Json.string(lastHeardText) +
+                    ",\"rtt_ms\":" + String.format("%.3f", rttMillis) +
+                    ",\"acked_batches\":" + fields.getOrDefault("acked_batches", 0L) +
+                    ",\"sent_batches\":" + fields.getOrDefault("sent_batches", 0L) +
+                    ",\"retransmits\":" + fields.getOrDefault("retransmits", 0L) +
+                    ",\"batches_received\":" + fields.getOrDefault("batches_received", 0L) +
+                    ",\"sync_frames_sent\":" + fields.getOrDefault("sync_frames_sent", 0L) + "}");
+            }
+            else
+            {
+                rows.add(new String[]{
+                    Integer.toString(peer.nodeId()), peer.name(), address, state,
+                    lastHeard == 0 ? "never" : Durations.formatSeconds(Math.max(0, (now - lastHeard) / 1000)) + " ago",
+                    String.format("%.2f ms", rttMillis),
+                    fields.getOrDefault("acked_batches", 0L) + "/" + fields.getOrDefault("sent_batches", 0L),
+                    Long.toString(fields.getOrDefault("retransmits", 0L)) });
+            }
+        }
+
+        if (json)
+        {
+            System.out.println("[" + String.join(",\n", objects) + "]");
+        }
+        else
+        {
+            final String[] header = { "ID", "NAME", "ADDRESS", "STATE", "LAST HEARD", "RTT", "ACKED/SENT", "RETRANSMITS" };
+            final int[] widths = new int[header.length];
+            for (int i = 0; i < header.length; i++)
+            {
+                widths[i] = header[i].length();
+                for (final String[] row : rows)
+                {
+                    widths[i] = Math.max(widths[i], row[i].length());
+                }
+            }
+            BansCommand.printRow(header, widths);
+            for (final String[] row : rows)
+            {
+                BansCommand.printRow(row, widths);
+            }
+        }
+        return BlockSyncCli.EXIT_OK;
+    }
+}

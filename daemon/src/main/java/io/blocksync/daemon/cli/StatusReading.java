@@ -1,0 +1,55 @@
+package io.blocksync.daemon.cli;
+
+import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.node.StatusFile;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A snapshot of a node's counters read from its status file: node-wide values by label, and per-peer fields.
+ */
+final class StatusReading
+{
+    final Map<String, Long> node = new LinkedHashMap<>();
+    final Map<Integer, Map<String, Long>> peers = new TreeMap<>();
+    final Map<Integer, String> peerNames = new TreeMap<>();
+    final long pid;
+    final long startTimeMillis;
+    final long aliveTimeMillis;
+    final int nodeId;
+
+    StatusReading(final StatusFile status)
+    {
+        pid = status.pid();
+        startTimeMillis = status.startTimeMillis();
+        aliveTimeMillis = status.aliveTimeMillis();
+        nodeId = status.nodeId();
+        final CountersReader reader = status.countersReader();
+        reader.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            final long value = reader.getCounterValue(counterId);
+            if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID)
+            {
+                node.put(label, value);
+            }
+            else if (typeId == NodeCounters.PEER_COUNTER_TYPE_ID)
+            {
+                final int peerId = keyBuffer.getInt(0);
+                // Labels read "peer ID (NAME) FIELD".
+                final int open = label.indexOf('(');
+                final int close = label.indexOf(") ", open);
+                peerNames.put(peerId, label.substring(open + 1, close));
+                peers.computeIfAbsent(peerId, id -> new LinkedHashMap<>()).put(label.substring(close + 2), value);
+            }
+        });
+    }
+
+    /** A daemon refreshes its alive time every second; a stale one means it is not running. */
+    boolean isAlive(final long nowMillis)
+    {
+        return nowMillis - aliveTimeMillis < 5_000 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+}

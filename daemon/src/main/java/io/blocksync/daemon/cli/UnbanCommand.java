@@ -1,0 +1,53 @@
+package io.blocksync.daemon.cli;
+
+import io.blocksync.daemon.config.NodeConfig;
+import io.blocksync.daemon.control.ControlProtocol;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "unban", description = "Lift bans on a running node; the unban reaches every peer like a ban does.")
+final class UnbanCommand implements Callable<Integer>
+{
+    @Mixin
+    ConfigOption config = new ConfigOption();
+
+    @Parameters(paramLabel = "ADDR[/LEN]", arity = "0..*", description = "Addresses or prefixes, as they were banned.")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--file", paramLabel = "FILE", description = "Also unban every address in FILE (one per line).")
+    Path file;
+
+    public Integer call() throws Exception
+    {
+        final NodeConfig nodeConfig = config.load(System.err);
+        if (null == nodeConfig)
+        {
+            return BlockSyncCli.EXIT_USAGE;
+        }
+
+        final List<String> all = new ArrayList<>(targets);
+        if (null != file)
+        {
+            all.addAll(BanCommand.TargetList.read(file));
+        }
+        if (all.isEmpty())
+        {
+            System.err.println("blocksync unban: nothing to unban (give ADDR[/LEN] or --file FILE)");
+            return BlockSyncCli.EXIT_USAGE;
+        }
+
+        final List<String> lines = new ArrayList<>(all.size());
+        for (final String target : all)
+        {
+            lines.add(ControlProtocol.UNBAN + " " + target);
+        }
+        return ControlExchange.send(nodeConfig, lines, all.size() <= 20);
+    }
+}

@@ -1,0 +1,253 @@
+package io.blocksync.daemon.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the sections of a {@link ConfigFile} into a {@link NodeConfig}: routes each section to its binder, and
+ * checks what involves more than one section (peer ids, addresses and names against each other and this node).
+ */
+final class ConfigBinder
+{
+    private static final List<String> SINGLE_SECTIONS = List.of(
+        NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME);
+    private static final List<String> ALL_SECTIONS = List.of(
+        NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME,
+        PeerSection.NAME);
+    private static final String ACCEPTED_SECTIONS = "[node], [bans], [firewall], [allow], [protocol], [peer ID]";
+
+    private record BoundPeer(PeerConfig peer, SectionReader reader)
+    {
+    }
+
+    /**
+     * @param peerId from the header, or 0 when it is missing or wrong (reported; the section is still bound so that
+     *               its other problems are found too).
+     */
+    private record PeerHeader(int peerId, ConfigSection section)
+    {
+    }
+
+    private final Path source;
+    private final Path baseDirectory;
+    private final Diagnostics diagnostics;
+    private final NodeConfig.Builder config;
+    private final Map<String, ConfigSection> singleSections = new HashMap<>();
+    private final Map<Integer, ConfigSection> peerSectionsById = new HashMap<>();
+    private final List<PeerHeader> peerHeaders = new ArrayList<>();
+
+    private ConfigBinder(final Path source, final Diagnostics diagnostics)
+    {
+        this.source = source;
+        this.baseDirectory = source.toAbsolutePath().getParent();
+        this.diagnostics = diagnostics;
+        this.config = new NodeConfig.Builder(source);
+    }
+
+    /**
+     * @return the configuration, or null when the diagnostics hold errors.
+     */
+    static NodeConfig bind(final Path source, final ConfigFile file, final Diagnostics diagnostics)
+    {
+        final ConfigBinder binder = new ConfigBinder(source, diagnostics);
+        for (final ConfigSection section : file.sections())
+        {
+            binder.classify(section);
+        }
+
+        binder.bindSections();
+        binder.warnIfInlineKeysExposed(file);
+
+        return diagnostics.hasErrors() ? null : new NodeConfig(binder.config, diagnostics.warnings());
+    }
+
+    private void classify(final ConfigSection section)
+    {
+        final String name = section.name();
+        if (PeerSection.NAME.equals(name))
+        {
+            classifyPeer(section);
+        }
+        else if (SINGLE_SECTIONS.contains(name))
+        {
+            final ConfigSection first = singleSections.putIfAbsent(name, section);
+            if (null != first)
+            {
+                error(section, "duplicate section [" + name + "] (first on line " + first.line() + ")");
+            }
+            else if (null != section.argument())
+            {
+                diagnostics.error(section.line(), section.argumentColumn(),
+                    "section [" + name + "] takes no argument; write [" + name + "]");
+            }
+        }
+        else
+        {
+            error(section, "unknown section [" + name + "]" + NearMiss.hint(name, ALL_SECTIONS, "[", "]") +
+                "; accepted sections: " + ACCEPTED_SECTIONS);
+        }
+    }
+
+    private void classifyPeer(final ConfigSection section)
+    {
+        int peerId = 0;
+        if (null == section.argument())
+        {
+            error(section, "section [peer] needs the peer's node id, e.g. [peer 2]");
+        }
+        else
+        {
+            try
+            {
+                peerId = Values.integer(1, Integer.MAX_VALUE).parse(section.argument());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                diagnostics.error(section.line(), section.argumentColumn(), "peer id: " + ex.getMessage());
+            }
+        }
+
+        final ConfigSection first = 0 == peerId ? null : peerSectionsById.putIfAbsent(peerId, section);
+        if (null != first)
+        {
+            error(section, "duplicate section [peer " + peerId + "] (first on line " + first.line() + ")");
+            return;
+        }
+
+        peerHeaders.add(new PeerHeader(peerId, section));
+    }
+
+    private void bindSections()
+    {
+        final ConfigSection node = singleSections.get(NodeSection.NAME);
+        if (null == node)
+        {
+            diagnostics.error(1, 1, "missing section [node]; it needs id, listen, state-dir and key or key-file");
+        }
+        else
+        {
+            NodeSection.bind(new SectionReader(node, diagnostics), baseDirectory, config);
+        }
+
+        BansSection.bind(reader(BansSection.NAME), config);
+        FirewallSection.bind(reader(FirewallSection.NAME), config);
+        AllowSection.bind(reader(AllowSection.NAME), config);
+        ProtocolSection.bind(reader(ProtocolSection.NAME), config);
+        bindPeers();
+    }
+
+    private void bindPeers()
+    {
+        final List<BoundPeer> bound = new ArrayList<>();
+        for (final PeerHeader header : peerHeaders)
+        {
+            final int peerId = header.peerId();
+            final ConfigSection section = header.section();
+            if (peerId != 0 && peerId == config.nodeId)
+            {
+                diagnostics.error(section.line(), section.argumentColumn(),
+                    "[peer " + peerId + "] has this node's own id; every node needs an id of its own");
+            }
+
+            final SectionReader reader = new SectionReader(section, diagnostics);
+            final PeerConfig peer = PeerSection.bind(reader, peerId, baseDirectory);
+            if (null != peer)
+            {
+                bound.add(new BoundPeer(peer, reader));
+                config.peers.add(peer);
+            }
+        }
+
+        checkPeersAgainstEachOther(bound);
+    }
+
+    private void checkPeersAgainstEachOther(final List<BoundPeer> bound)
+    {
+        final Map<InetSocketAddress, BoundPeer> byAddress = new HashMap<>();
+        final Map<String, BoundPeer> byName = new HashMap<>();
+        for (final BoundPeer current : bound)
+        {
+            final PeerConfig peer = current.peer();
+            final SectionReader reader = current.reader();
+            final String address = EndpointText.format(peer.address());
+            if (peer.address().equals(config.listen))
+            {
+                reader.errorAt("address: " + address + " is this node's own listen address", "address");
+            }
+
+            final BoundPeer sameAddress = byAddress.putIfAbsent(peer.address(), current);
+            if (null != sameAddress)
+            {
+                reader.errorAt("address: " + address + " is already the address of " + describe(sameAddress),
+                    "address");
+            }
+
+            final BoundPeer sameName = byName.putIfAbsent(peer.name(), current);
+            if (null != sameName)
+            {
+                reader.errorAt("name: '" + peer.name() + "' is already the name of " + describe(sameName), "name");
+            }
+
+            if (null != config.key && Arrays.equals(config.key, peer.key()))
+            {
+                reader.warningAt("[peer " + peer.nodeId() + "] has this node's own key; each node should sign " +
+                    "with a key of its own (was the wrong key pasted?)", KeySetting.KEY, KeySetting.KEY_FILE);
+            }
+        }
+    }
+
+    /**
+     * A key written into the configuration file is only as secret as the file.
+     */
+    private void warnIfInlineKeysExposed(final ConfigFile file)
+    {
+        if (!Files.isRegularFile(source))
+        {
+            return;
+        }
+
+        for (final ConfigSection section : file.sections())
+        {
+            if (NodeSection.NAME.equals(section.name()) || PeerSection.NAME.equals(section.name()))
+            {
+                for (final ConfigEntry entry : section.entries())
+                {
+                    if (KeySetting.KEY.equals(entry.key()))
+                    {
+                        final String mode = FileModes.exposedMode(source);
+                        if (null != mode)
+                        {
+                            diagnostics.warning(entry.line(), entry.valueColumn(), "key: " + source +
+                                " holds keys and is readable by group/others (mode " + mode +
+                                "); chmod 600 it or move the keys to key-files");
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private SectionReader reader(final String name)
+    {
+        final ConfigSection section = singleSections.get(name);
+
+        return new SectionReader(null == section ? ConfigSection.absent(name) : section, diagnostics);
+    }
+
+    private void error(final ConfigSection section, final String message)
+    {
+        diagnostics.error(section.line(), section.column(), message);
+    }
+
+    private static String describe(final BoundPeer peer)
+    {
+        return "[peer " + peer.peer().nodeId() + "] (line " + peer.reader().section().line() + ")";
+    }
+}

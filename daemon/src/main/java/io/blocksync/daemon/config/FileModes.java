@@ -1,0 +1,54 @@
+package io.blocksync.daemon.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/**
+ * Whether a file holding a secret can be read by users other than its owner.
+ */
+final class FileModes
+{
+    private static final PosixFilePermission[] MODE_BITS_HIGH_TO_LOW = {
+        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+        PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE,
+    };
+
+    private FileModes()
+    {
+    }
+
+    /**
+     * @return the octal mode, e.g. "0644", when group or others may read the file; null when they may not or when
+     * the file system has no POSIX permissions to ask.
+     */
+    static String exposedMode(final Path file)
+    {
+        final Set<PosixFilePermission> permissions;
+        try
+        {
+            permissions = Files.getPosixFilePermissions(file);
+        }
+        catch (final UnsupportedOperationException | IOException ex)
+        {
+            return null;
+        }
+
+        if (!permissions.contains(PosixFilePermission.GROUP_READ) &&
+            !permissions.contains(PosixFilePermission.OTHERS_READ))
+        {
+            return null;
+        }
+
+        int mode = 0;
+        for (final PosixFilePermission bit : MODE_BITS_HIGH_TO_LOW)
+        {
+            mode = (mode << 1) | (permissions.contains(bit) ? 1 : 0);
+        }
+
+        return String.format("0%03o", mode);
+    }
+}

@@ -1,0 +1,290 @@
+package io.blocksync.daemon.config;
+
+import io.blocksync.codec.IpPrefix;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A validated configuration file: this node, its guard rails for bans, its firewall backend, its allow-list,
+ * protocol timing and its peers. Immutable; see docs/CONFIG.md for the meaning of each value.
+ */
+public final class NodeConfig
+{
+    public static final int DEFAULT_KEY_ID = 1;
+    public static final long DEFAULT_BAN_SECONDS = 3600;
+    public static final long DEFAULT_MAX_BAN_SECONDS = 30 * 86_400;
+    public static final int DEFAULT_IPV4_BAN_PREFIX = 32;
+    public static final int DEFAULT_IPV6_BAN_PREFIX = 64;
+    public static final int DEFAULT_MIN_PREFIX_IPV4 = 16;
+    public static final int DEFAULT_MIN_PREFIX_IPV6 = 32;
+    public static final int DEFAULT_STORE_CAPACITY = 100_000;
+    public static final int DEFAULT_ORIGIN_RATE_PER_SECOND = 1000;
+    public static final String DEFAULT_FIREWALL_BACKEND = "log";
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;
+    public static final long DEFAULT_RETRANSMIT_INITIAL_MS = 200;
+    public static final long DEFAULT_RETRANSMIT_MAX_MS = 5000;
+    public static final int DEFAULT_SEND_WINDOW = 1024;
+    public static final long DEFAULT_PEER_SUSPECT_AFTER_MS = 3000;
+    public static final long DEFAULT_PEER_DOWN_AFTER_MS = 10_000;
+
+    private final Path source;
+    private final int nodeId;
+    private final InetSocketAddress listen;
+    private final Path stateDir;
+    private final int keyId;
+    private final byte[] key;
+    private final long defaultBanSeconds;
+    private final long maxBanSeconds;
+    private final int ipv4BanPrefix;
+    private final int ipv6BanPrefix;
+    private final int minPrefixIpv4;
+    private final int minPrefixIpv6;
+    private final int storeCapacity;
+    private final int originRatePerSecond;
+    private final String firewallBackend;
+    private final List<IpPrefix> allowList;
+    private final long heartbeatIntervalMs;
+    private final long retransmitInitialMs;
+    private final long retransmitMaxMs;
+    private final int sendWindow;
+    private final long peerSuspectAfterMs;
+    private final long peerDownAfterMs;
+    private final List<PeerConfig> peers;
+    private final List<String> warnings;
+
+    NodeConfig(final Builder builder, final List<String> warnings)
+    {
+        source = builder.source;
+        nodeId = builder.nodeId;
+        listen = builder.listen;
+        stateDir = builder.stateDir;
+        keyId = builder.keyId;
+        key = builder.key.clone();
+        defaultBanSeconds = builder.defaultBanSeconds;
+        maxBanSeconds = builder.maxBanSeconds;
+        ipv4BanPrefix = builder.ipv4BanPrefix;
+        ipv6BanPrefix = builder.ipv6BanPrefix;
+        minPrefixIpv4 = builder.minPrefixIpv4;
+        minPrefixIpv6 = builder.minPrefixIpv6;
+        storeCapacity = builder.storeCapacity;
+        originRatePerSecond = builder.originRatePerSecond;
+        firewallBackend = builder.firewallBackend;
+        allowList = copyOf(builder.allowList);
+        heartbeatIntervalMs = builder.heartbeatIntervalMs;
+        retransmitInitialMs = builder.retransmitInitialMs;
+        retransmitMaxMs = builder.retransmitMaxMs;
+        sendWindow = builder.sendWindow;
+        peerSuspectAfterMs = builder.peerSuspectAfterMs;
+        peerDownAfterMs = builder.peerDownAfterMs;
+        peers = List.copyOf(builder.peers);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * @return the file this was read from; relative paths in it were resolved against its directory.
+     */
+    public Path source()
+    {
+        return source;
+    }
+
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * @return the literal address and port to bind the UDP socket to.
+     */
+    public InetSocketAddress listen()
+    {
+        return listen;
+    }
+
+    /**
+     * @return absolute, normalised directory for the ban store and other state.
+     */
+    public Path stateDir()
+    {
+        return stateDir;
+    }
+
+    public int keyId()
+    {
+        return keyId;
+    }
+
+    /**
+     * @return a copy of this node's signing key.
+     */
+    public byte[] key()
+    {
+        return key.clone();
+    }
+
+    /**
+     * @return seconds, or {@link Durations#PERMANENT}.
+     */
+    public long defaultBanSeconds()
+    {
+        return defaultBanSeconds;
+    }
+
+    /**
+     * @return longest ban accepted from anyone in seconds (longer ones are clamped), or {@link Durations#PERMANENT}
+     * when permanent bans are accepted.
+     */
+    public long maxBanSeconds()
+    {
+        return maxBanSeconds;
+    }
+
+    public int ipv4BanPrefix()
+    {
+        return ipv4BanPrefix;
+    }
+
+    public int ipv6BanPrefix()
+    {
+        return ipv6BanPrefix;
+    }
+
+    public int minPrefixIpv4()
+    {
+        return minPrefixIpv4;
+    }
+
+    public int minPrefixIpv6()
+    {
+        return minPrefixIpv6;
+    }
+
+    public int storeCapacity()
+    {
+        return storeCapacity;
+    }
+
+    public int originRatePerSecond()
+    {
+        return originRatePerSecond;
+    }
+
+    public String firewallBackend()
+    {
+        return firewallBackend;
+    }
+
+    /**
+     * @return the configured prefixes that are never banned, in file order; fresh copies, since
+     * {@link IpPrefix} is mutable.
+     */
+    public List<IpPrefix> allowList()
+    {
+        return copyOf(allowList);
+    }
+
+    public long heartbeatIntervalMs()
+    {
+        return heartbeatIntervalMs;
+    }
+
+    public long retransmitInitialMs()
+    {
+        return retransmitInitialMs;
+    }
+
+    public long retransmitMaxMs()
+    {
+        return retransmitMaxMs;
+    }
+
+    public int sendWindow()
+    {
+        return sendWindow;
+    }
+
+    public long peerSuspectAfterMs()
+    {
+        return peerSuspectAfterMs;
+    }
+
+    public long peerDownAfterMs()
+    {
+        return peerDownAfterMs;
+    }
+
+    /**
+     * @return the peers in file order.
+     */
+    public List<PeerConfig> peers()
+    {
+        return peers;
+    }
+
+    /**
+     * @return problems that do not stop the node, formatted {@code FILE:LINE:COLUMN: warning: message}.
+     */
+    public List<String> warnings()
+    {
+        return warnings;
+    }
+
+    /**
+     * The key is left out on purpose: this text ends up in logs.
+     */
+    @Override
+    public String toString()
+    {
+        return "node " + nodeId + " at " + EndpointText.format(listen) + " from " + source + ", " + peers.size() +
+            " peers, firewall " + firewallBackend;
+    }
+
+    private static List<IpPrefix> copyOf(final List<IpPrefix> prefixes)
+    {
+        final List<IpPrefix> copies = new ArrayList<>(prefixes.size());
+        for (final IpPrefix prefix : prefixes)
+        {
+            copies.add(new IpPrefix().set(prefix));
+        }
+
+        return List.copyOf(copies);
+    }
+
+    /**
+     * Values gathered by the binders, starting at the defaults.
+     */
+    static final class Builder
+    {
+        final Path source;
+        int nodeId;
+        InetSocketAddress listen;
+        Path stateDir;
+        int keyId = DEFAULT_KEY_ID;
+        byte[] key;
+        long defaultBanSeconds = DEFAULT_BAN_SECONDS;
+        long maxBanSeconds = DEFAULT_MAX_BAN_SECONDS;
+        int ipv4BanPrefix = DEFAULT_IPV4_BAN_PREFIX;
+        int ipv6BanPrefix = DEFAULT_IPV6_BAN_PREFIX;
+        int minPrefixIpv4 = DEFAULT_MIN_PREFIX_IPV4;
+        int minPrefixIpv6 = DEFAULT_MIN_PREFIX_IPV6;
+        int storeCapacity = DEFAULT_STORE_CAPACITY;
+        int originRatePerSecond = DEFAULT_ORIGIN_RATE_PER_SECOND;
+        String firewallBackend = DEFAULT_FIREWALL_BACKEND;
+        final List<IpPrefix> allowList = new ArrayList<>();
+        long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
+        long retransmitInitialMs = DEFAULT_RETRANSMIT_INITIAL_MS;
+        long retransmitMaxMs = DEFAULT_RETRANSMIT_MAX_MS;
+        int sendWindow = DEFAULT_SEND_WINDOW;
+        long peerSuspectAfterMs = DEFAULT_PEER_SUSPECT_AFTER_MS;
+        long peerDownAfterMs = DEFAULT_PEER_DOWN_AFTER_MS;
+        final List<PeerConfig> peers = new ArrayList<>();
+
+        Builder(final Path source)
+        {
+            this.source = source;
+        }
+    }
+}

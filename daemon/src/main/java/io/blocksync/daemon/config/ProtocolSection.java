@@ -1,0 +1,59 @@
+package io.blocksync.daemon.config;
+
+/**
+ * [protocol]: heartbeat and retransmission timing, the per-peer send window and when a silent peer counts as
+ * suspect or down.
+ */
+final class ProtocolSection
+{
+    static final String NAME = "protocol";
+
+    private static final long ONE_MINUTE_MS = 60_000;
+    private static final long ONE_HOUR_MS = 3_600_000;
+    private static final long ONE_DAY_MS = 86_400_000;
+    private static final int MAX_SEND_WINDOW = 65_536;
+
+    private ProtocolSection()
+    {
+    }
+
+    static void bind(final SectionReader reader, final NodeConfig.Builder config)
+    {
+        config.heartbeatIntervalMs =
+            reader.value("heartbeat-interval", Values.millis(10, ONE_HOUR_MS), config.heartbeatIntervalMs);
+        config.retransmitInitialMs =
+            reader.value("retransmit-initial", Values.millis(1, ONE_MINUTE_MS), config.retransmitInitialMs);
+        config.retransmitMaxMs = reader.value("retransmit-max", Values.millis(1, ONE_HOUR_MS), config.retransmitMaxMs);
+        config.sendWindow = reader.value("send-window", Values.integer(1, MAX_SEND_WINDOW), config.sendWindow);
+        config.peerSuspectAfterMs =
+            reader.value("peer-suspect-after", Values.millis(1, ONE_DAY_MS), config.peerSuspectAfterMs);
+        config.peerDownAfterMs = reader.value("peer-down-after", Values.millis(1, ONE_DAY_MS), config.peerDownAfterMs);
+        reader.finish();
+
+        if (!reader.allValuesValid())
+        {
+            return;
+        }
+
+        if (config.retransmitMaxMs < config.retransmitInitialMs)
+        {
+            reader.errorAt("retransmit-max (" + Durations.formatMillis(config.retransmitMaxMs) +
+                ") is shorter than retransmit-initial (" + Durations.formatMillis(config.retransmitInitialMs) + ")",
+                "retransmit-max", "retransmit-initial");
+        }
+
+        if (config.peerSuspectAfterMs <= config.heartbeatIntervalMs)
+        {
+            reader.errorAt("peer-suspect-after (" + Durations.formatMillis(config.peerSuspectAfterMs) +
+                ") must be longer than heartbeat-interval (" + Durations.formatMillis(config.heartbeatIntervalMs) +
+                "), or every peer would be suspect between two heartbeats", "peer-suspect-after", "heartbeat-interval");
+        }
+
+        if (config.peerDownAfterMs <= config.peerSuspectAfterMs)
+        {
+            reader.errorAt("peer-down-after (" + Durations.formatMillis(config.peerDownAfterMs) +
+                ") must be longer than peer-suspect-after (" + Durations.formatMillis(config.peerSuspectAfterMs) + ")",
+                "peer-down-after", "peer-suspect-after");
+        }
+    }
+}

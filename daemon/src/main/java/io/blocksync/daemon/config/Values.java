@@ -1,0 +1,146 @@
+package io.blocksync.daemon.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * The value types a configuration file uses, each as a {@link ValueParser} with its range.
+ */
+final class Values
+{
+    /**
+     * Longest ban the wire format carries: an unsigned 32-bit count of seconds, about 136 years.
+     */
+    static final long MAX_BAN_SECONDS = 0xFFFF_FFFFL;
+
+    private static final int MAX_NAME_LENGTH = 64;
+
+    private Values()
+    {
+    }
+
+    static ValueParser<Integer> integer(final int min, final int max)
+    {
+        return (text) ->
+        {
+            if (!isInteger(text))
+            {
+                throw new IllegalArgumentException(
+                    Quoted.quote(text) + " is not a whole number; expected " + min + "-" + max);
+            }
+
+            // More digits than any int has cannot be in range; this also keeps Long.parseLong from overflowing.
+            final long value = text.length() > 12 ? Long.MAX_VALUE : Long.parseLong(text);
+            if (value < min || value > max)
+            {
+                throw new IllegalArgumentException(
+                    (text.length() > 12 ? Quoted.quote(text) : text) + " is outside " + min + "-" + max);
+            }
+
+            return (int)value;
+        };
+    }
+
+    /**
+     * A ban length, or {@code permanent}, which is returned as {@link Durations#PERMANENT}.
+     */
+    static ValueParser<Long> banSeconds()
+    {
+        return (text) ->
+        {
+            final long seconds = Durations.parseBanSeconds(text);
+            if (seconds > MAX_BAN_SECONDS)
+            {
+                throw new IllegalArgumentException(Quoted.quote(text) + " is longer than the " +
+                    Durations.formatSeconds(MAX_BAN_SECONDS) + " (about 136 years) a ban can last; " +
+                    "write 'permanent' for a ban without end");
+            }
+
+            return seconds;
+        };
+    }
+
+    static ValueParser<Long> millis(final long min, final long max)
+    {
+        return (text) ->
+        {
+            final long millis = Durations.parseMillis(text);
+            if (millis < min || millis > max)
+            {
+                throw new IllegalArgumentException(Quoted.quote(text) + " is outside " +
+                    Durations.formatMillis(min) + "-" + Durations.formatMillis(max));
+            }
+
+            return millis;
+        };
+    }
+
+    static ValueParser<InetSocketAddress> endpoint()
+    {
+        return EndpointText::parse;
+    }
+
+    /**
+     * A file or directory; relative paths resolve against the directory of the configuration file.
+     */
+    static ValueParser<Path> path(final Path baseDirectory)
+    {
+        return (text) ->
+        {
+            if (text.startsWith("~"))
+            {
+                throw new IllegalArgumentException(
+                    Quoted.quote(text) + ": '~' is not expanded; write the full path");
+            }
+
+            try
+            {
+                return baseDirectory.resolve(text).normalize();
+            }
+            catch (final InvalidPathException ex)
+            {
+                throw new IllegalArgumentException(Quoted.quote(text) + " is not a valid path: " + ex.getReason());
+            }
+        };
+    }
+
+    /**
+     * A short label for logs, status output and metrics: letters, digits, '.', '_' and '-'.
+     */
+    static ValueParser<String> name()
+    {
+        return (text) ->
+        {
+            boolean valid = text.length() <= MAX_NAME_LENGTH;
+            for (int i = 0; valid && i < text.length(); i++)
+            {
+                final char c = text.charAt(i);
+                valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+            }
+
+            if (!valid)
+            {
+                throw new IllegalArgumentException(Quoted.quote(text) + ": a name is at most " + MAX_NAME_LENGTH +
+                    " letters, digits, '.', '_' and '-'");
+            }
+
+            return text;
+        };
+    }
+
+    private static boolean isInteger(final String text)
+    {
+        final int start = text.startsWith("-") ? 1 : 0;
+        for (int i = start; i < text.length(); i++)
+        {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9')
+            {
+                return false;
+            }
+        }
+
+        return text.length() > start;
+    }
+}

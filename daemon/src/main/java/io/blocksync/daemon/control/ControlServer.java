@@ -1,0 +1,298 @@
+package io.blocksync.daemon.control;
+
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.ReasonCode;
+import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.daemon.node.BanLedger;
+import io.blocksync.daemon.node.BanPolicy;
+import io.blocksync.daemon.node.LocalRequest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+
+/**
+ * The local control channel: a UNIX domain socket in the state directory, readable and writable by the owner only.
+ * One thread accepts connections, parses the request lines (see {@link ControlProtocol}), hands the decisions to
+ * the loop as one {@link LocalRequest} and writes back one result line per request line. All parsing and
+ * allocation happen here, off the loop.
+ */
+public final class ControlServer implements AutoCloseable
+{
+    public static final String SOCKET_FILE_NAME = "control.sock";
+    private static final long LOOP_TIMEOUT_MILLIS = 60_000;
+
+    private final Path socketPath;
+    private final Queue<LocalRequest> requests;
+    private final Runnable wakeLoop;
+    private final BanPolicy policy;
+    private final int ipv4BanPrefix;
+    private final int ipv6BanPrefix;
+    private final int nodeId;
+    private final long defaultBanSeconds;
+    private final ServerSocketChannel server;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public ControlServer(
+        final Path stateDir,
+        final Queue<LocalRequest> requests,
+        final Runnable wakeLoop,
+        final BanPolicy policy,
+        final int ipv4BanPrefix,
+        final int ipv6BanPrefix,
+        final long defaultBanSeconds,
+        final int nodeId) throws IOException
+    {
+        this.defaultBanSeconds = defaultBanSeconds;
+        this.socketPath = stateDir.resolve(SOCKET_FILE_NAME);
+        this.requests = requests;
+        this.wakeLoop = wakeLoop;
+        this.policy = policy;
+        this.ipv4BanPrefix = ipv4BanPrefix;
+        this.ipv6BanPrefix = ipv6BanPrefix;
+        this.nodeId = nodeId;
+
+        // The state dir lock guarantees no live daemon owns a socket left here: it is a leftover from a crash.
+        Files.deleteIfExists(socketPath);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try
+        {
+            server.bind(UnixDomainSocketAddress.of(socketPath));
+        }
+        catch (final IOException ex)
+        {
+            server.close();
+            throw new IOException("cannot create control socket " + socketPath + ": " + ex.getMessage() +
+                (socketPath.toString().length() > 100 ? " (UNIX socket paths are limited to about 100 bytes: use a shorter state-dir)" : ""), ex);
+        }
+        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+        thread = new Thread(this::acceptLoop, "blocksync-control");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public Path socketPath()
+    {
+        return socketPath;
+    }
+
+    public void close() throws IOException
+    {
+        running = false;
+        server.close();
+        try
+        {
+            thread.join(5_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        Files.deleteIfExists(socketPath);
+    }
+
+    private void acceptLoop()
+    {
+        while (running)
+        {
+            try (SocketChannel connection = server.accept())
+            {
+                serve(connection);
+            }
+            catch (final IOException ex)
+            {
+                if (!running)
+                {
+                    return;
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void serve(final SocketChannel connection) throws IOException, InterruptedException
+    {
+        final BufferedReader reader = new BufferedReader(
+            new InputStreamReader(Channels.newInputStream(connection), StandardCharsets.UTF_8));
+        final List<String> lines = new ArrayList<>();
+        for (String line = reader.readLine(); null != line && !line.isEmpty(); line = reader.readLine())
+        {
+            lines.add(line);
+        }
+
+        final String[] replies = new String[lines.size()];
+        final LocalRequest request = new LocalRequest(lines.size());
+        final int[] itemOfLine = new int[lines.size()];
+        final IpPrefix prefix = new IpPrefix();
+        for (int i = 0; i < lines.size(); i++)
+        {
+            itemOfLine[i] = -1;
+            replies[i] = parse(lines.get(i), request, prefix, itemOfLine, i);
+        }
+
+        if (request.size() > 0)
+        {
+            requests.add(request);
+            wakeLoop.run();
+            if (!request.await(LOOP_TIMEOUT_MILLIS))
+            {
+                replies[0] = ControlProtocol.ERROR + " the node did not answer within " + LOOP_TIMEOUT_MILLIS / 1000 + " s";
+            }
+            else
+            {
+                for (int i = 0; i < lines.size(); i++)
+                {
+                    if (itemOfLine[i] >= 0)
+                    {
+                        replies[i] = describe(request, itemOfLine[i]);
+                    }
+                }
+            }
+        }
+
+        final StringBuilder out = new StringBuilder();
+        for (final String reply : replies)
+        {
+            out.append(null == reply ? ControlProtocol.ERROR + " no answer" : reply).append('\n');
+        }
+        final OutputStream output = Channels.newOutputStream(connection);
+        output.write(out.toString().getBytes(StandardCharsets.UTF_8));
+        output.flush();
+    }
+
+    /** @return a reply for lines answered here, or null for a decision queued for the loop. */
+    private String parse(
+        final String line, final LocalRequest request, final IpPrefix prefix, final int[] itemOfLine, final int lineIndex)
+    {
+        final String[] words = line.trim().split("\\s+");
+        switch (words[0])
+        {
+            case ControlProtocol.PING:
+                return ControlProtocol.OK + " pong node " + nodeId;
+
+            case ControlProtocol.BAN:
+            {
+                if (words.length != 6)
+                {
+                    return ControlProtocol.ERROR + " usage: ban PREFIX SECONDS REASON PROTOCOL PORT";
+                }
+                final String error = parsePrefix(words[1], prefix);
+                if (null != error)
+                {
+                    return ControlProtocol.ERROR + " " + error;
+                }
+                final String reasonError = ReasonCode.validate(words[3]);
+                if (null != reasonError)
+                {
+                    return ControlProtocol.ERROR + " " + words[1] + ": " + reasonError;
+                }
+                final long seconds = parseSeconds(words[2]);
+                final long protocol = parseNumber(words[4], 255);
+                final long port = parseNumber(words[5], 65_535);
+                if (seconds < 0 || protocol < 0 || port < 0)
+                {
+                    return ControlProtocol.ERROR + " " + words[1] + ": seconds, protocol and port must be numbers in range";
+                }
+                itemOfLine[lineIndex] = request.size();
+                request.add(BanRecordFlyweight.ACTION_BAN, prefix, seconds, ReasonCode.of(words[3]).packed(), (int)protocol, (int)port);
+                return null;
+            }
+
+            case ControlProtocol.UNBAN:
+            {
+                if (words.length != 2)
+                {
+                    return ControlProtocol.ERROR + " usage: unban PREFIX";
+                }
+                final String error = parsePrefix(words[1], prefix);
+                if (null != error)
+                {
+                    return ControlProtocol.ERROR + " " + error;
+                }
+                itemOfLine[lineIndex] = request.size();
+                request.add(BanRecordFlyweight.ACTION_UNBAN, prefix, 0, 0, 0, 0);
+                return null;
+            }
+
+            default:
+                return ControlProtocol.ERROR + " unknown request '" + words[0] + "'";
+        }
+    }
+
+    private String describe(final LocalRequest request, final int item)
+    {
+        final IpPrefix prefix = request.prefix(item);
+        final String text = AddressText.format(prefix);
+        final String action = request.action(item) == BanRecordFlyweight.ACTION_BAN ? ControlProtocol.BAN : ControlProtocol.UNBAN;
+        final int outcome = request.outcome(item);
+        switch (outcome)
+        {
+            case BanLedger.APPLIED:
+                return ControlProtocol.OK + " " + action + " " + text;
+            case BanLedger.DUPLICATE:
+            case BanLedger.STALE:
+                return ControlProtocol.OK + " " + action + " " + text + " (already in effect)";
+            case BanLedger.PROTECTED:
+                return ControlProtocol.ERROR + " " + text + ": refused, protected (" + policy.whyProtected(prefix) + ")";
+            case BanLedger.TOO_BROAD:
+                return ControlProtocol.ERROR + " " + text + ": refused, shorter than /" + policy.minPrefixLength(prefix.family()) +
+                    " (see min-prefix-ipv4/min-prefix-ipv6 in [bans])";
+            case BanLedger.NOT_BANNED:
+                return ControlProtocol.OK + " " + action + " " + text + " (was not banned)";
+            default:
+                return ControlProtocol.ERROR + " " + text + ": " + BanLedger.outcomeName(outcome);
+        }
+    }
+
+    private String parsePrefix(final String text, final IpPrefix into)
+    {
+        return AddressText.parse(text, into, ipv4BanPrefix, ipv6BanPrefix);
+    }
+
+    /** A number of seconds, {@code permanent} (0 on the wire), or 0 / {@code default} for the configured default. */
+    private long parseSeconds(final String text)
+    {
+        if (ControlProtocol.PERMANENT.equals(text))
+        {
+            return 0;
+        }
+        if (ControlProtocol.DEFAULT.equals(text))
+        {
+            return defaultBanSeconds;
+        }
+        final long seconds = parseNumber(text, 0xFFFF_FFFFL);
+        return seconds == 0 ? defaultBanSeconds : seconds;
+    }
+
+    private static long parseNumber(final String text, final long max)
+    {
+        try
+        {
+            final long value = Long.parseLong(text);
+            return value >= 0 && value <= max ? value : -1;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+}

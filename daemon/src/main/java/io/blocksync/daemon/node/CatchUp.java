@@ -1,0 +1,195 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.FrameHeaderFlyweight;
+import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.SyncFrameFlyweight;
+import io.blocksync.daemon.store.BanEntry;
+import io.blocksync.daemon.store.BanEntryVisitor;
+import org.agrona.BufferUtil;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Anti-entropy. A peer's HEARTBEAT lists, per origin, the origin sequence up to which it holds every decision.
+ * Where that is below ours and has not moved for a whole heartbeat interval (so it is not just in flight), we send
+ * the peer SYNC frames with every record we hold of that origin in the missing range. The origin does this for its
+ * own decisions; any other node does it when the origin is not up, or once the peer has stayed behind for more
+ * than {@link #STALLED_HEARTBEATS} heartbeats (a partition that only some of us can bridge).
+ */
+public final class CatchUp implements BanEntryVisitor
+{
+    static final int STALLED_HEARTBEATS = 3;
+    private static final int MAX_FRAMES_PER_HEARTBEAT = 128;
+    private static final int INDEX_BITS = 24;
+
+    private final int nodeId;
+    private final Int2ObjectHashMap<Peer> peersById;
+    private final HighWaterMarks highWater;
+    private final BanLedger ledger;
+    private final UdpTransport transport;
+    private final PacketSealer sealer;
+    private final NodeCounters counters;
+    private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
+    private final ByteBuffer frameView = frame.byteBuffer().duplicate();
+    private final SyncFrameFlyweight sync = new SyncFrameFlyweight();
+    private final BanRecordFlyweight record = new BanRecordFlyweight();
+    private final ExpandableArrayBuffer collected = new ExpandableArrayBuffer(64 * BanRecordFlyweight.LENGTH);
+    private long[] sortKeys = new long[1024];
+    private int collectedCount;
+    private int scanOrigin;
+    private long scanAfter;
+    private long scanThrough;
+
+    public CatchUp(
+        final int nodeId,
+        final Int2ObjectHashMap<Peer> peersById,
+        final HighWaterMarks highWater,
+        final BanLedger ledger,
+        final UdpTransport transport,
+        final PacketSealer sealer,
+        final NodeCounters counters)
+    {
+        this.nodeId = nodeId;
+        this.peersById = peersById;
+        this.highWater = highWater;
+        this.ledger = ledger;
+        this.transport = transport;
+        this.sealer = sealer;
+        this.counters = counters;
+    }
+
+    void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
+    {
+        for (int i = 0, count = highWater.count(); i < count; i++)
+        {
+            final int origin = highWater.nodeIdAt(i);
+            final long ours = highWater.highWaterAt(i);
+            if (origin == peer.nodeId() || ours == 0)
+            {
+                continue;
+            }
+
+            final long theirs = advertised(heartbeat, origin);
+            if (theirs >= ours)
+            {
+                peer.behindAt.remove(origin);
+                peer.behindStreak.remove(origin);
+                continue;
+            }
+
+            if (peer.behindAt.get(origin) != theirs)
+            {
+                peer.behindAt.put(origin, theirs);
+                peer.behindStreak.put(origin, 1);
+                continue;
+            }
+
+            final int streak = peer.behindStreak.get(origin) + 1;
+            peer.behindStreak.put(origin, streak);
+            if (origin == nodeId || !isUp(origin) || streak > STALLED_HEARTBEATS)
+            {
+                sendSync(peer, origin, theirs, ours);
+            }
+        }
+    }
+
+    /** Collect this origin's records in (after, through], oldest first, and send them in self-contained frames. */
+    private void sendSync(final Peer peer, final int origin, final long after, final long through)
+    {
+        scanOrigin = origin;
+        scanAfter = after;
+        scanThrough = through;
+        collectedCount = 0;
+        ledger.store().forEach(this);
+        Arrays.sort(sortKeys, 0, collectedCount);
+
+        long rangeStart = after;
+        int index = 0;
+        int frames = 0;
+        while (frames < MAX_FRAMES_PER_HEARTBEAT && (index < collectedCount || rangeStart < through))
+        {
+            sync.begin(frame, 0, origin, rangeStart);
+            long last = rangeStart;
+            while (index < collectedCount && sync.remainingCapacity() > 0)
+            {
+                final int from = (int)(sortKeys[index] & ((1L << INDEX_BITS) - 1)) * BanRecordFlyweight.LENGTH;
+                final BanRecordFlyweight target = sync.appendRecord(BanRecordFlyweight.ACTION_BAN);
+                frame.putBytes(target.offset(), collected, from, BanRecordFlyweight.LENGTH);
+                last = sortKeys[index] >>> INDEX_BITS;
+                index++;
+            }
+            // The last frame also covers sequences superseded here, up to our high water.
+            final long frameThrough = index == collectedCount ? through : last;
+            sync.through(frameThrough);
+            final int length = sealer.seal(frame, 0, sync.unsealedLength());
+            if (transport.send(frameView, 0, length, peer.address()))
+            {
+                counters.datagramsSent.incrementRelease();
+                counters.bytesSent.getAndAddRelease(length);
+            }
+            else
+            {
+                counters.sendFailures.incrementRelease();
+            }
+            counters.syncFramesSent.incrementRelease();
+            peer.syncSentCounter.incrementRelease();
+            rangeStart = frameThrough;
+            frames++;
+        }
+    }
+
+    public void visit(final IpPrefix key, final BanEntry entry)
+    {
+        final long sequence = entry.originSequence();
+        if (entry.originNodeId() != scanOrigin || sequence <= scanAfter || sequence > scanThrough ||
+            collectedCount >= (1 << INDEX_BITS) - 1)
+        {
+            return;
+        }
+
+        final int offset = collectedCount * BanRecordFlyweight.LENGTH;
+        collected.checkLimit(offset + BanRecordFlyweight.LENGTH);
+        collected.setMemory(offset, BanRecordFlyweight.LENGTH, (byte)0);
+        record.wrap(collected, offset)
+            .action(entry.isBan() ? BanRecordFlyweight.ACTION_BAN : BanRecordFlyweight.ACTION_UNBAN)
+            .prefix(key)
+            .protocol(entry.protocol())
+            .port(entry.port())
+            .originNodeId(entry.originNodeId())
+            .durationSeconds(entry.durationSeconds())
+            .originSequence(sequence)
+            .originTimeMillis(entry.originTimeMillis());
+        collected.putLong(offset + BanRecordFlyweight.REASON_OFFSET, entry.reason(), java.nio.ByteOrder.LITTLE_ENDIAN);
+
+        if (collectedCount == sortKeys.length)
+        {
+            sortKeys = Arrays.copyOf(sortKeys, sortKeys.length * 2);
+        }
+        sortKeys[collectedCount] = (sequence << INDEX_BITS) | collectedCount;
+        collectedCount++;
+    }
+
+    private boolean isUp(final int origin)
+    {
+        final Peer originPeer = peersById.get(origin);
+        return null != originPeer && originPeer.state() == Peer.STATE_UP;
+    }
+
+    private static long advertised(final HeartbeatFrameFlyweight heartbeat, final int origin)
+    {
+        for (int i = 0, count = heartbeat.entryCount(); i < count; i++)
+        {
+            if (heartbeat.entryOriginNodeId(i) == origin)
+            {
+                return heartbeat.entryHighWater(i);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,200 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.AckFrameFlyweight;
+import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.BatchFrameFlyweight;
+import io.blocksync.codec.FrameHeaderFlyweight;
+import io.blocksync.codec.FrameType;
+import io.blocksync.codec.FrameVerifier;
+import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.RejectReason;
+import io.blocksync.codec.SyncFrameFlyweight;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+
+/**
+ * Receive side of the loop: drains the socket, puts every datagram through {@link FrameVerifier} before anything
+ * reads its body, counts each rejection by reason, and hands authentic frames to the role that owns them. Records
+ * from a BATCH or SYNC go through the ledger; a BATCH is acknowledged once applied.
+ */
+public final class DatagramReceiver
+{
+    private static final int MAX_DATAGRAMS_PER_POLL = 256;
+
+    private final UdpTransport transport;
+    private final FrameVerifier verifier;
+    private final Int2ObjectHashMap<Peer> peersById;
+    private final BanLedger ledger;
+    private final BanPolicy policy;
+    private final HighWaterMarks highWater;
+    private final StreamSender streamSender;
+    private final PeerMonitor peerMonitor;
+    private final NodeCounters counters;
+    private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
+    private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
+    private final AckFrameFlyweight ack = new AckFrameFlyweight();
+    private final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight();
+    private final SyncFrameFlyweight sync = new SyncFrameFlyweight();
+    private final IpPrefix prefix = new IpPrefix();
+    private final int nodeId;
+    private ReceiveHook hook;
+
+    public DatagramReceiver(
+        final int nodeId,
+        final UdpTransport transport,
+        final FrameVerifier verifier,
+        final Int2ObjectHashMap<Peer> peersById,
+        final BanLedger ledger,
+        final BanPolicy policy,
+        final HighWaterMarks highWater,
+        final StreamSender streamSender,
+        final PeerMonitor peerMonitor,
+        final NodeCounters counters)
+    {
+        this.nodeId = nodeId;
+        this.transport = transport;
+        this.verifier = verifier;
+        this.peersById = peersById;
+        this.ledger = ledger;
+        this.policy = policy;
+        this.highWater = highWater;
+        this.streamSender = streamSender;
+        this.peerMonitor = peerMonitor;
+        this.counters = counters;
+    }
+
+    /** Test hook that may drop datagrams before they are verified (loss injection). */
+    public void hook(final ReceiveHook hook)
+    {
+        this.hook = hook;
+    }
+
+    /**
+     * @return datagrams processed.
+     */
+    public int poll(final long nowNanos, final long nowMillis) throws IOException
+    {
+        int received = 0;
+        int length;
+        while (received < MAX_DATAGRAMS_PER_POLL && (length = transport.receive()) >= 0)
+        {
+            received++;
+            counters.datagramsReceived.incrementRelease();
+            counters.bytesReceived.getAndAddRelease(length);
+            if (null != hook && hook.drop())
+            {
+                continue;
+            }
+            onDatagram(transport.receiveBuffer(), length, nowNanos, nowMillis);
+        }
+        return received;
+    }
+
+    void onDatagram(final UnsafeBuffer buffer, final int length, final long nowNanos, final long nowMillis)
+    {
+        final int result = verifier.verify(buffer, 0, length);
+        if (result != RejectReason.NONE)
+        {
+            counters.rejected[result].incrementRelease();
+            return;
+        }
+
+        header.wrap(buffer, 0);
+        final Peer peer = peersById.get(header.senderId());
+        if (null == peer)
+        {
+            // Keys are only configured for peers, so this would be a sender configured without a peer entry.
+            counters.rejected[RejectReason.UNKNOWN_SENDER].incrementRelease();
+            return;
+        }
+        if (!peer.address().equals(transport.lastSource()))
+        {
+            counters.unknownPeerSource.incrementRelease();
+        }
+        peerMonitor.onHeard(peer, nowNanos, nowMillis);
+
+        switch (header.type())
+        {
+            case FrameType.BATCH:
+                onBatch(peer, buffer, nowMillis);
+                break;
+
+            case FrameType.ACK:
+                ack.wrap(buffer, 0);
+                if (ack.streamSenderId() == nodeId)
+                {
+                    streamSender.onAck(peer, ack, nowNanos);
+                }
+                break;
+
+            case FrameType.HEARTBEAT:
+                peerMonitor.onHeartbeat(peer, heartbeat.wrap(buffer, 0), nowNanos, nowMillis);
+                break;
+
+            case FrameType.SYNC:
+                onSync(buffer, nowMillis);
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    private void onBatch(final Peer peer, final UnsafeBuffer buffer, final long nowMillis)
+    {
+        batch.wrap(buffer, 0);
+        final int count = batch.recordCount();
+        peer.ackPending = true;
+        if (!peer.received.isNew(batch.streamSequence()))
+        {
+            counters.duplicates.getAndAddRelease(count);
+            return;
+        }
+        if (!policy.admitRecords(peer.nodeId(), count, nowMillis))
+        {
+            // Not acknowledged: the peer sends it again after its retransmit timeout, when the budget has refilled.
+            counters.refusedRateLimited.getAndAddRelease(count);
+            return;
+        }
+        peer.received.onBatch(batch.streamSequence());
+
+        peer.batchesReceivedCounter.incrementRelease();
+        long lowest = Long.MAX_VALUE;
+        long highest = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final BanRecordFlyweight record = batch.record(i);
+            ledger.applyRemote(record, prefix, nowMillis);
+            lowest = Math.min(lowest, record.originSequence());
+            highest = Math.max(highest, record.originSequence());
+        }
+        highWater.onRange(peer.nodeId(), lowest - 1, highest);
+        highWater.receivedCumulative(peer.nodeId(), peer.received.cumulative());
+    }
+
+    private void onSync(final UnsafeBuffer buffer, final long nowMillis)
+    {
+        counters.syncFramesReceived.incrementRelease();
+        sync.wrap(buffer, 0);
+        if (!policy.admitRecords(sync.originNodeId(), sync.recordCount(), nowMillis))
+        {
+            counters.refusedRateLimited.getAndAddRelease(sync.recordCount());
+            return;
+        }
+        for (int i = 0, count = sync.recordCount(); i < count; i++)
+        {
+            ledger.applyRemote(sync.record(i), prefix, nowMillis);
+        }
+        highWater.onRange(sync.originNodeId(), sync.after(), sync.through());
+    }
+
+    /** Decides per datagram whether to pretend it was lost. */
+    @FunctionalInterface
+    public interface ReceiveHook
+    {
+        boolean drop();
+    }
+}

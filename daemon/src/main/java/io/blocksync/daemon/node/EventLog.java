@@ -1,0 +1,204 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.IpPrefix;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Log lines written by the event loop without allocating or blocking: each thread formats into its own
+ * {@link Line} and commits the bytes to a ring buffer; one daemon thread drains the ring and writes to the output.
+ * When the ring is full a line is dropped and counted rather than stalling the loop.
+ */
+public final class EventLog implements AutoCloseable
+{
+    private static final int MESSAGE_TYPE = 1;
+    private static final int CAPACITY = 1024 * 1024;
+
+    private final ManyToOneRingBuffer ring = new ManyToOneRingBuffer(
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH, 64)));
+    private final AtomicLong dropped = new AtomicLong();
+    private final org.agrona.concurrent.MessageHandler writer = this::writeLine;
+    private final PrintStream out;
+    private final Thread drainer;
+    private volatile boolean running = true;
+
+    public EventLog(final OutputStream output)
+    {
+        this.out = new PrintStream(output, false, StandardCharsets.UTF_8);
+        drainer = new Thread(this::drainLoop, "blocksync-log");
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    /** A line builder for one thread; reuse it for every line that thread writes. */
+    public Line newLine()
+    {
+        return new Line();
+    }
+
+    public long dropped()
+    {
+        return dropped.get();
+    }
+
+    /** Write whatever is queued, then stop the writer thread. */
+    public void close()
+    {
+        running = false;
+        try
+        {
+            drainer.join(2_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        drainOnce();
+        out.flush();
+    }
+
+    private void drainLoop()
+    {
+        while (running)
+        {
+            if (drainOnce() == 0)
+            {
+                out.flush();
+                try
+                {
+                    Thread.sleep(5);
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private int drainOnce()
+    {
+        return ring.read(writer, 256);
+    }
+
+    private void writeLine(final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            out.write(buffer.getByte(index + i));
+        }
+        out.write('\n');
+    }
+
+    /**
+     * Formats one line at a time: {@code line.begin().append("...").append(prefix).commit()}.
+     */
+    public final class Line
+    {
+        private final StringBuilder text = new StringBuilder(256);
+        private final UnsafeBuffer bytes = new UnsafeBuffer(new byte[1024]);
+
+        private Line()
+        {
+        }
+
+        /** Start a line with an ISO-8601 UTC timestamp, formatted without allocating. */
+        public Line begin()
+        {
+            text.setLength(0);
+            appendTimestamp(System.currentTimeMillis());
+            text.append(' ');
+            return this;
+        }
+
+        public Line append(final CharSequence value)
+        {
+            text.append(value);
+            return this;
+        }
+
+        public Line append(final char value)
+        {
+            text.append(value);
+            return this;
+        }
+
+        public Line append(final long value)
+        {
+            text.append(value);
+            return this;
+        }
+
+        public Line append(final IpPrefix prefix)
+        {
+            AddressText.append(prefix, text);
+            return this;
+        }
+
+        /** A packed reason (see codec's ReasonCode). */
+        public Line appendReason(final long packedReason)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                final int c = (int)((packedReason >>> (8 * i)) & 0xFF);
+                if (c == 0)
+                {
+                    break;
+                }
+                text.append((char)c);
+            }
+            return this;
+        }
+
+        public void commit()
+        {
+            final int length = Math.min(text.length(), bytes.capacity());
+            for (int i = 0; i < length; i++)
+            {
+                final char c = text.charAt(i);
+                bytes.putByte(i, (byte)(c < 0x80 ? c : '?'));
+            }
+            if (!ring.write(MESSAGE_TYPE, bytes, 0, length))
+            {
+                dropped.incrementAndGet();
+            }
+        }
+
+        private void appendTimestamp(final long epochMillis)
+        {
+            final long days = Math.floorDiv(epochMillis, 86_400_000L);
+            final long millisOfDay = Math.floorMod(epochMillis, 86_400_000L);
+            // Civil-from-days (Howard Hinnant): no java.time objects on the loop.
+            final long z = days + 719_468;
+            final long era = Math.floorDiv(z, 146_097);
+            final long doe = z - era * 146_097;
+            final long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+            final long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+            final long mp = (5 * doy + 2) / 153;
+            final long day = doy - (153 * mp + 2) / 5 + 1;
+            final long month = mp < 10 ? mp + 3 : mp - 9;
+            final long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+            text.append(year).append('-');
+            pad2(month).append('-');
+            pad2(day).append('T');
+            pad2(millisOfDay / 3_600_000).append(':');
+            pad2((millisOfDay / 60_000) % 60).append(':');
+            pad2((millisOfDay / 1000) % 60).append('.');
+            final long millis = millisOfDay % 1000;
+            text.append(millis < 100 ? "0" : "").append(millis < 10 ? "0" : "").append(millis).append('Z');
+        }
+
+        private StringBuilder pad2(final long value)
+        {
+            return text.append(value < 10 ? "0" : "").append(value);
+        }
+    }
+}

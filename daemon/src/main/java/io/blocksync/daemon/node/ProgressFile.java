@@ -1,0 +1,179 @@
+package io.blocksync.daemon.node;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * The node's protocol progress, memory-mapped so that every update is a plain store (no system call, no flush on
+ * the loop) and still survives {@code kill -9}: the kernel owns the dirty pages.
+ * <pre>
+ *   0  u64 magic
+ *   8  u32 node id         12 u32 reserved
+ *  16  u64 last packet sequence sealed
+ *  24  u64 next stream sequence
+ *  32  u64 last origin sequence assigned to a local decision
+ *  64  slots[MAX_NODES] of 32 bytes:
+ *        +0 u32 node id (0 = free)   +4 u32 reserved
+ *        +8 u64 high water of that node's decisions held here
+ *       +16 u64 cumulative stream sequence received from that node
+ *       +24 u64 reserved
+ * </pre>
+ */
+public final class ProgressFile implements AutoCloseable
+{
+    public static final String FILE_NAME = "progress.dat";
+    public static final int MAX_NODES = 256;
+
+    private static final long MAGIC = 0x3130_5347_5250_5342L; // "BSPRGS01"
+    private static final int NODE_ID_OFFSET = 8;
+    private static final int PACKET_SEQUENCE_OFFSET = 16;
+    private static final int STREAM_NEXT_OFFSET = 24;
+    private static final int ORIGIN_SEQUENCE_OFFSET = 32;
+    private static final int SLOTS_OFFSET = 64;
+    private static final int SLOT_LENGTH = 32;
+    private static final int SLOT_HIGH_WATER = 8;
+    private static final int SLOT_RECEIVED_CUMULATIVE = 16;
+    private static final int LENGTH = SLOTS_OFFSET + MAX_NODES * SLOT_LENGTH;
+
+    private final MappedByteBuffer mapped;
+    private final UnsafeBuffer buffer;
+
+    private ProgressFile(final MappedByteBuffer mapped)
+    {
+        this.mapped = mapped;
+        this.buffer = new UnsafeBuffer(mapped);
+    }
+
+    /**
+     * @throws IllegalStateException when the file belongs to another node id or is not a progress file.
+     */
+    public static ProgressFile open(final Path stateDir, final int nodeId)
+    {
+        final File file = stateDir.resolve(FILE_NAME).toFile();
+        final boolean exists = file.exists();
+        if (exists && file.length() != LENGTH)
+        {
+            throw new IllegalStateException(file + ": unexpected size " + file.length() + ", expected " + LENGTH);
+        }
+
+        final ProgressFile progress = new ProgressFile(exists ?
+            IoUtil.mapExistingFile(file, FILE_NAME) : IoUtil.mapNewFile(file, LENGTH, true));
+        final UnsafeBuffer buffer = progress.buffer;
+        if (!exists || buffer.getLong(0, LITTLE_ENDIAN) == 0)
+        {
+            buffer.putInt(NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
+            buffer.putLong(STREAM_NEXT_OFFSET, 1, LITTLE_ENDIAN);
+            buffer.putLongVolatile(0, MAGIC);
+        }
+        else if (buffer.getLong(0, LITTLE_ENDIAN) != MAGIC)
+        {
+            progress.close();
+            throw new IllegalStateException(file + ": not a blocksync progress file");
+        }
+        else if (buffer.getInt(NODE_ID_OFFSET, LITTLE_ENDIAN) != nodeId)
+        {
+            final int owner = buffer.getInt(NODE_ID_OFFSET, LITTLE_ENDIAN);
+            progress.close();
+            throw new IllegalStateException(file + " belongs to node " + owner + ", not node " + nodeId +
+                ": each node needs its own state directory");
+        }
+        return progress;
+    }
+
+    public static boolean exists(final Path stateDir)
+    {
+        return Files.exists(stateDir.resolve(FILE_NAME));
+    }
+
+    public long lastPacketSequence()
+    {
+        return buffer.getLong(PACKET_SEQUENCE_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public void lastPacketSequence(final long sequence)
+    {
+        buffer.putLong(PACKET_SEQUENCE_OFFSET, sequence, LITTLE_ENDIAN);
+    }
+
+    public long streamNext()
+    {
+        return buffer.getLong(STREAM_NEXT_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public void streamNext(final long next)
+    {
+        buffer.putLong(STREAM_NEXT_OFFSET, next, LITTLE_ENDIAN);
+    }
+
+    public long lastOriginSequence()
+    {
+        return buffer.getLong(ORIGIN_SEQUENCE_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public void lastOriginSequence(final long sequence)
+    {
+        buffer.putLong(ORIGIN_SEQUENCE_OFFSET, sequence, LITTLE_ENDIAN);
+    }
+
+    /**
+     * The slot for a node, created on first use.
+     *
+     * @return slot index, or -1 when all {@link #MAX_NODES} slots are taken by other nodes.
+     */
+    public int slot(final int nodeId)
+    {
+        for (int i = 0; i < MAX_NODES; i++)
+        {
+            final int offset = SLOTS_OFFSET + i * SLOT_LENGTH;
+            final int id = buffer.getInt(offset, LITTLE_ENDIAN);
+            if (id == nodeId)
+            {
+                return i;
+            }
+            if (id == 0)
+            {
+                buffer.putInt(offset, nodeId, LITTLE_ENDIAN);
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Node id in a slot, 0 when free; slots fill from 0 upward. */
+    public int slotNodeId(final int slot)
+    {
+        return buffer.getInt(SLOTS_OFFSET + slot * SLOT_LENGTH, LITTLE_ENDIAN);
+    }
+
+    public long highWater(final int slot)
+    {
+        return buffer.getLong(SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_HIGH_WATER, LITTLE_ENDIAN);
+    }
+
+    public void highWater(final int slot, final long highWater)
+    {
+        buffer.putLong(SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_HIGH_WATER, highWater, LITTLE_ENDIAN);
+    }
+
+    public long receivedCumulative(final int slot)
+    {
+        return buffer.getLong(SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_RECEIVED_CUMULATIVE, LITTLE_ENDIAN);
+    }
+
+    public void receivedCumulative(final int slot, final long cumulative)
+    {
+        buffer.putLong(SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_RECEIVED_CUMULATIVE, cumulative, LITTLE_ENDIAN);
+    }
+
+    public void close()
+    {
+        IoUtil.unmap(mapped);
+    }
+}

@@ -1,0 +1,124 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.FrameHeaderFlyweight;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.function.Consumer;
+
+/**
+ * The node's one UDP socket, non-blocking, with a direct receive buffer. Sending takes a datagram that already
+ * lives in a direct buffer (a retained batch, a scratch frame) and passes it to the kernel without copying it
+ * into a Java array. {@link #awaitReadable(long)} parks the thread in the kernel until a datagram arrives, a
+ * deadline passes or another thread calls {@link #wakeup()}: an idle node uses no CPU.
+ */
+public final class UdpTransport implements AutoCloseable
+{
+    private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private final DatagramChannel channel;
+    private final Selector selector;
+    private final ByteBuffer receiveByteBuffer = BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH + 64, 64);
+    private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(receiveByteBuffer);
+    private final Consumer<SelectionKey> ignoreKey = key -> { };
+    private SocketAddress lastSource;
+
+    public UdpTransport(final InetSocketAddress bindAddress) throws IOException
+    {
+        channel = DatagramChannel.open(
+            bindAddress.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try
+        {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            channel.bind(bindAddress);
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_READ);
+        }
+        catch (final IOException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+    }
+
+    public InetSocketAddress localAddress() throws IOException
+    {
+        return (InetSocketAddress)channel.getLocalAddress();
+    }
+
+    /**
+     * @return the length of the datagram now in {@link #receiveBuffer()}, or -1 when none is waiting.
+     */
+    public int receive() throws IOException
+    {
+        receiveByteBuffer.clear();
+        lastSource = channel.receive(receiveByteBuffer);
+        return null == lastSource ? -1 : receiveByteBuffer.position();
+    }
+
+    public UnsafeBuffer receiveBuffer()
+    {
+        return receiveBuffer;
+    }
+
+    public SocketAddress lastSource()
+    {
+        return lastSource;
+    }
+
+    /**
+     * Send {@code [offset, offset + length)} of a direct buffer. Callers keep one {@code duplicate()} of each of
+     * their direct buffers for this, so sending allocates nothing.
+     *
+     * @return false when the kernel did not take it (full socket buffer or an error); the caller counts it, and
+     * the reliability layer sends again.
+     */
+    public boolean send(final ByteBuffer view, final int offset, final int length, final InetSocketAddress to)
+    {
+        view.limit(offset + length).position(offset);
+        try
+        {
+            return channel.send(view, to) == length;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Park until readable, {@code timeoutMillis} passes, or {@link #wakeup()}; clamps the timeout to 1 ms..1 s. */
+    public void awaitReadable(final long timeoutMillis)
+    {
+        try
+        {
+            selector.select(ignoreKey, Math.max(1, Math.min(1000, timeoutMillis)));
+        }
+        catch (final IOException ex)
+        {
+            // A failing selector shows up as the next receive() failing; nothing to do here.
+        }
+    }
+
+    /** May be called from any thread. */
+    public void wakeup()
+    {
+        selector.wakeup();
+    }
+
+    public void close() throws IOException
+    {
+        selector.close();
+        channel.close();
+    }
+}

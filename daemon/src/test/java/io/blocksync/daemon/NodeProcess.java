@@ -1,0 +1,161 @@
+package io.blocksync.daemon;
+
+import io.blocksync.daemon.control.ControlClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node running as its own OS process ({@code blocksync run -c FILE}) with the same JVM flags the launcher uses,
+ * its stderr in a log file next to its config.
+ */
+final class NodeProcess implements AutoCloseable
+{
+    private final Path config;
+    private final Path stateDir;
+    private final Path logFile;
+    private Process process;
+
+    NodeProcess(final Path config, final Path stateDir)
+    {
+        this.config = config;
+        this.stateDir = stateDir;
+        this.logFile = config.resolveSibling(config.getFileName() + ".log");
+    }
+
+    NodeProcess start() throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags());
+        command.add("-Xmx64m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.blocksync.daemon.cli.BlockSyncCli");
+        command.add("run");
+        command.add("-c");
+        command.add(config.toString());
+        process = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            .start();
+        return this;
+    }
+
+    /** Agrona's export plus Chronicle's list from the daemon's jvm-flags.txt, as bin/blocksync passes them. */
+    static List<String> jvmFlags() throws IOException
+    {
+        final List<String> flags = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        try (InputStream in = NodeProcess.class.getResourceAsStream("/jvm-flags.txt"))
+        {
+            for (final String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n"))
+            {
+                if (!line.isBlank())
+                {
+                    flags.add(line.trim());
+                }
+            }
+        }
+        return flags;
+    }
+
+    /** Wait until the node answers on its control socket. */
+    NodeProcess awaitReady(final long timeoutMillis) throws Exception
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true)
+        {
+            if (!process.isAlive())
+            {
+                throw new IllegalStateException("node exited with " + process.exitValue() + ":\n" + log());
+            }
+            try
+            {
+                final List<String> reply = ControlClient.exchange(stateDir, List.of("ping"));
+                if (!reply.isEmpty() && reply.get(0).startsWith("ok"))
+                {
+                    return this;
+                }
+            }
+            catch (final IOException ex)
+            {
+                // not listening yet
+            }
+            if (System.currentTimeMillis() > deadline)
+            {
+                throw new IllegalStateException("node not ready after " + timeoutMillis + " ms:\n" + log());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    List<String> control(final List<String> lines) throws IOException
+    {
+        return ControlClient.exchange(stateDir, lines);
+    }
+
+    /** SIGKILL: no shutdown hook runs, the store is left open. */
+    void kill9() throws InterruptedException
+    {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for the clean shutdown. */
+    int stop() throws InterruptedException
+    {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    boolean isAlive()
+    {
+        return null != process && process.isAlive();
+    }
+
+    Path stateDir()
+    {
+        return stateDir;
+    }
+
+    String log()
+    {
+        try
+        {
+            return Files.exists(logFile) ? Files.readString(logFile) : "(no log)";
+        }
+        catch (final IOException ex)
+        {
+            return "(log unreadable: " + ex + ")";
+        }
+    }
+
+    public void close()
+    {
+        if (isAlive())
+        {
+            process.destroyForcibly();
+            try
+            {
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,421 @@
+package io.blocksync.daemon.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.blocksync.daemon.config.ConfigTesting.NODE;
+import static io.blocksync.daemon.config.ConfigTesting.assertErrors;
+import static io.blocksync.daemon.config.ConfigTesting.errors;
+import static io.blocksync.daemon.config.ConfigTesting.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * One rule per test: the position and the wording of what the operator reads.
+ */
+class ConfigRulesTest
+{
+    private static final String BANS_KEYS = "default-duration, max-duration, ipv4-prefix, ipv6-prefix, " +
+        "min-prefix-ipv4, min-prefix-ipv6, capacity, origin-rate";
+
+    @Test
+    void shouldNameAnUnknownSectionAndSuggestTheNearestOne()
+    {
+        assertErrors(NODE + "[Bans]\ncapacity = 5\n[metrics]\nport = 9100\n",
+            "test.conf:6:2: unknown section [Bans] (did you mean [bans]?); accepted sections: " +
+                "[node], [bans], [firewall], [allow], [protocol], [peer ID]",
+            "test.conf:8:2: unknown section [metrics]; accepted sections: " +
+                "[node], [bans], [firewall], [allow], [protocol], [peer ID]");
+    }
+
+    @Test
+    void shouldNameAnUnknownKeyAndListTheAcceptedOnes()
+    {
+        assertErrors(NODE + "[bans]\ncapasity = 5\nbogus = 1\n",
+            "test.conf:7:1: unknown key 'capasity' in [bans] (did you mean 'capacity'?); accepted keys: " + BANS_KEYS,
+            "test.conf:8:1: unknown key 'bogus' in [bans]; accepted keys: " + BANS_KEYS);
+    }
+
+    @Test
+    void shouldTreatKeysAsCaseSensitive()
+    {
+        assertErrors(NODE + "Key-Id = 2\n",
+            "test.conf:6:1: unknown key 'Key-Id' in [node] (did you mean 'key-id'?); accepted keys: " +
+                "id, listen, state-dir, key-id, key, key-file");
+    }
+
+    @Test
+    void shouldSuggestAKeyThatStartsWithWhatWasTyped()
+    {
+        assertErrors(NODE + "[protocol]\nheartbeat = 2s\n",
+            "test.conf:7:1: unknown key 'heartbeat' in [protocol] (did you mean 'heartbeat-interval'?); " +
+                "accepted keys: heartbeat-interval, retransmit-initial, retransmit-max, send-window, " +
+                "peer-suspect-after, peer-down-after");
+    }
+
+    @Test
+    void shouldPointAtTheSecondOccurrenceOfADuplicateKey()
+    {
+        assertErrors(NODE + "id = 2\n[bans]\ncapacity = 5\ncapacity = 6\ncapacity = 7\n",
+            "test.conf:6:1: duplicate key 'id' in [node] (first set on line 2)",
+            "test.conf:9:1: duplicate key 'capacity' in [bans] (first set on line 8)",
+            "test.conf:10:1: duplicate key 'capacity' in [bans] (first set on line 8)");
+    }
+
+    @Test
+    void shouldRefuseADuplicateSection()
+    {
+        assertErrors(NODE + "[bans]\ncapacity = 5\n[bans]\ncapacity = 6\n[node]\n",
+            "test.conf:8:2: duplicate section [bans] (first on line 6)",
+            "test.conf:10:2: duplicate section [node] (first on line 1)");
+    }
+
+    @Test
+    void shouldRefuseAnArgumentOnASectionThatTakesNone()
+    {
+        assertErrors(NODE.replace("[node]", "[node 3]"),
+            "test.conf:1:7: section [node] takes no argument; write [node]");
+    }
+
+    @Test
+    void shouldReportMissingRequiredKeysAtTheSectionHeader()
+    {
+        assertErrors("# the node\n[node]\nkey-id = 2\n",
+            "test.conf:2:2: missing required key 'id' in [node]",
+            "test.conf:2:2: missing required key 'listen' in [node]",
+            "test.conf:2:2: missing required key 'state-dir' in [node]",
+            "test.conf:2:2: missing required key 'key' or 'key-file' in [node] (blocksync keygen makes a key)");
+    }
+
+    @Test
+    void shouldReportAMissingNodeSectionAtTheStartOfTheFile()
+    {
+        final String expected =
+            "test.conf:1:1: missing section [node]; it needs id, listen, state-dir and key or key-file";
+        assertErrors("", expected);
+        assertErrors("# nothing\n\n[bans]\ncapacity = 5\n", expected);
+    }
+
+    @Test
+    void shouldCheckNodeValues()
+    {
+        assertErrors(NODE.replace("id = 1", "id = 0"), "test.conf:2:6: id: 0 is outside 1-2147483647");
+        assertErrors(NODE.replace("id = 1", "id = 2147483648"),
+            "test.conf:2:6: id: 2147483648 is outside 1-2147483647");
+        assertErrors(NODE.replace("id = 1", "id = one"),
+            "test.conf:2:6: id: 'one' is not a whole number; expected 1-2147483647");
+        assertErrors(NODE + "key-id = 256\n", "test.conf:6:10: key-id: 256 is outside 0-255");
+        assertErrors(NODE.replace("/var/lib/blocksync", "~/state"),
+            "test.conf:4:13: state-dir: '~/state': '~' is not expanded; write the full path");
+    }
+
+    @Test
+    void shouldRefuseAHostNameAndSaySoWithoutLookingItUp()
+    {
+        assertErrors(NODE.replace("192.0.2.1:7701", "localhost:7701"),
+            "test.conf:3:10: listen: 'localhost:7701': 'localhost' is a host name; write a literal IP address " +
+                "such as 192.0.2.1:7701 (BlockSync never uses DNS)");
+    }
+
+    @Test
+    void shouldCheckListenPortAndAddress()
+    {
+        assertErrors(NODE.replace("192.0.2.1:7701", "192.0.2.1:0"),
+            "test.conf:3:10: listen: '192.0.2.1:0': port 0 is outside 1-65535");
+        assertErrors(NODE.replace("192.0.2.1:7701", "192.0.2.1:65536"),
+            "test.conf:3:10: listen: '192.0.2.1:65536': port 65536 is outside 1-65535");
+        assertErrors(NODE.replace("192.0.2.1:7701", "192.0.2.1"),
+            "test.conf:3:10: listen: '192.0.2.1': missing ':PORT', e.g. 192.0.2.1:7701");
+        assertErrors(NODE.replace("192.0.2.1:7701", "2001:db8::1:7701"),
+            "test.conf:3:10: listen: '2001:db8::1:7701': write an IPv6 address in brackets with the port after " +
+                "them, e.g. [2001:db8::1]:7701");
+        assertErrors(NODE.replace("192.0.2.1:7701", "192.0.2.256:7701"),
+            "test.conf:3:10: listen: '192.0.2.256': octet 4 is 256, expected 0-255");
+    }
+
+    @Test
+    void shouldCheckBanDurations()
+    {
+        assertErrors(NODE + "[bans]\ndefault-duration = 1x\n",
+            "test.conf:7:20: default-duration: '1x': expected a duration such as 30s, 15m, 1h, 7d");
+        assertErrors(NODE + "[bans]\ndefault-duration = 500ms\n",
+            "test.conf:7:20: default-duration: '500ms': milliseconds are not accepted here; expected whole seconds " +
+                "such as 30s, 15m, 1h, 7d");
+        assertErrors(NODE + "[bans]\nmax-duration = 50000d\n",
+            "test.conf:7:16: max-duration: '50000d' is longer than the 49710d6h28m15s (about 136 years) a ban can " +
+                "last; write 'permanent' for a ban without end");
+        assertErrors(NODE + "[bans]\ndefault-duration = 0\n",
+            "test.conf:7:20: default-duration: '0': a ban must last at least 1s; write 'permanent' for a ban " +
+                "without end");
+    }
+
+    @Test
+    void shouldRefuseADefaultDurationLongerThanTheMaximum()
+    {
+        assertErrors(NODE + "[bans]\ndefault-duration = 60d\n",
+            "test.conf:7:20: default-duration (60d) is longer than max-duration (30d)");
+        assertErrors(NODE + "[bans]\nmax-duration = 10m\n",
+            "test.conf:7:16: default-duration (1h) is longer than max-duration (10m)");
+        assertErrors(NODE + "[bans]\ndefault-duration = permanent\n",
+            "test.conf:7:20: default-duration (permanent) is longer than max-duration (30d)");
+    }
+
+    @Test
+    void shouldSkipChecksBetweenKeysWhenAValueIsWrong()
+    {
+        assertErrors(NODE + "[bans]\ndefault-duration = 60d\nmax-duration = 1x\n",
+            "test.conf:8:16: max-duration: '1x': expected a duration such as 30s, 15m, 1h, 7d");
+        assertErrors(NODE + "[protocol]\nretransmit-initial = 10s\nretransmit-max = fast\n",
+            "test.conf:8:18: retransmit-max: 'fast': expected a duration such as 200ms, 30s, 15m, 1h");
+    }
+
+    @Test
+    void shouldAcceptPermanentBansWhenTheMaximumIsPermanent() throws ConfigException
+    {
+        final NodeConfig config = parse(NODE + "[bans]\ndefault-duration = permanent\nmax-duration = permanent\n");
+
+        assertEquals(Durations.PERMANENT, config.defaultBanSeconds());
+        assertEquals(Durations.PERMANENT, config.maxBanSeconds());
+    }
+
+    @Test
+    void shouldCheckPrefixLengths()
+    {
+        assertErrors(NODE + "[bans]\nipv4-prefix = 33\nipv6-prefix = 0\nmin-prefix-ipv6 = 129\n",
+            "test.conf:7:15: ipv4-prefix: 33 is outside 1-32",
+            "test.conf:8:15: ipv6-prefix: 0 is outside 1-128",
+            "test.conf:9:19: min-prefix-ipv6: 129 is outside 1-128");
+        assertErrors(NODE + "[bans]\nipv4-prefix = 8\n",
+            "test.conf:7:15: ipv4-prefix (/8) is shorter than min-prefix-ipv4 (/16), so this node's own bans " +
+                "would be refused");
+        assertErrors(NODE + "[bans]\nmin-prefix-ipv6 = 96\n",
+            "test.conf:7:19: ipv6-prefix (/64) is shorter than min-prefix-ipv6 (/96), so this node's own bans " +
+                "would be refused");
+    }
+
+    @Test
+    void shouldCheckStoreSizeAndRate()
+    {
+        assertErrors(NODE + "[bans]\ncapacity = 0\norigin-rate = 1000001\n",
+            "test.conf:7:12: capacity: 0 is outside 1-100000000",
+            "test.conf:8:15: origin-rate: 1000001 is outside 1-1000000");
+    }
+
+    @Test
+    void shouldCheckAllowPrefixesWithAddressText()
+    {
+        assertErrors(NODE + "[allow]\nprefix = 192.0.2.5/24\nprefix = example.com\nprefix = 2001:db8::/129\n",
+            "test.conf:7:10: prefix: '192.0.2.5/24': host bits set (did you mean 192.0.2.0/24?)",
+            "test.conf:8:10: prefix: 'example.com': not an IPv4 or IPv6 address",
+            "test.conf:9:10: prefix: '2001:db8::/129': prefix length 129 exceeds 128");
+    }
+
+    @Test
+    void shouldWarnAboutARepeatedAllowPrefix() throws ConfigException
+    {
+        final NodeConfig config = parse(NODE + "[allow]\nprefix = 192.0.2.0/24\nprefix = 192.0.2.0/24\n");
+
+        assertEquals(1, config.allowList().size());
+        assertEquals(List.of("test.conf:8:10: warning: prefix: 192.0.2.0/24 is already listed on line 7"),
+            config.warnings());
+    }
+
+    @Test
+    void shouldCheckProtocolDurations()
+    {
+        assertErrors(NODE + "[protocol]\nheartbeat-interval = 5ms\nretransmit-initial = 2m\nsend-window = 0\n",
+            "test.conf:7:22: heartbeat-interval: '5ms' is outside 10ms-1h",
+            "test.conf:8:22: retransmit-initial: '2m' is outside 1ms-1m",
+            "test.conf:9:15: send-window: 0 is outside 1-65536");
+    }
+
+    @Test
+    void shouldCheckProtocolTimingAgainstItself()
+    {
+        assertErrors(NODE + "[protocol]\nretransmit-max = 100ms\n",
+            "test.conf:7:18: retransmit-max (100ms) is shorter than retransmit-initial (200ms)");
+        assertErrors(NODE + "[protocol]\npeer-suspect-after = 1s\n",
+            "test.conf:7:22: peer-suspect-after (1s) must be longer than heartbeat-interval (1s), or every peer " +
+                "would be suspect between two heartbeats");
+        assertErrors(NODE + "[protocol]\npeer-down-after = 2s\n",
+            "test.conf:7:19: peer-down-after (2s) must be longer than peer-suspect-after (3s)");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownFirewallBackendWithoutFlaggingItsKeys()
+    {
+        assertErrors(NODE + "[firewall]\nbackend = nftables\ntable = blocksync\n",
+            "test.conf:7:11: backend: unknown firewall backend 'nftables'; this build supports: log");
+        assertErrors(NODE + "[firewall]\nbackend = lgo\n",
+            "test.conf:7:11: backend: unknown firewall backend 'lgo' (did you mean 'log'?); this build supports: log");
+    }
+
+    @Test
+    void shouldRefuseKeysTheChosenBackendDoesNotHave()
+    {
+        assertErrors(NODE + "[firewall]\nbackend = log\ntable = blocksync\n",
+            "test.conf:8:1: unknown key 'table' in [firewall]; accepted keys: backend");
+    }
+
+    @Test
+    void shouldRefuseAPeerWithTheNodesOwnId()
+    {
+        assertErrors(NODE + "[peer 1]\naddress = 192.0.2.2:7702\nkey = $KEY2\n",
+            "test.conf:6:7: [peer 1] has this node's own id; every node needs an id of its own");
+    }
+
+    @Test
+    void shouldRefuseABadOrMissingPeerId()
+    {
+        assertErrors(NODE + "[peer]\naddress = 192.0.2.2:7702\nkey = $KEY2\n",
+            "test.conf:6:2: section [peer] needs the peer's node id, e.g. [peer 2]");
+        assertErrors(NODE + "[peer two]\naddress = 192.0.2.2:7702\nkey = $KEY2\n",
+            "test.conf:6:7: peer id: 'two' is not a whole number; expected 1-2147483647");
+        assertErrors(NODE + "[peer 0]\naddress = 192.0.2.2:7702\nkey = $KEY2\n",
+            "test.conf:6:7: peer id: 0 is outside 1-2147483647");
+    }
+
+    @Test
+    void shouldStillCheckTheBodyOfAPeerWithABadId()
+    {
+        assertErrors(NODE + "[peer two]\naddress = 192.0.2.2\n",
+            "test.conf:6:2: missing required key 'key' or 'key-file' in [peer two] (blocksync keygen makes a key)",
+            "test.conf:6:7: peer id: 'two' is not a whole number; expected 1-2147483647",
+            "test.conf:7:11: address: '192.0.2.2': missing ':PORT', e.g. 192.0.2.1:7701");
+    }
+
+    @Test
+    void shouldRefuseTheSamePeerTwice()
+    {
+        assertErrors(NODE + "[peer 2]\naddress = 192.0.2.2:7702\nkey = $KEY2\n[peer 2]\naddress = 192.0.2.3:7703\n",
+            "test.conf:9:2: duplicate section [peer 2] (first on line 6)");
+    }
+
+    @Test
+    void shouldRefuseTwoPeersAtOneAddress()
+    {
+        assertErrors(NODE + """
+                [peer 2]
+                address = 192.0.2.2:7702
+                key = $KEY2
+                [peer 3]
+                address = 192.0.2.2:7702
+                key = $KEY3
+                """,
+            "test.conf:10:11: address: 192.0.2.2:7702 is already the address of [peer 2] (line 6)");
+    }
+
+    @Test
+    void shouldRefuseAPeerAtTheNodesOwnListenAddress()
+    {
+        assertErrors(NODE + "[peer 2]\naddress = 192.0.2.1:7701\nkey = $KEY2\n",
+            "test.conf:7:11: address: 192.0.2.1:7701 is this node's own listen address");
+    }
+
+    @Test
+    void shouldRefuseTheUnspecifiedAddressForAPeer()
+    {
+        assertErrors(NODE + "[peer 2]\naddress = 0.0.0.0:7702\nkey = $KEY2\n",
+            "test.conf:7:11: address: '0.0.0.0:7702' is the unspecified address; write the peer's own address or " +
+                "a multicast group");
+    }
+
+    @Test
+    void shouldRefuseTwoPeersWithOneName()
+    {
+        assertErrors(NODE + """
+                [peer 2]
+                name = edge
+                address = 192.0.2.2:7702
+                key = $KEY2
+                [peer 3]
+                address = 192.0.2.3:7703
+                key = $KEY3
+                [peer 4]
+                name = node3
+                address = 192.0.2.4:7704
+                key = $KEY3
+                [peer 5]
+                name = edge
+                address = 192.0.2.5:7705
+                key = $KEY3
+                """,
+            "test.conf:14:8: name: 'node3' is already the name of [peer 3] (line 10)",
+            "test.conf:18:8: name: 'edge' is already the name of [peer 2] (line 6)");
+    }
+
+    @Test
+    void shouldCheckPeerNamesAndKeyIds()
+    {
+        assertErrors(NODE + "[peer 2]\nname = edge one\naddress = 192.0.2.2:7702\nkey-id = -1\nkey = $KEY2\n",
+            "test.conf:7:8: name: 'edge one': a name is at most 64 letters, digits, '.', '_' and '-'",
+            "test.conf:9:10: key-id: -1 is outside 0-255");
+    }
+
+    @Test
+    void shouldReportMissingPeerKeysAtThePeerHeader()
+    {
+        assertErrors(NODE + "[peer 2]\nname = edge\n",
+            "test.conf:6:2: missing required key 'address' in [peer 2]",
+            "test.conf:6:2: missing required key 'key' or 'key-file' in [peer 2] (blocksync keygen makes a key)");
+    }
+
+    @Test
+    void shouldRefuseKeyAndKeyFileTogether()
+    {
+        assertErrors(NODE + "key-file = node.key\n",
+            "test.conf:6:1: give either key or key-file, not both (key is set on line 5)");
+        assertErrors(NODE + "[peer 2]\nkey-file = peer2.key\naddress = 192.0.2.2:7702\nkey = $KEY2\n",
+            "test.conf:9:1: give either key or key-file, not both (key-file is set on line 7)");
+    }
+
+    @Test
+    void shouldReportABadInlineKeyWithoutRepeatingIt()
+    {
+        final List<String> errors = errors(NODE.replace("key = $KEY1", "key = base64:c2VjcmV0LXNob3J0"));
+
+        assertEquals(List.of(
+            "test.conf:5:7: key: decodes to 12 bytes; at least 16 are required (blocksync keygen makes 32)"), errors);
+    }
+
+    @Test
+    void shouldWarnWhenAPeerHoldsTheNodesOwnKey() throws ConfigException
+    {
+        final NodeConfig config = parse(NODE + "[peer 2]\naddress = 192.0.2.2:7702\nkey = $KEY1\n");
+
+        assertEquals(List.of("test.conf:8:7: warning: [peer 2] has this node's own key; each node should sign with " +
+            "a key of its own (was the wrong key pasted?)"), config.warnings());
+    }
+
+    @Test
+    void shouldCollectEveryErrorInFileOrder()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigTesting.parse("""
+            [protocol]
+            send-window = lots
+            [node]
+            id = 1
+            listen = db.example.net:7701
+            key = $KEY1
+            [bans]
+            capacity = -5
+            [peer 1]
+            adress = 192.0.2.2:7702
+            key = $KEY2
+            """));
+
+        final List<String> expected = List.of(
+            "test.conf:2:15: send-window: 'lots' is not a whole number; expected 1-65536",
+            "test.conf:3:2: missing required key 'state-dir' in [node]",
+            "test.conf:5:10: listen: 'db.example.net:7701': 'db.example.net' is a host name; write a literal IP " +
+                "address such as 192.0.2.1:7701 (BlockSync never uses DNS)",
+            "test.conf:8:12: capacity: -5 is outside 1-100000000",
+            "test.conf:9:2: missing required key 'address' in [peer 1]",
+            "test.conf:9:7: [peer 1] has this node's own id; every node needs an id of its own",
+            "test.conf:10:1: unknown key 'adress' in [peer 1] (did you mean 'address'?); accepted keys: name, " +
+                "address, key-id, key, key-file");
+        assertEquals(expected, ex.errors());
+        assertEquals(String.join("\n", expected), ex.getMessage());
+    }
+}

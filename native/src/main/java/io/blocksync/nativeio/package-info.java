@@ -1,0 +1,15 @@
+/**
+ * Events from the operating system's packet filter logs, decoded without allocation.
+ * <p>
+ * Bytes flow {@link io.blocksync.nativeio.PcapStreamDecoder} (pcap/pcapng framing, partial reads) →
+ * {@link io.blocksync.nativeio.PacketHandler} → {@link io.blocksync.nativeio.PacketEventDecoder} (pflog header or
+ * NFLOG TLVs, then {@link io.blocksync.nativeio.IpPacketDecoder}) → one reused
+ * {@link io.blocksync.nativeio.AttackEvent}. {@link io.blocksync.nativeio.CaptureEventDecoder} wires the middle
+ * together and counts outcomes. Nothing here throws on bad bytes: a record that does not decode becomes an event
+ * with a {@link io.blocksync.nativeio.DecodeError}, and a stream whose framing is lost stops with one.
+ * <p>
+ * Layouts follow the systems that write them: pfloghdr of OpenBSD (100 bytes), FreeBSD 13.1+ (69) and
+ * NetBSD/macOS/older FreeBSD (61), packet at the length rounded up to 4; NFLOG records of Linux
+ * nfnetlink_log with TLV headers in host order and big-endian values.
+ */
+package io.blocksync.nativeio;
