@@ -67,6 +67,7 @@ public final class Node implements AutoCloseable
     private final AgentRunner runner;
     private final ControlServer control;
     private final DatagramReceiver receiver;
+    private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
     private final List<Peer> peers;
 
     private Node(final NodeConfig config, final EventLog log) throws IOException
@@ -132,7 +133,7 @@ public final class Node implements AutoCloseable
         final ExpirySweeper sweeper = new ExpirySweeper(ledger, counters, tombstoneRetentionMillis(config));
         sweeper.sweepSoon();
 
-        final ManyToOneConcurrentArrayQueue<LocalRequest> requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
+        requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
         agent = new NodeAgent(
             config.nodeId(), nanoClock, epochClock, receiver, streamSender, peerMonitor, ledger, sweeper, highWater,
             progress, firewall, counters, status, requests);
@@ -170,6 +171,21 @@ public final class Node implements AutoCloseable
     public NodeConfig config()
     {
         return config;
+    }
+
+    /**
+     * Any thread: hand decisions to the loop, as the control socket does; wait with {@link LocalRequest#await(long)}.
+     *
+     * @return false when the queue is full (try again shortly).
+     */
+    public boolean submit(final LocalRequest request)
+    {
+        final boolean queued = requests.offer(request);
+        if (queued)
+        {
+            transport.wakeup();
+        }
+        return queued;
     }
 
     /** Any thread: true once every configured peer has been heard from recently. */

@@ -1,0 +1,116 @@
+package io.blocksync.daemon.cli;
+
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.ReasonCode;
+import io.blocksync.daemon.LoopbackCluster;
+import io.blocksync.daemon.store.BanEntry;
+import io.blocksync.daemon.store.BanStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The operator contract: command names, flags, exit codes and the JSON keys scripts rely on.
+ */
+class CliTest
+{
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void capture()
+    {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore()
+    {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    @Test
+    void demoRunsThreeNodesAndExitsZeroWhenEveryNodeGotTheBanAndTheUnban()
+    {
+        assertEquals(0, BlockSyncCli.run("demo"), output());
+        final String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("node 2: banned after"), text);
+        assertTrue(text.contains("node 3: unbanned after"), text);
+        assertTrue(text.contains("refused, protected"), text);
+        assertTrue(text.contains("demo passed"), text);
+    }
+
+    @Test
+    void checkConfigReportsFileLineAndColumnAndExitsTwo() throws Exception
+    {
+        final Path config = dir.resolve("bad.conf");
+        Files.writeString(config, "[node]\nid = 1\nlisten = 127.0.0.1:99999\nstate-dir = s\nkey = base64:AAAA\n");
+        assertEquals(2, BlockSyncCli.run("check-config", "-c", config.toString()));
+        final String errors = err.toString(StandardCharsets.UTF_8);
+        assertTrue(errors.contains(config + ":3:10:"), errors);
+    }
+
+    @Test
+    void bansJsonHasTheKeysScriptsRelyOn() throws Exception
+    {
+        final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");
+        try (BanStore store = BanStore.openForDaemon(cluster.stateDir(1), 1000))
+        {
+            final IpPrefix prefix = new IpPrefix();
+            AddressText.parse("198.51.100.7", prefix, 32, 64);
+            final long now = System.currentTimeMillis();
+            store.put(prefix, new BanEntry().action(BanEntry.BAN).originNodeId(2).originSequence(1).originTimeMillis(now)
+                .durationSeconds(3600).expiresAtMillis(now + 3_600_000).reason(ReasonCode.of("ssh").packed()).appliedAtMillis(now));
+        }
+
+        assertEquals(0, BlockSyncCli.run("bans", "-c", cluster.configFile(1).toString(), "--json"), output());
+        final String json = out.toString(StandardCharsets.UTF_8).trim();
+        assertTrue(json.startsWith("[{") && json.endsWith("}]"), json);
+        for (final String key : new String[]{ "\"prefix\":\"198.51.100.7\"", "\"reason\":\"ssh\"", "\"origin\":2", "\"expires\":\"" })
+        {
+            assertTrue(json.contains(key), key + " missing from " + json);
+        }
+    }
+
+    @Test
+    void keygenPrintsABase64KeyOfThirtyTwoBytes()
+    {
+        assertEquals(0, BlockSyncCli.run("keygen"));
+        final String key = out.toString(StandardCharsets.UTF_8).trim();
+        assertTrue(key.startsWith("base64:"), key);
+        assertEquals(32, java.util.Base64.getDecoder().decode(key.substring("base64:".length())).length);
+    }
+
+    @Test
+    void banWithoutARunningNodeSaysSoAndExitsOne() throws Exception
+    {
+        final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");
+        assertEquals(1, BlockSyncCli.run("ban", "-c", cluster.configFile(1).toString(), "192.0.2.1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("is `blocksync run` running with this config?"), output());
+    }
+
+    private String output()
+    {
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+}
