@@ -21,6 +21,7 @@ public final class EventLog implements AutoCloseable
 {
     private static final int MESSAGE_TYPE = 1;
     private static final int CAPACITY = 1024 * 1024;
+    private static final long MAX_IDLE_SLEEP_MILLIS = 100;
 
     private final ManyToOneRingBuffer ring = new ManyToOneRingBuffer(
         new UnsafeBuffer(BufferUtil.allocateDirectAligned(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH, 64)));
@@ -67,19 +68,24 @@ public final class EventLog implements AutoCloseable
 
     private void drainLoop()
     {
+        long idleSleepMillis = 1;
         while (running)
         {
-            if (drainOnce() == 0)
+            if (drainOnce() > 0)
             {
-                out.flush();
-                try
-                {
-                    Thread.sleep(5);
-                }
-                catch (final InterruptedException ex)
-                {
-                    return;
-                }
+                idleSleepMillis = 1;
+                continue;
+            }
+            out.flush();
+            try
+            {
+                // Back off to 10 wake-ups a second when quiet: an idle router should not pay for its log.
+                Thread.sleep(idleSleepMillis);
+                idleSleepMillis = Math.min(MAX_IDLE_SLEEP_MILLIS, idleSleepMillis * 2);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
             }
         }
     }
