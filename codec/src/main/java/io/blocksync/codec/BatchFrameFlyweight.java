@@ -90,16 +90,7 @@ public final class BatchFrameFlyweight
      */
     public BanRecordFlyweight appendRecord(final int action)
     {
-        final int count = header.count();
-        if (count >= MAX_RECORDS)
-        {
-            throw new IllegalStateException("batch full: " + MAX_RECORDS + " records");
-        }
-
-        final int recordOffset = offset + RECORDS_OFFSET + count * BanRecordFlyweight.LENGTH;
-        mutableBuffer.setMemory(recordOffset, BanRecordFlyweight.LENGTH, (byte)0);
-        header.count(count + 1);
-        return record.wrap(mutableBuffer, recordOffset).action(action);
+        return RecordList.append(header, mutableBuffer, offset + RECORDS_OFFSET, MAX_RECORDS, record, action);
     }
 
     /** The record at {@code index}, for reading a verified frame. */

@@ -118,16 +118,7 @@ public final class SyncFrameFlyweight
      */
     public BanRecordFlyweight appendRecord(final int action)
     {
-        final int count = header.count();
-        if (count >= MAX_RECORDS)
-        {
-            throw new IllegalStateException("sync frame full: " + MAX_RECORDS + " records");
-        }
-
-        final int recordOffset = offset + RECORDS_OFFSET + count * BanRecordFlyweight.LENGTH;
-        mutableBuffer.setMemory(recordOffset, BanRecordFlyweight.LENGTH, (byte)0);
-        header.count(count + 1);
-        return record.wrap(mutableBuffer, recordOffset).action(action);
+        return RecordList.append(header, mutableBuffer, offset + RECORDS_OFFSET, MAX_RECORDS, record, action);
     }
 
     public BanRecordFlyweight record(final int index)

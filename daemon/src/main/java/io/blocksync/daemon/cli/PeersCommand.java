@@ -4,7 +4,6 @@ import io.blocksync.daemon.config.Durations;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.node.Peer;
-import io.blocksync.daemon.node.StatusFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,14 +32,9 @@ final class PeersCommand implements Callable<Integer>
             return BlockSyncCli.EXIT_USAGE;
         }
 
-        final StatusReading reading;
-        try (StatusFile status = StatusFile.openForReading(nodeConfig.stateDir()))
+        final StatusReading reading = StatusReading.read(nodeConfig, "peers");
+        if (null == reading)
         {
-            reading = new StatusReading(status);
-        }
-        catch (final IllegalStateException ex)
-        {
-            System.err.println("blocksync peers: " + ex.getMessage());
             return BlockSyncCli.EXIT_FAILED;
         }
 

@@ -1,7 +1,6 @@
 package io.blocksync.daemon.cli;
 
 import io.blocksync.daemon.config.NodeConfig;
-import io.blocksync.daemon.node.StatusFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,14 +28,9 @@ final class StatusCommand implements Callable<Integer>
             return BlockSyncCli.EXIT_USAGE;
         }
 
-        final StatusReading reading;
-        try (StatusFile status = StatusFile.openForReading(nodeConfig.stateDir()))
+        final StatusReading reading = StatusReading.read(nodeConfig, "status");
+        if (null == reading)
         {
-            reading = new StatusReading(status);
-        }
-        catch (final IllegalStateException ex)
-        {
-            System.err.println("blocksync status: " + ex.getMessage());
             return BlockSyncCli.EXIT_FAILED;
         }
 

@@ -47,6 +47,24 @@ final class StatusReading
         });
     }
 
+    /**
+     * Read a node's status file once.
+     *
+     * @return null after telling the operator why it could not be read.
+     */
+    static StatusReading read(final io.blocksync.daemon.config.NodeConfig config, final String command)
+    {
+        try (StatusFile status = StatusFile.openForReading(config.stateDir()))
+        {
+            return new StatusReading(status);
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println("blocksync " + command + ": " + ex.getMessage());
+            return null;
+        }
+    }
+
     /** A daemon refreshes its alive time every second; a stale one means it is not running. */
     boolean isAlive(final long nowMillis)
     {
