@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         StatusCommand.class,
         KeygenCommand.class,
         CheckConfigCommand.class,
+        EventsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class BlockSyncCli implements Runnable
