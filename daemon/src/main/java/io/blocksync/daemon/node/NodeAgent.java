@@ -14,7 +14,7 @@ import org.agrona.concurrent.NanoClock;
  * allocates in steady state; {@link #idleWaitMillis(long)} tells the idle strategy how long it may sleep in the
  * kernel before the next timer is due.
  */
-public final class NodeAgent implements Agent
+public final class NodeAgent implements Agent, Decider
 {
     private static final int MAX_LOCAL_DECISIONS_PER_CYCLE = 1024;
 
@@ -138,18 +138,32 @@ public final class NodeAgent implements Agent
 
     private int decide(final LocalRequest request, final int index, final long nowMillis)
     {
-        final int action = request.action(index);
-        final IpPrefix prefix = request.prefix(index);
+        return decide(request.action(index), request.prefix(index), request.durationSeconds(index), request.reason(index),
+            request.protocol(index), request.port(index), nowMillis);
+    }
+
+    public int decide(
+        final int action,
+        final IpPrefix prefix,
+        final long durationSeconds,
+        final long reasonPacked,
+        final int protocol,
+        final int port,
+        final long nowMillis)
+    {
+        if (!streamSender.hasRoom())
+        {
+            return BUSY;
+        }
+
         final long originSequence = progress.lastOriginSequence() + 1;
         final int outcome = ledger.decideLocal(
-            action, prefix, request.durationSeconds(index), request.reason(index), request.protocol(index),
-            request.port(index), nodeId, originSequence, nowMillis, decision);
+            action, prefix, durationSeconds, reasonPacked, protocol, port, nodeId, originSequence, nowMillis, decision);
         if (outcome == BanLedger.APPLIED)
         {
             progress.lastOriginSequence(originSequence);
             highWater.own(nodeId, originSequence);
-            streamSender.stage(action == BanRecordFlyweight.ACTION_BAN ?
-                BanRecordFlyweight.ACTION_BAN : BanRecordFlyweight.ACTION_UNBAN, prefix, decision);
+            streamSender.stage(action, prefix, decision);
             counters.localDecisions.incrementRelease();
         }
         return outcome;

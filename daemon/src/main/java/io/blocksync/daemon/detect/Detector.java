@@ -1,0 +1,96 @@
+package io.blocksync.daemon.detect;
+
+import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.node.BanLedger;
+import io.blocksync.daemon.node.BanPolicy;
+import io.blocksync.daemon.node.Decider;
+import io.blocksync.nativeio.AttackEvent;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Turns attack events into bans on the loop thread: every rule an event matches counts one hit for the event's
+ * source (aggregated to the rule's prefix length, IPv6 to /64 by default); a source reaching the rule's
+ * {@code nfail} within its window is banned through the same door as an operator's ban. Protected sources
+ * (allow-list, peers, this host) never count. Allocation-free.
+ */
+public final class Detector
+{
+    private final DetectorRule[] rules;
+    private final OffenderTable offenders;
+    private final BanPolicy policy;
+    private final Decider decider;
+    private final AtomicCounter eventsMatched;
+    private final AtomicCounter eventsIgnored;
+    private final AtomicCounter protectedHits;
+    private final AtomicCounter detectorBans;
+    private final IpPrefix source = new IpPrefix();
+
+    public Detector(
+        final DetectorRule[] rules,
+        final OffenderTable offenders,
+        final BanPolicy policy,
+        final Decider decider,
+        final AtomicCounter eventsMatched,
+        final AtomicCounter eventsIgnored,
+        final AtomicCounter protectedHits,
+        final AtomicCounter detectorBans)
+    {
+        this.rules = rules.clone();
+        this.offenders = offenders;
+        this.policy = policy;
+        this.decider = decider;
+        this.eventsMatched = eventsMatched;
+        this.eventsIgnored = eventsIgnored;
+        this.protectedHits = protectedHits;
+        this.detectorBans = detectorBans;
+    }
+
+    /**
+     * @return bans decided because of this event.
+     */
+    public int onEvent(final int sourceIndex, final AttackEvent event, final long nowMillis)
+    {
+        if (!event.isOk() || !event.hasAddresses())
+        {
+            eventsIgnored.incrementRelease();
+            return 0;
+        }
+
+        int bans = 0;
+        boolean matched = false;
+        for (int i = 0; i < rules.length; i++)
+        {
+            final DetectorRule rule = rules[i];
+            if (!rule.matches(sourceIndex, event))
+            {
+                continue;
+            }
+            matched = true;
+
+            final IpPrefix eventSource = event.source();
+            source.set(eventSource).maskTo(rule.prefixLength(eventSource.family()));
+            if (policy.checkPrefix(source) == BanPolicy.PROTECTED)
+            {
+                protectedHits.incrementRelease();
+                continue;
+            }
+
+            final int slot = offenders.hit(i, source, rule.windowMillis, nowMillis);
+            if (offenders.hits(slot) >= rule.nfail)
+            {
+                final int outcome = decider.decide(
+                    BanRecordFlyweight.ACTION_BAN, source, rule.durationFor(offenders.offences(slot)), rule.reasonPacked, 0, 0, nowMillis);
+                if (outcome == BanLedger.APPLIED || outcome == BanLedger.DUPLICATE || outcome == BanLedger.STALE)
+                {
+                    offenders.banned(slot);
+                    detectorBans.incrementRelease();
+                    bans++;
+                }
+            }
+        }
+
+        (matched ? eventsMatched : eventsIgnored).incrementRelease();
+        return bans;
+    }
+}
