@@ -25,6 +25,7 @@ final class BansSection
         config.storeCapacity = reader.value("capacity", Values.integer(1, MAX_STORE_CAPACITY), config.storeCapacity);
         config.originRatePerSecond =
             reader.value("origin-rate", Values.integer(1, MAX_ORIGIN_RATE), config.originRatePerSecond);
+        config.trackedSources = reader.value("tracked-sources", Values.integer(1024, 16_777_216), config.trackedSources);
         reader.finish();
 
         if (!reader.allValuesValid())

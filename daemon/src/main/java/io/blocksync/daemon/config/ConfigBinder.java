@@ -19,8 +19,9 @@ final class ConfigBinder
         NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME);
     private static final List<String> ALL_SECTIONS = List.of(
         NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME,
-        PeerSection.NAME);
-    private static final String ACCEPTED_SECTIONS = "[node], [bans], [firewall], [allow], [protocol], [peer ID]";
+        PeerSection.NAME, SourceSection.NAME, RuleSection.NAME);
+    private static final String ACCEPTED_SECTIONS =
+        "[node], [bans], [firewall], [allow], [protocol], [peer ID], [source NAME], [rule NAME]";
 
     private record BoundPeer(PeerConfig peer, SectionReader reader)
     {
@@ -41,6 +42,8 @@ final class ConfigBinder
     private final Map<String, ConfigSection> singleSections = new HashMap<>();
     private final Map<Integer, ConfigSection> peerSectionsById = new HashMap<>();
     private final List<PeerHeader> peerHeaders = new ArrayList<>();
+    private final Map<String, ConfigSection> sourceSections = new java.util.LinkedHashMap<>();
+    private final Map<String, ConfigSection> ruleSections = new java.util.LinkedHashMap<>();
 
     private ConfigBinder(final Path source, final Diagnostics diagnostics)
     {
@@ -73,6 +76,10 @@ final class ConfigBinder
         if (PeerSection.NAME.equals(name))
         {
             classifyPeer(section);
+        }
+        else if (SourceSection.NAME.equals(name) || RuleSection.NAME.equals(name))
+        {
+            classifyNamed(section, SourceSection.NAME.equals(name) ? sourceSections : ruleSections);
         }
         else if (SINGLE_SECTIONS.contains(name))
         {
@@ -123,6 +130,31 @@ final class ConfigBinder
         peerHeaders.add(new PeerHeader(peerId, section));
     }
 
+    /** [source NAME] and [rule NAME]: the name is a label ([a-zA-Z0-9._-]) unique among sections of that kind. */
+    private void classifyNamed(final ConfigSection section, final Map<String, ConfigSection> byName)
+    {
+        final String kind = section.name();
+        if (null == section.argument())
+        {
+            error(section, "section [" + kind + "] needs a name, e.g. [" + kind + " ssh]");
+            return;
+        }
+        try
+        {
+            Values.name().parse(section.argument());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            diagnostics.error(section.line(), section.argumentColumn(), kind + " name: " + ex.getMessage());
+            return;
+        }
+        final ConfigSection first = byName.putIfAbsent(section.argument(), section);
+        if (null != first)
+        {
+            error(section, "duplicate section [" + kind + " " + section.argument() + "] (first on line " + first.line() + ")");
+        }
+    }
+
     private void bindSections()
     {
         final ConfigSection node = singleSections.get(NodeSection.NAME);
@@ -140,6 +172,23 @@ final class ConfigBinder
         AllowSection.bind(reader(AllowSection.NAME), config);
         ProtocolSection.bind(reader(ProtocolSection.NAME), config);
         bindPeers();
+        for (final Map.Entry<String, ConfigSection> source : sourceSections.entrySet())
+        {
+            final SourceConfig bound = SourceSection.bind(new SectionReader(source.getValue(), diagnostics), source.getKey(), baseDirectory);
+            if (null != bound)
+            {
+                config.sources.add(bound);
+            }
+        }
+        for (final Map.Entry<String, ConfigSection> rule : ruleSections.entrySet())
+        {
+            final RuleConfig bound = RuleSection.bind(
+                new SectionReader(rule.getValue(), diagnostics), rule.getKey(), sourceSections.keySet(), config);
+            if (null != bound)
+            {
+                config.rules.add(bound);
+            }
+        }
     }
 
     private void bindPeers()

@@ -29,6 +29,7 @@ public final class NodeConfig
     public static final int DEFAULT_SEND_WINDOW = 1024;
     public static final long DEFAULT_PEER_SUSPECT_AFTER_MS = 3000;
     public static final long DEFAULT_PEER_DOWN_AFTER_MS = 10_000;
+    public static final int DEFAULT_TRACKED_SOURCES = 65_536;
 
     private final Path source;
     private final int nodeId;
@@ -53,6 +54,9 @@ public final class NodeConfig
     private final long peerSuspectAfterMs;
     private final long peerDownAfterMs;
     private final List<PeerConfig> peers;
+    private final List<SourceConfig> sources;
+    private final List<RuleConfig> rules;
+    private final int trackedSources;
     private final List<String> warnings;
 
     NodeConfig(final Builder builder, final List<String> warnings)
@@ -80,6 +84,9 @@ public final class NodeConfig
         peerSuspectAfterMs = builder.peerSuspectAfterMs;
         peerDownAfterMs = builder.peerDownAfterMs;
         peers = List.copyOf(builder.peers);
+        sources = List.copyOf(builder.sources);
+        rules = List.copyOf(builder.rules);
+        trackedSources = builder.trackedSources;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -225,6 +232,30 @@ public final class NodeConfig
     }
 
     /**
+     * @return the [source NAME] sections in file order.
+     */
+    public List<SourceConfig> sources()
+    {
+        return sources;
+    }
+
+    /**
+     * @return the [rule NAME] sections in file order.
+     */
+    public List<RuleConfig> rules()
+    {
+        return rules;
+    }
+
+    /**
+     * @return how many (rule, source address) hit counters the detector keeps at most ([bans] tracked-sources).
+     */
+    public int trackedSources()
+    {
+        return trackedSources;
+    }
+
+    /**
      * @return problems that do not stop the node, formatted {@code FILE:LINE:COLUMN: warning: message}.
      */
     public List<String> warnings()
@@ -281,6 +312,9 @@ public final class NodeConfig
         long peerSuspectAfterMs = DEFAULT_PEER_SUSPECT_AFTER_MS;
         long peerDownAfterMs = DEFAULT_PEER_DOWN_AFTER_MS;
         final List<PeerConfig> peers = new ArrayList<>();
+        final List<SourceConfig> sources = new ArrayList<>();
+        final List<RuleConfig> rules = new ArrayList<>();
+        int trackedSources = DEFAULT_TRACKED_SOURCES;
 
         Builder(final Path source)
         {

@@ -17,16 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ConfigRulesTest
 {
     private static final String BANS_KEYS = "default-duration, max-duration, ipv4-prefix, ipv6-prefix, " +
-        "min-prefix-ipv4, min-prefix-ipv6, capacity, origin-rate";
+        "min-prefix-ipv4, min-prefix-ipv6, capacity, origin-rate, tracked-sources";
 
     @Test
     void shouldNameAnUnknownSectionAndSuggestTheNearestOne()
     {
         assertErrors(NODE + "[Bans]\ncapacity = 5\n[metrics]\nport = 9100\n",
             "test.conf:6:2: unknown section [Bans] (did you mean [bans]?); accepted sections: " +
-                "[node], [bans], [firewall], [allow], [protocol], [peer ID]",
+                "[node], [bans], [firewall], [allow], [protocol], [peer ID], [source NAME], [rule NAME]",
             "test.conf:8:2: unknown section [metrics]; accepted sections: " +
-                "[node], [bans], [firewall], [allow], [protocol], [peer ID]");
+                "[node], [bans], [firewall], [allow], [protocol], [peer ID], [source NAME], [rule NAME]");
     }
 
     @Test

@@ -1,0 +1,98 @@
+package io.blocksync.daemon.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A [source NAME] section: where attack events come from. Immutable; fields that do not apply to the type are
+ * null or -1.
+ */
+public final class SourceConfig
+{
+    public static final String NFLOG = "nflog";
+    public static final String PFLOG_FILE = "pflog-file";
+    public static final String PCAP_PIPE = "pcap-pipe";
+    public static final String PF_TABLE = "pf-table";
+    public static final List<String> TYPES = List.of(NFLOG, PFLOG_FILE, PCAP_PIPE, PF_TABLE);
+
+    private final String name;
+    private final String type;
+    private final int group;
+    private final Path path;
+    private final List<String> command;
+    private final String table;
+    private final long intervalMillis;
+    private final long expireSeconds;
+
+    SourceConfig(
+        final String name,
+        final String type,
+        final int group,
+        final Path path,
+        final List<String> command,
+        final String table,
+        final long intervalMillis,
+        final long expireSeconds)
+    {
+        this.name = name;
+        this.type = type;
+        this.group = group;
+        this.path = path;
+        this.command = null == command ? null : List.copyOf(command);
+        this.table = table;
+        this.intervalMillis = intervalMillis;
+        this.expireSeconds = expireSeconds;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /** One of {@link #TYPES}. */
+    public String type()
+    {
+        return type;
+    }
+
+    /** NFLOG group for {@link #NFLOG}, else -1. */
+    public int group()
+    {
+        return group;
+    }
+
+    /** The followed file for {@link #PFLOG_FILE}. */
+    public Path path()
+    {
+        return path;
+    }
+
+    /** argv for {@link #PCAP_PIPE} (never run through a shell). */
+    public List<String> command()
+    {
+        return command;
+    }
+
+    /** pf table for {@link #PF_TABLE}. */
+    public String table()
+    {
+        return table;
+    }
+
+    /** Poll interval for {@link #PF_TABLE}. */
+    public long intervalMillis()
+    {
+        return intervalMillis;
+    }
+
+    /** {@code pfctl -T expire} age for {@link #PF_TABLE}, 0 to leave the table alone. */
+    public long expireSeconds()
+    {
+        return expireSeconds;
+    }
+
+    public String toString()
+    {
+        return "[source " + name + "] type " + type;
+    }
+}
