@@ -4,10 +4,12 @@ import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.SenderKeys;
+import io.blocksync.daemon.config.FirewallConfig;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.control.ControlServer;
 import io.blocksync.daemon.node.BanLedger;
+import io.blocksync.daemon.node.BatcherFirewallPort;
 import io.blocksync.daemon.node.BanPolicy;
 import io.blocksync.daemon.node.CatchUp;
 import io.blocksync.daemon.node.DatagramReceiver;
@@ -29,6 +31,9 @@ import io.blocksync.daemon.node.StatusFile;
 import io.blocksync.daemon.node.StreamSender;
 import io.blocksync.daemon.node.UdpTransport;
 import io.blocksync.daemon.store.BanStore;
+import io.blocksync.firewall.FirewallBackend;
+import io.blocksync.firewall.FirewallBatcher;
+import io.blocksync.firewall.FirewallChange;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
@@ -113,7 +118,15 @@ public final class Node implements AutoCloseable
         final Peer[] peerArray = peers.toArray(new Peer[0]);
 
         final BanPolicy policy = newPolicy(config);
-        firewall = newFirewall(config, log);
+        try
+        {
+            firewall = newFirewall(config, log, store, counters, nowMillis);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(transport, status, progress, store);
+            throw ex;
+        }
         final BanLedger ledger = new BanLedger(store, policy, firewall, counters);
         final HighWaterMarks highWater = new HighWaterMarks(progress);
         final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), config.key(), progress, nowMillis);
@@ -153,7 +166,7 @@ public final class Node implements AutoCloseable
 
         line.begin().append("node ").append(config.nodeId()).append(" listening on ")
             .append(String.valueOf(transport.localAddress())).append(" with ").append(peers.size()).append(" peer(s), ")
-            .append(store.size()).append(" stored entries, firewall ").append(config.firewallBackend()).commit();
+            .append(store.size()).append(" stored entries, firewall ").append(config.firewall().backend()).commit();
     }
 
     /**
@@ -221,13 +234,34 @@ public final class Node implements AutoCloseable
         return seconds * 1000;
     }
 
-    private static FirewallPort newFirewall(final NodeConfig config, final EventLog log)
+    /**
+     * The log backend writes through the node's own log; the others go through the firewall module's batcher,
+     * which first reconciles the packet filter with every live ban in the store (blacklistd -r).
+     */
+    private static FirewallPort newFirewall(
+        final NodeConfig config, final EventLog log, final BanStore store, final NodeCounters counters, final long nowMillis)
     {
-        if (!"log".equals(config.firewallBackend()))
+        if (FirewallConfig.LOG.equals(config.firewall().backend()))
         {
-            throw new IllegalArgumentException("firewall backend '" + config.firewallBackend() + "' is not available in this build");
+            return new LogFirewallPort(log, config.nodeId());
         }
-        return new LogFirewallPort(log, config.nodeId());
+
+        final EventLog.Line line = log.newLine();
+        final FirewallBackend backend = FirewallFactory.backend(config.firewall(), message -> line.begin().append(message).commit());
+        final FirewallBatcher batcher = new FirewallBatcher(backend, FirewallFactory.batcherSettings(config.firewall(), config.nodeId()));
+        final List<FirewallChange> liveBans = new ArrayList<>();
+        store.forEach((prefix, entry) ->
+        {
+            if (BanLedger.isActiveBan(entry, nowMillis))
+            {
+                final long timeout = entry.expiresAtMillis() == 0 ? 0 : Math.max(1, (entry.expiresAtMillis() - nowMillis) / 1000);
+                liveBans.add(new FirewallChange(FirewallChange.Op.ADD, prefix, timeout, entry.reason(), entry.protocol(), entry.port()));
+            }
+        });
+        batcher.start(liveBans);
+        line.begin().append("node ").append(config.nodeId()).append(": firewall ").append(config.firewall().backend())
+            .append(" started, ").append(liveBans.size()).append(" live bans re-applied").commit();
+        return new BatcherFirewallPort(batcher, counters, log);
     }
 
     /** The allow-list plus every peer and every address of this host: none of them may ever be banned. */

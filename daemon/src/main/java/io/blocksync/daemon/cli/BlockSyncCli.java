@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         KeygenCommand.class,
         CheckConfigCommand.class,
         EventsCommand.class,
+        FlushCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class BlockSyncCli implements Runnable

@@ -168,7 +168,7 @@ final class ConfigBinder
         }
 
         BansSection.bind(reader(BansSection.NAME), config);
-        FirewallSection.bind(reader(FirewallSection.NAME), config);
+        FirewallSection.bind(reader(FirewallSection.NAME), config, baseDirectory);
         AllowSection.bind(reader(AllowSection.NAME), config);
         ProtocolSection.bind(reader(ProtocolSection.NAME), config);
         bindPeers();

@@ -57,6 +57,7 @@ public final class NodeConfig
     private final List<SourceConfig> sources;
     private final List<RuleConfig> rules;
     private final int trackedSources;
+    private final FirewallConfig firewall;
     private final List<String> warnings;
 
     NodeConfig(final Builder builder, final List<String> warnings)
@@ -87,6 +88,7 @@ public final class NodeConfig
         sources = List.copyOf(builder.sources);
         rules = List.copyOf(builder.rules);
         trackedSources = builder.trackedSources;
+        firewall = builder.firewall;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -232,6 +234,14 @@ public final class NodeConfig
     }
 
     /**
+     * @return the [firewall] section: backend and its settings.
+     */
+    public FirewallConfig firewall()
+    {
+        return firewall;
+    }
+
+    /**
      * @return the [source NAME] sections in file order.
      */
     public List<SourceConfig> sources()
@@ -315,6 +325,7 @@ public final class NodeConfig
         final List<SourceConfig> sources = new ArrayList<>();
         final List<RuleConfig> rules = new ArrayList<>();
         int trackedSources = DEFAULT_TRACKED_SOURCES;
+        FirewallConfig firewall = FirewallConfig.log();
 
         Builder(final Path source)
         {

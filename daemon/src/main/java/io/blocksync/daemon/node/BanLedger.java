@@ -121,7 +121,7 @@ public final class BanLedger
         return firewall;
     }
 
-    static boolean isActiveBan(final BanEntry entry, final long nowMillis)
+    public static boolean isActiveBan(final BanEntry entry, final long nowMillis)
     {
         return entry.isBan() && (entry.expiresAtMillis() == 0 || entry.expiresAtMillis() > nowMillis);
     }

@@ -41,6 +41,8 @@ public final class NodeCounters
     public final AtomicCounter syncFramesReceived;
     public final AtomicCounter streamGapsSkipped;
     public final AtomicCounter firewallQueueFull;
+    public final AtomicCounter firewallApplied;
+    public final AtomicCounter firewallFailures;
     public final AtomicCounter errors;
 
     private final CountersManager manager;
@@ -80,6 +82,8 @@ public final class NodeCounters
         syncFramesReceived = counter("sync_frames_received");
         streamGapsSkipped = counter("stream_gaps_skipped");
         firewallQueueFull = counter("firewall_queue_full");
+        firewallApplied = counter("firewall_changes_applied");
+        firewallFailures = counter("firewall_changes_failed");
         errors = counter("errors");
     }
 
