@@ -1,0 +1,187 @@
+package io.blocksync.firewall;
+
+/**
+ * Tuning for {@link FirewallBatcher}. Defaults suit a server; every setter validates and names the setting.
+ */
+public final class BatcherSettings
+{
+    private int capacity = 4096;
+    private int maxBatch = 1024;
+    private long flushDelayMs = 20;
+    private long retryInitialMs = 100;
+    private long retryMaxMs = 5_000;
+    private int maxAttempts = 5;
+    private long kernelGraceSeconds = 10;
+    private int jitterPercent = 1;
+    private long maxJitterSeconds = 300;
+    private long jitterSeed = System.nanoTime();
+    private String threadName = "blocksync-firewall";
+
+    /**
+     * @param capacity changes in flight between the loop and the worker, including finished ones the loop has not yet
+     *                 polled; {@link FirewallBatcher#offer} returns false beyond it.
+     */
+    public BatcherSettings capacity(final int capacity)
+    {
+        this.capacity = checkRange("capacity", capacity, 1, 1 << 20);
+        return this;
+    }
+
+    /**
+     * @param maxBatch most changes handed to the backend in one transaction.
+     */
+    public BatcherSettings maxBatch(final int maxBatch)
+    {
+        this.maxBatch = checkRange("maxBatch", maxBatch, 1, 1 << 20);
+        return this;
+    }
+
+    /**
+     * @param flushDelayMs how long the first change of a batch waits for others to join it.
+     */
+    public BatcherSettings flushDelayMs(final long flushDelayMs)
+    {
+        this.flushDelayMs = checkRange("flushDelayMs", flushDelayMs, 0, 60_000);
+        return this;
+    }
+
+    /**
+     * @param retryInitialMs wait before the first retry of a failed batch; doubles per attempt up to retryMaxMs.
+     */
+    public BatcherSettings retryInitialMs(final long retryInitialMs)
+    {
+        this.retryInitialMs = checkRange("retryInitialMs", retryInitialMs, 1, 600_000);
+        return this;
+    }
+
+    public BatcherSettings retryMaxMs(final long retryMaxMs)
+    {
+        this.retryMaxMs = checkRange("retryMaxMs", retryMaxMs, 1, 3_600_000);
+        return this;
+    }
+
+    /**
+     * @param maxAttempts tries of one batch before it is split in halves to isolate the change the backend rejects;
+     *                    a single change that fails this often is completed as FAILED.
+     */
+    public BatcherSettings maxAttempts(final int maxAttempts)
+    {
+        this.maxAttempts = checkRange("maxAttempts", maxAttempts, 1, 100);
+        return this;
+    }
+
+    /**
+     * @param kernelGraceSeconds added to kernel timeouts so the worker's own removal at the deadline always comes
+     *                           first; the kernel timeout only matters when the daemon is gone.
+     */
+    public BatcherSettings kernelGraceSeconds(final long kernelGraceSeconds)
+    {
+        this.kernelGraceSeconds = checkRange("kernelGraceSeconds", kernelGraceSeconds, 0, 86_400);
+        return this;
+    }
+
+    /**
+     * @param jitterPercent a ban of T seconds (T of at least 100) ends up to T * percent / 100 seconds later, capped by
+     *                      maxJitterSeconds, so a large list imported at once does not expire in the same second.
+     */
+    public BatcherSettings jitterPercent(final int jitterPercent)
+    {
+        this.jitterPercent = checkRange("jitterPercent", jitterPercent, 0, 10);
+        return this;
+    }
+
+    public BatcherSettings maxJitterSeconds(final long maxJitterSeconds)
+    {
+        this.maxJitterSeconds = checkRange("maxJitterSeconds", maxJitterSeconds, 0, 86_400);
+        return this;
+    }
+
+    public BatcherSettings jitterSeed(final long jitterSeed)
+    {
+        this.jitterSeed = jitterSeed;
+        return this;
+    }
+
+    public BatcherSettings threadName(final String threadName)
+    {
+        if (null == threadName || threadName.isBlank())
+        {
+            throw new IllegalArgumentException("threadName must not be blank");
+        }
+        this.threadName = threadName;
+        return this;
+    }
+
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    public int maxBatch()
+    {
+        return maxBatch;
+    }
+
+    public long flushDelayMs()
+    {
+        return flushDelayMs;
+    }
+
+    public long retryInitialMs()
+    {
+        return retryInitialMs;
+    }
+
+    public long retryMaxMs()
+    {
+        return retryMaxMs;
+    }
+
+    public int maxAttempts()
+    {
+        return maxAttempts;
+    }
+
+    public long kernelGraceSeconds()
+    {
+        return kernelGraceSeconds;
+    }
+
+    public int jitterPercent()
+    {
+        return jitterPercent;
+    }
+
+    public long maxJitterSeconds()
+    {
+        return maxJitterSeconds;
+    }
+
+    public long jitterSeed()
+    {
+        return jitterSeed;
+    }
+
+    public String threadName()
+    {
+        return threadName;
+    }
+
+    private static int checkRange(final String name, final int value, final int min, final int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new IllegalArgumentException(name + " must be " + min + "-" + max + ": " + value);
+        }
+        return value;
+    }
+
+    private static long checkRange(final String name, final long value, final long min, final long max)
+    {
+        if (value < min || value > max)
+        {
+            throw new IllegalArgumentException(name + " must be " + min + "-" + max + ": " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,69 @@
+package io.blocksync.firewall;
+
+import java.util.List;
+
+/**
+ * A packet filter the batcher drives. All methods are called from one thread (the batcher's worker, or the CLI
+ * for a one-off flush); none is ever called from the event loop.
+ * <p>
+ * Changes carry validated {@link io.blocksync.codec.IpPrefix} values; backends pass them to tools only as canonical
+ * text from {@link io.blocksync.codec.AddressText} and start processes with argument arrays, never through a shell.
+ */
+public interface FirewallBackend extends AutoCloseable
+{
+    /**
+     * Check the tool exists and we have the privilege to use it, and create managed tables or sets.
+     *
+     * @throws FirewallException with a one-line reason, e.g. {@code nft: Operation not permitted (run as root)}.
+     */
+    void start();
+
+    /**
+     * Apply a batch, as one transaction where the tool offers one. {@link FirewallChange#timeoutSeconds()} is the
+     * kernel timeout to set (0 = none). The list and its changes are only valid during the call.
+     *
+     * @param batch ADD and REMOVE changes in the order they were made.
+     * @throws FirewallException if the tool failed; the batcher retries the batch.
+     */
+    void apply(List<FirewallChange> batch);
+
+    /**
+     * Make the filter hold every live ban (start-up, and the periodic re-assert). Backends that own their sets or
+     * tables also remove elements that are no longer banned, atomically where the tool allows it.
+     *
+     * @param liveBans ADD changes with the remaining kernel timeout.
+     * @throws FirewallException if the tool failed.
+     */
+    void reconcile(Iterable<FirewallChange> liveBans);
+
+    /**
+     * Empty the sets, tables or rules this backend manages.
+     *
+     * @throws FirewallException if the tool failed.
+     */
+    void flush();
+
+    /**
+     * The longest kernel timeout the filter accepts, or 0 when there is no limit or no timeouts at all. Longer bans
+     * are handed over clamped and re-asserted by the batcher before the clamp runs out.
+     */
+    default long maxTimeoutSeconds()
+    {
+        return 0;
+    }
+
+    /**
+     * How often the batcher should {@link #reconcile(Iterable)} with its view of live bans (to refresh clamped
+     * timeouts and heal sets wiped by a firewall reload), or 0 for never after start-up.
+     */
+    default long reassertIntervalSeconds()
+    {
+        return 0;
+    }
+
+    /**
+     * Release processes and resources. Kernel state stays, so bans outlive the daemon until their timeouts.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,370 @@
+package io.blocksync.firewall;
+
+import io.blocksync.codec.IpPrefix;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Hands firewall changes from the event loop to one worker thread that applies them in batches.
+ * <p>
+ * The loop calls {@link #offer}, {@link #requestFlush()} and {@link #pollCompletions(CompletionHandler)}; none of
+ * them blocks or allocates. Changes travel in preallocated slots: a slot goes loop, worker, loop and returns to the
+ * free list when its completion is polled, so capacity bounds everything in flight and {@link #offer} returns false
+ * when the loop should try again later.
+ * <p>
+ * The worker coalesces changes of the same prefix and reason (the later one wins), applies a batch after
+ * {@link BatcherSettings#flushDelayMs()} or at {@link BatcherSettings#maxBatch()} changes, retries failures with
+ * exponential backoff and splits a failing batch to isolate what the backend rejects. It keeps its own view of live
+ * bans: it removes each ban from the firewall when its time is up (before the kernel timeout, which carries a grace
+ * period and only matters when the daemon is gone) and periodically re-asserts them all through
+ * {@link FirewallBackend#reconcile(Iterable)}. Nothing is dropped silently: every offered change completes as APPLIED,
+ * SUPERSEDED or FAILED, and failures are counted.
+ */
+public final class FirewallBatcher implements AutoCloseable
+{
+    private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final FirewallBackend backend;
+    private final BatcherSettings settings;
+    private final NanoClock clock;
+    private final OneToOneConcurrentArrayQueue<FirewallChange> requests;
+    private final OneToOneConcurrentArrayQueue<FirewallChange> completions;
+    private final BatchWorker worker;
+    private final FirewallChange[] free;
+    private int freeCount;
+
+    private volatile boolean closing;
+    private volatile boolean parked;
+    private Thread thread;
+    private boolean opened;
+
+    public FirewallBatcher(final FirewallBackend backend, final BatcherSettings settings)
+    {
+        this(backend, settings, SystemNanoClock.INSTANCE);
+    }
+
+    /**
+     * @param backend  driven only from the worker thread; closed by {@link #close()}.
+     * @param settings tuning.
+     * @param clock    time source for batching, retries and expiry.
+     */
+    public FirewallBatcher(final FirewallBackend backend, final BatcherSettings settings, final NanoClock clock)
+    {
+        this.backend = backend;
+        this.settings = settings;
+        this.clock = clock;
+        this.requests = new OneToOneConcurrentArrayQueue<>(settings.capacity());
+        this.completions = new OneToOneConcurrentArrayQueue<>(settings.capacity());
+        this.worker = new BatchWorker(backend, settings, clock, requests, completions);
+        this.free = new FirewallChange[settings.capacity()];
+        for (int i = 0; i < free.length; i++)
+        {
+            free[i] = new FirewallChange();
+        }
+        this.freeCount = free.length;
+    }
+
+    /**
+     * Start the backend on the calling thread (so a missing tool or privilege fails the daemon's start with a
+     * one-line reason), then start the worker, which first reconciles the firewall with the live bans.
+     *
+     * @param liveBans ADD changes for every live ban in the store, with the time left; read during this call only.
+     * @throws FirewallException if the backend cannot start.
+     */
+    public void start(final Iterable<FirewallChange> liveBans)
+    {
+        open(liveBans);
+        thread = new Thread(this::run, settings.threadName());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Queue a change. Loop thread only.
+     *
+     * @param op             ADD or REMOVE.
+     * @param prefix         copied, never kept.
+     * @param timeoutSeconds ban time left, 0 for permanent.
+     * @param reason         packed {@link io.blocksync.codec.ReasonCode}, 0 for none.
+     * @param protocol       IP protocol number, 0 for any.
+     * @param port           0 for any.
+     * @return false if all slots are in flight (try again after polling completions) or the batcher is closing.
+     * @throws IllegalArgumentException if a value is out of range.
+     */
+    public boolean offer(
+        final FirewallChange.Op op,
+        final IpPrefix prefix,
+        final long timeoutSeconds,
+        final long reason,
+        final int protocol,
+        final int port)
+    {
+        if (closing || 0 == freeCount)
+        {
+            return false;
+        }
+
+        final FirewallChange slot = free[--freeCount];
+        try
+        {
+            slot.set(op, prefix, timeoutSeconds, reason, protocol, port);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            free[freeCount++] = slot;
+            throw ex;
+        }
+
+        enqueue(slot);
+        return true;
+    }
+
+    /**
+     * Queue a flush of everything the backend manages, after the changes already queued. Loop thread only.
+     *
+     * @return false if no slot is free or the batcher is closing.
+     */
+    public boolean requestFlush()
+    {
+        if (closing || 0 == freeCount)
+        {
+            return false;
+        }
+
+        final FirewallChange slot = free[--freeCount];
+        slot.setFlush();
+        enqueue(slot);
+        return true;
+    }
+
+    /**
+     * Hand finished changes to the handler and recycle their slots. Loop thread only; never blocks.
+     *
+     * @return how many completions were handled.
+     */
+    public int pollCompletions(final CompletionHandler handler)
+    {
+        int count = 0;
+        FirewallChange change;
+        while (null != (change = completions.poll()))
+        {
+            try
+            {
+                handler.onCompletion(change);
+            }
+            finally
+            {
+                free[freeCount++] = change;
+            }
+            count++;
+        }
+
+        return count;
+    }
+
+    /**
+     * @return slots offered and not yet returned through {@link #pollCompletions}. Loop thread only.
+     */
+    public int inFlight()
+    {
+        return free.length - freeCount;
+    }
+
+    /**
+     * @return changes waiting for the worker to pick them up; any thread.
+     */
+    public int queueDepth()
+    {
+        return requests.size();
+    }
+
+    /**
+     * @return changes the backend applied; any thread.
+     */
+    public long appliedChanges()
+    {
+        return worker.appliedChanges.get();
+    }
+
+    /**
+     * @return successful backend transactions (apply or flush); any thread.
+     */
+    public long batches()
+    {
+        return worker.batches.get();
+    }
+
+    /**
+     * @return backend calls that failed, including ones that a retry later fixed; any thread.
+     */
+    public long failedAttempts()
+    {
+        return worker.failedAttempts.get();
+    }
+
+    /**
+     * @return changes completed as FAILED after every retry; any thread.
+     */
+    public long failedChanges()
+    {
+        return worker.failedChanges.get();
+    }
+
+    /**
+     * @return successful reconciliations (start-up and periodic re-asserts); any thread.
+     */
+    public long reconciles()
+    {
+        return worker.reconciles.get();
+    }
+
+    /**
+     * @return the most recent failure, or null if there has been none; any thread.
+     */
+    public String lastError()
+    {
+        return worker.lastError;
+    }
+
+    /**
+     * Stop taking changes, apply everything queued (retrying as usual), stop the worker and close the backend.
+     * Kernel state stays. Call from the thread that started the batcher, after the loop has stopped offering.
+     */
+    @Override
+    public void close()
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+
+        if (null != thread)
+        {
+            LockSupport.unpark(thread);
+            boolean interrupted = false;
+            while (thread.isAlive())
+            {
+                try
+                {
+                    thread.join();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        else if (opened)
+        {
+            closeBackend();
+        }
+    }
+
+    /**
+     * Start the backend and seed the worker without starting its thread; tests then step {@link #doWork(long)}.
+     */
+    void open(final Iterable<FirewallChange> liveBans)
+    {
+        backend.start();
+        worker.seed(liveBans, clock.nanoTime());
+        opened = true;
+    }
+
+    int doWork(final long nowNanos)
+    {
+        return worker.doWork(nowNanos, closing);
+    }
+
+    long nextDeadlineNanos()
+    {
+        return worker.nextDeadlineNanos();
+    }
+
+    int liveBanCount()
+    {
+        return worker.liveBanCount();
+    }
+
+    boolean isDrained()
+    {
+        return worker.isDrained();
+    }
+
+    private void enqueue(final FirewallChange slot)
+    {
+        slot.offeredNanos(clock.nanoTime());
+        requests.offer(slot);
+        if (parked)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void run()
+    {
+        try
+        {
+            while (true)
+            {
+                final boolean closingNow = closing;
+                final long now = clock.nanoTime();
+                final int work;
+                try
+                {
+                    work = worker.doWork(now, closingNow);
+                }
+                catch (final RuntimeException ex)
+                {
+                    worker.recordError("firewall worker: " + BatchWorker.message(ex));
+                    LockSupport.parkNanos(this, ERROR_PAUSE_NANOS);
+                    continue;
+                }
+
+                if (closingNow && worker.isDrained())
+                {
+                    break;
+                }
+
+                if (0 == work)
+                {
+                    parked = true;
+                    if (requests.isEmpty() && closingNow == closing)
+                    {
+                        final long wait = Math.min(worker.nextDeadlineNanos() - now, MAX_PARK_NANOS);
+                        if (wait > 0)
+                        {
+                            LockSupport.parkNanos(this, wait);
+                        }
+                    }
+                    parked = false;
+                }
+            }
+        }
+        finally
+        {
+            closeBackend();
+        }
+    }
+
+    private void closeBackend()
+    {
+        try
+        {
+            backend.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            worker.recordError("closing the firewall backend: " + BatchWorker.message(ex));
+        }
+    }
+}

@@ -1,0 +1,413 @@
+package io.blocksync.firewall;
+
+import io.blocksync.codec.AddressFamily;
+import io.blocksync.codec.AddressText;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ipset with iptables/ip6tables: {@code hash:net} sets with timeouts, one {@code ipset restore -exist} per batch
+ * ({@code -exist} makes re-adding refresh the timeout and deleting a missing entry harmless).
+ * <p>
+ * <b>Managed mode</b> creates {@code hash:net} sets for IPv4 and IPv6 and inserts one DROP rule per family at the
+ * top of INPUT (and optionally FORWARD), checked with {@code -C} first so it is added once. Reconciliation fills a
+ * temporary set and swaps it in, so live bans never leave the kernel and stale ones disappear atomically.
+ * <b>Existing-set mode</b> only adds and deletes entries in the named sets; reconciliation re-adds live bans and
+ * leaves stale entries to their kernel timeouts.
+ * <p>
+ * ipset refuses timeouts above {@value #MAX_TIMEOUT_SECONDS} s; the batcher clamps to that and re-asserts longer
+ * bans before the clamp runs out. A timeout of 0 is permanent.
+ */
+public final class IpsetBackend implements FirewallBackend
+{
+    public static final long MAX_TIMEOUT_SECONDS = 2_147_483L;
+
+    /**
+     * Configuration; names are validated as they are set.
+     */
+    public static final class Settings
+    {
+        private List<String> commandPrefix = List.of();
+        private String ipset = "ipset";
+        private String iptables = "iptables";
+        private String ip6tables = "ip6tables";
+        private boolean managed = true;
+        private String set4;
+        private String set6;
+        private int maxElements = 1 << 20;
+        private boolean forwardChain;
+        private long reassertIntervalSeconds = 600;
+        private boolean killStates;
+
+        /**
+         * Managed mode with sets {@code PREFIX4} and {@code PREFIX6}, e.g. {@code blocksync4}, {@code blocksync6}.
+         */
+        public static Settings managed(final String setPrefix)
+        {
+            final Settings settings = new Settings();
+            settings.set4 = Names.ipsetName("ipset set", setPrefix + "4");
+            settings.set6 = Names.ipsetName("ipset set", setPrefix + "6");
+            return settings;
+        }
+
+        /**
+         * Existing-set mode; either set may be null if that family is never banned.
+         */
+        public static Settings existingSets(final String set4, final String set6)
+        {
+            final Settings settings = new Settings();
+            settings.managed = false;
+            settings.set4 = null == set4 ? null : Names.ipsetName("ipset IPv4 set", set4);
+            settings.set6 = null == set6 ? null : Names.ipsetName("ipset IPv6 set", set6);
+            if (null == set4 && null == set6)
+            {
+                throw new IllegalArgumentException("ipset existing-set mode needs an IPv4 set, an IPv6 set or both");
+            }
+            return settings;
+        }
+
+        public Settings commandPrefix(final List<String> commandPrefix)
+        {
+            this.commandPrefix = List.copyOf(commandPrefix);
+            return this;
+        }
+
+        public Settings programs(final String ipset, final String iptables, final String ip6tables)
+        {
+            this.ipset = ipset;
+            this.iptables = iptables;
+            this.ip6tables = ip6tables;
+            return this;
+        }
+
+        /**
+         * @param maxElements the sets' {@code maxelem}; changing it later needs the sets destroyed first.
+         */
+        public Settings maxElements(final int maxElements)
+        {
+            if (maxElements < 1)
+            {
+                throw new IllegalArgumentException("ipset maxElements must be positive: " + maxElements);
+            }
+            this.maxElements = maxElements;
+            return this;
+        }
+
+        public Settings forwardChain(final boolean enabled)
+        {
+            this.forwardChain = enabled;
+            return this;
+        }
+
+        public Settings reassertIntervalSeconds(final long seconds)
+        {
+            if (seconds < 0)
+            {
+                throw new IllegalArgumentException("ipset reassert interval must be >= 0: " + seconds);
+            }
+            this.reassertIntervalSeconds = seconds;
+            return this;
+        }
+
+        public Settings killStates(final boolean enabled)
+        {
+            this.killStates = enabled;
+            return this;
+        }
+    }
+
+    private static final String TEMPORARY_SUFFIX = "-tmp";
+
+    private final Settings settings;
+    private final Tool ipset;
+    private final Tool iptables;
+    private final Tool ip6tables;
+    private final ConntrackStateKiller stateKiller;
+
+    public IpsetBackend(final Settings settings)
+    {
+        this(settings, new ProcessCommandRunner());
+    }
+
+    public IpsetBackend(final Settings settings, final CommandRunner runner)
+    {
+        this.settings = settings;
+        this.ipset = new Tool(runner, settings.commandPrefix, settings.ipset, "install ipset");
+        this.iptables = new Tool(runner, settings.commandPrefix, settings.iptables, "install iptables");
+        this.ip6tables = new Tool(runner, settings.commandPrefix, settings.ip6tables, "install iptables");
+        this.stateKiller = settings.killStates ? new ConntrackStateKiller(runner, settings.commandPrefix) : null;
+    }
+
+    @Override
+    public void start()
+    {
+        // Both need the kernel: --version asks for its protocol version, list for the privilege.
+        for (final String[] probe : new String[][]{ { "--version" }, { "list", "-n" } })
+        {
+            final CommandResult result = ipset.run(probe);
+            if (!result.succeeded())
+            {
+                throw new FirewallException(describe(result));
+            }
+        }
+
+        if (settings.managed)
+        {
+            restore(createScript());
+            ensureRules();
+        }
+        else
+        {
+            checkExistingSet(settings.set4);
+            checkExistingSet(settings.set6);
+        }
+
+        if (null != stateKiller)
+        {
+            stateKiller.start();
+        }
+    }
+
+    @Override
+    public void apply(final List<FirewallChange> batch)
+    {
+        final StringBuilder script = new StringBuilder(64 * batch.size());
+        for (int i = 0, size = batch.size(); i < size; i++)
+        {
+            final FirewallChange change = batch.get(i);
+            final String set = setFor(change);
+            if (FirewallChange.Op.ADD == change.op())
+            {
+                appendAdd(script, set, change);
+            }
+            else
+            {
+                script.append("del ").append(set).append(' ');
+                AddressText.append(change.prefix(), script);
+                script.append('\n');
+            }
+        }
+
+        restore(script.toString());
+        if (null != stateKiller)
+        {
+            stateKiller.kill(batch);
+        }
+    }
+
+    @Override
+    public void reconcile(final Iterable<FirewallChange> liveBans)
+    {
+        final StringBuilder v4 = new StringBuilder(4096);
+        final StringBuilder v6 = new StringBuilder(4096);
+        final String target4 = settings.managed ? temporary(settings.set4) : settings.set4;
+        final String target6 = settings.managed ? temporary(settings.set6) : settings.set6;
+        for (final FirewallChange change : liveBans)
+        {
+            if (FirewallChange.Op.ADD != change.op())
+            {
+                continue;
+            }
+
+            final boolean ipv4 = AddressFamily.IPV4 == change.prefix().family();
+            final String set = ipv4 ? target4 : target6;
+            // hash:net cannot hold a /0; one such ban must not fail the whole swap (apply reports it instead).
+            if (null != set && change.prefix().prefixLength() > 0)
+            {
+                appendAdd(ipv4 ? v4 : v6, set, change);
+            }
+        }
+
+        final StringBuilder script = new StringBuilder(v4.length() + v6.length() + 512);
+        if (settings.managed)
+        {
+            script.append(createScript());
+            appendSwap(script, settings.set4, "inet", v4);
+            appendSwap(script, settings.set6, "inet6", v6);
+            restore(script.toString());
+            ensureRules();
+        }
+        else
+        {
+            restore(script.append(v4).append(v6).toString());
+        }
+    }
+
+    @Override
+    public void flush()
+    {
+        final StringBuilder script = new StringBuilder(64);
+        for (final String set : new String[]{ settings.set4, settings.set6 })
+        {
+            if (null != set)
+            {
+                script.append("flush ").append(set).append('\n');
+            }
+        }
+
+        restore(script.toString());
+    }
+
+    @Override
+    public long maxTimeoutSeconds()
+    {
+        return MAX_TIMEOUT_SECONDS;
+    }
+
+    @Override
+    public long reassertIntervalSeconds()
+    {
+        return settings.reassertIntervalSeconds;
+    }
+
+    @Override
+    public void close()
+    {
+    }
+
+    private String createScript()
+    {
+        final StringBuilder script = new StringBuilder(256);
+        appendCreate(script, settings.set4, "inet");
+        appendCreate(script, settings.set6, "inet6");
+
+        return script.toString();
+    }
+
+    private void appendCreate(final StringBuilder script, final String set, final String family)
+    {
+        script.append("create ").append(set).append(" hash:net family ").append(family)
+            .append(" timeout 0 maxelem ").append(settings.maxElements).append('\n');
+    }
+
+    private void appendSwap(final StringBuilder script, final String set, final String family, final CharSequence adds)
+    {
+        final String temporary = temporary(set);
+        appendCreate(script, temporary, family);
+        script.append("flush ").append(temporary).append('\n')
+            .append(adds)
+            .append("swap ").append(temporary).append(' ').append(set).append('\n')
+            .append("destroy ").append(temporary).append('\n');
+    }
+
+    private static void appendAdd(final StringBuilder script, final String set, final FirewallChange change)
+    {
+        script.append("add ").append(set).append(' ');
+        AddressText.append(change.prefix(), script);
+        script.append(" timeout ").append(Math.min(change.timeoutSeconds(), MAX_TIMEOUT_SECONDS)).append('\n');
+    }
+
+    private String setFor(final FirewallChange change)
+    {
+        final boolean ipv4 = AddressFamily.IPV4 == change.prefix().family();
+        final String set = ipv4 ? settings.set4 : settings.set6;
+        if (null == set)
+        {
+            throw new FirewallException("no ipset set configured for IPv" + change.prefix().family() + " bans (" +
+                change.prefix() + "); name one in the ipset backend settings");
+        }
+
+        return set;
+    }
+
+    private void ensureRules()
+    {
+        final List<String> chains = new ArrayList<>(2);
+        chains.add("INPUT");
+        if (settings.forwardChain)
+        {
+            chains.add("FORWARD");
+        }
+
+        for (final String chain : chains)
+        {
+            ensureRule(iptables, chain, settings.set4);
+            ensureRule(ip6tables, chain, settings.set6);
+        }
+    }
+
+    private static void ensureRule(final Tool tool, final String chain, final String set)
+    {
+        final List<String> rule = List.of("-m", "set", "--match-set", set, "src", "-j", "DROP");
+        final List<String> check = new ArrayList<>(List.of("-w", "-C", chain));
+        check.addAll(rule);
+        final CommandResult result = tool.run(check, null);
+        if (result.succeeded())
+        {
+            return;
+        }
+        if (1 != result.exitCode())
+        {
+            throw new FirewallException(tool.failure(result));
+        }
+
+        final List<String> insert = new ArrayList<>(List.of("-w", "-I", chain, "1"));
+        insert.addAll(rule);
+        tool.runOrThrow(insert, null);
+    }
+
+    private void checkExistingSet(final String set)
+    {
+        if (null == set)
+        {
+            return;
+        }
+
+        final CommandResult result = ipset.run("list", "-t", set);
+        if (!result.succeeded())
+        {
+            throw new FirewallException("ipset set '" + set + "' cannot be read: " + describe(result));
+        }
+
+        final String header = result.stdout();
+        if (!header.contains("hash:net") || !header.contains(" timeout "))
+        {
+            throw new FirewallException("ipset set '" + set + "' must be 'hash:net' created with 'timeout' " +
+                "(prefix bans and kernel expiry depend on it)");
+        }
+    }
+
+    private void restore(final String script)
+    {
+        if (script.isEmpty())
+        {
+            return;
+        }
+
+        final CommandResult result = ipset.run(
+            List.of("restore", "-exist"), script.getBytes(StandardCharsets.US_ASCII));
+        if (!result.succeeded())
+        {
+            throw new FirewallException(describe(result));
+        }
+    }
+
+    /**
+     * ipset prefixes errors with its version ({@code ipset v7.17: Error in line 3: ...}); keep the part that matters.
+     */
+    private String describe(final CommandResult result)
+    {
+        String line = CommandResult.firstLine(result.stderr());
+        if (line.startsWith("ipset v"))
+        {
+            final int colon = line.indexOf(": ");
+            if (colon > 0)
+            {
+                line = line.substring(colon + 2);
+            }
+        }
+        if (line.isEmpty())
+        {
+            return ipset.failure(result);
+        }
+
+        return ipset.program() + ": " + Tool.clip(line) + ipset.hint(line);
+    }
+
+    private static String temporary(final String set)
+    {
+        return null == set ? null : set + TEMPORARY_SUFFIX;
+    }
+}

@@ -1,0 +1,68 @@
+package io.blocksync.firewall;
+
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.ReasonCode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builders for test changes.
+ */
+final class Bans
+{
+    static final long SSH = ReasonCode.of("ssh").packed();
+
+    private Bans()
+    {
+    }
+
+    static IpPrefix prefix(final String text)
+    {
+        final IpPrefix prefix = new IpPrefix();
+        final String error = AddressText.parse(text, prefix, 32, 128);
+        if (null != error)
+        {
+            throw new IllegalArgumentException(error);
+        }
+        return prefix;
+    }
+
+    static FirewallChange add(final String prefix, final long timeoutSeconds)
+    {
+        return new FirewallChange(FirewallChange.Op.ADD, prefix(prefix), timeoutSeconds, SSH, 0, 0);
+    }
+
+    static FirewallChange add(final String prefix, final long timeoutSeconds, final String reason)
+    {
+        return new FirewallChange(
+            FirewallChange.Op.ADD, prefix(prefix), timeoutSeconds, ReasonCode.of(reason).packed(), 0, 0);
+    }
+
+    static FirewallChange remove(final String prefix)
+    {
+        return new FirewallChange(FirewallChange.Op.REMOVE, prefix(prefix), 0, SSH, 0, 0);
+    }
+
+    static FirewallChange remove(final String prefix, final String reason)
+    {
+        return new FirewallChange(FirewallChange.Op.REMOVE, prefix(prefix), 0, ReasonCode.of(reason).packed(), 0, 0);
+    }
+
+    /**
+     * @return count distinct host bans in 10.0.0.0/8 (IPv4) or 2001:db8:ff00::/40 (IPv6), for bulk loads.
+     */
+    static List<FirewallChange> bulk(final int count, final boolean ipv6, final long timeoutSeconds)
+    {
+        final List<FirewallChange> bans = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            final String text = ipv6 ?
+                String.format("2001:db8:ff00::%x:%x", i >>> 16, i & 0xFFFF) :
+                "10." + ((i >>> 16) & 0xFF) + "." + ((i >>> 8) & 0xFF) + "." + (i & 0xFF);
+            bans.add(add(text, timeoutSeconds));
+        }
+        return bans;
+    }
+}

@@ -1,0 +1,278 @@
+package io.blocksync.firewall;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.blocksync.firewall.Bans.add;
+import static io.blocksync.firewall.Bans.remove;
+import static io.blocksync.firewall.NamespacePair.ATTACKER4;
+import static io.blocksync.firewall.NamespacePair.ATTACKER6;
+import static io.blocksync.firewall.NamespacePair.CONTROL4;
+import static io.blocksync.firewall.NamespacePair.CONTROL6;
+import static io.blocksync.firewall.NamespacePair.PROTECTED4;
+import static io.blocksync.firewall.NamespacePair.PROTECTED6;
+import static io.blocksync.firewall.NamespacePair.PROTECTED6_CONTROL_NET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The nftables backend against the real kernel, inside a namespace pair: banned sources are dropped, unbanned ones
+ * pass, the kernel expires bans, and reconciliation swaps the set contents without a gap.
+ */
+class NftablesBackendTest
+{
+    private static NamespacePair net;
+    private static String skipReason;
+    private NftablesBackend backend;
+
+    @BeforeAll
+    static void createNamespaces() throws Exception
+    {
+        skipReason = NamespacePair.unavailableReason(NftablesBackendTest.class, "nft", "ping");
+        if (null == skipReason)
+        {
+            net = NamespacePair.create();
+        }
+    }
+
+    @AfterAll
+    static void deleteNamespaces()
+    {
+        if (null != net)
+        {
+            net.close();
+        }
+    }
+
+    @BeforeEach
+    void startBackend()
+    {
+        assumeTrue(null == skipReason, skipReason);
+        backend = new NftablesBackend(NftablesBackend.Settings.managed("blocksync").commandPrefix(net.inProtected()));
+        backend.start();
+        backend.flush();
+    }
+
+    @Test
+    void ipv4HostBanDropsTcpAndUdpAndUnbanLetsThemPass()
+    {
+        assertBanWorks("192.0.2.2", ATTACKER4, CONTROL4, PROTECTED4);
+    }
+
+    @Test
+    void ipv4PrefixBanDropsEveryHostInIt()
+    {
+        assertBanWorks("192.0.2.0/28", ATTACKER4, CONTROL4, PROTECTED4);
+    }
+
+    @Test
+    void ipv6HostBanDropsTcpAndUdp()
+    {
+        assertBanWorks("2001:db8::2", ATTACKER6, CONTROL6, PROTECTED6);
+    }
+
+    @Test
+    void ipv6Slash64BanDropsTheWholeSubnet()
+    {
+        assertBanWorks("2001:db8::/64", ATTACKER6, CONTROL6, PROTECTED6);
+        assertTrue(net.tcpConnects(CONTROL6, PROTECTED6_CONTROL_NET), "other /64 must still pass");
+    }
+
+    @Test
+    void ipv6OtherPrefixGoesToTheIntervalSet()
+    {
+        assertBanWorks("2001:db8::/120", ATTACKER6, CONTROL6, PROTECTED6);
+    }
+
+    @Test
+    void kernelExpiresATwoSecondBanOnItsOwn()
+    {
+        backend.apply(List.of(add("192.0.2.2", 2)));
+        assertFalse(net.tcpConnects(ATTACKER4, PROTECTED4), "banned host must not connect");
+
+        Poll.until(Duration.ofSeconds(6), "the kernel to expire the 2 s ban", () -> !setHolds("ban4_host", ATTACKER4));
+        assertTrue(net.tcpConnects(ATTACKER4, PROTECTED4));
+        net.assertUdpDelivered(ATTACKER4, PROTECTED4);
+    }
+
+    @Test
+    void nestedPrefixesKeepTheInnerBanWhenTheOuterIsLifted()
+    {
+        backend.apply(List.of(add("192.0.2.0/28", 600)));
+        backend.apply(List.of(add("192.0.2.0/24", 600)));
+        assertFalse(net.tcpConnects(CONTROL4, PROTECTED4), "the /24 must cover the control address");
+        assertTrue(setHolds("ban4", "192.0.2.0/24"));
+        assertFalse(setHolds("ban4", "192.0.2.0/28"), "the /28 is inside the /24 and must wait outside the kernel");
+
+        backend.apply(List.of(remove("192.0.2.0/24")));
+        assertTrue(net.tcpConnects(CONTROL4, PROTECTED4), "the control address is outside the /28");
+        assertFalse(net.tcpConnects(ATTACKER4, PROTECTED4), "the /28 must be back when the /24 is lifted");
+
+        backend.apply(List.of(remove("192.0.2.0/28")));
+        assertTrue(net.tcpConnects(ATTACKER4, PROTECTED4));
+    }
+
+    @Test
+    void removingWhatIsNotThereAndReAddingWhatIsThereSucceed()
+    {
+        backend.apply(List.of(add("192.0.2.2", 600), add("2001:db8::/64", 600)));
+        backend.apply(List.of(add("192.0.2.2", 900), add("2001:db8::/64", 900)));
+        assertTrue(setHolds("ban4_host", "192.0.2.2 timeout 15m"), "a re-add refreshes the timeout");
+
+        // Expired in the kernel meanwhile: the delete must not fail the transaction.
+        net.inProtected("nft", "flush", "set", "inet", "blocksync", "ban4_host");
+        backend.apply(List.of(remove("192.0.2.2"), remove("2001:db8::/64"), remove("198.51.100.9")));
+        assertFalse(setHolds("ban6_64", "2001:db8::"));
+    }
+
+    @Test
+    void restartReconcileRemovesStaleElementsAndKeepsLiveOnesWithoutAGap() throws Exception
+    {
+        backend.apply(List.of(add("192.0.2.2", 600), add("198.51.100.7", 600), add("2001:db8:ffff::/48", 600)));
+
+        final List<FirewallChange> live = new ArrayList<>(Bans.bulk(20_000, false, 600));
+        live.add(add("192.0.2.2", 600));
+        live.add(add("203.0.113.0/24", 600));
+
+        final Process ping = new ProcessBuilder(NamespacePair.concat(
+            List.of("ip", "netns", "exec", net.attackerNs),
+            List.of("ping", "-n", "-q", "-i", "0.002", "-c", "150", "-W", "0.2", "-I", ATTACKER4, PROTECTED4)))
+            .redirectErrorStream(true).start();
+        int reconciles = 0;
+        while (ping.isAlive() || 0 == reconciles)
+        {
+            // As after a daemon restart: a new backend starts (re-creating its table) and reconciles.
+            final NftablesBackend restarted = new NftablesBackend(
+                NftablesBackend.Settings.managed("blocksync").commandPrefix(net.inProtected()));
+            restarted.start();
+            restarted.reconcile(live);
+            reconciles++;
+        }
+        final String summary = new String(ping.getInputStream().readAllBytes());
+        ping.waitFor();
+
+        assertTrue(summary.contains("150 packets transmitted, 0 received"),
+            "pings from the banned host got through during " + reconciles + " restarts: " + summary);
+        assertTrue(reconciles > 1, "restarted while pinging");
+        assertFalse(setHolds("ban4_host", "198.51.100.7"), "stale host element removed");
+        assertFalse(setHolds("ban6", "2001:db8:ffff::/48"), "stale prefix element removed");
+        assertTrue(setHolds("ban4", "203.0.113.0/24"));
+        assertTrue(setHolds("ban4_host", "10.0.78.31"));
+        assertEquals(1, count(net.inProtected("nft", "list", "chain", "inet", "blocksync", "input").stdout(),
+            "@ban4_host"), "the drop rule exists once");
+    }
+
+    @Test
+    void existingSetModeOnlyTouchesTheNamedSets()
+    {
+        net.inProtected("nft", "add", "table", "ip", "operator");
+        net.inProtected("nft", "add set ip operator blocked { type ipv4_addr; flags interval, timeout; }");
+        net.inProtected("nft", "add set ip operator plain { type ipv4_addr; }");
+        net.inProtected("nft", "add chain ip operator input { type filter hook input priority 0; }");
+        net.inProtected("nft", "add rule ip operator input ip saddr @blocked drop");
+        try
+        {
+            final NftablesBackend existing = new NftablesBackend(
+                NftablesBackend.Settings.existingSets("ip", "operator", "blocked", null)
+                    .commandPrefix(net.inProtected()));
+            existing.start();
+            existing.apply(List.of(add("192.0.2.0/28", 600)));
+            assertFalse(net.tcpConnects(ATTACKER4, PROTECTED4));
+            existing.apply(List.of(remove("192.0.2.0/28")));
+            assertTrue(net.tcpConnects(ATTACKER4, PROTECTED4));
+
+            final FirewallException ipv6 = assertThrows(FirewallException.class,
+                () -> existing.apply(List.of(add("2001:db8::2", 60))));
+            assertTrue(ipv6.getMessage().startsWith("no nftables set configured for IPv6 bans"), ipv6.getMessage());
+
+            final FirewallException flags = assertThrows(FirewallException.class, () -> new NftablesBackend(
+                NftablesBackend.Settings.existingSets("ip", "operator", "plain", null)
+                    .commandPrefix(net.inProtected())).start());
+            assertEquals("nftables set 'ip operator plain' needs 'flags interval, timeout' (prefix bans and " +
+                "kernel expiry depend on them)", flags.getMessage());
+        }
+        finally
+        {
+            net.inProtected("nft", "delete", "table", "ip", "operator");
+        }
+    }
+
+    @Test
+    void startFailsWithOneLineReasonWhenNftIsMissing()
+    {
+        final FirewallException missing = assertThrows(FirewallException.class, () -> new NftablesBackend(
+            NftablesBackend.Settings.managed("blocksync").nftProgram("nft-not-installed")).start());
+        assertEquals("nft-not-installed not found on PATH (install nftables)", missing.getMessage());
+    }
+
+    @Test
+    void startFailsWithOneLineReasonWithoutPrivilege()
+    {
+        NamespacePair.assumeUnprivilegedUserNamespaces();
+        final FirewallException unprivileged = assertThrows(FirewallException.class, () -> new NftablesBackend(
+            NftablesBackend.Settings.managed("blocksync").commandPrefix(List.of("unshare", "-U", "-r"))).start());
+        assertTrue(unprivileged.getMessage().startsWith("nft: "), unprivileged.getMessage());
+        assertTrue(unprivileged.getMessage().contains("Operation not permitted"), unprivileged.getMessage());
+        assertFalse(unprivileged.getMessage().contains("\n"));
+    }
+
+    @Test
+    void batcherAppliesOffersAndRemovesBansWhenTheirTimeIsUp()
+    {
+        final FirewallBatcher batcher = new FirewallBatcher(backend, new BatcherSettings().kernelGraceSeconds(30));
+        batcher.start(List.of());
+        try
+        {
+            assertTrue(batcher.offer(FirewallChange.Op.ADD, Bans.prefix(ATTACKER6), 2, Bans.SSH, 0, 0));
+            Poll.until(Duration.ofSeconds(5), "ban applied", () -> setHolds("ban6_host", ATTACKER6));
+            assertFalse(net.tcpConnects(ATTACKER6, PROTECTED6));
+            assertTrue(setHolds("ban6_host", ATTACKER6 + " timeout 32s"), "kernel timeout carries the grace");
+
+            // The kernel would keep it 30 s longer; the batcher removes it at 2 s.
+            Poll.until(Duration.ofSeconds(6), "the batcher to remove the expired ban",
+                () -> !setHolds("ban6_host", ATTACKER6));
+            assertTrue(net.tcpConnects(ATTACKER6, PROTECTED6));
+        }
+        finally
+        {
+            batcher.close();
+        }
+    }
+
+    private void assertBanWorks(final String ban, final String attacker, final String control, final String target)
+    {
+        assertTrue(net.tcpConnects(attacker, target), "before the ban");
+
+        backend.apply(List.of(add(ban, 600)));
+        assertFalse(net.tcpConnects(attacker, target), "TCP from " + attacker + " after banning " + ban);
+        net.assertUdpDropped(attacker, control, target);
+
+        backend.apply(List.of(remove(ban)));
+        assertTrue(net.tcpConnects(attacker, target), "TCP from " + attacker + " after unbanning " + ban);
+        net.assertUdpDelivered(attacker, target);
+    }
+
+    private boolean setHolds(final String set, final String text)
+    {
+        return net.inProtected("nft", "list", "set", "inet", "blocksync", set).stdout().contains(text);
+    }
+
+    private static int count(final String text, final String needle)
+    {
+        int count = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1))
+        {
+            count++;
+        }
+        return count;
+    }
+}
