@@ -20,18 +20,28 @@ final class NodeProcess implements AutoCloseable
     private final Path config;
     private final Path stateDir;
     private final Path logFile;
+    private final List<String> commandPrefix;
     private Process process;
 
     NodeProcess(final Path config, final Path stateDir)
     {
+        this(config, stateDir, List.of());
+    }
+
+    /**
+     * @param commandPrefix runs the JVM through this, e.g. {@code ip netns exec NS} to put the node in a namespace.
+     */
+    NodeProcess(final Path config, final Path stateDir, final List<String> commandPrefix)
+    {
         this.config = config;
         this.stateDir = stateDir;
         this.logFile = config.resolveSibling(config.getFileName() + ".log");
+        this.commandPrefix = List.copyOf(commandPrefix);
     }
 
     NodeProcess start() throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(commandPrefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
         command.add("-Xmx64m");

@@ -1,0 +1,117 @@
+package io.blocksync.daemon;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Three hosts on one segment, each in its own network namespace: node A (192.0.2.1), node B (192.0.2.2, nftables
+ * backend, a TCP service on port 8080) and an attacker (192.0.2.3 / 2001:db8:a::3). A ban made at A ends up in
+ * B's kernel, which then drops the attacker's connections to B; B's restart keeps the block without a gap; the
+ * unban at A opens B again.
+ */
+class KernelFirewallClusterTest
+{
+    private static final String KEY_A = "base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    private static final String KEY_B = "base64:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+    private static final String SETTINGS = "[protocol]\nheartbeat-interval = 200ms\nretransmit-initial = 50ms\n" +
+        "peer-suspect-after = 1s\npeer-down-after = 3s\n";
+
+    @TempDir
+    Path dir;
+
+    private Namespaces namespaces;
+    private final List<Process> services = new ArrayList<>();
+    private final List<NodeProcess> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void requireRoot()
+    {
+        assumeTrue(Namespaces.available(), "skipped: needs root and ip, nft, socat on PATH (CI installs them)");
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        nodes.forEach(NodeProcess::close);
+        services.forEach(Process::destroyForcibly);
+        if (null != namespaces)
+        {
+            namespaces.close();
+        }
+    }
+
+    @Test
+    void aBanMadeAtNodeAIsDroppedByNodeBsKernelSurvivesBsRestartAndIsLiftedByTheUnban() throws Exception
+    {
+        namespaces = new Namespaces();
+        final String a = namespaces.host(1);
+        final String b = namespaces.host(2);
+        final String attacker = namespaces.host(3);
+        services.add(Namespaces.spawn(b, "socat", "-u", "TCP4-LISTEN:8080,reuseaddr,fork", "OPEN:/dev/null"));
+        services.add(Namespaces.spawn(b, "socat", "-u", "TCP6-LISTEN:8080,reuseaddr,fork,ipv6only=1", "OPEN:/dev/null"));
+        Await.until("the attacker can reach B's service", 10_000, () -> reachable(attacker, "192.0.2.2") && reachable(attacker, "[2001:db8:a::2]"), () -> "");
+
+        final Path configA = writeConfig("a.conf", 1, "192.0.2.1", 2, "192.0.2.2", KEY_A, KEY_B, "log");
+        final Path configB = writeConfig("b.conf", 2, "192.0.2.2", 1, "192.0.2.1", KEY_B, KEY_A, "nftables");
+        nodes.add(new NodeProcess(configA, dir.resolve("a"), Namespaces.inNamespace(a)).start().awaitReady(30_000));
+        nodes.add(new NodeProcess(configB, dir.resolve("b"), Namespaces.inNamespace(b)).start().awaitReady(30_000));
+
+        assertEquals(List.of("ok ban 192.0.2.3", "ok ban 2001:db8:a::3"),
+            nodes.get(0).control(List.of("ban 192.0.2.3 3600 ssh 0 0", "ban 2001:db8:a::3/128 3600 ssh 0 0")));
+        Await.until("B's kernel drops the attacker over IPv4 and IPv6", 10_000,
+            () -> !reachable(attacker, "192.0.2.2") && !reachable(attacker, "[2001:db8:a::2]"), this::diagnostics);
+        assertTrue(Namespaces.output(Namespaces.inNamespace(b, "nft", "list", "set", "inet", "blocksync", "ban4_host"))
+            .contains("192.0.2.3"), diagnostics());
+
+        // B restarts: the kernel set outlives the process and start-up reconciliation re-asserts it.
+        assertEquals(143, nodes.get(1).stop(), "SIGTERM stops the node cleanly");
+        assertTrue(!reachable(attacker, "192.0.2.2"), "still blocked while B is down");
+        nodes.set(1, new NodeProcess(configB, dir.resolve("b"), Namespaces.inNamespace(b)).start().awaitReady(30_000));
+        assertTrue(!reachable(attacker, "192.0.2.2") && !reachable(attacker, "[2001:db8:a::2]"), "still blocked after B's restart");
+
+        assertEquals(List.of("ok unban 192.0.2.3", "ok unban 2001:db8:a::3"),
+            nodes.get(0).control(List.of("unban 192.0.2.3", "unban 2001:db8:a::3/128")));
+        Await.until("B lets the attacker in again", 10_000,
+            () -> reachable(attacker, "192.0.2.2") && reachable(attacker, "[2001:db8:a::2]"), this::diagnostics);
+    }
+
+    private boolean reachable(final String ns, final String host) throws Exception
+    {
+        final String target = host.startsWith("[") ? "TCP6:" + host + ":8080,connect-timeout=1" : "TCP4:" + host + ":8080,connect-timeout=1";
+        return Namespaces.exec(5, Namespaces.inNamespace(ns, "socat", "-u", "OPEN:/dev/null", target)) == 0;
+    }
+
+    private Path writeConfig(
+        final String name, final int id, final String address, final int peerId, final String peerAddress,
+        final String key, final String peerKey, final String backend) throws Exception
+    {
+        final Path file = dir.resolve(name);
+        Files.writeString(file, "[node]\nid = " + id + "\nlisten = " + address + ":7701\nstate-dir = " +
+            name.replace(".conf", "") + "\nkey = " + key + "\n\n[firewall]\nbackend = " + backend + "\n\n" + SETTINGS +
+            "\n[peer " + peerId + "]\naddress = " + peerAddress + ":7701\nkey = " + peerKey + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    private String diagnostics()
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final NodeProcess node : nodes)
+        {
+            out.append("--- ").append(node.stateDir()).append(" ---\n").append(node.log()).append('\n');
+        }
+        return out.toString();
+    }
+}
