@@ -245,17 +245,24 @@ class ConfigRulesTest
     @Test
     void shouldRefuseAnUnknownFirewallBackendWithoutFlaggingItsKeys()
     {
-        assertErrors(NODE + "[firewall]\nbackend = nftables\ntable = blocksync\n",
-            "test.conf:7:11: backend: unknown firewall backend 'nftables'; this build supports: log");
+        assertErrors(NODE + "[firewall]\nbackend = npf\ntable = blocksync\n",
+            "test.conf:7:11: backend: unknown firewall backend 'npf' (did you mean 'pf'?); this build supports: " +
+            "log, nftables, ipset, pf, control, sshguard");
         assertErrors(NODE + "[firewall]\nbackend = lgo\n",
-            "test.conf:7:11: backend: unknown firewall backend 'lgo' (did you mean 'log'?); this build supports: log");
+            "test.conf:7:11: backend: unknown firewall backend 'lgo' (did you mean 'log'?); this build supports: " +
+            "log, nftables, ipset, pf, control, sshguard");
     }
 
     @Test
     void shouldRefuseKeysTheChosenBackendDoesNotHave()
     {
         assertErrors(NODE + "[firewall]\nbackend = log\ntable = blocksync\n",
-            "test.conf:8:1: unknown key 'table' in [firewall]; accepted keys: backend");
+            "test.conf:8:1: unknown key 'table' in [firewall]; accepted keys: backend, flush-delay, max-batch");
+        assertErrors(NODE + "[firewall]\nbackend = nftables\nset-prefix = x\n",
+            "test.conf:8:1: unknown key 'set-prefix' in [firewall]; accepted keys: backend, flush-delay, max-batch, mode, " +
+            "table, priority, forward, kill-states");
+        assertErrors(NODE + "[firewall]\nbackend = ipset\nmode = existing\n",
+            "test.conf:8:8: mode existing needs set4, set6 or both: the sets bans are added to");
     }
 
     @Test

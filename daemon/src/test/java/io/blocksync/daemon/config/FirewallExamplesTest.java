@@ -1,0 +1,29 @@
+package io.blocksync.daemon.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * examples/nftables.conf, ipset.conf and pf.conf are valid as shipped and say what they claim.
+ */
+class FirewallExamplesTest
+{
+    private static final Path EXAMPLES = Path.of("..", "examples");
+
+    @Test
+    void eachManagedBackendExampleReadsCleanly() throws Exception
+    {
+        for (final String backend : new String[]{ "nftables", "ipset", "pf" })
+        {
+            final NodeConfig config = ConfigReader.read(EXAMPLES.resolve(backend + ".conf"));
+            assertEquals(backend, config.firewall().backend());
+            assertTrue(config.firewall().managed(), backend);
+            assertTrue(config.stateDir().endsWith(Path.of("target", "examples", backend)), config.stateDir().toString());
+        }
+        assertEquals("brutessh", ConfigReader.read(EXAMPLES.resolve("pf.conf")).firewall().tableByReason().get("ssh"));
+    }
+}
