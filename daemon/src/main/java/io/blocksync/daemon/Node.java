@@ -7,6 +7,11 @@ import io.blocksync.codec.SenderKeys;
 import io.blocksync.daemon.config.FirewallConfig;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
+import io.blocksync.daemon.config.RuleConfig;
+import io.blocksync.daemon.detect.Detector;
+import io.blocksync.daemon.detect.DetectorRule;
+import io.blocksync.daemon.detect.EventIntake;
+import io.blocksync.daemon.detect.OffenderTable;
 import io.blocksync.daemon.control.ControlServer;
 import io.blocksync.daemon.node.BanLedger;
 import io.blocksync.daemon.node.BatcherFirewallPort;
@@ -74,6 +79,7 @@ public final class Node implements AutoCloseable
     private final DatagramReceiver receiver;
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
     private final List<Peer> peers;
+    private final EventSources eventSources;
 
     private Node(final NodeConfig config, final EventLog log) throws IOException
     {
@@ -150,6 +156,8 @@ public final class Node implements AutoCloseable
         agent = new NodeAgent(
             config.nodeId(), nanoClock, epochClock, receiver, streamSender, peerMonitor, ledger, sweeper, highWater,
             progress, firewall, counters, status, requests);
+        eventSources = newEventSources(config, log, status, policy, counters);
+
         control = new ControlServer(
             config.stateDir(), requests, transport::wakeup, policy, config.ipv4BanPrefix(), config.ipv6BanPrefix(),
             config.defaultBanSeconds(), config.nodeId());
@@ -178,6 +186,10 @@ public final class Node implements AutoCloseable
     {
         final Node node = new Node(config, log);
         AgentRunner.startOnThread(node.runner);
+        if (null != node.eventSources)
+        {
+            node.eventSources.start();
+        }
         return node;
     }
 
@@ -222,9 +234,43 @@ public final class Node implements AutoCloseable
 
     public void close()
     {
-        CloseHelper.quietCloseAll(control, runner, firewall, transport);
+        CloseHelper.quietCloseAll(eventSources, control, runner, firewall, transport);
         CloseHelper.quietCloseAll(store, progress, status);
         log.newLine().begin().append("node ").append(config.nodeId()).append(" stopped").commit();
+    }
+
+    /**
+     * The [source] sections, each feeding the detector through its own ring; null when there are none.
+     */
+    private EventSources newEventSources(
+        final NodeConfig config, final EventLog log, final StatusFile status, final BanPolicy policy, final NodeCounters counters)
+    {
+        if (config.sources().isEmpty())
+        {
+            return null;
+        }
+
+        final EventSources sources = new EventSources(config.sources(), transport::wakeup, log.threadSafeConsumer(), status.countersManager());
+        final List<DetectorRule> rules = new ArrayList<>();
+        for (final RuleConfig rule : config.rules())
+        {
+            int sourceIndex = DetectorRule.ANY;
+            for (int i = 0; i < config.sources().size(); i++)
+            {
+                if (config.sources().get(i).name().equals(rule.source()))
+                {
+                    sourceIndex = i;
+                }
+            }
+            rules.add(new DetectorRule(rule.name(), sourceIndex, rule.group(), rule.logPrefix(), rule.ruleNumber(),
+                rule.ifname(), rule.action(), rule.direction(), rule.protocol(), rule.port(), rule.nfail(),
+                rule.windowMillis(), rule.durationSeconds(), rule.reason().packed(), rule.escalate(),
+                rule.ipv4Prefix(), rule.ipv6Prefix()));
+        }
+        final Detector detector = new Detector(rules.toArray(new DetectorRule[0]), new OffenderTable(config.trackedSources()),
+            policy, agent, counters.eventsMatched, counters.eventsIgnored, counters.eventsFromProtected, counters.detectorBans);
+        agent.eventIntake(new EventIntake(sources.rings(), detector), sources::publishCounters);
+        return sources;
     }
 
     /** Tombstones must outlive any ban they could have superseded; with permanent bans allowed, keep them 10 years. */

@@ -77,7 +77,13 @@ public enum DecodeError
     IPV6_EXTENSION_TRUNCATED(DecodeResult.TRUNCATED, false,
         "IPv6 extension header needs {l} bytes, {v} captured"),
     TRANSPORT_HEADER_TRUNCATED(DecodeResult.TRUNCATED, false,
-        "{v} bytes of transport header captured, {l} needed for the ports or ICMP type");
+        "{v} bytes of transport header captured, {l} needed for the ports or ICMP type"),
+
+    // NFLOG netlink socket.
+    NETLINK_MESSAGE_LENGTH_INVALID(DecodeResult.MALFORMED, false,
+        "netlink message length is {v}, expected 16 up to the {l} bytes left in the datagram; rest skipped"),
+    NETLINK_DATAGRAM_TRUNCATED(DecodeResult.TRUNCATED, false,
+        "netlink datagram is {v} bytes, the receive buffer holds {l}; messages past the buffer are lost");
 
     private final DecodeResult result;
     private final boolean fatal;

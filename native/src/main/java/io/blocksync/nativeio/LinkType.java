@@ -1,7 +1,8 @@
 package io.blocksync.nativeio;
 
 /**
- * The LINKTYPE_ values of capture files (tcpdump.org/linktypes.html) that this module decodes.
+ * The LINKTYPE_ values of capture files (tcpdump.org/linktypes.html) that this module decodes, and one pseudo type
+ * for events that come from no capture.
  */
 public final class LinkType
 {
@@ -19,6 +20,12 @@ public final class LinkType
 
     /** Linux netfilter log: a 4-byte header, then TLVs. */
     public static final int NFLOG = 239;
+
+    /**
+     * Not a capture link type: an address found in a pf table (see {@link PfTableSource}), with the table name in
+     * the event's prefix. Negative so that it can never clash with a LINKTYPE_ value.
+     */
+    public static final int PF_TABLE = -2;
 
     private LinkType()
     {
@@ -42,6 +49,8 @@ public final class LinkType
                 return "ipv6";
             case NFLOG:
                 return "nflog";
+            case PF_TABLE:
+                return "pf-table";
             default:
                 return "unknown";
         }

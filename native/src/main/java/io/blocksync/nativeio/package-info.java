@@ -1,5 +1,6 @@
 /**
- * Events from the operating system's packet filter logs, decoded without allocation.
+ * Events from the operating system's packet filter logs, decoded without allocation, and the sources that watch
+ * for them.
  * <p>
  * Bytes flow {@link io.blocksync.nativeio.PcapStreamDecoder} (pcap/pcapng framing, partial reads) →
  * {@link io.blocksync.nativeio.PacketHandler} → {@link io.blocksync.nativeio.PacketEventDecoder} (pflog header or
@@ -11,5 +12,13 @@
  * Layouts follow the systems that write them: pfloghdr of OpenBSD (100 bytes), FreeBSD 13.1+ (69) and
  * NetBSD/macOS/older FreeBSD (61), packet at the length rounded up to 4; NFLOG records of Linux
  * nfnetlink_log with TLV headers in host order and big-endian values.
+ * <p>
+ * Sources ({@link io.blocksync.nativeio.EventSource}) each run on a reader thread of their own and put events into
+ * an {@link io.blocksync.nativeio.AttackEventRing} that the event loop drains without blocking:
+ * {@link io.blocksync.nativeio.PflogFileSource} follows a pflogd file across rotation,
+ * {@link io.blocksync.nativeio.PcapPipeSource} reads a capture command's output (tcpdump on pflog0 or nflog:N),
+ * {@link io.blocksync.nativeio.NflogSource} reads the netlink socket through
+ * {@link io.blocksync.nativeio.NflogSocket} (libblocksync_nflog, C in src/main/c, built by Maven with gcc) and
+ * {@link io.blocksync.nativeio.PfTableSource} polls pf tables with pfctl.
  */
 package io.blocksync.nativeio;

@@ -79,6 +79,12 @@ public final class Detector
             final int slot = offenders.hit(i, source, rule.windowMillis, nowMillis);
             if (offenders.hits(slot) >= rule.nfail)
             {
+                if (decider.isBanned(source, nowMillis))
+                {
+                    // Packets already in flight, or this host does not filter itself: not a new offence.
+                    offenders.restartCount(slot);
+                    continue;
+                }
                 final int outcome = decider.decide(
                     BanRecordFlyweight.ACTION_BAN, source, rule.durationFor(offenders.offences(slot)), rule.reasonPacked, 0, 0, nowMillis);
                 if (outcome == BanLedger.APPLIED || outcome == BanLedger.DUPLICATE || outcome == BanLedger.STALE)

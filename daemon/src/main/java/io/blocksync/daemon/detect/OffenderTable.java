@@ -120,6 +120,12 @@ public final class OffenderTable
         return offences[slot];
     }
 
+    /** Start counting again without adding an offence. */
+    public void restartCount(final int slot)
+    {
+        hits[slot] = 0;
+    }
+
     /** The source was banned: its count starts again and it has one more offence for escalation. */
     public void banned(final int slot)
     {

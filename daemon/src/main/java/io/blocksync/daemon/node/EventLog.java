@@ -39,6 +39,19 @@ public final class EventLog implements AutoCloseable
         drainer.start();
     }
 
+    /** For code that logs whole messages from any thread (event sources, backends); not for the loop. */
+    public java.util.function.Consumer<String> threadSafeConsumer()
+    {
+        final Line line = new Line();
+        return message ->
+        {
+            synchronized (line)
+            {
+                line.begin().append(message).commit();
+            }
+        };
+    }
+
     /** A line builder for one thread; reuse it for every line that thread writes. */
     public Line newLine()
     {

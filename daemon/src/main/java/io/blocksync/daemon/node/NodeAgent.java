@@ -2,6 +2,7 @@ package io.blocksync.daemon.node;
 
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.store.BanEntry;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
@@ -33,6 +34,9 @@ public final class NodeAgent implements Agent, Decider
     private final StatusFile status;
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
     private final BanEntry decision = new BanEntry();
+    private final BanEntry lookup = new BanEntry();
+    private EventIntake intake;
+    private Runnable everySecond;
     private LocalRequest current;
     private long nextAliveMillis;
 
@@ -69,6 +73,15 @@ public final class NodeAgent implements Agent, Decider
         highWater.own(nodeId, progress.lastOriginSequence());
     }
 
+    /**
+     * Attach the event sources' intake and a once-a-second task (source counters); before the agent starts.
+     */
+    public void eventIntake(final EventIntake intake, final Runnable everySecond)
+    {
+        this.intake = intake;
+        this.everySecond = everySecond;
+    }
+
     public String roleName()
     {
         return "blocksync-node-" + nodeId;
@@ -84,6 +97,10 @@ public final class NodeAgent implements Agent, Decider
         work += streamSender.flush();
         work += streamSender.pump(nowNanos);
         work += peerMonitor.poll(nowNanos, nowMillis);
+        if (null != intake)
+        {
+            work += intake.poll(nowMillis);
+        }
         work += expirySweeper.poll(nowMillis);
         work += firewall.poll();
 
@@ -92,6 +109,10 @@ public final class NodeAgent implements Agent, Decider
             nextAliveMillis = nowMillis + 1000;
             status.aliveTimeMillis(nowMillis);
             counters.storeSize.setRelease(ledger.store().size());
+            if (null != everySecond)
+            {
+                everySecond.run();
+            }
         }
         return work;
     }
@@ -101,7 +122,7 @@ public final class NodeAgent implements Agent, Decider
      */
     public long idleWaitMillis(final long nowNanos)
     {
-        if (null != current || !requests.isEmpty() || streamSender.staged() > 0)
+        if (null != current || !requests.isEmpty() || streamSender.staged() > 0 || (null != intake && !intake.isEmpty()))
         {
             return 0;
         }
@@ -140,6 +161,11 @@ public final class NodeAgent implements Agent, Decider
     {
         return decide(request.action(index), request.prefix(index), request.durationSeconds(index), request.reason(index),
             request.protocol(index), request.port(index), nowMillis);
+    }
+
+    public boolean isBanned(final IpPrefix prefix, final long nowMillis)
+    {
+        return ledger.store().get(prefix, lookup) && BanLedger.isActiveBan(lookup, nowMillis);
     }
 
     public int decide(

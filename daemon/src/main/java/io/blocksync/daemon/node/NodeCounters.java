@@ -12,6 +12,7 @@ public final class NodeCounters
 {
     public static final int NODE_COUNTER_TYPE_ID = 1;
     public static final int PEER_COUNTER_TYPE_ID = 2;
+    public static final int SOURCE_COUNTER_TYPE_ID = 3;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -43,6 +44,10 @@ public final class NodeCounters
     public final AtomicCounter firewallQueueFull;
     public final AtomicCounter firewallApplied;
     public final AtomicCounter firewallFailures;
+    public final AtomicCounter eventsMatched;
+    public final AtomicCounter eventsIgnored;
+    public final AtomicCounter eventsFromProtected;
+    public final AtomicCounter detectorBans;
     public final AtomicCounter errors;
 
     private final CountersManager manager;
@@ -84,6 +89,10 @@ public final class NodeCounters
         firewallQueueFull = counter("firewall_queue_full");
         firewallApplied = counter("firewall_changes_applied");
         firewallFailures = counter("firewall_changes_failed");
+        eventsMatched = counter("events_matched");
+        eventsIgnored = counter("events_unmatched");
+        eventsFromProtected = counter("events_from_protected_sources");
+        detectorBans = counter("detector_bans");
         errors = counter("errors");
     }
 

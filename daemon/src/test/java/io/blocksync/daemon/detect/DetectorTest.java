@@ -5,6 +5,7 @@ import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.node.BanLedger;
 import io.blocksync.daemon.node.BanPolicy;
+import io.blocksync.daemon.node.Decider;
 import io.blocksync.nativeio.AttackEvent;
 import io.blocksync.nativeio.LinkType;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -31,6 +32,7 @@ class DetectorTest
     private final AtomicCounter bans = counters.newCounter("bans");
     private final List<String> decisions = new ArrayList<>();
     private final AttackEvent event = new AttackEvent();
+    private final java.util.Set<String> banned = new java.util.HashSet<>();
 
     /** NFLOG group 5, tcp/22: 3 hits in 60 s ban for 10 min, doubling for repeat offenders. */
     private final DetectorRule ssh = new DetectorRule("ssh", DetectorRule.ANY, 5, "bs-ssh", DetectorRule.ANY, null,
@@ -39,13 +41,20 @@ class DetectorTest
     private Detector detector(final int tableCapacity, final DetectorRule... rules)
     {
         final BanPolicy policy = new BanPolicy(List.of(prefix("192.0.2.0/24")), List.of("allow-list"), 16, 32, 86_400, 1000);
-        return new Detector(rules, new OffenderTable(tableCapacity), policy,
-            (action, prefix, seconds, reason, protocol, port, now) ->
+        return new Detector(rules, new OffenderTable(tableCapacity), policy, new Decider()
+        {
+            public int decide(
+                final int action, final IpPrefix prefix, final long seconds, final long reason, final int protocol, final int port, final long now)
             {
                 decisions.add(AddressText.format(prefix) + " " + seconds + "s " + ReasonCode.unpack(reason));
                 return BanLedger.APPLIED;
-            },
-            matched, ignored, protectedHits, bans);
+            }
+
+            public boolean isBanned(final IpPrefix prefix, final long now)
+            {
+                return banned.contains(AddressText.format(prefix));
+            }
+        }, matched, ignored, protectedHits, bans);
     }
 
     @Test
@@ -64,6 +73,24 @@ class DetectorTest
         }
         assertEquals(List.of("198.51.100.7 600s ssh", "198.51.100.7 1200s ssh"), decisions, "second offence lasts twice as long");
         assertEquals(2, bans.get());
+    }
+
+    @Test
+    void aSourceThatIsStillBannedIsNotBannedAgainNorEscalated()
+    {
+        final Detector detector = detector(1024, ssh);
+        banned.add("198.51.100.7");
+        for (int i = 0; i < 9; i++)
+        {
+            detector.onEvent(0, nflog("198.51.100.7", 5, "bs-ssh", 22), T0 + i);
+        }
+        assertTrue(decisions.isEmpty());
+        banned.clear();
+        for (int i = 0; i < 3; i++)
+        {
+            detector.onEvent(0, nflog("198.51.100.7", 5, "bs-ssh", 22), T0 + 100 + i);
+        }
+        assertEquals(List.of("198.51.100.7 600s ssh"), decisions, "first offence: base duration");
     }
 
     @Test

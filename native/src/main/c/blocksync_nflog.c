@@ -1,0 +1,383 @@
+/*
+ * libblocksync_nflog: the Linux netfilter NFLOG socket for io.blocksync.nativeio.NflogSocket.
+ *
+ * Raw netlink only (no libnetfilter_log): open a NETLINK_NETFILTER socket, optionally inside another network
+ * namespace, bind one log group in copy-packet mode, and receive datagrams into a caller's direct ByteBuffer.
+ * Java walks the nlmsghdr/nfgenmsg/attributes itself. Nothing here allocates after open.
+ */
+/* setns() and CLONE_NEWNET. */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include <linux/netlink.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_log.h>
+
+#include <jni.h>
+
+#include "io_blocksync_nativeio_NflogSocket.h"
+
+#define CONFIG_BUFFER_LENGTH 256
+#define ACK_BUFFER_LENGTH 8192
+#define MESSAGE_LENGTH 512
+
+/* Must match NflogSocket.RECEIVE_OVERRUN and RECEIVE_FOREIGN. */
+#define RECEIVE_OVERRUN (-2)
+#define RECEIVE_FOREIGN (-3)
+
+static void throw_io(JNIEnv *env, const char *message)
+{
+    jclass type = (*env)->FindClass(env, "java/io/IOException");
+    if (NULL != type)
+    {
+        (*env)->ThrowNew(env, type, message);
+    }
+}
+
+static void throw_errno(JNIEnv *env, const char *what, int error, const char *hint)
+{
+    char message[MESSAGE_LENGTH];
+    snprintf(message, sizeof(message), "%s: %s%s", what, strerror(error), NULL == hint ? "" : hint);
+    throw_io(env, message);
+}
+
+static size_t put_attribute(
+    unsigned char *message, size_t offset, uint16_t type, const void *value, uint16_t value_length)
+{
+    struct nlattr attribute;
+    attribute.nla_len = (uint16_t)(NLA_HDRLEN + value_length);
+    attribute.nla_type = type;
+    memcpy(message + offset, &attribute, sizeof(attribute));
+    memcpy(message + offset + NLA_HDRLEN, value, value_length);
+    const size_t end = offset + NLA_ALIGN(NLA_HDRLEN + value_length);
+    memset(message + offset + NLA_HDRLEN + value_length, 0, end - (offset + NLA_HDRLEN + value_length));
+
+    return end;
+}
+
+static size_t start_config(unsigned char *message, uint8_t family, uint16_t group, uint32_t sequence)
+{
+    struct nlmsghdr header;
+    memset(&header, 0, sizeof(header));
+    header.nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG;
+    header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    header.nlmsg_seq = sequence;
+    memcpy(message, &header, sizeof(header));
+
+    struct nfgenmsg body;
+    body.nfgen_family = family;
+    body.version = NFNETLINK_V0;
+    body.res_id = htons(group);
+    memcpy(message + NLMSG_HDRLEN, &body, sizeof(body));
+
+    return NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(body));
+}
+
+/*
+ * Send one config message and wait for its ack. Log messages that arrive first (the group is already bound) are
+ * dropped: open happens before anything reads the socket. Returns 0 or a positive errno.
+ */
+static int send_config(int fd, unsigned char *message, size_t length, uint32_t sequence)
+{
+    struct nlmsghdr header;
+    memcpy(&header, message, sizeof(header));
+    header.nlmsg_len = (uint32_t)length;
+    memcpy(message, &header, sizeof(header));
+
+    struct sockaddr_nl kernel;
+    memset(&kernel, 0, sizeof(kernel));
+    kernel.nl_family = AF_NETLINK;
+    if (sendto(fd, message, length, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+    {
+        return errno;
+    }
+
+    /* Aligned for nlmsghdr and nlmsgerr. */
+    uint32_t answer[ACK_BUFFER_LENGTH / sizeof(uint32_t)];
+    for (;;)
+    {
+        struct sockaddr_nl from;
+        socklen_t from_length = sizeof(from);
+        const ssize_t received = recvfrom(fd, answer, sizeof(answer), 0, (struct sockaddr *)&from, &from_length);
+        if (received < 0)
+        {
+            if (EINTR == errno)
+            {
+                continue;
+            }
+            if (ENOBUFS == errno)
+            {
+                /* Log messages overran the buffer before our ack; the ack is still queued. */
+                continue;
+            }
+            return EAGAIN == errno || EWOULDBLOCK == errno ? ETIMEDOUT : errno;
+        }
+        if (0 != from.nl_pid)
+        {
+            continue;
+        }
+
+        size_t offset = 0;
+        while (offset + NLMSG_HDRLEN <= (size_t)received)
+        {
+            struct nlmsghdr reply;
+            memcpy(&reply, (const unsigned char *)answer + offset, sizeof(reply));
+            if (reply.nlmsg_len < NLMSG_HDRLEN || reply.nlmsg_len > (size_t)received - offset)
+            {
+                break;
+            }
+            if (NLMSG_ERROR == reply.nlmsg_type && reply.nlmsg_seq == sequence &&
+                reply.nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+            {
+                struct nlmsgerr error;
+                memcpy(&error, (const unsigned char *)answer + offset + NLMSG_HDRLEN, sizeof(error));
+                return -error.error;
+            }
+            offset += NLMSG_ALIGN(reply.nlmsg_len);
+        }
+    }
+}
+
+static int bind_family(int fd, uint8_t family, uint32_t sequence)
+{
+    unsigned char message[CONFIG_BUFFER_LENGTH] __attribute__((aligned(NLMSG_ALIGNTO)));
+    size_t length = start_config(message, family, 0, sequence);
+    const struct nfulnl_msg_config_cmd command = { NFULNL_CFG_CMD_PF_BIND };
+    length = put_attribute(message, length, NFULA_CFG_CMD, &command, sizeof(command));
+
+    return send_config(fd, message, length, sequence);
+}
+
+static int bind_group(int fd, uint16_t group, uint32_t copy_range, uint32_t queue_threshold, uint32_t sequence)
+{
+    /* One message: the kernel creates the instance for BIND, then applies mode and threshold to it. */
+    unsigned char message[CONFIG_BUFFER_LENGTH] __attribute__((aligned(NLMSG_ALIGNTO)));
+    size_t length = start_config(message, AF_UNSPEC, group, sequence);
+    const struct nfulnl_msg_config_cmd command = { NFULNL_CFG_CMD_BIND };
+    length = put_attribute(message, length, NFULA_CFG_CMD, &command, sizeof(command));
+
+    struct nfulnl_msg_config_mode mode;
+    memset(&mode, 0, sizeof(mode));
+    mode.copy_range = htonl(copy_range);
+    mode.copy_mode = NFULNL_COPY_PACKET;
+    length = put_attribute(message, length, NFULA_CFG_MODE, &mode, sizeof(mode));
+
+    const uint32_t threshold = htonl(queue_threshold);
+    length = put_attribute(message, length, NFULA_CFG_QTHRESH, &threshold, sizeof(threshold));
+
+    return send_config(fd, message, length, sequence);
+}
+
+/*
+ * A netlink socket belongs to the namespace it was created in, so only socket() runs inside the target; the
+ * calling thread is switched back at once. Java calls this on a thread of its own that ends afterwards, so even a
+ * failed switch back cannot leave a pooled thread in the wrong namespace.
+ */
+static int socket_in_namespace(JNIEnv *env, const char *namespace_path)
+{
+    char own_path[64];
+    snprintf(own_path, sizeof(own_path), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
+    const int own = open(own_path, O_RDONLY | O_CLOEXEC);
+    if (own < 0)
+    {
+        throw_errno(env, "cannot open this thread's network namespace /proc/self/task/TID/ns/net", errno, NULL);
+        return -1;
+    }
+
+    const int target = open(namespace_path, O_RDONLY | O_CLOEXEC);
+    if (target < 0)
+    {
+        const int error = errno;
+        close(own);
+        char what[MESSAGE_LENGTH];
+        snprintf(what, sizeof(what), "cannot open network namespace %s", namespace_path);
+        throw_errno(env, what, error, " (expected a path such as /run/netns/NAME)");
+        return -1;
+    }
+
+    if (setns(target, CLONE_NEWNET) < 0)
+    {
+        const int error = errno;
+        close(target);
+        close(own);
+        char what[MESSAGE_LENGTH];
+        snprintf(what, sizeof(what), "cannot enter network namespace %s", namespace_path);
+        throw_errno(env, what, error, " (needs CAP_SYS_ADMIN)");
+        return -1;
+    }
+    close(target);
+
+    const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+    const int socket_error = errno;
+    if (setns(own, CLONE_NEWNET) < 0)
+    {
+        const int error = errno;
+        close(own);
+        if (fd >= 0)
+        {
+            close(fd);
+        }
+        throw_errno(env, "cannot return to the original network namespace", error,
+            " (the opening thread is left in the other namespace and must end)");
+        return -1;
+    }
+    close(own);
+
+    if (fd < 0)
+    {
+        throw_errno(env, "socket(AF_NETLINK, NETLINK_NETFILTER)", socket_error, NULL);
+    }
+
+    return fd;
+}
+
+JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NflogSocket_open0(
+    JNIEnv *env,
+    jclass type,
+    jint group,
+    jint copy_range,
+    jint queue_threshold,
+    jint receive_buffer_bytes,
+    jint timeout_millis,
+    jboolean bind_families,
+    jstring network_namespace)
+{
+    (void)type;
+    int fd;
+    if (NULL != network_namespace)
+    {
+        const char *path = (*env)->GetStringUTFChars(env, network_namespace, NULL);
+        if (NULL == path)
+        {
+            return -1;
+        }
+        fd = socket_in_namespace(env, path);
+        (*env)->ReleaseStringUTFChars(env, network_namespace, path);
+        if (fd < 0)
+        {
+            return -1;
+        }
+    }
+    else
+    {
+        fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+        if (fd < 0)
+        {
+            throw_errno(env, "socket(AF_NETLINK, NETLINK_NETFILTER)", errno, NULL);
+            return -1;
+        }
+    }
+
+    struct sockaddr_nl local;
+    memset(&local, 0, sizeof(local));
+    local.nl_family = AF_NETLINK;
+    if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
+    {
+        throw_errno(env, "bind(AF_NETLINK)", errno, NULL);
+        close(fd);
+        return -1;
+    }
+
+    /* A burst must fit in the socket buffer or the kernel drops messages; FORCE passes rmem_max as root. */
+    const int buffer_bytes = receive_buffer_bytes;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof(buffer_bytes)) < 0)
+    {
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof(buffer_bytes));
+    }
+
+    struct timeval timeout;
+    timeout.tv_sec = timeout_millis / 1000;
+    timeout.tv_usec = (timeout_millis % 1000) * 1000;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
+    {
+        throw_errno(env, "setsockopt(SO_RCVTIMEO)", errno, NULL);
+        close(fd);
+        return -1;
+    }
+
+    uint32_t sequence = 1;
+    if (bind_families)
+    {
+        /* Only old kernels need this (see NflogSocket.open); an error means this kernel has no use for it. */
+        (void)bind_family(fd, AF_INET, sequence++);
+        (void)bind_family(fd, AF_INET6, sequence++);
+    }
+
+    const int error = bind_group(fd, (uint16_t)group, (uint32_t)copy_range, (uint32_t)queue_threshold, sequence);
+    if (0 != error)
+    {
+        char what[MESSAGE_LENGTH];
+        snprintf(what, sizeof(what), "cannot bind NFLOG group %d", (int)group);
+        const char *hint = EPERM == error || EBUSY == error ?
+            " (needs root or CAP_NET_ADMIN, and no other process may hold the group: ulogd2, "
+            "tcpdump -i nflog:N, another blocksync)" :
+            ETIMEDOUT == error ? " (no answer from the kernel: is nfnetlink_log available?)" : NULL;
+        throw_errno(env, what, error, hint);
+        close(fd);
+        return -1;
+    }
+
+    return fd;
+}
+
+JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NflogSocket_receive0(
+    JNIEnv *env, jclass type, jint fd, jobject buffer, jint offset, jint length)
+{
+    (void)type;
+    unsigned char *base = (unsigned char *)(*env)->GetDirectBufferAddress(env, buffer);
+    if (NULL == base)
+    {
+        throw_io(env, "NflogSocket.receive needs a direct ByteBuffer");
+        return -1;
+    }
+
+    struct sockaddr_nl from;
+    socklen_t from_length = sizeof(from);
+    memset(&from, 0, sizeof(from));
+    /* MSG_TRUNC: the result is the datagram's real length, so Java can tell a cut message. */
+    const ssize_t received = recvfrom(
+        fd, base + offset, (size_t)length, MSG_TRUNC, (struct sockaddr *)&from, &from_length);
+    if (received < 0)
+    {
+        switch (errno)
+        {
+            case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+            case EWOULDBLOCK:
+#endif
+            case EINTR:
+                return 0;
+            case ENOBUFS:
+                return RECEIVE_OVERRUN;
+            default:
+                throw_errno(env, "recv(NFLOG socket)", errno, NULL);
+                return -1;
+        }
+    }
+
+    /* Any local process may unicast to our port id; only the kernel's messages are log records. */
+    if (0 != from.nl_pid)
+    {
+        return RECEIVE_FOREIGN;
+    }
+
+    return (jint)received;
+}
+
+JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NflogSocket_close0(JNIEnv *env, jclass type, jint fd)
+{
+    (void)env;
+    (void)type;
+    close(fd);
+}

@@ -1,0 +1,47 @@
+package io.blocksync.nativeio;
+
+import java.io.IOException;
+
+/**
+ * Run in a child JVM by {@link NativeLibraryTest}. With the argument {@code load}: load the library and print
+ * the outcome. Without: two NFLOG sources and a direct open in a JVM whose library cannot load, printing the log
+ * lines and the open's error so the test can count them.
+ */
+public final class NativeLibraryProbe
+{
+    private NativeLibraryProbe()
+    {
+    }
+
+    public static void main(final String[] args) throws InterruptedException
+    {
+        if (args.length > 0 && "load".equals(args[0]))
+        {
+            System.out.println("loaded: " + NativeLibrary.load() + " failure: " + NativeLibrary.failure());
+            return;
+        }
+
+        final AttackEventRing ring = new AttackEventRing(16);
+        final NflogSource first = new NflogSource("nflog-a", 5, ring, line -> System.out.println("log: " + line));
+        final NflogSource second = new NflogSource("nflog-b", 6, ring, line -> System.out.println("log: " + line));
+        first.start();
+        second.start();
+        while (!first.isUnavailable() || !second.isUnavailable())
+        {
+            Thread.sleep(5);
+        }
+        first.close();
+        second.close();
+
+        try
+        {
+            NflogSocket.open(5).close();
+            System.out.println("opened");
+        }
+        catch (final IOException ex)
+        {
+            System.out.println("open failed: " + ex.getMessage());
+        }
+        System.out.println("failures: " + first.counters().failures() + " " + second.counters().failures());
+    }
+}
