@@ -25,5 +25,10 @@ class FirewallExamplesTest
             assertTrue(config.stateDir().endsWith(Path.of("target", "examples", backend)), config.stateDir().toString());
         }
         assertEquals("brutessh", ConfigReader.read(EXAMPLES.resolve("pf.conf")).firewall().tableByReason().get("ssh"));
+
+        final NodeConfig detecting = ConfigReader.read(EXAMPLES.resolve("nflog.conf"));
+        assertEquals("nflog", detecting.sources().get(0).type());
+        assertEquals("kernel", detecting.rules().get(0).source());
+        assertEquals(5, detecting.rules().get(0).nfail());
     }
 }
