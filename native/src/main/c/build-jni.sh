@@ -44,7 +44,6 @@ esac
 
 out_dir="$classes_dir/native/linux-$arch"
 mkdir -p "$out_dir"
-set -x
 "$cc" -shared -fPIC -O2 -std=gnu11 -Wall -Wextra -Werror \
     -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -Wl,--no-undefined \
     -I"$java_home/include" -I"$java_home/include/linux" -I"$header_dir" \
