@@ -31,7 +31,7 @@ final class StatusReading
         reader.forEach((counterId, typeId, keyBuffer, label) ->
         {
             final long value = reader.getCounterValue(counterId);
-            if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID)
+            if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID || typeId == NodeCounters.SOURCE_COUNTER_TYPE_ID)
             {
                 node.put(label, value);
             }
