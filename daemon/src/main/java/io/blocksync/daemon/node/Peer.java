@@ -29,6 +29,7 @@ public final class Peer
     long ackedSelective;
     long nextToSend;
     long highestRetransmitted;
+    long fastRetransmittedUpTo;
     long[] sentAtNanos;
     long retransmitDeadlineNanos = Long.MAX_VALUE;
     int backoffShift;

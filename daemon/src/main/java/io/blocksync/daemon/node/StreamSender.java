@@ -72,6 +72,7 @@ public final class StreamSender
         {
             // Whatever was in flight before a restart is gone from memory; peers catch up on it by SYNC.
             peer.ackedCumulative = next - 1;
+            peer.fastRetransmittedUpTo = next - 1;
             peer.nextToSend = next;
             peer.sentAtNanos = new long[retained.capacity()];
         }
@@ -194,6 +195,34 @@ public final class StreamSender
                 nowNanos + timeout(peer) : Long.MAX_VALUE;
         }
         peer.ackedSelective = cumulative == ack.cumulative() ? ack.selectiveBitmap() : 0;
+        fastRetransmit(peer);
+    }
+
+    /**
+     * An ack that reports batches received beyond a hole means the hole was lost, not late: resend each hole once
+     * at once instead of waiting for the timeout (TCP's fast retransmit, driven by the selective bitmap).
+     */
+    private void fastRetransmit(final Peer peer)
+    {
+        final long selective = peer.ackedSelective;
+        if (selective == 0)
+        {
+            return;
+        }
+
+        final long highestReceived = peer.ackedCumulative + 1 + (63 - Long.numberOfLeadingZeros(selective));
+        final long oldest = retained.oldest();
+        for (long sequence = Math.max(peer.ackedCumulative + 1, peer.fastRetransmittedUpTo + 1); sequence < highestReceived; sequence++)
+        {
+            final long bit = sequence - peer.ackedCumulative - 1;
+            if ((selective & (1L << bit)) == 0 && sequence >= oldest && retained.contains(sequence) && send(peer, sequence))
+            {
+                peer.highestRetransmitted = Math.max(peer.highestRetransmitted, sequence);
+                counters.retransmits.incrementRelease();
+                peer.retransmitCounter.incrementRelease();
+            }
+        }
+        peer.fastRetransmittedUpTo = Math.max(peer.fastRetransmittedUpTo, highestReceived - 1);
     }
 
     /** Earliest retransmission deadline, for the idle wait. */
