@@ -74,7 +74,9 @@ class EndToEndDetectionTest
         final String bystander = namespaces.host(4);
         nft(a, "add table inet watch");
         nft(a, "add chain inet watch input { type filter hook input priority 0; policy accept; }");
-        nft(a, "add rule inet watch input tcp dport 22 ct state new log group 5 prefix \"bs-ssh\"");
+        // queue-threshold 1: otherwise the kernel holds NFLOG messages up to a second for tcpdump (libpcap does not
+        // set the threshold; the native source does).
+        nft(a, "add rule inet watch input tcp dport 22 ct state new log group 5 prefix \"bs-ssh\" queue-threshold 1");
         services.add(Namespaces.spawn(b, "socat", "-u", "TCP4-LISTEN:8080,reuseaddr,fork", "OPEN:/dev/null"));
         Await.until("B's service is up for a bystander", 10_000, () -> reachable(bystander, "192.0.2.2", 8080), () -> "");
 

@@ -96,8 +96,8 @@ public final class NativeLibrary
     public static String unavailableMessage()
     {
         return "nflog source unavailable: cannot load the native library lib" + LIBRARY_NAME + ".so (" + failure() +
-            "); read NFLOG through the pcap-pipe source instead, e.g. command = [\"tcpdump\", \"-i\", \"nflog:GROUP\"," +
-            " \"-U\", \"-w\", \"-\"]";
+            "); read NFLOG through a pcap-pipe source instead: command = tcpdump -i nflog:GROUP -U -w - " +
+            "(and give the nftables log rule queue-threshold 1, or the kernel holds events up to a second)";
     }
 
     /**
