@@ -11,7 +11,8 @@ import static io.blocksync.codec.FrameHeaderFlyweight.TAG_LENGTH;
 /**
  * The receive-side gate: a datagram is authenticated before anything else looks at its body. Order:
  * length and version, sender and key, tag (constant time), anti-replay window, then frame structure; only a
- * datagram that passes all of them moves the replay window. Returns a {@link RejectReason} code and never throws on
+ * datagram that passes all of them moves the replay window ({@link #verify}, or {@link #check} then
+ * {@link #acceptLast()} when the caller may decline the frame for now). Returns a {@link RejectReason} code and never throws on
  * bad input, so the receive loop can count rejections without allocating. Not thread safe.
  */
 public final class FrameVerifier
@@ -19,6 +20,8 @@ public final class FrameVerifier
     private final Int2ObjectHashMap<SenderKeys> senders = new Int2ObjectHashMap<>();
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
     private final BanRecordFlyweight record = new BanRecordFlyweight();
+    private SenderKeys lastSender;
+    private long lastSequence;
 
     public FrameVerifier addSender(final SenderKeys sender)
     {
@@ -32,11 +35,32 @@ public final class FrameVerifier
     }
 
     /**
+     * Check a datagram and, when it passes, mark its packet sequence as seen.
+     *
      * @return {@link RejectReason#NONE} when the datagram is authentic, fresh and well formed; the frame can then
      * be read with the flyweight for its type.
      */
     public int verify(final DirectBuffer buffer, final int offset, final int length)
     {
+        final int result = check(buffer, offset, length);
+        if (result == RejectReason.NONE)
+        {
+            acceptLast();
+        }
+        return result;
+    }
+
+    /**
+     * Every check of {@link #verify} without marking the sequence as seen, for a receiver that may decline an
+     * authentic frame for now (over its rate budget) and must still accept the sender's unchanged retransmission
+     * of it later. Call {@link #acceptLast()} once the frame has been taken.
+     * <p>
+     * A {@link RejectReason#REPLAY} or {@link RejectReason#TOO_OLD} result comes only after the tag was verified,
+     * so the frame is authentic: a receiver may answer it (re-acknowledge) but must not apply it.
+     */
+    public int check(final DirectBuffer buffer, final int offset, final int length)
+    {
+        lastSender = null;
         if (length < MIN_DATAGRAM_LENGTH || length > MAX_DATAGRAM_LENGTH)
         {
             return RejectReason.BAD_LENGTH;
@@ -70,9 +94,8 @@ public final class FrameVerifier
             return RejectReason.BAD_TAG;
         }
 
-        final ReplayWindow replayWindow = sender.replayWindow();
         final long sequence = header.sequence();
-        final int replayState = replayWindow.check(sequence);
+        final int replayState = sender.replayWindow().check(sequence);
         if (replayState != RejectReason.NONE)
         {
             return replayState;
@@ -84,8 +107,19 @@ public final class FrameVerifier
             return structure;
         }
 
-        replayWindow.accept(sequence);
+        lastSender = sender;
+        lastSequence = sequence;
         return RejectReason.NONE;
+    }
+
+    /** Mark the sequence of the datagram that last passed {@link #check} as seen. */
+    public void acceptLast()
+    {
+        if (null != lastSender)
+        {
+            lastSender.replayWindow().accept(lastSequence);
+            lastSender = null;
+        }
     }
 
     private int checkStructure(final DirectBuffer buffer, final int offset, final int length)

@@ -144,6 +144,18 @@ class FrameVerifierTest
     }
 
     @Test
+    void aDatagramCheckedButNotAcceptedCanStillBeTakenWhenItIsSentAgain()
+    {
+        final FrameVerifier verifier = TestFrames.verifier();
+        final int length = TestFrames.sealedBatch(buffer, TestFrames.signer(70), 1, 1);
+
+        assertEquals(RejectReason.NONE, verifier.check(buffer, 0, length), "declined for now, e.g. over the rate budget");
+        assertEquals(RejectReason.NONE, verifier.check(buffer, 0, length), "the unchanged retransmission passes");
+        verifier.acceptLast();
+        assertEquals(RejectReason.REPLAY, verifier.check(buffer, 0, length), "once taken, a copy is a replay");
+    }
+
+    @Test
     void reorderedDatagramsWithinTheWindowAreAcceptedOnce()
     {
         final FrameVerifier verifier = TestFrames.verifier();

@@ -79,6 +79,33 @@ class LossAndBadInputTest
     }
 
     @Test
+    void aBurstOverThePeersRateBudgetIsSlowedDownNotLost() throws Exception
+    {
+        final String settings = "[protocol]\nheartbeat-interval = 200ms\nretransmit-initial = 50ms\nretransmit-max = 500ms\n" +
+            "peer-suspect-after = 1s\npeer-down-after = 3s\n\n[bans]\norigin-rate = 400\n";
+        try (InProcessCluster cluster = new InProcessCluster(dir, 2, settings, 2))
+        {
+            final List<String> bans = new ArrayList<>();
+            final Set<String> expected = new HashSet<>();
+            for (int i = 0; i < 2_000; i++)
+            {
+                final String prefix = "2001:db8:7:" + Integer.toHexString(i) + "::/64";
+                bans.add("ban " + prefix + " 3600 scan 0 0");
+                expected.add(canonical(prefix));
+            }
+            assertTrue(ControlClient.exchange(cluster.files.stateDir(1), bans).stream().allMatch(r -> r.startsWith("ok ban")));
+
+            final Path node2 = cluster.files.stateDir(2);
+            Await.until("all 2,000 bans on node 2 at 400 a second", 30_000, () -> StoreView.activeBans(node2).equals(expected), cluster::log);
+            assertTrue(counter(node2, "refused_rate_limited") > 0, "the budget really was exceeded");
+
+            // The stream then flows normally again: a lone ban arrives without waiting for any timeout.
+            assertEquals(List.of("ok ban 198.51.100.99"), ControlClient.exchange(cluster.files.stateDir(1), List.of("ban 198.51.100.99 600 ssh 0 0")));
+            Await.until("the next lone ban on node 2", 2_000, () -> StoreView.isBanned(node2, "198.51.100.99"), cluster::log);
+        }
+    }
+
+    @Test
     void garbageTruncatedForgedReplayedAndUnknownDatagramsChangeNothingAndAreCounted() throws Exception
     {
         try (InProcessCluster cluster = new InProcessCluster(dir, 2, FAST_SETTINGS, 1);

@@ -95,10 +95,14 @@ public final class DatagramReceiver
 
     void onDatagram(final UnsafeBuffer buffer, final int length, final long nowNanos, final long nowMillis)
     {
-        final int result = verifier.verify(buffer, 0, length);
+        final int result = verifier.check(buffer, 0, length);
         if (result != RejectReason.NONE)
         {
             counters.rejected[result].incrementRelease();
+            if (result == RejectReason.REPLAY || result == RejectReason.TOO_OLD)
+            {
+                reacknowledge(buffer);
+            }
             return;
         }
 
@@ -116,12 +120,15 @@ public final class DatagramReceiver
         }
         peerMonitor.onHeard(peer, nowNanos, nowMillis);
 
+        if (header.type() == FrameType.BATCH)
+        {
+            onBatch(peer, buffer, nowMillis);
+            return;
+        }
+
+        verifier.acceptLast();
         switch (header.type())
         {
-            case FrameType.BATCH:
-                onBatch(peer, buffer, nowMillis);
-                break;
-
             case FrameType.ACK:
                 ack.wrap(buffer, 0);
                 if (ack.streamSenderId() == nodeId)
@@ -150,15 +157,18 @@ public final class DatagramReceiver
         peer.ackPending = true;
         if (!peer.received.isNew(batch.streamSequence()))
         {
+            verifier.acceptLast();
             counters.duplicates.getAndAddRelease(count);
             return;
         }
         if (!policy.admitRecords(peer.nodeId(), count, nowMillis))
         {
-            // Not acknowledged: the peer sends it again after its retransmit timeout, when the budget has refilled.
+            // Declined for now: neither acknowledged nor marked seen, so the peer's unchanged retransmission after
+            // its timeout is taken once the budget has refilled.
             counters.refusedRateLimited.getAndAddRelease(count);
             return;
         }
+        verifier.acceptLast();
         peer.received.onBatch(batch.streamSequence());
 
         peer.batchesReceivedCounter.incrementRelease();
@@ -173,6 +183,23 @@ public final class DatagramReceiver
         }
         highWater.onRange(peer.nodeId(), lowest - 1, highest);
         highWater.receivedCumulative(peer.nodeId(), peer.received.cumulative());
+    }
+
+    /**
+     * An authentic copy of a BATCH we already took (tags are checked before the replay window) means our ack was
+     * lost: say again where we are, or the peer would retransmit it forever. Nothing is applied.
+     */
+    private void reacknowledge(final UnsafeBuffer buffer)
+    {
+        header.wrap(buffer, 0);
+        if (header.type() == FrameType.BATCH)
+        {
+            final Peer peer = peersById.get(header.senderId());
+            if (null != peer)
+            {
+                peer.ackPending = true;
+            }
+        }
     }
 
     private void onSync(final UnsafeBuffer buffer, final long nowMillis)
