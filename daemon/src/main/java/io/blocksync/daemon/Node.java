@@ -157,6 +157,7 @@ public final class Node implements AutoCloseable
             config.nodeId(), nanoClock, epochClock, receiver, streamSender, peerMonitor, ledger, sweeper, highWater,
             progress, firewall, counters, status, requests);
         eventSources = newEventSources(config, log, status, policy, counters);
+        agent.housekeeping(() -> counters.logLinesDropped.setRelease(log.dropped()));
 
         control = new ControlServer(
             config.stateDir(), requests, transport::wakeup, policy, config.ipv4BanPrefix(), config.ipv6BanPrefix(),

@@ -70,23 +70,19 @@ final class BanCommand implements Callable<Integer>
             return BlockSyncCli.EXIT_USAGE;
         }
 
-        final List<String> all = new ArrayList<>(targets);
-        if (null != file)
-        {
-            all.addAll(TargetList.read(file));
-        }
-        if (all.isEmpty())
+        if (targets.isEmpty() && null == file)
         {
             System.err.println("blocksync ban: nothing to ban (give ADDR[/LEN] or --file FILE)");
             return BlockSyncCli.EXIT_USAGE;
         }
 
-        final List<String> lines = new ArrayList<>(all.size());
-        for (final String target : all)
+        final String suffix = " " + seconds + " " + reason + " " + protocolNumber + " " + port;
+        try (java.util.stream.Stream<String> listed = TargetList.stream(file))
         {
-            lines.add(String.join(" ", ControlProtocol.BAN, target, seconds, reason, Integer.toString(protocolNumber), Integer.toString(port)));
+            final java.util.Iterator<String> lines = java.util.stream.Stream.concat(targets.stream(), listed)
+                .map(target -> ControlProtocol.BAN + " " + target + suffix).iterator();
+            return ControlExchange.send(nodeConfig, lines, null == file && targets.size() <= 20);
         }
-        return ControlExchange.send(nodeConfig, lines, all.size() <= 20);
     }
 
     /** Lines of a target file: blank lines and # comments are skipped. */
@@ -96,19 +92,20 @@ final class BanCommand implements Callable<Integer>
         {
         }
 
-        static List<String> read(final Path file) throws java.io.IOException
+        /** The file's targets, read lazily; empty when there is no file. */
+        static java.util.stream.Stream<String> stream(final Path file) throws java.io.IOException
         {
-            final List<String> targets = new ArrayList<>();
-            for (final String raw : Files.readAllLines(file))
+            if (null == file)
             {
-                final int hash = raw.indexOf('#');
-                final String line = (hash >= 0 ? raw.substring(0, hash) : raw).trim();
-                if (!line.isEmpty())
-                {
-                    targets.add(line);
-                }
+                return java.util.stream.Stream.empty();
             }
-            return targets;
+            return Files.lines(file)
+                .map(raw ->
+                {
+                    final int hash = raw.indexOf('#');
+                    return (hash >= 0 ? raw.substring(0, hash) : raw).trim();
+                })
+                .filter(line -> !line.isEmpty());
         }
     }
 }

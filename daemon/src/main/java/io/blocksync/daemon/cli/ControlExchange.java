@@ -13,37 +13,60 @@ import java.util.List;
  */
 final class ControlExchange
 {
+    /** Lines per connection: well under the server's limit, so a long list goes through in slices. */
+    private static final int SLICE = 10_000;
+
     private ControlExchange()
     {
     }
 
     static int send(final NodeConfig config, final List<String> lines, final boolean printEach)
     {
-        final List<String> replies;
+        return send(config, lines.iterator(), printEach);
+    }
+
+    /**
+     * Send in slices of {@link #SLICE} lines, never holding more than one slice: a list of a million bans goes
+     * through a small heap.
+     */
+    static int send(final NodeConfig config, final java.util.Iterator<String> lines, final boolean printEach)
+    {
+        final List<String> slice = new java.util.ArrayList<>(SLICE);
+        long sent = 0;
+        long errors = 0;
+        long replied = 0;
         try
         {
-            replies = ControlClient.exchange(config.stateDir(), lines);
+            while (lines.hasNext())
+            {
+                slice.clear();
+                while (lines.hasNext() && slice.size() < SLICE)
+                {
+                    slice.add(lines.next());
+                }
+                sent += slice.size();
+                for (final String reply : ControlClient.exchange(config.stateDir(), slice))
+                {
+                    replied++;
+                    final boolean error = reply.startsWith(ControlProtocol.ERROR);
+                    errors += error ? 1 : 0;
+                    if (printEach || error)
+                    {
+                        (error ? System.err : System.out).println(reply);
+                    }
+                }
+            }
         }
-        catch (final IOException ex)
+        catch (final IOException | java.io.UncheckedIOException ex)
         {
             System.err.println("blocksync: " + ex.getMessage());
             return BlockSyncCli.EXIT_FAILED;
         }
 
-        int errors = 0;
-        for (final String reply : replies)
-        {
-            final boolean error = reply.startsWith(ControlProtocol.ERROR);
-            errors += error ? 1 : 0;
-            if (printEach || error)
-            {
-                (error ? System.err : System.out).println(reply);
-            }
-        }
         if (!printEach)
         {
-            System.out.println((replies.size() - errors) + " ok, " + errors + " refused");
+            System.out.println((replied - errors) + " ok, " + errors + " refused");
         }
-        return errors == 0 && replies.size() == lines.size() ? BlockSyncCli.EXIT_OK : BlockSyncCli.EXIT_FAILED;
+        return errors == 0 && replied == sent ? BlockSyncCli.EXIT_OK : BlockSyncCli.EXIT_FAILED;
     }
 }

@@ -32,22 +32,17 @@ final class UnbanCommand implements Callable<Integer>
             return BlockSyncCli.EXIT_USAGE;
         }
 
-        final List<String> all = new ArrayList<>(targets);
-        if (null != file)
-        {
-            all.addAll(BanCommand.TargetList.read(file));
-        }
-        if (all.isEmpty())
+        if (targets.isEmpty() && null == file)
         {
             System.err.println("blocksync unban: nothing to unban (give ADDR[/LEN] or --file FILE)");
             return BlockSyncCli.EXIT_USAGE;
         }
 
-        final List<String> lines = new ArrayList<>(all.size());
-        for (final String target : all)
+        try (java.util.stream.Stream<String> listed = BanCommand.TargetList.stream(file))
         {
-            lines.add(ControlProtocol.UNBAN + " " + target);
+            final java.util.Iterator<String> lines = java.util.stream.Stream.concat(targets.stream(), listed)
+                .map(target -> ControlProtocol.UNBAN + " " + target).iterator();
+            return ControlExchange.send(nodeConfig, lines, null == file && targets.size() <= 20);
         }
-        return ControlExchange.send(nodeConfig, lines, all.size() <= 20);
     }
 }

@@ -35,6 +35,8 @@ public final class ControlServer implements AutoCloseable
 {
     public static final String SOCKET_FILE_NAME = "control.sock";
     private static final long LOOP_TIMEOUT_MILLIS = 60_000;
+    /** One request holds its lines, decisions and replies in memory at once; clients send more in several. */
+    public static final int MAX_LINES_PER_REQUEST = 20_000;
 
     private final Path socketPath;
     private final Queue<LocalRequest> requests;
@@ -126,6 +128,14 @@ public final class ControlServer implements AutoCloseable
                 Thread.currentThread().interrupt();
                 return;
             }
+            catch (final RuntimeException | Error ex)
+            {
+                // One bad connection (even out of memory) must not take the control channel down with it.
+                if (!running)
+                {
+                    return;
+                }
+            }
         }
     }
 
@@ -136,6 +146,14 @@ public final class ControlServer implements AutoCloseable
         final List<String> lines = new ArrayList<>();
         for (String line = reader.readLine(); null != line && !line.isEmpty(); line = reader.readLine())
         {
+            if (lines.size() == MAX_LINES_PER_REQUEST)
+            {
+                final OutputStream output = Channels.newOutputStream(connection);
+                output.write((ControlProtocol.ERROR + " more than " + MAX_LINES_PER_REQUEST +
+                    " lines in one request; send them in several\n").getBytes(StandardCharsets.UTF_8));
+                output.flush();
+                return;
+            }
             lines.add(line);
         }
 

@@ -155,6 +155,11 @@ public final class DatagramReceiver
         batch.wrap(buffer, 0);
         final int count = batch.recordCount();
         peer.ackPending = true;
+        if (peer.received.isTooFarAhead(batch.streamSequence()))
+        {
+            // Cannot be recorded yet: neither taken nor marked seen, the retransmission is taken once the hole closes.
+            return;
+        }
         if (!peer.received.isNew(batch.streamSequence()))
         {
             verifier.acceptLast();

@@ -28,12 +28,13 @@ public final class EventLog implements AutoCloseable
     private final AtomicLong dropped = new AtomicLong();
     private final org.agrona.concurrent.MessageHandler writer = this::writeLine;
     private final PrintStream out;
+    private final byte[] lineBytes = new byte[1025];
     private final Thread drainer;
     private volatile boolean running = true;
 
     public EventLog(final OutputStream output)
     {
-        this.out = new PrintStream(output, false, StandardCharsets.UTF_8);
+        this.out = new PrintStream(new java.io.BufferedOutputStream(output, 64 * 1024), false, StandardCharsets.UTF_8);
         drainer = new Thread(this::drainLoop, "blocksync-log");
         drainer.setDaemon(true);
         drainer.start();
@@ -110,11 +111,9 @@ public final class EventLog implements AutoCloseable
 
     private void writeLine(final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
     {
-        for (int i = 0; i < length; i++)
-        {
-            out.write(buffer.getByte(index + i));
-        }
-        out.write('\n');
+        buffer.getBytes(index, lineBytes, 0, length);
+        lineBytes[length] = '\n';
+        out.write(lineBytes, 0, length + 1);
     }
 
     /**

@@ -37,6 +37,7 @@ public final class NodeAgent implements Agent, Decider
     private final BanEntry lookup = new BanEntry();
     private EventIntake intake;
     private Runnable everySecond;
+    private Runnable housekeeping;
     private LocalRequest current;
     private long nextAliveMillis;
 
@@ -82,6 +83,12 @@ public final class NodeAgent implements Agent, Decider
         this.everySecond = everySecond;
     }
 
+    /** A once-a-second task of the node itself (e.g. publishing the log's drop count); before the agent starts. */
+    public void housekeeping(final Runnable task)
+    {
+        this.housekeeping = task;
+    }
+
     public String roleName()
     {
         return "blocksync-node-" + nodeId;
@@ -113,6 +120,10 @@ public final class NodeAgent implements Agent, Decider
             {
                 everySecond.run();
             }
+            if (null != housekeeping)
+            {
+                housekeeping.run();
+            }
         }
         return work;
     }
@@ -122,12 +133,15 @@ public final class NodeAgent implements Agent, Decider
      */
     public long idleWaitMillis(final long nowNanos)
     {
-        if (null != current || !requests.isEmpty() || streamSender.staged() > 0 || (null != intake && !intake.isEmpty()))
+        // Only work that can progress now keeps the loop awake; a full window waits for an ACK, which wakes us.
+        final boolean canDecide = (null != current || !requests.isEmpty()) && streamSender.hasRoom();
+        if (canDecide || streamSender.canFlush() || (null != intake && !intake.isEmpty()))
         {
             return 0;
         }
         final long deadline = Math.min(peerMonitor.nextDeadlineNanos(), streamSender.nextDeadlineNanos());
-        return Math.max(0, (deadline - nowNanos) / 1_000_000);
+        // Rounded up: a timer a fraction of a millisecond late is harmless, spinning up to it is not.
+        return Math.max(1, (deadline - nowNanos + 999_999) / 1_000_000);
     }
 
     private int decideLocal(final long nowMillis)

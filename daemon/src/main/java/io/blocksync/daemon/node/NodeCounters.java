@@ -48,6 +48,7 @@ public final class NodeCounters
     public final AtomicCounter eventsIgnored;
     public final AtomicCounter eventsFromProtected;
     public final AtomicCounter detectorBans;
+    public final AtomicCounter logLinesDropped;
     public final AtomicCounter errors;
 
     private final CountersManager manager;
@@ -93,6 +94,7 @@ public final class NodeCounters
         eventsIgnored = counter("events_unmatched");
         eventsFromProtected = counter("events_from_protected_sources");
         detectorBans = counter("detector_bans");
+        logLinesDropped = counter("log_lines_dropped");
         errors = counter("errors");
     }
 

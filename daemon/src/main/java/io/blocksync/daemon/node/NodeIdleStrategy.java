@@ -48,6 +48,10 @@ public final class NodeIdleStrategy implements IdleStrategy
         {
             transport.awaitReadable(waitMillis);
         }
+        else
+        {
+            Thread.onSpinWait();
+        }
     }
 
     public void reset()

@@ -1,21 +1,23 @@
 package io.blocksync.daemon.node;
 
 /**
- * What this node has received of one peer's BATCH stream: a cumulative stream sequence and a 64-wide bitmap above
- * it, which is exactly what an ACK carries.
+ * What this node has received of one peer's BATCH stream: a cumulative stream sequence and which batches beyond it
+ * have arrived, {@link #RANGE} of them. An ACK carries the first 64 of those bits; tracking more here lets a hole
+ * be filled without the sender having to resend everything behind it (its flight window is smaller than RANGE).
  */
 public final class StreamReceiveState
 {
-    public static final int RANGE = 64;
+    public static final int RANGE = 1024;
+    private static final int WORDS = RANGE / 64;
 
+    private final long[] received = new long[WORDS];
     private long cumulative;
-    private long received;
 
     /** Start from a cumulative point remembered across a restart. */
     public void reset(final long cumulative)
     {
         this.cumulative = Math.max(0, cumulative);
-        this.received = 0;
+        java.util.Arrays.fill(received, 0);
     }
 
     public long cumulative()
@@ -26,43 +28,34 @@ public final class StreamReceiveState
     /** Bit i: stream sequence cumulative + 1 + i received (bit 0 is therefore always clear). */
     public long selectiveBitmap()
     {
-        return received;
+        return received[0];
     }
 
-    /** True when the batch has not been received before. */
+    /** True when the batch has not been received before and lies within the tracked range. */
     public boolean isNew(final long streamSequence)
     {
-        if (streamSequence <= cumulative)
-        {
-            return false;
-        }
-        final long bit = streamSequence - cumulative - 1;
-        return bit >= RANGE || (received & (1L << bit)) == 0;
+        return streamSequence > cumulative && !isTooFarAhead(streamSequence) && !isSet(streamSequence - cumulative - 1);
+    }
+
+    /** A batch this far ahead cannot be recorded yet: it must not be taken, the sender resends it later. */
+    public boolean isTooFarAhead(final long streamSequence)
+    {
+        return streamSequence - cumulative - 1 >= RANGE;
     }
 
     /**
      * Record a batch.
      *
-     * @return false when it had been received before.
+     * @return false when it had been received before or is beyond the tracked range.
      */
     public boolean onBatch(final long streamSequence)
     {
-        if (streamSequence <= cumulative)
+        if (!isNew(streamSequence))
         {
             return false;
         }
-
         final long bit = streamSequence - cumulative - 1;
-        if (bit >= RANGE)
-        {
-            return true; // too far ahead to track; the sender retransmits it once the gap closes
-        }
-        if ((received & (1L << bit)) != 0)
-        {
-            return false;
-        }
-
-        received |= 1L << bit;
+        received[(int)(bit >>> 6)] |= 1L << bit;
         advance();
         return true;
     }
@@ -80,20 +73,42 @@ public final class StreamReceiveState
         {
             return false;
         }
-
-        final long shift = target - cumulative;
-        received = shift >= RANGE ? 0 : received >>> shift;
+        shift(Math.min(target - cumulative, RANGE));
         cumulative = target;
         advance();
         return true;
     }
 
+    private boolean isSet(final long bit)
+    {
+        return (received[(int)(bit >>> 6)] & (1L << bit)) != 0;
+    }
+
     private void advance()
     {
-        while ((received & 1L) != 0)
+        int run = 0;
+        while (run < RANGE && isSet(run))
         {
-            cumulative++;
-            received >>>= 1;
+            run++;
+        }
+        if (run > 0)
+        {
+            shift(run);
+            cumulative += run;
+        }
+    }
+
+    /** Drop the lowest {@code bits} bits of the window (0 < bits ≤ RANGE). */
+    private void shift(final long bits)
+    {
+        final int words = (int)(bits >>> 6);
+        final int rest = (int)(bits & 63);
+        for (int i = 0; i < WORDS; i++)
+        {
+            final int from = i + words;
+            final long low = from < WORDS ? received[from] : 0;
+            final long high = from + 1 < WORDS ? received[from + 1] : 0;
+            received[i] = rest == 0 ? low : (low >>> rest) | (high << (64 - rest));
         }
     }
 }

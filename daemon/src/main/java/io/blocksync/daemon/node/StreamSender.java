@@ -88,6 +88,12 @@ public final class StreamSender
         return stagedTail - stagedHead;
     }
 
+    /** Whether {@link #flush()} would seal anything now: something is staged and live peers have freed room. */
+    public boolean canFlush()
+    {
+        return stagedTail > stagedHead && retained.next() - ackFloor() < retained.capacity();
+    }
+
     /** Queue a decision already applied to the ledger; call only when {@link #hasRoom()}. */
     public void stage(final int action, final IpPrefix prefix, final BanEntry decided)
     {

@@ -58,11 +58,33 @@ class StreamReceiveStateTest
     }
 
     @Test
-    void farAheadBatchesAreNewButNotTracked()
+    void batchesBeyondTheTrackedRangeAreRefusedUntilTheHoleCloses()
     {
         final StreamReceiveState state = new StreamReceiveState();
-        assertTrue(state.onBatch(StreamReceiveState.RANGE + 5));
+        assertTrue(state.isTooFarAhead(StreamReceiveState.RANGE + 1));
+        assertFalse(state.onBatch(StreamReceiveState.RANGE + 1));
+        for (long s = 2; s <= StreamReceiveState.RANGE; s++)
+        {
+            assertTrue(state.onBatch(s), "sequence " + s);
+        }
+        assertEquals(0, state.cumulative(), "1 is still missing");
+        assertTrue(state.onBatch(1));
+        assertEquals(StreamReceiveState.RANGE, state.cumulative(), "the whole tracked range joins at once");
+        assertTrue(state.onBatch(StreamReceiveState.RANGE + 1));
+        assertEquals(StreamReceiveState.RANGE + 1, state.cumulative());
+    }
+
+    @Test
+    void holesFarBehindStillShowTheFirstSixtyFourInTheAck()
+    {
+        final StreamReceiveState state = new StreamReceiveState();
+        for (long s = 2; s <= 300; s++)
+        {
+            state.onBatch(s);
+        }
         assertEquals(0, state.cumulative());
-        assertEquals(0, state.selectiveBitmap());
+        assertEquals(-2L, state.selectiveBitmap(), "2..65 received, 1 missing");
+        assertTrue(state.skipTo(2));
+        assertEquals(300, state.cumulative());
     }
 }
