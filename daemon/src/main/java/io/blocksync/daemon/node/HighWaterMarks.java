@@ -150,6 +150,13 @@ public final class HighWaterMarks
             {
                 return;
             }
+            else if (pendingThrough[i] == after || pendingAfter[i] == through)
+            {
+                // Adjacent batches of a burst behind one hole merge into a single waiting range.
+                pendingAfter[i] = Math.min(pendingAfter[i], after);
+                pendingThrough[i] = Math.max(pendingThrough[i], through);
+                return;
+            }
             else if (furthest < 0 || pendingAfter[i] > pendingAfter[furthest])
             {
                 furthest = i;

@@ -28,6 +28,21 @@ class HighWaterMarksTest
     }
 
     @Test
+    void aLongBurstBehindOneHoleJoinsAtOnceWhenTheHoleCloses()
+    {
+        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        {
+            final HighWaterMarks marks = new HighWaterMarks(progress);
+            for (int batch = 1; batch < 200; batch++)
+            {
+                marks.onRange(7, batch * 20L, batch * 20L + 20);
+            }
+            assertEquals(0, marks.highWater(7), "the first batch is missing");
+            assertEquals(4000, marks.onRange(7, 0, 20), "199 waiting batches joined, not just the first few");
+        }
+    }
+
+    @Test
     void marksAndProgressSurviveAReopen()
     {
         try (ProgressFile progress = ProgressFile.open(dir, 1))
