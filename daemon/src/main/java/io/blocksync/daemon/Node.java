@@ -133,7 +133,7 @@ public final class Node implements AutoCloseable
             CloseHelper.quietCloseAll(transport, status, progress, store);
             throw ex;
         }
-        final BanLedger ledger = new BanLedger(store, policy, firewall, counters);
+        final BanLedger ledger = new BanLedger(store, policy, firewall, counters, tombstoneRetentionMillis(config));
         final HighWaterMarks highWater = new HighWaterMarks(progress);
         final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), config.key(), progress, nowMillis);
         final RetainedBatches retained = new RetainedBatches(config.sendWindow(), progress.streamNext());

@@ -32,12 +32,23 @@ public final class BanLedger
     private final BanPolicy policy;
     private final FirewallPort firewall;
     private final NodeCounters counters;
+    private final long tombstoneRetentionMillis;
     private final BanEntry current = new BanEntry();
     private final BanEntry next = new BanEntry();
     private long earliestExpiryMillis = Long.MAX_VALUE;
 
-    public BanLedger(final BanStore store, final BanPolicy policy, final FirewallPort firewall, final NodeCounters counters)
+    /**
+     * @param tombstoneRetentionMillis how long an UNBAN is kept to outvote late copies of the ban it lifted; stored
+     *                                 as the tombstone's expiry so the store's own purge at start honours it too.
+     */
+    public BanLedger(
+        final BanStore store,
+        final BanPolicy policy,
+        final FirewallPort firewall,
+        final NodeCounters counters,
+        final long tombstoneRetentionMillis)
     {
+        this.tombstoneRetentionMillis = tombstoneRetentionMillis;
         this.store = store;
         this.policy = policy;
         this.firewall = firewall;
@@ -181,7 +192,7 @@ public final class BanLedger
             .originNodeId(originNodeId)
             .originSequence(originSequence)
             .originTimeMillis(originTimeMillis)
-            .expiresAtMillis(expiresAt)
+            .expiresAtMillis(action == BanRecordFlyweight.ACTION_BAN ? expiresAt : originTimeMillis + tombstoneRetentionMillis)
             .durationSeconds(action == BanRecordFlyweight.ACTION_BAN ? policy.clampDuration(durationSeconds) : 0)
             .reason(reasonPacked)
             .hitCount(exists ? current.hitCount() : 0)

@@ -56,7 +56,7 @@ class BanLedgerTest
             {
                 return firewall.add("remove " + AddressText.format(prefix) + " " + ReasonCode.unpack(reason));
             }
-        }, new NodeCounters(counters));
+        }, new NodeCounters(counters), 30L * 86_400_000);
     }
 
     @AfterEach
@@ -116,6 +116,12 @@ class BanLedgerTest
         assertEquals(SSH, decided.reason());
         assertFalse(isBanned("198.51.100.8"));
         assertEquals("remove 198.51.100.8 ssh", firewall.get(firewall.size() - 1));
+
+        final BanEntry tombstone = new BanEntry();
+        assertTrue(store.get(prefix("198.51.100.8"), tombstone) && tombstone.isUnban());
+        assertEquals(NOW + 60_001 + 30L * 86_400_000, tombstone.expiresAtMillis(),
+            "the tombstone carries its retention, so the store's purge at start keeps it as long as the sweeper does");
+        assertFalse(tombstone.isPurgeable(NOW + 2L * 86_400_000), "not purged after a day");
 
         assertEquals(BanLedger.NOT_BANNED, ledger.decideLocal(
             BanRecordFlyweight.ACTION_UNBAN, prefix("198.51.100.99"), 0, 0, 0, 0, 1, 2, NOW, decided));
