@@ -95,11 +95,13 @@ public final class Node implements AutoCloseable
         ProgressFile progressFile = null;
         StatusFile statusFile = null;
         UdpTransport udp = null;
+        NodeCounters nodeCounters = null;
         try
         {
             progressFile = ProgressFile.open(config.stateDir(), config.nodeId());
             statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis);
-            udp = new UdpTransport(config.listen());
+            nodeCounters = new NodeCounters(statusFile.countersManager());
+            udp = new UdpTransport(config.listen(), nodeCounters);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -109,8 +111,7 @@ public final class Node implements AutoCloseable
         progress = progressFile;
         status = statusFile;
         transport = udp;
-
-        final NodeCounters counters = new NodeCounters(status.countersManager());
+        final NodeCounters counters = nodeCounters;
         final FrameVerifier verifier = new FrameVerifier();
         final Int2ObjectHashMap<Peer> peersById = new Int2ObjectHashMap<>();
         peers = new ArrayList<>();
@@ -194,11 +195,6 @@ public final class Node implements AutoCloseable
         return node;
     }
 
-    public NodeConfig config()
-    {
-        return config;
-    }
-
     /**
      * Any thread: hand decisions to the loop, as the control socket does; wait with {@link LocalRequest#await(long)}.
      *
@@ -263,10 +259,7 @@ public final class Node implements AutoCloseable
                     sourceIndex = i;
                 }
             }
-            rules.add(new DetectorRule(rule.name(), sourceIndex, rule.group(), rule.logPrefix(), rule.ruleNumber(),
-                rule.ifname(), rule.action(), rule.direction(), rule.protocol(), rule.port(), rule.nfail(),
-                rule.windowMillis(), rule.durationSeconds(), rule.reason().packed(), rule.escalate(),
-                rule.ipv4Prefix(), rule.ipv6Prefix()));
+            rules.add(new DetectorRule(rule, sourceIndex));
         }
         final Detector detector = new Detector(rules.toArray(new DetectorRule[0]), new OffenderTable(config.trackedSources()),
             policy, agent, counters.eventsMatched, counters.eventsIgnored, counters.eventsFromProtected, counters.detectorBans);

@@ -80,8 +80,7 @@ final class NodeProcess implements AutoCloseable
     /** Wait until the node answers on its control socket. */
     NodeProcess awaitReady(final long timeoutMillis) throws Exception
     {
-        final long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (true)
+        Await.until("the node to answer on its control socket", timeoutMillis, () ->
         {
             if (!process.isAlive())
             {
@@ -90,21 +89,14 @@ final class NodeProcess implements AutoCloseable
             try
             {
                 final List<String> reply = ControlClient.exchange(stateDir, List.of("ping"));
-                if (!reply.isEmpty() && reply.get(0).startsWith("ok"))
-                {
-                    return this;
-                }
+                return !reply.isEmpty() && reply.get(0).startsWith("ok");
             }
             catch (final IOException ex)
             {
-                // not listening yet
+                return false;
             }
-            if (System.currentTimeMillis() > deadline)
-            {
-                throw new IllegalStateException("node not ready after " + timeoutMillis + " ms:\n" + log());
-            }
-            Thread.sleep(20);
-        }
+        }, this::log);
+        return this;
     }
 
     List<String> control(final List<String> lines) throws IOException

@@ -20,11 +20,6 @@ final class ControlExchange
     {
     }
 
-    static int send(final NodeConfig config, final List<String> lines, final boolean printEach)
-    {
-        return send(config, lines.iterator(), printEach);
-    }
-
     /**
      * Send in slices of {@link #SLICE} lines, never holding more than one slice: a list of a million bans goes
      * through a small heap.

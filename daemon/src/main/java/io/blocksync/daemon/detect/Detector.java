@@ -76,8 +76,8 @@ public final class Detector
                 continue;
             }
 
-            final int slot = offenders.hit(i, source, rule.windowMillis, nowMillis);
-            if (offenders.hits(slot) >= rule.nfail)
+            final int slot = offenders.hit(i, source, rule.windowMillis(), nowMillis);
+            if (offenders.hits(slot) >= rule.nfail())
             {
                 if (decider.isBanned(source, nowMillis))
                 {

@@ -128,15 +128,7 @@ public final class CatchUp implements BanEntryVisitor
             final long frameThrough = index == collectedCount ? through : last;
             sync.through(frameThrough);
             final int length = sealer.seal(frame, 0, sync.unsealedLength());
-            if (transport.send(frameView, 0, length, peer.address()))
-            {
-                counters.datagramsSent.incrementRelease();
-                counters.bytesSent.getAndAddRelease(length);
-            }
-            else
-            {
-                counters.sendFailures.incrementRelease();
-            }
+            transport.send(frameView, 0, length, peer.address());
             counters.syncFramesSent.incrementRelease();
             peer.syncSentCounter.incrementRelease();
             rangeStart = frameThrough;

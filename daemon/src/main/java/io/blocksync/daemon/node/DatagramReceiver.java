@@ -82,8 +82,6 @@ public final class DatagramReceiver
         while (received < MAX_DATAGRAMS_PER_POLL && (length = transport.receive()) >= 0)
         {
             received++;
-            counters.datagramsReceived.incrementRelease();
-            counters.bytesReceived.getAndAddRelease(length);
             if (null != hook && hook.drop())
             {
                 continue;

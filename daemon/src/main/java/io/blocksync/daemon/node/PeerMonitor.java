@@ -182,14 +182,6 @@ public final class PeerMonitor
 
     private void send(final Peer peer, final int length)
     {
-        if (transport.send(frameView, 0, length, peer.address()))
-        {
-            counters.datagramsSent.incrementRelease();
-            counters.bytesSent.getAndAddRelease(length);
-        }
-        else
-        {
-            counters.sendFailures.incrementRelease();
-        }
+        transport.send(frameView, 0, length, peer.address());
     }
 }

@@ -5,7 +5,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.nio.MappedByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -85,11 +84,6 @@ public final class ProgressFile implements AutoCloseable
                 ": each node needs its own state directory");
         }
         return progress;
-    }
-
-    public static boolean exists(final Path stateDir)
-    {
-        return Files.exists(stateDir.resolve(FILE_NAME));
     }
 
     public long lastPacketSequence()

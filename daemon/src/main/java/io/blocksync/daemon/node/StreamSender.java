@@ -83,11 +83,6 @@ public final class StreamSender
         return stagedTail - stagedHead < stagingCapacity;
     }
 
-    public long staged()
-    {
-        return stagedTail - stagedHead;
-    }
-
     /** Whether {@link #flush()} would seal anything now: something is staged and live peers have freed room. */
     public boolean canFlush()
     {
@@ -290,15 +285,7 @@ public final class StreamSender
 
     private boolean send(final Peer peer, final long sequence)
     {
-        final int length = retained.lengthOf(sequence);
-        if (transport.send(retainedView, retained.offsetOf(sequence), length, peer.address()))
-        {
-            counters.datagramsSent.incrementRelease();
-            counters.bytesSent.getAndAddRelease(length);
-            return true;
-        }
-        counters.sendFailures.incrementRelease();
-        return false;
+        return transport.send(retainedView, retained.offsetOf(sequence), retained.lengthOf(sequence), peer.address());
     }
 
     /** The peer's retransmission timeout with ±25% jitter, so peers that lost the same datagram do not sync up. */

@@ -26,14 +26,19 @@ public final class UdpTransport implements AutoCloseable
     private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
     private final DatagramChannel channel;
+    private final NodeCounters counters;
     private final Selector selector;
     private final ByteBuffer receiveByteBuffer = BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH + 64, 64);
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(receiveByteBuffer);
     private final Consumer<SelectionKey> ignoreKey = key -> { };
     private SocketAddress lastSource;
 
-    public UdpTransport(final InetSocketAddress bindAddress) throws IOException
+    /**
+     * @param counters every datagram in and out is counted here (datagrams, bytes, send failures).
+     */
+    public UdpTransport(final InetSocketAddress bindAddress, final NodeCounters counters) throws IOException
     {
+        this.counters = counters;
         channel = DatagramChannel.open(
             bindAddress.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try
@@ -64,7 +69,14 @@ public final class UdpTransport implements AutoCloseable
     {
         receiveByteBuffer.clear();
         lastSource = channel.receive(receiveByteBuffer);
-        return null == lastSource ? -1 : receiveByteBuffer.position();
+        if (null == lastSource)
+        {
+            return -1;
+        }
+        final int length = receiveByteBuffer.position();
+        counters.datagramsReceived.incrementRelease();
+        counters.bytesReceived.getAndAddRelease(length);
+        return length;
     }
 
     public UnsafeBuffer receiveBuffer()
@@ -81,20 +93,32 @@ public final class UdpTransport implements AutoCloseable
      * Send {@code [offset, offset + length)} of a direct buffer. Callers keep one {@code duplicate()} of each of
      * their direct buffers for this, so sending allocates nothing.
      *
-     * @return false when the kernel did not take it (full socket buffer or an error); the caller counts it, and
-     * the reliability layer sends again.
+     * @return false when the kernel did not take it (full socket buffer or an error; counted), and the
+     * reliability layer sends again.
      */
     public boolean send(final ByteBuffer view, final int offset, final int length, final InetSocketAddress to)
     {
         view.limit(offset + length).position(offset);
+        boolean sent;
         try
         {
-            return channel.send(view, to) == length;
+            sent = channel.send(view, to) == length;
         }
         catch (final IOException ex)
         {
-            return false;
+            sent = false;
         }
+
+        if (sent)
+        {
+            counters.datagramsSent.incrementRelease();
+            counters.bytesSent.getAndAddRelease(length);
+        }
+        else
+        {
+            counters.sendFailures.incrementRelease();
+        }
+        return sent;
     }
 
     /** Park until readable, {@code timeoutMillis} passes, or {@link #wakeup()}; clamps the timeout to 1 ms..1 s. */

@@ -3,6 +3,9 @@ package io.blocksync.daemon.detect;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
+import io.blocksync.daemon.config.ConfigException;
+import io.blocksync.daemon.config.ConfigReader;
+import io.blocksync.daemon.config.RuleConfig;
 import io.blocksync.daemon.node.BanLedger;
 import io.blocksync.daemon.node.BanPolicy;
 import io.blocksync.daemon.node.Decider;
@@ -14,6 +17,7 @@ import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,8 +39,23 @@ class DetectorTest
     private final java.util.Set<String> banned = new java.util.HashSet<>();
 
     /** NFLOG group 5, tcp/22: 3 hits in 60 s ban for 10 min, doubling for repeat offenders. */
-    private final DetectorRule ssh = new DetectorRule("ssh", DetectorRule.ANY, 5, "bs-ssh", DetectorRule.ANY, null,
-        DetectorRule.ANY, DetectorRule.ANY, 6, 22, 3, 60_000, 600, ReasonCode.of("ssh").packed(), 2, 32, 64);
+    private final DetectorRule ssh = new DetectorRule(sshRule(), DetectorRule.ANY);
+
+    private static RuleConfig sshRule()
+    {
+        try
+        {
+            return ConfigReader.parse(Path.of("detector-test.conf"),
+                "[node]\nid = 1\nlisten = 127.0.0.1:7701\nstate-dir = /tmp/unused\n" +
+                "key = base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n" +
+                "[rule ssh]\ngroup = 5\nlog-prefix = bs-ssh\nprotocol = tcp\nport = 22\nnfail = 3\nwindow = 60s\n" +
+                "duration = 10m\nescalate = 2\nipv4-prefix = 32\nipv6-prefix = 64\n").rules().get(0);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
 
     private Detector detector(final int tableCapacity, final DetectorRule... rules)
     {
