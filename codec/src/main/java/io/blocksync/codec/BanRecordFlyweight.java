@@ -32,7 +32,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class BanRecordFlyweight
 {
+    /** {@link BanAction#BAN}'s code. */
     public static final int ACTION_BAN = 1;
+    /** {@link BanAction#UNBAN}'s code. */
     public static final int ACTION_UNBAN = 2;
 
     /** A BAN with this duration lasts until an UNBAN. */
@@ -225,6 +227,46 @@ public final class BanRecordFlyweight
             out.append((char)reasonByte(i));
         }
         return out;
+    }
+
+    /**
+     * Read the record's wire fields into a ban; its local fields (expiry, hit count, applied-at) are cleared.
+     * Call on a well-formed record ({@link #isWellFormed()}): an invalid action reads as {@link BanAction#BAN}.
+     */
+    public Ban get(final Ban into)
+    {
+        final BanAction action = BanAction.fromCode(action());
+        into.action(null == action ? BanAction.BAN : action);
+        getPrefix(into.prefix());
+        return into
+            .protocol(protocol())
+            .port(port())
+            .originNodeId(originNodeId())
+            .originSequence(originSequence())
+            .originTimeMillis(originTimeMillis())
+            .durationSeconds(durationSeconds())
+            .reason(reasonPacked())
+            .expiresAtMillis(0)
+            .hitCount(0)
+            .appliedAtMillis(0);
+    }
+
+    /**
+     * Write a ban's wire fields into the whole record (flags zero); its local fields are not sent. The ban's prefix
+     * is canonical (host bits zero), as {@link IpPrefix} keeps it.
+     */
+    public BanRecordFlyweight set(final Ban ban)
+    {
+        mutableBuffer.putShort(offset + FLAGS_OFFSET, (short)0, LITTLE_ENDIAN);
+        mutableBuffer.putLong(offset + REASON_OFFSET, ban.reason(), LITTLE_ENDIAN);
+        return action(ban.action().code())
+            .prefix(ban.prefix())
+            .protocol(ban.protocol())
+            .port(ban.port())
+            .originNodeId(ban.originNodeId())
+            .durationSeconds(ban.isBan() ? ban.durationSeconds() : 0)
+            .originSequence(ban.originSequence())
+            .originTimeMillis(ban.originTimeMillis());
     }
 
     /**

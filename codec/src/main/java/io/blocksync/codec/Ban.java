@@ -1,0 +1,253 @@
+package io.blocksync.codec;
+
+/**
+ * One ban decision: the single value every part of a node speaks — control socket, detector, receiver, ban table,
+ * outgoing stream, catch-up, expiry and firewall. A mutable holder meant to be reused, so handling a decision
+ * allocates nothing; {@link BanRecordFlyweight#get(Ban)} and {@link BanRecordFlyweight#set(Ban)} move it to and
+ * from the wire.
+ * <p>
+ * Wire fields (what the origin decided): action, prefix, protocol, port, origin node id, origin sequence, origin
+ * time, duration, reason. Local fields (what this node made of it, never sent): expiry, hit count, applied-at time.
+ * Times are Unix epoch milliseconds; durations are seconds.
+ */
+public final class Ban
+{
+    /** A BAN with this duration or expiry lasts until an UNBAN. */
+    public static final long PERMANENT = 0;
+
+    private static final byte[] NO_ADDRESS = new byte[AddressFamily.ADDRESS_FIELD_LENGTH];
+
+    private final IpPrefix prefix = new IpPrefix();
+    private BanAction action = BanAction.BAN;
+    private int protocol;
+    private int port;
+    private int originNodeId;
+    private long originSequence;
+    private long originTimeMillis;
+    private long durationSeconds;
+    private long reason;
+    private long expiresAtMillis;
+    private int hitCount;
+    private long appliedAtMillis;
+
+    /** Clear every field: a BAN of 0.0.0.0/0 with nothing else set. */
+    public Ban reset()
+    {
+        prefix.set(AddressFamily.IPV4, NO_ADDRESS, 0);
+        action = BanAction.BAN;
+        protocol = 0;
+        port = 0;
+        originNodeId = 0;
+        originSequence = 0;
+        originTimeMillis = 0;
+        durationSeconds = 0;
+        reason = 0;
+        expiresAtMillis = 0;
+        hitCount = 0;
+        appliedAtMillis = 0;
+        return this;
+    }
+
+    /** Copy every field of another ban. */
+    public Ban set(final Ban other)
+    {
+        prefix.set(other.prefix);
+        action = other.action;
+        protocol = other.protocol;
+        port = other.port;
+        originNodeId = other.originNodeId;
+        originSequence = other.originSequence;
+        originTimeMillis = other.originTimeMillis;
+        durationSeconds = other.durationSeconds;
+        reason = other.reason;
+        expiresAtMillis = other.expiresAtMillis;
+        hitCount = other.hitCount;
+        appliedAtMillis = other.appliedAtMillis;
+        return this;
+    }
+
+    public BanAction action()
+    {
+        return action;
+    }
+
+    public Ban action(final BanAction action)
+    {
+        this.action = action;
+        return this;
+    }
+
+    public boolean isBan()
+    {
+        return BanAction.BAN == action;
+    }
+
+    public boolean isUnban()
+    {
+        return BanAction.UNBAN == action;
+    }
+
+    /** The banned prefix; owned by this holder (mutate it only through {@link #prefix(IpPrefix)}). */
+    public IpPrefix prefix()
+    {
+        return prefix;
+    }
+
+    /** Copies the prefix in; the caller's instance is never kept. */
+    public Ban prefix(final IpPrefix prefix)
+    {
+        this.prefix.set(prefix);
+        return this;
+    }
+
+    /** IANA protocol number 0-255, 0 = any. */
+    public int protocol()
+    {
+        return protocol;
+    }
+
+    /**
+     * @throws IllegalArgumentException outside 0-255.
+     */
+    public Ban protocol(final int protocol)
+    {
+        if (protocol < 0 || protocol > 0xFF)
+        {
+            throw new IllegalArgumentException("protocol " + protocol + " out of range 0-255");
+        }
+        this.protocol = protocol;
+        return this;
+    }
+
+    /** Destination port 0-65535, 0 = any. */
+    public int port()
+    {
+        return port;
+    }
+
+    /**
+     * @throws IllegalArgumentException outside 0-65535.
+     */
+    public Ban port(final int port)
+    {
+        if (port < 0 || port > 0xFFFF)
+        {
+            throw new IllegalArgumentException("port " + port + " out of range 0-65535");
+        }
+        this.port = port;
+        return this;
+    }
+
+    /** The node that made the decision. */
+    public int originNodeId()
+    {
+        return originNodeId;
+    }
+
+    public Ban originNodeId(final int originNodeId)
+    {
+        this.originNodeId = originNodeId;
+        return this;
+    }
+
+    /** The origin's own sequence number for this decision, 1, 2, 3, ... */
+    public long originSequence()
+    {
+        return originSequence;
+    }
+
+    public Ban originSequence(final long originSequence)
+    {
+        this.originSequence = originSequence;
+        return this;
+    }
+
+    /** When the origin made the decision, by its clock, epoch ms. */
+    public long originTimeMillis()
+    {
+        return originTimeMillis;
+    }
+
+    public Ban originTimeMillis(final long originTimeMillis)
+    {
+        this.originTimeMillis = originTimeMillis;
+        return this;
+    }
+
+    /** How long the ban lasts, seconds; {@link #PERMANENT} for no end, 0 in an UNBAN. Unsigned 32 bits on the wire. */
+    public long durationSeconds()
+    {
+        return durationSeconds;
+    }
+
+    public Ban durationSeconds(final long durationSeconds)
+    {
+        this.durationSeconds = durationSeconds;
+        return this;
+    }
+
+    /** The reason, up to 8 ASCII bytes packed little-endian as {@link ReasonCode#packed()}. */
+    public long reason()
+    {
+        return reason;
+    }
+
+    public Ban reason(final long reasonPacked)
+    {
+        this.reason = reasonPacked;
+        return this;
+    }
+
+    /**
+     * Local: BAN — when it ends on this node, epoch ms, {@link #PERMANENT} for never; UNBAN — when the tombstone may
+     * be dropped.
+     */
+    public long expiresAtMillis()
+    {
+        return expiresAtMillis;
+    }
+
+    public Ban expiresAtMillis(final long expiresAtMillis)
+    {
+        this.expiresAtMillis = expiresAtMillis;
+        return this;
+    }
+
+    /** Local: events that led to the ban (or were seen since). */
+    public int hitCount()
+    {
+        return hitCount;
+    }
+
+    public Ban hitCount(final int hitCount)
+    {
+        this.hitCount = hitCount;
+        return this;
+    }
+
+    /** Local: when this node stored the decision, epoch ms by its own clock. */
+    public long appliedAtMillis()
+    {
+        return appliedAtMillis;
+    }
+
+    public Ban appliedAtMillis(final long appliedAtMillis)
+    {
+        this.appliedAtMillis = appliedAtMillis;
+        return this;
+    }
+
+    /** A BAN that has not expired at {@code nowMillis}. */
+    public boolean isActiveAt(final long nowMillis)
+    {
+        return isBan() && (expiresAtMillis == PERMANENT || expiresAtMillis > nowMillis);
+    }
+
+    /** For logs and test failures; allocates. */
+    public String toString()
+    {
+        return action + " " + prefix + " reason " + ReasonCode.unpack(reason) + " proto " + protocol + " port " + port +
+            " origin " + originNodeId + "#" + originSequence + " at " + originTimeMillis + " for " + durationSeconds +
+            "s expires " + expiresAtMillis;
+    }
+}

@@ -1,0 +1,90 @@
+package io.blocksync.codec;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BanRecordTest
+{
+    @Test
+    void aBanSurvivesTheWireWithItsLocalFieldsLeftBehind()
+    {
+        final Ban sent = new Ban()
+            .action(BanAction.BAN)
+            .prefix(prefix("2001:db8:1:2::/64"))
+            .protocol(6)
+            .port(22)
+            .originNodeId(7)
+            .originSequence(123_456_789_012L)
+            .originTimeMillis(1_700_000_000_123L)
+            .durationSeconds(0xFFFF_FFFEL)
+            .reason(ReasonCode.of("ssh").packed())
+            .expiresAtMillis(99)
+            .hitCount(5)
+            .appliedAtMillis(42);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[BanRecordFlyweight.LENGTH]);
+        buffer.setMemory(0, BanRecordFlyweight.LENGTH, (byte)0x5A);
+
+        final BanRecordFlyweight record = new BanRecordFlyweight().wrap(buffer, 0).set(sent);
+        assertTrue(record.isWellFormed(), "flags and padding are written, whatever the buffer held");
+
+        final Ban received = record.get(new Ban().hitCount(3));
+        assertEquals(sent.prefix(), received.prefix());
+        assertEquals(BanAction.BAN, received.action());
+        assertEquals(6, received.protocol());
+        assertEquals(22, received.port());
+        assertEquals(7, received.originNodeId());
+        assertEquals(123_456_789_012L, received.originSequence());
+        assertEquals(1_700_000_000_123L, received.originTimeMillis());
+        assertEquals(0xFFFF_FFFEL, received.durationSeconds());
+        assertEquals("ssh", ReasonCode.unpack(received.reason()));
+        assertEquals(0, received.expiresAtMillis());
+        assertEquals(0, received.hitCount());
+        assertEquals(0, received.appliedAtMillis());
+    }
+
+    @Test
+    void anUnbanCarriesNoDuration()
+    {
+        final Ban unban = new Ban().action(BanAction.UNBAN).prefix(prefix("192.0.2.0/24")).durationSeconds(60)
+            .reason(ReasonCode.of("manual").packed());
+        final BanRecordFlyweight record = new BanRecordFlyweight().wrap(new UnsafeBuffer(new byte[BanRecordFlyweight.LENGTH]), 0).set(unban);
+
+        assertTrue(record.isWellFormed());
+        assertEquals(BanRecordFlyweight.ACTION_UNBAN, record.action());
+        assertEquals(0, record.durationSeconds());
+    }
+
+    @Test
+    void actionCodesAreTheWireBytes()
+    {
+        assertEquals(BanRecordFlyweight.ACTION_BAN, BanAction.BAN.code());
+        assertEquals(BanAction.UNBAN, BanAction.fromCode(BanRecordFlyweight.ACTION_UNBAN));
+        assertNull(BanAction.fromCode(0));
+        assertNull(BanAction.fromCode(3));
+    }
+
+    @Test
+    void setCopiesEveryFieldAndResetClearsThem()
+    {
+        final Ban source = new Ban().action(BanAction.UNBAN).prefix(prefix("203.0.113.9"))
+            .protocol(17).port(53).originNodeId(2).originSequence(3).originTimeMillis(4).durationSeconds(5)
+            .reason(6).expiresAtMillis(7).hitCount(8).appliedAtMillis(9);
+        final Ban copy = new Ban().set(source);
+
+        assertEquals(source.toString(), copy.toString());
+        assertEquals(8, copy.hitCount());
+        assertEquals(9, copy.appliedAtMillis());
+        assertEquals(new Ban().reset().toString(), copy.reset().toString());
+    }
+
+    private static IpPrefix prefix(final String text)
+    {
+        final IpPrefix prefix = new IpPrefix();
+        assertNull(AddressText.parse(text, prefix, 32, 64));
+        return prefix;
+    }
+}
