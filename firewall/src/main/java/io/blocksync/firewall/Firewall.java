@@ -1,0 +1,40 @@
+package io.blocksync.firewall;
+
+import io.blocksync.codec.Ban;
+
+/**
+ * The one door from the node's event loop to the packet filter: what the kernel must hold, never how. Behind it a
+ * worker thread batches changes into the backend's tool, turns each ban's expiry into a kernel timeout, expires
+ * bans in filters without timeouts and re-asserts them. The loop calls {@link #ban}, {@link #unban} and
+ * {@link #poll}; none blocks or allocates in steady state.
+ */
+public interface Firewall extends AutoCloseable
+{
+    /**
+     * The kernel must drop traffic from {@code ban.prefix()} (for its protocol and port, under its reason) until
+     * {@code ban.expiresAtMillis()} (epoch ms on this node's clock, {@link Ban#PERMANENT} for no end). Copies what
+     * it needs; the caller keeps its instance.
+     *
+     * @return false when the change could not even be queued (counted and logged by the firewall); it is repaired
+     * at the next re-assert.
+     */
+    boolean ban(Ban ban);
+
+    /**
+     * The kernel must no longer hold the ban of {@code ban.prefix()} with {@code ban}'s reason, protocol and port.
+     *
+     * @return false when the change could not even be queued (counted and logged by the firewall).
+     */
+    boolean unban(Ban ban);
+
+    /**
+     * Loop thread: take finished changes and report them, and hand over changes that waited for room.
+     *
+     * @return work done.
+     */
+    int poll(FirewallListener listener);
+
+    /** Stop the worker; kernel state stays, so bans outlive the daemon until their timeouts. */
+    @Override
+    void close();
+}
