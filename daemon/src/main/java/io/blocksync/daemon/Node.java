@@ -13,17 +13,13 @@ import io.blocksync.daemon.detect.DetectorRule;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
 import io.blocksync.daemon.control.ControlServer;
-import io.blocksync.daemon.node.BanLedger;
-import io.blocksync.daemon.node.BatcherFirewallPort;
-import io.blocksync.daemon.node.BanPolicy;
 import io.blocksync.daemon.node.CatchUp;
 import io.blocksync.daemon.node.DatagramReceiver;
 import io.blocksync.daemon.node.EventLog;
-import io.blocksync.daemon.node.ExpirySweeper;
-import io.blocksync.daemon.node.FirewallPort;
+import io.blocksync.daemon.node.FirewallFeed;
 import io.blocksync.daemon.node.HighWaterMarks;
+import io.blocksync.daemon.node.LocalDecisions;
 import io.blocksync.daemon.node.LocalRequest;
-import io.blocksync.daemon.node.LogFirewallPort;
 import io.blocksync.daemon.node.NodeAgent;
 import io.blocksync.daemon.node.NodeCounters;
 import io.blocksync.daemon.node.NodeIdleStrategy;
@@ -36,6 +32,8 @@ import io.blocksync.daemon.node.StatusFile;
 import io.blocksync.daemon.node.StreamSender;
 import io.blocksync.daemon.node.UdpTransport;
 import io.blocksync.daemon.store.BanStore;
+import io.blocksync.daemon.table.BanPolicy;
+import io.blocksync.daemon.table.BanTable;
 import io.blocksync.firewall.FirewallBackend;
 import io.blocksync.firewall.FirewallBatcher;
 import io.blocksync.firewall.FirewallChange;
@@ -72,7 +70,7 @@ public final class Node implements AutoCloseable
     private final ProgressFile progress;
     private final StatusFile status;
     private final UdpTransport transport;
-    private final FirewallPort firewall;
+    private final Firewall firewall;
     private final NodeAgent agent;
     private final AgentRunner runner;
     private final ControlServer control;
@@ -134,14 +132,14 @@ public final class Node implements AutoCloseable
             CloseHelper.quietCloseAll(transport, status, progress, store);
             throw ex;
         }
-        final BanLedger ledger = new BanLedger(store, policy, firewall, counters, tombstoneRetentionMillis(config));
+        final BanTable table = new BanTable(store, policy, counters, BanTable.tombstoneRetentionMillis(config.maxBanSeconds()));
         final HighWaterMarks highWater = new HighWaterMarks(progress);
         final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), config.key(), progress, nowMillis);
         final RetainedBatches retained = new RetainedBatches(config.sendWindow(), progress.streamNext());
         final StreamSender streamSender = new StreamSender(
             config.nodeId(), sealer, progress, retained, transport, peerArray, counters, STAGING_CAPACITY,
             TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()), TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()));
-        final CatchUp catchUp = new CatchUp(config.nodeId(), peersById, highWater, ledger, transport, sealer, counters);
+        final CatchUp catchUp = new CatchUp(config.nodeId(), peersById, highWater, store, transport, sealer, counters);
         final PeerMonitor peerMonitor = new PeerMonitor(
             config.nodeId(), peerArray, transport, sealer, retained, highWater, catchUp, counters, log,
             TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()),
@@ -149,26 +147,26 @@ public final class Node implements AutoCloseable
             TimeUnit.MILLISECONDS.toNanos(config.peerDownAfterMs()),
             nowNanos);
         receiver = new DatagramReceiver(
-            config.nodeId(), transport, verifier, peersById, ledger, policy, highWater, streamSender, peerMonitor, counters);
-        final ExpirySweeper sweeper = new ExpirySweeper(ledger, counters, tombstoneRetentionMillis(config));
-        sweeper.sweepSoon();
+            config.nodeId(), transport, verifier, peersById, table, policy, highWater, streamSender, peerMonitor, counters);
+        final LocalDecisions localDecisions = new LocalDecisions(config.nodeId(), table, streamSender, progress, highWater, counters);
+        final FirewallFeed firewallFeed = new FirewallFeed(firewall, counters, log);
+        table.addListener(localDecisions).addListener(firewallFeed);
+        table.expireSoon();
 
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
         agent = new NodeAgent(
-            config.nodeId(), nanoClock, epochClock, receiver, streamSender, peerMonitor, ledger, sweeper, highWater,
-            progress, firewall, counters, status, requests);
-        eventSources = newEventSources(config, log, status, policy, counters);
+            config.nodeId(), nanoClock, epochClock, receiver, streamSender, peerMonitor, table, localDecisions,
+            firewallFeed, counters, status, requests);
+        eventSources = newEventSources(config, log, status, policy, counters, localDecisions);
         agent.housekeeping(() -> counters.logLinesDropped.setRelease(log.dropped()));
 
-        control = new ControlServer(
-            config.stateDir(), requests, transport::wakeup, policy, config.ipv4BanPrefix(), config.ipv6BanPrefix(),
-            config.defaultBanSeconds(), config.nodeId());
+        control = new ControlServer(config, requests, transport::wakeup, policy);
 
         runner = new AgentRunner(
             new NodeIdleStrategy(transport, agent, nanoClock),
+            // AgentRunner counts the error in counters.errors itself.
             throwable ->
             {
-                counters.errors.incrementRelease();
                 line.begin().append("node ").append(config.nodeId()).append(": error in loop: ").append(String.valueOf(throwable)).commit();
             },
             counters.errors,
@@ -240,7 +238,12 @@ public final class Node implements AutoCloseable
      * The [source] sections, each feeding the detector through its own ring; null when there are none.
      */
     private EventSources newEventSources(
-        final NodeConfig config, final EventLog log, final StatusFile status, final BanPolicy policy, final NodeCounters counters)
+        final NodeConfig config,
+        final EventLog log,
+        final StatusFile status,
+        final BanPolicy policy,
+        final NodeCounters counters,
+        final LocalDecisions decider)
     {
         if (config.sources().isEmpty())
         {
@@ -261,17 +264,10 @@ public final class Node implements AutoCloseable
             }
             rules.add(new DetectorRule(rule, sourceIndex));
         }
-        final Detector detector = new Detector(rules.toArray(new DetectorRule[0]), new OffenderTable(config.trackedSources()),
-            policy, agent, counters.eventsMatched, counters.eventsIgnored, counters.eventsFromProtected, counters.detectorBans);
+        final Detector detector = new Detector(
+            rules.toArray(new DetectorRule[0]), new OffenderTable(config.trackedSources()), policy, decider, counters);
         agent.eventIntake(new EventIntake(sources.rings(), detector), sources::publishCounters);
         return sources;
-    }
-
-    /** Tombstones must outlive any ban they could have superseded; with permanent bans allowed, keep them 10 years. */
-    private static long tombstoneRetentionMillis(final NodeConfig config)
-    {
-        final long seconds = config.maxBanSeconds() == 0 ? 10L * 365 * 86_400 : Math.max(86_400, config.maxBanSeconds());
-        return seconds * 1000;
     }
 
     /**

@@ -3,10 +3,11 @@ package io.blocksync.daemon.control;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
-import io.blocksync.codec.BanRecordFlyweight;
-import io.blocksync.daemon.node.BanLedger;
-import io.blocksync.daemon.node.BanPolicy;
+import io.blocksync.codec.BanAction;
+import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.node.LocalRequest;
+import io.blocksync.daemon.table.BanOutcome;
+import io.blocksync.daemon.table.BanPolicy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,24 +51,23 @@ public final class ControlServer implements AutoCloseable
     private final Thread thread;
     private volatile boolean running = true;
 
+    /**
+     * @param config   the node's state dir (for the socket), id, default ban prefix lengths and duration.
+     * @param requests where decisions go to the loop.
+     * @param wakeLoop wakes the loop after a request is queued.
+     * @param policy   the node's guard rails, for operator-facing reasons when a ban is refused.
+     */
     public ControlServer(
-        final Path stateDir,
-        final Queue<LocalRequest> requests,
-        final Runnable wakeLoop,
-        final BanPolicy policy,
-        final int ipv4BanPrefix,
-        final int ipv6BanPrefix,
-        final long defaultBanSeconds,
-        final int nodeId) throws IOException
+        final NodeConfig config, final Queue<LocalRequest> requests, final Runnable wakeLoop, final BanPolicy policy) throws IOException
     {
-        this.defaultBanSeconds = defaultBanSeconds;
-        this.socketPath = stateDir.resolve(SOCKET_FILE_NAME);
+        this.defaultBanSeconds = config.defaultBanSeconds();
+        this.socketPath = config.stateDir().resolve(SOCKET_FILE_NAME);
         this.requests = requests;
         this.wakeLoop = wakeLoop;
         this.policy = policy;
-        this.ipv4BanPrefix = ipv4BanPrefix;
-        this.ipv6BanPrefix = ipv6BanPrefix;
-        this.nodeId = nodeId;
+        this.ipv4BanPrefix = config.ipv4BanPrefix();
+        this.ipv6BanPrefix = config.ipv6BanPrefix();
+        this.nodeId = config.nodeId();
 
         // The state dir lock guarantees no live daemon owns a socket left here: it is a leftover from a crash.
         Files.deleteIfExists(socketPath);
@@ -231,7 +231,7 @@ public final class ControlServer implements AutoCloseable
                     return ControlProtocol.ERROR + " " + words[1] + ": seconds, protocol and port must be numbers in range";
                 }
                 itemOfLine[lineIndex] = request.size();
-                request.add(BanRecordFlyweight.ACTION_BAN, prefix, seconds, ReasonCode.of(words[3]).packed(), (int)protocol, (int)port);
+                request.add(BanAction.BAN, prefix, seconds, ReasonCode.of(words[3]).packed(), (int)protocol, (int)port);
                 return null;
             }
 
@@ -247,7 +247,7 @@ public final class ControlServer implements AutoCloseable
                     return ControlProtocol.ERROR + " " + error;
                 }
                 itemOfLine[lineIndex] = request.size();
-                request.add(BanRecordFlyweight.ACTION_UNBAN, prefix, 0, 0, 0, 0);
+                request.add(BanAction.UNBAN, prefix, 0, 0, 0, 0);
                 return null;
             }
 
@@ -260,24 +260,24 @@ public final class ControlServer implements AutoCloseable
     {
         final IpPrefix prefix = request.prefix(item);
         final String text = AddressText.format(prefix);
-        final String action = request.action(item) == BanRecordFlyweight.ACTION_BAN ? ControlProtocol.BAN : ControlProtocol.UNBAN;
+        final String action = request.item(item).isBan() ? ControlProtocol.BAN : ControlProtocol.UNBAN;
         final int outcome = request.outcome(item);
         switch (outcome)
         {
-            case BanLedger.APPLIED:
+            case BanOutcome.APPLIED:
                 return ControlProtocol.OK + " " + action + " " + text;
-            case BanLedger.DUPLICATE:
-            case BanLedger.STALE:
+            case BanOutcome.DUPLICATE:
+            case BanOutcome.STALE:
                 return ControlProtocol.OK + " " + action + " " + text + " (already in effect)";
-            case BanLedger.PROTECTED:
+            case BanOutcome.PROTECTED:
                 return ControlProtocol.ERROR + " " + text + ": refused, protected (" + policy.whyProtected(prefix) + ")";
-            case BanLedger.TOO_BROAD:
+            case BanOutcome.TOO_BROAD:
                 return ControlProtocol.ERROR + " " + text + ": refused, shorter than /" + policy.minPrefixLength(prefix.family()) +
                     " (see min-prefix-ipv4/min-prefix-ipv6 in [bans])";
-            case BanLedger.NOT_BANNED:
+            case BanOutcome.NOT_BANNED:
                 return ControlProtocol.OK + " " + action + " " + text + " (was not banned)";
             default:
-                return ControlProtocol.ERROR + " " + text + ": " + BanLedger.outcomeName(outcome);
+                return ControlProtocol.ERROR + " " + text + ": " + BanOutcome.name(outcome);
         }
     }
 

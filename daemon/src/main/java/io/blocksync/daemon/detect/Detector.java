@@ -1,10 +1,12 @@
 package io.blocksync.daemon.detect;
 
-import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.daemon.node.BanLedger;
-import io.blocksync.daemon.node.BanPolicy;
-import io.blocksync.daemon.node.Decider;
+import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.table.BanDecider;
+import io.blocksync.daemon.table.BanOutcome;
+import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.nativeio.AttackEvent;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -19,31 +21,29 @@ public final class Detector
     private final DetectorRule[] rules;
     private final OffenderTable offenders;
     private final BanPolicy policy;
-    private final Decider decider;
+    private final BanDecider decider;
     private final AtomicCounter eventsMatched;
     private final AtomicCounter eventsIgnored;
     private final AtomicCounter protectedHits;
     private final AtomicCounter detectorBans;
     private final IpPrefix source = new IpPrefix();
+    private final Ban request = new Ban();
 
     public Detector(
         final DetectorRule[] rules,
         final OffenderTable offenders,
         final BanPolicy policy,
-        final Decider decider,
-        final AtomicCounter eventsMatched,
-        final AtomicCounter eventsIgnored,
-        final AtomicCounter protectedHits,
-        final AtomicCounter detectorBans)
+        final BanDecider decider,
+        final NodeCounters counters)
     {
         this.rules = rules.clone();
         this.offenders = offenders;
         this.policy = policy;
         this.decider = decider;
-        this.eventsMatched = eventsMatched;
-        this.eventsIgnored = eventsIgnored;
-        this.protectedHits = protectedHits;
-        this.detectorBans = detectorBans;
+        this.eventsMatched = counters.eventsMatched;
+        this.eventsIgnored = counters.eventsIgnored;
+        this.protectedHits = counters.eventsFromProtected;
+        this.detectorBans = counters.detectorBans;
     }
 
     /**
@@ -85,9 +85,9 @@ public final class Detector
                     offenders.restartCount(slot);
                     continue;
                 }
-                final int outcome = decider.decide(
-                    BanRecordFlyweight.ACTION_BAN, source, rule.durationFor(offenders.offences(slot)), rule.reasonPacked, 0, 0, nowMillis);
-                if (outcome == BanLedger.APPLIED || outcome == BanLedger.DUPLICATE || outcome == BanLedger.STALE)
+                request.reset().action(BanAction.BAN).prefix(source)
+                    .durationSeconds(rule.durationFor(offenders.offences(slot))).reason(rule.reasonPacked);
+                if (BanOutcome.isInForce(decider.decide(request, nowMillis)))
                 {
                     offenders.banned(slot);
                     detectorBans.incrementRelease();

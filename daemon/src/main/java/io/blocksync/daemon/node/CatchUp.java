@@ -3,10 +3,10 @@ package io.blocksync.daemon.node;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
-import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.SyncFrameFlyweight;
-import io.blocksync.daemon.store.BanEntry;
-import io.blocksync.daemon.store.BanEntryVisitor;
+import io.blocksync.daemon.store.BanVisitor;
+import io.blocksync.daemon.store.BanStore;
 import org.agrona.BufferUtil;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -22,7 +22,7 @@ import java.util.Arrays;
  * own decisions; any other node does it when the origin is not up, or once the peer has stayed behind for more
  * than {@link #STALLED_HEARTBEATS} heartbeats (a partition that only some of us can bridge).
  */
-public final class CatchUp implements BanEntryVisitor
+public final class CatchUp implements BanVisitor
 {
     static final int STALLED_HEARTBEATS = 3;
     private static final int MAX_FRAMES_PER_HEARTBEAT = 128;
@@ -31,7 +31,7 @@ public final class CatchUp implements BanEntryVisitor
     private final int nodeId;
     private final Int2ObjectHashMap<Peer> peersById;
     private final HighWaterMarks highWater;
-    private final BanLedger ledger;
+    private final BanStore store;
     private final UdpTransport transport;
     private final PacketSealer sealer;
     private final NodeCounters counters;
@@ -50,7 +50,7 @@ public final class CatchUp implements BanEntryVisitor
         final int nodeId,
         final Int2ObjectHashMap<Peer> peersById,
         final HighWaterMarks highWater,
-        final BanLedger ledger,
+        final BanStore store,
         final UdpTransport transport,
         final PacketSealer sealer,
         final NodeCounters counters)
@@ -58,7 +58,7 @@ public final class CatchUp implements BanEntryVisitor
         this.nodeId = nodeId;
         this.peersById = peersById;
         this.highWater = highWater;
-        this.ledger = ledger;
+        this.store = store;
         this.transport = transport;
         this.sealer = sealer;
         this.counters = counters;
@@ -106,7 +106,7 @@ public final class CatchUp implements BanEntryVisitor
         scanAfter = after;
         scanThrough = through;
         collectedCount = 0;
-        ledger.store().forEach(this);
+        store.forEach(this);
         Arrays.sort(sortKeys, 0, collectedCount);
 
         long rangeStart = after;
@@ -136,7 +136,7 @@ public final class CatchUp implements BanEntryVisitor
         }
     }
 
-    public void visit(final IpPrefix key, final BanEntry entry)
+    public void visit(final Ban entry)
     {
         final long sequence = entry.originSequence();
         if (entry.originNodeId() != scanOrigin || sequence <= scanAfter || sequence > scanThrough ||
@@ -147,17 +147,7 @@ public final class CatchUp implements BanEntryVisitor
 
         final int offset = collectedCount * BanRecordFlyweight.LENGTH;
         collected.checkLimit(offset + BanRecordFlyweight.LENGTH);
-        collected.setMemory(offset, BanRecordFlyweight.LENGTH, (byte)0);
-        record.wrap(collected, offset)
-            .action(entry.isBan() ? BanRecordFlyweight.ACTION_BAN : BanRecordFlyweight.ACTION_UNBAN)
-            .prefix(key)
-            .protocol(entry.protocol())
-            .port(entry.port())
-            .originNodeId(entry.originNodeId())
-            .durationSeconds(entry.durationSeconds())
-            .originSequence(sequence)
-            .originTimeMillis(entry.originTimeMillis());
-        collected.putLong(offset + BanRecordFlyweight.REASON_OFFSET, entry.reason(), java.nio.ByteOrder.LITTLE_ENDIAN);
+        record.wrap(collected, offset).set(entry);
 
         if (collectedCount == sortKeys.length)
         {

@@ -1,15 +1,17 @@
 package io.blocksync.daemon.node;
 
 import io.blocksync.codec.AckFrameFlyweight;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.FrameType;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
-import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.RejectReason;
 import io.blocksync.codec.SyncFrameFlyweight;
+import io.blocksync.daemon.table.BanPolicy;
+import io.blocksync.daemon.table.BanTable;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -18,7 +20,7 @@ import java.io.IOException;
 /**
  * Receive side of the loop: drains the socket, puts every datagram through {@link FrameVerifier} before anything
  * reads its body, counts each rejection by reason, and hands authentic frames to the role that owns them. Records
- * from a BATCH or SYNC go through the ledger; a BATCH is acknowledged once applied.
+ * from a BATCH or SYNC go through the ban table; a BATCH is acknowledged once applied.
  */
 public final class DatagramReceiver
 {
@@ -27,7 +29,7 @@ public final class DatagramReceiver
     private final UdpTransport transport;
     private final FrameVerifier verifier;
     private final Int2ObjectHashMap<Peer> peersById;
-    private final BanLedger ledger;
+    private final BanTable table;
     private final BanPolicy policy;
     private final HighWaterMarks highWater;
     private final StreamSender streamSender;
@@ -38,7 +40,7 @@ public final class DatagramReceiver
     private final AckFrameFlyweight ack = new AckFrameFlyweight();
     private final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight();
     private final SyncFrameFlyweight sync = new SyncFrameFlyweight();
-    private final IpPrefix prefix = new IpPrefix();
+    private final Ban ban = new Ban();
     private final int nodeId;
     private ReceiveHook hook;
 
@@ -47,7 +49,7 @@ public final class DatagramReceiver
         final UdpTransport transport,
         final FrameVerifier verifier,
         final Int2ObjectHashMap<Peer> peersById,
-        final BanLedger ledger,
+        final BanTable table,
         final BanPolicy policy,
         final HighWaterMarks highWater,
         final StreamSender streamSender,
@@ -58,7 +60,7 @@ public final class DatagramReceiver
         this.transport = transport;
         this.verifier = verifier;
         this.peersById = peersById;
-        this.ledger = ledger;
+        this.table = table;
         this.policy = policy;
         this.highWater = highWater;
         this.streamSender = streamSender;
@@ -180,7 +182,7 @@ public final class DatagramReceiver
         for (int i = 0; i < count; i++)
         {
             final BanRecordFlyweight record = batch.record(i);
-            ledger.applyRemote(record, prefix, nowMillis);
+            table.applyRemote(record.get(ban), nowMillis);
             lowest = Math.min(lowest, record.originSequence());
             highest = Math.max(highest, record.originSequence());
         }
@@ -216,7 +218,7 @@ public final class DatagramReceiver
         }
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
-            ledger.applyRemote(sync.record(i), prefix, nowMillis);
+            table.applyRemote(sync.record(i).get(ban), nowMillis);
         }
         highWater.onRange(sync.originNodeId(), sync.after(), sync.through());
     }

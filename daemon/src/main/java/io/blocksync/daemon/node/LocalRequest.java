@@ -1,6 +1,9 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.table.BanOutcome;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -8,16 +11,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Ban or unban decisions handed from the control socket thread to the loop, many at once if need be (an operator
  * importing a list). The control thread fills it and waits; the loop works through the items a slice per duty
- * cycle, writes each item's outcome, and releases the waiter when all are done.
+ * cycle, through the same {@link io.blocksync.daemon.table.BanDecider} door as the detector, writes each item's
+ * outcome, and releases the waiter when all are done.
  */
 public final class LocalRequest
 {
-    private final int[] actions;
-    private final IpPrefix[] prefixes;
-    private final long[] durations;
-    private final long[] reasons;
-    private final int[] protocols;
-    private final int[] ports;
+    private final Ban[] items;
     private final int[] outcomes;
     private final CountDownLatch done = new CountDownLatch(1);
     private int size;
@@ -25,25 +24,20 @@ public final class LocalRequest
 
     public LocalRequest(final int capacity)
     {
-        actions = new int[capacity];
-        prefixes = new IpPrefix[capacity];
-        durations = new long[capacity];
-        reasons = new long[capacity];
-        protocols = new int[capacity];
-        ports = new int[capacity];
+        items = new Ban[capacity];
         outcomes = new int[capacity];
     }
 
+    /**
+     * @param action          {@link BanAction#BAN} or {@link BanAction#UNBAN}.
+     * @param durationSeconds {@link Ban#PERMANENT} for no end; ignored for an unban.
+     * @param reasonPacked    as {@link io.blocksync.codec.ReasonCode#packed()}.
+     */
     public LocalRequest add(
-        final int action, final IpPrefix prefix, final long durationSeconds, final long reasonPacked, final int protocol, final int port)
+        final BanAction action, final IpPrefix prefix, final long durationSeconds, final long reasonPacked, final int protocol, final int port)
     {
-        actions[size] = action;
-        prefixes[size] = new IpPrefix().set(prefix);
-        durations[size] = durationSeconds;
-        reasons[size] = reasonPacked;
-        protocols[size] = protocol;
-        ports[size] = port;
-        size++;
+        items[size++] = new Ban().action(action).prefix(prefix).durationSeconds(durationSeconds).reason(reasonPacked)
+            .protocol(protocol).port(port);
         return this;
     }
 
@@ -52,37 +46,18 @@ public final class LocalRequest
         return size;
     }
 
-    public int action(final int index)
+    /** The item as requested, and as applied once its outcome is {@link BanOutcome#APPLIED}. */
+    public Ban item(final int index)
     {
-        return actions[index];
+        return items[index];
     }
 
     public IpPrefix prefix(final int index)
     {
-        return prefixes[index];
+        return items[index].prefix();
     }
 
-    public long durationSeconds(final int index)
-    {
-        return durations[index];
-    }
-
-    public long reason(final int index)
-    {
-        return reasons[index];
-    }
-
-    public int protocol(final int index)
-    {
-        return protocols[index];
-    }
-
-    public int port(final int index)
-    {
-        return ports[index];
-    }
-
-    /** {@link BanLedger} outcome, valid once {@link #await(long)} returned true. */
+    /** {@link BanOutcome}, valid once {@link #await(long)} returned true. */
     public int outcome(final int index)
     {
         return outcomes[index];

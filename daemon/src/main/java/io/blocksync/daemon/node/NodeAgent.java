@@ -1,9 +1,7 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.codec.BanRecordFlyweight;
-import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.detect.EventIntake;
-import io.blocksync.daemon.store.BanEntry;
+import io.blocksync.daemon.table.BanTable;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -15,7 +13,7 @@ import org.agrona.concurrent.NanoClock;
  * allocates in steady state; {@link #idleWaitMillis(long)} tells the idle strategy how long it may sleep in the
  * kernel before the next timer is due.
  */
-public final class NodeAgent implements Agent, Decider
+public final class NodeAgent implements Agent
 {
     private static final int MAX_LOCAL_DECISIONS_PER_CYCLE = 1024;
 
@@ -25,16 +23,12 @@ public final class NodeAgent implements Agent, Decider
     private final DatagramReceiver receiver;
     private final StreamSender streamSender;
     private final PeerMonitor peerMonitor;
-    private final BanLedger ledger;
-    private final ExpirySweeper expirySweeper;
-    private final HighWaterMarks highWater;
-    private final ProgressFile progress;
-    private final FirewallPort firewall;
+    private final BanTable table;
+    private final LocalDecisions localDecisions;
+    private final FirewallFeed firewall;
     private final NodeCounters counters;
     private final StatusFile status;
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
-    private final BanEntry decision = new BanEntry();
-    private final BanEntry lookup = new BanEntry();
     private EventIntake intake;
     private Runnable everySecond;
     private Runnable housekeeping;
@@ -48,11 +42,9 @@ public final class NodeAgent implements Agent, Decider
         final DatagramReceiver receiver,
         final StreamSender streamSender,
         final PeerMonitor peerMonitor,
-        final BanLedger ledger,
-        final ExpirySweeper expirySweeper,
-        final HighWaterMarks highWater,
-        final ProgressFile progress,
-        final FirewallPort firewall,
+        final BanTable table,
+        final LocalDecisions localDecisions,
+        final FirewallFeed firewall,
         final NodeCounters counters,
         final StatusFile status,
         final ManyToOneConcurrentArrayQueue<LocalRequest> requests)
@@ -63,15 +55,12 @@ public final class NodeAgent implements Agent, Decider
         this.receiver = receiver;
         this.streamSender = streamSender;
         this.peerMonitor = peerMonitor;
-        this.ledger = ledger;
-        this.expirySweeper = expirySweeper;
-        this.highWater = highWater;
-        this.progress = progress;
+        this.table = table;
+        this.localDecisions = localDecisions;
         this.firewall = firewall;
         this.counters = counters;
         this.status = status;
         this.requests = requests;
-        highWater.own(nodeId, progress.lastOriginSequence());
     }
 
     /**
@@ -108,14 +97,14 @@ public final class NodeAgent implements Agent, Decider
         {
             work += intake.poll(nowMillis);
         }
-        work += expirySweeper.poll(nowMillis);
+        work += table.expire(nowMillis);
         work += firewall.poll();
 
         if (nowMillis >= nextAliveMillis)
         {
             nextAliveMillis = nowMillis + 1000;
             status.aliveTimeMillis(nowMillis);
-            counters.storeSize.setRelease(ledger.store().size());
+            counters.storeSize.setRelease(table.size());
             if (null != everySecond)
             {
                 everySecond.run();
@@ -134,7 +123,7 @@ public final class NodeAgent implements Agent, Decider
     public long idleWaitMillis(final long nowNanos)
     {
         // Only work that can progress now keeps the loop awake; a full window waits for an ACK, which wakes us.
-        final boolean canDecide = (null != current || !requests.isEmpty()) && streamSender.hasRoom();
+        final boolean canDecide = (null != current || !requests.isEmpty()) && localDecisions.hasRoom();
         if (canDecide || streamSender.canFlush() || (null != intake && !intake.isEmpty()))
         {
             return 0;
@@ -144,10 +133,11 @@ public final class NodeAgent implements Agent, Decider
         return Math.max(1, (deadline - nowNanos + 999_999) / 1_000_000);
     }
 
+    /** Operator requests from the control socket, through the same door as the detector's decisions. */
     private int decideLocal(final long nowMillis)
     {
         int decided = 0;
-        while (decided < MAX_LOCAL_DECISIONS_PER_CYCLE && streamSender.hasRoom())
+        while (decided < MAX_LOCAL_DECISIONS_PER_CYCLE && localDecisions.hasRoom())
         {
             if (null == current)
             {
@@ -165,47 +155,9 @@ public final class NodeAgent implements Agent, Decider
                 continue;
             }
 
-            current.complete(index, decide(current, index, nowMillis));
+            current.complete(index, localDecisions.decide(current.item(index), nowMillis));
             decided++;
         }
         return decided;
-    }
-
-    private int decide(final LocalRequest request, final int index, final long nowMillis)
-    {
-        return decide(request.action(index), request.prefix(index), request.durationSeconds(index), request.reason(index),
-            request.protocol(index), request.port(index), nowMillis);
-    }
-
-    public boolean isBanned(final IpPrefix prefix, final long nowMillis)
-    {
-        return ledger.store().get(prefix, lookup) && BanLedger.isActiveBan(lookup, nowMillis);
-    }
-
-    public int decide(
-        final int action,
-        final IpPrefix prefix,
-        final long durationSeconds,
-        final long reasonPacked,
-        final int protocol,
-        final int port,
-        final long nowMillis)
-    {
-        if (!streamSender.hasRoom())
-        {
-            return BUSY;
-        }
-
-        final long originSequence = progress.lastOriginSequence() + 1;
-        final int outcome = ledger.decideLocal(
-            action, prefix, durationSeconds, reasonPacked, protocol, port, nodeId, originSequence, nowMillis, decision);
-        if (outcome == BanLedger.APPLIED)
-        {
-            progress.lastOriginSequence(originSequence);
-            highWater.own(nodeId, originSequence);
-            streamSender.stage(action, prefix, decision);
-            counters.localDecisions.incrementRelease();
-        }
-        return outcome;
     }
 }

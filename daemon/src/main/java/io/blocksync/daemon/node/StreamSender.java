@@ -3,8 +3,7 @@ package io.blocksync.daemon.node;
 import io.blocksync.codec.AckFrameFlyweight;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
-import io.blocksync.codec.IpPrefix;
-import io.blocksync.daemon.store.BanEntry;
+import io.blocksync.codec.Ban;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -89,21 +88,10 @@ public final class StreamSender
         return stagedTail > stagedHead && retained.next() - ackFloor() < retained.capacity();
     }
 
-    /** Queue a decision already applied to the ledger; call only when {@link #hasRoom()}. */
-    public void stage(final int action, final IpPrefix prefix, final BanEntry decided)
+    /** Queue a decision already stored in the ban table; call only when {@link #hasRoom()}. */
+    public void stage(final Ban decided)
     {
-        final int offset = (int)(stagedTail % stagingCapacity) * BanRecordFlyweight.LENGTH;
-        staging.setMemory(offset, BanRecordFlyweight.LENGTH, (byte)0);
-        stagedRecord.wrap(staging, offset)
-            .action(action)
-            .prefix(prefix)
-            .protocol(decided.protocol())
-            .port(decided.port())
-            .originNodeId(nodeId)
-            .durationSeconds(decided.durationSeconds())
-            .originSequence(decided.originSequence())
-            .originTimeMillis(decided.originTimeMillis());
-        staging.putLong(offset + BanRecordFlyweight.REASON_OFFSET, decided.reason(), java.nio.ByteOrder.LITTLE_ENDIAN);
+        stagedRecord.wrap(staging, (int)(stagedTail % stagingCapacity) * BanRecordFlyweight.LENGTH).set(decided);
         stagedTail++;
     }
 

@@ -6,9 +6,11 @@ import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.ConfigException;
 import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.RuleConfig;
-import io.blocksync.daemon.node.BanLedger;
-import io.blocksync.daemon.node.BanPolicy;
-import io.blocksync.daemon.node.Decider;
+import io.blocksync.codec.Ban;
+import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.table.BanDecider;
+import io.blocksync.daemon.table.BanOutcome;
+import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.nativeio.AttackEvent;
 import io.blocksync.nativeio.LinkType;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -28,12 +30,11 @@ class DetectorTest
 {
     private static final long T0 = 1_764_000_000_000L;
 
-    private final CountersManager counters = new CountersManager(
-        new UnsafeBuffer(new byte[64 * CountersReader.METADATA_LENGTH]), new UnsafeBuffer(new byte[64 * CountersReader.COUNTER_LENGTH]));
-    private final AtomicCounter matched = counters.newCounter("matched");
-    private final AtomicCounter ignored = counters.newCounter("ignored");
-    private final AtomicCounter protectedHits = counters.newCounter("protected");
-    private final AtomicCounter bans = counters.newCounter("bans");
+    private final NodeCounters counters = new NodeCounters(new CountersManager(
+        new UnsafeBuffer(new byte[256 * CountersReader.METADATA_LENGTH]), new UnsafeBuffer(new byte[256 * CountersReader.COUNTER_LENGTH])));
+    private final AtomicCounter ignored = counters.eventsIgnored;
+    private final AtomicCounter protectedHits = counters.eventsFromProtected;
+    private final AtomicCounter bans = counters.detectorBans;
     private final List<String> decisions = new ArrayList<>();
     private final AttackEvent event = new AttackEvent();
     private final java.util.Set<String> banned = new java.util.HashSet<>();
@@ -60,20 +61,20 @@ class DetectorTest
     private Detector detector(final int tableCapacity, final DetectorRule... rules)
     {
         final BanPolicy policy = new BanPolicy(List.of(prefix("192.0.2.0/24")), List.of("allow-list"), 16, 32, 86_400, 1000);
-        return new Detector(rules, new OffenderTable(tableCapacity), policy, new Decider()
+        return new Detector(rules, new OffenderTable(tableCapacity), policy, new BanDecider()
         {
-            public int decide(
-                final int action, final IpPrefix prefix, final long seconds, final long reason, final int protocol, final int port, final long now)
+            public int decide(final Ban request, final long now)
             {
-                decisions.add(AddressText.format(prefix) + " " + seconds + "s " + ReasonCode.unpack(reason));
-                return BanLedger.APPLIED;
+                decisions.add(AddressText.format(request.prefix()) + " " + request.durationSeconds() + "s " +
+                    ReasonCode.unpack(request.reason()));
+                return BanOutcome.APPLIED;
             }
 
             public boolean isBanned(final IpPrefix prefix, final long now)
             {
                 return banned.contains(AddressText.format(prefix));
             }
-        }, matched, ignored, protectedHits, bans);
+        }, counters);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.blocksync.daemon.node;
+package io.blocksync.daemon.table;
 
 import org.junit.jupiter.api.Test;
 

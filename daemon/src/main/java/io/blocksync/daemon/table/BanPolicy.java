@@ -1,4 +1,4 @@
-package io.blocksync.daemon.node;
+package io.blocksync.daemon.table;
 
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.IpPrefix;

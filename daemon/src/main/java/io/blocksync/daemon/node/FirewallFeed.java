@@ -1,0 +1,68 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.table.BanTableListener;
+import io.blocksync.firewall.Firewall;
+import io.blocksync.firewall.FirewallListener;
+
+/**
+ * Makes the packet filter follow the ban table: a stored ban is handed to the {@link Firewall}, an unban or an
+ * expiry lifts the ban the table held. Also the loop's end of the firewall's completions: each outcome is counted,
+ * each failure logged once with the tool's own message.
+ */
+public final class FirewallFeed implements BanTableListener, FirewallListener
+{
+    private final Firewall firewall;
+    private final NodeCounters counters;
+    private final EventLog.Line log;
+
+    public FirewallFeed(final Firewall firewall, final NodeCounters counters, final EventLog log)
+    {
+        this.firewall = firewall;
+        this.counters = counters;
+        this.log = log.newLine();
+    }
+
+    /** Drain the firewall's completions; loop thread. */
+    public int poll()
+    {
+        return firewall.poll(this);
+    }
+
+    public void onStored(final Ban decision, final Ban replaced, final boolean local)
+    {
+        if (decision.isBan())
+        {
+            firewall.ban(decision);
+        }
+        else if (null != replaced && replaced.isActiveAt(decision.appliedAtMillis()))
+        {
+            firewall.unban(replaced);
+        }
+    }
+
+    public void onExpired(final Ban ban)
+    {
+        firewall.unban(ban);
+    }
+
+    public void onApplied(final IpPrefix prefix, final boolean ban)
+    {
+        counters.firewallApplied.incrementRelease();
+    }
+
+    public void onFailed(final IpPrefix prefix, final boolean ban, final CharSequence error)
+    {
+        counters.firewallFailures.incrementRelease();
+        log.begin().append("firewall: ").append(ban ? "add " : "remove ").append(prefix).append(" failed: ")
+            .append(error).commit();
+    }
+
+    public void onDropped(final IpPrefix prefix, final boolean ban)
+    {
+        counters.firewallQueueFull.incrementRelease();
+        log.begin().append("firewall: queue overflow, change to ").append(prefix)
+            .append(" dropped; it is re-asserted at the next start").commit();
+    }
+}

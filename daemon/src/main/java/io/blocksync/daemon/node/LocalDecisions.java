@@ -1,0 +1,81 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.table.BanDecider;
+import io.blocksync.daemon.table.BanOutcome;
+import io.blocksync.daemon.table.BanTable;
+import io.blocksync.daemon.table.BanTableListener;
+
+/**
+ * This node as an origin: the door for its own decisions (operator requests drained from the control socket's
+ * queue, detector rules) and the feed of its outgoing stream. A decision is numbered with the next origin sequence,
+ * applied to the ban table, and — once the table has stored it — staged for every peer.
+ */
+public final class LocalDecisions implements BanDecider, BanTableListener
+{
+    private final int nodeId;
+    private final BanTable table;
+    private final StreamSender stream;
+    private final ProgressFile progress;
+    private final HighWaterMarks highWater;
+    private final NodeCounters counters;
+
+    public LocalDecisions(
+        final int nodeId,
+        final BanTable table,
+        final StreamSender stream,
+        final ProgressFile progress,
+        final HighWaterMarks highWater,
+        final NodeCounters counters)
+    {
+        this.nodeId = nodeId;
+        this.table = table;
+        this.stream = stream;
+        this.progress = progress;
+        this.highWater = highWater;
+        this.counters = counters;
+        highWater.own(nodeId, progress.lastOriginSequence());
+    }
+
+    /** Whether a decision can be taken now: the outgoing stream has room to stage it. */
+    public boolean hasRoom()
+    {
+        return stream.hasRoom();
+    }
+
+    public int decide(final Ban request, final long nowMillis)
+    {
+        if (!stream.hasRoom())
+        {
+            return BanOutcome.BUSY;
+        }
+
+        final long originSequence = progress.lastOriginSequence() + 1;
+        final int outcome = table.decideLocal(request.originNodeId(nodeId).originSequence(originSequence), nowMillis);
+        if (outcome == BanOutcome.APPLIED)
+        {
+            progress.lastOriginSequence(originSequence);
+            highWater.own(nodeId, originSequence);
+            counters.localDecisions.incrementRelease();
+        }
+        return outcome;
+    }
+
+    public boolean isBanned(final IpPrefix prefix, final long nowMillis)
+    {
+        return table.isBanned(prefix, nowMillis);
+    }
+
+    public void onStored(final Ban decision, final Ban replaced, final boolean local)
+    {
+        if (local)
+        {
+            stream.stage(decision);
+        }
+    }
+
+    public void onExpired(final Ban ban)
+    {
+    }
+}

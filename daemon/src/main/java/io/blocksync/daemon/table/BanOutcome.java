@@ -1,0 +1,52 @@
+package io.blocksync.daemon.table;
+
+/**
+ * What the ban table made of one decision. The names are what the control socket reports for each item
+ * (docs/CONFIG.md and the CLI print them), so they are a contract.
+ */
+public final class BanOutcome
+{
+    /** Stored: new, extended, or superseding what the table held. */
+    public static final int APPLIED = 0;
+    /** The same decision again (same origin time and origin): nothing changes. */
+    public static final int DUPLICATE = 1;
+    /** Older than what the table holds for the prefix (last writer wins): superseded. */
+    public static final int STALE = 2;
+    /** A ban whose time was already up when it arrived. */
+    public static final int EXPIRED = 3;
+    /** Refused: overlaps a protected prefix (allow-list, a peer, this host). */
+    public static final int PROTECTED = 4;
+    /** Refused: shorter than the family's minimum prefix length. */
+    public static final int TOO_BROAD = 5;
+    /** Refused: the store has no room. */
+    public static final int STORE_FULL = 6;
+    /** A local unban of a prefix that has no ban in force. */
+    public static final int NOT_BANNED = 7;
+    /** The outgoing stream is full for now; the caller may try again on a later cycle. Never stored. */
+    public static final int BUSY = -1;
+
+    private static final String[] NAMES =
+    {
+        "applied", "duplicate", "stale", "expired", "protected", "too broad", "store full", "not banned"
+    };
+
+    private BanOutcome()
+    {
+    }
+
+    /** Operator-facing name of an outcome, "busy" or "unknown". */
+    public static String name(final int outcome)
+    {
+        if (outcome == BUSY)
+        {
+            return "busy";
+        }
+        return outcome >= 0 && outcome < NAMES.length ? NAMES[outcome] : "unknown";
+    }
+
+    /** Whether the table now holds the decision, whether it was made here or arrived before. */
+    public static boolean isInForce(final int outcome)
+    {
+        return outcome == APPLIED || outcome == DUPLICATE || outcome == STALE;
+    }
+}

@@ -1,0 +1,238 @@
+package io.blocksync.daemon.table;
+
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.store.BanStore;
+import io.blocksync.daemon.store.BanStoreFullException;
+
+/**
+ * The ban table: the one place that decides what a node holds. Every decision, local or from a peer, goes through
+ * {@link #apply}: guard rails once ({@link BanPolicy}: protected prefixes, minimum prefix length, longest duration),
+ * then last writer wins by (origin time, origin node id) against what the store holds, then the store, then the
+ * listeners (the outgoing stream, the firewall) hear of the change. An UNBAN is stored as a tombstone until its
+ * expiry so an older BAN arriving late cannot bring the ban back. Expiry is the table's too ({@link #expire}).
+ * Loop thread only; allocation-free.
+ */
+public final class BanTable
+{
+    private static final long DAY_MILLIS = 86_400_000L;
+    private static final long TEN_YEARS_MILLIS = 10L * 365 * DAY_MILLIS;
+
+    private final BanStore store;
+    private final BanPolicy policy;
+    private final NodeCounters counters;
+    private final long tombstoneRetentionMillis;
+    private final ExpirySweep expirySweep;
+    private final Ban current = new Ban();
+    private final Ban next = new Ban();
+    private BanTableListener[] listeners = new BanTableListener[0];
+    private long earliestExpiryMillis = Long.MAX_VALUE;
+
+    /**
+     * @param tombstoneRetentionMillis how long an UNBAN is kept to outvote late copies of the ban it lifted, see
+     *                                 {@link #tombstoneRetentionMillis(long)}.
+     */
+    public BanTable(final BanStore store, final BanPolicy policy, final NodeCounters counters, final long tombstoneRetentionMillis)
+    {
+        this.store = store;
+        this.policy = policy;
+        this.counters = counters;
+        this.tombstoneRetentionMillis = tombstoneRetentionMillis;
+        this.expirySweep = new ExpirySweep(store);
+    }
+
+    /**
+     * Tombstones must outlive any ban they could have superseded: the longest ban allowed, at least a day; with
+     * permanent bans allowed ({@code maxBanSeconds} 0), ten years.
+     */
+    public static long tombstoneRetentionMillis(final long maxBanSeconds)
+    {
+        return maxBanSeconds == 0 ? TEN_YEARS_MILLIS : Math.max(DAY_MILLIS, maxBanSeconds * 1000);
+    }
+
+    /** Before the loop starts: who hears of changes, in the order added. */
+    public BanTable addListener(final BanTableListener listener)
+    {
+        final BanTableListener[] grown = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+        grown[listeners.length] = listener;
+        listeners = grown;
+        return this;
+    }
+
+    /**
+     * A peer's record, already authenticated and well formed.
+     *
+     * @return a {@link BanOutcome}.
+     */
+    public int applyRemote(final Ban record, final long nowMillis)
+    {
+        return apply(record, nowMillis, false);
+    }
+
+    /**
+     * A decision made here (see {@link BanDecider}), already numbered with its origin node and sequence. Its time is
+     * moved past whatever the table holds for the prefix, so an operator's unban wins even over a ban stamped by a
+     * peer whose clock runs ahead; an unban carries the reason, protocol and port of the ban it lifts.
+     *
+     * @param request receives the decision as applied when the outcome is {@link BanOutcome#APPLIED}.
+     * @return a {@link BanOutcome}.
+     */
+    public int decideLocal(final Ban request, final long nowMillis)
+    {
+        final boolean exists = store.get(request.prefix(), current);
+        if (request.isUnban())
+        {
+            if (!(exists && current.isActiveAt(nowMillis)))
+            {
+                return BanOutcome.NOT_BANNED;
+            }
+            // Firewalls with a table per reason find the element by the lifted ban's reason and scope.
+            request.reason(current.reason()).protocol(current.protocol()).port(current.port());
+        }
+        request.originTimeMillis(exists ? Math.max(nowMillis, current.originTimeMillis() + 1) : nowMillis);
+        return apply(request, nowMillis, true);
+    }
+
+    /** Copy what the table holds for exactly this prefix into {@code into}; false when it holds nothing. */
+    public boolean get(final IpPrefix prefix, final Ban into)
+    {
+        return store.get(prefix, into);
+    }
+
+    /** Whether an unexpired ban for exactly this prefix is in force. */
+    public boolean isBanned(final IpPrefix prefix, final long nowMillis)
+    {
+        return store.get(prefix, current) && current.isActiveAt(nowMillis);
+    }
+
+    /** Entries held, bans and tombstones. */
+    public long size()
+    {
+        return store.size();
+    }
+
+    /** Force an expiry sweep at the next {@link #expire}, e.g. after start-up. */
+    public void expireSoon()
+    {
+        earliestExpiryMillis = 0;
+    }
+
+    /**
+     * Drop expired bans (telling the listeners) and tombstones past their retention; at most once a second and only
+     * once the earliest known expiry has passed, so an idle node does no work.
+     *
+     * @return entries removed, at least 1 when a sweep ran, 0 when none was due.
+     */
+    public int expire(final long nowMillis)
+    {
+        if (nowMillis < earliestExpiryMillis || !expirySweep.isDue(nowMillis))
+        {
+            return 0;
+        }
+
+        final int removed = expirySweep.sweep(nowMillis, nowMillis + tombstoneRetentionMillis);
+        for (int i = 0; i < removed; i++)
+        {
+            final Ban expired = expirySweep.removed(i);
+            if (expired.isBan())
+            {
+                counters.bansExpired.incrementRelease();
+                for (final BanTableListener listener : listeners)
+                {
+                    listener.onExpired(expired);
+                }
+            }
+        }
+        earliestExpiryMillis = expirySweep.nextExpiryMillis();
+        counters.storeSize.setRelease(store.size());
+        return Math.max(1, removed);
+    }
+
+    private int apply(final Ban decision, final long nowMillis, final boolean local)
+    {
+        final long durationSeconds;
+        final long expiresAtMillis;
+        if (decision.isBan())
+        {
+            final int verdict = policy.checkPrefix(decision.prefix());
+            if (verdict != BanPolicy.ACCEPT)
+            {
+                (verdict == BanPolicy.PROTECTED ? counters.refusedProtected : counters.refusedTooBroad).incrementRelease();
+                return verdict == BanPolicy.PROTECTED ? BanOutcome.PROTECTED : BanOutcome.TOO_BROAD;
+            }
+            durationSeconds = policy.clampDuration(decision.durationSeconds());
+            expiresAtMillis = durationSeconds == Ban.PERMANENT ? Ban.PERMANENT : decision.originTimeMillis() + durationSeconds * 1000;
+            if (expiresAtMillis != Ban.PERMANENT && expiresAtMillis <= nowMillis)
+            {
+                counters.stale.incrementRelease();
+                return BanOutcome.EXPIRED;
+            }
+        }
+        else
+        {
+            durationSeconds = 0;
+            expiresAtMillis = decision.originTimeMillis() + tombstoneRetentionMillis;
+        }
+
+        final boolean exists = store.get(decision.prefix(), current);
+        if (exists)
+        {
+            final int order = compare(decision, current);
+            if (order == 0)
+            {
+                counters.duplicates.incrementRelease();
+                return BanOutcome.DUPLICATE;
+            }
+            if (order < 0)
+            {
+                counters.stale.incrementRelease();
+                return BanOutcome.STALE;
+            }
+        }
+
+        next.set(decision)
+            .durationSeconds(durationSeconds)
+            .expiresAtMillis(expiresAtMillis)
+            .hitCount(exists ? current.hitCount() : 0)
+            .appliedAtMillis(nowMillis);
+        try
+        {
+            store.put(next);
+        }
+        catch (final BanStoreFullException ex)
+        {
+            counters.storeFull.incrementRelease();
+            return BanOutcome.STORE_FULL;
+        }
+
+        if (next.isBan())
+        {
+            counters.bansApplied.incrementRelease();
+        }
+        else
+        {
+            counters.unbansApplied.incrementRelease();
+        }
+        earliestExpiryMillis = Math.min(earliestExpiryMillis, expiresAtMillis == Ban.PERMANENT ? Long.MAX_VALUE : expiresAtMillis);
+        for (final BanTableListener listener : listeners)
+        {
+            listener.onStored(next, exists ? current : null, local);
+        }
+        if (local)
+        {
+            decision.set(next);
+        }
+        return BanOutcome.APPLIED;
+    }
+
+    /** Last writer wins: later origin time, then higher origin node id. */
+    static int compare(final Ban a, final Ban b)
+    {
+        if (a.originTimeMillis() != b.originTimeMillis())
+        {
+            return a.originTimeMillis() < b.originTimeMillis() ? -1 : 1;
+        }
+        return Integer.compare(a.originNodeId(), b.originNodeId());
+    }
+}
