@@ -10,10 +10,15 @@ import java.util.TreeMap;
 
 /**
  * A snapshot of a node's counters read from its status file: node-wide values by label, and per-peer fields.
+ * Counters are found by type and the id in their key, never by their slot in the file.
  */
 final class StatusReading
 {
+    /** Node counters in id order, then the event sources' counters in file order; label to value. */
     final Map<String, Long> node = new LinkedHashMap<>();
+    /** Node counters by their {@link NodeCounters} id. */
+    final Map<Integer, Long> nodeById = new TreeMap<>();
+    /** Per peer node id, its fields by label ("state", "rtt_us", ...). */
     final Map<Integer, Map<String, Long>> peers = new TreeMap<>();
     final Map<Integer, String> peerNames = new TreeMap<>();
     final long pid;
@@ -27,13 +32,21 @@ final class StatusReading
         startTimeMillis = status.startTimeMillis();
         aliveTimeMillis = status.aliveTimeMillis();
         nodeId = status.nodeId();
+        final Map<Integer, String> nodeLabels = new TreeMap<>();
+        final Map<String, Long> sources = new LinkedHashMap<>();
         final CountersReader reader = status.countersReader();
         reader.forEach((counterId, typeId, keyBuffer, label) ->
         {
             final long value = reader.getCounterValue(counterId);
-            if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID || typeId == NodeCounters.SOURCE_COUNTER_TYPE_ID)
+            if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID)
             {
-                node.put(label, value);
+                final int id = keyBuffer.getInt(NodeCounters.ID_KEY_OFFSET);
+                nodeLabels.put(id, label);
+                nodeById.put(id, value);
+            }
+            else if (typeId == NodeCounters.SOURCE_COUNTER_TYPE_ID)
+            {
+                sources.put(label, value);
             }
             else if (typeId == NodeCounters.PEER_COUNTER_TYPE_ID)
             {
@@ -45,6 +58,11 @@ final class StatusReading
                 peers.computeIfAbsent(peerId, id -> new LinkedHashMap<>()).put(label.substring(close + 2), value);
             }
         });
+        for (final Map.Entry<Integer, String> entry : nodeLabels.entrySet())
+        {
+            node.put(entry.getValue(), nodeById.get(entry.getKey()));
+        }
+        node.putAll(sources);
     }
 
     /**

@@ -28,42 +28,25 @@ public final class RuleConfig
     private final int ipv4Prefix;
     private final int ipv6Prefix;
 
-    RuleConfig(
-        final String name,
-        final String source,
-        final int group,
-        final String logPrefix,
-        final long ruleNumber,
-        final String ifname,
-        final int action,
-        final int direction,
-        final int protocol,
-        final int port,
-        final int nfail,
-        final long windowMillis,
-        final long durationSeconds,
-        final ReasonCode reason,
-        final int escalate,
-        final int ipv4Prefix,
-        final int ipv6Prefix)
+    RuleConfig(final Builder builder)
     {
-        this.name = name;
-        this.source = source;
-        this.group = group;
-        this.logPrefix = logPrefix;
-        this.ruleNumber = ruleNumber;
-        this.ifname = ifname;
-        this.action = action;
-        this.direction = direction;
-        this.protocol = protocol;
-        this.port = port;
-        this.nfail = nfail;
-        this.windowMillis = windowMillis;
-        this.durationSeconds = durationSeconds;
-        this.reason = reason;
-        this.escalate = escalate;
-        this.ipv4Prefix = ipv4Prefix;
-        this.ipv6Prefix = ipv6Prefix;
+        name = builder.name;
+        source = builder.source;
+        group = builder.group;
+        logPrefix = builder.logPrefix;
+        ruleNumber = builder.ruleNumber;
+        ifname = builder.ifname;
+        action = builder.action;
+        direction = builder.direction;
+        protocol = builder.protocol;
+        port = builder.port;
+        nfail = builder.nfail;
+        windowMillis = builder.windowMillis;
+        durationSeconds = builder.durationSeconds;
+        reason = builder.reason;
+        escalate = builder.escalate;
+        ipv4Prefix = builder.ipv4Prefix;
+        ipv6Prefix = builder.ipv6Prefix;
     }
 
     public String name()
@@ -158,5 +141,34 @@ public final class RuleConfig
     {
         return "[rule " + name + "] " + nfail + " in " + Durations.formatMillis(windowMillis) + " -> ban " +
             Durations.formatBanSeconds(durationSeconds) + " reason " + reason;
+    }
+
+    /**
+     * Values gathered by {@link RuleSection} from one [rule NAME] section, starting at "match anything".
+     */
+    static final class Builder
+    {
+        final String name;
+        String source;
+        int group = ANY;
+        String logPrefix;
+        long ruleNumber = ANY;
+        String ifname;
+        int action = ANY;
+        int direction = ANY;
+        int protocol = ANY;
+        int port = ANY;
+        int nfail;
+        long windowMillis;
+        long durationSeconds;
+        ReasonCode reason;
+        int escalate = 1;
+        int ipv4Prefix;
+        int ipv6Prefix;
+
+        Builder(final String name)
+        {
+            this.name = name;
+        }
     }
 }

@@ -26,7 +26,8 @@ final class RuleSection
      */
     static RuleConfig bind(final SectionReader reader, final String name, final Set<String> sourceNames, final NodeConfig.Builder config)
     {
-        final String source = reader.value("source", text ->
+        final RuleConfig.Builder rule = new RuleConfig.Builder(name);
+        rule.source = reader.value("source", text ->
         {
             if (!sourceNames.contains(text))
             {
@@ -35,34 +36,34 @@ final class RuleSection
             }
             return text;
         }, null);
-        final int group = reader.value("group", Values.integer(0, 65_535), RuleConfig.ANY);
-        final String logPrefix = reader.value("log-prefix", RuleSection::parseLogPrefix, null);
-        final long ruleNumber = reader.value("rule-number", Values.integer(0, Integer.MAX_VALUE), RuleConfig.ANY);
-        final String ifname = reader.value("interface", Values.name(), null);
-        final int action = reader.value("action", named("action", ACTIONS), RuleConfig.ANY);
-        final int direction = reader.value("direction", named("direction", DIRECTIONS), RuleConfig.ANY);
-        final int protocol = reader.value("protocol", RuleSection::parseProtocol, RuleConfig.ANY);
-        final int port = reader.value("port", Values.integer(1, 65_535), RuleConfig.ANY);
+        rule.group = reader.value("group", Values.integer(0, 65_535), RuleConfig.ANY);
+        rule.logPrefix = reader.value("log-prefix", RuleSection::parseLogPrefix, null);
+        rule.ruleNumber = reader.value("rule-number", Values.integer(0, Integer.MAX_VALUE), RuleConfig.ANY);
+        rule.ifname = reader.value("interface", Values.name(), null);
+        rule.action = reader.value("action", named("action", ACTIONS), RuleConfig.ANY);
+        rule.direction = reader.value("direction", named("direction", DIRECTIONS), RuleConfig.ANY);
+        rule.protocol = reader.value("protocol", RuleSection::parseProtocol, RuleConfig.ANY);
+        rule.port = reader.value("port", Values.integer(1, 65_535), RuleConfig.ANY);
         final Integer nfail = reader.required("nfail", Values.integer(1, 1_000_000));
-        final long windowMillis = reader.value("window", Values.millis(1_000, 30L * 86_400_000), 60_000L);
-        final long duration = reader.value("duration", Values.banSeconds(), config.defaultBanSeconds);
-        final ReasonCode reason = reader.value("reason", RuleSection::parseReason, defaultReason(name));
-        final int escalate = reader.value("escalate", Values.integer(1, 100), 1);
-        final int ipv4Prefix = reader.value("ipv4-prefix", Values.integer(1, 32), config.ipv4BanPrefix);
-        final int ipv6Prefix = reader.value("ipv6-prefix", Values.integer(1, 128), config.ipv6BanPrefix);
+        rule.windowMillis = reader.value("window", Values.millis(1_000, 30L * 86_400_000), 60_000L);
+        rule.durationSeconds = reader.value("duration", Values.banSeconds(), config.defaultBanSeconds);
+        rule.reason = reader.value("reason", RuleSection::parseReason, defaultReason(name));
+        rule.escalate = reader.value("escalate", Values.integer(1, 100), 1);
+        rule.ipv4Prefix = reader.value("ipv4-prefix", Values.integer(1, 32), config.ipv4BanPrefix);
+        rule.ipv6Prefix = reader.value("ipv6-prefix", Values.integer(1, 128), config.ipv6BanPrefix);
         reader.finish();
 
-        if (null == reason)
+        if (null == rule.reason)
         {
             reader.errorAt("rule '" + name + "' needs a reason: its name is not a valid reason (" +
                 ReasonCode.validate(name) + "); add reason = ...", "reason");
         }
-        if (null == nfail || null == reason || !reader.allValuesValid())
+        if (null == nfail || null == rule.reason || !reader.allValuesValid())
         {
             return null;
         }
-        return new RuleConfig(name, source, group, logPrefix, ruleNumber, ifname, action, direction, protocol, port,
-            nfail, windowMillis, duration, reason, escalate, ipv4Prefix, ipv6Prefix);
+        rule.nfail = nfail;
+        return new RuleConfig(rule);
     }
 
     private static ReasonCode defaultReason(final String name)

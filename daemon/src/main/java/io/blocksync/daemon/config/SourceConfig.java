@@ -24,24 +24,16 @@ public final class SourceConfig
     private final long intervalMillis;
     private final long expireSeconds;
 
-    SourceConfig(
-        final String name,
-        final String type,
-        final int group,
-        final Path path,
-        final List<String> command,
-        final String table,
-        final long intervalMillis,
-        final long expireSeconds)
+    SourceConfig(final Builder builder)
     {
-        this.name = name;
-        this.type = type;
-        this.group = group;
-        this.path = path;
-        this.command = null == command ? null : List.copyOf(command);
-        this.table = table;
-        this.intervalMillis = intervalMillis;
-        this.expireSeconds = expireSeconds;
+        name = builder.name;
+        type = builder.type;
+        group = builder.group;
+        path = builder.path;
+        command = null == builder.command ? null : List.copyOf(builder.command);
+        table = builder.table;
+        intervalMillis = builder.intervalMillis;
+        expireSeconds = builder.expireSeconds;
     }
 
     public String name()
@@ -94,5 +86,26 @@ public final class SourceConfig
     public String toString()
     {
         return "[source " + name + "] type " + type;
+    }
+
+    /**
+     * Values gathered by {@link SourceSection} from one [source NAME] section; those of other types stay unset.
+     */
+    static final class Builder
+    {
+        final String name;
+        final String type;
+        int group = -1;
+        Path path;
+        List<String> command;
+        String table;
+        long intervalMillis = -1;
+        long expireSeconds;
+
+        Builder(final String name, final String type)
+        {
+            this.name = name;
+            this.type = type;
+        }
     }
 }

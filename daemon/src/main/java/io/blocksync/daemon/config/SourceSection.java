@@ -22,35 +22,29 @@ final class SourceSection
     static SourceConfig bind(final SectionReader reader, final String name, final Path baseDirectory)
     {
         final String type = reader.required("type", SourceSection::parseType);
-        int group = -1;
-        Path path = null;
-        List<String> command = null;
-        String table = null;
-        long intervalMillis = -1;
-        long expireSeconds = 0;
+        final SourceConfig.Builder source = new SourceConfig.Builder(name, type);
         if (SourceConfig.NFLOG.equals(type))
         {
             final Integer parsed = reader.required("group", Values.integer(0, 65_535));
-            group = null == parsed ? -1 : parsed;
+            source.group = null == parsed ? -1 : parsed;
         }
         else if (SourceConfig.PFLOG_FILE.equals(type))
         {
-            path = reader.value("path", Values.path(baseDirectory), DEFAULT_PFLOG_FILE);
+            source.path = reader.value("path", Values.path(baseDirectory), DEFAULT_PFLOG_FILE);
         }
         else if (SourceConfig.PCAP_PIPE.equals(type))
         {
-            command = reader.required("command", SourceSection::parseCommand);
+            source.command = reader.required("command", SourceSection::parseCommand);
         }
         else if (SourceConfig.PF_TABLE.equals(type))
         {
-            table = reader.required("table", Values.name());
-            intervalMillis = reader.value("interval", Values.millis(1_000, 86_400_000), 60_000L);
-            expireSeconds = reader.value("expire", Values.banSeconds(), 0L);
+            source.table = reader.required("table", Values.name());
+            source.intervalMillis = reader.value("interval", Values.millis(1_000, 86_400_000), 60_000L);
+            source.expireSeconds = reader.value("expire", Values.banSeconds(), 0L);
         }
         reader.finish();
 
-        return null == type || !reader.allValuesValid() ? null :
-            new SourceConfig(name, type, group, path, command, table, intervalMillis, expireSeconds);
+        return null == type || !reader.allValuesValid() ? null : new SourceConfig(source);
     }
 
     private static String parseType(final String text)

@@ -4,15 +4,64 @@ import io.blocksync.codec.RejectReason;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
+import java.util.BitSet;
+
 /**
  * The node-wide counters in the status file. Labels are the names `blocksync status` prints and the metrics
- * endpoint exports; the key holds the counter's stable code.
+ * endpoint exports. Each counter's key holds its id as an int at {@link #ID_KEY_OFFSET}: readers find a counter by
+ * type and id, never by its slot, which depends on the order of allocation.
+ * <p>
+ * The ids are a contract with every status file and dashboard: never renumber or reuse one; a new counter takes
+ * {@link #LAST_ID} + 1 and becomes the new {@code LAST_ID}.
  */
 public final class NodeCounters
 {
     public static final int NODE_COUNTER_TYPE_ID = 1;
     public static final int PEER_COUNTER_TYPE_ID = 2;
     public static final int SOURCE_COUNTER_TYPE_ID = 3;
+
+    /** Where in a node counter's key its id is, as a 32-bit int. */
+    public static final int ID_KEY_OFFSET = 0;
+
+    public static final int DATAGRAMS_RECEIVED_ID = 1;
+    public static final int DATAGRAMS_SENT_ID = 2;
+    public static final int BYTES_RECEIVED_ID = 3;
+    public static final int BYTES_SENT_ID = 4;
+    public static final int SEND_FAILURES_ID = 5;
+    /** First of the ids of {@code rejected_<reason>}: see {@link #rejectedId(int)} (ids 6 to 15). */
+    public static final int REJECTED_ID_BASE = 5;
+    public static final int DATAGRAMS_FROM_UNEXPECTED_ADDRESS_ID = 16;
+    public static final int BANS_APPLIED_ID = 17;
+    public static final int UNBANS_APPLIED_ID = 18;
+    public static final int BANS_EXPIRED_ID = 19;
+    public static final int RECORDS_DUPLICATE_ID = 20;
+    public static final int RECORDS_STALE_ID = 21;
+    public static final int REFUSED_PROTECTED_ID = 22;
+    public static final int REFUSED_TOO_BROAD_ID = 23;
+    public static final int REFUSED_RATE_LIMITED_ID = 24;
+    public static final int REFUSED_STORE_FULL_ID = 25;
+    public static final int STORE_ENTRIES_ID = 26;
+    public static final int LOCAL_DECISIONS_ID = 27;
+    public static final int BATCHES_SEALED_ID = 28;
+    public static final int RETRANSMITS_ID = 29;
+    public static final int ACKS_SENT_ID = 30;
+    public static final int ACKS_RECEIVED_ID = 31;
+    public static final int HEARTBEATS_SENT_ID = 32;
+    public static final int HEARTBEATS_RECEIVED_ID = 33;
+    public static final int SYNC_FRAMES_SENT_ID = 34;
+    public static final int SYNC_FRAMES_RECEIVED_ID = 35;
+    public static final int STREAM_GAPS_SKIPPED_ID = 36;
+    public static final int FIREWALL_QUEUE_FULL_ID = 37;
+    public static final int FIREWALL_CHANGES_APPLIED_ID = 38;
+    public static final int FIREWALL_CHANGES_FAILED_ID = 39;
+    public static final int EVENTS_MATCHED_ID = 40;
+    public static final int EVENTS_UNMATCHED_ID = 41;
+    public static final int EVENTS_FROM_PROTECTED_SOURCES_ID = 42;
+    public static final int DETECTOR_BANS_ID = 43;
+    public static final int LOG_LINES_DROPPED_ID = 44;
+    public static final int ERRORS_ID = 45;
+    /** The highest id given so far; a new counter takes the next one. */
+    public static final int LAST_ID = ERRORS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -52,50 +101,50 @@ public final class NodeCounters
     public final AtomicCounter errors;
 
     private final CountersManager manager;
-    private int nextCode = 1;
+    private final BitSet ids = new BitSet(LAST_ID + 1);
 
     public NodeCounters(final CountersManager manager)
     {
         this.manager = manager;
-        datagramsReceived = counter("datagrams_received");
-        datagramsSent = counter("datagrams_sent");
-        bytesReceived = counter("bytes_received");
-        bytesSent = counter("bytes_sent");
-        sendFailures = counter("send_failures");
-        for (int reason = 1; reason < RejectReason.COUNT; reason++)
+        datagramsReceived = counter(DATAGRAMS_RECEIVED_ID, "datagrams_received");
+        datagramsSent = counter(DATAGRAMS_SENT_ID, "datagrams_sent");
+        bytesReceived = counter(BYTES_RECEIVED_ID, "bytes_received");
+        bytesSent = counter(BYTES_SENT_ID, "bytes_sent");
+        sendFailures = counter(SEND_FAILURES_ID, "send_failures");
+        for (int reason = RejectReason.BAD_LENGTH; reason < RejectReason.COUNT; reason++)
         {
-            rejected[reason] = counter("rejected_" + RejectReason.name(reason));
+            rejected[reason] = counter(rejectedId(reason), "rejected_" + RejectReason.name(reason));
         }
-        unknownPeerSource = counter("datagrams_from_unexpected_address");
-        bansApplied = counter("bans_applied");
-        unbansApplied = counter("unbans_applied");
-        bansExpired = counter("bans_expired");
-        duplicates = counter("records_duplicate");
-        stale = counter("records_stale");
-        refusedProtected = counter("refused_protected");
-        refusedTooBroad = counter("refused_too_broad");
-        refusedRateLimited = counter("refused_rate_limited");
-        storeFull = counter("refused_store_full");
-        storeSize = counter("store_entries");
-        localDecisions = counter("local_decisions");
-        batchesSent = counter("batches_sealed");
-        retransmits = counter("retransmits");
-        acksSent = counter("acks_sent");
-        acksReceived = counter("acks_received");
-        heartbeatsSent = counter("heartbeats_sent");
-        heartbeatsReceived = counter("heartbeats_received");
-        syncFramesSent = counter("sync_frames_sent");
-        syncFramesReceived = counter("sync_frames_received");
-        streamGapsSkipped = counter("stream_gaps_skipped");
-        firewallQueueFull = counter("firewall_queue_full");
-        firewallApplied = counter("firewall_changes_applied");
-        firewallFailures = counter("firewall_changes_failed");
-        eventsMatched = counter("events_matched");
-        eventsIgnored = counter("events_unmatched");
-        eventsFromProtected = counter("events_from_protected_sources");
-        detectorBans = counter("detector_bans");
-        logLinesDropped = counter("log_lines_dropped");
-        errors = counter("errors");
+        unknownPeerSource = counter(DATAGRAMS_FROM_UNEXPECTED_ADDRESS_ID, "datagrams_from_unexpected_address");
+        bansApplied = counter(BANS_APPLIED_ID, "bans_applied");
+        unbansApplied = counter(UNBANS_APPLIED_ID, "unbans_applied");
+        bansExpired = counter(BANS_EXPIRED_ID, "bans_expired");
+        duplicates = counter(RECORDS_DUPLICATE_ID, "records_duplicate");
+        stale = counter(RECORDS_STALE_ID, "records_stale");
+        refusedProtected = counter(REFUSED_PROTECTED_ID, "refused_protected");
+        refusedTooBroad = counter(REFUSED_TOO_BROAD_ID, "refused_too_broad");
+        refusedRateLimited = counter(REFUSED_RATE_LIMITED_ID, "refused_rate_limited");
+        storeFull = counter(REFUSED_STORE_FULL_ID, "refused_store_full");
+        storeSize = counter(STORE_ENTRIES_ID, "store_entries");
+        localDecisions = counter(LOCAL_DECISIONS_ID, "local_decisions");
+        batchesSent = counter(BATCHES_SEALED_ID, "batches_sealed");
+        retransmits = counter(RETRANSMITS_ID, "retransmits");
+        acksSent = counter(ACKS_SENT_ID, "acks_sent");
+        acksReceived = counter(ACKS_RECEIVED_ID, "acks_received");
+        heartbeatsSent = counter(HEARTBEATS_SENT_ID, "heartbeats_sent");
+        heartbeatsReceived = counter(HEARTBEATS_RECEIVED_ID, "heartbeats_received");
+        syncFramesSent = counter(SYNC_FRAMES_SENT_ID, "sync_frames_sent");
+        syncFramesReceived = counter(SYNC_FRAMES_RECEIVED_ID, "sync_frames_received");
+        streamGapsSkipped = counter(STREAM_GAPS_SKIPPED_ID, "stream_gaps_skipped");
+        firewallQueueFull = counter(FIREWALL_QUEUE_FULL_ID, "firewall_queue_full");
+        firewallApplied = counter(FIREWALL_CHANGES_APPLIED_ID, "firewall_changes_applied");
+        firewallFailures = counter(FIREWALL_CHANGES_FAILED_ID, "firewall_changes_failed");
+        eventsMatched = counter(EVENTS_MATCHED_ID, "events_matched");
+        eventsIgnored = counter(EVENTS_UNMATCHED_ID, "events_unmatched");
+        eventsFromProtected = counter(EVENTS_FROM_PROTECTED_SOURCES_ID, "events_from_protected_sources");
+        detectorBans = counter(DETECTOR_BANS_ID, "detector_bans");
+        logLinesDropped = counter(LOG_LINES_DROPPED_ID, "log_lines_dropped");
+        errors = counter(ERRORS_ID, "errors");
     }
 
     public CountersManager manager()
@@ -103,9 +152,30 @@ public final class NodeCounters
         return manager;
     }
 
-    private AtomicCounter counter(final String name)
+    /**
+     * The id of the {@code rejected_<reason>} counter: {@link #REJECTED_ID_BASE} + reason for the reasons
+     * {@link RejectReason#BAD_LENGTH} to {@link RejectReason#MALFORMED}, so ids 6 to 15.
+     *
+     * @throws IllegalArgumentException for a reason that has no id yet: a new reason needs an id above
+     * {@link #LAST_ID}, since 16 onwards are taken.
+     */
+    public static int rejectedId(final int reason)
     {
-        final int code = nextCode++;
-        return manager.newCounter(name, NODE_COUNTER_TYPE_ID, key -> key.putInt(0, code));
+        if (reason < RejectReason.BAD_LENGTH || reason > RejectReason.MALFORMED)
+        {
+            throw new IllegalArgumentException("reject reason " + reason + " (" + RejectReason.name(reason) +
+                ") has no counter id; give it one above " + LAST_ID);
+        }
+        return REJECTED_ID_BASE + reason;
+    }
+
+    private AtomicCounter counter(final int id, final String label)
+    {
+        if (ids.get(id))
+        {
+            throw new IllegalStateException("counter id " + id + " given twice, the second time to " + label);
+        }
+        ids.set(id);
+        return manager.newCounter(label, NODE_COUNTER_TYPE_ID, key -> key.putInt(ID_KEY_OFFSET, id));
     }
 }

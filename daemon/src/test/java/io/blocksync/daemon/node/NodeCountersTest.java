@@ -1,0 +1,152 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.RejectReason;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The node counter ids are a contract with status files and dashboards: this golden list only ever grows.
+ */
+class NodeCountersTest
+{
+    /** id -> label as released; a changed line means a renumbered or relabelled counter. Append, never edit. */
+    private static final Map<Integer, String> GOLDEN = golden(
+        "1 datagrams_received",
+        "2 datagrams_sent",
+        "3 bytes_received",
+        "4 bytes_sent",
+        "5 send_failures",
+        "6 rejected_bad_length",
+        "7 rejected_bad_version",
+        "8 rejected_unknown_sender",
+        "9 rejected_unknown_key",
+        "10 rejected_retired_key",
+        "11 rejected_bad_tag",
+        "12 rejected_replay",
+        "13 rejected_too_old",
+        "14 rejected_bad_type",
+        "15 rejected_malformed",
+        "16 datagrams_from_unexpected_address",
+        "17 bans_applied",
+        "18 unbans_applied",
+        "19 bans_expired",
+        "20 records_duplicate",
+        "21 records_stale",
+        "22 refused_protected",
+        "23 refused_too_broad",
+        "24 refused_rate_limited",
+        "25 refused_store_full",
+        "26 store_entries",
+        "27 local_decisions",
+        "28 batches_sealed",
+        "29 retransmits",
+        "30 acks_sent",
+        "31 acks_received",
+        "32 heartbeats_sent",
+        "33 heartbeats_received",
+        "34 sync_frames_sent",
+        "35 sync_frames_received",
+        "36 stream_gaps_skipped",
+        "37 firewall_queue_full",
+        "38 firewall_changes_applied",
+        "39 firewall_changes_failed",
+        "40 events_matched",
+        "41 events_unmatched",
+        "42 events_from_protected_sources",
+        "43 detector_bans",
+        "44 log_lines_dropped",
+        "45 errors");
+
+    private final CountersManager manager = new CountersManager(
+        new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
+        new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.COUNTER_LENGTH)));
+    private final NodeCounters counters = new NodeCounters(manager);
+
+    @Test
+    void everyCounterHasItsOwnId()
+    {
+        final List<Integer> ids = new ArrayList<>(idBySlot().values());
+        assertEquals(ids.size(), ids.stream().distinct().count(), "ids given twice in " + ids);
+    }
+
+    @Test
+    void releasedIdsKeepTheirLabels()
+    {
+        final TreeMap<Integer, String> labelById = new TreeMap<>();
+        manager.forEach((counterId, typeId, key, label) ->
+        {
+            if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID)
+            {
+                labelById.put(key.getInt(NodeCounters.ID_KEY_OFFSET), label);
+            }
+        });
+        for (final Map.Entry<Integer, String> golden : GOLDEN.entrySet())
+        {
+            assertEquals(golden.getValue(), labelById.get(golden.getKey()), "counter id " + golden.getKey());
+        }
+        assertEquals(GOLDEN, labelById, "a new counter needs its line in GOLDEN");
+        assertEquals(NodeCounters.LAST_ID, labelById.lastKey(), "LAST_ID is the highest id");
+    }
+
+    @Test
+    void rejectedCountersAreFoundByReason()
+    {
+        final Map<Integer, Integer> idBySlot = idBySlot();
+        for (int reason = RejectReason.BAD_LENGTH; reason < RejectReason.COUNT; reason++)
+        {
+            final int id = NodeCounters.rejectedId(reason);
+            assertEquals("rejected_" + RejectReason.name(reason), GOLDEN.get(id));
+            assertEquals(id, idBySlot.get(counters.rejected[reason].id()));
+        }
+        assertThrows(IllegalArgumentException.class, () -> NodeCounters.rejectedId(RejectReason.NONE));
+        assertThrows(IllegalArgumentException.class, () -> NodeCounters.rejectedId(RejectReason.COUNT));
+    }
+
+    @Test
+    void fieldsCountUnderTheirIds()
+    {
+        final Map<Integer, Integer> idBySlot = idBySlot();
+        assertEquals(NodeCounters.DATAGRAMS_RECEIVED_ID, idBySlot.get(counters.datagramsReceived.id()));
+        assertEquals(NodeCounters.DATAGRAMS_FROM_UNEXPECTED_ADDRESS_ID, idBySlot.get(counters.unknownPeerSource.id()));
+        assertEquals(NodeCounters.STORE_ENTRIES_ID, idBySlot.get(counters.storeSize.id()));
+        assertEquals(NodeCounters.EVENTS_UNMATCHED_ID, idBySlot.get(counters.eventsIgnored.id()));
+        assertEquals(NodeCounters.ERRORS_ID, idBySlot.get(counters.errors.id()));
+    }
+
+    /** Slot in the file -> the id in the counter's key, for the node counters. */
+    private Map<Integer, Integer> idBySlot()
+    {
+        final Map<Integer, Integer> ids = new TreeMap<>();
+        manager.forEach((counterId, typeId, key, label) ->
+        {
+            if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID)
+            {
+                ids.put(counterId, key.getInt(NodeCounters.ID_KEY_OFFSET));
+            }
+        });
+        return ids;
+    }
+
+    private static Map<Integer, String> golden(final String... lines)
+    {
+        final Map<Integer, String> golden = new LinkedHashMap<>();
+        for (final String line : lines)
+        {
+            final String[] parts = line.split(" ");
+            golden.put(Integer.parseInt(parts[0]), parts[1]);
+        }
+        return new TreeMap<>(golden);
+    }
+}
