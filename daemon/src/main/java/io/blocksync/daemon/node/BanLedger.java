@@ -1,8 +1,9 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.daemon.store.BanEntry;
 import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.store.BanStoreFullException;
 
@@ -33,8 +34,8 @@ public final class BanLedger
     private final FirewallPort firewall;
     private final NodeCounters counters;
     private final long tombstoneRetentionMillis;
-    private final BanEntry current = new BanEntry();
-    private final BanEntry next = new BanEntry();
+    private final Ban current = new Ban();
+    private final Ban next = new Ban();
     private long earliestExpiryMillis = Long.MAX_VALUE;
 
     /**
@@ -85,7 +86,7 @@ public final class BanLedger
         final int nodeId,
         final long originSequence,
         final long nowMillis,
-        final BanEntry decided)
+        final Ban decided)
     {
         long originTime = nowMillis;
         final boolean exists = store.get(prefix, current);
@@ -132,7 +133,7 @@ public final class BanLedger
         return firewall;
     }
 
-    public static boolean isActiveBan(final BanEntry entry, final long nowMillis)
+    public static boolean isActiveBan(final Ban entry, final long nowMillis)
     {
         return entry.isBan() && (entry.expiresAtMillis() == 0 || entry.expiresAtMillis() > nowMillis);
     }
@@ -186,7 +187,8 @@ public final class BanLedger
         }
 
         next.reset()
-            .action(action == BanRecordFlyweight.ACTION_BAN ? BanEntry.BAN : BanEntry.UNBAN)
+            .prefix(prefix)
+            .action(action == BanRecordFlyweight.ACTION_BAN ? BanAction.BAN : BanAction.UNBAN)
             .protocol(protocol)
             .port(port)
             .originNodeId(originNodeId)
@@ -199,7 +201,7 @@ public final class BanLedger
             .appliedAtMillis(nowMillis);
         try
         {
-            store.put(prefix, next);
+            store.put(next);
         }
         catch (final BanStoreFullException ex)
         {

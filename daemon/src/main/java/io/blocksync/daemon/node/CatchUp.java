@@ -1,12 +1,12 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.SyncFrameFlyweight;
-import io.blocksync.daemon.store.BanEntry;
-import io.blocksync.daemon.store.BanEntryVisitor;
+import io.blocksync.daemon.store.BanVisitor;
 import org.agrona.BufferUtil;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -22,7 +22,7 @@ import java.util.Arrays;
  * own decisions; any other node does it when the origin is not up, or once the peer has stayed behind for more
  * than {@link #STALLED_HEARTBEATS} heartbeats (a partition that only some of us can bridge).
  */
-public final class CatchUp implements BanEntryVisitor
+public final class CatchUp implements BanVisitor
 {
     static final int STALLED_HEARTBEATS = 3;
     private static final int MAX_FRAMES_PER_HEARTBEAT = 128;
@@ -136,8 +136,9 @@ public final class CatchUp implements BanEntryVisitor
         }
     }
 
-    public void visit(final IpPrefix key, final BanEntry entry)
+    public void visit(final Ban entry)
     {
+        final IpPrefix key = entry.prefix();
         final long sequence = entry.originSequence();
         if (entry.originNodeId() != scanOrigin || sequence <= scanAfter || sequence > scanThrough ||
             collectedCount >= (1 << INDEX_BITS) - 1)

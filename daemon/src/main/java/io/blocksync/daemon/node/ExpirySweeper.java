@@ -1,15 +1,15 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.daemon.store.BanEntry;
-import io.blocksync.daemon.store.BanEntryVisitor;
+import io.blocksync.daemon.store.BanVisitor;
 
 /**
  * Removes expired bans and old tombstones from the store and tells the firewall, at most once a second and only
  * when the earliest known expiry has passed, so an idle node does no work. Kernel sets expire their own elements
  * (nftables and ipset timeouts); the removal here matters for pf, the control script and the ban list itself.
  */
-public final class ExpirySweeper implements BanEntryVisitor
+public final class ExpirySweeper implements BanVisitor
 {
     private static final int MAX_REMOVALS_PER_SWEEP = 4096;
     private static final long SWEEP_INTERVAL_MILLIS = 1000;
@@ -74,8 +74,9 @@ public final class ExpirySweeper implements BanEntryVisitor
         return Math.max(1, expiredCount);
     }
 
-    public void visit(final IpPrefix key, final BanEntry entry)
+    public void visit(final Ban entry)
     {
+        final IpPrefix key = entry.prefix();
         final long expiresAt = entry.isBan() ?
             entry.expiresAtMillis() : entry.originTimeMillis() + tombstoneRetentionMillis;
         if (entry.isBan() && expiresAt == 0)

@@ -1,9 +1,9 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.detect.EventIntake;
-import io.blocksync.daemon.store.BanEntry;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -33,8 +33,8 @@ public final class NodeAgent implements Agent, Decider
     private final NodeCounters counters;
     private final StatusFile status;
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
-    private final BanEntry decision = new BanEntry();
-    private final BanEntry lookup = new BanEntry();
+    private final Ban decision = new Ban();
+    private final Ban lookup = new Ban();
     private EventIntake intake;
     private Runnable everySecond;
     private Runnable housekeeping;

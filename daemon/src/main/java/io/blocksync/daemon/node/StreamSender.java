@@ -1,10 +1,10 @@
 package io.blocksync.daemon.node;
 
 import io.blocksync.codec.AckFrameFlyweight;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.daemon.store.BanEntry;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -90,7 +90,7 @@ public final class StreamSender
     }
 
     /** Queue a decision already applied to the ledger; call only when {@link #hasRoom()}. */
-    public void stage(final int action, final IpPrefix prefix, final BanEntry decided)
+    public void stage(final int action, final IpPrefix prefix, final Ban decided)
     {
         final int offset = (int)(stagedTail % stagingCapacity) * BanRecordFlyweight.LENGTH;
         staging.setMemory(offset, BanRecordFlyweight.LENGTH, (byte)0);

@@ -1,10 +1,10 @@
 package io.blocksync.daemon.node;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
-import io.blocksync.daemon.store.BanEntry;
 import io.blocksync.daemon.store.BanStore;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
@@ -92,7 +92,7 @@ class BanLedgerTest
         assertTrue(firewall.isEmpty());
 
         assertEquals(BanLedger.APPLIED, remote(BanRecordFlyweight.ACTION_BAN, "203.0.113.0/24", 2, NOW, 10 * 86_400));
-        final BanEntry entry = new BanEntry();
+        final Ban entry = new Ban();
         assertTrue(store.get(prefix("203.0.113.0/24"), entry));
         assertEquals(86_400, entry.durationSeconds(), "clamped to max-duration");
         assertEquals(NOW + 86_400_000L, entry.expiresAtMillis());
@@ -109,7 +109,7 @@ class BanLedgerTest
     void aLocalUnbanWinsOverABanStampedInTheFutureAndCarriesItsReason()
     {
         assertEquals(BanLedger.APPLIED, remote(BanRecordFlyweight.ACTION_BAN, "198.51.100.8", 9, NOW + 60_000, 3600));
-        final BanEntry decided = new BanEntry();
+        final Ban decided = new Ban();
         assertEquals(BanLedger.APPLIED, ledger.decideLocal(
             BanRecordFlyweight.ACTION_UNBAN, prefix("198.51.100.8"), 0, 0, 0, 0, 1, 1, NOW, decided));
         assertEquals(NOW + 60_001, decided.originTimeMillis());
@@ -117,11 +117,11 @@ class BanLedgerTest
         assertFalse(isBanned("198.51.100.8"));
         assertEquals("remove 198.51.100.8 ssh", firewall.get(firewall.size() - 1));
 
-        final BanEntry tombstone = new BanEntry();
+        final Ban tombstone = new Ban();
         assertTrue(store.get(prefix("198.51.100.8"), tombstone) && tombstone.isUnban());
         assertEquals(NOW + 60_001 + 30L * 86_400_000, tombstone.expiresAtMillis(),
             "the tombstone carries its retention, so the store's purge at start keeps it as long as the sweeper does");
-        assertFalse(tombstone.isPurgeable(NOW + 2L * 86_400_000), "not purged after a day");
+        assertFalse(BanStore.isPurgeable(tombstone, NOW + 2L * 86_400_000), "not purged after a day");
 
         assertEquals(BanLedger.NOT_BANNED, ledger.decideLocal(
             BanRecordFlyweight.ACTION_UNBAN, prefix("198.51.100.99"), 0, 0, 0, 0, 1, 2, NOW, decided));
@@ -137,7 +137,7 @@ class BanLedgerTest
 
     private boolean isBanned(final String text)
     {
-        final BanEntry entry = new BanEntry();
+        final Ban entry = new Ban();
         return store.get(prefix(text), entry) && BanLedger.isActiveBan(entry, NOW);
     }
 
