@@ -32,7 +32,8 @@ final class BanMap implements AutoCloseable
     static
     {
         // Headers of existing files name the classes the value had before Ban replaced it; map those names to
-        // today's classes (and, as the first alias of each, write them into new headers too).
+        // today's classes. Being each class's first alias, they are also what new headers record, so new files stay
+        // byte for byte what the earlier code wrote (and readable by it).
         ClassAliasPool.CLASS_ALIASES.addAlias(Ban.class, BanMarshaller.LEGACY_VALUE_CLASS_NAME);
         ClassAliasPool.CLASS_ALIASES.addAlias(BanMarshaller.class, BanMarshaller.LEGACY_CLASS_NAME);
     }
