@@ -1,9 +1,10 @@
 package io.blocksync.bench;
 
 import io.blocksync.codec.AddressFamily;
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
-import io.blocksync.daemon.store.BanEntry;
 import io.blocksync.daemon.store.BanStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,8 +61,8 @@ public class BanStoreBenchmark
 
     private final IpPrefix[] present = new IpPrefix[POOL_SIZE];
     private final IpPrefix[] absent = new IpPrefix[POOL_SIZE];
-    private final BanEntry entry = new BanEntry();
-    private final BanEntry read = new BanEntry();
+    private final Ban entry = new Ban();
+    private final Ban read = new Ban();
     private Path stateDir;
     private BanStore store;
     private int next;
@@ -73,7 +74,7 @@ public class BanStoreBenchmark
         store = BanStore.openForDaemon(stateDir.resolve("state"), 2L * stored, (line) -> {});
 
         entry
-            .action(BanEntry.BAN)
+            .action(BanAction.BAN)
             .protocol(6)
             .port(22)
             .originNodeId(7)
@@ -87,7 +88,7 @@ public class BanStoreBenchmark
         final byte[] address = new byte[16];
         for (int i = 0; i < stored; i++)
         {
-            store.put(prefix(0, i, key, address), entry.originSequence(i));
+            store.put(entry.prefix(prefix(0, i, key, address)).originSequence(i));
         }
         for (int i = 0; i < POOL_SIZE; i++)
         {
@@ -120,14 +121,14 @@ public class BanStoreBenchmark
     @Benchmark
     public void putUpdate()
     {
-        store.put(present[nextIndex()], entry.hitCount(next));
+        store.put(entry.prefix(present[nextIndex()]).hitCount(next));
     }
 
     @Benchmark
     public boolean putNewAndRemove()
     {
         final IpPrefix key = absent[nextIndex()];
-        store.put(key, entry);
+        store.put(entry.prefix(key));
         return store.remove(key);
     }
 

@@ -286,8 +286,9 @@ public final class Node implements AutoCloseable
         final FirewallBackend backend = FirewallFactory.backend(config.firewall(), message -> line.begin().append(message).commit());
         final FirewallBatcher batcher = new FirewallBatcher(backend, FirewallFactory.batcherSettings(config.firewall(), config.nodeId()));
         final List<FirewallChange> liveBans = new ArrayList<>();
-        store.forEach((prefix, entry) ->
+        store.forEach((entry) ->
         {
+            final IpPrefix prefix = entry.prefix();
             if (BanLedger.isActiveBan(entry, nowMillis))
             {
                 final long timeout = entry.expiresAtMillis() == 0 ? 0 : Math.max(1, (entry.expiresAtMillis() - nowMillis) / 1000);

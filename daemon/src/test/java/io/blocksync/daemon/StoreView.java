@@ -1,8 +1,7 @@
 package io.blocksync.daemon;
 
 import io.blocksync.codec.AddressText;
-import io.blocksync.codec.IpPrefix;
-import io.blocksync.daemon.store.BanEntry;
+import io.blocksync.codec.Ban;
 import io.blocksync.daemon.store.BanStore;
 
 import java.io.IOException;
@@ -26,11 +25,11 @@ final class StoreView
         final Set<String> bans = new HashSet<>();
         try (BanStore store = BanStore.openReader(stateDir))
         {
-            store.forEach((IpPrefix key, BanEntry entry) ->
+            store.forEach((Ban ban) ->
             {
-                if (entry.isBan() && (entry.expiresAtMillis() == 0 || entry.expiresAtMillis() > now))
+                if (ban.isActiveAt(now))
                 {
-                    bans.add(AddressText.format(key));
+                    bans.add(AddressText.format(ban.prefix()));
                 }
             });
         }

@@ -1,12 +1,11 @@
 package io.blocksync.daemon.cli;
 
 import io.blocksync.codec.AddressText;
-import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.Durations;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
-import io.blocksync.daemon.store.BanEntry;
 import io.blocksync.daemon.store.BanStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,38 +51,37 @@ final class BansCommand implements Callable<Integer>
         final List<String> objects = new ArrayList<>();
         try (BanStore store = BanStore.openReader(nodeConfig.stateDir()))
         {
-            store.forEach((IpPrefix key, BanEntry entry) ->
+            store.forEach((Ban ban) ->
             {
-                final boolean active = entry.isBan() && (entry.expiresAtMillis() == 0 || entry.expiresAtMillis() > now);
-                if (!active && !all)
+                if (!ban.isActiveAt(now) && !all)
                 {
                     return;
                 }
-                final String prefix = AddressText.format(key);
-                final String reason = ReasonCode.unpack(entry.reason());
-                final String expires = entry.isBan() && entry.expiresAtMillis() != 0 ?
-                    Instant.ofEpochMilli(entry.expiresAtMillis()).toString() : null;
-                final long remaining = entry.expiresAtMillis() == 0 ? -1 : Math.max(0, (entry.expiresAtMillis() - now) / 1000);
-                final String originName = names.getOrDefault(entry.originNodeId(), "node" + entry.originNodeId());
+                final String prefix = AddressText.format(ban.prefix());
+                final String reason = ReasonCode.unpack(ban.reason());
+                final String expires = ban.isBan() && ban.expiresAtMillis() != 0 ?
+                    Instant.ofEpochMilli(ban.expiresAtMillis()).toString() : null;
+                final long remaining = ban.expiresAtMillis() == 0 ? -1 : Math.max(0, (ban.expiresAtMillis() - now) / 1000);
+                final String originName = names.getOrDefault(ban.originNodeId(), "node" + ban.originNodeId());
                 if (json)
                 {
                     objects.add("{\"prefix\":" + Json.string(prefix) +
-                        ",\"action\":" + Json.string(entry.isBan() ? "ban" : "unban") +
+                        ",\"action\":" + Json.string(ban.isBan() ? "ban" : "unban") +
                         ",\"reason\":" + Json.string(reason) +
-                        ",\"origin\":" + entry.originNodeId() +
+                        ",\"origin\":" + ban.originNodeId() +
                         ",\"origin_name\":" + Json.string(originName) +
                         ",\"expires\":" + Json.string(expires) +
-                        ",\"remaining_seconds\":" + (entry.isBan() && remaining >= 0 ? Long.toString(remaining) : "null") +
-                        ",\"protocol\":" + Json.string(Protocols.name(entry.protocol())) +
-                        ",\"port\":" + entry.port() +
-                        ",\"decided_at\":" + Json.string(Instant.ofEpochMilli(entry.originTimeMillis()).toString()) + "}");
+                        ",\"remaining_seconds\":" + (ban.isBan() && remaining >= 0 ? Long.toString(remaining) : "null") +
+                        ",\"protocol\":" + Json.string(Protocols.name(ban.protocol())) +
+                        ",\"port\":" + ban.port() +
+                        ",\"decided_at\":" + Json.string(Instant.ofEpochMilli(ban.originTimeMillis()).toString()) + "}");
                 }
                 else
                 {
                     rows.add(new String[]{
-                        prefix, entry.isBan() ? reason : "(unbanned)", entry.originNodeId() + " " + originName,
-                        !entry.isBan() ? "-" : remaining < 0 ? "permanent" : Durations.formatSeconds(remaining),
-                        Protocols.name(entry.protocol()) + (entry.port() != 0 ? "/" + entry.port() : "") });
+                        prefix, ban.isBan() ? reason : "(unbanned)", ban.originNodeId() + " " + originName,
+                        !ban.isBan() ? "-" : remaining < 0 ? "permanent" : Durations.formatSeconds(remaining),
+                        Protocols.name(ban.protocol()) + (ban.port() != 0 ? "/" + ban.port() : "") });
                 }
             });
         }

@@ -1,6 +1,7 @@
 package io.blocksync.daemon.cli;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.LoopbackCluster;
 import io.blocksync.daemon.Node;
@@ -8,7 +9,6 @@ import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.control.ControlClient;
 import io.blocksync.daemon.node.EventLog;
-import io.blocksync.daemon.store.BanEntry;
 import io.blocksync.daemon.store.BanStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -134,7 +134,7 @@ final class DemoCommand implements Callable<Integer>
         }
 
         boolean all = true;
-        final BanEntry entry = new BanEntry();
+        final Ban entry = new Ban();
         for (int i = 1; i < readers.size(); i++)
         {
             final BanStore reader = readers.get(i);

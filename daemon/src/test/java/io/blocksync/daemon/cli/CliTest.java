@@ -1,10 +1,11 @@
 package io.blocksync.daemon.cli;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.LoopbackCluster;
-import io.blocksync.daemon.store.BanEntry;
 import io.blocksync.daemon.store.BanStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,7 +80,7 @@ class CliTest
             final IpPrefix prefix = new IpPrefix();
             AddressText.parse("198.51.100.7", prefix, 32, 64);
             final long now = System.currentTimeMillis();
-            store.put(prefix, new BanEntry().action(BanEntry.BAN).originNodeId(2).originSequence(1).originTimeMillis(now)
+            store.put(new Ban().prefix(prefix).action(BanAction.BAN).originNodeId(2).originSequence(1).originTimeMillis(now)
                 .durationSeconds(3600).expiresAtMillis(now + 3_600_000).reason(ReasonCode.of("ssh").packed()).appliedAtMillis(now));
         }
 

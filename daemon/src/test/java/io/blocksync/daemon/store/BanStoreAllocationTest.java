@@ -1,5 +1,6 @@
 package io.blocksync.daemon.store;
 
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +28,8 @@ class BanStoreAllocationTest
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     private final IpPrefix key = new IpPrefix();
     private final byte[] scratch = new byte[16];
-    private final BanEntry entry = new BanEntry();
-    private final BanEntry read = new BanEntry();
+    private final Ban entry = new Ban();
+    private final Ban read = new Ban();
 
     @Test
     void getPutAndRemoveShouldNotAllocateInSteadyState(@TempDir final Path temp) throws IOException
@@ -39,7 +40,7 @@ class BanStoreAllocationTest
         {
             for (int i = 0; i < STORED; i++)
             {
-                store.put(TestBans.key(i, key, scratch), TestBans.entry(i, entry));
+                store.put(TestBans.entry(i, entry, key, scratch));
             }
 
             for (int round = 0; round < WARM_UP_ROUNDS; round++)
@@ -86,7 +87,7 @@ class BanStoreAllocationTest
         for (int i = 0; i < OPERATIONS; i++)
         {
             final int index = i % STORED;
-            store.put(TestBans.key(index, key, scratch), TestBans.entry(index, entry).hitCount(i));
+            store.put(TestBans.entry(index, entry, key, scratch).hitCount(i));
         }
     }
 
@@ -95,7 +96,7 @@ class BanStoreAllocationTest
         for (int i = 0; i < OPERATIONS; i++)
         {
             final int index = STORED + i % STORED;
-            store.put(TestBans.key(index, key, scratch), TestBans.entry(index, entry));
+            store.put(TestBans.entry(index, entry, key, scratch));
             if (!store.remove(key))
             {
                 throw new AssertionError("entry " + index + " not removed");

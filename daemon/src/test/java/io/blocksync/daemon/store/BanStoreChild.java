@@ -1,5 +1,7 @@
 package io.blocksync.daemon.store;
 
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import net.openhft.chronicle.core.analytics.AnalyticsFacade;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -62,10 +64,10 @@ public final class BanStoreChild
         report("ready " + ProcessHandle.current().pid());
         final IpPrefix key = new IpPrefix();
         final byte[] scratch = new byte[16];
-        final BanEntry entry = new BanEntry();
+        final Ban entry = new Ban();
         for (int i = 0; i < count; i++)
         {
-            store.put(TestBans.key(i, key, scratch), TestBans.entry(i, entry));
+            store.put(TestBans.entry(i, entry, key, scratch));
             report("put " + i);
         }
         report("idle");
@@ -83,7 +85,7 @@ public final class BanStoreChild
     {
         final IpPrefix key = new IpPrefix();
         final byte[] scratch = new byte[16];
-        final BanEntry entry = new BanEntry();
+        final Ban entry = new Ban();
         try (BanStore store = BanStore.openForDaemon(stateDir, capacity, BanStoreChild::report))
         {
             report("ready " + ProcessHandle.current().pid());
@@ -101,12 +103,12 @@ public final class BanStoreChild
                 final int to = Integer.parseInt(words[2]);
                 for (int i = from; i < to; i++)
                 {
-                    TestBans.entry(i, entry);
+                    TestBans.entry(i, entry, key, scratch);
                     if ("unban".equals(words[0]))
                     {
-                        entry.action(BanEntry.UNBAN).originSequence(entry.originSequence() + 1);
+                        entry.action(BanAction.UNBAN).originSequence(entry.originSequence() + 1);
                     }
-                    store.put(TestBans.key(i, key, scratch), entry);
+                    store.put(entry);
                 }
                 report("done " + words[0] + " " + to);
             }
@@ -119,17 +121,17 @@ public final class BanStoreChild
         // Everything that reaches Chronicle: create, reopen, recover, read from a second handle.
         try (BanStore store = BanStore.openForDaemon(stateDir, 1000, BanStoreChild::report))
         {
-            store.put(TestBans.key(1), TestBans.entry(1));
+            store.put(TestBans.entry(1));
         }
         try (BanStore store = BanStore.openForDaemon(stateDir, 1000, BanStoreChild::report))
         {
-            store.put(TestBans.key(2), TestBans.entry(2));
+            store.put(TestBans.entry(2));
         }
         Files.write(stateDir.resolve(BanStore.OPEN_MARKER_FILE_NAME), new byte[0]);
         try (BanStore store = BanStore.openForDaemon(stateDir, 1000, BanStoreChild::report);
             BanStore reader = BanStore.openReader(stateDir, BanStoreChild::report))
         {
-            store.put(TestBans.key(3), TestBans.entry(3));
+            store.put(TestBans.entry(3));
             report("reader-size " + reader.size());
         }
 

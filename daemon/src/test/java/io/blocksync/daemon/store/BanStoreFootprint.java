@@ -1,5 +1,6 @@
 package io.blocksync.daemon.store;
 
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
 
 import java.io.IOException;
@@ -35,10 +36,10 @@ public final class BanStoreFootprint
             report("opened empty", store);
             final IpPrefix key = new IpPrefix();
             final byte[] scratch = new byte[16];
-            final BanEntry entry = new BanEntry();
+            final Ban entry = new Ban();
             for (int i = 0; i < capacity; i++)
             {
-                store.put(TestBans.key(i, key, scratch), TestBans.entry(i, entry));
+                store.put(TestBans.entry(i, entry, key, scratch));
             }
             System.out.printf("filled %d entries in %d ms%n", store.size(), (System.nanoTime() - started) / 1_000_000);
             report("filled", store);
@@ -47,7 +48,7 @@ public final class BanStoreFootprint
         // A restart: open the full store and read every entry once.
         try (BanStore store = BanStore.openForDaemon(stateDir, capacity, System.out::println))
         {
-            final BanEntry read = new BanEntry();
+            final Ban read = new Ban();
             final IpPrefix key = new IpPrefix();
             final byte[] scratch = new byte[16];
             int found = 0;

@@ -1,5 +1,7 @@
 package io.blocksync.daemon.store;
 
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
+import static io.blocksync.daemon.store.TestBans.assertBanEquals;
 import static io.blocksync.daemon.store.TestBans.entry;
 import static io.blocksync.daemon.store.TestBans.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,11 +75,11 @@ class BanStoreProcessTest
 
         try (BanStore store = BanStore.openForDaemon(stateDir, 100_000, log::add))
         {
-            final BanEntry read = new BanEntry();
+            final Ban read = new Ban();
             for (final int i : reported)
             {
                 assertTrue(store.get(key(i), read), "entry " + i + " reported but missing");
-                assertEquals(entry(i), read, "entry " + i);
+                assertBanEquals(entry(i), read, "entry " + i);
             }
             assertTrue(store.size() >= reported.size());
             assertTrue(store.size() <= reported.size() + 1, "at most the one put in flight was not reported");
@@ -111,25 +114,25 @@ class BanStoreProcessTest
                 child.send("put 0 100");
                 child.awaitLineStartingWith("done put 100");
                 assertEquals(100, reader.size());
-                assertEntries(reader, 0, 100, BanEntry.BAN);
+                assertEntries(reader, 0, 100, BanAction.BAN);
 
                 child.send("put 100 5000");
                 child.awaitLineStartingWith("done put 5000");
                 assertEquals(5000, reader.size());
-                assertEntries(reader, 0, 5000, BanEntry.BAN);
+                assertEntries(reader, 0, 5000, BanAction.BAN);
 
                 child.send("unban 0 10");
                 child.awaitLineStartingWith("done unban 10");
-                assertEntries(reader, 0, 10, BanEntry.UNBAN);
-                assertEntries(reader, 10, 5000, BanEntry.BAN);
+                assertEntries(reader, 0, 10, BanAction.UNBAN);
+                assertEntries(reader, 10, 5000, BanAction.BAN);
 
                 final AtomicInteger visited = new AtomicInteger();
                 final AtomicInteger unbans = new AtomicInteger();
                 reader.forEach(
-                    (key, entry) ->
+                    (ban) ->
                     {
                         visited.incrementAndGet();
-                        if (entry.isUnban())
+                        if (ban.isUnban())
                         {
                             unbans.incrementAndGet();
                         }
@@ -203,21 +206,21 @@ class BanStoreProcessTest
         }
     }
 
-    private static void assertEntries(final BanStore reader, final int from, final int to, final int action)
+    private static void assertEntries(final BanStore reader, final int from, final int to, final BanAction action)
     {
-        final BanEntry read = new BanEntry();
+        final Ban read = new Ban();
         final IpPrefix key = new IpPrefix();
         final byte[] scratch = new byte[16];
-        final BanEntry expected = new BanEntry();
+        final Ban expected = new Ban();
         for (int i = from; i < to; i++)
         {
-            assertTrue(reader.get(TestBans.key(i, key, scratch), read), "entry " + i);
-            TestBans.entry(i, expected);
-            if (BanEntry.UNBAN == action)
+            TestBans.entry(i, expected, key, scratch);
+            assertTrue(reader.get(key, read), "entry " + i);
+            if (BanAction.UNBAN == action)
             {
-                expected.action(BanEntry.UNBAN).originSequence(expected.originSequence() + 1);
+                expected.action(BanAction.UNBAN).originSequence(expected.originSequence() + 1);
             }
-            assertEquals(expected, read, "entry " + i);
+            assertBanEquals(expected, read, "entry " + i);
         }
     }
 

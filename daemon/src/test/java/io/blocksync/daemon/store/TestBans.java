@@ -2,12 +2,16 @@ package io.blocksync.daemon.store;
 
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.AddressText;
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
- * Keys and entries derived from an index, so that a test (or a child process) can write entry i and another can
- * check it without sharing anything else. Keys are IPv6 /64s inside 2001:db8::/32.
+ * Keys and bans derived from an index, so that a test (or a child process) can write ban i and another can check
+ * it without sharing anything else. Keys are IPv6 /64s inside 2001:db8::/32.
  */
 final class TestBans
 {
@@ -55,15 +59,16 @@ final class TestBans
     }
 
     /**
-     * Every field distinct and derived from the index; a permanent BAN far from any expiry.
+     * Ban i, allocating nothing: prefix {@link #key(int)} (also left in {@code scratchKey}) and every other field
+     * distinct and derived from the index; a permanent BAN far from any expiry.
      */
-    static BanEntry entry(final int index, final BanEntry into)
+    static Ban entry(final int index, final Ban into, final IpPrefix scratchKey, final byte[] scratch16)
     {
         return into
-            .action(BanEntry.BAN)
+            .prefix(key(index, scratchKey, scratch16))
+            .action(BanAction.BAN)
             .protocol(index % 2 == 0 ? 6 : 17)
             .port(index & 0xFFFF)
-            .flags(index ^ 0x5A5A)
             .originNodeId(1 + index % 7)
             .hitCount(index % 1000)
             .originSequence(1_000_000L + index)
@@ -74,8 +79,27 @@ final class TestBans
             .appliedAtMillis(1_700_000_000_500L + index);
     }
 
-    static BanEntry entry(final int index)
+    static Ban entry(final int index)
     {
-        return entry(index, new BanEntry());
+        return entry(index, new Ban(), new IpPrefix(), new byte[16]);
+    }
+
+    /** Every field of a ban, for comparing two holders (Ban has no equals: it is a mutable holder). */
+    static String fields(final Ban ban)
+    {
+        return ban.action() + " " + ban.prefix() + " proto " + ban.protocol() + " port " + ban.port() +
+            " origin " + ban.originNodeId() + "#" + ban.originSequence() + " at " + ban.originTimeMillis() +
+            " for " + ban.durationSeconds() + "s reason 0x" + Long.toHexString(ban.reason()) +
+            " expires " + ban.expiresAtMillis() + " hits " + ban.hitCount() + " applied " + ban.appliedAtMillis();
+    }
+
+    static void assertBanEquals(final Ban expected, final Ban actual)
+    {
+        assertEquals(fields(expected), fields(actual));
+    }
+
+    static void assertBanEquals(final Ban expected, final Ban actual, final String message)
+    {
+        assertEquals(fields(expected), fields(actual), message);
     }
 }

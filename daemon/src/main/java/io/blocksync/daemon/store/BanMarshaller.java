@@ -1,0 +1,131 @@
+package io.blocksync.daemon.store;
+
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.util.ReadResolvable;
+import net.openhft.chronicle.hash.serialization.SizedReader;
+import net.openhft.chronicle.hash.serialization.SizedWriter;
+import net.openhft.chronicle.wire.WireIn;
+import net.openhft.chronicle.wire.WireOut;
+
+/**
+ * Writes and reads the stored value of one {@link Ban} (everything but its prefix, which is the key, see
+ * {@link IpPrefixMarshaller}) as a fixed 64-byte record in the platform's native byte order:
+ * <pre>
+ *  offset size field
+ *   0     1    action               1 = BAN, 2 = UNBAN (a tombstone that beats older bans), {@link BanAction#code()}
+ *   1     1    protocol             IP protocol number, 0 = any
+ *   2     2    port                 0 = any
+ *   4     4    flags                reserved: written as 0, ignored on read
+ *   8     4    origin node id       node that made the decision
+ *  12     4    hit count            events that led to it (or were seen since)
+ *  16     8    origin sequence      the origin's sequence number for this decision
+ *  24     8    origin time millis   when the origin made it (its clock)
+ *  32     8    expires at millis    BAN: 0 = permanent; UNBAN: keep the tombstone at least until then, 0 = no minimum
+ *  40     8    duration seconds     as decided by the origin
+ *  48     8    reason               8 ASCII bytes packed little-endian, as io.blocksync.codec.ReasonCode.packed()
+ *  56     8    applied at millis    when this node stored it (local clock)
+ * </pre>
+ * The layout is part of the state file format: change it only together with {@link BanStore#FORMAT_VERSION}.
+ * <p>
+ * Chronicle Map records this class's name in the file header and instantiates it when another process opens the
+ * file; files written before this class had its name record {@link #LEGACY_CLASS_NAME}, which {@link BanMap}
+ * registers as an alias.
+ */
+final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadResolvable<BanMarshaller>
+{
+    static final int LENGTH = 64;
+    /** The name this class had in format v1 files' headers; new files record it too, so older daemons read them. */
+    static final String LEGACY_CLASS_NAME = "io.blocksync.daemon.store.BanEntryMarshaller";
+    /** The value class format v1 files' headers name; an alias of {@link Ban}. */
+    static final String LEGACY_VALUE_CLASS_NAME = "io.blocksync.daemon.store.BanEntry";
+
+    static final BanMarshaller INSTANCE = new BanMarshaller();
+
+    private static final int NO_FLAGS = 0;
+
+    private BanMarshaller()
+    {
+    }
+
+    @Override
+    public long size(final Ban toWrite)
+    {
+        return LENGTH;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // Chronicle Map's interface declares a raw Bytes
+    public void write(final Bytes out, final long size, final Ban ban)
+    {
+        out.writeUnsignedByte(ban.action().code());
+        out.writeUnsignedByte(ban.protocol());
+        out.writeUnsignedShort(ban.port());
+        out.writeInt(NO_FLAGS);
+        out.writeInt(ban.originNodeId());
+        out.writeInt(ban.hitCount());
+        out.writeLong(ban.originSequence());
+        out.writeLong(ban.originTimeMillis());
+        out.writeLong(ban.expiresAtMillis());
+        out.writeLong(ban.durationSeconds());
+        out.writeLong(ban.reason());
+        out.writeLong(ban.appliedAtMillis());
+    }
+
+    /**
+     * Reads every field but the prefix, which the caller sets from the key.
+     *
+     * @throws IllegalStateException if the record is not 64 bytes or its action is neither BAN nor UNBAN.
+     */
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Ban read(final Bytes in, final long size, final Ban using)
+    {
+        if (LENGTH != size)
+        {
+            throw new IllegalStateException("stored ban entry has " + size + " bytes, expected " + LENGTH);
+        }
+
+        final int code = in.readUnsignedByte();
+        final BanAction action = BanAction.fromCode(code);
+        if (null == action)
+        {
+            throw new IllegalStateException("stored ban entry has action " + code + ", expected 1 or 2");
+        }
+
+        final Ban ban = null == using ? new Ban() : using;
+        ban.action(action)
+            .protocol(in.readUnsignedByte())
+            .port(in.readUnsignedShort());
+        in.readSkip(4); // flags
+        ban.originNodeId(in.readInt())
+            .hitCount(in.readInt())
+            .originSequence(in.readLong())
+            .originTimeMillis(in.readLong())
+            .expiresAtMillis(in.readLong())
+            .durationSeconds(in.readLong())
+            .reason(in.readLong())
+            .appliedAtMillis(in.readLong());
+
+        return ban;
+    }
+
+    @Override
+    public void writeMarshallable(final WireOut wire)
+    {
+        // stateless: the header needs only the class name
+    }
+
+    @Override
+    public void readMarshallable(final WireIn wire)
+    {
+        // stateless
+    }
+
+    @Override
+    public BanMarshaller readResolve()
+    {
+        return INSTANCE;
+    }
+}
