@@ -1,10 +1,10 @@
 package io.blocksync.daemon;
 
 import io.blocksync.codec.AddressFamily;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.SenderKeys;
-import io.blocksync.daemon.config.FirewallConfig;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.config.RuleConfig;
@@ -14,16 +14,14 @@ import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
 import io.blocksync.daemon.control.ControlServer;
 import io.blocksync.daemon.node.BanLedger;
-import io.blocksync.daemon.node.BatcherFirewallPort;
 import io.blocksync.daemon.node.BanPolicy;
 import io.blocksync.daemon.node.CatchUp;
 import io.blocksync.daemon.node.DatagramReceiver;
 import io.blocksync.daemon.node.EventLog;
 import io.blocksync.daemon.node.ExpirySweeper;
-import io.blocksync.daemon.node.FirewallPort;
+import io.blocksync.daemon.node.FirewallOutcomes;
 import io.blocksync.daemon.node.HighWaterMarks;
 import io.blocksync.daemon.node.LocalRequest;
-import io.blocksync.daemon.node.LogFirewallPort;
 import io.blocksync.daemon.node.NodeAgent;
 import io.blocksync.daemon.node.NodeCounters;
 import io.blocksync.daemon.node.NodeIdleStrategy;
@@ -36,9 +34,9 @@ import io.blocksync.daemon.node.StatusFile;
 import io.blocksync.daemon.node.StreamSender;
 import io.blocksync.daemon.node.UdpTransport;
 import io.blocksync.daemon.store.BanStore;
-import io.blocksync.firewall.FirewallBackend;
-import io.blocksync.firewall.FirewallBatcher;
-import io.blocksync.firewall.FirewallChange;
+import io.blocksync.firewall.Firewall;
+import io.blocksync.firewall.FirewallContext;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
@@ -72,7 +70,7 @@ public final class Node implements AutoCloseable
     private final ProgressFile progress;
     private final StatusFile status;
     private final UdpTransport transport;
-    private final FirewallPort firewall;
+    private final Firewall firewall;
     private final NodeAgent agent;
     private final AgentRunner runner;
     private final ControlServer control;
@@ -127,7 +125,7 @@ public final class Node implements AutoCloseable
         final BanPolicy policy = newPolicy(config);
         try
         {
-            firewall = newFirewall(config, log, store, counters, nowMillis);
+            firewall = newFirewall(config, log, store, epochClock);
         }
         catch (final RuntimeException ex)
         {
@@ -157,6 +155,7 @@ public final class Node implements AutoCloseable
         agent = new NodeAgent(
             config.nodeId(), nanoClock, epochClock, receiver, streamSender, peerMonitor, ledger, sweeper, highWater,
             progress, firewall, counters, status, requests);
+        agent.firewallListener(new FirewallOutcomes(counters, log));
         eventSources = newEventSources(config, log, status, policy, counters);
         agent.housekeeping(() -> counters.logLinesDropped.setRelease(log.dropped()));
 
@@ -275,33 +274,33 @@ public final class Node implements AutoCloseable
     }
 
     /**
-     * The log backend writes through the node's own log; the others go through the firewall module's batcher,
-     * which first reconciles the packet filter with every live ban in the store (blacklistd -r).
+     * Every backend, the log dry run included, starts through the firewall module, which first makes the packet filter
+     * hold every live ban in the store (blacklistd -r).
      */
-    private static FirewallPort newFirewall(
-        final NodeConfig config, final EventLog log, final BanStore store, final NodeCounters counters, final long nowMillis)
+    private static Firewall newFirewall(final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock)
     {
-        if (FirewallConfig.LOG.equals(config.firewall().backend()))
-        {
-            return new LogFirewallPort(log, config.nodeId());
-        }
-
-        final EventLog.Line line = log.newLine();
-        final FirewallBackend backend = FirewallFactory.backend(config.firewall(), message -> line.begin().append(message).commit());
-        final FirewallBatcher batcher = new FirewallBatcher(backend, FirewallFactory.batcherSettings(config.firewall(), config.nodeId()));
-        final List<FirewallChange> liveBans = new ArrayList<>();
+        final long nowMillis = clock.time();
+        final List<Ban> liveBans = new ArrayList<>();
         store.forEach((prefix, entry) ->
         {
             if (BanLedger.isActiveBan(entry, nowMillis))
             {
-                final long timeout = entry.expiresAtMillis() == 0 ? 0 : Math.max(1, (entry.expiresAtMillis() - nowMillis) / 1000);
-                liveBans.add(new FirewallChange(FirewallChange.Op.ADD, prefix, timeout, entry.reason(), entry.protocol(), entry.port()));
+                liveBans.add(new Ban().prefix(prefix).expiresAtMillis(entry.expiresAtMillis()).reason(entry.reason())
+                    .protocol(entry.protocol()).port(entry.port()));
             }
         });
-        batcher.start(liveBans);
+        final EventLog.Line line = log.newLine();
+        final EventLog.Line loopLine = log.newLine();
+        final Firewall firewall = config.firewall().settings().start(new FirewallContext()
+            .clock(clock)
+            .log(log.threadSafeConsumer())
+            .loopLog(text -> loopLine.begin().append(text).commit())
+            .label("node " + config.nodeId())
+            .threadName("blocksync-firewall-" + config.nodeId())
+            .liveBans(liveBans));
         line.begin().append("node ").append(config.nodeId()).append(": firewall ").append(config.firewall().backend())
             .append(" started, ").append(liveBans.size()).append(" live bans re-applied").commit();
-        return new BatcherFirewallPort(batcher, counters, log);
+        return firewall;
     }
 
     /** The allow-list plus every peer and every address of this host: none of them may ever be banned. */

@@ -29,7 +29,7 @@ public final class ControlScriptBackend implements FirewallBackend
     /**
      * Configuration.
      */
-    public static final class Settings
+    public static final class Settings implements BackendSettings
     {
         private final String program;
         private List<String> commandPrefix = List.of();
@@ -47,6 +47,32 @@ public final class ControlScriptBackend implements FirewallBackend
                 throw new IllegalArgumentException("control program path must not be empty");
             }
             this.program = program;
+        }
+
+        /**
+         * Keys {@code script} (required path), {@code rule} (default rule), repeatable
+         * {@code reason-rule = REASON:RULE}.
+         */
+        public static Settings parse(final SettingsSection section)
+        {
+            final String script = section.requiredPath("script");
+            final String rule = BackendKeys.name(
+                section, "rule", "blocksync", (text) -> Names.argument("control rule name", text));
+            final Map<String, String> byReason = BackendKeys.byReason(
+                section, "reason-rule", (text) -> Names.argument("control rule name", text));
+            final Settings settings = new Settings(null == script ? "-" : script).defaultRule(rule);
+            for (final Map.Entry<String, String> entry : byReason.entrySet())
+            {
+                settings.reasonRule(entry.getKey(), entry.getValue());
+            }
+
+            return settings;
+        }
+
+        @Override
+        public FirewallBackend newBackend(final java.util.function.Consumer<String> log)
+        {
+            return new ControlScriptBackend(this);
         }
 
         public Settings commandPrefix(final List<String> commandPrefix)

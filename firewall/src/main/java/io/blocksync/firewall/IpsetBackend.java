@@ -27,7 +27,7 @@ public final class IpsetBackend implements FirewallBackend
     /**
      * Configuration; names are validated as they are set.
      */
-    public static final class Settings
+    public static final class Settings implements BackendSettings
     {
         private List<String> commandPrefix = List.of();
         private String ipset = "ipset";
@@ -40,6 +40,49 @@ public final class IpsetBackend implements FirewallBackend
         private boolean forwardChain;
         private long reassertIntervalSeconds = 600;
         private boolean killStates;
+
+        /**
+         * Keys {@code mode}, then {@code set-prefix}, {@code forward} (managed) or {@code set4}, {@code set6}
+         * (existing), then {@code kill-states}.
+         */
+        public static Settings parse(final SettingsSection section)
+        {
+            Settings settings = new Settings();
+            if (BackendKeys.managed(section))
+            {
+                settings = managed(BackendKeys.name(section, "set-prefix", "blocksync", (text) ->
+                {
+                    Names.ipsetName("ipset set", text + "4");
+                    return text;
+                }));
+                settings.forwardChain(section.bool("forward", false));
+            }
+            else
+            {
+                final String set4 = BackendKeys.name(section, "set4", null, (text) -> Names.ipsetName("ipset set", text));
+                final String set6 = BackendKeys.name(section, "set6", null, (text) -> Names.ipsetName("ipset set", text));
+                final boolean killStates = section.bool("kill-states", false);
+                if (BackendKeys.checkExistingSets(section, set4, set6))
+                {
+                    settings = existingSets(set4, set6);
+                }
+                return settings.killStates(killStates);
+            }
+
+            return settings.killStates(section.bool("kill-states", false));
+        }
+
+        @Override
+        public FirewallBackend newBackend(final java.util.function.Consumer<String> log)
+        {
+            return new IpsetBackend(this);
+        }
+
+        @Override
+        public boolean managed()
+        {
+            return managed;
+        }
 
         /**
          * Managed mode with sets {@code PREFIX4} and {@code PREFIX6}, e.g. {@code blocksync4}, {@code blocksync6}.

@@ -34,7 +34,7 @@ public final class NftablesBackend implements FirewallBackend
     /**
      * Configuration; names are validated as they are set.
      */
-    public static final class Settings
+    public static final class Settings implements BackendSettings
     {
         private List<String> commandPrefix = List.of();
         private String nft = "nft";
@@ -48,6 +48,59 @@ public final class NftablesBackend implements FirewallBackend
         private int forwardPriority = -10;
         private long reassertIntervalSeconds = 600;
         private boolean killStates;
+
+        /**
+         * Keys {@code mode}, then {@code table}, {@code priority}, {@code forward} (managed) or {@code family},
+         * {@code table} (required), {@code set4}, {@code set6} (existing), then {@code kill-states}.
+         */
+        public static Settings parse(final SettingsSection section)
+        {
+            Settings settings = new Settings();
+            if (BackendKeys.managed(section))
+            {
+                settings = managed(BackendKeys.name(section, "table", "blocksync", Settings::checkTable));
+                final int priority = section.integer("priority", -1000, 1000, -10);
+                settings.inputPriority(priority).forwardChain(section.bool("forward", false), priority);
+            }
+            else
+            {
+                final String family = BackendKeys.name(
+                    section, "family", "inet", (text) -> Names.nftFamily("nftables family", text));
+                final String table = BackendKeys.requiredName(section, "table", Settings::checkTable);
+                final String set4 = BackendKeys.name(section, "set4", null, Settings::checkSet);
+                final String set6 = BackendKeys.name(section, "set6", null, Settings::checkSet);
+                final boolean killStates = section.bool("kill-states", false);
+                if (BackendKeys.checkExistingSets(section, set4, set6) && null != table)
+                {
+                    settings = existingSets(family, table, set4, set6);
+                }
+                return settings.killStates(killStates);
+            }
+
+            return settings.killStates(section.bool("kill-states", false));
+        }
+
+        private static String checkTable(final String text)
+        {
+            return Names.nftIdentifier("nftables table", text);
+        }
+
+        private static String checkSet(final String text)
+        {
+            return Names.nftIdentifier("nftables set", text);
+        }
+
+        @Override
+        public FirewallBackend newBackend(final java.util.function.Consumer<String> log)
+        {
+            return new NftablesBackend(this);
+        }
+
+        @Override
+        public boolean managed()
+        {
+            return managed;
+        }
 
         /**
          * Managed mode with {@code table inet TABLE}.

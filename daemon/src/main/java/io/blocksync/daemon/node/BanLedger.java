@@ -1,10 +1,12 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.store.BanEntry;
 import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.store.BanStoreFullException;
+import io.blocksync.firewall.Firewall;
 
 /**
  * The ban table's rules: guard rails first (the per-origin rate limit is applied earlier, per datagram, by the
@@ -30,7 +32,8 @@ public final class BanLedger
 
     private final BanStore store;
     private final BanPolicy policy;
-    private final FirewallPort firewall;
+    private final Firewall firewall;
+    private final Ban firewallChange = new Ban();
     private final NodeCounters counters;
     private final long tombstoneRetentionMillis;
     private final BanEntry current = new BanEntry();
@@ -44,7 +47,7 @@ public final class BanLedger
     public BanLedger(
         final BanStore store,
         final BanPolicy policy,
-        final FirewallPort firewall,
+        final Firewall firewall,
         final NodeCounters counters,
         final long tombstoneRetentionMillis)
     {
@@ -127,7 +130,7 @@ public final class BanLedger
         return store;
     }
 
-    FirewallPort firewall()
+    Firewall firewall()
     {
         return firewall;
     }
@@ -214,17 +217,17 @@ public final class BanLedger
             {
                 earliestExpiryMillis = expiresAt;
             }
-            if (!firewall.ban(prefix, expiresAt, reasonPacked, protocol, port))
-            {
-                counters.firewallQueueFull.incrementRelease();
-            }
+            // A dropped change is counted by the firewall's listener (firewall_queue_full).
+            firewall.ban(firewallChange.prefix(prefix).expiresAtMillis(expiresAt).reason(reasonPacked)
+                .protocol(protocol).port(port));
         }
         else
         {
             counters.unbansApplied.incrementRelease();
-            if (wasActiveBan && !firewall.unban(prefix, current.reason(), current.protocol(), current.port()))
+            if (wasActiveBan)
             {
-                counters.firewallQueueFull.incrementRelease();
+                firewall.unban(firewallChange.prefix(prefix).expiresAtMillis(0).reason(current.reason())
+                    .protocol(current.protocol()).port(current.port()));
             }
         }
         return APPLIED;

@@ -1,5 +1,7 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.store.BanEntry;
 import io.blocksync.daemon.store.BanEntryVisitor;
@@ -22,6 +24,7 @@ public final class ExpirySweeper implements BanEntryVisitor
     private final int[] expiredProtocol = new int[MAX_REMOVALS_PER_SWEEP];
     private final int[] expiredPort = new int[MAX_REMOVALS_PER_SWEEP];
     private final boolean[] expiredWasBan = new boolean[MAX_REMOVALS_PER_SWEEP];
+    private final Ban firewallChange = new Ban().action(BanAction.UNBAN);
     private int expiredCount;
     private long nowMillis;
     private long nextEarliest;
@@ -65,7 +68,8 @@ public final class ExpirySweeper implements BanEntryVisitor
             if (expiredWasBan[i])
             {
                 counters.bansExpired.incrementRelease();
-                ledger.firewall().unban(expired[i], expiredReason[i], expiredProtocol[i], expiredPort[i]);
+                ledger.firewall().unban(firewallChange.prefix(expired[i]).reason(expiredReason[i])
+                    .protocol(expiredProtocol[i]).port(expiredPort[i]));
             }
         }
         // A full sweep list means more may be waiting: look again at the next interval.

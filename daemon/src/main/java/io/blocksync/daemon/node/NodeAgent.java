@@ -4,6 +4,8 @@ import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.store.BanEntry;
+import io.blocksync.firewall.Firewall;
+import io.blocksync.firewall.FirewallListener;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -29,7 +31,8 @@ public final class NodeAgent implements Agent, Decider
     private final ExpirySweeper expirySweeper;
     private final HighWaterMarks highWater;
     private final ProgressFile progress;
-    private final FirewallPort firewall;
+    private final Firewall firewall;
+    private FirewallListener firewallListener;
     private final NodeCounters counters;
     private final StatusFile status;
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
@@ -52,7 +55,7 @@ public final class NodeAgent implements Agent, Decider
         final ExpirySweeper expirySweeper,
         final HighWaterMarks highWater,
         final ProgressFile progress,
-        final FirewallPort firewall,
+        final Firewall firewall,
         final NodeCounters counters,
         final StatusFile status,
         final ManyToOneConcurrentArrayQueue<LocalRequest> requests)
@@ -83,6 +86,12 @@ public final class NodeAgent implements Agent, Decider
         this.everySecond = everySecond;
     }
 
+    /** Where the firewall's completions are reported (counted and logged); before the agent starts. */
+    public void firewallListener(final FirewallListener listener)
+    {
+        this.firewallListener = listener;
+    }
+
     /** A once-a-second task of the node itself (e.g. publishing the log's drop count); before the agent starts. */
     public void housekeeping(final Runnable task)
     {
@@ -109,7 +118,7 @@ public final class NodeAgent implements Agent, Decider
             work += intake.poll(nowMillis);
         }
         work += expirySweeper.poll(nowMillis);
-        work += firewall.poll();
+        work += firewall.poll(firewallListener);
 
         if (nowMillis >= nextAliveMillis)
         {

@@ -1,7 +1,10 @@
 package io.blocksync.daemon.node;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.firewall.Firewall;
+import io.blocksync.firewall.FirewallListener;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.store.BanEntry;
@@ -45,16 +48,25 @@ class BanLedgerTest
         final BanPolicy policy = new BanPolicy(
             List.of(prefix("192.0.2.0/28"), prefix("2001:db8:ffff::1/128")), List.of("allow-list", "peer node2"),
             16, 32, 86_400, 1000);
-        ledger = new BanLedger(store, policy, new FirewallPort()
+        ledger = new BanLedger(store, policy, new Firewall()
         {
-            public boolean ban(final IpPrefix prefix, final long expiresAtMillis, final long reason, final int protocol, final int port)
+            public boolean ban(final Ban ban)
             {
-                return firewall.add("add " + AddressText.format(prefix) + " " + ReasonCode.unpack(reason));
+                return firewall.add("add " + AddressText.format(ban.prefix()) + " " + ReasonCode.unpack(ban.reason()));
             }
 
-            public boolean unban(final IpPrefix prefix, final long reason, final int protocol, final int port)
+            public boolean unban(final Ban ban)
             {
-                return firewall.add("remove " + AddressText.format(prefix) + " " + ReasonCode.unpack(reason));
+                return firewall.add("remove " + AddressText.format(ban.prefix()) + " " + ReasonCode.unpack(ban.reason()));
+            }
+
+            public int poll(final FirewallListener listener)
+            {
+                return 0;
+            }
+
+            public void close()
+            {
             }
         }, new NodeCounters(counters), 30L * 86_400_000);
     }
