@@ -1,5 +1,6 @@
 package io.blocksync.firewall;
 
+import io.blocksync.nativeio.CommandRunner;
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;

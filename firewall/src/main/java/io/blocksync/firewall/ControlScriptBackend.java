@@ -1,5 +1,8 @@
 package io.blocksync.firewall;
 
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.CommandRunner;
+import io.blocksync.nativeio.ProcessCommandRunner;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
 
@@ -110,7 +113,7 @@ public final class ControlScriptBackend implements FirewallBackend
 
     public ControlScriptBackend(final Settings settings)
     {
-        this(settings, new ProcessCommandRunner());
+        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
     public ControlScriptBackend(final Settings settings, final CommandRunner runner)
@@ -194,7 +197,7 @@ public final class ControlScriptBackend implements FirewallBackend
 
         final List<String> args = arguments("add", rule, change);
         final CommandResult result = control.runOrThrow(args, null);
-        ids.put(key, id(result.stdout()));
+        ids.put(key, id(result.output()));
     }
 
     private void remove(final FirewallChange change)

@@ -1,5 +1,8 @@
 package io.blocksync.firewall;
 
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.CommandRunner;
+import io.blocksync.nativeio.ProcessCommandRunner;
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.AddressText;
 
@@ -171,7 +174,7 @@ public final class IpsetBackend implements FirewallBackend
 
     public IpsetBackend(final Settings settings)
     {
-        this(settings, new ProcessCommandRunner());
+        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
     public IpsetBackend(final Settings settings, final CommandRunner runner)
@@ -190,7 +193,7 @@ public final class IpsetBackend implements FirewallBackend
         for (final String[] probe : new String[][]{ { "--version" }, { "list", "-n" } })
         {
             final CommandResult result = ipset.run(probe);
-            if (!result.succeeded())
+            if (0 != result.exitStatus())
             {
                 throw new FirewallException(describe(result));
             }
@@ -377,11 +380,11 @@ public final class IpsetBackend implements FirewallBackend
         final List<String> check = new ArrayList<>(List.of("-w", "-C", chain));
         check.addAll(rule);
         final CommandResult result = tool.run(check, null);
-        if (result.succeeded())
+        if (0 == result.exitStatus())
         {
             return;
         }
-        if (1 != result.exitCode())
+        if (1 != result.exitStatus())
         {
             throw new FirewallException(tool.failure(result));
         }
@@ -399,12 +402,12 @@ public final class IpsetBackend implements FirewallBackend
         }
 
         final CommandResult result = ipset.run("list", "-t", set);
-        if (!result.succeeded())
+        if (0 != result.exitStatus())
         {
             throw new FirewallException("ipset set '" + set + "' cannot be read: " + describe(result));
         }
 
-        final String header = result.stdout();
+        final String header = result.output();
         if (!header.contains("hash:net") || !header.contains(" timeout "))
         {
             throw new FirewallException("ipset set '" + set + "' must be 'hash:net' created with 'timeout' " +
@@ -421,7 +424,7 @@ public final class IpsetBackend implements FirewallBackend
 
         final CommandResult result = ipset.run(
             List.of("restore", "-exist"), script.getBytes(StandardCharsets.US_ASCII));
-        if (!result.succeeded())
+        if (0 != result.exitStatus())
         {
             throw new FirewallException(describe(result));
         }
@@ -432,7 +435,7 @@ public final class IpsetBackend implements FirewallBackend
      */
     private String describe(final CommandResult result)
     {
-        String line = CommandResult.firstLine(result.stderr());
+        String line = Tool.firstLine(result.error());
         if (line.startsWith("ipset v"))
         {
             final int colon = line.indexOf(": ");

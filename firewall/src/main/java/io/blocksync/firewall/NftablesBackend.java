@@ -1,5 +1,8 @@
 package io.blocksync.firewall;
 
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.CommandRunner;
+import io.blocksync.nativeio.ProcessCommandRunner;
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.IpPrefix;
 
@@ -204,7 +207,7 @@ public final class NftablesBackend implements FirewallBackend
 
     public NftablesBackend(final Settings settings)
     {
-        this(settings, new ProcessCommandRunner());
+        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
     public NftablesBackend(final Settings settings, final CommandRunner runner)
@@ -236,7 +239,7 @@ public final class NftablesBackend implements FirewallBackend
     {
         nft.runOrThrow("--version");
         final CommandResult tables = nft.run("list", "tables");
-        if (!tables.succeeded())
+        if (0 != tables.exitStatus())
         {
             throw new FirewallException(nft.failure(tables));
         }
@@ -414,13 +417,13 @@ public final class NftablesBackend implements FirewallBackend
     {
         final String[] words = set.reference().split(" ");
         final CommandResult result = nft.run("list", "set", words[0], words[1], words[2]);
-        if (!result.succeeded())
+        if (0 != result.exitStatus())
         {
             throw new FirewallException(
                 "nftables set '" + set.reference() + "' cannot be read: " + nft.failure(result));
         }
 
-        for (final String line : result.stdout().split("\n"))
+        for (final String line : result.output().split("\n"))
         {
             final String trimmed = line.trim().toLowerCase(Locale.ROOT);
             if (trimmed.startsWith("flags ") && trimmed.contains("interval") && trimmed.contains("timeout"))
@@ -494,7 +497,7 @@ public final class NftablesBackend implements FirewallBackend
     private void run(final String script)
     {
         final CommandResult result = nft.run(List.of("-f", "-"), script.getBytes(StandardCharsets.US_ASCII));
-        if (!result.succeeded())
+        if (0 != result.exitStatus())
         {
             throw new FirewallException(describe(result));
         }
@@ -506,7 +509,7 @@ public final class NftablesBackend implements FirewallBackend
      */
     private String describe(final CommandResult result)
     {
-        final String[] lines = result.stderr().split("\n");
+        final String[] lines = result.error().split("\n");
         for (int i = 0; i < lines.length; i++)
         {
             final int at = lines[i].indexOf("Error:");

@@ -1,5 +1,7 @@
 package io.blocksync.firewall;
 
+import io.blocksync.nativeio.CommandRunner;
+import io.blocksync.nativeio.ProcessCommandRunner;
 import io.blocksync.codec.AddressText;
 
 import java.nio.charset.StandardCharsets;
@@ -130,7 +132,7 @@ public final class PfBackend implements FirewallBackend
 
     public PfBackend(final Settings settings)
     {
-        this(settings, new ProcessCommandRunner());
+        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
     public PfBackend(final Settings settings, final CommandRunner runner)
