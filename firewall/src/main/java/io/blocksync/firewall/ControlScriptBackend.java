@@ -1,10 +1,10 @@
 package io.blocksync.firewall;
 
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.IpPrefix;
 import io.blocksync.nativeio.CommandResult;
 import io.blocksync.nativeio.CommandRunner;
 import io.blocksync.nativeio.ProcessCommandRunner;
-import io.blocksync.codec.AddressText;
-import io.blocksync.codec.IpPrefix;
 
 import java.io.File;
 import java.util.ArrayList;

@@ -53,10 +53,10 @@ public final class FirewallSettings
                 settings = LogSettings.INSTANCE;
                 break;
             case NFTABLES:
-                settings = NftablesBackend.Settings.parse(section);
+                settings = NftablesSettings.parse(section);
                 break;
             case IPSET:
-                settings = IpsetBackend.Settings.parse(section);
+                settings = IpsetSettings.parse(section);
                 break;
             case PF:
                 settings = PfBackend.Settings.parse(section);

@@ -2,6 +2,8 @@ package io.blocksync.firewall;
 
 import io.blocksync.codec.Ban;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The one rule for how long a ban has left, used wherever an expiry turns into a kernel timeout: the start-up
  * reconcile, the hand-over from the loop and the worker's re-asserts.
@@ -27,6 +29,24 @@ public final class KernelTimeout
             return 0;
         }
 
-        return Math.max(1, Math.floorDiv(expiresAtMillis - nowMillis + MILLIS_PER_SECOND - 1, MILLIS_PER_SECOND));
+        return roundUp(expiresAtMillis - nowMillis, MILLIS_PER_SECOND);
+    }
+
+    /**
+     * The same rule for a deadline on a monotonic clock, where no value means "permanent".
+     *
+     * @param remaining time until the deadline in {@code unit}, negative when overdue.
+     * @return whole seconds left, rounded up, at least 1.
+     */
+    public static long secondsLeft(final long remaining, final TimeUnit unit)
+    {
+        return roundUp(remaining, unit.convert(1, TimeUnit.SECONDS));
+    }
+
+    private static long roundUp(final long remaining, final long unitsPerSecond)
+    {
+        final long whole = Math.floorDiv(remaining, unitsPerSecond);
+
+        return Math.max(1, 0 == Math.floorMod(remaining, unitsPerSecond) ? whole : whole + 1);
     }
 }

@@ -1,8 +1,8 @@
 package io.blocksync.firewall;
 
+import io.blocksync.codec.AddressText;
 import io.blocksync.nativeio.CommandRunner;
 import io.blocksync.nativeio.ProcessCommandRunner;
-import io.blocksync.codec.AddressText;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
