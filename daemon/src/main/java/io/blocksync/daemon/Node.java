@@ -34,9 +34,10 @@ import io.blocksync.daemon.node.UdpTransport;
 import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
-import io.blocksync.firewall.FirewallBackend;
-import io.blocksync.firewall.FirewallBatcher;
-import io.blocksync.firewall.FirewallChange;
+import io.blocksync.codec.Ban;
+import io.blocksync.firewall.Firewall;
+import io.blocksync.firewall.FirewallContext;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
@@ -125,7 +126,7 @@ public final class Node implements AutoCloseable
         final BanPolicy policy = newPolicy(config);
         try
         {
-            firewall = newFirewall(config, log, store, counters, nowMillis);
+            firewall = newFirewall(config, log, store, epochClock);
         }
         catch (final RuntimeException ex)
         {
@@ -271,34 +272,32 @@ public final class Node implements AutoCloseable
     }
 
     /**
-     * The log backend writes through the node's own log; the others go through the firewall module's batcher,
-     * which first reconciles the packet filter with every live ban in the store (blacklistd -r).
+     * Every backend, the log dry run included, starts through the firewall module, which first makes the packet filter
+     * hold every live ban in the table (blacklistd -r).
      */
-    private static FirewallPort newFirewall(
-        final NodeConfig config, final EventLog log, final BanStore store, final NodeCounters counters, final long nowMillis)
+    private static Firewall newFirewall(final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock)
     {
-        if (FirewallConfig.LOG.equals(config.firewall().backend()))
+        final long nowMillis = clock.time();
+        final List<Ban> liveBans = new ArrayList<>();
+        store.forEach(entry ->
         {
-            return new LogFirewallPort(log, config.nodeId());
-        }
-
-        final EventLog.Line line = log.newLine();
-        final FirewallBackend backend = FirewallFactory.backend(config.firewall(), message -> line.begin().append(message).commit());
-        final FirewallBatcher batcher = new FirewallBatcher(backend, FirewallFactory.batcherSettings(config.firewall(), config.nodeId()));
-        final List<FirewallChange> liveBans = new ArrayList<>();
-        store.forEach((entry) ->
-        {
-            final IpPrefix prefix = entry.prefix();
-            if (BanLedger.isActiveBan(entry, nowMillis))
+            if (entry.isActiveAt(nowMillis))
             {
-                final long timeout = entry.expiresAtMillis() == 0 ? 0 : Math.max(1, (entry.expiresAtMillis() - nowMillis) / 1000);
-                liveBans.add(new FirewallChange(FirewallChange.Op.ADD, prefix, timeout, entry.reason(), entry.protocol(), entry.port()));
+                liveBans.add(new Ban().set(entry));
             }
         });
-        batcher.start(liveBans);
+        final EventLog.Line line = log.newLine();
+        final EventLog.Line loopLine = log.newLine();
+        final Firewall firewall = config.firewall().settings().start(new FirewallContext()
+            .clock(clock)
+            .log(log.threadSafeConsumer())
+            .loopLog(text -> loopLine.begin().append(text).commit())
+            .label("node " + config.nodeId())
+            .threadName("blocksync-firewall-" + config.nodeId())
+            .liveBans(liveBans));
         line.begin().append("node ").append(config.nodeId()).append(": firewall ").append(config.firewall().backend())
             .append(" started, ").append(liveBans.size()).append(" live bans re-applied").commit();
-        return new BatcherFirewallPort(batcher, counters, log);
+        return firewall;
     }
 
     /** The allow-list plus every peer and every address of this host: none of them may ever be banned. */

@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.blocksync.firewall.FirewallChange.Op.ADD;
@@ -25,25 +24,7 @@ import static io.blocksync.firewall.LiveBans.PERMANENT;
  */
 final class BatchWorker
 {
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NANOS_PER_MILLI = 1_000_000L;
-    // Longer timeouts are treated as this long (31 years) so deadline arithmetic cannot overflow.
-    private static final long MAX_TRACKED_TIMEOUT_SECONDS = 1_000_000_000L;
-    private static final long MIN_JITTERED_TIMEOUT_SECONDS = 100;
-
-    private static final class Range
-    {
-        final int from;
-        final int to;
-        int attempts;
-
-        Range(final int from, final int to, final int attempts)
-        {
-            this.from = from;
-            this.to = to;
-            this.attempts = attempts;
-        }
-    }
 
     final AtomicLong appliedChanges = new AtomicLong();
     final AtomicLong batches = new AtomicLong();
@@ -59,14 +40,8 @@ final class BatchWorker
     private final int maxBatch;
     private final int maxAttempts;
     private final long flushDelayNanos;
-    private final long retryInitialNanos;
-    private final long retryMaxNanos;
-    private final long graceSeconds;
-    private final int jitterPercent;
-    private final long maxJitterSeconds;
-    private final long maxTimeoutSeconds;
     private final long reassertIntervalNanos;
-    private final SplittableRandom random;
+    private final BanDeadlines deadlines;
 
     private final LiveBans live = new LiveBans();
     private final ArrayDeque<FirewallChange> pending = new ArrayDeque<>();
@@ -75,7 +50,7 @@ final class BatchWorker
     private int pendingLive;
 
     private final ArrayList<FirewallChange> batch = new ArrayList<>();
-    private final ArrayDeque<Range> ranges = new ArrayDeque<>();
+    private final ArrayDeque<BatchRange> ranges = new ArrayDeque<>();
     private final ArrayList<FirewallChange> view = new ArrayList<>();
     private long retryAtNanos;
 
@@ -96,14 +71,8 @@ final class BatchWorker
         this.maxBatch = settings.maxBatch();
         this.maxAttempts = settings.maxAttempts();
         this.flushDelayNanos = settings.flushDelayMs() * NANOS_PER_MILLI;
-        this.retryInitialNanos = settings.retryInitialMs() * NANOS_PER_MILLI;
-        this.retryMaxNanos = Math.max(settings.retryMaxMs(), settings.retryInitialMs()) * NANOS_PER_MILLI;
-        this.graceSeconds = settings.kernelGraceSeconds();
-        this.jitterPercent = settings.jitterPercent();
-        this.maxJitterSeconds = settings.maxJitterSeconds();
-        this.random = new SplittableRandom(settings.jitterSeed());
-        this.maxTimeoutSeconds = backend.maxTimeoutSeconds();
-        this.reassertIntervalNanos = reassertIntervalNanos(backend);
+        this.deadlines = new BanDeadlines(settings, backend);
+        this.reassertIntervalNanos = BanDeadlines.reassertIntervalNanos(backend);
     }
 
     /**
@@ -115,7 +84,7 @@ final class BatchWorker
         {
             if (ADD == change.op())
             {
-                live.put(change, deadline(change.timeoutSeconds(), 0, nowNanos));
+                live.put(change, deadlines.deadline(change.timeoutSeconds(), 0, nowNanos));
             }
         }
         nextReconcileNanos = nowNanos;
@@ -228,7 +197,7 @@ final class BatchWorker
             if (ADD == change.op())
             {
                 final long elapsed = change.internal ? 0 : Math.max(0, nowNanos - change.offeredNanos());
-                change.deadlineNanos = deadline(change.timeoutSeconds(), elapsed, nowNanos);
+                change.deadlineNanos = deadlines.deadline(change.timeoutSeconds(), elapsed, nowNanos);
                 live.put(change, change.deadlineNanos);
             }
             else
@@ -265,7 +234,7 @@ final class BatchWorker
         {
             final FirewallChange change = new FirewallChange(
                 ADD, ban.key.prefix, 0, ban.key.reason, ban.protocol, ban.port);
-            change.timeoutSeconds(kernelTimeoutSeconds(ban.deadlineNanos, nowNanos));
+            change.timeoutSeconds(deadlines.kernelTimeoutSeconds(ban.deadlineNanos, nowNanos));
             changes.add(change);
         }
 
@@ -279,8 +248,8 @@ final class BatchWorker
         catch (final RuntimeException ex)
         {
             failedAttempts.incrementAndGet();
-            lastError = "reconcile of " + changes.size() + " bans failed: " + message(ex);
-            nextReconcileNanos = nowNanos + backoffNanos(++reconcileFailures);
+            lastError = "reconcile of " + changes.size() + " bans failed: " + FirewallException.describe(ex);
+            nextReconcileNanos = nowNanos + deadlines.backoffNanos(++reconcileFailures);
         }
     }
 
@@ -322,21 +291,21 @@ final class BatchWorker
 
         if (!batch.isEmpty())
         {
-            ranges.addLast(new Range(0, batch.size(), 0));
+            ranges.addLast(new BatchRange(0, batch.size(), 0));
             retryAtNanos = nowNanos;
         }
     }
 
     private int applyRange(final long nowNanos)
     {
-        final Range range = ranges.peekFirst();
+        final BatchRange range = ranges.peekFirst();
         view.clear();
         for (int i = range.from; i < range.to; i++)
         {
             final FirewallChange change = batch.get(i);
             if (ADD == change.op())
             {
-                change.timeoutSeconds(kernelTimeoutSeconds(change.deadlineNanos, nowNanos));
+                change.timeoutSeconds(deadlines.kernelTimeoutSeconds(change.deadlineNanos, nowNanos));
             }
             view.add(change);
         }
@@ -364,21 +333,21 @@ final class BatchWorker
         }
         catch (final RuntimeException ex)
         {
-            final String message = message(ex);
+            final String message = FirewallException.describe(ex);
             failedAttempts.incrementAndGet();
             lastError = message;
             range.attempts++;
             if (range.attempts < maxAttempts)
             {
-                retryAtNanos = nowNanos + backoffNanos(range.attempts);
+                retryAtNanos = nowNanos + deadlines.backoffNanos(range.attempts);
             }
             else if (range.to - range.from > 1)
             {
                 // Split to isolate what the backend rejects; each half gets one more try before splitting again.
                 ranges.pollFirst();
                 final int middle = (range.from + range.to) >>> 1;
-                ranges.addFirst(new Range(middle, range.to, maxAttempts - 1));
-                ranges.addFirst(new Range(range.from, middle, maxAttempts - 1));
+                ranges.addFirst(new BatchRange(middle, range.to, maxAttempts - 1));
+                ranges.addFirst(new BatchRange(range.from, middle, maxAttempts - 1));
                 retryAtNanos = nowNanos;
             }
             else
@@ -425,75 +394,5 @@ final class BatchWorker
         }
 
         return head;
-    }
-
-    private long deadline(final long timeoutSeconds, final long elapsedNanos, final long nowNanos)
-    {
-        if (0 == timeoutSeconds)
-        {
-            return PERMANENT;
-        }
-
-        final long seconds = Math.min(timeoutSeconds, MAX_TRACKED_TIMEOUT_SECONDS);
-        final long remaining = Math.max(0, seconds * NANOS_PER_SECOND - elapsedNanos);
-
-        return nowNanos + remaining + jitterSeconds(seconds) * NANOS_PER_SECOND;
-    }
-
-    private long jitterSeconds(final long timeoutSeconds)
-    {
-        if (timeoutSeconds < MIN_JITTERED_TIMEOUT_SECONDS || 0 == jitterPercent)
-        {
-            return 0;
-        }
-
-        final long bound = Math.min(timeoutSeconds * jitterPercent / 100, maxJitterSeconds);
-
-        return bound > 0 ? random.nextLong(bound + 1) : 0;
-    }
-
-    private long kernelTimeoutSeconds(final long deadlineNanos, final long nowNanos)
-    {
-        if (PERMANENT == deadlineNanos)
-        {
-            return 0;
-        }
-
-        final long remaining = Math.max(1, (deadlineNanos - nowNanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND);
-        final long timeout = remaining + graceSeconds;
-
-        return maxTimeoutSeconds > 0 ? Math.min(timeout, maxTimeoutSeconds) : timeout;
-    }
-
-    private long backoffNanos(final int attempt)
-    {
-        final int shift = Math.min(attempt - 1, 30);
-        final long backoff = retryInitialNanos << shift;
-
-        return backoff <= 0 || backoff > retryMaxNanos ? retryMaxNanos : backoff;
-    }
-
-    private static long reassertIntervalNanos(final FirewallBackend backend)
-    {
-        long seconds = backend.reassertIntervalSeconds();
-        final long max = backend.maxTimeoutSeconds();
-        if (max > 0)
-        {
-            // Clamped timeouts must be refreshed before they run out.
-            seconds = 0 == seconds ? max / 2 : Math.min(seconds, max / 2);
-        }
-
-        return seconds <= 0 ? PERMANENT : seconds * NANOS_PER_SECOND;
-    }
-
-    static String message(final Throwable ex)
-    {
-        final String message = ex.getMessage();
-        if (ex instanceof FirewallException && null != message)
-        {
-            return message;
-        }
-
-        return ex.getClass().getSimpleName() + (null == message ? "" : ": " + message);
     }
 }

@@ -18,6 +18,17 @@ public final class BatcherSettings
     private String threadName = "blocksync-firewall";
 
     /**
+     * The keys of a [firewall] section that tune batching: {@code flush-delay} (0-10 s, default 20 ms) and
+     * {@code max-batch} (1-1,000,000, default 1024).
+     */
+    public static BatcherSettings parse(final SettingsSection section)
+    {
+        return new BatcherSettings()
+            .flushDelayMs(section.millis("flush-delay", 0, 10_000, 20))
+            .maxBatch(section.integer("max-batch", 1, 1_000_000, 1024));
+    }
+
+    /**
      * @param capacity changes in flight between the loop and the worker, including finished ones the loop has not yet
      *                 polled; {@link FirewallBatcher#offer} returns false beyond it.
      */

@@ -3,6 +3,7 @@ package io.blocksync.firewall;
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.nativeio.CommandRunner;
 
 import java.util.ArrayList;
 import java.util.List;

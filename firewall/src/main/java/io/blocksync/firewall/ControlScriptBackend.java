@@ -2,6 +2,9 @@ package io.blocksync.firewall;
 
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.CommandRunner;
+import io.blocksync.nativeio.ProcessCommandRunner;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -29,7 +32,7 @@ public final class ControlScriptBackend implements FirewallBackend
     /**
      * Configuration.
      */
-    public static final class Settings
+    public static final class Settings implements BackendSettings
     {
         private final String program;
         private List<String> commandPrefix = List.of();
@@ -47,6 +50,32 @@ public final class ControlScriptBackend implements FirewallBackend
                 throw new IllegalArgumentException("control program path must not be empty");
             }
             this.program = program;
+        }
+
+        /**
+         * Keys {@code script} (required path), {@code rule} (default rule), repeatable
+         * {@code reason-rule = REASON:RULE}.
+         */
+        public static Settings parse(final SettingsSection section)
+        {
+            final String script = section.requiredPath("script");
+            final String rule = BackendKeys.name(
+                section, "rule", "blocksync", (text) -> Names.argument("control rule name", text));
+            final Map<String, String> byReason = BackendKeys.byReason(
+                section, "reason-rule", (text) -> Names.argument("control rule name", text));
+            final Settings settings = new Settings(null == script ? "-" : script).defaultRule(rule);
+            for (final Map.Entry<String, String> entry : byReason.entrySet())
+            {
+                settings.reasonRule(entry.getKey(), entry.getValue());
+            }
+
+            return settings;
+        }
+
+        @Override
+        public FirewallBackend newBackend(final java.util.function.Consumer<String> log)
+        {
+            return new ControlScriptBackend(this);
         }
 
         public Settings commandPrefix(final List<String> commandPrefix)
@@ -84,7 +113,7 @@ public final class ControlScriptBackend implements FirewallBackend
 
     public ControlScriptBackend(final Settings settings)
     {
-        this(settings, new ProcessCommandRunner());
+        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
     public ControlScriptBackend(final Settings settings, final CommandRunner runner)
@@ -168,7 +197,7 @@ public final class ControlScriptBackend implements FirewallBackend
 
         final List<String> args = arguments("add", rule, change);
         final CommandResult result = control.runOrThrow(args, null);
-        ids.put(key, id(result.stdout()));
+        ids.put(key, id(result.output()));
     }
 
     private void remove(final FirewallChange change)

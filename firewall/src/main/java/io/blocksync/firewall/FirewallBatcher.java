@@ -325,7 +325,7 @@ public final class FirewallBatcher implements AutoCloseable
                 }
                 catch (final RuntimeException ex)
                 {
-                    worker.recordError("firewall worker: " + BatchWorker.message(ex));
+                    worker.recordError("firewall worker: " + FirewallException.describe(ex));
                     LockSupport.parkNanos(this, ERROR_PAUSE_NANOS);
                     continue;
                 }
@@ -364,7 +364,7 @@ public final class FirewallBatcher implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            worker.recordError("closing the firewall backend: " + BatchWorker.message(ex));
+            worker.recordError("closing the firewall backend: " + FirewallException.describe(ex));
         }
     }
 }

@@ -17,4 +17,19 @@ public final class FirewallException extends RuntimeException
     {
         super(message, cause);
     }
+
+    /**
+     * @return the one-line text to report for a failure: a FirewallException's own message, otherwise the
+     * exception's class and message.
+     */
+    static String describe(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        if (ex instanceof FirewallException && null != message)
+        {
+            return message;
+        }
+
+        return ex.getClass().getSimpleName() + (null == message ? "" : ": " + message);
+    }
 }

@@ -2,6 +2,9 @@ package io.blocksync.firewall;
 
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.AddressText;
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.CommandRunner;
+import io.blocksync.nativeio.ProcessCommandRunner;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,114 +27,20 @@ public final class IpsetBackend implements FirewallBackend
 {
     public static final long MAX_TIMEOUT_SECONDS = 2_147_483L;
 
-    /**
-     * Configuration; names are validated as they are set.
-     */
-    public static final class Settings
-    {
-        private List<String> commandPrefix = List.of();
-        private String ipset = "ipset";
-        private String iptables = "iptables";
-        private String ip6tables = "ip6tables";
-        private boolean managed = true;
-        private String set4;
-        private String set6;
-        private int maxElements = 1 << 20;
-        private boolean forwardChain;
-        private long reassertIntervalSeconds = 600;
-        private boolean killStates;
-
-        /**
-         * Managed mode with sets {@code PREFIX4} and {@code PREFIX6}, e.g. {@code blocksync4}, {@code blocksync6}.
-         */
-        public static Settings managed(final String setPrefix)
-        {
-            final Settings settings = new Settings();
-            settings.set4 = Names.ipsetName("ipset set", setPrefix + "4");
-            settings.set6 = Names.ipsetName("ipset set", setPrefix + "6");
-            return settings;
-        }
-
-        /**
-         * Existing-set mode; either set may be null if that family is never banned.
-         */
-        public static Settings existingSets(final String set4, final String set6)
-        {
-            final Settings settings = new Settings();
-            settings.managed = false;
-            settings.set4 = null == set4 ? null : Names.ipsetName("ipset IPv4 set", set4);
-            settings.set6 = null == set6 ? null : Names.ipsetName("ipset IPv6 set", set6);
-            if (null == set4 && null == set6)
-            {
-                throw new IllegalArgumentException("ipset existing-set mode needs an IPv4 set, an IPv6 set or both");
-            }
-            return settings;
-        }
-
-        public Settings commandPrefix(final List<String> commandPrefix)
-        {
-            this.commandPrefix = List.copyOf(commandPrefix);
-            return this;
-        }
-
-        public Settings programs(final String ipset, final String iptables, final String ip6tables)
-        {
-            this.ipset = ipset;
-            this.iptables = iptables;
-            this.ip6tables = ip6tables;
-            return this;
-        }
-
-        /**
-         * @param maxElements the sets' {@code maxelem}; changing it later needs the sets destroyed first.
-         */
-        public Settings maxElements(final int maxElements)
-        {
-            if (maxElements < 1)
-            {
-                throw new IllegalArgumentException("ipset maxElements must be positive: " + maxElements);
-            }
-            this.maxElements = maxElements;
-            return this;
-        }
-
-        public Settings forwardChain(final boolean enabled)
-        {
-            this.forwardChain = enabled;
-            return this;
-        }
-
-        public Settings reassertIntervalSeconds(final long seconds)
-        {
-            if (seconds < 0)
-            {
-                throw new IllegalArgumentException("ipset reassert interval must be >= 0: " + seconds);
-            }
-            this.reassertIntervalSeconds = seconds;
-            return this;
-        }
-
-        public Settings killStates(final boolean enabled)
-        {
-            this.killStates = enabled;
-            return this;
-        }
-    }
-
     private static final String TEMPORARY_SUFFIX = "-tmp";
 
-    private final Settings settings;
+    private final IpsetSettings settings;
     private final Tool ipset;
     private final Tool iptables;
     private final Tool ip6tables;
     private final ConntrackStateKiller stateKiller;
 
-    public IpsetBackend(final Settings settings)
+    public IpsetBackend(final IpsetSettings settings)
     {
-        this(settings, new ProcessCommandRunner());
+        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
-    public IpsetBackend(final Settings settings, final CommandRunner runner)
+    public IpsetBackend(final IpsetSettings settings, final CommandRunner runner)
     {
         this.settings = settings;
         this.ipset = new Tool(runner, settings.commandPrefix, settings.ipset, "install ipset");
@@ -147,7 +56,7 @@ public final class IpsetBackend implements FirewallBackend
         for (final String[] probe : new String[][]{ { "--version" }, { "list", "-n" } })
         {
             final CommandResult result = ipset.run(probe);
-            if (!result.succeeded())
+            if (0 != result.exitStatus())
             {
                 throw new FirewallException(describe(result));
             }
@@ -334,11 +243,11 @@ public final class IpsetBackend implements FirewallBackend
         final List<String> check = new ArrayList<>(List.of("-w", "-C", chain));
         check.addAll(rule);
         final CommandResult result = tool.run(check, null);
-        if (result.succeeded())
+        if (0 == result.exitStatus())
         {
             return;
         }
-        if (1 != result.exitCode())
+        if (1 != result.exitStatus())
         {
             throw new FirewallException(tool.failure(result));
         }
@@ -356,12 +265,12 @@ public final class IpsetBackend implements FirewallBackend
         }
 
         final CommandResult result = ipset.run("list", "-t", set);
-        if (!result.succeeded())
+        if (0 != result.exitStatus())
         {
             throw new FirewallException("ipset set '" + set + "' cannot be read: " + describe(result));
         }
 
-        final String header = result.stdout();
+        final String header = result.output();
         if (!header.contains("hash:net") || !header.contains(" timeout "))
         {
             throw new FirewallException("ipset set '" + set + "' must be 'hash:net' created with 'timeout' " +
@@ -378,7 +287,7 @@ public final class IpsetBackend implements FirewallBackend
 
         final CommandResult result = ipset.run(
             List.of("restore", "-exist"), script.getBytes(StandardCharsets.US_ASCII));
-        if (!result.succeeded())
+        if (0 != result.exitStatus())
         {
             throw new FirewallException(describe(result));
         }
@@ -389,7 +298,7 @@ public final class IpsetBackend implements FirewallBackend
      */
     private String describe(final CommandResult result)
     {
-        String line = CommandResult.firstLine(result.stderr());
+        String line = Tool.firstLine(result.error());
         if (line.startsWith("ipset v"))
         {
             final int colon = line.indexOf(": ");

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What one nftables set should hold, so the backend can turn a batch into commands the kernel accepts.
@@ -27,37 +28,12 @@ final class NftSetModel
     private static final int ELEMENTS_PER_COMMAND = 1024;
     private static final long MILLIS_PER_SECOND = 1000;
 
-    private static final class Element
-    {
-        final IpPrefix prefix;
-        long deadlineMs;
-        boolean inKernel;
-
-        Element(final IpPrefix prefix, final long deadlineMs)
-        {
-            this.prefix = prefix;
-            this.deadlineMs = deadlineMs;
-        }
-    }
-
-    private static final class Before
-    {
-        final boolean inKernel;
-        final long deadlineMs;
-
-        Before(final boolean inKernel, final long deadlineMs)
-        {
-            this.inKernel = inKernel;
-            this.deadlineMs = deadlineMs;
-        }
-    }
-
     private final String reference;
     private final boolean interval;
     private final boolean addressOnly;
-    private final TreeMap<IpPrefix, Element> elements = new TreeMap<>();
+    private final TreeMap<IpPrefix, NftElement> elements = new TreeMap<>();
     private final int[] lengthCounts = new int[129];
-    private final LinkedHashMap<IpPrefix, Before> touched = new LinkedHashMap<>();
+    private final LinkedHashMap<IpPrefix, NftElement.Before> touched = new LinkedHashMap<>();
     private final IpPrefix scratch = new IpPrefix();
     private boolean rewrite;
 
@@ -86,7 +62,7 @@ final class NftSetModel
     void add(final IpPrefix prefix, final long timeoutSeconds, final long nowMs)
     {
         final long deadlineMs = 0 == timeoutSeconds ? PERMANENT : nowMs + timeoutSeconds * MILLIS_PER_SECOND;
-        final Element existing = live(prefix, nowMs);
+        final NftElement existing = live(prefix, nowMs);
         if (null != existing)
         {
             touch(existing.prefix, existing.inKernel, existing.deadlineMs);
@@ -94,7 +70,7 @@ final class NftSetModel
             return;
         }
 
-        final Element element = new Element(new IpPrefix().set(prefix), deadlineMs);
+        final NftElement element = new NftElement(new IpPrefix().set(prefix), deadlineMs);
         touch(element.prefix, false, 0);
         insert(element);
         if (interval && null != containerOf(element.prefix, nowMs))
@@ -105,7 +81,7 @@ final class NftSetModel
         element.inKernel = true;
         if (interval)
         {
-            for (final Element inner : containedIn(element.prefix))
+            for (final NftElement inner : containedIn(element.prefix))
             {
                 if (inner.inKernel)
                 {
@@ -118,7 +94,7 @@ final class NftSetModel
 
     void remove(final IpPrefix prefix, final long nowMs)
     {
-        final Element element = live(prefix, nowMs);
+        final NftElement element = live(prefix, nowMs);
         if (null != element)
         {
             touch(element.prefix, element.inKernel, element.deadlineMs);
@@ -156,12 +132,12 @@ final class NftSetModel
         if (!rewrite)
         {
             final List<IpPrefix> deletes = new ArrayList<>();
-            final List<Element> refreshes = new ArrayList<>();
-            final List<Element> adds = new ArrayList<>();
-            for (final Map.Entry<IpPrefix, Before> entry : touched.entrySet())
+            final List<NftElement> refreshes = new ArrayList<>();
+            final List<NftElement> adds = new ArrayList<>();
+            for (final Map.Entry<IpPrefix, NftElement.Before> entry : touched.entrySet())
             {
-                final Before before = entry.getValue();
-                final Element now = elements.get(entry.getKey());
+                final NftElement.Before before = entry.getValue();
+                final NftElement now = elements.get(entry.getKey());
                 final boolean nowInKernel = null != now && now.inKernel;
                 if (before.inKernel && !nowInKernel)
                 {
@@ -202,12 +178,12 @@ final class NftSetModel
     private void emitIncremental(
         final StringBuilder script,
         final List<IpPrefix> deletes,
-        final List<Element> refreshes,
-        final List<Element> adds,
+        final List<NftElement> refreshes,
+        final List<NftElement> adds,
         final long nowMs)
     {
         final List<IpPrefix> removals = new ArrayList<>(deletes);
-        for (final Element element : refreshes)
+        for (final NftElement element : refreshes)
         {
             removals.add(element.prefix);
         }
@@ -230,7 +206,7 @@ final class NftSetModel
             script.append(" }\n");
         }
 
-        final List<Element> additions = new ArrayList<>(refreshes);
+        final List<NftElement> additions = new ArrayList<>(refreshes);
         additions.addAll(adds);
         appendAdds(script, additions, nowMs);
     }
@@ -238,10 +214,10 @@ final class NftSetModel
     private void emitRewrite(final StringBuilder script, final long nowMs)
     {
         script.append("flush set ").append(reference).append('\n');
-        final List<Element> maximal = new ArrayList<>(elements.size());
-        final List<Element> expired = new ArrayList<>();
-        Element outer = null;
-        for (final Element element : elements.values())
+        final List<NftElement> maximal = new ArrayList<>(elements.size());
+        final List<NftElement> expired = new ArrayList<>();
+        NftElement outer = null;
+        for (final NftElement element : elements.values())
         {
             if (isExpired(element, nowMs))
             {
@@ -258,7 +234,7 @@ final class NftSetModel
             }
         }
 
-        for (final Element element : expired)
+        for (final NftElement element : expired)
         {
             elements.remove(element.prefix);
             lengthCounts[element.prefix.prefixLength()]--;
@@ -267,7 +243,7 @@ final class NftSetModel
         appendAdds(script, maximal, nowMs);
     }
 
-    private void appendAdds(final StringBuilder script, final List<Element> additions, final long nowMs)
+    private void appendAdds(final StringBuilder script, final List<NftElement> additions, final long nowMs)
     {
         for (int from = 0; from < additions.size(); from += ELEMENTS_PER_COMMAND)
         {
@@ -275,13 +251,12 @@ final class NftSetModel
             script.append("add element ").append(reference).append(" { ");
             for (int i = from; i < to; i++)
             {
-                final Element element = additions.get(i);
+                final NftElement element = additions.get(i);
                 appendElement(script, element.prefix, i > from);
                 if (PERMANENT != element.deadlineMs)
                 {
-                    final long remainingMs = Math.max(MILLIS_PER_SECOND, element.deadlineMs - nowMs);
                     script.append(" timeout ");
-                    appendDuration(script, (remainingMs + MILLIS_PER_SECOND - 1) / MILLIS_PER_SECOND);
+                    NftElement.appendDuration(script, KernelTimeout.secondsLeft(element.deadlineMs - nowMs, TimeUnit.MILLISECONDS));
                 }
             }
             script.append(" }\n");
@@ -305,41 +280,14 @@ final class NftSetModel
         }
     }
 
-    /**
-     * nft parses a bare seconds count into a 32-bit millisecond field, so large values must be split into units.
-     */
-    static void appendDuration(final StringBuilder out, final long seconds)
-    {
-        final long days = seconds / 86_400;
-        final long hours = seconds / 3_600 % 24;
-        final long minutes = seconds / 60 % 60;
-        final long secs = seconds % 60;
-        if (days > 0)
-        {
-            out.append(days).append('d');
-        }
-        if (hours > 0)
-        {
-            out.append(hours).append('h');
-        }
-        if (minutes > 0)
-        {
-            out.append(minutes).append('m');
-        }
-        if (secs > 0 || 0 == seconds)
-        {
-            out.append(secs).append('s');
-        }
-    }
-
     private void touch(final IpPrefix prefix, final boolean inKernel, final long deadlineMs)
     {
-        touched.putIfAbsent(prefix, new Before(inKernel, deadlineMs));
+        touched.putIfAbsent(prefix, new NftElement.Before(inKernel, deadlineMs));
     }
 
-    private Element live(final IpPrefix prefix, final long nowMs)
+    private NftElement live(final IpPrefix prefix, final long nowMs)
     {
-        final Element element = elements.get(prefix);
+        final NftElement element = elements.get(prefix);
         if (null != element && isExpired(element, nowMs))
         {
             // The kernel dropped it on its own; nothing to delete, but what it covered may now be uncovered.
@@ -351,20 +299,20 @@ final class NftSetModel
         return element;
     }
 
-    private void insert(final Element element)
+    private void insert(final NftElement element)
     {
         elements.put(element.prefix, element);
         lengthCounts[element.prefix.prefixLength()]++;
     }
 
-    private void erase(final Element element, final long nowMs)
+    private void erase(final NftElement element, final long nowMs)
     {
         elements.remove(element.prefix);
         lengthCounts[element.prefix.prefixLength()]--;
         if (interval && element.inKernel)
         {
             element.inKernel = false;
-            for (final Element inner : containedIn(element.prefix))
+            for (final NftElement inner : containedIn(element.prefix))
             {
                 if (!inner.inKernel && !isExpired(inner, nowMs) && null == containerOf(inner.prefix, nowMs))
                 {
@@ -378,14 +326,14 @@ final class NftSetModel
     /**
      * @return a live element strictly containing the prefix, or null.
      */
-    private Element containerOf(final IpPrefix prefix, final long nowMs)
+    private NftElement containerOf(final IpPrefix prefix, final long nowMs)
     {
         for (int length = 0; length < prefix.prefixLength(); length++)
         {
             if (lengthCounts[length] > 0)
             {
                 scratch.set(prefix).maskTo(length);
-                final Element outer = elements.get(scratch);
+                final NftElement outer = elements.get(scratch);
                 if (null != outer && !isExpired(outer, nowMs))
                 {
                     return outer;
@@ -399,10 +347,10 @@ final class NftSetModel
     /**
      * @return elements strictly inside the prefix, in address order.
      */
-    private List<Element> containedIn(final IpPrefix prefix)
+    private List<NftElement> containedIn(final IpPrefix prefix)
     {
-        final List<Element> inner = new ArrayList<>();
-        for (final Element element : elements.tailMap(prefix, false).values())
+        final List<NftElement> inner = new ArrayList<>();
+        for (final NftElement element : elements.tailMap(prefix, false).values())
         {
             if (!prefix.contains(element.prefix))
             {
@@ -414,9 +362,9 @@ final class NftSetModel
         return inner;
     }
 
-    private static boolean overlaps(final List<Element> adds, final List<IpPrefix> deletes)
+    private static boolean overlaps(final List<NftElement> adds, final List<IpPrefix> deletes)
     {
-        for (final Element add : adds)
+        for (final NftElement add : adds)
         {
             for (final IpPrefix deleted : deletes)
             {
@@ -430,7 +378,7 @@ final class NftSetModel
         return false;
     }
 
-    private static boolean isExpired(final Element element, final long nowMs)
+    private static boolean isExpired(final NftElement element, final long nowMs)
     {
         return PERMANENT != element.deadlineMs && element.deadlineMs <= nowMs;
     }

@@ -2,6 +2,9 @@ package io.blocksync.firewall;
 
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.CommandRunner;
+import io.blocksync.nativeio.ProcessCommandRunner;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,114 +34,12 @@ public final class NftablesBackend implements FirewallBackend
     /** Ten years; nft rejects element timeouts somewhere above 36,500 days. */
     public static final long MAX_TIMEOUT_SECONDS = 3650L * 86_400;
 
-    /**
-     * Configuration; names are validated as they are set.
-     */
-    public static final class Settings
-    {
-        private List<String> commandPrefix = List.of();
-        private String nft = "nft";
-        private boolean managed = true;
-        private String family = "inet";
-        private String table = "blocksync";
-        private String set4 = "ban4";
-        private String set6 = "ban6";
-        private int inputPriority = -10;
-        private boolean forwardChain;
-        private int forwardPriority = -10;
-        private long reassertIntervalSeconds = 600;
-        private boolean killStates;
-
-        /**
-         * Managed mode with {@code table inet TABLE}.
-         */
-        public static Settings managed(final String table)
-        {
-            final Settings settings = new Settings();
-            settings.table = Names.nftIdentifier("nftables table", table);
-            return settings;
-        }
-
-        /**
-         * Existing-set mode: only elements of the named sets are changed. Either set may be null if that family
-         * is never banned.
-         */
-        public static Settings existingSets(
-            final String family, final String table, final String set4, final String set6)
-        {
-            final Settings settings = new Settings();
-            settings.managed = false;
-            settings.family = Names.nftFamily("nftables family", family);
-            settings.table = Names.nftIdentifier("nftables table", table);
-            settings.set4 = null == set4 ? null : Names.nftIdentifier("nftables IPv4 set", set4);
-            settings.set6 = null == set6 ? null : Names.nftIdentifier("nftables IPv6 set", set6);
-            if (null == set4 && null == set6)
-            {
-                throw new IllegalArgumentException("nftables existing-set mode needs an IPv4 set, an IPv6 set or both");
-            }
-            return settings;
-        }
-
-        /**
-         * @param commandPrefix run nft through this, e.g. {@code ip netns exec NS}.
-         */
-        public Settings commandPrefix(final List<String> commandPrefix)
-        {
-            this.commandPrefix = List.copyOf(commandPrefix);
-            return this;
-        }
-
-        public Settings nftProgram(final String nft)
-        {
-            this.nft = nft;
-            return this;
-        }
-
-        public Settings inputPriority(final int priority)
-        {
-            this.inputPriority = priority;
-            return this;
-        }
-
-        /**
-         * @param enabled also drop banned sources in a forward chain (routers, containers behind this host).
-         */
-        public Settings forwardChain(final boolean enabled, final int priority)
-        {
-            this.forwardChain = enabled;
-            this.forwardPriority = priority;
-            return this;
-        }
-
-        /**
-         * @param seconds how often all live bans are written again (heals a ruleset reload); 0 for never.
-         */
-        public Settings reassertIntervalSeconds(final long seconds)
-        {
-            if (seconds < 0)
-            {
-                throw new IllegalArgumentException("nftables reassert interval must be >= 0: " + seconds);
-            }
-            this.reassertIntervalSeconds = seconds;
-            return this;
-        }
-
-        /**
-         * @param enabled delete conntrack entries of newly banned sources ({@code conntrack -D}).
-         */
-        public Settings killStates(final boolean enabled)
-        {
-            this.killStates = enabled;
-            return this;
-        }
-    }
-
     private static final String HOST4 = "ban4_host";
     private static final String HOST6 = "ban6_host";
     private static final String NET6_64 = "ban6_64";
     private static final int IPV6_SUBNET = 64;
 
-    private final Settings settings;
+    private final NftablesSettings settings;
     private final Tool nft;
     private final ConntrackStateKiller stateKiller;
     private final String tableReference;
@@ -149,12 +50,12 @@ public final class NftablesBackend implements FirewallBackend
     private final NftSetModel net6;
     private final List<NftSetModel> sets = new ArrayList<>();
 
-    public NftablesBackend(final Settings settings)
+    public NftablesBackend(final NftablesSettings settings)
     {
-        this(settings, new ProcessCommandRunner());
+        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
-    public NftablesBackend(final Settings settings, final CommandRunner runner)
+    public NftablesBackend(final NftablesSettings settings, final CommandRunner runner)
     {
         this.settings = settings;
         this.nft = new Tool(runner, settings.commandPrefix, settings.nft, "install nftables");
@@ -183,7 +84,7 @@ public final class NftablesBackend implements FirewallBackend
     {
         nft.runOrThrow("--version");
         final CommandResult tables = nft.run("list", "tables");
-        if (!tables.succeeded())
+        if (0 != tables.exitStatus())
         {
             throw new FirewallException(nft.failure(tables));
         }
@@ -361,13 +262,13 @@ public final class NftablesBackend implements FirewallBackend
     {
         final String[] words = set.reference().split(" ");
         final CommandResult result = nft.run("list", "set", words[0], words[1], words[2]);
-        if (!result.succeeded())
+        if (0 != result.exitStatus())
         {
             throw new FirewallException(
                 "nftables set '" + set.reference() + "' cannot be read: " + nft.failure(result));
         }
 
-        for (final String line : result.stdout().split("\n"))
+        for (final String line : result.output().split("\n"))
         {
             final String trimmed = line.trim().toLowerCase(Locale.ROOT);
             if (trimmed.startsWith("flags ") && trimmed.contains("interval") && trimmed.contains("timeout"))
@@ -441,62 +342,10 @@ public final class NftablesBackend implements FirewallBackend
     private void run(final String script)
     {
         final CommandResult result = nft.run(List.of("-f", "-"), script.getBytes(StandardCharsets.US_ASCII));
-        if (!result.succeeded())
+        if (0 != result.exitStatus())
         {
-            throw new FirewallException(describe(result));
+            throw new FirewallException(NftErrors.describe(nft, result));
         }
-    }
-
-    /**
-     * One line from nft's error report, e.g. {@code nft: Error: interval overlaps with an existing one
-     * (stdin line 3 at '192.0.2.5')}: the message, where, and the text nft underlined.
-     */
-    private String describe(final CommandResult result)
-    {
-        final String[] lines = result.stderr().split("\n");
-        for (int i = 0; i < lines.length; i++)
-        {
-            final int at = lines[i].indexOf("Error:");
-            if (at < 0)
-            {
-                continue;
-            }
-
-            final StringBuilder message = new StringBuilder(nft.program()).append(": ")
-                .append(lines[i].substring(at).trim());
-            final String[] location = lines[i].substring(0, at).split(":");
-            final String marked = i + 2 < lines.length ? underlined(lines[i + 1], lines[i + 2]) : "";
-            if (location.length >= 2 || !marked.isEmpty())
-            {
-                message.append(" (");
-                if (location.length >= 2)
-                {
-                    message.append("stdin line ").append(location[1].trim());
-                }
-                if (!marked.isEmpty())
-                {
-                    message.append(location.length >= 2 ? " at '" : "at '").append(marked).append('\'');
-                }
-                message.append(')');
-            }
-
-            return Tool.clip(message.toString()) + nft.hint(lines[i]);
-        }
-
-        return nft.failure(result);
-    }
-
-    private static String underlined(final String text, final String marks)
-    {
-        final int start = marks.indexOf('^');
-        if (start < 0 || start >= text.length())
-        {
-            return "";
-        }
-        int end = marks.lastIndexOf('^') + 1;
-        end = Math.min(end, text.length());
-
-        return Tool.clip(text.substring(start, end));
     }
 
     private static long nowMs()

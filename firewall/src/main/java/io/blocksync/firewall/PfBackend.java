@@ -1,6 +1,8 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.nativeio.CommandRunner;
+import io.blocksync.nativeio.ProcessCommandRunner;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ public final class PfBackend implements FirewallBackend
     /**
      * Configuration; table names are validated as they are set.
      */
-    public static final class Settings
+    public static final class Settings implements BackendSettings
     {
         private List<String> commandPrefix = List.of();
         private String pfctl = "pfctl";
@@ -33,6 +35,43 @@ public final class PfBackend implements FirewallBackend
         private boolean managed = true;
         private boolean killStates = true;
         private long reassertIntervalSeconds = 600;
+
+        /**
+         * Keys {@code table} (default table), repeatable {@code reason-table = REASON:TABLE}, {@code kill-states}
+         * (default yes).
+         */
+        public static Settings parse(final SettingsSection section)
+        {
+            final Settings settings = new Settings()
+                .defaultTable(BackendKeys.name(section, "table", "blocksync", (text) -> Names.pfTable("pf default table", text)));
+            for (final Map.Entry<String, String> entry :
+                BackendKeys.byReason(section, "reason-table", (text) -> Names.pfTable("pf table", text)).entrySet())
+            {
+                settings.reasonTable(entry.getKey(), entry.getValue());
+            }
+
+            return settings.killStates(section.bool("kill-states", true));
+        }
+
+        @Override
+        public FirewallBackend newBackend(final java.util.function.Consumer<String> log)
+        {
+            return new PfBackend(this);
+        }
+
+        @Override
+        public boolean managed()
+        {
+            return managed;
+        }
+
+        /**
+         * @return the table per ban reason; bans with other reasons go into the default table.
+         */
+        public Map<String, String> reasonTables()
+        {
+            return java.util.Collections.unmodifiableMap(reasonTables);
+        }
 
         public Settings commandPrefix(final List<String> commandPrefix)
         {
@@ -93,7 +132,7 @@ public final class PfBackend implements FirewallBackend
 
     public PfBackend(final Settings settings)
     {
-        this(settings, new ProcessCommandRunner());
+        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
     public PfBackend(final Settings settings, final CommandRunner runner)

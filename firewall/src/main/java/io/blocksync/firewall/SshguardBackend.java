@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ public final class SshguardBackend implements FirewallBackend
     /**
      * Configuration.
      */
-    public static final class Settings
+    public static final class Settings implements BackendSettings
     {
         private final List<String> command;
         private List<String> commandPrefix = List.of();
@@ -45,6 +46,30 @@ public final class SshguardBackend implements FirewallBackend
                 throw new IllegalArgumentException("sshguard backend command must not be empty");
             }
             this.command = List.copyOf(command);
+        }
+
+        /**
+         * Key {@code command} (required): the backend program and its arguments, split at white space.
+         */
+        public static Settings parse(final SettingsSection section)
+        {
+            final List<String> command = section.required("command", (text) ->
+            {
+                final List<String> argv = Arrays.asList(text.trim().split("\\s+"));
+                if (argv.get(0).isEmpty())
+                {
+                    throw new IllegalArgumentException("empty command");
+                }
+                return argv;
+            });
+
+            return new Settings(null == command ? List.of("-") : command);
+        }
+
+        @Override
+        public FirewallBackend newBackend(final java.util.function.Consumer<String> log)
+        {
+            return new SshguardBackend(this);
         }
 
         public Settings commandPrefix(final List<String> commandPrefix)

@@ -1,5 +1,7 @@
 package io.blocksync.firewall;
 
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.CommandRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +14,8 @@ import java.util.List;
  */
 final class Tool
 {
+    /** How long a tool may run before it is killed and the call fails; a 100,000-element reconcile takes seconds. */
+    static final long TIMEOUT_MILLIS = 120_000;
     private static final int MAX_MESSAGE_LENGTH = 400;
     private static final byte[] NO_INPUT = new byte[0];
 
@@ -74,7 +78,7 @@ final class Tool
     CommandResult runOrThrow(final List<String> args, final byte[] stdin)
     {
         final CommandResult result = run(args, stdin);
-        if (!result.succeeded())
+        if (0 != result.exitStatus())
         {
             throw new FirewallException(failure(result));
         }
@@ -92,14 +96,14 @@ final class Tool
      */
     String failure(final CommandResult result)
     {
-        String line = CommandResult.firstLine(result.stderr());
+        String line = Tool.firstLine(result.error());
         if (line.isEmpty())
         {
-            line = CommandResult.firstLine(result.stdout());
+            line = Tool.firstLine(result.output());
         }
         if (line.isEmpty())
         {
-            line = "exit code " + result.exitCode();
+            line = "exit code " + result.exitStatus();
         }
 
         final String name = line.startsWith(program + ":") ? "" : program + ": ";
@@ -116,6 +120,22 @@ final class Tool
         if (line.contains("exec of") && line.contains("No such file"))
         {
             return " (" + installHint + ")";
+        }
+
+        return "";
+    }
+
+    /**
+     * @return the first non-blank line of text, trimmed, or an empty string.
+     */
+    static String firstLine(final String text)
+    {
+        for (final String line : text.split("\n"))
+        {
+            if (!line.isBlank())
+            {
+                return line.trim();
+            }
         }
 
         return "";

@@ -1,5 +1,8 @@
 package io.blocksync.firewall;
 
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.CommandRunner;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,6 +39,12 @@ final class CapturingRunner implements CommandRunner
     {
         results.addLast(new CommandResult(exitCode, stdout, stderr));
         return this;
+    }
+
+    @Override
+    public CommandResult run(final List<String> argv)
+    {
+        return run(argv, new byte[0]);
     }
 
     @Override

@@ -118,7 +118,7 @@ public final class FirewallApplyBenchmark
     private NftablesBackend freshNft()
     {
         inNamespace(List.of("nft", "delete", "table", "inet", "blocksync"), "");
-        return new NftablesBackend(NftablesBackend.Settings.managed("blocksync").commandPrefix(prefix));
+        return new NftablesBackend(NftablesSettings.managed("blocksync").commandPrefix(prefix));
     }
 
     private boolean nftHolds(final String address)
@@ -152,7 +152,7 @@ public final class FirewallApplyBenchmark
 
     private IpsetBackend freshIpset()
     {
-        return new IpsetBackend(IpsetBackend.Settings.managed("blocksync").commandPrefix(prefix));
+        return new IpsetBackend(IpsetSettings.managed("blocksync").commandPrefix(prefix));
     }
 
     private boolean ipsetHolds(final String address)

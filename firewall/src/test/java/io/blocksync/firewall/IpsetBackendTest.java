@@ -55,7 +55,7 @@ class IpsetBackendTest
     void startBackend()
     {
         assumeTrue(null == skipReason, skipReason);
-        backend = new IpsetBackend(IpsetBackend.Settings.managed("blocksync").commandPrefix(net.inProtected()));
+        backend = new IpsetBackend(IpsetSettings.managed("blocksync").commandPrefix(net.inProtected()));
         backend.start();
         backend.flush();
     }
@@ -131,7 +131,7 @@ class IpsetBackendTest
         {
             // As after a daemon restart: a new backend starts (re-creating its table) and reconciles.
             final IpsetBackend restarted = new IpsetBackend(
-                IpsetBackend.Settings.managed("blocksync").commandPrefix(net.inProtected()));
+                IpsetSettings.managed("blocksync").commandPrefix(net.inProtected()));
             restarted.start();
             restarted.reconcile(live);
             reconciles++;
@@ -162,7 +162,7 @@ class IpsetBackendTest
         try
         {
             final IpsetBackend existing = new IpsetBackend(
-                IpsetBackend.Settings.existingSets("operator4", null).commandPrefix(net.inProtected()));
+                IpsetSettings.existingSets("operator4", null).commandPrefix(net.inProtected()));
             existing.start();
             existing.apply(List.of(add("192.0.2.0/28", 600)));
             assertFalse(net.tcpConnects(ATTACKER4, PROTECTED4));
@@ -170,12 +170,12 @@ class IpsetBackendTest
             assertTrue(net.tcpConnects(ATTACKER4, PROTECTED4));
 
             final FirewallException noTimeout = assertThrows(FirewallException.class, () -> new IpsetBackend(
-                IpsetBackend.Settings.existingSets("plain4", null).commandPrefix(net.inProtected())).start());
+                IpsetSettings.existingSets("plain4", null).commandPrefix(net.inProtected())).start());
             assertEquals("ipset set 'plain4' must be 'hash:net' created with 'timeout' (prefix bans and kernel " +
                 "expiry depend on it)", noTimeout.getMessage());
 
             final FirewallException missing = assertThrows(FirewallException.class, () -> new IpsetBackend(
-                IpsetBackend.Settings.existingSets("nosuchset", null).commandPrefix(net.inProtected())).start());
+                IpsetSettings.existingSets("nosuchset", null).commandPrefix(net.inProtected())).start());
             assertTrue(missing.getMessage().startsWith("ipset set 'nosuchset' cannot be read: ipset: "),
                 missing.getMessage());
         }
@@ -192,7 +192,7 @@ class IpsetBackendTest
     void startFailsWithOneLineReasonWhenIpsetIsMissing()
     {
         final FirewallException missing = assertThrows(FirewallException.class, () -> new IpsetBackend(
-            IpsetBackend.Settings.managed("blocksync").programs("ipset-not-installed", "iptables", "ip6tables"))
+            IpsetSettings.managed("blocksync").programs("ipset-not-installed", "iptables", "ip6tables"))
             .start());
         assertEquals("ipset-not-installed not found on PATH (install ipset)", missing.getMessage());
     }
@@ -202,7 +202,7 @@ class IpsetBackendTest
     {
         NamespacePair.assumeUnprivilegedUserNamespaces();
         final FirewallException unprivileged = assertThrows(FirewallException.class, () -> new IpsetBackend(
-            IpsetBackend.Settings.managed("blocksync").commandPrefix(List.of("unshare", "-U", "-r"))).start());
+            IpsetSettings.managed("blocksync").commandPrefix(List.of("unshare", "-U", "-r"))).start());
         assertEquals("ipset: Kernel error received: Operation not permitted (run as root)",
             unprivileged.getMessage());
     }

@@ -57,7 +57,7 @@ class NftablesBackendTest
     void startBackend()
     {
         assumeTrue(null == skipReason, skipReason);
-        backend = new NftablesBackend(NftablesBackend.Settings.managed("blocksync").commandPrefix(net.inProtected()));
+        backend = new NftablesBackend(NftablesSettings.managed("blocksync").commandPrefix(net.inProtected()));
         backend.start();
         backend.flush();
     }
@@ -152,7 +152,7 @@ class NftablesBackendTest
         {
             // As after a daemon restart: a new backend starts (re-creating its table) and reconciles.
             final NftablesBackend restarted = new NftablesBackend(
-                NftablesBackend.Settings.managed("blocksync").commandPrefix(net.inProtected()));
+                NftablesSettings.managed("blocksync").commandPrefix(net.inProtected()));
             restarted.start();
             restarted.reconcile(live);
             reconciles++;
@@ -182,7 +182,7 @@ class NftablesBackendTest
         try
         {
             final NftablesBackend existing = new NftablesBackend(
-                NftablesBackend.Settings.existingSets("ip", "operator", "blocked", null)
+                NftablesSettings.existingSets("ip", "operator", "blocked", null)
                     .commandPrefix(net.inProtected()));
             existing.start();
             existing.apply(List.of(add("192.0.2.0/28", 600)));
@@ -195,7 +195,7 @@ class NftablesBackendTest
             assertTrue(ipv6.getMessage().startsWith("no nftables set configured for IPv6 bans"), ipv6.getMessage());
 
             final FirewallException flags = assertThrows(FirewallException.class, () -> new NftablesBackend(
-                NftablesBackend.Settings.existingSets("ip", "operator", "plain", null)
+                NftablesSettings.existingSets("ip", "operator", "plain", null)
                     .commandPrefix(net.inProtected())).start());
             assertEquals("nftables set 'ip operator plain' needs 'flags interval, timeout' (prefix bans and " +
                 "kernel expiry depend on them)", flags.getMessage());
@@ -210,7 +210,7 @@ class NftablesBackendTest
     void startFailsWithOneLineReasonWhenNftIsMissing()
     {
         final FirewallException missing = assertThrows(FirewallException.class, () -> new NftablesBackend(
-            NftablesBackend.Settings.managed("blocksync").nftProgram("nft-not-installed")).start());
+            NftablesSettings.managed("blocksync").nftProgram("nft-not-installed")).start());
         assertEquals("nft-not-installed not found on PATH (install nftables)", missing.getMessage());
     }
 
@@ -219,7 +219,7 @@ class NftablesBackendTest
     {
         NamespacePair.assumeUnprivilegedUserNamespaces();
         final FirewallException unprivileged = assertThrows(FirewallException.class, () -> new NftablesBackend(
-            NftablesBackend.Settings.managed("blocksync").commandPrefix(List.of("unshare", "-U", "-r"))).start());
+            NftablesSettings.managed("blocksync").commandPrefix(List.of("unshare", "-U", "-r"))).start());
         assertTrue(unprivileged.getMessage().startsWith("nft: "), unprivileged.getMessage());
         assertTrue(unprivileged.getMessage().contains("Operation not permitted"), unprivileged.getMessage());
         assertFalse(unprivileged.getMessage().contains("\n"));

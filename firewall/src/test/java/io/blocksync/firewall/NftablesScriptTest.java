@@ -37,7 +37,7 @@ class NftablesScriptTest
 
     private final CapturingRunner runner = new CapturingRunner();
     private final NftablesBackend backend = new NftablesBackend(
-        NftablesBackend.Settings.managed("blocksync").inputPriority(-5), runner);
+        NftablesSettings.managed("blocksync").inputPriority(-5), runner);
 
     @Test
     void startChecksTheToolAndCreatesTheTableIdempotently()
@@ -145,7 +145,7 @@ class NftablesScriptTest
     void existingSetModeWritesOnlyToTheNamedSetsAndFlushEmptiesThem()
     {
         final NftablesBackend existing = new NftablesBackend(
-            NftablesBackend.Settings.existingSets("inet", "filter", "blocked4", "blocked6"), runner);
+            NftablesSettings.existingSets("inet", "filter", "blocked4", "blocked6"), runner);
         existing.apply(List.of(add("192.0.2.7", 60), add("2001:db8::/64", 60)));
         assertEquals("add element inet filter blocked4 { 192.0.2.7 timeout 1m }\n" +
             "add element inet filter blocked6 { 2001:db8::/64 timeout 1m }\n", lastScript());
@@ -158,7 +158,7 @@ class NftablesScriptTest
     void killStatesRunsConntrackForEachAddedPrefix()
     {
         final NftablesBackend killing = new NftablesBackend(
-            NftablesBackend.Settings.managed("blocksync").killStates(true), runner);
+            NftablesSettings.managed("blocksync").killStates(true), runner);
         killing.apply(List.of(add("192.0.2.0/28", 60), remove("192.0.2.9"), add("2001:db8::/64", 60)));
 
         assertEquals(List.of(
@@ -171,7 +171,7 @@ class NftablesScriptTest
     void namesFromTheConfigurationAreCheckedAndTheErrorNamesTheSetting()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> NftablesBackend.Settings.existingSets("inet", "filter", "bad name;", null));
+            () -> NftablesSettings.existingSets("inet", "filter", "bad name;", null));
 
         assertEquals("nftables IPv4 set 'bad name;': expected a letter followed by up to 63 letters, digits or '_'",
             ex.getMessage());

@@ -3,6 +3,7 @@ package io.blocksync.nativeio;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 public final class ProcessCommandRunner implements CommandRunner
 {
     public static final long DEFAULT_TIMEOUT_MILLIS = 30_000;
+
+    private static final byte[] NO_INPUT = new byte[0];
 
     private final long timeoutMillis;
 
@@ -32,8 +35,14 @@ public final class ProcessCommandRunner implements CommandRunner
     @Override
     public CommandResult run(final List<String> command) throws IOException
     {
+        return run(command, NO_INPUT);
+    }
+
+    @Override
+    public CommandResult run(final List<String> command, final byte[] stdin) throws IOException
+    {
         final Process process = new ProcessBuilder(command).start();
-        process.getOutputStream().close();
+        feed(process.getOutputStream(), stdin);
         // Both pipes are drained at once, or a command that fills one would wait for ever.
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
         final ByteArrayOutputStream error = new ByteArrayOutputStream();
@@ -59,6 +68,32 @@ public final class ProcessCommandRunner implements CommandRunner
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + command, ex);
         }
+    }
+
+    /** Written from its own thread when there is input, so a command that stops reading cannot hold us past the timeout. */
+    private static void feed(final OutputStream stream, final byte[] stdin) throws IOException
+    {
+        if (0 == stdin.length)
+        {
+            stream.close();
+            return;
+        }
+
+        final Thread writer = new Thread(
+            () ->
+            {
+                try (OutputStream in = stream)
+                {
+                    in.write(stdin);
+                }
+                catch (final IOException ex)
+                {
+                    // The command exited before reading all input; its exit status and stderr say why.
+                }
+            },
+            "blocksync-command-input");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     private static Thread drain(final InputStream stream, final ByteArrayOutputStream into)

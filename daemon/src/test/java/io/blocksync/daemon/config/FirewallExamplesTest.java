@@ -1,5 +1,6 @@
 package io.blocksync.daemon.config;
 
+import io.blocksync.firewall.PfBackend;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ class FirewallExamplesTest
             assertTrue(config.firewall().managed(), backend);
             assertTrue(config.stateDir().endsWith(Path.of("target", "examples", backend)), config.stateDir().toString());
         }
-        assertEquals("brutessh", ConfigReader.read(EXAMPLES.resolve("pf.conf")).firewall().tableByReason().get("ssh"));
+        final PfBackend.Settings pf = (PfBackend.Settings)ConfigReader.read(EXAMPLES.resolve("pf.conf")).firewall().backendSettings();
+        assertEquals("brutessh", pf.reasonTables().get("ssh"));
 
         final NodeConfig detecting = ConfigReader.read(EXAMPLES.resolve("nflog.conf"));
         assertEquals("nflog", detecting.sources().get(0).type());

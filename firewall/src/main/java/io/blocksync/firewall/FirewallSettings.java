@@ -1,0 +1,148 @@
+package io.blocksync.firewall;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A [firewall] section: which backend, the batcher's tuning and the backend's own settings, each part read by its
+ * owner from the same {@link SettingsSection}. {@link #start(FirewallContext)} turns it into the running
+ * {@link Firewall}.
+ */
+public final class FirewallSettings
+{
+    public static final String LOG = "log";
+    public static final String NFTABLES = "nftables";
+    public static final String IPSET = "ipset";
+    public static final String PF = "pf";
+    public static final String CONTROL = "control";
+    public static final String SSHGUARD = "sshguard";
+    /** Every backend this build has, in the order error messages list them. */
+    public static final List<String> BACKENDS = List.of(LOG, NFTABLES, IPSET, PF, CONTROL, SSHGUARD);
+
+    private final String backend;
+    private final BatcherSettings batcher;
+    private final BackendSettings settings;
+
+    private FirewallSettings(final String backend, final BatcherSettings batcher, final BackendSettings settings)
+    {
+        this.backend = backend;
+        this.batcher = batcher;
+        this.settings = settings;
+    }
+
+    /**
+     * The log backend's defaults: what a file without [firewall] gets.
+     */
+    public static FirewallSettings log()
+    {
+        return new FirewallSettings(LOG, new BatcherSettings(), LogSettings.INSTANCE);
+    }
+
+    /**
+     * @param backend one of {@link #BACKENDS}; the caller reports any other name.
+     * @param section the rest of the section, read by the batcher and the backend.
+     * @throws IllegalArgumentException if the backend is not one of {@link #BACKENDS}.
+     */
+    public static FirewallSettings parse(final String backend, final SettingsSection section)
+    {
+        final BatcherSettings batcher = BatcherSettings.parse(section);
+        final BackendSettings settings;
+        switch (backend)
+        {
+            case LOG:
+                settings = LogSettings.INSTANCE;
+                break;
+            case NFTABLES:
+                settings = NftablesSettings.parse(section);
+                break;
+            case IPSET:
+                settings = IpsetSettings.parse(section);
+                break;
+            case PF:
+                settings = PfBackend.Settings.parse(section);
+                break;
+            case CONTROL:
+                settings = ControlScriptBackend.Settings.parse(section);
+                break;
+            case SSHGUARD:
+                settings = SshguardBackend.Settings.parse(section);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown firewall backend: " + backend);
+        }
+
+        return new FirewallSettings(backend, batcher, settings);
+    }
+
+    /**
+     * @return the backend's name, one of {@link #BACKENDS}.
+     */
+    public String backend()
+    {
+        return backend;
+    }
+
+    public BatcherSettings batcher()
+    {
+        return batcher;
+    }
+
+    /**
+     * @return the backend's own settings; its class is the backend's {@code Settings}, null for {@code log}.
+     */
+    public BackendSettings settings()
+    {
+        return LogSettings.INSTANCE == settings ? null : settings;
+    }
+
+    /**
+     * @return true when blocksync owns the tables or sets it writes.
+     */
+    public boolean managed()
+    {
+        return settings.managed();
+    }
+
+    /**
+     * @param log receives the backend's messages.
+     * @return the backend not yet started; for {@code log}, a {@link LogBackend} (the CLI's flush uses this).
+     */
+    public FirewallBackend newBackend(final Consumer<String> log)
+    {
+        return settings.newBackend(log);
+    }
+
+    /**
+     * Start the firewall: for {@code log} the dry run on the loop; otherwise the backend (on this thread, so a
+     * missing tool fails here with a one-line reason) and its worker, which first reconciles the filter with
+     * {@link FirewallContext#liveBans()}.
+     *
+     * @throws FirewallException if the backend cannot start.
+     */
+    public Firewall start(final FirewallContext context)
+    {
+        if (LogSettings.INSTANCE == settings)
+        {
+            return new LogFirewall(context);
+        }
+
+        final BatcherSettings tuning = new BatcherSettings()
+            .flushDelayMs(batcher.flushDelayMs())
+            .maxBatch(batcher.maxBatch())
+            .threadName(context.threadName());
+        final FirewallBatcher firewallBatcher = new FirewallBatcher(settings.newBackend(context.log()), tuning);
+
+        return BatchingFirewall.start(firewallBatcher, context.clock(), context.liveBans());
+    }
+
+    private static final class LogSettings implements BackendSettings
+    {
+        static final LogSettings INSTANCE = new LogSettings();
+
+        @Override
+        public FirewallBackend newBackend(final Consumer<String> log)
+        {
+            return new LogBackend(log);
+        }
+    }
+}

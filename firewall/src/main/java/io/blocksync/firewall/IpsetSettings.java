@@ -1,0 +1,142 @@
+package io.blocksync.firewall;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Settings of the {@link IpsetBackend}, read from a [firewall] section with {@link #parse} or set in code; names are
+ * validated as they are set.
+ */
+public final class IpsetSettings implements BackendSettings
+{
+    List<String> commandPrefix = List.of();
+    String ipset = "ipset";
+    String iptables = "iptables";
+    String ip6tables = "ip6tables";
+    boolean managed = true;
+    String set4;
+    String set6;
+    int maxElements = 1 << 20;
+    boolean forwardChain;
+    long reassertIntervalSeconds = 600;
+    boolean killStates;
+
+    /**
+     * Keys {@code mode}, then {@code set-prefix}, {@code forward} (managed) or {@code set4}, {@code set6}
+     * (existing), then {@code kill-states}.
+     */
+    public static IpsetSettings parse(final SettingsSection section)
+    {
+        IpsetSettings settings = new IpsetSettings();
+        if (BackendKeys.managed(section))
+        {
+            settings = managed(BackendKeys.name(section, "set-prefix", "blocksync", (text) ->
+            {
+                Names.ipsetName("ipset set", text + "4");
+                return text;
+            }));
+            settings.forwardChain(section.bool("forward", false));
+        }
+        else
+        {
+            final String set4 = BackendKeys.name(section, "set4", null, (text) -> Names.ipsetName("ipset set", text));
+            final String set6 = BackendKeys.name(section, "set6", null, (text) -> Names.ipsetName("ipset set", text));
+            final boolean killStates = section.bool("kill-states", false);
+            if (BackendKeys.checkExistingSets(section, set4, set6))
+            {
+                settings = existingSets(set4, set6);
+            }
+            return settings.killStates(killStates);
+        }
+
+        return settings.killStates(section.bool("kill-states", false));
+    }
+
+    @Override
+    public FirewallBackend newBackend(final Consumer<String> log)
+    {
+        return new IpsetBackend(this);
+    }
+
+    @Override
+    public boolean managed()
+    {
+        return managed;
+    }
+
+    /**
+     * Managed mode with sets {@code PREFIX4} and {@code PREFIX6}, e.g. {@code blocksync4}, {@code blocksync6}.
+     */
+    public static IpsetSettings managed(final String setPrefix)
+    {
+        final IpsetSettings settings = new IpsetSettings();
+        settings.set4 = Names.ipsetName("ipset set", setPrefix + "4");
+        settings.set6 = Names.ipsetName("ipset set", setPrefix + "6");
+        return settings;
+    }
+
+    /**
+     * Existing-set mode; either set may be null if that family is never banned.
+     */
+    public static IpsetSettings existingSets(final String set4, final String set6)
+    {
+        final IpsetSettings settings = new IpsetSettings();
+        settings.managed = false;
+        settings.set4 = null == set4 ? null : Names.ipsetName("ipset IPv4 set", set4);
+        settings.set6 = null == set6 ? null : Names.ipsetName("ipset IPv6 set", set6);
+        if (null == set4 && null == set6)
+        {
+            throw new IllegalArgumentException("ipset existing-set mode needs an IPv4 set, an IPv6 set or both");
+        }
+        return settings;
+    }
+
+    public IpsetSettings commandPrefix(final List<String> commandPrefix)
+    {
+        this.commandPrefix = List.copyOf(commandPrefix);
+        return this;
+    }
+
+    public IpsetSettings programs(final String ipset, final String iptables, final String ip6tables)
+    {
+        this.ipset = ipset;
+        this.iptables = iptables;
+        this.ip6tables = ip6tables;
+        return this;
+    }
+
+    /**
+     * @param maxElements the sets' {@code maxelem}; changing it later needs the sets destroyed first.
+     */
+    public IpsetSettings maxElements(final int maxElements)
+    {
+        if (maxElements < 1)
+        {
+            throw new IllegalArgumentException("ipset maxElements must be positive: " + maxElements);
+        }
+        this.maxElements = maxElements;
+        return this;
+    }
+
+    public IpsetSettings forwardChain(final boolean enabled)
+    {
+        this.forwardChain = enabled;
+        return this;
+    }
+
+    public IpsetSettings reassertIntervalSeconds(final long seconds)
+    {
+        if (seconds < 0)
+        {
+            throw new IllegalArgumentException("ipset reassert interval must be >= 0: " + seconds);
+        }
+        this.reassertIntervalSeconds = seconds;
+        return this;
+    }
+
+    public IpsetSettings killStates(final boolean enabled)
+    {
+        this.killStates = enabled;
+        return this;
+    }
+}
