@@ -30,10 +30,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class AckFrameFlyweight
 {
-    public static final int STREAM_SENDER_ID_OFFSET = HEADER_LENGTH;
-    public static final int RESERVED_OFFSET = STREAM_SENDER_ID_OFFSET + 4;
-    public static final int CUMULATIVE_OFFSET = RESERVED_OFFSET + 4;
-    public static final int SELECTIVE_BITMAP_OFFSET = CUMULATIVE_OFFSET + 8;
+    static final int STREAM_SENDER_ID_OFFSET = HEADER_LENGTH;
+    static final int RESERVED_OFFSET = STREAM_SENDER_ID_OFFSET + 4;
+    static final int CUMULATIVE_OFFSET = RESERVED_OFFSET + 4;
+    static final int SELECTIVE_BITMAP_OFFSET = CUMULATIVE_OFFSET + 8;
     public static final int UNSEALED_LENGTH = SELECTIVE_BITMAP_OFFSET + 8;
     public static final int FRAME_LENGTH = UNSEALED_LENGTH + TAG_LENGTH;
     public static final int SELECTIVE_RANGE = 64;

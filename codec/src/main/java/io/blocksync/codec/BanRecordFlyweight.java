@@ -40,18 +40,18 @@ public final class BanRecordFlyweight
     /** A BAN with this duration lasts until an UNBAN. */
     public static final long PERMANENT = 0;
 
-    public static final int ACTION_OFFSET = 0;
-    public static final int FAMILY_OFFSET = 1;
-    public static final int PREFIX_LENGTH_OFFSET = 2;
-    public static final int PROTOCOL_OFFSET = 3;
-    public static final int PORT_OFFSET = 4;
-    public static final int FLAGS_OFFSET = 6;
-    public static final int ORIGIN_NODE_ID_OFFSET = 8;
-    public static final int DURATION_SECONDS_OFFSET = 12;
-    public static final int ORIGIN_SEQUENCE_OFFSET = 16;
-    public static final int ORIGIN_TIME_MILLIS_OFFSET = 24;
-    public static final int ADDRESS_OFFSET = 32;
-    public static final int REASON_OFFSET = 48;
+    static final int ACTION_OFFSET = 0;
+    static final int FAMILY_OFFSET = 1;
+    static final int PREFIX_LENGTH_OFFSET = 2;
+    static final int PROTOCOL_OFFSET = 3;
+    static final int PORT_OFFSET = 4;
+    static final int FLAGS_OFFSET = 6;
+    static final int ORIGIN_NODE_ID_OFFSET = 8;
+    static final int DURATION_SECONDS_OFFSET = 12;
+    static final int ORIGIN_SEQUENCE_OFFSET = 16;
+    static final int ORIGIN_TIME_MILLIS_OFFSET = 24;
+    static final int ADDRESS_OFFSET = 32;
+    static final int REASON_OFFSET = 48;
     public static final int REASON_LENGTH = 8;
     public static final int LENGTH = 56;
 

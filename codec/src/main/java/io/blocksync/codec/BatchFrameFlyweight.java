@@ -27,8 +27,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class BatchFrameFlyweight
 {
-    public static final int STREAM_SEQUENCE_OFFSET = HEADER_LENGTH;
-    public static final int RECORDS_OFFSET = STREAM_SEQUENCE_OFFSET + 8;
+    static final int STREAM_SEQUENCE_OFFSET = HEADER_LENGTH;
+    static final int RECORDS_OFFSET = STREAM_SEQUENCE_OFFSET + 8;
     public static final int MAX_RECORDS = (MAX_DATAGRAM_LENGTH - RECORDS_OFFSET - TAG_LENGTH) / BanRecordFlyweight.LENGTH;
 
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();

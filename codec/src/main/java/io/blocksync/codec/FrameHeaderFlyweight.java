@@ -30,15 +30,15 @@ public final class FrameHeaderFlyweight
 {
     public static final int CURRENT_VERSION = 1;
 
-    public static final int VERSION_OFFSET = 0;
-    public static final int TYPE_OFFSET = 1;
-    public static final int KEY_ID_OFFSET = 2;
-    public static final int FLAGS_OFFSET = 3;
-    public static final int FRAME_LENGTH_OFFSET = 4;
-    public static final int COUNT_OFFSET = 6;
-    public static final int SEQUENCE_OFFSET = 8;
-    public static final int SENDER_ID_OFFSET = 16;
-    public static final int RESERVED_OFFSET = 20;
+    static final int VERSION_OFFSET = 0;
+    static final int TYPE_OFFSET = 1;
+    static final int KEY_ID_OFFSET = 2;
+    static final int FLAGS_OFFSET = 3;
+    static final int FRAME_LENGTH_OFFSET = 4;
+    static final int COUNT_OFFSET = 6;
+    static final int SEQUENCE_OFFSET = 8;
+    static final int SENDER_ID_OFFSET = 16;
+    static final int RESERVED_OFFSET = 20;
     public static final int HEADER_LENGTH = 24;
 
     /** Truncated HMAC-SHA256 tag that ends every datagram (RFC 4868 style, 128 bits). */

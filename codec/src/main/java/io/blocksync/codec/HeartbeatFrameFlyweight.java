@@ -33,13 +33,13 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class HeartbeatFrameFlyweight
 {
-    public static final int STREAM_NEXT_SEQUENCE_OFFSET = HEADER_LENGTH;
-    public static final int STREAM_OLDEST_RETAINED_OFFSET = STREAM_NEXT_SEQUENCE_OFFSET + 8;
-    public static final int SENDER_TIME_MILLIS_OFFSET = STREAM_OLDEST_RETAINED_OFFSET + 8;
-    public static final int ENTRIES_OFFSET = SENDER_TIME_MILLIS_OFFSET + 8;
-    public static final int ENTRY_ORIGIN_NODE_ID_OFFSET = 0;
-    public static final int ENTRY_RESERVED_OFFSET = 4;
-    public static final int ENTRY_HIGH_WATER_OFFSET = 8;
+    static final int STREAM_NEXT_SEQUENCE_OFFSET = HEADER_LENGTH;
+    static final int STREAM_OLDEST_RETAINED_OFFSET = STREAM_NEXT_SEQUENCE_OFFSET + 8;
+    static final int SENDER_TIME_MILLIS_OFFSET = STREAM_OLDEST_RETAINED_OFFSET + 8;
+    static final int ENTRIES_OFFSET = SENDER_TIME_MILLIS_OFFSET + 8;
+    static final int ENTRY_ORIGIN_NODE_ID_OFFSET = 0;
+    static final int ENTRY_RESERVED_OFFSET = 4;
+    static final int ENTRY_HIGH_WATER_OFFSET = 8;
     public static final int ENTRY_LENGTH = 16;
     public static final int MAX_ENTRIES = (MAX_DATAGRAM_LENGTH - ENTRIES_OFFSET - TAG_LENGTH) / ENTRY_LENGTH;
 

@@ -36,11 +36,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class SyncFrameFlyweight
 {
-    public static final int ORIGIN_NODE_ID_OFFSET = HEADER_LENGTH;
-    public static final int RESERVED_OFFSET = ORIGIN_NODE_ID_OFFSET + 4;
-    public static final int AFTER_OFFSET = RESERVED_OFFSET + 4;
-    public static final int THROUGH_OFFSET = AFTER_OFFSET + 8;
-    public static final int RECORDS_OFFSET = THROUGH_OFFSET + 8;
+    static final int ORIGIN_NODE_ID_OFFSET = HEADER_LENGTH;
+    static final int RESERVED_OFFSET = ORIGIN_NODE_ID_OFFSET + 4;
+    static final int AFTER_OFFSET = RESERVED_OFFSET + 4;
+    static final int THROUGH_OFFSET = AFTER_OFFSET + 8;
+    static final int RECORDS_OFFSET = THROUGH_OFFSET + 8;
     public static final int MAX_RECORDS = (MAX_DATAGRAM_LENGTH - RECORDS_OFFSET - TAG_LENGTH) / BanRecordFlyweight.LENGTH;
 
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
