@@ -13,18 +13,22 @@ import io.blocksync.daemon.detect.DetectorRule;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
 import io.blocksync.daemon.control.ControlServer;
+import io.blocksync.daemon.node.AckSender;
 import io.blocksync.daemon.node.BanLedger;
-import io.blocksync.daemon.node.BatcherFirewallPort;
 import io.blocksync.daemon.node.BanPolicy;
+import io.blocksync.daemon.node.BatcherFirewallPort;
 import io.blocksync.daemon.node.CatchUp;
 import io.blocksync.daemon.node.DatagramReceiver;
 import io.blocksync.daemon.node.EventLog;
 import io.blocksync.daemon.node.ExpirySweeper;
 import io.blocksync.daemon.node.FirewallPort;
+import io.blocksync.daemon.node.HeartbeatSender;
 import io.blocksync.daemon.node.HighWaterMarks;
+import io.blocksync.daemon.node.LivenessMonitor;
 import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.node.LogFirewallPort;
 import io.blocksync.daemon.node.NodeAgent;
+import io.blocksync.daemon.node.NodeContext;
 import io.blocksync.daemon.node.NodeCounters;
 import io.blocksync.daemon.node.NodeIdleStrategy;
 import io.blocksync.daemon.node.PacketSealer;
@@ -32,7 +36,10 @@ import io.blocksync.daemon.node.Peer;
 import io.blocksync.daemon.node.PeerMonitor;
 import io.blocksync.daemon.node.ProgressFile;
 import io.blocksync.daemon.node.RetainedBatches;
+import io.blocksync.daemon.node.RetransmitHandler;
+import io.blocksync.daemon.node.RetransmitJitter;
 import io.blocksync.daemon.node.StatusFile;
+import io.blocksync.daemon.node.StreamReceiver;
 import io.blocksync.daemon.node.StreamSender;
 import io.blocksync.daemon.node.UdpTransport;
 import io.blocksync.daemon.store.BanStore;
@@ -40,7 +47,6 @@ import io.blocksync.firewall.FirewallBackend;
 import io.blocksync.firewall.FirewallBatcher;
 import io.blocksync.firewall.FirewallChange;
 import org.agrona.CloseHelper;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemEpochClock;
@@ -89,6 +95,7 @@ public final class Node implements AutoCloseable
         final SystemNanoClock nanoClock = SystemNanoClock.INSTANCE;
         final SystemEpochClock epochClock = SystemEpochClock.INSTANCE;
         final long nowMillis = epochClock.time();
+        // Seeds the retransmission jitter: nodes that start together still spread their timeouts differently.
         final long nowNanos = nanoClock.nanoTime();
 
         store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit());
@@ -113,14 +120,12 @@ public final class Node implements AutoCloseable
         transport = udp;
         final NodeCounters counters = nodeCounters;
         final FrameVerifier verifier = new FrameVerifier();
-        final Int2ObjectHashMap<Peer> peersById = new Int2ObjectHashMap<>();
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
         {
             verifier.addSender(new SenderKeys(peerConfig.nodeId()).addKey(peerConfig.keyId(), peerConfig.key()));
             final Peer peer = new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), status.countersManager());
             peers.add(peer);
-            peersById.put(peer.nodeId(), peer);
         }
         final Peer[] peerArray = peers.toArray(new Peer[0]);
 
@@ -137,19 +142,32 @@ public final class Node implements AutoCloseable
         final BanLedger ledger = new BanLedger(store, policy, firewall, counters, tombstoneRetentionMillis(config));
         final HighWaterMarks highWater = new HighWaterMarks(progress);
         final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), config.key(), progress, nowMillis);
-        final RetainedBatches retained = new RetainedBatches(config.sendWindow(), progress.streamNext());
-        final StreamSender streamSender = new StreamSender(
-            config.nodeId(), sealer, progress, retained, transport, peerArray, counters, STAGING_CAPACITY,
-            TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()), TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()));
-        final CatchUp catchUp = new CatchUp(config.nodeId(), peersById, highWater, ledger, transport, sealer, counters);
-        final PeerMonitor peerMonitor = new PeerMonitor(
-            config.nodeId(), peerArray, transport, sealer, retained, highWater, catchUp, counters, log,
-            TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()),
-            TimeUnit.MILLISECONDS.toNanos(config.peerSuspectAfterMs()),
-            TimeUnit.MILLISECONDS.toNanos(config.peerDownAfterMs()),
-            nowNanos);
-        receiver = new DatagramReceiver(
-            config.nodeId(), transport, verifier, peersById, ledger, policy, highWater, streamSender, peerMonitor, counters);
+        final NodeContext context = new NodeContext()
+            .nodeId(config.nodeId())
+            .epochClock(epochClock)
+            .nanoClock(nanoClock)
+            .transport(transport)
+            .sealer(sealer)
+            .counters(counters)
+            .log(log)
+            .peers(peerArray)
+            .highWater(highWater)
+            .progress(progress)
+            .retained(new RetainedBatches(config.sendWindow(), progress.streamNext()))
+            .jitter(new RetransmitJitter(nowNanos, RetransmitJitter.DEFAULT_SPREAD_PER_MILLE))
+            .stagingCapacity(STAGING_CAPACITY)
+            .retransmitMinNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()))
+            .retransmitMaxNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()))
+            .heartbeatIntervalNanos(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()))
+            .suspectAfterNanos(TimeUnit.MILLISECONDS.toNanos(config.peerSuspectAfterMs()))
+            .downAfterNanos(TimeUnit.MILLISECONDS.toNanos(config.peerDownAfterMs()))
+            .conclude();
+        final StreamSender streamSender = new StreamSender(context, new RetransmitHandler(context));
+        final AckSender ackSender = new AckSender(context);
+        final LivenessMonitor liveness = new LivenessMonitor(context);
+        final PeerMonitor peerMonitor = new PeerMonitor(ackSender, new HeartbeatSender(context), liveness);
+        final StreamReceiver streamReceiver = new StreamReceiver(context, ledger, policy, ackSender, new CatchUp(context, ledger));
+        receiver = new DatagramReceiver(context, verifier, streamReceiver, streamSender, liveness);
         final ExpirySweeper sweeper = new ExpirySweeper(ledger, counters, tombstoneRetentionMillis(config));
         sweeper.sweepSoon();
 

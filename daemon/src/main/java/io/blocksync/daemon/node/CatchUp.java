@@ -9,8 +9,11 @@ import io.blocksync.daemon.store.BanEntry;
 import io.blocksync.daemon.store.BanEntryVisitor;
 import org.agrona.BufferUtil;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -32,7 +35,7 @@ public final class CatchUp implements BanEntryVisitor
     private final Int2ObjectHashMap<Peer> peersById;
     private final HighWaterMarks highWater;
     private final BanLedger ledger;
-    private final UdpTransport transport;
+    private final Transport transport;
     private final PacketSealer sealer;
     private final NodeCounters counters;
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
@@ -46,26 +49,21 @@ public final class CatchUp implements BanEntryVisitor
     private long scanAfter;
     private long scanThrough;
 
-    public CatchUp(
-        final int nodeId,
-        final Int2ObjectHashMap<Peer> peersById,
-        final HighWaterMarks highWater,
-        final BanLedger ledger,
-        final UdpTransport transport,
-        final PacketSealer sealer,
-        final NodeCounters counters)
+    public CatchUp(final NodeContext context, final BanLedger ledger)
     {
-        this.nodeId = nodeId;
-        this.peersById = peersById;
-        this.highWater = highWater;
+        this.nodeId = context.nodeId();
+        this.peersById = context.peersById();
+        this.highWater = context.highWater();
         this.ledger = ledger;
-        this.transport = transport;
-        this.sealer = sealer;
-        this.counters = counters;
+        this.transport = context.transport();
+        this.sealer = context.sealer();
+        this.counters = context.counters();
     }
 
+    /** A peer's HEARTBEAT, already verified: compare its advertised high waters with ours and SYNC where due. */
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
     {
+        final PeerCatchUp behind = peer.catchUp();
         for (int i = 0, count = highWater.count(); i < count; i++)
         {
             final int origin = highWater.nodeIdAt(i);
@@ -78,20 +76,20 @@ public final class CatchUp implements BanEntryVisitor
             final long theirs = advertised(heartbeat, origin);
             if (theirs >= ours)
             {
-                peer.behindAt.remove(origin);
-                peer.behindStreak.remove(origin);
+                behind.behindAt.remove(origin);
+                behind.behindStreak.remove(origin);
                 continue;
             }
 
-            if (peer.behindAt.get(origin) != theirs)
+            if (behind.behindAt.get(origin) != theirs)
             {
-                peer.behindAt.put(origin, theirs);
-                peer.behindStreak.put(origin, 1);
+                behind.behindAt.put(origin, theirs);
+                behind.behindStreak.put(origin, 1);
                 continue;
             }
 
-            final int streak = peer.behindStreak.get(origin) + 1;
-            peer.behindStreak.put(origin, streak);
+            final int streak = behind.behindStreak.get(origin) + 1;
+            behind.behindStreak.put(origin, streak);
             if (origin == nodeId || !isUp(origin) || streak > STALLED_HEARTBEATS)
             {
                 sendSync(peer, origin, theirs, ours);
@@ -130,7 +128,7 @@ public final class CatchUp implements BanEntryVisitor
             final int length = sealer.seal(frame, 0, sync.unsealedLength());
             transport.send(frameView, 0, length, peer.address());
             counters.syncFramesSent.incrementRelease();
-            peer.syncSentCounter.incrementRelease();
+            peer.catchUp().syncSentCounter.incrementRelease();
             rangeStart = frameThrough;
             frames++;
         }
@@ -170,7 +168,7 @@ public final class CatchUp implements BanEntryVisitor
     private boolean isUp(final int origin)
     {
         final Peer originPeer = peersById.get(origin);
-        return null != originPeer && originPeer.state() == Peer.STATE_UP;
+        return null != originPeer && originPeer.liveness().state() == Peer.STATE_UP;
     }
 
     private static long advertised(final HeartbeatFrameFlyweight heartbeat, final int origin)
@@ -183,5 +181,25 @@ public final class CatchUp implements BanEntryVisitor
             }
         }
         return 0;
+    }
+
+    /** Per origin, where one peer stayed behind us: written by {@link CatchUp} alone. */
+    public static final class PeerCatchUp
+    {
+        // Per origin: the high water this peer advertised when it was behind us, and for how many heartbeats.
+        private final Long2LongHashMap behindAt = new Long2LongHashMap(-1);
+        private final Int2IntHashMap behindStreak = new Int2IntHashMap(0);
+        private final AtomicCounter syncSentCounter;
+
+        PeerCatchUp(final AtomicCounter syncSentCounter)
+        {
+            this.syncSentCounter = syncSentCounter;
+        }
+
+        /** Heartbeats in a row the peer has advertised the same high water below ours for this origin; 0 if none. */
+        public int behindStreak(final int origin)
+        {
+            return behindStreak.get(origin);
+        }
     }
 }
