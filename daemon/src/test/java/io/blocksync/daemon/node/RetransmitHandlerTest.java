@@ -4,6 +4,7 @@ import io.blocksync.codec.AckFrameFlyweight;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.store.BanEntry;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -182,7 +183,8 @@ class RetransmitHandlerTest
         progress = ProgressFile.open(dir, 1);
         log = new EventLog(OutputStream.nullOutputStream());
         final CountersManager countersManager = new CountersManager(
-            new UnsafeBuffer(new byte[256 * CountersReader.METADATA_LENGTH]), new UnsafeBuffer(new byte[256 * CountersReader.COUNTER_LENGTH]));
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64)));
         counters = new NodeCounters(countersManager);
         self = new InetSocketAddress(InetAddress.getByAddress(new byte[] { 10, 0, 0, 1 }), 7000);
         other = new InetSocketAddress(InetAddress.getByAddress(new byte[] { 10, 0, 0, 2 }), 7000);
