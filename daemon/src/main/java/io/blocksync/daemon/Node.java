@@ -13,25 +13,24 @@ import io.blocksync.daemon.detect.DetectorRule;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
 import io.blocksync.daemon.control.ControlServer;
-import io.blocksync.daemon.node.CatchUp;
 import io.blocksync.daemon.node.DatagramReceiver;
 import io.blocksync.daemon.node.EventLog;
 import io.blocksync.daemon.node.FirewallFeed;
 import io.blocksync.daemon.node.HighWaterMarks;
-import io.blocksync.daemon.node.LocalDecisions;
 import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.node.NodeAgent;
+import io.blocksync.daemon.node.NodeContext;
 import io.blocksync.daemon.node.NodeCounters;
 import io.blocksync.daemon.node.NodeIdleStrategy;
 import io.blocksync.daemon.node.PacketSealer;
 import io.blocksync.daemon.node.Peer;
-import io.blocksync.daemon.node.PeerMonitor;
 import io.blocksync.daemon.node.ProgressFile;
 import io.blocksync.daemon.node.RetainedBatches;
+import io.blocksync.daemon.node.RetransmitJitter;
 import io.blocksync.daemon.node.StatusFile;
-import io.blocksync.daemon.node.StreamSender;
 import io.blocksync.daemon.node.UdpTransport;
 import io.blocksync.daemon.store.BanStore;
+import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
 import io.blocksync.codec.Ban;
@@ -39,7 +38,6 @@ import io.blocksync.firewall.Firewall;
 import io.blocksync.firewall.FirewallContext;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.CloseHelper;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemEpochClock;
@@ -88,6 +86,7 @@ public final class Node implements AutoCloseable
         final SystemNanoClock nanoClock = SystemNanoClock.INSTANCE;
         final SystemEpochClock epochClock = SystemEpochClock.INSTANCE;
         final long nowMillis = epochClock.time();
+        // Seeds the retransmission jitter: nodes that start together still spread their timeouts differently.
         final long nowNanos = nanoClock.nanoTime();
 
         store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit());
@@ -112,14 +111,12 @@ public final class Node implements AutoCloseable
         transport = udp;
         final NodeCounters counters = nodeCounters;
         final FrameVerifier verifier = new FrameVerifier();
-        final Int2ObjectHashMap<Peer> peersById = new Int2ObjectHashMap<>();
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
         {
             verifier.addSender(new SenderKeys(peerConfig.nodeId()).addKey(peerConfig.keyId(), peerConfig.key()));
             final Peer peer = new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), status.countersManager());
             peers.add(peer);
-            peersById.put(peer.nodeId(), peer);
         }
         final Peer[] peerArray = peers.toArray(new Peer[0]);
 
@@ -136,30 +133,42 @@ public final class Node implements AutoCloseable
         final BanTable table = new BanTable(store, policy, counters, BanTable.tombstoneRetentionMillis(config.maxBanSeconds()));
         final HighWaterMarks highWater = new HighWaterMarks(progress);
         final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), config.key(), progress, nowMillis);
-        final RetainedBatches retained = new RetainedBatches(config.sendWindow(), progress.streamNext());
-        final StreamSender streamSender = new StreamSender(
-            config.nodeId(), sealer, progress, retained, transport, peerArray, counters, STAGING_CAPACITY,
-            TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()), TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()));
-        final CatchUp catchUp = new CatchUp(config.nodeId(), peersById, highWater, store, transport, sealer, counters);
-        final PeerMonitor peerMonitor = new PeerMonitor(
-            config.nodeId(), peerArray, transport, sealer, retained, highWater, catchUp, counters, log,
-            TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()),
-            TimeUnit.MILLISECONDS.toNanos(config.peerSuspectAfterMs()),
-            TimeUnit.MILLISECONDS.toNanos(config.peerDownAfterMs()),
-            nowNanos);
-        receiver = new DatagramReceiver(
-            config.nodeId(), transport, verifier, peersById, table, policy, highWater, streamSender, peerMonitor, counters);
-        final LocalDecisions localDecisions = new LocalDecisions(config.nodeId(), table, streamSender, progress, highWater, counters);
-        final FirewallFeed firewallFeed = new FirewallFeed(firewall, counters, log);
-        table.addListener(localDecisions).addListener(firewallFeed);
+        final NodeContext context = new NodeContext()
+            .nodeId(config.nodeId())
+            .epochClock(epochClock)
+            .nanoClock(nanoClock)
+            .transport(transport)
+            .sealer(sealer)
+            .verifier(verifier)
+            .status(status)
+            .counters(counters)
+            .log(log)
+            .peers(peerArray)
+            .highWater(highWater)
+            .progress(progress)
+            .retained(new RetainedBatches(config.sendWindow(), progress.streamNext()))
+            .jitter(new RetransmitJitter(nowNanos, RetransmitJitter.DEFAULT_SPREAD_PER_MILLE))
+            .stagingCapacity(STAGING_CAPACITY)
+            .retransmitMinNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()))
+            .retransmitMaxNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()))
+            .heartbeatIntervalNanos(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()))
+            .suspectAfterNanos(TimeUnit.MILLISECONDS.toNanos(config.peerSuspectAfterMs()))
+            .downAfterNanos(TimeUnit.MILLISECONDS.toNanos(config.peerDownAfterMs()))
+            .conclude();
         table.expireSoon();
 
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
-        agent = new NodeAgent(
-            config.nodeId(), nanoClock, epochClock, receiver, streamSender, peerMonitor, table, localDecisions,
-            firewallFeed, counters, status, requests);
-        eventSources = newEventSources(config, log, status, policy, counters, localDecisions);
-        agent.housekeeping(() -> counters.logLinesDropped.setRelease(log.dropped()));
+        agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, log), requests);
+        receiver = agent.receiver();
+        eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());
+        agent.everySecond(() ->
+        {
+            counters.logLinesDropped.setRelease(log.dropped());
+            if (null != eventSources)
+            {
+                eventSources.publishCounters();
+            }
+        });
 
         control = new ControlServer(config, requests, transport::wakeup, policy);
 
@@ -244,7 +253,7 @@ public final class Node implements AutoCloseable
         final StatusFile status,
         final BanPolicy policy,
         final NodeCounters counters,
-        final LocalDecisions decider)
+        final BanDecider decider)
     {
         if (config.sources().isEmpty())
         {
@@ -267,7 +276,7 @@ public final class Node implements AutoCloseable
         }
         final Detector detector = new Detector(
             rules.toArray(new DetectorRule[0]), new OffenderTable(config.trackedSources()), policy, decider, counters);
-        agent.eventIntake(new EventIntake(sources.rings(), detector), sources::publishCounters);
+        agent.eventIntake(new EventIntake(sources.rings(), detector));
         return sources;
     }
 

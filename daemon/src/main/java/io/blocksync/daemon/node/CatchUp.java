@@ -6,11 +6,14 @@ import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.store.BanVisitor;
-import io.blocksync.daemon.store.BanStore;
+import io.blocksync.daemon.table.BanTable;
 import org.agrona.BufferUtil;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -31,8 +34,8 @@ public final class CatchUp implements BanVisitor
     private final int nodeId;
     private final Int2ObjectHashMap<Peer> peersById;
     private final HighWaterMarks highWater;
-    private final BanStore store;
-    private final UdpTransport transport;
+    private final BanTable table;
+    private final Transport transport;
     private final PacketSealer sealer;
     private final NodeCounters counters;
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
@@ -46,26 +49,21 @@ public final class CatchUp implements BanVisitor
     private long scanAfter;
     private long scanThrough;
 
-    public CatchUp(
-        final int nodeId,
-        final Int2ObjectHashMap<Peer> peersById,
-        final HighWaterMarks highWater,
-        final BanStore store,
-        final UdpTransport transport,
-        final PacketSealer sealer,
-        final NodeCounters counters)
+    public CatchUp(final NodeContext context, final BanTable table)
     {
-        this.nodeId = nodeId;
-        this.peersById = peersById;
-        this.highWater = highWater;
-        this.store = store;
-        this.transport = transport;
-        this.sealer = sealer;
-        this.counters = counters;
+        this.nodeId = context.nodeId();
+        this.peersById = context.peersById();
+        this.highWater = context.highWater();
+        this.table = table;
+        this.transport = context.transport();
+        this.sealer = context.sealer();
+        this.counters = context.counters();
     }
 
+    /** A peer's HEARTBEAT, already verified: compare its advertised high waters with ours and SYNC where due. */
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
     {
+        final PeerCatchUp behind = peer.catchUp();
         for (int i = 0, count = highWater.count(); i < count; i++)
         {
             final int origin = highWater.nodeIdAt(i);
@@ -78,20 +76,20 @@ public final class CatchUp implements BanVisitor
             final long theirs = advertised(heartbeat, origin);
             if (theirs >= ours)
             {
-                peer.behindAt.remove(origin);
-                peer.behindStreak.remove(origin);
+                behind.behindAt.remove(origin);
+                behind.behindStreak.remove(origin);
                 continue;
             }
 
-            if (peer.behindAt.get(origin) != theirs)
+            if (behind.behindAt.get(origin) != theirs)
             {
-                peer.behindAt.put(origin, theirs);
-                peer.behindStreak.put(origin, 1);
+                behind.behindAt.put(origin, theirs);
+                behind.behindStreak.put(origin, 1);
                 continue;
             }
 
-            final int streak = peer.behindStreak.get(origin) + 1;
-            peer.behindStreak.put(origin, streak);
+            final int streak = behind.behindStreak.get(origin) + 1;
+            behind.behindStreak.put(origin, streak);
             if (origin == nodeId || !isUp(origin) || streak > STALLED_HEARTBEATS)
             {
                 sendSync(peer, origin, theirs, ours);
@@ -106,7 +104,7 @@ public final class CatchUp implements BanVisitor
         scanAfter = after;
         scanThrough = through;
         collectedCount = 0;
-        store.forEach(this);
+        table.forEach(this);
         Arrays.sort(sortKeys, 0, collectedCount);
 
         long rangeStart = after;
@@ -130,7 +128,7 @@ public final class CatchUp implements BanVisitor
             final int length = sealer.seal(frame, 0, sync.unsealedLength());
             transport.send(frameView, 0, length, peer.address());
             counters.syncFramesSent.incrementRelease();
-            peer.syncSentCounter.incrementRelease();
+            peer.catchUp().syncSentCounter.incrementRelease();
             rangeStart = frameThrough;
             frames++;
         }
@@ -160,7 +158,7 @@ public final class CatchUp implements BanVisitor
     private boolean isUp(final int origin)
     {
         final Peer originPeer = peersById.get(origin);
-        return null != originPeer && originPeer.state() == Peer.STATE_UP;
+        return null != originPeer && originPeer.liveness().state() == Peer.STATE_UP;
     }
 
     private static long advertised(final HeartbeatFrameFlyweight heartbeat, final int origin)
@@ -173,5 +171,25 @@ public final class CatchUp implements BanVisitor
             }
         }
         return 0;
+    }
+
+    /** Per origin, where one peer stayed behind us: written by {@link CatchUp} alone. */
+    public static final class PeerCatchUp
+    {
+        // Per origin: the high water this peer advertised when it was behind us, and for how many heartbeats.
+        private final Long2LongHashMap behindAt = new Long2LongHashMap(-1);
+        private final Int2IntHashMap behindStreak = new Int2IntHashMap(0);
+        private final AtomicCounter syncSentCounter;
+
+        PeerCatchUp(final AtomicCounter syncSentCounter)
+        {
+            this.syncSentCounter = syncSentCounter;
+        }
+
+        /** Heartbeats in a row the peer has advertised the same high water below ours for this origin; 0 if none. */
+        public int behindStreak(final int origin)
+        {
+            return behindStreak.get(origin);
+        }
     }
 }

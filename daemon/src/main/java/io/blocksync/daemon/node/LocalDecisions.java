@@ -21,20 +21,14 @@ public final class LocalDecisions implements BanDecider, BanTableListener
     private final HighWaterMarks highWater;
     private final NodeCounters counters;
 
-    public LocalDecisions(
-        final int nodeId,
-        final BanTable table,
-        final StreamSender stream,
-        final ProgressFile progress,
-        final HighWaterMarks highWater,
-        final NodeCounters counters)
+    public LocalDecisions(final NodeContext context, final BanTable table, final StreamSender stream)
     {
-        this.nodeId = nodeId;
+        this.nodeId = context.nodeId();
         this.table = table;
         this.stream = stream;
-        this.progress = progress;
-        this.highWater = highWater;
-        this.counters = counters;
+        this.progress = context.progress();
+        this.highWater = context.highWater();
+        this.counters = context.counters();
         highWater.own(nodeId, progress.lastOriginSequence());
     }
 

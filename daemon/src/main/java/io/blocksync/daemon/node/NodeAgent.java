@@ -1,6 +1,7 @@
 package io.blocksync.daemon.node;
 
 import io.blocksync.daemon.detect.EventIntake;
+import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
@@ -8,21 +9,27 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * The node's single-threaded duty cycle: receive and apply peers' frames, take local decisions, seal and send the
- * stream, acknowledge, heartbeat, catch peers up, expire bans, drain firewall completions. Nothing here blocks or
- * allocates in steady state; {@link #idleWaitMillis(long)} tells the idle strategy how long it may sleep in the
- * kernel before the next timer is due.
+ * The node's single-threaded duty cycle. It builds the protocol roles from the {@link NodeContext} and runs them in
+ * order each cycle: receive and verify peers' frames ({@link DatagramReceiver}, {@link StreamReceiver}), take local
+ * decisions ({@link LocalDecisions}), seal and send the stream ({@link StreamSender}, {@link RetransmitHandler}),
+ * acknowledge ({@link AckSender}), heartbeat ({@link HeartbeatSender}), track liveness ({@link LivenessMonitor}),
+ * feed the detector, expire bans ({@link BanTable}) and drain firewall completions ({@link FirewallFeed}). Nothing
+ * here blocks or allocates in steady state; {@link #idleWaitMillis(long)} tells the idle strategy how long it may
+ * sleep in the kernel before the next timer is due.
  */
 public final class NodeAgent implements Agent
 {
     private static final int MAX_LOCAL_DECISIONS_PER_CYCLE = 1024;
+    private static final long STATUS_INTERVAL_MILLIS = 1000;
 
     private final int nodeId;
     private final NanoClock nanoClock;
     private final EpochClock epochClock;
     private final DatagramReceiver receiver;
     private final StreamSender streamSender;
-    private final PeerMonitor peerMonitor;
+    private final AckSender ackSender;
+    private final HeartbeatSender heartbeatSender;
+    private final LivenessMonitor liveness;
     private final BanTable table;
     private final LocalDecisions localDecisions;
     private final FirewallFeed firewall;
@@ -31,51 +38,64 @@ public final class NodeAgent implements Agent
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
     private EventIntake intake;
     private Runnable everySecond;
-    private Runnable housekeeping;
     private LocalRequest current;
-    private long nextAliveMillis;
-
-    public NodeAgent(
-        final int nodeId,
-        final NanoClock nanoClock,
-        final EpochClock epochClock,
-        final DatagramReceiver receiver,
-        final StreamSender streamSender,
-        final PeerMonitor peerMonitor,
-        final BanTable table,
-        final LocalDecisions localDecisions,
-        final FirewallFeed firewall,
-        final NodeCounters counters,
-        final StatusFile status,
-        final ManyToOneConcurrentArrayQueue<LocalRequest> requests)
-    {
-        this.nodeId = nodeId;
-        this.nanoClock = nanoClock;
-        this.epochClock = epochClock;
-        this.receiver = receiver;
-        this.streamSender = streamSender;
-        this.peerMonitor = peerMonitor;
-        this.table = table;
-        this.localDecisions = localDecisions;
-        this.firewall = firewall;
-        this.counters = counters;
-        this.status = status;
-        this.requests = requests;
-    }
+    private long nextStatusMillis;
 
     /**
-     * Attach the event sources' intake and a once-a-second task (source counters); before the agent starts.
+     * @param context  the node's shared parts, concluded.
+     * @param table    the ban table; the agent wires the outgoing stream and {@code firewall} to it as listeners.
+     * @param policy   guard rails, for the per-origin rate limit on receipt.
+     * @param firewall the loop's end of the firewall.
+     * @param requests operator decisions queued by the control socket.
      */
-    public void eventIntake(final EventIntake intake, final Runnable everySecond)
+    public NodeAgent(
+        final NodeContext context,
+        final BanTable table,
+        final BanPolicy policy,
+        final FirewallFeed firewall,
+        final ManyToOneConcurrentArrayQueue<LocalRequest> requests)
     {
-        this.intake = intake;
-        this.everySecond = everySecond;
+        this.nodeId = context.nodeId();
+        this.nanoClock = context.nanoClock();
+        this.epochClock = context.epochClock();
+        this.counters = context.counters();
+        this.status = context.status();
+        this.table = table;
+        this.firewall = firewall;
+        this.requests = requests;
+
+        streamSender = new StreamSender(context, new RetransmitHandler(context));
+        ackSender = new AckSender(context);
+        heartbeatSender = new HeartbeatSender(context);
+        liveness = new LivenessMonitor(context);
+        final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, new CatchUp(context, table));
+        receiver = new DatagramReceiver(context, context.verifier(), streamReceiver, streamSender, liveness);
+        localDecisions = new LocalDecisions(context, table, streamSender);
+        table.addListener(localDecisions).addListener(firewall);
     }
 
-    /** A once-a-second task of the node itself (e.g. publishing the log's drop count); before the agent starts. */
-    public void housekeeping(final Runnable task)
+    /** The door for this node's own decisions (the detector's and the operator's). */
+    public LocalDecisions localDecisions()
     {
-        this.housekeeping = task;
+        return localDecisions;
+    }
+
+    /** The receive side, for tests that inject loss. */
+    public DatagramReceiver receiver()
+    {
+        return receiver;
+    }
+
+    /** Attach the event sources' intake; before the agent starts. */
+    public void eventIntake(final EventIntake intake)
+    {
+        this.intake = intake;
+    }
+
+    /** A once-a-second task on the loop (publishing counters kept elsewhere); before the agent starts. */
+    public void everySecond(final Runnable task)
+    {
+        this.everySecond = task;
     }
 
     public String roleName()
@@ -92,7 +112,9 @@ public final class NodeAgent implements Agent
         work += decideLocal(nowMillis);
         work += streamSender.flush();
         work += streamSender.pump(nowNanos);
-        work += peerMonitor.poll(nowNanos, nowMillis);
+        work += ackSender.poll();
+        work += heartbeatSender.poll(nowNanos, nowMillis);
+        work += liveness.poll(nowNanos);
         if (null != intake)
         {
             work += intake.poll(nowMillis);
@@ -100,25 +122,21 @@ public final class NodeAgent implements Agent
         work += table.expire(nowMillis);
         work += firewall.poll();
 
-        if (nowMillis >= nextAliveMillis)
+        if (nowMillis >= nextStatusMillis)
         {
-            nextAliveMillis = nowMillis + 1000;
+            nextStatusMillis = nowMillis + STATUS_INTERVAL_MILLIS;
             status.aliveTimeMillis(nowMillis);
             counters.storeSize.setRelease(table.size());
             if (null != everySecond)
             {
                 everySecond.run();
             }
-            if (null != housekeeping)
-            {
-                housekeeping.run();
-            }
         }
         return work;
     }
 
     /**
-     * How long the idle strategy may park: until the next heartbeat, retransmission or sweep is due.
+     * How long the idle strategy may park: until the next heartbeat, liveness check or retransmission is due.
      */
     public long idleWaitMillis(final long nowNanos)
     {
@@ -128,7 +146,8 @@ public final class NodeAgent implements Agent
         {
             return 0;
         }
-        final long deadline = Math.min(peerMonitor.nextDeadlineNanos(), streamSender.nextDeadlineNanos());
+        final long deadline = Math.min(
+            Math.min(heartbeatSender.nextDeadlineNanos(), liveness.nextDeadlineNanos()), streamSender.nextDeadlineNanos());
         // Rounded up: a timer a fraction of a millisecond late is harmless, spinning up to it is not.
         return Math.max(1, (deadline - nowNanos + 999_999) / 1_000_000);
     }

@@ -12,12 +12,12 @@ public final class NodeIdleStrategy implements IdleStrategy
 {
     private static final int SPINS_BEFORE_PARK = 20;
 
-    private final UdpTransport transport;
+    private final Transport transport;
     private final NodeAgent agent;
     private final NanoClock nanoClock;
     private int spins;
 
-    public NodeIdleStrategy(final UdpTransport transport, final NodeAgent agent, final NanoClock nanoClock)
+    public NodeIdleStrategy(final Transport transport, final NodeAgent agent, final NanoClock nanoClock)
     {
         this.transport = transport;
         this.agent = agent;

@@ -1,15 +1,23 @@
 package io.blocksync.daemon.node;
 
-import org.agrona.collections.Int2IntHashMap;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
 import java.net.InetSocketAddress;
 
 /**
- * One trusted peer as the loop sees it: where it is, how much of our stream it has acknowledged, what we have
- * received of its stream, whether it is alive, and its round-trip time. Plain state, owned by the loop thread.
+ * One trusted peer as the loop sees it: who and where it is, and one part per role of what the loop knows about
+ * it. Each part is written by its role alone (its fields are private to that role's class) and read by the others
+ * through accessors:
+ * <ul>
+ *   <li>{@link #window()}: how much of our stream it has acknowledged and what we send it next ({@link StreamSender});</li>
+ *   <li>{@link #timer()}: round-trip time, retransmission timeout and backoff ({@link RetransmitHandler});</li>
+ *   <li>{@link #stream()}: what we have received of its stream ({@link StreamReceiver});</li>
+ *   <li>{@link #acks()}: whether it is owed an ACK ({@link AckSender});</li>
+ *   <li>{@link #liveness()}: up, suspect or down ({@link LivenessMonitor});</li>
+ *   <li>{@link #catchUp()}: where it stayed behind, per origin ({@link CatchUp}).</li>
+ * </ul>
+ * Loop thread only, except {@link #publishedState()}.
  */
 public final class Peer
 {
@@ -23,53 +31,35 @@ public final class Peer
     private final int nodeId;
     private final String name;
     private final InetSocketAddress address;
+    private final StreamSender.PeerWindow window;
+    private final RetransmitHandler.PeerTimer timer;
+    private final StreamReceiver.PeerStream stream;
+    private final AckSender.PeerAcks acks = new AckSender.PeerAcks();
+    private final LivenessMonitor.PeerLiveness liveness;
+    private final CatchUp.PeerCatchUp catchUp;
 
-    // Our stream, as this peer has acknowledged it.
-    long ackedCumulative;
-    long ackedSelective;
-    long nextToSend;
-    long highestRetransmitted;
-    long fastRetransmittedUpTo;
-    long[] sentAtNanos;
-    long retransmitDeadlineNanos = Long.MAX_VALUE;
-    int backoffShift;
-
-    // Its stream, as we have received it.
-    final StreamReceiveState received = new StreamReceiveState();
-    boolean ackPending;
-
-    // Liveness and timing.
-    long lastHeardNanos;
-    int state = STATE_UNKNOWN;
-    long smoothedRttNanos;
-    long rttVarianceNanos;
-
-    // Anti-entropy: per origin, the high water this peer advertised when it was behind us.
-    final Long2LongHashMap behindAt = new Long2LongHashMap(-1);
-    final Int2IntHashMap behindStreak = new Int2IntHashMap(0);
-
-    final AtomicCounter stateCounter;
-    final AtomicCounter lastHeardCounter;
-    final AtomicCounter rttCounter;
-    final AtomicCounter ackedCounter;
-    final AtomicCounter sentCounter;
-    final AtomicCounter retransmitCounter;
-    final AtomicCounter batchesReceivedCounter;
-    final AtomicCounter syncSentCounter;
-
+    /**
+     * @param counters where the peer's status counters are allocated, in the order and with the labels the status
+     *                 file has always had.
+     */
     public Peer(final int nodeId, final String name, final InetSocketAddress address, final CountersManager counters)
     {
         this.nodeId = nodeId;
         this.name = name;
         this.address = address;
-        stateCounter = counter(counters, 1, "state");
-        lastHeardCounter = counter(counters, 2, "last_heard_ms");
-        rttCounter = counter(counters, 3, "rtt_us");
-        ackedCounter = counter(counters, 4, "acked_batches");
-        sentCounter = counter(counters, 5, "sent_batches");
-        retransmitCounter = counter(counters, 6, "retransmits");
-        batchesReceivedCounter = counter(counters, 7, "batches_received");
-        syncSentCounter = counter(counters, 8, "sync_frames_sent");
+        final AtomicCounter stateCounter = counter(counters, 1, "state");
+        final AtomicCounter lastHeardCounter = counter(counters, 2, "last_heard_ms");
+        final AtomicCounter rttCounter = counter(counters, 3, "rtt_us");
+        final AtomicCounter ackedCounter = counter(counters, 4, "acked_batches");
+        final AtomicCounter sentCounter = counter(counters, 5, "sent_batches");
+        final AtomicCounter retransmitCounter = counter(counters, 6, "retransmits");
+        final AtomicCounter batchesReceivedCounter = counter(counters, 7, "batches_received");
+        final AtomicCounter syncSentCounter = counter(counters, 8, "sync_frames_sent");
+        liveness = new LivenessMonitor.PeerLiveness(stateCounter, lastHeardCounter);
+        timer = new RetransmitHandler.PeerTimer(rttCounter, retransmitCounter);
+        window = new StreamSender.PeerWindow(ackedCounter, sentCounter);
+        stream = new StreamReceiver.PeerStream(batchesReceivedCounter);
+        catchUp = new CatchUp.PeerCatchUp(syncSentCounter);
     }
 
     public int nodeId()
@@ -87,50 +77,51 @@ public final class Peer
         return address;
     }
 
-    /** Loop thread only. */
+    public StreamSender.PeerWindow window()
+    {
+        return window;
+    }
+
+    public RetransmitHandler.PeerTimer timer()
+    {
+        return timer;
+    }
+
+    public StreamReceiver.PeerStream stream()
+    {
+        return stream;
+    }
+
+    public AckSender.PeerAcks acks()
+    {
+        return acks;
+    }
+
+    public LivenessMonitor.PeerLiveness liveness()
+    {
+        return liveness;
+    }
+
+    public CatchUp.PeerCatchUp catchUp()
+    {
+        return catchUp;
+    }
+
+    /** Loop thread only: one of the {@code STATE_} constants. */
     public int state()
     {
-        return state;
+        return liveness.state();
     }
 
     /** Any thread: the state as last published to the status counters. */
     public int publishedState()
     {
-        return (int)stateCounter.getAcquire();
+        return liveness.publishedState();
     }
 
     public static String stateName(final int state)
     {
         return state >= 0 && state < STATE_NAMES.length ? STATE_NAMES[state] : "invalid";
-    }
-
-    void state(final int newState)
-    {
-        state = newState;
-        stateCounter.setRelease(newState);
-    }
-
-    /** RFC 6298 smoothing; only for batches sent once (Karn's rule is applied by the caller). */
-    void onRttSample(final long rttNanos)
-    {
-        if (smoothedRttNanos == 0)
-        {
-            smoothedRttNanos = rttNanos;
-            rttVarianceNanos = rttNanos / 2;
-        }
-        else
-        {
-            rttVarianceNanos = (3 * rttVarianceNanos + Math.abs(smoothedRttNanos - rttNanos)) / 4;
-            smoothedRttNanos = (7 * smoothedRttNanos + rttNanos) / 8;
-        }
-        rttCounter.setRelease(smoothedRttNanos / 1000);
-    }
-
-    long retransmitTimeoutNanos(final long minimumNanos, final long maximumNanos)
-    {
-        final long base = smoothedRttNanos == 0 ? minimumNanos : smoothedRttNanos + 4 * rttVarianceNanos;
-        final long backedOff = Math.max(minimumNanos, base) << Math.min(backoffShift, 16);
-        return Math.min(maximumNanos, backedOff);
     }
 
     private AtomicCounter counter(final CountersManager counters, final int field, final String label)

@@ -5,6 +5,9 @@ import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
 /**
  * The sender's BATCH stream as sealed datagrams, kept for retransmission: a ring of the last {@code capacity}
  * batches by stream sequence. A datagram is sealed once and sent byte for byte to every peer and on every
@@ -18,6 +21,7 @@ public final class RetainedBatches
     private final int capacity;
     private final int mask;
     private final UnsafeBuffer slots;
+    private final ByteBuffer sendView;
     private final int[] lengths;
     private long next;
 
@@ -26,6 +30,7 @@ public final class RetainedBatches
         capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(requestedCapacity, 2));
         mask = capacity - 1;
         slots = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * SLOT_LENGTH, 64));
+        sendView = slots.byteBuffer().duplicate();
         lengths = new int[capacity];
         next = Math.max(1, nextStreamSequence);
     }
@@ -74,6 +79,16 @@ public final class RetainedBatches
     {
         lengths[(int)(next & mask)] = length;
         return next++;
+    }
+
+    /**
+     * Send the batch byte for byte, as first sealed (a retransmission is an exact copy).
+     *
+     * @return false when the transport did not take it; call only for a sequence {@link #contains(long)}.
+     */
+    public boolean sendTo(final Transport transport, final long streamSequence, final InetSocketAddress to)
+    {
+        return transport.send(sendView, offsetOf(streamSequence), lengthOf(streamSequence), to);
     }
 
     public int capacity()

@@ -6,15 +6,16 @@ import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.Ban;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.ByteBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * This node's outgoing BATCH stream. Local decisions are staged as wire records; {@link #flush(long)} packs them
+ * This node's outgoing BATCH stream. Local decisions are staged as wire records; {@link #flush()} packs them
  * into batches (a lone decision goes out alone at once, a burst 20 to a datagram), seals each once and keeps it in
  * {@link RetainedBatches}. Each peer then gets the same bytes through its own sliding window: at most
- * {@code flightWindow} batches beyond what it has acknowledged, retransmitted after an RFC 6298 timeout with
- * exponential backoff and jitter, and resumed where its acks leave off.
+ * {@link NodeContext#flightWindow()} batches beyond what it has acknowledged, resumed where its acks leave off.
+ * Whatever was sent and not acknowledged is the {@link RetransmitHandler}'s, which this role drives: it reports
+ * each first send and each ACK to it, and polls it for timeouts in {@link #pump(long)}.
+ * Owns each peer's {@link PeerWindow} and the staging ring.
  */
 public final class StreamSender
 {
@@ -22,14 +23,11 @@ public final class StreamSender
     private final PacketSealer sealer;
     private final ProgressFile progress;
     private final RetainedBatches retained;
-    private final ByteBuffer retainedView;
-    private final UdpTransport transport;
+    private final Transport transport;
     private final Peer[] peers;
     private final NodeCounters counters;
-    private final long retransmitMinNanos;
-    private final long retransmitMaxNanos;
+    private final RetransmitHandler retransmitHandler;
     private final int flightWindow;
-    private final int maxRetransmitsPerTimeout;
 
     private final UnsafeBuffer staging;
     private final int stagingCapacity;
@@ -37,43 +35,27 @@ public final class StreamSender
     private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
     private long stagedHead;
     private long stagedTail;
-    private long jitterSeed = System.nanoTime();
 
-    public StreamSender(
-        final int nodeId,
-        final PacketSealer sealer,
-        final ProgressFile progress,
-        final RetainedBatches retained,
-        final UdpTransport transport,
-        final Peer[] peers,
-        final NodeCounters counters,
-        final int stagingCapacity,
-        final long retransmitMinNanos,
-        final long retransmitMaxNanos)
+    public StreamSender(final NodeContext context, final RetransmitHandler retransmitHandler)
     {
-        this.nodeId = nodeId;
-        this.sealer = sealer;
-        this.progress = progress;
-        this.retained = retained;
-        this.retainedView = retained.buffer().byteBuffer().duplicate();
-        this.transport = transport;
-        this.peers = peers;
-        this.counters = counters;
-        this.retransmitMinNanos = retransmitMinNanos;
-        this.retransmitMaxNanos = retransmitMaxNanos;
-        this.flightWindow = Math.max(1, Math.min(256, retained.capacity() / 2));
-        this.maxRetransmitsPerTimeout = Math.min(64, flightWindow);
-        this.stagingCapacity = stagingCapacity;
+        this.nodeId = context.nodeId();
+        this.sealer = context.sealer();
+        this.progress = context.progress();
+        this.retained = context.retained();
+        this.transport = context.transport();
+        this.peers = context.peers();
+        this.counters = context.counters();
+        this.retransmitHandler = retransmitHandler;
+        this.flightWindow = context.flightWindow();
+        this.stagingCapacity = context.stagingCapacity();
         this.staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(stagingCapacity * BanRecordFlyweight.LENGTH, 64));
 
         final long next = retained.next();
         for (final Peer peer : peers)
         {
             // Whatever was in flight before a restart is gone from memory; peers catch up on it by SYNC.
-            peer.ackedCumulative = next - 1;
-            peer.fastRetransmittedUpTo = next - 1;
-            peer.nextToSend = next;
-            peer.sentAtNanos = new long[retained.capacity()];
+            peer.window().ackedCumulative = next - 1;
+            peer.window().nextToSend = next;
         }
     }
 
@@ -125,8 +107,9 @@ public final class StreamSender
     }
 
     /**
-     * Send what each peer's window allows and retransmit where a timeout has passed.
+     * Send what each peer's window allows, then retransmit where a timeout has passed.
      *
+     * @param nowNanos the loop's {@link NodeContext#nanoClock()} time for this duty cycle.
      * @return datagrams sent.
      */
     public int pump(final long nowNanos)
@@ -136,93 +119,50 @@ public final class StreamSender
         final long oldest = retained.oldest();
         for (final Peer peer : peers)
         {
-            if (peer.nextToSend < oldest)
+            final PeerWindow window = peer.window();
+            if (window.nextToSend < oldest)
             {
-                peer.nextToSend = oldest;
+                window.nextToSend = oldest;
             }
-            while (peer.nextToSend < next && peer.nextToSend <= peer.ackedCumulative + flightWindow)
+            while (window.nextToSend < next && window.nextToSend <= window.ackedCumulative + flightWindow)
             {
-                final long sequence = peer.nextToSend++;
-                if (send(peer, sequence))
+                final long sequence = window.nextToSend++;
+                final boolean taken = retained.sendTo(transport, sequence, peer.address());
+                retransmitHandler.onFirstSend(peer, sequence, taken, nowNanos);
+                if (taken)
                 {
-                    peer.sentAtNanos[(int)(sequence & (retained.capacity() - 1))] = nowNanos;
                     sent++;
                 }
-                if (peer.retransmitDeadlineNanos == Long.MAX_VALUE)
-                {
-                    peer.retransmitDeadlineNanos = nowNanos + timeout(peer);
-                }
             }
-            peer.sentCounter.setRelease(peer.nextToSend - 1);
-
-            if (nowNanos >= peer.retransmitDeadlineNanos)
-            {
-                sent += retransmit(peer, nowNanos, oldest);
-            }
+            window.sentCounter.setRelease(window.nextToSend - 1);
         }
-        return sent;
-    }
-
-    public void onAck(final Peer peer, final AckFrameFlyweight ack, final long nowNanos)
-    {
-        counters.acksReceived.incrementRelease();
-        final long cumulative = Math.min(ack.cumulative(), peer.nextToSend - 1);
-        if (cumulative > peer.ackedCumulative)
-        {
-            if (cumulative > peer.highestRetransmitted)
-            {
-                final long sentAt = peer.sentAtNanos[(int)(cumulative & (retained.capacity() - 1))];
-                if (sentAt != 0 && nowNanos > sentAt)
-                {
-                    peer.onRttSample(nowNanos - sentAt);
-                }
-            }
-            peer.ackedCumulative = cumulative;
-            peer.ackedCounter.setRelease(cumulative);
-            peer.backoffShift = 0;
-            peer.retransmitDeadlineNanos = peer.ackedCumulative < peer.nextToSend - 1 ?
-                nowNanos + timeout(peer) : Long.MAX_VALUE;
-        }
-        peer.ackedSelective = cumulative == ack.cumulative() ? ack.selectiveBitmap() : 0;
-        fastRetransmit(peer);
+        return sent + retransmitHandler.poll(nowNanos);
     }
 
     /**
-     * An ack that reports batches received beyond a hole means the hole was lost, not late: resend each hole once
-     * at once instead of waiting for the timeout (TCP's fast retransmit, driven by the selective bitmap).
+     * A peer's ACK of our stream: advance its window, then let the retransmit handler sample the round trip and
+     * resend any hole the selective bitmap shows.
      */
-    private void fastRetransmit(final Peer peer)
+    public void onAck(final Peer peer, final AckFrameFlyweight ack, final long nowNanos)
     {
-        final long selective = peer.ackedSelective;
-        if (selective == 0)
+        counters.acksReceived.incrementRelease();
+        final PeerWindow window = peer.window();
+        final long cumulative = Math.min(ack.cumulative(), window.nextToSend - 1);
+        final boolean advanced = cumulative > window.ackedCumulative;
+        if (advanced)
         {
-            return;
+            window.ackedCumulative = cumulative;
+            window.ackedCounter.setRelease(cumulative);
         }
-
-        final long highestReceived = peer.ackedCumulative + 1 + (63 - Long.numberOfLeadingZeros(selective));
-        final long oldest = retained.oldest();
-        for (long sequence = Math.max(peer.ackedCumulative + 1, peer.fastRetransmittedUpTo + 1); sequence < highestReceived; sequence++)
-        {
-            final long bit = sequence - peer.ackedCumulative - 1;
-            if ((selective & (1L << bit)) == 0 && sequence >= oldest && retained.contains(sequence) && send(peer, sequence))
-            {
-                peer.highestRetransmitted = Math.max(peer.highestRetransmitted, sequence);
-                counters.retransmits.incrementRelease();
-                peer.retransmitCounter.incrementRelease();
-            }
-        }
-        peer.fastRetransmittedUpTo = Math.max(peer.fastRetransmittedUpTo, highestReceived - 1);
+        // A bitmap relative to a cumulative point beyond what we sent cannot be read against our window.
+        final long selective = cumulative == ack.cumulative() ? ack.selectiveBitmap() : 0;
+        retransmitHandler.onAck(peer, advanced, selective, nowNanos);
     }
 
     /** Earliest retransmission deadline, for the idle wait. */
     public long nextDeadlineNanos()
     {
-        long deadline = Long.MAX_VALUE;
-        for (final Peer peer : peers)
-        {
-            deadline = Math.min(deadline, peer.retransmitDeadlineNanos);
-        }
-        return deadline;
+        return retransmitHandler.nextDeadlineNanos();
     }
 
     /** Lowest stream sequence a peer that is not down still needs, or next when there is none. */
@@ -233,55 +173,44 @@ public final class StreamSender
         {
             if (peer.state() != Peer.STATE_DOWN)
             {
-                floor = Math.min(floor, peer.ackedCumulative + 1);
+                floor = Math.min(floor, peer.window().ackedCumulative + 1);
             }
         }
         return floor;
     }
 
-    private int retransmit(final Peer peer, final long nowNanos, final long oldest)
+    /**
+     * Our stream as one peer has it: written by {@link StreamSender} alone.
+     */
+    public static final class PeerWindow
     {
-        int sent = 0;
-        final long end = peer.nextToSend;
-        for (long sequence = Math.max(peer.ackedCumulative + 1, oldest); sequence < end && sent < maxRetransmitsPerTimeout; sequence++)
+        private final AtomicCounter ackedCounter;
+        private final AtomicCounter sentCounter;
+        private long ackedCumulative;
+        private long nextToSend;
+
+        PeerWindow(final AtomicCounter ackedCounter, final AtomicCounter sentCounter)
         {
-            final long bit = sequence - peer.ackedCumulative - 1;
-            if (bit < AckFrameFlyweight.SELECTIVE_RANGE && (peer.ackedSelective & (1L << bit)) != 0)
-            {
-                continue;
-            }
-            if (retained.contains(sequence) && send(peer, sequence))
-            {
-                peer.highestRetransmitted = Math.max(peer.highestRetransmitted, sequence);
-                counters.retransmits.incrementRelease();
-                peer.retransmitCounter.incrementRelease();
-                sent++;
-            }
+            this.ackedCounter = ackedCounter;
+            this.sentCounter = sentCounter;
         }
 
-        if (peer.ackedCumulative < peer.nextToSend - 1)
+        /** Highest stream sequence up to which the peer holds every batch (it acknowledged so). */
+        public long ackedCumulative()
         {
-            peer.backoffShift++;
-            peer.retransmitDeadlineNanos = nowNanos + timeout(peer);
+            return ackedCumulative;
         }
-        else
+
+        /** Stream sequence the peer gets next for the first time; everything below it has been sent once. */
+        public long nextToSend()
         {
-            peer.retransmitDeadlineNanos = Long.MAX_VALUE;
+            return nextToSend;
         }
-        return sent;
-    }
 
-    private boolean send(final Peer peer, final long sequence)
-    {
-        return transport.send(retainedView, retained.offsetOf(sequence), retained.lengthOf(sequence), peer.address());
-    }
-
-    /** The peer's retransmission timeout with ±25% jitter, so peers that lost the same datagram do not sync up. */
-    private long timeout(final Peer peer)
-    {
-        final long base = peer.retransmitTimeoutNanos(retransmitMinNanos, retransmitMaxNanos);
-        jitterSeed = jitterSeed * 6364136223846793005L + 1442695040888963407L;
-        final long jitter = ((jitterSeed >>> 33) % 501) - 250; // -250..250 per mille
-        return base + base * jitter / 1000;
+        /** Whether batches have been sent to the peer that it has not acknowledged. */
+        public boolean hasUnacknowledged()
+        {
+            return ackedCumulative < nextToSend - 1;
+        }
     }
 }

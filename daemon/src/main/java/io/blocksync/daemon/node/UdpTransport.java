@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * into a Java array. {@link #awaitReadable(long)} parks the thread in the kernel until a datagram arrives, a
  * deadline passes or another thread calls {@link #wakeup()}: an idle node uses no CPU.
  */
-public final class UdpTransport implements AutoCloseable
+public final class UdpTransport implements Transport
 {
     private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -90,11 +90,8 @@ public final class UdpTransport implements AutoCloseable
     }
 
     /**
-     * Send {@code [offset, offset + length)} of a direct buffer. Callers keep one {@code duplicate()} of each of
-     * their direct buffers for this, so sending allocates nothing.
-     *
-     * @return false when the kernel did not take it (full socket buffer or an error; counted), and the
-     * reliability layer sends again.
+     * {@inheritDoc} Passed to the kernel without copying into a Java array; a datagram the kernel did not take is
+     * counted as a send failure.
      */
     public boolean send(final ByteBuffer view, final int offset, final int length, final InetSocketAddress to)
     {

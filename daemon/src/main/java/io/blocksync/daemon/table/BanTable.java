@@ -5,6 +5,7 @@ import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.node.NodeCounters;
 import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.store.BanStoreFullException;
+import io.blocksync.daemon.store.BanVisitor;
 
 /**
  * The ban table: the one place that decides what a node holds. Every decision, local or from a peer, goes through
@@ -104,6 +105,12 @@ public final class BanTable
     public boolean isBanned(final IpPrefix prefix, final long nowMillis)
     {
         return store.get(prefix, current) && current.isActiveAt(nowMillis);
+    }
+
+    /** Read every entry, bans and tombstones; the visitor must not change the table. */
+    public void forEach(final BanVisitor visitor)
+    {
+        store.forEach(visitor);
     }
 
     /** Entries held, bans and tombstones. */

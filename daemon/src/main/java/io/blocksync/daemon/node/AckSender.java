@@ -1,0 +1,92 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.AckFrameFlyweight;
+import io.blocksync.codec.FrameHeaderFlyweight;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Acknowledges peers' streams: the receive side tells it why a peer is owed an ACK, and {@link #poll()} sends one
+ * ACK per peer per duty cycle at most, however many batches arrived, stating the cumulative point and selective
+ * bitmap of {@link Peer#stream()}. Owns each peer's {@link PeerAcks}.
+ */
+public final class AckSender
+{
+    private final Peer[] peers;
+    private final Transport transport;
+    private final PacketSealer sealer;
+    private final NodeCounters counters;
+    private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
+    private final ByteBuffer frameView = frame.byteBuffer().duplicate();
+    private final AckFrameFlyweight ack = new AckFrameFlyweight();
+
+    public AckSender(final NodeContext context)
+    {
+        this.peers = context.peers();
+        this.transport = context.transport();
+        this.sealer = context.sealer();
+        this.counters = context.counters();
+    }
+
+    /** An authentic BATCH arrived from the peer (taken, a duplicate, or not yet takeable): say where we are. */
+    public void onBatch(final Peer peer)
+    {
+        peer.acks().pending = true;
+    }
+
+    /** An authentic copy of a BATCH we already took arrived: our ACK was lost, or the peer would resend forever. */
+    public void onReplay(final Peer peer)
+    {
+        peer.acks().pending = true;
+    }
+
+    /**
+     * The peer's HEARTBEAT shows it has sent batches we lack, or that it no longer holds some we never got (we
+     * skipped past them): our ACKs may have been lost, or the cumulative point moved without a batch.
+     */
+    public void onBehind(final Peer peer)
+    {
+        peer.acks().pending = true;
+    }
+
+    /**
+     * @return ACKs sent.
+     */
+    public int poll()
+    {
+        int sent = 0;
+        for (final Peer peer : peers)
+        {
+            final PeerAcks acks = peer.acks();
+            if (acks.pending)
+            {
+                acks.pending = false;
+                ack.begin(frame, 0)
+                    .streamSenderId(peer.nodeId())
+                    .cumulative(peer.stream().cumulative())
+                    .selectiveBitmap(peer.stream().selectiveBitmap());
+                transport.send(frameView, 0, sealer.seal(frame, 0, AckFrameFlyweight.UNSEALED_LENGTH), peer.address());
+                counters.acksSent.incrementRelease();
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /** Whether a peer is owed an ACK: written by {@link AckSender} alone. */
+    public static final class PeerAcks
+    {
+        private boolean pending;
+
+        PeerAcks()
+        {
+        }
+
+        public boolean isPending()
+        {
+            return pending;
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.FrameVerifier;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.Objects;
+
+/**
+ * What the loop's protocol roles share, set once while the node is wired and then read by each role's
+ * constructor: identity, clocks, the transport and sealer, counters and log, the peers, the outgoing stream's
+ * retained batches, and the timing settings (all in nanoseconds). Fluent setters return {@code this};
+ * {@link #conclude()} checks that everything is set. Not thread safe; loop thread only after wiring.
+ */
+public final class NodeContext
+{
+    private int nodeId;
+    private EpochClock epochClock;
+    private NanoClock nanoClock;
+    private Transport transport;
+    private PacketSealer sealer;
+    private FrameVerifier verifier;
+    private StatusFile status;
+    private NodeCounters counters;
+    private EventLog log;
+    private Peer[] peers;
+    private final Int2ObjectHashMap<Peer> peersById = new Int2ObjectHashMap<>();
+    private HighWaterMarks highWater;
+    private ProgressFile progress;
+    private RetainedBatches retained;
+    private RetransmitJitter jitter;
+    private int stagingCapacity = 65_536;
+    private long retransmitMinNanos;
+    private long retransmitMaxNanos;
+    private long heartbeatIntervalNanos;
+    private long suspectAfterNanos;
+    private long downAfterNanos;
+
+    /**
+     * @return this, once every reference is set and the timings are positive.
+     * @throws NullPointerException     naming the first reference not set.
+     * @throws IllegalArgumentException when a timing is out of range.
+     */
+    public NodeContext conclude()
+    {
+        Objects.requireNonNull(epochClock, "epochClock");
+        Objects.requireNonNull(nanoClock, "nanoClock");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(sealer, "sealer");
+        Objects.requireNonNull(verifier, "verifier");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(counters, "counters");
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(peers, "peers");
+        Objects.requireNonNull(highWater, "highWater");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(retained, "retained");
+        Objects.requireNonNull(jitter, "jitter");
+        // Only positivity: the config accepts any order of these, and the roles cope with any.
+        if (retransmitMinNanos <= 0 || retransmitMaxNanos <= 0 || heartbeatIntervalNanos <= 0 ||
+            suspectAfterNanos <= 0 || downAfterNanos <= 0 || stagingCapacity <= 0)
+        {
+            throw new IllegalArgumentException("timings: retransmit " + retransmitMinNanos + ".." + retransmitMaxNanos +
+                " ns, heartbeat " + heartbeatIntervalNanos + " ns, suspect " + suspectAfterNanos + " ns, down " +
+                downAfterNanos + " ns, staging " + stagingCapacity);
+        }
+        return this;
+    }
+
+    /** Batches a peer may have unacknowledged: half the retained ring, 1..256. */
+    public int flightWindow()
+    {
+        return Math.max(1, Math.min(256, retained.capacity() / 2));
+    }
+
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    public NodeContext nodeId(final int nodeId)
+    {
+        this.nodeId = nodeId;
+        return this;
+    }
+
+    /** Wall-clock milliseconds since the epoch: frame and record times. */
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    public NodeContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    /** Monotonic nanoseconds: timers (retransmission, heartbeat, liveness). */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    public NodeContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    public NodeContext transport(final Transport transport)
+    {
+        this.transport = transport;
+        return this;
+    }
+
+    public PacketSealer sealer()
+    {
+        return sealer;
+    }
+
+    public NodeContext sealer(final PacketSealer sealer)
+    {
+        this.sealer = sealer;
+        return this;
+    }
+
+    /** The receive gate, holding every configured peer's keys. */
+    public FrameVerifier verifier()
+    {
+        return verifier;
+    }
+
+    public NodeContext verifier(final FrameVerifier verifier)
+    {
+        this.verifier = verifier;
+        return this;
+    }
+
+    /** The status file: liveness stamp and counters that `blocksync status` reads. */
+    public StatusFile status()
+    {
+        return status;
+    }
+
+    public NodeContext status(final StatusFile status)
+    {
+        this.status = status;
+        return this;
+    }
+
+    public NodeCounters counters()
+    {
+        return counters;
+    }
+
+    public NodeContext counters(final NodeCounters counters)
+    {
+        this.counters = counters;
+        return this;
+    }
+
+    public EventLog log()
+    {
+        return log;
+    }
+
+    public NodeContext log(final EventLog log)
+    {
+        this.log = log;
+        return this;
+    }
+
+    public Peer[] peers()
+    {
+        return peers;
+    }
+
+    /** The configured peers, in configuration order; also indexed by node id for {@link #peersById()}. */
+    public NodeContext peers(final Peer[] peers)
+    {
+        this.peers = peers;
+        peersById.clear();
+        for (final Peer peer : peers)
+        {
+            peersById.put(peer.nodeId(), peer);
+        }
+        return this;
+    }
+
+    public Int2ObjectHashMap<Peer> peersById()
+    {
+        return peersById;
+    }
+
+    public HighWaterMarks highWater()
+    {
+        return highWater;
+    }
+
+    public NodeContext highWater(final HighWaterMarks highWater)
+    {
+        this.highWater = highWater;
+        return this;
+    }
+
+    public ProgressFile progress()
+    {
+        return progress;
+    }
+
+    public NodeContext progress(final ProgressFile progress)
+    {
+        this.progress = progress;
+        return this;
+    }
+
+    /** This node's outgoing stream as sealed batches. */
+    public RetainedBatches retained()
+    {
+        return retained;
+    }
+
+    public NodeContext retained(final RetainedBatches retained)
+    {
+        this.retained = retained;
+        return this;
+    }
+
+    public RetransmitJitter jitter()
+    {
+        return jitter;
+    }
+
+    public NodeContext jitter(final RetransmitJitter jitter)
+    {
+        this.jitter = jitter;
+        return this;
+    }
+
+    /** Local decisions that may wait for room in the retained ring. */
+    public int stagingCapacity()
+    {
+        return stagingCapacity;
+    }
+
+    public NodeContext stagingCapacity(final int stagingCapacity)
+    {
+        this.stagingCapacity = stagingCapacity;
+        return this;
+    }
+
+    /** RFC 6298's lower bound on the retransmission timeout, also the timeout before any RTT sample. */
+    public long retransmitMinNanos()
+    {
+        return retransmitMinNanos;
+    }
+
+    public NodeContext retransmitMinNanos(final long nanos)
+    {
+        this.retransmitMinNanos = nanos;
+        return this;
+    }
+
+    /** Upper bound on the backed-off retransmission timeout. */
+    public long retransmitMaxNanos()
+    {
+        return retransmitMaxNanos;
+    }
+
+    public NodeContext retransmitMaxNanos(final long nanos)
+    {
+        this.retransmitMaxNanos = nanos;
+        return this;
+    }
+
+    /** Between HEARTBEATs, and between liveness checks. */
+    public long heartbeatIntervalNanos()
+    {
+        return heartbeatIntervalNanos;
+    }
+
+    public NodeContext heartbeatIntervalNanos(final long nanos)
+    {
+        this.heartbeatIntervalNanos = nanos;
+        return this;
+    }
+
+    /** Silence after which a peer is suspect. */
+    public long suspectAfterNanos()
+    {
+        return suspectAfterNanos;
+    }
+
+    public NodeContext suspectAfterNanos(final long nanos)
+    {
+        this.suspectAfterNanos = nanos;
+        return this;
+    }
+
+    /** Silence after which a peer is down (and no longer holds back the retained ring). */
+    public long downAfterNanos()
+    {
+        return downAfterNanos;
+    }
+
+    public NodeContext downAfterNanos(final long nanos)
+    {
+        this.downAfterNanos = nanos;
+        return this;
+    }
+}

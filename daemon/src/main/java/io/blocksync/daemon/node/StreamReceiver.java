@@ -1,0 +1,154 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.daemon.table.BanPolicy;
+import io.blocksync.daemon.table.BanTable;
+import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.BatchFrameFlyweight;
+import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.SyncFrameFlyweight;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * The receive side of peers' streams, for frames already verified: takes each new BATCH (records through the
+ * ban table, origin ranges into the high-water marks), SYNC records, and the stream positions a HEARTBEAT states
+ * (skipping what the sender no longer holds). Tells the {@link AckSender} why a peer is owed an ACK and hands
+ * heartbeats on to {@link CatchUp}. Owns each peer's {@link PeerStream}.
+ */
+public final class StreamReceiver
+{
+    private final NodeCounters counters;
+    private final HighWaterMarks highWater;
+    private final BanTable table;
+    private final BanPolicy policy;
+    private final AckSender ackSender;
+    private final CatchUp catchUp;
+    private final Ban ban = new Ban();
+
+    public StreamReceiver(
+        final NodeContext context, final BanTable table, final BanPolicy policy, final AckSender ackSender, final CatchUp catchUp)
+    {
+        this.counters = context.counters();
+        this.highWater = context.highWater();
+        this.table = table;
+        this.policy = policy;
+        this.ackSender = ackSender;
+        this.catchUp = catchUp;
+        for (final Peer peer : context.peers())
+        {
+            peer.stream().received.reset(highWater.receivedCumulative(peer.nodeId()));
+        }
+    }
+
+    /**
+     * An authentic BATCH from the peer.
+     *
+     * @return whether the frame counts as received (taken now or before), so its packet sequence enters the replay
+     * window; false when it must stay acceptable for the unchanged retransmission.
+     */
+    boolean onBatch(final Peer peer, final BatchFrameFlyweight batch, final long nowMillis)
+    {
+        final PeerStream stream = peer.stream();
+        final int count = batch.recordCount();
+        ackSender.onBatch(peer);
+        if (stream.received.isTooFarAhead(batch.streamSequence()))
+        {
+            // Cannot be recorded yet: neither taken nor marked seen, the retransmission is taken once the hole closes.
+            return false;
+        }
+        if (!stream.received.isNew(batch.streamSequence()))
+        {
+            counters.duplicates.getAndAddRelease(count);
+            return true;
+        }
+        if (!policy.admitRecords(peer.nodeId(), count, nowMillis))
+        {
+            // Declined for now: neither acknowledged nor marked seen, so the peer's unchanged retransmission after
+            // its timeout is taken once the budget has refilled.
+            counters.refusedRateLimited.getAndAddRelease(count);
+            return false;
+        }
+        stream.received.onBatch(batch.streamSequence());
+
+        stream.batchesReceivedCounter.incrementRelease();
+        long lowest = Long.MAX_VALUE;
+        long highest = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final BanRecordFlyweight record = batch.record(i);
+            table.applyRemote(record.get(ban), nowMillis);
+            lowest = Math.min(lowest, record.originSequence());
+            highest = Math.max(highest, record.originSequence());
+        }
+        highWater.onRange(peer.nodeId(), lowest - 1, highest);
+        highWater.receivedCumulative(peer.nodeId(), stream.received.cumulative());
+        return true;
+    }
+
+    /**
+     * An authentic copy of a BATCH we already took (tags are checked before the replay window) means our ack was
+     * lost: say again where we are, or the peer would retransmit it forever. Nothing is applied.
+     */
+    void onReplayedBatch(final Peer peer)
+    {
+        ackSender.onReplay(peer);
+    }
+
+    void onSync(final SyncFrameFlyweight sync, final long nowMillis)
+    {
+        counters.syncFramesReceived.incrementRelease();
+        if (!policy.admitRecords(sync.originNodeId(), sync.recordCount(), nowMillis))
+        {
+            counters.refusedRateLimited.getAndAddRelease(sync.recordCount());
+            return;
+        }
+        for (int i = 0, count = sync.recordCount(); i < count; i++)
+        {
+            table.applyRemote(sync.record(i).get(ban), nowMillis);
+        }
+        highWater.onRange(sync.originNodeId(), sync.after(), sync.through());
+    }
+
+    void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
+    {
+        counters.heartbeatsReceived.incrementRelease();
+        final StreamReceiveState received = peer.stream().received;
+        if (received.skipTo(heartbeat.streamOldestRetained()))
+        {
+            // The peer no longer holds batches we never got: acknowledge past them, SYNC brings their records.
+            counters.streamGapsSkipped.incrementRelease();
+            highWater.receivedCumulative(peer.nodeId(), received.cumulative());
+            ackSender.onBehind(peer);
+        }
+        else if (heartbeat.streamNextSequence() - 1 > received.cumulative())
+        {
+            // Our acks may have been lost: say again where we are so the peer retransmits what is missing.
+            ackSender.onBehind(peer);
+        }
+        catchUp.onHeartbeat(peer, heartbeat, nowMillis);
+    }
+
+    /** What we have received of one peer's stream: written by {@link StreamReceiver} alone. */
+    public static final class PeerStream
+    {
+        private final StreamReceiveState received = new StreamReceiveState();
+        private final AtomicCounter batchesReceivedCounter;
+
+        PeerStream(final AtomicCounter batchesReceivedCounter)
+        {
+            this.batchesReceivedCounter = batchesReceivedCounter;
+        }
+
+        /** Highest stream sequence up to which every batch of the peer's stream has been received. */
+        public long cumulative()
+        {
+            return received.cumulative();
+        }
+
+        /** Bit i: stream sequence {@code cumulative() + 1 + i} received. */
+        public long selectiveBitmap()
+        {
+            return received.selectiveBitmap();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.blocksync.daemon.node;
+
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.CachedEpochClock;
+import org.agrona.concurrent.CachedNanoClock;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Nodes of the protocol engine on one manual clock and one seeded in-memory network, driven step by step: each
+ * millisecond of simulated time every node works until it has nothing left to do. Whatever the test does, the
+ * same seed replays the same run.
+ */
+final class EngineCluster implements AutoCloseable
+{
+    static final long MS = 1_000_000L;
+
+    private final Settings settings;
+    private final CachedNanoClock nanoClock = new CachedNanoClock();
+    private final CachedEpochClock epochClock = new CachedEpochClock();
+    private final InMemoryNetwork network;
+    private final EventLog log = new EventLog(OutputStream.nullOutputStream());
+    private final List<Integer> nodeIds = new ArrayList<>();
+    private final List<EngineNode> nodes = new ArrayList<>();
+
+    EngineCluster(final Path dir, final int nodeCount, final long seed, final Settings settings) throws Exception
+    {
+        this.settings = settings;
+        nanoClock.update(1_000 * MS);
+        epochClock.update(1_764_000_000_000L);
+        network = new InMemoryNetwork(nanoClock, seed);
+        for (int id = 1; id <= nodeCount; id++)
+        {
+            nodeIds.add(id);
+        }
+        for (final int id : nodeIds)
+        {
+            nodes.add(new EngineNode(this, id, dir.resolve("node" + id)));
+        }
+    }
+
+    Settings settings()
+    {
+        return settings;
+    }
+
+    CachedNanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    CachedEpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    InMemoryNetwork network()
+    {
+        return network;
+    }
+
+    EventLog log()
+    {
+        return log;
+    }
+
+    List<Integer> nodeIds()
+    {
+        return nodeIds;
+    }
+
+    EngineNode node(final int nodeId)
+    {
+        return nodes.get(nodeId - 1);
+    }
+
+    long nowNanos()
+    {
+        return nanoClock.nanoTime();
+    }
+
+    /** Every node works until none has anything left to do at this instant. */
+    void settle() throws Exception
+    {
+        for (int round = 0; round < 10_000; round++)
+        {
+            int work = 0;
+            for (final EngineNode node : nodes)
+            {
+                work += node.doWork();
+            }
+            if (work == 0)
+            {
+                return;
+            }
+        }
+        throw new AssertionError("the cluster did not settle (seed " + network.seed() + ")");
+    }
+
+    /** Advance one millisecond and settle. */
+    void step() throws Exception
+    {
+        nanoClock.advance(MS);
+        epochClock.advance(1);
+        settle();
+    }
+
+    void runForMillis(final long millis) throws Exception
+    {
+        for (long i = 0; i < millis; i++)
+        {
+            step();
+        }
+    }
+
+    /**
+     * Step until the condition holds.
+     *
+     * @return simulated milliseconds it took.
+     * @throws AssertionError naming the seed when it does not hold within {@code maxMillis}.
+     */
+    long runUntil(final BooleanSupplier condition, final long maxMillis, final String what) throws Exception
+    {
+        for (long elapsed = 0; elapsed <= maxMillis; elapsed++)
+        {
+            if (condition.getAsBoolean())
+            {
+                return elapsed;
+            }
+            step();
+        }
+        throw new AssertionError(what + ": not within " + maxMillis + " ms (seed " + network.seed() + ")");
+    }
+
+    public void close()
+    {
+        for (final EngineNode node : nodes)
+        {
+            CloseHelper.quietClose(node);
+        }
+        log.close();
+    }
+
+    /** Protocol timings and the retained ring's size, as the [protocol] section would set them. */
+    static final class Settings
+    {
+        int sendWindow = 64;
+        long retransmitMinNanos = 200 * MS;
+        long retransmitMaxNanos = 2_000 * MS;
+        long heartbeatIntervalNanos = 100 * MS;
+        long suspectAfterNanos = 300 * MS;
+        long downAfterNanos = 1_000 * MS;
+
+        Settings sendWindow(final int batches)
+        {
+            sendWindow = batches;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
+import io.blocksync.daemon.table.BanOutcome;
+import io.blocksync.daemon.table.BanPolicy;
+import io.blocksync.daemon.table.BanTable;
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.FrameVerifier;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.ReasonCode;
+import io.blocksync.codec.SenderKeys;
+import io.blocksync.daemon.store.BanStore;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One whole node's loop, wired as {@code Node} wires it (real ledger, store, progress and status files in a
+ * temporary directory), but on a manual clock and the in-memory network, with a firewall that only counts. The
+ * test calls {@link #doWork()} instead of a thread.
+ */
+final class EngineNode implements AutoCloseable
+{
+    static final long REASON = ReasonCode.of("test").packed();
+
+    final int nodeId;
+    final InetSocketAddress address;
+    final NodeCounters counters;
+    final NodeContext context;
+    final Peer[] peers;
+    private final BanStore store;
+    private final ProgressFile progress;
+    private final StatusFile status;
+    private final NodeAgent agent;
+    private final EpochClock epochClock;
+    private final IpPrefix prefix = new IpPrefix();
+    private final Ban request = new Ban();
+    private final LocalDecisions decider;
+
+    EngineNode(final EngineCluster cluster, final int nodeId, final Path stateDir) throws Exception
+    {
+        final EngineCluster.Settings settings = cluster.settings();
+        final NanoClock nanoClock = cluster.nanoClock();
+        this.nodeId = nodeId;
+        this.address = address(nodeId);
+        this.epochClock = cluster.epochClock();
+        store = BanStore.openForDaemon(stateDir, 10_000);
+        progress = ProgressFile.open(stateDir, nodeId);
+        status = StatusFile.create(stateDir, nodeId, epochClock.time());
+        counters = new NodeCounters(status.countersManager());
+
+        final FrameVerifier verifier = new FrameVerifier();
+        final int[] others = cluster.nodeIds().stream().mapToInt(Integer::intValue).filter(id -> id != nodeId).toArray();
+        peers = new Peer[others.length];
+        for (int i = 0; i < others.length; i++)
+        {
+            verifier.addSender(new SenderKeys(others[i]).addKey(1, key(others[i])));
+            peers[i] = new Peer(others[i], "node" + others[i], address(others[i]), status.countersManager());
+        }
+
+        final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, 30L * 86_400, 1_000_000);
+        final long tombstoneRetentionMillis = 86_400_000L;
+        final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis);
+        final HighWaterMarks highWater = new HighWaterMarks(progress);
+        context = new NodeContext()
+            .nodeId(nodeId)
+            .epochClock(epochClock)
+            .nanoClock(nanoClock)
+            .transport(cluster.network().endpoint(address))
+            .sealer(new PacketSealer(nodeId, 1, key(nodeId), progress, epochClock.time()))
+            .verifier(verifier)
+            .status(status)
+            .counters(counters)
+            .log(cluster.log())
+            .peers(peers)
+            .highWater(highWater)
+            .progress(progress)
+            .retained(new RetainedBatches(settings.sendWindow, progress.streamNext()))
+            .jitter(new RetransmitJitter(cluster.network().seed() * 31 + nodeId, RetransmitJitter.DEFAULT_SPREAD_PER_MILLE))
+            .retransmitMinNanos(settings.retransmitMinNanos)
+            .retransmitMaxNanos(settings.retransmitMaxNanos)
+            .heartbeatIntervalNanos(settings.heartbeatIntervalNanos)
+            .suspectAfterNanos(settings.suspectAfterNanos)
+            .downAfterNanos(settings.downAfterNanos)
+            .conclude();
+
+        agent = new NodeAgent(context, table, policy, new FirewallFeed(new NoFirewall(), counters, cluster.log()),
+            new ManyToOneConcurrentArrayQueue<>(16));
+        decider = agent.localDecisions();
+    }
+
+    static InetSocketAddress address(final int nodeId)
+    {
+        try
+        {
+            return new InetSocketAddress(InetAddress.getByAddress(new byte[] { (byte)192, 0, 2, (byte)nodeId }), 7000);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    int doWork() throws Exception
+    {
+        return agent.doWork();
+    }
+
+    /** A local ban decision, as the control socket would hand it in; true when applied. */
+    boolean ban(final String text)
+    {
+        parse(text);
+        request.reset().action(BanAction.BAN).prefix(prefix).durationSeconds(3600).reason(REASON);
+        return decider.decide(request, epochClock.time()) == BanOutcome.APPLIED;
+    }
+
+    boolean isBanned(final String text)
+    {
+        return decider.isBanned(parse(text), epochClock.time());
+    }
+
+    long storeSize()
+    {
+        return store.size();
+    }
+
+    Peer peer(final int peerId)
+    {
+        return Arrays.stream(peers).filter(peer -> peer.nodeId() == peerId).findFirst().orElseThrow();
+    }
+
+    /** The high water this node holds of {@code origin}'s decisions. */
+    long highWater(final int origin)
+    {
+        return context.highWater().highWater(origin);
+    }
+
+    public void close()
+    {
+        CloseHelper.quietCloseAll(store, progress, status);
+    }
+
+    private IpPrefix parse(final String text)
+    {
+        final String error = AddressText.parse(text, prefix, 32, 128);
+        if (null != error)
+        {
+            throw new IllegalArgumentException(error);
+        }
+        return prefix;
+    }
+
+    private static byte[] key(final int nodeId)
+    {
+        final byte[] key = new byte[32];
+        Arrays.fill(key, (byte)nodeId);
+        return key;
+    }
+}
