@@ -6,9 +6,9 @@ import io.blocksync.daemon.LoopbackCluster;
 import io.blocksync.daemon.Node;
 import io.blocksync.daemon.config.ConfigException;
 import io.blocksync.daemon.config.ConfigReader;
-import io.blocksync.daemon.node.EventLog;
-import io.blocksync.daemon.node.NodeCounters;
-import io.blocksync.daemon.node.StatusFile;
+import io.blocksync.daemon.status.EventLog;
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.StatusFile;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.BufferedOutputStream;

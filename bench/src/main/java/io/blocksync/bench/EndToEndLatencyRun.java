@@ -1,8 +1,8 @@
 package io.blocksync.bench;
 
 import io.blocksync.daemon.control.ControlClient;
-import io.blocksync.daemon.node.NodeCounters;
-import io.blocksync.daemon.node.StatusFile;
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.StatusFile;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.BufferedReader;

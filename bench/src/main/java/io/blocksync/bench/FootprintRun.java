@@ -2,8 +2,8 @@ package io.blocksync.bench;
 
 import io.blocksync.daemon.LoopbackCluster;
 import io.blocksync.daemon.control.ControlClient;
-import io.blocksync.daemon.node.NodeCounters;
-import io.blocksync.daemon.node.StatusFile;
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.StatusFile;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;

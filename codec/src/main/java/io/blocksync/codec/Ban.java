@@ -243,6 +243,16 @@ public final class Ban
         return isBan() && (expiresAtMillis == PERMANENT || expiresAtMillis > nowMillis);
     }
 
+    /**
+     * Whether the entry's time is up at {@code nowMillis}, the one expiry rule of a node's ban table: a BAN once its
+     * expiry has passed (never when permanent), an UNBAN tombstone once its retention, kept in
+     * {@link #expiresAtMillis()}, has passed.
+     */
+    public boolean isExpiredAt(final long nowMillis)
+    {
+        return (isUnban() || expiresAtMillis != PERMANENT) && expiresAtMillis <= nowMillis;
+    }
+
     /** For logs and test failures; allocates. */
     public String toString()
     {

@@ -1,7 +1,7 @@
 package io.blocksync.daemon;
 
 import io.blocksync.daemon.config.SourceConfig;
-import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.nativeio.AttackEventRing;
 import io.blocksync.nativeio.EventSource;
 import io.blocksync.nativeio.NflogSource;

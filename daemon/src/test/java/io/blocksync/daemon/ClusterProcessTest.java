@@ -2,7 +2,7 @@ package io.blocksync.daemon;
 
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.daemon.node.StatusFile;
+import io.blocksync.daemon.status.StatusFile;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.blocksync.daemon;
 
 import io.blocksync.daemon.config.ConfigReader;
-import io.blocksync.daemon.node.EventLog;
+import io.blocksync.daemon.status.EventLog;
 
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import io.blocksync.daemon.Node;
 import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.control.ControlClient;
-import io.blocksync.daemon.node.EventLog;
+import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.store.BanStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package io.blocksync.daemon.cli;
 
 import io.blocksync.daemon.Node;
 import io.blocksync.daemon.config.NodeConfig;
-import io.blocksync.daemon.node.EventLog;
+import io.blocksync.daemon.status.EventLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -1,7 +1,7 @@
 package io.blocksync.daemon.cli;
 
-import io.blocksync.daemon.node.NodeCounters;
-import io.blocksync.daemon.node.StatusFile;
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.StatusFile;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.util.LinkedHashMap;

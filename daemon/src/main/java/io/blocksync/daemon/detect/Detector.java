@@ -3,7 +3,7 @@ package io.blocksync.daemon.detect;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanPolicy;

@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;

@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.EventLog;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**

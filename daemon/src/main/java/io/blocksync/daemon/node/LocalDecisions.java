@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.table.BanDecider;

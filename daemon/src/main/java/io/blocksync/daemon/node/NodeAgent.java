@@ -1,5 +1,7 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.StatusFile;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
@@ -7,6 +9,8 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
+
+import java.util.Objects;
 
 /**
  * The node's single-threaded duty cycle. It builds the protocol roles from the {@link NodeContext} and runs them in
@@ -59,7 +63,7 @@ public final class NodeAgent implements Agent
         this.nanoClock = context.nanoClock();
         this.epochClock = context.epochClock();
         this.counters = context.counters();
-        this.status = context.status();
+        this.status = Objects.requireNonNull(context.status(), "status");
         this.table = table;
         this.firewall = firewall;
         this.requests = requests;
@@ -69,7 +73,7 @@ public final class NodeAgent implements Agent
         heartbeatSender = new HeartbeatSender(context);
         liveness = new LivenessMonitor(context);
         final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, new CatchUp(context, table));
-        receiver = new DatagramReceiver(context, context.verifier(), streamReceiver, streamSender, liveness);
+        receiver = new DatagramReceiver(context, Objects.requireNonNull(context.verifier(), "verifier"), streamReceiver, streamSender, liveness);
         localDecisions = new LocalDecisions(context, table, streamSender);
         table.addListener(localDecisions).addListener(firewall);
     }

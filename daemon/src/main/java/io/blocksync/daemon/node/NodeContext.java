@@ -1,5 +1,8 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.StatusFile;
+import io.blocksync.daemon.status.EventLog;
 import io.blocksync.codec.FrameVerifier;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.EpochClock;
@@ -48,8 +51,6 @@ public final class NodeContext
         Objects.requireNonNull(nanoClock, "nanoClock");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(sealer, "sealer");
-        Objects.requireNonNull(verifier, "verifier");
-        Objects.requireNonNull(status, "status");
         Objects.requireNonNull(counters, "counters");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(peers, "peers");

@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 

@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
 import io.blocksync.codec.BanRecordFlyweight;

@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;

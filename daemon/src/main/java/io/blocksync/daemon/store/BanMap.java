@@ -205,7 +205,7 @@ final class BanMap implements AutoCloseable
     }
 
     /**
-     * @return entries removed because {@link BanStore#isPurgeable(Ban, long)}.
+     * @return entries removed because {@link Ban#isExpiredAt(long)}.
      */
     int purgeExpired(final long nowMillis)
     {
@@ -310,7 +310,7 @@ final class BanMap implements AutoCloseable
         public void accept(final MapEntry<IpPrefix, Ban> entry)
         {
             entry.value().getUsing(scratch);
-            if (BanStore.isPurgeable(scratch, nowMillis))
+            if (scratch.isExpiredAt(nowMillis))
             {
                 entry.context().remove(entry);
                 removed++;

@@ -59,8 +59,6 @@ public final class BanStore implements AutoCloseable
     public static final String OPEN_MARKER_FILE_NAME = StateDirectory.OPEN_MARKER_FILE_NAME;
     public static final String LOCK_FILE_NAME = StateDirLock.FILE_NAME;
 
-    /** How long an UNBAN tombstone is kept after it was applied here, at least: one day. */
-    public static final long TOMBSTONE_RETENTION_MILLIS = 24L * 60 * 60 * 1000;
 
     private final Path stateDir;
     private final BanMap map;
@@ -249,8 +247,8 @@ public final class BanStore implements AutoCloseable
     }
 
     /**
-     * Remove BAN entries whose expiry has passed and UNBAN tombstones past their retention, see
-     * {@link #isPurgeable(Ban, long)}. Runs at open; the daemon may call it periodically.
+     * Remove entries whose time is up ({@link Ban#isExpiredAt(long)}: BANs past their expiry, UNBAN tombstones past
+     * the retention the ban table stored as their expiry). Runs at open.
      *
      * @param nowMillis wall-clock time.
      * @return entries removed.
@@ -258,26 +256,6 @@ public final class BanStore implements AutoCloseable
     public int purgeExpired(final long nowMillis)
     {
         return map.purgeExpired(nowMillis);
-    }
-
-    /**
-     * Whether {@link #purgeExpired(long)} drops a stored ban: a BAN once its expiry has passed (never when
-     * permanent); an UNBAN tombstone once it is older than {@link #TOMBSTONE_RETENTION_MILLIS} and its expires-at,
-     * if set, has passed, so that a copy of the cancelled ban still in flight cannot resurrect it.
-     *
-     * @param ban       stored decision.
-     * @param nowMillis wall-clock time, epoch ms.
-     * @return true if the entry may be removed.
-     */
-    public static boolean isPurgeable(final Ban ban, final long nowMillis)
-    {
-        final long expiresAtMillis = ban.expiresAtMillis();
-        if (ban.isUnban())
-        {
-            return nowMillis - ban.appliedAtMillis() >= TOMBSTONE_RETENTION_MILLIS && expiresAtMillis <= nowMillis;
-        }
-
-        return Ban.PERMANENT != expiresAtMillis && expiresAtMillis <= nowMillis;
     }
 
     /**

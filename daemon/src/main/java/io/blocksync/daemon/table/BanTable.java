@@ -2,7 +2,7 @@ package io.blocksync.daemon.table;
 
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.store.BanStoreFullException;
 import io.blocksync.daemon.store.BanVisitor;

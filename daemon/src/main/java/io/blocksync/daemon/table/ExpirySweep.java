@@ -70,18 +70,16 @@ final class ExpirySweep implements BanVisitor
 
     public void visit(final Ban entry)
     {
-        final long expiresAt = entry.expiresAtMillis();
-        if (entry.isBan() && expiresAt == Ban.PERMANENT)
+        if (entry.isExpiredAt(nowMillis))
         {
-            return;
+            if (removedCount < MAX_REMOVALS_PER_SWEEP)
+            {
+                removed[removedCount++].set(entry);
+            }
         }
-        if (expiresAt > nowMillis)
+        else if (entry.isUnban() || entry.expiresAtMillis() != Ban.PERMANENT)
         {
-            nextExpiryMillis = Math.min(nextExpiryMillis, expiresAt);
-        }
-        else if (removedCount < MAX_REMOVALS_PER_SWEEP)
-        {
-            removed[removedCount++].set(entry);
+            nextExpiryMillis = Math.min(nextExpiryMillis, entry.expiresAtMillis());
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.blocksync.daemon.cli;
 
 import io.blocksync.codec.RejectReason;
-import io.blocksync.daemon.node.NodeCounters;
-import io.blocksync.daemon.node.StatusFile;
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.StatusFile;
 import org.agrona.concurrent.status.CountersManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

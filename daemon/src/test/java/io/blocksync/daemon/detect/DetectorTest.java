@@ -7,7 +7,7 @@ import io.blocksync.daemon.config.ConfigException;
 import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.RuleConfig;
 import io.blocksync.codec.Ban;
-import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanPolicy;

@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.EventLog;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.CachedNanoClock;

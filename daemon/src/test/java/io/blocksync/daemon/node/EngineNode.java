@@ -1,5 +1,7 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.StatusFile;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanAction;
 import io.blocksync.daemon.table.BanOutcome;

@@ -219,7 +219,7 @@ class BanStoreTest
     }
 
     @Test
-    void shouldPurgeExpiredBansAndOldTombstonesOnly() throws IOException
+    void shouldPurgeExpiredBansAndTombstonesPastTheirRetentionOnly() throws IOException
     {
         try (BanStore store = openDaemon(100))
         {
@@ -227,11 +227,9 @@ class BanStoreTest
             store.put(entry(2).prefix(prefix("192.0.2.2")).expiresAtMillis(NOW));
             store.put(entry(3).prefix(prefix("192.0.2.3")).expiresAtMillis(NOW + 1));
             store.put(entry(4).prefix(prefix("192.0.2.4")).expiresAtMillis(0));
-            store.put(entry(5).prefix(prefix("192.0.2.5")).action(BanAction.UNBAN).appliedAtMillis(NOW - 25 * HOUR));
-            store.put(entry(6).prefix(prefix("192.0.2.6")).action(BanAction.UNBAN).appliedAtMillis(NOW - 23 * HOUR));
-            store.put(
-                entry(7).prefix(prefix("192.0.2.7")).action(BanAction.UNBAN).appliedAtMillis(NOW - 25 * HOUR)
-                    .expiresAtMillis(NOW + HOUR));
+            store.put(entry(5).prefix(prefix("192.0.2.5")).action(BanAction.UNBAN).expiresAtMillis(NOW - 1));
+            store.put(entry(6).prefix(prefix("192.0.2.6")).action(BanAction.UNBAN).expiresAtMillis(NOW + HOUR - 1));
+            store.put(entry(7).prefix(prefix("192.0.2.7")).action(BanAction.UNBAN).expiresAtMillis(NOW + HOUR));
 
             assertEquals(3, store.purgeExpired(NOW));
 
@@ -240,12 +238,12 @@ class BanStoreTest
             assertFalse(store.get(prefix("192.0.2.2"), read), "expires exactly now");
             assertTrue(store.get(prefix("192.0.2.3"), read), "expires later");
             assertTrue(store.get(prefix("192.0.2.4"), read), "permanent");
-            assertFalse(store.get(prefix("192.0.2.5"), read), "tombstone older than a day");
-            assertTrue(store.get(prefix("192.0.2.6"), read), "tombstone younger than a day");
-            assertTrue(store.get(prefix("192.0.2.7"), read), "tombstone kept until the cancelled ban's expiry");
+            assertFalse(store.get(prefix("192.0.2.5"), read), "tombstone past its retention");
+            assertTrue(store.get(prefix("192.0.2.6"), read), "tombstone within its retention");
+            assertTrue(store.get(prefix("192.0.2.7"), read), "tombstone within its retention");
             assertEquals(0, store.purgeExpired(NOW));
-            assertEquals(1, store.purgeExpired(NOW + HOUR - 1), "only the ban expiring at NOW + 1");
-            assertEquals(2, store.purgeExpired(NOW + HOUR), "both tombstones reach their limits");
+            assertEquals(2, store.purgeExpired(NOW + HOUR - 1), "the ban expiring at NOW + 1 and the first tombstone");
+            assertEquals(1, store.purgeExpired(NOW + HOUR), "the second tombstone reaches its retention");
             assertEquals(1, store.size());
             assertTrue(store.get(prefix("192.0.2.4"), read), "permanent");
         }

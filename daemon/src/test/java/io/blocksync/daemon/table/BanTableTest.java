@@ -5,7 +5,7 @@ import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
-import io.blocksync.daemon.node.NodeCounters;
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.store.BanStore;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;

@@ -1,4 +1,4 @@
-package io.blocksync.daemon.node;
+package io.blocksync.daemon.status;
 
 import io.blocksync.codec.RejectReason;
 import org.agrona.concurrent.status.AtomicCounter;

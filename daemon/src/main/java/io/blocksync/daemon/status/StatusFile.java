@@ -1,4 +1,4 @@
-package io.blocksync.daemon.node;
+package io.blocksync.daemon.status;
 
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;

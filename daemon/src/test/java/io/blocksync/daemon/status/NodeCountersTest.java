@@ -1,5 +1,6 @@
-package io.blocksync.daemon.node;
+package io.blocksync.daemon.status;
 
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.RejectReason;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
