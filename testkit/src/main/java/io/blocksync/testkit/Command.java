@@ -162,11 +162,13 @@ public final class Command
         }
     }
 
-    /** Children first, so none is left holding a namespace or a port. */
+    /** The process and all its children, so none is left holding a namespace, a port or an output file. */
     static void kill(final Process process)
     {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        // Listed first: once the parent is gone its children are re-parented and no longer its descendants.
+        final List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         try
         {
             process.waitFor(10, TimeUnit.SECONDS);

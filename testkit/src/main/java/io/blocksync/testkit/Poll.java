@@ -36,6 +36,31 @@ public final class Poll
     }
 
     /**
+     * Poll until the condition holds, for at most {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param what      the condition in words, for the failure message.
+     * @param condition polled until true.
+     * @throws AssertionError if the condition does not hold by the deadline.
+     */
+    public static void until(final String what, final Condition condition)
+    {
+        until(what, DEFAULT_TIMEOUT, condition, () -> "");
+    }
+
+    /**
+     * Poll until the condition holds, for at most {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param what      the condition in words, for the failure message.
+     * @param condition polled until true.
+     * @param lastSeen  what the caller saw instead, asked once on failure and appended to the message.
+     * @throws AssertionError if the condition does not hold by the deadline.
+     */
+    public static void until(final String what, final Condition condition, final Supplier<String> lastSeen)
+    {
+        until(what, DEFAULT_TIMEOUT, condition, lastSeen);
+    }
+
+    /**
      * Poll until the condition holds.
      *
      * @param what      the condition in words, for the failure message, e.g. {@code "node 2 applied 10 bans"}.
