@@ -1,12 +1,14 @@
 package io.blocksync.daemon;
 
 import io.blocksync.daemon.control.ControlClient;
+import io.blocksync.testkit.Poll;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +82,7 @@ final class NodeProcess implements AutoCloseable
     /** Wait until the node answers on its control socket. */
     NodeProcess awaitReady(final long timeoutMillis) throws Exception
     {
-        Await.until("the node to answer on its control socket", timeoutMillis, () ->
+        Poll.until("the node to answer on its control socket", Duration.ofMillis(timeoutMillis), () ->
         {
             if (!process.isAlive())
             {
