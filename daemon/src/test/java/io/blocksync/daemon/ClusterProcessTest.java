@@ -115,7 +115,7 @@ class ClusterProcessTest
         }
         for (final NodeProcess node : nodes)
         {
-            node.awaitReady(30_000);
+            node.awaitReady();
         }
         return cluster;
     }

@@ -93,8 +93,8 @@ class EndToEndDetectionTest
             "window = 1m\nduration = 1h\n";
         final Path configA = writeConfig("a.conf", 1, "192.0.2.1", 2, "192.0.2.2", KEY_A, KEY_B, "log", source + rule);
         final Path configB = writeConfig("b.conf", 2, "192.0.2.2", 1, "192.0.2.1", KEY_B, KEY_A, "nftables", "");
-        nodes.add(new NodeProcess(configA, dir.resolve("a"), NetworkNamespaces.inNamespace(a)).start().awaitReady(30_000));
-        nodes.add(new NodeProcess(configB, dir.resolve("b"), NetworkNamespaces.inNamespace(b)).start().awaitReady(30_000));
+        nodes.add(new NodeProcess(configA, dir.resolve("a"), NetworkNamespaces.inNamespace(a)).start().awaitReady());
+        nodes.add(new NodeProcess(configB, dir.resolve("b"), NetworkNamespaces.inNamespace(b)).start().awaitReady());
         // Knocks on A's closed ssh port, each SYN logged to NFLOG group 5, until A's detector has counted three of
         // them (the source may take a moment to attach after the daemon answers its control socket).
         Poll.until("A's detector banned the attacker", Duration.ofSeconds(30), () ->

@@ -73,8 +73,8 @@ class KernelFirewallClusterTest
 
         final Path configA = writeConfig("a.conf", 1, "192.0.2.1", 2, "192.0.2.2", KEY_A, KEY_B, "log");
         final Path configB = writeConfig("b.conf", 2, "192.0.2.2", 1, "192.0.2.1", KEY_B, KEY_A, "nftables");
-        nodes.add(new NodeProcess(configA, dir.resolve("a"), NetworkNamespaces.inNamespace(a)).start().awaitReady(30_000));
-        nodes.add(new NodeProcess(configB, dir.resolve("b"), NetworkNamespaces.inNamespace(b)).start().awaitReady(30_000));
+        nodes.add(new NodeProcess(configA, dir.resolve("a"), NetworkNamespaces.inNamespace(a)).start().awaitReady());
+        nodes.add(new NodeProcess(configB, dir.resolve("b"), NetworkNamespaces.inNamespace(b)).start().awaitReady());
 
         assertEquals(List.of("ok ban 192.0.2.3", "ok ban 2001:db8:a::3"),
             nodes.get(0).control(List.of("ban 192.0.2.3 3600 ssh 0 0", "ban 2001:db8:a::3/128 3600 ssh 0 0")));
@@ -86,7 +86,7 @@ class KernelFirewallClusterTest
         // B restarts: the kernel set outlives the process and start-up reconciliation re-asserts it.
         assertEquals(143, nodes.get(1).stop(), "SIGTERM stops the node cleanly");
         assertTrue(!reachable(attacker, "192.0.2.2"), "still blocked while B is down");
-        nodes.set(1, new NodeProcess(configB, dir.resolve("b"), NetworkNamespaces.inNamespace(b)).start().awaitReady(30_000));
+        nodes.set(1, new NodeProcess(configB, dir.resolve("b"), NetworkNamespaces.inNamespace(b)).start().awaitReady());
         assertTrue(!reachable(attacker, "192.0.2.2") && !reachable(attacker, "[2001:db8:a::2]"), "still blocked after B's restart");
 
         assertEquals(List.of("ok unban 192.0.2.3", "ok unban 2001:db8:a::3"),

@@ -48,7 +48,7 @@ class RestartTest
         }
         for (final NodeProcess node : nodes)
         {
-            node.awaitReady(30_000);
+            node.awaitReady();
         }
 
         // Node 3 decides 300 bans; each "ok" is an acknowledgement to the operator. Then it dies at once.
@@ -91,7 +91,7 @@ class RestartTest
 
         // The killed store may still hold a segment lock of the dead process: only the restarting daemon, which
         // recovers the map, reads it. Everything node 3 acknowledged must be there the moment it is back.
-        nodes.set(2, new NodeProcess(cluster.configFile(3), node3State).start().awaitReady(30_000));
+        nodes.set(2, new NodeProcess(cluster.configFile(3), node3State).start().awaitReady());
         assertTrue(StoreView.activeBans(node3State).containsAll(fromNode3), "node 3 kept every ban it acknowledged");
 
         final Set<String> all = new HashSet<>(fromNode1);
