@@ -9,6 +9,7 @@ import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
+import io.blocksync.testkit.Poll;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.BufferedOutputStream;
@@ -16,10 +17,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  */
 final class ClusterFixture implements AutoCloseable
 {
-    private static final long START_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
     private final Path dir;
     private final LoopbackCluster files;
@@ -70,18 +71,11 @@ final class ClusterFixture implements AutoCloseable
                 fixture.statusFiles.add(status);
                 fixture.counters.add(status.countersReader());
             }
-            final long deadline = System.nanoTime() + START_DEADLINE_NANOS;
-            while (!fixture.nodes.stream().allMatch(Node::allPeersUp))
-            {
-                if (System.nanoTime() > deadline)
-                {
-                    throw new IllegalStateException("peers not all up within 30 s, see " + dir.resolve("nodes.log"));
-                }
-                Thread.sleep(10);
-            }
+            Poll.until("peers all up within 30 s, see " + dir.resolve("nodes.log"), START_DEADLINE,
+                () -> fixture.nodes.stream().allMatch(Node::allPeersUp));
             return fixture;
         }
-        catch (final IOException | ConfigException | RuntimeException | InterruptedException ex)
+        catch (final IOException | ConfigException | RuntimeException ex)
         {
             fixture.close();
             throw ex;

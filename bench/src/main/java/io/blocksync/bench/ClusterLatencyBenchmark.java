@@ -1,7 +1,7 @@
 package io.blocksync.bench;
 
 import io.blocksync.codec.AddressText;
-import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.control.ControlClient;
@@ -109,7 +109,7 @@ public class ClusterLatencyBenchmark
     {
         final long n = ++bans;
         final LocalRequest request = new LocalRequest(1)
-            .add(BanRecordFlyweight.ACTION_BAN, ClusterFixture.documentationPrefix(n, prefix, scratch), BAN_SECONDS, reason, 0, 0);
+            .add(BanAction.BAN, ClusterFixture.documentationPrefix(n, prefix, scratch), BAN_SECONDS, reason, 0, 0);
         while (!cluster.node(1).submit(request))
         {
             Thread.yield();

@@ -1,6 +1,6 @@
 package io.blocksync.bench;
 
-import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.node.LocalRequest;
@@ -72,7 +72,7 @@ public final class ClusterStallProbe
         final LocalRequest burst = new LocalRequest(BURST);
         for (int i = 0; i < BURST; i++)
         {
-            burst.add(BanRecordFlyweight.ACTION_BAN, ClusterFixture.documentationPrefix(++next, prefix, scratch), 3600, reason, 0, 0);
+            burst.add(BanAction.BAN, ClusterFixture.documentationPrefix(++next, prefix, scratch), 3600, reason, 0, 0);
         }
         final long start = System.nanoTime();
         submit(burst);
@@ -87,7 +87,7 @@ public final class ClusterStallProbe
         for (int i = 0; i < LONE_BANS; i++)
         {
             final LocalRequest lone = new LocalRequest(1)
-                .add(BanRecordFlyweight.ACTION_BAN, ClusterFixture.documentationPrefix(++next, prefix, scratch), 3600, reason, 0, 0);
+                .add(BanAction.BAN, ClusterFixture.documentationPrefix(++next, prefix, scratch), 3600, reason, 0, 0);
             final long sent = System.nanoTime();
             submit(lone);
             latencies[i] = awaitApplied(next, TimeUnit.SECONDS.toNanos(10)) - sent;

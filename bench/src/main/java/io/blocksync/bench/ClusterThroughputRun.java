@@ -1,9 +1,10 @@
 package io.blocksync.bench;
 
-import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.node.LocalRequest;
+import io.blocksync.testkit.Poll;
 
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -11,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterThroughputRun
 {
     private static final int NODES = 5;
-    private static final long DRAIN_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(60);
 
     private final ClusterFixture cluster;
     private final int batch;
@@ -157,7 +159,7 @@ public final class ClusterThroughputRun
             final LocalRequest request = new LocalRequest(batch);
             for (int i = 0; i < batch; i++)
             {
-                request.add(BanRecordFlyweight.ACTION_BAN, ClusterFixture.documentationPrefix(submitted + i + 1, prefix, scratch),
+                request.add(BanAction.BAN, ClusterFixture.documentationPrefix(submitted + i + 1, prefix, scratch),
                     3600, reason, 0, 0);
             }
             while (!cluster.node(1).submit(request))
@@ -168,17 +170,10 @@ public final class ClusterThroughputRun
         }
     }
 
-    private void awaitDrain() throws InterruptedException
+    private void awaitDrain()
     {
-        final long deadline = System.nanoTime() + DRAIN_DEADLINE_NANOS;
-        while (slowestPeerApplied() < submitted)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new IllegalStateException("peers did not apply all " + submitted + " bans within 60 s of the end");
-            }
-            Thread.sleep(10);
-        }
+        Poll.until("peers to apply all " + submitted + " bans within 60 s of the end", DRAIN_DEADLINE,
+            () -> slowestPeerApplied() >= submitted, () -> "slowest peer applied " + slowestPeerApplied());
     }
 
     private long slowestPeerApplied()

@@ -3,12 +3,14 @@ package io.blocksync.daemon;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.status.StatusFile;
+import io.blocksync.testkit.Poll;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,14 +55,14 @@ class ClusterProcessTest
         for (int id = 2; id <= 5; id++)
         {
             final Path stateDir = cluster.stateDir(id);
-            Await.until("192.0.2.44 banned on node " + id, 5_000, () -> StoreView.isBanned(stateDir, "192.0.2.44"), this::logs);
+            Poll.until("192.0.2.44 banned on node " + id, Duration.ofSeconds(5), () -> StoreView.isBanned(stateDir, "192.0.2.44"), this::logs);
         }
 
         assertEquals(List.of("ok unban 192.0.2.44"), nodes.get(0).control(List.of("unban 192.0.2.44")));
         for (int id = 2; id <= 5; id++)
         {
             final Path stateDir = cluster.stateDir(id);
-            Await.until("192.0.2.44 unbanned on node " + id, 5_000, () -> !StoreView.isBanned(stateDir, "192.0.2.44"), this::logs);
+            Poll.until("192.0.2.44 unbanned on node " + id, Duration.ofSeconds(5), () -> !StoreView.isBanned(stateDir, "192.0.2.44"), this::logs);
         }
     }
 
@@ -97,10 +99,10 @@ class ClusterProcessTest
         for (int id = 1; id <= 5; id++)
         {
             final Path stateDir = cluster.stateDir(id);
-            Await.until("10,000 bans on node " + id, 60_000, () -> StoreView.activeBans(stateDir).size() == expected.size(), this::logs);
+            Poll.until("10,000 bans on node " + id, Duration.ofSeconds(60), () -> StoreView.activeBans(stateDir).size() == expected.size(), this::logs);
             assertEquals(expected, StoreView.activeBans(stateDir), "node " + id + " holds exactly the 10,000 bans");
             // Each ban was applied exactly once on every node, however often it was retransmitted.
-            Await.until("node " + id + " counters published", 5_000, () -> counter(stateDir, "bans_applied") == 10_000, this::logs);
+            Poll.until("node " + id + " counters published", Duration.ofSeconds(5), () -> counter(stateDir, "bans_applied") == 10_000, this::logs);
         }
     }
 
@@ -113,7 +115,7 @@ class ClusterProcessTest
         }
         for (final NodeProcess node : nodes)
         {
-            node.awaitReady(30_000);
+            node.awaitReady();
         }
         return cluster;
     }

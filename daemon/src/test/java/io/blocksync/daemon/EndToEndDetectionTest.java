@@ -1,5 +1,10 @@
 package io.blocksync.daemon;
 
+import io.blocksync.testkit.BridgeSegment;
+import io.blocksync.testkit.Command;
+import io.blocksync.testkit.NetworkNamespaces;
+import io.blocksync.testkit.Poll;
+import io.blocksync.testkit.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,14 +36,15 @@ class EndToEndDetectionTest
     @TempDir
     Path dir;
 
-    private Namespaces namespaces;
+    private NetworkNamespaces namespaces;
     private final List<Process> services = new ArrayList<>();
     private final List<NodeProcess> nodes = new ArrayList<>();
 
     @BeforeEach
     void requireRoot()
     {
-        assumeTrue(Namespaces.available(), "skipped: needs root and ip, nft, socat on PATH (CI installs them)");
+        final String reason = NetworkNamespaces.unavailableReason("nft", "socat");
+        assumeTrue(null == reason, () -> "skipped: " + reason + " (needs root and ip, nft, socat on PATH; CI installs them)");
     }
 
     @AfterEach
@@ -61,40 +68,42 @@ class EndToEndDetectionTest
     @Test
     void nflogReadThroughTcpdumpAtNodeABlocksTheAttackerAtNodeB() throws Exception
     {
-        assumeTrue(Namespaces.onPath("tcpdump"), "skipped: tcpdump is not installed");
+        assumeTrue(Tools.installed("tcpdump"), "skipped: tcpdump is not installed");
         attackAndExpectBlock("[source kernel]\ntype = pcap-pipe\ncommand = tcpdump -i nflog:5 -U -w -\n");
     }
 
     private void attackAndExpectBlock(final String source) throws Exception
     {
-        namespaces = new Namespaces();
-        final String a = namespaces.host(1);
-        final String b = namespaces.host(2);
-        final String attacker = namespaces.host(3);
-        final String bystander = namespaces.host(4);
+        namespaces = new NetworkNamespaces();
+        final BridgeSegment lan = namespaces.bridge("bsl");
+        final String a = lan.host(1);
+        final String b = lan.host(2);
+        final String attacker = lan.host(3);
+        final String bystander = lan.host(4);
         nft(a, "add table inet watch");
         nft(a, "add chain inet watch input { type filter hook input priority 0; policy accept; }");
         // queue-threshold 1: otherwise the kernel holds NFLOG messages up to a second for tcpdump (libpcap does not
         // set the threshold; the native source does).
         nft(a, "add rule inet watch input tcp dport 22 ct state new log group 5 prefix \"bs-ssh\" queue-threshold 1");
-        services.add(Namespaces.spawn(b, "socat", "-u", "TCP4-LISTEN:8080,reuseaddr,fork", "OPEN:/dev/null"));
-        Await.until("B's service is up for a bystander", 10_000, () -> reachable(bystander, "192.0.2.2", 8080), () -> "");
+        services.add(namespaces.spawn(b, ProcessBuilder.Redirect.DISCARD,
+            List.of("socat", "-u", "TCP4-LISTEN:8080,reuseaddr,fork", "OPEN:/dev/null")));
+        Poll.until("B's service is up for a bystander", Duration.ofSeconds(10), () -> reachable(bystander, "192.0.2.2", 8080));
 
         final String rule = "\n[rule ssh]\nsource = kernel\nlog-prefix = \"bs-ssh\"\nprotocol = tcp\nport = 22\nnfail = 3\n" +
             "window = 1m\nduration = 1h\n";
         final Path configA = writeConfig("a.conf", 1, "192.0.2.1", 2, "192.0.2.2", KEY_A, KEY_B, "log", source + rule);
         final Path configB = writeConfig("b.conf", 2, "192.0.2.2", 1, "192.0.2.1", KEY_B, KEY_A, "nftables", "");
-        nodes.add(new NodeProcess(configA, dir.resolve("a"), Namespaces.inNamespace(a)).start().awaitReady(30_000));
-        nodes.add(new NodeProcess(configB, dir.resolve("b"), Namespaces.inNamespace(b)).start().awaitReady(30_000));
+        nodes.add(new NodeProcess(configA, dir.resolve("a"), NetworkNamespaces.inNamespace(a)).start().awaitReady());
+        nodes.add(new NodeProcess(configB, dir.resolve("b"), NetworkNamespaces.inNamespace(b)).start().awaitReady());
         // Knocks on A's closed ssh port, each SYN logged to NFLOG group 5, until A's detector has counted three of
         // them (the source may take a moment to attach after the daemon answers its control socket).
-        Await.until("A's detector banned the attacker", 30_000, () ->
+        Poll.until("A's detector banned the attacker", Duration.ofSeconds(30), () ->
         {
             reachable(attacker, "192.0.2.1", 22);
             return StoreView.isBanned(dir.resolve("a"), "192.0.2.3");
         }, this::diagnostics);
-        Await.until("B's kernel holds the ban", 10_000, () -> Namespaces.output(
-            Namespaces.inNamespace(b, "nft", "list", "set", "inet", "blocksync", "ban4_host")).contains("192.0.2.3"), this::diagnostics);
+        Poll.until("B's kernel holds the ban", Duration.ofSeconds(10), () -> namespaces.exec(
+            b, "nft", "list", "set", "inet", "blocksync", "ban4_host").output().contains("192.0.2.3"), this::diagnostics);
 
         assertTrue(!reachable(attacker, "192.0.2.2", 8080), "the attacker's first connection to B is dropped");
         assertTrue(reachable(bystander, "192.0.2.2", 8080), "everyone else still reaches B");
@@ -106,17 +115,18 @@ class EndToEndDetectionTest
         return io.blocksync.nativeio.NativeLibrary.load(message -> { });
     }
 
-    private static void nft(final String ns, final String command) throws Exception
+    private void nft(final String ns, final String command)
     {
-        final List<String> argv = new ArrayList<>(Namespaces.inNamespace(ns, "nft"));
+        final List<String> argv = new ArrayList<>(List.of("nft"));
         argv.addAll(List.of(command.split(" (?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")));
-        assertEquals(0, Namespaces.exec(10, argv), "nft " + command);
+        final Command.Result result = namespaces.exec(Duration.ofSeconds(10), ns, argv.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), () -> "nft " + command + ": " + result.output());
     }
 
-    private static boolean reachable(final String ns, final String host, final int port) throws Exception
+    private boolean reachable(final String ns, final String host, final int port)
     {
-        return Namespaces.exec(5, Namespaces.inNamespace(ns, "socat", "-u", "OPEN:/dev/null",
-            "TCP4:" + host + ":" + port + ",connect-timeout=1")) == 0;
+        return namespaces.exec(Duration.ofSeconds(5), ns, "socat", "-u", "OPEN:/dev/null",
+            "TCP4:" + host + ":" + port + ",connect-timeout=1").succeeded();
     }
 
     private Path writeConfig(

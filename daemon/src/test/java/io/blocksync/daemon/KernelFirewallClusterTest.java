@@ -1,5 +1,8 @@
 package io.blocksync.daemon;
 
+import io.blocksync.testkit.BridgeSegment;
+import io.blocksync.testkit.NetworkNamespaces;
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,14 +35,15 @@ class KernelFirewallClusterTest
     @TempDir
     Path dir;
 
-    private Namespaces namespaces;
+    private NetworkNamespaces namespaces;
     private final List<Process> services = new ArrayList<>();
     private final List<NodeProcess> nodes = new ArrayList<>();
 
     @BeforeEach
     void requireRoot()
     {
-        assumeTrue(Namespaces.available(), "skipped: needs root and ip, nft, socat on PATH (CI installs them)");
+        final String reason = NetworkNamespaces.unavailableReason("nft", "socat");
+        assumeTrue(null == reason, () -> "skipped: " + reason + " (needs root and ip, nft, socat on PATH; CI installs them)");
     }
 
     @AfterEach
@@ -55,42 +60,45 @@ class KernelFirewallClusterTest
     @Test
     void aBanMadeAtNodeAIsDroppedByNodeBsKernelSurvivesBsRestartAndIsLiftedByTheUnban() throws Exception
     {
-        namespaces = new Namespaces();
-        final String a = namespaces.host(1);
-        final String b = namespaces.host(2);
-        final String attacker = namespaces.host(3);
-        services.add(Namespaces.spawn(b, "socat", "-u", "TCP4-LISTEN:8080,reuseaddr,fork", "OPEN:/dev/null"));
-        services.add(Namespaces.spawn(b, "socat", "-u", "TCP6-LISTEN:8080,reuseaddr,fork,ipv6only=1", "OPEN:/dev/null"));
-        Await.until("the attacker can reach B's service", 10_000, () -> reachable(attacker, "192.0.2.2") && reachable(attacker, "[2001:db8:a::2]"), () -> "");
+        namespaces = new NetworkNamespaces();
+        final BridgeSegment lan = namespaces.bridge("bsl");
+        final String a = lan.host(1);
+        final String b = lan.host(2);
+        final String attacker = lan.host(3);
+        services.add(namespaces.spawn(b, ProcessBuilder.Redirect.DISCARD,
+            List.of("socat", "-u", "TCP4-LISTEN:8080,reuseaddr,fork", "OPEN:/dev/null")));
+        services.add(namespaces.spawn(b, ProcessBuilder.Redirect.DISCARD,
+            List.of("socat", "-u", "TCP6-LISTEN:8080,reuseaddr,fork,ipv6only=1", "OPEN:/dev/null")));
+        Poll.until("the attacker can reach B's service", Duration.ofSeconds(10), () -> reachable(attacker, "192.0.2.2") && reachable(attacker, "[2001:db8:a::2]"));
 
         final Path configA = writeConfig("a.conf", 1, "192.0.2.1", 2, "192.0.2.2", KEY_A, KEY_B, "log");
         final Path configB = writeConfig("b.conf", 2, "192.0.2.2", 1, "192.0.2.1", KEY_B, KEY_A, "nftables");
-        nodes.add(new NodeProcess(configA, dir.resolve("a"), Namespaces.inNamespace(a)).start().awaitReady(30_000));
-        nodes.add(new NodeProcess(configB, dir.resolve("b"), Namespaces.inNamespace(b)).start().awaitReady(30_000));
+        nodes.add(new NodeProcess(configA, dir.resolve("a"), NetworkNamespaces.inNamespace(a)).start().awaitReady());
+        nodes.add(new NodeProcess(configB, dir.resolve("b"), NetworkNamespaces.inNamespace(b)).start().awaitReady());
 
         assertEquals(List.of("ok ban 192.0.2.3", "ok ban 2001:db8:a::3"),
             nodes.get(0).control(List.of("ban 192.0.2.3 3600 ssh 0 0", "ban 2001:db8:a::3/128 3600 ssh 0 0")));
-        Await.until("B's kernel drops the attacker over IPv4 and IPv6", 10_000,
+        Poll.until("B's kernel drops the attacker over IPv4 and IPv6", Duration.ofSeconds(10),
             () -> !reachable(attacker, "192.0.2.2") && !reachable(attacker, "[2001:db8:a::2]"), this::diagnostics);
-        assertTrue(Namespaces.output(Namespaces.inNamespace(b, "nft", "list", "set", "inet", "blocksync", "ban4_host"))
+        assertTrue(namespaces.exec(b, "nft", "list", "set", "inet", "blocksync", "ban4_host").output()
             .contains("192.0.2.3"), diagnostics());
 
         // B restarts: the kernel set outlives the process and start-up reconciliation re-asserts it.
         assertEquals(143, nodes.get(1).stop(), "SIGTERM stops the node cleanly");
         assertTrue(!reachable(attacker, "192.0.2.2"), "still blocked while B is down");
-        nodes.set(1, new NodeProcess(configB, dir.resolve("b"), Namespaces.inNamespace(b)).start().awaitReady(30_000));
+        nodes.set(1, new NodeProcess(configB, dir.resolve("b"), NetworkNamespaces.inNamespace(b)).start().awaitReady());
         assertTrue(!reachable(attacker, "192.0.2.2") && !reachable(attacker, "[2001:db8:a::2]"), "still blocked after B's restart");
 
         assertEquals(List.of("ok unban 192.0.2.3", "ok unban 2001:db8:a::3"),
             nodes.get(0).control(List.of("unban 192.0.2.3", "unban 2001:db8:a::3/128")));
-        Await.until("B lets the attacker in again", 10_000,
+        Poll.until("B lets the attacker in again", Duration.ofSeconds(10),
             () -> reachable(attacker, "192.0.2.2") && reachable(attacker, "[2001:db8:a::2]"), this::diagnostics);
     }
 
-    private boolean reachable(final String ns, final String host) throws Exception
+    private boolean reachable(final String ns, final String host)
     {
         final String target = host.startsWith("[") ? "TCP6:" + host + ":8080,connect-timeout=1" : "TCP4:" + host + ":8080,connect-timeout=1";
-        return Namespaces.exec(5, Namespaces.inNamespace(ns, "socat", "-u", "OPEN:/dev/null", target)) == 0;
+        return namespaces.exec(Duration.ofSeconds(5), ns, "socat", "-u", "OPEN:/dev/null", target).succeeded();
     }
 
     private Path writeConfig(

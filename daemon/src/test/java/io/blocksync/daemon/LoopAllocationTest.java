@@ -8,6 +8,7 @@ import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
+import io.blocksync.testkit.Poll;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static io.blocksync.daemon.ClusterProcessTest.counter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -124,11 +126,11 @@ class LoopAllocationTest
                 if (next % 500 == 0)
                 {
                     final long sent = next;
-                    Await.until("node 1 applied ban " + sent, 10_000, () -> counter(stateDir, "bans_applied") >= sent, () -> "");
+                    Poll.until("node 1 applied ban " + sent, Duration.ofSeconds(10), () -> counter(stateDir, "bans_applied") >= sent);
                 }
             }
             final long sent = sequence;
-            Await.until("node 1 applied all " + sent, 10_000, () -> counter(stateDir, "bans_applied") >= sent, () -> "");
+            Poll.until("node 1 applied all " + sent, Duration.ofSeconds(10), () -> counter(stateDir, "bans_applied") >= sent);
         }
     }
 }

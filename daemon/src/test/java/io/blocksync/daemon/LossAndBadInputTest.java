@@ -10,6 +10,7 @@ import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.control.ControlClient;
+import io.blocksync.testkit.Poll;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -71,7 +73,7 @@ class LossAndBadInputTest
             for (int id = 2; id <= 3; id++)
             {
                 final Path stateDir = cluster.files.stateDir(id);
-                Await.until("1,500 bans on node " + id + " despite 30% loss", 60_000,
+                Poll.until("1,500 bans on node " + id + " despite 30% loss", Duration.ofSeconds(60),
                     () -> StoreView.activeBans(stateDir).equals(expected), cluster::log);
             }
             assertTrue(counter(cluster.files.stateDir(1), "retransmits") > 0, "loss was really injected and repaired");
@@ -96,12 +98,12 @@ class LossAndBadInputTest
             assertTrue(ControlClient.exchange(cluster.files.stateDir(1), bans).stream().allMatch(r -> r.startsWith("ok ban")));
 
             final Path node2 = cluster.files.stateDir(2);
-            Await.until("all 2,000 bans on node 2 at 400 a second", 30_000, () -> StoreView.activeBans(node2).equals(expected), cluster::log);
+            Poll.until("all 2,000 bans on node 2 at 400 a second", Duration.ofSeconds(30), () -> StoreView.activeBans(node2).equals(expected), cluster::log);
             assertTrue(counter(node2, "refused_rate_limited") > 0, "the budget really was exceeded");
 
             // The stream then flows normally again: a lone ban arrives without waiting for any timeout.
             assertEquals(List.of("ok ban 198.51.100.99"), ControlClient.exchange(cluster.files.stateDir(1), List.of("ban 198.51.100.99 600 ssh 0 0")));
-            Await.until("the next lone ban on node 2", 2_000, () -> StoreView.isBanned(node2, "198.51.100.99"), cluster::log);
+            Poll.until("the next lone ban on node 2", Duration.ofSeconds(2), () -> StoreView.isBanned(node2, "198.51.100.99"), cluster::log);
         }
     }
 
@@ -163,7 +165,7 @@ class LossAndBadInputTest
 
             final Path stateDir = cluster.files.stateDir(1);
             assertEquals(451, sent);
-            Await.until("counters settled", 10_000, () -> counter(stateDir, "rejected_replay") == 50, cluster::log);
+            Poll.until("counters settled", Duration.ofSeconds(10), () -> counter(stateDir, "rejected_replay") == 50, cluster::log);
 
             assertEquals(Set.of("192.0.2.77"), StoreView.activeBans(stateDir), "only the genuine ban was applied");
             assertEquals(100, counter(stateDir, "rejected_bad_tag"));
@@ -200,7 +202,7 @@ class LossAndBadInputTest
         socket.send(new DatagramPacket(bytes, length, to.listen()));
         sent++;
         final Path stateDir = to.stateDir();
-        Await.until("datagram " + sent + " received", 5_000, () -> counter(stateDir, "datagrams_received") >= sent,
+        Poll.until("datagram " + sent + " received", Duration.ofSeconds(5), () -> counter(stateDir, "datagrams_received") >= sent,
             () -> "datagrams_received=" + counter(stateDir, "datagrams_received") + " errors=" + counter(stateDir, "errors") +
                 "\n" + diagnostics);
     }

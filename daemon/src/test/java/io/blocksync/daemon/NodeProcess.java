@@ -1,12 +1,14 @@
 package io.blocksync.daemon;
 
 import io.blocksync.daemon.control.ControlClient;
+import io.blocksync.testkit.Poll;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeProcess implements AutoCloseable
 {
+    /**
+     * A start compiles Chronicle Map's classes with javac at run time: over 30 s when seven builds share two cores.
+     * Readiness is not what these tests measure, so the deadline is generous.
+     */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
     private final Path config;
     private final Path stateDir;
     private final Path logFile;
@@ -77,10 +85,14 @@ final class NodeProcess implements AutoCloseable
         return flags;
     }
 
-    /** Wait until the node answers on its control socket. */
-    NodeProcess awaitReady(final long timeoutMillis) throws Exception
+    /**
+     * Wait until the node answers on its control socket, for at most {@link #START_TIMEOUT}.
+     *
+     * @throws IllegalStateException with the node's log if it exits first.
+     */
+    NodeProcess awaitReady() throws Exception
     {
-        Await.until("the node to answer on its control socket", timeoutMillis, () ->
+        Poll.until(stateDir + " to answer on its control socket", START_TIMEOUT, () ->
         {
             if (!process.isAlive())
             {

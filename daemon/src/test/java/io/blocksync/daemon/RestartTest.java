@@ -1,10 +1,12 @@
 package io.blocksync.daemon;
 
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +48,7 @@ class RestartTest
         }
         for (final NodeProcess node : nodes)
         {
-            node.awaitReady(30_000);
+            node.awaitReady();
         }
 
         // Node 3 decides 300 bans; each "ok" is an acknowledgement to the operator. Then it dies at once.
@@ -82,14 +84,14 @@ class RestartTest
             }
         });
         final Path node3State = cluster.stateDir(3);
-        Await.until("node 3 has some of node 1's burst", 20_000,
+        Poll.until("node 3 has some of node 1's burst", Duration.ofSeconds(20),
             () -> StoreView.activeBans(node3State).stream().anyMatch(fromNode1::contains), this::logs);
         nodes.get(2).kill9();
         assertTrue(burst.get().stream().allMatch(reply -> reply.startsWith("ok ban")), "node 1 acknowledged all 3,000");
 
         // The killed store may still hold a segment lock of the dead process: only the restarting daemon, which
         // recovers the map, reads it. Everything node 3 acknowledged must be there the moment it is back.
-        nodes.set(2, new NodeProcess(cluster.configFile(3), node3State).start().awaitReady(30_000));
+        nodes.set(2, new NodeProcess(cluster.configFile(3), node3State).start().awaitReady());
         assertTrue(StoreView.activeBans(node3State).containsAll(fromNode3), "node 3 kept every ban it acknowledged");
 
         final Set<String> all = new HashSet<>(fromNode1);
@@ -97,7 +99,7 @@ class RestartTest
         for (int id = 1; id <= 3; id++)
         {
             final Path stateDir = cluster.stateDir(id);
-            Await.until("all 3,300 bans on node " + id, 60_000, () -> StoreView.activeBans(stateDir).equals(all), this::logs);
+            Poll.until("all 3,300 bans on node " + id, Duration.ofSeconds(60), () -> StoreView.activeBans(stateDir).equals(all), this::logs);
         }
         assertEquals(all, StoreView.activeBans(node3State));
         assertTrue(nodes.get(2).log().contains("recover") || nodes.get(2).log().contains("unclean"),

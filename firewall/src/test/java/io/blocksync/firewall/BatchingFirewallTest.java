@@ -3,6 +3,7 @@ package io.blocksync.firewall;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ class BatchingFirewallTest
         final BatchingFirewall firewall = BatchingFirewall.start(batcher, () -> epochMillis, List.of(temporary, permanent));
         try
         {
-            Poll.until(java.time.Duration.ofSeconds(10), "the start-up reconcile", () -> !backend.reconciled.isEmpty());
+            Poll.until("the start-up reconcile", java.time.Duration.ofSeconds(10), () -> !backend.reconciled.isEmpty());
             assertEquals(List.of(List.of("ADD 192.0.2.9 timeout=101s reason=ssh", "ADD 203.0.113.0/24 timeout=0s reason=ssh")),
                 backend.reconciled, "91 s left (rounded up) plus 10 s grace; the permanent one with 0 (none)");
         }

@@ -1,6 +1,7 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.testkit.NetworkNamespaces;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +9,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
  * Time to put N host bans into the kernel through each Linux backend, against the bare tool loading the same set in
- * one shot, inside a throw-away network namespace (root needed). Process-bound work, so a plain main rather than
+ * one shot, inside a throw-away network namespace (the testkit's {@link NetworkNamespaces}; root needed). Process-bound work, so a plain main rather than
  * JMH; each figure is the median of several runs into an empty set.
  * <pre>
  * mvn -B -q -pl firewall test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
@@ -48,15 +48,9 @@ public final class FirewallApplyBenchmark
     {
         final int[] sizes = 0 == args.length ?
             new int[]{ 1_000, 10_000, 100_000 } : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        final String namespace = "bs-bench-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-        run(List.of("ip", "netns", "add", namespace), "");
-        try
+        try (NetworkNamespaces namespaces = new NetworkNamespaces())
         {
-            new FirewallApplyBenchmark(namespace).measure(sizes);
-        }
-        finally
-        {
-            run(List.of("ip", "netns", "del", namespace), "");
+            new FirewallApplyBenchmark(namespaces.create("bs-bench")).measure(sizes);
         }
     }
 

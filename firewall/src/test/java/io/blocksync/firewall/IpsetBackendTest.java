@@ -1,5 +1,7 @@
 package io.blocksync.firewall;
 
+import io.blocksync.testkit.NetworkNamespaces;
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,7 +101,7 @@ class IpsetBackendTest
         backend.apply(List.of(add("2001:db8::2", 2)));
         assertFalse(net.tcpConnects(ATTACKER6, PROTECTED6), "banned host must not connect");
 
-        Poll.until(Duration.ofSeconds(6), "the kernel to expire the 2 s ban",
+        Poll.until("the kernel to expire the 2 s ban", Duration.ofSeconds(6),
             () -> net.tcpConnects(ATTACKER6, PROTECTED6));
         net.assertUdpDelivered(ATTACKER6, PROTECTED6);
     }
@@ -122,8 +124,7 @@ class IpsetBackendTest
         live.add(add("192.0.2.2", 600));
         live.add(add("203.0.113.0/24", 600));
 
-        final Process ping = new ProcessBuilder(NamespacePair.concat(
-            List.of("ip", "netns", "exec", net.attackerNs),
+        final Process ping = new ProcessBuilder(NetworkNamespaces.inNamespace(net.attackerNs,
             List.of("ping", "-n", "-q", "-i", "0.002", "-c", "150", "-W", "0.2", "-I", ATTACKER4, PROTECTED4)))
             .redirectErrorStream(true).start();
         int reconciles = 0;

@@ -1,5 +1,10 @@
 package io.blocksync.firewall;
 
+import io.blocksync.testkit.Command;
+import io.blocksync.testkit.NetworkNamespaces;
+import io.blocksync.testkit.Poll;
+import io.blocksync.testkit.Tools;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,13 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Two network namespaces joined by a veth pair, created for one test class and always deleted afterwards:
+ * Two network namespaces joined by a veth pair (built on the testkit's {@link NetworkNamespaces}), created for one
+ * test class and always deleted afterwards:
  * <pre>
  * protected  192.0.2.1/24  2001:db8::1/64  2001:db8:1::1/64   TCP listener :7001, UDP recorder :7002
  * attacker   192.0.2.2/24  2001:db8::2/64  2001:db8:1::2/64   (the banned host)
@@ -39,15 +44,16 @@ final class NamespacePair implements AutoCloseable
 
     final String protectedNs;
     final String attackerNs;
+    private final NetworkNamespaces namespaces;
     private final Path udpLog;
-    private final List<Process> listeners = new ArrayList<>();
     private int markers;
 
-    private NamespacePair(final String protectedNs, final String attackerNs, final Path udpLog)
+    private NamespacePair(final NetworkNamespaces namespaces, final Path udpLog)
     {
-        this.protectedNs = protectedNs;
-        this.attackerNs = attackerNs;
+        this.namespaces = namespaces;
         this.udpLog = udpLog;
+        this.protectedNs = namespaces.create("bs-prot");
+        this.attackerNs = namespaces.create("bs-att");
     }
 
     /**
@@ -56,18 +62,9 @@ final class NamespacePair implements AutoCloseable
      */
     static String unavailableReason(final Class<?> testClass, final String... tools)
     {
-        String reason = null;
-        if (!"root".equals(System.getProperty("user.name")) && !isUid0())
-        {
-            reason = "creating network namespaces needs root";
-        }
-        for (final String tool : concat(List.of("ip", "socat"), List.of(tools)))
-        {
-            if (null == reason && !onPath(tool))
-            {
-                reason = "'" + tool + "' is not installed";
-            }
-        }
+        final List<String> needed = new ArrayList<>(List.of("socat"));
+        needed.addAll(List.of(tools));
+        String reason = NetworkNamespaces.unavailableReason(needed.toArray(String[]::new));
         if (null != reason)
         {
             reason = "skipped " + testClass.getSimpleName() + ": " + reason;
@@ -83,23 +80,30 @@ final class NamespacePair implements AutoCloseable
      */
     static void assumeUnprivilegedUserNamespaces()
     {
-        assumeTrue(onPath("unshare") && run(List.of("unshare", "-U", "-r", "true"), "").succeeded(),
+        assumeTrue(Tools.installed("unshare") && Command.of("unshare", "-U", "-r", "true").run().succeeded(),
             "skipped: unprivileged user namespaces (unshare -U -r) are not available");
     }
 
     static NamespacePair create() throws IOException
     {
-        final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
-        final NamespacePair pair = new NamespacePair(
-            "bs-prot-" + suffix, "bs-att-" + suffix, Files.createTempFile("blocksync-udp-", ".log"));
+        final NetworkNamespaces namespaces = new NetworkNamespaces();
+        NamespacePair pair = null;
         try
         {
-            pair.build(suffix);
+            pair = new NamespacePair(namespaces, Files.createTempFile("blocksync-udp-", ".log"));
+            pair.build();
             pair.startListeners();
         }
         catch (final IOException | RuntimeException | Error ex)
         {
-            pair.close();
+            if (null == pair)
+            {
+                namespaces.close();
+            }
+            else
+            {
+                pair.close();
+            }
             throw ex;
         }
         return pair;
@@ -110,14 +114,14 @@ final class NamespacePair implements AutoCloseable
         return List.of("ip", "netns", "exec", protectedNs);
     }
 
-    CommandResult inProtected(final String... argv)
+    Command.Result inProtected(final String... argv)
     {
-        return run(concat(inProtected(), List.of(argv)), "");
+        return namespaces.exec(protectedNs, argv);
     }
 
-    CommandResult inAttacker(final String... argv)
+    Command.Result inAttacker(final String... argv)
     {
-        return run(concat(List.of("ip", "netns", "exec", attackerNs), List.of(argv)), "");
+        return namespaces.exec(attackerNs, argv);
     }
 
     /**
@@ -138,7 +142,7 @@ final class NamespacePair implements AutoCloseable
     void assertUdpDelivered(final String source, final String destination)
     {
         final String marker = sendUdp(source, destination);
-        Poll.until(DELIVERY_TIMEOUT, "datagram " + marker + " from " + source, () -> received(marker));
+        Poll.until("datagram " + marker + " from " + source, DELIVERY_TIMEOUT, () -> received(marker));
     }
 
     /**
@@ -155,13 +159,7 @@ final class NamespacePair implements AutoCloseable
     @Override
     public void close()
     {
-        for (final Process process : listeners)
-        {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-        }
-        run(List.of("ip", "netns", "del", protectedNs), "");
-        run(List.of("ip", "netns", "del", attackerNs), "");
+        namespaces.close();
         try
         {
             Files.deleteIfExists(udpLog);
@@ -172,38 +170,29 @@ final class NamespacePair implements AutoCloseable
         }
     }
 
-    private void build(final String suffix)
+    private void build()
     {
-        final String hostSide = "bsp" + suffix;
-        final String attackerSide = "bsa" + suffix;
-        must("ip", "netns", "add", protectedNs);
-        must("ip", "netns", "add", attackerNs);
-        must("ip", "link", "add", hostSide, "netns", protectedNs, "type", "veth", "peer", "name", attackerSide,
-            "netns", attackerNs);
-        for (final String[] side : new String[][]{
-            { protectedNs, hostSide, PROTECTED4, PROTECTED6, PROTECTED6_CONTROL_NET },
-            { attackerNs, attackerSide, ATTACKER4, ATTACKER6, CONTROL6 } })
+        final String hostSide = "bsp" + namespaces.suffix();
+        final String attackerSide = "bsa" + namespaces.suffix();
+        namespaces.veth(protectedNs, hostSide, attackerNs, attackerSide);
+        for (final String address : List.of(PROTECTED4 + "/24", PROTECTED6 + "/64", PROTECTED6_CONTROL_NET + "/64"))
         {
-            final String ns = side[0];
-            must("ip", "-n", ns, "link", "set", "lo", "up");
-            must("ip", "-n", ns, "addr", "add", side[2] + "/24", "dev", side[1]);
-            must("ip", "-n", ns, "addr", "add", side[3] + "/64", "dev", side[1], "nodad");
-            must("ip", "-n", ns, "addr", "add", side[4] + "/64", "dev", side[1], "nodad");
-            must("ip", "-n", ns, "link", "set", side[1], "up");
+            namespaces.address(protectedNs, hostSide, address);
         }
-        must("ip", "-n", attackerNs, "addr", "add", CONTROL4 + "/24", "dev", attackerSide);
+        for (final String address : List.of(ATTACKER4 + "/24", ATTACKER6 + "/64", CONTROL6 + "/64", CONTROL4 + "/24"))
+        {
+            namespaces.address(attackerNs, attackerSide, address);
+        }
     }
 
-    private void startListeners() throws IOException
+    private void startListeners()
     {
-        listeners.add(new ProcessBuilder(concat(inProtected(), List.of(
-            "socat", "TCP6-LISTEN:" + TCP_PORT + ",ipv6only=0,reuseaddr,fork", "OPEN:/dev/null")))
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
-        listeners.add(new ProcessBuilder(concat(inProtected(), List.of(
-            "socat", "-u", "UDP6-RECV:" + UDP_PORT + ",ipv6only=0", "OPEN:" + udpLog + ",creat,append")))
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        namespaces.spawn(protectedNs, ProcessBuilder.Redirect.DISCARD,
+            List.of("socat", "TCP6-LISTEN:" + TCP_PORT + ",ipv6only=0,reuseaddr,fork", "OPEN:/dev/null"));
+        namespaces.spawn(protectedNs, ProcessBuilder.Redirect.DISCARD,
+            List.of("socat", "-u", "UDP6-RECV:" + UDP_PORT + ",ipv6only=0", "OPEN:" + udpLog + ",creat,append"));
 
-        Poll.until(DELIVERY_TIMEOUT, "TCP listener in " + protectedNs, () -> tcpConnects(CONTROL4, PROTECTED4));
+        Poll.until("TCP listener in " + protectedNs, DELIVERY_TIMEOUT, () -> tcpConnects(CONTROL4, PROTECTED4));
         assertUdpDelivered(CONTROL4, PROTECTED4);
     }
 
@@ -214,8 +203,8 @@ final class NamespacePair implements AutoCloseable
         final String address = ipv6 ?
             "UDP6-SENDTO:[" + destination + "]:" + UDP_PORT + ",bind=[" + source + "]" :
             "UDP4-SENDTO:" + destination + ":" + UDP_PORT + ",bind=" + source;
-        final CommandResult result = run(
-            concat(List.of("ip", "netns", "exec", attackerNs), List.of("socat", "-u", "STDIN", address)), marker);
+        final Command.Result result = Command.of(NetworkNamespaces.inNamespace(attackerNs, "socat", "-u", "STDIN", address))
+            .stdin(marker).run();
         if (!result.succeeded())
         {
             throw new IllegalStateException("sending UDP from " + source + " failed: " + result.stderr());
@@ -233,57 +222,5 @@ final class NamespacePair implements AutoCloseable
         {
             throw new IllegalStateException(ex);
         }
-    }
-
-    private void must(final String... argv)
-    {
-        final CommandResult result = run(List.of(argv), "");
-        if (!result.succeeded())
-        {
-            throw new IllegalStateException(String.join(" ", argv) + " failed: " + result.stderr().trim());
-        }
-    }
-
-    private static CommandResult run(final List<String> argv, final String stdin)
-    {
-        try
-        {
-            return new ProcessCommandRunner(30_000).run(argv, stdin.getBytes(StandardCharsets.US_ASCII));
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException(String.join(" ", argv) + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    private static boolean isUid0()
-    {
-        try
-        {
-            return "0".equals(run(List.of("id", "-u"), "").stdout().trim());
-        }
-        catch (final IllegalStateException ex)
-        {
-            return false;
-        }
-    }
-
-    static boolean onPath(final String tool)
-    {
-        for (final String dir : System.getenv().getOrDefault("PATH", "").split(":"))
-        {
-            if (Files.isExecutable(Path.of(dir, tool)))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static List<String> concat(final List<String> first, final List<String> second)
-    {
-        final List<String> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
     }
 }

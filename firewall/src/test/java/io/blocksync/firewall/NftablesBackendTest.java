@@ -1,5 +1,7 @@
 package io.blocksync.firewall;
 
+import io.blocksync.testkit.NetworkNamespaces;
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,7 +101,7 @@ class NftablesBackendTest
         backend.apply(List.of(add("192.0.2.2", 2)));
         assertFalse(net.tcpConnects(ATTACKER4, PROTECTED4), "banned host must not connect");
 
-        Poll.until(Duration.ofSeconds(6), "the kernel to expire the 2 s ban", () -> !setHolds("ban4_host", ATTACKER4));
+        Poll.until("the kernel to expire the 2 s ban", Duration.ofSeconds(6), () -> !setHolds("ban4_host", ATTACKER4));
         assertTrue(net.tcpConnects(ATTACKER4, PROTECTED4));
         net.assertUdpDelivered(ATTACKER4, PROTECTED4);
     }
@@ -143,8 +145,7 @@ class NftablesBackendTest
         live.add(add("192.0.2.2", 600));
         live.add(add("203.0.113.0/24", 600));
 
-        final Process ping = new ProcessBuilder(NamespacePair.concat(
-            List.of("ip", "netns", "exec", net.attackerNs),
+        final Process ping = new ProcessBuilder(NetworkNamespaces.inNamespace(net.attackerNs,
             List.of("ping", "-n", "-q", "-i", "0.002", "-c", "150", "-W", "0.2", "-I", ATTACKER4, PROTECTED4)))
             .redirectErrorStream(true).start();
         int reconciles = 0;
@@ -233,12 +234,12 @@ class NftablesBackendTest
         try
         {
             assertTrue(batcher.offer(FirewallChange.Op.ADD, Bans.prefix(ATTACKER6), 2, Bans.SSH, 0, 0));
-            Poll.until(Duration.ofSeconds(5), "ban applied", () -> setHolds("ban6_host", ATTACKER6));
+            Poll.until("ban applied", Duration.ofSeconds(5), () -> setHolds("ban6_host", ATTACKER6));
             assertFalse(net.tcpConnects(ATTACKER6, PROTECTED6));
             assertTrue(setHolds("ban6_host", ATTACKER6 + " timeout 32s"), "kernel timeout carries the grace");
 
             // The kernel would keep it 30 s longer; the batcher removes it at 2 s.
-            Poll.until(Duration.ofSeconds(6), "the batcher to remove the expired ban",
+            Poll.until("the batcher to remove the expired ban", Duration.ofSeconds(6),
                 () -> !setHolds("ban6_host", ATTACKER6));
             assertTrue(net.tcpConnects(ATTACKER6, PROTECTED6));
         }

@@ -1,5 +1,6 @@
 package io.blocksync.firewall;
 
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +68,7 @@ class SshguardBackendTest
 
         final ProcessHandle process = ProcessHandle.of(backend.pid()).orElseThrow();
         process.destroy();
-        Poll.until(Duration.ofSeconds(5), "backend process to exit", () -> !process.isAlive());
+        Poll.until("backend process to exit", Duration.ofSeconds(5), () -> !process.isAlive());
 
         backend.apply(List.of(add("198.51.100.1", 60)));
 
@@ -97,7 +98,7 @@ class SshguardBackendTest
     private void awaitLines(final String... expected)
     {
         final List<String> wanted = List.of(expected);
-        Poll.until(Duration.ofSeconds(5), "lines " + wanted, () -> wanted.equals(lines()));
+        Poll.until("lines " + wanted, Duration.ofSeconds(5), () -> wanted.equals(lines()));
     }
 
     private List<String> lines()

@@ -1,6 +1,7 @@
 package io.blocksync.nativeio;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.testkit.Poll;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +85,7 @@ class AttackEventRingTest
 
         final int[] next = new int[producers.length];
         final List<String> mismatches = new ArrayList<>();
-        final long deadline = System.currentTimeMillis() + Await.DEADLINE_MILLIS;
+        final long deadline = System.currentTimeMillis() + Poll.DEFAULT_TIMEOUT.toMillis();
         while (next[0] + next[1] < producers.length * perProducer && System.currentTimeMillis() < deadline)
         {
             ring.drain(event ->

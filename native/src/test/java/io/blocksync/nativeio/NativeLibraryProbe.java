@@ -1,5 +1,7 @@
 package io.blocksync.nativeio;
 
+import io.blocksync.testkit.Poll;
+
 import java.io.IOException;
 
 /**
@@ -26,10 +28,8 @@ public final class NativeLibraryProbe
         final NflogSource second = new NflogSource("nflog-b", 6, ring, line -> System.out.println("log: " + line));
         first.start();
         second.start();
-        while (!first.isUnavailable() || !second.isUnavailable())
-        {
-            Thread.sleep(5);
-        }
+        Poll.until("both sources to report the library unavailable",
+            () -> first.isUnavailable() && second.isUnavailable());
         first.close();
         second.close();
 

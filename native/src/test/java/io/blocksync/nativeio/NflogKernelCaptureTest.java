@@ -1,5 +1,8 @@
 package io.blocksync.nativeio;
 
+import io.blocksync.testkit.NetworkNamespaces;
+import io.blocksync.testkit.Poll;
+import io.blocksync.testkit.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -7,20 +10,16 @@ import org.junit.jupiter.api.Test;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -35,8 +34,8 @@ class NflogKernelCaptureTest
     private static final String NODE_ADDRESS = "192.0.2.1";
     private static final String ATTACKER_ADDRESS = "192.0.2.2";
     private static final int ATTEMPTS = 3;
-    private static final long DEADLINE_MILLIS = 20_000;
 
+    private static NetworkNamespaces namespaces;
     private static String node;
     private static String attacker;
     private static Path work;
@@ -44,31 +43,28 @@ class NflogKernelCaptureTest
     @BeforeAll
     static void createNodeAndAttackerNamespaces() throws IOException
     {
-        assumeTrue(isRoot(), "skipped: creating network namespaces needs root");
+        assumeTrue(Tools.isRoot(), "skipped: creating network namespaces needs root");
         for (final String[] tool : new String[][]{
             { "ip", "iproute2" }, { "nft", "nftables" }, { "tcpdump", "tcpdump" }, { "bash", "bash" } })
         {
-            assumeTrue(null != findTool(tool[0]),
+            assumeTrue(Tools.installed(tool[0]),
                 "skipped: '" + tool[0] + "' not found; install the Debian package " + tool[1]);
         }
 
-        final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
-        work = Files.createTempDirectory("bsn-" + suffix);
-        final Result created = run("ip", "netns", "add", "bsn-" + suffix + "-node");
-        assumeTrue(created.ok(), () -> "skipped: cannot create a network namespace here: " + created.output());
-        node = "bsn-" + suffix + "-node";
-        must("ip", "netns", "add", "bsn-" + suffix + "-attacker");
-        attacker = "bsn-" + suffix + "-attacker";
-
-        must("ip", "-n", node, "link", "add", "bsv-node", "type", "veth", "peer", "name", "bsv-attacker",
-            "netns", attacker);
-        must("ip", "-n", node, "addr", "add", NODE_ADDRESS + "/24", "dev", "bsv-node");
-        must("ip", "-n", attacker, "addr", "add", ATTACKER_ADDRESS + "/24", "dev", "bsv-attacker");
-        for (final String[] link : new String[][]{
-            { node, "lo" }, { node, "bsv-node" }, { attacker, "lo" }, { attacker, "bsv-attacker" } })
+        namespaces = new NetworkNamespaces();
+        work = Files.createTempDirectory("bsn-" + namespaces.suffix());
+        try
         {
-            must("ip", "-n", link[0], "link", "set", link[1], "up");
+            node = namespaces.create("bsn-node");
         }
+        catch (final IllegalStateException ex)
+        {
+            assumeTrue(false, () -> "skipped: cannot create a network namespace here: " + ex.getMessage());
+        }
+        attacker = namespaces.create("bsn-attacker");
+        namespaces.veth(node, "bsv-node", attacker, "bsv-attacker");
+        namespaces.address(node, "bsv-node", NODE_ADDRESS + "/24");
+        namespaces.address(attacker, "bsv-attacker", ATTACKER_ADDRESS + "/24");
 
         final Path ruleset = work.resolve("ruleset.nft");
         Files.writeString(ruleset,
@@ -78,19 +74,15 @@ class NflogKernelCaptureTest
             "        tcp dport 22 log group " + GROUP + " prefix \"" + PREFIX + "\"\n" +
             "    }\n" +
             "}\n");
-        must("ip", "netns", "exec", node, "nft", "-f", ruleset.toString());
+        namespaces.must(node, "nft", "-f", ruleset.toString());
     }
 
     @AfterAll
     static void deleteNamespaces() throws IOException
     {
-        if (null != attacker)
+        if (null != namespaces)
         {
-            run("ip", "netns", "del", attacker);
-        }
-        if (null != node)
-        {
-            run("ip", "netns", "del", node);
+            namespaces.close();
         }
         if (null != work)
         {
@@ -106,25 +98,23 @@ class NflogKernelCaptureTest
     {
         final Path capture = work.resolve("nflog.pcap");
         final Path log = work.resolve("tcpdump.log");
-        final Process tcpdump = new ProcessBuilder(
-            "ip", "netns", "exec", node, "tcpdump", "-i", "nflog:" + GROUP, "-U", "-w", capture.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        final Process tcpdump = namespaces.spawn(node, ProcessBuilder.Redirect.to(log.toFile()),
+            List.of("tcpdump", "-i", "nflog:" + GROUP, "-U", "-w", capture.toString()));
         try
         {
             // tcpdump writes the file header once it has bound the group, so attempts after that are seen.
-            awaitCondition("tcpdump to start capturing", () -> !tcpdump.isAlive() || sizeOf(capture) >= 24);
+            Poll.until("tcpdump to start capturing", () -> !tcpdump.isAlive() || sizeOf(capture) >= 24);
             assumeTrue(tcpdump.isAlive(), () -> "skipped: tcpdump cannot capture NFLOG here (kernel without " +
                 "nfnetlink_log?): " + readLog(log));
 
             for (int i = 0; i < ATTEMPTS; i++)
             {
                 // Nothing listens on port 22, so each attempt is one SYN answered by a reset.
-                run("ip", "netns", "exec", attacker, "bash", "-c", "exec 3<>/dev/tcp/" + NODE_ADDRESS + "/22");
+                namespaces.exec(attacker, "bash", "-c", "exec 3<>/dev/tcp/" + NODE_ADDRESS + "/22");
             }
 
-            awaitCondition(ATTEMPTS + " NFLOG records in the capture", () -> decode(capture).size() >= ATTEMPTS);
+            Poll.until(ATTEMPTS + " NFLOG records in the capture", () -> decode(capture).size() >= ATTEMPTS,
+                () -> decode(capture) + "\n" + readLog(log));
         }
         finally
         {
@@ -177,19 +167,6 @@ class NflogKernelCaptureTest
         return complete;
     }
 
-    private static void awaitCondition(final String what, final BooleanSupplier condition) throws InterruptedException
-    {
-        final long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
-        while (!condition.getAsBoolean())
-        {
-            if (System.currentTimeMillis() > deadline)
-            {
-                fail("timed out after " + DEADLINE_MILLIS + " ms waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private static long sizeOf(final Path file)
     {
         try
@@ -211,75 +188,6 @@ class NflogKernelCaptureTest
         catch (final IOException ex)
         {
             return "(no tcpdump log: " + ex.getMessage() + ")";
-        }
-    }
-
-    private static boolean isRoot()
-    {
-        try
-        {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        }
-        catch (final IOException | UnsupportedOperationException | IllegalArgumentException ex)
-        {
-            return false;
-        }
-    }
-
-    private static Path findTool(final String name)
-    {
-        final List<String> directories = new ArrayList<>(List.of(
-            System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-        directories.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-        for (final String directory : directories)
-        {
-            if (!directory.isEmpty())
-            {
-                final Path candidate = Path.of(directory, name);
-                if (Files.isExecutable(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-        return null;
-    }
-
-    private record Result(int exitCode, String output)
-    {
-        boolean ok()
-        {
-            return 0 == exitCode;
-        }
-    }
-
-    private static Result run(final String... command) throws IOException
-    {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try
-        {
-            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-                return new Result(-1, String.join(" ", command) + ": timed out\n" + output);
-            }
-            return new Result(process.exitValue(), output);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return new Result(-1, String.join(" ", command) + ": interrupted");
-        }
-    }
-
-    private static void must(final String... command) throws IOException
-    {
-        final Result result = run(command);
-        if (!result.ok())
-        {
-            fail(String.join(" ", command) + " exited with " + result.exitCode() + ": " + result.output());
         }
     }
 }

@@ -1,26 +1,25 @@
 package io.blocksync.nativeio;
 
+import io.blocksync.testkit.Command;
+import io.blocksync.testkit.NetworkNamespaces;
+import io.blocksync.testkit.Poll;
+import io.blocksync.testkit.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -37,64 +36,48 @@ class NflogSourceKernelTest
     private static final String ATTACKER_ADDRESS = "192.0.2.2";
     private static final int ATTEMPTS = 3;
 
+    private static NetworkNamespaces namespaces;
     private static String node;
     private static String attacker;
 
     @BeforeAll
-    static void createNodeAndAttackerNamespaces() throws IOException
+    static void createNodeAndAttackerNamespaces()
     {
-        skipUnless(isRoot(), "the NFLOG socket test creates network namespaces and needs root");
+        skipUnless(Tools.isRoot(), "the NFLOG socket test creates network namespaces and needs root");
         for (final String[] tool : new String[][]{ { "ip", "iproute2" }, { "nft", "nftables" }, { "bash", "bash" } })
         {
-            skipUnless(null != findTool(tool[0]), "'" + tool[0] + "' not found; install the Debian package " + tool[1]);
+            skipUnless(Tools.installed(tool[0]), "'" + tool[0] + "' not found; install the Debian package " + tool[1]);
         }
         skipUnless(NativeLibrary.load(), NativeLibrary.unavailableMessage());
 
-        final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
-        final Result created = run("ip", "netns", "add", "bsn-" + suffix + "-jni");
-        skipUnless(created.ok(), "cannot create a network namespace here: " + created.output());
-        node = "bsn-" + suffix + "-jni";
-        must("ip", "netns", "add", "bsn-" + suffix + "-att");
-        attacker = "bsn-" + suffix + "-att";
-
-        must("ip", "-n", node, "link", "add", "bsj-node", "type", "veth", "peer", "name", "bsj-attacker",
-            "netns", attacker);
-        must("ip", "-n", node, "addr", "add", NODE_ADDRESS + "/24", "dev", "bsj-node");
-        must("ip", "-n", attacker, "addr", "add", ATTACKER_ADDRESS + "/24", "dev", "bsj-attacker");
-        for (final String[] link : new String[][]{
-            { node, "lo" }, { node, "bsj-node" }, { attacker, "lo" }, { attacker, "bsj-attacker" } })
-        {
-            must("ip", "-n", link[0], "link", "set", link[1], "up");
-        }
-
-        final Path ruleset = Files.createTempFile("blocksync-nflog-", ".nft");
+        namespaces = new NetworkNamespaces();
         try
         {
-            Files.writeString(ruleset,
-                "table inet blocksync_jni_test {\n" +
-                "    chain input {\n" +
-                "        type filter hook input priority 0; policy accept;\n" +
-                "        tcp dport 22 log group " + GROUP + " prefix \"" + PREFIX + "\"\n" +
-                "    }\n" +
-                "}\n");
-            must("ip", "netns", "exec", node, "nft", "-f", ruleset.toString());
+            node = namespaces.create("bsn-jni");
         }
-        finally
+        catch (final IllegalStateException ex)
         {
-            Files.delete(ruleset);
+            skipUnless(false, "cannot create a network namespace here: " + ex.getMessage());
         }
+        attacker = namespaces.create("bsn-att");
+        namespaces.veth(node, "bsj-node", attacker, "bsj-attacker");
+        namespaces.address(node, "bsj-node", NODE_ADDRESS + "/24");
+        namespaces.address(attacker, "bsj-attacker", ATTACKER_ADDRESS + "/24");
+        Command.of(NetworkNamespaces.inNamespace(node, "nft", "-f", "-")).stdin(
+            "table inet blocksync_jni_test {\n" +
+            "    chain input {\n" +
+            "        type filter hook input priority 0; policy accept;\n" +
+            "        tcp dport 22 log group " + GROUP + " prefix \"" + PREFIX + "\"\n" +
+            "    }\n" +
+            "}\n").mustSucceed();
     }
 
     @AfterAll
-    static void deleteNamespaces() throws IOException
+    static void deleteNamespaces()
     {
-        if (null != attacker)
+        if (null != namespaces)
         {
-            run("ip", "netns", "del", attacker);
-        }
-        if (null != node)
-        {
-            run("ip", "netns", "del", node);
+            namespaces.close();
         }
     }
 
@@ -109,11 +92,11 @@ class NflogSourceKernelTest
         source.start();
         try
         {
-            Await.until("group " + GROUP + " to be bound", source::isBound, log::toString);
+            Poll.until("group " + GROUP + " to be bound", source::isBound, log::toString);
             for (int i = 0; i < ATTEMPTS; i++)
             {
                 // Nothing listens on port 22: each attempt is one SYN, answered by a reset.
-                run("ip", "netns", "exec", attacker, "bash", "-c", "exec 3<>/dev/tcp/" + NODE_ADDRESS + "/22");
+                namespaces.exec(attacker, "bash", "-c", "exec 3<>/dev/tcp/" + NODE_ADDRESS + "/22");
             }
             loop.awaitAtLeast(ATTEMPTS, source, log);
         }
@@ -150,7 +133,7 @@ class NflogSourceKernelTest
     @Test
     void thePcapPipeSourceReadsTheSameGroupThroughTcpdump() throws IOException
     {
-        assumeTrue(null != findTool("tcpdump"), "skipped: 'tcpdump' not found; install the Debian package tcpdump");
+        assumeTrue(Tools.installed("tcpdump"), "skipped: 'tcpdump' not found; install the Debian package tcpdump");
         final AttackEventRing ring = new AttackEventRing(256);
         final RingCollector loop = new RingCollector(ring);
         final LogLines log = new LogLines();
@@ -161,17 +144,10 @@ class NflogSourceKernelTest
         try
         {
             // Nothing says when tcpdump has bound the group, so attempts go on until they are seen.
-            Await.until(ATTEMPTS + " events through tcpdump",
+            Poll.until(ATTEMPTS + " events through tcpdump",
                 () ->
                 {
-                    try
-                    {
-                        run("ip", "netns", "exec", attacker, "bash", "-c", "exec 3<>/dev/tcp/" + NODE_ADDRESS + "/22");
-                    }
-                    catch (final IOException ex)
-                    {
-                        throw new UncheckedIOException(ex);
-                    }
+                    namespaces.exec(attacker, "bash", "-c", "exec 3<>/dev/tcp/" + NODE_ADDRESS + "/22");
                     loop.drain();
                     return loop.events.size() >= ATTEMPTS;
                 },
@@ -281,80 +257,15 @@ class NflogSourceKernelTest
     /**
      * @return /proc/net/netfilter/nf_log in the node: each family's default logger, then those available.
      */
-    private static String defaultLoggers() throws IOException
+    private static String defaultLoggers()
     {
-        final Result result = run("ip", "netns", "exec", node, "cat", "/proc/net/netfilter/nf_log");
-        assertTrue(result.ok(), result.output());
-        return "\n" + result.output();
+        final Command.Result result = namespaces.exec(node, "cat", "/proc/net/netfilter/nf_log");
+        assertTrue(result.succeeded(), result::describe);
+        return "\n" + result.stdout();
     }
 
     private static String namespacePath(final String name)
     {
         return "/run/netns/" + name;
-    }
-
-    private static boolean isRoot()
-    {
-        try
-        {
-            return "0".equals(run("id", "-u").output().trim());
-        }
-        catch (final IOException ex)
-        {
-            return false;
-        }
-    }
-
-    private static Path findTool(final String name)
-    {
-        final List<String> directories = new ArrayList<>(List.of(
-            System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-        directories.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-        for (final String directory : directories)
-        {
-            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, name)))
-            {
-                return Path.of(directory, name);
-            }
-        }
-        return null;
-    }
-
-    private record Result(int exitCode, String output)
-    {
-        boolean ok()
-        {
-            return 0 == exitCode;
-        }
-    }
-
-    private static Result run(final String... command) throws IOException
-    {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try
-        {
-            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-                return new Result(-1, String.join(" ", command) + ": timed out\n" + output);
-            }
-            return new Result(process.exitValue(), output);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return new Result(-1, String.join(" ", command) + ": interrupted");
-        }
-    }
-
-    private static void must(final String... command) throws IOException
-    {
-        final Result result = run(command);
-        if (!result.ok())
-        {
-            fail(String.join(" ", command) + " exited with " + result.exitCode() + ": " + result.output());
-        }
     }
 }

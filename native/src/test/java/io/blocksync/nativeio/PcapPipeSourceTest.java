@@ -1,5 +1,6 @@
 package io.blocksync.nativeio;
 
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class PcapPipeSourceTest
         source.start();
 
         loop.awaitAtLeast(150, source, log);
-        Await.until("the third start", () -> source.counters().restarts() >= 2, log::toString);
+        Poll.until("the third start", () -> source.counters().restarts() >= 2, log::toString);
 
         final List<Integer> ports = loop.sourcePorts();
         final List<Integer> once = IntStream.range(0, 50).boxed().collect(Collectors.toList());
@@ -107,7 +108,7 @@ class PcapPipeSourceTest
             ring, log, fast);
         source.start();
 
-        Await.until("the command to be stopped", () -> log.contains("is not a pcap or pcapng stream"), log::toString);
+        Poll.until("the command to be stopped", () -> log.contains("is not a pcap or pcapng stream"), log::toString);
         assertTrue(log.contains("tcpdump needs -w -"), log::toString);
         assertTrue(source.counters().malformed() >= 1);
         assertEquals(0, source.counters().events());
@@ -120,7 +121,7 @@ class PcapPipeSourceTest
             ring, log, fast);
         source.start();
 
-        Await.until("the third failed start", () -> log.contains("starting it again in 40 ms"), log::toString);
+        Poll.until("the third failed start", () -> log.contains("starting it again in 40 ms"), log::toString);
         assertTrue(log.contains("cannot start [/nonexistent/blocksync-test/tcpdump, -w, -]"), log::toString);
         assertTrue(log.contains("starting it again in 10 ms"), log::toString);
         assertTrue(log.contains("starting it again in 20 ms"), log::toString);
@@ -139,7 +140,7 @@ class PcapPipeSourceTest
             List.of("sh", "-c", "cat \"$0\"; exec sleep " + marker, capture.toString()), ring, log, fast);
         source.start();
         loop.awaitAtLeast(5, source, log);
-        Await.until("the command to be sleeping", () -> !childrenRunning(marker).isEmpty());
+        Poll.until("the command to be sleeping", () -> !childrenRunning(marker).isEmpty());
         final Set<Long> children = childrenRunning(marker);
         assertEquals(1, children.size(), "the command runs: " + children);
 

@@ -1,5 +1,6 @@
 package io.blocksync.nativeio;
 
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -154,7 +155,7 @@ class PfTableSourceTest
         try
         {
             loop.awaitAtLeast(3, source, log);
-            Await.until("more polls", () -> pfctl.commands.size() >= 6);
+            Poll.until("more polls", () -> pfctl.commands.size() >= 6);
         }
         finally
         {

@@ -1,5 +1,6 @@
 package io.blocksync.nativeio;
 
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +59,7 @@ class PflogFileSourceTest
         final Path file = directory.resolve("pflog");
         source = new PflogFileSource("pflog-file", file, false, 5, ring, log);
         source.start();
-        Await.until("the source to notice the file is missing", () -> log.contains("does not exist yet"));
+        Poll.until("the source to notice the file is missing", () -> log.contains("does not exist yet"));
 
         // pflogd creates the file and writes; the source must open it and find the records.
         final OutputStream pflogd = new FileOutputStream(file.toFile());
@@ -81,7 +82,7 @@ class PflogFileSourceTest
         {
             channel.truncate(0);
         }
-        Await.until("the truncation to be noticed", () -> source.counters().restarts() == 2, log::toString);
+        Poll.until("the truncation to be noticed", () -> source.counters().restarts() == 2, log::toString);
         try (OutputStream same = new FileOutputStream(file.toFile(), true))
         {
             writeInPieces(same, capture(250, 350));
@@ -117,7 +118,7 @@ class PflogFileSourceTest
 
         source = new PflogFileSource("pflog-file", file, false, 5, ring, log);
         source.start();
-        Await.until("the history to be read", () -> log.contains("history"));
+        Poll.until("the history to be read", () -> log.contains("history"));
         try (OutputStream pflogd = new FileOutputStream(file.toFile(), true))
         {
             pflogd.write(before, cut, before.length - cut);
@@ -144,7 +145,7 @@ class PflogFileSourceTest
         Files.writeString(file, "this is a syslog file, not a pcap\n");
         source = new PflogFileSource("pflog-file", file, true, 5, ring, log);
         source.start();
-        Await.until("the bad file to be reported", () -> log.contains("not a pcap or pcapng stream"), log::toString);
+        Poll.until("the bad file to be reported", () -> log.contains("not a pcap or pcapng stream"), log::toString);
         assertEquals(1, source.counters().malformed());
 
         final Path next = directory.resolve("pflog.new");
@@ -187,12 +188,12 @@ class PflogFileSourceTest
             rotations += replaceWith(file, SharedTestData.bytes(name));
             final int rotated = rotations;
             // The next replacement must not come before the source has opened this file.
-            Await.until("rotation " + rotated, () -> source.counters().restarts() == rotated, log::toString);
+            Poll.until("rotation " + rotated, () -> source.counters().restarts() == rotated, log::toString);
             loop.awaitAtLeast(expected.size() - pendingUntilRotation, source, log);
         }
         final int rotated = rotations + replaceWith(file, header());
         loop.awaitAtLeast(expected.size(), source, log);
-        Await.until("the last rotation", () -> source.counters().restarts() == rotated, log::toString);
+        Poll.until("the last rotation", () -> source.counters().restarts() == rotated, log::toString);
 
         final List<String> summaries = new ArrayList<>();
         for (final SeenEvent event : loop.events)

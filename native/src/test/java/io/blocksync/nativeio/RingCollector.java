@@ -1,5 +1,7 @@
 package io.blocksync.nativeio;
 
+import io.blocksync.testkit.Poll;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +28,7 @@ final class RingCollector
      */
     void awaitAtLeast(final int count, final EventSource source, final LogLines log)
     {
-        Await.until(count + " events from " + source.name(),
+        Poll.until(count + " events from " + source.name(),
             () ->
             {
                 drain();

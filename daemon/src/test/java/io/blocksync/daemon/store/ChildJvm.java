@@ -1,5 +1,7 @@
 package io.blocksync.daemon.store;
 
+import io.blocksync.testkit.Poll;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -15,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -28,7 +29,6 @@ final class ChildJvm implements AutoCloseable
 {
     static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final String AGRONA_FLAG = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
-    private static final long POLL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Process process;
     private final Path stdoutFile;
@@ -120,8 +120,8 @@ final class ChildJvm implements AutoCloseable
      */
     String awaitLine(final Predicate<String> matcher, final String description) throws IOException
     {
-        final long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true)
+        final String[] found = new String[1];
+        Poll.until("child " + process.pid() + " to print " + description, DEADLINE, () ->
         {
             final boolean exited = !process.isAlive();
             readNewLines();
@@ -130,17 +130,18 @@ final class ChildJvm implements AutoCloseable
                 final String line = lines.get(nextUnread++);
                 if (matcher.test(line))
                 {
-                    return line;
+                    found[0] = line;
+                    return true;
                 }
             }
-
-            if (exited || System.nanoTime() - deadline > 0)
+            if (exited)
             {
                 throw new AssertionError("child " + process.pid() + " did not print " + description +
-                    (exited ? " before it exited" : " within " + DEADLINE) + "\n" + diagnostics());
+                    " before it exited\n" + diagnostics());
             }
-            LockSupport.parkNanos(POLL_INTERVAL_NANOS);
-        }
+            return false;
+        }, this::diagnostics);
+        return found[0];
     }
 
     String awaitLineStartingWith(final String prefix) throws IOException

@@ -1,0 +1,83 @@
+package io.blocksync.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * What Linux's {@code /proc} says a process costs: CPU time in clock ticks (see {@code getconf CLK_TCK}), per process
+ * and per thread, and the memory fields of its status file.
+ */
+final class ProcStats
+{
+    private ProcStats()
+    {
+    }
+
+    /**
+     * @param pid a process id.
+     * @return its utime + stime so far, in clock ticks.
+     * @throws IOException if the process is gone.
+     */
+    static long cpuTicks(final long pid) throws IOException
+    {
+        return cpuTicks(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** utime + stime (fields 14 and 15) of a /proc stat file, in clock ticks; the name field may hold spaces. */
+    static long cpuTicks(final Path statFile) throws IOException
+    {
+        final String stat = Files.readString(statFile);
+        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is field 3 (state), so field N is fields[N - 3].
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /**
+     * @param pid a process id.
+     * @return CPU ticks per thread name (threads of one name, such as GC workers, added up), sorted by name.
+     * @throws IOException if the process is gone.
+     */
+    static Map<String, Long> threadTicks(final long pid) throws IOException
+    {
+        final Map<String, Long> ticks = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task")))
+        {
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                try
+                {
+                    final String name = Files.readString(task.resolve("comm")).strip().replace(' ', '_');
+                    ticks.merge(name, cpuTicks(task.resolve("stat")), Long::sum);
+                }
+                catch (final IOException ex)
+                {
+                    // The thread ended between listing and reading.
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /**
+     * @param pid a process id.
+     * @return the fields of {@code /proc/PID/status} by name, e.g. {@code VmRSS -> "51234 kB"}.
+     * @throws IOException if the process is gone.
+     */
+    static Map<String, String> status(final long pid) throws IOException
+    {
+        final Map<String, String> fields = new TreeMap<>();
+        for (final String line : Files.readAllLines(Path.of("/proc/" + pid + "/status")))
+        {
+            final int colon = line.indexOf(':');
+            if (colon > 0)
+            {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
+            }
+        }
+        return fields;
+    }
+}
