@@ -19,25 +19,19 @@ public final class PacketEventDecoder
     private final byte[] text = new byte[AttackEvent.PREFIX_CAPACITY];
 
     /**
-     * @param timeNanos capture time, nanoseconds since the epoch.
-     * @param linkType  the record's LINKTYPE_ value, see {@link LinkType}.
-     * @param byteOrder the capture's byte order: that of NFLOG TLV headers and pflog uid/pid fields.
-     * @param buffer    holding the record.
-     * @param offset    of the record's first byte.
-     * @param length    captured bytes of the record.
-     * @param into      reset, then filled.
+     * @param record the capture's word on the record: its time (nanoseconds since the epoch), its LINKTYPE_ value
+     *               (see {@link LinkType}) and its byte order, that of NFLOG TLV headers and pflog uid/pid fields.
+     * @param buffer holding the record.
+     * @param offset of the record's first byte.
+     * @param length captured bytes of the record.
+     * @param into   reset, then filled.
      * @return OK, MALFORMED, TRUNCATED or UNSUPPORTED_LINK_TYPE, as also left in {@link AttackEvent#result()}.
      */
     public DecodeResult decode(
-        final long timeNanos,
-        final int linkType,
-        final ByteOrder byteOrder,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length,
-        final AttackEvent into)
+        final CaptureRecord record, final DirectBuffer buffer, final int offset, final int length, final AttackEvent into)
     {
-        into.reset().timeNanos(timeNanos).linkType(linkType);
+        final int linkType = record.linkType();
+        into.reset().timeNanos(record.timestampNanos()).linkType(linkType);
         switch (linkType)
         {
             case LinkType.PFLOG:
@@ -45,7 +39,7 @@ public final class PacketEventDecoder
                 break;
 
             case LinkType.NFLOG:
-                decodeNflog(byteOrder, buffer, offset, length, into);
+                decodeNflog(record.byteOrder(), buffer, offset, length, into);
                 break;
 
             case LinkType.RAW:

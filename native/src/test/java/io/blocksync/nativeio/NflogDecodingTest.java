@@ -141,7 +141,7 @@ class NflogDecodingTest
         assertEquals(DecodeError.NFLOG_VERSION_UNSUPPORTED, event.error());
 
         assertEquals(DecodeResult.TRUNCATED,
-            decoder.decode(0, LinkType.NFLOG, LITTLE_ENDIAN, new UnsafeBuffer(record), 0, 3, event));
+            decoder.decode(captureRecord(0, LITTLE_ENDIAN), new UnsafeBuffer(record), 0, 3, event));
         assertEquals(DecodeError.NFLOG_HEADER_TRUNCATED, event.error());
         assertEquals(AttackEvent.NONE, event.group());
     }
@@ -178,6 +178,11 @@ class NflogDecodingTest
 
     private DecodeResult decode(final byte[] record, final ByteOrder order)
     {
-        return decoder.decode(42L, LinkType.NFLOG, order, new UnsafeBuffer(record), 0, record.length, event);
+        return decoder.decode(captureRecord(42L, order), new UnsafeBuffer(record), 0, record.length, event);
+    }
+
+    private static CaptureRecord captureRecord(final long timeNanos, final ByteOrder order)
+    {
+        return new CaptureRecord().link(LinkType.NFLOG, order, 0).packet(timeNanos, 0, 0);
     }
 }

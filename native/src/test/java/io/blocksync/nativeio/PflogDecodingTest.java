@@ -181,6 +181,7 @@ class PflogDecodingTest
 
     private DecodeResult decode(final byte[] record, final int offset, final int length, final ByteOrder order)
     {
-        return decoder.decode(1L, LinkType.PFLOG, order, new UnsafeBuffer(record), offset, length, event);
+        final CaptureRecord captured = new CaptureRecord().link(LinkType.PFLOG, order, 0).packet(1L, length, length);
+        return decoder.decode(captured, new UnsafeBuffer(record), offset, length, event);
     }
 }
