@@ -299,7 +299,7 @@ public final class NflogRecordDecoder
     /**
      * @return length of the prefix text up to its NUL, or -1 if the record carries no PREFIX.
      */
-    public int prefixLength()
+    public int logPrefixLength()
     {
         if (!has(TYPE_PREFIX))
         {
@@ -318,9 +318,9 @@ public final class NflogRecordDecoder
     }
 
     /**
-     * @return offset of the prefix text in the buffer; valid if {@link #prefixLength()} >= 0.
+     * @return offset of the prefix text in the buffer; valid if {@link #logPrefixLength()} >= 0.
      */
-    public int prefixOffset()
+    public int logPrefixOffset()
     {
         return valueOffsets[TYPE_PREFIX];
     }

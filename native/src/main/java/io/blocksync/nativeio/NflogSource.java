@@ -36,6 +36,116 @@ public final class NflogSource implements EventSource
     private volatile boolean unavailable;
 
     /**
+     * What to read and how: a group's name and number plus the socket options, with defaults for all but the
+     * group. Set once, then handed to the constructor, which copies what it needs.
+     */
+    public static final class Settings
+    {
+        private String name = "nflog";
+        private int group = -1;
+        private int copyRange = NflogSocket.DEFAULT_COPY_RANGE;
+        private String networkNamespace;
+        private boolean bindFamilies;
+        private Backoff backoff;
+
+        /**
+         * @param name for logs and status; default {@code nflog}.
+         * @return this for chaining.
+         */
+        public Settings name(final String name)
+        {
+            this.name = name;
+            return this;
+        }
+
+        public String name()
+        {
+            return name;
+        }
+
+        /**
+         * @param group NFLOG group 0 to 65535; required.
+         * @return this for chaining.
+         */
+        public Settings group(final int group)
+        {
+            this.group = group;
+            return this;
+        }
+
+        public int group()
+        {
+            return group;
+        }
+
+        /**
+         * @param copyRange packet bytes the kernel copies, 1 to 65535; default
+         *                  {@link NflogSocket#DEFAULT_COPY_RANGE}.
+         * @return this for chaining.
+         */
+        public Settings copyRange(final int copyRange)
+        {
+            this.copyRange = copyRange;
+            return this;
+        }
+
+        public int copyRange()
+        {
+            return copyRange;
+        }
+
+        /**
+         * @param networkNamespace a namespace file such as {@code /run/netns/NAME}, or null (the default) for this
+         *                         process's.
+         * @return this for chaining.
+         */
+        public Settings networkNamespace(final String networkNamespace)
+        {
+            this.networkNamespace = networkNamespace;
+            return this;
+        }
+
+        public String networkNamespace()
+        {
+            return networkNamespace;
+        }
+
+        /**
+         * @param bindFamilies bind AF_INET and AF_INET6 to nfnetlink_log first, for old kernels; see
+         *                     {@link NflogSocket#open(int, int, int, String, boolean)}. Default false.
+         * @return this for chaining.
+         */
+        public Settings bindFamilies(final boolean bindFamilies)
+        {
+            this.bindFamilies = bindFamilies;
+            return this;
+        }
+
+        public boolean bindFamilies()
+        {
+            return bindFamilies;
+        }
+
+        /**
+         * @param backoff delays between attempts to bind; default 1 s doubling to 60 s. Owned by the source.
+         * @return this for chaining.
+         */
+        public Settings backoff(final Backoff backoff)
+        {
+            this.backoff = backoff;
+            return this;
+        }
+
+        /**
+         * @return the backoff set, or null for the default.
+         */
+        public Backoff backoff()
+        {
+            return backoff;
+        }
+    }
+
+    /**
      * @param name  for logs and status.
      * @param group NFLOG group 0 to 65535.
      * @param ring  receives events.
@@ -43,43 +153,30 @@ public final class NflogSource implements EventSource
      */
     public NflogSource(final String name, final int group, final AttackEventRing ring, final Consumer<String> log)
     {
-        this(name, group, NflogSocket.DEFAULT_COPY_RANGE, null, false, ring, log,
-            new Backoff(Backoff.DEFAULT_MIN_MILLIS, Backoff.DEFAULT_MAX_MILLIS));
+        this(new Settings().name(name).group(group), ring, log);
     }
 
     /**
-     * @param name             for logs and status.
-     * @param group            NFLOG group 0 to 65535.
-     * @param copyRange        packet bytes the kernel copies, 1 to 65535.
-     * @param networkNamespace a namespace file such as {@code /run/netns/NAME}, or null for this process's.
-     * @param bindFamilies     bind AF_INET and AF_INET6 to nfnetlink_log first, for old kernels; see
-     *                         {@link NflogSocket#open(int, int, int, String, boolean)}.
-     * @param ring             receives events.
-     * @param log              receives operator lines.
-     * @param backoff          delays between attempts to bind.
+     * @param settings what to read and how; read once, here.
+     * @param ring     receives events.
+     * @param log      receives operator lines.
+     * @throws IllegalArgumentException if the group is outside 0 to 65535.
      */
-    public NflogSource(
-        final String name,
-        final int group,
-        final int copyRange,
-        final String networkNamespace,
-        final boolean bindFamilies,
-        final AttackEventRing ring,
-        final Consumer<String> log,
-        final Backoff backoff)
+    public NflogSource(final Settings settings, final AttackEventRing ring, final Consumer<String> log)
     {
+        name = settings.name();
+        group = settings.group();
         if (group < 0 || group > NflogSocket.MAX_GROUP)
         {
             throw new IllegalArgumentException(name + ": NFLOG group is " + group + ", expected 0 to " +
                 NflogSocket.MAX_GROUP);
         }
-        this.name = name;
-        this.group = group;
-        this.copyRange = copyRange;
-        this.networkNamespace = networkNamespace;
-        this.bindFamilies = bindFamilies;
+        this.copyRange = settings.copyRange();
+        this.networkNamespace = settings.networkNamespace();
+        this.bindFamilies = settings.bindFamilies();
         this.log = log;
-        this.backoff = backoff;
+        this.backoff = null != settings.backoff() ?
+            settings.backoff() : new Backoff(Backoff.DEFAULT_MIN_MILLIS, Backoff.DEFAULT_MAX_MILLIS);
         this.decoder = new NflogMessageDecoder(new RingEventPublisher(name, ring, counters, log));
         this.thread = new SourceThread(name, this::run);
     }

@@ -65,7 +65,7 @@ class FuzzTest
             assertEquals(event.error().result(), result, event::toString);
             if (DecodeResult.OK == result)
             {
-                assertTrue(event.hasAddresses(), event::toString);
+                assertTrue(event.packet().hasAddresses(), event::toString);
             }
             text.setLength(0);
             event.appendTo(text);
