@@ -8,8 +8,9 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
 
 /**
  * Reads the fields a ban needs from an IPv4 or IPv6 packet: addresses, the upper-layer protocol, ports (TCP, UDP,
- * UDP-Lite, SCTP, DCCP; see {@link IpProtocol#hasPorts(int)}) or ICMP type and code. IPv6 extension headers (hop-by-hop, routing, fragment, destination
- * options, AH, mobility, HIP, shim6) are skipped; only a first fragment has ports.
+ * UDP-Lite, SCTP, DCCP; see {@link IpProtocol#hasPorts(int)}) or ICMP type and code. IPv6 extension headers
+ * (hop-by-hop, routing, fragment, destination options, AH, mobility, HIP, shim6) are skipped; only a first
+ * fragment has ports.
  * <p>
  * Reuse one instance. {@link #decode} reads only inside the region it is given and never throws on bad bytes; the
  * fields read before an error stay valid (for example the addresses of a packet cut short before its ports).

@@ -36,116 +36,6 @@ public final class NflogSource implements EventSource
     private volatile boolean unavailable;
 
     /**
-     * What to read and how: a group's name and number plus the socket options, with defaults for all but the
-     * group. Set once, then handed to the constructor, which copies what it needs.
-     */
-    public static final class Settings
-    {
-        private String name = "nflog";
-        private int group = -1;
-        private int copyRange = NflogSocket.DEFAULT_COPY_RANGE;
-        private String networkNamespace;
-        private boolean bindFamilies;
-        private Backoff backoff;
-
-        /**
-         * @param name for logs and status; default {@code nflog}.
-         * @return this for chaining.
-         */
-        public Settings name(final String name)
-        {
-            this.name = name;
-            return this;
-        }
-
-        public String name()
-        {
-            return name;
-        }
-
-        /**
-         * @param group NFLOG group 0 to 65535; required.
-         * @return this for chaining.
-         */
-        public Settings group(final int group)
-        {
-            this.group = group;
-            return this;
-        }
-
-        public int group()
-        {
-            return group;
-        }
-
-        /**
-         * @param copyRange packet bytes the kernel copies, 1 to 65535; default
-         *                  {@link NflogSocket#DEFAULT_COPY_RANGE}.
-         * @return this for chaining.
-         */
-        public Settings copyRange(final int copyRange)
-        {
-            this.copyRange = copyRange;
-            return this;
-        }
-
-        public int copyRange()
-        {
-            return copyRange;
-        }
-
-        /**
-         * @param networkNamespace a namespace file such as {@code /run/netns/NAME}, or null (the default) for this
-         *                         process's.
-         * @return this for chaining.
-         */
-        public Settings networkNamespace(final String networkNamespace)
-        {
-            this.networkNamespace = networkNamespace;
-            return this;
-        }
-
-        public String networkNamespace()
-        {
-            return networkNamespace;
-        }
-
-        /**
-         * @param bindFamilies bind AF_INET and AF_INET6 to nfnetlink_log first, for old kernels; see
-         *                     {@link NflogSocket#open(int, int, int, String, boolean)}. Default false.
-         * @return this for chaining.
-         */
-        public Settings bindFamilies(final boolean bindFamilies)
-        {
-            this.bindFamilies = bindFamilies;
-            return this;
-        }
-
-        public boolean bindFamilies()
-        {
-            return bindFamilies;
-        }
-
-        /**
-         * @param backoff delays between attempts to bind; default 1 s doubling to 60 s. Owned by the source.
-         * @return this for chaining.
-         */
-        public Settings backoff(final Backoff backoff)
-        {
-            this.backoff = backoff;
-            return this;
-        }
-
-        /**
-         * @return the backoff set, or null for the default.
-         */
-        public Backoff backoff()
-        {
-            return backoff;
-        }
-    }
-
-    /**
      * @param name  for logs and status.
      * @param group NFLOG group 0 to 65535.
      * @param ring  receives events.
@@ -153,7 +43,7 @@ public final class NflogSource implements EventSource
      */
     public NflogSource(final String name, final int group, final AttackEventRing ring, final Consumer<String> log)
     {
-        this(new Settings().name(name).group(group), ring, log);
+        this(new NflogSourceSettings().name(name).group(group), ring, log);
     }
 
     /**
@@ -162,7 +52,7 @@ public final class NflogSource implements EventSource
      * @param log      receives operator lines.
      * @throws IllegalArgumentException if the group is outside 0 to 65535.
      */
-    public NflogSource(final Settings settings, final AttackEventRing ring, final Consumer<String> log)
+    public NflogSource(final NflogSourceSettings settings, final AttackEventRing ring, final Consumer<String> log)
     {
         name = settings.name();
         group = settings.group();

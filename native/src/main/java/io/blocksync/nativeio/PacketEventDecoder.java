@@ -28,7 +28,11 @@ public final class PacketEventDecoder
      * @return OK, MALFORMED, TRUNCATED or UNSUPPORTED_LINK_TYPE, as also left in {@link AttackEvent#result()}.
      */
     public DecodeResult decode(
-        final CaptureRecord record, final DirectBuffer buffer, final int offset, final int length, final AttackEvent into)
+        final CaptureRecord record,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final AttackEvent into)
     {
         final int linkType = record.linkType();
         into.reset().timeNanos(record.timestampNanos()).linkType(linkType);

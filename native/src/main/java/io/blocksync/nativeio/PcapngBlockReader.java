@@ -174,7 +174,8 @@ final class PcapngBlockReader implements CaptureFormatReader
             {
                 final long captured = buffer.getInt(EPB_CAPTURED_LENGTH_OFFSET, byteOrder) & UINT32_MASK;
                 setEnhancedRecord(buffer, 0, (int)interfaceId, captured);
-                delivery.lastPacket(buffer, EPB_DATA_OFFSET, (int)Math.min(captured, length - EPB_DATA_OFFSET), captured);
+                final int present = (int)Math.min(captured, length - EPB_DATA_OFFSET);
+                delivery.lastPacket(buffer, EPB_DATA_OFFSET, present, captured);
                 return;
             }
         }

@@ -51,113 +51,6 @@ public final class PfTableSource implements EventSource
     private Set<String> current = new HashSet<>();
 
     /**
-     * Which table to poll and how: set once, then handed to the constructor, which checks and copies it.
-     */
-    public static final class Settings
-    {
-        private String name = "pf-table";
-        private String pfctl = DEFAULT_PFCTL;
-        private String table;
-        private long pollIntervalMillis = DEFAULT_POLL_INTERVAL_MILLIS;
-        private long expireSeconds;
-        private CommandRunner runner;
-
-        /**
-         * @param name for logs and status; default {@code pf-table}.
-         * @return this for chaining.
-         */
-        public Settings name(final String name)
-        {
-            this.name = name;
-            return this;
-        }
-
-        public String name()
-        {
-            return name;
-        }
-
-        /**
-         * @param pfctl the pfctl program; default {@value #DEFAULT_PFCTL} from the PATH.
-         * @return this for chaining.
-         */
-        public Settings pfctl(final String pfctl)
-        {
-            this.pfctl = pfctl;
-            return this;
-        }
-
-        public String pfctl()
-        {
-            return pfctl;
-        }
-
-        /**
-         * @param table the pf table, e.g. {@code bruteforce}; required, see {@link #checkTableName(String)}.
-         * @return this for chaining.
-         */
-        public Settings table(final String table)
-        {
-            this.table = table;
-            return this;
-        }
-
-        public String table()
-        {
-            return table;
-        }
-
-        /**
-         * @param pollIntervalMillis time between polls, 1 ms or more; default 60 s.
-         * @return this for chaining.
-         */
-        public Settings pollIntervalMillis(final long pollIntervalMillis)
-        {
-            this.pollIntervalMillis = pollIntervalMillis;
-            return this;
-        }
-
-        public long pollIntervalMillis()
-        {
-            return pollIntervalMillis;
-        }
-
-        /**
-         * @param expireSeconds after each poll expire entries older than this; 0 (the default) to leave the table
-         *                      alone.
-         * @return this for chaining.
-         */
-        public Settings expireSeconds(final long expireSeconds)
-        {
-            this.expireSeconds = expireSeconds;
-            return this;
-        }
-
-        public long expireSeconds()
-        {
-            return expireSeconds;
-        }
-
-        /**
-         * @param runner runs pfctl; default a {@link ProcessCommandRunner}.
-         * @return this for chaining.
-         */
-        public Settings runner(final CommandRunner runner)
-        {
-            this.runner = runner;
-            return this;
-        }
-
-        /**
-         * @return the runner set, or null for the default.
-         */
-        public CommandRunner runner()
-        {
-            return runner;
-        }
-    }
-
-    /**
      * @param name               for logs and status.
      * @param table              the pf table, e.g. {@code bruteforce}.
      * @param pollIntervalMillis time between polls.
@@ -173,8 +66,8 @@ public final class PfTableSource implements EventSource
         final AttackEventRing ring,
         final Consumer<String> log)
     {
-        this(new Settings().name(name).table(table).pollIntervalMillis(pollIntervalMillis).expireSeconds(expireSeconds),
-            ring, log);
+        this(new PfTableSourceSettings().name(name).table(table).pollIntervalMillis(pollIntervalMillis)
+            .expireSeconds(expireSeconds), ring, log);
     }
 
     /**
@@ -183,7 +76,7 @@ public final class PfTableSource implements EventSource
      * @param log      receives operator lines.
      * @throws IllegalArgumentException if the table name, poll interval or expiry is out of range.
      */
-    public PfTableSource(final Settings settings, final AttackEventRing ring, final Consumer<String> log)
+    public PfTableSource(final PfTableSourceSettings settings, final AttackEventRing ring, final Consumer<String> log)
     {
         final String name = settings.name();
         final String pfctl = settings.pfctl();

@@ -105,7 +105,7 @@ class NflogSourceKernelTest
         final RingCollector loop = new RingCollector(ring);
         final LogLines log = new LogLines();
         final NflogSource source = new NflogSource(
-            new NflogSource.Settings().name("nflog").group(GROUP).networkNamespace(namespacePath(node))
+            new NflogSourceSettings().name("nflog").group(GROUP).networkNamespace(namespacePath(node))
                 .backoff(new Backoff(10, 100)),
             ring, log);
         source.start();

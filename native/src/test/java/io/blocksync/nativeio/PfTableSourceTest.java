@@ -213,11 +213,11 @@ class PfTableSourceTest
         }
     }
 
-    private static PfTableSource.Settings settings(
+    private static PfTableSourceSettings settings(
         final String pfctl, final String table, final long pollIntervalMillis, final long expireSeconds,
         final CommandRunner runner)
     {
-        return new PfTableSource.Settings().name("pf-table").pfctl(pfctl).table(table)
+        return new PfTableSourceSettings().name("pf-table").pfctl(pfctl).table(table)
             .pollIntervalMillis(pollIntervalMillis).expireSeconds(expireSeconds).runner(runner);
     }
 }

@@ -25,7 +25,8 @@ class ProcessCommandRunnerTest
     @Test
     void returnsTheExitStatusAndBothStreamsWithoutAShell() throws IOException
     {
-        final CommandResult result = runner.run(List.of("sh", "-c", "echo out; echo '  ' >&2; echo ' err ' >&2; exit 3"));
+        final CommandResult result =
+            runner.run(List.of("sh", "-c", "echo out; echo '  ' >&2; echo ' err ' >&2; exit 3"));
 
         assertEquals(3, result.exitStatus());
         assertEquals(3, result.exitCode());
