@@ -125,7 +125,7 @@ public final class PacketEventDecoder
         final DecodeError error = nflog.decode(buffer, offset, length, byteOrder);
         if (length >= NflogRecordDecoder.HEADER_LENGTH)
         {
-            into.group(nflog.resourceId());
+            into.group(nflog.group());
         }
 
         if (DecodeError.NONE != error)

@@ -224,7 +224,7 @@ class SharedCapturesTest
         assertEquals(DecodeError.NONE, nflog.decode(buffer, 0, record.data().length, record.byteOrder()));
         assertEquals(NflogRecordDecoder.AF_INET, nflog.family());
         assertEquals(0, nflog.version());
-        assertEquals(42, nflog.resourceId());
+        assertEquals(42, nflog.group());
         assertEquals(6, nflog.attributeCount());
 
         final NetlinkAttributeReader reader = new NetlinkAttributeReader()
