@@ -2,6 +2,7 @@ package io.blocksync.bench;
 
 import io.blocksync.nativeio.AttackEvent;
 import io.blocksync.nativeio.CaptureEventDecoder;
+import io.blocksync.nativeio.LoggedPacket;
 import io.blocksync.nativeio.PcapStreamDecoder;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -83,7 +84,8 @@ public class EventDecodeBenchmark
 
     private void onEvent(final AttackEvent event)
     {
-        checksum += event.destinationPort() + event.source().addressByte(3) + event.protocol();
+        final LoggedPacket packet = event.packet();
+        checksum += packet.destinationPort() + packet.source().addressByte(3) + packet.protocol();
     }
 
     private static int countEvents(final byte[] file)

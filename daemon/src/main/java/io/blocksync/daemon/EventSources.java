@@ -8,6 +8,7 @@ import io.blocksync.nativeio.NflogSource;
 import io.blocksync.nativeio.PcapPipeSource;
 import io.blocksync.nativeio.PfTableSource;
 import io.blocksync.nativeio.PflogFileSource;
+import io.blocksync.nativeio.SourceCounter;
 import io.blocksync.nativeio.SourceCounters;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
@@ -24,6 +25,7 @@ public final class EventSources implements AutoCloseable
 {
     /** pflogd writes in bursts; half a second keeps the follow latency well under its own buffering. */
     private static final long PFLOG_POLL_MILLIS = 500;
+    private static final SourceCounter[] COUNTERS = SourceCounter.values();
 
     private final List<EventSource> sources = new ArrayList<>();
     private final AttackEventRing[] rings;
@@ -44,10 +46,11 @@ public final class EventSources implements AutoCloseable
             final EventSource source = create(config, rings[i], log);
             sources.add(source);
             sourceCounters[i] = source.counters();
-            published[i] = new AtomicCounter[]{
-                counter(counters, config, "events"), counter(counters, config, "malformed"),
-                counter(counters, config, "dropped"), counter(counters, config, "restarts"),
-                counter(counters, config, "failures") };
+            published[i] = new AtomicCounter[COUNTERS.length];
+            for (int c = 0; c < COUNTERS.length; c++)
+            {
+                published[i][c] = counter(counters, config, COUNTERS[c]);
+            }
         }
     }
 
@@ -70,11 +73,10 @@ public final class EventSources implements AutoCloseable
         for (int i = 0; i < sourceCounters.length; i++)
         {
             final SourceCounters from = sourceCounters[i];
-            published[i][0].setRelease(from.events());
-            published[i][1].setRelease(from.malformed());
-            published[i][2].setRelease(from.dropped());
-            published[i][3].setRelease(from.restarts());
-            published[i][4].setRelease(from.failures());
+            for (int c = 0; c < COUNTERS.length; c++)
+            {
+                published[i][c].setRelease(from.get(COUNTERS[c]));
+            }
         }
     }
 
@@ -110,8 +112,11 @@ public final class EventSources implements AutoCloseable
         }
     }
 
-    private static AtomicCounter counter(final CountersManager counters, final SourceConfig config, final String field)
+    /** The key holds the counter's stable id, so adding a counter renumbers none of the others. */
+    private static AtomicCounter counter(
+        final CountersManager counters, final SourceConfig config, final SourceCounter counter)
     {
-        return counters.newCounter("source " + config.name() + " " + field, NodeCounters.SOURCE_COUNTER_TYPE_ID);
+        return counters.newCounter("source " + config.name() + " " + counter.label(),
+            NodeCounters.SOURCE_COUNTER_TYPE_ID, key -> key.putInt(0, counter.id()));
     }
 }

@@ -1,13 +1,10 @@
 package io.blocksync.nativeio;
 
-import io.blocksync.codec.AddressText;
-import io.blocksync.codec.IpPrefix;
-
 /**
- * One logged packet as the detector sees it, whatever log it came from. A single mutable instance is reused for
- * every record; copy what you keep. Text fields are held as bytes with a length so that nothing is allocated per
- * event: compare them with {@link #ifnameEquals(CharSequence)} and friends, append them with
- * {@link #appendIfname(StringBuilder)}.
+ * One logged packet as the detector sees it, whatever log it came from: where the record was, whether it decoded,
+ * what the logging rule attached (interface, log prefix, pf action and rule, NFLOG group, ...) and the
+ * {@link #packet() packet}'s own fields. A single mutable instance is reused for every record; copy what you keep.
+ * Text fields are {@link LogText}s, bytes with a length, so that nothing is allocated per event.
  * <p>
  * A field the log does not carry is {@link #NONE} (-1), or an empty text; for example NFLOG has no pf action and
  * pflog has no group.
@@ -19,13 +16,12 @@ public final class AttackEvent
     /** pf interface names are at most 15 bytes and a NUL. */
     public static final int IFNAME_CAPACITY = 16;
 
-    /** The kernel caps NFLOG prefixes at 128 bytes with the NUL; pf rulesets at 16. */
-    public static final int PREFIX_CAPACITY = 128;
+    /** The kernel caps NFLOG log prefixes at 128 bytes with the NUL; pf rulesets at 16. */
+    public static final int LOG_PREFIX_CAPACITY = 128;
 
-    private final byte[] ifname = new byte[IFNAME_CAPACITY];
-    private final byte[] prefix = new byte[PREFIX_CAPACITY];
-    private final IpPrefix source = new IpPrefix();
-    private final IpPrefix destination = new IpPrefix();
+    private final LogText ifname = new LogText(IFNAME_CAPACITY);
+    private final LogText logPrefix = new LogText(LOG_PREFIX_CAPACITY);
+    private final LoggedPacket packet = new LoggedPacket();
 
     private long timeNanos;
     private int linkType;
@@ -37,8 +33,6 @@ public final class AttackEvent
     private long errorValue;
     private long errorLimit;
 
-    private int ifnameLength;
-    private int prefixLength;
     private int action;
     private int reason;
     private int direction;
@@ -50,15 +44,6 @@ public final class AttackEvent
     private long uid;
     private long gid;
     private long mark;
-
-    private int ipVersion;
-    private int protocol;
-    private int sourcePort;
-    private int destinationPort;
-    private int icmpType;
-    private int icmpCode;
-    private boolean packetTruncated;
-    private boolean fragment;
 
     public AttackEvent()
     {
@@ -81,8 +66,8 @@ public final class AttackEvent
         errorOffset = 0;
         errorValue = 0;
         errorLimit = 0;
-        ifnameLength = 0;
-        prefixLength = 0;
+        ifname.clear();
+        logPrefix.clear();
         action = NONE;
         reason = NONE;
         direction = NONE;
@@ -94,14 +79,7 @@ public final class AttackEvent
         uid = NONE;
         gid = NONE;
         mark = NONE;
-        ipVersion = 0;
-        protocol = NONE;
-        sourcePort = NONE;
-        destinationPort = NONE;
-        icmpType = NONE;
-        icmpCode = NONE;
-        packetTruncated = false;
-        fragment = false;
+        packet.reset();
 
         return this;
     }
@@ -223,116 +201,26 @@ public final class AttackEvent
      */
     public void appendError(final StringBuilder out)
     {
-        if (recordIndex > 0)
-        {
-            out.append("record ").append(recordIndex).append(" at byte ").append(streamOffset).append(": ");
-            error.appendMessage(out, errorValue, errorLimit);
-            out.append(" (record offset ").append(errorOffset).append(')');
-        }
-        else
-        {
-            out.append("byte ").append(errorOffset).append(": ");
-            error.appendMessage(out, errorValue, errorLimit);
-        }
+        AttackEventText.appendError(this, out);
     }
 
     // Filter fields.
 
-    public int ifnameLength()
-    {
-        return ifnameLength;
-    }
-
     /**
-     * @return the live interface name bytes; only the first {@link #ifnameLength()} are meaningful.
+     * @return the live interface name: pflog's ifname; empty for other logs.
      */
-    public byte[] ifnameBytes()
+    public LogText ifname()
     {
         return ifname;
     }
 
     /**
-     * @param bytes  name bytes, cut at {@link #IFNAME_CAPACITY}.
-     * @param length of the name.
-     * @return this for chaining.
+     * @return the live log prefix: the text the logging rule attached (nftables/iptables {@code log prefix "..."},
+     * NFLOG's NFULA_PREFIX); for pflog the pf ruleset, for pf-table the table name; empty if none.
      */
-    public AttackEvent ifname(final byte[] bytes, final int length)
+    public LogText logPrefix()
     {
-        ifnameLength = Math.min(length, IFNAME_CAPACITY);
-        System.arraycopy(bytes, 0, ifname, 0, ifnameLength);
-        return this;
-    }
-
-    public AttackEvent ifname(final CharSequence text)
-    {
-        ifnameLength = ByteText.fromAscii(text, ifname);
-        return this;
-    }
-
-    public boolean ifnameEquals(final CharSequence text)
-    {
-        return ByteText.equalsAscii(ifname, ifnameLength, text);
-    }
-
-    /**
-     * Append the interface name; bytes outside printable ASCII appear as {@code \xNN}.
-     *
-     * @param out to append to.
-     */
-    public void appendIfname(final StringBuilder out)
-    {
-        ByteText.append(ifname, ifnameLength, out);
-    }
-
-    public int prefixLength()
-    {
-        return prefixLength;
-    }
-
-    /**
-     * @return the live prefix bytes (NFLOG prefix or pf ruleset); only the first {@link #prefixLength()} count.
-     */
-    public byte[] prefixBytes()
-    {
-        return prefix;
-    }
-
-    public AttackEvent prefix(final byte[] bytes, final int length)
-    {
-        prefixLength = Math.min(length, PREFIX_CAPACITY);
-        System.arraycopy(bytes, 0, prefix, 0, prefixLength);
-        return this;
-    }
-
-    public AttackEvent prefix(final CharSequence text)
-    {
-        prefixLength = ByteText.fromAscii(text, prefix);
-        return this;
-    }
-
-    /**
-     * @param length bytes filled in through {@link #prefixBytes()}, cut at {@link #PREFIX_CAPACITY}.
-     * @return this for chaining.
-     */
-    public AttackEvent prefixLength(final int length)
-    {
-        prefixLength = Math.max(0, Math.min(length, PREFIX_CAPACITY));
-        return this;
-    }
-
-    public boolean prefixEquals(final CharSequence text)
-    {
-        return ByteText.equalsAscii(prefix, prefixLength, text);
-    }
-
-    public boolean prefixStartsWith(final CharSequence text)
-    {
-        return text.length() <= prefixLength && ByteText.equalsAscii(prefix, text.length(), text);
-    }
-
-    public void appendPrefix(final StringBuilder out)
-    {
-        ByteText.append(prefix, prefixLength, out);
+        return logPrefix;
     }
 
     /**
@@ -486,118 +374,11 @@ public final class AttackEvent
     // Packet fields.
 
     /**
-     * @return 4 or 6 once the addresses are known, else 0.
+     * @return the live fields of the logged packet: addresses, protocol, ports, ICMP type and code.
      */
-    public int ipVersion()
+    public LoggedPacket packet()
     {
-        return ipVersion;
-    }
-
-    public AttackEvent ipVersion(final int ipVersion)
-    {
-        this.ipVersion = ipVersion;
-        return this;
-    }
-
-    public boolean hasAddresses()
-    {
-        return 0 != ipVersion;
-    }
-
-    /**
-     * @return the live source prefix (/32 or /128); meaningful if {@link #hasAddresses()}.
-     */
-    public IpPrefix source()
-    {
-        return source;
-    }
-
-    public IpPrefix destination()
-    {
-        return destination;
-    }
-
-    /**
-     * @return upper-layer protocol number, or {@link #NONE}.
-     */
-    public int protocol()
-    {
-        return protocol;
-    }
-
-    public AttackEvent protocol(final int protocol)
-    {
-        this.protocol = protocol;
-        return this;
-    }
-
-    public int sourcePort()
-    {
-        return sourcePort;
-    }
-
-    public AttackEvent sourcePort(final int sourcePort)
-    {
-        this.sourcePort = sourcePort;
-        return this;
-    }
-
-    public int destinationPort()
-    {
-        return destinationPort;
-    }
-
-    public AttackEvent destinationPort(final int destinationPort)
-    {
-        this.destinationPort = destinationPort;
-        return this;
-    }
-
-    public int icmpType()
-    {
-        return icmpType;
-    }
-
-    public AttackEvent icmpType(final int icmpType)
-    {
-        this.icmpType = icmpType;
-        return this;
-    }
-
-    public int icmpCode()
-    {
-        return icmpCode;
-    }
-
-    public AttackEvent icmpCode(final int icmpCode)
-    {
-        this.icmpCode = icmpCode;
-        return this;
-    }
-
-    /**
-     * @return true if the capture holds less of the packet than its IP length says (a small snap length).
-     */
-    public boolean isPacketTruncated()
-    {
-        return packetTruncated;
-    }
-
-    public AttackEvent packetTruncated(final boolean packetTruncated)
-    {
-        this.packetTruncated = packetTruncated;
-        return this;
-    }
-
-    public boolean isFragment()
-    {
-        return fragment;
-    }
-
-    public AttackEvent fragment(final boolean fragment)
-    {
-        this.fragment = fragment;
-        return this;
+        return packet;
     }
 
     /**
@@ -609,43 +390,7 @@ public final class AttackEvent
      */
     public void appendTo(final StringBuilder out)
     {
-        out.append(LinkType.name(linkType));
-        if (ifnameLength > 0)
-        {
-            out.append(" ifname=");
-            appendIfname(out);
-        }
-        appendField(out, " action=", action);
-        appendField(out, " dir=", direction);
-        appendField(out, " rule=", ruleNumber);
-        appendField(out, " group=", group);
-        if (prefixLength > 0)
-        {
-            out.append(" prefix=\"");
-            appendPrefix(out);
-            out.append('"');
-        }
-        appendField(out, " proto=", protocol);
-        if (hasAddresses())
-        {
-            out.append(" src=");
-            AddressText.append(source, out);
-        }
-        appendField(out, " sport=", sourcePort);
-        if (hasAddresses())
-        {
-            out.append(" dst=");
-            AddressText.append(destination, out);
-        }
-        appendField(out, " dport=", destinationPort);
-        appendField(out, " icmp_type=", icmpType);
-        appendField(out, " icmp_code=", icmpCode);
-        if (DecodeError.NONE != error)
-        {
-            out.append(' ').append(resultName(result)).append("=\"");
-            appendError(out);
-            out.append('"');
-        }
+        AttackEventText.appendSummary(this, out);
     }
 
     @Override
@@ -655,28 +400,5 @@ public final class AttackEvent
         appendTo(out);
 
         return out.toString();
-    }
-
-    private static String resultName(final DecodeResult result)
-    {
-        switch (result)
-        {
-            case MALFORMED:
-                return "malformed";
-            case TRUNCATED:
-                return "truncated";
-            case UNSUPPORTED_LINK_TYPE:
-                return "unsupported";
-            default:
-                return "ok";
-        }
-    }
-
-    private static void appendField(final StringBuilder out, final String name, final long value)
-    {
-        if (NONE != value)
-        {
-            out.append(name).append(value);
-        }
     }
 }

@@ -13,11 +13,12 @@ import org.agrona.MutableDirectBuffer;
  *    64 gid                72 mark                80 error offset        88 error value
  *    96 error limit       104 link type (i32)    108 action             112 reason
  *   116 direction         120 group              124 protocol           128 source port
- *   132 destination port  136 icmp type          140 icmp code          144 error (u16, DecodeError ordinal)
+ *   132 destination port  136 icmp type          140 icmp code          144 error code (u16, DecodeError ordinal)
  *   146 ip version (u8)   147 flags (u8: 1 packet truncated, 2 fragment)
- *   148 source: family (u8), prefix length (u8), 16 address bytes
+ *   148 source: family (u8), IP prefix length (u8), 16 address bytes
  *   166 destination: the same
- *   184 ifname length (u8)  185 prefix length (u8)  186 ifname (16 bytes)  202 prefix (128 bytes)   330 end
+ *   184 ifname length (u8)  185 log prefix length (u8)  186 ifname (16 bytes)  202 log prefix (128 bytes)
+ *   330 end
  * </pre>
  * Never allocates. The error is stored as its ordinal, so records are only for the JVM that wrote them.
  */
@@ -46,20 +47,21 @@ public final class AttackEventCodec
     public static final int DESTINATION_PORT_OFFSET = 132;
     public static final int ICMP_TYPE_OFFSET = 136;
     public static final int ICMP_CODE_OFFSET = 140;
-    public static final int ERROR_OFFSET = 144;
+    public static final int ERROR_CODE_OFFSET = 144;
     public static final int IP_VERSION_OFFSET = 146;
     public static final int FLAGS_OFFSET = 147;
     public static final int SOURCE_OFFSET = 148;
     public static final int DESTINATION_OFFSET = 166;
     public static final int IFNAME_LENGTH_OFFSET = 184;
-    public static final int PREFIX_LENGTH_OFFSET = 185;
+    public static final int LOG_PREFIX_LENGTH_OFFSET = 185;
     public static final int IFNAME_OFFSET = 186;
-    public static final int PREFIX_OFFSET = IFNAME_OFFSET + AttackEvent.IFNAME_CAPACITY;
-    public static final int LENGTH = PREFIX_OFFSET + AttackEvent.PREFIX_CAPACITY;
+    public static final int LOG_PREFIX_OFFSET = IFNAME_OFFSET + AttackEvent.IFNAME_CAPACITY;
+    public static final int LENGTH = LOG_PREFIX_OFFSET + AttackEvent.LOG_PREFIX_CAPACITY;
 
-    public static final int PREFIX_FAMILY_OFFSET = 0;
-    public static final int PREFIX_LENGTH_FIELD_OFFSET = 1;
-    public static final int PREFIX_ADDRESS_OFFSET = 2;
+    /** Within the source and destination fields: an {@link IpPrefix}. */
+    public static final int IP_PREFIX_FAMILY_OFFSET = 0;
+    public static final int IP_PREFIX_LENGTH_OFFSET = 1;
+    public static final int IP_PREFIX_ADDRESS_OFFSET = 2;
 
     public static final int FLAG_PACKET_TRUNCATED = 1;
     public static final int FLAG_FRAGMENT = 2;
@@ -95,21 +97,26 @@ public final class AttackEventCodec
         buffer.putInt(offset + REASON_OFFSET, event.reason());
         buffer.putInt(offset + DIRECTION_OFFSET, event.direction());
         buffer.putInt(offset + GROUP_OFFSET, event.group());
-        buffer.putInt(offset + PROTOCOL_OFFSET, event.protocol());
-        buffer.putInt(offset + SOURCE_PORT_OFFSET, event.sourcePort());
-        buffer.putInt(offset + DESTINATION_PORT_OFFSET, event.destinationPort());
-        buffer.putInt(offset + ICMP_TYPE_OFFSET, event.icmpType());
-        buffer.putInt(offset + ICMP_CODE_OFFSET, event.icmpCode());
-        buffer.putShort(offset + ERROR_OFFSET, (short)event.error().ordinal());
-        buffer.putByte(offset + IP_VERSION_OFFSET, (byte)event.ipVersion());
+        buffer.putShort(offset + ERROR_CODE_OFFSET, (short)event.error().ordinal());
+
+        final LoggedPacket packet = event.packet();
+        buffer.putInt(offset + PROTOCOL_OFFSET, packet.protocol());
+        buffer.putInt(offset + SOURCE_PORT_OFFSET, packet.sourcePort());
+        buffer.putInt(offset + DESTINATION_PORT_OFFSET, packet.destinationPort());
+        buffer.putInt(offset + ICMP_TYPE_OFFSET, packet.icmpType());
+        buffer.putInt(offset + ICMP_CODE_OFFSET, packet.icmpCode());
+        buffer.putByte(offset + IP_VERSION_OFFSET, (byte)packet.ipVersion());
         buffer.putByte(offset + FLAGS_OFFSET, (byte)(
-            (event.isPacketTruncated() ? FLAG_PACKET_TRUNCATED : 0) | (event.isFragment() ? FLAG_FRAGMENT : 0)));
-        encodePrefix(event, true, buffer, offset + SOURCE_OFFSET);
-        encodePrefix(event, false, buffer, offset + DESTINATION_OFFSET);
-        buffer.putByte(offset + IFNAME_LENGTH_OFFSET, (byte)event.ifnameLength());
-        buffer.putByte(offset + PREFIX_LENGTH_OFFSET, (byte)event.prefixLength());
-        buffer.putBytes(offset + IFNAME_OFFSET, event.ifnameBytes(), 0, event.ifnameLength());
-        buffer.putBytes(offset + PREFIX_OFFSET, event.prefixBytes(), 0, event.prefixLength());
+            (packet.isTruncated() ? FLAG_PACKET_TRUNCATED : 0) | (packet.isFragment() ? FLAG_FRAGMENT : 0)));
+        encodeIpPrefix(packet.source(), buffer, offset + SOURCE_OFFSET);
+        encodeIpPrefix(packet.destination(), buffer, offset + DESTINATION_OFFSET);
+
+        final LogText ifname = event.ifname();
+        final LogText logPrefix = event.logPrefix();
+        buffer.putByte(offset + IFNAME_LENGTH_OFFSET, (byte)ifname.length());
+        buffer.putByte(offset + LOG_PREFIX_LENGTH_OFFSET, (byte)logPrefix.length());
+        buffer.putBytes(offset + IFNAME_OFFSET, ifname.bytes(), 0, ifname.length());
+        buffer.putBytes(offset + LOG_PREFIX_OFFSET, logPrefix.bytes(), 0, logPrefix.length());
     }
 
     /**
@@ -133,7 +140,8 @@ public final class AttackEventCodec
             .action(buffer.getInt(offset + ACTION_OFFSET))
             .reason(buffer.getInt(offset + REASON_OFFSET))
             .direction(buffer.getInt(offset + DIRECTION_OFFSET))
-            .group(buffer.getInt(offset + GROUP_OFFSET))
+            .group(buffer.getInt(offset + GROUP_OFFSET));
+        into.packet()
             .protocol(buffer.getInt(offset + PROTOCOL_OFFSET))
             .sourcePort(buffer.getInt(offset + SOURCE_PORT_OFFSET))
             .destinationPort(buffer.getInt(offset + DESTINATION_PORT_OFFSET))
@@ -142,43 +150,41 @@ public final class AttackEventCodec
             .ipVersion(buffer.getByte(offset + IP_VERSION_OFFSET) & 0xFF);
 
         final int flags = buffer.getByte(offset + FLAGS_OFFSET);
-        into.packetTruncated(0 != (flags & FLAG_PACKET_TRUNCATED)).fragment(0 != (flags & FLAG_FRAGMENT));
+        into.packet().truncated(0 != (flags & FLAG_PACKET_TRUNCATED)).fragment(0 != (flags & FLAG_FRAGMENT));
 
-        final DecodeError error = ERRORS[buffer.getShort(offset + ERROR_OFFSET) & 0xFFFF];
+        final DecodeError error = ERRORS[buffer.getShort(offset + ERROR_CODE_OFFSET) & 0xFFFF];
         if (DecodeError.NONE != error)
         {
             into.error(error, buffer.getLong(offset + ERROR_OFFSET_OFFSET), buffer.getLong(offset + ERROR_VALUE_OFFSET),
                 buffer.getLong(offset + ERROR_LIMIT_OFFSET));
         }
 
-        decodePrefix(buffer, offset + SOURCE_OFFSET, into.source());
-        decodePrefix(buffer, offset + DESTINATION_OFFSET, into.destination());
-
-        final int ifnameLength = Math.min(buffer.getByte(offset + IFNAME_LENGTH_OFFSET) & 0xFF,
-            AttackEvent.IFNAME_CAPACITY);
-        buffer.getBytes(offset + IFNAME_OFFSET, into.ifnameBytes(), 0, ifnameLength);
-        into.ifname(into.ifnameBytes(), ifnameLength);
-        final int prefixLength = Math.min(buffer.getByte(offset + PREFIX_LENGTH_OFFSET) & 0xFF,
-            AttackEvent.PREFIX_CAPACITY);
-        buffer.getBytes(offset + PREFIX_OFFSET, into.prefixBytes(), 0, prefixLength);
-        into.prefixLength(prefixLength);
+        decodeIpPrefix(buffer, offset + SOURCE_OFFSET, into.packet().source());
+        decodeIpPrefix(buffer, offset + DESTINATION_OFFSET, into.packet().destination());
+        decodeText(buffer, offset + IFNAME_LENGTH_OFFSET, offset + IFNAME_OFFSET, into.ifname());
+        decodeText(buffer, offset + LOG_PREFIX_LENGTH_OFFSET, offset + LOG_PREFIX_OFFSET, into.logPrefix());
     }
 
-    private static void encodePrefix(
-        final AttackEvent event, final boolean source, final MutableDirectBuffer buffer, final int offset)
+    private static void decodeText(final DirectBuffer buffer, final int lengthAt, final int bytesAt, final LogText into)
     {
-        final IpPrefix prefix = source ? event.source() : event.destination();
-        buffer.putByte(offset + PREFIX_FAMILY_OFFSET, (byte)prefix.family());
-        buffer.putByte(offset + PREFIX_LENGTH_FIELD_OFFSET, (byte)prefix.prefixLength());
-        prefix.getAddress(buffer, offset + PREFIX_ADDRESS_OFFSET);
+        final int length = Math.min(buffer.getByte(lengthAt) & 0xFF, into.capacity());
+        buffer.getBytes(bytesAt, into.bytes(), 0, length);
+        into.length(length);
     }
 
-    private static void decodePrefix(final DirectBuffer buffer, final int offset, final IpPrefix into)
+    private static void encodeIpPrefix(final IpPrefix prefix, final MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.putByte(offset + IP_PREFIX_FAMILY_OFFSET, (byte)prefix.family());
+        buffer.putByte(offset + IP_PREFIX_LENGTH_OFFSET, (byte)prefix.prefixLength());
+        prefix.getAddress(buffer, offset + IP_PREFIX_ADDRESS_OFFSET);
+    }
+
+    private static void decodeIpPrefix(final DirectBuffer buffer, final int offset, final IpPrefix into)
     {
         into.setAddress(
-            buffer.getByte(offset + PREFIX_FAMILY_OFFSET) & 0xFF,
+            buffer.getByte(offset + IP_PREFIX_FAMILY_OFFSET) & 0xFF,
             buffer,
-            offset + PREFIX_ADDRESS_OFFSET,
-            buffer.getByte(offset + PREFIX_LENGTH_FIELD_OFFSET) & 0xFF);
+            offset + IP_PREFIX_ADDRESS_OFFSET,
+            buffer.getByte(offset + IP_PREFIX_LENGTH_OFFSET) & 0xFF);
     }
 }

@@ -1,8 +1,8 @@
 package io.blocksync.nativeio;
 
 /**
- * Byte strings from logs (interface names, prefixes) shown and compared without building Strings. The bytes come
- * from the network or the kernel, so anything outside printable ASCII is escaped when shown: a hostile prefix
+ * Byte strings from logs (interface names, log prefixes) shown and compared without building Strings. The bytes come
+ * from the network or the kernel, so anything outside printable ASCII is escaped when shown: a hostile log prefix
  * cannot forge a log line.
  */
 final class ByteText

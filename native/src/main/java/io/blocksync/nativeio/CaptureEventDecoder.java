@@ -30,7 +30,7 @@ public final class CaptureEventDecoder implements PacketHandler
     @Override
     public void onPacket(final DirectBuffer buffer, final int offset, final int length, final CaptureRecord record)
     {
-        decoder.decode(record.timestampNanos(), record.linkType(), record.byteOrder(), buffer, offset, length, event);
+        decoder.decode(record, buffer, offset, length, event);
         event.record(record.index(), record.streamOffset());
         deliver();
     }
@@ -40,7 +40,7 @@ public final class CaptureEventDecoder implements PacketHandler
         final DirectBuffer buffer, final int offset, final int length, final CaptureRecord record)
     {
         // Keep what the bytes present decode to, but the record itself is what was cut short.
-        decoder.decode(record.timestampNanos(), record.linkType(), record.byteOrder(), buffer, offset, length, event);
+        decoder.decode(record, buffer, offset, length, event);
         event.record(record.index(), record.streamOffset());
         event.error(DecodeError.RECORD_TRUNCATED, length, length, record.capturedLength());
         deliver();

@@ -5,6 +5,10 @@ import java.nio.ByteOrder;
 /**
  * What the capture file says about one packet record, handed to a {@link PacketHandler} beside the packet bytes.
  * One instance is reused for every record of a stream; copy what you need before the callback returns.
+ * <p>
+ * A reader fills it in three steps, each one fluent setter: where the record sits in the stream
+ * ({@link #position(long, long)}), which interface captured it ({@link #link(int, ByteOrder, int)}) and what
+ * the record header says about the packet ({@link #packet(long, long, long)}).
  */
 public final class CaptureRecord
 {
@@ -81,24 +85,45 @@ public final class CaptureRecord
         return interfaceId;
     }
 
-    CaptureRecord set(
-        final int linkType,
-        final ByteOrder byteOrder,
-        final long timestampNanos,
-        final long capturedLength,
-        final long originalLength,
-        final long streamOffset,
-        final long index,
-        final int interfaceId)
+    /**
+     * @param streamOffset byte offset of the record in its stream.
+     * @param index        1-based index of the record in its stream.
+     * @return this for chaining.
+     */
+    CaptureRecord position(final long streamOffset, final long index)
+    {
+        this.streamOffset = streamOffset;
+        this.index = index;
+
+        return this;
+    }
+
+    /**
+     * @param linkType    LINKTYPE_ value of the capturing interface.
+     * @param byteOrder   of the file or section.
+     * @param interfaceId pcapng interface id, 0 for pcap.
+     * @return this for chaining.
+     */
+    CaptureRecord link(final int linkType, final ByteOrder byteOrder, final int interfaceId)
     {
         this.linkType = linkType;
         this.byteOrder = byteOrder;
+        this.interfaceId = interfaceId;
+
+        return this;
+    }
+
+    /**
+     * @param timestampNanos capture time, nanoseconds since the epoch, 0 if unknown.
+     * @param capturedLength packet bytes the record header claims.
+     * @param originalLength the packet's length on the wire.
+     * @return this for chaining.
+     */
+    CaptureRecord packet(final long timestampNanos, final long capturedLength, final long originalLength)
+    {
         this.timestampNanos = timestampNanos;
         this.capturedLength = capturedLength;
         this.originalLength = originalLength;
-        this.streamOffset = streamOffset;
-        this.index = index;
-        this.interfaceId = interfaceId;
 
         return this;
     }

@@ -8,32 +8,15 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
 
 /**
  * Reads the fields a ban needs from an IPv4 or IPv6 packet: addresses, the upper-layer protocol, ports (TCP, UDP,
- * UDP-Lite, SCTP, DCCP) or ICMP type and code. IPv6 extension headers (hop-by-hop, routing, fragment, destination
- * options, AH, mobility, HIP, shim6) are skipped; only a first fragment has ports.
+ * UDP-Lite, SCTP, DCCP; see {@link IpProtocol#hasPorts(int)}) or ICMP type and code. IPv6 extension headers
+ * (hop-by-hop, routing, fragment, destination options, AH, mobility, HIP, shim6) are skipped; only a first
+ * fragment has ports.
  * <p>
  * Reuse one instance. {@link #decode} reads only inside the region it is given and never throws on bad bytes; the
  * fields read before an error stay valid (for example the addresses of a packet cut short before its ports).
  */
 public final class IpPacketDecoder
 {
-    public static final int PROTOCOL_HOP_BY_HOP = 0;
-    public static final int PROTOCOL_ICMP = 1;
-    public static final int PROTOCOL_TCP = 6;
-    public static final int PROTOCOL_UDP = 17;
-    public static final int PROTOCOL_DCCP = 33;
-    public static final int PROTOCOL_ROUTING = 43;
-    public static final int PROTOCOL_FRAGMENT = 44;
-    public static final int PROTOCOL_ESP = 50;
-    public static final int PROTOCOL_AH = 51;
-    public static final int PROTOCOL_ICMPV6 = 58;
-    public static final int PROTOCOL_NO_NEXT_HEADER = 59;
-    public static final int PROTOCOL_DESTINATION_OPTIONS = 60;
-    public static final int PROTOCOL_MOBILITY = 135;
-    public static final int PROTOCOL_HIP = 139;
-    public static final int PROTOCOL_SHIM6 = 140;
-    public static final int PROTOCOL_SCTP = 132;
-    public static final int PROTOCOL_UDPLITE = 136;
-
     public static final int IPV4_MIN_HEADER_LENGTH = 20;
     public static final int IPV4_TOTAL_LENGTH_OFFSET = 2;
     public static final int IPV4_FRAGMENT_OFFSET = 6;
@@ -330,12 +313,12 @@ public final class IpPacketDecoder
             final int headerLength;
             switch (nextHeader)
             {
-                case PROTOCOL_HOP_BY_HOP:
-                case PROTOCOL_ROUTING:
-                case PROTOCOL_DESTINATION_OPTIONS:
-                case PROTOCOL_MOBILITY:
-                case PROTOCOL_HIP:
-                case PROTOCOL_SHIM6:
+                case IpProtocol.HOP_BY_HOP:
+                case IpProtocol.ROUTING:
+                case IpProtocol.DESTINATION_OPTIONS:
+                case IpProtocol.MOBILITY:
+                case IpProtocol.HIP:
+                case IpProtocol.SHIM6:
                     if (at + IPV6_EXTENSION_MIN_LENGTH > end)
                     {
                         return fail(DecodeError.IPV6_EXTENSION_TRUNCATED, at, end - at, IPV6_EXTENSION_MIN_LENGTH);
@@ -343,7 +326,7 @@ public final class IpPacketDecoder
                     headerLength = ((buffer.getByte(offset + at + 1) & 0xFF) + 1) * 8;
                     break;
 
-                case PROTOCOL_AH:
+                case IpProtocol.AH:
                     if (at + IPV6_EXTENSION_MIN_LENGTH > end)
                     {
                         return fail(DecodeError.IPV6_EXTENSION_TRUNCATED, at, end - at, IPV6_EXTENSION_MIN_LENGTH);
@@ -351,7 +334,7 @@ public final class IpPacketDecoder
                     headerLength = ((buffer.getByte(offset + at + 1) & 0xFF) + 2) * 4;
                     break;
 
-                case PROTOCOL_FRAGMENT:
+                case IpProtocol.FRAGMENT:
                     if (at + IPV6_FRAGMENT_HEADER_LENGTH > end)
                     {
                         return fail(DecodeError.IPV6_EXTENSION_TRUNCATED, at, end - at, IPV6_FRAGMENT_HEADER_LENGTH);
@@ -383,34 +366,26 @@ public final class IpPacketDecoder
     private DecodeError decodeTransport(final int at, final int end)
     {
         transportOffset = at;
-        switch (protocol)
+        if (IpProtocol.hasPorts(protocol))
         {
-            case PROTOCOL_TCP:
-            case PROTOCOL_UDP:
-            case PROTOCOL_UDPLITE:
-            case PROTOCOL_SCTP:
-            case PROTOCOL_DCCP:
-                if (at + PORTS_LENGTH > end)
-                {
-                    return fail(DecodeError.TRANSPORT_HEADER_TRUNCATED, at, end - at, PORTS_LENGTH);
-                }
-                sourcePort = buffer.getShort(offset + at, BIG_ENDIAN) & 0xFFFF;
-                destinationPort = buffer.getShort(offset + at + 2, BIG_ENDIAN) & 0xFFFF;
-                return DecodeError.NONE;
-
-            case PROTOCOL_ICMP:
-            case PROTOCOL_ICMPV6:
-                if (at + ICMP_TYPE_CODE_LENGTH > end)
-                {
-                    return fail(DecodeError.TRANSPORT_HEADER_TRUNCATED, at, end - at, ICMP_TYPE_CODE_LENGTH);
-                }
-                icmpType = buffer.getByte(offset + at) & 0xFF;
-                icmpCode = buffer.getByte(offset + at + 1) & 0xFF;
-                return DecodeError.NONE;
-
-            default:
-                return DecodeError.NONE;
+            if (at + PORTS_LENGTH > end)
+            {
+                return fail(DecodeError.TRANSPORT_HEADER_TRUNCATED, at, end - at, PORTS_LENGTH);
+            }
+            sourcePort = buffer.getShort(offset + at, BIG_ENDIAN) & 0xFFFF;
+            destinationPort = buffer.getShort(offset + at + 2, BIG_ENDIAN) & 0xFFFF;
         }
+        else if (IpProtocol.isIcmp(protocol))
+        {
+            if (at + ICMP_TYPE_CODE_LENGTH > end)
+            {
+                return fail(DecodeError.TRANSPORT_HEADER_TRUNCATED, at, end - at, ICMP_TYPE_CODE_LENGTH);
+            }
+            icmpType = buffer.getByte(offset + at) & 0xFF;
+            icmpCode = buffer.getByte(offset + at + 1) & 0xFF;
+        }
+
+        return DecodeError.NONE;
     }
 
     private DecodeError fail(final DecodeError error, final int at, final long value, final long limit)

@@ -23,7 +23,7 @@ public final class LinkType
 
     /**
      * Not a capture link type: an address found in a pf table (see {@link PfTableSource}), with the table name in
-     * the event's prefix. Negative so that it can never clash with a LINKTYPE_ value.
+     * the event's log prefix. Negative so that it can never clash with a LINKTYPE_ value.
      */
     public static final int PF_TABLE = -2;
 

@@ -37,6 +37,8 @@ public final class NflogMessageDecoder
     private final AttackEventHandler handler;
     private final PacketEventDecoder decoder = new PacketEventDecoder();
     private final AttackEvent event = new AttackEvent();
+    /** The message body is a DLT_NFLOG record in host order, timed by its arrival. */
+    private final CaptureRecord record = new CaptureRecord().link(LinkType.NFLOG, HOST_ORDER, 0);
 
     private long packetCount;
     private long otherMessageCount;
@@ -142,8 +144,9 @@ public final class NflogMessageDecoder
         final DirectBuffer buffer, final int messageOffset, final int messageLength, final long receiveTimeNanos)
     {
         packetCount++;
-        decoder.decode(receiveTimeNanos, LinkType.NFLOG, HOST_ORDER, buffer, messageOffset + HEADER_LENGTH,
-            messageLength - HEADER_LENGTH, event);
+        final int bodyLength = messageLength - HEADER_LENGTH;
+        record.packet(receiveTimeNanos, bodyLength, bodyLength);
+        decoder.decode(record, buffer, messageOffset + HEADER_LENGTH, bodyLength, event);
         final long kernelTime = decoder.nflogRecord().timestampNanos();
         if (kernelTime > 0 && event.isOk())
         {

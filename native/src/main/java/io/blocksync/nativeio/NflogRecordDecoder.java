@@ -158,9 +158,9 @@ public final class NflogRecordDecoder
     }
 
     /**
-     * @return the log group.
+     * @return the NFLOG group, 0 to 65535: nfgenmsg's res_id, the number in {@code log group N}.
      */
-    public int resourceId()
+    public int group()
     {
         return buffer.getShort(offset + RESOURCE_ID_OFFSET, BIG_ENDIAN) & 0xFFFF;
     }
@@ -297,9 +297,10 @@ public final class NflogRecordDecoder
     }
 
     /**
-     * @return length of the prefix text up to its NUL, or -1 if the record carries no PREFIX.
+     * @return length of the log prefix (NFULA_PREFIX, the text of {@code log prefix "..."}) up to its NUL, or -1 if
+     * the record carries none.
      */
-    public int prefixLength()
+    public int logPrefixLength()
     {
         if (!has(TYPE_PREFIX))
         {
@@ -318,9 +319,9 @@ public final class NflogRecordDecoder
     }
 
     /**
-     * @return offset of the prefix text in the buffer; valid if {@link #prefixLength()} >= 0.
+     * @return offset of the log prefix text in the buffer; valid if {@link #logPrefixLength()} >= 0.
      */
-    public int prefixOffset()
+    public int logPrefixOffset()
     {
         return valueOffsets[TYPE_PREFIX];
     }

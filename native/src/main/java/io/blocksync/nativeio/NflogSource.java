@@ -43,43 +43,30 @@ public final class NflogSource implements EventSource
      */
     public NflogSource(final String name, final int group, final AttackEventRing ring, final Consumer<String> log)
     {
-        this(name, group, NflogSocket.DEFAULT_COPY_RANGE, null, false, ring, log,
-            new Backoff(Backoff.DEFAULT_MIN_MILLIS, Backoff.DEFAULT_MAX_MILLIS));
+        this(new NflogSourceSettings().name(name).group(group), ring, log);
     }
 
     /**
-     * @param name             for logs and status.
-     * @param group            NFLOG group 0 to 65535.
-     * @param copyRange        packet bytes the kernel copies, 1 to 65535.
-     * @param networkNamespace a namespace file such as {@code /run/netns/NAME}, or null for this process's.
-     * @param bindFamilies     bind AF_INET and AF_INET6 to nfnetlink_log first, for old kernels; see
-     *                         {@link NflogSocket#open(int, int, int, String, boolean)}.
-     * @param ring             receives events.
-     * @param log              receives operator lines.
-     * @param backoff          delays between attempts to bind.
+     * @param settings what to read and how; read once, here.
+     * @param ring     receives events.
+     * @param log      receives operator lines.
+     * @throws IllegalArgumentException if the group is outside 0 to 65535.
      */
-    public NflogSource(
-        final String name,
-        final int group,
-        final int copyRange,
-        final String networkNamespace,
-        final boolean bindFamilies,
-        final AttackEventRing ring,
-        final Consumer<String> log,
-        final Backoff backoff)
+    public NflogSource(final NflogSourceSettings settings, final AttackEventRing ring, final Consumer<String> log)
     {
+        name = settings.name();
+        group = settings.group();
         if (group < 0 || group > NflogSocket.MAX_GROUP)
         {
             throw new IllegalArgumentException(name + ": NFLOG group is " + group + ", expected 0 to " +
                 NflogSocket.MAX_GROUP);
         }
-        this.name = name;
-        this.group = group;
-        this.copyRange = copyRange;
-        this.networkNamespace = networkNamespace;
-        this.bindFamilies = bindFamilies;
+        this.copyRange = settings.copyRange();
+        this.networkNamespace = settings.networkNamespace();
+        this.bindFamilies = settings.bindFamilies();
         this.log = log;
-        this.backoff = backoff;
+        this.backoff = null != settings.backoff() ?
+            settings.backoff() : new Backoff(Backoff.DEFAULT_MIN_MILLIS, Backoff.DEFAULT_MAX_MILLIS);
         this.decoder = new NflogMessageDecoder(new RingEventPublisher(name, ring, counters, log));
         this.thread = new SourceThread(name, this::run);
     }

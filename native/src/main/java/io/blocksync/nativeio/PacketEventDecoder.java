@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 
 /**
  * Turns one captured record of a supported link type into an {@link AttackEvent}: the log's own fields (pf
- * interface, action, rule; NFLOG group, prefix) and the logged packet's addresses, protocol and ports.
+ * interface, action, rule; NFLOG group, log prefix) and the logged packet's addresses, protocol and ports.
  * <p>
  * Never throws on bad bytes and never allocates: a record that does not decode leaves an error in the event and
  * a non-OK result. Reuse one instance per thread.
@@ -16,28 +16,26 @@ public final class PacketEventDecoder
     private final PflogHeaderFlyweight pflog = new PflogHeaderFlyweight();
     private final NflogRecordDecoder nflog = new NflogRecordDecoder();
     private final IpPacketDecoder ip = new IpPacketDecoder();
-    private final byte[] text = new byte[AttackEvent.PREFIX_CAPACITY];
+    private final byte[] text = new byte[AttackEvent.LOG_PREFIX_CAPACITY];
 
     /**
-     * @param timeNanos capture time, nanoseconds since the epoch.
-     * @param linkType  the record's LINKTYPE_ value, see {@link LinkType}.
-     * @param byteOrder the capture's byte order: that of NFLOG TLV headers and pflog uid/pid fields.
-     * @param buffer    holding the record.
-     * @param offset    of the record's first byte.
-     * @param length    captured bytes of the record.
-     * @param into      reset, then filled.
+     * @param record the capture's word on the record: its time (nanoseconds since the epoch), its LINKTYPE_ value
+     *               (see {@link LinkType}) and its byte order, that of NFLOG TLV headers and pflog uid/pid fields.
+     * @param buffer holding the record.
+     * @param offset of the record's first byte.
+     * @param length captured bytes of the record.
+     * @param into   reset, then filled.
      * @return OK, MALFORMED, TRUNCATED or UNSUPPORTED_LINK_TYPE, as also left in {@link AttackEvent#result()}.
      */
     public DecodeResult decode(
-        final long timeNanos,
-        final int linkType,
-        final ByteOrder byteOrder,
+        final CaptureRecord record,
         final DirectBuffer buffer,
         final int offset,
         final int length,
         final AttackEvent into)
     {
-        into.reset().timeNanos(timeNanos).linkType(linkType);
+        final int linkType = record.linkType();
+        into.reset().timeNanos(record.timestampNanos()).linkType(linkType);
         switch (linkType)
         {
             case LinkType.PFLOG:
@@ -45,7 +43,7 @@ public final class PacketEventDecoder
                 break;
 
             case LinkType.NFLOG:
-                decodeNflog(byteOrder, buffer, offset, length, into);
+                decodeNflog(record.byteOrder(), buffer, offset, length, into);
                 break;
 
             case LinkType.RAW:
@@ -101,8 +99,8 @@ public final class PacketEventDecoder
             return;
         }
 
-        into.ifname(text, pflog.getIfname(text));
-        into.prefix(text, pflog.getRuleset(text));
+        into.ifname().set(text, pflog.getIfname(text));
+        into.logPrefix().set(text, pflog.getRuleset(text));
         into.action(pflog.action())
             .reason(pflog.reason())
             .direction(pflog.direction())
@@ -127,7 +125,7 @@ public final class PacketEventDecoder
         final DecodeError error = nflog.decode(buffer, offset, length, byteOrder);
         if (length >= NflogRecordDecoder.HEADER_LENGTH)
         {
-            into.group(nflog.resourceId());
+            into.group(nflog.group());
         }
 
         if (DecodeError.NONE != error)
@@ -136,12 +134,13 @@ public final class PacketEventDecoder
             return;
         }
 
-        final int prefixLength = nflog.prefixLength();
-        if (prefixLength > 0)
+        final int logPrefixLength = nflog.logPrefixLength();
+        if (logPrefixLength > 0)
         {
-            final int copied = Math.min(prefixLength, AttackEvent.PREFIX_CAPACITY);
-            buffer.getBytes(nflog.prefixOffset(), into.prefixBytes(), 0, copied);
-            into.prefixLength(copied);
+            final LogText logPrefix = into.logPrefix();
+            final int copied = Math.min(logPrefixLength, logPrefix.capacity());
+            buffer.getBytes(nflog.logPrefixOffset(), logPrefix.bytes(), 0, copied);
+            logPrefix.length(copied);
         }
         into.mark(nflog.mark())
             .inputInterfaceIndex(nflog.inputInterfaceIndex())
@@ -171,18 +170,19 @@ public final class PacketEventDecoder
         final AttackEvent into)
     {
         final DecodeError error = ip.decode(buffer, offset, length, expectedVersion);
+        final LoggedPacket packet = into.packet();
         if (0 != ip.version())
         {
-            into.ipVersion(ip.version());
-            ip.getSource(into.source());
-            ip.getDestination(into.destination());
+            packet.ipVersion(ip.version());
+            ip.getSource(packet.source());
+            ip.getDestination(packet.destination());
         }
-        into.protocol(ip.protocol())
+        packet.protocol(ip.protocol())
             .sourcePort(ip.sourcePort())
             .destinationPort(ip.destinationPort())
             .icmpType(ip.icmpType())
             .icmpCode(ip.icmpCode())
-            .packetTruncated(ip.isPacketTruncated())
+            .truncated(ip.isPacketTruncated())
             .fragment(ip.isFragment());
 
         if (DecodeError.NONE != error)

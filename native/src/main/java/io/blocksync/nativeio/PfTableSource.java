@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * parse is counted as malformed and logged with its line number. An address that leaves the table (expired,
  * deleted) and comes back is reported again. Memory is bounded by the table's size, which pf itself limits.
  * <p>
- * Each event has the link type {@link LinkType#PF_TABLE}, the table name as prefix, the entry as source (a /32 or
+ * Each event has the link type {@link LinkType#PF_TABLE}, the table name as log prefix, the entry as source (a /32 or
  * /128 host, or the network) and the unspecified network of its family as destination.
  */
 public final class PfTableSource implements EventSource
@@ -66,29 +66,24 @@ public final class PfTableSource implements EventSource
         final AttackEventRing ring,
         final Consumer<String> log)
     {
-        this(name, DEFAULT_PFCTL, table, pollIntervalMillis, expireSeconds, new ProcessCommandRunner(), ring, log);
+        this(new PfTableSourceSettings().name(name).table(table).pollIntervalMillis(pollIntervalMillis)
+            .expireSeconds(expireSeconds), ring, log);
     }
 
     /**
-     * @param name               for logs and status.
-     * @param pfctl              the pfctl program.
-     * @param table              the pf table.
-     * @param pollIntervalMillis time between polls.
-     * @param expireSeconds      after each poll expire entries older than this; 0 to leave the table alone.
-     * @param runner             runs pfctl.
-     * @param ring               receives events.
-     * @param log                receives operator lines.
+     * @param settings which table and how; read once, here.
+     * @param ring     receives events.
+     * @param log      receives operator lines.
+     * @throws IllegalArgumentException if the table name, poll interval or expiry is out of range.
      */
-    public PfTableSource(
-        final String name,
-        final String pfctl,
-        final String table,
-        final long pollIntervalMillis,
-        final long expireSeconds,
-        final CommandRunner runner,
-        final AttackEventRing ring,
-        final Consumer<String> log)
+    public PfTableSource(final PfTableSourceSettings settings, final AttackEventRing ring, final Consumer<String> log)
     {
+        final String name = settings.name();
+        final String pfctl = settings.pfctl();
+        final String table = settings.table();
+        final long pollIntervalMillis = settings.pollIntervalMillis();
+        final long expireSeconds = settings.expireSeconds();
+        final CommandRunner runner = null != settings.runner() ? settings.runner() : new ProcessCommandRunner();
         final String problem = checkTableName(table);
         if (null != problem)
         {
@@ -272,9 +267,9 @@ public final class PfTableSource implements EventSource
 
     private void publish(final long timeNanos)
     {
-        event.reset().timeNanos(timeNanos).linkType(LinkType.PF_TABLE).prefix(table).ipVersion(entry.family());
-        event.source().set(entry);
-        event.destination().set(entry).maskTo(0);
+        event.reset().timeNanos(timeNanos).linkType(LinkType.PF_TABLE).logPrefix().set(table);
+        event.packet().ipVersion(entry.family()).source().set(entry);
+        event.packet().destination().set(entry).maskTo(0);
         publisher.onEvent(event);
     }
 

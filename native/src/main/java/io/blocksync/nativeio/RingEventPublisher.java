@@ -50,7 +50,7 @@ public final class RingEventPublisher implements AttackEventHandler
         }
 
         final DecodeResult result = event.result();
-        if (event.hasAddresses() && (DecodeResult.OK == result || DecodeResult.TRUNCATED == result))
+        if (event.packet().hasAddresses() && (DecodeResult.OK == result || DecodeResult.TRUNCATED == result))
         {
             if (ring.offer(event))
             {

@@ -2,10 +2,13 @@ package io.blocksync.nativeio;
 
 /**
  * What a source has done, for status output and tests. Each counter has one writer, the source's own thread, and
- * any number of readers, so plain volatile fields suffice.
+ * any number of readers, so plain volatile fields suffice. Each field is one {@link SourceCounter}, named as its
+ * label; {@link #get(SourceCounter)} reads it by that identity.
  */
 public final class SourceCounters
 {
+    private static final SourceCounter[] COUNTERS = SourceCounter.values();
+
     private volatile long events;
     private volatile long malformed;
     private volatile long dropped;
@@ -53,6 +56,29 @@ public final class SourceCounters
         return failures;
     }
 
+    /**
+     * @param counter which one.
+     * @return its current value.
+     */
+    public long get(final SourceCounter counter)
+    {
+        switch (counter)
+        {
+            case EVENTS:
+                return events;
+            case MALFORMED:
+                return malformed;
+            case DROPPED:
+                return dropped;
+            case RESTARTS:
+                return restarts;
+            case FAILURES:
+                return failures;
+            default:
+                throw new IllegalArgumentException("unknown source counter " + counter);
+        }
+    }
+
     public void incrementEvents()
     {
         events++;
@@ -92,11 +118,10 @@ public final class SourceCounters
      */
     public void appendTo(final StringBuilder out)
     {
-        out.append("events=").append(events)
-            .append(" malformed=").append(malformed)
-            .append(" dropped=").append(dropped)
-            .append(" restarts=").append(restarts)
-            .append(" failures=").append(failures);
+        for (int i = 0; i < COUNTERS.length; i++)
+        {
+            out.append(0 == i ? "" : " ").append(COUNTERS[i].label()).append('=').append(get(COUNTERS[i]));
+        }
     }
 
     @Override

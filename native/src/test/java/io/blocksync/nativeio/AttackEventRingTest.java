@@ -50,13 +50,15 @@ class AttackEventRingTest
         final AttackEvent event = fullEvent(0, 65000);
         final UnsafeBuffer record = new UnsafeBuffer(new byte[AttackEventCodec.LENGTH + 8]);
         AttackEventCodec.encode(event, record, 8);
-        final AttackEvent copy = new AttackEvent().ifname("stale").prefix("stale and longer");
+        final AttackEvent copy = new AttackEvent();
+        copy.ifname().set("stale");
+        copy.logPrefix().set("stale and longer");
         AttackEventCodec.decode(record, 8, copy);
 
         assertEquals(EventFields.of(event), EventFields.of(copy));
-        assertEquals(AttackEvent.PREFIX_CAPACITY, copy.prefixLength());
-        assertEquals(AttackEvent.IFNAME_CAPACITY, copy.ifnameLength());
-        assertEquals("2001:db8::7", AddressText.format(copy.source()));
+        assertEquals(AttackEvent.LOG_PREFIX_CAPACITY, copy.logPrefix().length());
+        assertEquals(AttackEvent.IFNAME_CAPACITY, copy.ifname().length());
+        assertEquals("2001:db8::7", AddressText.format(copy.packet().source()));
     }
 
     @Test
@@ -171,7 +173,7 @@ class AttackEventRingTest
         final AttackEventRing ring = new AttackEventRing(256);
         final AttackEvent event = fullEvent(3, 1);
         final AtomicLong seen = new AtomicLong();
-        final AttackEventHandler consumer = received -> seen.addAndGet(received.sourcePort());
+        final AttackEventHandler consumer = received -> seen.addAndGet(received.packet().sourcePort());
         for (int i = 0; i < 300_000; i++)
         {
             ring.offer(event);
@@ -208,24 +210,25 @@ class AttackEventRingTest
             .timeNanos(1_700_000_000_000_000_000L + sequence)
             .linkType(LinkType.PFLOG)
             .record(sequence + 1, 24L + sequence * 100L)
-            .ifname("if-name-16-bytes")
             .action(1).reason(0).direction(1)
             .ruleNumber(4_000_000_000L).subruleNumber(-1)
             .group(producer)
             .inputInterfaceIndex(2).outputInterfaceIndex(3)
-            .uid(1000).gid(100).mark(0xFFFF_FFFFL)
+            .uid(1000).gid(100).mark(0xFFFF_FFFFL);
+        event.ifname().set("if-name-16-bytes");
+        event.packet()
             .ipVersion(6)
             .protocol(TestPackets.TCP)
             .sourcePort(sequence)
             .destinationPort(22)
             .icmpType(AttackEvent.NONE).icmpCode(AttackEvent.NONE)
-            .packetTruncated(1 == (sequence & 1))
+            .truncated(1 == (sequence & 1))
             .fragment(2 == (sequence & 2));
-        event.prefix("p".repeat(AttackEvent.PREFIX_CAPACITY));
+        event.logPrefix().set("p".repeat(AttackEvent.LOG_PREFIX_CAPACITY));
         final String error = AddressText.parse("2001:db8::" + Integer.toHexString(producer + 7),
-            event.source(), 32, 128);
+            event.packet().source(), 32, 128);
         assertEquals(null, error);
-        assertEquals(null, AddressText.parse("198.51.100.1", event.destination(), 32, 128));
+        assertEquals(null, AddressText.parse("198.51.100.1", event.packet().destination(), 32, 128));
         if (0 == sequence % 3)
         {
             event.error(DecodeError.TRANSPORT_HEADER_TRUNCATED, 40 + sequence, 2, 4);

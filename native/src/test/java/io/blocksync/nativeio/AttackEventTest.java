@@ -11,31 +11,35 @@ class AttackEventTest
     @Test
     void textFieldsCompareWithoutStringsAndShowEscaped()
     {
-        final AttackEvent event = new AttackEvent().ifname("em0").prefix("ssh\\scan");
+        final AttackEvent event = new AttackEvent();
+        event.ifname().set("em0");
+        event.logPrefix().set("ssh\\scan");
 
-        assertTrue(event.ifnameEquals("em0"));
-        assertFalse(event.ifnameEquals("em01"));
-        assertFalse(event.ifnameEquals("em"));
-        assertTrue(event.prefixStartsWith("ssh"));
-        assertFalse(event.prefixStartsWith("ssh\\scan!"));
+        assertTrue(event.ifname().equalsAscii("em0"));
+        assertFalse(event.ifname().equalsAscii("em01"));
+        assertFalse(event.ifname().equalsAscii("em"));
+        assertTrue(event.logPrefix().startsWith("ssh"));
+        assertFalse(event.logPrefix().startsWith("ssh\\scan!"));
         final StringBuilder out = new StringBuilder();
-        event.appendPrefix(out);
+        event.logPrefix().appendTo(out);
         assertEquals("ssh\\x5cscan", out.toString(), "a backslash is escaped so escapes cannot be forged");
     }
 
     @Test
     void resetClearsEveryFieldToAbsent()
     {
-        final AttackEvent event = new AttackEvent().ifname("em0").prefix("p").action(1).ruleNumber(5).group(3)
-            .protocol(6).sourcePort(1).destinationPort(2).ipVersion(4)
+        final AttackEvent event = new AttackEvent().action(1).ruleNumber(5).group(3)
             .error(DecodeError.NOT_IP, 3, 5, 0);
+        event.ifname().set("em0");
+        event.logPrefix().set("p");
+        event.packet().protocol(6).sourcePort(1).destinationPort(2).ipVersion(4);
 
         event.reset();
 
         assertEquals("unknown", event.toString());
         assertEquals(DecodeResult.OK, event.result());
         assertEquals(AttackEvent.NONE, event.group());
-        assertFalse(event.hasAddresses());
+        assertFalse(event.packet().hasAddresses());
     }
 
     @Test

@@ -31,7 +31,7 @@ final class CaptureBuilder
         private Pcap(final ByteOrder order, final boolean nanos, final int snapLength, final int linkType)
         {
             out = new ByteWriter(order)
-                .u32(nanos ? PcapStreamDecoder.PCAP_MAGIC_NANOS : PcapStreamDecoder.PCAP_MAGIC_MICROS)
+                .u32(nanos ? PcapRecordReader.MAGIC_NANOS : PcapRecordReader.MAGIC_MICROS)
                 .u16(2).u16(4).u32(0).u32(0).u32(snapLength).u32(linkType);
         }
 
@@ -69,8 +69,8 @@ final class CaptureBuilder
         {
             out.order(order);
             final int start = out.length();
-            out.u32(PcapStreamDecoder.PCAPNG_SECTION_HEADER_BLOCK).u32(0)
-                .u32(PcapStreamDecoder.PCAPNG_BYTE_ORDER_MAGIC).u16(1).u16(0).u64(-1L)
+            out.u32(PcapngBlockReader.SECTION_HEADER_BLOCK).u32(0)
+                .u32(PcapngBlockReader.BYTE_ORDER_MAGIC).u16(1).u16(0).u64(-1L)
                 // shb_userappl option, to prove options are stepped over.
                 .u16(4).u16(5).text("tests", 8).u16(0).u16(0);
             return close(start);
@@ -82,11 +82,11 @@ final class CaptureBuilder
         Pcapng interfaceDescription(final int linkType, final int snapLength, final int timestampResolution)
         {
             final int start = out.length();
-            out.u32(PcapStreamDecoder.PCAPNG_INTERFACE_DESCRIPTION_BLOCK).u32(0).u16(linkType).u16(0).u32(snapLength);
+            out.u32(PcapngBlockReader.INTERFACE_DESCRIPTION_BLOCK).u32(0).u16(linkType).u16(0).u32(snapLength);
             out.u16(2).u16(6).text("pflog0", 8);
             if (timestampResolution >= 0)
             {
-                out.u16(PcapStreamDecoder.OPTION_IF_TSRESOL).u16(1).u8(timestampResolution).zeros(3);
+                out.u16(PcapngBlockReader.OPTION_IF_TSRESOL).u16(1).u8(timestampResolution).zeros(3);
             }
             out.u16(0).u16(0);
             return close(start);
@@ -95,7 +95,7 @@ final class CaptureBuilder
         Pcapng enhancedPacket(final int interfaceId, final long timestamp, final byte[] data, final long original)
         {
             final int start = out.length();
-            out.u32(PcapStreamDecoder.PCAPNG_ENHANCED_PACKET_BLOCK).u32(0).u32(interfaceId)
+            out.u32(PcapngBlockReader.ENHANCED_PACKET_BLOCK).u32(0).u32(interfaceId)
                 .u32(timestamp >>> 32).u32(timestamp).u32(data.length).u32(original).bytes(data).padTo4()
                 // epb_flags option: inbound.
                 .u16(2).u16(4).u32(1).u16(0).u16(0);
@@ -105,7 +105,7 @@ final class CaptureBuilder
         Pcapng simplePacket(final byte[] data)
         {
             final int start = out.length();
-            out.u32(PcapStreamDecoder.PCAPNG_SIMPLE_PACKET_BLOCK).u32(0).u32(data.length).bytes(data).padTo4();
+            out.u32(PcapngBlockReader.SIMPLE_PACKET_BLOCK).u32(0).u32(data.length).bytes(data).padTo4();
             return close(start);
         }
 

@@ -14,17 +14,17 @@ final class EventFields
     static String of(final AttackEvent event)
     {
         final StringBuilder ifname = new StringBuilder();
-        event.appendIfname(ifname);
+        event.ifname().appendTo(ifname);
         final StringBuilder prefix = new StringBuilder();
-        event.appendPrefix(prefix);
+        event.logPrefix().appendTo(prefix);
 
         return "time=" + event.timeNanos() +
             " link=" + event.linkType() +
             " record=" + event.recordIndex() + "@" + event.streamOffset() +
             " result=" + event.result() +
             " error=" + event.error() + "@" + event.errorOffset() + "/" + event.errorValue() + "/" + event.errorLimit() +
-            " ifname=" + ifname + "(" + event.ifnameLength() + ")" +
-            " prefix=" + prefix + "(" + event.prefixLength() + ")" +
+            " ifname=" + ifname + "(" + event.ifname().length() + ")" +
+            " prefix=" + prefix + "(" + event.logPrefix().length() + ")" +
             " action=" + event.action() +
             " reason=" + event.reason() +
             " dir=" + event.direction() +
@@ -32,12 +32,12 @@ final class EventFields
             " group=" + event.group() +
             " if=" + event.inputInterfaceIndex() + ">" + event.outputInterfaceIndex() +
             " uid=" + event.uid() + " gid=" + event.gid() + " mark=" + event.mark() +
-            " ip=" + event.ipVersion() +
-            " proto=" + event.protocol() +
-            " src=" + AddressText.format(event.source()) + ":" + event.sourcePort() +
-            " dst=" + AddressText.format(event.destination()) + ":" + event.destinationPort() +
-            " icmp=" + event.icmpType() + "/" + event.icmpCode() +
-            " truncated=" + event.isPacketTruncated() +
-            " fragment=" + event.isFragment();
+            " ip=" + event.packet().ipVersion() +
+            " proto=" + event.packet().protocol() +
+            " src=" + AddressText.format(event.packet().source()) + ":" + event.packet().sourcePort() +
+            " dst=" + AddressText.format(event.packet().destination()) + ":" + event.packet().destinationPort() +
+            " icmp=" + event.packet().icmpType() + "/" + event.packet().icmpCode() +
+            " truncated=" + event.packet().isTruncated() +
+            " fragment=" + event.packet().isFragment();
     }
 }

@@ -32,6 +32,7 @@ class FuzzTest
     {
         final List<RecordCollector.Seen> seeds = seedRecords();
         final PacketEventDecoder decoder = new PacketEventDecoder();
+        final CaptureRecord record = new CaptureRecord();
         final AttackEvent event = new AttackEvent();
         final StringBuilder text = new StringBuilder();
         final UnsafeBuffer region = new UnsafeBuffer(new byte[0]);
@@ -57,13 +58,14 @@ class FuzzTest
             }
 
             region.wrap(bytes, 0, bytes.length);
-            final DecodeResult result = decoder.decode(i, linkType, order, region, 0, bytes.length, event);
+            record.link(linkType, order, 0).packet(i, bytes.length, bytes.length);
+            final DecodeResult result = decoder.decode(record, region, 0, bytes.length, event);
 
             results[result.ordinal()]++;
             assertEquals(event.error().result(), result, event::toString);
             if (DecodeResult.OK == result)
             {
-                assertTrue(event.hasAddresses(), event::toString);
+                assertTrue(event.packet().hasAddresses(), event::toString);
             }
             text.setLength(0);
             event.appendTo(text);

@@ -5,10 +5,10 @@ import io.blocksync.codec.IpPrefix;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import static io.blocksync.nativeio.IpPacketDecoder.PROTOCOL_DESTINATION_OPTIONS;
-import static io.blocksync.nativeio.IpPacketDecoder.PROTOCOL_FRAGMENT;
-import static io.blocksync.nativeio.IpPacketDecoder.PROTOCOL_HOP_BY_HOP;
-import static io.blocksync.nativeio.IpPacketDecoder.PROTOCOL_ROUTING;
+import static io.blocksync.nativeio.IpProtocol.DESTINATION_OPTIONS;
+import static io.blocksync.nativeio.IpProtocol.FRAGMENT;
+import static io.blocksync.nativeio.IpProtocol.HOP_BY_HOP;
+import static io.blocksync.nativeio.IpProtocol.ROUTING;
 import static io.blocksync.nativeio.TestPackets.concat;
 import static io.blocksync.nativeio.TestPackets.extension;
 import static io.blocksync.nativeio.TestPackets.fragmentHeader;
@@ -82,10 +82,10 @@ class IpPacketDecoderTest
     @Test
     void ipv6ExtensionHeadersAreSkippedToTheTransportHeader()
     {
-        final byte[] packet = ipv6("2001:db8::5", "2001:db8::1", PROTOCOL_HOP_BY_HOP, concat(
-            extension(PROTOCOL_ROUTING, new byte[0]),
-            extension(PROTOCOL_DESTINATION_OPTIONS, new byte[0]),
-            extension(PROTOCOL_FRAGMENT, new byte[0]),
+        final byte[] packet = ipv6("2001:db8::5", "2001:db8::1", HOP_BY_HOP, concat(
+            extension(ROUTING, new byte[0]),
+            extension(DESTINATION_OPTIONS, new byte[0]),
+            extension(FRAGMENT, new byte[0]),
             fragmentHeader(TestPackets.TCP, 0, true, tcp(33000, 80))));
 
         assertEquals(DecodeError.NONE, decode(packet));
@@ -104,7 +104,7 @@ class IpPacketDecoderTest
     @Test
     void laterIpv6FragmentHasTheProtocolButNoPorts()
     {
-        final byte[] packet = ipv6("2001:db8::5", "2001:db8::1", PROTOCOL_FRAGMENT,
+        final byte[] packet = ipv6("2001:db8::5", "2001:db8::1", FRAGMENT,
             fragmentHeader(TestPackets.UDP, 185, false, new byte[24]));
 
         assertEquals(DecodeError.NONE, decode(packet));
@@ -136,12 +136,12 @@ class IpPacketDecoderTest
     @Test
     void extensionHeaderRunningPastTheCaptureIsTruncated()
     {
-        final byte[] packet = ipv6("2001:db8::5", "2001:db8::1", PROTOCOL_HOP_BY_HOP,
+        final byte[] packet = ipv6("2001:db8::5", "2001:db8::1", HOP_BY_HOP,
             extension(TestPackets.TCP, tcp(1, 22)));
 
         assertEquals(DecodeError.IPV6_EXTENSION_TRUNCATED, decode(packet, 44));
         assertEquals(40, decoder.errorOffset());
-        assertEquals(PROTOCOL_HOP_BY_HOP, decoder.protocol());
+        assertEquals(HOP_BY_HOP, decoder.protocol());
         assertEquals(6, decoder.version(), "the addresses were read");
     }
 

@@ -53,18 +53,18 @@ class NflogDecodingTest
         assertEquals(DecodeResult.OK, decode(record, order), event.toString());
 
         assertEquals(5, event.group());
-        assertTrue(event.prefixEquals("ssh-scan"));
-        assertTrue(event.prefixStartsWith("ssh-"));
+        assertTrue(event.logPrefix().equalsAscii("ssh-scan"));
+        assertTrue(event.logPrefix().startsWith("ssh-"));
         assertEquals(0xBEEF, event.mark());
         assertEquals(3, event.inputInterfaceIndex());
         assertEquals(AttackEvent.NONE, event.outputInterfaceIndex());
         assertEquals(1001, event.uid());
         assertEquals(1002, event.gid());
-        assertEquals("2001:db8::bad", event.source().toString());
-        assertEquals("2001:db8::1", event.destination().toString());
-        assertEquals(22, event.destinationPort());
+        assertEquals("2001:db8::bad", event.packet().source().toString());
+        assertEquals("2001:db8::1", event.packet().destination().toString());
+        assertEquals(22, event.packet().destinationPort());
         assertEquals(AttackEvent.NONE, event.action());
-        assertEquals(0, event.ifnameLength());
+        assertEquals(0, event.ifname().length());
 
         final NflogRecordDecoder nflog = decoder.nflogRecord();
         assertEquals(0x86DD, nflog.hardwareProtocol());
@@ -95,8 +95,8 @@ class NflogDecodingTest
         assertEquals(DecodeResult.TRUNCATED, decode(record, LITTLE_ENDIAN));
         assertEquals(DecodeError.NFLOG_NO_PAYLOAD, event.error());
         assertEquals(7, event.group());
-        assertTrue(event.prefixEquals("drop-in"));
-        assertFalse(event.hasAddresses());
+        assertTrue(event.logPrefix().equalsAscii("drop-in"));
+        assertFalse(event.packet().hasAddresses());
     }
 
     @Test
@@ -129,7 +129,7 @@ class NflogDecodingTest
         final byte[] unpadded = java.util.Arrays.copyOf(padded, padded.length - 3);
 
         assertEquals(DecodeResult.OK, decode(unpadded, LITTLE_ENDIAN), event.toString());
-        assertEquals(53, event.destinationPort());
+        assertEquals(53, event.packet().destinationPort());
     }
 
     @Test
@@ -141,7 +141,7 @@ class NflogDecodingTest
         assertEquals(DecodeError.NFLOG_VERSION_UNSUPPORTED, event.error());
 
         assertEquals(DecodeResult.TRUNCATED,
-            decoder.decode(0, LinkType.NFLOG, LITTLE_ENDIAN, new UnsafeBuffer(record), 0, 3, event));
+            decoder.decode(captureRecord(0, LITTLE_ENDIAN), new UnsafeBuffer(record), 0, 3, event));
         assertEquals(DecodeError.NFLOG_HEADER_TRUNCATED, event.error());
         assertEquals(AttackEvent.NONE, event.group());
     }
@@ -170,14 +170,19 @@ class NflogDecodingTest
             tlv(LITTLE_ENDIAN, TYPE_PAYLOAD, ipv4("192.0.2.9", "192.0.2.1", 6, tcp(1, 22))));
 
         assertEquals(DecodeResult.OK, decode(record, LITTLE_ENDIAN));
-        assertEquals(AttackEvent.PREFIX_CAPACITY, event.prefixLength());
+        assertEquals(AttackEvent.LOG_PREFIX_CAPACITY, event.logPrefix().length());
         final StringBuilder shown = new StringBuilder();
-        event.appendPrefix(shown);
+        event.logPrefix().appendTo(shown);
         assertTrue(shown.toString().startsWith("\"\\x1baaa"), shown.toString());
     }
 
     private DecodeResult decode(final byte[] record, final ByteOrder order)
     {
-        return decoder.decode(42L, LinkType.NFLOG, order, new UnsafeBuffer(record), 0, record.length, event);
+        return decoder.decode(captureRecord(42L, order), new UnsafeBuffer(record), 0, record.length, event);
+    }
+
+    private static CaptureRecord captureRecord(final long timeNanos, final ByteOrder order)
+    {
+        return new CaptureRecord().link(LinkType.NFLOG, order, 0).packet(timeNanos, 0, 0);
     }
 }

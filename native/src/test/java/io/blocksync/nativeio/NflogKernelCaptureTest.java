@@ -132,7 +132,7 @@ class NflogKernelCaptureTest
             assertEquals(DecodeResult.OK, event.result(), event.summary());
             assertEquals(LinkType.NFLOG, event.linkType());
             assertEquals(GROUP, event.group());
-            assertEquals(PREFIX, event.prefix());
+            assertEquals(PREFIX, event.logPrefix());
             assertEquals(TestPackets.TCP, event.protocol());
             assertEquals(ATTACKER_ADDRESS, event.source());
             assertEquals(NODE_ADDRESS, event.destination());

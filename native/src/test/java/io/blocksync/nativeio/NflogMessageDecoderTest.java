@@ -55,7 +55,7 @@ class NflogMessageDecoderTest
         assertEquals(DecodeResult.OK, v4.result(), v4.summary());
         assertEquals(LinkType.NFLOG, v4.linkType());
         assertEquals(7, v4.group());
-        assertEquals("bs-jni", v4.prefix());
+        assertEquals("bs-jni", v4.logPrefix());
         assertEquals("192.0.2.2", v4.source());
         assertEquals(40000, v4.sourcePort());
         assertEquals("192.0.2.1", v4.destination());
@@ -64,7 +64,7 @@ class NflogMessageDecoderTest
 
         final SeenEvent v6 = events.events.get(1);
         assertEquals(DecodeResult.OK, v6.result(), v6.summary());
-        assertEquals("bs-jni6", v6.prefix());
+        assertEquals("bs-jni6", v6.logPrefix());
         assertEquals("2001:db8::2", v6.source());
         assertEquals(22, v6.destinationPort());
         assertEquals(1_700_000_000_250_000_000L, v6.timeNanos(), "the kernel's TIMESTAMP attribute");

@@ -88,7 +88,9 @@ class NflogSourceKernelTest
         final RingCollector loop = new RingCollector(ring);
         final LogLines log = new LogLines();
         final NflogSource source = new NflogSource(
-            "nflog", GROUP, NflogSocket.DEFAULT_COPY_RANGE, namespacePath(node), false, ring, log, new Backoff(10, 100));
+            new NflogSourceSettings().name("nflog").group(GROUP).networkNamespace(namespacePath(node))
+                .backoff(new Backoff(10, 100)),
+            ring, log);
         source.start();
         try
         {
@@ -114,7 +116,7 @@ class NflogSourceKernelTest
             assertEquals(DecodeResult.OK, event.result(), event.summary());
             assertEquals(LinkType.NFLOG, event.linkType());
             assertEquals(GROUP, event.group());
-            assertEquals(PREFIX, event.prefix());
+            assertEquals(PREFIX, event.logPrefix());
             assertEquals(TestPackets.TCP, event.protocol());
             assertEquals(ATTACKER_ADDRESS, event.source());
             assertEquals(NODE_ADDRESS, event.destination());
@@ -162,7 +164,7 @@ class NflogSourceKernelTest
         {
             assertEquals(DecodeResult.OK, event.result(), event.summary());
             assertEquals(GROUP, event.group());
-            assertEquals(PREFIX, event.prefix());
+            assertEquals(PREFIX, event.logPrefix());
             assertEquals(ATTACKER_ADDRESS, event.source());
             assertEquals(22, event.destinationPort());
         }

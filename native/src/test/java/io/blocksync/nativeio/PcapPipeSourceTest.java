@@ -54,7 +54,8 @@ class PcapPipeSourceTest
         source = new PcapPipeSource("pcap-pipe",
             List.of("sh", "-c", "cat \"$0\"; echo 'tcpdump: pflog0: That device is not up' >&2; exit 3",
                 capture.toString()),
-            ring, log, fast);
+            // A long maximum: a run of the maximum or more resets the delay, and a loaded machine makes cat slow.
+            ring, log, new Backoff(10, 60_000));
         source.start();
 
         loop.awaitAtLeast(150, source, log);

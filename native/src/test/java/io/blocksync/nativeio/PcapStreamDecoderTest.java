@@ -210,15 +210,15 @@ class PcapStreamDecoderTest
     void recordLongerThanSnapLengthPlusSlackIsMalformed()
     {
         final int snap = 512;
-        final byte[] withinSlack = new byte[snap + PcapStreamDecoder.SNAP_LENGTH_SLACK];
-        final byte[] beyond = new byte[snap + PcapStreamDecoder.SNAP_LENGTH_SLACK + 1];
+        final byte[] withinSlack = new byte[snap + PcapRecordReader.SNAP_LENGTH_SLACK];
+        final byte[] beyond = new byte[snap + PcapRecordReader.SNAP_LENGTH_SLACK + 1];
         final byte[] capture = CaptureBuilder.pcap(BIG_ENDIAN, false, snap, LinkType.RAW)
             .record(1, 0, withinSlack).record(2, 0, beyond).toArray();
 
         assertEquals(1, feedWhole(capture));
 
         assertEquals(DecodeError.RECORD_LENGTH_INVALID, records.errors.get(0).error());
-        assertEquals(snap + PcapStreamDecoder.SNAP_LENGTH_SLACK, records.errors.get(0).limit());
+        assertEquals(snap + PcapRecordReader.SNAP_LENGTH_SLACK, records.errors.get(0).limit());
         assertTrue(decoder.isStopped());
     }
 
@@ -348,13 +348,13 @@ class PcapStreamDecoderTest
     @Test
     void pcapngTimestampResolutions()
     {
-        assertEquals(1_500_000_000L, PcapStreamDecoder.pcapngTimestampNanos(1_500_000, 6, 0));
-        assertEquals(123L, PcapStreamDecoder.pcapngTimestampNanos(123, 9, 0));
-        assertEquals(12L, PcapStreamDecoder.pcapngTimestampNanos(12_345, 12, 0));
-        assertEquals(3_000_000_000L, PcapStreamDecoder.pcapngTimestampNanos(3, 0, 0));
-        assertEquals(1_500_000_000L, PcapStreamDecoder.pcapngTimestampNanos(3L << 29, 0x80 | 30, 0));
-        assertEquals(2_250_000_000L, PcapStreamDecoder.pcapngTimestampNanos(9L << 38, 0x80 | 40, 0));
-        assertEquals(10_000_000_001L, PcapStreamDecoder.pcapngTimestampNanos(1, 9, 10));
+        assertEquals(1_500_000_000L, PcapngTimestamps.toNanos(1_500_000, 6, 0));
+        assertEquals(123L, PcapngTimestamps.toNanos(123, 9, 0));
+        assertEquals(12L, PcapngTimestamps.toNanos(12_345, 12, 0));
+        assertEquals(3_000_000_000L, PcapngTimestamps.toNanos(3, 0, 0));
+        assertEquals(1_500_000_000L, PcapngTimestamps.toNanos(3L << 29, 0x80 | 30, 0));
+        assertEquals(2_250_000_000L, PcapngTimestamps.toNanos(9L << 38, 0x80 | 40, 0));
+        assertEquals(10_000_000_001L, PcapngTimestamps.toNanos(1, 9, 10));
     }
 
     private int feedWhole(final byte[] capture)

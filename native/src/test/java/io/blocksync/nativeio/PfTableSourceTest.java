@@ -44,8 +44,8 @@ class PfTableSourceTest
     @Test
     void reportsTheTableThenOnlyNewEntriesAndExpiresAfterEachPoll()
     {
-        final PfTableSource source = new PfTableSource(
-            "pf-table", "/sbin/pfctl", "bruteforce", 60_000, 86_400, pfctl, ring, log);
+        final PfTableSource source =
+            new PfTableSource(settings("/sbin/pfctl", "bruteforce", 60_000, 86_400, pfctl), ring, log);
         pfctl.answer(0, SHOW_1, "").answer(0, "", "2/2 addresses expired.\n");
 
         assertEquals(4, source.poll());
@@ -88,7 +88,7 @@ class PfTableSourceTest
     @Test
     void withoutExpireOnlyShowRuns()
     {
-        final PfTableSource source = new PfTableSource("pf-table", "pfctl", "scanners", 60_000, 0, pfctl, ring, log);
+        final PfTableSource source = new PfTableSource(settings("pfctl", "scanners", 60_000, 0, pfctl), ring, log);
         pfctl.answer(0, "   192.0.2.1\n", "");
 
         assertEquals(1, source.poll());
@@ -100,7 +100,7 @@ class PfTableSourceTest
     @Test
     void aLineThatIsNotAnAddressIsCountedAndNamedByItsLineNumber()
     {
-        final PfTableSource source = new PfTableSource("pf-table", "pfctl", "bruteforce", 60_000, 0, pfctl, ring, log);
+        final PfTableSource source = new PfTableSource(settings("pfctl", "bruteforce", 60_000, 0, pfctl), ring, log);
         pfctl.answer(0, "   192.0.2.1\n   192.0.2.300\n\n   198.51.100.1\n", "");
 
         assertEquals(2, source.poll());
@@ -116,7 +116,7 @@ class PfTableSourceTest
     @Test
     void aFailingPfctlIsCountedAndItsErrorLogged()
     {
-        final PfTableSource source = new PfTableSource("pf-table", "pfctl", "nosuch", 60_000, 3600, pfctl, ring, log);
+        final PfTableSource source = new PfTableSource(settings("pfctl", "nosuch", 60_000, 3600, pfctl), ring, log);
         pfctl.answer(1, "", "pfctl: Table does not exist.\n");
 
         assertEquals(0, source.poll());
@@ -137,19 +137,19 @@ class PfTableSourceTest
         assertTrue(PfTableSource.checkTableName("a b").contains("has ' ' at 2"));
         assertTrue(PfTableSource.checkTableName("x".repeat(32)).contains("1 to 31 characters"));
         assertThrows(IllegalArgumentException.class,
-            () -> new PfTableSource("pf-table", "pfctl", "", 60_000, 0, pfctl, ring, log));
+            () -> new PfTableSource(settings("pfctl", "", 60_000, 0, pfctl), ring, log));
     }
 
     @Test
     void theSourceThreadPollsEveryInterval()
     {
-        final PfTableSource source = new PfTableSource("pf-table", "pfctl", "bruteforce", 5, 0,
+        final PfTableSource source = new PfTableSource(settings("pfctl", "bruteforce", 5, 0,
             command ->
             {
                 final int polls = pfctl.commands.size();
                 pfctl.commands.add(command);
                 return new CommandResult(0, "   192.0.2." + Math.min(polls + 1, 3) + "\n", "");
-            },
+            }),
             ring, log);
         source.start();
         try
@@ -212,5 +212,13 @@ class PfTableSourceTest
             }
             return answer;
         }
+    }
+
+    private static PfTableSourceSettings settings(
+        final String pfctl, final String table, final long pollIntervalMillis, final long expireSeconds,
+        final CommandRunner runner)
+    {
+        return new PfTableSourceSettings().name("pf-table").pfctl(pfctl).table(table)
+            .pollIntervalMillis(pollIntervalMillis).expireSeconds(expireSeconds).runner(runner);
     }
 }

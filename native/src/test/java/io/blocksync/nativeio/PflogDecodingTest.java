@@ -34,16 +34,16 @@ class PflogDecodingTest
 
         assertEquals(DecodeResult.OK, decode(record, LITTLE_ENDIAN), event.toString());
 
-        assertTrue(event.ifnameEquals("em0"));
-        assertTrue(event.prefixEquals("ssh-guard"));
+        assertTrue(event.ifname().equalsAscii("em0"));
+        assertTrue(event.logPrefix().equalsAscii("ssh-guard"));
         assertEquals(PflogHeaderFlyweight.ACTION_DROP, event.action());
         assertEquals(PflogHeaderFlyweight.DIRECTION_IN, event.direction());
         assertEquals(7, event.ruleNumber());
         assertEquals(PflogHeaderFlyweight.NO_SUBRULE, event.subruleNumber());
-        assertEquals("192.0.2.66", event.source().toString());
-        assertEquals("198.51.100.2", event.destination().toString());
-        assertEquals(51000, event.sourcePort());
-        assertEquals(22, event.destinationPort());
+        assertEquals("192.0.2.66", event.packet().source().toString());
+        assertEquals("198.51.100.2", event.packet().destination().toString());
+        assertEquals(51000, event.packet().sourcePort());
+        assertEquals(22, event.packet().destinationPort());
 
         final PflogHeaderFlyweight header = decoder.pflogHeader();
         assertEquals(61, header.headerLength());
@@ -65,14 +65,14 @@ class PflogDecodingTest
 
         assertEquals(DecodeResult.OK, decode(record, BIG_ENDIAN), event.toString());
 
-        assertTrue(event.ifnameEquals("vtnet0"));
-        assertEquals(0, event.prefixLength());
+        assertTrue(event.ifname().equalsAscii("vtnet0"));
+        assertEquals(0, event.logPrefix().length());
         assertEquals(12, event.ruleNumber());
-        assertEquals(6, event.ipVersion());
-        assertEquals("2001:db8::66", event.source().toString());
-        assertEquals("2001:db8:1::2", event.destination().toString());
-        assertEquals(TestPackets.UDP, event.protocol());
-        assertEquals(161, event.destinationPort());
+        assertEquals(6, event.packet().ipVersion());
+        assertEquals("2001:db8::66", event.packet().source().toString());
+        assertEquals("2001:db8:1::2", event.packet().destination().toString());
+        assertEquals(TestPackets.UDP, event.packet().protocol());
+        assertEquals(161, event.packet().destinationPort());
 
         final PflogHeaderFlyweight header = decoder.pflogHeader();
         assertTrue(header.hasRuleIdentifier());
@@ -88,7 +88,7 @@ class PflogDecodingTest
             3, PflogHeaderFlyweight.DIRECTION_OUT, packet);
 
         assertEquals(DecodeResult.OK, decode(record, LITTLE_ENDIAN), event.toString());
-        assertEquals(443, event.destinationPort());
+        assertEquals(443, event.packet().destinationPort());
         assertEquals(PflogHeaderFlyweight.DIRECTION_OUT, event.direction());
     }
 
@@ -102,7 +102,7 @@ class PflogDecodingTest
         assertEquals(DecodeError.PFLOG_ADDRESS_FAMILY_UNKNOWN, event.error());
         assertEquals(99, event.errorValue());
         assertEquals(3, event.ruleNumber());
-        assertFalse(event.hasAddresses());
+        assertFalse(event.packet().hasAddresses());
     }
 
     @Test
@@ -150,13 +150,13 @@ class PflogDecodingTest
         final int snapped = 100 + 20 + 4;
 
         assertEquals(DecodeResult.OK, decode(record, 0, snapped, LITTLE_ENDIAN), event.toString());
-        assertTrue(event.isPacketTruncated());
-        assertEquals(25, event.destinationPort());
+        assertTrue(event.packet().isTruncated());
+        assertEquals(25, event.packet().destinationPort());
 
         assertEquals(DecodeResult.TRUNCATED, decode(record, 0, snapped - 1, LITTLE_ENDIAN));
         assertEquals(DecodeError.TRANSPORT_HEADER_TRUNCATED, event.error());
         assertEquals(120, event.errorOffset());
-        assertEquals("192.0.2.5", event.source().toString(), "addresses before the cut are kept");
+        assertEquals("192.0.2.5", event.packet().source().toString(), "addresses before the cut are kept");
     }
 
     @Test
@@ -168,9 +168,9 @@ class PflogDecodingTest
         record[5] = '\n';
 
         assertEquals(DecodeResult.OK, decode(record, LITTLE_ENDIAN));
-        assertEquals(16, event.ifnameLength());
+        assertEquals(16, event.ifname().length());
         final StringBuilder shown = new StringBuilder();
-        event.appendIfname(shown);
+        event.ifname().appendTo(shown);
         assertEquals("\\xff\\x0acdefghijklmnop", shown.toString());
     }
 
@@ -181,6 +181,7 @@ class PflogDecodingTest
 
     private DecodeResult decode(final byte[] record, final int offset, final int length, final ByteOrder order)
     {
-        return decoder.decode(1L, LinkType.PFLOG, order, new UnsafeBuffer(record), offset, length, event);
+        final CaptureRecord captured = new CaptureRecord().link(LinkType.PFLOG, order, 0).packet(1L, length, length);
+        return decoder.decode(captured, new UnsafeBuffer(record), offset, length, event);
     }
 }

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PflogFileSourceTest
 {
     private static final long SEED = System.nanoTime();
-    private static final int HEADER_LENGTH = PcapStreamDecoder.PCAP_FILE_HEADER_LENGTH;
+    private static final int HEADER_LENGTH = PcapRecordReader.FILE_HEADER_LENGTH;
 
     @TempDir
     Path directory;

@@ -21,7 +21,7 @@ record SeenEvent(
     long ruleNumber,
     long subruleNumber,
     int group,
-    String prefix,
+    String logPrefix,
     int ipVersion,
     int protocol,
     String source,
@@ -36,9 +36,9 @@ record SeenEvent(
     static SeenEvent of(final AttackEvent event)
     {
         final StringBuilder ifname = new StringBuilder();
-        event.appendIfname(ifname);
+        event.ifname().appendTo(ifname);
         final StringBuilder prefix = new StringBuilder();
-        event.appendPrefix(prefix);
+        event.logPrefix().appendTo(prefix);
 
         return new SeenEvent(
             event.result(),
@@ -54,15 +54,15 @@ record SeenEvent(
             event.subruleNumber(),
             event.group(),
             prefix.toString(),
-            event.ipVersion(),
-            event.protocol(),
-            event.hasAddresses() ? AddressText.format(event.source()) : null,
-            event.sourcePort(),
-            event.hasAddresses() ? AddressText.format(event.destination()) : null,
-            event.destinationPort(),
-            event.icmpType(),
-            event.icmpCode(),
-            event.isPacketTruncated(),
+            event.packet().ipVersion(),
+            event.packet().protocol(),
+            event.packet().hasAddresses() ? AddressText.format(event.packet().source()) : null,
+            event.packet().sourcePort(),
+            event.packet().hasAddresses() ? AddressText.format(event.packet().destination()) : null,
+            event.packet().destinationPort(),
+            event.packet().icmpType(),
+            event.packet().icmpCode(),
+            event.packet().isTruncated(),
             event.toString());
     }
 

@@ -36,7 +36,7 @@ class SharedCapturesTest
         assertEquals(PflogHeaderFlyweight.ACTION_DROP, event.action());
         assertEquals(0, event.reason());
         assertEquals(PflogHeaderFlyweight.DIRECTION_IN, event.direction());
-        assertEquals("", event.prefix());
+        assertEquals("", event.logPrefix());
         assertEquals(5, event.ruleNumber());
         assertEquals(PflogHeaderFlyweight.NO_SUBRULE, event.subruleNumber());
         assertEquals(4, event.ipVersion());
@@ -173,7 +173,7 @@ class SharedCapturesTest
             assertEquals(LinkType.NFLOG, event.linkType());
             assertEquals(20, line.group());
             assertEquals(line.group(), event.group());
-            assertEquals("", event.prefix());
+            assertEquals("", event.logPrefix());
             assertEquals(line.timeNanos(), event.timeNanos(), "record " + line.number());
             assertEquals(line.length(), records.packets.get(i).originalLength());
             assertEquals(TestPackets.UDP, event.protocol());
@@ -196,7 +196,7 @@ class SharedCapturesTest
             assertEquals(0, nflog.version());
             assertEquals(0x0800, nflog.hardwareProtocol());
             assertEquals(2, nflog.inputInterfaceIndex());
-            assertEquals(0, nflog.prefixLength());
+            assertEquals(0, nflog.logPrefixLength());
             assertEquals(6, nflog.hardwareAddressLength());
             assertEquals(1, nflog.hardwareType());
             assertEquals(14, nflog.hardwareHeaderLength());
@@ -211,7 +211,7 @@ class SharedCapturesTest
         final SeenEvent event = events.get(0);
         assertEquals(DecodeResult.OK, event.result(), event.summary());
         assertEquals(42, event.group());
-        assertEquals("", event.prefix());
+        assertEquals("", event.logPrefix());
         assertEquals(TestPackets.UDP, event.protocol());
         assertEquals("10.0.2.15", event.source());
         assertEquals(42306, event.sourcePort());
@@ -224,7 +224,7 @@ class SharedCapturesTest
         assertEquals(DecodeError.NONE, nflog.decode(buffer, 0, record.data().length, record.byteOrder()));
         assertEquals(NflogRecordDecoder.AF_INET, nflog.family());
         assertEquals(0, nflog.version());
-        assertEquals(42, nflog.resourceId());
+        assertEquals(42, nflog.group());
         assertEquals(6, nflog.attributeCount());
 
         final NetlinkAttributeReader reader = new NetlinkAttributeReader()

@@ -5,6 +5,7 @@ import io.blocksync.nativeio.AttackEvent;
 import io.blocksync.nativeio.CaptureEventDecoder;
 import io.blocksync.nativeio.CaptureFileReader;
 import io.blocksync.nativeio.LinkType;
+import io.blocksync.nativeio.LoggedPacket;
 import io.blocksync.nativeio.PflogHeaderFlyweight;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,17 +80,18 @@ final class EventsCommand implements Callable<Integer>
             return;
         }
 
+        final LoggedPacket packet = event.packet();
         line.append("{\"time\":").append(Json.string(time(event)));
-        line.append(",\"ifname\":").append(event.ifnameLength() > 0 ? Json.string(text(event, true)) : "null");
+        line.append(",\"ifname\":").append(event.ifname().length() > 0 ? Json.string(text(event, true)) : "null");
         line.append(",\"action\":").append(Json.string(action(event)));
         line.append(",\"rule\":").append(event.ruleNumber() == AttackEvent.NONE ? "null" : Long.toString(event.ruleNumber()));
         line.append(",\"group\":").append(event.group() == AttackEvent.NONE ? "null" : Integer.toString(event.group()));
-        line.append(",\"prefix\":").append(event.prefixLength() > 0 ? Json.string(text(event, false)) : "null");
-        line.append(",\"proto\":").append(event.protocol() == AttackEvent.NONE ? "null" : Json.string(Protocols.name(event.protocol())));
-        line.append(",\"src\":").append(event.hasAddresses() ? Json.string(AddressText.format(event.source())) : "null");
-        line.append(",\"sport\":").append(port(event.sourcePort()));
-        line.append(",\"dst\":").append(event.hasAddresses() ? Json.string(AddressText.format(event.destination())) : "null");
-        line.append(",\"dport\":").append(port(event.destinationPort()));
+        line.append(",\"prefix\":").append(event.logPrefix().length() > 0 ? Json.string(text(event, false)) : "null");
+        line.append(",\"proto\":").append(packet.protocol() == AttackEvent.NONE ? "null" : Json.string(Protocols.name(packet.protocol())));
+        line.append(",\"src\":").append(packet.hasAddresses() ? Json.string(AddressText.format(packet.source())) : "null");
+        line.append(",\"sport\":").append(port(packet.sourcePort()));
+        line.append(",\"dst\":").append(packet.hasAddresses() ? Json.string(AddressText.format(packet.destination())) : "null");
+        line.append(",\"dport\":").append(port(packet.destinationPort()));
         line.append('}');
     }
 
@@ -102,8 +104,9 @@ final class EventsCommand implements Callable<Integer>
             return;
         }
 
+        final LoggedPacket packet = event.packet();
         line.append(time(event));
-        if (event.ifnameLength() > 0)
+        if (event.ifname().length() > 0)
         {
             line.append(' ').append(text(event, true));
         }
@@ -120,22 +123,22 @@ final class EventsCommand implements Callable<Integer>
         {
             line.append(" group ").append(event.group());
         }
-        if (event.prefixLength() > 0)
+        if (event.logPrefix().length() > 0)
         {
             line.append(" prefix \"").append(text(event, false)).append('"');
         }
-        if (event.hasAddresses())
+        if (packet.hasAddresses())
         {
-            line.append(' ').append(event.protocol() == AttackEvent.NONE ? "ip" : Protocols.name(event.protocol()))
-                .append(' ').append(AddressText.format(event.source()));
-            if (event.sourcePort() != AttackEvent.NONE)
+            line.append(' ').append(packet.protocol() == AttackEvent.NONE ? "ip" : Protocols.name(packet.protocol()))
+                .append(' ').append(AddressText.format(packet.source()));
+            if (packet.sourcePort() != AttackEvent.NONE)
             {
-                line.append(" port ").append(event.sourcePort());
+                line.append(" port ").append(packet.sourcePort());
             }
-            line.append(" > ").append(AddressText.format(event.destination()));
-            if (event.destinationPort() != AttackEvent.NONE)
+            line.append(" > ").append(AddressText.format(packet.destination()));
+            if (packet.destinationPort() != AttackEvent.NONE)
             {
-                line.append(" port ").append(event.destinationPort());
+                line.append(" port ").append(packet.destinationPort());
             }
         }
     }
@@ -157,11 +160,11 @@ final class EventsCommand implements Callable<Integer>
         scratch.setLength(0);
         if (ifname)
         {
-            event.appendIfname(scratch);
+            event.ifname().appendTo(scratch);
         }
         else
         {
-            event.appendPrefix(scratch);
+            event.logPrefix().appendTo(scratch);
         }
         return scratch.toString();
     }

@@ -51,7 +51,7 @@ public final class Detector
      */
     public int onEvent(final int sourceIndex, final AttackEvent event, final long nowMillis)
     {
-        if (!event.isOk() || !event.hasAddresses())
+        if (!event.isOk() || !event.packet().hasAddresses())
         {
             eventsIgnored.incrementRelease();
             return 0;
@@ -68,7 +68,7 @@ public final class Detector
             }
             matched = true;
 
-            final IpPrefix eventSource = event.source();
+            final IpPrefix eventSource = event.packet().source();
             source.set(eventSource).maskTo(rule.prefixLength(eventSource.family()));
             if (policy.checkPrefix(source) == BanPolicy.PROTECTED)
             {

@@ -39,10 +39,10 @@ public final class DetectorRule
             (config.ruleNumber() == ANY || config.ruleNumber() == event.ruleNumber()) &&
             (config.action() == ANY || config.action() == event.action()) &&
             (config.direction() == ANY || config.direction() == event.direction()) &&
-            (config.protocol() == ANY || config.protocol() == event.protocol()) &&
-            (config.port() == ANY || config.port() == event.destinationPort()) &&
-            (null == config.ifname() || event.ifnameEquals(config.ifname())) &&
-            (null == config.logPrefix() || event.prefixEquals(config.logPrefix()));
+            (config.protocol() == ANY || config.protocol() == event.packet().protocol()) &&
+            (config.port() == ANY || config.port() == event.packet().destinationPort()) &&
+            (null == config.ifname() || event.ifname().equalsAscii(config.ifname())) &&
+            (null == config.logPrefix() || event.logPrefix().equalsAscii(config.logPrefix()));
     }
 
     int prefixLength(final int family)

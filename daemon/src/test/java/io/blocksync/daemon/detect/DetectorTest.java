@@ -182,10 +182,11 @@ class DetectorTest
 
     private AttackEvent nflog(final String source, final int group, final String prefix, final int port)
     {
-        event.reset().linkType(LinkType.NFLOG).group(group).prefix(prefix).protocol(6).destinationPort(port).ipVersion(4);
+        event.reset().linkType(LinkType.NFLOG).group(group).logPrefix().set(prefix);
+        event.packet().protocol(6).destinationPort(port).ipVersion(4);
         final IpPrefix parsed = prefix(source);
-        event.source().set(parsed);
-        event.ipVersion(parsed.family() == 4 ? 4 : 6);
+        event.packet().source().set(parsed);
+        event.packet().ipVersion(parsed.family() == 4 ? 4 : 6);
         return event;
     }
 
