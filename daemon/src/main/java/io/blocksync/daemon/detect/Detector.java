@@ -23,7 +23,7 @@ public final class Detector
     private final BanPolicy policy;
     private final BanDecider decider;
     private final AtomicCounter eventsMatched;
-    private final AtomicCounter eventsIgnored;
+    private final AtomicCounter eventsUnmatched;
     private final AtomicCounter protectedHits;
     private final AtomicCounter detectorBans;
     private final IpPrefix source = new IpPrefix();
@@ -41,8 +41,8 @@ public final class Detector
         this.policy = policy;
         this.decider = decider;
         this.eventsMatched = counters.eventsMatched;
-        this.eventsIgnored = counters.eventsIgnored;
-        this.protectedHits = counters.eventsFromProtected;
+        this.eventsUnmatched = counters.eventsUnmatched;
+        this.protectedHits = counters.eventsFromProtectedSources;
         this.detectorBans = counters.detectorBans;
     }
 
@@ -53,7 +53,7 @@ public final class Detector
     {
         if (!event.isOk() || !event.packet().hasAddresses())
         {
-            eventsIgnored.incrementRelease();
+            eventsUnmatched.incrementRelease();
             return 0;
         }
 
@@ -96,7 +96,7 @@ public final class Detector
             }
         }
 
-        (matched ? eventsMatched : eventsIgnored).incrementRelease();
+        (matched ? eventsMatched : eventsUnmatched).incrementRelease();
         return bans;
     }
 }

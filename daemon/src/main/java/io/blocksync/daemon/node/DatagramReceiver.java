@@ -107,7 +107,7 @@ public final class DatagramReceiver
         }
         if (!peer.address().equals(transport.lastSource()))
         {
-            counters.unknownPeerSource.incrementRelease();
+            counters.datagramsFromUnexpectedAddress.incrementRelease();
         }
         liveness.onHeard(peer, nowNanos, nowMillis);
 

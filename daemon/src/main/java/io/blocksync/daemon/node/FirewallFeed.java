@@ -51,12 +51,12 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
 
     public void onApplied(final IpPrefix prefix, final boolean ban)
     {
-        counters.firewallApplied.incrementRelease();
+        counters.firewallChangesApplied.incrementRelease();
     }
 
     public void onFailed(final IpPrefix prefix, final boolean ban, final CharSequence error)
     {
-        counters.firewallFailures.incrementRelease();
+        counters.firewallChangesFailed.incrementRelease();
         log.begin().append("firewall: ").append(ban ? "add " : "remove ").append(prefix).append(" failed: ")
             .append(error).commit();
     }

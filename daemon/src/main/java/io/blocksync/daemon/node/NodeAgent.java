@@ -130,7 +130,7 @@ public final class NodeAgent implements Agent
         {
             nextStatusMillis = nowMillis + STATUS_INTERVAL_MILLIS;
             status.aliveTimeMillis(nowMillis);
-            counters.storeSize.setRelease(table.size());
+            counters.storeEntries.setRelease(table.size());
             if (null != everySecond)
             {
                 everySecond.run();

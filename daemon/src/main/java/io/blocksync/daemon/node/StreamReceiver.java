@@ -59,7 +59,7 @@ public final class StreamReceiver
         }
         if (!stream.received.isNew(batch.streamSequence()))
         {
-            counters.duplicates.getAndAddRelease(count);
+            counters.recordsDuplicate.getAndAddRelease(count);
             return true;
         }
         if (!policy.admitRecords(peer.nodeId(), count, nowMillis))

@@ -101,7 +101,7 @@ public final class StreamSender
             }
             retained.commit(sealer.seal(retained.buffer(), offset, batch.unsealedLength()));
             progress.streamNext(retained.next());
-            counters.batchesSent.incrementRelease();
+            counters.batchesSealed.incrementRelease();
             sealed++;
         }
         return sealed;

@@ -152,7 +152,7 @@ public final class BanTable
             }
         }
         earliestExpiryMillis = expirySweep.nextExpiryMillis();
-        counters.storeSize.setRelease(store.size());
+        counters.storeEntries.setRelease(store.size());
         return Math.max(1, removed);
     }
 
@@ -172,7 +172,7 @@ public final class BanTable
             expiresAtMillis = durationSeconds == Ban.PERMANENT ? Ban.PERMANENT : decision.originTimeMillis() + durationSeconds * 1000;
             if (expiresAtMillis != Ban.PERMANENT && expiresAtMillis <= nowMillis)
             {
-                counters.stale.incrementRelease();
+                counters.recordsStale.incrementRelease();
                 return BanOutcome.EXPIRED;
             }
         }
@@ -188,12 +188,12 @@ public final class BanTable
             final int order = compare(decision, current);
             if (order == 0)
             {
-                counters.duplicates.incrementRelease();
+                counters.recordsDuplicate.incrementRelease();
                 return BanOutcome.DUPLICATE;
             }
             if (order < 0)
             {
-                counters.stale.incrementRelease();
+                counters.recordsStale.incrementRelease();
                 return BanOutcome.STALE;
             }
         }
@@ -209,7 +209,7 @@ public final class BanTable
         }
         catch (final BanStoreFullException ex)
         {
-            counters.storeFull.incrementRelease();
+            counters.refusedStoreFull.incrementRelease();
             return BanOutcome.STORE_FULL;
         }
 

@@ -32,8 +32,8 @@ class DetectorTest
 
     private final NodeCounters counters = new NodeCounters(new CountersManager(
         new UnsafeBuffer(new byte[256 * CountersReader.METADATA_LENGTH]), new UnsafeBuffer(new byte[256 * CountersReader.COUNTER_LENGTH])));
-    private final AtomicCounter ignored = counters.eventsIgnored;
-    private final AtomicCounter protectedHits = counters.eventsFromProtected;
+    private final AtomicCounter ignored = counters.eventsUnmatched;
+    private final AtomicCounter protectedHits = counters.eventsFromProtectedSources;
     private final AtomicCounter bans = counters.detectorBans;
     private final List<String> decisions = new ArrayList<>();
     private final AttackEvent event = new AttackEvent();

@@ -120,9 +120,9 @@ class NodeCountersTest
     {
         final Map<Integer, Integer> idBySlot = idBySlot();
         assertEquals(NodeCounters.DATAGRAMS_RECEIVED_ID, idBySlot.get(counters.datagramsReceived.id()));
-        assertEquals(NodeCounters.DATAGRAMS_FROM_UNEXPECTED_ADDRESS_ID, idBySlot.get(counters.unknownPeerSource.id()));
-        assertEquals(NodeCounters.STORE_ENTRIES_ID, idBySlot.get(counters.storeSize.id()));
-        assertEquals(NodeCounters.EVENTS_UNMATCHED_ID, idBySlot.get(counters.eventsIgnored.id()));
+        assertEquals(NodeCounters.DATAGRAMS_FROM_UNEXPECTED_ADDRESS_ID, idBySlot.get(counters.datagramsFromUnexpectedAddress.id()));
+        assertEquals(NodeCounters.STORE_ENTRIES_ID, idBySlot.get(counters.storeEntries.id()));
+        assertEquals(NodeCounters.EVENTS_UNMATCHED_ID, idBySlot.get(counters.eventsUnmatched.id()));
         assertEquals(NodeCounters.ERRORS_ID, idBySlot.get(counters.errors.id()));
     }
 

@@ -84,8 +84,8 @@ class BanTableTest
             "UNBAN 198.51.100.7 ssh",
             "BAN 198.51.100.7 ssh replacing UNBAN",
             "BAN 198.51.100.7 ssh replacing BAN"), heard, "listeners hear each stored change once, after it is stored");
-        assertEquals(1, counters.duplicates.get());
-        assertEquals(1, counters.stale.get());
+        assertEquals(1, counters.recordsDuplicate.get());
+        assertEquals(1, counters.recordsStale.get());
     }
 
     @Test
