@@ -1,0 +1,147 @@
+package io.blocksync.firewall;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each backend reads its own keys from a section, and a wrong value is reported at its file:line:column.
+ */
+class BackendSettingsTest
+{
+    @Test
+    void nftablesManagedReadsItsKeysInOrder()
+    {
+        final MapSection section = new MapSection("table", "edge", "priority", "-50", "forward", "yes");
+        final NftablesSettings settings = NftablesSettings.parse(section);
+
+        assertEquals(List.of(), section.errors);
+        assertEquals(List.of("mode", "table", "priority", "forward", "kill-states"), section.asked);
+        assertTrue(settings.managed());
+        assertEquals("edge", settings.table);
+        assertEquals(-50, settings.inputPriority);
+        assertTrue(settings.forwardChain);
+        assertEquals(-50, settings.forwardPriority);
+        assertFalse(settings.killStates);
+    }
+
+    @Test
+    void nftablesReportsABadPriorityAtItsValue()
+    {
+        final MapSection section = new MapSection("mode", "managed", "priority", "5000");
+        final NftablesSettings settings = NftablesSettings.parse(section);
+
+        assertEquals(List.of("test.conf:3:12: priority: 5000 is outside -1000-1000"), section.errors);
+        assertEquals(-10, settings.inputPriority, "the default stands in");
+    }
+
+    @Test
+    void nftablesExistingModeNeedsASet()
+    {
+        final MapSection section = new MapSection("mode", "existing", "table", "filter");
+        NftablesSettings.parse(section);
+        assertEquals(List.of("test.conf:2:8: mode existing needs set4, set6 or both: the sets bans are added to"),
+            section.errors);
+
+        final MapSection good = new MapSection("mode", "existing", "family", "ip", "table", "filter", "set4", "bad");
+        final NftablesSettings settings = NftablesSettings.parse(good);
+        assertEquals(List.of(), good.errors);
+        assertFalse(settings.managed());
+        assertEquals("ip", settings.family);
+        assertEquals("bad", settings.set4);
+        assertNull(settings.set6);
+    }
+
+    @Test
+    void aModeThatIsNeitherIsReportedWithItsLocation()
+    {
+        final MapSection section = new MapSection("set-prefix", "bs", "mode", "shared");
+        IpsetSettings.parse(section);
+        assertEquals(List.of("test.conf:3:8: mode: 'shared' is not a mode; expected managed or existing"), section.errors);
+    }
+
+    @Test
+    void ipsetReadsItsKeys()
+    {
+        final MapSection section = new MapSection("set-prefix", "bs", "kill-states", "yes");
+        final IpsetSettings settings = IpsetSettings.parse(section);
+
+        assertEquals(List.of(), section.errors);
+        assertEquals("bs4", settings.set4);
+        assertEquals("bs6", settings.set6);
+        assertTrue(settings.killStates);
+
+        final MapSection bad = new MapSection("forward", "maybe");
+        IpsetSettings.parse(bad);
+        assertEquals(List.of("test.conf:2:11: forward: 'maybe': expected yes or no"), bad.errors);
+    }
+
+    @Test
+    void pfReadsReasonTablesAndReportsAMalformedOne()
+    {
+        final MapSection section = new MapSection("table", "bs", "reason-table", "ssh:brutessh", "reason-table", "web");
+        final PfBackend.Settings settings = PfBackend.Settings.parse(section);
+
+        assertEquals(Map.of("ssh", "brutessh"), settings.reasonTables());
+        assertEquals(List.of("test.conf:4:16: reason-table: 'web': expected REASON:NAME, e.g. ssh:brutessh"),
+            section.errors);
+        assertTrue(settings.managed());
+    }
+
+    @Test
+    void controlNeedsItsScript()
+    {
+        final MapSection missing = new MapSection("rule", "bs");
+        ControlScriptBackend.Settings.parse(missing);
+        assertEquals(List.of("test.conf:1:2: missing required key 'script' in [firewall]"), missing.errors);
+
+        final MapSection section = new MapSection("script", "helper", "reason-rule", "ssh:sshd");
+        ControlScriptBackend.Settings.parse(section);
+        assertEquals(List.of(), section.errors);
+        assertEquals(List.of("script", "rule", "reason-rule"), section.asked);
+    }
+
+    @Test
+    void sshguardSplitsItsCommandAndRejectsAnEmptyOne()
+    {
+        final MapSection section = new MapSection("command", " ");
+        SshguardBackend.Settings.parse(section);
+        assertEquals(List.of("test.conf:2:11: command: empty command"), section.errors);
+
+        final MapSection good = new MapSection("command", "/usr/libexec/sshg-fw-nft-sets -v");
+        assertInstanceOf(SshguardBackend.class, SshguardBackend.Settings.parse(good).newBackend((line) -> { }));
+        assertEquals(List.of(), good.errors);
+    }
+
+    @Test
+    void theBatcherReadsItsTuningAndTheBackendItsOwnKeys()
+    {
+        final MapSection section = new MapSection("flush-delay", "5ms", "max-batch", "0");
+        final FirewallSettings settings = FirewallSettings.parse(FirewallSettings.NFTABLES, section);
+
+        assertEquals(List.of("test.conf:3:13: max-batch: 0 is outside 1-1000000"), section.errors);
+        assertEquals(5, settings.batcher().flushDelayMs());
+        assertEquals(1024, settings.batcher().maxBatch());
+        assertInstanceOf(NftablesSettings.class, settings.settings());
+        assertEquals(List.of("flush-delay", "max-batch", "mode", "table", "priority", "forward", "kill-states"),
+            section.asked);
+    }
+
+    @Test
+    void theLogBackendHasNoKeysOfItsOwn()
+    {
+        final MapSection section = new MapSection();
+        final FirewallSettings settings = FirewallSettings.parse(FirewallSettings.LOG, section);
+
+        assertEquals(List.of("flush-delay", "max-batch"), section.asked);
+        assertNull(settings.settings());
+        assertInstanceOf(LogBackend.class, settings.newBackend((line) -> { }));
+    }
+}
