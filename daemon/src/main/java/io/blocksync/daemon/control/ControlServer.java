@@ -1,9 +1,9 @@
 package io.blocksync.daemon.control;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
-import io.blocksync.codec.BanAction;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.table.BanOutcome;

@@ -1,11 +1,11 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
-import io.blocksync.codec.Ban;
 import io.blocksync.codec.SyncFrameFlyweight;
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.store.BanVisitor;
 import io.blocksync.daemon.table.BanTable;
 import org.agrona.BufferUtil;

@@ -1,6 +1,5 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.AckFrameFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
@@ -9,6 +8,7 @@ import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.RejectReason;
 import io.blocksync.codec.SyncFrameFlyweight;
+import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -1,9 +1,9 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
-import io.blocksync.daemon.status.EventLog;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.status.EventLog;
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanTableListener;
 import io.blocksync.firewall.Firewall;
 import io.blocksync.firewall.FirewallListener;

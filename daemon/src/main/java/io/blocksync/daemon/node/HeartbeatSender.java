@@ -1,8 +1,8 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 

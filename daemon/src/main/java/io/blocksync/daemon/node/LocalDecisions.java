@@ -1,19 +1,18 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanTable;
-import io.blocksync.daemon.table.BanTableListener;
 
 /**
  * This node as an origin: the door for its own decisions (operator requests drained from the control socket's
- * queue, detector rules) and the feed of its outgoing stream. A decision is numbered with the next origin sequence,
- * applied to the ban table, and — once the table has stored it — staged for every peer.
+ * queue, detector rules). A decision is taken only while the outgoing stream has room for it, numbered with the next
+ * origin sequence and applied to the ban table, whose listeners (the {@link StreamSender}, the firewall) act on it.
  */
-public final class LocalDecisions implements BanDecider, BanTableListener
+public final class LocalDecisions implements BanDecider
 {
     private final int nodeId;
     private final BanTable table;
@@ -60,17 +59,5 @@ public final class LocalDecisions implements BanDecider, BanTableListener
     public boolean isBanned(final IpPrefix prefix, final long nowMillis)
     {
         return table.isBanned(prefix, nowMillis);
-    }
-
-    public void onStored(final Ban decision, final Ban replaced, final boolean local)
-    {
-        if (local)
-        {
-            stream.stage(decision);
-        }
-    }
-
-    public void onExpired(final Ban ban)
-    {
     }
 }

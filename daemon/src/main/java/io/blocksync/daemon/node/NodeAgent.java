@@ -1,8 +1,8 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
-import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
 import org.agrona.concurrent.Agent;
@@ -75,7 +75,7 @@ public final class NodeAgent implements Agent
         final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, new CatchUp(context, table));
         receiver = new DatagramReceiver(context, Objects.requireNonNull(context.verifier(), "verifier"), streamReceiver, streamSender, liveness);
         localDecisions = new LocalDecisions(context, table, streamSender);
-        table.addListener(localDecisions).addListener(firewall);
+        table.addListener(streamSender).addListener(firewall);
     }
 
     /** The door for this node's own decisions (the detector's and the operator's). */

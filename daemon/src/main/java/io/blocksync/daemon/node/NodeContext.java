@@ -1,9 +1,9 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.FrameVerifier;
+import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
-import io.blocksync.daemon.status.EventLog;
-import io.blocksync.codec.FrameVerifier;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;

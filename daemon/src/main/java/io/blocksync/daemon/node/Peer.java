@@ -27,6 +27,19 @@ public final class Peer
     public static final int STATE_SUSPECT = 2;
     public static final int STATE_DOWN = 3;
 
+    /**
+     * Ids of a peer's counters in the status file, the second int of the key (the first is the peer's node id).
+     * A contract like {@link NodeCounters}' ids: a new counter takes a new id, never an existing one.
+     */
+    public static final int STATE_ID = 1;
+    public static final int LAST_HEARD_MS_ID = 2;
+    public static final int RTT_US_ID = 3;
+    public static final int ACKED_BATCHES_ID = 4;
+    public static final int SENT_BATCHES_ID = 5;
+    public static final int RETRANSMITS_ID = 6;
+    public static final int BATCHES_RECEIVED_ID = 7;
+    public static final int SYNC_FRAMES_SENT_ID = 8;
+
     private static final String[] STATE_NAMES = { "unknown", "up", "suspect", "down" };
 
     private final int nodeId;
@@ -48,14 +61,14 @@ public final class Peer
         this.nodeId = nodeId;
         this.name = name;
         this.address = address;
-        final AtomicCounter stateCounter = counter(counters, 1, "state");
-        final AtomicCounter lastHeardCounter = counter(counters, 2, "last_heard_ms");
-        final AtomicCounter rttCounter = counter(counters, 3, "rtt_us");
-        final AtomicCounter ackedCounter = counter(counters, 4, "acked_batches");
-        final AtomicCounter sentCounter = counter(counters, 5, "sent_batches");
-        final AtomicCounter retransmitCounter = counter(counters, 6, "retransmits");
-        final AtomicCounter batchesReceivedCounter = counter(counters, 7, "batches_received");
-        final AtomicCounter syncSentCounter = counter(counters, 8, "sync_frames_sent");
+        final AtomicCounter stateCounter = counter(counters, STATE_ID, "state");
+        final AtomicCounter lastHeardCounter = counter(counters, LAST_HEARD_MS_ID, "last_heard_ms");
+        final AtomicCounter rttCounter = counter(counters, RTT_US_ID, "rtt_us");
+        final AtomicCounter ackedCounter = counter(counters, ACKED_BATCHES_ID, "acked_batches");
+        final AtomicCounter sentCounter = counter(counters, SENT_BATCHES_ID, "sent_batches");
+        final AtomicCounter retransmitCounter = counter(counters, RETRANSMITS_ID, "retransmits");
+        final AtomicCounter batchesReceivedCounter = counter(counters, BATCHES_RECEIVED_ID, "batches_received");
+        final AtomicCounter syncSentCounter = counter(counters, SYNC_FRAMES_SENT_ID, "sync_frames_sent");
         liveness = new LivenessMonitor.PeerLiveness(stateCounter, lastHeardCounter);
         timer = new RetransmitHandler.PeerTimer(rttCounter, retransmitCounter);
         window = new StreamSender.PeerWindow(ackedCounter, sentCounter);

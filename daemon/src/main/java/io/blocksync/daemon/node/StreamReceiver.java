@@ -1,13 +1,13 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
-import io.blocksync.daemon.table.BanPolicy;
-import io.blocksync.daemon.table.BanTable;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
-import io.blocksync.codec.Ban;
 import io.blocksync.codec.SyncFrameFlyweight;
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.table.BanPolicy;
+import io.blocksync.daemon.table.BanTable;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**

@@ -1,10 +1,11 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.AckFrameFlyweight;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
-import io.blocksync.codec.Ban;
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.table.BanTableListener;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -16,9 +17,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * {@link NodeContext#flightWindow()} batches beyond what it has acknowledged, resumed where its acks leave off.
  * Whatever was sent and not acknowledged is the {@link RetransmitHandler}'s, which this role drives: it reports
  * each first send and each ACK to it, and polls it for timeouts in {@link #pump(long)}.
- * Owns each peer's {@link PeerWindow} and the staging ring.
+ * Hears of this node's own decisions as a {@link BanTableListener}. Owns each peer's {@link PeerWindow} and the
+ * staging ring.
  */
-public final class StreamSender
+public final class StreamSender implements BanTableListener
 {
     private final int nodeId;
     private final PacketSealer sealer;
@@ -69,6 +71,22 @@ public final class StreamSender
     public boolean canFlush()
     {
         return stagedTail > stagedHead && retained.next() - ackFloor() < retained.capacity();
+    }
+
+    /**
+     * The ban table stored a decision: this node's own go out to every peer (the door, {@link LocalDecisions}, made
+     * sure there was room); peers' decisions travel in their own streams.
+     */
+    public void onStored(final Ban decision, final Ban replaced, final boolean local)
+    {
+        if (local)
+        {
+            stage(decision);
+        }
+    }
+
+    public void onExpired(final Ban ban)
+    {
     }
 
     /** Queue a decision already stored in the ban table; call only when {@link #hasRoom()}. */

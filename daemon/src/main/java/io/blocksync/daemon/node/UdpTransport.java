@@ -1,7 +1,7 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.FrameHeaderFlyweight;
+import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -1,12 +1,12 @@
 package io.blocksync.daemon.detect;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.ConfigException;
 import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.RuleConfig;
-import io.blocksync.codec.Ban;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanOutcome;

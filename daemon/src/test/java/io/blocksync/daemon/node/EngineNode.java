@@ -1,19 +1,19 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
-import io.blocksync.daemon.status.StatusFile;
+import io.blocksync.codec.AddressText;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanAction;
-import io.blocksync.daemon.table.BanOutcome;
-import io.blocksync.daemon.table.BanPolicy;
-import io.blocksync.daemon.table.BanTable;
-import io.blocksync.codec.AddressText;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.codec.SenderKeys;
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.StatusFile;
 import io.blocksync.daemon.store.BanStore;
+import io.blocksync.daemon.table.BanOutcome;
+import io.blocksync.daemon.table.BanPolicy;
+import io.blocksync.daemon.table.BanTable;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;

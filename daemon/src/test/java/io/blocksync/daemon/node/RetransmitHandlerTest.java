@@ -1,11 +1,11 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.daemon.status.NodeCounters;
-import io.blocksync.daemon.status.EventLog;
 import io.blocksync.codec.AckFrameFlyweight;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.codec.Ban;
+import io.blocksync.daemon.status.EventLog;
+import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.CachedNanoClock;

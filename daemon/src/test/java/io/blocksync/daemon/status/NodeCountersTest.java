@@ -1,7 +1,7 @@
 package io.blocksync.daemon.status;
 
-import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.codec.RejectReason;
+import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
