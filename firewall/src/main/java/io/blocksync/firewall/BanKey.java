@@ -1,42 +1,50 @@
 package io.blocksync.firewall;
 
-import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.Ban;
 
 /**
- * Identity of a ban towards the firewall: prefix and reason (pf keeps one table per reason, so the same prefix under
- * two reasons is two entries). Mutable so one instance can serve for look-ups; keys held in maps are copies.
+ * A {@link Ban} as a map key towards the firewall: equal when prefix and reason are (pf keeps one table per reason,
+ * so the same prefix under two reasons is two entries). The other fields ride along and may change while the key is
+ * held in a map, as they take no part in equality. Mutable so one instance can serve for look-ups; keys held in maps
+ * are copies.
  */
 final class BanKey
 {
-    final IpPrefix prefix = new IpPrefix();
-    long reason;
+    private final Ban ban = new Ban();
 
-    BanKey set(final FirewallChange change)
+    /**
+     * @param ban copied, every field.
+     */
+    BanKey set(final Ban ban)
     {
-        prefix.set(change.prefix());
-        reason = change.reason();
+        this.ban.set(ban);
 
         return this;
     }
 
+    /**
+     * @return the ban this key holds; change only the fields outside equality (protocol, port, times).
+     */
+    Ban ban()
+    {
+        return ban;
+    }
+
     BanKey copy()
     {
-        final BanKey copy = new BanKey();
-        copy.prefix.set(prefix);
-        copy.reason = reason;
-
-        return copy;
+        return new BanKey().set(ban);
     }
 
     @Override
     public boolean equals(final Object o)
     {
-        return o instanceof BanKey && ((BanKey)o).reason == reason && ((BanKey)o).prefix.equals(prefix);
+        return o instanceof BanKey && ((BanKey)o).ban.reason() == ban.reason() &&
+            ((BanKey)o).ban.prefix().equals(ban.prefix());
     }
 
     @Override
     public int hashCode()
     {
-        return 31 * prefix.hashCode() + Long.hashCode(reason);
+        return 31 * ban.prefix().hashCode() + Long.hashCode(ban.reason());
     }
 }

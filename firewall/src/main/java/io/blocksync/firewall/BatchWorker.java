@@ -182,7 +182,7 @@ final class BatchWorker
         }
         else
         {
-            final FirewallChange previous = pendingByKey.get(lookup.set(change));
+            final FirewallChange previous = pendingByKey.get(lookup.set(change.ban()));
             if (null == previous)
             {
                 pendingByKey.put(lookup.copy(), change);
@@ -213,11 +213,10 @@ final class BatchWorker
     private int expire(final long nowNanos)
     {
         int expired = 0;
-        LiveBans.Ban ban;
-        while (null != (ban = live.pollExpired(nowNanos)))
+        LiveBans.Entry entry;
+        while (null != (entry = live.pollExpired(nowNanos)))
         {
-            final FirewallChange removal = new FirewallChange(
-                REMOVE, ban.key.prefix, 0, ban.key.reason, ban.protocol, ban.port);
+            final FirewallChange removal = new FirewallChange().set(REMOVE, entry.ban(), 0);
             removal.internal = true;
             ingest(removal, nowNanos);
             expired++;
@@ -228,14 +227,12 @@ final class BatchWorker
 
     private void reconcile(final long nowNanos)
     {
-        final List<LiveBans.Ban> bans = live.bans();
+        final List<LiveBans.Entry> bans = live.bans();
         final List<FirewallChange> changes = new ArrayList<>(bans.size());
-        for (final LiveBans.Ban ban : bans)
+        for (final LiveBans.Entry entry : bans)
         {
-            final FirewallChange change = new FirewallChange(
-                ADD, ban.key.prefix, 0, ban.key.reason, ban.protocol, ban.port);
-            change.timeoutSeconds(deadlines.kernelTimeoutSeconds(ban.deadlineNanos, nowNanos));
-            changes.add(change);
+            changes.add(new FirewallChange()
+                .set(ADD, entry.ban(), deadlines.kernelTimeoutSeconds(entry.deadlineNanos(), nowNanos)));
         }
 
         try
@@ -286,7 +283,7 @@ final class BatchWorker
             {
                 break;
             }
-            pendingByKey.remove(lookup.set(change), change);
+            pendingByKey.remove(lookup.set(change.ban()), change);
         }
 
         if (!batch.isEmpty())

@@ -1,7 +1,6 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.Ban;
-import io.blocksync.codec.IpPrefix;
 import org.agrona.concurrent.EpochClock;
 
 import java.util.ArrayList;
@@ -50,8 +49,8 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
         final List<FirewallChange> changes = new ArrayList<>();
         for (final Ban ban : liveBans)
         {
-            changes.add(new FirewallChange(FirewallChange.Op.ADD, ban.prefix(),
-                KernelTimeout.secondsLeft(ban.expiresAtMillis(), nowMillis), ban.reason(), ban.protocol(), ban.port()));
+            changes.add(new FirewallChange()
+                .set(FirewallChange.Op.ADD, ban, KernelTimeout.secondsLeft(ban.expiresAtMillis(), nowMillis)));
         }
         batcher.start(changes);
 
@@ -77,7 +76,8 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
         int work = batcher.pollCompletions(this);
         while (!overflow.isEmpty())
         {
-            if (!offer(overflow.peek(scratch), scratch))
+            final Ban waiting = overflow.peek();
+            if (!offer(waiting.isBan(), waiting))
             {
                 break;
             }
@@ -97,11 +97,11 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
         {
             error.setLength(0);
             error.append(change.error());
-            listener.onFailed(change.prefix(), isBan, error);
+            listener.onFailed(change.ban().prefix(), isBan, error);
         }
         else if (FirewallChange.Status.APPLIED == change.status())
         {
-            listener.onApplied(change.prefix(), isBan);
+            listener.onApplied(change.ban().prefix(), isBan);
         }
     }
 
@@ -153,11 +153,9 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
 
     private boolean offer(final boolean isBan, final Ban ban)
     {
-        final IpPrefix prefix = ban.prefix();
         return isBan ?
-            batcher.offer(FirewallChange.Op.ADD, prefix, KernelTimeout.secondsLeft(ban.expiresAtMillis(), clock.time()),
-                ban.reason(), ban.protocol(), ban.port()) :
-            batcher.offer(FirewallChange.Op.REMOVE, prefix, 0, ban.reason(), ban.protocol(), ban.port());
+            batcher.offer(FirewallChange.Op.ADD, ban, KernelTimeout.secondsLeft(ban.expiresAtMillis(), clock.time())) :
+            batcher.offer(FirewallChange.Op.REMOVE, ban, 0);
     }
 
     /** Drops happen in ban()/unban(), where no listener is at hand; they are reported at the next poll. */
@@ -167,7 +165,8 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
         boolean isBan = true;
         while (!dropped.isEmpty())
         {
-            isBan = dropped.peek(scratch);
+            scratch.set(dropped.peek());
+            isBan = scratch.isBan();
             dropped.removeHead();
             listener.onDropped(scratch.prefix(), isBan);
             work++;

@@ -41,7 +41,7 @@ final class ConntrackStateKiller
             final FirewallChange change = batch.get(i);
             if (FirewallChange.Op.ADD == change.op())
             {
-                conntrack.run(arguments(change.prefix()), null);
+                conntrack.run(arguments(change.ban().prefix()), null);
             }
         }
     }

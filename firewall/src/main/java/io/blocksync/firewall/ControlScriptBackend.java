@@ -188,7 +188,7 @@ public final class ControlScriptBackend implements FirewallBackend
     private void add(final FirewallChange change)
     {
         final String rule = ruleFor(change);
-        final String key = rule + " " + change.prefix();
+        final String key = rule + " " + change.ban().prefix();
         if (ids.containsKey(key))
         {
             // Already in (an earlier try of this batch, or a refresh): entries have no timeout to renew.
@@ -203,7 +203,7 @@ public final class ControlScriptBackend implements FirewallBackend
     private void remove(final FirewallChange change)
     {
         final String rule = ruleFor(change);
-        final String id = ids.remove(rule + " " + change.prefix());
+        final String id = ids.remove(rule + " " + change.ban().prefix());
         final List<String> args = arguments("rem", rule, change);
         args.add(null == id ? "" : id);
         control.run(args, null);
@@ -211,14 +211,14 @@ public final class ControlScriptBackend implements FirewallBackend
 
     static List<String> arguments(final String command, final String rule, final FirewallChange change)
     {
-        final IpPrefix prefix = change.prefix();
+        final IpPrefix prefix = change.ban().prefix();
         final List<String> args = new ArrayList<>(7);
         args.add(command);
         args.add(rule);
-        args.add(protocolName(change.protocol()));
+        args.add(protocolName(change.ban().protocol()));
         args.add(AddressText.formatAddress(prefix.family(), prefix.copyAddress()));
         args.add(Integer.toString(prefix.prefixLength()));
-        args.add(FirewallChange.PORT_ANY == change.port() ? "" : Integer.toString(change.port()));
+        args.add(FirewallChange.PORT_ANY == change.ban().port() ? "" : Integer.toString(change.ban().port()));
 
         return args;
     }

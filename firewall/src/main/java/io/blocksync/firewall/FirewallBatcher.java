@@ -1,6 +1,6 @@
 package io.blocksync.firewall;
 
-import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.Ban;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemNanoClock;
@@ -88,21 +88,12 @@ public final class FirewallBatcher implements AutoCloseable
      * Queue a change. Loop thread only.
      *
      * @param op             ADD or REMOVE.
-     * @param prefix         copied, never kept.
-     * @param timeoutSeconds ban time left, 0 for permanent.
-     * @param reason         packed {@link io.blocksync.codec.ReasonCode}, 0 for none.
-     * @param protocol       IP protocol number, 0 for any.
-     * @param port           0 for any.
+     * @param ban            prefix, reason, protocol and port to act on; copied into a slot, never kept.
+     * @param timeoutSeconds ban time left, 0 for permanent; from {@link KernelTimeout}.
      * @return false if all slots are in flight (try again after polling completions) or the batcher is closing.
      * @throws IllegalArgumentException if a value is out of range.
      */
-    public boolean offer(
-        final FirewallChange.Op op,
-        final IpPrefix prefix,
-        final long timeoutSeconds,
-        final long reason,
-        final int protocol,
-        final int port)
+    public boolean offer(final FirewallChange.Op op, final Ban ban, final long timeoutSeconds)
     {
         if (closing || 0 == freeCount)
         {
@@ -112,7 +103,7 @@ public final class FirewallBatcher implements AutoCloseable
         final FirewallChange slot = free[--freeCount];
         try
         {
-            slot.set(op, prefix, timeoutSeconds, reason, protocol, port);
+            slot.set(op, ban, timeoutSeconds);
         }
         catch (final IllegalArgumentException ex)
         {

@@ -1,15 +1,17 @@
 package io.blocksync.firewall;
 
-import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.AddressText;
-import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
 import io.blocksync.codec.ReasonCode;
 
 /**
- * One change to the packet filter: ban (ADD) or unban (REMOVE) a prefix. A mutable, reusable record: the batcher
- * preallocates these as slots so handing a change to the worker allocates nothing.
+ * One change to the packet filter: ban (ADD) or unban (REMOVE) what a {@link Ban} names. A mutable, reusable record:
+ * the batcher preallocates these as slots so handing a change to the worker allocates nothing.
  * <p>
- * The prefix is copied in and its host bits cleared, so the caller's instance is never kept.
+ * The change holds its own copy of the ban ({@link #ban()}: prefix, reason, protocol, port) and what belongs to the
+ * change alone: the op, the kernel timeout, the outcome and its timings. The ban is copied in with its prefix's host
+ * bits cleared and its action matching the op, so the caller's instance is never kept.
  */
 public final class FirewallChange
 {
@@ -41,14 +43,9 @@ public final class FirewallChange
     public static final int PROTOCOL_UDP = 17;
     public static final int PORT_ANY = 0;
 
-    private static final byte[] NO_ADDRESS = new byte[AddressFamily.IPV4_ADDRESS_LENGTH];
-
-    private final IpPrefix prefix = new IpPrefix();
+    private final Ban ban = new Ban();
     private Op op = Op.ADD;
     private long timeoutSeconds;
-    private long reason;
-    private int protocol;
-    private int port;
 
     private Status status = Status.PENDING;
     private String error;
@@ -60,54 +57,28 @@ public final class FirewallChange
     long deadlineNanos;
     long ingestNanos;
 
-    public FirewallChange()
-    {
-    }
-
-    /**
-     * Convenience for tests, reconciliation lists and tools: a new change set from the arguments.
-     */
-    public FirewallChange(
-        final Op op,
-        final IpPrefix prefix,
-        final long timeoutSeconds,
-        final long reason,
-        final int protocol,
-        final int port)
-    {
-        set(op, prefix, timeoutSeconds, reason, protocol, port);
-    }
-
     /**
      * @param op             ADD or REMOVE.
-     * @param prefix         copied; host bits are cleared in the copy.
+     * @param ban            prefix, reason, protocol and port are what the kernel acts on; every field is copied, the
+     *                       prefix with its host bits cleared and the action set to match the op.
      * @param timeoutSeconds ban time left, 0 for permanent; ignored for REMOVE.
-     * @param reason         packed {@link ReasonCode}, or 0 for none.
-     * @param protocol       IP protocol number, {@link #PROTOCOL_ANY} for all.
-     * @param port           1 to 65535, or {@link #PORT_ANY}.
      * @return this for chaining.
-     * @throws IllegalArgumentException if a value is out of range.
+     * @throws IllegalArgumentException if the op is FLUSH, the timeout negative or the reason not a packed
+     *                                  {@link ReasonCode}.
      */
-    public FirewallChange set(
-        final Op op,
-        final IpPrefix prefix,
-        final long timeoutSeconds,
-        final long reason,
-        final int protocol,
-        final int port)
+    public FirewallChange set(final Op op, final Ban ban, final long timeoutSeconds)
     {
         if (Op.ADD != op && Op.REMOVE != op)
         {
             throw new IllegalArgumentException("op must be ADD or REMOVE (use FirewallBatcher.requestFlush()): " + op);
         }
-        checkValues(timeoutSeconds, reason, protocol, port);
+        checkValues(timeoutSeconds, ban.reason());
 
         this.op = op;
-        this.prefix.set(prefix).maskTo(prefix.prefixLength());
+        this.ban.set(ban).action(Op.ADD == op ? BanAction.BAN : BanAction.UNBAN);
+        // This holder's own prefix: masking it in place keeps the copy at one.
+        this.ban.prefix().maskTo(ban.prefix().prefixLength());
         this.timeoutSeconds = timeoutSeconds;
-        this.reason = reason;
-        this.protocol = protocol;
-        this.port = port;
         resetOutcome();
 
         return this;
@@ -116,11 +87,8 @@ public final class FirewallChange
     void setFlush()
     {
         op = Op.FLUSH;
-        prefix.set(AddressFamily.IPV4, NO_ADDRESS, 0);
+        ban.reset();
         timeoutSeconds = 0;
-        reason = 0;
-        protocol = PROTOCOL_ANY;
-        port = PORT_ANY;
         resetOutcome();
     }
 
@@ -130,11 +98,12 @@ public final class FirewallChange
     }
 
     /**
-     * @return the prefix held by this change; read it, do not modify it.
+     * @return the ban this change applies: prefix, reason, protocol, port. Held by this change; read it, do not modify
+     * it.
      */
-    public IpPrefix prefix()
+    public Ban ban()
     {
-        return prefix;
+        return ban;
     }
 
     /**
@@ -152,29 +121,11 @@ public final class FirewallChange
     }
 
     /**
-     * @return packed {@link ReasonCode}, 0 for none.
-     */
-    public long reason()
-    {
-        return reason;
-    }
-
-    /**
-     * @return the reason as text, empty for none. Allocates.
+     * @return the ban's reason as text, empty for none. Allocates.
      */
     public String reasonText()
     {
-        return 0 == reason ? "" : ReasonCode.unpack(reason);
-    }
-
-    public int protocol()
-    {
-        return protocol;
-    }
-
-    public int port()
-    {
-        return port;
+        return 0 == ban.reason() ? "" : ReasonCode.unpack(ban.reason());
     }
 
     public Status status()
@@ -226,22 +177,22 @@ public final class FirewallChange
         if (Op.FLUSH != op)
         {
             out.append(' ');
-            AddressText.append(prefix, out);
+            AddressText.append(ban.prefix(), out);
             if (Op.ADD == op)
             {
                 out.append(" timeout=").append(timeoutSeconds).append('s');
             }
-            if (0 != reason)
+            if (0 != ban.reason())
             {
                 out.append(" reason=").append(reasonText());
             }
-            if (PROTOCOL_ANY != protocol)
+            if (PROTOCOL_ANY != ban.protocol())
             {
-                out.append(" proto=").append(protocol);
+                out.append(" proto=").append(ban.protocol());
             }
-            if (PORT_ANY != port)
+            if (PORT_ANY != ban.port())
             {
-                out.append(" port=").append(port);
+                out.append(" port=").append(ban.port());
             }
         }
 
@@ -258,7 +209,8 @@ public final class FirewallChange
         ingestNanos = 0;
     }
 
-    private static void checkValues(final long timeoutSeconds, final long reason, final int protocol, final int port)
+    // Protocol and port need no check here: Ban's setters hold them in range.
+    private static void checkValues(final long timeoutSeconds, final long reason)
     {
         if (timeoutSeconds < 0)
         {
@@ -267,14 +219,6 @@ public final class FirewallChange
         if (0 != reason && !ReasonCode.isWellFormed(reason))
         {
             throw new IllegalArgumentException("reason is not a packed ReasonCode: 0x" + Long.toHexString(reason));
-        }
-        if (protocol < 0 || protocol > 255)
-        {
-            throw new IllegalArgumentException("protocol must be 0-255: " + protocol);
-        }
-        if (port < 0 || port > 65535)
-        {
-            throw new IllegalArgumentException("port must be 0-65535: " + port);
         }
     }
 }

@@ -94,7 +94,7 @@ public final class IpsetBackend implements FirewallBackend
             else
             {
                 script.append("del ").append(set).append(' ');
-                AddressText.append(change.prefix(), script);
+                AddressText.append(change.ban().prefix(), script);
                 script.append('\n');
             }
         }
@@ -120,10 +120,10 @@ public final class IpsetBackend implements FirewallBackend
                 continue;
             }
 
-            final boolean ipv4 = AddressFamily.IPV4 == change.prefix().family();
+            final boolean ipv4 = AddressFamily.IPV4 == change.ban().prefix().family();
             final String set = ipv4 ? target4 : target6;
             // hash:net cannot hold a /0; one such ban must not fail the whole swap (apply reports it instead).
-            if (null != set && change.prefix().prefixLength() > 0)
+            if (null != set && change.ban().prefix().prefixLength() > 0)
             {
                 appendAdd(ipv4 ? v4 : v6, set, change);
             }
@@ -204,18 +204,18 @@ public final class IpsetBackend implements FirewallBackend
     private static void appendAdd(final StringBuilder script, final String set, final FirewallChange change)
     {
         script.append("add ").append(set).append(' ');
-        AddressText.append(change.prefix(), script);
+        AddressText.append(change.ban().prefix(), script);
         script.append(" timeout ").append(Math.min(change.timeoutSeconds(), MAX_TIMEOUT_SECONDS)).append('\n');
     }
 
     private String setFor(final FirewallChange change)
     {
-        final boolean ipv4 = AddressFamily.IPV4 == change.prefix().family();
+        final boolean ipv4 = AddressFamily.IPV4 == change.ban().prefix().family();
         final String set = ipv4 ? settings.set4 : settings.set6;
         if (null == set)
         {
-            throw new FirewallException("no ipset set configured for IPv" + change.prefix().family() + " bans (" +
-                change.prefix() + "); name one in the ipset backend settings");
+            throw new FirewallException("no ipset set configured for IPv" + change.ban().prefix().family() + " bans (" +
+                change.ban().prefix() + "); name one in the ipset backend settings");
         }
 
         return set;

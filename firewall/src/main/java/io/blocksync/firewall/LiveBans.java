@@ -1,5 +1,7 @@
 package io.blocksync.firewall;
 
+import io.blocksync.codec.Ban;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,54 +17,73 @@ final class LiveBans
 {
     static final long PERMANENT = Long.MAX_VALUE;
 
-    static final class Ban
+    /**
+     * One live ban: the {@link Ban} last given for its prefix and reason, and when it ends on the worker's nano clock.
+     */
+    static final class Entry
     {
-        final BanKey key;
-        final long sequence;
-        int protocol;
-        int port;
-        long deadlineNanos;
+        private final BanKey key;
+        private final long sequence;
+        private long deadlineNanos;
 
-        Ban(final BanKey key, final long sequence)
+        private Entry(final BanKey key, final long sequence)
         {
             this.key = key;
             this.sequence = sequence;
         }
+
+        /**
+         * @return the ban: prefix, reason, protocol, port. Read it, do not modify it.
+         */
+        Ban ban()
+        {
+            return key.ban();
+        }
+
+        /**
+         * @return nano clock time the ban ends, {@link #PERMANENT} for never.
+         */
+        long deadlineNanos()
+        {
+            return deadlineNanos;
+        }
     }
 
-    private static final Comparator<Ban> BY_DEADLINE =
-        Comparator.<Ban>comparingLong((ban) -> ban.deadlineNanos).thenComparingLong((ban) -> ban.sequence);
+    private static final Comparator<Entry> BY_DEADLINE =
+        Comparator.<Entry>comparingLong((entry) -> entry.deadlineNanos).thenComparingLong((entry) -> entry.sequence);
 
-    private final HashMap<BanKey, Ban> byKey = new HashMap<>();
-    private final TreeSet<Ban> byDeadline = new TreeSet<>(BY_DEADLINE);
+    private final HashMap<BanKey, Entry> byKey = new HashMap<>();
+    private final TreeSet<Entry> byDeadline = new TreeSet<>(BY_DEADLINE);
     private final BanKey lookup = new BanKey();
     private long nextSequence;
 
+    /**
+     * Add the change's ban, or replace the one of the same prefix and reason.
+     */
     void put(final FirewallChange change, final long deadlineNanos)
     {
-        Ban ban = byKey.get(lookup.set(change));
-        if (null == ban)
+        Entry entry = byKey.get(lookup.set(change.ban()));
+        if (null == entry)
         {
-            ban = new Ban(lookup.copy(), nextSequence++);
-            byKey.put(ban.key, ban);
+            entry = new Entry(lookup.copy(), nextSequence++);
+            byKey.put(entry.key, entry);
         }
         else
         {
-            byDeadline.remove(ban);
+            byDeadline.remove(entry);
+            entry.key.set(change.ban());
         }
 
-        ban.protocol = change.protocol();
-        ban.port = change.port();
-        ban.deadlineNanos = deadlineNanos;
-        byDeadline.add(ban);
+        entry.deadlineNanos = deadlineNanos;
+        byDeadline.add(entry);
     }
 
     void remove(final FirewallChange change)
     {
-        final Ban ban = byKey.remove(lookup.set(change));
-        if (null != ban)
+        final Entry entry = byKey.remove(lookup.set(change.ban()));
+        if (null != entry)
         {
-            byDeadline.remove(ban);
+            byDeadline.remove(entry);
         }
     }
 
@@ -75,13 +96,13 @@ final class LiveBans
     /**
      * @return the next ban whose deadline is at or before now, removed from the view, or null.
      */
-    Ban pollExpired(final long nowNanos)
+    Entry pollExpired(final long nowNanos)
     {
         if (!byDeadline.isEmpty() && byDeadline.first().deadlineNanos <= nowNanos)
         {
-            final Ban ban = byDeadline.pollFirst();
-            byKey.remove(ban.key);
-            return ban;
+            final Entry entry = byDeadline.pollFirst();
+            byKey.remove(entry.key);
+            return entry;
         }
 
         return null;
@@ -97,7 +118,10 @@ final class LiveBans
         return byKey.size();
     }
 
-    List<Ban> bans()
+    /**
+     * @return a copy of the live bans in deadline order.
+     */
+    List<Entry> bans()
     {
         return new ArrayList<>(byDeadline);
     }

@@ -114,7 +114,7 @@ public final class NftablesBackend implements FirewallBackend
         final NftSetModel[] targets = new NftSetModel[batch.size()];
         for (int i = 0; i < targets.length; i++)
         {
-            targets[i] = setFor(batch.get(i).prefix());
+            targets[i] = setFor(batch.get(i).ban().prefix());
         }
 
         for (int i = 0; i < targets.length; i++)
@@ -122,11 +122,11 @@ public final class NftablesBackend implements FirewallBackend
             final FirewallChange change = batch.get(i);
             if (FirewallChange.Op.ADD == change.op())
             {
-                targets[i].add(change.prefix(), change.timeoutSeconds(), nowMs);
+                targets[i].add(change.ban().prefix(), change.timeoutSeconds(), nowMs);
             }
             else
             {
-                targets[i].remove(change.prefix(), nowMs);
+                targets[i].remove(change.ban().prefix(), nowMs);
             }
         }
 
@@ -158,10 +158,10 @@ public final class NftablesBackend implements FirewallBackend
 
         for (final FirewallChange change : liveBans)
         {
-            final NftSetModel set = setForOrNull(change.prefix());
+            final NftSetModel set = setForOrNull(change.ban().prefix());
             if (null != set && FirewallChange.Op.ADD == change.op())
             {
-                set.add(change.prefix(), change.timeoutSeconds(), nowMs);
+                set.add(change.ban().prefix(), change.timeoutSeconds(), nowMs);
             }
         }
 

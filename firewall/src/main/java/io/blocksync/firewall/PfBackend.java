@@ -157,7 +157,7 @@ public final class PfBackend implements FirewallBackend
         {
             final FirewallChange change = batch.get(i);
             byTable.computeIfAbsent(tableFor(change), (table) -> new LinkedHashMap<>())
-                .put(AddressText.format(change.prefix()), FirewallChange.Op.ADD == change.op());
+                .put(AddressText.format(change.ban().prefix()), FirewallChange.Op.ADD == change.op());
         }
 
         for (final Map.Entry<String, LinkedHashMap<String, Boolean>> entry : byTable.entrySet())
@@ -205,7 +205,7 @@ public final class PfBackend implements FirewallBackend
             if (FirewallChange.Op.ADD == change.op())
             {
                 byTable.computeIfAbsent(tableFor(change), (table) -> new ArrayList<>())
-                    .add(AddressText.format(change.prefix()));
+                    .add(AddressText.format(change.ban().prefix()));
             }
         }
 

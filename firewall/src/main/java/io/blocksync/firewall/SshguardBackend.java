@@ -124,7 +124,7 @@ public final class SshguardBackend implements FirewallBackend
         for (int i = 0, size = batch.size(); i < size; i++)
         {
             final FirewallChange change = batch.get(i);
-            final String target = target(change.prefix());
+            final String target = target(change.ban().prefix());
             if (FirewallChange.Op.ADD == change.op())
             {
                 if (after.add(target))
@@ -152,7 +152,7 @@ public final class SshguardBackend implements FirewallBackend
         {
             if (FirewallChange.Op.ADD == change.op())
             {
-                after.add(target(change.prefix()));
+                after.add(target(change.ban().prefix()));
             }
         }
 

@@ -1,6 +1,7 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 
@@ -29,25 +30,42 @@ final class Bans
         return prefix;
     }
 
+    /**
+     * @return a ban of the prefix for the reason, any protocol and port.
+     */
+    static Ban ban(final String prefix, final long reason)
+    {
+        return new Ban().prefix(prefix(prefix)).reason(reason);
+    }
+
+    static Ban ban(final String prefix, final long reason, final int protocol, final int port)
+    {
+        return ban(prefix, reason).protocol(protocol).port(port);
+    }
+
+    static FirewallChange change(final FirewallChange.Op op, final Ban ban, final long timeoutSeconds)
+    {
+        return new FirewallChange().set(op, ban, timeoutSeconds);
+    }
+
     static FirewallChange add(final String prefix, final long timeoutSeconds)
     {
-        return new FirewallChange(FirewallChange.Op.ADD, prefix(prefix), timeoutSeconds, SSH, 0, 0);
+        return change(FirewallChange.Op.ADD, ban(prefix, SSH), timeoutSeconds);
     }
 
     static FirewallChange add(final String prefix, final long timeoutSeconds, final String reason)
     {
-        return new FirewallChange(
-            FirewallChange.Op.ADD, prefix(prefix), timeoutSeconds, ReasonCode.of(reason).packed(), 0, 0);
+        return change(FirewallChange.Op.ADD, ban(prefix, ReasonCode.of(reason).packed()), timeoutSeconds);
     }
 
     static FirewallChange remove(final String prefix)
     {
-        return new FirewallChange(FirewallChange.Op.REMOVE, prefix(prefix), 0, SSH, 0, 0);
+        return change(FirewallChange.Op.REMOVE, ban(prefix, SSH), 0);
     }
 
     static FirewallChange remove(final String prefix, final String reason)
     {
-        return new FirewallChange(FirewallChange.Op.REMOVE, prefix(prefix), 0, ReasonCode.of(reason).packed(), 0, 0);
+        return change(FirewallChange.Op.REMOVE, ban(prefix, ReasonCode.of(reason).packed()), 0);
     }
 
     /**

@@ -38,10 +38,10 @@ class ControlScriptBackendTest
     void addPassesRuleProtocolAddressMaskAndPortInBlocklistdOrder() throws Exception
     {
         backend.apply(List.of(
-            new FirewallChange(FirewallChange.Op.ADD, Bans.prefix("192.0.2.7"), 60, Bans.SSH,
-                FirewallChange.PROTOCOL_TCP, 22),
-            new FirewallChange(FirewallChange.Op.ADD, Bans.prefix("2001:db8::/64"), 60,
-                ReasonCode.of("http").packed(), FirewallChange.PROTOCOL_UDP, 0),
+            Bans.change(FirewallChange.Op.ADD,
+                Bans.ban("192.0.2.7", Bans.SSH, FirewallChange.PROTOCOL_TCP, 22), 60),
+            Bans.change(FirewallChange.Op.ADD,
+                Bans.ban("2001:db8::/64", ReasonCode.of("http").packed(), FirewallChange.PROTOCOL_UDP, 0), 60),
             add("198.51.100.0/24", 60, "scan")));
 
         assertEquals(List.of(
@@ -53,10 +53,10 @@ class ControlScriptBackendTest
     @Test
     void remPassesBackTheIdTheAddPrinted() throws Exception
     {
-        final FirewallChange ban = new FirewallChange(
-            FirewallChange.Op.ADD, Bans.prefix("192.0.2.7"), 60, Bans.SSH, FirewallChange.PROTOCOL_TCP, 22);
-        final FirewallChange unban = new FirewallChange(
-            FirewallChange.Op.REMOVE, Bans.prefix("192.0.2.7"), 0, Bans.SSH, FirewallChange.PROTOCOL_TCP, 22);
+        final FirewallChange ban = Bans.change(
+            FirewallChange.Op.ADD, Bans.ban("192.0.2.7", Bans.SSH, FirewallChange.PROTOCOL_TCP, 22), 60);
+        final FirewallChange unban = Bans.change(
+            FirewallChange.Op.REMOVE, Bans.ban("192.0.2.7", Bans.SSH, FirewallChange.PROTOCOL_TCP, 22), 0);
         backend.apply(List.of(add("192.0.2.1", 60, "scan"), ban));
         backend.apply(List.of(ban));
         backend.apply(List.of(unban, remove("203.0.113.5")));

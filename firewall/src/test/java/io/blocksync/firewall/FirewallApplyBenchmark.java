@@ -1,6 +1,8 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.ProcessCommandRunner;
 import io.blocksync.testkit.NetworkNamespaces;
 
 import java.io.IOException;
@@ -65,7 +67,7 @@ public final class FirewallApplyBenchmark
         for (final int size : sizes)
         {
             final List<FirewallChange> bans = Bans.bulk(size, false, TIMEOUT_SECONDS);
-            final String last = AddressText.format(bans.get(size - 1).prefix());
+            final String last = AddressText.format(bans.get(size - 1).ban().prefix());
 
             final double nftBare = median(() -> time(() -> nftBare(bans)));
             final double nftReconcile = median(() -> nftReconcile(bans, last));
@@ -93,7 +95,8 @@ public final class FirewallApplyBenchmark
             .append("add element inet bare s { ");
         for (int i = 0; i < bans.size(); i++)
         {
-            script.append(i > 0 ? ", " : "").append(AddressText.format(bans.get(i).prefix())).append(" timeout 1h");
+            script.append(i > 0 ? ", " : "").append(AddressText.format(bans.get(i).ban().prefix()))
+                .append(" timeout 1h");
         }
         script.append(" }\n");
         inNamespace(List.of("nft", "delete", "table", "inet", "bare"), "");
@@ -128,7 +131,7 @@ public final class FirewallApplyBenchmark
             .append("create bare hash:net family inet timeout 0 maxelem 1048576\n");
         for (final FirewallChange ban : bans)
         {
-            script.append("add bare ").append(AddressText.format(ban.prefix())).append(" timeout 3600\n");
+            script.append("add bare ").append(AddressText.format(ban.ban().prefix())).append(" timeout 3600\n");
         }
         inNamespace(List.of("ipset", "destroy", "bare"), "");
         mustInNamespace(List.of("ipset", "restore", "-exist"), script.toString(), "bare ipset");
@@ -177,7 +180,7 @@ public final class FirewallApplyBenchmark
             while (offered < bans.size())
             {
                 final FirewallChange ban = bans.get(offered);
-                if (!batcher.offer(ban.op(), ban.prefix(), ban.timeoutSeconds(), ban.reason(), 0, 0))
+                if (!batcher.offer(ban.op(), ban.ban(), ban.timeoutSeconds()))
                 {
                     break;
                 }
@@ -207,7 +210,7 @@ public final class FirewallApplyBenchmark
         for (int i = 0; i < count; i++)
         {
             final FirewallChange ban = bans.get(i);
-            batcher.offer(ban.op(), ban.prefix(), ban.timeoutSeconds(), ban.reason(), 0, 0);
+            batcher.offer(ban.op(), ban.ban(), ban.timeoutSeconds());
             final int index = i;
             while (0 == batcher.pollCompletions(
                 (change) -> latencies[index] = change.completedNanos() - change.offeredNanos()))
@@ -290,7 +293,7 @@ public final class FirewallApplyBenchmark
     {
         try
         {
-            return new ProcessCommandRunner().run(argv, stdin.getBytes(StandardCharsets.US_ASCII));
+            return new ProcessCommandRunner(Tool.TIMEOUT_MILLIS).run(argv, stdin.getBytes(StandardCharsets.US_ASCII));
         }
         catch (final IOException ex)
         {

@@ -58,7 +58,7 @@ class FirewallBatcherTest
 
         step(batcher, 20 * MS);
         batcher.pollCompletions(
-            (change) -> completions.add(change.op() + " " + change.prefix() + " " + change.status()));
+            (change) -> completions.add(change.op() + " " + change.ban().prefix() + " " + change.status()));
 
         assertEquals(List.of(List.of("ADD 198.51.100.0/24 timeout=70s reason=ssh", "REMOVE 192.0.2.1 reason=ssh")),
             backend.applied);
@@ -147,7 +147,7 @@ class FirewallBatcherTest
         {
             step(batcher, 10 * MS);
         }
-        batcher.pollCompletions((change) -> completions.add(change.prefix() + " " + change.status() +
+        batcher.pollCompletions((change) -> completions.add(change.ban().prefix() + " " + change.status() +
             (null == change.error() ? "" : ": " + change.error())));
 
         assertEquals(7, backend.appliedChangeCount());
@@ -267,7 +267,7 @@ class FirewallBatcherTest
 
         final FirewallBatcher batcher = open(new BatcherSettings().capacity(1));
         assertThrows(IllegalArgumentException.class,
-            () -> batcher.offer(ADD, Bans.prefix("192.0.2.1"), -1, 0, 0, 0));
+            () -> batcher.offer(ADD, Bans.ban("192.0.2.1", 0), -1));
         assertTrue(offer(batcher, ADD, "192.0.2.1", 60), "the slot was returned");
     }
 
@@ -280,8 +280,8 @@ class FirewallBatcherTest
         final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (completions.size() < 2_000 && System.nanoTime() < deadline)
         {
-            if (offered < 2_000 && batcher.offer(ADD, Bans.prefix("10.0." + (offered >> 8) + "." + (offered & 255)),
-                60, Bans.SSH, 0, 0))
+            if (offered < 2_000 && batcher.offer(ADD,
+                Bans.ban("10.0." + (offered >> 8) + "." + (offered & 255), Bans.SSH), 60))
             {
                 offered++;
             }
@@ -292,14 +292,14 @@ class FirewallBatcherTest
 
         for (int i = 0; i < 10; i++)
         {
-            assertTrue(batcher.offer(REMOVE, Bans.prefix("10.0.0." + i), 0, Bans.SSH, 0, 0));
+            assertTrue(batcher.offer(REMOVE, Bans.ban("10.0.0." + i, Bans.SSH), 0));
         }
         batcher.close();
 
         assertEquals(2_010, backend.appliedChangeCount(), "close applied the queued removals");
         assertTrue(backend.closed);
         assertNull(batcher.lastError());
-        assertFalse(batcher.offer(ADD, Bans.prefix("192.0.2.1"), 60, Bans.SSH, 0, 0), "closed");
+        assertFalse(batcher.offer(ADD, Bans.ban("192.0.2.1", Bans.SSH), 60), "closed");
     }
 
     private FirewallBatcher open(final BatcherSettings settings)
@@ -314,7 +314,7 @@ class FirewallBatcherTest
     private boolean offer(final FirewallBatcher batcher, final FirewallChange.Op op, final String prefix,
         final long timeoutSeconds)
     {
-        return batcher.offer(op, Bans.prefix(prefix), timeoutSeconds, Bans.SSH, 0, 0);
+        return batcher.offer(op, Bans.ban(prefix, Bans.SSH), timeoutSeconds);
     }
 
     private void step(final FirewallBatcher batcher, final long nanos)

@@ -233,7 +233,7 @@ class NftablesBackendTest
         batcher.start(List.of());
         try
         {
-            assertTrue(batcher.offer(FirewallChange.Op.ADD, Bans.prefix(ATTACKER6), 2, Bans.SSH, 0, 0));
+            assertTrue(batcher.offer(FirewallChange.Op.ADD, Bans.ban(ATTACKER6, Bans.SSH), 2));
             Poll.until("ban applied", Duration.ofSeconds(5), () -> setHolds("ban6_host", ATTACKER6));
             assertFalse(net.tcpConnects(ATTACKER6, PROTECTED6));
             assertTrue(setHolds("ban6_host", ATTACKER6 + " timeout 32s"), "kernel timeout carries the grace");

@@ -61,7 +61,7 @@ class PfBackendTest
         batcher.doWork(now[0]);
         runner.calls.clear();
 
-        batcher.offer(FirewallChange.Op.ADD, Bans.prefix("192.0.2.7"), 60, Bans.SSH, 0, 0);
+        batcher.offer(FirewallChange.Op.ADD, Bans.ban("192.0.2.7", Bans.SSH), 60);
         now[0] += 20_000_000L;
         batcher.doWork(now[0]);
         assertCalls("pfctl -t brutessh -T add -f - <<< 192.0.2.7\\n", "pfctl -k 192.0.2.7");
