@@ -4,8 +4,9 @@ import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanAction;
 
 /**
- * A fixed FIFO of changes that found the batcher's slots all in flight, in preallocated {@link Ban} slots so a burst
- * allocates nothing. Holds what the kernel must end up with (action, scope, expiry), not a computed timeout, so time
+ * A bounded FIFO of changes that found the batcher's slots all in flight, in reused {@link Ban} slots. A slot is
+ * made the first time the ring grows that deep and reused ever after, so memory follows the deepest burst seen (a
+ * small board never pays for 65,536 slots it does not use) and steady state allocates nothing. Holds what the kernel must end up with (action, scope, expiry), not a computed timeout, so time
  * spent waiting here is not added to a ban. Loop thread only.
  */
 final class OverflowRing
@@ -20,10 +21,6 @@ final class OverflowRing
     OverflowRing(final int capacity)
     {
         slots = new Ban[capacity];
-        for (int i = 0; i < capacity; i++)
-        {
-            slots[i] = new Ban();
-        }
     }
 
     boolean isEmpty()
@@ -49,7 +46,12 @@ final class OverflowRing
      */
     void add(final boolean isBan, final Ban ban)
     {
-        slot(tail).set(ban).action(isBan ? BanAction.BAN : BanAction.UNBAN);
+        final int index = (int)(tail % slots.length);
+        if (null == slots[index])
+        {
+            slots[index] = new Ban();
+        }
+        slots[index].set(ban).action(isBan ? BanAction.BAN : BanAction.UNBAN);
         tail++;
     }
 
