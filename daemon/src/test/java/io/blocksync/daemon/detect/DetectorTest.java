@@ -13,6 +13,7 @@ import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.nativeio.AttackEvent;
 import io.blocksync.nativeio.LinkType;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
@@ -31,7 +32,8 @@ class DetectorTest
     private static final long T0 = 1_764_000_000_000L;
 
     private final NodeCounters counters = new NodeCounters(new CountersManager(
-        new UnsafeBuffer(new byte[256 * CountersReader.METADATA_LENGTH]), new UnsafeBuffer(new byte[256 * CountersReader.COUNTER_LENGTH])));
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64))));
     private final AtomicCounter ignored = counters.eventsUnmatched;
     private final AtomicCounter protectedHits = counters.eventsFromProtectedSources;
     private final AtomicCounter bans = counters.detectorBans;

@@ -7,6 +7,7 @@ import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.store.BanStore;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
@@ -42,7 +43,8 @@ class BanTableTest
     {
         store = BanStore.openForDaemon(dir.resolve("state"), 1000);
         counters = new NodeCounters(new CountersManager(
-            new UnsafeBuffer(new byte[256 * CountersReader.METADATA_LENGTH]), new UnsafeBuffer(new byte[256 * CountersReader.COUNTER_LENGTH])));
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.COUNTER_LENGTH, 64))));
         final BanPolicy policy = new BanPolicy(
             List.of(prefix("192.0.2.0/28"), prefix("2001:db8:ffff::1/128")), List.of("allow-list", "peer node2"),
             16, 32, 86_400, 1000);
