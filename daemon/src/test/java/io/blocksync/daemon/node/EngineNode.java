@@ -34,6 +34,7 @@ import java.util.List;
 final class EngineNode implements AutoCloseable
 {
     static final long REASON = ReasonCode.of("test").packed();
+    static final long MAX_CLOCK_SKEW_MILLIS = 300_000;
 
     final int nodeId;
     final InetSocketAddress address;
@@ -72,8 +73,8 @@ final class EngineNode implements AutoCloseable
 
         final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, 30L * 86_400, 1_000_000);
         final long tombstoneRetentionMillis = 86_400_000L;
-        final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis);
-        final HighWaterMarks highWater = new HighWaterMarks(progress);
+        final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, MAX_CLOCK_SKEW_MILLIS);
+        final HighWaterMarks highWater = new HighWaterMarks(progress, others);
         context = new NodeContext()
             .nodeId(nodeId)
             .epochClock(epochClock)
