@@ -130,8 +130,9 @@ public final class Node implements AutoCloseable
             CloseHelper.quietCloseAll(transport, status, progress, store);
             throw ex;
         }
-        final BanTable table = new BanTable(store, policy, counters, BanTable.tombstoneRetentionMillis(config.maxBanSeconds()));
-        final HighWaterMarks highWater = new HighWaterMarks(progress);
+        final BanTable table = new BanTable(
+            store, policy, counters, BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs());
+        final HighWaterMarks highWater = new HighWaterMarks(progress, config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
         final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), config.key(), progress, nowMillis);
         final NodeContext context = new NodeContext()
             .nodeId(config.nodeId())

@@ -29,6 +29,7 @@ public final class NodeConfig
     public static final int DEFAULT_SEND_WINDOW = 1024;
     public static final long DEFAULT_PEER_SUSPECT_AFTER_MS = 3000;
     public static final long DEFAULT_PEER_DOWN_AFTER_MS = 10_000;
+    public static final long DEFAULT_MAX_CLOCK_SKEW_MS = 300_000;
     public static final int DEFAULT_TRACKED_SOURCES = 65_536;
 
     private final Path source;
@@ -53,6 +54,7 @@ public final class NodeConfig
     private final int sendWindow;
     private final long peerSuspectAfterMs;
     private final long peerDownAfterMs;
+    private final long maxClockSkewMs;
     private final List<PeerConfig> peers;
     private final List<SourceConfig> sources;
     private final List<RuleConfig> rules;
@@ -84,6 +86,7 @@ public final class NodeConfig
         sendWindow = builder.sendWindow;
         peerSuspectAfterMs = builder.peerSuspectAfterMs;
         peerDownAfterMs = builder.peerDownAfterMs;
+        maxClockSkewMs = builder.maxClockSkewMs;
         peers = List.copyOf(builder.peers);
         sources = List.copyOf(builder.sources);
         rules = List.copyOf(builder.rules);
@@ -225,6 +228,12 @@ public final class NodeConfig
         return peerDownAfterMs;
     }
 
+    /** How far ahead of this node's clock a peer's origin time may be; a record stamped later is refused. */
+    public long maxClockSkewMs()
+    {
+        return maxClockSkewMs;
+    }
+
     /**
      * @return the peers in file order.
      */
@@ -321,6 +330,7 @@ public final class NodeConfig
         int sendWindow = DEFAULT_SEND_WINDOW;
         long peerSuspectAfterMs = DEFAULT_PEER_SUSPECT_AFTER_MS;
         long peerDownAfterMs = DEFAULT_PEER_DOWN_AFTER_MS;
+        long maxClockSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS;
         final List<PeerConfig> peers = new ArrayList<>();
         final List<SourceConfig> sources = new ArrayList<>();
         final List<RuleConfig> rules = new ArrayList<>();

@@ -1,8 +1,8 @@
 package io.blocksync.daemon.config;
 
 /**
- * [protocol]: heartbeat and retransmission timing, the per-peer send window and when a silent peer counts as
- * suspect or down.
+ * [protocol]: heartbeat and retransmission timing, the per-peer send window, when a silent peer counts as
+ * suspect or down, and how far ahead of this node's clock a peer's decision may be stamped.
  */
 final class ProtocolSection
 {
@@ -28,6 +28,7 @@ final class ProtocolSection
         config.peerSuspectAfterMs =
             reader.value("peer-suspect-after", Values.millis(1, ONE_DAY_MS), config.peerSuspectAfterMs);
         config.peerDownAfterMs = reader.value("peer-down-after", Values.millis(1, ONE_DAY_MS), config.peerDownAfterMs);
+        config.maxClockSkewMs = reader.value("max-clock-skew", Values.millis(1_000, ONE_DAY_MS), config.maxClockSkewMs);
         reader.finish();
 
         if (!reader.allValuesValid())

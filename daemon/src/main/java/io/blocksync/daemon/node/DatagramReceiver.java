@@ -136,7 +136,7 @@ public final class DatagramReceiver
                 break;
 
             case FrameType.SYNC:
-                streamReceiver.onSync(sync.wrap(buffer, 0), nowMillis);
+                streamReceiver.onSync(peer, sync.wrap(buffer, 0), nowMillis);
                 break;
 
             default:

@@ -1,6 +1,9 @@
 package io.blocksync.daemon.node;
 
+import org.agrona.collections.Hashing;
 import org.agrona.collections.Int2IntHashMap;
+
+import java.util.stream.IntStream;
 
 /**
  * Per origin, the origin sequence up to which this node holds every decision of that origin: the figure a
@@ -8,30 +11,58 @@ import org.agrona.collections.Int2IntHashMap;
  * sequences {@code (after, through]} with no gap, a SYNC frame states its range; a range that starts beyond the
  * current mark waits (a few per origin) until the gap before it is filled, so a gap is never papered over.
  * Marks live in {@link ProgressFile} and survive restarts; pending ranges do not need to (they are re-sent).
+ * <p>
+ * Only configured nodes exist here: this node and its peers, fixed at start, each with a dense index
+ * ({@link #indexOf}) that other per-origin state may use. A range or mark for any other id changes nothing, so a
+ * peer that makes up origin ids cannot make this node allocate, persist or advertise anything for them.
  */
 public final class HighWaterMarks
 {
     private static final int PENDING_PER_ORIGIN = 16;
 
     private final ProgressFile progress;
-    private final Int2IntHashMap slotByNode = new Int2IntHashMap(-1);
-    private final long[] pendingAfter = new long[ProgressFile.MAX_NODES * PENDING_PER_ORIGIN];
-    private final long[] pendingThrough = new long[ProgressFile.MAX_NODES * PENDING_PER_ORIGIN];
-    private int slotCount;
+    private final Int2IntHashMap slotByNode;
+    private final long[] pendingAfter;
+    private final long[] pendingThrough;
+    private final int slotCount;
+    private final int freedAtStart;
 
-    public HighWaterMarks(final ProgressFile progress)
+    /**
+     * @param progress this node's progress file; its own node id is configured without being listed.
+     * @param peerIds  the configured peers' node ids; slots of any other node in the file are freed.
+     * @throws IllegalArgumentException when more than {@link ProgressFile#MAX_NODES} nodes are configured.
+     */
+    public HighWaterMarks(final ProgressFile progress, final int[] peerIds)
     {
         this.progress = progress;
-        for (int slot = 0; slot < ProgressFile.MAX_NODES; slot++)
+        final int[] nodeIds = IntStream.concat(IntStream.of(progress.nodeId()), IntStream.of(peerIds)).distinct().toArray();
+        freedAtStart = progress.retainNodes(nodeIds);
+        slotCount = nodeIds.length;
+        slotByNode = new Int2IntHashMap(slotCount * 2, Hashing.DEFAULT_LOAD_FACTOR, -1);
+        for (int slot = 0; slot < slotCount; slot++)
         {
-            final int nodeId = progress.slotNodeId(slot);
-            if (nodeId == 0)
-            {
-                break;
-            }
-            slotByNode.put(nodeId, slot);
-            slotCount = slot + 1;
+            slotByNode.put(nodeIds[slot], slot);
         }
+        pendingAfter = new long[slotCount * PENDING_PER_ORIGIN];
+        pendingThrough = new long[slotCount * PENDING_PER_ORIGIN];
+    }
+
+    /** Whether a node is configured here (this node or a peer). */
+    public boolean isConfigured(final int nodeId)
+    {
+        return slotByNode.get(nodeId) >= 0;
+    }
+
+    /** A configured node's dense index, 0 to {@link #count()} - 1 (this node is 0); -1 for any other id. */
+    public int indexOf(final int nodeId)
+    {
+        return slotByNode.get(nodeId);
+    }
+
+    /** Slots of nodes no longer configured that the progress file held at start. */
+    public int freedAtStart()
+    {
+        return freedAtStart;
     }
 
     public long highWater(final int nodeId)
@@ -43,7 +74,7 @@ public final class HighWaterMarks
     /**
      * Origin sequences {@code (after, through]} of {@code nodeId} are now held here.
      *
-     * @return the high water afterwards.
+     * @return the high water afterwards; 0, changing nothing, for a node not configured.
      */
     public long onRange(final int nodeId, final long after, final long through)
     {
@@ -122,17 +153,7 @@ public final class HighWaterMarks
 
     private int slotOf(final int nodeId)
     {
-        int slot = slotByNode.get(nodeId);
-        if (slot < 0)
-        {
-            slot = progress.slot(nodeId);
-            if (slot >= 0)
-            {
-                slotByNode.put(nodeId, slot);
-                slotCount = Math.max(slotCount, slot + 1);
-            }
-        }
-        return slot;
+        return slotByNode.get(nodeId);
     }
 
     private void remember(final int slot, final long after, final long through)

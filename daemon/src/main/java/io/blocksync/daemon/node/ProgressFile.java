@@ -24,6 +24,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *       +16 u64 cumulative stream sequence received from that node
  *       +24 u64 reserved
  * </pre>
+ * Slots are held only for the configured nodes (this one and its peers, {@link #retainNodes}), never for an id
+ * first seen on the wire.
  */
 public final class ProgressFile implements AutoCloseable
 {
@@ -116,24 +118,80 @@ public final class ProgressFile implements AutoCloseable
         buffer.putLong(ORIGIN_SEQUENCE_OFFSET, sequence, LITTLE_ENDIAN);
     }
 
+    /** The node this file belongs to. */
+    public int nodeId()
+    {
+        return buffer.getInt(NODE_ID_OFFSET, LITTLE_ENDIAN);
+    }
+
     /**
-     * The slot for a node, created on first use.
+     * Keep slots for exactly these nodes, in this order from slot 0, with what the file held for each (zero for a
+     * node new here); every other slot is freed. Called once at start with the configured nodes, so a node removed
+     * from the config, or an id a peer made up before ids were checked, holds no slot.
      *
-     * @return slot index, or -1 when all {@link #MAX_NODES} slots are taken by other nodes.
+     * @param nodeIds distinct node ids, at most {@link #MAX_NODES}.
+     * @return how many slots of other nodes were freed.
+     * @throws IllegalArgumentException when more than {@link #MAX_NODES} ids are given, or one is 0 or repeated.
+     */
+    public int retainNodes(final int[] nodeIds)
+    {
+        if (nodeIds.length > MAX_NODES)
+        {
+            throw new IllegalArgumentException(nodeIds.length + " nodes configured, at most " + MAX_NODES + " are supported");
+        }
+        for (int i = 0; i < nodeIds.length; i++)
+        {
+            if (nodeIds[i] == 0 || indexOf(nodeIds, nodeIds[i]) != i)
+            {
+                throw new IllegalArgumentException("node id " + nodeIds[i] + " is 0 or given twice");
+            }
+        }
+        final long[] highWater = new long[nodeIds.length];
+        final long[] received = new long[nodeIds.length];
+        int freed = 0;
+        for (int slot = 0; slot < MAX_NODES; slot++)
+        {
+            final int id = slotNodeId(slot);
+            final int index = indexOf(nodeIds, id);
+            if (index >= 0)
+            {
+                highWater[index] = highWater(slot);
+                received[index] = receivedCumulative(slot);
+            }
+            else if (id != 0)
+            {
+                freed++;
+            }
+        }
+
+        for (int slot = 0; slot < MAX_NODES; slot++)
+        {
+            final int offset = SLOTS_OFFSET + slot * SLOT_LENGTH;
+            if (slot < nodeIds.length)
+            {
+                buffer.putInt(offset, nodeIds[slot], LITTLE_ENDIAN);
+                highWater(slot, highWater[slot]);
+                receivedCumulative(slot, received[slot]);
+            }
+            else
+            {
+                buffer.setMemory(offset, SLOT_LENGTH, (byte)0);
+            }
+        }
+        return freed;
+    }
+
+    /**
+     * @return the slot of a node kept by {@link #retainNodes}, or -1: slots are never made on demand, so an id
+     * nobody configured cannot take one.
      */
     public int slot(final int nodeId)
     {
         for (int i = 0; i < MAX_NODES; i++)
         {
-            final int offset = SLOTS_OFFSET + i * SLOT_LENGTH;
-            final int id = buffer.getInt(offset, LITTLE_ENDIAN);
-            if (id == nodeId)
+            final int id = slotNodeId(i);
+            if (id == nodeId && id != 0)
             {
-                return i;
-            }
-            if (id == 0)
-            {
-                buffer.putInt(offset, nodeId, LITTLE_ENDIAN);
                 return i;
             }
         }
@@ -169,5 +227,17 @@ public final class ProgressFile implements AutoCloseable
     public void close()
     {
         IoUtil.unmap(mapped);
+    }
+
+    private static int indexOf(final int[] nodeIds, final int nodeId)
+    {
+        for (int i = 0; i < nodeIds.length; i++)
+        {
+            if (nodeIds[i] == nodeId)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 }

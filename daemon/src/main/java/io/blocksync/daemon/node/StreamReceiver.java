@@ -8,6 +8,7 @@ import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
+import io.blocksync.daemon.table.RecordBudgets;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -15,13 +16,19 @@ import org.agrona.concurrent.status.AtomicCounter;
  * ban table, origin ranges into the high-water marks), SYNC records, and the stream positions a HEARTBEAT states
  * (skipping what the sender no longer holds). Tells the {@link AckSender} why a peer is owed an ACK and hands
  * heartbeats on to {@link CatchUp}. Owns each peer's {@link PeerStream}.
+ * <p>
+ * A peer speaks only for configured origins, and never for this node: a SYNC for an origin not in the config, or
+ * any frame carrying this node's own decisions, is dropped and counted before it touches any state; heartbeat
+ * entries for unknown origins are counted and ignored. Records are charged to the origin's and the sending peer's
+ * budgets ({@link RecordBudgets}) before they are applied.
  */
 public final class StreamReceiver
 {
+    private final int nodeId;
     private final NodeCounters counters;
     private final HighWaterMarks highWater;
     private final BanTable table;
-    private final BanPolicy policy;
+    private final RecordBudgets budgets;
     private final AckSender ackSender;
     private final CatchUp catchUp;
     private final Ban ban = new Ban();
@@ -29,10 +36,11 @@ public final class StreamReceiver
     public StreamReceiver(
         final NodeContext context, final BanTable table, final BanPolicy policy, final AckSender ackSender, final CatchUp catchUp)
     {
+        this.nodeId = context.nodeId();
         this.counters = context.counters();
         this.highWater = context.highWater();
         this.table = table;
-        this.policy = policy;
+        this.budgets = new RecordBudgets(highWater.count(), policy.originRatePerSecond());
         this.ackSender = ackSender;
         this.catchUp = catchUp;
         for (final Peer peer : context.peers())
@@ -51,6 +59,12 @@ public final class StreamReceiver
     {
         final PeerStream stream = peer.stream();
         final int count = batch.recordCount();
+        if (peer.nodeId() == nodeId)
+        {
+            // Only this node decides in its own name: a stream claiming to be ours is taken as seen and ignored.
+            counters.framesOwnOrigin.incrementRelease();
+            return true;
+        }
         ackSender.onBatch(peer);
         if (stream.received.isTooFarAhead(batch.streamSequence()))
         {
@@ -62,7 +76,8 @@ public final class StreamReceiver
             counters.recordsDuplicate.getAndAddRelease(count);
             return true;
         }
-        if (!policy.admitRecords(peer.nodeId(), count, nowMillis))
+        final int peerIndex = highWater.indexOf(peer.nodeId());
+        if (!budgets.admit(peerIndex, peerIndex, count, nowMillis))
         {
             // Declined for now: neither acknowledged nor marked seen, so the peer's unchanged retransmission after
             // its timeout is taken once the budget has refilled.
@@ -95,10 +110,24 @@ public final class StreamReceiver
         ackSender.onReplay(peer);
     }
 
-    void onSync(final SyncFrameFlyweight sync, final long nowMillis)
+    /** An authentic SYNC from the peer: records of one origin's range, applied when the origin may be spoken for. */
+    void onSync(final Peer peer, final SyncFrameFlyweight sync, final long nowMillis)
     {
         counters.syncFramesReceived.incrementRelease();
-        if (!policy.admitRecords(sync.originNodeId(), sync.recordCount(), nowMillis))
+        final int origin = sync.originNodeId();
+        if (origin == nodeId)
+        {
+            // What this node decided, it holds already; a peer's version of it can only be stale or forged.
+            counters.framesOwnOrigin.incrementRelease();
+            return;
+        }
+        final int originIndex = highWater.indexOf(origin);
+        if (originIndex < 0)
+        {
+            counters.syncFramesUnknownOrigin.incrementRelease();
+            return;
+        }
+        if (!budgets.admit(highWater.indexOf(peer.nodeId()), originIndex, sync.recordCount(), nowMillis))
         {
             counters.refusedRateLimited.getAndAddRelease(sync.recordCount());
             return;
@@ -107,12 +136,19 @@ public final class StreamReceiver
         {
             table.applyRemote(sync.record(i).get(ban), nowMillis);
         }
-        highWater.onRange(sync.originNodeId(), sync.after(), sync.through());
+        highWater.onRange(origin, sync.after(), sync.through());
     }
 
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
     {
         counters.heartbeatsReceived.incrementRelease();
+        for (int i = 0, count = heartbeat.entryCount(); i < count; i++)
+        {
+            if (!highWater.isConfigured(heartbeat.entryOriginNodeId(i)))
+            {
+                counters.heartbeatEntriesUnknownOrigin.incrementRelease();
+            }
+        }
         final StreamReceiveState received = peer.stream().received;
         if (received.skipTo(heartbeat.streamOldestRetained()))
         {

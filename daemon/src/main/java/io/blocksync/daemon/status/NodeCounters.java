@@ -60,8 +60,16 @@ public final class NodeCounters
     public static final int DETECTOR_BANS_ID = 43;
     public static final int LOG_LINES_DROPPED_ID = 44;
     public static final int ERRORS_ID = 45;
+    /** SYNC frames for an origin that is not configured here: dropped. */
+    public static final int SYNC_FRAMES_UNKNOWN_ORIGIN_ID = 46;
+    /** HEARTBEAT entries for an origin that is not configured here: ignored. */
+    public static final int HEARTBEAT_ENTRIES_UNKNOWN_ORIGIN_ID = 47;
+    /** BATCH or SYNC frames from a peer carrying this node's own decisions: dropped. */
+    public static final int FRAMES_OWN_ORIGIN_ID = 48;
+    /** Peers' records stamped further in the future than {@code max-clock-skew}: refused. */
+    public static final int REFUSED_FUTURE_TIME_ID = 49;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = ERRORS_ID;
+    public static final int LAST_ID = REFUSED_FUTURE_TIME_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -99,6 +107,10 @@ public final class NodeCounters
     public final AtomicCounter detectorBans;
     public final AtomicCounter logLinesDropped;
     public final AtomicCounter errors;
+    public final AtomicCounter syncFramesUnknownOrigin;
+    public final AtomicCounter heartbeatEntriesUnknownOrigin;
+    public final AtomicCounter framesOwnOrigin;
+    public final AtomicCounter refusedFutureTime;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -145,6 +157,10 @@ public final class NodeCounters
         detectorBans = counter(DETECTOR_BANS_ID, "detector_bans");
         logLinesDropped = counter(LOG_LINES_DROPPED_ID, "log_lines_dropped");
         errors = counter(ERRORS_ID, "errors");
+        syncFramesUnknownOrigin = counter(SYNC_FRAMES_UNKNOWN_ORIGIN_ID, "sync_frames_unknown_origin");
+        heartbeatEntriesUnknownOrigin = counter(HEARTBEAT_ENTRIES_UNKNOWN_ORIGIN_ID, "heartbeat_entries_unknown_origin");
+        framesOwnOrigin = counter(FRAMES_OWN_ORIGIN_ID, "frames_own_origin");
+        refusedFutureTime = counter(REFUSED_FUTURE_TIME_ID, "refused_future_time");
     }
 
     public CountersManager manager()

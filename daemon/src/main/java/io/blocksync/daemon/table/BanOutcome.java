@@ -22,12 +22,15 @@ public final class BanOutcome
     public static final int STORE_FULL = 6;
     /** A local unban of a prefix that has no ban in force. */
     public static final int NOT_BANNED = 7;
+    /** Refused: a peer's record stamped further ahead of this node's clock than {@code max-clock-skew}. */
+    public static final int FUTURE_TIME = 8;
     /** The outgoing stream is full for now; the caller may try again on a later cycle. Never stored. */
     public static final int BUSY = -1;
 
     private static final String[] NAMES =
     {
-        "applied", "duplicate", "stale", "expired", "protected", "too broad", "store full", "not banned"
+        "applied", "duplicate", "stale", "expired", "protected", "too broad", "store full", "not banned",
+        "future time"
     };
 
     private BanOutcome()

@@ -2,7 +2,6 @@ package io.blocksync.daemon.table;
 
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.IpPrefix;
-import org.agrona.collections.Int2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,8 @@ import java.util.List;
 /**
  * Guard rails applied to every ban, local or from a peer, before it touches state: never ban a protected address
  * (the allow-list, every peer, this node's own addresses) or a prefix covering one; refuse prefixes shorter than
- * the configured minimum; clamp durations; limit how many records each origin may have applied per second.
+ * the configured minimum; clamp durations. It also holds the rate of records a peer may have applied per second,
+ * which the receiver's {@link RecordBudgets} enforce per origin and per sending peer.
  */
 public final class BanPolicy
 {
@@ -24,7 +24,6 @@ public final class BanPolicy
     private final int minPrefixIpv6;
     private final long maxDurationSeconds;
     private final int originRatePerSecond;
-    private final Int2ObjectHashMap<long[]> rateByOrigin = new Int2ObjectHashMap<>();
 
     public BanPolicy(
         final List<IpPrefix> protectedPrefixes,
@@ -82,33 +81,10 @@ public final class BanPolicy
         return maxDurationSeconds;
     }
 
-    /**
-     * Token bucket per origin: {@code originRatePerSecond} records per second, bursts up to one second's worth.
-     * The receiver asks before applying a peer's datagram; a refused datagram is not acknowledged, so the sender
-     * retransmits it later: a flood is slowed down, never lost.
-     */
-    public boolean admitRecords(final int originNodeId, final int records, final long nowMillis)
+    /** Records per second, one second of burst, that each origin and each sending peer may have applied. */
+    public int originRatePerSecond()
     {
-        long[] bucket = rateByOrigin.get(originNodeId);
-        if (null == bucket)
-        {
-            bucket = new long[]{ originRatePerSecond, nowMillis };
-            rateByOrigin.put(originNodeId, bucket);
-        }
-
-        final long added = (nowMillis - bucket[1]) * originRatePerSecond / 1000;
-        if (added > 0)
-        {
-            bucket[0] = Math.min(originRatePerSecond, bucket[0] + added);
-            // Keep the fraction of a token already earned, unless the bucket is full.
-            bucket[1] = bucket[0] == originRatePerSecond ? nowMillis : bucket[1] + added * 1000 / originRatePerSecond;
-        }
-        if (bucket[0] < Math.min(records, originRatePerSecond))
-        {
-            return false;
-        }
-        bucket[0] -= records;
-        return true;
+        return originRatePerSecond;
     }
 
     private int protectedIndex(final IpPrefix prefix)

@@ -13,7 +13,11 @@ import io.blocksync.daemon.store.BanVisitor;
  * then last writer wins by (origin time, origin node id) against what the store holds, then the store, then the
  * listeners (the outgoing stream, the firewall) hear of the change. An UNBAN is stored as a tombstone until its
  * expiry so an older BAN arriving late cannot bring the ban back. Expiry is the table's too ({@link #expire}).
- * Loop thread only; allocation-free.
+ * <p>
+ * Time is bounded: a peer's record stamped more than {@code maxClockSkewMillis} ahead of this node's clock is
+ * refused, and no ban expires later than this node's now plus {@code max-duration}, whatever origin time its
+ * record carries (a tombstone, at most the skew plus its retention). A local decision's expiry counts from the local
+ * now. Loop thread only; allocation-free.
  */
 public final class BanTable
 {
@@ -24,6 +28,7 @@ public final class BanTable
     private final BanPolicy policy;
     private final NodeCounters counters;
     private final long tombstoneRetentionMillis;
+    private final long maxClockSkewMillis;
     private final ExpirySweep expirySweep;
     private final Ban current = new Ban();
     private final Ban next = new Ban();
@@ -33,13 +38,25 @@ public final class BanTable
     /**
      * @param tombstoneRetentionMillis how long an UNBAN is kept to outvote late copies of the ban it lifted, see
      *                                 {@link #tombstoneRetentionMillis(long)}.
+     * @param maxClockSkewMillis       how far ahead of this node's clock a peer's origin time may be
+     *                                 ({@code [protocol] max-clock-skew}), at least 0.
      */
-    public BanTable(final BanStore store, final BanPolicy policy, final NodeCounters counters, final long tombstoneRetentionMillis)
+    public BanTable(
+        final BanStore store,
+        final BanPolicy policy,
+        final NodeCounters counters,
+        final long tombstoneRetentionMillis,
+        final long maxClockSkewMillis)
     {
+        if (maxClockSkewMillis < 0)
+        {
+            throw new IllegalArgumentException("max clock skew " + maxClockSkewMillis + " ms is negative");
+        }
         this.store = store;
         this.policy = policy;
         this.counters = counters;
         this.tombstoneRetentionMillis = tombstoneRetentionMillis;
+        this.maxClockSkewMillis = maxClockSkewMillis;
         this.expirySweep = new ExpirySweep(store);
     }
 
@@ -74,7 +91,8 @@ public final class BanTable
     /**
      * A decision made here (see {@link BanDecider}), already numbered with its origin node and sequence. Its time is
      * moved past whatever the table holds for the prefix, so an operator's unban wins even over a ban stamped by a
-     * peer whose clock runs ahead; an unban carries the reason, protocol and port of the ban it lifts.
+     * peer whose clock runs ahead, but never beyond now plus the clock skew allowed: an entry stamped further ahead
+     * than that is bogus and is replaced. An unban carries the reason, protocol and port of the ban it lifts.
      *
      * @param request receives the decision as applied when the outcome is {@link BanOutcome#APPLIED}.
      * @return a {@link BanOutcome}.
@@ -91,7 +109,8 @@ public final class BanTable
             // Firewalls with a table per reason find the element by the lifted ban's reason and scope.
             request.reason(current.reason()).protocol(current.protocol()).port(current.port());
         }
-        request.originTimeMillis(exists ? Math.max(nowMillis, current.originTimeMillis() + 1) : nowMillis);
+        final long after = exists ? Math.min(current.originTimeMillis() + 1, latestTrusted(nowMillis)) : nowMillis;
+        request.originTimeMillis(Math.max(nowMillis, after));
         return apply(request, nowMillis, true);
     }
 
@@ -158,6 +177,14 @@ public final class BanTable
 
     private int apply(final Ban decision, final long nowMillis, final boolean local)
     {
+        if (!local && decision.originTimeMillis() > latestTrusted(nowMillis))
+        {
+            counters.refusedFutureTime.incrementRelease();
+            return BanOutcome.FUTURE_TIME;
+        }
+
+        // Expiry counts from the origin time, a local decision's from our now; either way no further than ours allows.
+        final long startMillis = local ? nowMillis : decision.originTimeMillis();
         final long durationSeconds;
         final long expiresAtMillis;
         if (decision.isBan())
@@ -169,7 +196,7 @@ public final class BanTable
                 return verdict == BanPolicy.PROTECTED ? BanOutcome.PROTECTED : BanOutcome.TOO_BROAD;
             }
             durationSeconds = policy.clampDuration(decision.durationSeconds());
-            expiresAtMillis = durationSeconds == Ban.PERMANENT ? Ban.PERMANENT : decision.originTimeMillis() + durationSeconds * 1000;
+            expiresAtMillis = durationSeconds == Ban.PERMANENT ? Ban.PERMANENT : boundExpiry(startMillis + durationSeconds * 1000, nowMillis);
             if (expiresAtMillis != Ban.PERMANENT && expiresAtMillis <= nowMillis)
             {
                 counters.recordsStale.incrementRelease();
@@ -179,11 +206,14 @@ public final class BanTable
         else
         {
             durationSeconds = 0;
+            // Its origin time is at most now + max-clock-skew, so the retention is bounded too; it must outlive any
+            // ban stamped before it, which that time ensures.
             expiresAtMillis = decision.originTimeMillis() + tombstoneRetentionMillis;
         }
 
         final boolean exists = store.get(decision.prefix(), current);
-        if (exists)
+        // A local decision is never outvoted by an entry stamped beyond what any clock could trust (see decideLocal).
+        if (exists && !(local && current.originTimeMillis() >= latestTrusted(nowMillis)))
         {
             final int order = compare(decision, current);
             if (order == 0)
@@ -231,6 +261,19 @@ public final class BanTable
             decision.set(next);
         }
         return BanOutcome.APPLIED;
+    }
+
+    /** The latest origin time a record may carry now. */
+    private long latestTrusted(final long nowMillis)
+    {
+        return nowMillis + maxClockSkewMillis;
+    }
+
+    /** With a finite {@code max-duration}, no ban outlives our now plus that duration. */
+    private long boundExpiry(final long expiresAtMillis, final long nowMillis)
+    {
+        final long maxSeconds = policy.maxDurationSeconds();
+        return maxSeconds == 0 ? expiresAtMillis : Math.min(expiresAtMillis, nowMillis + maxSeconds * 1000);
     }
 
     /** Last writer wins: later origin time, then higher origin node id. */

@@ -52,7 +52,7 @@ class StatusCountersTest
 
             final List<String> labels = new ArrayList<>(reading.node.keySet());
             assertEquals("datagrams_received", labels.get(0), "node counters first, in id order");
-            assertEquals("errors", labels.get(NodeCounters.LAST_ID - 1));
+            assertEquals("errors", labels.get(NodeCounters.ERRORS_ID - 1));
             assertEquals("source kernel events", labels.get(labels.size() - 1), "then the sources'");
         }
     }

@@ -96,6 +96,7 @@ class ConfigReaderTest
         assertEquals(256, config.sendWindow());
         assertEquals(1500, config.peerSuspectAfterMs());
         assertEquals(60_000, config.peerDownAfterMs());
+        assertEquals(150_000, config.maxClockSkewMs());
 
         final List<PeerConfig> peers = config.peers();
         assertEquals(3, peers.size());
@@ -142,6 +143,7 @@ class ConfigReaderTest
         assertEquals(1024, config.sendWindow());
         assertEquals(3000, config.peerSuspectAfterMs());
         assertEquals(10_000, config.peerDownAfterMs());
+        assertEquals(300_000, config.maxClockSkewMs(), "five minutes");
         assertEquals(List.of(), config.peers());
         assertEquals(List.of(), config.warnings());
     }

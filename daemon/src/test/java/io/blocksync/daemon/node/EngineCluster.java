@@ -155,10 +155,17 @@ final class EngineCluster implements AutoCloseable
         long heartbeatIntervalNanos = 100 * MS;
         long suspectAfterNanos = 300 * MS;
         long downAfterNanos = 1_000 * MS;
+        int originRate = 1_000_000;
 
         Settings sendWindow(final int batches)
         {
             sendWindow = batches;
+            return this;
+        }
+
+        Settings originRate(final int recordsPerSecond)
+        {
+            originRate = recordsPerSecond;
             return this;
         }
     }

@@ -34,6 +34,8 @@ import java.util.List;
 final class EngineNode implements AutoCloseable
 {
     static final long REASON = ReasonCode.of("test").packed();
+    static final long MAX_CLOCK_SKEW_MILLIS = 300_000;
+    static final long MAX_DURATION_SECONDS = 30L * 86_400;
 
     final int nodeId;
     final InetSocketAddress address;
@@ -70,10 +72,10 @@ final class EngineNode implements AutoCloseable
             peers[i] = new Peer(others[i], "node" + others[i], address(others[i]), status.countersManager());
         }
 
-        final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, 30L * 86_400, 1_000_000);
+        final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, MAX_DURATION_SECONDS, settings.originRate);
         final long tombstoneRetentionMillis = 86_400_000L;
-        final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis);
-        final HighWaterMarks highWater = new HighWaterMarks(progress);
+        final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, MAX_CLOCK_SKEW_MILLIS);
+        final HighWaterMarks highWater = new HighWaterMarks(progress, others);
         context = new NodeContext()
             .nodeId(nodeId)
             .epochClock(epochClock)
@@ -124,6 +126,24 @@ final class EngineNode implements AutoCloseable
         parse(text);
         request.reset().action(BanAction.BAN).prefix(prefix).durationSeconds(3600).reason(REASON);
         return decider.decide(request, epochClock.time()) == BanOutcome.APPLIED;
+    }
+
+    /** What the table holds for the prefix, or null. */
+    Ban stored(final String text)
+    {
+        final Ban into = new Ban();
+        return store.get(parse(text), into) ? into : null;
+    }
+
+    /** The receive side, for datagrams a test hands in directly rather than over the network. */
+    DatagramReceiver receiver()
+    {
+        return agent.receiver();
+    }
+
+    ProgressFile progress()
+    {
+        return progress;
     }
 
     boolean isBanned(final String text)

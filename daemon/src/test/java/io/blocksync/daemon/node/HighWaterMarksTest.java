@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +19,7 @@ class HighWaterMarksTest
     {
         try (ProgressFile progress = ProgressFile.open(dir, 1))
         {
-            final HighWaterMarks marks = new HighWaterMarks(progress);
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 7 });
             assertEquals(20, marks.onRange(7, 0, 20));
             assertEquals(20, marks.onRange(7, 40, 60), "a range beyond a gap waits");
             assertEquals(20, marks.onRange(7, 25, 40), "still a gap at 21..25");
@@ -32,7 +33,7 @@ class HighWaterMarksTest
     {
         try (ProgressFile progress = ProgressFile.open(dir, 1))
         {
-            final HighWaterMarks marks = new HighWaterMarks(progress);
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 7 });
             for (int batch = 1; batch < 200; batch++)
             {
                 marks.onRange(7, batch * 20L, batch * 20L + 20);
@@ -47,7 +48,7 @@ class HighWaterMarksTest
     {
         try (ProgressFile progress = ProgressFile.open(dir, 1))
         {
-            final HighWaterMarks marks = new HighWaterMarks(progress);
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 2 });
             marks.onRange(2, 0, 33);
             marks.own(1, 12);
             marks.receivedCumulative(2, 44);
@@ -56,13 +57,59 @@ class HighWaterMarksTest
         }
         try (ProgressFile progress = ProgressFile.open(dir, 1))
         {
-            final HighWaterMarks marks = new HighWaterMarks(progress);
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 2 });
             assertEquals(33, marks.highWater(2));
             assertEquals(12, marks.highWater(1));
             assertEquals(44, marks.receivedCumulative(2));
             assertEquals(99, progress.lastPacketSequence());
             assertEquals(7, progress.streamNext());
             assertEquals(2, marks.count());
+        }
+    }
+
+    @Test
+    void onlyConfiguredNodesHaveMarksAndAnIdFirstSeenOnTheWireChangesNothing()
+    {
+        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        {
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 2, 3 });
+            assertEquals(3, marks.count(), "this node and its two peers");
+            assertEquals(List.of(1, 2, 3), List.of(marks.nodeIdAt(0), marks.nodeIdAt(1), marks.nodeIdAt(2)));
+            for (int fake = 100; fake < 100_000; fake++)
+            {
+                assertEquals(0, marks.onRange(fake, 0, 5));
+                marks.receivedCumulative(fake, 9);
+            }
+            assertEquals(3, marks.count(), "no mark was made for any of the made-up ids");
+            assertEquals(-1, marks.indexOf(100));
+            assertEquals(0, marks.highWater(100));
+            assertEquals(-1, progress.slot(100), "nor a slot in the progress file");
+            assertEquals(0, progress.slotNodeId(3));
+            assertEquals(1, marks.indexOf(2));
+        }
+    }
+
+    @Test
+    void slotsOfNodesNoLongerConfiguredAreFreedAtStartAndTheOthersKeepTheirMarks()
+    {
+        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        {
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 2, 3, 4 });
+            marks.onRange(2, 0, 20);
+            marks.onRange(3, 0, 30);
+            marks.onRange(4, 0, 40);
+            marks.receivedCumulative(4, 44);
+        }
+        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        {
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 4, 2 });
+            assertEquals(1, marks.freedAtStart(), "node 3 left the config");
+            assertEquals(3, marks.count());
+            assertEquals(40, marks.highWater(4));
+            assertEquals(44, marks.receivedCumulative(4));
+            assertEquals(20, marks.highWater(2));
+            assertEquals(0, marks.highWater(3));
+            assertEquals(-1, progress.slot(3));
         }
     }
 

@@ -202,7 +202,7 @@ class RetransmitHandlerTest
             .counters(counters)
             .log(log)
             .peers(new Peer[] { peer })
-            .highWater(new HighWaterMarks(progress))
+            .highWater(new HighWaterMarks(progress, new int[] { 2 }))
             .progress(progress)
             .retained(new RetainedBatches(sendWindow, progress.streamNext()))
             .jitter(new RetransmitJitter(1, 0))

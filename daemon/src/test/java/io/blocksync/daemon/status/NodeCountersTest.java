@@ -68,7 +68,11 @@ class NodeCountersTest
         "42 events_from_protected_sources",
         "43 detector_bans",
         "44 log_lines_dropped",
-        "45 errors");
+        "45 errors",
+        "46 sync_frames_unknown_origin",
+        "47 heartbeat_entries_unknown_origin",
+        "48 frames_own_origin",
+        "49 refused_future_time");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

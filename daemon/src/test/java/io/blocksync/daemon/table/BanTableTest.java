@@ -29,6 +29,9 @@ class BanTableTest
     private static final long NOW = 1_764_000_000_000L;
     private static final long SSH = ReasonCode.of("ssh").packed();
     private static final long RETENTION = 30L * 86_400_000;
+    private static final long MAX_SKEW = 300_000;
+    private static final long DAY = 86_400_000L;
+    private static final long TEN_YEARS = 10L * 365 * DAY;
 
     @TempDir
     Path dir;
@@ -48,7 +51,7 @@ class BanTableTest
         final BanPolicy policy = new BanPolicy(
             List.of(prefix("192.0.2.0/28"), prefix("2001:db8:ffff::1/128")), List.of("allow-list", "peer node2"),
             16, 32, 86_400, 1000);
-        table = new BanTable(store, policy, counters, RETENTION).addListener(new BanTableListener()
+        table = new BanTable(store, policy, counters, RETENTION, MAX_SKEW).addListener(new BanTableListener()
         {
             public void onStored(final Ban decision, final Ban replaced, final boolean local)
             {
@@ -163,6 +166,90 @@ class BanTableTest
         assertEquals(86_400_000L, BanTable.tombstoneRetentionMillis(3600));
         assertEquals(30L * 86_400_000, BanTable.tombstoneRetentionMillis(30L * 86_400));
         assertEquals(10L * 365 * 86_400_000, BanTable.tombstoneRetentionMillis(0), "permanent bans allowed: ten years");
+    }
+
+    @Test
+    void aPeersRecordStampedFurtherAheadThanTheSkewIsRefusedAndCounted()
+    {
+        assertEquals(BanOutcome.FUTURE_TIME, remote(BanAction.BAN, "198.51.100.20", 2, NOW + TEN_YEARS, 3600),
+            "a far-future ban would outlive max-duration by years");
+        assertEquals(BanOutcome.FUTURE_TIME, remote(BanAction.UNBAN, "198.51.100.21", 2, NOW + TEN_YEARS, 0),
+            "a far-future unban would outvote every later ban of the address");
+        assertEquals(BanOutcome.FUTURE_TIME, remote(BanAction.BAN, "198.51.100.22", 2, NOW + MAX_SKEW + 1, 3600));
+        assertEquals(3, counters.refusedFutureTime.get());
+        assertEquals(0, table.size());
+        assertTrue(heard.isEmpty());
+
+        assertEquals(BanOutcome.APPLIED, remote(BanAction.BAN, "198.51.100.22", 2, NOW + MAX_SKEW, 3600),
+            "a clock just within the skew is accepted");
+        assertEquals(3, counters.refusedFutureTime.get());
+        assertEquals("future time", BanOutcome.name(BanOutcome.FUTURE_TIME));
+    }
+
+    @Test
+    void noBanExpiresLaterThanMaxDurationFromTheReceiversNow()
+    {
+        // Policy: max-duration one day. A record stamped ahead within the skew still expires a day from our now.
+        assertEquals(BanOutcome.APPLIED, remote(BanAction.BAN, "198.51.100.30", 2, NOW + MAX_SKEW, 10 * 86_400));
+        final Ban entry = new Ban();
+        assertTrue(table.get(prefix("198.51.100.30"), entry));
+        assertEquals(NOW + DAY, entry.expiresAtMillis());
+        assertEquals(NOW + MAX_SKEW, entry.originTimeMillis(), "the record itself is kept as the origin stamped it");
+
+        // Seeded origin times from two years back to twenty ahead, any duration: every stored ban obeys the bound.
+        final java.util.Random random = new java.util.Random(20_261_130L);
+        for (int i = 0; i < 2_000; i++)
+        {
+            final long time = NOW - 2 * 365 * DAY + (long)(random.nextDouble() * 22 * 365 * DAY);
+            final long seconds = 1 + random.nextInt(Integer.MAX_VALUE);
+            final String address = "2001:db8:" + Integer.toHexString(i) + "::/64";
+            final int outcome = remote(BanAction.BAN, address, 2 + random.nextInt(5), time, seconds);
+            if (table.get(prefix(address), entry))
+            {
+                assertEquals(BanOutcome.APPLIED, outcome);
+                assertTrue(entry.expiresAtMillis() <= NOW + DAY, "expiry " + entry.expiresAtMillis() + " for time " + time);
+                assertTrue(entry.originTimeMillis() <= NOW + MAX_SKEW);
+            }
+            else
+            {
+                assertTrue(outcome == BanOutcome.EXPIRED || outcome == BanOutcome.FUTURE_TIME, "outcome " + outcome);
+            }
+        }
+    }
+
+    @Test
+    void aLocalBanCountsFromTheLocalNowAfterAnUnbanStampedAhead()
+    {
+        assertEquals(BanOutcome.APPLIED, remote(BanAction.UNBAN, "198.51.100.40", 2, NOW + 200_000, 0), "within the skew");
+        final Ban ban = new Ban().action(BanAction.BAN).prefix(prefix("198.51.100.40")).originNodeId(1).originSequence(1)
+            .durationSeconds(3600).reason(SSH);
+        assertEquals(BanOutcome.APPLIED, table.decideLocal(ban, NOW));
+        assertEquals(NOW + 200_001, ban.originTimeMillis(), "stamped after the unban, so it wins everywhere");
+        assertEquals(NOW + 3_600_000, ban.expiresAtMillis(), "an hour from our now, not from the stamp");
+        assertTrue(table.isBanned(prefix("198.51.100.40"), NOW));
+    }
+
+    @Test
+    void aBogusFutureEntryAlreadyStoredNeitherOutvotesNorStretchesALaterOperatorBan()
+    {
+        // Stored when this node's clock was ten years ahead (or by a version that took any time): stamped far ahead.
+        final Ban bogus = new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.50")).originNodeId(2).originSequence(1)
+            .originTimeMillis(NOW + TEN_YEARS).reason(SSH);
+        assertEquals(BanOutcome.APPLIED, table.applyRemote(bogus, NOW + TEN_YEARS));
+
+        final Ban ban = new Ban().action(BanAction.BAN).prefix(prefix("198.51.100.50")).originNodeId(1).originSequence(1)
+            .durationSeconds(3600).reason(SSH);
+        assertEquals(BanOutcome.APPLIED, table.decideLocal(ban, NOW), "the operator's ban is not outvoted");
+        assertTrue(ban.originTimeMillis() <= NOW + MAX_SKEW, "its stamp is not pushed ten years ahead: " + ban.originTimeMillis());
+        assertEquals(NOW + 3_600_000, ban.expiresAtMillis(), "it lasts its hour, not ten years");
+        assertTrue(table.isBanned(prefix("198.51.100.50"), NOW));
+        assertEquals(1, table.expire(NOW + 3_600_000));
+        assertFalse(table.isBanned(prefix("198.51.100.50"), NOW + 3_600_000));
+
+        // A peer's copy of the bogus unban arriving now is refused: it cannot lift the ban either.
+        assertEquals(BanOutcome.APPLIED, table.decideLocal(ban.originSequence(2), NOW + 3_700_000));
+        assertEquals(BanOutcome.FUTURE_TIME, table.applyRemote(bogus, NOW + 3_700_000));
+        assertTrue(table.isBanned(prefix("198.51.100.50"), NOW + 3_700_000));
     }
 
     private int remote(final BanAction action, final String text, final int origin, final long time, final long seconds)

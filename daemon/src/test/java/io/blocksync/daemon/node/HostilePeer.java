@@ -1,0 +1,110 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
+import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.BatchFrameFlyweight;
+import io.blocksync.codec.FrameHeaderFlyweight;
+import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.SyncFrameFlyweight;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A configured peer that turned hostile (a compromised host, or one with a bug): it writes frames by hand and
+ * seals them with its own sealer and key, so they pass every check a receiver makes before reading the body.
+ * Reuses one buffer and one set of flyweights, so a flood through {@link #inject} allocates nothing.
+ */
+final class HostilePeer
+{
+    private final EngineNode self;
+    private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
+    private final ByteBuffer view = frame.byteBuffer().duplicate();
+    private final SyncFrameFlyweight sync = new SyncFrameFlyweight();
+    private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
+    private final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight();
+    private int length;
+
+    HostilePeer(final EngineNode self)
+    {
+        this.self = self;
+    }
+
+    /** A decision as the hostile peer writes it, in any origin's name. */
+    static Ban record(final BanAction action, final String prefix, final int origin, final long sequence, final long timeMillis)
+    {
+        final IpPrefix parsed = new IpPrefix();
+        final String error = AddressText.parse(prefix, parsed, 32, 128);
+        if (null != error)
+        {
+            throw new IllegalArgumentException(error);
+        }
+        return new Ban().action(action).prefix(parsed).originNodeId(origin).originSequence(sequence)
+            .originTimeMillis(timeMillis).durationSeconds(action == BanAction.BAN ? 3600 : 0).reason(EngineNode.REASON);
+    }
+
+    /** Seal a SYNC for {@code origin} covering {@code (after, through]} with these records. */
+    HostilePeer sync(final int origin, final long after, final long through, final Ban... records)
+    {
+        sync.begin(frame, 0, origin, after);
+        for (final Ban record : records)
+        {
+            sync.appendRecord(BanRecordFlyweight.ACTION_BAN).set(record);
+        }
+        sync.through(through);
+        length = self.context.sealer().seal(frame, 0, sync.unsealedLength());
+        return this;
+    }
+
+    /** Seal a BATCH of the hostile peer's own stream. */
+    HostilePeer batch(final long streamSequence, final Ban... records)
+    {
+        batch.begin(frame, 0, streamSequence);
+        for (final Ban record : records)
+        {
+            batch.appendRecord(BanRecordFlyweight.ACTION_BAN).set(record);
+        }
+        length = self.context.sealer().seal(frame, 0, batch.unsealedLength());
+        return this;
+    }
+
+    /** Seal a HEARTBEAT advertising {@code highWater} for each of {@code origins}, stream positions as they are. */
+    HostilePeer heartbeat(final int[] origins, final long highWater, final long nowMillis)
+    {
+        final RetainedBatches retained = self.context.retained();
+        heartbeat.begin(frame, 0, retained.next(), retained.oldest(), nowMillis);
+        for (final int origin : origins)
+        {
+            heartbeat.appendEntry(origin, highWater);
+        }
+        length = self.context.sealer().seal(frame, 0, heartbeat.unsealedLength());
+        return this;
+    }
+
+    /** Send the frame sealed last over the cluster's network. */
+    void sendTo(final EngineNode target)
+    {
+        self.context.transport().send(view, 0, length, target.address);
+    }
+
+    /** Hand the frame sealed last straight to the target's receive side (as its socket would), skipping the network. */
+    void inject(final EngineNode target, final long nowNanos, final long nowMillis)
+    {
+        target.receiver().onDatagram(frame, length, nowNanos, nowMillis);
+    }
+
+    /** The frame sealed last, for a test that re-signs or inspects it. */
+    UnsafeBuffer frame()
+    {
+        return frame;
+    }
+
+    int length()
+    {
+        return length;
+    }
+}
