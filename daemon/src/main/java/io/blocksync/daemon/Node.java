@@ -283,7 +283,8 @@ public final class Node implements AutoCloseable
 
     /**
      * Every backend, the log dry run included, starts through the firewall module, which first makes the packet filter
-     * hold every live ban in the table (blacklistd -r).
+     * hold every live ban in the table (blacklistd -r). Managed nftables and ipset modes also close the listen port to
+     * everyone but the peers.
      */
     private static Firewall newFirewall(final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock)
     {
@@ -296,6 +297,11 @@ public final class Node implements AutoCloseable
                 liveBans.add(new Ban().set(entry));
             }
         });
+        final List<IpPrefix> peerAddresses = new ArrayList<>();
+        for (final PeerConfig peer : config.peers())
+        {
+            peerAddresses.add(hostPrefix(peer.address().getAddress()));
+        }
         final EventLog.Line line = log.newLine();
         final EventLog.Line loopLine = log.newLine();
         final Firewall firewall = config.firewall().settings().start(new FirewallContext()
@@ -304,7 +310,9 @@ public final class Node implements AutoCloseable
             .loopLog(text -> loopLine.begin().append(text).commit())
             .label("node " + config.nodeId())
             .threadName("blocksync-firewall-" + config.nodeId())
-            .liveBans(liveBans));
+            .liveBans(liveBans)
+            .listenPort(config.listen().getPort())
+            .peerAddresses(peerAddresses));
         line.begin().append("node ").append(config.nodeId()).append(": firewall ").append(config.firewall().backend())
             .append(" started, ").append(liveBans.size()).append(" live bans re-applied").commit();
         return firewall;

@@ -82,6 +82,9 @@ class KernelFirewallClusterTest
             () -> !reachable(attacker, "192.0.2.2") && !reachable(attacker, "[2001:db8:a::2]"), this::diagnostics);
         assertTrue(namespaces.exec(b, "nft", "list", "set", "inet", "blocksync", "ban4_host").output()
             .contains("192.0.2.3"), diagnostics());
+        final String input = namespaces.exec(b, "nft", "list", "chain", "inet", "blocksync", "input").output();
+        assertTrue(input.contains("udp dport 7701 ip saddr 192.0.2.1 counter") && input.contains("udp dport 7701 counter"),
+            "B's port is open to its peer A only, and A's ban got through it: " + input);
 
         // B restarts: the kernel set outlives the process and start-up reconciliation re-asserts it.
         assertEquals(143, nodes.get(1).stop(), "SIGTERM stops the node cleanly");

@@ -1,9 +1,11 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.Ban;
+import io.blocksync.codec.IpPrefix;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -28,6 +30,8 @@ public final class FirewallContext
     private String label = "";
     private String threadName = "blocksync-firewall";
     private Iterable<Ban> liveBans = List.of();
+    private int listenPort;
+    private Collection<IpPrefix> peerAddresses = List.of();
 
     /**
      * @param clock epoch clock the bans' expiries are on; read on the loop and at start.
@@ -111,5 +115,42 @@ public final class FirewallContext
     public Iterable<Ban> liveBans()
     {
         return liveBans;
+    }
+
+    /**
+     * @param listenPort the daemon's UDP port, 1-65535, which managed nftables and ipset modes open to
+     *                   {@link #peerAddresses(Collection)} only; 0 (the default) leaves every port alone.
+     */
+    public FirewallContext listenPort(final int listenPort)
+    {
+        this.listenPort = listenPort;
+        return this;
+    }
+
+    public int listenPort()
+    {
+        return listenPort;
+    }
+
+    /**
+     * @param peerAddresses the configured peers' addresses as host prefixes; read during start only.
+     */
+    public FirewallContext peerAddresses(final Collection<IpPrefix> peerAddresses)
+    {
+        this.peerAddresses = peerAddresses;
+        return this;
+    }
+
+    public Collection<IpPrefix> peerAddresses()
+    {
+        return peerAddresses;
+    }
+
+    /**
+     * @return the port and peers as one value; unrestricted when no port was given or a peer is a multicast group.
+     */
+    public PeerPort peerPort()
+    {
+        return PeerPort.of(listenPort, peerAddresses);
     }
 }

@@ -130,7 +130,7 @@ public final class FirewallSettings
             .flushDelayMs(batcher.flushDelayMs())
             .maxBatch(batcher.maxBatch())
             .threadName(context.threadName());
-        final FirewallBatcher firewallBatcher = new FirewallBatcher(settings.newBackend(context.log()), tuning);
+        final FirewallBatcher firewallBatcher = new FirewallBatcher(settings.newBackend(context), tuning);
 
         return BatchingFirewall.start(firewallBatcher, context.clock(), context.liveBans());
     }

@@ -15,7 +15,8 @@ import java.util.List;
  * ({@code -exist} makes re-adding refresh the timeout and deleting a missing entry harmless).
  * <p>
  * <b>Managed mode</b> creates {@code hash:net} sets for IPv4 and IPv6 and inserts one DROP rule per family at the
- * top of INPUT (and optionally FORWARD), checked with {@code -C} first so it is added once. Reconciliation fills a
+ * top of INPUT (and optionally FORWARD), checked with {@code -C} first so it is added once. Given a {@link PeerPort},
+ * it also closes the daemon's UDP port to everyone but the peers ({@link IptablesPortGuard}). Reconciliation fills a
  * temporary set and swaps it in, so live bans never leave the kernel and stale ones disappear atomically.
  * <b>Existing-set mode</b> only adds and deletes entries in the named sets; reconciliation re-adds live bans and
  * leaves stale entries to their kernel timeouts.
@@ -34,19 +35,34 @@ public final class IpsetBackend implements FirewallBackend
     private final Tool iptables;
     private final Tool ip6tables;
     private final ConntrackStateKiller stateKiller;
+    private final IptablesPortGuard portGuard;
 
     public IpsetBackend(final IpsetSettings settings)
     {
-        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
+        this(settings, PeerPort.NONE);
+    }
+
+    /**
+     * @param peerPort the daemon's UDP port and its peers, closed to everyone else in managed mode.
+     */
+    public IpsetBackend(final IpsetSettings settings, final PeerPort peerPort)
+    {
+        this(settings, peerPort, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
     public IpsetBackend(final IpsetSettings settings, final CommandRunner runner)
+    {
+        this(settings, PeerPort.NONE, runner);
+    }
+
+    public IpsetBackend(final IpsetSettings settings, final PeerPort peerPort, final CommandRunner runner)
     {
         this.settings = settings;
         this.ipset = new Tool(runner, settings.commandPrefix, settings.ipset, "install ipset");
         this.iptables = new Tool(runner, settings.commandPrefix, settings.iptables, "install iptables");
         this.ip6tables = new Tool(runner, settings.commandPrefix, settings.ip6tables, "install iptables");
         this.stateKiller = settings.killStates ? new ConntrackStateKiller(runner, settings.commandPrefix) : null;
+        this.portGuard = settings.managed ? new IptablesPortGuard(iptables, ip6tables, settings.portChain, peerPort) : null;
     }
 
     @Override
@@ -66,6 +82,7 @@ public final class IpsetBackend implements FirewallBackend
         {
             restore(createScript());
             ensureRules();
+            portGuard.install();
         }
         else
         {
@@ -137,6 +154,7 @@ public final class IpsetBackend implements FirewallBackend
             appendSwap(script, settings.set6, "inet6", v6);
             restore(script.toString());
             ensureRules();
+            portGuard.repair();
         }
         else
         {

@@ -9,6 +9,9 @@ import java.util.function.Consumer;
  */
 public final class IpsetSettings implements BackendSettings
 {
+    private static final String PORT_CHAIN_SUFFIX = "-port";
+    private static final int MAX_CHAIN_PREFIX = 28 - PORT_CHAIN_SUFFIX.length();
+
     List<String> commandPrefix = List.of();
     String ipset = "ipset";
     String iptables = "iptables";
@@ -20,9 +23,11 @@ public final class IpsetSettings implements BackendSettings
     boolean forwardChain;
     long reassertIntervalSeconds = 600;
     boolean killStates;
+    boolean restrictPort = true;
+    String portChain;
 
     /**
-     * Keys {@code mode}, then {@code set-prefix}, {@code forward} (managed) or {@code set4}, {@code set6}
+     * Keys {@code mode}, then {@code set-prefix}, {@code forward}, {@code restrict-port} (managed) or {@code set4}, {@code set6}
      * (existing), then {@code kill-states}.
      */
     public static IpsetSettings parse(final SettingsSection section)
@@ -36,6 +41,7 @@ public final class IpsetSettings implements BackendSettings
                 return text;
             }));
             settings.forwardChain(section.bool("forward", false));
+            settings.restrictPort(section.bool("restrict-port", true));
         }
         else
         {
@@ -58,6 +64,16 @@ public final class IpsetSettings implements BackendSettings
         return new IpsetBackend(this);
     }
 
+    /**
+     * In managed mode a chain {@code PREFIX-port} also admits the listen port's datagrams from the peers only, unless
+     * {@link #restrictPort(boolean)} turned that off; see {@link PeerPort}.
+     */
+    @Override
+    public FirewallBackend newBackend(final FirewallContext context)
+    {
+        return new IpsetBackend(this, PeerPort.forManagedBackend(managed && restrictPort, context));
+    }
+
     @Override
     public boolean managed()
     {
@@ -72,6 +88,8 @@ public final class IpsetSettings implements BackendSettings
         final IpsetSettings settings = new IpsetSettings();
         settings.set4 = Names.ipsetName("ipset set", setPrefix + "4");
         settings.set6 = Names.ipsetName("ipset set", setPrefix + "6");
+        // iptables chain names hold 28 characters.
+        settings.portChain = setPrefix.substring(0, Math.min(setPrefix.length(), MAX_CHAIN_PREFIX)) + PORT_CHAIN_SUFFIX;
         return settings;
     }
 
@@ -131,6 +149,15 @@ public final class IpsetSettings implements BackendSettings
             throw new IllegalArgumentException("ipset reassert interval must be >= 0: " + seconds);
         }
         this.reassertIntervalSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * @param enabled in managed mode, drop datagrams to the daemon's UDP port from anyone but the peers (default).
+     */
+    public IpsetSettings restrictPort(final boolean enabled)
+    {
+        this.restrictPort = enabled;
         return this;
     }
 

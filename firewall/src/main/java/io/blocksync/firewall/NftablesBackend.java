@@ -19,7 +19,9 @@ import java.util.Locale;
  * ({@code ban4}, {@code ban6}) with {@code flags interval, timeout}. The split is for speed: nft 1.0.6 reads an
  * interval set's elements back before each change, so adding to a 100,000-element interval set takes ~0.7 s while a
  * plain set takes ~10 ms. An input chain (and optionally a forward chain) at a configurable priority drops from every
- * set, with counters (they restart whenever the chains are rebuilt: at start and at each re-assert).
+ * set, with counters (they restart whenever the chains are rebuilt: at start and at each re-assert). Given a
+ * {@link PeerPort}, the input chain then accepts datagrams to the daemon's UDP port from the peers and drops the
+ * rest, so a flood from anyone else is dropped in the kernel.
  * <p>
  * <b>Existing-set mode</b> only adds and removes elements in two sets the operator names, which must have
  * {@code flags interval, timeout}; blocksync owns their contents (flush and reconcile empty them).
@@ -40,6 +42,7 @@ public final class NftablesBackend implements FirewallBackend
     private static final int IPV6_SUBNET = 64;
 
     private final NftablesSettings settings;
+    private final PeerPort peerPort;
     private final Tool nft;
     private final ConntrackStateKiller stateKiller;
     private final String tableReference;
@@ -52,12 +55,26 @@ public final class NftablesBackend implements FirewallBackend
 
     public NftablesBackend(final NftablesSettings settings)
     {
-        this(settings, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
+        this(settings, PeerPort.NONE);
+    }
+
+    /**
+     * @param peerPort the daemon's UDP port and its peers, closed to everyone else in managed mode.
+     */
+    public NftablesBackend(final NftablesSettings settings, final PeerPort peerPort)
+    {
+        this(settings, peerPort, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
     }
 
     public NftablesBackend(final NftablesSettings settings, final CommandRunner runner)
     {
+        this(settings, PeerPort.NONE, runner);
+    }
+
+    public NftablesBackend(final NftablesSettings settings, final PeerPort peerPort, final CommandRunner runner)
+    {
         this.settings = settings;
+        this.peerPort = settings.managed ? peerPort : PeerPort.NONE;
         this.nft = new Tool(runner, settings.commandPrefix, settings.nft, "install nftables");
         this.stateKiller = settings.killStates ? new ConntrackStateKiller(runner, settings.commandPrefix) : null;
         this.tableReference = settings.family + " " + settings.table;
@@ -256,6 +273,31 @@ public final class NftablesBackend implements FirewallBackend
             .append(rule).append(" ip6 saddr @").append(HOST6).append(" counter drop\n")
             .append(rule).append(" ip6 saddr & ffff:ffff:ffff:ffff:: @").append(NET6_64).append(" counter drop\n")
             .append(rule).append(" ip6 saddr @").append(settings.set6).append(" counter drop\n");
+        if ("input".equals(hook) && peerPort.restricted())
+        {
+            appendPeerPortRules(script, rule);
+        }
+    }
+
+    /**
+     * After the ban drops, so a banned source is counted there; "accept" only ends this chain, so the operator's
+     * own chains still see the peers' datagrams.
+     */
+    private void appendPeerPortRules(final StringBuilder script, final String rule)
+    {
+        final String port = " udp dport " + peerPort.port();
+        appendPeerAccept(script, rule + port + " ip saddr", peerPort.ipv4());
+        appendPeerAccept(script, rule + port + " ip6 saddr", peerPort.ipv6());
+        script.append(rule).append(port).append(" counter drop\n");
+    }
+
+    private static void appendPeerAccept(final StringBuilder script, final String match, final List<String> peers)
+    {
+        if (peers.isEmpty())
+        {
+            return;
+        }
+        script.append(match).append(" { ").append(String.join(", ", peers)).append(" } counter accept\n");
     }
 
     private void checkExistingSet(final NftSetModel set)

@@ -21,9 +21,11 @@ public final class NftablesSettings implements BackendSettings
     int forwardPriority = -10;
     long reassertIntervalSeconds = 600;
     boolean killStates;
+    boolean restrictPort = true;
 
     /**
-     * Keys {@code mode}, then {@code table}, {@code priority}, {@code forward} (managed) or {@code family},
+     * Keys {@code mode}, then {@code table}, {@code priority}, {@code forward}, {@code restrict-port} (managed) or
+     * {@code family},
      * {@code table} (required), {@code set4}, {@code set6} (existing), then {@code kill-states}.
      */
     public static NftablesSettings parse(final SettingsSection section)
@@ -34,6 +36,7 @@ public final class NftablesSettings implements BackendSettings
             settings = managed(BackendKeys.name(section, "table", "blocksync", NftablesSettings::checkTable));
             final int priority = section.integer("priority", -1000, 1000, -10);
             settings.inputPriority(priority).forwardChain(section.bool("forward", false), priority);
+            settings.restrictPort(section.bool("restrict-port", true));
         }
         else
         {
@@ -67,6 +70,16 @@ public final class NftablesSettings implements BackendSettings
     public FirewallBackend newBackend(final Consumer<String> log)
     {
         return new NftablesBackend(this);
+    }
+
+    /**
+     * In managed mode the input chain also admits the listen port's datagrams from the peers only, unless
+     * {@link #restrictPort(boolean)} turned that off; see {@link PeerPort}.
+     */
+    @Override
+    public FirewallBackend newBackend(final FirewallContext context)
+    {
+        return new NftablesBackend(this, PeerPort.forManagedBackend(managed && restrictPort, context));
     }
 
     @Override
@@ -146,6 +159,15 @@ public final class NftablesSettings implements BackendSettings
             throw new IllegalArgumentException("nftables reassert interval must be >= 0: " + seconds);
         }
         this.reassertIntervalSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * @param enabled in managed mode, drop datagrams to the daemon's UDP port from anyone but the peers (default).
+     */
+    public NftablesSettings restrictPort(final boolean enabled)
+    {
+        this.restrictPort = enabled;
         return this;
     }
 

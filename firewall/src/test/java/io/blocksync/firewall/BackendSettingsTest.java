@@ -23,7 +23,7 @@ class BackendSettingsTest
         final NftablesSettings settings = NftablesSettings.parse(section);
 
         assertEquals(List.of(), section.errors);
-        assertEquals(List.of("mode", "table", "priority", "forward", "kill-states"), section.asked);
+        assertEquals(List.of("mode", "table", "priority", "forward", "restrict-port", "kill-states"), section.asked);
         assertTrue(settings.managed());
         assertEquals("edge", settings.table);
         assertEquals(-50, settings.inputPriority);
@@ -84,6 +84,22 @@ class BackendSettingsTest
     }
 
     @Test
+    void managedModesRestrictTheDaemonPortUnlessTurnedOff()
+    {
+        assertTrue(NftablesSettings.parse(new MapSection()).restrictPort);
+        assertTrue(IpsetSettings.parse(new MapSection()).restrictPort);
+        assertFalse(NftablesSettings.parse(new MapSection("restrict-port", "no")).restrictPort);
+        assertFalse(IpsetSettings.parse(new MapSection("restrict-port", "no")).restrictPort);
+        assertEquals("blocksync-port", IpsetSettings.managed("blocksync").portChain);
+        assertEquals("abcdefghijklmnopqrstuvw-port", IpsetSettings.managed("abcdefghijklmnopqrstuvwxyz").portChain,
+            "cut to iptables' 28 characters");
+
+        final MapSection existing = new MapSection("mode", "existing", "table", "filter", "set4", "blocked4");
+        NftablesSettings.parse(existing);
+        assertFalse(existing.asked.contains("restrict-port"), "existing sets: the operator's own rules");
+    }
+
+    @Test
     void pfReadsReasonTablesAndReportsAMalformedOne()
     {
         final MapSection section = new MapSection("table", "bs", "reason-table", "ssh:brutessh", "reason-table", "web");
@@ -130,7 +146,8 @@ class BackendSettingsTest
         assertEquals(5, settings.batcher().flushDelayMs());
         assertEquals(1024, settings.batcher().maxBatch());
         assertInstanceOf(NftablesSettings.class, settings.settings());
-        assertEquals(List.of("flush-delay", "max-batch", "mode", "table", "priority", "forward", "kill-states"),
+        assertEquals(List.of("flush-delay", "max-batch", "mode", "table", "priority", "forward", "restrict-port",
+            "kill-states"),
             section.asked);
     }
 

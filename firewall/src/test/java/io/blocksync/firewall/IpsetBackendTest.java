@@ -208,6 +208,30 @@ class IpsetBackendTest
             unprivileged.getMessage());
     }
 
+    @Test
+    void theDaemonPortTakesDatagramsFromPeersOnlyAndOtherPortsAreUntouched()
+    {
+        final PeerPort peers = PeerPort.of(
+            NamespacePair.UDP_PORT, List.of(Bans.prefix(CONTROL4), Bans.prefix(CONTROL6)));
+        final IpsetBackend guarded = new IpsetBackend(
+            IpsetSettings.managed("blocksync").commandPrefix(net.inProtected()), peers);
+        guarded.start();
+        try
+        {
+            net.assertUdpDelivered(CONTROL4, PROTECTED4);
+            net.assertUdpDropped(ATTACKER4, CONTROL4, PROTECTED4);
+            net.assertUdpDelivered(CONTROL6, PROTECTED6);
+            net.assertUdpDropped(ATTACKER6, CONTROL6, PROTECTED6);
+            assertTrue(net.tcpConnects(ATTACKER4, PROTECTED4), "TCP from a non-peer is not the guard's business");
+        }
+        finally
+        {
+            backend.start();
+        }
+        net.assertUdpDelivered(ATTACKER4, PROTECTED4);
+        net.assertUdpDelivered(ATTACKER6, PROTECTED6);
+    }
+
     private void assertBanWorks(final String ban, final String attacker, final String control, final String target)
     {
         assertTrue(net.tcpConnects(attacker, target), "before the ban");

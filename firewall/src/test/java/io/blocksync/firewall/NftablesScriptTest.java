@@ -7,6 +7,7 @@ import java.util.List;
 import static io.blocksync.firewall.Bans.add;
 import static io.blocksync.firewall.Bans.remove;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,9 @@ class NftablesScriptTest
         "flush chain inet blocksync forward\n" +
         "delete chain inet blocksync forward\n";
 
+    private static final PeerPort PEERS = PeerPort.of(7701, List.of(
+        Bans.prefix("192.0.2.10"), Bans.prefix("2001:db8::30"), Bans.prefix("198.51.100.20")));
+
     private final CapturingRunner runner = new CapturingRunner();
     private final NftablesBackend backend = new NftablesBackend(
         NftablesSettings.managed("blocksync").inputPriority(-5), runner);
@@ -46,6 +50,65 @@ class NftablesScriptTest
 
         assertEquals(List.of("nft --version", "nft list tables", "nft -f -"), runner.argvLines());
         assertEquals(SETUP, runner.calls.get(2).stdin);
+    }
+
+    @Test
+    void managedModeClosesTheDaemonPortToEveryoneButThePeers()
+    {
+        final NftablesBackend guarded = new NftablesBackend(
+            NftablesSettings.managed("blocksync").inputPriority(-5).forwardChain(true, -5), PEERS, runner);
+        guarded.start();
+
+        final String input = "add rule inet blocksync input ";
+        assertEquals(
+            SETUP.substring(0, SETUP.indexOf("add chain inet blocksync forward\n")) +
+            input + "udp dport 7701 ip saddr { 192.0.2.10, 198.51.100.20 } counter accept\n" +
+            input + "udp dport 7701 ip6 saddr { 2001:db8::30 } counter accept\n" +
+            input + "udp dport 7701 counter drop\n" +
+            "add chain inet blocksync forward\n" +
+            "flush chain inet blocksync forward\n" +
+            "delete chain inet blocksync forward\n" +
+            "add chain inet blocksync forward { type filter hook forward priority -5; policy accept; }\n" +
+            "add rule inet blocksync forward ip saddr @ban4_host counter drop\n" +
+            "add rule inet blocksync forward ip saddr @ban4 counter drop\n" +
+            "add rule inet blocksync forward ip6 saddr @ban6_host counter drop\n" +
+            "add rule inet blocksync forward ip6 saddr & ffff:ffff:ffff:ffff:: @ban6_64 counter drop\n" +
+            "add rule inet blocksync forward ip6 saddr @ban6 counter drop\n",
+            lastScript(), "the port rules follow the ban drops, in the input chain only");
+
+        guarded.reconcile(List.of());
+        assertTrue(lastScript().contains(input + "udp dport 7701 counter drop\n"), "re-asserted with the chain");
+    }
+
+    @Test
+    void withOnlyIpv4PeersEveryIpv6SenderIsDroppedAtThePort()
+    {
+        new NftablesBackend(NftablesSettings.managed("blocksync"),
+            PeerPort.of(7701, List.of(Bans.prefix("192.0.2.10"))), runner).start();
+
+        final String script = lastScript();
+        assertTrue(script.endsWith(
+            "add rule inet blocksync input udp dport 7701 ip saddr { 192.0.2.10 } counter accept\n" +
+            "add rule inet blocksync input udp dport 7701 counter drop\n" +
+            "add chain inet blocksync forward\n" +
+            "flush chain inet blocksync forward\n" +
+            "delete chain inet blocksync forward\n"), script);
+        assertFalse(script.contains("ip6 saddr {"), script);
+    }
+
+    @Test
+    void existingSetModeLeavesThePortToTheOperator()
+    {
+        final NftablesBackend existing = new NftablesBackend(
+            NftablesSettings.existingSets("inet", "filter", "blocked4", null), PEERS, runner);
+        runner.thenReturn(0, "", "").thenReturn(0, "", "").thenReturn(0, "flags interval,timeout\n", "");
+        existing.start();
+        existing.reconcile(List.of(add("198.51.100.7", 60)));
+
+        for (final CapturingRunner.Call call : runner.calls)
+        {
+            assertFalse(call.stdin.contains("dport") || String.join(" ", call.argv).contains("dport"), call.toString());
+        }
     }
 
     @Test

@@ -3,14 +3,14 @@ package io.blocksync.daemon.table;
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.IpPrefix;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Guard rails applied to every ban, local or from a peer, before it touches state: never ban a protected address
- * (the allow-list, every peer, this node's own addresses) or a prefix covering one; refuse prefixes shorter than
- * the configured minimum; clamp durations. It also holds the rate of records a peer may have applied per second,
- * which the receiver's {@link RecordBudgets} enforce per origin and per sending peer.
+ * (the allow-list, every peer, this node's own addresses) or a prefix covering one, in any spelling (an IPv4
+ * address also in its IPv6 embeddings, see {@link ProtectedPrefixes}); refuse prefixes shorter than the configured
+ * minimum; clamp durations. It also holds the rate of records a peer may have applied per second, which the
+ * receiver's {@link RecordBudgets} enforce per origin and per sending peer.
  */
 public final class BanPolicy
 {
@@ -18,8 +18,7 @@ public final class BanPolicy
     public static final int PROTECTED = 1;
     public static final int TOO_BROAD = 2;
 
-    private final IpPrefix[] protectedPrefixes;
-    private final String[] protectedWhy;
+    private final ProtectedPrefixes protectedPrefixes;
     private final int minPrefixIpv4;
     private final int minPrefixIpv6;
     private final long maxDurationSeconds;
@@ -33,8 +32,7 @@ public final class BanPolicy
         final long maxDurationSeconds,
         final int originRatePerSecond)
     {
-        this.protectedPrefixes = new ArrayList<>(protectedPrefixes).toArray(new IpPrefix[0]);
-        this.protectedWhy = protectedWhy.toArray(new String[0]);
+        this.protectedPrefixes = new ProtectedPrefixes(protectedPrefixes, protectedWhy);
         this.minPrefixIpv4 = minPrefixIpv4;
         this.minPrefixIpv6 = minPrefixIpv6;
         this.maxDurationSeconds = maxDurationSeconds;
@@ -42,7 +40,11 @@ public final class BanPolicy
     }
 
     /**
-     * @return {@link #ACCEPT}, {@link #PROTECTED} or {@link #TOO_BROAD}.
+     * Allocation-free; safe from any thread.
+     *
+     * @param prefix a ban's prefix, IPv4 or IPv6.
+     * @return {@link #TOO_BROAD} if shorter than the family's minimum, else {@link #PROTECTED} if it overlaps a
+     * protected prefix in any of its spellings, else {@link #ACCEPT}.
      */
     public int checkPrefix(final IpPrefix prefix)
     {
@@ -51,14 +53,14 @@ public final class BanPolicy
         {
             return TOO_BROAD;
         }
-        return protectedIndex(prefix) >= 0 ? PROTECTED : ACCEPT;
+        return protectedPrefixes.find(prefix) != ProtectedPrefixes.NONE ? PROTECTED : ACCEPT;
     }
 
     /** Why a prefix is protected, for messages to operators; null when it is not. */
     public String whyProtected(final IpPrefix prefix)
     {
-        final int index = protectedIndex(prefix);
-        return index < 0 ? null : protectedWhy[index];
+        final int match = protectedPrefixes.find(prefix);
+        return match == ProtectedPrefixes.NONE ? null : protectedPrefixes.describe(match);
     }
 
     public int minPrefixLength(final int family)
@@ -85,17 +87,5 @@ public final class BanPolicy
     public int originRatePerSecond()
     {
         return originRatePerSecond;
-    }
-
-    private int protectedIndex(final IpPrefix prefix)
-    {
-        for (int i = 0; i < protectedPrefixes.length; i++)
-        {
-            if (protectedPrefixes[i].overlaps(prefix))
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 }
