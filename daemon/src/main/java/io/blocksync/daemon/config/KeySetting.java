@@ -11,8 +11,8 @@ import java.nio.file.Path;
 /**
  * The {@code key} / {@code key-file} pair of a [node] or [peer] section: exactly one of them, holding a key
  * {@link KeyText} can decode. Refuses a key file that is not a regular file, is over 4 KiB, or can be changed by
- * anyone but root and the daemon's user ({@link StrictModes}); warns when it is readable by other users; {@link ConfigBinder} does the same
- * for the configuration file when it holds keys inline.
+ * anyone but root and the daemon's user ({@link StrictModes}); warns when it is readable by other users;
+ * {@link ConfigBinder} does the same for the configuration file when it holds keys inline.
  */
 final class KeySetting
 {

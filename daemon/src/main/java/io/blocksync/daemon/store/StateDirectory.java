@@ -184,8 +184,8 @@ final class StateDirectory implements AutoCloseable
         if (!OWNER_ONLY.containsAll(permissions))
         {
             throw new IOException(
-                "state directory " + dir + " is open to group or others (" + PosixFilePermissions.toString(permissions) +
-                "); the state in it is the daemon's alone: chmod 700 it");
+                "state directory " + dir + " is open to group or others (" +
+                PosixFilePermissions.toString(permissions) + "); the state in it is the daemon's alone: chmod 700 it");
         }
 
         final String untrusted = StrictModes.problem(dir);

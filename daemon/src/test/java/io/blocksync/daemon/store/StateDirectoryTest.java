@@ -55,8 +55,8 @@ class StateDirectoryTest
         Files.setPosixFilePermissions(lib, PosixFilePermissions.fromString("rwxrwxr-x"));
         final Path stateDir = lib.resolve("blocksync");
 
-        assertEquals("state directory " + stateDir + ": refused: directory " + lib + " is group-writable (mode 0775); " +
-            "chmod go-w " + lib, refusal(stateDir));
+        assertEquals("state directory " + stateDir + ": refused: directory " + lib +
+            " is group-writable (mode 0775); chmod go-w " + lib, refusal(stateDir));
         assertFalse(Files.exists(stateDir.resolve(StateDirectory.OPEN_MARKER_FILE_NAME)));
     }
 
@@ -66,7 +66,8 @@ class StateDirectoryTest
         assumeTrue(Tools.isRoot(), "giving a directory to another user takes root");
         final Path stateDir = Files.createDirectory(temp.resolve("state"));
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
-        Files.setOwner(stateDir, stateDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Files.setOwner(
+            stateDir, stateDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
 
         assertEquals("state directory " + stateDir + ": refused: " + stateDir + " is owned by nobody (uid 65534), " +
             "not by root; chown root " + stateDir, refusal(stateDir));
