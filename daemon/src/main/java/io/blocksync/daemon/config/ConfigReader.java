@@ -26,10 +26,18 @@ public final class ConfigReader
     /**
      * @param file to read; relative paths inside it resolve against its directory.
      * @return the validated configuration.
-     * @throws ConfigException listing every problem, or saying why the file cannot be read.
+     * @throws ConfigException listing every problem, or saying why the file cannot be read or is refused: it, or a
+     *                         directory above it, can be changed by someone other than root and the daemon's user
+     *                         ({@link StrictModes}).
      */
     public static NodeConfig read(final Path file) throws ConfigException
     {
+        final String untrusted = Files.exists(file) ? StrictModes.problem(file) : null;
+        if (null != untrusted)
+        {
+            throw new ConfigException(List.of(file + ": refused: " + untrusted));
+        }
+
         return parse(file, readText(file));
     }
 

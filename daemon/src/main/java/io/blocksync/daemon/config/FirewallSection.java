@@ -34,6 +34,47 @@ final class FirewallSection
         config.firewallBackend = backend;
         final FirewallSettings settings = FirewallSettings.parse(backend, new SettingsSection(reader, baseDirectory));
         reader.finish();
+        if (reader.allValuesValid())
+        {
+            checkPrograms(reader, backend, baseDirectory);
+        }
         config.firewall = new FirewallConfig(settings);
+    }
+
+    /**
+     * The programs the backend runs as the daemon's user: the control script or sshguard command as configured, or
+     * the packet filter's own tool as found in PATH.
+     */
+    private static void checkPrograms(final SectionReader reader, final String backend, final Path baseDirectory)
+    {
+        switch (backend)
+        {
+            case FirewallSettings.CONTROL:
+                final ConfigEntry script = reader.entry("script");
+                if (null != script)
+                {
+                    final Path path = Values.path(baseDirectory).parse(script.value());
+                    StrictModes.checkProgram(reader, script, path.toString());
+                }
+                break;
+            case FirewallSettings.SSHGUARD:
+                final ConfigEntry command = reader.entry("command");
+                if (null != command)
+                {
+                    StrictModes.checkProgram(reader, command, command.value().trim().split("\\s+")[0]);
+                }
+                break;
+            case FirewallSettings.NFTABLES:
+                StrictModes.checkProgram(reader, reader.entry("backend"), "nft");
+                break;
+            case FirewallSettings.IPSET:
+                StrictModes.checkProgram(reader, reader.entry("backend"), "ipset");
+                break;
+            case FirewallSettings.PF:
+                StrictModes.checkProgram(reader, reader.entry("backend"), "pfctl");
+                break;
+            default:
+                break;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.blocksync.daemon.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -9,8 +10,9 @@ import java.nio.file.Path;
 
 /**
  * The {@code key} / {@code key-file} pair of a [node] or [peer] section: exactly one of them, holding a key
- * {@link KeyText} can decode. Warns when a key file is readable by other users; {@link ConfigBinder} does the same
- * for the configuration file when it holds keys inline.
+ * {@link KeyText} can decode. Refuses a key file that is not a regular file, is over 4 KiB, or can be changed by
+ * anyone but root and the daemon's user ({@link StrictModes}); warns when it is readable by other users;
+ * {@link ConfigBinder} does the same for the configuration file when it holds keys inline.
  */
 final class KeySetting
 {
@@ -93,7 +95,8 @@ final class KeySetting
 
     /**
      * @return the file's one line of key text.
-     * @throws IllegalArgumentException saying why it cannot be used.
+     * @throws IllegalArgumentException saying why it cannot be used: missing, not a regular file, changeable by
+     *                                  others ({@link StrictModes}), too large, or not one line.
      */
     private static String readKeyFile(final Path path)
     {
@@ -101,16 +104,45 @@ final class KeySetting
         {
             throw new IllegalArgumentException("cannot read: it is a directory");
         }
-
-        final byte[] bytes;
-        try
+        if (!Files.isRegularFile(path) && Files.exists(path))
         {
-            if (Files.size(path) > MAX_KEY_FILE_BYTES)
+            // Reading a FIFO blocks until a writer comes; a device such as /dev/zero never ends.
+            final String type = StrictModes.specialFileType(path);
+            throw new IllegalArgumentException("refused: it is " + (null == type ? "not a regular file" : type) +
+                "; a key file must be a regular file");
+        }
+
+        final String untrusted = Files.exists(path) ? StrictModes.problem(path) : null;
+        if (null != untrusted)
+        {
+            throw new IllegalArgumentException("refused: " + untrusted);
+        }
+
+        final byte[] bytes = readBounded(path);
+        final String text = new String(bytes, StandardCharsets.US_ASCII).strip();
+        if (text.indexOf('\n') >= 0)
+        {
+            throw new IllegalArgumentException("expected one line of base64, found several");
+        }
+
+        return text;
+    }
+
+    /**
+     * Reads at most one byte past the limit, so a file that grows after the size check cannot exhaust memory.
+     */
+    private static byte[] readBounded(final Path path)
+    {
+        try (InputStream in = Files.newInputStream(path))
+        {
+            final byte[] bytes = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
+            if (bytes.length > MAX_KEY_FILE_BYTES)
             {
                 throw new IllegalArgumentException(
-                    "is larger than " + MAX_KEY_FILE_BYTES + " bytes; expected one line of base64");
+                    "refused: larger than " + MAX_KEY_FILE_BYTES + " bytes; expected one line of base64");
             }
-            bytes = Files.readAllBytes(path);
+
+            return bytes;
         }
         catch (final NoSuchFileException ex)
         {
@@ -124,13 +156,5 @@ final class KeySetting
         {
             throw new IllegalArgumentException("cannot read: " + ex);
         }
-
-        final String text = new String(bytes, StandardCharsets.US_ASCII).strip();
-        if (text.indexOf('\n') >= 0)
-        {
-            throw new IllegalArgumentException("expected one line of base64, found several");
-        }
-
-        return text;
     }
 }

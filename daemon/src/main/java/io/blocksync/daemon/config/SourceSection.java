@@ -1,5 +1,7 @@
 package io.blocksync.daemon.config;
 
+import io.blocksync.nativeio.PfTableSource;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -43,8 +45,29 @@ final class SourceSection
             source.expireSeconds = reader.value("expire", Values.banSeconds(), 0L);
         }
         reader.finish();
+        checkProgram(reader, source);
 
         return null == type || !reader.allValuesValid() ? null : new SourceConfig(source);
+    }
+
+    /**
+     * The capture command, or pfctl for a pf table, runs as the daemon's user.
+     */
+    private static void checkProgram(final SectionReader reader, final SourceConfig.Builder source)
+    {
+        if (!reader.allValuesValid())
+        {
+            return;
+        }
+
+        if (null != source.command)
+        {
+            StrictModes.checkProgram(reader, reader.entry("command"), source.command.get(0));
+        }
+        else if (SourceConfig.PF_TABLE.equals(source.type))
+        {
+            StrictModes.checkProgram(reader, reader.entry("type"), PfTableSource.DEFAULT_PFCTL);
+        }
     }
 
     private static String parseType(final String text)

@@ -1,5 +1,7 @@
 package io.blocksync.daemon.store;
 
+import io.blocksync.daemon.config.StrictModes;
+
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -11,7 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * The daemon's state directory as its one owner holds it: created with mode 0700 (and refused when group or others
- * may write it), locked through {@link StateDirLock}, and marked with {@code store.open} while the map is open.
+ * have any access, or when it or a directory above it can be changed by anyone but root and the daemon's user, see
+ * {@link StrictModes}), locked through {@link StateDirLock}, and marked with {@code store.open} while the map is open.
  * <p>
  * Either the marker or a pid in the lock file left behind at the next start means the previous owner did not stop
  * cleanly; {@link #uncleanStopReason()} says which, and the map is then opened through Chronicle's recovery.
@@ -177,6 +180,18 @@ final class StateDirectory implements AutoCloseable
             throw new IOException(
                 "state directory " + dir + " is writable by group or others (" +
                 PosixFilePermissions.toString(permissions) + "), so anyone could edit the bans: chmod 700 it");
+        }
+        if (!OWNER_ONLY.containsAll(permissions))
+        {
+            throw new IOException(
+                "state directory " + dir + " is open to group or others (" +
+                PosixFilePermissions.toString(permissions) + "); the state in it is the daemon's alone: chmod 700 it");
+        }
+
+        final String untrusted = StrictModes.problem(dir);
+        if (null != untrusted)
+        {
+            throw new IOException("state directory " + dir + ": refused: " + untrusted);
         }
     }
 

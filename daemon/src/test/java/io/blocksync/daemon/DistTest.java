@@ -1,0 +1,139 @@
+package io.blocksync.daemon;
+
+import io.blocksync.testkit.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The service files in dist/ run the daemon without root: systemd as user blocksync with CAP_NET_ADMIN only, the
+ * BSD rc.d scripts as _blocksync with pfctl through doas; and they name the files docs/CONFIG.md names.
+ */
+class DistTest
+{
+    // Surefire runs in the module directory; dist/ and docs/ live at the repository root.
+    private static final Path UNIT = Path.of("../dist/systemd/blocksync.service");
+    private static final Path SYSUSERS = Path.of("../dist/systemd/blocksync.sysusers");
+    private static final Path FREEBSD = Path.of("../dist/freebsd/blocksync");
+    private static final Path OPENBSD = Path.of("../dist/openbsd/blocksync");
+    private static final Path PFCTL_WRAPPER = Path.of("../dist/bsd/pfctl");
+    private static final Path CONFIG_MD = Path.of("../docs/CONFIG.md");
+    private static final String INSTALLED_PROGRAM = "/opt/blocksync/bin/blocksync";
+    private static final String DOAS_RULE = "permit nopass _blocksync as root cmd /sbin/pfctl";
+
+    @TempDir
+    Path temp;
+
+    private record Output(int exitCode, String text)
+    {
+    }
+
+    private static Output run(final List<String> command) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        final String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), command + " did not finish");
+
+        return new Output(process.exitValue(), text);
+    }
+
+    /**
+     * @return every value of {@code key} in the unit, in order.
+     */
+    private static List<String> values(final List<String> unit, final String key)
+    {
+        final List<String> values = new ArrayList<>();
+        for (final String line : unit)
+        {
+            if (line.startsWith(key + "="))
+            {
+                values.add(line.substring(key.length() + 1));
+            }
+        }
+
+        return values;
+    }
+
+    @Test
+    void unitRunsTheDaemonAsBlocksyncWithCapNetAdminOnly() throws IOException
+    {
+        final List<String> unit = Files.readAllLines(UNIT);
+
+        assertEquals(List.of("blocksync"), values(unit, "User"));
+        assertEquals(List.of("blocksync"), values(unit, "Group"));
+        assertEquals(List.of("CAP_NET_ADMIN"), values(unit, "AmbientCapabilities"));
+        assertEquals(List.of("CAP_NET_ADMIN"), values(unit, "CapabilityBoundingSet"));
+        assertEquals(List.of("yes"), values(unit, "NoNewPrivileges"));
+        assertEquals(List.of("blocksync"), values(unit, "StateDirectory"));
+        assertEquals(List.of("0700"), values(unit, "StateDirectoryMode"));
+        assertEquals(List.of("blocksync"), values(unit, "ConfigurationDirectory"));
+        assertEquals(List.of(INSTALLED_PROGRAM + " check-config -c /etc/blocksync/node.conf"),
+            values(unit, "ExecStartPre"));
+        assertEquals(List.of(INSTALLED_PROGRAM + " run -c /etc/blocksync/node.conf"), values(unit, "ExecStart"));
+        assertTrue(Files.readString(SYSUSERS).contains("\nu blocksync - "), "sysusers file must create blocksync");
+    }
+
+    @Test
+    void unitAndSysusersFilePassSystemdsOwnChecks() throws Exception
+    {
+        assumeTrue(Tools.installed("systemd-analyze"),
+            "systemd-analyze is not installed (apt package systemd): the unit file is not verified");
+
+        // verify insists that ExecStart's program exists: point it at a stand-in.
+        final Path program = temp.resolve("blocksync");
+        Files.writeString(program, "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        final Path unit = temp.resolve("blocksync.service");
+        Files.writeString(unit, Files.readString(UNIT).replace(INSTALLED_PROGRAM, program.toString()));
+
+        final Output verify = run(List.of("systemd-analyze", "verify", unit.toString()));
+        assertEquals(new Output(0, ""), verify, "systemd-analyze verify must accept the unit without a word");
+
+        assumeTrue(Tools.installed("systemd-sysusers"), "systemd-sysusers is not installed");
+        final Path root = temp.resolve("root");
+        Files.createDirectories(root.resolve("etc"));
+        final Output sysusers = run(List.of(
+            "systemd-sysusers", "--root=" + root, SYSUSERS.toAbsolutePath().toString()));
+        assertEquals(0, sysusers.exitCode(), sysusers.text());
+        assertTrue(Files.readString(root.resolve("etc/passwd")).startsWith("blocksync:x:"), sysusers.text());
+    }
+
+    @Test
+    void docsNameTheFilesTheUnitUses() throws IOException
+    {
+        final String docs = Files.readString(CONFIG_MD);
+
+        assertTrue(docs.contains("# /etc/blocksync/node.conf\n"), "CONFIG.md's complete example is the unit's file");
+        assertTrue(docs.contains("state-dir = /var/lib/blocksync "), "CONFIG.md's state-dir is StateDirectory=");
+        assertTrue(docs.contains(DOAS_RULE), "CONFIG.md gives the doas rule for pfctl");
+    }
+
+    @Test
+    void bsdScriptsRunTheJvmAsUnderscoreBlocksyncAndPfctlThroughDoas() throws Exception
+    {
+        for (final Path script : List.of(FREEBSD, OPENBSD, PFCTL_WRAPPER))
+        {
+            final Output syntax = run(List.of("sh", "-n", script.toString()));
+            assertEquals(new Output(0, ""), syntax, script + " must parse");
+        }
+
+        assertTrue(Files.readString(FREEBSD).contains(": ${blocksync_runas:=\"_blocksync\"}"));
+        assertTrue(Files.readString(FREEBSD).contains("-u ${blocksync_runas}"));
+        assertTrue(Files.readString(OPENBSD).contains("daemon_user=\"_blocksync\""));
+        final String wrapper = Files.readString(PFCTL_WRAPPER);
+        assertTrue(wrapper.contains(DOAS_RULE) && wrapper.contains("-n /sbin/pfctl \"$@\""), wrapper);
+    }
+}
