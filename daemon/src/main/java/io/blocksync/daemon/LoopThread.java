@@ -24,7 +24,11 @@ final class LoopThread
 {
     /** EX_SOFTWARE of sysexits(3): an internal error; not in the unit's SuccessExitStatus, so systemd restarts. */
     static final int EXIT_LOOP_ERROR = 70;
-    private static final int RETRY_STOP_MILLIS = 100;
+    /**
+     * Longer than the loop's longest idle sleep (1 s in the selector), so a healthy loop ends between two checks of
+     * its running flag and is never interrupted: an interrupt closes any channel it is using at that moment.
+     */
+    private static final int RETRY_STOP_MILLIS = 1_100;
 
     private final AgentRunner runner;
     private final EventLog.Line line;
@@ -56,8 +60,9 @@ final class LoopThread
     }
 
     /**
-     * Stop the loop and wait for it, at most {@code timeoutMillis}; it is interrupted every
-     * {@value #RETRY_STOP_MILLIS} ms meanwhile.
+     * Stop the loop and wait for it: every {@value #RETRY_STOP_MILLIS} ms it is checked and interrupted, and at
+     * the first check past {@code timeoutMillis} the wait ends, so it lasts at most
+     * {@code timeoutMillis + }{@value #RETRY_STOP_MILLIS} ms.
      *
      * @return true when the loop thread has ended (or never ran), false when it was still running at the deadline.
      */
