@@ -38,7 +38,6 @@ import io.blocksync.firewall.Firewall;
 import io.blocksync.firewall.FirewallContext;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -52,16 +51,23 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * One running BlockSync node: opens the state directory, wires the loop's roles together from the config, and
  * runs the agent on its own thread. {@link #close()} stops it cleanly (the store is marked clean, the control
- * socket removed).
+ * socket removed), waiting for the loop at most {@link #LOOP_STOP_TIMEOUT_MILLIS}. An {@link Error} on the loop ends
+ * the process with status {@value LoopThread#EXIT_LOOP_ERROR} ({@link LoopThread}).
  */
 public final class Node implements AutoCloseable
 {
     private static final int STAGING_CAPACITY = 65_536;
     private static final int REQUEST_QUEUE_CAPACITY = 1024;
+    /**
+     * How long a stop waits for the loop's current piece of work. The whole stop (control socket, loop, firewall,
+     * log) must end well inside the service file's TimeoutStopSec (20 s in dist/systemd), or systemd kills it.
+     */
+    public static final long LOOP_STOP_TIMEOUT_MILLIS = 5_000;
 
     private final NodeConfig config;
     private final EventLog log;
@@ -71,14 +77,14 @@ public final class Node implements AutoCloseable
     private final UdpTransport transport;
     private final Firewall firewall;
     private final NodeAgent agent;
-    private final AgentRunner runner;
+    private final LoopThread loop;
     private final ControlServer control;
     private final DatagramReceiver receiver;
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
     private final List<Peer> peers;
     private final EventSources eventSources;
 
-    private Node(final NodeConfig config, final EventLog log) throws IOException
+    private Node(final NodeConfig config, final EventLog log, final IntConsumer exit) throws IOException
     {
         this.config = config;
         this.log = log;
@@ -173,15 +179,8 @@ public final class Node implements AutoCloseable
 
         control = new ControlServer(config, requests, transport::wakeup, policy);
 
-        runner = new AgentRunner(
-            new NodeIdleStrategy(transport, agent, nanoClock),
-            // AgentRunner counts the error in counters.errors itself.
-            throwable ->
-            {
-                line.begin().append("node ").append(config.nodeId()).append(": error in loop: ").append(String.valueOf(throwable)).commit();
-            },
-            counters.errors,
-            agent);
+        // AgentRunner counts each error in counters.errors itself.
+        loop = new LoopThread(new NodeIdleStrategy(transport, agent, nanoClock), agent, counters.errors, log, "node " + config.nodeId(), exit);
 
         line.begin().append("node ").append(config.nodeId()).append(" listening on ")
             .append(String.valueOf(transport.localAddress())).append(" with ").append(peers.size()).append(" peer(s), ")
@@ -189,14 +188,30 @@ public final class Node implements AutoCloseable
     }
 
     /**
-     * Open the state, bind the socket and start the loop thread.
+     * Open the state, bind the socket and start the loop thread. An {@link Error} on the loop flushes the log and
+     * halts the JVM with status {@value LoopThread#EXIT_LOOP_ERROR}: no shutdown hook runs, and the store is
+     * recovered at the next start as after {@code kill -9}.
      *
      * @throws IOException with an operator-facing message (state dir in use, port taken, ...).
      */
     public static Node start(final NodeConfig config, final EventLog log) throws IOException
     {
-        final Node node = new Node(config, log);
-        AgentRunner.startOnThread(node.runner);
+        return start(config, log, status ->
+        {
+            log.close();
+            Runtime.getRuntime().halt(status);
+        });
+    }
+
+    /**
+     * As {@link #start(NodeConfig, EventLog)}, with what an {@link Error} on the loop calls instead of halting.
+     *
+     * @param exit receives the exit status ({@value LoopThread#EXIT_LOOP_ERROR}) on the loop thread.
+     */
+    public static Node start(final NodeConfig config, final EventLog log, final IntConsumer exit) throws IOException
+    {
+        final Node node = new Node(config, log, exit);
+        node.loop.start();
         if (null != node.eventSources)
         {
             node.eventSources.start();
@@ -238,11 +253,28 @@ public final class Node implements AutoCloseable
         receiver.hook(hook);
     }
 
+    /**
+     * Stop: inputs first, then the loop, then what the loop used. A loop that is still busy after
+     * {@link #LOOP_STOP_TIMEOUT_MILLIS} is left running: the store, progress and status files stay open under it
+     * (closing them would unmap memory it may be writing) and the store is not marked clean, so the next start
+     * recovers it as after {@code kill -9}. The JVM's exit then ends the loop.
+     */
     public void close()
     {
-        CloseHelper.quietCloseAll(eventSources, control, runner, firewall, transport);
-        CloseHelper.quietCloseAll(store, progress, status);
-        log.newLine().begin().append("node ").append(config.nodeId()).append(" stopped").commit();
+        CloseHelper.quietCloseAll(eventSources, control);
+        final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
+        CloseHelper.quietCloseAll(firewall, transport);
+        final EventLog.Line line = log.newLine();
+        if (loopStopped)
+        {
+            CloseHelper.quietCloseAll(store, progress, status);
+            line.begin().append("node ").append(config.nodeId()).append(" stopped").commit();
+        }
+        else
+        {
+            line.begin().append("node ").append(config.nodeId()).append(" stopped without its loop, which was still busy after ")
+                .append(LOOP_STOP_TIMEOUT_MILLIS).append(" ms; the store was left open and is recovered at the next start").commit();
+        }
     }
 
     /**

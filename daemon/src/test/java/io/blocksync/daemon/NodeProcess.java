@@ -29,6 +29,7 @@ final class NodeProcess implements AutoCloseable
     private final Path stateDir;
     private final Path logFile;
     private final List<String> commandPrefix;
+    private List<String> mainAndArguments;
     private Process process;
 
     NodeProcess(final Path config, final Path stateDir)
@@ -45,6 +46,17 @@ final class NodeProcess implements AutoCloseable
         this.stateDir = stateDir;
         this.logFile = config.resolveSibling(config.getFileName() + ".log");
         this.commandPrefix = List.copyOf(commandPrefix);
+        this.mainAndArguments = List.of("io.blocksync.daemon.cli.BlockSyncCli", "run", "-c", config.toString());
+    }
+
+    /** Run another main class of the test classpath instead of {@code blocksync run}; its last argument is the config. */
+    NodeProcess main(final String mainClass, final String... arguments)
+    {
+        final List<String> command = new ArrayList<>(List.of(mainClass));
+        command.addAll(List.of(arguments));
+        command.add(config.toString());
+        mainAndArguments = command;
+        return this;
     }
 
     NodeProcess start() throws IOException
@@ -57,10 +69,7 @@ final class NodeProcess implements AutoCloseable
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("io.blocksync.daemon.cli.BlockSyncCli");
-        command.add("run");
-        command.add("-c");
-        command.add(config.toString());
+        command.addAll(mainAndArguments);
         process = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -133,6 +142,12 @@ final class NodeProcess implements AutoCloseable
             process.waitFor(10, TimeUnit.SECONDS);
         }
         return process.exitValue();
+    }
+
+    /** The process, e.g. to signal it and time its exit. */
+    Process process()
+    {
+        return process;
     }
 
     boolean isAlive()

@@ -1,5 +1,7 @@
 package io.blocksync.daemon.config;
 
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,6 +230,15 @@ final class ConfigBinder
             if (peer.address().equals(config.listen))
             {
                 reader.errorAt("address: " + address + " is this node's own listen address", "address");
+            }
+
+            if (null != config.listen && config.listen.getAddress() instanceof Inet4Address &&
+                peer.address().getAddress() instanceof Inet6Address)
+            {
+                // An IPv4 socket cannot send to it at all: every datagram to this peer would fail.
+                reader.errorAt("address: " + address + " is IPv6 but listen = " + EndpointText.format(config.listen) +
+                    " is an IPv4 socket, which cannot reach it; listen on [::]:" + config.listen.getPort() +
+                    " (IPv4 and IPv6) or give the peer's IPv4 address", "address");
             }
 
             final BoundPeer sameAddress = byAddress.putIfAbsent(peer.address(), current);

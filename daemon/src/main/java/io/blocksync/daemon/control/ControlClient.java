@@ -1,24 +1,26 @@
 package io.blocksync.daemon.control;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Talks to a running daemon over its control socket.
+ * Talks to a running daemon over its control socket. Every wait is bounded: a daemon that accepts the connection
+ * but sends nothing for {@link #REPLY_TIMEOUT_MILLIS} (stopped with SIGSTOP, stuck) ends the exchange with an
+ * {@link IOException} whose message is one line for the operator.
  */
 public final class ControlClient
 {
+    /** The daemon answers within {@link ControlServer#LOOP_TIMEOUT_MILLIS}, with an error line if need be. */
+    public static final long REPLY_TIMEOUT_MILLIS = ControlServer.LOOP_TIMEOUT_MILLIS + 10_000;
+    private static final int MAX_REPLY_LINE_BYTES = 64 * 1024;
+
     private ControlClient()
     {
     }
@@ -26,7 +28,8 @@ public final class ControlClient
     /**
      * Send request lines and return the daemon's reply lines.
      *
-     * @throws IOException with an operator-facing message when no daemon listens there.
+     * @throws IOException with an operator-facing message when no daemon listens there or it does not answer
+     * within {@link #REPLY_TIMEOUT_MILLIS}.
      */
     public static List<String> exchange(final Path stateDir, final List<String> requestLines) throws IOException
     {
@@ -36,38 +39,39 @@ public final class ControlClient
             throw new IOException("no control socket at " + socket + ": is `blocksync run` running with this config?");
         }
 
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX))
+        final SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try
         {
-            try
-            {
-                channel.connect(UnixDomainSocketAddress.of(socket));
-            }
-            catch (final IOException ex)
-            {
-                throw new IOException("cannot reach the daemon at " + socket + " (" + ex.getMessage() +
-                    "): is `blocksync run` running with this config?", ex);
-            }
+            channel.connect(UnixDomainSocketAddress.of(socket));
+        }
+        catch (final IOException ex)
+        {
+            channel.close();
+            throw new IOException("cannot reach the daemon at " + socket + " (" + ex.getMessage() +
+                "): is `blocksync run` running with this config?", ex);
+        }
 
+        try (LineChannel connection = new LineChannel(channel, REPLY_TIMEOUT_MILLIS, MAX_REPLY_LINE_BYTES))
+        {
             final StringBuilder request = new StringBuilder();
             for (final String line : requestLines)
             {
                 request.append(line).append('\n');
             }
             request.append('\n');
-            final ByteBuffer bytes = ByteBuffer.wrap(request.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining())
-            {
-                channel.write(bytes);
-            }
+            connection.write(request.toString());
 
-            final BufferedReader reader = new BufferedReader(
-                new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             final List<String> replies = new ArrayList<>();
-            for (String line = reader.readLine(); null != line; line = reader.readLine())
+            for (String line = connection.readLine(); null != line; line = connection.readLine())
             {
                 replies.add(line);
             }
             return replies;
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            throw new IOException("the daemon at " + socket + " did not answer within " + REPLY_TIMEOUT_MILLIS / 1000 +
+                " s: is it stopped or stuck? (`blocksync status` reads its counters without it)", ex);
         }
     }
 }

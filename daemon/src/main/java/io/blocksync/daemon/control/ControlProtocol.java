@@ -9,7 +9,9 @@ package io.blocksync.daemon.control;
  *     SECONDS: a number, "permanent", or "default" (also 0) for the configured default-duration
  *   unban PREFIX                              ok unban 192.0.2.1 | error 192.0.2.9: ...
  * </pre>
- * PROTOCOL is an IANA number (0 any), PORT 0 for any.
+ * PROTOCOL is an IANA number (0 any), PORT 0 for any. Limits ({@link ControlServer}): lines of at most
+ * {@value ControlServer#MAX_LINE_BYTES} bytes, {@value ControlServer#MAX_LINES_PER_REQUEST} lines per request,
+ * {@value ControlServer#MAX_CONNECTIONS} connections at once, {@value ControlServer#IDLE_TIMEOUT_MILLIS} ms of silence.
  */
 public final class ControlProtocol
 {

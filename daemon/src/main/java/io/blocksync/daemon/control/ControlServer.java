@@ -9,35 +9,48 @@ import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanPolicy;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The local control channel: a UNIX domain socket in the state directory, readable and writable by the owner only.
- * One thread accepts connections, parses the request lines (see {@link ControlProtocol}), hands the decisions to
- * the loop as one {@link LocalRequest} and writes back one result line per request line. All parsing and
- * allocation happen here, off the loop.
+ * One thread accepts connections and serves each on a thread of its own: it parses the request lines (see
+ * {@link ControlProtocol}), hands the decisions to the loop as one {@link LocalRequest} and writes back one result
+ * line per request line. All parsing and allocation happen here, off the loop.
+ * <p>
+ * <b>Limits</b>, so that no client can block another: at most {@link #MAX_CONNECTIONS} connections are served at
+ * once (one more is answered {@code error busy ...} and closed); a connection that sends nothing for
+ * {@link #IDLE_TIMEOUT_MILLIS} is closed; a line longer than {@link #MAX_LINE_BYTES} is answered
+ * {@code error line longer than 1024 bytes} and the connection closed; the loop's answer is awaited at most
+ * {@link #LOOP_TIMEOUT_MILLIS}.
  */
 public final class ControlServer implements AutoCloseable
 {
     public static final String SOCKET_FILE_NAME = "control.sock";
-    private static final long LOOP_TIMEOUT_MILLIS = 60_000;
+    /** How long a connection waits for the loop to decide its request; the client waits a little longer. */
+    public static final long LOOP_TIMEOUT_MILLIS = 20_000;
     /** One request holds its lines, decisions and replies in memory at once; clients send more in several. */
     public static final int MAX_LINES_PER_REQUEST = 20_000;
+    /** Connections served at once; each may hold a request of {@link #MAX_LINES_PER_REQUEST} lines. */
+    public static final int MAX_CONNECTIONS = 8;
+    /** A connection that sends nothing for this long (between any two bytes) is closed. */
+    public static final long IDLE_TIMEOUT_MILLIS = 10_000;
+    /** Longest request line, in bytes; a ban of the longest IPv6 prefix with every field is under 150. */
+    public static final int MAX_LINE_BYTES = 1024;
+    private static final long STOP_JOIN_MILLIS = 1_000;
 
     private final Path socketPath;
     private final Queue<LocalRequest> requests;
@@ -49,6 +62,9 @@ public final class ControlServer implements AutoCloseable
     private final long defaultBanSeconds;
     private final ServerSocketChannel server;
     private final Thread thread;
+    private final Semaphore connectionSlots = new Semaphore(MAX_CONNECTIONS);
+    private final Set<LineChannel> open = ConcurrentHashMap.newKeySet();
+    private final AtomicLong connectionCount = new AtomicLong();
     private volatile boolean running = true;
 
     /**
@@ -93,13 +109,18 @@ public final class ControlServer implements AutoCloseable
         return socketPath;
     }
 
+    /** Stop accepting, close every open connection, and wait for the accepting thread at most 1 s. */
     public void close() throws IOException
     {
         running = false;
         server.close();
+        for (final LineChannel connection : open)
+        {
+            connection.close();
+        }
         try
         {
-            thread.join(5_000);
+            thread.join(STOP_JOIN_MILLIS);
         }
         catch (final InterruptedException ex)
         {
@@ -112,23 +133,22 @@ public final class ControlServer implements AutoCloseable
     {
         while (running)
         {
-            try (SocketChannel connection = server.accept())
+            try
             {
-                serve(connection);
-            }
-            catch (final IOException ex)
-            {
-                if (!running)
+                final SocketChannel accepted = server.accept();
+                final LineChannel connection = new LineChannel(accepted, IDLE_TIMEOUT_MILLIS, MAX_LINE_BYTES);
+                if (!connectionSlots.tryAcquire())
                 {
-                    return;
+                    refuseBusy(connection);
+                    continue;
                 }
+                open.add(connection);
+                final Thread handler = new Thread(() -> serveAndClose(connection),
+                    "blocksync-control-" + connectionCount.incrementAndGet());
+                handler.setDaemon(true);
+                handler.start();
             }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            catch (final RuntimeException | Error ex)
+            catch (final IOException | RuntimeException | Error ex)
             {
                 // One bad connection (even out of memory) must not take the control channel down with it.
                 if (!running)
@@ -139,19 +159,72 @@ public final class ControlServer implements AutoCloseable
         }
     }
 
-    private void serve(final SocketChannel connection) throws IOException, InterruptedException
+    private static void refuseBusy(final LineChannel connection)
     {
-        final BufferedReader reader = new BufferedReader(
-            new InputStreamReader(Channels.newInputStream(connection), StandardCharsets.UTF_8));
+        reply(connection, ControlProtocol.ERROR + " busy: " + MAX_CONNECTIONS + " control connections are open; try again");
+        closeQuietly(connection);
+    }
+
+    private void serveAndClose(final LineChannel connection)
+    {
+        try
+        {
+            serve(connection);
+        }
+        catch (final LineChannel.LineTooLongException ex)
+        {
+            reply(connection, ControlProtocol.ERROR + " " + ex.getMessage() + "; the limit is " + MAX_LINE_BYTES +
+                " bytes, closing the connection");
+        }
+        catch (final IOException | RuntimeException | Error ex)
+        {
+            // A client that stalls (read timeout) or vanishes loses only its own connection.
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            closeQuietly(connection);
+            open.remove(connection);
+            connectionSlots.release();
+        }
+    }
+
+    private static void reply(final LineChannel connection, final String reply)
+    {
+        try
+        {
+            connection.write(reply + "\n");
+        }
+        catch (final IOException ex)
+        {
+            // The client went away first: nothing to tell it.
+        }
+    }
+
+    private static void closeQuietly(final LineChannel connection)
+    {
+        try
+        {
+            connection.close();
+        }
+        catch (final IOException ex)
+        {
+            // Closing a socket we are done with: nothing left to do.
+        }
+    }
+
+    private void serve(final LineChannel connection) throws IOException, InterruptedException
+    {
         final List<String> lines = new ArrayList<>();
-        for (String line = reader.readLine(); null != line && !line.isEmpty(); line = reader.readLine())
+        for (String line = connection.readLine(); null != line && !line.isEmpty(); line = connection.readLine())
         {
             if (lines.size() == MAX_LINES_PER_REQUEST)
             {
-                final OutputStream output = Channels.newOutputStream(connection);
-                output.write((ControlProtocol.ERROR + " more than " + MAX_LINES_PER_REQUEST +
-                    " lines in one request; send them in several\n").getBytes(StandardCharsets.UTF_8));
-                output.flush();
+                connection.write(ControlProtocol.ERROR + " more than " + MAX_LINES_PER_REQUEST +
+                    " lines in one request; send them in several\n");
                 return;
             }
             lines.add(line);
@@ -192,9 +265,7 @@ public final class ControlServer implements AutoCloseable
         {
             out.append(null == reply ? ControlProtocol.ERROR + " no answer" : reply).append('\n');
         }
-        final OutputStream output = Channels.newOutputStream(connection);
-        output.write(out.toString().getBytes(StandardCharsets.UTF_8));
-        output.flush();
+        connection.write(out.toString());
     }
 
     /** @return a reply for lines answered here, or null for a decision queued for the loop. */

@@ -92,7 +92,9 @@ public final class UdpTransport implements Transport
 
     /**
      * {@inheritDoc} Passed to the kernel without copying into a Java array; a datagram the kernel did not take is
-     * counted as a send failure.
+     * counted as a send failure. Never throws: a destination this socket cannot reach (an IPv6 peer on an IPv4
+     * socket throws {@code UnsupportedAddressTypeException}, an unresolved one {@code UnresolvedAddressException})
+     * is one failed send, so the caller's loop over its peers goes on to the next.
      */
     public boolean send(final ByteBuffer view, final int offset, final int length, final InetSocketAddress to)
     {
@@ -102,8 +104,9 @@ public final class UdpTransport implements Transport
         {
             sent = channel.send(view, to) == length;
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
+            // Unchecked ones included: one peer's bad address must not abort the sends to the peers after it.
             sent = false;
         }
 

@@ -72,6 +72,22 @@ class CliTest
     }
 
     @Test
+    void checkConfigRefusesAnIpv6PeerOnAnIpv4ListenAddressWithItsLocation() throws Exception
+    {
+        final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");
+        final Path config = cluster.configFile(1);
+        final String text = Files.readString(config);
+        final int peerLine = text.indexOf("address = 127.0.0.1:");
+        Files.writeString(config, text.substring(0, peerLine) + text.substring(peerLine).replaceFirst("127\\.0\\.0\\.1", "[::1]"));
+        final long line = text.substring(0, peerLine).chars().filter(c -> c == '\n').count() + 1;
+
+        assertEquals(2, BlockSyncCli.run("check-config", "-c", config.toString()), output());
+        final String errors = err.toString(StandardCharsets.UTF_8);
+        assertTrue(errors.contains(config + ":" + line + ":11: address: [::1]:"), errors);
+        assertTrue(errors.contains("is IPv6 but listen = 127.0.0.1:"), errors);
+    }
+
+    @Test
     void bansJsonHasTheKeysScriptsRelyOn() throws Exception
     {
         final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");

@@ -321,6 +321,22 @@ class ConfigRulesTest
     }
 
     @Test
+    void shouldRefuseAnIpv6PeerWhenListeningOnIpv4()
+    {
+        assertErrors(NODE + "[peer 2]\naddress = [2001:db8::2]:7702\nkey = $KEY2\n",
+            "test.conf:7:11: address: [2001:db8::2]:7702 is IPv6 but listen = 192.0.2.1:7701 is an IPv4 socket, " +
+                "which cannot reach it; listen on [::]:7701 (IPv4 and IPv6) or give the peer's IPv4 address");
+    }
+
+    @Test
+    void shouldAcceptIpv4AndIpv6PeersWhenListeningOnTheIpv6Wildcard() throws ConfigException
+    {
+        final NodeConfig config = parse(NODE.replace("192.0.2.1:7701", "[::]:7701") +
+            "[peer 2]\naddress = [2001:db8::2]:7702\nkey = $KEY2\n[peer 3]\naddress = 192.0.2.3:7703\nkey = $KEY3\n");
+        assertEquals(2, config.peers().size());
+    }
+
+    @Test
     void shouldRefuseTheUnspecifiedAddressForAPeer()
     {
         assertErrors(NODE + "[peer 2]\naddress = 0.0.0.0:7702\nkey = $KEY2\n",
