@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -122,6 +123,26 @@ final class NamespacePair implements AutoCloseable
     Command.Result inAttacker(final String... argv)
     {
         return namespaces.exec(attackerNs, argv);
+    }
+
+    /**
+     * The daemon's UDP port ({@link #UDP_PORT}) takes datagrams from the peer (the control host, over IPv4 and IPv6)
+     * only; a non-peer's are dropped by the kernel, and TCP is not the guard's business.
+     */
+    void assertUdpPortOpenToThePeerOnly()
+    {
+        assertUdpDelivered(CONTROL4, PROTECTED4);
+        assertUdpDropped(ATTACKER4, CONTROL4, PROTECTED4);
+        assertUdpDelivered(CONTROL6, PROTECTED6);
+        assertUdpDropped(ATTACKER6, CONTROL6, PROTECTED6);
+        assertTrue(tcpConnects(ATTACKER4, PROTECTED4), "TCP from a non-peer is not the guard's business");
+    }
+
+    /** Without the guard the port is open to everyone again. */
+    void assertUdpPortOpenToAll()
+    {
+        assertUdpDelivered(ATTACKER4, PROTECTED4);
+        assertUdpDelivered(ATTACKER6, PROTECTED6);
     }
 
     /**
