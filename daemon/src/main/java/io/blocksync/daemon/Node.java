@@ -34,6 +34,7 @@ import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
+import io.blocksync.daemon.table.OriginQuota;
 import io.blocksync.firewall.Firewall;
 import io.blocksync.firewall.FirewallContext;
 import org.agrona.concurrent.EpochClock;
@@ -137,7 +138,9 @@ public final class Node implements AutoCloseable
             throw ex;
         }
         final BanTable table = new BanTable(
-            store, policy, counters, BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs());
+            store, policy, counters, BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs())
+            .limitOrigins(new OriginQuota(config.storeCapacity(), config.originQuotaPercent(), config.nodeId(),
+                config.peers().stream().mapToInt(PeerConfig::nodeId).toArray()));
         final HighWaterMarks highWater = new HighWaterMarks(progress, config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
         final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), config.key(), progress, nowMillis);
         final NodeContext context = new NodeContext()

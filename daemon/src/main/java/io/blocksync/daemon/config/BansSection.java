@@ -23,6 +23,7 @@ final class BansSection
         config.minPrefixIpv4 = reader.value("min-prefix-ipv4", Values.integer(1, 32), config.minPrefixIpv4);
         config.minPrefixIpv6 = reader.value("min-prefix-ipv6", Values.integer(1, 128), config.minPrefixIpv6);
         config.storeCapacity = reader.value("capacity", Values.integer(1, MAX_STORE_CAPACITY), config.storeCapacity);
+        config.originQuotaPercent = reader.value("origin-quota", Values.integer(1, 100), config.originQuotaPercent);
         config.originRatePerSecond =
             reader.value("origin-rate", Values.integer(1, MAX_ORIGIN_RATE), config.originRatePerSecond);
         config.trackedSources = reader.value("tracked-sources", Values.integer(1024, 16_777_216), config.trackedSources);

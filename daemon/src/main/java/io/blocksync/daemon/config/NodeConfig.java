@@ -22,6 +22,8 @@ public final class NodeConfig
     public static final int DEFAULT_MIN_PREFIX_IPV6 = 32;
     public static final int DEFAULT_STORE_CAPACITY = 100_000;
     public static final int DEFAULT_ORIGIN_RATE_PER_SECOND = 1000;
+    /** Default {@code [bans] origin-quota}, percent of the store's capacity. */
+    public static final int DEFAULT_ORIGIN_QUOTA_PERCENT = 50;
     public static final String DEFAULT_FIREWALL_BACKEND = "log";
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;
     public static final long DEFAULT_RETRANSMIT_INITIAL_MS = 200;
@@ -46,6 +48,7 @@ public final class NodeConfig
     private final int minPrefixIpv6;
     private final int storeCapacity;
     private final int originRatePerSecond;
+    private final int originQuotaPercent;
     private final String firewallBackend;
     private final List<IpPrefix> allowList;
     private final long heartbeatIntervalMs;
@@ -78,6 +81,7 @@ public final class NodeConfig
         minPrefixIpv6 = builder.minPrefixIpv6;
         storeCapacity = builder.storeCapacity;
         originRatePerSecond = builder.originRatePerSecond;
+        originQuotaPercent = builder.originQuotaPercent;
         firewallBackend = builder.firewallBackend;
         allowList = copyOf(builder.allowList);
         heartbeatIntervalMs = builder.heartbeatIntervalMs;
@@ -182,6 +186,12 @@ public final class NodeConfig
     public int originRatePerSecond()
     {
         return originRatePerSecond;
+    }
+
+    /** {@code [bans] origin-quota}: the share of {@link #storeCapacity()}, in percent, one peer origin may hold. */
+    public int originQuotaPercent()
+    {
+        return originQuotaPercent;
     }
 
     public String firewallBackend()
@@ -322,6 +332,7 @@ public final class NodeConfig
         int minPrefixIpv6 = DEFAULT_MIN_PREFIX_IPV6;
         int storeCapacity = DEFAULT_STORE_CAPACITY;
         int originRatePerSecond = DEFAULT_ORIGIN_RATE_PER_SECOND;
+        int originQuotaPercent = DEFAULT_ORIGIN_QUOTA_PERCENT;
         String firewallBackend = DEFAULT_FIREWALL_BACKEND;
         final List<IpPrefix> allowList = new ArrayList<>();
         long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;

@@ -20,7 +20,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * A peer speaks only for configured origins, and never for this node: a SYNC for an origin not in the config, or
  * any frame carrying this node's own decisions, is dropped and counted before it touches any state; heartbeat
  * entries for unknown origins are counted and ignored. Records are charged to the origin's and the sending peer's
- * budgets ({@link RecordBudgets}) before they are applied.
+ * budgets ({@link RecordBudgets}) before they are applied. A BATCH or SYNC whose new records would not fit in the
+ * room the table leaves peers is not taken, so none of its records is lost: the BATCH is not acknowledged and is
+ * retransmitted, the SYNC's range is offered again.
  */
 public final class StreamReceiver
 {
@@ -32,6 +34,7 @@ public final class StreamReceiver
     private final AckSender ackSender;
     private final CatchUp catchUp;
     private final Ban ban = new Ban();
+    private final Ban held = new Ban();
 
     public StreamReceiver(
         final NodeContext context, final BanTable table, final BanPolicy policy, final AckSender ackSender, final CatchUp catchUp)
@@ -75,6 +78,13 @@ public final class StreamReceiver
         {
             counters.recordsDuplicate.getAndAddRelease(count);
             return true;
+        }
+        if (!hasRoomFor(batch, count))
+        {
+            // Taking it would drop records for want of room: neither acknowledged nor marked seen, so the peer's
+            // retransmission is taken once expiry has freed room. Checked first, so nothing is half applied.
+            counters.batchesDeferredNoRoom.incrementRelease();
+            return false;
         }
         final int peerIndex = highWater.indexOf(peer.nodeId());
         if (!budgets.admit(peerIndex, peerIndex, count, nowMillis))
@@ -127,6 +137,12 @@ public final class StreamReceiver
             counters.syncFramesUnknownOrigin.incrementRelease();
             return;
         }
+        if (!hasRoomFor(sync))
+        {
+            // Not taken, and its range not marked received: catch-up offers it again once there is room.
+            counters.refusedStoreFull.getAndAddRelease(sync.recordCount());
+            return;
+        }
         if (!budgets.admit(highWater.indexOf(peer.nodeId()), originIndex, sync.recordCount(), nowMillis))
         {
             counters.refusedRateLimited.getAndAddRelease(sync.recordCount());
@@ -137,6 +153,33 @@ public final class StreamReceiver
             table.applyRemote(sync.record(i).get(ban), nowMillis);
         }
         highWater.onRange(origin, sync.after(), sync.through());
+    }
+
+    /** Whether the table has room for every record of the batch that would take a new slot. */
+    private boolean hasRoomFor(final BatchFrameFlyweight batch, final int count)
+    {
+        int newEntries = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (!table.get(batch.record(i).get(ban).prefix(), held))
+            {
+                newEntries++;
+            }
+        }
+        return table.hasRemoteRoom(newEntries);
+    }
+
+    private boolean hasRoomFor(final SyncFrameFlyweight sync)
+    {
+        int newEntries = 0;
+        for (int i = 0, count = sync.recordCount(); i < count; i++)
+        {
+            if (!table.get(sync.record(i).get(ban).prefix(), held))
+            {
+                newEntries++;
+            }
+        }
+        return table.hasRemoteRoom(newEntries);
     }
 
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)

@@ -68,8 +68,12 @@ public final class NodeCounters
     public static final int FRAMES_OWN_ORIGIN_ID = 48;
     /** Peers' records stamped further in the future than {@code max-clock-skew}: refused. */
     public static final int REFUSED_FUTURE_TIME_ID = 49;
+    /** Peers' new entries refused because their origin already holds its quota of the store ({@code origin-quota}). */
+    public static final int REFUSED_ORIGIN_QUOTA_ID = 50;
+    /** BATCH frames not taken (nor acknowledged) for want of room in the store: the peer retransmits them later. */
+    public static final int BATCHES_DEFERRED_NO_ROOM_ID = 51;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = REFUSED_FUTURE_TIME_ID;
+    public static final int LAST_ID = BATCHES_DEFERRED_NO_ROOM_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -111,6 +115,8 @@ public final class NodeCounters
     public final AtomicCounter heartbeatEntriesUnknownOrigin;
     public final AtomicCounter framesOwnOrigin;
     public final AtomicCounter refusedFutureTime;
+    public final AtomicCounter refusedOriginQuota;
+    public final AtomicCounter batchesDeferredNoRoom;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -161,6 +167,8 @@ public final class NodeCounters
         heartbeatEntriesUnknownOrigin = counter(HEARTBEAT_ENTRIES_UNKNOWN_ORIGIN_ID, "heartbeat_entries_unknown_origin");
         framesOwnOrigin = counter(FRAMES_OWN_ORIGIN_ID, "frames_own_origin");
         refusedFutureTime = counter(REFUSED_FUTURE_TIME_ID, "refused_future_time");
+        refusedOriginQuota = counter(REFUSED_ORIGIN_QUOTA_ID, "refused_origin_quota");
+        batchesDeferredNoRoom = counter(BATCHES_DEFERRED_NO_ROOM_ID, "batches_deferred_no_room");
     }
 
     public CountersManager manager()

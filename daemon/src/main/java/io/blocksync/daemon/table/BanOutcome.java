@@ -24,13 +24,15 @@ public final class BanOutcome
     public static final int NOT_BANNED = 7;
     /** Refused: a peer's record stamped further ahead of this node's clock than {@code max-clock-skew}. */
     public static final int FUTURE_TIME = 8;
+    /** Refused: a peer's new entry whose origin already holds its share of the store ({@code origin-quota}). */
+    public static final int ORIGIN_QUOTA = 9;
     /** The outgoing stream is full for now; the caller may try again on a later cycle. Never stored. */
     public static final int BUSY = -1;
 
     private static final String[] NAMES =
     {
         "applied", "duplicate", "stale", "expired", "protected", "too broad", "store full", "not banned",
-        "future time"
+        "future time", "origin quota"
     };
 
     private BanOutcome()

@@ -17,7 +17,12 @@ import io.blocksync.daemon.store.BanVisitor;
  * Time is bounded: a peer's record stamped more than {@code maxClockSkewMillis} ahead of this node's clock is
  * refused, and no ban expires later than this node's now plus {@code max-duration}, whatever origin time its
  * record carries (a tombstone, at most the skew plus its retention). A local decision's expiry counts from the local
- * now. Loop thread only; allocation-free.
+ * now.
+ * <p>
+ * Room is bounded per origin once {@link #limitOrigins} gave the table an {@link OriginQuota}: a peer's record that
+ * would take a new slot is refused when its origin holds its quota, or when peers' entries together fill all but the
+ * room reserved for this node's own decisions; a local decision may use the whole store. Without a quota, peers
+ * may fill {@link BanStore#capacity()}. Loop thread only; allocation-free.
  */
 public final class BanTable
 {
@@ -33,6 +38,7 @@ public final class BanTable
     private final Ban current = new Ban();
     private final Ban next = new Ban();
     private BanTableListener[] listeners = new BanTableListener[0];
+    private OriginQuota quota;
     private long earliestExpiryMillis = Long.MAX_VALUE;
 
     /**
@@ -76,6 +82,28 @@ public final class BanTable
         grown[listeners.length] = listener;
         listeners = grown;
         return this;
+    }
+
+    /**
+     * Before the loop starts: bound what each origin, and all peers together, may hold. Counts what the store holds
+     * now, by one scan.
+     */
+    public BanTable limitOrigins(final OriginQuota quota)
+    {
+        quota.clear();
+        store.forEach(quota);
+        this.quota = quota;
+        return this;
+    }
+
+    /**
+     * Whether peers' records may take {@code newEntries} more slots now, e.g. the records of one BATCH whose prefixes
+     * the table does not hold yet; a caller that finds no room leaves the frame for a later retransmission instead
+     * of dropping records.
+     */
+    public boolean hasRemoteRoom(final int newEntries)
+    {
+        return store.size() + newEntries <= remoteLimit();
     }
 
     /**
@@ -161,6 +189,10 @@ public final class BanTable
         for (int i = 0; i < removed; i++)
         {
             final Ban expired = expirySweep.removed(i);
+            if (null != quota)
+            {
+                quota.onRemoved(expired.originNodeId());
+            }
             if (expired.isBan())
             {
                 counters.bansExpired.incrementRelease();
@@ -228,6 +260,21 @@ public final class BanTable
             }
         }
 
+        final boolean sameOrigin = exists && current.originNodeId() == decision.originNodeId();
+        if (!local && !sameOrigin)
+        {
+            if (null != quota && !quota.admitsOneMore(decision.originNodeId()))
+            {
+                counters.refusedOriginQuota.incrementRelease();
+                return BanOutcome.ORIGIN_QUOTA;
+            }
+            if (!exists && store.size() >= remoteLimit())
+            {
+                counters.refusedStoreFull.incrementRelease();
+                return BanOutcome.STORE_FULL;
+            }
+        }
+
         next.set(decision)
             .durationSeconds(durationSeconds)
             .expiresAtMillis(expiresAtMillis)
@@ -243,6 +290,14 @@ public final class BanTable
             return BanOutcome.STORE_FULL;
         }
 
+        if (null != quota && !sameOrigin)
+        {
+            if (exists)
+            {
+                quota.onRemoved(current.originNodeId());
+            }
+            quota.onStored(next.originNodeId());
+        }
         if (next.isBan())
         {
             counters.bansApplied.incrementRelease();
@@ -261,6 +316,12 @@ public final class BanTable
             decision.set(next);
         }
         return BanOutcome.APPLIED;
+    }
+
+    /** Entries peers' decisions may fill: all but the reserved room with a quota, else the store's capacity. */
+    private long remoteLimit()
+    {
+        return null != quota ? quota.remoteLimit() : store.capacity();
     }
 
     /** The latest origin time a record may carry now. */

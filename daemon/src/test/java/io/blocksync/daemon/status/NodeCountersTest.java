@@ -72,7 +72,9 @@ class NodeCountersTest
         "46 sync_frames_unknown_origin",
         "47 heartbeat_entries_unknown_origin",
         "48 frames_own_origin",
-        "49 refused_future_time");
+        "49 refused_future_time",
+        "50 refused_origin_quota",
+        "51 batches_deferred_no_room");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
