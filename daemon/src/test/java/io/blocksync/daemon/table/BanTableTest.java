@@ -252,6 +252,102 @@ class BanTableTest
         assertTrue(table.isBanned(prefix("198.51.100.50"), NOW + 3_700_000));
     }
 
+    @Test
+    void aPeerFillingItsQuotaIsRefusedAndCountedWhileAnotherOriginsBansStillApply() throws Exception
+    {
+        try (BanStore tiny = BanStore.openForDaemon(dir.resolve("tiny"), 10))
+        {
+            final OriginQuota quota = new OriginQuota(10, 50, 1, new int[] {2, 3});
+            final BanTable small = tinyTable(tiny).limitOrigins(quota);
+            assertEquals(5, quota.perOriginLimit());
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.BAN, "198.51.100." + i, 2, NOW, i == 0 ? 60 : 3600));
+            }
+            assertEquals(BanOutcome.ORIGIN_QUOTA, remoteTo(small, BanAction.BAN, "198.51.100.5", 2, NOW, 3600),
+                "node 2 holds its quota: a sixth entry is refused");
+            assertFalse(small.isBanned(prefix("198.51.100.5"), NOW));
+            assertEquals(1, counters.refusedOriginQuota.get());
+            assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.UNBAN, "198.51.100.4", 2, NOW + 1, 0),
+                "an origin at its quota may still change what it holds: no new slot");
+
+            assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.BAN, "203.0.113.1", 3, NOW, 3600),
+                "another origin's bans still apply");
+            assertTrue(small.isBanned(prefix("203.0.113.1"), NOW));
+            assertEquals(BanOutcome.ORIGIN_QUOTA, remoteTo(small, BanAction.BAN, "203.0.113.2", 9, NOW, 3600),
+                "an origin not configured has no room at all");
+            assertEquals(2, counters.refusedOriginQuota.get());
+
+            assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.BAN, "198.51.100.3", 3, NOW + 1, 3600),
+                "node 3 supersedes one of node 2's entries: the slot moves to node 3");
+            assertEquals(4, quota.held(2));
+            assertEquals(2, quota.held(3));
+            assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.BAN, "198.51.100.5", 2, NOW, 3600));
+            assertEquals(BanOutcome.ORIGIN_QUOTA, remoteTo(small, BanAction.BAN, "198.51.100.6", 2, NOW, 3600));
+
+            small.expireSoon();
+            assertEquals(1, small.expire(NOW + 60_000), "node 2's one-minute ban expires");
+            assertEquals(4, quota.held(2), "expiry gives the origin its slot back");
+            assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.BAN, "198.51.100.6", 2, NOW, 3600));
+
+            final OriginQuota rebuilt = new OriginQuota(10, 50, 1, new int[] {2, 3});
+            tinyTable(tiny).limitOrigins(rebuilt);
+            assertEquals(5, rebuilt.held(2), "a table opened on the store counts each origin's entries by one scan");
+            assertEquals(2, rebuilt.held(3));
+        }
+    }
+
+    @Test
+    void withTheStoreFullOfPeersBansALocalBanStillApplies() throws Exception
+    {
+        try (BanStore tiny = BanStore.openForDaemon(dir.resolve("tiny"), 10))
+        {
+            final OriginQuota quota = new OriginQuota(10, 50, 1, new int[] {2, 3});
+            final BanTable small = tinyTable(tiny).limitOrigins(quota);
+            assertEquals(9, quota.remoteLimit());
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.BAN, "198.51.100." + i, 2, NOW, 3600));
+            }
+            for (int i = 0; i < 4; i++)
+            {
+                assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.BAN, "203.0.113." + i, 3, NOW, i == 0 ? 60 : 3600));
+            }
+            assertFalse(small.hasRemoteRoom(1));
+            assertEquals(BanOutcome.STORE_FULL, remoteTo(small, BanAction.BAN, "203.0.113.9", 3, NOW, 3600),
+                "peers may not take the room kept for this node's own decisions");
+            assertEquals(1, counters.refusedStoreFull.get());
+
+            final Ban request = new Ban().action(BanAction.BAN).prefix(prefix("198.51.100.200")).originNodeId(1)
+                .originSequence(1).durationSeconds(3600).reason(SSH);
+            assertEquals(BanOutcome.APPLIED, small.decideLocal(request, NOW), "the operator's ban still applies");
+            assertTrue(small.isBanned(prefix("198.51.100.200"), NOW));
+            assertEquals(10, small.size());
+            assertEquals(1, quota.held(1));
+
+            small.expireSoon();
+            small.expire(NOW + 60_000);
+            assertFalse(small.hasRemoteRoom(1), "the local ban holds reserved room; nine peer entries are the most");
+            small.decideLocal(new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.200")).originNodeId(1)
+                .originSequence(2), NOW + 60_000);
+            assertEquals(9, small.size());
+        }
+    }
+
+    private BanTable tinyTable(final BanStore tiny)
+    {
+        final BanPolicy policy = new BanPolicy(List.of(), List.of(), 16, 32, 86_400, 1000);
+        return new BanTable(tiny, policy, counters, RETENTION, MAX_SKEW);
+    }
+
+    private static int remoteTo(
+        final BanTable target, final BanAction action, final String text, final int origin, final long time, final long seconds)
+    {
+        final Ban record = new Ban().action(action).prefix(prefix(text)).originNodeId(origin).originSequence(1)
+            .originTimeMillis(time).durationSeconds(seconds).reason(SSH);
+        return target.applyRemote(record, NOW);
+    }
+
     private int remote(final BanAction action, final String text, final int origin, final long time, final long seconds)
     {
         final Ban record = new Ban().action(action).prefix(prefix(text)).originNodeId(origin).originSequence(1)
