@@ -83,7 +83,7 @@ public final class StreamReceiver
         {
             // Taking it would drop records for want of room: neither acknowledged nor marked seen, so the peer's
             // retransmission is taken once expiry has freed room. Checked first, so nothing is half applied.
-            counters.batchesDeferredNoRoom.incrementRelease();
+            counters.framesDeferredNoRoom.incrementRelease();
             return false;
         }
         final int peerIndex = highWater.indexOf(peer.nodeId());
@@ -140,7 +140,7 @@ public final class StreamReceiver
         if (!hasRoomFor(sync))
         {
             // Not taken, and its range not marked received: catch-up offers it again once there is room.
-            counters.refusedStoreFull.getAndAddRelease(sync.recordCount());
+            counters.framesDeferredNoRoom.incrementRelease();
             return;
         }
         if (!budgets.admit(highWater.indexOf(peer.nodeId()), originIndex, sync.recordCount(), nowMillis))

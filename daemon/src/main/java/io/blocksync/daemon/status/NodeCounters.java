@@ -70,10 +70,10 @@ public final class NodeCounters
     public static final int REFUSED_FUTURE_TIME_ID = 49;
     /** Peers' new entries refused because their origin already holds its quota of the store ({@code origin-quota}). */
     public static final int REFUSED_ORIGIN_QUOTA_ID = 50;
-    /** BATCH frames not taken (nor acknowledged) for want of room in the store: the peer retransmits them later. */
-    public static final int BATCHES_DEFERRED_NO_ROOM_ID = 51;
+    /** BATCH or SYNC frames not taken for want of room in the store: a BATCH is not acknowledged, a SYNC's range is offered again. */
+    public static final int FRAMES_DEFERRED_NO_ROOM_ID = 51;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = BATCHES_DEFERRED_NO_ROOM_ID;
+    public static final int LAST_ID = FRAMES_DEFERRED_NO_ROOM_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -116,7 +116,7 @@ public final class NodeCounters
     public final AtomicCounter framesOwnOrigin;
     public final AtomicCounter refusedFutureTime;
     public final AtomicCounter refusedOriginQuota;
-    public final AtomicCounter batchesDeferredNoRoom;
+    public final AtomicCounter framesDeferredNoRoom;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -168,7 +168,7 @@ public final class NodeCounters
         framesOwnOrigin = counter(FRAMES_OWN_ORIGIN_ID, "frames_own_origin");
         refusedFutureTime = counter(REFUSED_FUTURE_TIME_ID, "refused_future_time");
         refusedOriginQuota = counter(REFUSED_ORIGIN_QUOTA_ID, "refused_origin_quota");
-        batchesDeferredNoRoom = counter(BATCHES_DEFERRED_NO_ROOM_ID, "batches_deferred_no_room");
+        framesDeferredNoRoom = counter(FRAMES_DEFERRED_NO_ROOM_ID, "frames_deferred_no_room");
     }
 
     public CountersManager manager()

@@ -156,6 +156,8 @@ final class EngineCluster implements AutoCloseable
         long suspectAfterNanos = 300 * MS;
         long downAfterNanos = 1_000 * MS;
         int originRate = 1_000_000;
+        int storeCapacity = 10_000;
+        int originQuotaPercent = 50;
 
         Settings sendWindow(final int batches)
         {
@@ -166,6 +168,14 @@ final class EngineCluster implements AutoCloseable
         Settings originRate(final int recordsPerSecond)
         {
             originRate = recordsPerSecond;
+            return this;
+        }
+
+        /** Each node's store: entries, and the share in percent one peer origin may hold. */
+        Settings store(final int capacity, final int quotaPercent)
+        {
+            storeCapacity = capacity;
+            originQuotaPercent = quotaPercent;
             return this;
         }
     }

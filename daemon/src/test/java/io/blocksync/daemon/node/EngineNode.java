@@ -14,6 +14,7 @@ import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
+import io.blocksync.daemon.table.OriginQuota;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -58,7 +59,7 @@ final class EngineNode implements AutoCloseable
         this.nodeId = nodeId;
         this.address = address(nodeId);
         this.epochClock = cluster.epochClock();
-        store = BanStore.openForDaemon(stateDir, 10_000);
+        store = BanStore.openForDaemon(stateDir, settings.storeCapacity);
         progress = ProgressFile.open(stateDir, nodeId);
         status = StatusFile.create(stateDir, nodeId, epochClock.time());
         counters = new NodeCounters(status.countersManager());
@@ -74,7 +75,8 @@ final class EngineNode implements AutoCloseable
 
         final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, MAX_DURATION_SECONDS, settings.originRate);
         final long tombstoneRetentionMillis = 86_400_000L;
-        final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, MAX_CLOCK_SKEW_MILLIS);
+        final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, MAX_CLOCK_SKEW_MILLIS)
+            .limitOrigins(new OriginQuota(settings.storeCapacity, settings.originQuotaPercent, nodeId, others));
         final HighWaterMarks highWater = new HighWaterMarks(progress, others);
         context = new NodeContext()
             .nodeId(nodeId)

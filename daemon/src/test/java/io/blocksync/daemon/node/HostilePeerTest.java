@@ -229,4 +229,45 @@ class HostilePeerTest
             assertTrue(took <= 2, "node 2 is not slowed by node 3: " + took + " ms");
         }
     }
+
+    /**
+     * Issue 9, case 6: once the store was full, honest bans were acknowledged and dropped. Node 3 fills node 1's room
+     * for peers with short bans; node 2's next BATCH finds no room, is not acknowledged, and is taken once expiry has
+     * freed room: nothing is lost.
+     */
+    @Test
+    void aBatchThatFindsNoRoomIsNotAcknowledgedAndIsTakenOnceExpiryFreesRoom() throws Exception
+    {
+        try (EngineCluster cluster = new EngineCluster(dir, 3, SEED, new EngineCluster.Settings().store(10, 100)))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode two = cluster.node(2);
+            final HostilePeer three = new HostilePeer(cluster.node(3));
+            cluster.runUntil(() -> one.peer(3).state() == Peer.STATE_UP && one.peer(2).state() == Peer.STATE_UP, 1_000, "up");
+            final long now = cluster.epochClock().time();
+
+            final Ban[] shortBans = new Ban[8];
+            for (int i = 0; i < shortBans.length; i++)
+            {
+                shortBans[i] = record(BanAction.BAN, "203.0.113." + (i + 1), 3, i + 1, now).durationSeconds(3);
+            }
+            three.sync(3, 0, shortBans.length, shortBans).sendTo(one);
+            cluster.step();
+            assertEquals(8, one.storeSize());
+
+            assertTrue(two.ban("198.51.100.1"));
+            cluster.runUntil(() -> one.isBanned("198.51.100.1"), 100, "node 2's first ban at node 1");
+            assertEquals(9, one.storeSize(), "all the room peers may fill");
+
+            assertTrue(two.ban("198.51.100.2"));
+            cluster.runForMillis(1_000);
+            assertFalse(one.isBanned("198.51.100.2"), "no room: not taken");
+            assertTrue(one.counters.framesDeferredNoRoom.get() > 0, "counted");
+            assertEquals(0, one.counters.refusedStoreFull.get(), "nothing was half applied or dropped");
+
+            cluster.runUntil(() -> one.isBanned("198.51.100.2"), 10_000, "node 2's second ban, once node 3's expired");
+            assertTrue(cluster.epochClock().time() >= now + 3_000, "taken only after expiry freed room");
+            assertTrue(one.isBanned("198.51.100.1"));
+        }
+    }
 }
