@@ -85,6 +85,7 @@ class ConfigReaderTest
         assertEquals(40, config.minPrefixIpv6());
         assertEquals(5000, config.storeCapacity());
         assertEquals(250, config.originRatePerSecond());
+        assertEquals(20, config.originQuotaPercent());
 
         assertEquals("log", config.firewallBackend());
         assertEquals(List.of("192.0.2.0/24", "2001:db8::/32", "198.51.100.7", "203.0.113.9"),
@@ -135,6 +136,7 @@ class ConfigReaderTest
         assertEquals(32, config.minPrefixIpv6());
         assertEquals(100_000, config.storeCapacity());
         assertEquals(1000, config.originRatePerSecond());
+        assertEquals(50, config.originQuotaPercent());
         assertEquals("log", config.firewallBackend());
         assertEquals(List.of(), config.allowList());
         assertEquals(1000, config.heartbeatIntervalMs());
