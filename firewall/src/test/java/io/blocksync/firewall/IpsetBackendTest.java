@@ -211,20 +211,8 @@ class IpsetBackendTest
     @Test
     void theDaemonPortTakesDatagramsFromPeersOnlyAndOtherPortsAreUntouched()
     {
-        final PeerPort peers = PeerPort.of(
-            NamespacePair.UDP_PORT, List.of(Bans.prefix(CONTROL4), Bans.prefix(CONTROL6)));
-        final IpsetBackend guarded = new IpsetBackend(
-            IpsetSettings.managed("blocksync").commandPrefix(net.inProtected()), peers);
-        guarded.start();
-        try
-        {
-            net.assertUdpPortOpenToThePeerOnly();
-        }
-        finally
-        {
-            backend.start();
-        }
-        net.assertUdpPortOpenToAll();
+        net.assertPortGuard(new IpsetBackend(IpsetSettings.managed("blocksync").commandPrefix(net.inProtected()), NamespacePair.controlHostAsPeer()),
+            backend);
     }
 
     private void assertBanWorks(final String ban, final String attacker, final String control, final String target)

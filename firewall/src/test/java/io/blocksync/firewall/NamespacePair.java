@@ -145,6 +145,30 @@ final class NamespacePair implements AutoCloseable
         assertUdpDelivered(ATTACKER6, PROTECTED6);
     }
 
+    /** The control host, over IPv4 and IPv6, as the one peer of the daemon's {@link #UDP_PORT}. */
+    static PeerPort controlHostAsPeer()
+    {
+        return PeerPort.of(UDP_PORT, List.of(Bans.prefix(CONTROL4), Bans.prefix(CONTROL6)));
+    }
+
+    /**
+     * Start {@code guarded} (a managed backend closing the port to all but {@link #controlHostAsPeer()}), check the
+     * port takes the peer only, then restart {@code unguarded} and check the port is open to all again.
+     */
+    void assertPortGuard(final FirewallBackend guarded, final FirewallBackend unguarded)
+    {
+        guarded.start();
+        try
+        {
+            assertUdpPortOpenToThePeerOnly();
+        }
+        finally
+        {
+            unguarded.start();
+        }
+        assertUdpPortOpenToAll();
+    }
+
     /**
      * @return true if a TCP connection from the source address reaches the protected listener within half a second.
      */

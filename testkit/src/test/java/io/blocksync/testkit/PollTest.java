@@ -51,10 +51,15 @@ class PollTest
     void checksOnceMoreAfterTheDeadline()
     {
         final AtomicInteger polls = new AtomicInteger();
-        // The condition takes longer than the deadline, and holds on its second call.
+        // The condition takes longer than the deadline (it runs until the clock has passed 5 ms) and holds on its
+        // second call.
         Poll.until("a slow condition", Duration.ofMillis(1), () ->
         {
-            Thread.sleep(5);
+            final long slowUntil = System.nanoTime() + 5_000_000;
+            while (System.nanoTime() - slowUntil < 0)
+            {
+                Thread.onSpinWait();
+            }
             return polls.incrementAndGet() >= 2;
         });
         assertEquals(2, polls.get());

@@ -155,31 +155,43 @@ public final class StreamReceiver
         highWater.onRange(origin, sync.after(), sync.through());
     }
 
-    /** Whether the table has room for every record of the batch that would take a new slot. */
+    /**
+     * Whether the table has room for every record of the batch that would take a new slot. Records are looked up
+     * only when the table is nearly full; otherwise the count alone answers, so the hot path reads the store once
+     * per record, in the apply.
+     */
     private boolean hasRoomFor(final BatchFrameFlyweight batch, final int count)
     {
+        if (table.hasRemoteRoom(count))
+        {
+            return true;
+        }
         int newEntries = 0;
         for (int i = 0; i < count; i++)
         {
-            if (!table.get(batch.record(i).get(ban).prefix(), held))
-            {
-                newEntries++;
-            }
+            newEntries += isNew(batch.record(i));
         }
         return table.hasRemoteRoom(newEntries);
     }
 
     private boolean hasRoomFor(final SyncFrameFlyweight sync)
     {
-        int newEntries = 0;
-        for (int i = 0, count = sync.recordCount(); i < count; i++)
+        final int count = sync.recordCount();
+        if (table.hasRemoteRoom(count))
         {
-            if (!table.get(sync.record(i).get(ban).prefix(), held))
-            {
-                newEntries++;
-            }
+            return true;
+        }
+        int newEntries = 0;
+        for (int i = 0; i < count; i++)
+        {
+            newEntries += isNew(sync.record(i));
         }
         return table.hasRemoteRoom(newEntries);
+    }
+
+    private int isNew(final BanRecordFlyweight record)
+    {
+        return table.get(record.get(ban).prefix(), held) ? 0 : 1;
     }
 
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
