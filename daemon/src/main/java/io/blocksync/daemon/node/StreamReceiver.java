@@ -127,9 +127,18 @@ public final class StreamReceiver
     /**
      * An authentic copy of a BATCH we already took (tags are checked before the replay window) means our ack was
      * lost: say again where we are, or the peer would retransmit it forever. Nothing is applied.
+     *
+     * @param takenStreamSequence the batch's stream sequence when the replay window shows its packet was taken, else
+     *                            0. The window outlives a restart but what was received beyond the cumulative point
+     *                            does not: such a batch is marked received here again, or it would never be acked.
      */
-    void onReplayedBatch(final Peer peer)
+    void onReplayedBatch(final Peer peer, final long takenStreamSequence)
     {
+        final StreamReceiveState received = peer.stream().received;
+        if (takenStreamSequence > 0 && received.onBatch(takenStreamSequence))
+        {
+            highWater.receivedCumulative(peer.nodeId(), received.cumulative());
+        }
         ackSender.onReplay(peer);
     }
 
