@@ -11,15 +11,26 @@ public final class SenderKeys
     private final int senderId;
     private final HmacSha256Tag[] tags = new HmacSha256Tag[MAX_KEY_ID + 1];
     private final boolean[] retired = new boolean[MAX_KEY_ID + 1];
-    private final ReplayWindow replayWindow = new ReplayWindow();
+    private final ReplayWindow replayWindow;
 
+    /** A sender whose replay window is on the heap: empty at every start (tests, tools). */
     public SenderKeys(final int senderId)
+    {
+        this(senderId, new ReplayWindow());
+    }
+
+    /**
+     * @param replayWindow the window to check this sender's packet sequences against, e.g. one over a file that
+     *                     survives restarts.
+     */
+    public SenderKeys(final int senderId, final ReplayWindow replayWindow)
     {
         if (senderId == 0)
         {
             throw new IllegalArgumentException("sender id 0 is reserved");
         }
         this.senderId = senderId;
+        this.replayWindow = replayWindow;
     }
 
     public int senderId()

@@ -24,6 +24,7 @@ import io.blocksync.daemon.node.NodeIdleStrategy;
 import io.blocksync.daemon.node.PacketSealer;
 import io.blocksync.daemon.node.Peer;
 import io.blocksync.daemon.node.ProgressFile;
+import io.blocksync.daemon.node.ReplayWindows;
 import io.blocksync.daemon.node.RetainedBatches;
 import io.blocksync.daemon.node.RetransmitJitter;
 import io.blocksync.daemon.node.UdpTransport;
@@ -74,6 +75,7 @@ public final class Node implements AutoCloseable
     private final EventLog log;
     private final BanStore store;
     private final ProgressFile progress;
+    private final ReplayWindows replayWindows;
     private final StatusFile status;
     private final UdpTransport transport;
     private final Firewall firewall;
@@ -98,22 +100,25 @@ public final class Node implements AutoCloseable
 
         store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit());
         ProgressFile progressFile = null;
+        ReplayWindows replayFile = null;
         StatusFile statusFile = null;
         UdpTransport udp = null;
         NodeCounters nodeCounters = null;
         try
         {
-            progressFile = ProgressFile.open(config.stateDir(), config.nodeId());
+            progressFile = ProgressFile.open(config.stateDir(), config.nodeId(), nowMillis);
+            replayFile = ReplayWindows.open(config.stateDir(), config.nodeId(), config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
             statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis);
             nodeCounters = new NodeCounters(statusFile.countersManager());
             udp = new UdpTransport(config.listen(), nodeCounters);
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(udp, statusFile, progressFile, store);
+            CloseHelper.quietCloseAll(udp, statusFile, replayFile, progressFile, store);
             throw ex;
         }
         progress = progressFile;
+        replayWindows = replayFile;
         status = statusFile;
         transport = udp;
         final NodeCounters counters = nodeCounters;
@@ -121,7 +126,7 @@ public final class Node implements AutoCloseable
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
         {
-            verifier.addSender(new SenderKeys(peerConfig.nodeId()).addKey(peerConfig.keyId(), peerConfig.key()));
+            verifier.addSender(new SenderKeys(peerConfig.nodeId(), replayWindows.window(peerConfig.nodeId())).addKey(peerConfig.keyId(), peerConfig.key()));
             final Peer peer = new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), status.countersManager());
             peers.add(peer);
         }
@@ -134,7 +139,7 @@ public final class Node implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(transport, status, progress, store);
+            CloseHelper.quietCloseAll(transport, status, replayWindows, progress, store);
             throw ex;
         }
         final BanTable table = new BanTable(
@@ -270,7 +275,7 @@ public final class Node implements AutoCloseable
         final EventLog.Line line = log.newLine();
         if (loopStopped)
         {
-            CloseHelper.quietCloseAll(store, progress, status);
+            CloseHelper.quietCloseAll(store, replayWindows, progress, status);
             line.begin().append("node ").append(config.nodeId()).append(" stopped").commit();
         }
         else

@@ -30,7 +30,7 @@ public final class CatchUp implements BanVisitor
 {
     static final int STALLED_HEARTBEATS = 3;
     private static final int MAX_FRAMES_PER_HEARTBEAT = 128;
-    private static final int INDEX_BITS = 24;
+    private static final int MAX_COLLECTED = (1 << 24) - 1;
 
     private final int nodeId;
     private final Int2ObjectHashMap<Peer> peersById;
@@ -44,7 +44,10 @@ public final class CatchUp implements BanVisitor
     private final SyncFrameFlyweight sync = new SyncFrameFlyweight();
     private final BanRecordFlyweight record = new BanRecordFlyweight();
     private final ExpandableArrayBuffer collected = new ExpandableArrayBuffer(64 * BanRecordFlyweight.LENGTH);
-    private long[] sortKeys = new long[1024];
+    // The collected records' origin sequences and their places in `collected`, sorted together by sequence. Kept apart
+    // because a sequence may use all 64 bits (an epoch starts at unix_millis << 20), so it cannot share a key.
+    private long[] sortSequences = new long[1024];
+    private int[] sortIndexes = new int[1024];
     private int collectedCount;
     private int scanOrigin;
     private long scanAfter;
@@ -106,7 +109,7 @@ public final class CatchUp implements BanVisitor
         scanThrough = through;
         collectedCount = 0;
         table.forEach(this);
-        Arrays.sort(sortKeys, 0, collectedCount);
+        sortBySequence(collectedCount);
 
         long rangeStart = after;
         int index = 0;
@@ -117,10 +120,10 @@ public final class CatchUp implements BanVisitor
             long last = rangeStart;
             while (index < collectedCount && sync.remainingCapacity() > 0)
             {
-                final int from = (int)(sortKeys[index] & ((1L << INDEX_BITS) - 1)) * BanRecordFlyweight.LENGTH;
+                final int from = sortIndexes[index] * BanRecordFlyweight.LENGTH;
                 final BanRecordFlyweight target = sync.appendRecord(BanRecordFlyweight.ACTION_BAN);
                 frame.putBytes(target.offset(), collected, from, BanRecordFlyweight.LENGTH);
-                last = sortKeys[index] >>> INDEX_BITS;
+                last = sortSequences[index];
                 index++;
             }
             // The last frame also covers sequences superseded here, up to our high water.
@@ -139,7 +142,7 @@ public final class CatchUp implements BanVisitor
     {
         final long sequence = entry.originSequence();
         if (entry.originNodeId() != scanOrigin || sequence <= scanAfter || sequence > scanThrough ||
-            collectedCount >= (1 << INDEX_BITS) - 1)
+            collectedCount >= MAX_COLLECTED)
         {
             return;
         }
@@ -148,12 +151,57 @@ public final class CatchUp implements BanVisitor
         collected.checkLimit(offset + BanRecordFlyweight.LENGTH);
         record.wrap(collected, offset).set(entry);
 
-        if (collectedCount == sortKeys.length)
+        if (collectedCount == sortSequences.length)
         {
-            sortKeys = Arrays.copyOf(sortKeys, sortKeys.length * 2);
+            sortSequences = Arrays.copyOf(sortSequences, sortSequences.length * 2);
+            sortIndexes = Arrays.copyOf(sortIndexes, sortIndexes.length * 2);
         }
-        sortKeys[collectedCount] = (sequence << INDEX_BITS) | collectedCount;
+        sortSequences[collectedCount] = sequence;
+        sortIndexes[collectedCount] = collectedCount;
         collectedCount++;
+    }
+
+    /** Heapsort of the first {@code count} sequences, moving their indexes with them: in place, no allocation. */
+    private void sortBySequence(final int count)
+    {
+        for (int root = count / 2 - 1; root >= 0; root--)
+        {
+            siftDown(root, count);
+        }
+        for (int end = count - 1; end > 0; end--)
+        {
+            swap(0, end);
+            siftDown(0, end);
+        }
+    }
+
+    private void siftDown(final int start, final int end)
+    {
+        int root = start;
+        int child;
+        while ((child = 2 * root + 1) < end)
+        {
+            if (child + 1 < end && sortSequences[child + 1] > sortSequences[child])
+            {
+                child++;
+            }
+            if (sortSequences[root] >= sortSequences[child])
+            {
+                return;
+            }
+            swap(root, child);
+            root = child;
+        }
+    }
+
+    private void swap(final int i, final int j)
+    {
+        final long sequence = sortSequences[i];
+        sortSequences[i] = sortSequences[j];
+        sortSequences[j] = sequence;
+        final int index = sortIndexes[i];
+        sortIndexes[i] = sortIndexes[j];
+        sortIndexes[j] = index;
     }
 
     private boolean isUp(final int origin)

@@ -92,7 +92,7 @@ public final class DatagramReceiver
             counters.rejected[result].incrementRelease();
             if (result == RejectReason.REPLAY || result == RejectReason.TOO_OLD)
             {
-                onReplay(buffer);
+                onReplay(buffer, result == RejectReason.REPLAY);
             }
             return;
         }
@@ -144,8 +144,12 @@ public final class DatagramReceiver
         }
     }
 
-    /** Tags are checked before the replay window, so this copy is authentic: only a BATCH needs an answer. */
-    private void onReplay(final UnsafeBuffer buffer)
+    /**
+     * Tags are checked before the replay window, so this copy is authentic: only a BATCH needs an answer.
+     *
+     * @param seen the window holds its packet sequence (not just too old to tell), so the batch was taken before.
+     */
+    private void onReplay(final UnsafeBuffer buffer, final boolean seen)
     {
         header.wrap(buffer, 0);
         if (header.type() == FrameType.BATCH)
@@ -153,7 +157,7 @@ public final class DatagramReceiver
             final Peer peer = peersById.get(header.senderId());
             if (null != peer)
             {
-                streamReceiver.onReplayedBatch(peer);
+                streamReceiver.onReplayedBatch(peer, seen ? batch.wrap(buffer, 0).streamSequence() : 0);
             }
         }
     }

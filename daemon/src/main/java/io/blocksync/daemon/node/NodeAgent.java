@@ -72,7 +72,7 @@ public final class NodeAgent implements Agent
         ackSender = new AckSender(context);
         heartbeatSender = new HeartbeatSender(context);
         liveness = new LivenessMonitor(context);
-        final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, new CatchUp(context, table));
+        final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, new CatchUp(context, table), streamSender);
         receiver = new DatagramReceiver(context, Objects.requireNonNull(context.verifier(), "verifier"), streamReceiver, streamSender, liveness);
         localDecisions = new LocalDecisions(context, table, streamSender);
         table.addListener(streamSender).addListener(firewall);

@@ -26,6 +26,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * </pre>
  * Slots are held only for the configured nodes (this one and its peers, {@link #retainNodes}), never for an id
  * first seen on the wire.
+ * <p>
+ * A file made afresh (first start, or a state directory that was lost) starts a new <em>epoch</em>: the stream and
+ * origin sequences start above {@link #epochStart(long)}, a figure from the wall clock above anything this node can
+ * have used before, so peers that remember its earlier sequences see a jump forward, not old numbers again.
  */
 public final class ProgressFile implements AutoCloseable
 {
@@ -43,8 +47,12 @@ public final class ProgressFile implements AutoCloseable
     private static final int SLOT_RECEIVED_CUMULATIVE = 16;
     private static final int LENGTH = SLOTS_OFFSET + MAX_NODES * SLOT_LENGTH;
 
+    /** Sequences per millisecond of wall clock an epoch leaves room for, as packet sequences do. */
+    private static final int EPOCH_SHIFT = 20;
+
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer buffer;
+    private boolean newEpoch;
 
     private ProgressFile(final MappedByteBuffer mapped)
     {
@@ -53,9 +61,23 @@ public final class ProgressFile implements AutoCloseable
     }
 
     /**
+     * The sequence a new epoch starts after: {@code nowMillis << 20}, so an earlier epoch cannot reach it unless it
+     * used over 2^20 stream or origin sequences per millisecond of its life, or the clock went back.
+     *
+     * @param nowMillis wall-clock time, ms since 1970.
+     */
+    public static long epochStart(final long nowMillis)
+    {
+        return Math.max(0, nowMillis) << EPOCH_SHIFT;
+    }
+
+    /**
+     * Open the node's progress, or start it afresh in a new epoch ({@link #newEpoch()}) when there is none.
+     *
+     * @param nowMillis wall-clock time, ms since 1970, for {@link #epochStart(long)} of a new file.
      * @throws IllegalStateException when the file belongs to another node id or is not a progress file.
      */
-    public static ProgressFile open(final Path stateDir, final int nodeId)
+    public static ProgressFile open(final Path stateDir, final int nodeId, final long nowMillis)
     {
         final File file = stateDir.resolve(FILE_NAME).toFile();
         final boolean exists = file.exists();
@@ -69,9 +91,12 @@ public final class ProgressFile implements AutoCloseable
         final UnsafeBuffer buffer = progress.buffer;
         if (!exists || buffer.getLong(0, LITTLE_ENDIAN) == 0)
         {
+            final long epoch = epochStart(nowMillis);
             buffer.putInt(NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
-            buffer.putLong(STREAM_NEXT_OFFSET, 1, LITTLE_ENDIAN);
+            buffer.putLong(STREAM_NEXT_OFFSET, epoch + 1, LITTLE_ENDIAN);
+            buffer.putLong(ORIGIN_SEQUENCE_OFFSET, epoch, LITTLE_ENDIAN);
             buffer.putLongVolatile(0, MAGIC);
+            progress.newEpoch = true;
         }
         else if (buffer.getLong(0, LITTLE_ENDIAN) != MAGIC)
         {
@@ -86,6 +111,15 @@ public final class ProgressFile implements AutoCloseable
                 ": each node needs its own state directory");
         }
         return progress;
+    }
+
+    /**
+     * @return true when this open found no progress to continue from and began a new epoch: the stream then starts at
+     * {@link #streamNext()} and origin sequences after {@link #lastOriginSequence()}, both from the clock.
+     */
+    public boolean newEpoch()
+    {
+        return newEpoch;
     }
 
     public long lastPacketSequence()

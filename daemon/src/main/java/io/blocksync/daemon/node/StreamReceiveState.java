@@ -8,6 +8,11 @@ package io.blocksync.daemon.node;
 public final class StreamReceiveState
 {
     public static final int RANGE = 1024;
+    /**
+     * A skip this long means the sender's stream started a new epoch (it lost its state and restarted numbering from
+     * its clock, {@link ProgressFile#epochStart(long)}): no sender's ring holds anywhere near this many batches.
+     */
+    public static final long EPOCH_JUMP = 1L << 20;
     private static final int WORDS = RANGE / 64;
 
     private final long[] received = new long[WORDS];
@@ -58,6 +63,15 @@ public final class StreamReceiveState
         received[(int)(bit >>> 6)] |= 1L << bit;
         advance();
         return true;
+    }
+
+    /**
+     * Whether {@link #skipTo(long)} with this oldest retained sequence jumps by at least {@link #EPOCH_JUMP}: the
+     * sender's stream is in a new epoch, or this is the first we hear of it.
+     */
+    public boolean isEpochJump(final long oldestRetained)
+    {
+        return oldestRetained - 1 - cumulative >= EPOCH_JUMP;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.SyncFrameFlyweight;
+import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
@@ -33,11 +34,21 @@ public final class StreamReceiver
     private final RecordBudgets budgets;
     private final AckSender ackSender;
     private final CatchUp catchUp;
+    private final StreamSender streamSender;
+    private final EventLog.Line log;
     private final Ban ban = new Ban();
     private final Ban held = new Ban();
 
+    /**
+     * @param streamSender this node's outgoing stream, rewound for a peer seen restarting without its state.
+     */
     public StreamReceiver(
-        final NodeContext context, final BanTable table, final BanPolicy policy, final AckSender ackSender, final CatchUp catchUp)
+        final NodeContext context,
+        final BanTable table,
+        final BanPolicy policy,
+        final AckSender ackSender,
+        final CatchUp catchUp,
+        final StreamSender streamSender)
     {
         this.nodeId = context.nodeId();
         this.counters = context.counters();
@@ -46,6 +57,8 @@ public final class StreamReceiver
         this.budgets = new RecordBudgets(highWater.count(), policy.originRatePerSecond());
         this.ackSender = ackSender;
         this.catchUp = catchUp;
+        this.streamSender = streamSender;
+        this.log = context.log().newLine();
         for (final Peer peer : context.peers())
         {
             peer.stream().received.reset(highWater.receivedCumulative(peer.nodeId()));
@@ -114,9 +127,18 @@ public final class StreamReceiver
     /**
      * An authentic copy of a BATCH we already took (tags are checked before the replay window) means our ack was
      * lost: say again where we are, or the peer would retransmit it forever. Nothing is applied.
+     *
+     * @param takenStreamSequence the batch's stream sequence when the replay window shows its packet was taken, else
+     *                            0. The window outlives a restart but what was received beyond the cumulative point
+     *                            does not: such a batch is marked received here again, or it would never be acked.
      */
-    void onReplayedBatch(final Peer peer)
+    void onReplayedBatch(final Peer peer, final long takenStreamSequence)
     {
+        final StreamReceiveState received = peer.stream().received;
+        if (takenStreamSequence > 0 && received.onBatch(takenStreamSequence))
+        {
+            highWater.receivedCumulative(peer.nodeId(), received.cumulative());
+        }
         ackSender.onReplay(peer);
     }
 
@@ -205,7 +227,12 @@ public final class StreamReceiver
             }
         }
         final StreamReceiveState received = peer.stream().received;
-        if (received.skipTo(heartbeat.streamOldestRetained()))
+        final long oldestRetained = heartbeat.streamOldestRetained();
+        if (received.isEpochJump(oldestRetained))
+        {
+            onNewEpoch(peer, received.cumulative(), oldestRetained);
+        }
+        if (received.skipTo(oldestRetained))
         {
             // The peer no longer holds batches we never got: acknowledge past them, SYNC brings their records.
             counters.streamGapsSkipped.incrementRelease();
@@ -218,6 +245,24 @@ public final class StreamReceiver
             ackSender.onBehind(peer);
         }
         catchUp.onHeartbeat(peer, heartbeat, nowMillis);
+    }
+
+    /**
+     * The peer's stream jumped far beyond where we are in it: it started a new epoch because it lost its state, or we
+     * hear of it for the first time. Either way it holds nothing of ours we cannot resend: send our retained batches
+     * again. Its new decisions come by its stream (their high water waits for its SYNC of the range in between), and
+     * it catches up on every other origin by SYNC, since its heartbeat now shows it behind.
+     */
+    private void onNewEpoch(final Peer peer, final long cumulative, final long oldestRetained)
+    {
+        streamSender.onPeerNewEpoch(peer);
+        if (cumulative > 0)
+        {
+            counters.peerStreamEpochs.incrementRelease();
+            log.begin().append("node ").append(nodeId).append(": peer ").append(peer.nodeId()).append(" (")
+                .append(peer.name()).append(") restarted without its state: its stream jumped from ").append(cumulative)
+                .append(" to ").append(oldestRetained).append("; sending it ours again").commit();
+        }
     }
 
     /** What we have received of one peer's stream: written by {@link StreamReceiver} alone. */

@@ -60,6 +60,29 @@ public final class StreamSender implements BanTableListener
             peer.window().ackedCumulative = next - 1;
             peer.window().nextToSend = next;
         }
+        if (progress.newEpoch())
+        {
+            context.log().newLine().begin().append("node ").append(nodeId)
+                .append(": no saved progress, new stream epoch: batches from ").append(next)
+                .append(", decisions after origin sequence ").append(progress.lastOriginSequence())
+                .append("; peers catch this node up").commit();
+        }
+    }
+
+    /**
+     * The peer's own stream jumped to a new epoch: it restarted without its state, so it no longer holds what it
+     * acknowledged of ours. Send it again everything still retained; SYNC brings the rest.
+     */
+    void onPeerNewEpoch(final Peer peer)
+    {
+        final PeerWindow window = peer.window();
+        final long oldest = retained.oldest();
+        if (window.ackedCumulative >= oldest)
+        {
+            window.ackedCumulative = oldest - 1;
+            window.ackedCounter.setRelease(window.ackedCumulative);
+        }
+        window.nextToSend = Math.min(window.nextToSend, oldest);
     }
 
     public boolean hasRoom()
@@ -173,8 +196,9 @@ public final class StreamSender implements BanTableListener
             window.ackedCumulative = cumulative;
             window.ackedCounter.setRelease(cumulative);
         }
-        // A bitmap relative to a cumulative point beyond what we sent cannot be read against our window.
-        final long selective = cumulative == ack.cumulative() ? ack.selectiveBitmap() : 0;
+        // A bitmap relative to another cumulative point (beyond what we sent, or behind what was acked already, as in a
+        // reordered ACK) cannot be read against our window.
+        final long selective = cumulative == ack.cumulative() && cumulative == window.ackedCumulative ? ack.selectiveBitmap() : 0;
         retransmitHandler.onAck(peer, advanced, selective, nowNanos);
     }
 

@@ -72,8 +72,10 @@ public final class NodeCounters
     public static final int REFUSED_ORIGIN_QUOTA_ID = 50;
     /** BATCH or SYNC frames not taken for want of room in the store: a BATCH is not acknowledged, a SYNC's range is offered again. */
     public static final int FRAMES_DEFERRED_NO_ROOM_ID = 51;
+    /** Peers seen restarting without their state: their stream jumped to a new epoch, so they are sent ours again. */
+    public static final int PEER_STREAM_EPOCHS_ID = 52;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = FRAMES_DEFERRED_NO_ROOM_ID;
+    public static final int LAST_ID = PEER_STREAM_EPOCHS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -117,6 +119,7 @@ public final class NodeCounters
     public final AtomicCounter refusedFutureTime;
     public final AtomicCounter refusedOriginQuota;
     public final AtomicCounter framesDeferredNoRoom;
+    public final AtomicCounter peerStreamEpochs;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -169,6 +172,7 @@ public final class NodeCounters
         refusedFutureTime = counter(REFUSED_FUTURE_TIME_ID, "refused_future_time");
         refusedOriginQuota = counter(REFUSED_ORIGIN_QUOTA_ID, "refused_origin_quota");
         framesDeferredNoRoom = counter(FRAMES_DEFERRED_NO_ROOM_ID, "frames_deferred_no_room");
+        peerStreamEpochs = counter(PEER_STREAM_EPOCHS_ID, "peer_stream_epochs");
     }
 
     public CountersManager manager()

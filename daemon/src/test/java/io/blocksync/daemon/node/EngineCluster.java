@@ -5,8 +5,11 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.CachedNanoClock;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -82,6 +85,35 @@ final class EngineCluster implements AutoCloseable
     long nowNanos()
     {
         return nanoClock.nanoTime();
+    }
+
+    /**
+     * Restart a node as its process would restart: everything in memory is gone, what it had not yet read from its
+     * socket too, and it opens its state directory again, or an empty one when {@code loseState} (a disk that died).
+     */
+    EngineNode restart(final int nodeId, final boolean loseState) throws Exception
+    {
+        final EngineNode old = node(nodeId);
+        old.close();
+        network.endpoint(old.address).discardInbox();
+        if (loseState)
+        {
+            deleteRecursively(old.stateDir);
+        }
+        final EngineNode restarted = new EngineNode(this, nodeId, old.stateDir);
+        nodes.set(nodeId - 1, restarted);
+        return restarted;
+    }
+
+    private static void deleteRecursively(final Path dir) throws IOException
+    {
+        try (var paths = Files.walk(dir))
+        {
+            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(path);
+            }
+        }
     }
 
     /** Every node works until none has anything left to do at this instant. */

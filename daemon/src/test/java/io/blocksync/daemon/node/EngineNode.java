@@ -28,9 +28,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One whole node's loop, wired as {@code Node} wires it (real ledger, store, progress and status files in a
- * temporary directory), but on a manual clock and the in-memory network, with a firewall that only counts. The
- * test calls {@link #doWork()} instead of a thread.
+ * One whole node's loop, wired as {@code Node} wires it (real ledger, store, progress, replay window and status files
+ * in a temporary directory), but on a manual clock and the in-memory network, with a firewall that only counts. The
+ * test calls {@link #doWork()} instead of a thread; {@link EngineCluster#restart} closes it and opens a new one over
+ * the same directory, as a restarted process would.
  */
 final class EngineNode implements AutoCloseable
 {
@@ -43,8 +44,10 @@ final class EngineNode implements AutoCloseable
     final NodeCounters counters;
     final NodeContext context;
     final Peer[] peers;
+    final Path stateDir;
     private final BanStore store;
     private final ProgressFile progress;
+    private final ReplayWindows replayWindows;
     private final StatusFile status;
     private final NodeAgent agent;
     private final EpochClock epochClock;
@@ -59,17 +62,19 @@ final class EngineNode implements AutoCloseable
         this.nodeId = nodeId;
         this.address = address(nodeId);
         this.epochClock = cluster.epochClock();
+        this.stateDir = stateDir;
         store = BanStore.openForDaemon(stateDir, settings.storeCapacity);
-        progress = ProgressFile.open(stateDir, nodeId);
+        progress = ProgressFile.open(stateDir, nodeId, epochClock.time());
         status = StatusFile.create(stateDir, nodeId, epochClock.time());
         counters = new NodeCounters(status.countersManager());
 
         final FrameVerifier verifier = new FrameVerifier();
         final int[] others = cluster.nodeIds().stream().mapToInt(Integer::intValue).filter(id -> id != nodeId).toArray();
         peers = new Peer[others.length];
+        replayWindows = ReplayWindows.open(stateDir, nodeId, others);
         for (int i = 0; i < others.length; i++)
         {
-            verifier.addSender(new SenderKeys(others[i]).addKey(1, key(others[i])));
+            verifier.addSender(new SenderKeys(others[i], replayWindows.window(others[i])).addKey(1, key(others[i])));
             peers[i] = new Peer(others[i], "node" + others[i], address(others[i]), status.countersManager());
         }
 
@@ -171,7 +176,7 @@ final class EngineNode implements AutoCloseable
 
     public void close()
     {
-        CloseHelper.quietCloseAll(store, progress, status);
+        CloseHelper.quietCloseAll(store, replayWindows, progress, status);
     }
 
     private IpPrefix parse(final String text)

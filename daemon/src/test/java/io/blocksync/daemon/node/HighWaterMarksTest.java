@@ -17,7 +17,7 @@ class HighWaterMarksTest
     @Test
     void marksRiseOnlyOverContiguousRanges()
     {
-        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
         {
             final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 7 });
             assertEquals(20, marks.onRange(7, 0, 20));
@@ -31,7 +31,7 @@ class HighWaterMarksTest
     @Test
     void aLongBurstBehindOneHoleJoinsAtOnceWhenTheHoleCloses()
     {
-        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
         {
             final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 7 });
             for (int batch = 1; batch < 200; batch++)
@@ -46,7 +46,7 @@ class HighWaterMarksTest
     @Test
     void marksAndProgressSurviveAReopen()
     {
-        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
         {
             final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 2 });
             marks.onRange(2, 0, 33);
@@ -55,7 +55,7 @@ class HighWaterMarksTest
             progress.lastPacketSequence(99);
             progress.streamNext(7);
         }
-        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
         {
             final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 2 });
             assertEquals(33, marks.highWater(2));
@@ -70,7 +70,7 @@ class HighWaterMarksTest
     @Test
     void onlyConfiguredNodesHaveMarksAndAnIdFirstSeenOnTheWireChangesNothing()
     {
-        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
         {
             final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 2, 3 });
             assertEquals(3, marks.count(), "this node and its two peers");
@@ -92,7 +92,7 @@ class HighWaterMarksTest
     @Test
     void slotsOfNodesNoLongerConfiguredAreFreedAtStartAndTheOthersKeepTheirMarks()
     {
-        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
         {
             final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 2, 3, 4 });
             marks.onRange(2, 0, 20);
@@ -100,7 +100,7 @@ class HighWaterMarksTest
             marks.onRange(4, 0, 40);
             marks.receivedCumulative(4, 44);
         }
-        try (ProgressFile progress = ProgressFile.open(dir, 1))
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
         {
             final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 4, 2 });
             assertEquals(1, marks.freedAtStart(), "node 3 left the config");
@@ -116,8 +116,8 @@ class HighWaterMarksTest
     @Test
     void aProgressFileBelongsToOneNode()
     {
-        ProgressFile.open(dir, 1).close();
-        final IllegalStateException error = assertThrows(IllegalStateException.class, () -> ProgressFile.open(dir, 2));
+        ProgressFile.open(dir, 1, 0).close();
+        final IllegalStateException error = assertThrows(IllegalStateException.class, () -> ProgressFile.open(dir, 2, 0));
         assertEquals(true, error.getMessage().contains("belongs to node 1"), error.getMessage());
     }
 

@@ -181,6 +181,12 @@ final class InMemoryNetwork
             return next.bytes.length;
         }
 
+        /** What a socket held when its process ended is gone with it. */
+        void discardInbox()
+        {
+            inbox.clear();
+        }
+
         public UnsafeBuffer receiveBuffer()
         {
             return receiveBuffer;

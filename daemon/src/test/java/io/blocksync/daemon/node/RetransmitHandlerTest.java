@@ -182,7 +182,7 @@ class RetransmitHandlerTest
         clock.update(START_NANOS);
         final CachedEpochClock epochClock = new CachedEpochClock();
         epochClock.update(NOW_MILLIS);
-        progress = ProgressFile.open(dir, 1);
+        progress = ProgressFile.open(dir, 1, 0);
         log = new EventLog(OutputStream.nullOutputStream());
         final CountersManager countersManager = new CountersManager(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
