@@ -72,8 +72,18 @@ public final class NodeCounters
     public static final int REFUSED_ORIGIN_QUOTA_ID = 50;
     /** BATCH or SYNC frames not taken for want of room in the store: a BATCH is not acknowledged, a SYNC's range is offered again. */
     public static final int FRAMES_DEFERRED_NO_ROOM_ID = 51;
+    /** HEARTBEATs from a peer within one heartbeat interval of the last one catch-up evaluated for it: not evaluated. */
+    public static final int CATCH_UP_HEARTBEATS_SKIPPED_ID = 52;
+    /** Records catch-up read from the store to fill SYNC frames. */
+    public static final int CATCH_UP_RECORDS_READ_ID = 53;
+    /** Origin ranges catch-up did not send to a peer because they were offered to it recently. */
+    public static final int CATCH_UP_RANGES_WITHHELD_ID = 54;
+    /** Times a peer's SYNC frame budget for one heartbeat interval ran out; the rest follows at the next interval. */
+    public static final int SYNC_FRAME_BUDGET_EXHAUSTED_ID = 55;
+    /** Store entries catch-up's index had no room for (the store beyond 1.25 times its capacity). */
+    public static final int CATCH_UP_INDEX_FULL_ID = 56;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = FRAMES_DEFERRED_NO_ROOM_ID;
+    public static final int LAST_ID = CATCH_UP_INDEX_FULL_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -117,6 +127,11 @@ public final class NodeCounters
     public final AtomicCounter refusedFutureTime;
     public final AtomicCounter refusedOriginQuota;
     public final AtomicCounter framesDeferredNoRoom;
+    public final AtomicCounter catchUpHeartbeatsSkipped;
+    public final AtomicCounter catchUpRecordsRead;
+    public final AtomicCounter catchUpRangesWithheld;
+    public final AtomicCounter syncFrameBudgetExhausted;
+    public final AtomicCounter catchUpIndexFull;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -169,6 +184,11 @@ public final class NodeCounters
         refusedFutureTime = counter(REFUSED_FUTURE_TIME_ID, "refused_future_time");
         refusedOriginQuota = counter(REFUSED_ORIGIN_QUOTA_ID, "refused_origin_quota");
         framesDeferredNoRoom = counter(FRAMES_DEFERRED_NO_ROOM_ID, "frames_deferred_no_room");
+        catchUpHeartbeatsSkipped = counter(CATCH_UP_HEARTBEATS_SKIPPED_ID, "catch_up_heartbeats_skipped");
+        catchUpRecordsRead = counter(CATCH_UP_RECORDS_READ_ID, "catch_up_records_read");
+        catchUpRangesWithheld = counter(CATCH_UP_RANGES_WITHHELD_ID, "catch_up_ranges_withheld");
+        syncFrameBudgetExhausted = counter(SYNC_FRAME_BUDGET_EXHAUSTED_ID, "sync_frame_budget_exhausted");
+        catchUpIndexFull = counter(CATCH_UP_INDEX_FULL_ID, "catch_up_index_full");
     }
 
     public CountersManager manager()

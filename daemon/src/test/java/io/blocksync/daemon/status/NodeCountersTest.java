@@ -74,7 +74,12 @@ class NodeCountersTest
         "48 frames_own_origin",
         "49 refused_future_time",
         "50 refused_origin_quota",
-        "51 frames_deferred_no_room");
+        "51 frames_deferred_no_room",
+        "52 catch_up_heartbeats_skipped",
+        "53 catch_up_records_read",
+        "54 catch_up_ranges_withheld",
+        "55 sync_frame_budget_exhausted",
+        "56 catch_up_index_full");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
