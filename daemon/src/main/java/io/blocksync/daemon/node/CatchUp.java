@@ -160,7 +160,7 @@ public final class CatchUp
             state.resume[i] = false;
             if (framesLeft > 0)
             {
-                framesLeft = offer(peer, state, i, theirs, ours, nowNanos, framesLeft);
+                framesLeft = offer(peer, i, theirs, ours, nowNanos, framesLeft);
             }
             else
             {
@@ -184,9 +184,9 @@ public final class CatchUp
      *
      * @return frames left in the peer's budget for this interval.
      */
-    private int offer(
-        final Peer peer, final PeerCatchUp state, final int i, final long theirs, final long ours, final long nowNanos, final int framesLeft)
+    private int offer(final Peer peer, final int i, final long theirs, final long ours, final long nowNanos, final int framesLeft)
     {
+        final PeerCatchUp state = peer.catchUp();
         long start = theirs;
         if (state.offerFrom[i] != PeerCatchUp.NOT_BEHIND && theirs >= state.offerFrom[i] && theirs < state.offerThrough[i])
         {
@@ -333,13 +333,6 @@ public final class CatchUp
         {
             final int i = null == origins ? -1 : origins.indexOf(origin);
             return i < 0 ? 0 : behindStreak[i];
-        }
-
-        /** How far the SYNC frames offered to this peer for the origin reach; 0 if none were. */
-        public long offeredThrough(final int origin)
-        {
-            final int i = null == origins ? -1 : origins.indexOf(origin);
-            return i < 0 ? 0 : offerThrough[i];
         }
     }
 }
