@@ -4,15 +4,13 @@ import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.status.NodeCounters;
-import io.blocksync.daemon.store.BanVisitor;
 import io.blocksync.daemon.table.BanTable;
 import org.agrona.BufferUtil;
-import org.agrona.ExpandableArrayBuffer;
-import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -25,12 +23,36 @@ import java.util.Arrays;
  * the peer SYNC frames with every record we hold of that origin in the missing range. The origin does this for its
  * own decisions; any other node does it when the origin is not up, or once the peer has stayed behind for more
  * than {@link #STALLED_HEARTBEATS} heartbeats (a partition that only some of us can bridge).
+ * <p>
+ * The work is bounded per peer, whatever the peer sends:
+ * <ul>
+ *   <li>Records are read through an {@link OriginSequenceIndex}, never by scanning the store: a range of k records
+ *       costs O(k log n) and {@code catch_up_records_read} counts them.</li>
+ *   <li>At most one HEARTBEAT per peer per heartbeat interval is evaluated; one arriving sooner after the last one
+ *       evaluated is counted ({@code catch_up_heartbeats_skipped}) and ignored.</li>
+ *   <li>At most {@link #FRAMES_PER_INTERVAL} SYNC frames go to one peer per evaluation, so per interval, all origins
+ *       together. When they run out ({@code sync_frame_budget_exhausted}) the next evaluation goes on where this one
+ *       stopped, even if the peer's mark has moved meanwhile (it is taking our frames).</li>
+ *   <li>What was offered is remembered per peer and origin: the peer's mark when the offer started and how far we
+ *       sent. While the peer's mark lies inside that range, what we sent is taken to be on its way and is not sent
+ *       again until it had {@link #OFFER_GRACE_HEARTBEATS} heartbeat intervals to arrive; only ground beyond it is
+ *       sent ({@code catch_up_ranges_withheld} counts offers held back). A range offered again after its grace
+ *       without the peer's mark having moved at all waits twice as long before the next repeat, up to
+ *       {@link #MAX_OFFER_GRACE_HEARTBEATS} intervals, so a peer that keeps claiming to hold nothing costs one
+ *       offer per a few dozen intervals. A mark below where the offer started (the peer lost its state) or at or
+ *       beyond its end starts a new offer at once.</li>
+ * </ul>
+ * Loop thread only; allocation-free after construction.
  */
-public final class CatchUp implements BanVisitor
+public final class CatchUp
 {
     static final int STALLED_HEARTBEATS = 3;
-    private static final int MAX_FRAMES_PER_HEARTBEAT = 128;
-    private static final int MAX_COLLECTED = (1 << 24) - 1;
+    /** SYNC frames one peer may be sent per heartbeat interval, all origins together. */
+    static final int FRAMES_PER_INTERVAL = 128;
+    /** Heartbeat intervals a range offered to a peer has to arrive before it is offered again. */
+    static final int OFFER_GRACE_HEARTBEATS = 3;
+    /** The longest wait, in heartbeat intervals, before a range the peer never took is offered again. */
+    static final int MAX_OFFER_GRACE_HEARTBEATS = 24;
 
     private final int nodeId;
     private final Int2ObjectHashMap<Peer> peersById;
@@ -39,20 +61,22 @@ public final class CatchUp implements BanVisitor
     private final Transport transport;
     private final PacketSealer sealer;
     private final NodeCounters counters;
+    private final NanoClock nanoClock;
+    private final long intervalNanos;
+    private final OriginSequenceIndex index;
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
     private final ByteBuffer frameView = frame.byteBuffer().duplicate();
     private final SyncFrameFlyweight sync = new SyncFrameFlyweight();
-    private final BanRecordFlyweight record = new BanRecordFlyweight();
-    private final ExpandableArrayBuffer collected = new ExpandableArrayBuffer(64 * BanRecordFlyweight.LENGTH);
-    // The collected records' origin sequences and their places in `collected`, sorted together by sequence. Kept apart
-    // because a sequence may use all 64 bits (an epoch starts at unix_millis << 20), so it cannot share a key.
-    private long[] sortSequences = new long[1024];
-    private int[] sortIndexes = new int[1024];
-    private int collectedCount;
-    private int scanOrigin;
-    private long scanAfter;
-    private long scanThrough;
+    // One more than a frame holds, to know whether the range goes on past the frame.
+    private final int[] slots = new int[SyncFrameFlyweight.MAX_RECORDS + 1];
+    private final IpPrefix prefix = new IpPrefix();
+    private final Ban record = new Ban();
+    private long reached;
 
+    /**
+     * Builds the {@link OriginSequenceIndex} of what the table holds (one scan), sized from the store's capacity, and
+     * registers it as a listener of the table; before the loop starts.
+     */
     public CatchUp(final NodeContext context, final BanTable table)
     {
         this.nodeId = context.nodeId();
@@ -62,14 +86,44 @@ public final class CatchUp implements BanVisitor
         this.transport = context.transport();
         this.sealer = context.sealer();
         this.counters = context.counters();
+        this.nanoClock = context.nanoClock();
+        this.intervalNanos = context.heartbeatIntervalNanos();
+        final int seed = (int)(System.nanoTime() ^ (System.nanoTime() >>> 32));
+        this.index = new OriginSequenceIndex(
+            highWater, OriginSequenceIndex.slotsFor(table.capacity(), table.size()), counters.catchUpIndexFull, seed).rebuild(table);
+        table.addListener(index);
+        for (final Peer peer : context.peers())
+        {
+            peer.catchUp().init(highWater);
+        }
+    }
+
+    /** The index of the table's entries by origin and sequence, for tests. */
+    OriginSequenceIndex index()
+    {
+        return index;
     }
 
     /** A peer's HEARTBEAT, already verified: compare its advertised high waters with ours and SYNC where due. */
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
     {
-        final PeerCatchUp behind = peer.catchUp();
-        for (int i = 0, count = highWater.count(); i < count; i++)
+        final long nowNanos = nanoClock.nanoTime();
+        final PeerCatchUp state = peer.catchUp();
+        if (state.evaluated && nowNanos - state.lastEvaluatedNanos < intervalNanos)
         {
+            counters.catchUpHeartbeatsSkipped.incrementRelease();
+            return;
+        }
+        state.evaluated = true;
+        state.lastEvaluatedNanos = nowNanos;
+
+        final int count = highWater.count();
+        int framesLeft = FRAMES_PER_INTERVAL;
+        int stoppedAt = -1;
+        for (int n = 0; n < count; n++)
+        {
+            // Start where the last evaluation ran out of frames, so every origin gets its turn.
+            final int i = (state.firstOrigin + n) % count;
             final int origin = highWater.nodeIdAt(i);
             final long ours = highWater.highWaterAt(i);
             if (origin == peer.nodeId() || ours == 0)
@@ -80,128 +134,135 @@ public final class CatchUp implements BanVisitor
             final long theirs = advertised(heartbeat, origin);
             if (theirs >= ours)
             {
-                behind.behindAt.remove(origin);
-                behind.behindStreak.remove(origin);
+                state.behindAt[i] = PeerCatchUp.NOT_BEHIND;
+                state.behindStreak[i] = 0;
+                state.resume[i] = false;
                 continue;
             }
 
-            if (behind.behindAt.get(origin) != theirs)
+            if (state.behindAt[i] != theirs)
             {
-                behind.behindAt.put(origin, theirs);
-                behind.behindStreak.put(origin, 1);
+                state.behindAt[i] = theirs;
+                state.behindStreak[i] = 1;
+            }
+            else
+            {
+                state.behindStreak[i]++;
+            }
+            final int streak = state.behindStreak[i];
+            final boolean due = state.resume[i] ||
+                (streak > 1 && (origin == nodeId || !isUp(origin) || streak > STALLED_HEARTBEATS));
+            if (!due)
+            {
                 continue;
             }
 
-            final int streak = behind.behindStreak.get(origin) + 1;
-            behind.behindStreak.put(origin, streak);
-            if (origin == nodeId || !isUp(origin) || streak > STALLED_HEARTBEATS)
+            state.resume[i] = false;
+            if (framesLeft > 0)
             {
-                sendSync(peer, origin, theirs, ours);
+                framesLeft = offer(peer, i, theirs, ours, nowNanos, framesLeft);
             }
+            else
+            {
+                state.resume[i] = true;
+            }
+            if (state.resume[i] && stoppedAt < 0)
+            {
+                stoppedAt = i;
+            }
+        }
+
+        if (stoppedAt >= 0)
+        {
+            counters.syncFrameBudgetExhausted.incrementRelease();
+            state.firstOrigin = stoppedAt;
         }
     }
 
-    /** Collect this origin's records in (after, through], oldest first, and send them in self-contained frames. */
-    private void sendSync(final Peer peer, final int origin, final long after, final long through)
+    /**
+     * Send what the peer lacks of one origin, short of what was offered to it recently.
+     *
+     * @return frames left in the peer's budget for this interval.
+     */
+    private int offer(final Peer peer, final int i, final long theirs, final long ours, final long nowNanos, final int framesLeft)
     {
-        scanOrigin = origin;
-        scanAfter = after;
-        scanThrough = through;
-        collectedCount = 0;
-        table.forEach(this);
-        sortBySequence(collectedCount);
-
-        long rangeStart = after;
-        int index = 0;
-        int frames = 0;
-        while (frames < MAX_FRAMES_PER_HEARTBEAT && (index < collectedCount || rangeStart < through))
+        final PeerCatchUp state = peer.catchUp();
+        long start = theirs;
+        if (state.offerFrom[i] != PeerCatchUp.NOT_BEHIND && theirs >= state.offerFrom[i] && theirs < state.offerThrough[i])
         {
-            sync.begin(frame, 0, origin, rangeStart);
-            long last = rangeStart;
-            while (index < collectedCount && sync.remainingCapacity() > 0)
+            if (nowNanos - state.offerAtNanos[i] < state.offerGraceBeats[i] * intervalNanos)
             {
-                final int from = sortIndexes[index] * BanRecordFlyweight.LENGTH;
-                final BanRecordFlyweight target = sync.appendRecord(BanRecordFlyweight.ACTION_BAN);
-                frame.putBytes(target.offset(), collected, from, BanRecordFlyweight.LENGTH);
-                last = sortSequences[index];
-                index++;
+                // What we sent is on its way: only ground beyond it goes now.
+                start = state.offerThrough[i];
             }
-            // The last frame also covers sequences superseded here, up to our high water.
-            final long frameThrough = index == collectedCount ? through : last;
+            else
+            {
+                // Had its time and did not all arrive: again, and if the peer took none of it, later next time.
+                state.offerGraceBeats[i] = theirs == state.offerFrom[i] ?
+                    Math.min(MAX_OFFER_GRACE_HEARTBEATS, state.offerGraceBeats[i] * 2) : OFFER_GRACE_HEARTBEATS;
+                state.offerFrom[i] = theirs;
+            }
+        }
+        else
+        {
+            state.offerFrom[i] = theirs;
+            state.offerGraceBeats[i] = OFFER_GRACE_HEARTBEATS;
+        }
+
+        // An entry the index had no room for is never claimed as covered.
+        final long through = Math.min(ours, index.indexedThrough(i));
+        if (start >= through)
+        {
+            counters.catchUpRangesWithheld.incrementRelease();
+            return framesLeft;
+        }
+
+        final int frames = sendSync(peer, i, start, through, framesLeft);
+        state.offerThrough[i] = reached;
+        state.offerAtNanos[i] = nowNanos;
+        state.resume[i] = reached < through;
+        return framesLeft - frames;
+    }
+
+    /**
+     * Send this origin's records in {@code (after, through]}, oldest first, in self-contained frames, at most
+     * {@code maxFrames} of them.
+     *
+     * @return frames sent; {@link #reached} is the origin sequence up to which they cover the range.
+     */
+    private int sendSync(final Peer peer, final int originIndex, final long after, final long through, final int maxFrames)
+    {
+        final int origin = highWater.nodeIdAt(originIndex);
+        final PeerCatchUp state = peer.catchUp();
+        long rangeStart = after;
+        int frames = 0;
+        while (frames < maxFrames && rangeStart < through)
+        {
+            final int found = index.collect(originIndex, rangeStart, through, slots, slots.length);
+            sync.begin(frame, 0, origin, rangeStart);
+            int taken = 0;
+            while (taken < found && sync.remainingCapacity() > 0)
+            {
+                final int slot = slots[taken++];
+                counters.catchUpRecordsRead.incrementRelease();
+                if (table.get(index.prefix(slot, prefix), record) &&
+                    record.originNodeId() == origin && record.originSequence() == index.sequence(slot))
+                {
+                    sync.appendRecord(BanRecordFlyweight.ACTION_BAN).set(record);
+                }
+            }
+            // The last frame also covers sequences superseded here, up to the end of the range.
+            final long frameThrough = taken < found ? index.sequence(slots[taken - 1]) : through;
             sync.through(frameThrough);
             final int length = sealer.seal(frame, 0, sync.unsealedLength());
             transport.send(frameView, 0, length, peer.address());
             counters.syncFramesSent.incrementRelease();
-            peer.catchUp().syncSentCounter.incrementRelease();
+            state.syncSentCounter.incrementRelease();
             rangeStart = frameThrough;
             frames++;
         }
-    }
-
-    public void visit(final Ban entry)
-    {
-        final long sequence = entry.originSequence();
-        if (entry.originNodeId() != scanOrigin || sequence <= scanAfter || sequence > scanThrough ||
-            collectedCount >= MAX_COLLECTED)
-        {
-            return;
-        }
-
-        final int offset = collectedCount * BanRecordFlyweight.LENGTH;
-        collected.checkLimit(offset + BanRecordFlyweight.LENGTH);
-        record.wrap(collected, offset).set(entry);
-
-        if (collectedCount == sortSequences.length)
-        {
-            sortSequences = Arrays.copyOf(sortSequences, sortSequences.length * 2);
-            sortIndexes = Arrays.copyOf(sortIndexes, sortIndexes.length * 2);
-        }
-        sortSequences[collectedCount] = sequence;
-        sortIndexes[collectedCount] = collectedCount;
-        collectedCount++;
-    }
-
-    /** Heapsort of the first {@code count} sequences, moving their indexes with them: in place, no allocation. */
-    private void sortBySequence(final int count)
-    {
-        for (int root = count / 2 - 1; root >= 0; root--)
-        {
-            siftDown(root, count);
-        }
-        for (int end = count - 1; end > 0; end--)
-        {
-            swap(0, end);
-            siftDown(0, end);
-        }
-    }
-
-    private void siftDown(final int start, final int end)
-    {
-        int root = start;
-        int child;
-        while ((child = 2 * root + 1) < end)
-        {
-            if (child + 1 < end && sortSequences[child + 1] > sortSequences[child])
-            {
-                child++;
-            }
-            if (sortSequences[root] >= sortSequences[child])
-            {
-                return;
-            }
-            swap(root, child);
-            root = child;
-        }
-    }
-
-    private void swap(final int i, final int j)
-    {
-        final long sequence = sortSequences[i];
-        sortSequences[i] = sortSequences[j];
-        sortSequences[j] = sequence;
-        final int index = sortIndexes[i];
-        sortIndexes[i] = sortIndexes[j];
-        sortIndexes[j] = index;
+        reached = rangeStart;
+        return frames;
     }
 
     private boolean isUp(final int origin)
@@ -222,23 +283,56 @@ public final class CatchUp implements BanVisitor
         return 0;
     }
 
-    /** Per origin, where one peer stayed behind us: written by {@link CatchUp} alone. */
+    /**
+     * Per configured origin (by dense index, {@link HighWaterMarks#indexOf}), where one peer stayed behind us and
+     * what we offered it; written by {@link CatchUp} alone, sized once at start.
+     */
     public static final class PeerCatchUp
     {
-        // Per origin: the high water this peer advertised when it was behind us, and for how many heartbeats.
-        private final Long2LongHashMap behindAt = new Long2LongHashMap(-1);
-        private final Int2IntHashMap behindStreak = new Int2IntHashMap(0);
+        static final long NOT_BEHIND = -1;
+
         private final AtomicCounter syncSentCounter;
+        private HighWaterMarks origins;
+        // The high water the peer advertised when it was behind us, and for how many evaluated heartbeats.
+        private long[] behindAt = new long[0];
+        private int[] behindStreak = new int[0];
+        // The current offer: the peer's mark when it started, how far we sent, when we last sent, its grace.
+        private long[] offerFrom = new long[0];
+        private long[] offerThrough = new long[0];
+        private long[] offerAtNanos = new long[0];
+        private int[] offerGraceBeats = new int[0];
+        // Due at the next evaluation whatever the streak: the frame budget ran out before its range was sent.
+        private boolean[] resume = new boolean[0];
+        private boolean evaluated;
+        private long lastEvaluatedNanos;
+        private int firstOrigin;
 
         PeerCatchUp(final AtomicCounter syncSentCounter)
         {
             this.syncSentCounter = syncSentCounter;
         }
 
+        void init(final HighWaterMarks origins)
+        {
+            this.origins = origins;
+            final int count = origins.count();
+            behindAt = new long[count];
+            behindStreak = new int[count];
+            offerFrom = new long[count];
+            offerThrough = new long[count];
+            offerAtNanos = new long[count];
+            offerGraceBeats = new int[count];
+            resume = new boolean[count];
+            Arrays.fill(behindAt, NOT_BEHIND);
+            Arrays.fill(offerFrom, NOT_BEHIND);
+            Arrays.fill(offerGraceBeats, OFFER_GRACE_HEARTBEATS);
+        }
+
         /** Heartbeats in a row the peer has advertised the same high water below ours for this origin; 0 if none. */
         public int behindStreak(final int origin)
         {
-            return behindStreak.get(origin);
+            final int i = null == origins ? -1 : origins.indexOf(origin);
+            return i < 0 ? 0 : behindStreak[i];
         }
     }
 }

@@ -74,8 +74,18 @@ public final class NodeCounters
     public static final int FRAMES_DEFERRED_NO_ROOM_ID = 51;
     /** Peers seen restarting without their state: their stream jumped to a new epoch, so they are sent ours again. */
     public static final int PEER_STREAM_EPOCHS_ID = 52;
+    /** HEARTBEATs from a peer within one heartbeat interval of the last one catch-up evaluated for it: not evaluated. */
+    public static final int CATCH_UP_HEARTBEATS_SKIPPED_ID = 53;
+    /** Records catch-up read from the store to fill SYNC frames. */
+    public static final int CATCH_UP_RECORDS_READ_ID = 54;
+    /** Origin ranges catch-up did not send to a peer because they were offered to it recently. */
+    public static final int CATCH_UP_RANGES_WITHHELD_ID = 55;
+    /** Times a peer's SYNC frame budget for one heartbeat interval ran out; the rest follows at the next interval. */
+    public static final int SYNC_FRAME_BUDGET_EXHAUSTED_ID = 56;
+    /** Store entries catch-up's index had no room for (the store beyond 1.25 times its capacity). */
+    public static final int CATCH_UP_INDEX_FULL_ID = 57;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = PEER_STREAM_EPOCHS_ID;
+    public static final int LAST_ID = CATCH_UP_INDEX_FULL_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -120,6 +130,11 @@ public final class NodeCounters
     public final AtomicCounter refusedOriginQuota;
     public final AtomicCounter framesDeferredNoRoom;
     public final AtomicCounter peerStreamEpochs;
+    public final AtomicCounter catchUpHeartbeatsSkipped;
+    public final AtomicCounter catchUpRecordsRead;
+    public final AtomicCounter catchUpRangesWithheld;
+    public final AtomicCounter syncFrameBudgetExhausted;
+    public final AtomicCounter catchUpIndexFull;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -173,6 +188,11 @@ public final class NodeCounters
         refusedOriginQuota = counter(REFUSED_ORIGIN_QUOTA_ID, "refused_origin_quota");
         framesDeferredNoRoom = counter(FRAMES_DEFERRED_NO_ROOM_ID, "frames_deferred_no_room");
         peerStreamEpochs = counter(PEER_STREAM_EPOCHS_ID, "peer_stream_epochs");
+        catchUpHeartbeatsSkipped = counter(CATCH_UP_HEARTBEATS_SKIPPED_ID, "catch_up_heartbeats_skipped");
+        catchUpRecordsRead = counter(CATCH_UP_RECORDS_READ_ID, "catch_up_records_read");
+        catchUpRangesWithheld = counter(CATCH_UP_RANGES_WITHHELD_ID, "catch_up_ranges_withheld");
+        syncFrameBudgetExhausted = counter(SYNC_FRAME_BUDGET_EXHAUSTED_ID, "sync_frame_budget_exhausted");
+        catchUpIndexFull = counter(CATCH_UP_INDEX_FULL_ID, "catch_up_index_full");
     }
 
     public CountersManager manager()

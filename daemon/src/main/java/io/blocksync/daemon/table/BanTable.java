@@ -160,6 +160,12 @@ public final class BanTable
         store.forEach(visitor);
     }
 
+    /** Entries the store was sized for ({@code [bans] capacity}). */
+    public long capacity()
+    {
+        return store.capacity();
+    }
+
     /** Entries held, bans and tombstones. */
     public long size()
     {
@@ -199,6 +205,13 @@ public final class BanTable
                 for (final BanTableListener listener : listeners)
                 {
                     listener.onExpired(expired);
+                }
+            }
+            else
+            {
+                for (final BanTableListener listener : listeners)
+                {
+                    listener.onTombstoneDropped(expired);
                 }
             }
         }

@@ -20,4 +20,12 @@ public interface BanTableListener
 
     /** A ban's time ran out; it is gone from the table. */
     void onExpired(Ban ban);
+
+    /**
+     * An UNBAN tombstone's retention ran out; it is gone from the table. Nothing a firewall has to undo, hence the
+     * default that ignores it; an index of the table's entries removes it.
+     */
+    default void onTombstoneDropped(Ban tombstone)
+    {
+    }
 }

@@ -85,6 +85,19 @@ final class HostilePeer
         return this;
     }
 
+    /** Seal a HEARTBEAT advertising {@code highWaters[i]} for {@code origins[i]}, stream positions as they are. */
+    HostilePeer heartbeat(final int[] origins, final long[] highWaters, final long nowMillis)
+    {
+        final RetainedBatches retained = self.context.retained();
+        heartbeat.begin(frame, 0, retained.next(), retained.oldest(), nowMillis);
+        for (int i = 0; i < origins.length; i++)
+        {
+            heartbeat.appendEntry(origins[i], highWaters[i]);
+        }
+        length = self.context.sealer().seal(frame, 0, heartbeat.unsealedLength());
+        return this;
+    }
+
     /** Send the frame sealed last over the cluster's network. */
     void sendTo(final EngineNode target)
     {

@@ -5,7 +5,10 @@ import io.blocksync.codec.BanAction;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameSigner;
+import io.blocksync.codec.FrameType;
+import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.RejectReason;
+import io.blocksync.codec.SyncFrameFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
 
 import static io.blocksync.daemon.node.HostilePeer.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -121,6 +127,194 @@ class HostilePeerTest
             assertEquals(0, two.counters.heartbeatEntriesUnknownOrigin.get() + two.counters.syncFramesUnknownOrigin.get(),
                 "node 1 relayed none of them to node 2");
             assertEquals(1, two.storeSize());
+        }
+    }
+
+    /**
+     * Issue 9, case 1: 250 SYNC frames (~300 KB), each for a new made-up origin, then heartbeats naming those origins
+     * made every heartbeat scan the store once per fake origin, stalled the node and were relayed. Now they are
+     * dropped, catch-up reads nothing for them, and honest bans flow as fast as before.
+     */
+    @Test
+    void syncFramesForTwoHundredFiftyMadeUpOriginsThenHeartbeatsCostNoCatchUpWork() throws Exception
+    {
+        try (EngineCluster cluster = new EngineCluster(dir, 3, SEED, new EngineCluster.Settings()))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode two = cluster.node(2);
+            final EngineNode nodeThree = cluster.node(3);
+            final HostilePeer three = new HostilePeer(nodeThree);
+            cluster.runUntil(() -> one.peer(3).state() == Peer.STATE_UP && two.peer(1).state() == Peer.STATE_UP, 1_000, "all up");
+            banMany(one, "100.64", 500);
+            banMany(two, "100.65", 500);
+            cluster.runUntil(() -> allHold(cluster, 1, 500) && allHold(cluster, 2, 500), 10_000, "every ban everywhere");
+            final long quiet = Math.max(latency(cluster, two, one, "198.51.100.1"), latency(cluster, one, two, "198.51.100.2"));
+
+            final long now = cluster.epochClock().time();
+            final int fakeOrigins = 250;
+            int bytes = 0;
+            for (int fake = 0; fake < fakeOrigins; fake++)
+            {
+                final Ban[] records = new Ban[SyncFrameFlyweight.MAX_RECORDS];
+                for (int i = 0; i < records.length; i++)
+                {
+                    final String prefix = "2001:db8:" + Integer.toHexString(fake) + ":" + Integer.toHexString(i) + "::/64";
+                    records[i] = record(BanAction.BAN, prefix, 1_000 + fake, i + 1, now);
+                }
+                three.sync(1_000 + fake, 0, records.length, records).sendTo(one);
+                bytes += three.length();
+            }
+            assertTrue(bytes > 250_000, "about 300 KB of SYNC: " + bytes);
+            cluster.step();
+            assertEquals(fakeOrigins, one.counters.syncFramesUnknownOrigin.get(), "every frame dropped whole");
+
+            // Ten seconds of heartbeats at 100/s, each naming 60 of the made-up origins, half claiming to hold nothing
+            // of them, half claiming to be far ahead; the real origins at node 3's true marks.
+            final Snapshot before = new Snapshot(one);
+            final int fakesPerHeartbeat = 60;
+            final int[] origins = new int[3 + fakesPerHeartbeat];
+            final long[] marks = new long[origins.length];
+            final List<Timed> timed = new ArrayList<>();
+            int hostile = 0;
+            for (int ms = 0; ms < 10_000; ms++)
+            {
+                if (ms % 10 == 0)
+                {
+                    for (int origin = 1; origin <= 3; origin++)
+                    {
+                        origins[origin - 1] = origin;
+                        marks[origin - 1] = nodeThree.highWater(origin);
+                    }
+                    for (int i = 0; i < fakesPerHeartbeat; i++)
+                    {
+                        origins[3 + i] = 1_000 + (hostile * fakesPerHeartbeat + i) % fakeOrigins;
+                        marks[3 + i] = hostile % 2 == 0 ? 0 : 1_000_000;
+                    }
+                    three.heartbeat(origins, marks, cluster.epochClock().time()).sendTo(one);
+                    hostile++;
+                }
+                if (ms % 5_000 == 2_500)
+                {
+                    timed.add(Timed.start(cluster, two, one, "198.51.100." + (10 + ms / 5_000)));
+                    timed.add(Timed.start(cluster, one, two, "198.51.100." + (20 + ms / 5_000)));
+                }
+                cluster.step();
+                timed.forEach(ban -> ban.check(cluster));
+            }
+
+            assertEquals((long)hostile * fakesPerHeartbeat, one.counters.heartbeatEntriesUnknownOrigin.get(),
+                "every made-up entry counted and ignored");
+            assertEquals(0, one.counters.catchUpRecordsRead.get() - before.recordsRead, "catch-up read nothing for them");
+            assertEquals(0, one.counters.syncFramesSent.get() - before.syncFramesSent, "and sent nothing");
+            assertEquals(100, one.counters.heartbeatsSent.get() - before.heartbeatsSent, "node 1 kept its heartbeat schedule");
+            assertEquals(3, one.context.highWater().count());
+            assertEquals(0, one.progress().slotNodeId(3), "no made-up origin took a slot in progress.dat");
+            assertEquals(1_006, one.storeSize(), "the 1,000 real bans and the six timed ones; none of the 5,000 fake records");
+            assertEquals(0, two.counters.heartbeatEntriesUnknownOrigin.get() + two.counters.syncFramesUnknownOrigin.get(),
+                "node 1 relayed none of them to node 2");
+            assertEquals(1_006, two.storeSize());
+            for (final Timed ban : timed)
+            {
+                assertTrue(ban.took >= 0 && ban.took <= 2 * quiet, ban + " within twice the quiet " + quiet + " ms");
+            }
+        }
+    }
+
+    /**
+     * Issue 9, case 1: 100 HEARTBEATs a second that claim to hold nothing made each one a full catch-up of the store.
+     * Now node 1 evaluates one heartbeat of node 3's per interval, sends it at most {@link CatchUp#FRAMES_PER_INTERVAL}
+     * SYNC frames per interval, and offers the same range again only after it had time to arrive, waiting longer each
+     * time node 3 took none of it. Honest bans take no longer than in the quiet.
+     */
+    @Test
+    void aPeerFloodingHeartbeatsThatClaimToHoldNothingGetsBoundedCatchUp() throws Exception
+    {
+        try (EngineCluster cluster = new EngineCluster(dir, 3, SEED, new EngineCluster.Settings()))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode two = cluster.node(2);
+            final EngineNode nodeThree = cluster.node(3);
+            final HostilePeer three = new HostilePeer(nodeThree);
+            cluster.runUntil(() -> one.peer(3).state() == Peer.STATE_UP && two.peer(1).state() == Peer.STATE_UP, 1_000, "all up");
+            // 150 frames of origin 1: more than one interval's budget.
+            banMany(one, "100.64", 3_000);
+            banMany(two, "100.65", 1_000);
+            cluster.runUntil(() -> allHold(cluster, 1, 3_000) && allHold(cluster, 2, 1_000), 10_000, "every ban everywhere");
+            cluster.runForMillis(1_000);
+            final long quiet = Math.max(latency(cluster, two, one, "198.51.100.1"), latency(cluster, one, two, "198.51.100.2"));
+
+            // From now on node 3 only lies: its own loop's true heartbeats to node 1 are lost on the way.
+            final HeartbeatFrameFlyweight seen = new HeartbeatFrameFlyweight();
+            cluster.network().filter((from, to, type, frame) -> type == FrameType.HEARTBEAT && from.equals(nodeThree.address) &&
+                to.equals(one.address) && claimsAnything(seen.wrap(frame, 0)));
+            final Snapshot before = new Snapshot(one);
+            final long floodStartNanos = cluster.nowNanos();
+            final int[] origins = { 1, 2, 3 };
+            final long[] nothing = { 0, 0, 0 };
+            final List<Timed> timed = new ArrayList<>();
+            int hostile = 0;
+            for (int ms = 0; ms < 60_000; ms++)
+            {
+                if (ms % 10 == 0)
+                {
+                    three.heartbeat(origins, nothing, cluster.epochClock().time()).sendTo(one);
+                    hostile++;
+                }
+                if (ms % 5_000 == 2_500)
+                {
+                    timed.add(Timed.start(cluster, two, one, "198.51.100." + (10 + ms / 5_000)));
+                    timed.add(Timed.start(cluster, one, two, "198.51.100." + (30 + ms / 5_000)));
+                }
+                cluster.step();
+                timed.forEach(ban -> ban.check(cluster));
+            }
+
+            // One evaluation per interval: of node 3's 6,000 heartbeats, one per 100 ms.
+            final long intervalNanos = cluster.settings().heartbeatIntervalNanos;
+            final long evaluated = hostile - (one.counters.catchUpHeartbeatsSkipped.get() - before.heartbeatsSkipped);
+            assertEquals(6_000, hostile);
+            assertEquals(600, evaluated, "heartbeats evaluated in 600 intervals");
+
+            // The frame budget per interval, and the frames sent only at evaluations at least an interval apart.
+            final TreeMap<Long, Integer> framesAt = new TreeMap<>();
+            for (final InMemoryNetwork.Sent sent : cluster.network().sent())
+            {
+                if (sent.type() == FrameType.SYNC && sent.from().equals(one.address) && sent.to().equals(nodeThree.address) &&
+                    sent.atNanos() >= floodStartNanos)
+                {
+                    framesAt.merge(sent.atNanos(), 1, Integer::sum);
+                }
+            }
+            final long frames = framesAt.values().stream().mapToInt(Integer::intValue).sum();
+            assertEquals(frames, one.counters.syncFramesSent.get() - before.syncFramesSent, "all of node 1's SYNC went to node 3");
+            assertEquals(CatchUp.FRAMES_PER_INTERVAL, framesAt.firstEntry().getValue(), "the first offer filled one interval's budget");
+            assertTrue(framesAt.values().stream().allMatch(count -> count <= CatchUp.FRAMES_PER_INTERVAL), "budget per interval: " + framesAt);
+            Long previous = null;
+            for (final long at : framesAt.keySet())
+            {
+                assertTrue(null == previous || at - previous >= intervalNanos, "SYNC bursts an interval apart at least: " + framesAt.keySet());
+                previous = at;
+            }
+            assertTrue(one.counters.syncFrameBudgetExhausted.get() - before.budgetExhausted >= 1, "the budget ran out and the rest followed");
+            assertEquals(framesAt.firstKey() + intervalNanos, framesAt.higherKey(framesAt.firstKey()),
+                "the rest of the first offer at the next evaluation");
+
+            // A full offer is about 200 frames (3,000 records of origin 1, 1,000 of origin 2), offered again only after
+            // 3, 6, 12 and then every 24 intervals: under 30 offers in 600 intervals, where each of the 6,000
+            // heartbeats used to send up to 128 frames per origin after a scan of the whole store.
+            System.out.println("heartbeat flood: " + frames + " SYNC frames in " + framesAt.size() + " bursts, " +
+                (one.counters.catchUpRecordsRead.get() - before.recordsRead) + " records read, " +
+                (one.counters.catchUpRangesWithheld.get() - before.rangesWithheld) + " ranges withheld, quiet latency " + quiet + " ms");
+            assertTrue(frames <= 30 * 210, frames + " SYNC frames to node 3 in a minute");
+            final long recordsRead = one.counters.catchUpRecordsRead.get() - before.recordsRead;
+            assertTrue(recordsRead >= 3_000 && recordsRead <= (long)SyncFrameFlyweight.MAX_RECORDS * frames,
+                recordsRead + " records read for " + frames + " frames");
+            assertTrue(one.counters.catchUpRangesWithheld.get() - before.rangesWithheld > 100, "offers held back while on their way");
+
+            for (final Timed ban : timed)
+            {
+                assertTrue(ban.took >= 0 && ban.took <= 2 * quiet, ban + " within twice the quiet " + quiet + " ms");
+            }
         }
     }
 
@@ -274,6 +468,103 @@ class HostilePeerTest
             cluster.runUntil(() -> one.isBanned("198.51.100.2"), 10_000, "node 2's second ban, once node 3's expired");
             assertTrue(cluster.epochClock().time() >= now + 3_000, "taken only after expiry freed room");
             assertTrue(one.isBanned("198.51.100.1"));
+        }
+    }
+
+    /** {@code count} operator bans on one node, {@code prefix}.x.y addresses. */
+    private static void banMany(final EngineNode node, final String prefix, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            assertTrue(node.ban(prefix + "." + (i / 256) + "." + (i % 256)));
+        }
+    }
+
+    /** Whether every node holds {@code origin}'s decisions through {@code sequence}. */
+    private static boolean allHold(final EngineCluster cluster, final int origin, final long sequence)
+    {
+        return cluster.nodeIds().stream().allMatch(id -> cluster.node(id).highWater(origin) >= sequence);
+    }
+
+    private static boolean claimsAnything(final HeartbeatFrameFlyweight heartbeat)
+    {
+        for (int i = 0; i < heartbeat.entryCount(); i++)
+        {
+            if (heartbeat.entryHighWater(i) != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Simulated milliseconds from a ban on one node to its presence on another. */
+    private static long latency(final EngineCluster cluster, final EngineNode from, final EngineNode to, final String address)
+        throws Exception
+    {
+        final Timed ban = Timed.start(cluster, from, to, address);
+        while (ban.took < 0)
+        {
+            assertTrue(cluster.nowNanos() - ban.startedNanos < 10_000 * EngineCluster.MS, ban + " within 10 s");
+            cluster.step();
+            ban.check(cluster);
+        }
+        return ban.took;
+    }
+
+    /** One honest ban on its way from one node to another, timed in simulated milliseconds. */
+    private static final class Timed
+    {
+        private final EngineNode to;
+        private final String address;
+        private final long startedNanos;
+        private long took = -1;
+
+        private Timed(final EngineNode to, final String address, final long startedNanos)
+        {
+            this.to = to;
+            this.address = address;
+            this.startedNanos = startedNanos;
+        }
+
+        static Timed start(final EngineCluster cluster, final EngineNode from, final EngineNode to, final String address)
+        {
+            assertTrue(from.ban(address));
+            return new Timed(to, address, cluster.nowNanos());
+        }
+
+        void check(final EngineCluster cluster)
+        {
+            if (took < 0 && to.isBanned(address))
+            {
+                took = (cluster.nowNanos() - startedNanos) / EngineCluster.MS;
+            }
+        }
+
+        public String toString()
+        {
+            return address + " at node " + to.nodeId + " took " + took + " ms";
+        }
+    }
+
+    /** Node counters before a flood, to assert what it changed. */
+    private static final class Snapshot
+    {
+        final long recordsRead;
+        final long syncFramesSent;
+        final long heartbeatsSent;
+        final long heartbeatsSkipped;
+        final long budgetExhausted;
+        final long rangesWithheld;
+
+        Snapshot(final EngineNode node)
+        {
+            recordsRead = node.counters.catchUpRecordsRead.get();
+            syncFramesSent = node.counters.syncFramesSent.get();
+            heartbeatsSent = node.counters.heartbeatsSent.get();
+            heartbeatsSkipped = node.counters.catchUpHeartbeatsSkipped.get();
+            budgetExhausted = node.counters.syncFrameBudgetExhausted.get();
+            rangesWithheld = node.counters.catchUpRangesWithheld.get();
         }
     }
 }

@@ -75,7 +75,13 @@ class NodeCountersTest
         "49 refused_future_time",
         "50 refused_origin_quota",
         "51 frames_deferred_no_room",
-        "52 peer_stream_epochs");
+        "52 peer_stream_epochs",
+
+        "53 catch_up_heartbeats_skipped",
+        "54 catch_up_records_read",
+        "55 catch_up_ranges_withheld",
+        "56 sync_frame_budget_exhausted",
+        "57 catch_up_index_full");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
