@@ -50,7 +50,7 @@ class OriginSequenceIndexTest
     @BeforeEach
     void open() throws Exception
     {
-        progress = ProgressFile.open(dir, 1);
+        progress = ProgressFile.open(dir, 1, 0);
         origins = new HighWaterMarks(progress, new int[] { 2, 3 });
         counters = new NodeCounters(new CountersManager(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersReader.METADATA_LENGTH, 64)),
