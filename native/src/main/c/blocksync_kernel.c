@@ -50,6 +50,8 @@ typedef int (*ipset_print_outfn)(struct ipset_session *session, void *p, const c
 #define IPSET_NOTICE 2
 #define IPSET_ERROR 3
 #define IPSET_ENV_EXIST (1 << 3)
+/* Bits 0-5: sorted, quiet, resolve, exist, list set names only, list headers only. */
+#define IPSET_ENV_BITS 6
 /* ipset's exit statuses: 1 other, 2 parameter, 3 version, 4 session problem (exits as 1). */
 #define IPSET_VERSION_PROBLEM 3
 /* ipset_parse_stream reads lines with fgets into a buffer of this many bytes (MAX_CMDLINE_CHARS). */
@@ -88,6 +90,7 @@ static struct
     const char *(*report_msg)(const struct ipset_session *session);
     void (*report_reset)(struct ipset_session *session);
     void (*envopt_set)(struct ipset_session *session, int env);
+    void (*envopt_unset)(struct ipset_session *session, int env);
 } ips;
 
 /* A growable text buffer for output and error text. */
@@ -211,6 +214,7 @@ static const char *load_ipset(const char *soname)
             IPS_SYMBOL(report_msg, "ipset_session_report_msg");
             IPS_SYMBOL(report_reset, "ipset_session_report_reset");
             IPS_SYMBOL(envopt_set, "ipset_envopt_set");
+            IPS_SYMBOL(envopt_unset, "ipset_envopt_unset");
 #undef IPS_SYMBOL
             if ('\0' == ips.failure[0])
             {
@@ -596,6 +600,20 @@ static int ipset_print_out(struct ipset_session *session, void *p, const char *f
     return 0;
 }
 
+/* Options a line sets (-t, -n, -exist, ...) last to the end of its script, as in one `ipset restore`. */
+static void ipset_reset_options(struct ipset_session_state *state)
+{
+    struct ipset_session *session = ips.session(state->ipset);
+    for (int bit = 0; bit < IPSET_ENV_BITS; bit++)
+    {
+        ips.envopt_unset(session, 1 << bit);
+    }
+    if (state->exist)
+    {
+        ips.envopt_set(session, IPSET_ENV_EXIST);
+    }
+}
+
 static bool ipset_renew(JNIEnv *env, struct ipset_session_state *state)
 {
     if (NULL != state->ipset)
@@ -610,10 +628,7 @@ static bool ipset_renew(JNIEnv *env, struct ipset_session_state *state)
         return false;
     }
     ips.custom_printf(state->ipset, ipset_custom_error, ipset_standard_error, ipset_print_out, state);
-    if (state->exist)
-    {
-        ips.envopt_set(ips.session(state->ipset), IPSET_ENV_EXIST);
-    }
+    ipset_reset_options(state);
 
     return true;
 }
@@ -693,6 +708,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_IpsetSession_run0(
         free(text);
         return -1;
     }
+    ipset_reset_options(state);
 
     state->input = fmemopen(text, (size_t)length, "r");
     if (NULL == state->input)

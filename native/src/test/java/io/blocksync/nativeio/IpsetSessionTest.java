@@ -100,6 +100,16 @@ class IpsetSessionTest
     }
 
     @Test
+    void optionsOfOneScriptDoNotCarryIntoTheNext() throws IOException
+    {
+        KernelSessions.mustSucceed(session.run("add " + SET + " 192.0.2.9\n"));
+        final CommandResult names = session.run("list -n\n");
+        assertEquals(SET + "\n", names.output());
+        final CommandResult full = session.run("list " + SET + "\n");
+        assertTrue(full.output().contains("192.0.2.9"), full.output());
+    }
+
+    @Test
     void aSyntaxErrorIsReportedWithItsLine() throws IOException
     {
         final CommandResult bad = session.run("add " + SET + " not-an-address\n");
