@@ -1,5 +1,7 @@
 #!/bin/sh
-# Compiles libblocksync_nflog.so, the NFLOG netlink socket behind io.blocksync.nativeio.NflogSocket.
+# Compiles libblocksync_nflog.so: the NFLOG netlink socket behind io.blocksync.nativeio.NflogSocket, and the kernel
+# sessions behind NftablesSession and IpsetSession (libnftables and libipset are dlopened at run time, so neither
+# their packages nor their -dev headers are needed to build).
 # Maven runs this in the compile phase (native/pom.xml), after javac has written the JNI header.
 #
 #   build-jni.sh SOURCE_DIR HEADER_DIR CLASSES_DIR JAVA_HOME
@@ -31,8 +33,10 @@ if [ ! -f "$java_home/include/jni.h" ] && [ -n "${JAVA_HOME:-}" ] && [ -f "$JAVA
     java_home=$JAVA_HOME
 fi
 [ -f "$java_home/include/jni.h" ] || skip "no jni.h under $java_home/include (a JRE, not a JDK?)"
-[ -f "$header_dir/io_blocksync_nativeio_NflogSocket.h" ] ||
-    skip "javac wrote no JNI header to $header_dir"
+for class in NflogSocket NftablesSession IpsetSession; do
+    [ -f "$header_dir/io_blocksync_nativeio_$class.h" ] ||
+        skip "javac wrote no JNI header for $class to $header_dir"
+done
 printf '#include <linux/netfilter/nfnetlink_log.h>\n' | "$cc" -E -x c - >/dev/null 2>&1 ||
     skip "no Linux kernel headers for '$cc' (Debian: apt-get install linux-libc-dev)"
 
@@ -47,4 +51,5 @@ mkdir -p "$out_dir"
 "$cc" -shared -fPIC -O2 -std=gnu11 -Wall -Wextra -Werror \
     -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -Wl,--no-undefined \
     -I"$java_home/include" -I"$java_home/include/linux" -I"$header_dir" \
-    -o "$out_dir/libblocksync_nflog.so" "$source_dir/blocksync_nflog.c"
+    -o "$out_dir/libblocksync_nflog.so" "$source_dir/blocksync_nflog.c" "$source_dir/blocksync_kernel.c" \
+    -ldl -lpthread

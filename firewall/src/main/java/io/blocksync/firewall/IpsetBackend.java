@@ -6,13 +6,16 @@ import io.blocksync.nativeio.CommandResult;
 import io.blocksync.nativeio.CommandRunner;
 import io.blocksync.nativeio.ProcessCommandRunner;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * ipset with iptables/ip6tables: {@code hash:net} sets with timeouts, one {@code ipset restore -exist} per batch
- * ({@code -exist} makes re-adding refresh the timeout and deleting a missing entry harmless).
+ * ipset with iptables/ip6tables: {@code hash:net} sets with timeouts, one restore script with {@code -exist} per batch
+ * ({@code -exist} makes re-adding refresh the timeout and deleting a missing entry harmless), sent through a libipset
+ * session kept open ({@code IpsetSession}, no process per batch) or to an {@code ipset restore -exist} process; which
+ * one is {@link KernelSessionMode} (key {@code kernel-session}), chosen at {@link #start()} and logged once. The
+ * iptables rules stay on the iptables tools.
  * <p>
  * <b>Managed mode</b> creates {@code hash:net} sets for IPv4 and IPv6 and inserts one DROP rule per family at the
  * top of INPUT (and optionally FORWARD), checked with {@code -C} first so it is added once. Given a {@link PeerPort},
@@ -32,6 +35,10 @@ public final class IpsetBackend implements FirewallBackend
 
     private final IpsetSettings settings;
     private final Tool ipset;
+    private final ScriptChannel process;
+    private final boolean toolsInjected;
+    private final Consumer<String> log;
+    private ScriptChannel channel;
     private final Tool iptables;
     private final Tool ip6tables;
     private final ConntrackStateKiller stateKiller;
@@ -47,7 +54,16 @@ public final class IpsetBackend implements FirewallBackend
      */
     public IpsetBackend(final IpsetSettings settings, final PeerPort peerPort)
     {
-        this(settings, peerPort, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
+        this(settings, peerPort, (line) -> { });
+    }
+
+    /**
+     * @param peerPort the daemon's UDP port and its peers, closed to everyone else in managed mode.
+     * @param log      receives the one line saying whether the library session or the ipset process is used.
+     */
+    public IpsetBackend(final IpsetSettings settings, final PeerPort peerPort, final Consumer<String> log)
+    {
+        this(settings, peerPort, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS), false, log);
     }
 
     public IpsetBackend(final IpsetSettings settings, final CommandRunner runner)
@@ -55,10 +71,28 @@ public final class IpsetBackend implements FirewallBackend
         this(settings, PeerPort.NONE, runner);
     }
 
+    /**
+     * Every command goes to the runner (the tool path), unless the settings ask for {@code library} explicitly:
+     * tests capture the scripts here.
+     */
     public IpsetBackend(final IpsetSettings settings, final PeerPort peerPort, final CommandRunner runner)
+    {
+        this(settings, peerPort, runner, true, (line) -> { });
+    }
+
+    private IpsetBackend(
+        final IpsetSettings settings,
+        final PeerPort peerPort,
+        final CommandRunner runner,
+        final boolean toolsInjected,
+        final Consumer<String> log)
     {
         this.settings = settings;
         this.ipset = new Tool(runner, settings.commandPrefix, settings.ipset, "install ipset");
+        this.process = ScriptChannels.process(ipset, List.of("restore", "-exist"));
+        this.channel = process;
+        this.toolsInjected = toolsInjected;
+        this.log = log;
         this.iptables = new Tool(runner, settings.commandPrefix, settings.iptables, "install iptables");
         this.ip6tables = new Tool(runner, settings.commandPrefix, settings.ip6tables, "install iptables");
         this.stateKiller = settings.killStates ? new ConntrackStateKiller(runner, settings.commandPrefix) : null;
@@ -68,10 +102,15 @@ public final class IpsetBackend implements FirewallBackend
     @Override
     public void start()
     {
-        // Both need the kernel: --version asks for its protocol version, list for the privilege.
-        for (final String[] probe : new String[][]{ { "--version" }, { "list", "-n" } })
+        channel.close();
+        channel = ScriptChannels.forIpset(settings, process, toolsInjected, log);
+        // Both need the kernel: --version asks for its protocol version, list for the privilege; a session checks
+        // the protocol version with its first command.
+        final String[][] probes = process == channel ?
+            new String[][]{ { "--version" }, { "list", "-n" } } : new String[][]{ { "list", "-n" } };
+        for (final String[] probe : probes)
         {
-            final CommandResult result = ipset.run(probe);
+            final CommandResult result = query(probe);
             if (0 != result.exitStatus())
             {
                 throw new FirewallException(describe(result));
@@ -189,9 +228,30 @@ public final class IpsetBackend implements FirewallBackend
         return settings.reassertIntervalSeconds;
     }
 
+    /**
+     * Closes the library session, if one is open; a later {@link #start()} chooses again.
+     */
     @Override
     public void close()
     {
+        channel.close();
+        channel = process;
+    }
+
+    /**
+     * @return e.g. {@code libipset session} or {@code ipset restore -exist process}: where scripts go now.
+     */
+    String channelDescription()
+    {
+        return channel.description();
+    }
+
+    /**
+     * A listing: {@code ipset ARGS} as a process, or the same words as one line in the session.
+     */
+    private CommandResult query(final String... args)
+    {
+        return process == channel ? ipset.run(args) : channel.run(String.join(" ", args) + "\n");
     }
 
     private String createScript()
@@ -282,7 +342,7 @@ public final class IpsetBackend implements FirewallBackend
             return;
         }
 
-        final CommandResult result = ipset.run("list", "-t", set);
+        final CommandResult result = query("list", "-t", set);
         if (0 != result.exitStatus())
         {
             throw new FirewallException("ipset set '" + set + "' cannot be read: " + describe(result));
@@ -303,8 +363,7 @@ public final class IpsetBackend implements FirewallBackend
             return;
         }
 
-        final CommandResult result = ipset.run(
-            List.of("restore", "-exist"), script.getBytes(StandardCharsets.US_ASCII));
+        final CommandResult result = channel.run(script);
         if (0 != result.exitStatus())
         {
             throw new FirewallException(describe(result));

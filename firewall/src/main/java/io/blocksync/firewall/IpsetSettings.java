@@ -24,13 +24,21 @@ public final class IpsetSettings implements BackendSettings
     long reassertIntervalSeconds = 600;
     boolean killStates;
     boolean restrictPort = true;
+    KernelSessionMode kernelSession = KernelSessionMode.AUTO;
+    String networkNamespace;
     String portChain;
 
     /**
      * Keys {@code mode}, then {@code set-prefix}, {@code forward}, {@code restrict-port} (managed) or {@code set4}, {@code set6}
-     * (existing), then {@code kill-states}.
+     * (existing), then {@code kill-states}; {@code kernel-session} in both modes.
      */
     public static IpsetSettings parse(final SettingsSection section)
+    {
+        final IpsetSettings settings = parseKeys(section);
+        return settings.kernelSession(section.value("kernel-session", KernelSessionMode::parse, KernelSessionMode.AUTO));
+    }
+
+    private static IpsetSettings parseKeys(final SettingsSection section)
     {
         IpsetSettings settings = new IpsetSettings();
         if (BackendKeys.managed(section))
@@ -61,7 +69,7 @@ public final class IpsetSettings implements BackendSettings
     @Override
     public FirewallBackend newBackend(final Consumer<String> log)
     {
-        return new IpsetBackend(this);
+        return new IpsetBackend(this, PeerPort.NONE, log);
     }
 
     /**
@@ -71,7 +79,7 @@ public final class IpsetSettings implements BackendSettings
     @Override
     public FirewallBackend newBackend(final FirewallContext context)
     {
-        return new IpsetBackend(this, PeerPort.forManagedBackend(managed && restrictPort, context));
+        return new IpsetBackend(this, PeerPort.forManagedBackend(managed && restrictPort, context), context.log());
     }
 
     @Override
@@ -158,6 +166,28 @@ public final class IpsetSettings implements BackendSettings
     public IpsetSettings restrictPort(final boolean enabled)
     {
         this.restrictPort = enabled;
+        return this;
+    }
+
+    /**
+     * @param mode how scripts reach the kernel: the library session, the ipset process, or the session with the
+     *             process as fallback (default); key {@code kernel-session}.
+     */
+    public IpsetSettings kernelSession(final KernelSessionMode mode)
+    {
+        this.kernelSession = mode;
+        return this;
+    }
+
+    /**
+     * @param path a network namespace file such as {@code /run/netns/NAME} that the library session enters (see
+     *             NftablesSession), or null for the daemon's own; pair it with a command prefix
+     *             {@code ip netns exec NAME} for the tools. With a command prefix and no namespace, the session is
+     *             not used (it cannot follow a prefix).
+     */
+    public IpsetSettings networkNamespace(final String path)
+    {
+        this.networkNamespace = path;
         return this;
     }
 

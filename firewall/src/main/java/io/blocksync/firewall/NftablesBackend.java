@@ -6,13 +6,15 @@ import io.blocksync.nativeio.CommandResult;
 import io.blocksync.nativeio.CommandRunner;
 import io.blocksync.nativeio.ProcessCommandRunner;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
- * nftables: every batch is one {@code nft -f -} transaction with the commands on stdin.
+ * nftables: every batch is one transaction, the same script either way: through a libnftables session kept open
+ * ({@code NftablesSession}, no process per batch) or as {@code nft -f -} with the commands on stdin; which one is
+ * {@link KernelSessionMode} (key {@code kernel-session}), chosen at {@link #start()} and logged once.
  * <p>
  * <b>Managed mode</b> owns {@code table inet blocksync}: host bans go into plain timeout sets ({@code ban4_host},
  * {@code ban6_host}, and {@code ban6_64} for IPv6 /64s matched through a mask), other prefixes into interval sets
@@ -36,14 +38,18 @@ public final class NftablesBackend implements FirewallBackend
     /** Ten years; nft rejects element timeouts somewhere above 36,500 days. */
     public static final long MAX_TIMEOUT_SECONDS = 3650L * 86_400;
 
-    private static final String HOST4 = "ban4_host";
-    private static final String HOST6 = "ban6_host";
-    private static final String NET6_64 = "ban6_64";
+    static final String HOST4 = "ban4_host";
+    static final String HOST6 = "ban6_host";
+    static final String NET6_64 = "ban6_64";
     private static final int IPV6_SUBNET = 64;
 
     private final NftablesSettings settings;
-    private final PeerPort peerPort;
+    private final NftablesSetup setup;
     private final Tool nft;
+    private final ScriptChannel process;
+    private final boolean toolsInjected;
+    private final Consumer<String> log;
+    private ScriptChannel channel;
     private final ConntrackStateKiller stateKiller;
     private final String tableReference;
     private final NftSetModel host4;
@@ -58,12 +64,18 @@ public final class NftablesBackend implements FirewallBackend
         this(settings, PeerPort.NONE);
     }
 
-    /**
-     * @param peerPort the daemon's UDP port and its peers, closed to everyone else in managed mode.
-     */
     public NftablesBackend(final NftablesSettings settings, final PeerPort peerPort)
     {
-        this(settings, peerPort, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS));
+        this(settings, peerPort, (line) -> { });
+    }
+
+    /**
+     * @param peerPort the daemon's UDP port and its peers, closed to everyone else in managed mode.
+     * @param log      receives the one line saying whether the library session or the nft process is used.
+     */
+    public NftablesBackend(final NftablesSettings settings, final PeerPort peerPort, final Consumer<String> log)
+    {
+        this(settings, peerPort, new ProcessCommandRunner(Tool.TIMEOUT_MILLIS), false, log);
     }
 
     public NftablesBackend(final NftablesSettings settings, final CommandRunner runner)
@@ -71,13 +83,31 @@ public final class NftablesBackend implements FirewallBackend
         this(settings, PeerPort.NONE, runner);
     }
 
+    /**
+     * Every command goes to the runner (the tool path), unless the settings ask for {@code library} explicitly:
+     * tests capture the scripts here.
+     */
     public NftablesBackend(final NftablesSettings settings, final PeerPort peerPort, final CommandRunner runner)
     {
+        this(settings, peerPort, runner, true, (line) -> { });
+    }
+
+    private NftablesBackend(
+        final NftablesSettings settings,
+        final PeerPort peerPort,
+        final CommandRunner runner,
+        final boolean toolsInjected,
+        final Consumer<String> log)
+    {
         this.settings = settings;
-        this.peerPort = settings.managed ? peerPort : PeerPort.NONE;
         this.nft = new Tool(runner, settings.commandPrefix, settings.nft, "install nftables");
+        this.process = ScriptChannels.process(nft, List.of("-f", "-"));
+        this.channel = process;
+        this.toolsInjected = toolsInjected;
+        this.log = log;
         this.stateKiller = settings.killStates ? new ConntrackStateKiller(runner, settings.commandPrefix) : null;
         this.tableReference = settings.family + " " + settings.table;
+        this.setup = new NftablesSetup(settings, tableReference, settings.managed ? peerPort : PeerPort.NONE);
         if (settings.managed)
         {
             host4 = model(HOST4, false);
@@ -99,8 +129,13 @@ public final class NftablesBackend implements FirewallBackend
     @Override
     public void start()
     {
-        nft.runOrThrow("--version");
-        final CommandResult tables = nft.run("list", "tables");
+        channel.close();
+        channel = ScriptChannels.forNftables(settings, process, toolsInjected, log);
+        if (process == channel)
+        {
+            nft.runOrThrow("--version");
+        }
+        final CommandResult tables = query("list", "tables");
         if (0 != tables.exitStatus())
         {
             throw new FirewallException(nft.failure(tables));
@@ -108,7 +143,7 @@ public final class NftablesBackend implements FirewallBackend
 
         if (settings.managed)
         {
-            run(setupScript());
+            run(setup.script());
         }
         else
         {
@@ -185,7 +220,7 @@ public final class NftablesBackend implements FirewallBackend
         final StringBuilder script = new StringBuilder(4096);
         if (settings.managed)
         {
-            script.append(setupScript());
+            script.append(setup.script());
         }
         for (final NftSetModel set : sets)
         {
@@ -223,87 +258,36 @@ public final class NftablesBackend implements FirewallBackend
         return settings.reassertIntervalSeconds;
     }
 
+    /**
+     * Closes the library session, if one is open; a later {@link #start()} chooses again.
+     */
     @Override
     public void close()
     {
+        channel.close();
+        channel = process;
     }
 
     /**
-     * The managed table, sets and chains, written so that running it again is harmless: {@code add} is a no-op for
-     * what exists, and each chain is declared, emptied, deleted and created again so a changed priority takes
-     * effect. It runs in the same transaction as the elements, so packets never see a half-built table.
+     * @return e.g. {@code libnftables session} or {@code nft -f - process}: where scripts go now.
      */
-    String setupScript()
+    String channelDescription()
     {
-        final StringBuilder script = new StringBuilder(2048);
-        script.append("add table ").append(tableReference).append('\n');
-        appendSet(script, HOST4, "ipv4_addr", "timeout");
-        appendSet(script, HOST6, "ipv6_addr", "timeout");
-        appendSet(script, NET6_64, "ipv6_addr", "timeout");
-        appendSet(script, settings.set4, "ipv4_addr", "interval, timeout");
-        appendSet(script, settings.set6, "ipv6_addr", "interval, timeout");
-        appendChain(script, "input", true, settings.inputPriority);
-        appendChain(script, "forward", settings.forwardChain, settings.forwardPriority);
-
-        return script.toString();
-    }
-
-    private void appendSet(final StringBuilder script, final String name, final String type, final String flags)
-    {
-        script.append("add set ").append(tableReference).append(' ').append(name)
-            .append(" { type ").append(type).append("; flags ").append(flags).append("; }\n");
-    }
-
-    private void appendChain(final StringBuilder script, final String hook, final boolean enabled, final int priority)
-    {
-        final String chain = tableReference + " " + hook;
-        script.append("add chain ").append(chain).append('\n')
-            .append("flush chain ").append(chain).append('\n')
-            .append("delete chain ").append(chain).append('\n');
-        if (!enabled)
-        {
-            return;
-        }
-
-        script.append("add chain ").append(chain).append(" { type filter hook ").append(hook)
-            .append(" priority ").append(priority).append("; policy accept; }\n");
-        final String rule = "add rule " + chain;
-        script.append(rule).append(" ip saddr @").append(HOST4).append(" counter drop\n")
-            .append(rule).append(" ip saddr @").append(settings.set4).append(" counter drop\n")
-            .append(rule).append(" ip6 saddr @").append(HOST6).append(" counter drop\n")
-            .append(rule).append(" ip6 saddr & ffff:ffff:ffff:ffff:: @").append(NET6_64).append(" counter drop\n")
-            .append(rule).append(" ip6 saddr @").append(settings.set6).append(" counter drop\n");
-        if ("input".equals(hook) && peerPort.restricted())
-        {
-            appendPeerPortRules(script, rule);
-        }
+        return channel.description();
     }
 
     /**
-     * After the ban drops, so a banned source is counted there; "accept" only ends this chain, so the operator's
-     * own chains still see the peers' datagrams.
+     * A listing: {@code nft ARGS} as a process, or the same words as one command in the session.
      */
-    private void appendPeerPortRules(final StringBuilder script, final String rule)
+    private CommandResult query(final String... args)
     {
-        final String port = " udp dport " + peerPort.port();
-        appendPeerAccept(script, rule + port + " ip saddr", peerPort.ipv4());
-        appendPeerAccept(script, rule + port + " ip6 saddr", peerPort.ipv6());
-        script.append(rule).append(port).append(" counter drop\n");
-    }
-
-    private static void appendPeerAccept(final StringBuilder script, final String match, final List<String> peers)
-    {
-        if (peers.isEmpty())
-        {
-            return;
-        }
-        script.append(match).append(" { ").append(String.join(", ", peers)).append(" } counter accept\n");
+        return process == channel ? nft.run(args) : channel.run(String.join(" ", args) + "\n");
     }
 
     private void checkExistingSet(final NftSetModel set)
     {
         final String[] words = set.reference().split(" ");
-        final CommandResult result = nft.run("list", "set", words[0], words[1], words[2]);
+        final CommandResult result = query("list", "set", words[0], words[1], words[2]);
         if (0 != result.exitStatus())
         {
             throw new FirewallException(
@@ -383,7 +367,7 @@ public final class NftablesBackend implements FirewallBackend
 
     private void run(final String script)
     {
-        final CommandResult result = nft.run(List.of("-f", "-"), script.getBytes(StandardCharsets.US_ASCII));
+        final CommandResult result = channel.run(script);
         if (0 != result.exitStatus())
         {
             throw new FirewallException(NftErrors.describe(nft, result));

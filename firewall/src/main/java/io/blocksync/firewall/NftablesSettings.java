@@ -22,13 +22,22 @@ public final class NftablesSettings implements BackendSettings
     long reassertIntervalSeconds = 600;
     boolean killStates;
     boolean restrictPort = true;
+    KernelSessionMode kernelSession = KernelSessionMode.AUTO;
+    String networkNamespace;
 
     /**
      * Keys {@code mode}, then {@code table}, {@code priority}, {@code forward}, {@code restrict-port} (managed) or
      * {@code family},
-     * {@code table} (required), {@code set4}, {@code set6} (existing), then {@code kill-states}.
+     * {@code table} (required), {@code set4}, {@code set6} (existing), then {@code kill-states}; {@code kernel-session}
+     * in both modes.
      */
     public static NftablesSettings parse(final SettingsSection section)
+    {
+        final NftablesSettings settings = parseKeys(section);
+        return settings.kernelSession(section.value("kernel-session", KernelSessionMode::parse, KernelSessionMode.AUTO));
+    }
+
+    private static NftablesSettings parseKeys(final SettingsSection section)
     {
         NftablesSettings settings = new NftablesSettings();
         if (BackendKeys.managed(section))
@@ -69,7 +78,7 @@ public final class NftablesSettings implements BackendSettings
     @Override
     public FirewallBackend newBackend(final Consumer<String> log)
     {
-        return new NftablesBackend(this);
+        return new NftablesBackend(this, PeerPort.NONE, log);
     }
 
     /**
@@ -79,7 +88,7 @@ public final class NftablesSettings implements BackendSettings
     @Override
     public FirewallBackend newBackend(final FirewallContext context)
     {
-        return new NftablesBackend(this, PeerPort.forManagedBackend(managed && restrictPort, context));
+        return new NftablesBackend(this, PeerPort.forManagedBackend(managed && restrictPort, context), context.log());
     }
 
     @Override
@@ -168,6 +177,28 @@ public final class NftablesSettings implements BackendSettings
     public NftablesSettings restrictPort(final boolean enabled)
     {
         this.restrictPort = enabled;
+        return this;
+    }
+
+    /**
+     * @param mode how scripts reach the kernel: the library session, the nft process, or the session with the
+     *             process as fallback (default); key {@code kernel-session}.
+     */
+    public NftablesSettings kernelSession(final KernelSessionMode mode)
+    {
+        this.kernelSession = mode;
+        return this;
+    }
+
+    /**
+     * @param path a network namespace file such as {@code /run/netns/NAME} that the library session enters (see
+     *             NftablesSession), or null for the daemon's own; pair it with a command prefix
+     *             {@code ip netns exec NAME} for the tools. With a command prefix and no namespace, the session is
+     *             not used (it cannot follow a prefix).
+     */
+    public NftablesSettings networkNamespace(final String path)
+    {
+        this.networkNamespace = path;
         return this;
     }
 

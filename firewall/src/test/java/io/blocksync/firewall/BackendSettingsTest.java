@@ -23,7 +23,9 @@ class BackendSettingsTest
         final NftablesSettings settings = NftablesSettings.parse(section);
 
         assertEquals(List.of(), section.errors);
-        assertEquals(List.of("mode", "table", "priority", "forward", "restrict-port", "kill-states"), section.asked);
+        assertEquals(List.of("mode", "table", "priority", "forward", "restrict-port", "kill-states", "kernel-session"),
+            section.asked);
+        assertEquals(KernelSessionMode.AUTO, settings.kernelSession);
         assertTrue(settings.managed());
         assertEquals("edge", settings.table);
         assertEquals(-50, settings.inputPriority);
@@ -81,6 +83,24 @@ class BackendSettingsTest
         final MapSection bad = new MapSection("forward", "maybe");
         IpsetSettings.parse(bad);
         assertEquals(List.of("test.conf:2:11: forward: 'maybe': expected yes or no"), bad.errors);
+    }
+
+    @Test
+    void kernelSessionIsReadInBothModesOfBothBackendsAndAWrongValueNamesTheAcceptedOnes()
+    {
+        assertEquals(KernelSessionMode.LIBRARY,
+            NftablesSettings.parse(new MapSection("kernel-session", "library")).kernelSession);
+        assertEquals(KernelSessionMode.PROCESS, NftablesSettings.parse(new MapSection(
+            "mode", "existing", "table", "filter", "set4", "blocked4", "kernel-session", "process")).kernelSession);
+        assertEquals(KernelSessionMode.PROCESS,
+            IpsetSettings.parse(new MapSection("kernel-session", "Process")).kernelSession);
+        assertEquals(KernelSessionMode.LIBRARY, IpsetSettings.parse(new MapSection(
+            "mode", "existing", "set4", "blocked4", "kernel-session", "library")).kernelSession);
+
+        final MapSection bad = new MapSection("kernel-session", "netlink");
+        assertEquals(KernelSessionMode.AUTO, IpsetSettings.parse(bad).kernelSession, "the default stands in");
+        assertEquals(List.of("test.conf:2:18: kernel-session: 'netlink': expected auto, library or process"),
+            bad.errors);
     }
 
     @Test
@@ -147,7 +167,7 @@ class BackendSettingsTest
         assertEquals(1024, settings.batcher().maxBatch());
         assertInstanceOf(NftablesSettings.class, settings.settings());
         assertEquals(List.of("flush-delay", "max-batch", "mode", "table", "priority", "forward", "restrict-port",
-            "kill-states"),
+            "kill-states", "kernel-session"),
             section.asked);
     }
 

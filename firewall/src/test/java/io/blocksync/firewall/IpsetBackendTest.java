@@ -2,7 +2,9 @@ package io.blocksync.firewall;
 
 import io.blocksync.testkit.NetworkNamespaces;
 import io.blocksync.testkit.Poll;
+import io.blocksync.nativeio.IpsetSession;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,10 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The ipset + iptables backend against the real kernel, inside a namespace pair.
+ * The ipset + iptables backend against the real kernel, inside a namespace pair; on the tool path
+ * ({@code ipset restore}) here and on the libipset session by {@link IpsetBackendLibraryTest}.
  */
 class IpsetBackendTest
 {
+    /** The tool path here; {@link IpsetBackendLibraryTest} runs every test again on the library session. */
+    KernelSessionMode mode = KernelSessionMode.PROCESS;
     private static NamespacePair net;
     private static String skipReason;
     private IpsetBackend backend;
@@ -57,9 +62,19 @@ class IpsetBackendTest
     void startBackend()
     {
         assumeTrue(null == skipReason, skipReason);
-        backend = new IpsetBackend(IpsetSettings.managed("blocksync").commandPrefix(net.inProtected()));
+        assumeTrue(KernelSessionMode.LIBRARY != mode || IpsetSession.available(), IpsetSession::unavailableReason);
+        backend = new IpsetBackend(inProtected(IpsetSettings.managed("blocksync")));
         backend.start();
         backend.flush();
+    }
+
+    @AfterEach
+    void closeBackend()
+    {
+        if (null != backend)
+        {
+            backend.close();
+        }
     }
 
     @Test
@@ -132,9 +147,10 @@ class IpsetBackendTest
         {
             // As after a daemon restart: a new backend starts (re-creating its table) and reconciles.
             final IpsetBackend restarted = new IpsetBackend(
-                IpsetSettings.managed("blocksync").commandPrefix(net.inProtected()));
+                inProtected(IpsetSettings.managed("blocksync")));
             restarted.start();
             restarted.reconcile(live);
+            restarted.close();
             reconciles++;
         }
         final String summary = new String(ping.getInputStream().readAllBytes());
@@ -163,7 +179,7 @@ class IpsetBackendTest
         try
         {
             final IpsetBackend existing = new IpsetBackend(
-                IpsetSettings.existingSets("operator4", null).commandPrefix(net.inProtected()));
+                inProtected(IpsetSettings.existingSets("operator4", null)));
             existing.start();
             existing.apply(List.of(add("192.0.2.0/28", 600)));
             assertFalse(net.tcpConnects(ATTACKER4, PROTECTED4));
@@ -171,12 +187,12 @@ class IpsetBackendTest
             assertTrue(net.tcpConnects(ATTACKER4, PROTECTED4));
 
             final FirewallException noTimeout = assertThrows(FirewallException.class, () -> new IpsetBackend(
-                IpsetSettings.existingSets("plain4", null).commandPrefix(net.inProtected())).start());
+                inProtected(IpsetSettings.existingSets("plain4", null))).start());
             assertEquals("ipset set 'plain4' must be 'hash:net' created with 'timeout' (prefix bans and kernel " +
                 "expiry depend on it)", noTimeout.getMessage());
 
             final FirewallException missing = assertThrows(FirewallException.class, () -> new IpsetBackend(
-                IpsetSettings.existingSets("nosuchset", null).commandPrefix(net.inProtected())).start());
+                inProtected(IpsetSettings.existingSets("nosuchset", null))).start());
             assertTrue(missing.getMessage().startsWith("ipset set 'nosuchset' cannot be read: ipset: "),
                 missing.getMessage());
         }
@@ -192,18 +208,21 @@ class IpsetBackendTest
     @Test
     void startFailsWithOneLineReasonWhenIpsetIsMissing()
     {
+        assumeTrue(KernelSessionMode.PROCESS == mode, "the library session does not run the ipset program");
         final FirewallException missing = assertThrows(FirewallException.class, () -> new IpsetBackend(
-            IpsetSettings.managed("blocksync").programs("ipset-not-installed", "iptables", "ip6tables"))
-            .start());
+            IpsetSettings.managed("blocksync").programs("ipset-not-installed", "iptables", "ip6tables")
+                .kernelSession(mode)).start());
         assertEquals("ipset-not-installed not found on PATH (install ipset)", missing.getMessage());
     }
 
     @Test
     void startFailsWithOneLineReasonWithoutPrivilege()
     {
+        assumeTrue(KernelSessionMode.PROCESS == mode, "a command prefix is the tool path's");
         NamespacePair.assumeUnprivilegedUserNamespaces();
         final FirewallException unprivileged = assertThrows(FirewallException.class, () -> new IpsetBackend(
-            IpsetSettings.managed("blocksync").commandPrefix(List.of("unshare", "-U", "-r"))).start());
+            IpsetSettings.managed("blocksync").commandPrefix(List.of("unshare", "-U", "-r")).kernelSession(mode))
+            .start());
         assertEquals("ipset: Kernel error received: Operation not permitted (run as root)",
             unprivileged.getMessage());
     }
@@ -211,8 +230,35 @@ class IpsetBackendTest
     @Test
     void theDaemonPortTakesDatagramsFromPeersOnlyAndOtherPortsAreUntouched()
     {
-        net.assertPortGuard(new IpsetBackend(IpsetSettings.managed("blocksync").commandPrefix(net.inProtected()), NamespacePair.controlHostAsPeer()),
+        net.assertPortGuard(new IpsetBackend(inProtected(IpsetSettings.managed("blocksync")), NamespacePair.controlHostAsPeer()),
             backend);
+    }
+
+    @Test
+    void usesTheChosenPath()
+    {
+        assertEquals(KernelSessionMode.LIBRARY == mode ? "libipset session" : "ipset restore -exist process",
+            backend.channelDescription());
+    }
+
+    @Test
+    void aSetDestroyedUnderTheBackendFailsTheBatchWithTheToolsMessageAndAReconcileRepairs()
+    {
+        backend.apply(List.of(add("192.0.2.2", 600)));
+        net.inProtected("iptables", "-F", "INPUT");
+        net.inProtected("ipset", "destroy", "blocksync4");
+
+        final FirewallException failed = assertThrows(FirewallException.class,
+            () -> backend.apply(List.of(add("198.51.100.7", 600))));
+        assertEquals("ipset: Error in line 1: The set with the given name does not exist", failed.getMessage());
+
+        backend.reconcile(List.of(add("192.0.2.2", 600), add("198.51.100.7", 600)));
+        assertFalse(net.tcpConnects(ATTACKER4, PROTECTED4), "the reconcile made the set and its rule again");
+    }
+
+    private IpsetSettings inProtected(final IpsetSettings settings)
+    {
+        return settings.commandPrefix(net.inProtected()).networkNamespace(net.protectedPath()).kernelSession(mode);
     }
 
     private void assertBanWorks(final String ban, final String attacker, final String control, final String target)

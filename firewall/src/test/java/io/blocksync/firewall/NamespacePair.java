@@ -115,6 +115,14 @@ final class NamespacePair implements AutoCloseable
         return List.of("ip", "netns", "exec", protectedNs);
     }
 
+    /**
+     * @return the protected namespace's file, which a library kernel session enters.
+     */
+    String protectedPath()
+    {
+        return "/run/netns/" + protectedNs;
+    }
+
     Command.Result inProtected(final String... argv)
     {
         return namespaces.exec(protectedNs, argv);

@@ -2,7 +2,9 @@ package io.blocksync.firewall;
 
 import io.blocksync.testkit.NetworkNamespaces;
 import io.blocksync.testkit.Poll;
+import io.blocksync.nativeio.NftablesSession;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,10 +30,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The nftables backend against the real kernel, inside a namespace pair: banned sources are dropped, unbanned ones
- * pass, the kernel expires bans, and reconciliation swaps the set contents without a gap.
+ * pass, the kernel expires bans, and reconciliation swaps the set contents without a gap. Run on the tool path
+ * ({@code nft -f -}) here and on the libnftables session by {@link NftablesBackendLibraryTest}.
  */
 class NftablesBackendTest
 {
+    /** The tool path here; {@link NftablesBackendLibraryTest} runs every test again on the library session. */
+    KernelSessionMode mode = KernelSessionMode.PROCESS;
     private static NamespacePair net;
     private static String skipReason;
     private NftablesBackend backend;
@@ -59,9 +64,19 @@ class NftablesBackendTest
     void startBackend()
     {
         assumeTrue(null == skipReason, skipReason);
-        backend = new NftablesBackend(NftablesSettings.managed("blocksync").commandPrefix(net.inProtected()));
+        assumeTrue(KernelSessionMode.LIBRARY != mode || NftablesSession.available(), NftablesSession::unavailableReason);
+        backend = new NftablesBackend(inProtected(NftablesSettings.managed("blocksync")));
         backend.start();
         backend.flush();
+    }
+
+    @AfterEach
+    void closeBackend()
+    {
+        if (null != backend)
+        {
+            backend.close();
+        }
     }
 
     @Test
@@ -153,9 +168,10 @@ class NftablesBackendTest
         {
             // As after a daemon restart: a new backend starts (re-creating its table) and reconciles.
             final NftablesBackend restarted = new NftablesBackend(
-                NftablesSettings.managed("blocksync").commandPrefix(net.inProtected()));
+                inProtected(NftablesSettings.managed("blocksync")));
             restarted.start();
             restarted.reconcile(live);
+            restarted.close();
             reconciles++;
         }
         final String summary = new String(ping.getInputStream().readAllBytes());
@@ -183,8 +199,7 @@ class NftablesBackendTest
         try
         {
             final NftablesBackend existing = new NftablesBackend(
-                NftablesSettings.existingSets("ip", "operator", "blocked", null)
-                    .commandPrefix(net.inProtected()));
+                inProtected(NftablesSettings.existingSets("ip", "operator", "blocked", null)));
             existing.start();
             existing.apply(List.of(add("192.0.2.0/28", 600)));
             assertFalse(net.tcpConnects(ATTACKER4, PROTECTED4));
@@ -196,8 +211,7 @@ class NftablesBackendTest
             assertTrue(ipv6.getMessage().startsWith("no nftables set configured for IPv6 bans"), ipv6.getMessage());
 
             final FirewallException flags = assertThrows(FirewallException.class, () -> new NftablesBackend(
-                NftablesSettings.existingSets("ip", "operator", "plain", null)
-                    .commandPrefix(net.inProtected())).start());
+                inProtected(NftablesSettings.existingSets("ip", "operator", "plain", null))).start());
             assertEquals("nftables set 'ip operator plain' needs 'flags interval, timeout' (prefix bans and " +
                 "kernel expiry depend on them)", flags.getMessage());
         }
@@ -210,17 +224,20 @@ class NftablesBackendTest
     @Test
     void startFailsWithOneLineReasonWhenNftIsMissing()
     {
+        assumeTrue(KernelSessionMode.PROCESS == mode, "the library session does not run the nft program");
         final FirewallException missing = assertThrows(FirewallException.class, () -> new NftablesBackend(
-            NftablesSettings.managed("blocksync").nftProgram("nft-not-installed")).start());
+            NftablesSettings.managed("blocksync").nftProgram("nft-not-installed").kernelSession(mode)).start());
         assertEquals("nft-not-installed not found on PATH (install nftables)", missing.getMessage());
     }
 
     @Test
     void startFailsWithOneLineReasonWithoutPrivilege()
     {
+        assumeTrue(KernelSessionMode.PROCESS == mode, "a command prefix is the tool path's");
         NamespacePair.assumeUnprivilegedUserNamespaces();
         final FirewallException unprivileged = assertThrows(FirewallException.class, () -> new NftablesBackend(
-            NftablesSettings.managed("blocksync").commandPrefix(List.of("unshare", "-U", "-r"))).start());
+            NftablesSettings.managed("blocksync").commandPrefix(List.of("unshare", "-U", "-r")).kernelSession(mode))
+            .start());
         assertTrue(unprivileged.getMessage().startsWith("nft: "), unprivileged.getMessage());
         assertTrue(unprivileged.getMessage().contains("Operation not permitted"), unprivileged.getMessage());
         assertFalse(unprivileged.getMessage().contains("\n"));
@@ -252,8 +269,37 @@ class NftablesBackendTest
     @Test
     void theDaemonPortTakesDatagramsFromPeersOnlyAndOtherPortsAreUntouched()
     {
-        net.assertPortGuard(new NftablesBackend(NftablesSettings.managed("blocksync").commandPrefix(net.inProtected()), NamespacePair.controlHostAsPeer()),
+        net.assertPortGuard(new NftablesBackend(inProtected(NftablesSettings.managed("blocksync")), NamespacePair.controlHostAsPeer()),
             backend);
+    }
+
+    @Test
+    void usesTheChosenPath()
+    {
+        assertEquals(KernelSessionMode.LIBRARY == mode ? "libnftables session" : "nft -f - process",
+            backend.channelDescription());
+    }
+
+    @Test
+    void afterAFlushOfTheWholeRulesetApplyFailsWithTheToolsMessageAndAReconcileRepairs()
+    {
+        backend.apply(List.of(add("192.0.2.2", 600)));
+        net.inProtected("nft", "flush", "ruleset");
+        assertTrue(net.tcpConnects(ATTACKER4, PROTECTED4), "the flush lifted the ban");
+
+        final FirewallException failed = assertThrows(FirewallException.class,
+            () -> backend.apply(List.of(add("198.51.100.7", 600))));
+        assertTrue(failed.getMessage().startsWith("nft: Error: Could not process rule: No such file or directory") ||
+            failed.getMessage().startsWith("nft: Error: No such file or directory"), failed.getMessage());
+
+        backend.reconcile(List.of(add("192.0.2.2", 600), add("198.51.100.7", 600)));
+        assertFalse(net.tcpConnects(ATTACKER4, PROTECTED4), "the reconcile rebuilt the table and its bans");
+        assertTrue(setHolds("ban4_host", "198.51.100.7"));
+    }
+
+    private NftablesSettings inProtected(final NftablesSettings settings)
+    {
+        return settings.commandPrefix(net.inProtected()).networkNamespace(net.protectedPath()).kernelSession(mode);
     }
 
     private void assertBanWorks(final String ban, final String attacker, final String control, final String target)

@@ -6,7 +6,7 @@ import java.io.IOException;
 
 /**
  * Run in a child JVM by {@link NativeLibraryTest}. With the argument {@code load}: load the library and print
- * the outcome. Without: two NFLOG sources and a direct open in a JVM whose library cannot load, printing the log
+ * the outcome. With {@code sessions}: why each kernel session is unavailable (null if it is available). Without: two NFLOG sources and a direct open in a JVM whose library cannot load, printing the log
  * lines and the open's error so the test can count them.
  */
 public final class NativeLibraryProbe
@@ -17,6 +17,12 @@ public final class NativeLibraryProbe
 
     public static void main(final String[] args) throws InterruptedException
     {
+        if (args.length > 0 && "sessions".equals(args[0]))
+        {
+            System.out.println("nftables: " + NftablesSession.unavailableReason());
+            System.out.println("ipset: " + IpsetSession.unavailableReason());
+            return;
+        }
         if (args.length > 0 && "load".equals(args[0]))
         {
             System.out.println("loaded: " + NativeLibrary.load() + " failure: " + NativeLibrary.failure());

@@ -129,6 +129,36 @@ class NativeLibraryTest
         assertArrayEquals(new byte[]{ 0x7F, 'E', 'L', 'F' }, elf);
     }
 
+    @Test
+    void aKernelSessionWhoseLibraryCannotLoadIsUnavailableWithOneLine() throws IOException, InterruptedException
+    {
+        assumeTrue(null != NativeLibraryTest.class.getClassLoader().getResource(NativeLibrary.resourceName()),
+            "skipped: the build made no " + NativeLibrary.resourceName() + " (no gcc?)");
+        final List<String> lines = runProbe(System.getProperty("java.class.path"),
+            "-D" + NftablesSession.SONAME_PROPERTY + "=libnftables-blocksync-missing.so.1", "sessions");
+
+        assertEquals(2, lines.size(), lines::toString);
+        assertTrue(lines.get(0).startsWith("nftables: libnftables session unavailable: cannot load " +
+            "libnftables-blocksync-missing.so.1: libnftables-blocksync-missing.so.1: cannot open shared object file"),
+            lines.get(0));
+        assertTrue(lines.get(0).endsWith("(Debian: apt-get install libnftables1)"), lines.get(0));
+        assertEquals(IpsetSession.available() ? "ipset: null" : "ipset: " + IpsetSession.unavailableReason(),
+            lines.get(1), "the other library is not affected");
+    }
+
+    @Test
+    void withoutTheJniLibraryNeitherKernelSessionIsAvailable() throws IOException, InterruptedException
+    {
+        final List<String> lines = runProbe(System.getProperty("java.class.path"),
+            "-D" + NativeLibrary.PATH_PROPERTY + "=/nonexistent/libblocksync_nflog.so", "sessions");
+
+        assertEquals(2, lines.size(), lines::toString);
+        assertTrue(lines.get(0).startsWith("nftables: libnftables session unavailable: the JNI library " +
+            "libblocksync_nflog.so did not load (-Dblocksync.native.library=/nonexistent/libblocksync_nflog.so: "),
+            lines.get(0));
+        assertTrue(lines.get(1).startsWith("ipset: libipset session unavailable: the JNI library"), lines.get(1));
+    }
+
     /**
      * @param jvmOption a -D option, or null.
      * @param argument  for the probe, or null.

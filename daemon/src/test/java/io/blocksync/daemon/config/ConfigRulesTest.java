@@ -260,7 +260,7 @@ class ConfigRulesTest
             "test.conf:8:1: unknown key 'table' in [firewall]; accepted keys: backend, flush-delay, max-batch");
         assertErrors(NODE + "[firewall]\nbackend = nftables\nset-prefix = x\n",
             "test.conf:8:1: unknown key 'set-prefix' in [firewall]; accepted keys: backend, flush-delay, max-batch, mode, " +
-            "table, priority, forward, restrict-port, kill-states");
+            "table, priority, forward, restrict-port, kill-states, kernel-session");
         assertErrors(NODE + "[firewall]\nbackend = ipset\nmode = existing\n",
             "test.conf:8:8: mode existing needs set4, set6 or both: the sets bans are added to");
     }
