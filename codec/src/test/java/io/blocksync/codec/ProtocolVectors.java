@@ -382,7 +382,7 @@ public final class ProtocolVectors
         final StringBuilder out = new StringBuilder("\n")
             .append("Hex throughout. Three nodes with fixed seeds: node n holds key id n and its seed is the 32 bytes\n")
             .append("`32(n-1)`, `32(n-1)+1`, ... ascending. Each node's public key is `ed25519_public || x25519_public`; its\n")
-            .append("X25519 private key is HKDF-SHA256 of its seed (see \"Keys and rotation\").\n\n")
+            .append("X25519 private key is HKDF-SHA256 of its seed (see \"Tag (16 bytes) and link keys\").\n\n")
             .append("| node | key id | seed | X25519 private |\n|---:|---:|---|---|\n");
         for (final int id : NODE_IDS)
         {
