@@ -7,7 +7,7 @@ package io.blocksync.codec;
  * from the wire.
  * <p>
  * Wire fields (what the origin decided): action, prefix, protocol, port, origin node id, origin sequence, origin
- * time, duration, reason. Local fields (what this node made of it, never sent): expiry, hit count, applied-at time.
+ * time, duration, reason, and the origin key id and signature that vouch for them. Local fields (what this node made of it, never sent): expiry, hit count, applied-at time.
  * Times are Unix epoch milliseconds; durations are seconds.
  */
 public final class Ban
@@ -29,6 +29,8 @@ public final class Ban
     private long expiresAtMillis;
     private int hitCount;
     private long appliedAtMillis;
+    private int originKeyId;
+    private final byte[] signature = new byte[NodeKey.SIGNATURE_LENGTH];
 
     /** Clear every field: a BAN of 0.0.0.0/0 with nothing else set. */
     public Ban reset()
@@ -45,6 +47,8 @@ public final class Ban
         expiresAtMillis = 0;
         hitCount = 0;
         appliedAtMillis = 0;
+        originKeyId = 0;
+        java.util.Arrays.fill(signature, (byte)0);
         return this;
     }
 
@@ -63,6 +67,8 @@ public final class Ban
         expiresAtMillis = other.expiresAtMillis;
         hitCount = other.hitCount;
         appliedAtMillis = other.appliedAtMillis;
+        originKeyId = other.originKeyId;
+        System.arraycopy(other.signature, 0, signature, 0, signature.length);
         return this;
     }
 
@@ -171,6 +177,35 @@ public final class Ban
     public Ban originTimeMillis(final long originTimeMillis)
     {
         this.originTimeMillis = originTimeMillis;
+        return this;
+    }
+
+    /** Which of the origin's keys signed the decision, 0-255. */
+    public int originKeyId()
+    {
+        return originKeyId;
+    }
+
+    public Ban originKeyId(final int originKeyId)
+    {
+        this.originKeyId = originKeyId;
+        return this;
+    }
+
+    /**
+     * The origin's 64-byte Ed25519 signature of the decision's wire fields (see {@link BanRecordFlyweight}), kept so
+     * that any node can relay it. The array is this holder's own: read it, or write through {@link #signature(
+     * org.agrona.DirectBuffer, int)}.
+     */
+    public byte[] signature()
+    {
+        return signature;
+    }
+
+    /** Copy a 64-byte signature in from {@code buffer[offset]}. */
+    public Ban signature(final org.agrona.DirectBuffer buffer, final int offset)
+    {
+        buffer.getBytes(offset, signature, 0, signature.length);
         return this;
     }
 

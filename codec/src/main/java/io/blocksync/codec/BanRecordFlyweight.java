@@ -6,16 +6,17 @@ import org.agrona.MutableDirectBuffer;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * One 56-byte BAN or UNBAN record inside a batch frame. Multi-byte integers are little-endian; the address is in
- * network byte order.
+ * One 120-byte BAN or UNBAN record inside a BATCH or SYNC frame: 56 bytes of fields, then the origin's Ed25519
+ * signature of them, so the record can be relayed by any node and still speak only for its origin. Multi-byte
+ * integers are little-endian; the address is in network byte order.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+---------------+---------------+
  *  |    Action     |    Family     | Prefix Length |   Protocol    |  0
  *  +---------------+---------------+---------------+---------------+
- *  |             Port              |        Flags (must be 0)      |  4
- *  +-------------------------------+-------------------------------+
+ *  |             Port              | Origin Key Id |  Flags (0)    |  4
+ *  +-------------------------------+---------------+---------------+
  *  |                        Origin Node Id                         |  8
  *  +---------------------------------------------------------------+
  *  |                       Duration Seconds                        | 12
@@ -28,7 +29,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  *  |                 Reason (8 bytes ASCII, 0-padded)              | 48
  *  +---------------------------------------------------------------+
+ *  |                 Origin Signature (64 bytes)                   | 56
+ *  +---------------------------------------------------------------+
  * </pre>
+ * The signature is pure Ed25519 (RFC 8032) by the origin's key {@code origin_key_id} over
+ * {@link #SIGNATURE_CONTEXT} followed by bytes 0-55 of the record ({@link #sign}, {@link #verifySignature}).
  */
 public final class BanRecordFlyweight
 {
@@ -45,15 +50,24 @@ public final class BanRecordFlyweight
     static final int PREFIX_LENGTH_OFFSET = 2;
     static final int PROTOCOL_OFFSET = 3;
     static final int PORT_OFFSET = 4;
-    static final int FLAGS_OFFSET = 6;
+    static final int ORIGIN_KEY_ID_OFFSET = 6;
+    static final int FLAGS_OFFSET = 7;
     static final int ORIGIN_NODE_ID_OFFSET = 8;
     static final int DURATION_SECONDS_OFFSET = 12;
     static final int ORIGIN_SEQUENCE_OFFSET = 16;
     static final int ORIGIN_TIME_MILLIS_OFFSET = 24;
     static final int ADDRESS_OFFSET = 32;
     static final int REASON_OFFSET = 48;
+    static final int SIGNATURE_OFFSET = 56;
     public static final int REASON_LENGTH = 8;
-    public static final int LENGTH = 56;
+    /** Bytes covered by the origin's signature: every field before it. */
+    public static final int SIGNED_LENGTH = SIGNATURE_OFFSET;
+    public static final int LENGTH = SIGNATURE_OFFSET + NodeKey.SIGNATURE_LENGTH;
+    /** What an origin signs before a record's 56 bytes, so a record signature can never pass as another message's. */
+    public static final byte[] SIGNATURE_CONTEXT = "blocksync/2 record".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final byte[] signedMessage = new byte[SIGNATURE_CONTEXT.length + SIGNED_LENGTH];
+    private final byte[] signature = new byte[NodeKey.SIGNATURE_LENGTH];
 
     private DirectBuffer buffer;
     private MutableDirectBuffer mutableBuffer;
@@ -124,7 +138,53 @@ public final class BanRecordFlyweight
 
     public int flags()
     {
-        return buffer.getShort(offset + FLAGS_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+        return buffer.getByte(offset + FLAGS_OFFSET) & 0xFF;
+    }
+
+    /** Which of the origin's keys signed the record, 0-255. */
+    public int originKeyId()
+    {
+        return buffer.getByte(offset + ORIGIN_KEY_ID_OFFSET) & 0xFF;
+    }
+
+    /** Copy the 64-byte origin signature out. */
+    public void getSignature(final byte[] into)
+    {
+        buffer.getBytes(offset + SIGNATURE_OFFSET, into, 0, NodeKey.SIGNATURE_LENGTH);
+    }
+
+    /**
+     * Sign the record as its origin: write the key's id and the signature of the first {@link #SIGNED_LENGTH} bytes.
+     * Every other field must already be final. Allocates only inside BouncyCastle.
+     */
+    public BanRecordFlyweight sign(final NodeKey key)
+    {
+        mutableBuffer.putByte(offset + ORIGIN_KEY_ID_OFFSET, (byte)key.keyId());
+        copySignedMessage();
+        key.sign(signedMessage, 0, signedMessage.length, signature, 0);
+        mutableBuffer.putBytes(offset + SIGNATURE_OFFSET, signature);
+        return this;
+    }
+
+    /**
+     * Whether the origin signature verifies under {@code originKey}, which the caller chose as the origin's key with
+     * id {@link #originKeyId()}. Allocates only inside BouncyCastle.
+     */
+    public boolean verifySignature(final PeerKey originKey)
+    {
+        if (originKey.keyId() != originKeyId())
+        {
+            return false;
+        }
+        copySignedMessage();
+        buffer.getBytes(offset + SIGNATURE_OFFSET, signature, 0, signature.length);
+        return originKey.verify(signedMessage, 0, signedMessage.length, signature, 0);
+    }
+
+    private void copySignedMessage()
+    {
+        System.arraycopy(SIGNATURE_CONTEXT, 0, signedMessage, 0, SIGNATURE_CONTEXT.length);
+        buffer.getBytes(offset, signedMessage, SIGNATURE_CONTEXT.length, SIGNED_LENGTH);
     }
 
     public int originNodeId()
@@ -246,18 +306,22 @@ public final class BanRecordFlyweight
             .originTimeMillis(originTimeMillis())
             .durationSeconds(durationSeconds())
             .reason(reasonPacked())
+            .originKeyId(originKeyId())
+            .signature(buffer, offset + SIGNATURE_OFFSET)
             .expiresAtMillis(0)
             .hitCount(0)
             .appliedAtMillis(0);
     }
 
     /**
-     * Write a ban's wire fields into the whole record (flags zero); its local fields are not sent. The ban's prefix
-     * is canonical (host bits zero), as {@link IpPrefix} keeps it.
+     * Write a ban's wire fields into the whole record (flags zero), its origin key id and signature included; its local
+     * fields are not sent. The ban's prefix is canonical (host bits zero), as {@link IpPrefix} keeps it.
      */
     public BanRecordFlyweight set(final Ban ban)
     {
-        mutableBuffer.putShort(offset + FLAGS_OFFSET, (short)0, LITTLE_ENDIAN);
+        mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte)0);
+        mutableBuffer.putByte(offset + ORIGIN_KEY_ID_OFFSET, (byte)ban.originKeyId());
+        mutableBuffer.putBytes(offset + SIGNATURE_OFFSET, ban.signature());
         mutableBuffer.putLong(offset + REASON_OFFSET, ban.reason(), LITTLE_ENDIAN);
         return action(ban.action().code())
             .prefix(ban.prefix())

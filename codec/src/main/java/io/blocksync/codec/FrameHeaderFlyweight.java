@@ -11,7 +11,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+---------------+---------------+
- *  |    Version    |     Type      |    Key Id     |     Flags     |  0
+ *  |    Version    |     Type      | Sender Key Id |Receiver Key Id|  0
  *  +---------------+---------------+---------------+---------------+
  *  |         Frame Length          |             Count             |  4
  *  +-------------------------------+-------------------------------+
@@ -20,25 +20,27 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  *  |                          Sender Id                            | 16
  *  +---------------------------------------------------------------+
- *  |                     Reserved (must be 0)                      | 20
+ *  |                         Receiver Id                           | 20
  *  +---------------------------------------------------------------+
  * </pre>
  * Frame length counts the whole datagram including the trailing tag. The packet sequence is per sender, not per
- * peer, so one sealed datagram can go unchanged to every peer and be retransmitted unchanged.
+ * peer: a frame is stamped once ({@link FrameSigner}) and each peer's copy differs only in the receiver fields and
+ * the tag, which {@link PeerLink#seal} writes just before it is sent, on every retransmission the same way.
  */
 public final class FrameHeaderFlyweight
 {
-    public static final int CURRENT_VERSION = 1;
+    /** Protocol version 2: per-link keys and origin-signed records (docs/PROTOCOL.md). */
+    public static final int CURRENT_VERSION = 2;
 
     static final int VERSION_OFFSET = 0;
     static final int TYPE_OFFSET = 1;
-    static final int KEY_ID_OFFSET = 2;
-    static final int FLAGS_OFFSET = 3;
+    static final int SENDER_KEY_ID_OFFSET = 2;
+    static final int RECEIVER_KEY_ID_OFFSET = 3;
     static final int FRAME_LENGTH_OFFSET = 4;
     static final int COUNT_OFFSET = 6;
     static final int SEQUENCE_OFFSET = 8;
     static final int SENDER_ID_OFFSET = 16;
-    static final int RESERVED_OFFSET = 20;
+    static final int RECEIVER_ID_OFFSET = 20;
     public static final int HEADER_LENGTH = 24;
 
     /** Truncated HMAC-SHA256 tag that ends every datagram (RFC 4868 style, 128 bits). */
@@ -93,25 +95,27 @@ public final class FrameHeaderFlyweight
         return this;
     }
 
-    public int keyId()
+    /** Which of the sender's keys the link key was derived from, 0-255. */
+    public int senderKeyId()
     {
-        return buffer.getByte(offset + KEY_ID_OFFSET) & 0xFF;
+        return buffer.getByte(offset + SENDER_KEY_ID_OFFSET) & 0xFF;
     }
 
-    public FrameHeaderFlyweight keyId(final int keyId)
+    public FrameHeaderFlyweight senderKeyId(final int keyId)
     {
-        mutableBuffer.putByte(offset + KEY_ID_OFFSET, (byte)keyId);
+        mutableBuffer.putByte(offset + SENDER_KEY_ID_OFFSET, (byte)keyId);
         return this;
     }
 
-    public int flags()
+    /** Which of the receiver's keys the link key was derived from, 0-255. */
+    public int receiverKeyId()
     {
-        return buffer.getByte(offset + FLAGS_OFFSET) & 0xFF;
+        return buffer.getByte(offset + RECEIVER_KEY_ID_OFFSET) & 0xFF;
     }
 
-    public FrameHeaderFlyweight flags(final int flags)
+    public FrameHeaderFlyweight receiverKeyId(final int keyId)
     {
-        mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte)flags);
+        mutableBuffer.putByte(offset + RECEIVER_KEY_ID_OFFSET, (byte)keyId);
         return this;
     }
 
@@ -159,9 +163,16 @@ public final class FrameHeaderFlyweight
         return this;
     }
 
-    public int reserved()
+    /** The node this copy of the datagram is for, never 0. */
+    public int receiverId()
     {
-        return buffer.getInt(offset + RESERVED_OFFSET, LITTLE_ENDIAN);
+        return buffer.getInt(offset + RECEIVER_ID_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public FrameHeaderFlyweight receiverId(final int receiverId)
+    {
+        mutableBuffer.putInt(offset + RECEIVER_ID_OFFSET, receiverId, LITTLE_ENDIAN);
+        return this;
     }
 
     /**

@@ -3,19 +3,24 @@ package io.blocksync.codec;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Seals outgoing frames for one sender: fills in key id, frame length, sender id and the next packet sequence,
- * then appends the tag. The sequence must keep rising across restarts (see docs/PROTOCOL.md), so the owner chooses
+ * Stamps outgoing frames for one sender: sender key id, frame length, sender id and the next packet sequence. A
+ * stamped frame is not yet sealed: each peer's copy gets its receiver fields and tag from that peer's
+ * {@link PeerLink#seal}. The sequence must keep rising across restarts (see docs/PROTOCOL.md), so the owner chooses
  * where it starts. Not thread safe.
  */
 public final class FrameSigner
 {
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
     private final int senderId;
-    private int keyId;
-    private HmacSha256Tag tag;
+    private final int senderKeyId;
     private long nextSequence;
 
-    public FrameSigner(final int senderId, final int keyId, final byte[] key, final long firstSequence)
+    /**
+     * @param senderId      this node's id, never 0.
+     * @param senderKeyId   the id of the key this node sends with (its current {@link NodeKey}).
+     * @param firstSequence the first packet sequence, positive.
+     */
+    public FrameSigner(final int senderId, final int senderKeyId, final long firstSequence)
     {
         if (senderId == 0)
         {
@@ -25,36 +30,26 @@ public final class FrameSigner
         {
             throw new IllegalArgumentException("first sequence must be positive: " + firstSequence);
         }
+        PeerKey.checkKeyId(senderKeyId);
         this.senderId = senderId;
+        this.senderKeyId = senderKeyId;
         this.nextSequence = firstSequence;
-        useKey(keyId, key);
-    }
-
-    /** Switch to a new key for subsequent frames (key rotation). */
-    public void useKey(final int keyId, final byte[] key)
-    {
-        if (keyId < 0 || keyId > SenderKeys.MAX_KEY_ID)
-        {
-            throw new IllegalArgumentException("key id " + keyId + " is outside 0-" + SenderKeys.MAX_KEY_ID);
-        }
-        this.keyId = keyId;
-        this.tag = new HmacSha256Tag(key);
     }
 
     /**
-     * Seal a frame whose header (version, type, count) and body occupy {@code [offset, offset + unsealedLength)}.
+     * Stamp a frame whose header (version, type, count) and body occupy {@code [offset, offset + unsealedLength)}
+     * with the next packet sequence.
      *
      * @return the datagram length, tag included.
+     * @throws IllegalArgumentException when the datagram would exceed {@link FrameHeaderFlyweight#MAX_DATAGRAM_LENGTH}.
      */
-    public int seal(final MutableDirectBuffer buffer, final int offset, final int unsealedLength)
+    public int stamp(final MutableDirectBuffer buffer, final int offset, final int unsealedLength)
     {
-        return seal(buffer, offset, unsealedLength, nextSequence++);
+        return stamp(buffer, offset, unsealedLength, nextSequence++);
     }
 
-    /**
-     * Seal with an explicit packet sequence; for test vectors and tools, not for live traffic.
-     */
-    public int seal(final MutableDirectBuffer buffer, final int offset, final int unsealedLength, final long sequence)
+    /** Stamp with an explicit packet sequence; for test vectors and tools, not for live traffic. */
+    public int stamp(final MutableDirectBuffer buffer, final int offset, final int unsealedLength, final long sequence)
     {
         final int frameLength = unsealedLength + FrameHeaderFlyweight.TAG_LENGTH;
         if (frameLength > FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH)
@@ -64,11 +59,10 @@ public final class FrameSigner
         }
 
         header.wrap(buffer, offset)
-            .keyId(keyId)
+            .senderKeyId(senderKeyId)
             .frameLength(frameLength)
             .sequence(sequence)
             .senderId(senderId);
-        tag.sign(buffer, offset, unsealedLength);
         return frameLength;
     }
 
@@ -77,12 +71,12 @@ public final class FrameSigner
         return senderId;
     }
 
-    public int keyId()
+    public int senderKeyId()
     {
-        return keyId;
+        return senderKeyId;
     }
 
-    /** The packet sequence the next {@link #seal(MutableDirectBuffer, int, int)} will use. */
+    /** The packet sequence the next {@link #stamp(MutableDirectBuffer, int, int)} will use. */
     public long nextSequence()
     {
         return nextSequence;

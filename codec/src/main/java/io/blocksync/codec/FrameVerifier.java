@@ -10,28 +10,46 @@ import static io.blocksync.codec.FrameHeaderFlyweight.TAG_LENGTH;
 
 /**
  * The receive-side gate: a datagram is authenticated before anything else looks at its body. Order:
- * length and version, sender and key, tag (constant time), anti-replay window, then frame structure; only a
+ * length and version, receiver, sender and keys, tag under the link's key (constant time), anti-replay window, then frame structure; only a
  * datagram that passes all of them moves the replay window ({@link #verify}, or {@link #check} then
  * {@link #acceptLast()} when the caller may decline the frame for now). Returns a {@link RejectReason} code and never throws on
  * bad input, so the receive loop can count rejections without allocating. Not thread safe.
  */
 public final class FrameVerifier
 {
-    private final Int2ObjectHashMap<SenderKeys> senders = new Int2ObjectHashMap<>();
+    private final int nodeId;
+    private final Int2ObjectHashMap<PeerLink> links = new Int2ObjectHashMap<>();
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
     private final BanRecordFlyweight record = new BanRecordFlyweight();
-    private SenderKeys lastSender;
+    private PeerLink lastSender;
     private long lastSequence;
 
-    public FrameVerifier addSender(final SenderKeys sender)
+    /** @param nodeId this node's id: the receiver id every datagram it takes must carry. */
+    public FrameVerifier(final int nodeId)
     {
-        senders.put(sender.senderId(), sender);
+        this.nodeId = nodeId;
+    }
+
+    /** Trust a peer: its datagrams verify under the link's keys. */
+    public FrameVerifier addLink(final PeerLink link)
+    {
+        if (link.nodeId() != nodeId)
+        {
+            throw new IllegalArgumentException("link of node " + link.nodeId() + " given to node " + nodeId);
+        }
+        links.put(link.peerId(), link);
         return this;
     }
 
-    public SenderKeys sender(final int senderId)
+    /** The configured peer with this id, or null. */
+    public PeerLink link(final int peerId)
     {
-        return senders.get(senderId);
+        return links.get(peerId);
+    }
+
+    public int nodeId()
+    {
+        return nodeId;
     }
 
     /**
@@ -76,20 +94,24 @@ public final class FrameVerifier
             return RejectReason.BAD_LENGTH;
         }
 
-        final SenderKeys sender = senders.get(header.senderId());
+        if (header.receiverId() != nodeId)
+        {
+            return RejectReason.WRONG_RECEIVER;
+        }
+
+        final PeerLink sender = links.get(header.senderId());
         if (null == sender)
         {
             return RejectReason.UNKNOWN_SENDER;
         }
 
-        final int keyId = header.keyId();
-        final int keyState = sender.keyState(keyId);
-        if (keyState != RejectReason.NONE)
+        final HmacSha256Tag tag = sender.receivingTag(header.senderKeyId(), header.receiverKeyId());
+        if (null == tag)
         {
-            return keyState;
+            return RejectReason.UNKNOWN_KEY;
         }
 
-        if (!sender.tag(keyId).verify(buffer, offset, length - TAG_LENGTH))
+        if (!tag.verify(buffer, offset, length - TAG_LENGTH))
         {
             return RejectReason.BAD_TAG;
         }
@@ -124,11 +146,6 @@ public final class FrameVerifier
 
     private int checkStructure(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (header.reserved() != 0)
-        {
-            return RejectReason.MALFORMED;
-        }
-
         final boolean wellFormed;
         switch (header.type())
         {

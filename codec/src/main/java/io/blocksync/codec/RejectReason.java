@@ -12,9 +12,9 @@ public final class RejectReason
     public static final int BAD_VERSION = 2;
     /** No keys are configured for the header's sender id. */
     public static final int UNKNOWN_SENDER = 3;
-    /** The sender is known but has no key with the header's key id. */
+    /** The sender is known but the header names a sender key or receiver key id that is not configured. */
     public static final int UNKNOWN_KEY = 4;
-    /** The key id was retired by rotation and is no longer accepted. */
+    /** Not produced since protocol 2 (a key that is no longer configured is {@link #UNKNOWN_KEY}); kept so counter names stay stable. */
     public static final int RETIRED_KEY = 5;
     public static final int BAD_TAG = 6;
     /** Authentic, but this packet sequence was already accepted. */
@@ -25,13 +25,15 @@ public final class RejectReason
     public static final int BAD_TYPE = 9;
     /** Authentic, but the body does not match its type's layout (count, length, record fields). */
     public static final int MALFORMED = 10;
+    /** The header's receiver id is not this node: a peer's address in some config points at the wrong node. */
+    public static final int WRONG_RECEIVER = 11;
 
-    public static final int COUNT = 11;
+    public static final int COUNT = 12;
 
     private static final String[] NAMES =
     {
         "none", "bad_length", "bad_version", "unknown_sender", "unknown_key", "retired_key", "bad_tag", "replay",
-        "too_old", "bad_type", "malformed"
+        "too_old", "bad_type", "malformed", "wrong_receiver"
     };
 
     private RejectReason()

@@ -3,12 +3,24 @@ package io.blocksync.codec;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BanRecordTest
 {
+    private static final byte[] SIGNATURE = new byte[NodeKey.SIGNATURE_LENGTH];
+
+    static
+    {
+        for (int i = 0; i < SIGNATURE.length; i++)
+        {
+            SIGNATURE[i] = (byte)(0xC0 + i);
+        }
+    }
+
     @Test
     void aBanSurvivesTheWireWithItsLocalFieldsLeftBehind()
     {
@@ -22,6 +34,8 @@ class BanRecordTest
             .originTimeMillis(1_700_000_000_123L)
             .durationSeconds(0xFFFF_FFFEL)
             .reason(ReasonCode.of("ssh").packed())
+            .originKeyId(200)
+            .signature(new UnsafeBuffer(SIGNATURE), 0)
             .expiresAtMillis(99)
             .hitCount(5)
             .appliedAtMillis(42);
@@ -41,6 +55,12 @@ class BanRecordTest
         assertEquals(1_700_000_000_123L, received.originTimeMillis());
         assertEquals(0xFFFF_FFFEL, received.durationSeconds());
         assertEquals("ssh", ReasonCode.unpack(received.reason()));
+        assertEquals(200, received.originKeyId());
+        assertArrayEquals(SIGNATURE, received.signature());
+        assertEquals(200, record.originKeyId());
+        final byte[] onTheWire = new byte[NodeKey.SIGNATURE_LENGTH];
+        record.getSignature(onTheWire);
+        assertArrayEquals(SIGNATURE, onTheWire);
         assertEquals(0, received.expiresAtMillis());
         assertEquals(0, received.hitCount());
         assertEquals(0, received.appliedAtMillis());
@@ -72,13 +92,19 @@ class BanRecordTest
     {
         final Ban source = new Ban().action(BanAction.UNBAN).prefix(prefix("203.0.113.9"))
             .protocol(17).port(53).originNodeId(2).originSequence(3).originTimeMillis(4).durationSeconds(5)
-            .reason(6).expiresAtMillis(7).hitCount(8).appliedAtMillis(9);
+            .reason(6).expiresAtMillis(7).hitCount(8).appliedAtMillis(9).originKeyId(10)
+            .signature(new UnsafeBuffer(SIGNATURE), 0);
         final Ban copy = new Ban().set(source);
 
         assertEquals(source.toString(), copy.toString());
         assertEquals(8, copy.hitCount());
         assertEquals(9, copy.appliedAtMillis());
+        assertEquals(10, copy.originKeyId());
+        assertArrayEquals(SIGNATURE, copy.signature());
+        assertFalse(source.signature() == copy.signature(), "the copy has its own array");
         assertEquals(new Ban().reset().toString(), copy.reset().toString());
+        assertEquals(0, copy.originKeyId());
+        assertArrayEquals(new byte[NodeKey.SIGNATURE_LENGTH], copy.signature());
     }
 
     private static IpPrefix prefix(final String text)

@@ -15,6 +15,7 @@ class FrameRoundTripTest
 {
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
     private final FrameSigner signer = TestFrames.signer(100);
+    private final PeerLink link = TestFrames.sendingLink();
     private final FrameVerifier verifier = TestFrames.verifier();
 
     @Test
@@ -29,8 +30,9 @@ class FrameRoundTripTest
             .durationSeconds(86_400)
             .originSequence(42)
             .originTimeMillis(1_764_000_000_123L)
-            .reason(ReasonCode.of("dns-amp"));
-        final int length = signer.seal(buffer, 0, batch.unsealedLength());
+            .reason(ReasonCode.of("dns-amp"))
+            .sign(TestFrames.SENDER_KEY);
+        final int length = TestFrames.seal(buffer, signer, link, batch.unsealedLength());
 
         assertEquals(BatchFrameFlyweight.frameLength(1), length);
         assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
@@ -39,6 +41,9 @@ class FrameRoundTripTest
         assertEquals(FrameType.BATCH, read.header().type());
         assertEquals(100, read.header().sequence());
         assertEquals(TestFrames.SENDER_ID, read.header().senderId());
+        assertEquals(TestFrames.KEY_ID, read.header().senderKeyId());
+        assertEquals(TestFrames.RECEIVER_ID, read.header().receiverId());
+        assertEquals(TestFrames.RECEIVER_KEY.keyId(), read.header().receiverKeyId());
         assertEquals(1, read.streamSequence());
         assertEquals(1, read.recordCount());
         final BanRecordFlyweight record = read.record(0);
@@ -51,6 +56,8 @@ class FrameRoundTripTest
         assertEquals(42, record.originSequence());
         assertEquals(1_764_000_000_123L, record.originTimeMillis());
         assertEquals("dns-amp", record.appendReason(new StringBuilder()).toString());
+        assertEquals(TestFrames.KEY_ID, record.originKeyId());
+        assertTrue(record.verifySignature(verifier.link(TestFrames.SENDER_ID).peerKey(record.originKeyId())));
     }
 
     @Test
@@ -70,7 +77,7 @@ class FrameRoundTripTest
             .originSequence(2)
             .originTimeMillis(2)
             .reason(ReasonCode.of("scan"));
-        final int length = signer.seal(buffer, 0, batch.unsealedLength());
+        final int length = TestFrames.seal(buffer, signer, link, batch.unsealedLength());
         assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
 
         final BatchFrameFlyweight read = new BatchFrameFlyweight().wrap(buffer, 0);
@@ -100,7 +107,7 @@ class FrameRoundTripTest
             .originNodeId(TestFrames.SENDER_ID)
             .originSequence(1)
             .reason(ReasonCode.of("x"));
-        final int length = signer.seal(buffer, 0, batch.unsealedLength(), Long.MAX_VALUE);
+        final int length = TestFrames.sealAt(buffer, signer, link, batch.unsealedLength(), Long.MAX_VALUE);
         assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
 
         final BanRecordFlyweight first = new BatchFrameFlyweight().wrap(buffer, 0).record(0);
@@ -138,14 +145,14 @@ class FrameRoundTripTest
         final BatchFrameFlyweight batch = new BatchFrameFlyweight().begin(buffer, 0, 1);
         batch.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(prefix("192.0.2.1")).originNodeId(TestFrames.SENDER_ID + 1)
             .originSequence(1).reason(ReasonCode.of("ssh"));
-        assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, signer.seal(buffer, 0, batch.unsealedLength())));
+        assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, TestFrames.seal(buffer, signer, link, batch.unsealedLength())));
     }
 
     @Test
     void emptyBatchIsRefusedAsMalformed()
     {
         final BatchFrameFlyweight batch = new BatchFrameFlyweight().begin(buffer, 0, 1);
-        final int length = signer.seal(buffer, 0, batch.unsealedLength());
+        final int length = TestFrames.seal(buffer, signer, link, batch.unsealedLength());
 
         assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, length));
     }
@@ -157,7 +164,7 @@ class FrameRoundTripTest
             .streamSenderId(12)
             .cumulative(41)
             .selectiveBitmap(0b1010L);
-        final int length = signer.seal(buffer, 0, AckFrameFlyweight.UNSEALED_LENGTH);
+        final int length = TestFrames.seal(buffer, signer, link, AckFrameFlyweight.UNSEALED_LENGTH);
 
         assertEquals(AckFrameFlyweight.FRAME_LENGTH, length);
         assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
@@ -179,7 +186,7 @@ class FrameRoundTripTest
     void heartbeatRoundTripEmptyAndFull()
     {
         final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight().begin(buffer, 0, 1, 1, 1_764_000_000_000L);
-        int length = signer.seal(buffer, 0, heartbeat.unsealedLength());
+        int length = TestFrames.seal(buffer, signer, link, heartbeat.unsealedLength());
         assertEquals(HeartbeatFrameFlyweight.frameLength(0), length);
         assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
 
@@ -189,7 +196,7 @@ class FrameRoundTripTest
             heartbeat.appendEntry(i + 1, 10_000L * i);
         }
         assertThrows(IllegalStateException.class, () -> heartbeat.appendEntry(99, 1));
-        length = signer.seal(buffer, 0, heartbeat.unsealedLength());
+        length = TestFrames.seal(buffer, signer, link, heartbeat.unsealedLength());
         assertTrue(length <= FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH);
         assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
 
@@ -219,9 +226,11 @@ class FrameRoundTripTest
                 .originTimeMillis(5)
                 .reason(ReasonCode.of("ssh"));
         }
-        sync.through(11 + 2 * (SyncFrameFlyweight.MAX_RECORDS - 1) + 1);
+        final int last = SyncFrameFlyweight.MAX_RECORDS - 1;
+        final long through = 11 + 2 * last + 1;
+        sync.through(through);
         assertThrows(IllegalStateException.class, () -> sync.appendRecord(BanRecordFlyweight.ACTION_BAN));
-        final int length = signer.seal(buffer, 0, sync.unsealedLength());
+        final int length = TestFrames.seal(buffer, signer, link, sync.unsealedLength());
         assertTrue(length <= FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH);
         assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
 
@@ -229,23 +238,23 @@ class FrameRoundTripTest
         assertEquals(FrameType.SYNC, read.header().type());
         assertEquals(4, read.originNodeId());
         assertEquals(10, read.after());
-        assertEquals(50, read.through());
+        assertEquals(through, read.through());
         assertEquals(SyncFrameFlyweight.MAX_RECORDS, read.recordCount());
-        assertEquals(prefix("203.0.113.19"), read.record(19).getPrefix(new IpPrefix()));
+        assertEquals(prefix("203.0.113." + last), read.record(last).getPrefix(new IpPrefix()));
 
         // A range with nothing left in it (all superseded) is still worth sending: it moves the high water.
-        new SyncFrameFlyweight().begin(buffer, 0, 4, 50).through(60);
-        assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, signer.seal(buffer, 0, SyncFrameFlyweight.RECORDS_OFFSET)));
+        new SyncFrameFlyweight().begin(buffer, 0, 4, through).through(60);
+        assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, TestFrames.seal(buffer, signer, link, SyncFrameFlyweight.RECORDS_OFFSET)));
 
         final SyncFrameFlyweight outOfRange = new SyncFrameFlyweight().begin(buffer, 0, 4, 60).through(70);
         outOfRange.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(prefix("203.0.113.1")).originNodeId(4)
             .originSequence(71).reason(ReasonCode.of("ssh"));
-        assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, signer.seal(buffer, 0, outOfRange.unsealedLength())));
+        assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, TestFrames.seal(buffer, signer, link, outOfRange.unsealedLength())));
 
         final SyncFrameFlyweight otherOrigin = new SyncFrameFlyweight().begin(buffer, 0, 4, 60).through(70);
         otherOrigin.appendRecord(BanRecordFlyweight.ACTION_BAN).prefix(prefix("203.0.113.1")).originNodeId(5)
             .originSequence(65).reason(ReasonCode.of("ssh"));
-        assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, signer.seal(buffer, 0, otherOrigin.unsealedLength())));
+        assertEquals(RejectReason.MALFORMED, verifier.verify(buffer, 0, TestFrames.seal(buffer, signer, link, otherOrigin.unsealedLength())));
     }
 
     @Test
