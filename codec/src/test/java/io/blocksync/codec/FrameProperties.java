@@ -76,7 +76,7 @@ class FrameProperties
     /** Seal the frame built at offset 0 of {@code buffer}; the one place that knows the sealing API. */
     private static int seal(final MutableDirectBuffer buffer, final int unsealedLength)
     {
-        return TestFrames.signer(1).seal(buffer, 0, unsealedLength);
+        return TestFrames.seal(buffer, TestFrames.signer(1), unsealedLength);
     }
 
     /** A receiver that knows the sender of {@link #seal} and has seen nothing from it yet. */
