@@ -126,7 +126,8 @@ public final class CatchUp implements BanVisitor
             // The last frame also covers sequences superseded here, up to our high water.
             final long frameThrough = index == collectedCount ? through : last;
             sync.through(frameThrough);
-            final int length = sealer.seal(frame, 0, sync.unsealedLength());
+            final int length = sealer.stamp(frame, 0, sync.unsealedLength());
+            peer.link().seal(frame, 0, length);
             transport.send(frameView, 0, length, peer.address());
             counters.syncFramesSent.incrementRelease();
             peer.catchUp().syncSentCounter.incrementRelease();
