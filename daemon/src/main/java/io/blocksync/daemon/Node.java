@@ -35,6 +35,7 @@ import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
+import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.OriginQuota;
 import io.blocksync.firewall.Firewall;
 import io.blocksync.firewall.FirewallContext;
@@ -140,6 +141,7 @@ public final class Node implements AutoCloseable
         }
         final BanTable table = new BanTable(
             store, policy, counters, BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs())
+            .signLocalDecisions(new DecisionSigner(config.keys()[0]))
             .limitOrigins(new OriginQuota(config.storeCapacity(), config.originQuotaPercent(), config.nodeId(),
                 config.peers().stream().mapToInt(PeerConfig::nodeId).toArray()));
         final HighWaterMarks highWater = new HighWaterMarks(progress, config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());

@@ -72,8 +72,13 @@ public final class NodeCounters
     public static final int REFUSED_ORIGIN_QUOTA_ID = 50;
     /** BATCH or SYNC frames not taken for want of room in the store: a BATCH is not acknowledged, a SYNC's range is offered again. */
     public static final int FRAMES_DEFERRED_NO_ROOM_ID = 51;
+    /**
+     * SYNC frames relayed for another origin with a record whose origin signature does not verify: dropped whole,
+     * nothing applied, range not marked.
+     */
+    public static final int SYNC_FRAMES_BAD_SIGNATURE_ID = 60;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = FRAMES_DEFERRED_NO_ROOM_ID;
+    public static final int LAST_ID = SYNC_FRAMES_BAD_SIGNATURE_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -117,6 +122,7 @@ public final class NodeCounters
     public final AtomicCounter refusedFutureTime;
     public final AtomicCounter refusedOriginQuota;
     public final AtomicCounter framesDeferredNoRoom;
+    public final AtomicCounter syncFramesBadSignature;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -169,6 +175,7 @@ public final class NodeCounters
         refusedFutureTime = counter(REFUSED_FUTURE_TIME_ID, "refused_future_time");
         refusedOriginQuota = counter(REFUSED_ORIGIN_QUOTA_ID, "refused_origin_quota");
         framesDeferredNoRoom = counter(FRAMES_DEFERRED_NO_ROOM_ID, "frames_deferred_no_room");
+        syncFramesBadSignature = counter(SYNC_FRAMES_BAD_SIGNATURE_ID, "sync_frames_bad_signature");
     }
 
     public CountersManager manager()

@@ -74,7 +74,8 @@ class NodeCountersTest
         "48 frames_own_origin",
         "49 refused_future_time",
         "50 refused_origin_quota",
-        "51 frames_deferred_no_room");
+        "51 frames_deferred_no_room",
+        "60 sync_frames_bad_signature");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
