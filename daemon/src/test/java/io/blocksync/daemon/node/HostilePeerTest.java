@@ -135,13 +135,12 @@ class HostilePeerTest
             // SYNC in node 1's name: lift its operator's ban, add one it never made.
             three.sync(1, 1, 2, record(BanAction.UNBAN, "198.51.100.1", 1, 2, now + 1)).sendTo(one);
             three.sync(1, 2, 3, record(BanAction.BAN, "198.51.100.99", 1, 3, now + 1)).sendTo(one);
-            // BATCH as node 1 itself, sealed with node 1's key (which every peer holds under shared secrets).
+            // BATCH as node 1 itself, sealed with the only key node 3 has for node 1's link: its own.
             final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(1200));
             final BatchFrameFlyweight batch = new BatchFrameFlyweight().begin(frame, 0, 2);
             batch.appendRecord(BanRecordFlyweight.ACTION_BAN).set(record(BanAction.UNBAN, "198.51.100.1", 1, 2, now + 1));
-            final byte[] nodeOneKey = new byte[32];
-            Arrays.fill(nodeOneKey, (byte)1);
-            final int length = new FrameSigner(1, 1, nodeOneKey, Long.MAX_VALUE / 2).seal(frame, 0, batch.unsealedLength());
+            final int length = new FrameSigner(1, TestKeys.KEY_ID, Long.MAX_VALUE / 2).stamp(frame, 0, batch.unsealedLength());
+            TestKeys.link(3, 1).seal(frame, 0, length);
             cluster.node(3).context.transport().send(frame.byteBuffer().duplicate(), 0, length, one.address);
             cluster.runForMillis(300);
 
