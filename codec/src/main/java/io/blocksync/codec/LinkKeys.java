@@ -31,17 +31,16 @@ public final class LinkKeys
     /** Key for datagrams this node sends to the peer. */
     public static byte[] sending(final int nodeId, final NodeKey self, final int peerId, final PeerKey peer)
     {
-        return derive(self.agree(peer), nodeId, self.keyId(), self.x25519Public(), peerId, peer.keyId(), peer.x25519());
+        return derive(self.agree(peer), info(nodeId, self.keyId(), self.x25519Public(), peerId, peer.keyId(), peer.x25519()));
     }
 
     /** Key for datagrams the peer sends to this node. */
     public static byte[] receiving(final int nodeId, final NodeKey self, final int peerId, final PeerKey peer)
     {
-        return derive(self.agree(peer), peerId, peer.keyId(), peer.x25519(), nodeId, self.keyId(), self.x25519Public());
+        return derive(self.agree(peer), info(peerId, peer.keyId(), peer.x25519(), nodeId, self.keyId(), self.x25519Public()));
     }
 
-    private static byte[] derive(
-        final byte[] shared,
+    private static byte[] info(
         final int senderId,
         final int senderKeyId,
         final byte[] senderX25519,
@@ -56,6 +55,11 @@ public final class LinkKeys
         info[9] = (byte)receiverKeyId;
         System.arraycopy(senderX25519, 0, info, 10, senderX25519.length);
         System.arraycopy(receiverX25519, 0, info, 10 + senderX25519.length, receiverX25519.length);
+        return info;
+    }
+
+    private static byte[] derive(final byte[] shared, final byte[] info)
+    {
 
         final HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
         hkdf.init(new HKDFParameters(shared, SALT, info));

@@ -66,11 +66,11 @@ final class KeySetting<T>
     {
         final int keyId = reader.value(KEY_ID, Values.integer(0, io.blocksync.codec.PeerKey.MAX_KEY_ID),
             NodeConfig.DEFAULT_KEY_ID);
+        final T current = bindOne(KEY, KEY_FILE, keyId, true);
         final ConfigEntry nextIdEntry = reader.entry(NEXT_KEY_ID);
         final Integer nextKeyId = null == nextIdEntry ? null :
             reader.parse(nextIdEntry, Values.integer(0, io.blocksync.codec.PeerKey.MAX_KEY_ID));
-        final T current = bindOne(KEY, KEY_FILE, keyId, true);
-        final boolean nextGiven = null != reader.entry(NEXT_KEY) || null != reader.entry(NEXT_KEY_FILE);
+        final boolean nextGiven = null != reader.entry(NEXT_KEY) | null != reader.entry(NEXT_KEY_FILE);
         T next = null;
         if (nextGiven && null == nextIdEntry)
         {

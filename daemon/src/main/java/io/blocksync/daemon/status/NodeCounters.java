@@ -77,8 +77,10 @@ public final class NodeCounters
      * nothing applied, range not marked.
      */
     public static final int SYNC_FRAMES_BAD_SIGNATURE_ID = 60;
+    /** Datagrams addressed to another node id ({@code rejected_wrong_receiver}, protocol 2's reject reason 11). */
+    public static final int REJECTED_WRONG_RECEIVER_ID = 61;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = SYNC_FRAMES_BAD_SIGNATURE_ID;
+    public static final int LAST_ID = REJECTED_WRONG_RECEIVER_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -185,13 +187,18 @@ public final class NodeCounters
 
     /**
      * The id of the {@code rejected_<reason>} counter: {@link #REJECTED_ID_BASE} + reason for the reasons
-     * {@link RejectReason#BAD_LENGTH} to {@link RejectReason#MALFORMED}, so ids 6 to 15.
+     * {@link RejectReason#BAD_LENGTH} to {@link RejectReason#MALFORMED}, so ids 6 to 15; reasons added later have
+     * ids of their own above them ({@link #REJECTED_WRONG_RECEIVER_ID}).
      *
      * @throws IllegalArgumentException for a reason that has no id yet: a new reason needs an id above
      * {@link #LAST_ID}, since 16 onwards are taken.
      */
     public static int rejectedId(final int reason)
     {
+        if (reason == RejectReason.WRONG_RECEIVER)
+        {
+            return REJECTED_WRONG_RECEIVER_ID;
+        }
         if (reason < RejectReason.BAD_LENGTH || reason > RejectReason.MALFORMED)
         {
             throw new IllegalArgumentException("reject reason " + reason + " (" + RejectReason.name(reason) +

@@ -56,7 +56,7 @@ final class ConfigTesting
         boolean inNode = false;
         for (final String line : text.split("\n", -1))
         {
-            final String trimmed = line.strip();
+            final String trimmed = line.replace("\uFEFF", "").strip();
             if (trimmed.startsWith("["))
             {
                 inNode = trimmed.startsWith("[node");

@@ -108,7 +108,7 @@ class KeyFileTest
         final Path file = config(NODE_WITH_KEY_FILE);
 
         assertEquals(List.of(file + ":5:12: key-file: " + key +
-            ": decodes to 5 bytes; at least 16 are required (blocksync keygen makes 32)"), errors(file));
+            ": decodes to 5 bytes; a private key is 32 (blocksync keygen --out FILE makes one)"), errors(file));
 
         write("node.key", KeyText.encode(KEY1) + "\n" + KeyText.encode(KEY1) + "\n", "rw-------");
         assertEquals(List.of(file + ":5:12: key-file: " + key + ": expected one line of base64, found several"),
@@ -135,7 +135,7 @@ class KeyFileTest
 
         final NodeConfig config = ConfigReader.read(file);
 
-        assertEquals(List.of(file + ":5:7: warning: key: " + file + " holds keys and is readable by group/others " +
+        assertEquals(List.of(file + ":5:7: warning: key: " + file + " holds a private key and is readable by group/others " +
             "(mode 0644); chmod 600 it or move the keys to key-files"), config.warnings());
     }
 

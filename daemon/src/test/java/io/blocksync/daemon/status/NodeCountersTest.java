@@ -75,7 +75,8 @@ class NodeCountersTest
         "49 refused_future_time",
         "50 refused_origin_quota",
         "51 frames_deferred_no_room",
-        "60 sync_frames_bad_signature");
+        "60 sync_frames_bad_signature",
+        "61 rejected_wrong_receiver");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
