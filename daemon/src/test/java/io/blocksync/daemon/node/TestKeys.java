@@ -4,6 +4,7 @@ import io.blocksync.codec.NodeKey;
 import io.blocksync.codec.PeerKey;
 import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.ReplayWindow;
+import io.blocksync.daemon.config.KeyText;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 
@@ -39,6 +40,12 @@ public final class TestKeys
     public static PeerKey peerKey(final int nodeId)
     {
         return nodeKey(nodeId).peerKey();
+    }
+
+    /** The public key line ({@code base64:...}) of a private key line, as {@code blocksync keygen --public} prints it. */
+    public static String publicText(final String privateKeyText)
+    {
+        return KeyText.encode(KeyText.privateKey(KEY_ID, KeyText.decode(privateKeyText)).publicKey());
     }
 
     /**
