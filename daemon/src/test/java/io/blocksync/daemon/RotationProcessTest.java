@@ -138,7 +138,7 @@ class RotationProcessTest
 
     private void restart(final int id) throws Exception
     {
-        assertEquals(0, nodes.get(id - 1).stop(), "node " + id + " stopped cleanly");
+        assertEquals(143, nodes.get(id - 1).stop(), "SIGTERM stops node " + id + " cleanly");
         nodes.set(id - 1, new NodeProcess(cluster.configFile(id), cluster.stateDir(id)).start().awaitReady());
     }
 

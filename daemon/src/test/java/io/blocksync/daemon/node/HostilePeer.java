@@ -89,15 +89,28 @@ final class HostilePeer
     /** Send the frame sealed last over the cluster's network. */
     void sendTo(final EngineNode target)
     {
-        self.peer(target.nodeId).link().seal(frame, 0, length);
+        linkTo(target).seal(frame, 0, length);
         self.context.transport().send(view, 0, length, target.address);
     }
 
     /** Hand the frame sealed last straight to the target's receive side (as its socket would), skipping the network. */
     void inject(final EngineNode target, final long nowNanos, final long nowMillis)
     {
-        self.peer(target.nodeId).link().seal(frame, 0, length);
+        linkTo(target).seal(frame, 0, length);
         target.receiver().onDatagram(frame, length, nowNanos, nowMillis);
+    }
+
+    /** The hostile node's own link to the target; a loop, so a flood through {@link #inject} allocates nothing. */
+    private io.blocksync.codec.PeerLink linkTo(final EngineNode target)
+    {
+        for (final Peer peer : self.peers)
+        {
+            if (peer.nodeId() == target.nodeId)
+            {
+                return peer.link();
+            }
+        }
+        throw new IllegalArgumentException("node " + target.nodeId + " is not a peer of node " + self.nodeId);
     }
 
     /** The frame stamped last (sealed for the last target), for a test that re-signs or inspects it. */

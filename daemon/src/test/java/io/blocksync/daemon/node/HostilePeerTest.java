@@ -206,15 +206,19 @@ class HostilePeerTest
             int address = 0;
             for (final int origin : new int[] { 4, 5 })
             {
-                for (int frame = 0; frame < 5; frame++)
+                // Signed by their origins (protocol 2): authentic records, relayed by node 3, 5 to a frame.
+                final io.blocksync.daemon.table.DecisionSigner signer =
+                    new io.blocksync.daemon.table.DecisionSigner(TestKeys.nodeKey(origin));
+                for (int frame = 0; frame < 20; frame++)
                 {
-                    final Ban[] records = new Ban[20];
+                    final Ban[] records = new Ban[5];
                     for (int i = 0; i < records.length; i++)
                     {
-                        final long sequence = frame * 20L + i + 1;
+                        final long sequence = frame * 5L + i + 1;
                         records[i] = record(BanAction.BAN, "2001:db8:" + Integer.toHexString(address++) + "::/64", origin, sequence, now);
+                        signer.sign(records[i]);
                     }
-                    three.sync(origin, frame * 20L, frame * 20L + 20, records).sendTo(one);
+                    three.sync(origin, frame * 5L, frame * 5L + 5, records).sendTo(one);
                 }
             }
             cluster.step();
