@@ -1,5 +1,10 @@
 package io.blocksync.daemon.config;
 
+import io.blocksync.codec.NodeKey;
+import io.blocksync.codec.PeerKey;
+import io.blocksync.codec.PeerLink;
+import io.blocksync.codec.ReplayWindow;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -258,8 +263,8 @@ final class ConfigBinder
             {
                 try
                 {
-                    new io.blocksync.codec.PeerLink(config.nodeId, config.keys.toArray(new io.blocksync.codec.NodeKey[0]),
-                        peer.nodeId(), peer.keys(), new io.blocksync.codec.ReplayWindow());
+                    new PeerLink(config.nodeId, config.keys.toArray(new NodeKey[0]),
+                        peer.nodeId(), peer.keys(), new ReplayWindow());
                 }
                 catch (final IllegalArgumentException ex)
                 {
@@ -283,9 +288,9 @@ final class ConfigBinder
         {
             return false;
         }
-        for (final io.blocksync.codec.NodeKey own : config.keys)
+        for (final NodeKey own : config.keys)
         {
-            for (final io.blocksync.codec.PeerKey key : peer.keys())
+            for (final PeerKey key : peer.keys())
             {
                 if (Arrays.equals(own.publicKey(), key.publicKey()))
                 {

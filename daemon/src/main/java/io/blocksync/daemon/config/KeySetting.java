@@ -1,5 +1,7 @@
 package io.blocksync.daemon.config;
 
+import io.blocksync.codec.PeerKey;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,7 @@ import java.util.List;
  * root and the daemon's user ({@link StrictModes}); warns when a private key file is readable by other users;
  * {@link ConfigBinder} does the same for the configuration file when it holds private keys inline.
  *
- * @param <T> the key type the section makes, {@link io.blocksync.codec.NodeKey} or {@link io.blocksync.codec.PeerKey}.
+ * @param <T> the key type the section makes, {@link io.blocksync.codec.NodeKey} or {@link PeerKey}.
  */
 final class KeySetting<T>
 {
@@ -64,12 +66,12 @@ final class KeySetting<T>
 
     private List<T> bindBoth()
     {
-        final int keyId = reader.value(KEY_ID, Values.integer(0, io.blocksync.codec.PeerKey.MAX_KEY_ID),
+        final int keyId = reader.value(KEY_ID, Values.integer(0, PeerKey.MAX_KEY_ID),
             NodeConfig.DEFAULT_KEY_ID);
         final T current = bindOne(KEY, KEY_FILE, keyId, true);
         final ConfigEntry nextIdEntry = reader.entry(NEXT_KEY_ID);
         final Integer nextKeyId = null == nextIdEntry ? null :
-            reader.parse(nextIdEntry, Values.integer(0, io.blocksync.codec.PeerKey.MAX_KEY_ID));
+            reader.parse(nextIdEntry, Values.integer(0, PeerKey.MAX_KEY_ID));
         final boolean nextGiven = null != reader.entry(NEXT_KEY) | null != reader.entry(NEXT_KEY_FILE);
         T next = null;
         if (nextGiven && null == nextIdEntry)

@@ -8,6 +8,7 @@ import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.SyncFrameFlyweight;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -101,7 +102,7 @@ final class HostilePeer
     }
 
     /** The hostile node's own link to the target; a loop, so a flood through {@link #inject} allocates nothing. */
-    private io.blocksync.codec.PeerLink linkTo(final EngineNode target)
+    private PeerLink linkTo(final EngineNode target)
     {
         for (final Peer peer : self.peers)
         {
