@@ -38,14 +38,15 @@ final class EndToEndConfig
     /**
      * @param id      the peer's node id.
      * @param address the peer's address (port 7701).
-     * @param key     the peer's key.
+     * @param key     the peer's private key ({@code base64:...}); its public key is what the config holds.
      * @return this.
      */
     EndToEndConfig peer(final int id, final String address, final String key)
     {
         this.peerId = id;
         this.peerAddress = address;
-        this.peerKey = key;
+        this.peerKey = io.blocksync.daemon.config.KeyText.encode(io.blocksync.daemon.config.KeyText.privateKey(
+            1, io.blocksync.daemon.config.KeyText.decode(key)).publicKey());
         return this;
     }
 

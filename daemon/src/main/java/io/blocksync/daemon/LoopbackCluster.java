@@ -1,5 +1,6 @@
 package io.blocksync.daemon;
 
+import io.blocksync.codec.NodeKey;
 import io.blocksync.daemon.config.KeyText;
 
 import java.io.IOException;
@@ -14,7 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes config files for N nodes on 127.0.0.1, each peered with all the others, with fresh keys, free UDP ports
+ * Writes config files for N nodes on 127.0.0.1, each peered with all the others, with a fresh key pair per node
+ * (its private key in its own [node] section, its public key in the others' [peer] sections), free UDP ports
  * and a state directory each under one base directory. Used by {@code blocksync demo}, the multi-process tests and
  * the propagation benchmark.
  */
@@ -37,13 +39,14 @@ public final class LoopbackCluster
         final LoopbackCluster cluster = new LoopbackCluster(baseDir);
         Files.createDirectories(baseDir);
         final SecureRandom random = new SecureRandom();
-        final String[] keys = new String[nodes];
+        final String[] privateKeys = new String[nodes];
+        final String[] publicKeys = new String[nodes];
         final int[] ports = freeUdpPorts(nodes);
         for (int i = 0; i < nodes; i++)
         {
-            final byte[] key = new byte[KeyText.GENERATED_KEY_LENGTH];
-            random.nextBytes(key);
-            keys[i] = KeyText.encode(key);
+            final byte[] seed = NodeKey.generateSeed(random);
+            privateKeys[i] = KeyText.encode(seed);
+            publicKeys[i] = KeyText.encode(NodeKey.fromSeed(1, seed).publicKey());
         }
 
         for (int i = 0; i < nodes; i++)
@@ -55,7 +58,7 @@ public final class LoopbackCluster
                 .append("id = ").append(id).append('\n')
                 .append("listen = 127.0.0.1:").append(ports[i]).append('\n')
                 .append("state-dir = node").append(id).append('\n')
-                .append("key = ").append(keys[i]).append("\n\n")
+                .append("key = ").append(privateKeys[i]).append("\n\n")
                 .append(extraSettings).append('\n');
             for (int j = 0; j < nodes; j++)
             {
@@ -63,7 +66,7 @@ public final class LoopbackCluster
                 {
                     text.append("[peer ").append(j + 1).append("]\n")
                         .append("address = 127.0.0.1:").append(ports[j]).append('\n')
-                        .append("key = ").append(keys[j]).append("\n\n");
+                        .append("key = ").append(publicKeys[j]).append("\n\n");
                 }
             }
             final Path file = baseDir.resolve("node" + id + ".conf");

@@ -4,7 +4,8 @@ import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.codec.SenderKeys;
+import io.blocksync.codec.PeerLink;
+import io.blocksync.codec.ReplayWindow;
 import io.blocksync.daemon.config.FirewallConfig;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
@@ -35,6 +36,7 @@ import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
+import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.OriginQuota;
 import io.blocksync.firewall.Firewall;
 import io.blocksync.firewall.FirewallContext;
@@ -122,13 +124,13 @@ public final class Node implements AutoCloseable
         status = statusFile;
         transport = udp;
         final NodeCounters counters = nodeCounters;
-        final FrameVerifier verifier = new FrameVerifier();
+        final FrameVerifier verifier = new FrameVerifier(config.nodeId());
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
         {
-            verifier.addSender(new SenderKeys(peerConfig.nodeId(), replayWindows.window(peerConfig.nodeId())).addKey(peerConfig.keyId(), peerConfig.key()));
-            final Peer peer = new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), status.countersManager());
-            peers.add(peer);
+            final PeerLink link = newLink(config, peerConfig, replayWindows.window(peerConfig.nodeId()));
+            verifier.addLink(link);
+            peers.add(new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), link, status.countersManager()));
         }
         final Peer[] peerArray = peers.toArray(new Peer[0]);
 
@@ -144,10 +146,11 @@ public final class Node implements AutoCloseable
         }
         final BanTable table = new BanTable(
             store, policy, counters, BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs())
+            .signLocalDecisions(new DecisionSigner(config.keys()[0]))
             .limitOrigins(new OriginQuota(config.storeCapacity(), config.originQuotaPercent(), config.nodeId(),
                 config.peers().stream().mapToInt(PeerConfig::nodeId).toArray()));
         final HighWaterMarks highWater = new HighWaterMarks(progress, config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
-        final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), config.key(), progress, nowMillis);
+        final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), progress, nowMillis);
         final NodeContext context = new NodeContext()
             .nodeId(config.nodeId())
             .epochClock(epochClock)
@@ -326,6 +329,15 @@ public final class Node implements AutoCloseable
      * hold every live ban in the table (blacklistd -r). Managed nftables and ipset modes also close the listen port to
      * everyone but the peers.
      */
+    /**
+     * The one place a peer's link is made: this node's keys, the peer's public keys and the replay window of what it
+     * sends.
+     */
+    private static PeerLink newLink(final NodeConfig config, final PeerConfig peer, final ReplayWindow replayWindow)
+    {
+        return new PeerLink(config.nodeId(), config.keys(), peer.nodeId(), peer.keys(), replayWindow);
+    }
+
     private static Firewall newFirewall(final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock)
     {
         final long nowMillis = clock.time();

@@ -137,7 +137,7 @@ class EndToEndDetectionTest
         Files.writeString(file, "[node]\nid = " + id + "\nlisten = " + address + ":7701\nstate-dir = " +
             name.replace(".conf", "") + "\nkey = " + key + "\n\n[firewall]\nbackend = " + backend + "\nflush-delay = 0\n\n" +
             "[protocol]\nheartbeat-interval = 200ms\nretransmit-initial = 50ms\npeer-suspect-after = 1s\npeer-down-after = 3s\n\n" +
-            "[peer " + peerId + "]\naddress = " + peerAddress + ":7701\nkey = " + peerKey + "\n\n" + extra);
+            "[peer " + peerId + "]\naddress = " + peerAddress + ":7701\nkey = " + io.blocksync.daemon.node.TestKeys.publicText(peerKey) + "\n\n" + extra);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
     }

@@ -111,7 +111,7 @@ class KernelFirewallClusterTest
         final Path file = dir.resolve(name);
         Files.writeString(file, "[node]\nid = " + id + "\nlisten = " + address + ":7701\nstate-dir = " +
             name.replace(".conf", "") + "\nkey = " + key + "\n\n[firewall]\nbackend = " + backend + "\n\n" + SETTINGS +
-            "\n[peer " + peerId + "]\naddress = " + peerAddress + ":7701\nkey = " + peerKey + "\n");
+            "\n[peer " + peerId + "]\naddress = " + peerAddress + ":7701\nkey = " + io.blocksync.daemon.node.TestKeys.publicText(peerKey) + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
     }

@@ -4,10 +4,12 @@ import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameSigner;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
+import io.blocksync.daemon.node.TestKeys;
 import io.blocksync.testkit.Poll;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -55,8 +57,10 @@ class LoopAllocationTest
             channel.bind(peer2.address());
             channel.connect(node1.listen());
 
-            final FrameSigner signer = new FrameSigner(peer2.nodeId(), peer2.keyId(), peer2.key(), System.currentTimeMillis() << 20);
-            final Sender sender = new Sender(channel, signer, node1.stateDir());
+            // Peer 2's own config holds its private key, which the link to node 1 is made from.
+            final NodeConfig node2 = ConfigReader.read(cluster.files.configFile(2));
+            final FrameSigner signer = new FrameSigner(peer2.nodeId(), node2.keyId(), System.currentTimeMillis() << 20);
+            final Sender sender = new Sender(channel, signer, TestKeys.link(node2, node1.nodeId()), node1.stateDir());
 
             sender.send(WARM_UP);
             final Thread loop = findThread("blocksync-node-" + node1.nodeId());
@@ -84,6 +88,7 @@ class LoopAllocationTest
     {
         private final DatagramChannel channel;
         private final FrameSigner signer;
+        private final PeerLink link;
         private final Path stateDir;
         private final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
         private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
@@ -91,10 +96,11 @@ class LoopAllocationTest
         private final byte[] address = new byte[16];
         private long sequence;
 
-        Sender(final DatagramChannel channel, final FrameSigner signer, final Path stateDir)
+        Sender(final DatagramChannel channel, final FrameSigner signer, final PeerLink link, final Path stateDir)
         {
             this.channel = channel;
             this.signer = signer;
+            this.link = link;
             this.stateDir = stateDir;
             address[0] = 0x20;
             address[1] = 0x01;
@@ -121,7 +127,8 @@ class LoopAllocationTest
                     .originSequence(next)
                     .originTimeMillis(System.currentTimeMillis())
                     .reason(ReasonCode.of("ssh"));
-                final int length = signer.seal(frame, 0, batch.unsealedLength());
+                final int length = signer.stamp(frame, 0, batch.unsealedLength());
+                link.seal(frame, 0, length);
                 channel.write(frame.byteBuffer().limit(length).position(0));
                 if (next % 500 == 0)
                 {

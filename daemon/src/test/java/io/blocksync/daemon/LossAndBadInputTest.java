@@ -5,11 +5,16 @@ import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameSigner;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.NodeKey;
+import io.blocksync.codec.PeerKey;
+import io.blocksync.codec.PeerLink;
+import io.blocksync.codec.ReplayWindow;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.control.ControlClient;
+import io.blocksync.daemon.node.TestKeys;
 import io.blocksync.testkit.Poll;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -158,8 +163,11 @@ class LossAndBadInputTest
             }
 
             // 100 truncated copies of a genuine datagram: every length from 0 to its full length minus one.
-            final FrameSigner genuine = new FrameSigner(peer2.nodeId(), peer2.keyId(), peer2.key(), System.currentTimeMillis() << 20);
-            final int length = encodeBan(frame, genuine, 1, "192.0.2.77");
+            // Peer 2's own config holds its private key, which its link to node 1 is made from.
+            final NodeConfig node2 = ConfigReader.read(cluster.files.configFile(2));
+            final PeerLink genuineLink = TestKeys.link(node2, node1.nodeId());
+            final FrameSigner genuine = new FrameSigner(peer2.nodeId(), peer2.keyId(), System.currentTimeMillis() << 20);
+            final int length = encodeBan(frame, genuine, genuineLink, 1, "192.0.2.77");
             final byte[] valid = new byte[length];
             frame.getBytes(0, valid);
             for (int cut = 0; cut < length && cut < 100; cut++)
@@ -167,22 +175,26 @@ class LossAndBadInputTest
                 send(socket, valid, cut, node1);
             }
 
-            // 100 forged: right sender id and key id, wrong key.
-            final byte[] wrongKey = new byte[32];
-            random.nextBytes(wrongKey);
-            final FrameSigner forger = new FrameSigner(peer2.nodeId(), peer2.keyId(), wrongKey, System.currentTimeMillis() << 20);
+            // 100 forged: right sender id and key id, wrong private key.
+            final byte[] wrongSeed = new byte[NodeKey.SEED_LENGTH];
+            random.nextBytes(wrongSeed);
+            final NodeKey[] wrongKey = { NodeKey.fromSeed(peer2.keyId(), wrongSeed) };
+            final PeerKey[] nodeOneKeys = node2.peers().get(0).keys();
+            final PeerLink forgedLink = new PeerLink(peer2.nodeId(), wrongKey, node1.nodeId(), nodeOneKeys, new ReplayWindow());
+            final FrameSigner forger = new FrameSigner(peer2.nodeId(), peer2.keyId(), System.currentTimeMillis() << 20);
             for (int i = 0; i < 100; i++)
             {
-                final byte[] forged = new byte[encodeBan(frame, forger, 2 + i, "192.0.2." + (100 + i))];
+                final byte[] forged = new byte[encodeBan(frame, forger, forgedLink, 2 + i, "192.0.2." + (100 + i))];
                 frame.getBytes(0, forged);
                 send(socket, forged, forged.length, node1);
             }
 
             // 100 from a sender id nobody configured.
-            final FrameSigner stranger = new FrameSigner(99, 1, wrongKey, 1);
+            final FrameSigner stranger = new FrameSigner(99, 1, 1);
+            final PeerLink strangerLink = new PeerLink(99, wrongKey, node1.nodeId(), nodeOneKeys, new ReplayWindow());
             for (int i = 0; i < 100; i++)
             {
-                final byte[] strange = new byte[encodeBan(frame, stranger, 1 + i, "203.0.113." + i)];
+                final byte[] strange = new byte[encodeBan(frame, stranger, strangerLink, 1 + i, "203.0.113." + i)];
                 frame.getBytes(0, strange);
                 send(socket, strange, strange.length, node1);
             }
@@ -208,7 +220,8 @@ class LossAndBadInputTest
         }
     }
 
-    private static int encodeBan(final UnsafeBuffer frame, final FrameSigner signer, final long streamSequence, final String address)
+    private static int encodeBan(
+        final UnsafeBuffer frame, final FrameSigner signer, final PeerLink link, final long streamSequence, final String address)
     {
         final IpPrefix prefix = new IpPrefix();
         AddressText.parse(address, prefix, 32, 64);
@@ -220,7 +233,9 @@ class LossAndBadInputTest
             .originSequence(streamSequence)
             .originTimeMillis(System.currentTimeMillis())
             .reason(ReasonCode.of("ssh"));
-        return signer.seal(frame, 0, batch.unsealedLength());
+        final int length = signer.stamp(frame, 0, batch.unsealedLength());
+        link.seal(frame, 0, length);
+        return length;
     }
 
     private int sent;

@@ -30,10 +30,13 @@ final class CheckConfigCommand implements Callable<Integer>
         System.out.println("  bans: default " + Durations.formatBanSeconds(nodeConfig.defaultBanSeconds()) + ", max " +
             Durations.formatBanSeconds(nodeConfig.maxBanSeconds()) + ", capacity " + nodeConfig.storeCapacity() +
             ", firewall " + nodeConfig.firewallBackend());
+        System.out.println("  sends and signs with key id " + nodeConfig.keyId() +
+            (nodeConfig.keys().length > 1 ? ", also accepts its next key id " + nodeConfig.keys()[1].keyId() : ""));
         for (final PeerConfig peer : nodeConfig.peers())
         {
             System.out.println("  peer " + peer.nodeId() + " (" + peer.name() + ") at " +
-                peer.address().getAddress().getHostAddress() + ":" + peer.address().getPort() + ", key id " + peer.keyId());
+                peer.address().getAddress().getHostAddress() + ":" + peer.address().getPort() + ", key id " + peer.keyId() +
+                (peer.keys().length > 1 ? ", next key id " + peer.keys()[1].keyId() + " (addressed)" : ""));
         }
         for (final IpPrefix allowed : nodeConfig.allowList())
         {

@@ -1,5 +1,10 @@
 package io.blocksync.daemon.config;
 
+import io.blocksync.codec.NodeKey;
+import io.blocksync.codec.PeerKey;
+import io.blocksync.codec.PeerLink;
+import io.blocksync.codec.ReplayWindow;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -254,16 +259,50 @@ final class ConfigBinder
                 reader.errorAt("name: '" + peer.name() + "' is already the name of " + describe(sameName), "name");
             }
 
-            if (null != config.key && Arrays.equals(config.key, peer.key()))
+            if (null != config.keys && 0 != config.nodeId && peer.nodeId() != config.nodeId)
             {
-                reader.warningAt("[peer " + peer.nodeId() + "] has this node's own key; each node should sign " +
-                    "with a key of its own (was the wrong key pasted?)", KeySetting.KEY, KeySetting.KEY_FILE);
+                try
+                {
+                    new PeerLink(config.nodeId, config.keys.toArray(new NodeKey[0]),
+                        peer.nodeId(), peer.keys(), new ReplayWindow());
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    reader.errorAt("key: no link key with this peer: " + ex.getMessage(), KeySetting.KEY,
+                        KeySetting.KEY_FILE);
+                }
+            }
+
+            if (hasOwnKey(peer))
+            {
+                reader.warningAt("[peer " + peer.nodeId() + "] has this node's own public key; each node needs a " +
+                    "key pair of its own (was the wrong key pasted?)", KeySetting.KEY, KeySetting.KEY_FILE,
+                    KeySetting.NEXT_KEY, KeySetting.NEXT_KEY_FILE);
             }
         }
     }
 
+    private boolean hasOwnKey(final PeerConfig peer)
+    {
+        if (null == config.keys)
+        {
+            return false;
+        }
+        for (final NodeKey own : config.keys)
+        {
+            for (final PeerKey key : peer.keys())
+            {
+                if (Arrays.equals(own.publicKey(), key.publicKey()))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /**
-     * A key written into the configuration file is only as secret as the file.
+     * A private key written into the configuration file is only as secret as the file; peers' keys are public.
      */
     private void warnIfInlineKeysExposed(final ConfigFile file)
     {
@@ -274,17 +313,17 @@ final class ConfigBinder
 
         for (final ConfigSection section : file.sections())
         {
-            if (NodeSection.NAME.equals(section.name()) || PeerSection.NAME.equals(section.name()))
+            if (NodeSection.NAME.equals(section.name()))
             {
                 for (final ConfigEntry entry : section.entries())
                 {
-                    if (KeySetting.KEY.equals(entry.key()))
+                    if (KeySetting.KEY.equals(entry.key()) || KeySetting.NEXT_KEY.equals(entry.key()))
                     {
                         final String mode = FileModes.exposedMode(source);
                         if (null != mode)
                         {
                             diagnostics.warning(entry.line(), entry.valueColumn(), "key: " + source +
-                                " holds keys and is readable by group/others (mode " + mode +
+                                " holds a private key and is readable by group/others (mode " + mode +
                                 "); chmod 600 it or move the keys to key-files");
                         }
                         return;

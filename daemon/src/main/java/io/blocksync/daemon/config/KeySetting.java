@@ -1,5 +1,7 @@
 package io.blocksync.daemon.config;
 
+import io.blocksync.codec.PeerKey;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,53 +9,139 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * The {@code key} / {@code key-file} pair of a [node] or [peer] section: exactly one of them, holding a key
- * {@link KeyText} can decode. Refuses a key file that is not a regular file, is over 4 KiB, or can be changed by
- * anyone but root and the daemon's user ({@link StrictModes}); warns when it is readable by other users;
- * {@link ConfigBinder} does the same for the configuration file when it holds keys inline.
+ * The key settings of a [node] or [peer] section: {@code key-id} with exactly one of {@code key} / {@code key-file},
+ * and optionally the next key, {@code next-key-id} with one of {@code next-key} / {@code next-key-file}, for a
+ * rotation without a flag day. In [node] they hold this node's private keys, in [peer] that peer's public keys
+ * ({@link KeyText}). Refuses a key file that is not a regular file, is over 4 KiB, or can be changed by anyone but
+ * root and the daemon's user ({@link StrictModes}); warns when a private key file is readable by other users;
+ * {@link ConfigBinder} does the same for the configuration file when it holds private keys inline.
+ *
+ * @param <T> the key type the section makes, {@link io.blocksync.codec.NodeKey} or {@link PeerKey}.
  */
-final class KeySetting
+final class KeySetting<T>
 {
+    static final String KEY_ID = "key-id";
     static final String KEY = "key";
     static final String KEY_FILE = "key-file";
+    static final String NEXT_KEY_ID = "next-key-id";
+    static final String NEXT_KEY = "next-key";
+    static final String NEXT_KEY_FILE = "next-key-file";
 
     private static final int MAX_KEY_FILE_BYTES = 4096;
 
-    private KeySetting()
+    /** Makes a key from its id and decoded bytes; throws IllegalArgumentException saying what is wrong. */
+    interface KeyMaker<T>
     {
+        T make(int keyId, byte[] key);
+    }
+
+    private final SectionReader reader;
+    private final Path baseDirectory;
+    private final boolean secret;
+    private final KeyMaker<T> maker;
+
+    private KeySetting(final SectionReader reader, final Path baseDirectory, final boolean secret, final KeyMaker<T> maker)
+    {
+        this.reader = reader;
+        this.baseDirectory = baseDirectory;
+        this.secret = secret;
+        this.maker = maker;
     }
 
     /**
      * @param reader        of the section.
-     * @param baseDirectory to resolve a relative key-file against.
+     * @param baseDirectory to resolve a relative key file against.
+     * @param secret        whether the keys are private (a key file readable by others is then warned about).
+     * @param maker         makes one key from its id and bytes.
+     * @return the current key, then the next one when configured; null when something is missing or wrong (reported).
+     */
+    static <T> List<T> bind(
+        final SectionReader reader, final Path baseDirectory, final boolean secret, final KeyMaker<T> maker)
+    {
+        return new KeySetting<>(reader, baseDirectory, secret, maker).bindBoth();
+    }
+
+    private List<T> bindBoth()
+    {
+        final int keyId = reader.value(KEY_ID, Values.integer(0, PeerKey.MAX_KEY_ID),
+            NodeConfig.DEFAULT_KEY_ID);
+        final T current = bindOne(KEY, KEY_FILE, keyId, true);
+        final ConfigEntry nextIdEntry = reader.entry(NEXT_KEY_ID);
+        final Integer nextKeyId = null == nextIdEntry ? null :
+            reader.parse(nextIdEntry, Values.integer(0, PeerKey.MAX_KEY_ID));
+        final boolean nextGiven = null != reader.entry(NEXT_KEY) | null != reader.entry(NEXT_KEY_FILE);
+        T next = null;
+        if (nextGiven && null == nextIdEntry)
+        {
+            reader.errorAt("a next key needs next-key-id, the id peers will know it by", NEXT_KEY, NEXT_KEY_FILE);
+            return null;
+        }
+        if (null != nextIdEntry)
+        {
+            if (!nextGiven)
+            {
+                reader.errorAtKey(nextIdEntry, "next-key-id is set but neither next-key nor next-key-file is");
+                return null;
+            }
+            if (null == nextKeyId)
+            {
+                return null;
+            }
+            if (nextKeyId == keyId)
+            {
+                reader.errorAtValue(nextIdEntry, "next-key-id: " + nextKeyId + " is also key-id; the next key needs " +
+                    "an id of its own");
+                return null;
+            }
+            next = bindOne(NEXT_KEY, NEXT_KEY_FILE, nextKeyId, false);
+            if (null == next)
+            {
+                return null;
+            }
+        }
+
+        if (null == current)
+        {
+            return null;
+        }
+        return null == next ? List.of(current) : List.of(current, next);
+    }
+
+    /**
      * @return the key, or null when it is missing or wrong (reported).
      */
-    static byte[] bind(final SectionReader reader, final Path baseDirectory)
+    private T bindOne(final String keyName, final String fileName, final int keyId, final boolean required)
     {
-        final ConfigEntry inline = reader.entry(KEY);
-        final ConfigEntry file = reader.entry(KEY_FILE);
+        final ConfigEntry inline = reader.entry(keyName);
+        final ConfigEntry file = reader.entry(fileName);
         if (null != inline && null != file)
         {
             final ConfigEntry first = inline.line() < file.line() ? inline : file;
             final ConfigEntry second = first == inline ? file : inline;
-            reader.errorAtKey(second, "give either key or key-file, not both (" + first.key() + " is set on line " +
-                first.line() + ")");
+            reader.errorAtKey(second, "give either " + keyName + " or " + fileName + ", not both (" + first.key() +
+                " is set on line " + first.line() + ")");
             return null;
         }
 
         if (null == inline && null == file)
         {
-            reader.errorAtHeader("missing required key 'key' or 'key-file' in " + reader.section().title() +
-                " (blocksync keygen makes a key)");
+            if (required)
+            {
+                reader.errorAtHeader("missing required key '" + keyName + "' or '" + fileName + "' in " +
+                    reader.section().title() + " (blocksync keygen makes a key)");
+            }
             return null;
         }
 
-        return null != inline ? reader.parse(inline, KeyText::decode) : fileKey(reader, file, baseDirectory);
+        return null != inline ?
+            reader.parse(inline, text -> maker.make(keyId, KeyText.decode(text))) :
+            fileKey(file, keyId);
     }
 
-    private static byte[] fileKey(final SectionReader reader, final ConfigEntry entry, final Path baseDirectory)
+    private T fileKey(final ConfigEntry entry, final int keyId)
     {
         final Path path = reader.parse(entry, Values.path(baseDirectory));
         if (null == path)
@@ -61,32 +149,21 @@ final class KeySetting
             return null;
         }
 
-        final String text;
+        final T key;
         try
         {
-            text = readKeyFile(path);
+            key = maker.make(keyId, KeyText.decode(readKeyFile(path)));
         }
         catch (final IllegalArgumentException ex)
         {
-            reader.errorAtValue(entry, KEY_FILE + ": " + path + ": " + ex.getMessage());
+            reader.errorAtValue(entry, entry.key() + ": " + path + ": " + ex.getMessage());
             return null;
         }
 
-        final byte[] key;
-        try
-        {
-            key = KeyText.decode(text);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            reader.errorAtValue(entry, KEY_FILE + ": " + path + ": " + ex.getMessage());
-            return null;
-        }
-
-        final String mode = FileModes.exposedMode(path);
+        final String mode = secret ? FileModes.exposedMode(path) : null;
         if (null != mode)
         {
-            reader.warningAtValue(entry, KEY_FILE + ": " + path + " is readable by group/others (mode " + mode +
+            reader.warningAtValue(entry, entry.key() + ": " + path + " is readable by group/others (mode " + mode +
                 "); run chmod 600 " + path);
         }
 
@@ -98,7 +175,7 @@ final class KeySetting
      * @throws IllegalArgumentException saying why it cannot be used: missing, not a regular file, changeable by
      *                                  others ({@link StrictModes}), too large, or not one line.
      */
-    private static String readKeyFile(final Path path)
+    static String readKeyFile(final Path path)
     {
         if (Files.isDirectory(path))
         {

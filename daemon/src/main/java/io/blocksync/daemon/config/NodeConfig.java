@@ -1,6 +1,7 @@
 package io.blocksync.daemon.config;
 
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.NodeKey;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -38,8 +39,7 @@ public final class NodeConfig
     private final int nodeId;
     private final InetSocketAddress listen;
     private final Path stateDir;
-    private final int keyId;
-    private final byte[] key;
+    private final NodeKey[] keys;
     private final long defaultBanSeconds;
     private final long maxBanSeconds;
     private final int ipv4BanPrefix;
@@ -71,8 +71,7 @@ public final class NodeConfig
         nodeId = builder.nodeId;
         listen = builder.listen;
         stateDir = builder.stateDir;
-        keyId = builder.keyId;
-        key = builder.key.clone();
+        keys = builder.keys.toArray(new NodeKey[0]);
         defaultBanSeconds = builder.defaultBanSeconds;
         maxBanSeconds = builder.maxBanSeconds;
         ipv4BanPrefix = builder.ipv4BanPrefix;
@@ -128,17 +127,19 @@ public final class NodeConfig
         return stateDir;
     }
 
+    /** The id of this node's current key ({@code key-id}), the one it sends and signs with. */
     public int keyId()
     {
-        return keyId;
+        return keys[0].keyId();
     }
 
     /**
-     * @return a copy of this node's signing key.
+     * @return this node's private keys, one or two: the current one ({@code key-id}), then the next one
+     * ({@code next-key-id}) when configured; a fresh array of shared instances (secrets: never log them).
      */
-    public byte[] key()
+    public NodeKey[] keys()
     {
-        return key.clone();
+        return keys.clone();
     }
 
     /**
@@ -322,8 +323,7 @@ public final class NodeConfig
         int nodeId;
         InetSocketAddress listen;
         Path stateDir;
-        int keyId = DEFAULT_KEY_ID;
-        byte[] key;
+        List<NodeKey> keys;
         long defaultBanSeconds = DEFAULT_BAN_SECONDS;
         long maxBanSeconds = DEFAULT_MAX_BAN_SECONDS;
         int ipv4BanPrefix = DEFAULT_IPV4_BAN_PREFIX;

@@ -1,11 +1,11 @@
 package io.blocksync.daemon.config;
 
-import io.blocksync.codec.SenderKeys;
+import io.blocksync.codec.NodeKey;
 
 import java.nio.file.Path;
 
 /**
- * [node]: who this node is, where it listens, where it keeps state and the key it signs with.
+ * [node]: who this node is, where it listens, where it keeps state, and its private key (and next one).
  */
 final class NodeSection
 {
@@ -21,8 +21,7 @@ final class NodeSection
         config.nodeId = null == id ? 0 : id;
         config.listen = reader.required("listen", Values.endpoint());
         config.stateDir = reader.required("state-dir", Values.path(baseDirectory));
-        config.keyId = reader.value("key-id", Values.integer(0, SenderKeys.MAX_KEY_ID), NodeConfig.DEFAULT_KEY_ID);
-        config.key = KeySetting.bind(reader, baseDirectory);
+        config.keys = KeySetting.bind(reader, baseDirectory, true, KeyText::privateKey);
         reader.finish();
     }
 }

@@ -1,5 +1,7 @@
 package io.blocksync.daemon.config;
 
+import io.blocksync.codec.PeerKey;
+
 import java.net.InetSocketAddress;
 
 /**
@@ -11,16 +13,14 @@ public final class PeerConfig
     private final int nodeId;
     private final String name;
     private final InetSocketAddress address;
-    private final int keyId;
-    private final byte[] key;
+    private final PeerKey[] keys;
 
-    PeerConfig(final int nodeId, final String name, final InetSocketAddress address, final int keyId, final byte[] key)
+    PeerConfig(final int nodeId, final String name, final InetSocketAddress address, final PeerKey[] keys)
     {
         this.nodeId = nodeId;
         this.name = name;
         this.address = address;
-        this.keyId = keyId;
-        this.key = key.clone();
+        this.keys = keys.clone();
     }
 
     public int nodeId()
@@ -44,25 +44,25 @@ public final class PeerConfig
         return address;
     }
 
+    /** The id of the peer's current key ({@code key-id}). */
     public int keyId()
     {
-        return keyId;
+        return keys[0].keyId();
     }
 
     /**
-     * @return a copy of the key that verifies this peer's datagrams.
+     * @return the peer's public keys, one or two: its current key ({@code key-id}), then its next one
+     * ({@code next-key-id}) when configured; a fresh array.
      */
-    public byte[] key()
+    public PeerKey[] keys()
     {
-        return key.clone();
+        return keys.clone();
     }
 
-    /**
-     * The key is left out on purpose: this text ends up in logs.
-     */
     @Override
     public String toString()
     {
-        return "peer " + nodeId + " (" + name + ") at " + EndpointText.format(address) + ", key id " + keyId;
+        return "peer " + nodeId + " (" + name + ") at " + EndpointText.format(address) + ", key id " + keyId() +
+            (keys.length > 1 ? ", next key id " + keys[1].keyId() : "");
     }
 }

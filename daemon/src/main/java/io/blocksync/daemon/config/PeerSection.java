@@ -1,12 +1,13 @@
 package io.blocksync.daemon.config;
 
-import io.blocksync.codec.SenderKeys;
+import io.blocksync.codec.PeerKey;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * [peer ID]: one trusted node or multicast group. Checks that involve several peers are {@link ConfigBinder}'s.
+ * [peer ID]: one trusted node or multicast group, and its public key (and next one). Checks that involve several peers are {@link ConfigBinder}'s.
  */
 final class PeerSection
 {
@@ -24,12 +25,11 @@ final class PeerSection
     {
         final String name = reader.value("name", Values.name(), "node" + peerId);
         final InetSocketAddress address = reader.required("address", PeerSection::parseAddress);
-        final int keyId = reader.value("key-id", Values.integer(0, SenderKeys.MAX_KEY_ID), NodeConfig.DEFAULT_KEY_ID);
-        final byte[] key = KeySetting.bind(reader, baseDirectory);
+        final List<PeerKey> keys = KeySetting.bind(reader, baseDirectory, false, KeyText::publicKey);
         reader.finish();
 
-        return 0 == peerId || null == address || null == key ? null :
-            new PeerConfig(peerId, name, address, keyId, key);
+        return 0 == peerId || null == address || null == keys ? null :
+            new PeerConfig(peerId, name, address, keys.toArray(new PeerKey[0]));
     }
 
     private static InetSocketAddress parseAddress(final String text)

@@ -68,7 +68,9 @@ public final class AckSender
                     .streamSenderId(peer.nodeId())
                     .cumulative(peer.stream().cumulative())
                     .selectiveBitmap(peer.stream().selectiveBitmap());
-                transport.send(frameView, 0, sealer.seal(frame, 0, AckFrameFlyweight.UNSEALED_LENGTH), peer.address());
+                final int length = sealer.stamp(frame, 0, AckFrameFlyweight.UNSEALED_LENGTH);
+                peer.link().seal(frame, 0, length);
+                transport.send(frameView, 0, length, peer.address());
                 counters.acksSent.incrementRelease();
                 sent++;
             }

@@ -254,7 +254,8 @@ public final class CatchUp
             // The last frame also covers sequences superseded here, up to the end of the range.
             final long frameThrough = taken < found ? index.sequence(slots[taken - 1]) : through;
             sync.through(frameThrough);
-            final int length = sealer.seal(frame, 0, sync.unsealedLength());
+            final int length = sealer.stamp(frame, 0, sync.unsealedLength());
+            peer.link().seal(frame, 0, length);
             transport.send(frameView, 0, length, peer.address());
             counters.syncFramesSent.incrementRelease();
             state.syncSentCounter.incrementRelease();

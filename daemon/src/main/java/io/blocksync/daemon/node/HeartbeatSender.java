@@ -57,9 +57,10 @@ public final class HeartbeatSender
         {
             heartbeat.appendEntry(highWater.nodeIdAt(i), highWater.highWaterAt(i));
         }
-        final int length = sealer.seal(frame, 0, heartbeat.unsealedLength());
+        final int length = sealer.stamp(frame, 0, heartbeat.unsealedLength());
         for (final Peer peer : peers)
         {
+            peer.link().seal(frame, 0, length);
             transport.send(frameView, 0, length, peer.address());
         }
         counters.heartbeatsSent.incrementRelease();

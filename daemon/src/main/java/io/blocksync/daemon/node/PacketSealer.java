@@ -4,18 +4,26 @@ import io.blocksync.codec.FrameSigner;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Seals every frame this node sends and remembers the last packet sequence in the progress file, so that after a
- * restart the sender continues above anything a peer's replay window has seen.
+ * Stamps every frame this node sends (sender id and key id, length, packet sequence: {@link FrameSigner}) and
+ * remembers the last packet sequence in the progress file, so that after a restart the sender continues above
+ * anything a peer's replay window has seen. A stamped frame is sealed per peer right before each send
+ * ({@link Peer#link()}).
  */
 public final class PacketSealer
 {
     private final FrameSigner signer;
     private final ProgressFile progress;
 
-    public PacketSealer(final int nodeId, final int keyId, final byte[] key, final ProgressFile progress, final long nowMillis)
+    /**
+     * @param nodeId    this node's id.
+     * @param keyId     the id of this node's current key, the one it sends with.
+     * @param progress  where the last packet sequence is kept.
+     * @param nowMillis wall clock, epoch ms: the lowest first sequence (see {@link #firstSequence}).
+     */
+    public PacketSealer(final int nodeId, final int keyId, final ProgressFile progress, final long nowMillis)
     {
         this.progress = progress;
-        this.signer = new FrameSigner(nodeId, keyId, key, firstSequence(progress.lastPacketSequence(), nowMillis));
+        this.signer = new FrameSigner(nodeId, keyId, firstSequence(progress.lastPacketSequence(), nowMillis));
     }
 
     /**
@@ -27,9 +35,14 @@ public final class PacketSealer
         return Math.max(lastPersisted + 1, nowMillis << 20);
     }
 
-    public int seal(final MutableDirectBuffer buffer, final int offset, final int unsealedLength)
+    /**
+     * Stamp a frame with the next packet sequence; each peer's copy is then sealed by its link.
+     *
+     * @return the datagram length, tag included.
+     */
+    public int stamp(final MutableDirectBuffer buffer, final int offset, final int unsealedLength)
     {
-        final int length = signer.seal(buffer, offset, unsealedLength);
+        final int length = signer.stamp(buffer, offset, unsealedLength);
         progress.lastPacketSequence(signer.nextSequence() - 1);
         return length;
     }

@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.PeerLink;
 import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
@@ -45,6 +46,7 @@ public final class Peer
     private final int nodeId;
     private final String name;
     private final InetSocketAddress address;
+    private final PeerLink link;
     private final StreamSender.PeerWindow window;
     private final RetransmitHandler.PeerTimer timer;
     private final StreamReceiver.PeerStream stream;
@@ -53,14 +55,25 @@ public final class Peer
     private final CatchUp.PeerCatchUp catchUp;
 
     /**
+     * @param link     the link's keys: seals every datagram sent to this peer ({@link PeerLink#seal}).
      * @param counters where the peer's status counters are allocated, in the order and with the labels the status
      *                 file has always had.
      */
-    public Peer(final int nodeId, final String name, final InetSocketAddress address, final CountersManager counters)
+    public Peer(
+        final int nodeId,
+        final String name,
+        final InetSocketAddress address,
+        final PeerLink link,
+        final CountersManager counters)
     {
+        if (link.peerId() != nodeId)
+        {
+            throw new IllegalArgumentException("link to " + link.peerId() + " given to peer " + nodeId);
+        }
         this.nodeId = nodeId;
         this.name = name;
         this.address = address;
+        this.link = link;
         final AtomicCounter stateCounter = counter(counters, STATE_ID, "state");
         final AtomicCounter lastHeardCounter = counter(counters, LAST_HEARD_MS_ID, "last_heard_ms");
         final AtomicCounter rttCounter = counter(counters, RTT_US_ID, "rtt_us");
@@ -89,6 +102,12 @@ public final class Peer
     public InetSocketAddress address()
     {
         return address;
+    }
+
+    /** The link's keys, to seal each datagram for this peer right before it is sent. */
+    public PeerLink link()
+    {
+        return link;
     }
 
     public StreamSender.PeerWindow window()

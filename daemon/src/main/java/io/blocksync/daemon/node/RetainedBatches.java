@@ -5,7 +5,6 @@ import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
@@ -82,13 +81,17 @@ public final class RetainedBatches
     }
 
     /**
-     * Send the batch byte for byte, as first sealed (a retransmission is an exact copy).
+     * Seal the batch for this peer ({@link io.blocksync.codec.PeerLink#seal}: its receiver fields and tag) and send
+     * it; a retransmission to the same peer is an exact copy of the first send.
      *
      * @return false when the transport did not take it; call only for a sequence {@link #contains(long)}.
      */
-    public boolean sendTo(final Transport transport, final long streamSequence, final InetSocketAddress to)
+    public boolean sendTo(final Transport transport, final long streamSequence, final Peer peer)
     {
-        return transport.send(sendView, offsetOf(streamSequence), lengthOf(streamSequence), to);
+        final int offset = offsetOf(streamSequence);
+        final int length = lengthOf(streamSequence);
+        peer.link().seal(slots, offset, length);
+        return transport.send(sendView, offset, length, peer.address());
     }
 
     public int capacity()

@@ -153,7 +153,7 @@ public final class RetransmitHandler
         {
             final long bit = sequence - acked - 1;
             if ((selective & (1L << bit)) == 0 && sequence >= oldest && retained.contains(sequence) &&
-                retained.sendTo(transport, sequence, peer.address()))
+                retained.sendTo(transport, sequence, peer))
             {
                 onRetransmitted(timer, sequence);
             }
@@ -175,7 +175,7 @@ public final class RetransmitHandler
             {
                 continue;
             }
-            if (retained.contains(sequence) && retained.sendTo(transport, sequence, peer.address()))
+            if (retained.contains(sequence) && retained.sendTo(transport, sequence, peer))
             {
                 onRetransmitted(timer, sequence);
                 sent++;

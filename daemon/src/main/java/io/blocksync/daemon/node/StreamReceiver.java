@@ -3,7 +3,10 @@ package io.blocksync.daemon.node;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
+import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.PeerKey;
+import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
@@ -24,6 +27,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * budgets ({@link RecordBudgets}) before they are applied. A BATCH or SYNC whose new records would not fit in the
  * room the table leaves peers is not taken, so none of its records is lost: the BATCH is not acknowledged and is
  * retransmitted, the SYNC's range is offered again.
+ * <p>
+ * A peer speaks only for itself: the link tag proves who sent a frame, so records from their origin (a BATCH, a SYNC
+ * of the sender's own decisions) are taken as they are; a SYNC relayed for another origin is taken only when every
+ * record's origin signature verifies under that origin's public key, else it is dropped whole and counted.
  */
 public final class StreamReceiver
 {
@@ -36,6 +43,7 @@ public final class StreamReceiver
     private final CatchUp catchUp;
     private final StreamSender streamSender;
     private final EventLog.Line log;
+    private final FrameVerifier verifier;
     private final Ban ban = new Ban();
     private final Ban held = new Ban();
 
@@ -59,6 +67,7 @@ public final class StreamReceiver
         this.catchUp = catchUp;
         this.streamSender = streamSender;
         this.log = context.log().newLine();
+        this.verifier = context.verifier();
         for (final Peer peer : context.peers())
         {
             peer.stream().received.reset(highWater.receivedCumulative(peer.nodeId()));
@@ -170,11 +179,37 @@ public final class StreamReceiver
             counters.refusedRateLimited.getAndAddRelease(sync.recordCount());
             return;
         }
+        // After the budgets, so a peer's forgeries cost it at most its budget's worth of signature checks.
+        if (origin != peer.nodeId() && !originSigned(origin, sync))
+        {
+            counters.syncFramesBadSignature.incrementRelease();
+            return;
+        }
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
             table.applyRemote(sync.record(i).get(ban), nowMillis);
         }
         highWater.onRange(origin, sync.after(), sync.through());
+    }
+
+    /** Whether every record of a SYNC relayed for {@code origin} carries that origin's own signature. */
+    private boolean originSigned(final int origin, final SyncFrameFlyweight sync)
+    {
+        final PeerLink originLink = verifier.link(origin);
+        if (null == originLink)
+        {
+            return false;
+        }
+        for (int i = 0, count = sync.recordCount(); i < count; i++)
+        {
+            final BanRecordFlyweight record = sync.record(i);
+            final PeerKey key = originLink.peerKey(record.originKeyId());
+            if (null == key || !record.verifySignature(key))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -140,7 +140,7 @@ public final class StreamSender implements BanTableListener
                 retained.buffer().putBytes(record.offset(), staging, from, BanRecordFlyweight.LENGTH);
                 stagedHead++;
             }
-            retained.commit(sealer.seal(retained.buffer(), offset, batch.unsealedLength()));
+            retained.commit(sealer.stamp(retained.buffer(), offset, batch.unsealedLength()));
             progress.streamNext(retained.next());
             counters.batchesSealed.incrementRelease();
             sealed++;
@@ -169,7 +169,7 @@ public final class StreamSender implements BanTableListener
             while (window.nextToSend < next && window.nextToSend <= window.ackedCumulative + flightWindow)
             {
                 final long sequence = window.nextToSend++;
-                final boolean taken = retained.sendTo(transport, sequence, peer.address());
+                final boolean taken = retained.sendTo(transport, sequence, peer);
                 retransmitHandler.onFirstSend(peer, sequence, taken, nowNanos);
                 if (taken)
                 {

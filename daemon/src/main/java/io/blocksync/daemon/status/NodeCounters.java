@@ -84,8 +84,15 @@ public final class NodeCounters
     public static final int SYNC_FRAME_BUDGET_EXHAUSTED_ID = 56;
     /** Store entries catch-up's index had no room for (the store beyond 1.25 times its capacity). */
     public static final int CATCH_UP_INDEX_FULL_ID = 57;
+    /**
+     * SYNC frames relayed for another origin with a record whose origin signature does not verify: dropped whole,
+     * nothing applied, range not marked.
+     */
+    public static final int SYNC_FRAMES_BAD_SIGNATURE_ID = 58;
+    /** Datagrams addressed to another node id ({@code rejected_wrong_receiver}, protocol 2's reject reason 11). */
+    public static final int REJECTED_WRONG_RECEIVER_ID = 59;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = CATCH_UP_INDEX_FULL_ID;
+    public static final int LAST_ID = REJECTED_WRONG_RECEIVER_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -135,6 +142,7 @@ public final class NodeCounters
     public final AtomicCounter catchUpRangesWithheld;
     public final AtomicCounter syncFrameBudgetExhausted;
     public final AtomicCounter catchUpIndexFull;
+    public final AtomicCounter syncFramesBadSignature;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -193,6 +201,7 @@ public final class NodeCounters
         catchUpRangesWithheld = counter(CATCH_UP_RANGES_WITHHELD_ID, "catch_up_ranges_withheld");
         syncFrameBudgetExhausted = counter(SYNC_FRAME_BUDGET_EXHAUSTED_ID, "sync_frame_budget_exhausted");
         catchUpIndexFull = counter(CATCH_UP_INDEX_FULL_ID, "catch_up_index_full");
+        syncFramesBadSignature = counter(SYNC_FRAMES_BAD_SIGNATURE_ID, "sync_frames_bad_signature");
     }
 
     public CountersManager manager()
@@ -202,13 +211,18 @@ public final class NodeCounters
 
     /**
      * The id of the {@code rejected_<reason>} counter: {@link #REJECTED_ID_BASE} + reason for the reasons
-     * {@link RejectReason#BAD_LENGTH} to {@link RejectReason#MALFORMED}, so ids 6 to 15.
+     * {@link RejectReason#BAD_LENGTH} to {@link RejectReason#MALFORMED}, so ids 6 to 15; reasons added later have
+     * ids of their own above them ({@link #REJECTED_WRONG_RECEIVER_ID}).
      *
      * @throws IllegalArgumentException for a reason that has no id yet: a new reason needs an id above
      * {@link #LAST_ID}, since 16 onwards are taken.
      */
     public static int rejectedId(final int reason)
     {
+        if (reason == RejectReason.WRONG_RECEIVER)
+        {
+            return REJECTED_WRONG_RECEIVER_ID;
+        }
         if (reason < RejectReason.BAD_LENGTH || reason > RejectReason.MALFORMED)
         {
             throw new IllegalArgumentException("reject reason " + reason + " (" + RejectReason.name(reason) +

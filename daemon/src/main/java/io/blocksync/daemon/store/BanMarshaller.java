@@ -11,13 +11,14 @@ import net.openhft.chronicle.wire.WireOut;
 
 /**
  * Writes and reads the stored value of one {@link Ban} (everything but its prefix, which is the key, see
- * {@link IpPrefixMarshaller}) as a fixed 64-byte record in the platform's native byte order:
+ * {@link IpPrefixMarshaller}) as a fixed 128-byte record in the platform's native byte order:
  * <pre>
  *  offset size field
  *   0     1    action               1 = BAN, 2 = UNBAN (a tombstone that beats older bans), {@link BanAction#code()}
  *   1     1    protocol             IP protocol number, 0 = any
  *   2     2    port                 0 = any
- *   4     4    flags                reserved: written as 0, ignored on read
+ *   4     1    origin key id        which of the origin's keys signed it
+ *   5     3    flags                reserved: written as 0, ignored on read
  *   8     4    origin node id       node that made the decision
  *  12     4    hit count            events that led to it (or were seen since)
  *  16     8    origin sequence      the origin's sequence number for this decision
@@ -26,6 +27,7 @@ import net.openhft.chronicle.wire.WireOut;
  *  40     8    duration seconds     as decided by the origin
  *  48     8    reason               8 ASCII bytes packed little-endian, as io.blocksync.codec.ReasonCode.packed()
  *  56     8    applied at millis    when this node stored it (local clock)
+ *  64    64    origin signature     Ed25519 by the origin of the record's wire fields (io.blocksync.codec.BanRecordFlyweight)
  * </pre>
  * The layout is part of the state file format: change it only together with {@link BanStore#FORMAT_VERSION}.
  * <p>
@@ -35,7 +37,7 @@ import net.openhft.chronicle.wire.WireOut;
  */
 final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadResolvable<BanMarshaller>
 {
-    static final int LENGTH = 64;
+    static final int LENGTH = 64 + io.blocksync.codec.NodeKey.SIGNATURE_LENGTH;
     /** The name this class had in format v1 files' headers; new files record it too, so older daemons read them. */
     static final String LEGACY_CLASS_NAME = "io.blocksync.daemon.store.BanEntryMarshaller";
     /** The value class format v1 files' headers name; an alias of {@link Ban}. */
@@ -44,6 +46,7 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
     static final BanMarshaller INSTANCE = new BanMarshaller();
 
     private static final int NO_FLAGS = 0;
+    private static final int FLAGS_LENGTH = 3;
 
     private BanMarshaller()
     {
@@ -62,7 +65,9 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
         out.writeUnsignedByte(ban.action().code());
         out.writeUnsignedByte(ban.protocol());
         out.writeUnsignedShort(ban.port());
-        out.writeInt(NO_FLAGS);
+        out.writeUnsignedByte(ban.originKeyId());
+        out.writeUnsignedByte(NO_FLAGS);
+        out.writeUnsignedShort(NO_FLAGS);
         out.writeInt(ban.originNodeId());
         out.writeInt(ban.hitCount());
         out.writeLong(ban.originSequence());
@@ -71,12 +76,13 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
         out.writeLong(ban.durationSeconds());
         out.writeLong(ban.reason());
         out.writeLong(ban.appliedAtMillis());
+        out.write(ban.signature());
     }
 
     /**
      * Reads every field but the prefix, which the caller sets from the key.
      *
-     * @throws IllegalStateException if the record is not 64 bytes or its action is neither BAN nor UNBAN.
+     * @throws IllegalStateException if the record is not {@value #LENGTH} bytes or its action is neither BAN nor UNBAN.
      */
     @Override
     @SuppressWarnings("rawtypes")
@@ -98,7 +104,8 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
         ban.action(action)
             .protocol(in.readUnsignedByte())
             .port(in.readUnsignedShort());
-        in.readSkip(4); // flags
+        ban.originKeyId(in.readUnsignedByte());
+        in.readSkip(FLAGS_LENGTH);
         ban.originNodeId(in.readInt())
             .hitCount(in.readInt())
             .originSequence(in.readLong())
@@ -107,6 +114,7 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
             .durationSeconds(in.readLong())
             .reason(in.readLong())
             .appliedAtMillis(in.readLong());
+        in.read(ban.signature());
 
         return ban;
     }

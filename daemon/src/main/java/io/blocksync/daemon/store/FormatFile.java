@@ -11,7 +11,7 @@ import java.nio.file.StandardCopyOption;
  * map file was sized for, which Chronicle's own header does not keep. A few lines of {@code key=value} text:
  * <pre>
  *   # blocksync ban store, written by the daemon: do not edit
- *   format=1
+ *   format=2
  *   capacity=100000
  * </pre>
  */
@@ -19,7 +19,7 @@ final class FormatFile
 {
     static final String FILE_NAME = "bans.format";
     /** Version of the key and value layout (see {@link BanMarshaller} and {@link IpPrefixMarshaller}). */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final String FORMAT_KEY = "format";
     private static final String CAPACITY_KEY = "capacity";
@@ -91,6 +91,12 @@ final class FormatFile
             }
         }
 
+        if (1 == format)
+        {
+            throw new IOException(formatFile + ": ban store format v1 was written by a protocol-1 blocksync, whose " +
+                "records carry no origin signatures; this one keeps format v" + VERSION + " and does not convert: " +
+                "stop the node, move its state directory aside and start it again (peers catch it up)");
+        }
         if (VERSION != format || 0 == capacity)
         {
             throw new IOException(

@@ -39,6 +39,7 @@ public final class BanTable
     private final Ban next = new Ban();
     private BanTableListener[] listeners = new BanTableListener[0];
     private OriginQuota quota;
+    private DecisionSigner signer;
     private long earliestExpiryMillis = Long.MAX_VALUE;
 
     /**
@@ -93,6 +94,16 @@ public final class BanTable
         quota.clear();
         store.forEach(quota);
         this.quota = quota;
+        return this;
+    }
+
+    /**
+     * Before the loop starts: sign each local decision as its origin once every wire field is fixed, before it is
+     * stored, so the store (and any catch-up from it) carries this node's signature.
+     */
+    public BanTable signLocalDecisions(final DecisionSigner signer)
+    {
+        this.signer = signer;
         return this;
     }
 
@@ -288,11 +299,17 @@ public final class BanTable
             }
         }
 
+        // A peer's record is stored as its origin signed it (its duration too), so it can be relayed; this node's
+        // own bound is in the expiry.
         next.set(decision)
-            .durationSeconds(durationSeconds)
+            .durationSeconds(local ? durationSeconds : decision.durationSeconds())
             .expiresAtMillis(expiresAtMillis)
             .hitCount(exists ? current.hitCount() : 0)
             .appliedAtMillis(nowMillis);
+        if (local && null != signer)
+        {
+            signer.sign(next);
+        }
         try
         {
             store.put(next);

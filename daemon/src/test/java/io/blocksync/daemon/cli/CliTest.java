@@ -119,6 +119,26 @@ class CliTest
     }
 
     @Test
+    void keygenOutWritesThePrivateKeyAndPrintsItsPublicKeyWhichPublicPrintsAgain() throws Exception
+    {
+        final Path file = dir.resolve("node.key");
+        assertEquals(0, BlockSyncCli.run("keygen", "--out", file.toString()), output());
+        final String printed = out.toString(StandardCharsets.UTF_8).trim();
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        final byte[] seed = io.blocksync.daemon.config.KeyText.decode(Files.readString(file));
+        assertEquals(32, seed.length);
+        assertEquals(io.blocksync.daemon.config.KeyText.encode(io.blocksync.codec.NodeKey.fromSeed(1, seed).publicKey()),
+            printed, "the public key of the key written");
+
+        out.reset();
+        assertEquals(0, BlockSyncCli.run("keygen", "--public", file.toString()), output());
+        assertEquals(printed, out.toString(StandardCharsets.UTF_8).trim());
+
+        assertEquals(1, BlockSyncCli.run("keygen", "--out", file.toString()), "never overwrites a key");
+        assertEquals(seed.length, io.blocksync.daemon.config.KeyText.decode(Files.readString(file)).length);
+    }
+
+    @Test
     void banWithoutARunningNodeSaysSoAndExitsOne() throws Exception
     {
         final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");

@@ -65,7 +65,7 @@ class ConfigReaderTest
     void shouldReadEveryValueOfACompleteFile() throws Exception
     {
         final Path file = writePrivate("complete.conf", resource("complete.conf"));
-        writePrivate("keys/peer3.key", (KeyText.encode(filled(4)) + "\n").getBytes());
+        writePrivate("keys/peer3.key", (KeyText.encode(ConfigTesting.publicOf(filled(4))) + "\n").getBytes());
 
         final NodeConfig config = ConfigReader.read(file);
 
@@ -75,7 +75,7 @@ class ConfigReaderTest
             config.listen());
         assertEquals(directory.resolve("state/node42"), config.stateDir());
         assertEquals(7, config.keyId());
-        assertArrayEquals(filled(1), config.key());
+        assertArrayEquals(ConfigTesting.publicOf(filled(1)), config.keys()[0].publicKey());
 
         assertEquals(2 * 3600 + 30 * 60, config.defaultBanSeconds());
         assertEquals(14 * 86_400, config.maxBanSeconds());
@@ -106,18 +106,18 @@ class ConfigReaderTest
         assertEquals("edge-fra", peers.get(0).name());
         assertEquals("198.51.100.2:7702", EndpointText.format(peers.get(0).address()));
         assertEquals(3, peers.get(0).keyId());
-        assertArrayEquals(filled(2), peers.get(0).key());
+        assertArrayEquals(ConfigTesting.publicOf(filled(2)), peers.get(0).keys()[0].publicKey());
 
         assertEquals(3, peers.get(1).nodeId());
         assertEquals("node3", peers.get(1).name());
         assertEquals("[2001:db8::3]:7703", EndpointText.format(peers.get(1).address()));
         assertEquals(1, peers.get(1).keyId());
-        assertArrayEquals(filled(4), peers.get(1).key());
+        assertArrayEquals(ConfigTesting.publicOf(filled(4)), peers.get(1).keys()[0].publicKey());
 
         assertEquals(239, peers.get(2).nodeId());
         assertEquals("lan-group", peers.get(2).name());
         assertTrue(peers.get(2).address().getAddress().isMulticastAddress());
-        assertArrayEquals(filled(3), peers.get(2).key());
+        assertArrayEquals(ConfigTesting.publicOf(filled(3)), peers.get(2).keys()[0].publicKey());
 
         assertEquals(List.of(), config.warnings());
     }
@@ -171,12 +171,12 @@ class ConfigReaderTest
         final NodeConfig config = parse(NODE + "[allow]\nprefix = 192.0.2.0/24\n[peer 2]\naddress = 192.0.2.2:7702\n" +
             "key = $KEY2\n");
 
-        config.key()[0] = 99;
-        config.peers().get(0).key()[0] = 99;
+        config.keys()[0] = null;
+        config.peers().get(0).keys()[0] = null;
         config.allowList().get(0).maskTo(8);
 
-        assertArrayEquals(KEY1, config.key());
-        assertArrayEquals(ConfigTesting.KEY2, config.peers().get(0).key());
+        assertArrayEquals(ConfigTesting.publicOf(KEY1), config.keys()[0].publicKey());
+        assertArrayEquals(ConfigTesting.publicOf(ConfigTesting.KEY2), config.peers().get(0).keys()[0].publicKey());
         assertEquals("192.0.2.0/24", AddressText.format(config.allowList().get(0)));
         assertThrows(UnsupportedOperationException.class, () -> config.peers().clear());
     }

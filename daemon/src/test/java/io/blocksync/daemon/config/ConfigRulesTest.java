@@ -8,6 +8,7 @@ import static io.blocksync.daemon.config.ConfigTesting.NODE;
 import static io.blocksync.daemon.config.ConfigTesting.assertErrors;
 import static io.blocksync.daemon.config.ConfigTesting.errors;
 import static io.blocksync.daemon.config.ConfigTesting.parse;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -42,7 +43,7 @@ class ConfigRulesTest
     {
         assertErrors(NODE + "Key-Id = 2\n",
             "test.conf:6:1: unknown key 'Key-Id' in [node] (did you mean 'key-id'?); accepted keys: " +
-                "id, listen, state-dir, key-id, key, key-file");
+                "id, listen, state-dir, key-id, key, key-file, next-key-id, next-key, next-key-file");
     }
 
     @Test
@@ -399,7 +400,60 @@ class ConfigRulesTest
         final List<String> errors = errors(NODE.replace("key = $KEY1", "key = base64:c2VjcmV0LXNob3J0"));
 
         assertEquals(List.of(
-            "test.conf:5:7: key: decodes to 12 bytes; at least 16 are required (blocksync keygen makes 32)"), errors);
+            "test.conf:5:7: key: decodes to 12 bytes; a private key is 32 (blocksync keygen --out FILE makes one)"), errors);
+    }
+
+    @Test
+    void shouldExplainThatAProtocolOneSecretIsNoPeerKey()
+    {
+        final String secret = KeyText.encode(ConfigTesting.KEY2);
+        assertErrors(NODE + "[peer 2]\naddress = 192.0.2.2:7702\nkey = " + secret + "\n",
+            "test.conf:8:7: key: decodes to 32 bytes, a protocol-1 shared secret; a peer's key is now its 64-byte " +
+            "public key, which blocksync keygen prints on that peer");
+    }
+
+    @Test
+    void shouldRefuseAPublicKeyAsThisNodesKey()
+    {
+        assertErrors(NODE.replace("key = $KEY1", "key = " + KeyText.encode(ConfigTesting.publicOf(ConfigTesting.KEY1))),
+            "test.conf:5:7: key: decodes to 64 bytes, a public key; this node's key is its 32-byte private key " +
+            "(blocksync keygen --out FILE makes one)");
+    }
+
+    @Test
+    void shouldRefuseAPeerKeyThatIsNoValidPoint()
+    {
+        final byte[] notAPoint = new byte[64];
+        java.util.Arrays.fill(notAPoint, (byte)0xFF);
+        assertErrors(NODE + "[peer 2]\naddress = 192.0.2.2:7702\nkey = " + KeyText.encode(notAPoint) + "\n",
+            "test.conf:8:7: key: the public key's Ed25519 half is not a valid key");
+    }
+
+    @Test
+    void shouldReadANextKeyInBothSections() throws ConfigException
+    {
+        final NodeConfig config = parse(NODE + "next-key-id = 2\nnext-key = $KEY3\n" +
+            "[peer 2]\naddress = 192.0.2.2:7702\nkey-id = 4\nkey = $KEY2\nnext-key-id = 5\nnext-key = $KEY3\n");
+
+        assertEquals(2, config.keys().length);
+        assertEquals(1, config.keys()[0].keyId());
+        assertEquals(2, config.keys()[1].keyId());
+        assertArrayEquals(ConfigTesting.publicOf(ConfigTesting.KEY3), config.keys()[1].publicKey());
+        final PeerConfig peer = config.peers().get(0);
+        assertEquals(4, peer.keys()[0].keyId());
+        assertEquals(5, peer.keys()[1].keyId());
+        assertArrayEquals(ConfigTesting.publicOf(ConfigTesting.KEY3), peer.keys()[1].publicKey());
+    }
+
+    @Test
+    void shouldRefuseANextKeyWithoutItsOwnId()
+    {
+        assertErrors(NODE + "next-key = $KEY3\n",
+            "test.conf:6:12: a next key needs next-key-id, the id peers will know it by");
+        assertErrors(NODE + "next-key-id = 1\nnext-key = $KEY3\n",
+            "test.conf:6:15: next-key-id: 1 is also key-id; the next key needs an id of its own");
+        assertErrors(NODE + "next-key-id = 2\n",
+            "test.conf:6:1: next-key-id is set but neither next-key nor next-key-file is");
     }
 
     @Test
@@ -407,8 +461,8 @@ class ConfigRulesTest
     {
         final NodeConfig config = parse(NODE + "[peer 2]\naddress = 192.0.2.2:7702\nkey = $KEY1\n");
 
-        assertEquals(List.of("test.conf:8:7: warning: [peer 2] has this node's own key; each node should sign with " +
-            "a key of its own (was the wrong key pasted?)"), config.warnings());
+        assertEquals(List.of("test.conf:8:7: warning: [peer 2] has this node's own public key; each node needs a " +
+            "key pair of its own (was the wrong key pasted?)"), config.warnings());
     }
 
     @Test
@@ -437,7 +491,7 @@ class ConfigRulesTest
             "test.conf:9:2: missing required key 'address' in [peer 1]",
             "test.conf:9:7: [peer 1] has this node's own id; every node needs an id of its own",
             "test.conf:10:1: unknown key 'adress' in [peer 1] (did you mean 'address'?); accepted keys: name, " +
-                "address, key-id, key, key-file");
+                "address, key-id, key, key-file, next-key-id, next-key, next-key-file");
         assertEquals(expected, ex.errors());
         assertEquals(String.join("\n", expected), ex.getMessage());
     }

@@ -32,7 +32,7 @@ class ConfigSyntaxTest
         assertEquals(7, config.nodeId());
         assertEquals(Path.of("/srv/block#sync"), config.stateDir());
         assertEquals(9, config.keyId());
-        assertArrayEquals(KEY1, config.key());
+        assertArrayEquals(ConfigTesting.publicOf(KEY1), config.keys()[0].publicKey());
     }
 
     @Test

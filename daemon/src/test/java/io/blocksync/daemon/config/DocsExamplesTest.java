@@ -51,7 +51,7 @@ class DocsExamplesTest
     void shouldAcceptTheCompleteExample() throws Exception
     {
         writePrivate("node.key", KeyText.encode(ConfigTesting.KEY1) + "\n");
-        writePrivate("peer3.key", KeyText.encode(ConfigTesting.KEY3) + "\n");
+        writePrivate("peer3.pub", KeyText.encode(ConfigTesting.publicOf(ConfigTesting.KEY3)) + "\n");
 
         final NodeConfig config = ConfigReader.read(writePrivate("node.conf", example("complete")));
 

@@ -54,7 +54,7 @@ class KeyFileTest
 
         final NodeConfig config = ConfigReader.read(config(NODE_WITH_KEY_FILE));
 
-        assertArrayEquals(KEY1, config.key());
+        assertArrayEquals(ConfigTesting.publicOf(KEY1), config.keys()[0].publicKey());
         assertEquals(List.of(), config.warnings());
     }
 
@@ -66,7 +66,7 @@ class KeyFileTest
 
         final NodeConfig config = ConfigReader.read(file);
 
-        assertArrayEquals(KEY1, config.key());
+        assertArrayEquals(ConfigTesting.publicOf(KEY1), config.keys()[0].publicKey());
         assertEquals(List.of(file + ":5:12: warning: key-file: " + key + " is readable by group/others (mode 0640); " +
             "run chmod 600 " + key), config.warnings());
     }
@@ -108,7 +108,7 @@ class KeyFileTest
         final Path file = config(NODE_WITH_KEY_FILE);
 
         assertEquals(List.of(file + ":5:12: key-file: " + key +
-            ": decodes to 5 bytes; at least 16 are required (blocksync keygen makes 32)"), errors(file));
+            ": decodes to 5 bytes; a private key is 32 (blocksync keygen --out FILE makes one)"), errors(file));
 
         write("node.key", KeyText.encode(KEY1) + "\n" + KeyText.encode(KEY1) + "\n", "rw-------");
         assertEquals(List.of(file + ":5:12: key-file: " + key + ": expected one line of base64, found several"),
@@ -119,12 +119,12 @@ class KeyFileTest
     void shouldResolveAKeyFileInAnotherDirectory() throws Exception
     {
         Files.createDirectory(directory.resolve("keys"));
-        write("keys/peer2.key", KeyText.encode(ConfigTesting.KEY2), "r--------");
+        write("keys/peer2.key", KeyText.encode(ConfigTesting.publicOf(ConfigTesting.KEY2)), "r--------");
 
         final NodeConfig config = ConfigReader.read(
             config(NODE + "[peer 2]\naddress = 192.0.2.2:7702\nkey-file = ./keys/../keys/peer2.key\n"));
 
-        assertArrayEquals(ConfigTesting.KEY2, config.peers().get(0).key());
+        assertArrayEquals(ConfigTesting.publicOf(ConfigTesting.KEY2), config.peers().get(0).keys()[0].publicKey());
     }
 
     @Test
@@ -135,7 +135,7 @@ class KeyFileTest
 
         final NodeConfig config = ConfigReader.read(file);
 
-        assertEquals(List.of(file + ":5:7: warning: key: " + file + " holds keys and is readable by group/others " +
+        assertEquals(List.of(file + ":5:7: warning: key: " + file + " holds a private key and is readable by group/others " +
             "(mode 0644); chmod 600 it or move the keys to key-files"), config.warnings());
     }
 

@@ -70,7 +70,8 @@ class LoopbackExamplesTest
                 peerIds.add(peer.nodeId());
                 assertEquals(other.listen(), peer.address(), "node " + id + " has the wrong address for " + peer);
                 assertEquals(other.keyId(), peer.keyId(), "node " + id + " has the wrong key id for " + peer);
-                assertArrayEquals(other.key(), peer.key(), "node " + id + " has the wrong key for " + peer);
+                assertArrayEquals(other.keys()[0].publicKey(), peer.keys()[0].publicKey(),
+                    "node " + id + " has the wrong public key for " + peer);
                 assertEquals("node" + peer.nodeId(), peer.name());
             }
             peerIds.add(id);
@@ -84,10 +85,11 @@ class LoopbackExamplesTest
     {
         for (int id = 1; id <= 3; id++)
         {
-            assertEquals(KeyText.GENERATED_KEY_LENGTH, NODES.get(id).key().length);
+            assertEquals(1, NODES.get(id).keys().length);
             for (int other = id + 1; other <= 3; other++)
             {
-                assertFalse(Arrays.equals(NODES.get(id).key(), NODES.get(other).key()), id + " and " + other);
+                assertFalse(Arrays.equals(NODES.get(id).keys()[0].publicKey(), NODES.get(other).keys()[0].publicKey()),
+                    id + " and " + other);
             }
         }
     }
@@ -99,7 +101,7 @@ class LoopbackExamplesTest
         {
             for (final String warning : NODES.get(id).warnings())
             {
-                assertTrue(warning.contains("holds keys and is readable by group/others"), warning);
+                assertTrue(warning.contains("holds a private key and is readable by group/others"), warning);
             }
         }
         assertTrue(Files.isRegularFile(EXAMPLES.resolve("node1.conf")));

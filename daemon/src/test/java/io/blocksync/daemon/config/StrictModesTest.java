@@ -160,7 +160,7 @@ class StrictModesTest
 
         final NodeConfig config = ConfigReader.read(config(NODE.replace("key = $KEY1", "key-file = tmp/node.key")));
 
-        assertArrayEquals(KEY1, config.key());
+        assertArrayEquals(ConfigTesting.publicOf(KEY1), config.keys()[0].publicKey());
     }
 
     @Test

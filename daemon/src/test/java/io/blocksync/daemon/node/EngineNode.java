@@ -6,14 +6,15 @@ import io.blocksync.codec.BanAction;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.ReasonCode;
-import io.blocksync.codec.SenderKeys;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
 import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
+import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.OriginQuota;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochClock;
@@ -68,19 +69,21 @@ final class EngineNode implements AutoCloseable
         status = StatusFile.create(stateDir, nodeId, epochClock.time());
         counters = new NodeCounters(status.countersManager());
 
-        final FrameVerifier verifier = new FrameVerifier();
+        final FrameVerifier verifier = new FrameVerifier(nodeId);
         final int[] others = cluster.nodeIds().stream().mapToInt(Integer::intValue).filter(id -> id != nodeId).toArray();
         peers = new Peer[others.length];
         replayWindows = ReplayWindows.open(stateDir, nodeId, others);
         for (int i = 0; i < others.length; i++)
         {
-            verifier.addSender(new SenderKeys(others[i], replayWindows.window(others[i])).addKey(1, key(others[i])));
-            peers[i] = new Peer(others[i], "node" + others[i], address(others[i]), status.countersManager());
+            final PeerLink link = TestKeys.link(nodeId, others[i], replayWindows.window(others[i]));
+            verifier.addLink(link);
+            peers[i] = new Peer(others[i], "node" + others[i], address(others[i]), link, status.countersManager());
         }
 
         final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, MAX_DURATION_SECONDS, settings.originRate);
         final long tombstoneRetentionMillis = 86_400_000L;
         final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, MAX_CLOCK_SKEW_MILLIS)
+            .signLocalDecisions(new DecisionSigner(TestKeys.nodeKey(nodeId)))
             .limitOrigins(new OriginQuota(settings.storeCapacity, settings.originQuotaPercent, nodeId, others));
         final HighWaterMarks highWater = new HighWaterMarks(progress, others);
         context = new NodeContext()
@@ -88,7 +91,7 @@ final class EngineNode implements AutoCloseable
             .epochClock(epochClock)
             .nanoClock(nanoClock)
             .transport(cluster.network().endpoint(address))
-            .sealer(new PacketSealer(nodeId, 1, key(nodeId), progress, epochClock.time()))
+            .sealer(new PacketSealer(nodeId, TestKeys.KEY_ID, progress, epochClock.time()))
             .verifier(verifier)
             .status(status)
             .counters(counters)
@@ -187,12 +190,5 @@ final class EngineNode implements AutoCloseable
             throw new IllegalArgumentException(error);
         }
         return prefix;
-    }
-
-    private static byte[] key(final int nodeId)
-    {
-        final byte[] key = new byte[32];
-        Arrays.fill(key, (byte)nodeId);
-        return key;
     }
 }

@@ -8,6 +8,7 @@ import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.SyncFrameFlyweight;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,8 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteBuffer;
 
 /**
- * A configured peer that turned hostile (a compromised host, or one with a bug): it writes frames by hand and
- * seals them with its own sealer and key, so they pass every check a receiver makes before reading the body.
+ * A configured peer that turned hostile (a compromised host, or one with a bug): it writes frames by hand, stamps
+ * them with its own sealer and seals each copy with its own link to the target, so they pass every check a receiver
+ * makes before reading the body. It holds only its own private key and the others' public keys.
  * Reuses one buffer and one set of flyweights, so a flood through {@link #inject} allocates nothing.
  */
 final class HostilePeer
@@ -56,7 +58,7 @@ final class HostilePeer
             sync.appendRecord(BanRecordFlyweight.ACTION_BAN).set(record);
         }
         sync.through(through);
-        length = self.context.sealer().seal(frame, 0, sync.unsealedLength());
+        length = self.context.sealer().stamp(frame, 0, sync.unsealedLength());
         return this;
     }
 
@@ -68,7 +70,7 @@ final class HostilePeer
         {
             batch.appendRecord(BanRecordFlyweight.ACTION_BAN).set(record);
         }
-        length = self.context.sealer().seal(frame, 0, batch.unsealedLength());
+        length = self.context.sealer().stamp(frame, 0, batch.unsealedLength());
         return this;
     }
 
@@ -81,7 +83,7 @@ final class HostilePeer
         {
             heartbeat.appendEntry(origin, highWater);
         }
-        length = self.context.sealer().seal(frame, 0, heartbeat.unsealedLength());
+        length = self.context.sealer().stamp(frame, 0, heartbeat.unsealedLength());
         return this;
     }
 
@@ -101,16 +103,31 @@ final class HostilePeer
     /** Send the frame sealed last over the cluster's network. */
     void sendTo(final EngineNode target)
     {
+        linkTo(target).seal(frame, 0, length);
         self.context.transport().send(view, 0, length, target.address);
     }
 
     /** Hand the frame sealed last straight to the target's receive side (as its socket would), skipping the network. */
     void inject(final EngineNode target, final long nowNanos, final long nowMillis)
     {
+        linkTo(target).seal(frame, 0, length);
         target.receiver().onDatagram(frame, length, nowNanos, nowMillis);
     }
 
-    /** The frame sealed last, for a test that re-signs or inspects it. */
+    /** The hostile node's own link to the target; a loop, so a flood through {@link #inject} allocates nothing. */
+    private PeerLink linkTo(final EngineNode target)
+    {
+        for (final Peer peer : self.peers)
+        {
+            if (peer.nodeId() == target.nodeId)
+            {
+                return peer.link();
+            }
+        }
+        throw new IllegalArgumentException("node " + target.nodeId + " is not a peer of node " + self.nodeId);
+    }
+
+    /** The frame stamped last (sealed for the last target), for a test that re-signs or inspects it. */
     UnsafeBuffer frame()
     {
         return frame;

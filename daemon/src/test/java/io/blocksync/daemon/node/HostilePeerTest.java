@@ -335,13 +335,12 @@ class HostilePeerTest
             // SYNC in node 1's name: lift its operator's ban, add one it never made.
             three.sync(1, 1, 2, record(BanAction.UNBAN, "198.51.100.1", 1, 2, now + 1)).sendTo(one);
             three.sync(1, 2, 3, record(BanAction.BAN, "198.51.100.99", 1, 3, now + 1)).sendTo(one);
-            // BATCH as node 1 itself, sealed with node 1's key (which every peer holds under shared secrets).
+            // BATCH as node 1 itself, sealed with the only key node 3 has for node 1's link: its own.
             final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(1200));
             final BatchFrameFlyweight batch = new BatchFrameFlyweight().begin(frame, 0, 2);
             batch.appendRecord(BanRecordFlyweight.ACTION_BAN).set(record(BanAction.UNBAN, "198.51.100.1", 1, 2, now + 1));
-            final byte[] nodeOneKey = new byte[32];
-            Arrays.fill(nodeOneKey, (byte)1);
-            final int length = new FrameSigner(1, 1, nodeOneKey, Long.MAX_VALUE / 2).seal(frame, 0, batch.unsealedLength());
+            final int length = new FrameSigner(1, TestKeys.KEY_ID, Long.MAX_VALUE / 2).stamp(frame, 0, batch.unsealedLength());
+            TestKeys.link(3, 1).seal(frame, 0, length);
             cluster.node(3).context.transport().send(frame.byteBuffer().duplicate(), 0, length, one.address);
             cluster.runForMillis(300);
 
@@ -408,15 +407,19 @@ class HostilePeerTest
             int address = 0;
             for (final int origin : new int[] { 4, 5 })
             {
-                for (int frame = 0; frame < 5; frame++)
+                // Signed by their origins (protocol 2): authentic records, relayed by node 3, 5 to a frame.
+                final io.blocksync.daemon.table.DecisionSigner signer =
+                    new io.blocksync.daemon.table.DecisionSigner(TestKeys.nodeKey(origin));
+                for (int frame = 0; frame < 20; frame++)
                 {
-                    final Ban[] records = new Ban[20];
+                    final Ban[] records = new Ban[5];
                     for (int i = 0; i < records.length; i++)
                     {
-                        final long sequence = frame * 20L + i + 1;
+                        final long sequence = frame * 5L + i + 1;
                         records[i] = record(BanAction.BAN, "2001:db8:" + Integer.toHexString(address++) + "::/64", origin, sequence, now);
+                        signer.sign(records[i]);
                     }
-                    three.sync(origin, frame * 20L, frame * 20L + 20, records).sendTo(one);
+                    three.sync(origin, frame * 5L, frame * 5L + 5, records).sendTo(one);
                 }
             }
             cluster.step();

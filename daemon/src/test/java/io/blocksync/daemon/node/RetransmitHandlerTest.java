@@ -192,13 +192,13 @@ class RetransmitHandlerTest
         other = new InetSocketAddress(InetAddress.getByAddress(new byte[] { (byte)192, 0, 2, 2 }), 7000);
         network = new InMemoryNetwork(clock, 1);
         network.endpoint(other);
-        peer = new Peer(2, "node2", other, countersManager);
+        peer = new Peer(2, "node2", other, TestKeys.link(1, 2), countersManager);
         final NodeContext context = new NodeContext()
             .nodeId(1)
             .epochClock(epochClock)
             .nanoClock(clock)
             .transport(network.endpoint(self))
-            .sealer(new PacketSealer(1, 1, new byte[32], progress, NOW_MILLIS))
+            .sealer(new PacketSealer(1, TestKeys.KEY_ID, progress, NOW_MILLIS))
             .counters(counters)
             .log(log)
             .peers(new Peer[] { peer })

@@ -81,7 +81,9 @@ class NodeCountersTest
         "54 catch_up_records_read",
         "55 catch_up_ranges_withheld",
         "56 sync_frame_budget_exhausted",
-        "57 catch_up_index_full");
+        "57 catch_up_index_full",
+        "58 sync_frames_bad_signature",
+        "59 rejected_wrong_receiver");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

@@ -22,23 +22,24 @@ import static io.blocksync.daemon.store.TestBans.assertBanEquals;
 import static io.blocksync.daemon.store.TestBans.prefix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Format v1 as the code before {@link Ban} wrote it (BanEntry and BanEntryMarshaller, commit 1d5b928): the golden
- * record below and the state directory in {@code src/test/resources/store/format-v1} (capacity 10, holding
- * {@link #v1Bans()} put in that order, closed cleanly) were produced by that code. The store must read both and
- * write the same bytes.
+ * Format v2: the golden record below is the v1 record (the code before {@link Ban}, commit 1d5b928) with the origin
+ * key id in byte 4 (v1's flags word) and the origin signature appended. A state directory of format v1 (in
+ * {@code src/test/resources/store/format-v1}, written by that code) is refused with a one-line message saying what to
+ * do: its records carry no origin signatures, and nothing was deployed, so there is no migration.
  */
 class BanStoreFormatTest
 {
-    /** {@link #v1Bans()}'s second ban as the v1 marshaller wrote it, little-endian (x86, arm64). */
-    private static final String V1_RECORD =
-        "01" + "11" + "3500" + "00000000" + "07000000" + "01000000" + "0807060504030201" + "e86be5cf8b010000" +
-        "00d8c32cbb030000" + "ff65328f00000000" + "7363616e00000000" + "dc6de5cf8b010000";
-    private static final int FLAGS_OFFSET = 4;
-    private static final String FIXTURE = "/store/format-v1/";
+    /** {@link #v2Bans()}'s second ban as the v2 marshaller writes it, little-endian (x86, arm64). */
+    private static final String V2_RECORD =
+        "01" + "11" + "3500" + "09000000" + "07000000" + "01000000" + "0807060504030201" + "e86be5cf8b010000" +
+        "00d8c32cbb030000" + "ff65328f00000000" + "7363616e00000000" + "dc6de5cf8b010000" + signatureHex();
+    private static final int RESERVED_OFFSET = 5;
+    private static final String V1_FIXTURE = "/store/format-v1/";
     private static final List<String> FIXTURE_FILES = List.of(BanStore.MAP_FILE_NAME, BanStore.FORMAT_FILE_NAME);
     private static final long FIXTURE_CAPACITY = 10;
     private static final long YEAR_2100_MILLIS = 4_102_444_800_000L;
@@ -49,16 +50,16 @@ class BanStoreFormatTest
     private final List<String> log = new ArrayList<>();
 
     @Test
-    void shouldWriteTheV1RecordByteForByte()
+    void shouldWriteTheV2RecordByteForByte()
     {
         assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "the golden record is little-endian");
         final Bytes<?> out = Bytes.allocateElasticDirect(BanMarshaller.LENGTH);
         try
         {
-            final Ban ban = v1Bans().get(1);
+            final Ban ban = v2Bans().get(1);
             BanMarshaller.INSTANCE.write(out, BanMarshaller.INSTANCE.size(ban), ban);
 
-            assertEquals(V1_RECORD, HexFormat.of().formatHex(out.toByteArray()));
+            assertEquals(V2_RECORD, HexFormat.of().formatHex(out.toByteArray()));
         }
         finally
         {
@@ -67,21 +68,22 @@ class BanStoreFormatTest
     }
 
     @Test
-    void shouldReadTheV1RecordIgnoringFlags()
+    void shouldReadTheV2RecordIgnoringReservedFlags()
     {
         assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "the golden record is little-endian");
-        final byte[] record = HexFormat.of().parseHex(V1_RECORD);
-        // v1 let the daemon set flags; none ever did, and a reader must not trip over them.
-        record[FLAGS_OFFSET] = (byte)0xA5;
-        record[FLAGS_OFFSET + 3] = (byte)0xFF;
+        final byte[] record = HexFormat.of().parseHex(V2_RECORD);
+        record[RESERVED_OFFSET] = (byte)0xA5;
+        record[RESERVED_OFFSET + 2] = (byte)0xFF;
         final Bytes<?> in = Bytes.allocateElasticDirect(BanMarshaller.LENGTH);
         try
         {
             in.write(record);
-            final Ban read = new Ban().prefix(v1Bans().get(1).prefix());
+            final Ban read = new Ban().prefix(v2Bans().get(1).prefix());
 
             assertTrue(read == BanMarshaller.INSTANCE.read(in, record.length, read), "reads into the given holder");
-            assertBanEquals(v1Bans().get(1), read);
+            assertBanEquals(v2Bans().get(1), read);
+            assertEquals(9, read.originKeyId());
+            assertArrayEquals(v2Bans().get(1).signature(), read.signature());
         }
         finally
         {
@@ -90,42 +92,48 @@ class BanStoreFormatTest
     }
 
     @Test
-    void shouldOpenAStoreWrittenByTheV1Code() throws IOException
+    void shouldRefuseAStoreOfFormatV1SayingWhatToDo() throws IOException
     {
-        final Path stateDir = copyFixture();
+        final Path stateDir = copyV1Fixture();
+        final Path formatFile = stateDir.resolve(BanStore.FORMAT_FILE_NAME);
+        final String expected = formatFile + ": ban store format v1 was written by a protocol-1 blocksync, whose " +
+            "records carry no origin signatures; this one keeps format v2 and does not convert: stop the node, move " +
+            "its state directory aside and start it again (peers catch it up)";
 
-        try (BanStore store = BanStore.openForDaemon(stateDir, FIXTURE_CAPACITY, log::add))
+        assertEquals(expected, assertThrows(IOException.class,
+            () -> BanStore.openForDaemon(stateDir, FIXTURE_CAPACITY, log::add)).getMessage());
+        assertEquals(expected, assertThrows(IOException.class, () -> BanStore.openReader(stateDir, log::add)).getMessage());
+        for (final String name : FIXTURE_FILES)
         {
-            assertStoreHolds(store, v1Bans());
-            store.put(new Ban().set(v1Bans().get(0)).prefix(prefix("192.0.2.2")).hitCount(6));
+            assertArrayEquals(fixtureBytes(name), Files.readAllBytes(stateDir.resolve(name)), name + " left untouched");
         }
-        try (BanStore reader = BanStore.openReader(stateDir, log::add))
-        {
-            assertEquals(FIXTURE_CAPACITY, reader.capacity());
-            assertEquals(4, reader.size());
-            final Ban read = new Ban();
-            assertTrue(reader.get(prefix("192.0.2.2"), read));
-            assertEquals(6, read.hitCount());
-        }
-        assertEquals(List.of(), log, "no recovery, resize or purge");
     }
 
     @Test
-    void shouldWriteTheSameFileAsTheV1Code() throws IOException
+    void shouldKeepKeyIdsAndSignaturesAcrossAReopen() throws IOException
     {
         final Path stateDir = temp.resolve("state");
         try (BanStore store = BanStore.openForDaemon(stateDir, FIXTURE_CAPACITY, log::add))
         {
-            for (final Ban ban : v1Bans())
+            for (final Ban ban : v2Bans())
             {
                 store.put(ban);
             }
         }
+        assertTrue(Files.readString(stateDir.resolve(BanStore.FORMAT_FILE_NAME)).contains("format=2\n"));
 
-        for (final String name : FIXTURE_FILES)
+        try (BanStore reader = BanStore.openReader(stateDir, log::add))
         {
-            assertArrayEquals(fixtureBytes(name), Files.readAllBytes(stateDir.resolve(name)), name);
+            assertStoreHolds(reader, v2Bans());
+            final Ban read = new Ban();
+            for (final Ban ban : v2Bans())
+            {
+                assertTrue(reader.get(ban.prefix(), read));
+                assertEquals(ban.originKeyId(), read.originKeyId());
+                assertArrayEquals(ban.signature(), read.signature());
+            }
         }
+        assertEquals(List.of(), log, "no recovery, resize or purge");
     }
 
     private static void assertStoreHolds(final BanStore store, final List<Ban> expected)
@@ -139,27 +147,43 @@ class BanStoreFormatTest
         }
     }
 
-    /**
-     * A permanent IPv4 BAN, an IPv6 BAN with every wide field set, and an UNBAN tombstone kept until 2100 (so the
-     * purge at open leaves all three).
-     */
-    private static List<Ban> v1Bans()
+    /** 64 bytes 0x00, 0x01, ... 0x3f. */
+    private static String signatureHex()
     {
+        final byte[] signature = new byte[64];
+        for (int i = 0; i < signature.length; i++)
+        {
+            signature[i] = (byte)i;
+        }
+        return HexFormat.of().formatHex(signature);
+    }
+
+    /**
+     * A permanent IPv4 BAN, an IPv6 BAN with every wide field set (key id 9, signature 0x00-0x3f), and an UNBAN
+     * tombstone kept until 2100 (so the purge at open leaves all three).
+     */
+    private static List<Ban> v2Bans()
+    {
+        final Ban wide = new Ban().prefix(prefix("2001:db8:bad::/64")).action(BanAction.BAN).protocol(17).port(53)
+            .originNodeId(7).hitCount(1).originSequence(0x0102030405060708L).originTimeMillis(1_700_000_001_000L)
+            .expiresAtMillis(YEAR_2100_MILLIS).durationSeconds(2_402_444_799L)
+            .reason(ReasonCode.of("scan").packed()).appliedAtMillis(1_700_000_001_500L).originKeyId(9);
+        for (int i = 0; i < wide.signature().length; i++)
+        {
+            wide.signature()[i] = (byte)i;
+        }
         return List.of(
             new Ban().prefix(prefix("192.0.2.1")).action(BanAction.BAN).protocol(6).port(22).originNodeId(3)
                 .hitCount(5).originSequence(41).originTimeMillis(1_700_000_000_123L).expiresAtMillis(Ban.PERMANENT)
                 .durationSeconds(Ban.PERMANENT).reason(ReasonCode.of("ssh").packed())
                 .appliedAtMillis(1_700_000_000_456L),
-            new Ban().prefix(prefix("2001:db8:bad::/64")).action(BanAction.BAN).protocol(17).port(53).originNodeId(7)
-                .hitCount(1).originSequence(0x0102030405060708L).originTimeMillis(1_700_000_001_000L)
-                .expiresAtMillis(YEAR_2100_MILLIS).durationSeconds(2_402_444_799L)
-                .reason(ReasonCode.of("scan").packed()).appliedAtMillis(1_700_000_001_500L),
+            wide,
             new Ban().prefix(prefix("198.51.100.0/24")).action(BanAction.UNBAN).originNodeId(2).originSequence(9)
                 .originTimeMillis(1_700_000_002_000L).expiresAtMillis(YEAR_2100_MILLIS)
                 .reason(ReasonCode.of("manual").packed()).appliedAtMillis(1_700_000_002_500L));
     }
 
-    private Path copyFixture() throws IOException
+    private Path copyV1Fixture() throws IOException
     {
         final Path stateDir = Files.createDirectory(
             temp.resolve("state"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -172,11 +196,11 @@ class BanStoreFormatTest
 
     private static byte[] fixtureBytes(final String name) throws IOException
     {
-        try (InputStream in = BanStoreFormatTest.class.getResourceAsStream(FIXTURE + name))
+        try (InputStream in = BanStoreFormatTest.class.getResourceAsStream(V1_FIXTURE + name))
         {
             if (null == in)
             {
-                throw new IOException(FIXTURE + name + " is not on the test classpath");
+                throw new IOException(V1_FIXTURE + name + " is not on the test classpath");
             }
             return in.readAllBytes();
         }

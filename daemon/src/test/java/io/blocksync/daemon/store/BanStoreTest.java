@@ -431,14 +431,14 @@ class BanStoreTest
             store.put(entry(1));
         }
         final Path formatFile = temp.resolve("state").resolve(BanStore.FORMAT_FILE_NAME);
-        Files.writeString(formatFile, "format=2\ncapacity=100\n");
+        Files.writeString(formatFile, "format=3\ncapacity=100\n");
 
         final IOException ex = assertThrows(IOException.class, () -> openDaemon(100));
-        assertEquals(formatFile + ": ban store format v2; this blocksync reads format v1", ex.getMessage());
+        assertEquals(formatFile + ": ban store format v3; this blocksync reads format v2", ex.getMessage());
         final IOException readerEx = assertThrows(IOException.class, () -> BanStore.openReader(temp.resolve("state")));
         assertEquals(ex.getMessage(), readerEx.getMessage());
 
-        Files.writeString(formatFile, "format=1\ncapacity=lots\n");
+        Files.writeString(formatFile, "format=2\ncapacity=lots\n");
         final IOException garbled = assertThrows(IOException.class, () -> openDaemon(100));
         assertEquals(
             formatFile + ":2: expected 'format=N' or 'capacity=N' with N > 0, found 'capacity=lots'",

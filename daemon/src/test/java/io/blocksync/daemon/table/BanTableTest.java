@@ -108,8 +108,8 @@ class BanTableTest
         assertEquals(BanOutcome.APPLIED, remote(BanAction.BAN, "203.0.113.0/24", 2, NOW, 10 * 86_400));
         final Ban entry = new Ban();
         assertTrue(table.get(prefix("203.0.113.0/24"), entry));
-        assertEquals(86_400, entry.durationSeconds(), "clamped to max-duration");
-        assertEquals(NOW + 86_400_000L, entry.expiresAtMillis());
+        assertEquals(10 * 86_400, entry.durationSeconds(), "the origin's duration kept as it signed it, for relaying");
+        assertEquals(NOW + 86_400_000L, entry.expiresAtMillis(), "the expiry clamped to max-duration");
         assertEquals(NOW, entry.appliedAtMillis());
     }
 
