@@ -96,7 +96,7 @@ final class HostilePeer
         {
             heartbeat.appendEntry(origins[i], highWaters[i]);
         }
-        length = self.context.sealer().seal(frame, 0, heartbeat.unsealedLength());
+        length = self.context.sealer().stamp(frame, 0, heartbeat.unsealedLength());
         return this;
     }
 

@@ -64,10 +64,10 @@ class RestartEngineTest
             assertTrue(one.ban("198.51.100.3"));
             cluster.runUntil(() -> before.isBanned("198.51.100.3"), 50, "the third arrived");
             assertFalse(before.isBanned("198.51.100.2"), "the second was lost on the way");
-            final long highestBefore = before.context.verifier().sender(1).replayWindow().highest();
+            final long highestBefore = before.context.verifier().link(1).replayWindow().highest();
 
             final EngineNode two = cluster.restart(2, false);
-            assertEquals(highestBefore, two.context.verifier().sender(1).replayWindow().highest(), "the window came back");
+            assertEquals(highestBefore, two.context.verifier().link(1).replayWindow().highest(), "the window came back");
             inject(two, captured[0], cluster);
             inject(two, captured[2], cluster);
             assertEquals(2, two.counters.rejected[RejectReason.REPLAY].get(), "both captures taken before the restart refused");

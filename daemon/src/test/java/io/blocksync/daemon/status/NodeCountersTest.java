@@ -76,7 +76,6 @@ class NodeCountersTest
         "50 refused_origin_quota",
         "51 frames_deferred_no_room",
         "52 peer_stream_epochs",
-
         "53 catch_up_heartbeats_skipped",
         "54 catch_up_records_read",
         "55 catch_up_ranges_withheld",
