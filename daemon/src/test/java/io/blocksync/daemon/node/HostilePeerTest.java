@@ -300,13 +300,14 @@ class HostilePeerTest
             assertEquals(framesAt.firstKey() + intervalNanos, framesAt.higherKey(framesAt.firstKey()),
                 "the rest of the first offer at the next evaluation");
 
-            // A full offer is about 200 frames (3,000 records of origin 1, 1,000 of origin 2), offered again only after
-            // 3, 6, 12 and then every 24 intervals: under 30 offers in 600 intervals, where each of the 6,000
+            // A full offer is 3,000 records of origin 1 and 1,000 of origin 2 in frames of MAX_RECORDS, offered again only
+            // after 3, 6, 12 and then every 24 intervals: under 30 offers in 600 intervals, where each of the 6,000
             // heartbeats used to send up to 128 frames per origin after a scan of the whole store.
+            final long fullOffer = 3_000 / SyncFrameFlyweight.MAX_RECORDS + 1_000 / SyncFrameFlyweight.MAX_RECORDS + 10;
             System.out.println("heartbeat flood: " + frames + " SYNC frames in " + framesAt.size() + " bursts, " +
                 (one.counters.catchUpRecordsRead.get() - before.recordsRead) + " records read, " +
                 (one.counters.catchUpRangesWithheld.get() - before.rangesWithheld) + " ranges withheld, quiet latency " + quiet + " ms");
-            assertTrue(frames <= 30 * 210, frames + " SYNC frames to node 3 in a minute");
+            assertTrue(frames <= 30 * fullOffer, frames + " SYNC frames to node 3 in a minute");
             final long recordsRead = one.counters.catchUpRecordsRead.get() - before.recordsRead;
             assertTrue(recordsRead >= 3_000 && recordsRead <= (long)SyncFrameFlyweight.MAX_RECORDS * frames,
                 recordsRead + " records read for " + frames + " frames");
