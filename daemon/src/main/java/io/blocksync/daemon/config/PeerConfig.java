@@ -5,7 +5,7 @@ import io.blocksync.codec.PeerKey;
 import java.net.InetSocketAddress;
 
 /**
- * One {@code [peer ID]} section: a trusted node (or multicast group) this node sends its bans to and accepts
+ * One {@code [peer ID]} section: a trusted node this node sends its bans to and accepts
  * bans from.
  */
 public final class PeerConfig
@@ -37,7 +37,7 @@ public final class PeerConfig
     }
 
     /**
-     * @return a literal unicast address or multicast group with its port; never unresolved.
+     * @return a literal unicast address with its port; never unresolved.
      */
     public InetSocketAddress address()
     {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * [peer ID]: one trusted node or multicast group, and its public key (and next one). Checks that involve several peers are {@link ConfigBinder}'s.
+ * [peer ID]: one trusted node, and its public key (and next one). Checks that involve several peers are {@link ConfigBinder}'s.
  */
 final class PeerSection
 {
@@ -38,7 +38,12 @@ final class PeerSection
         if (address.getAddress().isAnyLocalAddress())
         {
             throw new IllegalArgumentException(Quoted.quote(text) +
-                " is the unspecified address; write the peer's own address or a multicast group");
+                " is the unspecified address; write the peer's own address");
+        }
+        if (address.getAddress().isMulticastAddress())
+        {
+            throw new IllegalArgumentException(Quoted.quote(text) + " is a multicast group; protocol 2 seals each datagram " +
+                "for one peer under a key only the two share, so write each peer's own unicast address");
         }
 
         return address;

@@ -115,8 +115,8 @@ class ConfigReaderTest
         assertArrayEquals(ConfigTesting.publicOf(filled(4)), peers.get(1).keys()[0].publicKey());
 
         assertEquals(239, peers.get(2).nodeId());
-        assertEquals("lan-group", peers.get(2).name());
-        assertTrue(peers.get(2).address().getAddress().isMulticastAddress());
+        assertEquals("lan-edge", peers.get(2).name());
+        assertEquals("192.0.2.239:7700", EndpointText.format(peers.get(2).address()));
         assertArrayEquals(ConfigTesting.publicOf(filled(3)), peers.get(2).keys()[0].publicKey());
 
         assertEquals(List.of(), config.warnings());

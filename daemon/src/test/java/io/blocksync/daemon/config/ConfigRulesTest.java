@@ -341,8 +341,15 @@ class ConfigRulesTest
     void shouldRefuseTheUnspecifiedAddressForAPeer()
     {
         assertErrors(NODE + "[peer 2]\naddress = 0.0.0.0:7702\nkey = $KEY2\n",
-            "test.conf:7:11: address: '0.0.0.0:7702' is the unspecified address; write the peer's own address or " +
-                "a multicast group");
+            "test.conf:7:11: address: '0.0.0.0:7702' is the unspecified address; write the peer's own address");
+    }
+
+    @Test
+    void shouldRefuseAMulticastGroupForAPeer()
+    {
+        assertErrors(NODE + "[peer 2]\naddress = 239.192.0.1:7702\nkey = $KEY2\n",
+            "test.conf:7:11: address: '239.192.0.1:7702' is a multicast group; protocol 2 seals each datagram for one " +
+                "peer under a key only the two share, so write each peer's own unicast address");
     }
 
     @Test
