@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The service files in dist/ run the daemon without root: systemd as user blocksync with CAP_NET_ADMIN only, the
- * BSD rc.d scripts as _blocksync with pfctl through doas; and they name the files docs/CONFIG.md names.
+ * BSD rc.d scripts as _blocksync with pfctl through doas and the blocksync-pfctl helper; and they name the files
+ * docs/CONFIG.md names.
  */
 class DistTest
 {
@@ -29,9 +31,14 @@ class DistTest
     private static final Path FREEBSD = Path.of("../dist/freebsd/blocksync");
     private static final Path OPENBSD = Path.of("../dist/openbsd/blocksync");
     private static final Path PFCTL_WRAPPER = Path.of("../dist/bsd/pfctl");
+    private static final Path PFCTL_HELPER = Path.of("../dist/bsd/blocksync-pfctl");
     private static final Path CONFIG_MD = Path.of("../docs/CONFIG.md");
     private static final String INSTALLED_PROGRAM = "/opt/blocksync/bin/blocksync";
-    private static final String DOAS_RULE = "permit nopass _blocksync as root cmd /sbin/pfctl";
+    /** doas lets _blocksync run the helper, never pfctl itself (PfctlHelperTest runs the helper). */
+    private static final String DOAS_RULE =
+        "permit nopass _blocksync as root cmd /opt/blocksync/libexec/blocksync-pfctl";
+    private static final String FREEBSD_DOAS_RULE =
+        "permit nopass _blocksync as root cmd /usr/local/blocksync/libexec/blocksync-pfctl";
 
     @TempDir
     Path temp;
@@ -122,9 +129,9 @@ class DistTest
     }
 
     @Test
-    void bsdScriptsRunTheJvmAsUnderscoreBlocksyncAndPfctlThroughDoas() throws Exception
+    void bsdScriptsRunTheJvmAsUnderscoreBlocksyncAndPfctlThroughDoasAndTheHelper() throws Exception
     {
-        for (final Path script : List.of(FREEBSD, OPENBSD, PFCTL_WRAPPER))
+        for (final Path script : List.of(FREEBSD, OPENBSD, PFCTL_WRAPPER, PFCTL_HELPER))
         {
             final Output syntax = run(List.of("sh", "-n", script.toString()));
             assertEquals(new Output(0, ""), syntax, script + " must parse");
@@ -133,7 +140,19 @@ class DistTest
         assertTrue(Files.readString(FREEBSD).contains(": ${blocksync_runas:=\"_blocksync\"}"));
         assertTrue(Files.readString(FREEBSD).contains("-u ${blocksync_runas}"));
         assertTrue(Files.readString(OPENBSD).contains("daemon_user=\"_blocksync\""));
+        assertTrue(Files.readString(OPENBSD).contains("'" + DOAS_RULE + "' >> /etc/doas.conf"));
+        assertTrue(Files.readString(FREEBSD).contains("'" + FREEBSD_DOAS_RULE + "' >> /usr/local/etc/doas.conf"));
         final String wrapper = Files.readString(PFCTL_WRAPPER);
-        assertTrue(wrapper.contains(DOAS_RULE) && wrapper.contains("-n /sbin/pfctl \"$@\""), wrapper);
+        assertTrue(wrapper.contains(DOAS_RULE) && wrapper.contains(FREEBSD_DOAS_RULE) &&
+            wrapper.contains("exec \"$doas\" -n \"$helper\" \"$@\""), wrapper);
+        assertTrue(Files.readString(PFCTL_HELPER).contains(DOAS_RULE));
+        assertTrue(Files.readString(PFCTL_HELPER).contains("\nPFCTL=/sbin/pfctl\n"));
+        assertTrue(Files.isExecutable(PFCTL_HELPER) && Files.isExecutable(PFCTL_WRAPPER), "dist/bsd scripts are 0755");
+
+        // No file tells the operator to let _blocksync run pfctl itself as root any more.
+        for (final Path file : List.of(FREEBSD, OPENBSD, PFCTL_WRAPPER, PFCTL_HELPER, CONFIG_MD))
+        {
+            assertFalse(Files.readString(file).contains("cmd /sbin/pfctl"), file + " still allows pfctl through doas");
+        }
     }
 }
