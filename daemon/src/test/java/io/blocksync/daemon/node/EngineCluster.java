@@ -142,6 +142,18 @@ final class EngineCluster implements AutoCloseable
         settle();
     }
 
+    /** Advance {@code millis} in steps of {@code stepMillis}, settling after each: long idle stretches, quickly. */
+    void runForMillis(final long millis, final long stepMillis) throws Exception
+    {
+        for (long elapsed = 0; elapsed < millis; elapsed += stepMillis)
+        {
+            final long step = Math.min(stepMillis, millis - elapsed);
+            nanoClock.advance(step * MS);
+            epochClock.advance(step);
+            settle();
+        }
+    }
+
     void runForMillis(final long millis) throws Exception
     {
         for (long i = 0; i < millis; i++)
