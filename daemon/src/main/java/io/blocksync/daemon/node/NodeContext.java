@@ -52,7 +52,6 @@ public final class NodeContext
     {
         Objects.requireNonNull(epochClock, "epochClock");
         Objects.requireNonNull(nanoClock, "nanoClock");
-        Objects.requireNonNull(hybridClock, "hybridClock");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(sealer, "sealer");
         Objects.requireNonNull(counters, "counters");
@@ -62,6 +61,11 @@ public final class NodeContext
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(retained, "retained");
         Objects.requireNonNull(jitter, "jitter");
+        if (null == hybridClock)
+        {
+            // Tests of single roles need none of their own; a node shares one with its ban table (Node sets it).
+            hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
+        }
         // Only positivity: the config accepts any order of these, and the roles cope with any.
         if (retransmitMinNanos <= 0 || retransmitMaxNanos <= 0 || heartbeatIntervalNanos <= 0 ||
             suspectAfterNanos <= 0 || downAfterNanos <= 0 || stagingCapacity <= 0 || clockWarningMillis <= 0)
@@ -114,7 +118,10 @@ public final class NodeContext
         return this;
     }
 
-    /** The node's hybrid logical clock, shared with the ban table: versions decisions, advanced by peers'. */
+    /**
+     * The node's hybrid logical clock, shared with the ban table: versions decisions, advanced by peers'. When not set,
+     * {@link #conclude()} makes one over the epoch clock.
+     */
     public HybridLogicalClock hybridClock()
     {
         return hybridClock;
