@@ -7,7 +7,7 @@ package io.blocksync.codec;
  * from the wire.
  * <p>
  * Wire fields (what the origin decided): action, prefix, protocol, port, origin node id, origin sequence, origin
- * time, duration, reason, and the origin key id and signature that vouch for them. Local fields (what this node made of it, never sent): expiry, hit count, applied-at time.
+ * time, version, duration, reason, and the origin key id and signature that vouch for them. Local fields (what this node made of it, never sent): expiry, hit count, applied-at time.
  * Times are Unix epoch milliseconds; durations are seconds.
  */
 public final class Ban
@@ -24,6 +24,7 @@ public final class Ban
     private int originNodeId;
     private long originSequence;
     private long originTimeMillis;
+    private long version;
     private long durationSeconds;
     private long reason;
     private long expiresAtMillis;
@@ -42,6 +43,7 @@ public final class Ban
         originNodeId = 0;
         originSequence = 0;
         originTimeMillis = 0;
+        version = 0;
         durationSeconds = 0;
         reason = 0;
         expiresAtMillis = 0;
@@ -62,6 +64,7 @@ public final class Ban
         originNodeId = other.originNodeId;
         originSequence = other.originSequence;
         originTimeMillis = other.originTimeMillis;
+        version = other.version;
         durationSeconds = other.durationSeconds;
         reason = other.reason;
         expiresAtMillis = other.expiresAtMillis;
@@ -180,6 +183,21 @@ public final class Ban
         return this;
     }
 
+    /**
+     * The decision's version: the origin's hybrid logical clock when it decided (wall ms &lt;&lt; 16 | logical counter).
+     * For one prefix the higher version wins, ties to the higher origin node id.
+     */
+    public long version()
+    {
+        return version;
+    }
+
+    public Ban version(final long version)
+    {
+        this.version = version;
+        return this;
+    }
+
     /** Which of the origin's keys signed the decision, 0-255. */
     public int originKeyId()
     {
@@ -292,7 +310,7 @@ public final class Ban
     public String toString()
     {
         return action + " " + prefix + " reason " + ReasonCode.unpack(reason) + " proto " + protocol + " port " + port +
-            " origin " + originNodeId + "#" + originSequence + " at " + originTimeMillis + " for " + durationSeconds +
+            " origin " + originNodeId + "#" + originSequence + " at " + originTimeMillis + " v " + version + " for " + durationSeconds +
             "s expires " + expiresAtMillis;
     }
 }

@@ -6,7 +6,7 @@ import org.agrona.MutableDirectBuffer;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * One 120-byte BAN or UNBAN record inside a BATCH or SYNC frame: 56 bytes of fields, then the origin's Ed25519
+ * One 128-byte BAN or UNBAN record inside a BATCH or SYNC frame: 64 bytes of fields, then the origin's Ed25519
  * signature of them, so the record can be relayed by any node and still speak only for its origin. Multi-byte
  * integers are little-endian; the address is in network byte order.
  * <pre>
@@ -29,11 +29,16 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  *  |                 Reason (8 bytes ASCII, 0-padded)              | 48
  *  +---------------------------------------------------------------+
- *  |                 Origin Signature (64 bytes)                   | 56
+ *  |            Version (64 bits, hybrid logical clock)            | 56
+ *  +---------------------------------------------------------------+
+ *  |                 Origin Signature (64 bytes)                   | 64
  *  +---------------------------------------------------------------+
  * </pre>
  * The signature is pure Ed25519 (RFC 8032) by the origin's key {@code origin_key_id} over
- * {@link #SIGNATURE_CONTEXT} followed by bytes 0-55 of the record ({@link #sign}, {@link #verifySignature}).
+ * {@link #SIGNATURE_CONTEXT} followed by bytes 0-63 of the record ({@link #sign}, {@link #verifySignature}).
+ * <p>
+ * The version orders decisions on one prefix: a hybrid logical clock value stamped by the origin (wall-clock
+ * milliseconds in the high 48 bits, a logical counter in the low 16), so the order does not depend on clocks agreeing.
  */
 public final class BanRecordFlyweight
 {
@@ -58,12 +63,13 @@ public final class BanRecordFlyweight
     static final int ORIGIN_TIME_MILLIS_OFFSET = 24;
     static final int ADDRESS_OFFSET = 32;
     static final int REASON_OFFSET = 48;
-    static final int SIGNATURE_OFFSET = 56;
+    static final int VERSION_OFFSET = 56;
+    static final int SIGNATURE_OFFSET = 64;
     public static final int REASON_LENGTH = 8;
     /** Bytes covered by the origin's signature: every field before it. */
     public static final int SIGNED_LENGTH = SIGNATURE_OFFSET;
     public static final int LENGTH = SIGNATURE_OFFSET + NodeKey.SIGNATURE_LENGTH;
-    /** What an origin signs before a record's 56 bytes, so a record signature can never pass as another message's. */
+    /** What an origin signs before a record's 64 signed bytes, so a record signature can never pass as another message's. */
     public static final byte[] SIGNATURE_CONTEXT = "blocksync/2 record".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final byte[] signedMessage = new byte[SIGNATURE_CONTEXT.length + SIGNED_LENGTH];
@@ -232,6 +238,18 @@ public final class BanRecordFlyweight
         return this;
     }
 
+    /** The origin's hybrid logical clock value for this decision: higher wins for one prefix. */
+    public long version()
+    {
+        return buffer.getLong(offset + VERSION_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public BanRecordFlyweight version(final long version)
+    {
+        mutableBuffer.putLong(offset + VERSION_OFFSET, version, LITTLE_ENDIAN);
+        return this;
+    }
+
     public int addressByte(final int index)
     {
         return buffer.getByte(offset + ADDRESS_OFFSET + index) & 0xFF;
@@ -304,6 +322,7 @@ public final class BanRecordFlyweight
             .originNodeId(originNodeId())
             .originSequence(originSequence())
             .originTimeMillis(originTimeMillis())
+            .version(version())
             .durationSeconds(durationSeconds())
             .reason(reasonPacked())
             .originKeyId(originKeyId())
@@ -330,7 +349,8 @@ public final class BanRecordFlyweight
             .originNodeId(ban.originNodeId())
             .durationSeconds(ban.isBan() ? ban.durationSeconds() : 0)
             .originSequence(ban.originSequence())
-            .originTimeMillis(ban.originTimeMillis());
+            .originTimeMillis(ban.originTimeMillis())
+            .version(ban.version());
     }
 
     /**

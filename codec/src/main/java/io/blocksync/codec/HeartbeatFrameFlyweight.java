@@ -21,7 +21,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  *  |                  Sender Time Millis (64 bits)                 | 40
  *  +---------------------------------------------------------------+
- *  |  entry i at 48 + 16 i:  Origin Node Id (32) | Reserved (32)   |
+ *  |          Sender Hybrid Logical Clock (64 bits)                | 48
+ *  +---------------------------------------------------------------+
+ *  |  entry i at 56 + 16 i:  Origin Node Id (32) | Reserved (32)   |
  *  |                         High Water (64)                       |
  *  +---------------------------------------------------------------+
  *  |                          Tag (16 bytes)                       |
@@ -29,6 +31,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * </pre>
  * Stream next sequence is the stream sequence the sender will give its next batch; stream oldest retained is the
  * oldest batch it can still retransmit (a receiver missing anything older catches up by anti-entropy instead).
+ * Sender time is its wall clock (epoch ms, for clock-offset warnings); sender HLC is its hybrid logical clock
+ * (wall ms &lt;&lt; 16 | counter), which the receiver's own clock is advanced to, so its next decision orders after
+ * everything the sender had seen.
  * An entry's high water is the origin sequence up to which the sender holds every record of that origin.
  */
 public final class HeartbeatFrameFlyweight
@@ -36,7 +41,8 @@ public final class HeartbeatFrameFlyweight
     static final int STREAM_NEXT_SEQUENCE_OFFSET = HEADER_LENGTH;
     static final int STREAM_OLDEST_RETAINED_OFFSET = STREAM_NEXT_SEQUENCE_OFFSET + 8;
     static final int SENDER_TIME_MILLIS_OFFSET = STREAM_OLDEST_RETAINED_OFFSET + 8;
-    static final int ENTRIES_OFFSET = SENDER_TIME_MILLIS_OFFSET + 8;
+    static final int SENDER_HLC_OFFSET = SENDER_TIME_MILLIS_OFFSET + 8;
+    static final int ENTRIES_OFFSET = SENDER_HLC_OFFSET + 8;
     static final int ENTRY_ORIGIN_NODE_ID_OFFSET = 0;
     static final int ENTRY_RESERVED_OFFSET = 4;
     static final int ENTRY_HIGH_WATER_OFFSET = 8;
@@ -67,13 +73,15 @@ public final class HeartbeatFrameFlyweight
         final int offset,
         final long streamNextSequence,
         final long streamOldestRetained,
-        final long senderTimeMillis)
+        final long senderTimeMillis,
+        final long senderHlc)
     {
         wrap(buffer, offset);
         header.begin(FrameType.HEARTBEAT, 0);
         buffer.putLong(offset + STREAM_NEXT_SEQUENCE_OFFSET, streamNextSequence, LITTLE_ENDIAN);
         buffer.putLong(offset + STREAM_OLDEST_RETAINED_OFFSET, streamOldestRetained, LITTLE_ENDIAN);
         buffer.putLong(offset + SENDER_TIME_MILLIS_OFFSET, senderTimeMillis, LITTLE_ENDIAN);
+        buffer.putLong(offset + SENDER_HLC_OFFSET, senderHlc, LITTLE_ENDIAN);
         return this;
     }
 
@@ -95,6 +103,12 @@ public final class HeartbeatFrameFlyweight
     public long senderTimeMillis()
     {
         return buffer.getLong(offset + SENDER_TIME_MILLIS_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /** The sender's hybrid logical clock when it sent the heartbeat. */
+    public long senderHlc()
+    {
+        return buffer.getLong(offset + SENDER_HLC_OFFSET, LITTLE_ENDIAN);
     }
 
     public int entryCount()

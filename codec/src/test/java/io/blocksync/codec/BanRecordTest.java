@@ -32,6 +32,7 @@ class BanRecordTest
             .originNodeId(7)
             .originSequence(123_456_789_012L)
             .originTimeMillis(1_700_000_000_123L)
+            .version(0x8123_4567_89AB_CDEFL)
             .durationSeconds(0xFFFF_FFFEL)
             .reason(ReasonCode.of("ssh").packed())
             .originKeyId(200)
@@ -53,6 +54,8 @@ class BanRecordTest
         assertEquals(7, received.originNodeId());
         assertEquals(123_456_789_012L, received.originSequence());
         assertEquals(1_700_000_000_123L, received.originTimeMillis());
+        assertEquals(0x8123_4567_89AB_CDEFL, received.version());
+        assertEquals(0x8123_4567_89AB_CDEFL, record.version());
         assertEquals(0xFFFF_FFFEL, received.durationSeconds());
         assertEquals("ssh", ReasonCode.unpack(received.reason()));
         assertEquals(200, received.originKeyId());
@@ -91,7 +94,7 @@ class BanRecordTest
     void setCopiesEveryFieldAndResetClearsThem()
     {
         final Ban source = new Ban().action(BanAction.UNBAN).prefix(prefix("203.0.113.9"))
-            .protocol(17).port(53).originNodeId(2).originSequence(3).originTimeMillis(4).durationSeconds(5)
+            .protocol(17).port(53).originNodeId(2).originSequence(3).originTimeMillis(4).version(11).durationSeconds(5)
             .reason(6).expiresAtMillis(7).hitCount(8).appliedAtMillis(9).originKeyId(10)
             .signature(new UnsafeBuffer(SIGNATURE), 0);
         final Ban copy = new Ban().set(source);
@@ -100,10 +103,12 @@ class BanRecordTest
         assertEquals(8, copy.hitCount());
         assertEquals(9, copy.appliedAtMillis());
         assertEquals(10, copy.originKeyId());
+        assertEquals(11, copy.version());
         assertArrayEquals(SIGNATURE, copy.signature());
         assertFalse(source.signature() == copy.signature(), "the copy has its own array");
         assertEquals(new Ban().reset().toString(), copy.reset().toString());
         assertEquals(0, copy.originKeyId());
+        assertEquals(0, copy.version());
         assertArrayEquals(new byte[NodeKey.SIGNATURE_LENGTH], copy.signature());
     }
 

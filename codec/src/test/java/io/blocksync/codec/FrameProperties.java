@@ -114,10 +114,10 @@ class FrameProperties
             of(7, doubles().between(0, 1)), of(1, Generate.pick(List.of(0.0, 1.0))));
         return CodecGens.edgy(1, Long.MAX_VALUE).zip(
             oldestShares,
-            CodecGens.edgy(Long.MIN_VALUE, Long.MAX_VALUE),
+            CodecGens.edgy(Long.MIN_VALUE, Long.MAX_VALUE).zip(CodecGens.edgy(Long.MIN_VALUE, Long.MAX_VALUE), (t, h) -> new long[]{ t, h }),
             CodecGens.listsOf(entries, 0, HeartbeatFrameFlyweight.MAX_ENTRIES),
-            (next, oldestShare, time, list) ->
-                new Heartbeat(next, Math.min(next, Math.max(1, (long)(next * oldestShare))), time, list));
+            (next, oldestShare, clocks, list) ->
+                new Heartbeat(next, Math.min(next, Math.max(1, (long)(next * oldestShare))), clocks[0], clocks[1], list));
     }
 
     private static Gen<Frame> acks()
@@ -210,20 +210,20 @@ class FrameProperties
     {
     }
 
-    record Heartbeat(long streamNextSequence, long streamOldestRetained, long senderTimeMillis, List<Entry> entries)
+    record Heartbeat(long streamNextSequence, long streamOldestRetained, long senderTimeMillis, long senderHlc, List<Entry> entries)
         implements Frame
     {
         public int write(final MutableDirectBuffer buffer)
         {
             final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight()
-                .begin(buffer, 0, streamNextSequence, streamOldestRetained, senderTimeMillis);
+                .begin(buffer, 0, streamNextSequence, streamOldestRetained, senderTimeMillis, senderHlc);
             entries.forEach(entry -> heartbeat.appendEntry(entry.originNodeId(), entry.highWater()));
             return heartbeat.unsealedLength();
         }
 
         public List<Object> fields()
         {
-            return List.of(FrameType.HEARTBEAT, streamNextSequence, streamOldestRetained, senderTimeMillis, entries);
+            return List.of(FrameType.HEARTBEAT, streamNextSequence, streamOldestRetained, senderTimeMillis, senderHlc, entries);
         }
 
         public List<Object> readBack(final DirectBuffer buffer)
@@ -235,7 +235,7 @@ class FrameProperties
                 read.add(new Entry(heartbeat.entryOriginNodeId(i), heartbeat.entryHighWater(i)));
             }
             return List.of(heartbeat.header().type(), heartbeat.streamNextSequence(), heartbeat.streamOldestRetained(),
-                heartbeat.senderTimeMillis(), read);
+                heartbeat.senderTimeMillis(), heartbeat.senderHlc(), read);
         }
     }
 

@@ -185,12 +185,12 @@ class FrameRoundTripTest
     @Test
     void heartbeatRoundTripEmptyAndFull()
     {
-        final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight().begin(buffer, 0, 1, 1, 1_764_000_000_000L);
+        final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight().begin(buffer, 0, 1, 1, 1_764_000_000_000L, 1_764_000_000_000L << 16);
         int length = TestFrames.seal(buffer, signer, link, heartbeat.unsealedLength());
         assertEquals(HeartbeatFrameFlyweight.frameLength(0), length);
         assertEquals(RejectReason.NONE, verifier.verify(buffer, 0, length));
 
-        heartbeat.begin(buffer, 0, 500, 380, 1_764_000_000_999L);
+        heartbeat.begin(buffer, 0, 500, 380, 1_764_000_000_999L, (1_764_000_001_000L << 16) | 7);
         for (int i = 0; i < HeartbeatFrameFlyweight.MAX_ENTRIES; i++)
         {
             heartbeat.appendEntry(i + 1, 10_000L * i);
@@ -204,6 +204,7 @@ class FrameRoundTripTest
         assertEquals(500, read.streamNextSequence());
         assertEquals(380, read.streamOldestRetained());
         assertEquals(1_764_000_000_999L, read.senderTimeMillis());
+        assertEquals((1_764_000_001_000L << 16) | 7, read.senderHlc());
         assertEquals(HeartbeatFrameFlyweight.MAX_ENTRIES, read.entryCount());
         for (int i = 0; i < HeartbeatFrameFlyweight.MAX_ENTRIES; i++)
         {

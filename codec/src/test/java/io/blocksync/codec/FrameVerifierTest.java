@@ -23,7 +23,7 @@ class FrameVerifierTest
         new AckFrameFlyweight().begin(buffer, 0).streamSenderId(3).cumulative(10).selectiveBitmap(6);
         assertEveryBitFlipRejected(TestFrames.seal(buffer, signer, AckFrameFlyweight.UNSEALED_LENGTH));
 
-        final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight().begin(buffer, 0, 9, 4, 12345);
+        final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight().begin(buffer, 0, 9, 4, 12345, 12345L << 16);
         heartbeat.appendEntry(3, 77).appendEntry(4, 88);
         assertEveryBitFlipRejected(TestFrames.seal(buffer, signer, heartbeat.unsealedLength()));
 

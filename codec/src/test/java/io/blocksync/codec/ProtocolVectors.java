@@ -72,7 +72,8 @@ public final class ProtocolVectors
             case "HEARTBEAT":
             {
                 final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight().begin(buffer, 0,
-                    num(fields, "stream_next_sequence"), num(fields, "stream_oldest_retained"), num(fields, "sender_time_millis"));
+                    num(fields, "stream_next_sequence"), num(fields, "stream_oldest_retained"), num(fields, "sender_time_millis"),
+                    num(fields, "sender_hlc"));
                 for (final Object item : list(fields, "entries"))
                 {
                     @SuppressWarnings("unchecked") final Map<String, Object> entry = (Map<String, Object>)item;
@@ -135,6 +136,7 @@ public final class ProtocolVectors
             .durationSeconds(num(record, "duration_seconds"))
             .originSequence(num(record, "origin_sequence"))
             .originTimeMillis(num(record, "origin_time_millis"))
+            .version(num(record, "version"))
             .reason(ReasonCode.of((String)record.get("reason")))
             .sign(vectorKey(origin, (int)num(record, "origin_key_id")));
     }
@@ -156,6 +158,7 @@ public final class ProtocolVectors
             r.put("duration_seconds", record.durationSeconds());
             r.put("origin_sequence", record.originSequence());
             r.put("origin_time_millis", record.originTimeMillis());
+            r.put("version", record.version());
             r.put("reason", ReasonCode.unpack(record.reasonPacked()));
             record.getSignature(signature);
             r.put("signature", hex(signature, 0, signature.length));
@@ -201,6 +204,7 @@ public final class ProtocolVectors
                 fields.put("stream_next_sequence", heartbeat.streamNextSequence());
                 fields.put("stream_oldest_retained", heartbeat.streamOldestRetained());
                 fields.put("sender_time_millis", heartbeat.senderTimeMillis());
+                fields.put("sender_hlc", heartbeat.senderHlc());
                 final List<Object> entries = new ArrayList<>();
                 for (int i = 0; i < heartbeat.entryCount(); i++)
                 {
@@ -279,30 +283,31 @@ public final class ProtocolVectors
             "sender_id", 1L, "receiver_id", 2L, "stream_sequence", 1L,
             "records", List.of(fields("action", "BAN", "prefix", "192.0.2.1/32", "protocol", 6L, "port", 22L,
                 "origin_key_id", 1L, "origin_node_id", 1L, "duration_seconds", 3600L, "origin_sequence", 1L,
-                "origin_time_millis", 1_764_000_000_000L, "reason", "ssh"))));
+                "origin_time_millis", 1_764_000_000_000L, "version", 1_764_000_000_000L << 16, "reason", "ssh"))));
         vectors.put("batch-ipv6-ban-and-ipv4-unban", fields(
             "type", "BATCH", "sender_key_id", 1L, "receiver_key_id", 2L, "sequence", 1_764_000_000_000_002L,
             "sender_id", 1L, "receiver_id", 2L, "stream_sequence", 2L,
             "records", List.of(
                 fields("action", "BAN", "prefix", "2001:db8:bad:1::/64", "protocol", 0L, "port", 0L,
                     "origin_key_id", 1L, "origin_node_id", 1L, "duration_seconds", 86_400L, "origin_sequence", 2L,
-                    "origin_time_millis", 1_764_000_123_456L, "reason", "scan"),
+                    "origin_time_millis", 1_764_000_123_456L, "version", 1_764_000_123_456L << 16, "reason", "scan"),
                 fields("action", "UNBAN", "prefix", "198.51.100.0/24", "protocol", 0L, "port", 0L,
                     "origin_key_id", 1L, "origin_node_id", 1L, "duration_seconds", 0L, "origin_sequence", 3L,
-                    "origin_time_millis", 1_764_000_200_000L, "reason", "http"))));
+                    "origin_time_millis", 1_764_000_200_000L, "version", (1_764_000_200_000L << 16) | 1, "reason", "http"))));
         vectors.put("ack", fields(
             "type", "ACK", "sender_key_id", 2L, "receiver_key_id", 1L, "sequence", 5_000L, "sender_id", 2L, "receiver_id", 1L,
             "stream_sender_id", 1L, "cumulative", 1L, "selective_bitmap", 2L));
         vectors.put("heartbeat-two-origins", fields(
             "type", "HEARTBEAT", "sender_key_id", 2L, "receiver_key_id", 1L, "sequence", 5_001L, "sender_id", 2L, "receiver_id", 1L,
             "stream_next_sequence", 8L, "stream_oldest_retained", 6L, "sender_time_millis", 1_764_000_300_000L,
+            "sender_hlc", (1_764_000_300_000L << 16) | 2,
             "entries", List.of(fields("origin_node_id", 1L, "high_water", 3L), fields("origin_node_id", 3L, "high_water", 17L))));
         vectors.put("sync-relayed-for-origin-3", fields(
             "type", "SYNC", "sender_key_id", 2L, "receiver_key_id", 1L, "sequence", 5_002L, "sender_id", 2L, "receiver_id", 1L,
             "origin_node_id", 3L, "after", 15L, "through", 17L,
             "records", List.of(fields("action", "BAN", "prefix", "2001:db8:bad:1::/64", "protocol", 0L, "port", 0L,
                 "origin_key_id", 3L, "origin_node_id", 3L, "duration_seconds", 86_400L, "origin_sequence", 17L,
-                "origin_time_millis", 1_764_000_123_456L, "reason", "scan"))));
+                "origin_time_millis", 1_764_000_123_456L, "version", (1_764_000_123_500L << 16) | 3, "reason", "scan"))));
         return vectors;
     }
 

@@ -156,11 +156,11 @@ class ProtocolVectorsTest
             for (int i = 0; i < records.size(); i++)
             {
                 final Map<String, Object> record = records.get(i);
-                final int at = recordsOffset + i * 120;
-                final byte[] message = new byte[18 + 56];
+                final int at = recordsOffset + i * 128;
+                final byte[] message = new byte[18 + 64];
                 System.arraycopy("blocksync/2 record".getBytes(StandardCharsets.US_ASCII), 0, message, 0, 18);
-                System.arraycopy(datagram, at, message, 18, 56);
-                final byte[] signature = Arrays.copyOfRange(datagram, at + 56, at + 120);
+                System.arraycopy(datagram, at, message, 18, 64);
+                final byte[] signature = Arrays.copyOfRange(datagram, at + 64, at + 128);
                 assertEquals(record.get("signature"), hex(signature, 0, 64));
 
                 final Map<String, Object> origin = nodes.get(((Long)record.get("origin_node_id")).intValue());
@@ -200,12 +200,12 @@ class ProtocolVectorsTest
     {
         assertEquals(2, FrameHeaderFlyweight.CURRENT_VERSION);
         assertEquals(24, FrameHeaderFlyweight.HEADER_LENGTH);
-        assertEquals(120, BanRecordFlyweight.LENGTH);
+        assertEquals(128, BanRecordFlyweight.LENGTH);
         assertEquals(9, BatchFrameFlyweight.MAX_RECORDS);
-        assertEquals(9, SyncFrameFlyweight.MAX_RECORDS);
-        assertEquals(1128, BatchFrameFlyweight.frameLength(BatchFrameFlyweight.MAX_RECORDS));
-        assertEquals(1144, SyncFrameFlyweight.frameLength(SyncFrameFlyweight.MAX_RECORDS));
-        assertEquals(71, HeartbeatFrameFlyweight.MAX_ENTRIES);
+        assertEquals(8, SyncFrameFlyweight.MAX_RECORDS);
+        assertEquals(1200, BatchFrameFlyweight.frameLength(BatchFrameFlyweight.MAX_RECORDS));
+        assertEquals(1088, SyncFrameFlyweight.frameLength(SyncFrameFlyweight.MAX_RECORDS));
+        assertEquals(70, HeartbeatFrameFlyweight.MAX_ENTRIES);
     }
 
     @Test

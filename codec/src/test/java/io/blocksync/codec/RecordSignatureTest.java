@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A record's origin signature: only the origin's key with the record's key id verifies it, over exactly the 56 signed
+ * A record's origin signature: only the origin's key with the record's key id verifies it, over exactly the 64 signed
  * bytes, so a relayer can neither alter a record nor pass it off under another key.
  */
 class RecordSignatureTest
@@ -44,7 +44,7 @@ class RecordSignatureTest
     }
 
     @Test
-    void theSignatureCoversTheContextAndTheFirst56BytesExactly()
+    void theSignatureCoversTheContextAndTheFirst64BytesExactly()
     {
         signedRecord(0);
         final byte[] message = new byte[BanRecordFlyweight.SIGNATURE_CONTEXT.length + BanRecordFlyweight.SIGNED_LENGTH];
@@ -54,7 +54,7 @@ class RecordSignatureTest
         record.getSignature(signature);
 
         assertEquals("blocksync/2 record", new String(BanRecordFlyweight.SIGNATURE_CONTEXT, java.nio.charset.StandardCharsets.US_ASCII));
-        assertEquals(56, BanRecordFlyweight.SIGNED_LENGTH);
+        assertEquals(64, BanRecordFlyweight.SIGNED_LENGTH);
         assertTrue(ORIGIN_KEY.peerKey().verify(message, 0, message.length, signature, 0));
         final byte[] withoutContext = java.util.Arrays.copyOfRange(message, BanRecordFlyweight.SIGNATURE_CONTEXT.length, message.length);
         assertFalse(ORIGIN_KEY.peerKey().verify(withoutContext, 0, withoutContext.length, signature, 0),
@@ -76,7 +76,7 @@ class RecordSignatureTest
             buffer.putByte(at, original);
             checked++;
         }
-        assertEquals(120 * 8, checked);
+        assertEquals(128 * 8, checked);
         assertTrue(record.verifySignature(originKey), "unflipped original");
     }
 

@@ -110,6 +110,7 @@ final class TestFrames
                 .durationSeconds(3600)
                 .originSequence(1000 + i)
                 .originTimeMillis(1_764_000_000_000L + i)
+                .version((1_764_000_000_000L + i) << 16)
                 .reason(ReasonCode.of("ssh"))
                 .sign(SENDER_KEY);
         }

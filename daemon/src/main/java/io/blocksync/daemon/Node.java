@@ -36,6 +36,7 @@ import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
+import io.blocksync.daemon.table.HybridLogicalClock;
 import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.OriginQuota;
 import io.blocksync.firewall.Firewall;
@@ -144,8 +145,9 @@ public final class Node implements AutoCloseable
             CloseHelper.quietCloseAll(transport, status, replayWindows, progress, store);
             throw ex;
         }
-        final BanTable table = new BanTable(
-            store, policy, counters, BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs())
+        final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
+        final BanTable table = new BanTable(store, policy, counters,
+            BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs(), hybridClock)
             .signLocalDecisions(new DecisionSigner(config.keys()[0]))
             .limitOrigins(new OriginQuota(config.storeCapacity(), config.originQuotaPercent(), config.nodeId(),
                 config.peers().stream().mapToInt(PeerConfig::nodeId).toArray()));
@@ -155,6 +157,8 @@ public final class Node implements AutoCloseable
             .nodeId(config.nodeId())
             .epochClock(epochClock)
             .nanoClock(nanoClock)
+            .hybridClock(hybridClock)
+            .clockWarningMillis(config.clockWarningMs())
             .transport(transport)
             .sealer(sealer)
             .verifier(verifier)

@@ -67,7 +67,8 @@ final class PeersCommand implements Callable<Integer>
                     ",\"sent_batches\":" + fields.getOrDefault("sent_batches", 0L) +
                     ",\"retransmits\":" + fields.getOrDefault("retransmits", 0L) +
                     ",\"batches_received\":" + fields.getOrDefault("batches_received", 0L) +
-                    ",\"sync_frames_sent\":" + fields.getOrDefault("sync_frames_sent", 0L) + "}");
+                    ",\"sync_frames_sent\":" + fields.getOrDefault("sync_frames_sent", 0L) +
+                    ",\"clock_offset_ms\":" + fields.getOrDefault("clock_offset_ms", 0L) + "}");
             }
             else
             {
@@ -76,7 +77,8 @@ final class PeersCommand implements Callable<Integer>
                     lastHeard == 0 ? "never" : Durations.formatSeconds(Math.max(0, (now - lastHeard) / 1000)) + " ago",
                     String.format("%.2f ms", rttMillis),
                     fields.getOrDefault("acked_batches", 0L) + "/" + fields.getOrDefault("sent_batches", 0L),
-                    Long.toString(fields.getOrDefault("retransmits", 0L)) });
+                    Long.toString(fields.getOrDefault("retransmits", 0L)),
+                    String.format("%+.1f s", fields.getOrDefault("clock_offset_ms", 0L) / 1000.0) });
             }
         }
 
@@ -86,7 +88,7 @@ final class PeersCommand implements Callable<Integer>
         }
         else
         {
-            final String[] header = { "ID", "NAME", "ADDRESS", "STATE", "LAST HEARD", "RTT", "ACKED/SENT", "RETRANSMITS" };
+            final String[] header = { "ID", "NAME", "ADDRESS", "STATE", "LAST HEARD", "RTT", "ACKED/SENT", "RETRANSMITS", "CLOCK" };
             final int[] widths = new int[header.length];
             for (int i = 0; i < header.length; i++)
             {

@@ -33,6 +33,7 @@ public final class NodeConfig
     public static final long DEFAULT_PEER_SUSPECT_AFTER_MS = 3000;
     public static final long DEFAULT_PEER_DOWN_AFTER_MS = 10_000;
     public static final long DEFAULT_MAX_CLOCK_SKEW_MS = 300_000;
+    public static final long DEFAULT_CLOCK_WARNING_MS = 30_000;
     public static final int DEFAULT_TRACKED_SOURCES = 65_536;
 
     private final Path source;
@@ -58,6 +59,7 @@ public final class NodeConfig
     private final long peerSuspectAfterMs;
     private final long peerDownAfterMs;
     private final long maxClockSkewMs;
+    private final long clockWarningMs;
     private final List<PeerConfig> peers;
     private final List<SourceConfig> sources;
     private final List<RuleConfig> rules;
@@ -90,6 +92,7 @@ public final class NodeConfig
         peerSuspectAfterMs = builder.peerSuspectAfterMs;
         peerDownAfterMs = builder.peerDownAfterMs;
         maxClockSkewMs = builder.maxClockSkewMs;
+        clockWarningMs = builder.clockWarningMs;
         peers = List.copyOf(builder.peers);
         sources = List.copyOf(builder.sources);
         rules = List.copyOf(builder.rules);
@@ -245,6 +248,12 @@ public final class NodeConfig
         return maxClockSkewMs;
     }
 
+    /** How far a peer's clock, from its heartbeats, may be off ours before a warning is logged, ms. */
+    public long clockWarningMs()
+    {
+        return clockWarningMs;
+    }
+
     /**
      * @return the peers in file order.
      */
@@ -342,6 +351,7 @@ public final class NodeConfig
         long peerSuspectAfterMs = DEFAULT_PEER_SUSPECT_AFTER_MS;
         long peerDownAfterMs = DEFAULT_PEER_DOWN_AFTER_MS;
         long maxClockSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS;
+        long clockWarningMs = DEFAULT_CLOCK_WARNING_MS;
         final List<PeerConfig> peers = new ArrayList<>();
         final List<SourceConfig> sources = new ArrayList<>();
         final List<RuleConfig> rules = new ArrayList<>();

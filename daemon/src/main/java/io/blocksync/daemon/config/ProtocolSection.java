@@ -2,7 +2,8 @@ package io.blocksync.daemon.config;
 
 /**
  * [protocol]: heartbeat and retransmission timing, the per-peer send window, when a silent peer counts as
- * suspect or down, and how far ahead of this node's clock a peer's decision may be stamped.
+ * suspect or down, how far ahead of this node's clock a peer's decision may be stamped, and how far off a peer's clock
+ * may be before a warning.
  */
 final class ProtocolSection
 {
@@ -29,6 +30,7 @@ final class ProtocolSection
             reader.value("peer-suspect-after", Values.millis(1, ONE_DAY_MS), config.peerSuspectAfterMs);
         config.peerDownAfterMs = reader.value("peer-down-after", Values.millis(1, ONE_DAY_MS), config.peerDownAfterMs);
         config.maxClockSkewMs = reader.value("max-clock-skew", Values.millis(1_000, ONE_DAY_MS), config.maxClockSkewMs);
+        config.clockWarningMs = reader.value("clock-warning", Values.millis(1_000, ONE_DAY_MS), config.clockWarningMs);
         reader.finish();
 
         if (!reader.allValuesValid())

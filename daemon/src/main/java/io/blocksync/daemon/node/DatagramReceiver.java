@@ -17,8 +17,8 @@ import java.io.IOException;
 /**
  * Receive side of the loop: drains the transport, puts every datagram through {@link FrameVerifier} before
  * anything reads its body, counts each rejection by reason, marks the peer heard, and hands each authentic frame
- * to the role that owns it: BATCH, SYNC and HEARTBEAT to the {@link StreamReceiver}, ACK of our stream to the
- * {@link StreamSender}. An authentic replay of a BATCH goes to the stream receiver too (our ACK was lost).
+ * to the role that owns it: BATCH, SYNC and HEARTBEAT to the {@link StreamReceiver} (a HEARTBEAT to the
+ * {@link ClockMonitor} first), ACK of our stream to the {@link StreamSender}. An authentic replay of a BATCH goes to the stream receiver too (our ACK was lost).
  */
 public final class DatagramReceiver
 {
@@ -32,6 +32,7 @@ public final class DatagramReceiver
     private final StreamReceiver streamReceiver;
     private final StreamSender streamSender;
     private final LivenessMonitor liveness;
+    private final ClockMonitor clocks;
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
     private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
     private final AckFrameFlyweight ack = new AckFrameFlyweight();
@@ -57,6 +58,7 @@ public final class DatagramReceiver
         this.streamReceiver = streamReceiver;
         this.streamSender = streamSender;
         this.liveness = liveness;
+        this.clocks = new ClockMonitor(context);
     }
 
     /** Test hook that may drop datagrams before they are verified (loss injection). */
@@ -132,7 +134,8 @@ public final class DatagramReceiver
                 break;
 
             case FrameType.HEARTBEAT:
-                streamReceiver.onHeartbeat(peer, heartbeat.wrap(buffer, 0), nowMillis);
+                clocks.onHeartbeat(peer, heartbeat.wrap(buffer, 0), nowMillis);
+                streamReceiver.onHeartbeat(peer, heartbeat, nowMillis);
                 break;
 
             case FrameType.SYNC:

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 /**
  * Sends a HEARTBEAT every interval, sealed once and sent to every peer: our stream's next and oldest retained
  * sequences (so a peer knows what it lacks and what it can no longer get) and, per origin, the high water of the
- * decisions we hold (what drives the peers' {@link CatchUp}). The first one goes out on the first poll.
+ * decisions we hold (what drives the peers' {@link CatchUp}), and our wall and hybrid logical clocks ({@link ClockMonitor}). The first one goes out on the first poll.
  */
 public final class HeartbeatSender
 {
@@ -21,6 +21,7 @@ public final class HeartbeatSender
     private final RetainedBatches retained;
     private final HighWaterMarks highWater;
     private final NodeCounters counters;
+    private final io.blocksync.daemon.table.HybridLogicalClock clock;
     private final long intervalNanos;
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
     private final ByteBuffer frameView = frame.byteBuffer().duplicate();
@@ -35,6 +36,7 @@ public final class HeartbeatSender
         this.retained = context.retained();
         this.highWater = context.highWater();
         this.counters = context.counters();
+        this.clock = context.hybridClock();
         this.intervalNanos = context.heartbeatIntervalNanos();
         this.nextHeartbeatNanos = context.nanoClock().nanoTime();
     }
@@ -52,7 +54,7 @@ public final class HeartbeatSender
         }
         nextHeartbeatNanos = nowNanos + intervalNanos;
 
-        heartbeat.begin(frame, 0, retained.next(), retained.oldest(), nowMillis);
+        heartbeat.begin(frame, 0, retained.next(), retained.oldest(), nowMillis, clock.read(nowMillis));
         for (int i = 0, count = highWater.count(); i < count && heartbeat.remainingCapacity() > 0; i++)
         {
             heartbeat.appendEntry(highWater.nodeIdAt(i), highWater.highWaterAt(i));

@@ -4,6 +4,7 @@ import io.blocksync.codec.FrameVerifier;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
+import io.blocksync.daemon.table.HybridLogicalClock;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -21,6 +22,8 @@ public final class NodeContext
     private int nodeId;
     private EpochClock epochClock;
     private NanoClock nanoClock;
+    private HybridLogicalClock hybridClock;
+    private long clockWarningMillis = 30_000;
     private Transport transport;
     private PacketSealer sealer;
     private FrameVerifier verifier;
@@ -58,13 +61,18 @@ public final class NodeContext
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(retained, "retained");
         Objects.requireNonNull(jitter, "jitter");
+        if (null == hybridClock)
+        {
+            // Tests of single roles need none of their own; a node shares one with its ban table (Node sets it).
+            hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
+        }
         // Only positivity: the config accepts any order of these, and the roles cope with any.
         if (retransmitMinNanos <= 0 || retransmitMaxNanos <= 0 || heartbeatIntervalNanos <= 0 ||
-            suspectAfterNanos <= 0 || downAfterNanos <= 0 || stagingCapacity <= 0)
+            suspectAfterNanos <= 0 || downAfterNanos <= 0 || stagingCapacity <= 0 || clockWarningMillis <= 0)
         {
             throw new IllegalArgumentException("timings: retransmit " + retransmitMinNanos + ".." + retransmitMaxNanos +
                 " ns, heartbeat " + heartbeatIntervalNanos + " ns, suspect " + suspectAfterNanos + " ns, down " +
-                downAfterNanos + " ns, staging " + stagingCapacity);
+                downAfterNanos + " ns, staging " + stagingCapacity + ", clock warning " + clockWarningMillis + " ms");
         }
         return this;
     }
@@ -107,6 +115,33 @@ public final class NodeContext
     public NodeContext nanoClock(final NanoClock nanoClock)
     {
         this.nanoClock = nanoClock;
+        return this;
+    }
+
+    /**
+     * The node's hybrid logical clock, shared with the ban table: versions decisions, advanced by peers'. When not set,
+     * {@link #conclude()} makes one over the epoch clock.
+     */
+    public HybridLogicalClock hybridClock()
+    {
+        return hybridClock;
+    }
+
+    public NodeContext hybridClock(final HybridLogicalClock hybridClock)
+    {
+        this.hybridClock = hybridClock;
+        return this;
+    }
+
+    /** A peer's clock offset beyond which a warning is logged ({@code [protocol] clock-warning}), ms. */
+    public long clockWarningMillis()
+    {
+        return clockWarningMillis;
+    }
+
+    public NodeContext clockWarningMillis(final long millis)
+    {
+        this.clockWarningMillis = millis;
         return this;
     }
 

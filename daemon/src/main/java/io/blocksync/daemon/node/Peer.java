@@ -17,7 +17,8 @@ import java.net.InetSocketAddress;
  *   <li>{@link #stream()}: what we have received of its stream ({@link StreamReceiver});</li>
  *   <li>{@link #acks()}: whether it is owed an ACK ({@link AckSender});</li>
  *   <li>{@link #liveness()}: up, suspect or down ({@link LivenessMonitor});</li>
- *   <li>{@link #catchUp()}: where it stayed behind, per origin ({@link CatchUp}).</li>
+ *   <li>{@link #catchUp()}: where it stayed behind, per origin ({@link CatchUp});</li>
+ *   <li>{@link #clock()}: its clock's offset from ours ({@link ClockMonitor}).</li>
  * </ul>
  * Loop thread only, except {@link #publishedState()}.
  */
@@ -40,6 +41,8 @@ public final class Peer
     public static final int RETRANSMITS_ID = 6;
     public static final int BATCHES_RECEIVED_ID = 7;
     public static final int SYNC_FRAMES_SENT_ID = 8;
+    /** The peer's wall clock minus ours, ms, from its last HEARTBEAT (issue 10's id range: 65-69). */
+    public static final int CLOCK_OFFSET_MS_ID = 67;
 
     private static final String[] STATE_NAMES = { "unknown", "up", "suspect", "down" };
 
@@ -53,6 +56,7 @@ public final class Peer
     private final AckSender.PeerAcks acks = new AckSender.PeerAcks();
     private final LivenessMonitor.PeerLiveness liveness;
     private final CatchUp.PeerCatchUp catchUp;
+    private final ClockMonitor.PeerClock clock;
 
     /**
      * @param link     the link's keys: seals every datagram sent to this peer ({@link PeerLink#seal}).
@@ -87,6 +91,7 @@ public final class Peer
         window = new StreamSender.PeerWindow(ackedCounter, sentCounter);
         stream = new StreamReceiver.PeerStream(batchesReceivedCounter);
         catchUp = new CatchUp.PeerCatchUp(syncSentCounter);
+        clock = new ClockMonitor.PeerClock(counter(counters, CLOCK_OFFSET_MS_ID, "clock_offset_ms"));
     }
 
     public int nodeId()
@@ -138,6 +143,11 @@ public final class Peer
     public CatchUp.PeerCatchUp catchUp()
     {
         return catchUp;
+    }
+
+    public ClockMonitor.PeerClock clock()
+    {
+        return clock;
     }
 
     /** Loop thread only: one of the {@code STATE_} constants. */

@@ -91,8 +91,15 @@ public final class NodeCounters
     public static final int SYNC_FRAMES_BAD_SIGNATURE_ID = 58;
     /** Datagrams addressed to another node id ({@code rejected_wrong_receiver}, protocol 2's reject reason 11). */
     public static final int REJECTED_WRONG_RECEIVER_ID = 59;
+    /**
+     * Peers' clock values (HEARTBEAT clocks, record versions) more than a day ahead of this node's clock: not taken into
+     * its hybrid logical clock; a record carrying one is refused ({@code refused_future_time} too).
+     */
+    public static final int CLOCK_REFUSED_FUTURE_HLC_ID = 65;
+    /** Times a peer's clock offset, from its HEARTBEATs, went beyond {@code clock-warning} (each logged once). */
+    public static final int CLOCK_WARNINGS_ID = 66;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = REJECTED_WRONG_RECEIVER_ID;
+    public static final int LAST_ID = CLOCK_WARNINGS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -143,6 +150,8 @@ public final class NodeCounters
     public final AtomicCounter syncFrameBudgetExhausted;
     public final AtomicCounter catchUpIndexFull;
     public final AtomicCounter syncFramesBadSignature;
+    public final AtomicCounter clockRefusedFutureHlc;
+    public final AtomicCounter clockWarnings;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -202,6 +211,8 @@ public final class NodeCounters
         syncFrameBudgetExhausted = counter(SYNC_FRAME_BUDGET_EXHAUSTED_ID, "sync_frame_budget_exhausted");
         catchUpIndexFull = counter(CATCH_UP_INDEX_FULL_ID, "catch_up_index_full");
         syncFramesBadSignature = counter(SYNC_FRAMES_BAD_SIGNATURE_ID, "sync_frames_bad_signature");
+        clockRefusedFutureHlc = counter(CLOCK_REFUSED_FUTURE_HLC_ID, "clock_refused_future_hlc");
+        clockWarnings = counter(CLOCK_WARNINGS_ID, "clock_warnings");
     }
 
     public CountersManager manager()

@@ -11,7 +11,7 @@ import net.openhft.chronicle.wire.WireOut;
 
 /**
  * Writes and reads the stored value of one {@link Ban} (everything but its prefix, which is the key, see
- * {@link IpPrefixMarshaller}) as a fixed 128-byte record in the platform's native byte order:
+ * {@link IpPrefixMarshaller}) as a fixed 136-byte record in the platform's native byte order:
  * <pre>
  *  offset size field
  *   0     1    action               1 = BAN, 2 = UNBAN (a tombstone that beats older bans), {@link BanAction#code()}
@@ -27,7 +27,8 @@ import net.openhft.chronicle.wire.WireOut;
  *  40     8    duration seconds     as decided by the origin
  *  48     8    reason               8 ASCII bytes packed little-endian, as io.blocksync.codec.ReasonCode.packed()
  *  56     8    applied at millis    when this node stored it (local clock)
- *  64    64    origin signature     Ed25519 by the origin of the record's wire fields (io.blocksync.codec.BanRecordFlyweight)
+ *  64     8    version              the origin's hybrid logical clock value: orders decisions on one prefix
+ *  72    64    origin signature     Ed25519 by the origin of the record's wire fields (io.blocksync.codec.BanRecordFlyweight)
  * </pre>
  * The layout is part of the state file format: change it only together with {@link BanStore#FORMAT_VERSION}.
  * <p>
@@ -37,7 +38,7 @@ import net.openhft.chronicle.wire.WireOut;
  */
 final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadResolvable<BanMarshaller>
 {
-    static final int LENGTH = 64 + io.blocksync.codec.NodeKey.SIGNATURE_LENGTH;
+    static final int LENGTH = 72 + io.blocksync.codec.NodeKey.SIGNATURE_LENGTH;
     /** The name this class had in format v1 files' headers; new files record it too, so older daemons read them. */
     static final String LEGACY_CLASS_NAME = "io.blocksync.daemon.store.BanEntryMarshaller";
     /** The value class format v1 files' headers name; an alias of {@link Ban}. */
@@ -76,6 +77,7 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
         out.writeLong(ban.durationSeconds());
         out.writeLong(ban.reason());
         out.writeLong(ban.appliedAtMillis());
+        out.writeLong(ban.version());
         out.write(ban.signature());
     }
 
@@ -113,7 +115,8 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
             .expiresAtMillis(in.readLong())
             .durationSeconds(in.readLong())
             .reason(in.readLong())
-            .appliedAtMillis(in.readLong());
+            .appliedAtMillis(in.readLong())
+            .version(in.readLong());
         in.read(ban.signature());
 
         return ban;

@@ -8,11 +8,14 @@ public final class BanOutcome
 {
     /** Stored: new, extended, or superseding what the table held. */
     public static final int APPLIED = 0;
-    /** The same decision again (same origin time and origin): nothing changes. */
+    /** The same decision again (same version and origin): nothing changes. */
     public static final int DUPLICATE = 1;
-    /** Older than what the table holds for the prefix (last writer wins): superseded. */
+    /** Ordered before what the table holds for the prefix (lower version): superseded. */
     public static final int STALE = 2;
-    /** A ban whose time was already up when it arrived. */
+    /**
+     * A ban whose time was already up when it arrived. No longer given since lifetimes count from arrival (protocol 2);
+     * the code and name stay reserved.
+     */
     public static final int EXPIRED = 3;
     /** Refused: overlaps a protected prefix (allow-list, a peer, this host). */
     public static final int PROTECTED = 4;
@@ -22,7 +25,10 @@ public final class BanOutcome
     public static final int STORE_FULL = 6;
     /** A local unban of a prefix that has no ban in force. */
     public static final int NOT_BANNED = 7;
-    /** Refused: a peer's record stamped further ahead of this node's clock than {@code max-clock-skew}. */
+    /**
+     * Refused: a peer's record stamped further ahead of this node's clock than {@code max-clock-skew}, or versioned
+     * more than a day ahead of it.
+     */
     public static final int FUTURE_TIME = 8;
     /** Refused: a peer's new entry whose origin already holds its share of the store ({@code origin-quota}). */
     public static final int ORIGIN_QUOTA = 9;

@@ -10,14 +10,16 @@ import io.blocksync.daemon.store.BanVisitor;
 /**
  * The ban table: the one place that decides what a node holds. Every decision, local or from a peer, goes through
  * {@link #apply}: guard rails once ({@link BanPolicy}: protected prefixes, minimum prefix length, longest duration),
- * then last writer wins by (origin time, origin node id) against what the store holds, then the store, then the
- * listeners (the outgoing stream, the firewall) hear of the change. An UNBAN is stored as a tombstone until its
- * expiry so an older BAN arriving late cannot bring the ban back. Expiry is the table's too ({@link #expire}).
+ * then the higher version wins (ties to the higher origin node id) against what the store holds, then the store, then
+ * the listeners (the outgoing stream, the firewall) hear of the change. An UNBAN is stored as a tombstone for its
+ * retention so an older BAN arriving late cannot bring the ban back. Expiry is the table's too ({@link #expire}).
  * <p>
- * Time is bounded: a peer's record stamped more than {@code maxClockSkewMillis} ahead of this node's clock is
- * refused, and no ban expires later than this node's now plus {@code max-duration}, whatever origin time its
- * record carries (a tombstone, at most the skew plus its retention). A local decision's expiry counts from the local
- * now.
+ * Order does not trust wall clocks: a version is the origin's {@link HybridLogicalClock} value, every received one
+ * advances this node's clock, and a local decision takes a version above whatever the table holds for the prefix.
+ * Lifetimes count on this node's clock alone: a BAN, local or a peer's, lasts its duration from when this node takes
+ * it, never beyond now plus {@code max-duration}; a tombstone, its retention from then. A peer's record stamped more
+ * than {@code maxClockSkewMillis} ahead of this node's clock (origin time), or versioned more than a day ahead, is
+ * refused.
  * <p>
  * Room is bounded per origin once {@link #limitOrigins} gave the table an {@link OriginQuota}: a peer's record that
  * would take a new slot is refused when its origin holds its quota, or when peers' entries together fill all but the
@@ -34,6 +36,7 @@ public final class BanTable
     private final NodeCounters counters;
     private final long tombstoneRetentionMillis;
     private final long maxClockSkewMillis;
+    private final HybridLogicalClock clock;
     private final ExpirySweep expirySweep;
     private final Ban current = new Ban();
     private final Ban next = new Ban();
@@ -47,13 +50,15 @@ public final class BanTable
      *                                 {@link #tombstoneRetentionMillis(long)}.
      * @param maxClockSkewMillis       how far ahead of this node's clock a peer's origin time may be
      *                                 ({@code [protocol] max-clock-skew}), at least 0.
+     * @param clock                    the node's hybrid logical clock: versions local decisions, takes received ones.
      */
     public BanTable(
         final BanStore store,
         final BanPolicy policy,
         final NodeCounters counters,
         final long tombstoneRetentionMillis,
-        final long maxClockSkewMillis)
+        final long maxClockSkewMillis,
+        final HybridLogicalClock clock)
     {
         if (maxClockSkewMillis < 0)
         {
@@ -64,6 +69,7 @@ public final class BanTable
         this.counters = counters;
         this.tombstoneRetentionMillis = tombstoneRetentionMillis;
         this.maxClockSkewMillis = maxClockSkewMillis;
+        this.clock = clock;
         this.expirySweep = new ExpirySweep(store);
     }
 
@@ -128,10 +134,11 @@ public final class BanTable
     }
 
     /**
-     * A decision made here (see {@link BanDecider}), already numbered with its origin node and sequence. Its time is
-     * moved past whatever the table holds for the prefix, so an operator's unban wins even over a ban stamped by a
-     * peer whose clock runs ahead, but never beyond now plus the clock skew allowed: an entry stamped further ahead
-     * than that is bogus and is replaced. An unban carries the reason, protocol and port of the ban it lifts.
+     * A decision made here (see {@link BanDecider}), already numbered with its origin node and sequence, stamped with
+     * this node's wall clock as origin time and a version from its clock above whatever the table holds for the
+     * prefix, so it wins here and at every peer, whatever the clocks. An entry versioned beyond what the clock may
+     * trust (stored while this node's clock was far ahead) is replaced all the same, and does not drag the clock
+     * along. An unban carries the reason, protocol and port of the ban it lifts.
      *
      * @param request receives the decision as applied when the outcome is {@link BanOutcome#APPLIED}.
      * @return a {@link BanOutcome}.
@@ -148,8 +155,12 @@ public final class BanTable
             // Firewalls with a table per reason find the element by the lifted ban's reason and scope.
             request.reason(current.reason()).protocol(current.protocol()).port(current.port());
         }
-        final long after = exists ? Math.min(current.originTimeMillis() + 1, latestTrusted(nowMillis)) : nowMillis;
-        request.originTimeMillis(Math.max(nowMillis, after));
+        if (exists && clock.isTrusted(current.version(), nowMillis))
+        {
+            // Received entries were taken into the clock already; this covers what was stored before a restart.
+            clock.observe(current.version(), nowMillis);
+        }
+        request.originTimeMillis(nowMillis).version(clock.tick(nowMillis));
         return apply(request, nowMillis, true);
     }
 
@@ -233,14 +244,13 @@ public final class BanTable
 
     private int apply(final Ban decision, final long nowMillis, final boolean local)
     {
-        if (!local && decision.originTimeMillis() > latestTrusted(nowMillis))
+        if (!local && (decision.originTimeMillis() > latestTrusted(nowMillis) || !clock.observe(decision.version(), nowMillis)))
         {
             counters.refusedFutureTime.incrementRelease();
             return BanOutcome.FUTURE_TIME;
         }
 
-        // Expiry counts from the origin time, a local decision's from our now; either way no further than ours allows.
-        final long startMillis = local ? nowMillis : decision.originTimeMillis();
+        // Lifetimes count from when this node takes the decision, on its own clock: no peer's clock enters them.
         final long durationSeconds;
         final long expiresAtMillis;
         if (decision.isBan())
@@ -252,24 +262,18 @@ public final class BanTable
                 return verdict == BanPolicy.PROTECTED ? BanOutcome.PROTECTED : BanOutcome.TOO_BROAD;
             }
             durationSeconds = policy.clampDuration(decision.durationSeconds());
-            expiresAtMillis = durationSeconds == Ban.PERMANENT ? Ban.PERMANENT : boundExpiry(startMillis + durationSeconds * 1000, nowMillis);
-            if (expiresAtMillis != Ban.PERMANENT && expiresAtMillis <= nowMillis)
-            {
-                counters.recordsStale.incrementRelease();
-                return BanOutcome.EXPIRED;
-            }
+            expiresAtMillis = durationSeconds == Ban.PERMANENT ? Ban.PERMANENT : boundExpiry(nowMillis + durationSeconds * 1000, nowMillis);
         }
         else
         {
             durationSeconds = 0;
-            // Its origin time is at most now + max-clock-skew, so the retention is bounded too; it must outlive any
-            // ban stamped before it, which that time ensures.
-            expiresAtMillis = decision.originTimeMillis() + tombstoneRetentionMillis;
+            // At least the longest ban's life from now: any ban it superseded here expires before it is dropped.
+            expiresAtMillis = nowMillis + tombstoneRetentionMillis;
         }
 
         final boolean exists = store.get(decision.prefix(), current);
-        // A local decision is never outvoted by an entry stamped beyond what any clock could trust (see decideLocal).
-        if (exists && !(local && current.originTimeMillis() >= latestTrusted(nowMillis)))
+        // A local decision is versioned above the entry (see decideLocal), or the entry is bogus: it always wins.
+        if (exists && !local)
         {
             final int order = compare(decision, current);
             if (order == 0)
@@ -367,12 +371,12 @@ public final class BanTable
         return maxSeconds == 0 ? expiresAtMillis : Math.min(expiresAtMillis, nowMillis + maxSeconds * 1000);
     }
 
-    /** Last writer wins: later origin time, then higher origin node id. */
+    /** The merge order for one prefix: higher version, then higher origin node id. */
     static int compare(final Ban a, final Ban b)
     {
-        if (a.originTimeMillis() != b.originTimeMillis())
+        if (a.version() != b.version())
         {
-            return a.originTimeMillis() < b.originTimeMillis() ? -1 : 1;
+            return a.version() < b.version() ? -1 : 1;
         }
         return Integer.compare(a.originNodeId(), b.originNodeId());
     }

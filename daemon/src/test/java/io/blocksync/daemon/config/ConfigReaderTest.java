@@ -98,6 +98,7 @@ class ConfigReaderTest
         assertEquals(1500, config.peerSuspectAfterMs());
         assertEquals(60_000, config.peerDownAfterMs());
         assertEquals(150_000, config.maxClockSkewMs());
+        assertEquals(45_000, config.clockWarningMs());
 
         final List<PeerConfig> peers = config.peers();
         assertEquals(3, peers.size());
@@ -146,6 +147,7 @@ class ConfigReaderTest
         assertEquals(3000, config.peerSuspectAfterMs());
         assertEquals(10_000, config.peerDownAfterMs());
         assertEquals(300_000, config.maxClockSkewMs(), "five minutes");
+        assertEquals(30_000, config.clockWarningMs(), "thirty seconds");
         assertEquals(List.of(), config.peers());
         assertEquals(List.of(), config.warnings());
     }

@@ -142,6 +142,18 @@ final class EngineCluster implements AutoCloseable
         settle();
     }
 
+    /** Advance {@code millis} in steps of {@code stepMillis}, settling after each: long idle stretches, quickly. */
+    void runForMillis(final long millis, final long stepMillis) throws Exception
+    {
+        for (long elapsed = 0; elapsed < millis; elapsed += stepMillis)
+        {
+            final long step = Math.min(stepMillis, millis - elapsed);
+            nanoClock.advance(step * MS);
+            epochClock.advance(step);
+            settle();
+        }
+    }
+
     void runForMillis(final long millis) throws Exception
     {
         for (long i = 0; i < millis; i++)
@@ -190,6 +202,9 @@ final class EngineCluster implements AutoCloseable
         int originRate = 1_000_000;
         int storeCapacity = 10_000;
         int originQuotaPercent = 50;
+        long maxClockSkewMillis = 300_000;
+        long clockWarningMillis = 30_000;
+        private final java.util.Map<Integer, Long> clockOffsets = new java.util.HashMap<>();
 
         Settings sendWindow(final int batches)
         {
@@ -200,6 +215,32 @@ final class EngineCluster implements AutoCloseable
         Settings originRate(final int recordsPerSecond)
         {
             originRate = recordsPerSecond;
+            return this;
+        }
+
+        /** Node {@code nodeId}'s wall clock runs {@code offsetMillis} ahead of the cluster's (behind when negative). */
+        Settings clockOffset(final int nodeId, final long offsetMillis)
+        {
+            clockOffsets.put(nodeId, offsetMillis);
+            return this;
+        }
+
+        long clockOffsetMillis(final int nodeId)
+        {
+            return clockOffsets.getOrDefault(nodeId, 0L);
+        }
+
+        /** {@code [protocol] max-clock-skew} of every node. */
+        Settings maxClockSkew(final long millis)
+        {
+            maxClockSkewMillis = millis;
+            return this;
+        }
+
+        /** {@code [protocol] clock-warning} of every node. */
+        Settings clockWarning(final long millis)
+        {
+            clockWarningMillis = millis;
             return this;
         }
 

@@ -15,6 +15,7 @@ import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
 import io.blocksync.daemon.table.DecisionSigner;
+import io.blocksync.daemon.table.HybridLogicalClock;
 import io.blocksync.daemon.table.OriginQuota;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochClock;
@@ -37,7 +38,6 @@ import java.util.List;
 final class EngineNode implements AutoCloseable
 {
     static final long REASON = ReasonCode.of("test").packed();
-    static final long MAX_CLOCK_SKEW_MILLIS = 300_000;
     static final long MAX_DURATION_SECONDS = 30L * 86_400;
 
     final int nodeId;
@@ -62,7 +62,10 @@ final class EngineNode implements AutoCloseable
         final NanoClock nanoClock = cluster.nanoClock();
         this.nodeId = nodeId;
         this.address = address(nodeId);
-        this.epochClock = cluster.epochClock();
+        // The node's own wall clock: the cluster's, off by this node's offset (a clock running fast or slow).
+        final long clockOffsetMillis = settings.clockOffsetMillis(nodeId);
+        final EpochClock clusterClock = cluster.epochClock();
+        this.epochClock = () -> clusterClock.time() + clockOffsetMillis;
         this.stateDir = stateDir;
         store = BanStore.openForDaemon(stateDir, settings.storeCapacity);
         progress = ProgressFile.open(stateDir, nodeId, epochClock.time());
@@ -82,7 +85,8 @@ final class EngineNode implements AutoCloseable
 
         final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, MAX_DURATION_SECONDS, settings.originRate);
         final long tombstoneRetentionMillis = 86_400_000L;
-        final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, MAX_CLOCK_SKEW_MILLIS)
+        final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
+        final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, settings.maxClockSkewMillis, hybridClock)
             .signLocalDecisions(new DecisionSigner(TestKeys.nodeKey(nodeId)))
             .limitOrigins(new OriginQuota(settings.storeCapacity, settings.originQuotaPercent, nodeId, others));
         final HighWaterMarks highWater = new HighWaterMarks(progress, others);
@@ -90,6 +94,8 @@ final class EngineNode implements AutoCloseable
             .nodeId(nodeId)
             .epochClock(epochClock)
             .nanoClock(nanoClock)
+            .hybridClock(hybridClock)
+            .clockWarningMillis(settings.clockWarningMillis)
             .transport(cluster.network().endpoint(address))
             .sealer(new PacketSealer(nodeId, TestKeys.KEY_ID, progress, epochClock.time()))
             .verifier(verifier)
@@ -133,9 +139,29 @@ final class EngineNode implements AutoCloseable
     /** A local ban decision, as the control socket would hand it in; true when applied. */
     boolean ban(final String text)
     {
+        return ban(text, 3600);
+    }
+
+    /** A local ban of {@code durationSeconds}; true when applied. */
+    boolean ban(final String text, final long durationSeconds)
+    {
         parse(text);
-        request.reset().action(BanAction.BAN).prefix(prefix).durationSeconds(3600).reason(REASON);
+        request.reset().action(BanAction.BAN).prefix(prefix).durationSeconds(durationSeconds).reason(REASON);
         return decider.decide(request, epochClock.time()) == BanOutcome.APPLIED;
+    }
+
+    /** A local unban; true when applied (false when nothing was banned here). */
+    boolean unban(final String text)
+    {
+        parse(text);
+        request.reset().action(BanAction.UNBAN).prefix(prefix);
+        return decider.decide(request, epochClock.time()) == BanOutcome.APPLIED;
+    }
+
+    /** This node's wall clock, Unix ms (the cluster's plus its offset). */
+    long timeMillis()
+    {
+        return epochClock.time();
     }
 
     /** What the table holds for the prefix, or null. */

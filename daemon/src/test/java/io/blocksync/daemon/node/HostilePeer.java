@@ -10,6 +10,7 @@ import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.SyncFrameFlyweight;
+import io.blocksync.daemon.table.HybridLogicalClock;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -46,7 +47,8 @@ final class HostilePeer
             throw new IllegalArgumentException(error);
         }
         return new Ban().action(action).prefix(parsed).originNodeId(origin).originSequence(sequence)
-            .originTimeMillis(timeMillis).durationSeconds(action == BanAction.BAN ? 3600 : 0).reason(EngineNode.REASON);
+            .originTimeMillis(timeMillis).version(HybridLogicalClock.of(timeMillis))
+            .durationSeconds(action == BanAction.BAN ? 3600 : 0).reason(EngineNode.REASON);
     }
 
     /** Seal a SYNC for {@code origin} covering {@code (after, through]} with these records. */
@@ -77,8 +79,14 @@ final class HostilePeer
     /** Seal a HEARTBEAT advertising {@code highWater} for each of {@code origins}, stream positions as they are. */
     HostilePeer heartbeat(final int[] origins, final long highWater, final long nowMillis)
     {
+        return heartbeatAt(origins, highWater, nowMillis, HybridLogicalClock.of(nowMillis));
+    }
+
+    /** As {@link #heartbeat(int[], long, long)}, claiming {@code senderTimeMillis} and {@code senderHlc} as its clocks. */
+    HostilePeer heartbeatAt(final int[] origins, final long highWater, final long senderTimeMillis, final long senderHlc)
+    {
         final RetainedBatches retained = self.context.retained();
-        heartbeat.begin(frame, 0, retained.next(), retained.oldest(), nowMillis);
+        heartbeat.begin(frame, 0, retained.next(), retained.oldest(), senderTimeMillis, senderHlc);
         for (final int origin : origins)
         {
             heartbeat.appendEntry(origin, highWater);
@@ -91,7 +99,7 @@ final class HostilePeer
     HostilePeer heartbeat(final int[] origins, final long[] highWaters, final long nowMillis)
     {
         final RetainedBatches retained = self.context.retained();
-        heartbeat.begin(frame, 0, retained.next(), retained.oldest(), nowMillis);
+        heartbeat.begin(frame, 0, retained.next(), retained.oldest(), nowMillis, HybridLogicalClock.of(nowMillis));
         for (int i = 0; i < origins.length; i++)
         {
             heartbeat.appendEntry(origins[i], highWaters[i]);

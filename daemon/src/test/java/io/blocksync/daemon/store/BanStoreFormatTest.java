@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Format v2: the golden record below is the v1 record (the code before {@link Ban}, commit 1d5b928) with the origin
- * key id in byte 4 (v1's flags word) and the origin signature appended. A state directory of format v1 (in
+ * key id in byte 4 (v1's flags word), then the version (the origin's hybrid logical clock) and the origin signature
+ * appended. A state directory of format v1 (in
  * {@code src/test/resources/store/format-v1}, written by that code) is refused with a one-line message saying what to
  * do: its records carry no origin signatures, and nothing was deployed, so there is no migration.
  */
@@ -37,7 +38,7 @@ class BanStoreFormatTest
     /** {@link #v2Bans()}'s second ban as the v2 marshaller writes it, little-endian (x86, arm64). */
     private static final String V2_RECORD =
         "01" + "11" + "3500" + "09000000" + "07000000" + "01000000" + "0807060504030201" + "e86be5cf8b010000" +
-        "00d8c32cbb030000" + "ff65328f00000000" + "7363616e00000000" + "dc6de5cf8b010000" + signatureHex();
+        "00d8c32cbb030000" + "ff65328f00000000" + "7363616e00000000" + "dc6de5cf8b010000" + "0700e8cf8b010000" + signatureHex();
     private static final int RESERVED_OFFSET = 5;
     private static final String V1_FIXTURE = "/store/format-v1/";
     private static final List<String> FIXTURE_FILES = List.of(BanStore.MAP_FILE_NAME, BanStore.FORMAT_FILE_NAME);
@@ -167,7 +168,8 @@ class BanStoreFormatTest
         final Ban wide = new Ban().prefix(prefix("2001:db8:bad::/64")).action(BanAction.BAN).protocol(17).port(53)
             .originNodeId(7).hitCount(1).originSequence(0x0102030405060708L).originTimeMillis(1_700_000_001_000L)
             .expiresAtMillis(YEAR_2100_MILLIS).durationSeconds(2_402_444_799L)
-            .reason(ReasonCode.of("scan").packed()).appliedAtMillis(1_700_000_001_500L).originKeyId(9);
+            .reason(ReasonCode.of("scan").packed()).appliedAtMillis(1_700_000_001_500L).originKeyId(9)
+            .version(0x018B_CFE8_0007L);
         for (int i = 0; i < wide.signature().length; i++)
         {
             wide.signature()[i] = (byte)i;

@@ -88,7 +88,7 @@ final class TestBans
     static String fields(final Ban ban)
     {
         return ban.action() + " " + ban.prefix() + " proto " + ban.protocol() + " port " + ban.port() +
-            " origin " + ban.originNodeId() + "#" + ban.originSequence() + " at " + ban.originTimeMillis() +
+            " origin " + ban.originNodeId() + "#" + ban.originSequence() + " at " + ban.originTimeMillis() + " v " + ban.version() +
             " for " + ban.durationSeconds() + "s reason 0x" + Long.toHexString(ban.reason()) +
             " expires " + ban.expiresAtMillis() + " hits " + ban.hitCount() + " applied " + ban.appliedAtMillis();
     }

@@ -39,12 +39,15 @@ import static org.quicktheories.generators.SourceDSL.lists;
 
 /**
  * The ban table's merge rules for peers' records, whatever arrives: several origins, overlapping and equal prefixes,
- * BANs and UNBANs, origin times from weeks ago to the edge of the clock skew and beyond it. The final table does not
- * depend on the order of arrival (commutative), a second delivery changes nothing (idempotent), each prefix holds the
- * latest decision by (origin time, origin id) among those the table accepts on their own (last writer wins), and no
- * ban ends later than this node's now plus its {@code max-duration}, a local one counted from the local now.
+ * BANs and UNBANs, origin times from weeks ago to the edge of the clock skew and beyond it, versions (hybrid logical
+ * clock values) unrelated to those times, from weeks behind to the one-day bound and beyond it. The final table does
+ * not depend on the order of arrival (commutative), a second delivery changes nothing (idempotent), each prefix holds
+ * the highest decision by (version, origin id) among those the table accepts on their own, and every ban lasts its
+ * duration from when this node takes it, never beyond its now plus {@code max-duration}; a local decision always wins,
+ * with a version above the entry it replaces.
  * <p>
- * The generators name the edges that matter here (a time exactly at the skew limit, durations 0 and 2^32 - 1).
+ * The generators name the edges that matter here (a time exactly at the skew limit, a version exactly at the one-day
+ * bound, equal versions from different origins, durations 0 and 2^32 - 1).
  * Coverage is counted during a run and asserted after it, so a generator that stops reaching full tables fails.
  * <p>
  * Seeded with {@link #SEED}; a failure prints the seed and the shrunk sample, and rerunning replays it. To explore
@@ -181,8 +184,8 @@ class BanTableProperties
                         continue;
                     }
                     assertTrue(first.get(record.prefix(), entry), () -> "nothing held for " + record.prefix());
-                    assertEquals(List.of(winner.action(), winner.originNodeId(), winner.originSequence(), winner.originTimeMillis()),
-                        List.of(entry.action(), entry.originNodeId(), entry.originSequence(), entry.originTimeMillis()),
+                    assertEquals(List.of(winner.action(), winner.originNodeId(), winner.originSequence(), winner.version()),
+                        List.of(entry.action(), entry.originNodeId(), entry.originSequence(), entry.version()),
                         () -> "held " + entry + ", latest " + winner);
                 }
                 assertEquals(latest.size(), first.size(), "one entry per prefix with an acceptable decision, no other");
@@ -194,10 +197,11 @@ class BanTableProperties
     }
 
     /**
-     * Every entry is bounded by this node's clock: BANs end after now and no later than now + max-duration, nothing
-     * is stamped beyond the skew, tombstones last at most the skew plus their retention; then local decisions on the
-     * same prefixes win and expire their duration after the local now, however far ahead the entry they replace was
-     * stamped (at least 20 such replacements over the run).
+     * Every entry is bounded by this node's clock: a BAN ends exactly its (clamped) duration after now, whatever its
+     * origin time, and no later than now + max-duration; nothing is stamped beyond the skew or versioned beyond the
+     * one-day bound; a tombstone lasts its retention from now. Then local decisions on the same prefixes win, with a
+     * version above the entry they replace, and expire their duration after the local now, however far ahead the
+     * entry they replace was versioned (at least 20 such replacements over the run).
      */
     @Test
     void everyExpiryIsBoundedByThisNodesNowAndMaxDuration()
@@ -215,6 +219,8 @@ class BanTableProperties
                 for (final Ban request : localRequests)
                 {
                     final boolean wasBanned = table.isBanned(request.prefix(), NOW);
+                    final boolean held = first.get(request.prefix(), entry);
+                    final long heldVersion = held ? entry.version() : -1;
                     final Ban decision = new Ban().set(request).originSequence(++sequence);
                     final int outcome = table.decideLocal(decision, NOW);
                     if (request.isUnban())
@@ -234,7 +240,9 @@ class BanTableProperties
                     final long seconds = request.durationSeconds() == 0 ? maxDurationSeconds :
                         Math.min(request.durationSeconds(), maxDurationSeconds);
                     assertEquals(NOW + seconds * 1000, entry.expiresAtMillis(), () -> "counted from now: " + entry);
-                    if (entry.originTimeMillis() > NOW)
+                    assertTrue(entry.version() > heldVersion, () -> "versioned above " + heldVersion + ": " + entry);
+                    assertEquals(NOW, entry.originTimeMillis(), "stamped with this node's own clock");
+                    if (heldVersion > HybridLogicalClock.of(NOW))
                     {
                         localBansOverEntriesStampedAhead[0]++;
                     }
@@ -248,20 +256,21 @@ class BanTableProperties
     /** Every entry of {@code first} as remote records left it: bounded by now, the skew and max-duration. */
     private static void assertBoundedByNow(final long maxDurationSeconds)
     {
-        final long maxEndMillis = NOW + maxDurationSeconds * 1000;
-        final long tombstoneEndMillis = NOW + MAX_SKEW + BanTable.tombstoneRetentionMillis(maxDurationSeconds);
         first.forEach(entry ->
         {
             assertTrue(entry.originTimeMillis() <= NOW + MAX_SKEW, entry::toString);
+            assertTrue(entry.version() >= 0 && entry.version() <= HybridLogicalClock.of(NOW + DAY), entry::toString);
             if (entry.isBan())
             {
-                assertTrue(entry.expiresAtMillis() != Ban.PERMANENT && entry.expiresAtMillis() > NOW &&
-                    entry.expiresAtMillis() <= maxEndMillis, entry::toString);
+                final long seconds = entry.durationSeconds() == 0 ? maxDurationSeconds :
+                    Math.min(entry.durationSeconds(), maxDurationSeconds);
+                assertEquals(NOW + seconds * 1000, entry.expiresAtMillis(), () -> "its duration from now: " + entry);
                 assertEquals(BanPolicy.ACCEPT, policy(maxDurationSeconds).checkPrefix(entry.prefix()), entry::toString);
             }
             else
             {
-                assertTrue(entry.expiresAtMillis() <= tombstoneEndMillis, entry::toString);
+                assertEquals(NOW + BanTable.tombstoneRetentionMillis(maxDurationSeconds), entry.expiresAtMillis(),
+                    entry::toString);
             }
         });
     }
@@ -277,7 +286,7 @@ class BanTableProperties
     }
 
     /**
-     * Distinct decisions (no two share prefix, origin time and origin), 1 to {@link #MAX_RECORDS} drawn (uniform
+     * Distinct decisions (no two share prefix, version and origin), 1 to {@link #MAX_RECORDS} drawn (uniform
      * size), in the order generated and shuffled by a Fisher-Yates draw (which shrinks toward the same order).
      */
     private static Gen<Deliveries> recordsInTwoOrders()
@@ -318,11 +327,18 @@ class BanTableProperties
         final Gen<Long> durations = durations();
         final Gen<Long> reasons = Generate.pick(List.of("ssh", "http", "smtp")).map(text -> ReasonCode.of(text).packed());
         final Gen<Long> sequences = Generate.longRange(1, 1_000_000);
+        // Versions apart from times: a peer's clock may have been pushed ahead of its wall clock by others'.
+        final Gen<Long> versions = Generate.frequency(
+            of(4, Generate.range(-5, 5).zip(Generate.range(0, 2),
+                (minutes, counter) -> HybridLogicalClock.of(NOW + minutes * 60_000L) + counter)),
+            of(3, Generate.longRange(HybridLogicalClock.of(NOW - 40 * DAY), HybridLogicalClock.of(NOW + DAY))),
+            of(1, Generate.constant(HybridLogicalClock.of(NOW + DAY))),
+            of(1, Generate.longRange(HybridLogicalClock.of(NOW + DAY) + 1, HybridLogicalClock.of(NOW + TEN_YEARS))));
         return in ->
         {
             final BanAction action = actions.generate(in);
             final Ban record = new Ban().action(action).prefix(prefixes.generate(in)).originNodeId(origins.generate(in))
-                .originTimeMillis(times.generate(in));
+                .originTimeMillis(times.generate(in)).version(versions.generate(in));
             final long seconds = durations.generate(in);
             return record.durationSeconds(action == BanAction.BAN ? seconds : 0).reason(reasons.generate(in))
                 .originSequence(sequences.generate(in));
@@ -365,26 +381,31 @@ class BanTableProperties
         for (final Ban record : records)
         {
             byKey.putIfAbsent(List.of(AddressText.format(record.prefix()), record.prefix().family(),
-                record.originTimeMillis(), record.originNodeId()), record);
+                record.version(), record.originNodeId()), record);
         }
         return new ArrayList<>(byKey.values());
     }
 
-    /** Whether an empty table takes the record: its own time, prefix and duration allow it. */
+    /** Whether an empty table takes the record: its own time, version and prefix allow it. */
     private static boolean acceptedOnItsOwn(final Ban record, final long maxDurationSeconds)
     {
         final BanTable empty = new BanTable(alone, policy(maxDurationSeconds), counters,
-            BanTable.tombstoneRetentionMillis(maxDurationSeconds), MAX_SKEW);
+            BanTable.tombstoneRetentionMillis(maxDurationSeconds), MAX_SKEW, clock());
         final boolean accepted = empty.applyRemote(new Ban().set(record), NOW) == BanOutcome.APPLIED;
         alone.remove(record.prefix());
         return accepted;
     }
 
-    /** Last writer wins: the later origin time, on a tie the higher origin id. */
+    /** The merge order: the higher version, on a tie the higher origin id; origin times play no part. */
     private static boolean isLater(final Ban a, final Ban b)
     {
-        return a.originTimeMillis() != b.originTimeMillis() ?
-            a.originTimeMillis() > b.originTimeMillis() : a.originNodeId() > b.originNodeId();
+        return a.version() != b.version() ? a.version() > b.version() : a.originNodeId() > b.originNodeId();
+    }
+
+    /** A fresh hybrid logical clock of this node, whose wall clock reads {@link #NOW}. */
+    private static HybridLogicalClock clock()
+    {
+        return new HybridLogicalClock(() -> NOW, counters.clockRefusedFutureHlc);
     }
 
     private static void applyAll(final BanTable table, final List<Ban> records)
@@ -400,7 +421,7 @@ class BanTableProperties
     {
         clear(store);
         return new BanTable(store, policy(maxDurationSeconds), counters,
-            BanTable.tombstoneRetentionMillis(maxDurationSeconds), MAX_SKEW);
+            BanTable.tombstoneRetentionMillis(maxDurationSeconds), MAX_SKEW, clock());
     }
 
     private static BanPolicy policy(final long maxDurationSeconds)

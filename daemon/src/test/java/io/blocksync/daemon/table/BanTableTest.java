@@ -51,7 +51,7 @@ class BanTableTest
         final BanPolicy policy = new BanPolicy(
             List.of(prefix("192.0.2.0/28"), prefix("2001:db8:ffff::1/128")), List.of("allow-list", "peer node2"),
             16, 32, 86_400, 1000);
-        table = new BanTable(store, policy, counters, RETENTION, MAX_SKEW).addListener(new BanTableListener()
+        table = new BanTable(store, policy, counters, RETENTION, MAX_SKEW, clock()).addListener(new BanTableListener()
         {
             public void onStored(final Ban decision, final Ban replaced, final boolean local)
             {
@@ -72,6 +72,12 @@ class BanTableTest
         store.close();
     }
 
+    /** A fresh clock of this node, its wall clock reading {@link #NOW}; each test passes its own now to the table. */
+    private HybridLogicalClock clock()
+    {
+        return new HybridLogicalClock(() -> NOW, counters.clockRefusedFutureHlc);
+    }
+
     @Test
     void theLaterDecisionWinsWhateverOrderTheyArriveIn()
     {
@@ -84,7 +90,7 @@ class BanTableTest
         assertTrue(table.isBanned(prefix("198.51.100.7"), NOW));
         assertEquals(BanOutcome.DUPLICATE, remote(BanAction.BAN, "198.51.100.7", 3, NOW + 20, 3600));
         assertEquals(BanOutcome.APPLIED, remote(BanAction.BAN, "198.51.100.7", 4, NOW + 20, 3600),
-            "same time, higher origin id wins");
+            "same version, higher origin id wins");
         assertEquals(List.of(
             "UNBAN 198.51.100.7 ssh",
             "BAN 198.51.100.7 ssh replacing UNBAN",
@@ -114,10 +120,32 @@ class BanTableTest
     }
 
     @Test
-    void expiredBansAreDroppedOnArrival()
+    void theHigherVersionWinsWhateverTheOriginTimes()
     {
-        assertEquals(BanOutcome.EXPIRED, remote(BanAction.BAN, "198.51.100.9", 2, NOW - 120_000, 60));
-        assertFalse(table.isBanned(prefix("198.51.100.9"), NOW));
+        // Node 2's clock runs ten minutes fast, node 3's ten minutes slow; node 3 decided later, as its version says.
+        final long unbanVersion = HybridLogicalClock.of(NOW + 600_000);
+        assertEquals(BanOutcome.APPLIED, remote(BanAction.UNBAN, "198.51.100.60", 2, NOW + 240_000, unbanVersion, 0));
+        assertEquals(BanOutcome.APPLIED, remote(BanAction.BAN, "198.51.100.60", 3, NOW - 600_000, unbanVersion + 1, 3600),
+            "stamped fourteen minutes before the unban by its origin's clock, and still later by version");
+        assertTrue(table.isBanned(prefix("198.51.100.60"), NOW));
+        assertEquals(BanOutcome.STALE, remote(BanAction.UNBAN, "198.51.100.60", 2, NOW + 240_000, unbanVersion, 0),
+            "the unban arriving again loses");
+        assertTrue(table.isBanned(prefix("198.51.100.60"), NOW));
+    }
+
+    @Test
+    void aRemoteBanLastsItsDurationFromWhenItArrives()
+    {
+        assertEquals(BanOutcome.APPLIED, remote(BanAction.BAN, "198.51.100.9", 2, NOW - 600_000, 300),
+            "a five-minute ban from a node whose clock is ten minutes slow is not 'already expired'");
+        final Ban entry = new Ban();
+        assertTrue(table.get(prefix("198.51.100.9"), entry));
+        assertEquals(NOW + 300_000, entry.expiresAtMillis(), "five minutes from our now");
+        assertEquals(NOW - 600_000, entry.originTimeMillis(), "its origin time kept for display");
+        assertEquals(0, table.expire(NOW + 299_999));
+        assertTrue(table.isBanned(prefix("198.51.100.9"), NOW + 299_999));
+        assertEquals(1, table.expire(NOW + 300_000));
+        assertFalse(table.isBanned(prefix("198.51.100.9"), NOW + 300_000));
     }
 
     @Test
@@ -126,14 +154,15 @@ class BanTableTest
         assertEquals(BanOutcome.APPLIED, remote(BanAction.BAN, "198.51.100.8", 9, NOW + 60_000, 3600));
         final Ban request = new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.8")).originNodeId(1).originSequence(1);
         assertEquals(BanOutcome.APPLIED, table.decideLocal(request, NOW));
-        assertEquals(NOW + 60_001, request.originTimeMillis(), "the request receives the decision as applied");
+        assertEquals(NOW, request.originTimeMillis(), "the request receives the decision as applied, stamped by our clock");
+        assertTrue(request.version() > HybridLogicalClock.of(NOW + 60_000), "versioned above the ban: " + request.version());
         assertEquals(SSH, request.reason());
         assertFalse(table.isBanned(prefix("198.51.100.8"), NOW));
         assertEquals("local UNBAN 198.51.100.8 ssh replacing BAN", heard.get(heard.size() - 1));
 
         final Ban tombstone = new Ban();
         assertTrue(table.get(prefix("198.51.100.8"), tombstone) && tombstone.isUnban());
-        assertEquals(NOW + 60_001 + RETENTION, tombstone.expiresAtMillis(),
+        assertEquals(NOW + RETENTION, tombstone.expiresAtMillis(),
             "the tombstone carries its retention, so the store's purge at start keeps it as long as the sweep does");
 
         final Ban other = new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.99")).originNodeId(1).originSequence(2);
@@ -187,6 +216,25 @@ class BanTableTest
     }
 
     @Test
+    void aPeersRecordVersionedMoreThanADayAheadIsRefusedAndDoesNotMoveTheClock()
+    {
+        final HybridLogicalClock clock = clock();
+        final BanTable versioned = new BanTable(store, new BanPolicy(List.of(), List.of(), 16, 32, 86_400, 1000),
+            counters, RETENTION, MAX_SKEW, clock);
+        final Ban record = new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.23")).originNodeId(2)
+            .originSequence(1).originTimeMillis(NOW).version(HybridLogicalClock.of(NOW + DAY) + 1).reason(SSH);
+        assertEquals(BanOutcome.FUTURE_TIME, versioned.applyRemote(record, NOW),
+            "a sane origin time does not let a version near overflow through");
+        assertEquals(1, counters.refusedFutureTime.get());
+        assertEquals(1, counters.clockRefusedFutureHlc.get());
+        assertEquals(HybridLogicalClock.of(NOW), clock.read(NOW), "the clock was not dragged along");
+
+        assertEquals(BanOutcome.APPLIED, versioned.applyRemote(record.version(HybridLogicalClock.of(NOW + DAY)), NOW),
+            "a day ahead is the limit");
+        assertEquals(HybridLogicalClock.of(NOW + DAY), clock.read(NOW));
+    }
+
+    @Test
     void noBanExpiresLaterThanMaxDurationFromTheReceiversNow()
     {
         // Policy: max-duration one day. A record stamped ahead within the skew still expires a day from our now.
@@ -212,7 +260,7 @@ class BanTableTest
             }
             else
             {
-                assertTrue(outcome == BanOutcome.EXPIRED || outcome == BanOutcome.FUTURE_TIME, "outcome " + outcome);
+                assertEquals(BanOutcome.FUTURE_TIME, outcome);
             }
         }
     }
@@ -224,7 +272,8 @@ class BanTableTest
         final Ban ban = new Ban().action(BanAction.BAN).prefix(prefix("198.51.100.40")).originNodeId(1).originSequence(1)
             .durationSeconds(3600).reason(SSH);
         assertEquals(BanOutcome.APPLIED, table.decideLocal(ban, NOW));
-        assertEquals(NOW + 200_001, ban.originTimeMillis(), "stamped after the unban, so it wins everywhere");
+        assertEquals(NOW, ban.originTimeMillis(), "stamped by our clock");
+        assertTrue(ban.version() > HybridLogicalClock.of(NOW + 200_000), "versioned after the unban, so it wins everywhere");
         assertEquals(NOW + 3_600_000, ban.expiresAtMillis(), "an hour from our now, not from the stamp");
         assertTrue(table.isBanned(prefix("198.51.100.40"), NOW));
     }
@@ -232,15 +281,19 @@ class BanTableTest
     @Test
     void aBogusFutureEntryAlreadyStoredNeitherOutvotesNorStretchesALaterOperatorBan()
     {
-        // Stored when this node's clock was ten years ahead (or by a version that took any time): stamped far ahead.
+        // Stored when this node's clock was ten years ahead (or by a version that took any time), before a restart:
+        // stamped and versioned far ahead.
         final Ban bogus = new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.50")).originNodeId(2).originSequence(1)
-            .originTimeMillis(NOW + TEN_YEARS).reason(SSH);
-        assertEquals(BanOutcome.APPLIED, table.applyRemote(bogus, NOW + TEN_YEARS));
+            .originTimeMillis(NOW + TEN_YEARS).version(HybridLogicalClock.of(NOW + TEN_YEARS)).reason(SSH)
+            .expiresAtMillis(NOW + TEN_YEARS + RETENTION);
+        store.put(bogus);
 
         final Ban ban = new Ban().action(BanAction.BAN).prefix(prefix("198.51.100.50")).originNodeId(1).originSequence(1)
             .durationSeconds(3600).reason(SSH);
         assertEquals(BanOutcome.APPLIED, table.decideLocal(ban, NOW), "the operator's ban is not outvoted");
-        assertTrue(ban.originTimeMillis() <= NOW + MAX_SKEW, "its stamp is not pushed ten years ahead: " + ban.originTimeMillis());
+        assertEquals(NOW, ban.originTimeMillis());
+        assertTrue(ban.version() < HybridLogicalClock.of(NOW + 1), "its version is not pushed ten years ahead: " + ban.version());
+        assertEquals(0, counters.clockRefusedFutureHlc.get(), "the entry was never taken into the clock");
         assertEquals(NOW + 3_600_000, ban.expiresAtMillis(), "it lasts its hour, not ten years");
         assertTrue(table.isBanned(prefix("198.51.100.50"), NOW));
         assertEquals(1, table.expire(NOW + 3_600_000));
@@ -337,21 +390,28 @@ class BanTableTest
     private BanTable tinyTable(final BanStore tiny)
     {
         final BanPolicy policy = new BanPolicy(List.of(), List.of(), 16, 32, 86_400, 1000);
-        return new BanTable(tiny, policy, counters, RETENTION, MAX_SKEW);
+        return new BanTable(tiny, policy, counters, RETENTION, MAX_SKEW, clock());
     }
 
+    /** A peer's record whose origin's clock was its wall clock: version = origin time with counter 0. */
     private static int remoteTo(
         final BanTable target, final BanAction action, final String text, final int origin, final long time, final long seconds)
     {
         final Ban record = new Ban().action(action).prefix(prefix(text)).originNodeId(origin).originSequence(1)
-            .originTimeMillis(time).durationSeconds(seconds).reason(SSH);
+            .originTimeMillis(time).version(HybridLogicalClock.of(time)).durationSeconds(seconds).reason(SSH);
         return target.applyRemote(record, NOW);
     }
 
     private int remote(final BanAction action, final String text, final int origin, final long time, final long seconds)
     {
+        return remoteTo(table, action, text, origin, time, seconds);
+    }
+
+    private int remote(
+        final BanAction action, final String text, final int origin, final long time, final long version, final long seconds)
+    {
         final Ban record = new Ban().action(action).prefix(prefix(text)).originNodeId(origin).originSequence(1)
-            .originTimeMillis(time).durationSeconds(seconds).reason(SSH);
+            .originTimeMillis(time).version(version).durationSeconds(seconds).reason(SSH);
         return table.applyRemote(record, NOW);
     }
 

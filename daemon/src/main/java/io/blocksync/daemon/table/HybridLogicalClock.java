@@ -1,0 +1,99 @@
+package io.blocksync.daemon.table;
+
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * This node's hybrid logical clock (Kulkarni et al., "Logical Physical Clocks", 2014), the source of every record's
+ * {@code version}: a value {@code wall_ms << 16 | counter} that stays close to the wall clock yet never runs backwards
+ * and is always above every trusted value this node has received. So a decision made here after it heard of another
+ * orders after it, whatever the two nodes' wall clocks say.
+ * <ul>
+ *   <li>A local decision takes {@link #tick}: {@code max(hlc + 1, now_ms << 16)}.</li>
+ *   <li>Every received record version and HEARTBEAT clock goes through {@link #observe}: {@code max(hlc, received)}.</li>
+ * </ul>
+ * A received value more than {@link #MAX_LEAD_MILLIS} ahead of this node's wall clock is not taken (and counted), so a
+ * hostile or broken peer cannot drag the node's clock towards overflow; a record carrying one is refused by the table.
+ * Loop thread only; allocation-free.
+ */
+public final class HybridLogicalClock
+{
+    /** Bits of the logical counter below the wall-clock milliseconds. */
+    public static final int LOGICAL_BITS = 16;
+    /** How far ahead of this node's wall clock a received value may be and still be taken: one day. */
+    public static final long MAX_LEAD_MILLIS = 86_400_000L;
+
+    private final EpochClock epochClock;
+    private final AtomicCounter refused;
+    private long hlc;
+
+    /**
+     * @param epochClock wall clock, Unix ms, for the no-argument forms.
+     * @param refused    counts received values not taken for being too far ahead
+     *                   ({@code clock_refused_future_hlc}).
+     */
+    public HybridLogicalClock(final EpochClock epochClock, final AtomicCounter refused)
+    {
+        this.epochClock = epochClock;
+        this.refused = refused;
+    }
+
+    /** The clock value of a wall-clock time with counter 0. */
+    public static long of(final long wallMillis)
+    {
+        return wallMillis << LOGICAL_BITS;
+    }
+
+    /** The wall-clock milliseconds part of a clock value. */
+    public static long wallMillis(final long hlc)
+    {
+        return hlc >>> LOGICAL_BITS;
+    }
+
+    /** A new value for a local decision, above every value given or taken so far, at the injected clock's now. */
+    public long tick()
+    {
+        return tick(epochClock.time());
+    }
+
+    /** As {@link #tick()}, at {@code nowMillis} (the loop's now, so one cycle sees one time). */
+    public long tick(final long nowMillis)
+    {
+        hlc = Math.max(hlc + 1, of(nowMillis));
+        return hlc;
+    }
+
+    /** The current value without advancing it, as a HEARTBEAT carries it. */
+    public long read(final long nowMillis)
+    {
+        return Math.max(hlc, of(nowMillis));
+    }
+
+    /** Whether a received value is one this node takes at {@code nowMillis}: not negative, at most a day ahead. */
+    public boolean isTrusted(final long received, final long nowMillis)
+    {
+        return received >= 0 && received <= of(nowMillis + MAX_LEAD_MILLIS);
+    }
+
+    /** {@link #observe(long, long)} at the injected clock's now. */
+    public boolean observe(final long received)
+    {
+        return observe(received, epochClock.time());
+    }
+
+    /**
+     * Take a value received from a peer (a record's version, a HEARTBEAT's clock).
+     *
+     * @return false, counted and ignored, when it is not {@link #isTrusted trusted}.
+     */
+    public boolean observe(final long received, final long nowMillis)
+    {
+        if (!isTrusted(received, nowMillis))
+        {
+            refused.incrementRelease();
+            return false;
+        }
+        hlc = Math.max(hlc, received);
+        return true;
+    }
+}
