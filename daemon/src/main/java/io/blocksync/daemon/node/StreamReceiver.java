@@ -75,46 +75,45 @@ public final class StreamReceiver
     }
 
     /**
-     * An authentic BATCH from the peer.
-     *
-     * @return whether the frame counts as received (taken now or before), so its packet sequence enters the replay
-     * window; false when it must stay acceptable for the unchanged retransmission.
+     * An authentic BATCH from the peer: taken when its stream sequence is new, acknowledged either way. One declined
+     * for now (too far ahead, no room, over budget) is not acknowledged; the peer's retransmission, under a fresh
+     * packet sequence, is taken later.
      */
-    boolean onBatch(final Peer peer, final BatchFrameFlyweight batch, final long nowMillis)
+    void onBatch(final Peer peer, final BatchFrameFlyweight batch, final long nowMillis)
     {
         final PeerStream stream = peer.stream();
         final int count = batch.recordCount();
         if (peer.nodeId() == nodeId)
         {
-            // Only this node decides in its own name: a stream claiming to be ours is taken as seen and ignored.
+            // Only this node decides in its own name: a stream claiming to be ours is ignored.
             counters.framesOwnOrigin.incrementRelease();
-            return true;
+            return;
         }
         ackSender.onBatch(peer);
         if (stream.received.isTooFarAhead(batch.streamSequence()))
         {
-            // Cannot be recorded yet: neither taken nor marked seen, the retransmission is taken once the hole closes.
-            return false;
+            // Cannot be recorded yet: not taken, the retransmission is taken once the hole closes.
+            return;
         }
         if (!stream.received.isNew(batch.streamSequence()))
         {
             counters.recordsDuplicate.getAndAddRelease(count);
-            return true;
+            return;
         }
         if (!hasRoomFor(batch, count))
         {
-            // Taking it would drop records for want of room: neither acknowledged nor marked seen, so the peer's
-            // retransmission is taken once expiry has freed room. Checked first, so nothing is half applied.
+            // Taking it would drop records for want of room: not acknowledged, so the peer's retransmission is taken
+            // once expiry has freed room. Checked first, so nothing is half applied.
             counters.framesDeferredNoRoom.incrementRelease();
-            return false;
+            return;
         }
         final int peerIndex = highWater.indexOf(peer.nodeId());
         if (!budgets.admit(peerIndex, peerIndex, count, nowMillis))
         {
-            // Declined for now: neither acknowledged nor marked seen, so the peer's unchanged retransmission after
-            // its timeout is taken once the budget has refilled.
+            // Declined for now: not acknowledged, so the peer's retransmission after its timeout is taken once the
+            // budget has refilled.
             counters.refusedRateLimited.getAndAddRelease(count);
-            return false;
+            return;
         }
         stream.received.onBatch(batch.streamSequence());
 
@@ -130,25 +129,6 @@ public final class StreamReceiver
         }
         highWater.onRange(peer.nodeId(), lowest - 1, highest);
         highWater.receivedCumulative(peer.nodeId(), stream.received.cumulative());
-        return true;
-    }
-
-    /**
-     * An authentic copy of a BATCH we already took (tags are checked before the replay window) means our ack was
-     * lost: say again where we are, or the peer would retransmit it forever. Nothing is applied.
-     *
-     * @param takenStreamSequence the batch's stream sequence when the replay window shows its packet was taken, else
-     *                            0. The window outlives a restart but what was received beyond the cumulative point
-     *                            does not: such a batch is marked received here again, or it would never be acked.
-     */
-    void onReplayedBatch(final Peer peer, final long takenStreamSequence)
-    {
-        final StreamReceiveState received = peer.stream().received;
-        if (takenStreamSequence > 0 && received.onBatch(takenStreamSequence))
-        {
-            highWater.receivedCumulative(peer.nodeId(), received.cumulative());
-        }
-        ackSender.onReplay(peer);
     }
 
     /** An authentic SYNC from the peer: records of one origin's range, applied when the origin may be spoken for. */

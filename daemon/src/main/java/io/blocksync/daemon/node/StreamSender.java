@@ -4,6 +4,7 @@ import io.blocksync.codec.AckFrameFlyweight;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
+import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanTableListener;
 import org.agrona.BufferUtil;
@@ -140,7 +141,7 @@ public final class StreamSender implements BanTableListener
                 retained.buffer().putBytes(record.offset(), staging, from, BanRecordFlyweight.LENGTH);
                 stagedHead++;
             }
-            retained.commit(sealer.stamp(retained.buffer(), offset, batch.unsealedLength()));
+            retained.commit(batch.unsealedLength() + FrameHeaderFlyweight.TAG_LENGTH);
             progress.streamNext(retained.next());
             counters.batchesSealed.incrementRelease();
             sealed++;
@@ -169,7 +170,7 @@ public final class StreamSender implements BanTableListener
             while (window.nextToSend < next && window.nextToSend <= window.ackedCumulative + flightWindow)
             {
                 final long sequence = window.nextToSend++;
-                final boolean taken = retained.sendTo(transport, sequence, peer);
+                final boolean taken = retained.sendTo(transport, sealer, sequence, peer);
                 retransmitHandler.onFirstSend(peer, sequence, taken, nowNanos);
                 if (taken)
                 {
