@@ -91,8 +91,19 @@ public final class NodeCounters
     public static final int SYNC_FRAMES_BAD_SIGNATURE_ID = 58;
     /** Datagrams addressed to another node id ({@code rejected_wrong_receiver}, protocol 2's reject reason 11). */
     public static final int REJECTED_WRONG_RECEIVER_ID = 59;
+    /**
+     * Batches the sender's retained ring dropped before every peer had acknowledged them: a peer down, or lagging more
+     * than the ring less one flight window behind the peer furthest ahead, no longer holds the ring back; it catches
+     * up by SYNC.
+     */
+    public static final int BATCHES_DROPPED_UNACKED_ID = 60;
+    /**
+     * Origin ranges received beyond a gap that high-water marks could not remember (the per-origin cap of
+     * pending ranges was reached): the range furthest ahead is forgotten and comes again by SYNC.
+     */
+    public static final int HIGH_WATER_RANGES_DROPPED_ID = 61;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = REJECTED_WRONG_RECEIVER_ID;
+    public static final int LAST_ID = HIGH_WATER_RANGES_DROPPED_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -143,6 +154,8 @@ public final class NodeCounters
     public final AtomicCounter syncFrameBudgetExhausted;
     public final AtomicCounter catchUpIndexFull;
     public final AtomicCounter syncFramesBadSignature;
+    public final AtomicCounter batchesDroppedUnacked;
+    public final AtomicCounter highWaterRangesDropped;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -202,6 +215,8 @@ public final class NodeCounters
         syncFrameBudgetExhausted = counter(SYNC_FRAME_BUDGET_EXHAUSTED_ID, "sync_frame_budget_exhausted");
         catchUpIndexFull = counter(CATCH_UP_INDEX_FULL_ID, "catch_up_index_full");
         syncFramesBadSignature = counter(SYNC_FRAMES_BAD_SIGNATURE_ID, "sync_frames_bad_signature");
+        batchesDroppedUnacked = counter(BATCHES_DROPPED_UNACKED_ID, "batches_dropped_unacked");
+        highWaterRangesDropped = counter(HIGH_WATER_RANGES_DROPPED_ID, "high_water_ranges_dropped");
     }
 
     public CountersManager manager()

@@ -85,7 +85,8 @@ final class EngineNode implements AutoCloseable
         final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, MAX_CLOCK_SKEW_MILLIS)
             .signLocalDecisions(new DecisionSigner(TestKeys.nodeKey(nodeId)))
             .limitOrigins(new OriginQuota(settings.storeCapacity, settings.originQuotaPercent, nodeId, others));
-        final HighWaterMarks highWater = new HighWaterMarks(progress, others);
+        final HighWaterMarks highWater = new HighWaterMarks(progress, others, counters.highWaterRangesDropped,
+            HighWaterMarks.MAX_PENDING_PER_ORIGIN);
         context = new NodeContext()
             .nodeId(nodeId)
             .epochClock(epochClock)

@@ -82,7 +82,9 @@ class NodeCountersTest
         "56 sync_frame_budget_exhausted",
         "57 catch_up_index_full",
         "58 sync_frames_bad_signature",
-        "59 rejected_wrong_receiver");
+        "59 rejected_wrong_receiver",
+        "60 batches_dropped_unacked",
+        "61 high_water_ranges_dropped");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
