@@ -24,7 +24,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * A peer speaks only for configured origins, and never for this node: a SYNC for an origin not in the config, or
  * any frame carrying this node's own decisions, is dropped and counted before it touches any state; heartbeat
  * entries for unknown origins are counted and ignored. Records are charged to the origin's and the sending peer's
- * budgets ({@link RecordBudgets}) before they are applied. A BATCH or SYNC whose new records would not fit in the
+ * budgets ({@link RecordBudgets}) before they are applied, except those the table already holds (the same origin's
+ * decision at that origin sequence or later), which cost nothing and, in a SYNC, are skipped. A BATCH or SYNC whose new records would not fit in the
  * room the table leaves peers is not taken, so none of its records is lost: the BATCH is not acknowledged and is
  * retransmitted, the SYNC's range is offered again.
  * <p>
@@ -45,7 +46,11 @@ public final class StreamReceiver
     private final EventLog.Line log;
     private final FrameVerifier verifier;
     private final Ban ban = new Ban();
-    private final Ban held = new Ban();
+    private final Ban current = new Ban();
+    // Per record of the frame being taken: whether the table holds it already (see scan).
+    private final boolean[] held = new boolean[Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS)];
+    private int scannedNew;
+    private int scannedCharged;
 
     /**
      * @param streamSender this node's outgoing stream, rewound for a peer seen restarting without its state.
@@ -100,7 +105,13 @@ public final class StreamReceiver
             counters.recordsDuplicate.getAndAddRelease(count);
             return;
         }
-        if (!hasRoomFor(batch, count))
+        scannedNew = 0;
+        scannedCharged = 0;
+        for (int i = 0; i < count; i++)
+        {
+            scan(batch.record(i), i);
+        }
+        if (!table.hasRemoteRoom(scannedNew))
         {
             // Taking it would drop records for want of room: not acknowledged, so the peer's retransmission is taken
             // once expiry has freed room. Checked first, so nothing is half applied.
@@ -108,11 +119,11 @@ public final class StreamReceiver
             return;
         }
         final int peerIndex = highWater.indexOf(peer.nodeId());
-        if (!budgets.admit(peerIndex, peerIndex, count, nowMillis))
+        if (!budgets.admit(peerIndex, peerIndex, scannedCharged, nowMillis))
         {
             // Declined for now: not acknowledged, so the peer's retransmission after its timeout is taken once the
             // budget has refilled.
-            counters.refusedRateLimited.getAndAddRelease(count);
+            counters.refusedRateLimited.getAndAddRelease(scannedCharged);
             return;
         }
         stream.received.onBatch(batch.streamSequence());
@@ -148,15 +159,22 @@ public final class StreamReceiver
             counters.syncFramesUnknownOrigin.incrementRelease();
             return;
         }
-        if (!hasRoomFor(sync))
+        final int count = sync.recordCount();
+        scannedNew = 0;
+        scannedCharged = 0;
+        for (int i = 0; i < count; i++)
+        {
+            scan(sync.record(i), i);
+        }
+        if (!table.hasRemoteRoom(scannedNew))
         {
             // Not taken, and its range not marked received: catch-up offers it again once there is room.
             counters.framesDeferredNoRoom.incrementRelease();
             return;
         }
-        if (!budgets.admit(highWater.indexOf(peer.nodeId()), originIndex, sync.recordCount(), nowMillis))
+        if (!budgets.admit(highWater.indexOf(peer.nodeId()), originIndex, scannedCharged, nowMillis))
         {
-            counters.refusedRateLimited.getAndAddRelease(sync.recordCount());
+            counters.refusedRateLimited.getAndAddRelease(scannedCharged);
             return;
         }
         // After the budgets, so a peer's forgeries cost it at most its budget's worth of signature checks.
@@ -165,9 +183,17 @@ public final class StreamReceiver
             counters.syncFramesBadSignature.incrementRelease();
             return;
         }
-        for (int i = 0, count = sync.recordCount(); i < count; i++)
+        for (int i = 0; i < count; i++)
         {
-            table.applyRemote(sync.record(i).get(ban), nowMillis);
+            if (held[i])
+            {
+                // Neither charged nor signature-checked: not applied either, so it cannot change anything.
+                counters.recordsDuplicate.incrementRelease();
+            }
+            else
+            {
+                table.applyRemote(sync.record(i).get(ban), nowMillis);
+            }
         }
         highWater.onRange(origin, sync.after(), sync.through());
     }
@@ -182,6 +208,10 @@ public final class StreamReceiver
         }
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
+            if (held[i])
+            {
+                continue;
+            }
             final BanRecordFlyweight record = sync.record(i);
             final PeerKey key = originLink.peerKey(record.originKeyId());
             if (null == key || !record.verifySignature(key))
@@ -193,42 +223,20 @@ public final class StreamReceiver
     }
 
     /**
-     * Whether the table has room for every record of the batch that would take a new slot. Records are looked up
-     * only when the table is nearly full; otherwise the count alone answers, so the hot path reads the store once
-     * per record, in the apply.
+     * Look up what the table holds for record {@code i} of a frame, before anything of the frame is applied:
+     * {@link #scannedNew} counts records whose prefix would take a new entry (the room they need), and
+     * {@link #scannedCharged} those charged to the budgets. A record is held, not charged, when the table has the
+     * same origin's decision for the prefix at this origin sequence or a later one: origin sequences order one
+     * origin's decisions without any clock, and such a record cannot change the table (duplicates of catch-up,
+     * of a retransmission after a restart). Records of other origins are charged whether or not they win.
+     * The caller zeroes both first.
      */
-    private boolean hasRoomFor(final BatchFrameFlyweight batch, final int count)
+    private void scan(final BanRecordFlyweight record, final int i)
     {
-        if (table.hasRemoteRoom(count))
-        {
-            return true;
-        }
-        int newEntries = 0;
-        for (int i = 0; i < count; i++)
-        {
-            newEntries += isNew(batch.record(i));
-        }
-        return table.hasRemoteRoom(newEntries);
-    }
-
-    private boolean hasRoomFor(final SyncFrameFlyweight sync)
-    {
-        final int count = sync.recordCount();
-        if (table.hasRemoteRoom(count))
-        {
-            return true;
-        }
-        int newEntries = 0;
-        for (int i = 0; i < count; i++)
-        {
-            newEntries += isNew(sync.record(i));
-        }
-        return table.hasRemoteRoom(newEntries);
-    }
-
-    private int isNew(final BanRecordFlyweight record)
-    {
-        return table.get(record.get(ban).prefix(), held) ? 0 : 1;
+        final boolean exists = table.get(record.get(ban).prefix(), current);
+        held[i] = exists && current.originNodeId() == ban.originNodeId() && current.originSequence() >= ban.originSequence();
+        scannedNew += exists ? 0 : 1;
+        scannedCharged += held[i] ? 0 : 1;
     }
 
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)

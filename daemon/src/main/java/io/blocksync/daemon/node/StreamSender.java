@@ -87,6 +87,12 @@ public final class StreamSender implements BanTableListener
         window.nextToSend = Math.min(window.nextToSend, oldest);
     }
 
+    /** Decisions staged and not yet encoded into a batch. */
+    public long staged()
+    {
+        return stagedTail - stagedHead;
+    }
+
     public boolean hasRoom()
     {
         return stagedTail - stagedHead < stagingCapacity;

@@ -142,6 +142,17 @@ final class EngineCluster implements AutoCloseable
         settle();
     }
 
+    /** Advance in coarser steps of {@code stepMillis} (a long stretch where no latency is measured) and settle each. */
+    void runForMillis(final long millis, final int stepMillis) throws Exception
+    {
+        for (long elapsed = 0; elapsed < millis; elapsed += stepMillis)
+        {
+            nanoClock.advance(stepMillis * MS);
+            epochClock.advance(stepMillis);
+            settle();
+        }
+    }
+
     void runForMillis(final long millis) throws Exception
     {
         for (long i = 0; i < millis; i++)

@@ -152,6 +152,12 @@ final class EngineNode implements AutoCloseable
         return agent.receiver();
     }
 
+    /** Decisions staged for the outgoing stream and not yet in a batch. */
+    long staged()
+    {
+        return agent.streamSender().staged();
+    }
+
     ProgressFile progress()
     {
         return progress;
