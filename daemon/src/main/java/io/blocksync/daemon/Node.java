@@ -151,7 +151,8 @@ public final class Node implements AutoCloseable
             .signLocalDecisions(new DecisionSigner(config.keys()[0]))
             .limitOrigins(new OriginQuota(config.storeCapacity(), config.originQuotaPercent(), config.nodeId(),
                 config.peers().stream().mapToInt(PeerConfig::nodeId).toArray()));
-        final HighWaterMarks highWater = new HighWaterMarks(progress, config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
+        final HighWaterMarks highWater = new HighWaterMarks(progress, config.peers().stream().mapToInt(PeerConfig::nodeId).toArray(),
+            counters.highWaterRangesDropped, HighWaterMarks.MAX_PENDING_PER_ORIGIN);
         final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), progress, nowMillis);
         final NodeContext context = new NodeContext()
             .nodeId(config.nodeId())

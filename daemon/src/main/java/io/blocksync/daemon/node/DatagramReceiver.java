@@ -18,7 +18,11 @@ import java.io.IOException;
  * Receive side of the loop: drains the transport, puts every datagram through {@link FrameVerifier} before
  * anything reads its body, counts each rejection by reason, marks the peer heard, and hands each authentic frame
  * to the role that owns it: BATCH, SYNC and HEARTBEAT to the {@link StreamReceiver} (a HEARTBEAT to the
- * {@link ClockMonitor} first), ACK of our stream to the {@link StreamSender}. An authentic replay of a BATCH goes to the stream receiver too (our ACK was lost).
+ * {@link ClockMonitor} first), ACK of our stream to the
+ * {@link StreamSender}. Every authentic frame enters the replay window, which guards datagram freshness only: a
+ * sender stamps each send with a fresh packet sequence, so a {@code replay} or {@code too_old} datagram is a copy
+ * (the network's or an attacker's) of one already handled and needs no answer; whether a BATCH is new is decided by
+ * its stream sequence (docs/PROTOCOL.md, "Delivery").
  */
 public final class DatagramReceiver
 {
@@ -92,10 +96,6 @@ public final class DatagramReceiver
         if (result != RejectReason.NONE)
         {
             counters.rejected[result].incrementRelease();
-            if (result == RejectReason.REPLAY || result == RejectReason.TOO_OLD)
-            {
-                onReplay(buffer, result == RejectReason.REPLAY);
-            }
             return;
         }
 
@@ -113,18 +113,13 @@ public final class DatagramReceiver
         }
         liveness.onHeard(peer, nowNanos, nowMillis);
 
-        if (header.type() == FrameType.BATCH)
-        {
-            if (streamReceiver.onBatch(peer, batch.wrap(buffer, 0), nowMillis))
-            {
-                verifier.acceptLast();
-            }
-            return;
-        }
-
         verifier.acceptLast();
         switch (header.type())
         {
+            case FrameType.BATCH:
+                streamReceiver.onBatch(peer, batch.wrap(buffer, 0), nowMillis);
+                break;
+
             case FrameType.ACK:
                 ack.wrap(buffer, 0);
                 if (ack.streamSenderId() == nodeId)
@@ -144,24 +139,6 @@ public final class DatagramReceiver
 
             default:
                 break;
-        }
-    }
-
-    /**
-     * Tags are checked before the replay window, so this copy is authentic: only a BATCH needs an answer.
-     *
-     * @param seen the window holds its packet sequence (not just too old to tell), so the batch was taken before.
-     */
-    private void onReplay(final UnsafeBuffer buffer, final boolean seen)
-    {
-        header.wrap(buffer, 0);
-        if (header.type() == FrameType.BATCH)
-        {
-            final Peer peer = peersById.get(header.senderId());
-            if (null != peer)
-            {
-                streamReceiver.onReplayedBatch(peer, seen ? batch.wrap(buffer, 0).streamSequence() : 0);
-            }
         }
     }
 

@@ -2,39 +2,65 @@ package io.blocksync.daemon.node;
 
 import org.agrona.collections.Hashing;
 import org.agrona.collections.Int2IntHashMap;
+import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
  * Per origin, the origin sequence up to which this node holds every decision of that origin: the figure a
  * HEARTBEAT advertises and SYNC catch-up is driven by. It only rises over contiguous ranges: a BATCH holds origin
  * sequences {@code (after, through]} with no gap, a SYNC frame states its range; a range that starts beyond the
- * current mark waits (a few per origin) until the gap before it is filled, so a gap is never papered over.
+ * current mark waits until the gap before it is filled, so a gap is never papered over. Waiting ranges are kept
+ * exact: sorted, overlapping and adjacent ones merged, so a burst behind one hole is one range however long, and the
+ * mark joins everything held the moment the hole closes. Their number per origin grows as needed up to
+ * {@link #MAX_PENDING_PER_ORIGIN} (distinct holes, not records); beyond it the range furthest ahead is forgotten and
+ * counted ({@code high_water_ranges_dropped}): it comes again by SYNC.
  * Marks live in {@link ProgressFile} and survive restarts; pending ranges do not need to (they are re-sent).
  * <p>
  * Only configured nodes exist here: this node and its peers, fixed at start, each with a dense index
  * ({@link #indexOf}) that other per-origin state may use. A range or mark for any other id changes nothing, so a
  * peer that makes up origin ids cannot make this node allocate, persist or advertise anything for them.
+ * Loop thread only; allocates only to grow an origin's pending ranges.
  */
 public final class HighWaterMarks
 {
-    private static final int PENDING_PER_ORIGIN = 16;
+    /** Separate waiting ranges one origin may have: 1 MiB of memory at most per origin. */
+    public static final int MAX_PENDING_PER_ORIGIN = 65_536;
+    private static final int INITIAL_PENDING = 16;
 
     private final ProgressFile progress;
     private final Int2IntHashMap slotByNode;
-    private final long[] pendingAfter;
-    private final long[] pendingThrough;
+    private final AtomicCounter droppedCounter;
+    // Per slot, ranges (after, through] sorted by after, neither overlapping nor adjacent.
+    private final long[][] pendingAfter;
+    private final long[][] pendingThrough;
+    private final int[] pendingCount;
+    private final int maxPending;
     private final int slotCount;
     private final int freedAtStart;
 
     /**
-     * @param progress this node's progress file; its own node id is configured without being listed.
-     * @param peerIds  the configured peers' node ids; slots of any other node in the file are freed.
-     * @throws IllegalArgumentException when more than {@link ProgressFile#MAX_NODES} nodes are configured.
+     * As {@link #HighWaterMarks(ProgressFile, int[], AtomicCounter, int)} with no counter and the default cap.
      */
     public HighWaterMarks(final ProgressFile progress, final int[] peerIds)
     {
+        this(progress, peerIds, null, MAX_PENDING_PER_ORIGIN);
+    }
+
+    /**
+     * @param progress       this node's progress file; its own node id is configured without being listed.
+     * @param peerIds        the configured peers' node ids; slots of any other node in the file are freed.
+     * @param droppedCounter counts waiting ranges forgotten at the cap; may be null.
+     * @param maxPending     waiting ranges per origin, at least 1 ({@link #MAX_PENDING_PER_ORIGIN} in the daemon).
+     * @throws IllegalArgumentException when more than {@link ProgressFile#MAX_NODES} nodes are configured.
+     */
+    public HighWaterMarks(
+        final ProgressFile progress, final int[] peerIds, final AtomicCounter droppedCounter, final int maxPending)
+    {
         this.progress = progress;
+        this.droppedCounter = droppedCounter;
+        this.maxPending = Math.max(1, maxPending);
         final int[] nodeIds = IntStream.concat(IntStream.of(progress.nodeId()), IntStream.of(peerIds)).distinct().toArray();
         freedAtStart = progress.retainNodes(nodeIds);
         slotCount = nodeIds.length;
@@ -43,10 +69,15 @@ public final class HighWaterMarks
         {
             slotByNode.put(nodeIds[slot], slot);
         }
-        pendingAfter = new long[slotCount * PENDING_PER_ORIGIN];
-        pendingThrough = new long[slotCount * PENDING_PER_ORIGIN];
+        pendingAfter = new long[slotCount][];
+        pendingThrough = new long[slotCount][];
+        pendingCount = new int[slotCount];
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            pendingAfter[slot] = new long[Math.min(INITIAL_PENDING, this.maxPending)];
+            pendingThrough[slot] = new long[pendingAfter[slot].length];
+        }
     }
-
     /** Whether a node is configured here (this node or a peer). */
     public boolean isConfigured(final int nodeId)
     {
@@ -85,30 +116,35 @@ public final class HighWaterMarks
         }
 
         long mark = progress.highWater(slot);
+        if (through <= mark)
+        {
+            return mark;
+        }
         if (after > mark)
         {
             remember(slot, after, through);
             return mark;
         }
 
-        mark = Math.max(mark, through);
-        final int base = slot * PENDING_PER_ORIGIN;
-        boolean moved = true;
-        while (moved)
+        mark = through;
+        final long[] afters = pendingAfter[slot];
+        final long[] throughs = pendingThrough[slot];
+        int joined = 0;
+        while (joined < pendingCount[slot] && afters[joined] <= mark)
         {
-            moved = false;
-            for (int i = base; i < base + PENDING_PER_ORIGIN; i++)
-            {
-                if (pendingThrough[i] != 0 && pendingAfter[i] <= mark)
-                {
-                    mark = Math.max(mark, pendingThrough[i]);
-                    pendingThrough[i] = 0;
-                    moved = true;
-                }
-            }
+            mark = Math.max(mark, throughs[joined]);
+            joined++;
         }
+        removeRanges(slot, 0, joined);
         progress.highWater(slot, mark);
         return mark;
+    }
+
+    /** Waiting ranges of a node beyond its mark; 0 for a node not configured. */
+    public int pendingRanges(final int nodeId)
+    {
+        final int slot = slotOf(nodeId);
+        return slot < 0 ? 0 : pendingCount[slot];
     }
 
     /** This node's own decisions are always contiguous: set its mark directly. */
@@ -156,40 +192,94 @@ public final class HighWaterMarks
         return slotByNode.get(nodeId);
     }
 
+    /** Merge {@code (after, through]} into the slot's waiting ranges, keeping them sorted, disjoint, non-adjacent. */
     private void remember(final int slot, final long after, final long through)
     {
-        final int base = slot * PENDING_PER_ORIGIN;
-        int free = -1;
-        int furthest = -1;
-        for (int i = base; i < base + PENDING_PER_ORIGIN; i++)
+        if (after >= through)
         {
-            if (pendingThrough[i] == 0)
+            return;
+        }
+        final long[] afters = pendingAfter[slot];
+        final long[] throughs = pendingThrough[slot];
+        final int count = pendingCount[slot];
+        // First range that ends at or after the new one starts, and the first that starts after it ends.
+        final int first = firstEndingAtOrAfter(throughs, count, after);
+        int end = first;
+        while (end < count && afters[end] <= through)
+        {
+            end++;
+        }
+        if (end > first)
+        {
+            // Overlapping or adjacent ranges first..end-1 become one.
+            afters[first] = Math.min(afters[first], after);
+            throughs[first] = Math.max(throughs[end - 1], through);
+            removeRanges(slot, first + 1, end - first - 1);
+            return;
+        }
+        if (count == afters.length && !grow(slot))
+        {
+            // At the cap: keep the ranges nearest the mark; the one furthest ahead comes again by SYNC.
+            if (droppedCounter != null)
             {
-                free = free < 0 ? i : free;
+                droppedCounter.incrementRelease();
             }
-            else if (pendingAfter[i] <= after && pendingThrough[i] >= through)
+            if (first == count)
             {
                 return;
             }
-            else if (pendingThrough[i] == after || pendingAfter[i] == through)
+            pendingCount[slot]--;
+        }
+        final long[] a = pendingAfter[slot];
+        final long[] t = pendingThrough[slot];
+        final int moved = pendingCount[slot] - first;
+        System.arraycopy(a, first, a, first + 1, moved);
+        System.arraycopy(t, first, t, first + 1, moved);
+        a[first] = after;
+        t[first] = through;
+        pendingCount[slot]++;
+    }
+
+    private static int firstEndingAtOrAfter(final long[] throughs, final int count, final long value)
+    {
+        int low = 0;
+        int high = count;
+        while (low < high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (throughs[mid] < value)
             {
-                // Adjacent batches of a burst behind one hole merge into a single waiting range.
-                pendingAfter[i] = Math.min(pendingAfter[i], after);
-                pendingThrough[i] = Math.max(pendingThrough[i], through);
-                return;
+                low = mid + 1;
             }
-            else if (furthest < 0 || pendingAfter[i] > pendingAfter[furthest])
+            else
             {
-                furthest = i;
+                high = mid;
             }
         }
+        return low;
+    }
 
-        // When full, keep the ranges nearest the mark; the one furthest ahead will be offered again by SYNC.
-        final int target = free >= 0 ? free : (after < pendingAfter[furthest] ? furthest : -1);
-        if (target >= 0)
+    private boolean grow(final int slot)
+    {
+        final int length = pendingAfter[slot].length;
+        if (length >= maxPending)
         {
-            pendingAfter[target] = after;
-            pendingThrough[target] = through;
+            return false;
+        }
+        final int grown = (int)Math.min(maxPending, 2L * length);
+        pendingAfter[slot] = Arrays.copyOf(pendingAfter[slot], grown);
+        pendingThrough[slot] = Arrays.copyOf(pendingThrough[slot], grown);
+        return true;
+    }
+
+    private void removeRanges(final int slot, final int from, final int removed)
+    {
+        if (removed > 0)
+        {
+            final int moved = pendingCount[slot] - from - removed;
+            System.arraycopy(pendingAfter[slot], from + removed, pendingAfter[slot], from, moved);
+            System.arraycopy(pendingThrough[slot], from + removed, pendingThrough[slot], from, moved);
+            pendingCount[slot] -= removed;
         }
     }
 }

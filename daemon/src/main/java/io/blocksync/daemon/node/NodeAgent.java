@@ -85,6 +85,12 @@ public final class NodeAgent implements Agent
     }
 
     /** The receive side, for tests that inject loss. */
+    /** This node's outgoing stream, for tests. */
+    StreamSender streamSender()
+    {
+        return streamSender;
+    }
+
     public DatagramReceiver receiver()
     {
         return receiver;

@@ -8,10 +8,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteBuffer;
 
 /**
- * The sender's BATCH stream as sealed datagrams, kept for retransmission: a ring of the last {@code capacity}
- * batches by stream sequence. A datagram is sealed once and sent byte for byte to every peer and on every
- * retransmission. When the ring is full the oldest batch is dropped even if a slow or absent peer has not acked
- * it: that peer catches up by SYNC instead of holding everyone's memory hostage.
+ * The sender's BATCH stream as encoded frames, kept for retransmission: a ring of the last {@code capacity} batches by
+ * stream sequence. Every send of a batch, the first to each peer and each retransmission, is stamped with a fresh
+ * packet sequence and sealed for its peer right before it goes out ({@link #sendTo}), so the receiver's replay window
+ * never sees a number twice and never finds one too old (docs/PROTOCOL.md, "Delivery"). When the ring is full the
+ * oldest batch is dropped even if a slow or absent peer has not acked it: that peer catches up by SYNC instead of
+ * holding everyone's memory hostage ({@link StreamSender}).
  */
 public final class RetainedBatches
 {
@@ -73,7 +75,11 @@ public final class RetainedBatches
         return lengths[(int)(streamSequence & mask)];
     }
 
-    /** The batch at {@link #next()} has been sealed in place with this length. */
+    /**
+     * The batch at {@link #next()} has been encoded in place.
+     *
+     * @param length its datagram length, tag included.
+     */
     public long commit(final int length)
     {
         lengths[(int)(next & mask)] = length;
@@ -81,15 +87,15 @@ public final class RetainedBatches
     }
 
     /**
-     * Seal the batch for this peer ({@link io.blocksync.codec.PeerLink#seal}: its receiver fields and tag) and send
-     * it; a retransmission to the same peer is an exact copy of the first send.
+     * Stamp the batch with the next packet sequence, seal it for this peer ({@link io.blocksync.codec.PeerLink#seal}:
+     * its receiver fields and tag) and send it: one sealing, one HMAC, per datagram sent.
      *
      * @return false when the transport did not take it; call only for a sequence {@link #contains(long)}.
      */
-    public boolean sendTo(final Transport transport, final long streamSequence, final Peer peer)
+    public boolean sendTo(final Transport transport, final PacketSealer sealer, final long streamSequence, final Peer peer)
     {
         final int offset = offsetOf(streamSequence);
-        final int length = lengthOf(streamSequence);
+        final int length = sealer.stamp(slots, offset, lengthOf(streamSequence) - FrameHeaderFlyweight.TAG_LENGTH);
         peer.link().seal(slots, offset, length);
         return transport.send(sendView, offset, length, peer.address());
     }

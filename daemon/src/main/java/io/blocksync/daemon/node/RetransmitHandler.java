@@ -24,6 +24,7 @@ public final class RetransmitHandler
     private final Peer[] peers;
     private final RetainedBatches retained;
     private final Transport transport;
+    private final PacketSealer sealer;
     private final NodeCounters counters;
     private final RetransmitJitter jitter;
     private final long minNanos;
@@ -35,6 +36,7 @@ public final class RetransmitHandler
         this.peers = context.peers();
         this.retained = context.retained();
         this.transport = context.transport();
+        this.sealer = context.sealer();
         this.counters = context.counters();
         this.jitter = context.jitter();
         this.minNanos = context.retransmitMinNanos();
@@ -153,7 +155,7 @@ public final class RetransmitHandler
         {
             final long bit = sequence - acked - 1;
             if ((selective & (1L << bit)) == 0 && sequence >= oldest && retained.contains(sequence) &&
-                retained.sendTo(transport, sequence, peer))
+                retained.sendTo(transport, sealer, sequence, peer))
             {
                 onRetransmitted(timer, sequence);
             }
@@ -175,7 +177,7 @@ public final class RetransmitHandler
             {
                 continue;
             }
-            if (retained.contains(sequence) && retained.sendTo(transport, sequence, peer))
+            if (retained.contains(sequence) && retained.sendTo(transport, sealer, sequence, peer))
             {
                 onRetransmitted(timer, sequence);
                 sent++;

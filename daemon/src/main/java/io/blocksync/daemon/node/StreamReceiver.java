@@ -24,7 +24,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * A peer speaks only for configured origins, and never for this node: a SYNC for an origin not in the config, or
  * any frame carrying this node's own decisions, is dropped and counted before it touches any state; heartbeat
  * entries for unknown origins are counted and ignored. Records are charged to the origin's and the sending peer's
- * budgets ({@link RecordBudgets}) before they are applied. A BATCH or SYNC whose new records would not fit in the
+ * budgets ({@link RecordBudgets}) before they are applied, except those the table already holds (the same origin's
+ * decision at that origin sequence or later), which cost nothing and, in a SYNC, are skipped. A BATCH or SYNC whose new records would not fit in the
  * room the table leaves peers is not taken, so none of its records is lost: the BATCH is not acknowledged and is
  * retransmitted, the SYNC's range is offered again.
  * <p>
@@ -45,7 +46,11 @@ public final class StreamReceiver
     private final EventLog.Line log;
     private final FrameVerifier verifier;
     private final Ban ban = new Ban();
-    private final Ban held = new Ban();
+    private final Ban current = new Ban();
+    // Per record of the frame being taken: whether the table holds it already (see scan).
+    private final boolean[] held = new boolean[Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS)];
+    private int scannedNew;
+    private int scannedCharged;
 
     /**
      * @param streamSender this node's outgoing stream, rewound for a peer seen restarting without its state.
@@ -75,46 +80,51 @@ public final class StreamReceiver
     }
 
     /**
-     * An authentic BATCH from the peer.
-     *
-     * @return whether the frame counts as received (taken now or before), so its packet sequence enters the replay
-     * window; false when it must stay acceptable for the unchanged retransmission.
+     * An authentic BATCH from the peer: taken when its stream sequence is new, acknowledged either way. One declined
+     * for now (too far ahead, no room, over budget) is not acknowledged; the peer's retransmission, under a fresh
+     * packet sequence, is taken later.
      */
-    boolean onBatch(final Peer peer, final BatchFrameFlyweight batch, final long nowMillis)
+    void onBatch(final Peer peer, final BatchFrameFlyweight batch, final long nowMillis)
     {
         final PeerStream stream = peer.stream();
         final int count = batch.recordCount();
         if (peer.nodeId() == nodeId)
         {
-            // Only this node decides in its own name: a stream claiming to be ours is taken as seen and ignored.
+            // Only this node decides in its own name: a stream claiming to be ours is ignored.
             counters.framesOwnOrigin.incrementRelease();
-            return true;
+            return;
         }
         ackSender.onBatch(peer);
         if (stream.received.isTooFarAhead(batch.streamSequence()))
         {
-            // Cannot be recorded yet: neither taken nor marked seen, the retransmission is taken once the hole closes.
-            return false;
+            // Cannot be recorded yet: not taken, the retransmission is taken once the hole closes.
+            return;
         }
         if (!stream.received.isNew(batch.streamSequence()))
         {
             counters.recordsDuplicate.getAndAddRelease(count);
-            return true;
+            return;
         }
-        if (!hasRoomFor(batch, count))
+        scannedNew = 0;
+        scannedCharged = 0;
+        for (int i = 0; i < count; i++)
         {
-            // Taking it would drop records for want of room: neither acknowledged nor marked seen, so the peer's
-            // retransmission is taken once expiry has freed room. Checked first, so nothing is half applied.
+            scan(batch.record(i), i);
+        }
+        if (!table.hasRemoteRoom(scannedNew))
+        {
+            // Taking it would drop records for want of room: not acknowledged, so the peer's retransmission is taken
+            // once expiry has freed room. Checked first, so nothing is half applied.
             counters.framesDeferredNoRoom.incrementRelease();
-            return false;
+            return;
         }
         final int peerIndex = highWater.indexOf(peer.nodeId());
-        if (!budgets.admit(peerIndex, peerIndex, count, nowMillis))
+        if (!budgets.admit(peerIndex, peerIndex, scannedCharged, nowMillis))
         {
-            // Declined for now: neither acknowledged nor marked seen, so the peer's unchanged retransmission after
-            // its timeout is taken once the budget has refilled.
-            counters.refusedRateLimited.getAndAddRelease(count);
-            return false;
+            // Declined for now: not acknowledged, so the peer's retransmission after its timeout is taken once the
+            // budget has refilled.
+            counters.refusedRateLimited.getAndAddRelease(scannedCharged);
+            return;
         }
         stream.received.onBatch(batch.streamSequence());
 
@@ -130,25 +140,6 @@ public final class StreamReceiver
         }
         highWater.onRange(peer.nodeId(), lowest - 1, highest);
         highWater.receivedCumulative(peer.nodeId(), stream.received.cumulative());
-        return true;
-    }
-
-    /**
-     * An authentic copy of a BATCH we already took (tags are checked before the replay window) means our ack was
-     * lost: say again where we are, or the peer would retransmit it forever. Nothing is applied.
-     *
-     * @param takenStreamSequence the batch's stream sequence when the replay window shows its packet was taken, else
-     *                            0. The window outlives a restart but what was received beyond the cumulative point
-     *                            does not: such a batch is marked received here again, or it would never be acked.
-     */
-    void onReplayedBatch(final Peer peer, final long takenStreamSequence)
-    {
-        final StreamReceiveState received = peer.stream().received;
-        if (takenStreamSequence > 0 && received.onBatch(takenStreamSequence))
-        {
-            highWater.receivedCumulative(peer.nodeId(), received.cumulative());
-        }
-        ackSender.onReplay(peer);
     }
 
     /** An authentic SYNC from the peer: records of one origin's range, applied when the origin may be spoken for. */
@@ -168,15 +159,22 @@ public final class StreamReceiver
             counters.syncFramesUnknownOrigin.incrementRelease();
             return;
         }
-        if (!hasRoomFor(sync))
+        final int count = sync.recordCount();
+        scannedNew = 0;
+        scannedCharged = 0;
+        for (int i = 0; i < count; i++)
+        {
+            scan(sync.record(i), i);
+        }
+        if (!table.hasRemoteRoom(scannedNew))
         {
             // Not taken, and its range not marked received: catch-up offers it again once there is room.
             counters.framesDeferredNoRoom.incrementRelease();
             return;
         }
-        if (!budgets.admit(highWater.indexOf(peer.nodeId()), originIndex, sync.recordCount(), nowMillis))
+        if (!budgets.admit(highWater.indexOf(peer.nodeId()), originIndex, scannedCharged, nowMillis))
         {
-            counters.refusedRateLimited.getAndAddRelease(sync.recordCount());
+            counters.refusedRateLimited.getAndAddRelease(scannedCharged);
             return;
         }
         // After the budgets, so a peer's forgeries cost it at most its budget's worth of signature checks.
@@ -185,9 +183,17 @@ public final class StreamReceiver
             counters.syncFramesBadSignature.incrementRelease();
             return;
         }
-        for (int i = 0, count = sync.recordCount(); i < count; i++)
+        for (int i = 0; i < count; i++)
         {
-            table.applyRemote(sync.record(i).get(ban), nowMillis);
+            if (held[i])
+            {
+                // Neither charged nor signature-checked: not applied either, so it cannot change anything.
+                counters.recordsDuplicate.incrementRelease();
+            }
+            else
+            {
+                table.applyRemote(sync.record(i).get(ban), nowMillis);
+            }
         }
         highWater.onRange(origin, sync.after(), sync.through());
     }
@@ -202,6 +208,10 @@ public final class StreamReceiver
         }
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
+            if (held[i])
+            {
+                continue;
+            }
             final BanRecordFlyweight record = sync.record(i);
             final PeerKey key = originLink.peerKey(record.originKeyId());
             if (null == key || !record.verifySignature(key))
@@ -213,42 +223,20 @@ public final class StreamReceiver
     }
 
     /**
-     * Whether the table has room for every record of the batch that would take a new slot. Records are looked up
-     * only when the table is nearly full; otherwise the count alone answers, so the hot path reads the store once
-     * per record, in the apply.
+     * Look up what the table holds for record {@code i} of a frame, before anything of the frame is applied:
+     * {@link #scannedNew} counts records whose prefix would take a new entry (the room they need), and
+     * {@link #scannedCharged} those charged to the budgets. A record is held, not charged, when the table has the
+     * same origin's decision for the prefix at this origin sequence or a later one: origin sequences order one
+     * origin's decisions without any clock, and such a record cannot change the table (duplicates of catch-up,
+     * of a retransmission after a restart). Records of other origins are charged whether or not they win.
+     * The caller zeroes both first.
      */
-    private boolean hasRoomFor(final BatchFrameFlyweight batch, final int count)
+    private void scan(final BanRecordFlyweight record, final int i)
     {
-        if (table.hasRemoteRoom(count))
-        {
-            return true;
-        }
-        int newEntries = 0;
-        for (int i = 0; i < count; i++)
-        {
-            newEntries += isNew(batch.record(i));
-        }
-        return table.hasRemoteRoom(newEntries);
-    }
-
-    private boolean hasRoomFor(final SyncFrameFlyweight sync)
-    {
-        final int count = sync.recordCount();
-        if (table.hasRemoteRoom(count))
-        {
-            return true;
-        }
-        int newEntries = 0;
-        for (int i = 0; i < count; i++)
-        {
-            newEntries += isNew(sync.record(i));
-        }
-        return table.hasRemoteRoom(newEntries);
-    }
-
-    private int isNew(final BanRecordFlyweight record)
-    {
-        return table.get(record.get(ban).prefix(), held) ? 0 : 1;
+        final boolean exists = table.get(record.get(ban).prefix(), current);
+        held[i] = exists && current.originNodeId() == ban.originNodeId() && current.originSequence() >= ban.originSequence();
+        scannedNew += exists ? 0 : 1;
+        scannedCharged += held[i] ? 0 : 1;
     }
 
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)

@@ -4,6 +4,7 @@ import io.blocksync.codec.AckFrameFlyweight;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
+import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanTableListener;
 import org.agrona.BufferUtil;
@@ -12,8 +13,9 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * This node's outgoing BATCH stream. Local decisions are staged as wire records; {@link #flush()} packs them
- * into batches (a lone decision goes out alone at once, a burst 20 to a datagram), seals each once and keeps it in
- * {@link RetainedBatches}. Each peer then gets the same bytes through its own sliding window: at most
+ * into batches (a lone decision goes out alone at once, a burst as many as fit in a datagram) and keeps them in
+ * {@link RetainedBatches}, which stamps and seals each send afresh. Each peer gets them through its own sliding
+ * window: at most
  * {@link NodeContext#flightWindow()} batches beyond what it has acknowledged, resumed where its acks leave off.
  * Whatever was sent and not acknowledged is the {@link RetransmitHandler}'s, which this role drives: it reports
  * each first send and each ACK to it, and polls it for timeouts in {@link #pump(long)}.
@@ -85,12 +87,18 @@ public final class StreamSender implements BanTableListener
         window.nextToSend = Math.min(window.nextToSend, oldest);
     }
 
+    /** Decisions staged and not yet encoded into a batch. */
+    public long staged()
+    {
+        return stagedTail - stagedHead;
+    }
+
     public boolean hasRoom()
     {
         return stagedTail - stagedHead < stagingCapacity;
     }
 
-    /** Whether {@link #flush()} would seal anything now: something is staged and live peers have freed room. */
+    /** Whether {@link #flush()} would encode anything now: something is staged and the ring has room. */
     public boolean canFlush()
     {
         return stagedTail > stagedHead && retained.next() - ackFloor() < retained.capacity();
@@ -120,9 +128,10 @@ public final class StreamSender implements BanTableListener
     }
 
     /**
-     * Seal staged decisions into batches while the retained window has room that live peers have freed.
+     * Encode staged decisions into batches while the retained ring has room that the peers holding its floor have
+     * freed ({@link #ackFloor()}).
      *
-     * @return batches sealed.
+     * @return batches encoded.
      */
     public int flush()
     {
@@ -131,6 +140,7 @@ public final class StreamSender implements BanTableListener
         while (stagedTail > stagedHead && retained.next() - floor < retained.capacity())
         {
             final long streamSequence = retained.next();
+            countDropped(streamSequence);
             final int offset = retained.offsetOf(streamSequence);
             batch.begin(retained.buffer(), offset, streamSequence);
             while (stagedTail > stagedHead && batch.remainingCapacity() > 0)
@@ -140,7 +150,7 @@ public final class StreamSender implements BanTableListener
                 retained.buffer().putBytes(record.offset(), staging, from, BanRecordFlyweight.LENGTH);
                 stagedHead++;
             }
-            retained.commit(sealer.stamp(retained.buffer(), offset, batch.unsealedLength()));
+            retained.commit(batch.unsealedLength() + FrameHeaderFlyweight.TAG_LENGTH);
             progress.streamNext(retained.next());
             counters.batchesSealed.incrementRelease();
             sealed++;
@@ -169,7 +179,7 @@ public final class StreamSender implements BanTableListener
             while (window.nextToSend < next && window.nextToSend <= window.ackedCumulative + flightWindow)
             {
                 final long sequence = window.nextToSend++;
-                final boolean taken = retained.sendTo(transport, sequence, peer);
+                final boolean taken = retained.sendTo(transport, sealer, sequence, peer);
                 retransmitHandler.onFirstSend(peer, sequence, taken, nowNanos);
                 if (taken)
                 {
@@ -208,18 +218,60 @@ public final class StreamSender implements BanTableListener
         return retransmitHandler.nextDeadlineNanos();
     }
 
-    /** Lowest stream sequence a peer that is not down still needs, or next when there is none. */
+    /**
+     * Lowest stream sequence the ring must keep: what the peers that hold the floor still need, or next when none
+     * does. A peer down does not hold it, nor one lagging more than {@link #maxLag()} behind the peer furthest ahead
+     * (its batches never get through, though its heartbeats may): the ring then drops the oldest batches it lacks,
+     * and it catches up by the heartbeat's {@code stream_oldest_retained} and SYNC. So one peer's backlog is
+     * bounded and never stalls the stream to the others, while peers that are all slow alike still hold it back.
+     */
     private long ackFloor()
     {
-        long floor = retained.next();
+        long furthest = 0;
         for (final Peer peer : peers)
         {
             if (peer.state() != Peer.STATE_DOWN)
             {
-                floor = Math.min(floor, peer.window().ackedCumulative + 1);
+                furthest = Math.max(furthest, peer.window().ackedCumulative + 1);
+            }
+        }
+        long floor = retained.next();
+        final long maxLag = maxLag();
+        for (final Peer peer : peers)
+        {
+            final long needed = peer.window().ackedCumulative + 1;
+            if (peer.state() != Peer.STATE_DOWN && furthest - needed <= maxLag)
+            {
+                floor = Math.min(floor, needed);
             }
         }
         return floor;
+    }
+
+    /**
+     * How far, in batches, a peer may lag behind the one furthest ahead and still hold the ring's floor: the ring's
+     * capacity less one flight window, the headroom the peer furthest ahead needs to keep sending.
+     */
+    private long maxLag()
+    {
+        return Math.max(0, retained.capacity() - flightWindow);
+    }
+
+    /** The batch about to take the ring's slot drops the one a capacity before it: count it if a peer lacks it. */
+    private void countDropped(final long nextSequence)
+    {
+        final long dropped = nextSequence - retained.capacity();
+        if (retained.contains(dropped))
+        {
+            for (final Peer peer : peers)
+            {
+                if (peer.window().ackedCumulative < dropped)
+                {
+                    counters.batchesDroppedUnacked.incrementRelease();
+                    return;
+                }
+            }
+        }
     }
 
     /**

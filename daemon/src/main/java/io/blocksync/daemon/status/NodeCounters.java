@@ -92,12 +92,23 @@ public final class NodeCounters
     /** Datagrams addressed to another node id ({@code rejected_wrong_receiver}, protocol 2's reject reason 11). */
     public static final int REJECTED_WRONG_RECEIVER_ID = 59;
     /**
+     * Batches the sender's retained ring dropped before every peer had acknowledged them: a peer down, or lagging more
+     * than the ring less one flight window behind the peer furthest ahead, no longer holds the ring back; it catches
+     * up by SYNC.
+     */
+    public static final int BATCHES_DROPPED_UNACKED_ID = 60;
+    /**
+     * Origin ranges received beyond a gap that high-water marks could not remember (the per-origin cap of
+     * pending ranges was reached): the range furthest ahead is forgotten and comes again by SYNC.
+     */
+    public static final int HIGH_WATER_RANGES_DROPPED_ID = 61;
+    /**
      * Peers' clock values (HEARTBEAT clocks, record versions) more than a day ahead of this node's clock: not taken into
      * its hybrid logical clock; a record carrying one is refused ({@code refused_future_time} too).
      */
-    public static final int CLOCK_REFUSED_FUTURE_HLC_ID = 65;
+    public static final int CLOCK_REFUSED_FUTURE_HLC_ID = 62;
     /** Times a peer's clock offset, from its HEARTBEATs, went beyond {@code clock-warning} (each logged once). */
-    public static final int CLOCK_WARNINGS_ID = 66;
+    public static final int CLOCK_WARNINGS_ID = 63;
     /** The highest id given so far; a new counter takes the next one. */
     public static final int LAST_ID = CLOCK_WARNINGS_ID;
 
@@ -152,6 +163,8 @@ public final class NodeCounters
     public final AtomicCounter syncFramesBadSignature;
     public final AtomicCounter clockRefusedFutureHlc;
     public final AtomicCounter clockWarnings;
+    public final AtomicCounter batchesDroppedUnacked;
+    public final AtomicCounter highWaterRangesDropped;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -213,6 +226,8 @@ public final class NodeCounters
         syncFramesBadSignature = counter(SYNC_FRAMES_BAD_SIGNATURE_ID, "sync_frames_bad_signature");
         clockRefusedFutureHlc = counter(CLOCK_REFUSED_FUTURE_HLC_ID, "clock_refused_future_hlc");
         clockWarnings = counter(CLOCK_WARNINGS_ID, "clock_warnings");
+        batchesDroppedUnacked = counter(BATCHES_DROPPED_UNACKED_ID, "batches_dropped_unacked");
+        highWaterRangesDropped = counter(HIGH_WATER_RANGES_DROPPED_ID, "high_water_ranges_dropped");
     }
 
     public CountersManager manager()

@@ -89,7 +89,8 @@ final class EngineNode implements AutoCloseable
         final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, settings.maxClockSkewMillis, hybridClock)
             .signLocalDecisions(new DecisionSigner(TestKeys.nodeKey(nodeId)))
             .limitOrigins(new OriginQuota(settings.storeCapacity, settings.originQuotaPercent, nodeId, others));
-        final HighWaterMarks highWater = new HighWaterMarks(progress, others);
+        final HighWaterMarks highWater = new HighWaterMarks(progress, others, counters.highWaterRangesDropped,
+            HighWaterMarks.MAX_PENDING_PER_ORIGIN);
         context = new NodeContext()
             .nodeId(nodeId)
             .epochClock(epochClock)
@@ -175,6 +176,12 @@ final class EngineNode implements AutoCloseable
     DatagramReceiver receiver()
     {
         return agent.receiver();
+    }
+
+    /** Decisions staged for the outgoing stream and not yet in a batch. */
+    long staged()
+    {
+        return agent.streamSender().staged();
     }
 
     ProgressFile progress()

@@ -1,5 +1,7 @@
 package io.blocksync.daemon.node;
 
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +42,71 @@ class HighWaterMarksTest
             }
             assertEquals(0, marks.highWater(7), "the first batch is missing");
             assertEquals(4000, marks.onRange(7, 0, 20), "199 waiting batches joined, not just the first few");
+        }
+    }
+
+    @Test
+    void everyHoleIsRememberedExactlyNotJustTheFirstSixteen()
+    {
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
+        {
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 7 });
+            // 500 batches of 10 with every other one missing: 250 separate waiting ranges.
+            for (int batch = 1; batch < 500; batch += 2)
+            {
+                marks.onRange(7, batch * 10L, batch * 10L + 10);
+            }
+            assertEquals(250, marks.pendingRanges(7));
+            for (int batch = 498; batch >= 2; batch -= 2)
+            {
+                assertEquals(0, marks.onRange(7, batch * 10L, batch * 10L + 10), "batch 0 is still missing");
+            }
+            assertEquals(1, marks.pendingRanges(7), "the filled holes merged everything behind batch 0 into one range");
+            assertEquals(5000, marks.onRange(7, 0, 10), "every record held is joined at once");
+            assertEquals(0, marks.pendingRanges(7));
+        }
+    }
+
+    @Test
+    void overlappingAndReorderedRangesMergeAndOldOnesChangeNothing()
+    {
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
+        {
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 7 });
+            marks.onRange(7, 50, 60);
+            marks.onRange(7, 30, 40);
+            marks.onRange(7, 70, 80);
+            assertEquals(3, marks.pendingRanges(7));
+            marks.onRange(7, 35, 75);
+            assertEquals(1, marks.pendingRanges(7), "(30, 80] as one");
+            assertEquals(29, marks.onRange(7, 0, 29), "still a gap at 30");
+            assertEquals(80, marks.onRange(7, 29, 30));
+            assertEquals(80, marks.onRange(7, 10, 20));
+            assertEquals(0, marks.pendingRanges(7));
+        }
+    }
+
+    @Test
+    void atTheCapTheRangeFurthestAheadIsForgottenAndCounted()
+    {
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
+        {
+            final AtomicCounter dropped = new AtomicCounter(new UnsafeBuffer(new byte[128]), 0);
+            final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 7 }, dropped, 4);
+            for (int i = 1; i <= 4; i++)
+            {
+                marks.onRange(7, i * 100L, i * 100L + 10);
+            }
+            assertEquals(4, marks.pendingRanges(7));
+            marks.onRange(7, 50, 60);
+            assertEquals(1, dropped.get(), "(400, 410] forgotten for the nearer (50, 60]");
+            marks.onRange(7, 500, 510);
+            assertEquals(2, dropped.get(), "a range beyond them all is not remembered");
+            assertEquals(4, marks.pendingRanges(7));
+            assertEquals(60, marks.onRange(7, 0, 50));
+            assertEquals(310, marks.onRange(7, 60, 300), "what was kept joins");
+            assertEquals(400, marks.onRange(7, 310, 400), "the forgotten (400, 410] is not joined");
+            assertEquals(410, marks.onRange(7, 400, 410), "it must come again");
         }
     }
 

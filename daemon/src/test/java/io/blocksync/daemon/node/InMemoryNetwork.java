@@ -37,6 +37,10 @@ final class InMemoryNetwork
     private double duplicateRate;
     private long latencyNanos = 1_000_000;
     private long reorderSpreadNanos;
+    private double reorderRate;
+    private long reorderDelayNanos;
+    private boolean logging = true;
+    private long transmitted;
     private long order;
 
     InMemoryNetwork(final NanoClock clock, final long seed)
@@ -65,6 +69,27 @@ final class InMemoryNetwork
         this.latencyNanos = latencyNanos;
         this.reorderSpreadNanos = reorderSpreadNanos;
         return this;
+    }
+
+    /** Reordering: each datagram is held back by a uniform extra delay up to {@code delayNanos} with this probability. */
+    InMemoryNetwork reorder(final double rate, final long delayNanos)
+    {
+        this.reorderRate = rate;
+        this.reorderDelayNanos = delayNanos;
+        return this;
+    }
+
+    /** Whether every datagram is kept for {@link #sent()}; a long run turns it off to bound its memory. */
+    InMemoryNetwork logging(final boolean logging)
+    {
+        this.logging = logging;
+        return this;
+    }
+
+    /** Datagrams handed to the network so far, delivered or not. */
+    long transmitted()
+    {
+        return transmitted;
     }
 
     /** Drop what the filter says (a partition, one lost ACK, ...), before random loss. */
@@ -119,7 +144,11 @@ final class InMemoryNetwork
         final int type = header.type();
         final long streamSequence = type == FrameType.BATCH ? batch.wrap(frame, 0).streamSequence() : -1;
         final long now = clock.nanoTime();
-        log.add(new Sent(now, from, to, type, streamSequence));
+        transmitted++;
+        if (logging)
+        {
+            log.add(new Sent(now, from, to, type, streamSequence));
+        }
 
         final Endpoint target = endpoints.get(to);
         if (null == target || filter.drop(from, to, type, frame) || random.nextDouble() < dropRate)
@@ -129,7 +158,11 @@ final class InMemoryNetwork
         final int copies = random.nextDouble() < duplicateRate ? 2 : 1;
         for (int i = 0; i < copies; i++)
         {
-            final long extra = reorderSpreadNanos == 0 ? 0 : (long)(random.nextDouble() * reorderSpreadNanos);
+            long extra = reorderSpreadNanos == 0 ? 0 : (long)(random.nextDouble() * reorderSpreadNanos);
+            if (reorderRate > 0 && random.nextDouble() < reorderRate)
+            {
+                extra += (long)(random.nextDouble() * reorderDelayNanos);
+            }
             target.inbox.add(new InFlight(now + latencyNanos + extra, order++, from, bytes));
         }
     }

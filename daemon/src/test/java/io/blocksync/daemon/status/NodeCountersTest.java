@@ -83,8 +83,10 @@ class NodeCountersTest
         "57 catch_up_index_full",
         "58 sync_frames_bad_signature",
         "59 rejected_wrong_receiver",
-        "65 clock_refused_future_hlc",
-        "66 clock_warnings");
+        "60 batches_dropped_unacked",
+        "61 high_water_ranges_dropped",
+        "62 clock_refused_future_hlc",
+        "63 clock_warnings");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
