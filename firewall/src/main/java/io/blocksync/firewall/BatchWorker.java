@@ -199,13 +199,33 @@ final class BatchWorker
             publish(change);
             return;
         }
+        supersede(element, change, nowNanos);
         element.waiting.add(change);
-        if (!desired.reassess(element, nowNanos) && KernelElement.State.ENFORCED == element.state)
+        // The flush delay, if any, runs from when the loop offered the change, not from when the worker woke up.
+        if (!desired.reassess(element, Math.min(nowNanos, change.offeredNanos())) &&
+            KernelElement.State.ENFORCED == element.state)
         {
             // Nothing for the kernel to do: another ban already holds the element at least as long.
             element.waiting.remove(element.waiting.size() - 1);
             change.complete(APPLIED, null, nowNanos);
             publish(change);
+        }
+    }
+
+    /**
+     * A later change of the same ban (prefix and reason) decides; earlier ones waiting on the element complete now.
+     */
+    private void supersede(final KernelElement element, final FirewallChange change, final long nowNanos)
+    {
+        for (int i = element.waiting.size() - 1; i >= 0; i--)
+        {
+            final FirewallChange earlier = element.waiting.get(i);
+            if (earlier.ban().reason() == change.ban().reason())
+            {
+                element.waiting.remove(i);
+                earlier.complete(FirewallChange.Status.SUPERSEDED, null, nowNanos);
+                publish(earlier);
+            }
         }
     }
 
