@@ -107,7 +107,7 @@ final class BatchWorker
         if (desired.hasDirty() &&
             (closing || desired.dirtyCount() >= maxBatch || nowNanos - desired.firstDirtyNanos() >= flushDelayNanos))
         {
-            commit.commit(maxBatch, nowNanos, () -> repairIfBroken(nowNanos));
+            commit.commit(maxBatch, nowNanos, () -> repairAfterFailure(nowNanos));
             work++;
         }
 
@@ -351,6 +351,19 @@ final class BatchWorker
         backend.repair();
         nextFullCheckNanos = nowNanos;
         return true;
+    }
+
+    private boolean repairAfterFailure(final long nowNanos)
+    {
+        try
+        {
+            return repairIfBroken(nowNanos);
+        }
+        catch (final RuntimeException ex)
+        {
+            failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
+            return false;
+        }
     }
 
     private void fullCheck(final long nowNanos)

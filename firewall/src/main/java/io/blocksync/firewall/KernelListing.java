@@ -60,6 +60,10 @@ public final class KernelListing
         }
 
         final boolean[] present = lengths.get(object);
+        if (null == present)
+        {
+            return null;
+        }
         for (int length = 0; length < prefix.prefixLength(); length++)
         {
             if (present[length])
