@@ -89,8 +89,8 @@ public final class ReconcilerRun
         for (final int size : sizes)
         {
             bulk("nftables", this::nftables, size);
-            bulk("ipset", this::ipset, size);
             restart("nftables", this::nftables, size);
+            bulk("ipset", this::ipset, size);
             restart("ipset", this::ipset, size);
         }
         System.out.println("load average after: " + Files.readString(Path.of("/proc/loadavg")).trim());
@@ -191,7 +191,7 @@ public final class ReconcilerRun
         final long start = System.nanoTime();
         final FirewallBatcher batcher = start(backend.get(), live);
         final IpPrefix last = live.get(size - 1).ban().prefix();
-        while (batcher.reconciles() < 1 || !batcher.isEnforced(last))
+        while (batcher.reconciles() < 1 || !batcher.isEnforced(last) || !allEnforced(batcher, live))
         {
             Thread.onSpinWait();
         }
@@ -199,6 +199,18 @@ public final class ReconcilerRun
         System.out.printf(Locale.ROOT, "full check of %,d elements (start, list, diff), %s: %.1f ms, %d elements " +
             "rewritten%n", size, name, nanos / 1e6, batcher.appliedChanges());
         batcher.close();
+    }
+
+    private static boolean allEnforced(final FirewallBatcher batcher, final List<FirewallChange> live)
+    {
+        for (final FirewallChange change : live)
+        {
+            if (!batcher.isEnforced(change.ban().prefix()))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static FirewallBatcher start(final FirewallBackend backend, final List<FirewallChange> live)

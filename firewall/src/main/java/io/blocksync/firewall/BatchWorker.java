@@ -24,8 +24,6 @@ import static io.blocksync.firewall.LiveBans.PERMANENT;
 final class BatchWorker
 {
     private static final long NANOS_PER_MILLI = 1_000_000L;
-    /** A full check may take 1/20 of the worker's time: 100,000 elements listed in 0.3 s are diffed every 6 s. */
-    private static final int FULL_CHECK_SHARE = 20;
 
     final WorkerCounters counters = new WorkerCounters();
     final FirewallFailures failures;
@@ -36,18 +34,10 @@ final class BatchWorker
     private final OneToOneConcurrentArrayQueue<FirewallChange> completions;
     private final int maxBatch;
     private final long flushDelayNanos;
-    private final long checkIntervalNanos;
-    private final long fullCheckMaxNanos;
-    private final long reassertIntervalNanos;
     private final BanDeadlines deadlines;
     private final DesiredState desired = new DesiredState();
     private final ElementCommit commit;
-    private final KernelDiff diff;
-    private final ArrayList<KernelElement> confirmed = new ArrayList<>();
-
-    private long nextCheckNanos = PERMANENT;
-    private long nextFullCheckNanos;
-    private int checkFailures;
+    private final KernelCheck check;
 
     BatchWorker(
         final FirewallBackend backend,
@@ -62,14 +52,11 @@ final class BatchWorker
         this.completions = completions;
         this.maxBatch = settings.maxBatch();
         this.flushDelayNanos = settings.flushDelayMs() * NANOS_PER_MILLI;
-        this.checkIntervalNanos = settings.checkIntervalMs() * NANOS_PER_MILLI;
-        this.fullCheckMaxNanos = settings.fullCheckIntervalMs() * NANOS_PER_MILLI;
         this.deadlines = new BanDeadlines(settings, backend);
-        this.reassertIntervalNanos = BanDeadlines.reassertIntervalNanos(backend);
         this.failures = new FirewallFailures(settings.label(), settings.log());
         this.commit = new ElementCommit(backend, desired, deadlines, failures, counters);
         this.commit.publisher(this::publish);
-        this.diff = new KernelDiff(desired, backend);
+        this.check = new KernelCheck(backend, settings, desired, deadlines, this);
     }
 
     /**
@@ -90,8 +77,7 @@ final class BatchWorker
                 }
             }
         }
-        nextCheckNanos = nowNanos;
-        nextFullCheckNanos = nowNanos;
+        check.due(nowNanos);
     }
 
     int doWork(final long nowNanos, final boolean closing)
@@ -99,15 +85,15 @@ final class BatchWorker
         int work = drain(nowNanos);
         work += expire(nowNanos);
         work += desired.retryDue(nowNanos);
-        if (nowNanos >= nextCheckNanos && !closing)
+        if (nowNanos >= check.nextCheckNanos() && !closing)
         {
-            check(nowNanos);
+            check.check(nowNanos, clock);
             work++;
         }
         if (desired.hasDirty() &&
             (closing || desired.dirtyCount() >= maxBatch || nowNanos - desired.firstDirtyNanos() >= flushDelayNanos))
         {
-            commit.commit(maxBatch, nowNanos, () -> repairAfterFailure(nowNanos));
+            commit.commit(maxBatch, nowNanos, () -> check.repairAfterFailure(nowNanos));
             work++;
         }
 
@@ -119,7 +105,7 @@ final class BatchWorker
      */
     long nextDeadlineNanos()
     {
-        long deadline = Math.min(desired.bans.nextDeadlineNanos(), nextCheckNanos);
+        long deadline = Math.min(desired.bans.nextDeadlineNanos(), check.nextCheckNanos());
         deadline = Math.min(deadline, desired.nextRetryNanos());
         if (desired.hasDirty())
         {
@@ -309,166 +295,7 @@ final class BatchWorker
         publish(change);
     }
 
-    private void check(final long nowNanos)
-    {
-        if (!backend.listable())
-        {
-            reassert(nowNanos);
-            return;
-        }
-
-        try
-        {
-            final boolean repaired = repairIfBroken(nowNanos);
-            if (repaired || nowNanos >= nextFullCheckNanos)
-            {
-                fullCheck(nowNanos);
-            }
-            failures.recovered(FailureKind.CHECK);
-            checkFailures = 0;
-            nextCheckNanos = nowNanos + checkIntervalNanos;
-        }
-        catch (final RuntimeException ex)
-        {
-            failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
-            counters.lastError = FirewallException.describe(ex);
-            nextCheckNanos = nowNanos + deadlines.backoffNanos(++checkFailures);
-            writeUnlisted(nowNanos);
-        }
-    }
-
-    /**
-     * @return true if the backend's objects were missing and have been re-created (everything must be re-listed).
-     */
-    private boolean repairIfBroken(final long nowNanos)
-    {
-        if (!backend.listable() || backend.intact())
-        {
-            return false;
-        }
-
-        failures.failed(FailureKind.DRIFT, "tables, sets or rules were removed from the kernel; re-created");
-        backend.repair();
-        nextFullCheckNanos = nowNanos;
-        return true;
-    }
-
-    private boolean repairAfterFailure(final long nowNanos)
-    {
-        try
-        {
-            return repairIfBroken(nowNanos);
-        }
-        catch (final RuntimeException ex)
-        {
-            failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
-            return false;
-        }
-    }
-
-    private void fullCheck(final long nowNanos)
-    {
-        final long startNanos = clock.nanoTime();
-        final KernelListing listing = backend.list();
-        confirmed.clear();
-        final int drift = diff.apply(listing, nowNanos, confirmed);
-        completeConfirmed(nowNanos);
-        counters.reconciles.incrementAndGet();
-        if (drift > 0)
-        {
-            counters.repairedElements.addAndGet(drift);
-            failures.failed(FailureKind.DRIFT, drift + " elements missing or stray in the kernel; repaired");
-        }
-        else
-        {
-            failures.recovered(FailureKind.DRIFT);
-        }
-
-        final long costNanos = clock.nanoTime() - startNanos;
-        nextFullCheckNanos = nowNanos + Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos));
-    }
-
-    /**
-     * Without a listing, seeded elements are written anyway: a missing ban is worse than a rewrite.
-     */
-    private void writeUnlisted(final long nowNanos)
-    {
-        for (final KernelElement element : desired.elements())
-        {
-            if (element.awaitingListing)
-            {
-                element.awaitingListing = false;
-                confirmed.add(element);
-            }
-        }
-        for (final KernelElement element : confirmed)
-        {
-            desired.reassess(element, nowNanos);
-        }
-        confirmed.clear();
-    }
-
-    /**
-     * Backends without a listing: write every desired element in one call (start-up and the periodic re-assert).
-     */
-    private void reassert(final long nowNanos)
-    {
-        final List<FirewallChange> changes = new ArrayList<>(desired.elementCount());
-        confirmed.clear();
-        for (final KernelElement element : desired.elements())
-        {
-            if (element.desired())
-            {
-                final FirewallChange change = new FirewallChange()
-                    .set(ADD, element.ban, deadlines.kernelTimeoutSeconds(element.deadlineNanos, nowNanos));
-                change.object = element.object;
-                changes.add(change);
-                confirmed.add(element);
-            }
-        }
-
-        try
-        {
-            backend.reconcile(changes);
-            counters.reconciles.incrementAndGet();
-            failures.recovered(FailureKind.APPLY);
-            checkFailures = 0;
-            for (final KernelElement element : confirmed)
-            {
-                element.awaitingListing = false;
-                if (KernelElement.State.DIRTY != element.state)
-                {
-                    desired.enforced(element);
-                }
-            }
-            completeConfirmed(nowNanos);
-            nextCheckNanos = PERMANENT == reassertIntervalNanos ? PERMANENT : nowNanos + reassertIntervalNanos;
-        }
-        catch (final RuntimeException ex)
-        {
-            counters.failedAttempts.incrementAndGet();
-            counters.lastError = "reconcile of " + changes.size() + " bans failed: " + FirewallException.describe(ex);
-            failures.failed(FailureKind.APPLY, counters.lastError);
-            confirmed.clear();
-            nextCheckNanos = nowNanos + deadlines.backoffNanos(++checkFailures);
-        }
-    }
-
-    private void completeConfirmed(final long nowNanos)
-    {
-        for (final KernelElement element : confirmed)
-        {
-            for (final FirewallChange waiting : element.waiting)
-            {
-                waiting.complete(APPLIED, null, nowNanos);
-                publish(waiting);
-            }
-            element.waiting.clear();
-        }
-        confirmed.clear();
-    }
-
-    private void publish(final FirewallChange change)
+    void publish(final FirewallChange change)
     {
         if (!change.internal && !completions.offer(change))
         {

@@ -355,8 +355,8 @@ public final class IpsetBackend implements FirewallBackend
     }
 
     /**
-     * Lists each set's members ({@code 192.0.2.2 timeout 598}); in managed mode also puts back a DROP rule someone
-     * deleted.
+     * Lists each set's members ({@code 192.0.2.2 timeout 598}) with one {@code ipset list SET} process per set (the
+     * session's text buffer is capped at 1 MiB); in managed mode also puts back a DROP rule someone deleted.
      */
     @Override
     public KernelListing list()
@@ -364,7 +364,8 @@ public final class IpsetBackend implements FirewallBackend
         final KernelListing listing = new KernelListing();
         for (final String set : objects())
         {
-            final CommandResult result = query("list", set);
+            // Always the tool: a listing of 100,000 members is megabytes, beyond what the session's text buffer holds.
+            final CommandResult result = ipset.run("list", set);
             if (0 != result.exitStatus())
             {
                 throw new FirewallException(describe(result));
