@@ -149,7 +149,7 @@ public final class ReconcilerRun
         while (batcher.appliedChanges() < size)
         {
             batcher.pollCompletions((change) -> { });
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
         final long firewallNanos = System.nanoTime() - start;
         batcher.close();
@@ -193,7 +193,7 @@ public final class ReconcilerRun
         final IpPrefix last = live.get(size - 1).ban().prefix();
         while (batcher.reconciles() < 1 || !batcher.isEnforced(last) || !allEnforced(batcher, live))
         {
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         final long nanos = System.nanoTime() - start;
         System.out.printf(Locale.ROOT, "full check of %,d elements (start, list, diff), %s: %.1f ms, %d elements " +
@@ -226,7 +226,7 @@ public final class ReconcilerRun
         while (!batcher.offer(FirewallChange.Op.ADD, ban, seconds))
         {
             batcher.pollCompletions((change) -> { });
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
     }
 
