@@ -38,6 +38,7 @@ final class BatchWorker
     private final DesiredState desired = new DesiredState();
     private final ElementCommit commit;
     private final KernelCheck check;
+    private long lastChangeNanos = Long.MIN_VALUE / 2;
 
     BatchWorker(
         final FirewallBackend backend,
@@ -149,8 +150,17 @@ final class BatchWorker
         return drained;
     }
 
+    /**
+     * @return when the loop's last change arrived, on the worker's clock.
+     */
+    long lastChangeNanos()
+    {
+        return lastChangeNanos;
+    }
+
     private void ingest(final FirewallChange change, final long nowNanos)
     {
+        lastChangeNanos = nowNanos;
         if (FLUSH == change.op())
         {
             flush(change, nowNanos);

@@ -36,6 +36,8 @@ final class KernelCheck
     private long nextCheckNanos = PERMANENT;
     private long nextFullCheckNanos;
     private int checkFailures;
+    /** Start-up or a repair: the next check lists everything, busy or not. */
+    private boolean forceFull;
     private NanoClock clock;
 
     KernelCheck(
@@ -64,6 +66,7 @@ final class KernelCheck
     {
         nextCheckNanos = nowNanos;
         nextFullCheckNanos = nowNanos;
+        forceFull = true;
     }
 
     long nextCheckNanos()
@@ -88,7 +91,11 @@ final class KernelCheck
         try
         {
             final boolean repaired = repairIfBroken(nowNanos);
-            if (repaired || nowNanos >= nextFullCheckNanos)
+            // Commits come first: a listing of a big set holds the worker for its whole length, so it waits for a
+            // quiet second (the cheap check above still runs), unless it is overdue by a whole interval.
+            final boolean quiet = !desired.hasDirty() && nowNanos - worker.lastChangeNanos() >= checkIntervalNanos;
+            final boolean overdue = nowNanos >= nextFullCheckNanos + fullCheckMaxNanos;
+            if (repaired || forceFull || overdue || (nowNanos >= nextFullCheckNanos && quiet))
             {
                 fullCheck(nowNanos);
             }
@@ -118,6 +125,8 @@ final class KernelCheck
         failures.failed(FailureKind.DRIFT, "tables, sets or rules were removed from the kernel; re-created");
         backend.repair();
         nextFullCheckNanos = nowNanos;
+        forceFull = true;
+        nextCheckNanos = nowNanos;
         return true;
     }
 
@@ -138,8 +147,10 @@ final class KernelCheck
     {
         final long startNanos = clock.nanoTime();
         final KernelListing listing = backend.list();
+        forceFull = false;
         confirmed.clear();
-        final int drift = diff.apply(listing, nowNanos, confirmed);
+        // Time left is compared as of the listing's end: a long listing must not make every element look short.
+        final int drift = diff.apply(listing, Math.max(nowNanos, clock.nanoTime()), confirmed);
         completeConfirmed(nowNanos);
         counters.reconciles.incrementAndGet();
         if (drift > 0)
