@@ -84,8 +84,19 @@ public final class NodeCounters
     public static final int SYNC_FRAME_BUDGET_EXHAUSTED_ID = 56;
     /** Store entries catch-up's index had no room for (the store beyond 1.25 times its capacity). */
     public static final int CATCH_UP_INDEX_FULL_ID = 57;
+    // 58-69 are held for the protocol v2 work (issues 9 and 10).
+    /** Firewall commits that failed as a whole (the tool's or library's error; logged once per streak). */
+    public static final int FIREWALL_APPLY_FAILURES_ID = 70;
+    /** Firewall commits the kernel took only in part (an element refused, e.g. a full ipset set). */
+    public static final int FIREWALL_PARTIAL_APPLIES_ID = 71;
+    /** Periodic firewall checks or listings that could not run. */
+    public static final int FIREWALL_CHECK_FAILURES_ID = 72;
+    /** Times the kernel was found to have lost or gained what the node wrote (tables, rules, elements); repaired. */
+    public static final int FIREWALL_DRIFT_REPAIRS_ID = 73;
+    /** Kernel objects no longer mapped that could not be emptied at start, or a failed write of their record. */
+    public static final int FIREWALL_CLEANUP_FAILURES_ID = 74;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = CATCH_UP_INDEX_FULL_ID;
+    public static final int LAST_ID = FIREWALL_CLEANUP_FAILURES_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -135,6 +146,11 @@ public final class NodeCounters
     public final AtomicCounter catchUpRangesWithheld;
     public final AtomicCounter syncFrameBudgetExhausted;
     public final AtomicCounter catchUpIndexFull;
+    public final AtomicCounter firewallApplyFailures;
+    public final AtomicCounter firewallPartialApplies;
+    public final AtomicCounter firewallCheckFailures;
+    public final AtomicCounter firewallDriftRepairs;
+    public final AtomicCounter firewallCleanupFailures;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -193,6 +209,11 @@ public final class NodeCounters
         catchUpRangesWithheld = counter(CATCH_UP_RANGES_WITHHELD_ID, "catch_up_ranges_withheld");
         syncFrameBudgetExhausted = counter(SYNC_FRAME_BUDGET_EXHAUSTED_ID, "sync_frame_budget_exhausted");
         catchUpIndexFull = counter(CATCH_UP_INDEX_FULL_ID, "catch_up_index_full");
+        firewallApplyFailures = counter(FIREWALL_APPLY_FAILURES_ID, "firewall_apply_failures");
+        firewallPartialApplies = counter(FIREWALL_PARTIAL_APPLIES_ID, "firewall_partial_applies");
+        firewallCheckFailures = counter(FIREWALL_CHECK_FAILURES_ID, "firewall_check_failures");
+        firewallDriftRepairs = counter(FIREWALL_DRIFT_REPAIRS_ID, "firewall_drift_repairs");
+        firewallCleanupFailures = counter(FIREWALL_CLEANUP_FAILURES_ID, "firewall_cleanup_failures");
     }
 
     public CountersManager manager()

@@ -81,7 +81,13 @@ class NodeCountersTest
         "54 catch_up_records_read",
         "55 catch_up_ranges_withheld",
         "56 sync_frame_budget_exhausted",
-        "57 catch_up_index_full");
+        "57 catch_up_index_full",
+
+        "70 firewall_apply_failures",
+        "71 firewall_partial_applies",
+        "72 firewall_check_failures",
+        "73 firewall_drift_repairs",
+        "74 firewall_cleanup_failures");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
