@@ -370,32 +370,7 @@ public final class IpsetBackend implements FirewallBackend
             {
                 throw new FirewallException(describe(result));
             }
-            listing.object(set);
-            final String output = result.output();
-            final int members = output.indexOf("Members:");
-            if (members < 0)
-            {
-                continue;
-            }
-            final io.blocksync.codec.IpPrefix prefix = new io.blocksync.codec.IpPrefix();
-            for (final String line : output.substring(members + "Members:".length()).split("\n"))
-            {
-                final String[] words = line.trim().split("\\s+");
-                if (words[0].isEmpty() || null != AddressText.parse(words[0], prefix, 32, 128))
-                {
-                    continue;
-                }
-                long left = KernelListing.PERMANENT;
-                for (int i = 0; i + 1 < words.length; i++)
-                {
-                    if ("timeout".equals(words[i]))
-                    {
-                        final long seconds = Long.parseLong(words[i + 1]);
-                        left = 0 == seconds ? KernelListing.PERMANENT : seconds;
-                    }
-                }
-                listing.add(set, prefix, left);
-            }
+            IpsetListingParser.addMembers(listing, set, result.output());
         }
         if (settings.managed)
         {
