@@ -369,7 +369,8 @@ public final class Node implements AutoCloseable
             .threadName("blocksync-firewall-" + config.nodeId())
             .liveBans(liveBans)
             .listenPort(config.listen().getPort())
-            .peerAddresses(peerAddresses));
+            .peerAddresses(peerAddresses)
+            .stateDirectory(config.stateDir()));
         line.begin().append("node ").append(config.nodeId()).append(": firewall ").append(config.firewall().backend())
             .append(" started, ").append(liveBans.size()).append(" live bans re-applied").commit();
         return firewall;

@@ -3,59 +3,42 @@ package io.blocksync.firewall;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static io.blocksync.firewall.FirewallChange.Op.ADD;
 import static io.blocksync.firewall.FirewallChange.Op.FLUSH;
-import static io.blocksync.firewall.FirewallChange.Op.REMOVE;
 import static io.blocksync.firewall.FirewallChange.Status.APPLIED;
 import static io.blocksync.firewall.FirewallChange.Status.FAILED;
-import static io.blocksync.firewall.FirewallChange.Status.SUPERSEDED;
 import static io.blocksync.firewall.LiveBans.PERMANENT;
 
 /**
- * The worker side of {@link FirewallBatcher}: coalesces changes into batches, runs the backend, retries and isolates
- * failures, expires bans on time and re-asserts live bans. Single-threaded and driven by {@link #doWork(long, boolean)}
- * with the time passed in, so tests step it with a manual clock.
+ * The worker side of {@link FirewallBatcher}, a reconciler: changes from the loop update the {@link DesiredState} and
+ * mark kernel elements dirty; dirty elements go out as group commits ({@link ElementCommit}: at once when idle, and
+ * what arrives during a commit joins the next, up to {@code maxBatch}); bans end on time; a periodic check repairs what
+ * someone else removed: every {@code checkInterval} a cheap look at the objects (never their elements), and a full
+ * listing diffed against the desired state ({@link KernelDiff}) as often as costs at most 1/{@value #FULL_CHECK_SHARE}
+ * of the worker's time, at least every {@code fullCheckMax}. Backends that cannot be listed are re-asserted whole at
+ * their re-assert interval. Single-threaded and driven by {@link #doWork(long, boolean)} with the time passed in.
  */
 final class BatchWorker
 {
     private static final long NANOS_PER_MILLI = 1_000_000L;
 
-    final AtomicLong appliedChanges = new AtomicLong();
-    final AtomicLong batches = new AtomicLong();
-    final AtomicLong failedAttempts = new AtomicLong();
-    final AtomicLong failedChanges = new AtomicLong();
-    final AtomicLong reconciles = new AtomicLong();
-    volatile String lastError;
+    final WorkerCounters counters = new WorkerCounters();
+    final FirewallFailures failures;
 
     private final FirewallBackend backend;
     private final NanoClock clock;
     private final OneToOneConcurrentArrayQueue<FirewallChange> requests;
     private final OneToOneConcurrentArrayQueue<FirewallChange> completions;
     private final int maxBatch;
-    private final int maxAttempts;
     private final long flushDelayNanos;
-    private final long reassertIntervalNanos;
     private final BanDeadlines deadlines;
-
-    private final LiveBans live = new LiveBans();
-    private final ArrayDeque<FirewallChange> pending = new ArrayDeque<>();
-    private final HashMap<BanKey, FirewallChange> pendingByKey = new HashMap<>();
-    private final BanKey lookup = new BanKey();
-    private int pendingLive;
-
-    private final ArrayList<FirewallChange> batch = new ArrayList<>();
-    private final ArrayDeque<BatchRange> ranges = new ArrayDeque<>();
-    private final ArrayList<FirewallChange> view = new ArrayList<>();
-    private long retryAtNanos;
-
-    private long nextReconcileNanos = PERMANENT;
-    private int reconcileFailures;
+    private final DesiredState desired = new DesiredState();
+    private final ElementCommit commit;
+    private final KernelCheck check;
+    private long lastChangeNanos = Long.MIN_VALUE / 2;
 
     BatchWorker(
         final FirewallBackend backend,
@@ -69,14 +52,17 @@ final class BatchWorker
         this.requests = requests;
         this.completions = completions;
         this.maxBatch = settings.maxBatch();
-        this.maxAttempts = settings.maxAttempts();
         this.flushDelayNanos = settings.flushDelayMs() * NANOS_PER_MILLI;
         this.deadlines = new BanDeadlines(settings, backend);
-        this.reassertIntervalNanos = BanDeadlines.reassertIntervalNanos(backend);
+        this.failures = new FirewallFailures(settings.label(), settings.log());
+        this.commit = new ElementCommit(backend, desired, deadlines, failures, counters);
+        this.commit.publisher(this::publish);
+        this.check = new KernelCheck(backend, settings, desired, deadlines, this);
     }
 
     /**
-     * Take the live bans from the store; the first {@link #doWork(long, boolean)} reconciles the backend with them.
+     * Take the live bans from the store; the first {@link #doWork(long, boolean)} lists the kernel (or re-asserts) and
+     * writes only what is missing.
      */
     void seed(final Iterable<FirewallChange> liveBans, final long nowNanos)
     {
@@ -84,34 +70,32 @@ final class BatchWorker
         {
             if (ADD == change.op())
             {
-                live.put(change, deadlines.deadline(change.timeoutSeconds(), 0, nowNanos));
+                final KernelElement element = put(change, deadlines.deadline(change.timeoutSeconds(), 0, nowNanos));
+                if (null != element)
+                {
+                    element.awaitingListing = true;
+                    desired.reassess(element, nowNanos);
+                }
             }
         }
-        nextReconcileNanos = nowNanos;
+        check.due(nowNanos);
     }
 
     int doWork(final long nowNanos, final boolean closing)
     {
-        int work = 0;
-        if (ranges.isEmpty())
+        int work = drain(nowNanos);
+        work += expire(nowNanos);
+        work += desired.retryDue(nowNanos);
+        if (nowNanos >= check.nextCheckNanos() && !closing)
         {
-            work += drain(nowNanos);
-            work += expire(nowNanos);
-            if (nowNanos >= nextReconcileNanos && !closing)
-            {
-                reconcile(nowNanos);
-                work++;
-            }
-            if (shouldFlush(nowNanos, closing))
-            {
-                takeBatch(nowNanos);
-                work++;
-            }
+            check.check(nowNanos, clock);
+            work++;
         }
-
-        if (!ranges.isEmpty() && nowNanos >= retryAtNanos)
+        if (desired.hasDirty() &&
+            (closing || desired.dirtyCount() >= maxBatch || nowNanos - desired.firstDirtyNanos() >= flushDelayNanos))
         {
-            work += applyRange(nowNanos);
+            commit.commit(maxBatch, nowNanos, () -> check.repairAfterFailure(nowNanos));
+            work++;
         }
 
         return work;
@@ -122,17 +106,12 @@ final class BatchWorker
      */
     long nextDeadlineNanos()
     {
-        if (!ranges.isEmpty())
+        long deadline = Math.min(desired.bans.nextDeadlineNanos(), check.nextCheckNanos());
+        deadline = Math.min(deadline, desired.nextRetryNanos());
+        if (desired.hasDirty())
         {
-            return retryAtNanos;
-        }
-
-        long deadline = Math.min(live.nextDeadlineNanos(), nextReconcileNanos);
-        final FirewallChange head = dropSupersededHead();
-        if (null != head)
-        {
-            final long flushAt = pendingLive >= maxBatch ? head.ingestNanos : head.ingestNanos + flushDelayNanos;
-            deadline = Math.min(deadline, flushAt);
+            deadline = Math.min(deadline,
+                desired.dirtyCount() >= maxBatch ? 0 : desired.firstDirtyNanos() + flushDelayNanos);
         }
 
         return deadline;
@@ -140,29 +119,30 @@ final class BatchWorker
 
     boolean isDrained()
     {
-        return ranges.isEmpty() && null == dropSupersededHead() && requests.isEmpty();
+        return requests.isEmpty() && !desired.hasDirty();
     }
 
     int liveBanCount()
     {
-        return live.size();
+        return desired.bans.size();
+    }
+
+    boolean isEnforced(final io.blocksync.codec.IpPrefix prefix)
+    {
+        return desired.isEnforced(prefix);
     }
 
     void recordError(final String message)
     {
-        lastError = message;
+        counters.lastError = message;
     }
 
     private int drain(final long nowNanos)
     {
         int drained = 0;
-        while (pendingLive < maxBatch)
+        FirewallChange change;
+        while (drained < maxBatch && null != (change = requests.poll()))
         {
-            final FirewallChange change = requests.poll();
-            if (null == change)
-            {
-                break;
-            }
             ingest(change, nowNanos);
             drained++;
         }
@@ -170,226 +150,167 @@ final class BatchWorker
         return drained;
     }
 
+    /**
+     * @return when the loop's last change arrived, on the worker's clock.
+     */
+    long lastChangeNanos()
+    {
+        return lastChangeNanos;
+    }
+
     private void ingest(final FirewallChange change, final long nowNanos)
     {
-        // The flush delay runs from when the loop offered the change, not from when the worker woke up.
-        change.ingestNanos = change.internal ? nowNanos : Math.min(nowNanos, change.offeredNanos());
+        lastChangeNanos = nowNanos;
         if (FLUSH == change.op())
         {
-            // A barrier: nothing coalesces across it, and what was live before it is gone.
-            pendingByKey.clear();
-            live.clear();
+            flush(change, nowNanos);
+            return;
         }
-        else
-        {
-            final FirewallChange previous = pendingByKey.get(lookup.set(change.ban()));
-            if (null == previous)
-            {
-                pendingByKey.put(lookup.copy(), change);
-            }
-            else
-            {
-                previous.complete(SUPERSEDED, null, nowNanos);
-                pendingLive--;
-                pendingByKey.put(lookup, change);
-            }
 
+        final KernelElement element;
+        try
+        {
             if (ADD == change.op())
             {
-                final long elapsed = change.internal ? 0 : Math.max(0, nowNanos - change.offeredNanos());
-                change.deadlineNanos = deadlines.deadline(change.timeoutSeconds(), elapsed, nowNanos);
-                live.put(change, change.deadlineNanos);
+                final long elapsed = Math.max(0, nowNanos - change.offeredNanos());
+                element = put(change, deadlines.deadline(change.timeoutSeconds(), elapsed, nowNanos));
             }
             else
             {
-                live.remove(change);
+                element = remove(change);
             }
         }
+        catch (final FirewallException ex)
+        {
+            // No object for the ban (e.g. no IPv6 set configured): it can never be written.
+            counters.failedChanges.incrementAndGet();
+            change.complete(FAILED, FirewallException.describe(ex), nowNanos);
+            publish(change);
+            return;
+        }
 
-        pending.addLast(change);
-        pendingLive++;
+        if (null == element)
+        {
+            change.complete(APPLIED, null, nowNanos);
+            publish(change);
+            return;
+        }
+        supersede(element, change, nowNanos);
+        element.waiting.add(change);
+        // The flush delay, if any, runs from when the loop offered the change, not from when the worker woke up.
+        if (!desired.reassess(element, Math.min(nowNanos, change.offeredNanos())) &&
+            KernelElement.State.ENFORCED == element.state)
+        {
+            // Nothing for the kernel to do: another ban already holds the element at least as long.
+            element.waiting.remove(element.waiting.size() - 1);
+            change.complete(APPLIED, null, nowNanos);
+            publish(change);
+        }
+    }
+
+    /**
+     * A later change of the same ban (prefix and reason) decides; earlier ones waiting on the element complete now.
+     */
+    private void supersede(final KernelElement element, final FirewallChange change, final long nowNanos)
+    {
+        for (int i = element.waiting.size() - 1; i >= 0; i--)
+        {
+            final FirewallChange earlier = element.waiting.get(i);
+            if (earlier.ban().reason() == change.ban().reason())
+            {
+                element.waiting.remove(i);
+                earlier.complete(FirewallChange.Status.SUPERSEDED, null, nowNanos);
+                publish(earlier);
+            }
+        }
+    }
+
+    private KernelElement put(final FirewallChange change, final long deadlineNanos)
+    {
+        final String object = backend.objectFor(change.ban());
+        final LiveBans.Entry entry = desired.bans.put(change, deadlineNanos);
+        if (null == entry.element)
+        {
+            entry.element = desired.element(object, change.ban().prefix());
+            entry.element.members.add(entry);
+        }
+        entry.element.ban.set(change.ban());
+
+        return entry.element;
+    }
+
+    /**
+     * @return the element to write, or null when another ban keeps it as it is.
+     */
+    private KernelElement remove(final FirewallChange change)
+    {
+        final LiveBans.Entry entry = desired.bans.remove(change);
+        if (null != entry)
+        {
+            entry.element.members.remove(entry);
+            return entry.element;
+        }
+
+        // Not live here (e.g. banned before a restart and already ended): make sure the kernel does not hold it.
+        final KernelElement element = desired.element(backend.objectFor(change.ban()), change.ban().prefix());
+        if (element.desired())
+        {
+            return null;
+        }
+        element.ban.set(change.ban());
+        return element;
     }
 
     private int expire(final long nowNanos)
     {
         int expired = 0;
         LiveBans.Entry entry;
-        while (null != (entry = live.pollExpired(nowNanos)))
+        while (null != (entry = desired.bans.pollExpired(nowNanos)))
         {
-            final FirewallChange removal = new FirewallChange().set(REMOVE, entry.ban(), 0);
-            removal.internal = true;
-            ingest(removal, nowNanos);
+            entry.element.members.remove(entry);
+            desired.reassess(entry.element, nowNanos);
             expired++;
         }
 
         return expired;
     }
 
-    private void reconcile(final long nowNanos)
+    private void flush(final FirewallChange change, final long nowNanos)
     {
-        final List<LiveBans.Entry> bans = live.bans();
-        final List<FirewallChange> changes = new ArrayList<>(bans.size());
-        for (final LiveBans.Entry entry : bans)
+        while (desired.hasDirty())
         {
-            changes.add(new FirewallChange()
-                .set(ADD, entry.ban(), deadlines.kernelTimeoutSeconds(entry.deadlineNanos(), nowNanos)));
+            commit.commit(maxBatch, nowNanos, () -> false);
         }
-
         try
         {
-            backend.reconcile(changes);
-            reconciles.incrementAndGet();
-            reconcileFailures = 0;
-            nextReconcileNanos = PERMANENT == reassertIntervalNanos ? PERMANENT : nowNanos + reassertIntervalNanos;
+            backend.flush();
+            counters.batches.incrementAndGet();
+            change.complete(APPLIED, null, nowNanos);
         }
         catch (final RuntimeException ex)
         {
-            failedAttempts.incrementAndGet();
-            lastError = "reconcile of " + changes.size() + " bans failed: " + FirewallException.describe(ex);
-            nextReconcileNanos = nowNanos + deadlines.backoffNanos(++reconcileFailures);
+            counters.failedAttempts.incrementAndGet();
+            failures.failed(FailureKind.APPLY, FirewallException.describe(ex));
+            change.complete(FAILED, FirewallException.describe(ex), nowNanos);
         }
+        for (final KernelElement element : desired.elements())
+        {
+            for (final FirewallChange waiting : element.waiting)
+            {
+                waiting.complete(FirewallChange.Status.SUPERSEDED, null, nowNanos);
+                publish(waiting);
+            }
+        }
+        desired.clear();
+        publish(change);
     }
 
-    private boolean shouldFlush(final long nowNanos, final boolean closing)
-    {
-        final FirewallChange head = dropSupersededHead();
-
-        return null != head &&
-            (closing || pendingLive >= maxBatch || nowNanos - head.ingestNanos >= flushDelayNanos);
-    }
-
-    private void takeBatch(final long nowNanos)
-    {
-        batch.clear();
-        while (!pending.isEmpty() && batch.size() < maxBatch)
-        {
-            final FirewallChange change = pending.peekFirst();
-            if (SUPERSEDED == change.status())
-            {
-                pending.pollFirst();
-                publish(change);
-                continue;
-            }
-
-            if (FLUSH == change.op() && !batch.isEmpty())
-            {
-                break;
-            }
-
-            pending.pollFirst();
-            pendingLive--;
-            batch.add(change);
-            if (FLUSH == change.op())
-            {
-                break;
-            }
-            pendingByKey.remove(lookup.set(change.ban()), change);
-        }
-
-        if (!batch.isEmpty())
-        {
-            ranges.addLast(new BatchRange(0, batch.size(), 0));
-            retryAtNanos = nowNanos;
-        }
-    }
-
-    private int applyRange(final long nowNanos)
-    {
-        final BatchRange range = ranges.peekFirst();
-        view.clear();
-        for (int i = range.from; i < range.to; i++)
-        {
-            final FirewallChange change = batch.get(i);
-            if (ADD == change.op())
-            {
-                change.timeoutSeconds(deadlines.kernelTimeoutSeconds(change.deadlineNanos, nowNanos));
-            }
-            view.add(change);
-        }
-
-        try
-        {
-            if (FLUSH == view.get(0).op())
-            {
-                backend.flush();
-            }
-            else
-            {
-                backend.apply(view);
-            }
-
-            ranges.pollFirst();
-            batches.incrementAndGet();
-            appliedChanges.addAndGet(view.size());
-            final long appliedNanos = clock.nanoTime();
-            for (int i = 0, size = view.size(); i < size; i++)
-            {
-                view.get(i).complete(APPLIED, null, appliedNanos);
-                publish(view.get(i));
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            final String message = FirewallException.describe(ex);
-            failedAttempts.incrementAndGet();
-            lastError = message;
-            range.attempts++;
-            if (range.attempts < maxAttempts)
-            {
-                retryAtNanos = nowNanos + deadlines.backoffNanos(range.attempts);
-            }
-            else if (range.to - range.from > 1)
-            {
-                // Split to isolate what the backend rejects; each half gets one more try before splitting again.
-                ranges.pollFirst();
-                final int middle = (range.from + range.to) >>> 1;
-                ranges.addFirst(new BatchRange(middle, range.to, maxAttempts - 1));
-                ranges.addFirst(new BatchRange(range.from, middle, maxAttempts - 1));
-                retryAtNanos = nowNanos;
-            }
-            else
-            {
-                ranges.pollFirst();
-                failedChanges.incrementAndGet();
-                final FirewallChange change = view.get(0);
-                if (ADD == change.op())
-                {
-                    // Out of the view, or one rejected ban would fail every re-assert; the loop hears it FAILED.
-                    live.remove(change);
-                }
-                change.complete(FAILED, message, nowNanos);
-                publish(change);
-                retryAtNanos = nowNanos;
-            }
-        }
-
-        if (ranges.isEmpty())
-        {
-            batch.clear();
-        }
-        view.clear();
-
-        return 1;
-    }
-
-    private void publish(final FirewallChange change)
+    void publish(final FirewallChange change)
     {
         if (!change.internal && !completions.offer(change))
         {
             // Cannot happen: the completion queue holds every slot the batcher owns.
             throw new IllegalStateException("completion queue full");
         }
-    }
-
-    private FirewallChange dropSupersededHead()
-    {
-        FirewallChange head;
-        while (null != (head = pending.peekFirst()) && SUPERSEDED == head.status())
-        {
-            pending.pollFirst();
-            publish(head);
-        }
-
-        return head;
     }
 }

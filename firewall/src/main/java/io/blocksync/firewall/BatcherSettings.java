@@ -7,7 +7,12 @@ public final class BatcherSettings
 {
     private int capacity = 4096;
     private int maxBatch = 1024;
-    private long flushDelayMs = 20;
+    private long flushDelayMs = 0;
+    private long checkIntervalMs = 1_000;
+    private long fullCheckIntervalMs = 60_000;
+    private String label = "firewall";
+    private java.util.function.Consumer<String> log = (line) -> { };
+    private java.nio.file.Path stateDirectory;
     private long retryInitialMs = 100;
     private long retryMaxMs = 5_000;
     private int maxAttempts = 5;
@@ -18,14 +23,92 @@ public final class BatcherSettings
     private String threadName = "blocksync-firewall";
 
     /**
-     * The keys of a [firewall] section that tune batching: {@code flush-delay} (0-10 s, default 20 ms) and
-     * {@code max-batch} (1-1,000,000, default 1024).
+     * The keys of a [firewall] section that tune the reconciler: {@code flush-delay} (0-10 s, default 0: a change is
+     * committed at once when the worker is idle; a positive value makes the first change wait that long for company),
+     * {@code max-batch} (1-1,000,000, default 1024), {@code check-interval} (100 ms-60 s, default 1 s: the cheap check
+     * that the tables, sets and rules exist) and {@code full-check-interval} (1 s-1 h, default 60 s: the longest gap
+     * between two full listings diffed against the ban table).
      */
     public static BatcherSettings parse(final SettingsSection section)
     {
         return new BatcherSettings()
-            .flushDelayMs(section.millis("flush-delay", 0, 10_000, 20))
-            .maxBatch(section.integer("max-batch", 1, 1_000_000, 1024));
+            .flushDelayMs(section.millis("flush-delay", 0, 10_000, 0))
+            .maxBatch(section.integer("max-batch", 1, 1_000_000, 1024))
+            .checkIntervalMs(section.millis("check-interval", 100, 60_000, 1_000))
+            .fullCheckIntervalMs(section.millis("full-check-interval", 1_000, 3_600_000, 60_000));
+    }
+
+    /**
+     * @param checkIntervalMs how often the worker checks that its tables, sets and rules exist (never listing
+     *                        elements); a loss is repaired at once.
+     */
+    public BatcherSettings checkIntervalMs(final long checkIntervalMs)
+    {
+        this.checkIntervalMs = checkRange("checkIntervalMs", checkIntervalMs, 1, 3_600_000);
+        return this;
+    }
+
+    /**
+     * @param fullCheckIntervalMs the longest gap between two full listings diffed against the desired state; they run
+     *                            more often when cheap (at most 1/20 of the worker's time).
+     */
+    public BatcherSettings fullCheckIntervalMs(final long fullCheckIntervalMs)
+    {
+        this.fullCheckIntervalMs = checkRange("fullCheckIntervalMs", fullCheckIntervalMs, 1, 86_400_000);
+        return this;
+    }
+
+    /**
+     * @param label starts the worker's log lines, e.g. {@code node 1: firewall nftables}.
+     */
+    public BatcherSettings label(final String label)
+    {
+        this.label = label;
+        return this;
+    }
+
+    /**
+     * @param log thread-safe sink for the worker's lines (failures once per streak, recoveries).
+     */
+    public BatcherSettings log(final java.util.function.Consumer<String> log)
+    {
+        this.log = log;
+        return this;
+    }
+
+    /**
+     * @param stateDirectory where the record of kernel objects written lives ({@code firewall-objects}); null for
+     *                       none.
+     */
+    public BatcherSettings stateDirectory(final java.nio.file.Path stateDirectory)
+    {
+        this.stateDirectory = stateDirectory;
+        return this;
+    }
+
+    public long checkIntervalMs()
+    {
+        return checkIntervalMs;
+    }
+
+    public long fullCheckIntervalMs()
+    {
+        return fullCheckIntervalMs;
+    }
+
+    public String label()
+    {
+        return label;
+    }
+
+    public java.util.function.Consumer<String> log()
+    {
+        return log;
+    }
+
+    public java.nio.file.Path stateDirectory()
+    {
+        return stateDirectory;
     }
 
     /**
@@ -48,7 +131,8 @@ public final class BatcherSettings
     }
 
     /**
-     * @param flushDelayMs how long the first change of a batch waits for others to join it.
+     * @param flushDelayMs how long the first change of a batch waits for others to join it; 0 (the default) commits at
+     *                     once when idle, and changes arriving during a commit join the next one anyway.
      */
     public BatcherSettings flushDelayMs(final long flushDelayMs)
     {

@@ -26,6 +26,8 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
     private final StringBuilder error = new StringBuilder();
     private FirewallListener listener;
     private long droppedUnlisted;
+    private final long[] failuresSeen = new long[FailureKind.values().length];
+    private static final FailureKind[] KINDS = FailureKind.values();
 
     BatchingFirewall(final FirewallBatcher batcher, final EpochClock clock, final int overflowCapacity)
     {
@@ -85,8 +87,21 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
             work++;
         }
         work += reportDropped(listener);
+        work += reportFailures(listener);
 
         return work;
+    }
+
+    @Override
+    public boolean isEnforced(final io.blocksync.codec.IpPrefix prefix)
+    {
+        return batcher.isEnforced(prefix);
+    }
+
+    @Override
+    public long failures(final FailureKind kind)
+    {
+        return batcher.failures(kind);
     }
 
     @Override
@@ -156,6 +171,27 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
         return isBan ?
             batcher.offer(FirewallChange.Op.ADD, ban, KernelTimeout.secondsLeft(ban.expiresAtMillis(), clock.time())) :
             batcher.offer(FirewallChange.Op.REMOVE, ban, 0);
+    }
+
+    private int reportFailures(final FirewallListener listener)
+    {
+        int work = 0;
+        for (final FailureKind kind : KINDS)
+        {
+            final long count = batcher.failures(kind);
+            final long seen = failuresSeen[kind.ordinal()];
+            if (count > seen)
+            {
+                failuresSeen[kind.ordinal()] = count;
+                final String message = batcher.failureMessage(kind);
+                error.setLength(0);
+                error.append(message);
+                listener.onBackendFailure(kind, count - seen, error);
+                work++;
+            }
+        }
+
+        return work;
     }
 
     /** Drops happen in ban()/unban(), where no listener is at hand; they are reported at the next poll. */

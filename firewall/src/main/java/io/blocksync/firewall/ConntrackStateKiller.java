@@ -31,7 +31,7 @@ final class ConntrackStateKiller
     }
 
     /**
-     * Kill states for every ADD in the batch. Failures are ignored: the ban is already in place and conntrack exits 1
+     * Kill states for every ADD in the batch that puts a new element into the kernel (not for a refresh). Failures are ignored: the ban is already in place and conntrack exits 1
      * when there was nothing to delete.
      */
     void kill(final List<FirewallChange> batch)
@@ -39,7 +39,7 @@ final class ConntrackStateKiller
         for (int i = 0, size = batch.size(); i < size; i++)
         {
             final FirewallChange change = batch.get(i);
-            if (FirewallChange.Op.ADD == change.op())
+            if (FirewallChange.Op.ADD == change.op() && change.fresh())
             {
                 conntrack.run(arguments(change.ban().prefix()), null);
             }

@@ -34,6 +34,27 @@ public interface Firewall extends AutoCloseable
      */
     int poll(FirewallListener listener);
 
+    /**
+     * Loop or any thread; allocates nothing.
+     *
+     * @param prefix host bits clear.
+     * @return true when the prefix is banned and the kernel is confirmed to hold it (every object it maps to); false
+     * while its change is queued or in flight, when the kernel refused it (it is retried), or when it is not banned.
+     * The dry-run {@code log} backend answers true.
+     */
+    default boolean isEnforced(final io.blocksync.codec.IpPrefix prefix)
+    {
+        return true;
+    }
+
+    /**
+     * @return failures of the kind between the worker and the kernel so far; any thread.
+     */
+    default long failures(final FailureKind kind)
+    {
+        return 0;
+    }
+
     /** Stop the worker; kernel state stays, so bans outlive the daemon until their timeouts. */
     @Override
     void close();

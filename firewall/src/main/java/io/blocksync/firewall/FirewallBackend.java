@@ -62,6 +62,83 @@ public interface FirewallBackend extends AutoCloseable
     }
 
     /**
+     * The kernel object (nft set, ipset set, pf table) a ban's element lives in; bans of the same prefix that map to
+     * the same object are one element, held until the latest of them ends. Default: one object.
+     *
+     * @throws FirewallException if no object is configured for the ban's family.
+     */
+    default String objectFor(final io.blocksync.codec.Ban ban)
+    {
+        return "";
+    }
+
+    /**
+     * @return every object the current configuration writes (recorded in the state directory, so an object a later
+     * configuration no longer maps is still emptied by {@link #cleanUp(String)}).
+     */
+    default List<String> objects()
+    {
+        return List.of();
+    }
+
+    /**
+     * @return true when the filter can be listed ({@link #list()}), so the reconciler diffs instead of re-asserting.
+     */
+    default boolean listable()
+    {
+        return false;
+    }
+
+    /**
+     * @return true when blocksync owns the contents of its objects, so elements nobody banned are deleted.
+     */
+    default boolean ownsContents()
+    {
+        return false;
+    }
+
+    /**
+     * Cheap check, run every second: do the tables, sets, chains or rules this backend needs exist? Never lists
+     * elements.
+     *
+     * @throws FirewallException if the check could not run.
+     */
+    default boolean intact()
+    {
+        return true;
+    }
+
+    /**
+     * Re-create what {@link #intact()} found missing (idempotent), without touching elements that are there.
+     *
+     * @throws FirewallException if the tool failed.
+     */
+    default void repair()
+    {
+        start();
+    }
+
+    /**
+     * What the kernel holds in every object of {@link #objects()}; worker thread, may take long for big sets.
+     *
+     * @throws FirewallException if a listing failed.
+     * @throws UnsupportedOperationException unless {@link #listable()}.
+     */
+    default KernelListing list()
+    {
+        throw new UnsupportedOperationException("not listable");
+    }
+
+    /**
+     * Empty an object this node wrote once and no longer maps anything to (a missing one is fine).
+     *
+     * @throws FirewallException if the tool failed.
+     */
+    default void cleanUp(final String object)
+    {
+    }
+
+    /**
      * Release processes and resources. Kernel state stays, so bans outlive the daemon until their timeouts.
      */
     @Override

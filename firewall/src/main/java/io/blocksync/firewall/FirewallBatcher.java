@@ -16,13 +16,13 @@ import java.util.concurrent.locks.LockSupport;
  * free list when its completion is polled, so capacity bounds everything in flight and {@link #offer} returns false
  * when the loop should try again later.
  * <p>
- * The worker coalesces changes of the same prefix and reason (the later one wins), applies a batch after
- * {@link BatcherSettings#flushDelayMs()} or at {@link BatcherSettings#maxBatch()} changes, retries failures with
- * exponential backoff and splits a failing batch to isolate what the backend rejects. It keeps its own view of live
- * bans: it removes each ban from the firewall when its time is up (before the kernel timeout, which carries a grace
- * period and only matters when the daemon is gone) and periodically re-asserts them all through
- * {@link FirewallBackend#reconcile(Iterable)}. Nothing is dropped silently: every offered change completes as APPLIED,
- * SUPERSEDED or FAILED, and failures are counted.
+ * The worker is a reconciler ({@link BatchWorker}): it keeps the desired kernel elements (one per object and prefix,
+ * expiring at the latest of the bans behind it), commits what changed at once when idle (changes arriving during a
+ * commit join the next, up to {@link BatcherSettings#maxBatch()}; {@link BatcherSettings#flushDelayMs()} is an
+ * optional wait), retries refused elements with backoff, removes bans when their time is up (before the kernel
+ * timeout, which carries a grace period and only matters when the daemon is gone) and repairs the kernel when someone
+ * else changed it. Nothing is dropped silently: every offered change completes as APPLIED (in the kernel), SUPERSEDED
+ * or FAILED (refused, retried in the background), and failures are counted per {@link FailureKind}.
  */
 public final class FirewallBatcher implements AutoCloseable
 {
@@ -179,7 +179,7 @@ public final class FirewallBatcher implements AutoCloseable
      */
     public long appliedChanges()
     {
-        return worker.appliedChanges.get();
+        return worker.counters.appliedChanges.get();
     }
 
     /**
@@ -187,7 +187,7 @@ public final class FirewallBatcher implements AutoCloseable
      */
     public long batches()
     {
-        return worker.batches.get();
+        return worker.counters.batches.get();
     }
 
     /**
@@ -195,7 +195,7 @@ public final class FirewallBatcher implements AutoCloseable
      */
     public long failedAttempts()
     {
-        return worker.failedAttempts.get();
+        return worker.counters.failedAttempts.get();
     }
 
     /**
@@ -203,7 +203,7 @@ public final class FirewallBatcher implements AutoCloseable
      */
     public long failedChanges()
     {
-        return worker.failedChanges.get();
+        return worker.counters.failedChanges.get();
     }
 
     /**
@@ -211,7 +211,41 @@ public final class FirewallBatcher implements AutoCloseable
      */
     public long reconciles()
     {
-        return worker.reconciles.get();
+        return worker.counters.reconciles.get();
+    }
+
+    /**
+     * @return elements a full check found missing, stale or stray in the kernel and queued for repair; any thread.
+     */
+    public long repairedElements()
+    {
+        return worker.counters.repairedElements.get();
+    }
+
+    /**
+     * @return failures of the kind so far (each logged once per streak); any thread.
+     */
+    public long failures(final FailureKind kind)
+    {
+        return worker.failures.count(kind);
+    }
+
+    /**
+     * @return the last failure message of the kind, the tool's own words, or null; any thread.
+     */
+    public String failureMessage(final FailureKind kind)
+    {
+        return worker.failures.message(kind);
+    }
+
+    /**
+     * @param prefix host bits clear, as {@link FirewallChange} holds it.
+     * @return true when the prefix is banned and the kernel is confirmed to hold every element of it; false while a
+     * change of it is queued, in flight or refused. Any thread; allocates nothing.
+     */
+    public boolean isEnforced(final io.blocksync.codec.IpPrefix prefix)
+    {
+        return worker.isEnforced(prefix);
     }
 
     /**
@@ -219,7 +253,7 @@ public final class FirewallBatcher implements AutoCloseable
      */
     public String lastError()
     {
-        return worker.lastError;
+        return worker.counters.lastError;
     }
 
     /**
@@ -267,6 +301,7 @@ public final class FirewallBatcher implements AutoCloseable
     void open(final Iterable<FirewallChange> liveBans)
     {
         backend.start();
+        ObjectRecord.cleanUp(settings.stateDirectory(), backend, worker.failures);
         worker.seed(liveBans, clock.nanoTime());
         opened = true;
     }

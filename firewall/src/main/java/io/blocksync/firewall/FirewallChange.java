@@ -53,6 +53,9 @@ public final class FirewallChange
     private long completedNanos;
 
     // Worker-side bookkeeping; never read by the event loop.
+    String object;
+    boolean fresh;
+    boolean kernelMissing;
     boolean internal;
     long deadlineNanos;
     long ingestNanos;
@@ -90,6 +93,31 @@ public final class FirewallChange
         ban.reset();
         timeoutSeconds = 0;
         resetOutcome();
+    }
+
+    /**
+     * @return the kernel object (set or table) the worker addressed this element change to, or null for a change from
+     * the loop (the backend then maps the ban itself).
+     */
+    public String object()
+    {
+        return object;
+    }
+
+    /**
+     * @return true when the element was not in the kernel before this change (so states are killed for it only).
+     */
+    public boolean fresh()
+    {
+        return fresh;
+    }
+
+    /**
+     * @return true when the reconciler found the kernel lacking the element although it had been written.
+     */
+    public boolean kernelMissing()
+    {
+        return kernelMissing;
     }
 
     public Op op()
@@ -205,6 +233,9 @@ public final class FirewallChange
         error = null;
         completedNanos = 0;
         internal = false;
+        object = null;
+        fresh = true;
+        kernelMissing = false;
         deadlineNanos = 0;
         ingestNanos = 0;
     }

@@ -32,6 +32,7 @@ public final class FirewallContext
     private Iterable<Ban> liveBans = List.of();
     private int listenPort;
     private Collection<IpPrefix> peerAddresses = List.of();
+    private java.nio.file.Path stateDirectory;
 
     /**
      * @param clock epoch clock the bans' expiries are on; read on the loop and at start.
@@ -144,6 +145,21 @@ public final class FirewallContext
     public Collection<IpPrefix> peerAddresses()
     {
         return peerAddresses;
+    }
+
+    /**
+     * @param stateDirectory the node's state directory, where the firewall records the kernel objects it wrote
+     *                       ({@code firewall-objects}); null (the default) keeps no record.
+     */
+    public FirewallContext stateDirectory(final java.nio.file.Path stateDirectory)
+    {
+        this.stateDirectory = stateDirectory;
+        return this;
+    }
+
+    public java.nio.file.Path stateDirectory()
+    {
+        return stateDirectory;
     }
 
     /**

@@ -19,4 +19,16 @@ public interface FirewallListener
 
     /** A change could not be queued at all (the hand-over ring was full). */
     void onDropped(IpPrefix prefix, boolean ban);
+
+    /**
+     * Failures of one kind between the worker and the kernel since the last report (an apply that failed as a whole
+     * or in part, a check that could not run, drift repaired), reported on the loop thread by {@link Firewall#poll}.
+     * Each streak is already logged once by the firewall with the tool's message.
+     *
+     * @param count   new failures of the kind, at least 1.
+     * @param message the last one's message (the tool's own words).
+     */
+    default void onBackendFailure(final FailureKind kind, final long count, final CharSequence message)
+    {
+    }
 }

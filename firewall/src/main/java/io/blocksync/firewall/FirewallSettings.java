@@ -129,7 +129,12 @@ public final class FirewallSettings
         final BatcherSettings tuning = new BatcherSettings()
             .flushDelayMs(batcher.flushDelayMs())
             .maxBatch(batcher.maxBatch())
-            .threadName(context.threadName());
+            .checkIntervalMs(batcher.checkIntervalMs())
+            .fullCheckIntervalMs(batcher.fullCheckIntervalMs())
+            .threadName(context.threadName())
+            .label((context.label().isEmpty() ? "" : context.label() + ": ") + "firewall " + backend)
+            .log(context.log())
+            .stateDirectory(context.stateDirectory());
         final FirewallBatcher firewallBatcher = new FirewallBatcher(settings.newBackend(context), tuning);
 
         return BatchingFirewall.start(firewallBatcher, context.clock(), context.liveBans());

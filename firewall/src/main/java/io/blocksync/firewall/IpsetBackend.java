@@ -286,8 +286,130 @@ public final class IpsetBackend implements FirewallBackend
         script.append(" timeout ").append(Math.min(change.timeoutSeconds(), MAX_TIMEOUT_SECONDS)).append('\n');
     }
 
+    @Override
+    public String objectFor(final io.blocksync.codec.Ban ban)
+    {
+        return setFor(ban.prefix());
+    }
+
+    @Override
+    public List<String> objects()
+    {
+        final List<String> objects = new ArrayList<>(2);
+        for (final String set : new String[]{ settings.set4, settings.set6 })
+        {
+            if (null != set)
+            {
+                objects.add(set);
+            }
+        }
+        return objects;
+    }
+
+    @Override
+    public boolean listable()
+    {
+        return true;
+    }
+
+    /**
+     * Managed mode owns its sets; named existing sets may hold others' entries, left to their timeouts.
+     */
+    @Override
+    public boolean ownsContents()
+    {
+        return settings.managed;
+    }
+
+    /**
+     * The sets exist (one line per set name, no elements); the iptables rules are checked at each full listing.
+     */
+    @Override
+    public boolean intact()
+    {
+        final CommandResult result = query("list", "-n");
+        if (0 != result.exitStatus())
+        {
+            throw new FirewallException(describe(result));
+        }
+        final List<String> names = List.of(result.output().split("\n"));
+        for (final String set : objects())
+        {
+            if (!names.contains(set))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void repair()
+    {
+        if (settings.managed)
+        {
+            restore(createScript());
+            ensureRules();
+            portGuard.repair();
+        }
+    }
+
+    /**
+     * Lists each set's members ({@code 192.0.2.2 timeout 598}) with one {@code ipset list SET} process per set (the
+     * session's text buffer is capped at 1 MiB); in managed mode also puts back a DROP rule someone deleted.
+     */
+    @Override
+    public KernelListing list()
+    {
+        final KernelListing listing = new KernelListing();
+        for (final String set : objects())
+        {
+            // Always the tool: a listing of 100,000 members is megabytes, beyond what the session's text buffer holds.
+            final CommandResult result = ipset.run("list", set);
+            if (0 != result.exitStatus())
+            {
+                throw new FirewallException(describe(result));
+            }
+            IpsetListingParser.addMembers(listing, set, result.output());
+        }
+        if (settings.managed)
+        {
+            ensureRules();
+        }
+        return listing;
+    }
+
+    @Override
+    public void cleanUp(final String object)
+    {
+        if (!object.matches("[A-Za-z0-9_.:-]+"))
+        {
+            throw new FirewallException("not an ipset set name: '" + object + "'");
+        }
+        final CommandResult result = channel.run("flush " + object + "\n");
+        if (0 != result.exitStatus() && !result.error().contains("does not exist"))
+        {
+            throw new FirewallException(describe(result));
+        }
+    }
+
+    private String setFor(final io.blocksync.codec.IpPrefix prefix)
+    {
+        final String set = AddressFamily.IPV4 == prefix.family() ? settings.set4 : settings.set6;
+        if (null == set)
+        {
+            throw new FirewallException("no ipset set configured for IPv" + prefix.family() + " bans (" +
+                prefix + "); name one in the ipset backend settings");
+        }
+        return set;
+    }
+
     private String setFor(final FirewallChange change)
     {
+        if (null != change.object())
+        {
+            return change.object();
+        }
         final boolean ipv4 = AddressFamily.IPV4 == change.ban().prefix().family();
         final String set = ipv4 ? settings.set4 : settings.set6;
         if (null == set)

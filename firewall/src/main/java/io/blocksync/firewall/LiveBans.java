@@ -25,6 +25,8 @@ final class LiveBans
         private final BanKey key;
         private final long sequence;
         private long deadlineNanos;
+        /** The kernel element this ban keeps; set by the reconciler. */
+        KernelElement element;
 
         private Entry(final BanKey key, final long sequence)
         {
@@ -60,7 +62,7 @@ final class LiveBans
     /**
      * Add the change's ban, or replace the one of the same prefix and reason.
      */
-    void put(final FirewallChange change, final long deadlineNanos)
+    Entry put(final FirewallChange change, final long deadlineNanos)
     {
         Entry entry = byKey.get(lookup.set(change.ban()));
         if (null == entry)
@@ -76,15 +78,22 @@ final class LiveBans
 
         entry.deadlineNanos = deadlineNanos;
         byDeadline.add(entry);
+
+        return entry;
     }
 
-    void remove(final FirewallChange change)
+    /**
+     * @return the removed entry, or null if no ban of that prefix and reason was live.
+     */
+    Entry remove(final FirewallChange change)
     {
         final Entry entry = byKey.remove(lookup.set(change.ban()));
         if (null != entry)
         {
             byDeadline.remove(entry);
         }
+
+        return entry;
     }
 
     void clear()

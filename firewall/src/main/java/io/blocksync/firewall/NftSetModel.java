@@ -62,17 +62,22 @@ final class NftSetModel
     void add(final IpPrefix prefix, final long timeoutSeconds, final long nowMs)
     {
         final long deadlineMs = 0 == timeoutSeconds ? PERMANENT : nowMs + timeoutSeconds * MILLIS_PER_SECOND;
-        final NftElement existing = live(prefix, nowMs);
-        if (null != existing)
+        NftElement element = live(prefix, nowMs);
+        if (null != element)
         {
-            touch(existing.prefix, existing.inKernel, existing.deadlineMs);
-            existing.deadlineMs = deadlineMs;
-            return;
+            touch(element.prefix, element.inKernel, element.deadlineMs);
+            element.deadlineMs = deadlineMs;
+            if (element.inKernel)
+            {
+                return;
+            }
         }
-
-        final NftElement element = new NftElement(new IpPrefix().set(prefix), deadlineMs);
-        touch(element.prefix, false, 0);
-        insert(element);
+        else
+        {
+            element = new NftElement(new IpPrefix().set(prefix), deadlineMs);
+            touch(element.prefix, false, 0);
+            insert(element);
+        }
         if (interval && null != containerOf(element.prefix, nowMs))
         {
             return;
@@ -100,6 +105,39 @@ final class NftSetModel
             touch(element.prefix, element.inKernel, element.deadlineMs);
             erase(element, nowMs);
         }
+    }
+
+    /**
+     * Take in what a listing of the kernel set showed, so the next batch is written against the kernel's real
+     * contents: listed elements are known to be in the kernel (with the kernel's deadline), elements believed in the
+     * kernel but not listed are known to be missing.
+     *
+     * @param listed the set's elements and their kernel time left in seconds ({@link KernelListing#PERMANENT}).
+     */
+    void adopt(final Map<IpPrefix, Long> listed, final long nowMs)
+    {
+        for (final NftElement element : elements.values())
+        {
+            if (element.inKernel && !listed.containsKey(element.prefix))
+            {
+                element.inKernel = false;
+            }
+        }
+        for (final Map.Entry<IpPrefix, Long> entry : listed.entrySet())
+        {
+            final long left = entry.getValue();
+            final long deadlineMs = KernelListing.PERMANENT == left ? PERMANENT : nowMs + left * MILLIS_PER_SECOND;
+            NftElement element = elements.get(entry.getKey());
+            if (null == element)
+            {
+                element = new NftElement(new IpPrefix().set(entry.getKey()), deadlineMs);
+                insert(element);
+            }
+            element.inKernel = true;
+            element.deadlineMs = deadlineMs;
+        }
+        touched.clear();
+        rewrite = false;
     }
 
     void clear()

@@ -166,7 +166,8 @@ public final class NftablesBackend implements FirewallBackend
         final NftSetModel[] targets = new NftSetModel[batch.size()];
         for (int i = 0; i < targets.length; i++)
         {
-            targets[i] = setFor(batch.get(i).ban().prefix());
+            final FirewallChange change = batch.get(i);
+            targets[i] = null == change.object() ? setFor(change.ban().prefix()) : model(change.object());
         }
 
         for (int i = 0; i < targets.length; i++)
@@ -247,6 +248,119 @@ public final class NftablesBackend implements FirewallBackend
     }
 
     @Override
+    public String objectFor(final io.blocksync.codec.Ban ban)
+    {
+        return setFor(ban.prefix()).reference();
+    }
+
+    @Override
+    public List<String> objects()
+    {
+        final List<String> objects = new ArrayList<>(sets.size());
+        for (final NftSetModel set : sets)
+        {
+            objects.add(set.reference());
+        }
+        return objects;
+    }
+
+    @Override
+    public boolean listable()
+    {
+        return true;
+    }
+
+    /**
+     * Both modes: blocksync owns the contents of its sets.
+     */
+    @Override
+    public boolean ownsContents()
+    {
+        return true;
+    }
+
+    /**
+     * Managed mode lists the chains (rules name the sets, so the sets exist while the rules do) and counts the
+     * rules; {@code nft flush ruleset} and {@code nft flush table} both show here. Existing-set mode lists nothing
+     * (its sets' elements come with them); the full check covers it.
+     */
+    @Override
+    public boolean intact()
+    {
+        if (!settings.managed)
+        {
+            return true;
+        }
+        for (final String hook : settings.forwardChain ? new String[]{ "input", "forward" } : new String[]{ "input" })
+        {
+            final CommandResult result = query("list", "chain", settings.family, settings.table, hook);
+            if (0 != result.exitStatus())
+            {
+                if (result.error().contains("No such file or directory"))
+                {
+                    return false;
+                }
+                throw new FirewallException(NftErrors.describe(nft, result));
+            }
+            if (count(result.output(), " drop") + count(result.output(), " accept") < setup.ruleCount(hook))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void repair()
+    {
+        if (settings.managed)
+        {
+            run(setup.script());
+        }
+    }
+
+    @Override
+    public KernelListing list()
+    {
+        final KernelListing listing = new KernelListing();
+        final long nowMs = nowMs();
+        for (final NftSetModel set : sets)
+        {
+            final String[] words = set.reference().split(" ");
+            final CommandResult result = query("list", "set", words[0], words[1], words[2]);
+            if (0 != result.exitStatus())
+            {
+                throw new FirewallException(NftErrors.describe(nft, result));
+            }
+            final java.util.Map<IpPrefix, Long> elements = NftListingParser.parse(result.output(), addressLength(set));
+            set.adopt(elements, nowMs);
+            listing.object(set.reference());
+            for (final java.util.Map.Entry<IpPrefix, Long> entry : elements.entrySet())
+            {
+                listing.add(set.reference(), entry.getKey(), entry.getValue());
+            }
+        }
+        return listing;
+    }
+
+    /**
+     * Flush a set of ours that no configuration maps to any more; a missing one is fine.
+     */
+    @Override
+    public void cleanUp(final String object)
+    {
+        if (!object.matches("[A-Za-z0-9_.-]+ [A-Za-z0-9_.-]+ [A-Za-z0-9_.-]+"))
+        {
+            throw new FirewallException("not an nftables set reference: '" + object + "'");
+        }
+        final CommandResult result = channel.run("flush set " + object + "\n");
+        if (0 != result.exitStatus() && !result.error().contains("No such file or directory"))
+        {
+            throw new FirewallException(NftErrors.describe(nft, result));
+        }
+    }
+
+    @Override
     public long maxTimeoutSeconds()
     {
         return MAX_TIMEOUT_SECONDS;
@@ -313,6 +427,33 @@ public final class NftablesBackend implements FirewallBackend
         final NftSetModel set = new NftSetModel(tableReference + " " + name, interval, !interval);
         sets.add(set);
         return set;
+    }
+
+    private NftSetModel model(final String reference)
+    {
+        for (final NftSetModel set : sets)
+        {
+            if (set.reference().equals(reference))
+            {
+                return set;
+            }
+        }
+        throw new FirewallException("no nftables set '" + reference + "' in this configuration");
+    }
+
+    private int addressLength(final NftSetModel set)
+    {
+        return set == net6at64 ? IPV6_SUBNET : 0;
+    }
+
+    private static int count(final String text, final String word)
+    {
+        int count = 0;
+        for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1))
+        {
+            count++;
+        }
+        return count;
     }
 
     private NftSetModel setFor(final IpPrefix prefix)

@@ -38,6 +38,23 @@ final class NftablesSetup
         return script.toString();
     }
 
+    /**
+     * @return how many rules the setup puts into the chain of that hook (0 when the chain is disabled).
+     */
+    int ruleCount(final String hook)
+    {
+        final String prefix = "add rule " + tableReference + " " + hook + " ";
+        int count = 0;
+        for (final String line : script().split("\n"))
+        {
+            if (line.startsWith(prefix))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
     private void appendSet(final StringBuilder script, final String name, final String type, final String flags)
     {
         script.append("add set ").append(tableReference).append(' ').append(name)

@@ -153,11 +153,17 @@ public final class PfBackend implements FirewallBackend
     {
         // Per table, the last operation on each address wins, as if the batch ran one change at a time.
         final Map<String, LinkedHashMap<String, Boolean>> byTable = new LinkedHashMap<>();
+        final java.util.Set<String> fresh = new java.util.HashSet<>();
         for (int i = 0, size = batch.size(); i < size; i++)
         {
             final FirewallChange change = batch.get(i);
+            final String address = AddressText.format(change.ban().prefix());
             byTable.computeIfAbsent(tableFor(change), (table) -> new LinkedHashMap<>())
-                .put(AddressText.format(change.ban().prefix()), FirewallChange.Op.ADD == change.op());
+                .put(address, FirewallChange.Op.ADD == change.op());
+            if (FirewallChange.Op.ADD == change.op() && change.fresh())
+            {
+                fresh.add(address);
+            }
         }
 
         for (final Map.Entry<String, LinkedHashMap<String, Boolean>> entry : byTable.entrySet())
@@ -181,7 +187,11 @@ public final class PfBackend implements FirewallBackend
                 {
                     for (final String address : adds)
                     {
-                        pfctl.runOrThrow("-k", address);
+                        // Only for addresses newly added: a refresh must not cut states again.
+                        if (fresh.contains(address))
+                        {
+                            pfctl.runOrThrow("-k", address);
+                        }
                     }
                 }
             }
@@ -225,6 +235,83 @@ public final class PfBackend implements FirewallBackend
     }
 
     @Override
+    public String objectFor(final io.blocksync.codec.Ban ban)
+    {
+        return settings.reasonTables.getOrDefault(
+            0 == ban.reason() ? "" : io.blocksync.codec.ReasonCode.unpack(ban.reason()), settings.defaultTable);
+    }
+
+    @Override
+    public List<String> objects()
+    {
+        return new ArrayList<>(tables());
+    }
+
+    @Override
+    public boolean listable()
+    {
+        return true;
+    }
+
+    @Override
+    public boolean ownsContents()
+    {
+        return settings.managed;
+    }
+
+    /**
+     * pf tables are created by the first add; there is nothing to check cheaply.
+     */
+    @Override
+    public boolean intact()
+    {
+        return true;
+    }
+
+    @Override
+    public void repair()
+    {
+    }
+
+    /**
+     * {@code pfctl -t T -T show} per table; pf has no timeouts, so each element's time left is unknown.
+     */
+    @Override
+    public KernelListing list()
+    {
+        final KernelListing listing = new KernelListing();
+        final io.blocksync.codec.IpPrefix prefix = new io.blocksync.codec.IpPrefix();
+        for (final String table : tables())
+        {
+            final io.blocksync.nativeio.CommandResult result = pfctl.run("-t", table, "-T", "show");
+            listing.object(table);
+            if (0 != result.exitStatus())
+            {
+                // A table never written does not exist yet: empty.
+                if (result.error().contains("does not exist"))
+                {
+                    continue;
+                }
+                throw new FirewallException(pfctl.failure(result));
+            }
+            for (final String line : result.output().split("\n"))
+            {
+                if (null == AddressText.parse(line.trim(), prefix, 32, 128))
+                {
+                    listing.add(table, prefix, KernelListing.UNKNOWN);
+                }
+            }
+        }
+        return listing;
+    }
+
+    @Override
+    public void cleanUp(final String table)
+    {
+        pfctl.runOrThrow("-t", Names.pfTable("pf table", table), "-T", "flush");
+    }
+
+    @Override
     public long reassertIntervalSeconds()
     {
         return settings.reassertIntervalSeconds;
@@ -249,6 +336,10 @@ public final class PfBackend implements FirewallBackend
 
     private String tableFor(final FirewallChange change)
     {
+        if (null != change.object())
+        {
+            return change.object();
+        }
         return settings.reasonTables.getOrDefault(change.reasonText(), settings.defaultTable);
     }
 

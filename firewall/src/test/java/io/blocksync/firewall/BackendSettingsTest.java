@@ -166,7 +166,7 @@ class BackendSettingsTest
         assertEquals(5, settings.batcher().flushDelayMs());
         assertEquals(1024, settings.batcher().maxBatch());
         assertInstanceOf(NftablesSettings.class, settings.settings());
-        assertEquals(List.of("flush-delay", "max-batch", "mode", "table", "priority", "forward", "restrict-port",
+        assertEquals(List.of("flush-delay", "max-batch", "check-interval", "full-check-interval", "mode", "table", "priority", "forward", "restrict-port",
             "kill-states", "kernel-session"),
             section.asked);
     }
@@ -177,7 +177,7 @@ class BackendSettingsTest
         final MapSection section = new MapSection();
         final FirewallSettings settings = FirewallSettings.parse(FirewallSettings.LOG, section);
 
-        assertEquals(List.of("flush-delay", "max-batch"), section.asked);
+        assertEquals(List.of("flush-delay", "max-batch", "check-interval", "full-check-interval"), section.asked);
         assertNull(settings.settings());
         assertInstanceOf(LogBackend.class, settings.newBackend((line) -> { }));
     }

@@ -253,12 +253,12 @@ class NftablesBackendTest
             assertTrue(batcher.offer(FirewallChange.Op.ADD, Bans.ban(ATTACKER6, Bans.SSH), 2));
             Poll.until("ban applied", Duration.ofSeconds(5), () -> setHolds("ban6_host", ATTACKER6));
             assertFalse(net.tcpConnects(ATTACKER6, PROTECTED6));
-            assertTrue(setHolds("ban6_host", ATTACKER6 + " timeout 32s"), "kernel timeout carries the grace");
+            assertTrue(setHolds("ban6_host", ATTACKER6 + " timeout 32s"), net.inProtected("nft", "list", "set", "inet", "blocksync", "ban6_host").stdout());
 
             // The kernel would keep it 30 s longer; the batcher removes it at 2 s.
             Poll.until("the batcher to remove the expired ban", Duration.ofSeconds(6),
                 () -> !setHolds("ban6_host", ATTACKER6));
-            assertTrue(net.tcpConnects(ATTACKER6, PROTECTED6));
+            assertTrue(net.tcpConnects(ATTACKER6, PROTECTED6), net.inProtected("nft", "list", "ruleset").stdout());
         }
         finally
         {

@@ -62,15 +62,14 @@ class PfBackendTest
         runner.calls.clear();
 
         batcher.offer(FirewallChange.Op.ADD, Bans.ban("192.0.2.7", Bans.SSH), 60);
-        now[0] += 20_000_000L;
+        now[0] += 1_000_000L;
         batcher.doWork(now[0]);
         assertCalls("pfctl -t brutessh -T add -f - <<< 192.0.2.7\\n", "pfctl -k 192.0.2.7");
 
         runner.calls.clear();
         now[0] += 60_000_000_000L;
         batcher.doWork(now[0]);
-        now[0] += 20_000_000L;
-        batcher.doWork(now[0]);
+        runner.calls.removeIf((call) -> call.toString().contains("-T show"));
         assertCalls("pfctl -t brutessh -T delete -f - <<< 192.0.2.7\\n");
     }
 

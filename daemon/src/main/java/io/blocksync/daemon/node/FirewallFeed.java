@@ -5,6 +5,7 @@ import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanTableListener;
+import io.blocksync.firewall.FailureKind;
 import io.blocksync.firewall.Firewall;
 import io.blocksync.firewall.FirewallListener;
 
@@ -66,5 +67,30 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
         counters.firewallQueueFull.incrementRelease();
         log.begin().append("firewall: queue overflow, change to ").append(prefix)
             .append(" dropped; it is re-asserted at the next start").commit();
+    }
+
+    /**
+     * Count failures per kind; the firewall has already logged each streak once with the tool's message.
+     */
+    public void onBackendFailure(final FailureKind kind, final long count, final CharSequence message)
+    {
+        switch (kind)
+        {
+            case APPLY:
+                counters.firewallApplyFailures.getAndAddRelease(count);
+                break;
+            case PARTIAL:
+                counters.firewallPartialApplies.getAndAddRelease(count);
+                break;
+            case CHECK:
+                counters.firewallCheckFailures.getAndAddRelease(count);
+                break;
+            case DRIFT:
+                counters.firewallDriftRepairs.getAndAddRelease(count);
+                break;
+            default:
+                counters.firewallCleanupFailures.getAndAddRelease(count);
+                break;
+        }
     }
 }

@@ -109,8 +109,18 @@ public final class NodeCounters
     public static final int CLOCK_REFUSED_FUTURE_HLC_ID = 62;
     /** Times a peer's clock offset, from its HEARTBEATs, went beyond {@code clock-warning} (each logged once). */
     public static final int CLOCK_WARNINGS_ID = 63;
+    /** Firewall commits that failed as a whole (the tool's or library's error; logged once per streak). */
+    public static final int FIREWALL_APPLY_FAILURES_ID = 64;
+    /** Firewall commits the kernel took only in part (an element refused, e.g. a full ipset set). */
+    public static final int FIREWALL_PARTIAL_APPLIES_ID = 65;
+    /** Periodic firewall checks or listings that could not run. */
+    public static final int FIREWALL_CHECK_FAILURES_ID = 66;
+    /** Times the kernel was found to have lost or gained what the node wrote (tables, rules, elements); repaired. */
+    public static final int FIREWALL_DRIFT_REPAIRS_ID = 67;
+    /** Kernel objects no longer mapped that could not be emptied at start, or a failed write of their record. */
+    public static final int FIREWALL_CLEANUP_FAILURES_ID = 68;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = CLOCK_WARNINGS_ID;
+    public static final int LAST_ID = FIREWALL_CLEANUP_FAILURES_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -165,6 +175,11 @@ public final class NodeCounters
     public final AtomicCounter clockWarnings;
     public final AtomicCounter batchesDroppedUnacked;
     public final AtomicCounter highWaterRangesDropped;
+    public final AtomicCounter firewallApplyFailures;
+    public final AtomicCounter firewallPartialApplies;
+    public final AtomicCounter firewallCheckFailures;
+    public final AtomicCounter firewallDriftRepairs;
+    public final AtomicCounter firewallCleanupFailures;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -228,6 +243,11 @@ public final class NodeCounters
         clockWarnings = counter(CLOCK_WARNINGS_ID, "clock_warnings");
         batchesDroppedUnacked = counter(BATCHES_DROPPED_UNACKED_ID, "batches_dropped_unacked");
         highWaterRangesDropped = counter(HIGH_WATER_RANGES_DROPPED_ID, "high_water_ranges_dropped");
+        firewallApplyFailures = counter(FIREWALL_APPLY_FAILURES_ID, "firewall_apply_failures");
+        firewallPartialApplies = counter(FIREWALL_PARTIAL_APPLIES_ID, "firewall_partial_applies");
+        firewallCheckFailures = counter(FIREWALL_CHECK_FAILURES_ID, "firewall_check_failures");
+        firewallDriftRepairs = counter(FIREWALL_DRIFT_REPAIRS_ID, "firewall_drift_repairs");
+        firewallCleanupFailures = counter(FIREWALL_CLEANUP_FAILURES_ID, "firewall_cleanup_failures");
     }
 
     public CountersManager manager()

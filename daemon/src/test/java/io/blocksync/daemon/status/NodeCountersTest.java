@@ -86,7 +86,12 @@ class NodeCountersTest
         "60 batches_dropped_unacked",
         "61 high_water_ranges_dropped",
         "62 clock_refused_future_hlc",
-        "63 clock_warnings");
+        "63 clock_warnings",
+        "64 firewall_apply_failures",
+        "65 firewall_partial_applies",
+        "66 firewall_check_failures",
+        "67 firewall_drift_repairs",
+        "68 firewall_cleanup_failures");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

@@ -1,0 +1,262 @@
+package io.blocksync.bench;
+
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.ReasonCode;
+import io.blocksync.firewall.BatcherSettings;
+import io.blocksync.firewall.FirewallBackend;
+import io.blocksync.firewall.FirewallBatcher;
+import io.blocksync.firewall.FirewallChange;
+import io.blocksync.firewall.IpsetBackend;
+import io.blocksync.firewall.IpsetSettings;
+import io.blocksync.firewall.NftablesBackend;
+import io.blocksync.firewall.NftablesSettings;
+import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.ProcessCommandRunner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The level-triggered firewall (issue 11) on its worker thread, through the library sessions: a lone ban offered on
+ * an idle firewall until the kernel holds it (p50/p99, nftables and ipset); N bans offered one by one until all are in
+ * the kernel, against the bare tool loading the same elements in one script; and the full check of a set of N
+ * elements after a restart (listing and diff, no element rewritten). A plain main, like {@link KernelSessionRun}; it
+ * refuses to run outside a named network namespace:
+ * <pre>
+ * ip netns add bs-rec
+ * ip netns exec bs-rec java -cp bench/target/benchmarks.jar io.blocksync.bench.ReconcilerRun [N...]
+ * ip netns del bs-rec
+ * </pre>
+ */
+public final class ReconcilerRun
+{
+    private static final int LONE_BANS = 2_000;
+    private static final int WARM_UP = 200;
+    private static final long SSH = ReasonCode.of("ssh").packed();
+
+    private final ProcessCommandRunner processes = new ProcessCommandRunner(300_000);
+
+    private ReconcilerRun()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        if (!inNamedNamespace())
+        {
+            System.err.println("refusing to change this host's own ruleset: run me inside a throw-away network " +
+                "namespace (ip netns add bs-rec; ip netns exec bs-rec java -cp ... " + ReconcilerRun.class.getName() + ")");
+            System.exit(2);
+        }
+        final int[] sizes = 0 == args.length ?
+            new int[]{ 10_000, 100_000 } : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        new ReconcilerRun().run(sizes);
+    }
+
+    private static boolean inNamedNamespace() throws IOException
+    {
+        final String own = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+        final Path named = Path.of("/run/netns");
+        if (!Files.isDirectory(named))
+        {
+            return false;
+        }
+        try (var files = Files.list(named))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                if (own.equals("net:[" + Files.getAttribute(file, "unix:ino") + "]"))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void run(final int[] sizes) throws IOException
+    {
+        System.out.println("load average before: " + Files.readString(Path.of("/proc/loadavg")).trim());
+        lone("nftables", this::nftables);
+        lone("ipset", this::ipset);
+        for (final int size : sizes)
+        {
+            bulk("nftables", this::nftables, size);
+            restart("nftables", this::nftables, size);
+            bulk("ipset", this::ipset, size);
+            restart("ipset", this::ipset, size);
+        }
+        System.out.println("load average after: " + Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+
+    private FirewallBackend nftables()
+    {
+        return new NftablesBackend(NftablesSettings.managed("bs_rec"));
+    }
+
+    private FirewallBackend ipset()
+    {
+        return new IpsetBackend(IpsetSettings.managed("bs-rec").maxElements(1 << 20));
+    }
+
+    private void lone(final String name, final java.util.function.Supplier<FirewallBackend> backend) throws IOException
+    {
+        reset();
+        final FirewallBatcher batcher = start(backend.get(), List.of());
+        final long[] nanos = new long[LONE_BANS];
+        final Ban ban = new Ban().reason(SSH);
+        for (int i = 0; i < WARM_UP + LONE_BANS; i++)
+        {
+            address(ban.prefix(), 1, i);
+            final long start = System.nanoTime();
+            offer(batcher, ban, 3_600);
+            while (!batcher.isEnforced(ban.prefix()))
+            {
+                Thread.onSpinWait();
+            }
+            if (i >= WARM_UP)
+            {
+                nanos[i - WARM_UP] = System.nanoTime() - start;
+            }
+            batcher.pollCompletions((change) -> { });
+            pause();
+        }
+        batcher.close();
+        Arrays.sort(nanos);
+        System.out.printf(Locale.ROOT, "lone ban -> in the kernel, %s, %d bans: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+            name, LONE_BANS, nanos[LONE_BANS / 2] / 1e6, nanos[LONE_BANS * 99 / 100] / 1e6, nanos[LONE_BANS - 1] / 1e6);
+    }
+
+    private void bulk(final String name, final java.util.function.Supplier<FirewallBackend> backend, final int size)
+        throws IOException
+    {
+        reset();
+        final FirewallBatcher batcher = start(backend.get(), List.of());
+        final Ban ban = new Ban().reason(SSH);
+        final long start = System.nanoTime();
+        for (int i = 0; i < size; i++)
+        {
+            address(ban.prefix(), 2, i);
+            offer(batcher, ban, 3_600);
+        }
+        while (batcher.appliedChanges() < size)
+        {
+            batcher.pollCompletions((change) -> { });
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        final long firewallNanos = System.nanoTime() - start;
+        batcher.close();
+
+        reset();
+        start(backend.get(), List.of()).close();
+        final StringBuilder script = new StringBuilder(size * 48);
+        for (int i = 0; i < size; i++)
+        {
+            address(ban.prefix(), 2, i);
+            final String address = io.blocksync.codec.AddressText.format(ban.prefix()).replace("/32", "");
+            script.append("nftables".equals(name) ?
+                "add element inet bs_rec ban4_host { " + address + " timeout 3610s }\n" :
+                "add bs-rec4 " + address + " timeout 3610\n");
+        }
+        final long toolStart = System.nanoTime();
+        final CommandResult result = "nftables".equals(name) ?
+            processes.run(List.of("nft", "-f", "-"), script.toString().getBytes(StandardCharsets.US_ASCII)) :
+            processes.run(List.of("ipset", "restore", "-exist"), script.toString().getBytes(StandardCharsets.US_ASCII));
+        final long toolNanos = System.nanoTime() - toolStart;
+        if (0 != result.exitStatus())
+        {
+            throw new IllegalStateException(name + " tool failed: " + result.error());
+        }
+        System.out.printf(Locale.ROOT, "%,d bans one by one through the firewall, %s: %.1f ms; bare tool one-shot: " +
+            "%.1f ms; ratio %.2fx%n", size, name, firewallNanos / 1e6, toolNanos / 1e6, (double)firewallNanos / toolNanos);
+    }
+
+    private void restart(final String name, final java.util.function.Supplier<FirewallBackend> backend, final int size)
+    {
+        // The set is full from bulk(): a restart with the same live bans lists it and writes nothing.
+        final List<FirewallChange> live = new ArrayList<>(size);
+        final Ban ban = new Ban().reason(SSH);
+        for (int i = 0; i < size; i++)
+        {
+            address(ban.prefix(), 2, i);
+            live.add(new FirewallChange().set(FirewallChange.Op.ADD, ban, 3_600));
+        }
+        final long start = System.nanoTime();
+        final FirewallBatcher batcher = start(backend.get(), live);
+        final IpPrefix last = live.get(size - 1).ban().prefix();
+        while (batcher.reconciles() < 1 || !batcher.isEnforced(last) || !allEnforced(batcher, live))
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        final long nanos = System.nanoTime() - start;
+        System.out.printf(Locale.ROOT, "full check of %,d elements (start, list, diff), %s: %.1f ms, %d elements " +
+            "rewritten%n", size, name, nanos / 1e6, batcher.appliedChanges());
+        batcher.close();
+    }
+
+    private static boolean allEnforced(final FirewallBatcher batcher, final List<FirewallChange> live)
+    {
+        for (final FirewallChange change : live)
+        {
+            if (!batcher.isEnforced(change.ban().prefix()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static FirewallBatcher start(final FirewallBackend backend, final List<FirewallChange> live)
+    {
+        final FirewallBatcher batcher = new FirewallBatcher(backend, new BatcherSettings().jitterPercent(0)
+            .log(System.out::println));
+        batcher.start(live);
+        return batcher;
+    }
+
+    private static void offer(final FirewallBatcher batcher, final Ban ban, final long seconds)
+    {
+        while (!batcher.offer(FirewallChange.Op.ADD, ban, seconds))
+        {
+            batcher.pollCompletions((change) -> { });
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+    }
+
+    /**
+     * @return 10.group.x.y for the index, as a host prefix.
+     */
+    private static void address(final IpPrefix into, final int group, final int index)
+    {
+        final String text = "10." + (group * 16 + (index >>> 16)) + "." + ((index >>> 8) & 0xFF) + "." + (index & 0xFF);
+        final String error = io.blocksync.codec.AddressText.parse(text, into, 32, 128);
+        if (null != error)
+        {
+            throw new IllegalArgumentException(error);
+        }
+    }
+
+    private void reset() throws IOException
+    {
+        processes.run(List.of("nft", "delete", "table", "inet", "bs_rec"), new byte[0]);
+        processes.run(List.of("iptables", "-F", "INPUT"), new byte[0]);
+        processes.run(List.of("ip6tables", "-F", "INPUT"), new byte[0]);
+        processes.run(List.of("ipset", "destroy"), new byte[0]);
+    }
+
+    private static void pause()
+    {
+        final long until = System.nanoTime() + 1_000_000;
+        while (System.nanoTime() < until)
+        {
+            Thread.onSpinWait();
+        }
+    }
+}

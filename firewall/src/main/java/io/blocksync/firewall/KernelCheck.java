@@ -1,0 +1,250 @@
+package io.blocksync.firewall;
+
+import org.agrona.concurrent.NanoClock;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.blocksync.firewall.FirewallChange.Op.ADD;
+import static io.blocksync.firewall.FirewallChange.Status.APPLIED;
+import static io.blocksync.firewall.LiveBans.PERMANENT;
+
+/**
+ * The reconciler's repair side: every {@code checkInterval} a cheap look at the backend's tables, sets and rules
+ * ({@link FirewallBackend#intact()}, never their elements), re-created at once when missing; a full listing diffed
+ * against the desired state ({@link KernelDiff}) as often as it costs at most 1/{@value #FULL_CHECK_SHARE} of the
+ * worker's time and at least every {@code fullCheckInterval}; backends that cannot be listed are re-asserted whole at
+ * their re-assert interval. A failed check is counted, logged once and retried with backoff. Worker thread only.
+ */
+final class KernelCheck
+{
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+    /** A full check may take 1/20 of the worker's time: 100,000 elements listed in 0.3 s are diffed every 6 s. */
+    private static final int FULL_CHECK_SHARE = 20;
+
+    private final FirewallBackend backend;
+    private final DesiredState desired;
+    private final BanDeadlines deadlines;
+    private final BatchWorker worker;
+    private final FirewallFailures failures;
+    private final WorkerCounters counters;
+    private final KernelDiff diff;
+    private final long checkIntervalNanos;
+    private final long fullCheckMaxNanos;
+    private final long reassertIntervalNanos;
+    private final ArrayList<KernelElement> confirmed = new ArrayList<>();
+    private long nextCheckNanos = PERMANENT;
+    private long nextFullCheckNanos;
+    private int checkFailures;
+    /** Start-up or a repair: the next check lists everything, busy or not. */
+    private boolean forceFull;
+    private NanoClock clock;
+
+    KernelCheck(
+        final FirewallBackend backend,
+        final BatcherSettings settings,
+        final DesiredState desired,
+        final BanDeadlines deadlines,
+        final BatchWorker worker)
+    {
+        this.backend = backend;
+        this.desired = desired;
+        this.deadlines = deadlines;
+        this.worker = worker;
+        this.failures = worker.failures;
+        this.counters = worker.counters;
+        this.diff = new KernelDiff(desired, backend);
+        this.checkIntervalNanos = settings.checkIntervalMs() * NANOS_PER_MILLI;
+        this.fullCheckMaxNanos = settings.fullCheckIntervalMs() * NANOS_PER_MILLI;
+        this.reassertIntervalNanos = BanDeadlines.reassertIntervalNanos(backend);
+    }
+
+    /**
+     * The next check, and a full one, are due now (start-up).
+     */
+    void due(final long nowNanos)
+    {
+        nextCheckNanos = nowNanos;
+        nextFullCheckNanos = nowNanos;
+        forceFull = true;
+    }
+
+    long nextCheckNanos()
+    {
+        return nextCheckNanos;
+    }
+
+    void check(final long nowNanos, final NanoClock clock)
+    {
+        this.clock = clock;
+        check(nowNanos);
+    }
+
+    private void check(final long nowNanos)
+    {
+        if (!backend.listable())
+        {
+            reassert(nowNanos);
+            return;
+        }
+
+        try
+        {
+            final boolean repaired = repairIfBroken(nowNanos);
+            // Commits come first: a listing of a big set holds the worker for its whole length, so it waits for a
+            // quiet second (the cheap check above still runs), unless it is overdue by a whole interval.
+            final boolean quiet = !desired.hasDirty() && nowNanos - worker.lastChangeNanos() >= checkIntervalNanos;
+            final boolean overdue = nowNanos >= nextFullCheckNanos + fullCheckMaxNanos;
+            if (repaired || forceFull || overdue || (nowNanos >= nextFullCheckNanos && quiet))
+            {
+                fullCheck(nowNanos);
+            }
+            failures.recovered(FailureKind.CHECK);
+            checkFailures = 0;
+            nextCheckNanos = nowNanos + checkIntervalNanos;
+        }
+        catch (final RuntimeException ex)
+        {
+            failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
+            counters.lastError = FirewallException.describe(ex);
+            nextCheckNanos = nowNanos + deadlines.backoffNanos(++checkFailures);
+            writeUnlisted(nowNanos);
+        }
+    }
+
+    /**
+     * @return true if the backend's objects were missing and have been re-created (everything must be re-listed).
+     */
+    private boolean repairIfBroken(final long nowNanos)
+    {
+        if (!backend.listable() || backend.intact())
+        {
+            return false;
+        }
+
+        failures.failed(FailureKind.DRIFT, "tables, sets or rules were removed from the kernel; re-created");
+        backend.repair();
+        nextFullCheckNanos = nowNanos;
+        forceFull = true;
+        nextCheckNanos = nowNanos;
+        return true;
+    }
+
+    boolean repairAfterFailure(final long nowNanos)
+    {
+        try
+        {
+            return repairIfBroken(nowNanos);
+        }
+        catch (final RuntimeException ex)
+        {
+            failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
+            return false;
+        }
+    }
+
+    private void fullCheck(final long nowNanos)
+    {
+        final long startNanos = clock.nanoTime();
+        final KernelListing listing = backend.list();
+        forceFull = false;
+        confirmed.clear();
+        // Time left is compared as of the listing's end: a long listing must not make every element look short.
+        final int drift = diff.apply(listing, Math.max(nowNanos, clock.nanoTime()), confirmed);
+        completeConfirmed(nowNanos);
+        counters.reconciles.incrementAndGet();
+        if (drift > 0)
+        {
+            counters.repairedElements.addAndGet(drift);
+            failures.failed(FailureKind.DRIFT, drift + " elements missing or stray in the kernel; repaired");
+        }
+        else
+        {
+            failures.recovered(FailureKind.DRIFT);
+        }
+
+        final long costNanos = clock.nanoTime() - startNanos;
+        nextFullCheckNanos = nowNanos + Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos));
+    }
+
+    /**
+     * Without a listing, seeded elements are written anyway: a missing ban is worse than a rewrite.
+     */
+    private void writeUnlisted(final long nowNanos)
+    {
+        for (final KernelElement element : desired.elements())
+        {
+            if (element.awaitingListing)
+            {
+                element.awaitingListing = false;
+                confirmed.add(element);
+            }
+        }
+        for (final KernelElement element : confirmed)
+        {
+            desired.reassess(element, nowNanos);
+        }
+        confirmed.clear();
+    }
+
+    /**
+     * Backends without a listing: write every desired element in one call (start-up and the periodic re-assert).
+     */
+    private void reassert(final long nowNanos)
+    {
+        final List<FirewallChange> changes = new ArrayList<>(desired.elementCount());
+        confirmed.clear();
+        for (final KernelElement element : desired.elements())
+        {
+            if (element.desired())
+            {
+                final FirewallChange change = new FirewallChange()
+                    .set(ADD, element.ban, deadlines.kernelTimeoutSeconds(element.deadlineNanos, nowNanos));
+                change.object = element.object;
+                changes.add(change);
+                confirmed.add(element);
+            }
+        }
+
+        try
+        {
+            backend.reconcile(changes);
+            counters.reconciles.incrementAndGet();
+            failures.recovered(FailureKind.APPLY);
+            checkFailures = 0;
+            for (final KernelElement element : confirmed)
+            {
+                element.awaitingListing = false;
+                if (KernelElement.State.DIRTY != element.state)
+                {
+                    desired.enforced(element);
+                }
+            }
+            completeConfirmed(nowNanos);
+            nextCheckNanos = PERMANENT == reassertIntervalNanos ? PERMANENT : nowNanos + reassertIntervalNanos;
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.failedAttempts.incrementAndGet();
+            counters.lastError = "reconcile of " + changes.size() + " bans failed: " + FirewallException.describe(ex);
+            failures.failed(FailureKind.APPLY, counters.lastError);
+            confirmed.clear();
+            nextCheckNanos = nowNanos + deadlines.backoffNanos(++checkFailures);
+        }
+    }
+
+    private void completeConfirmed(final long nowNanos)
+    {
+        for (final KernelElement element : confirmed)
+        {
+            for (final FirewallChange waiting : element.waiting)
+            {
+                waiting.complete(APPLIED, null, nowNanos);
+                worker.publish(waiting);
+            }
+            element.waiting.clear();
+        }
+        confirmed.clear();
+    }
+
+}
