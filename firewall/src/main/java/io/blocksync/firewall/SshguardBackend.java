@@ -219,12 +219,18 @@ public final class SshguardBackend implements FirewallBackend
 
     private void ensureRunning()
     {
-        if (null != process && process.isAlive())
+        // The OS may report the process gone before the JDK's reaper has marked the Process exited: ask both.
+        if (null != process && process.isAlive() && process.toHandle().isAlive())
         {
             return;
         }
+        if (null != process)
+        {
+            awaitExit(process);
+        }
 
-        final String exit = null == process ? "" : " (exit code " + process.exitValue() + describeStderr() + ")";
+        final String exit = null == process ? "" :
+            " (exit code " + (process.isAlive() ? "unknown" : String.valueOf(process.exitValue())) + describeStderr() + ")";
         try
         {
             launch();
@@ -275,6 +281,18 @@ public final class SshguardBackend implements FirewallBackend
 
         process = started;
         stdin = started.getOutputStream();
+    }
+
+    private static void awaitExit(final Process process)
+    {
+        try
+        {
+            process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void write(final CharSequence lines)
