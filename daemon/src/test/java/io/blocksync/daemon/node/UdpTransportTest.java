@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UdpTransportTest
 {
-    private static final int COUNTERS = 64;
+    private static final int COUNTERS = 256;
 
     @Test
     void anIpv6PeerOnAnIpv4SocketIsOneCountedFailureAndThePeersAfterItStillReceive() throws Exception
