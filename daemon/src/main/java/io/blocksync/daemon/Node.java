@@ -16,7 +16,9 @@ import io.blocksync.daemon.detect.DetectorRule;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
 import io.blocksync.daemon.node.DatagramReceiver;
+import io.blocksync.daemon.node.FileSync;
 import io.blocksync.daemon.node.FirewallFeed;
+import io.blocksync.daemon.node.GroupCommit;
 import io.blocksync.daemon.node.HighWaterMarks;
 import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.node.NodeAgent;
@@ -28,6 +30,7 @@ import io.blocksync.daemon.node.ProgressFile;
 import io.blocksync.daemon.node.ReplayWindows;
 import io.blocksync.daemon.node.RetainedBatches;
 import io.blocksync.daemon.node.RetransmitJitter;
+import io.blocksync.daemon.node.StateSync;
 import io.blocksync.daemon.node.UdpTransport;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
@@ -88,8 +91,13 @@ public final class Node implements AutoCloseable
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
     private final List<Peer> peers;
     private final EventSources eventSources;
+    private final FileSync fileSync;
+    private final GroupCommit groupCommit;
 
-    private Node(final NodeConfig config, final EventLog log, final IntConsumer exit) throws IOException
+    /**
+     * @param syncOverride test seam: syncs the state files instead of {@link FileSync}; null for the real one.
+     */
+    private Node(final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync syncOverride) throws IOException
     {
         this.config = config;
         this.log = log;
@@ -124,6 +132,19 @@ public final class Node implements AutoCloseable
         status = statusFile;
         transport = udp;
         final NodeCounters counters = nodeCounters;
+        try
+        {
+            fileSync = config.stateSync() && null == syncOverride ? new FileSync(config.stateDir(), List.of(store.file(),
+                config.stateDir().resolve(ProgressFile.FILE_NAME), config.stateDir().resolve(ReplayWindows.FILE_NAME))) : null;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietCloseAll(transport, status, replayWindows, progress, store);
+            throw ex;
+        }
+        groupCommit = !config.stateSync() ? GroupCommit.never() : GroupCommit.start(
+            null == syncOverride ? fileSync : syncOverride, transport::wakeup, counters, log.threadSafeConsumer(),
+            "blocksync-sync-" + config.nodeId());
         final FrameVerifier verifier = new FrameVerifier(config.nodeId());
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
@@ -141,7 +162,7 @@ public final class Node implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(transport, status, replayWindows, progress, store);
+            CloseHelper.quietCloseAll(groupCommit, fileSync, transport, status, replayWindows, progress, store);
             throw ex;
         }
         final BanTable table = new BanTable(
@@ -166,6 +187,7 @@ public final class Node implements AutoCloseable
             .progress(progress)
             .retained(new RetainedBatches(config.sendWindow(), progress.streamNext()))
             .jitter(new RetransmitJitter(nowNanos, RetransmitJitter.DEFAULT_SPREAD_PER_MILLE))
+            .groupCommit(groupCommit)
             .stagingCapacity(STAGING_CAPACITY)
             .retransmitMinNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()))
             .retransmitMaxNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()))
@@ -221,7 +243,16 @@ public final class Node implements AutoCloseable
      */
     public static Node start(final NodeConfig config, final EventLog log, final IntConsumer exit) throws IOException
     {
-        final Node node = new Node(config, log, exit);
+        return start(config, log, exit, null);
+    }
+
+    /**
+     * Test seam: as {@link #start(NodeConfig, EventLog, IntConsumer)}, with the state files synced by {@code sync}
+     * (when {@code [node] state-sync} is {@code always}).
+     */
+    static Node start(final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync sync) throws IOException
+    {
+        final Node node = new Node(config, log, exit, sync);
         node.loop.start();
         if (null != node.eventSources)
         {
@@ -278,7 +309,8 @@ public final class Node implements AutoCloseable
         final EventLog.Line line = log.newLine();
         if (loopStopped)
         {
-            CloseHelper.quietCloseAll(store, replayWindows, progress, status);
+            // A last sync before the store is marked clean: a clean mark must never outlive unsynced pages.
+            CloseHelper.quietCloseAll(groupCommit, fileSync, store, replayWindows, progress, status);
             line.begin().append("node ").append(config.nodeId()).append(" stopped").commit();
         }
         else

@@ -91,8 +91,14 @@ public final class NodeCounters
     public static final int SYNC_FRAMES_BAD_SIGNATURE_ID = 58;
     /** Datagrams addressed to another node id ({@code rejected_wrong_receiver}, protocol 2's reject reason 11). */
     public static final int REJECTED_WRONG_RECEIVER_ID = 59;
+    /** Completed syncs of the state files (group commit: one per burst of ACKs and {@code ok}s, not per ban). */
+    public static final int STATE_SYNCS_ID = 80;
+    /** Failed syncs of the state files: after one, the node stops acknowledging until restarted. */
+    public static final int STATE_SYNC_FAILURES_ID = 81;
+    /** How long the last sync of the state files took, in microseconds (a gauge). */
+    public static final int STATE_SYNC_LAST_MICROS_ID = 82;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = REJECTED_WRONG_RECEIVER_ID;
+    public static final int LAST_ID = STATE_SYNC_LAST_MICROS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -143,6 +149,9 @@ public final class NodeCounters
     public final AtomicCounter syncFrameBudgetExhausted;
     public final AtomicCounter catchUpIndexFull;
     public final AtomicCounter syncFramesBadSignature;
+    public final AtomicCounter stateSyncs;
+    public final AtomicCounter stateSyncFailures;
+    public final AtomicCounter stateSyncLastMicros;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -202,6 +211,9 @@ public final class NodeCounters
         syncFrameBudgetExhausted = counter(SYNC_FRAME_BUDGET_EXHAUSTED_ID, "sync_frame_budget_exhausted");
         catchUpIndexFull = counter(CATCH_UP_INDEX_FULL_ID, "catch_up_index_full");
         syncFramesBadSignature = counter(SYNC_FRAMES_BAD_SIGNATURE_ID, "sync_frames_bad_signature");
+        stateSyncs = counter(STATE_SYNCS_ID, "state_syncs");
+        stateSyncFailures = counter(STATE_SYNC_FAILURES_ID, "state_sync_failures");
+        stateSyncLastMicros = counter(STATE_SYNC_LAST_MICROS_ID, "state_sync_last_micros");
     }
 
     public CountersManager manager()

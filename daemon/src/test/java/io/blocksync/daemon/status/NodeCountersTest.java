@@ -82,7 +82,10 @@ class NodeCountersTest
         "56 sync_frame_budget_exhausted",
         "57 catch_up_index_full",
         "58 sync_frames_bad_signature",
-        "59 rejected_wrong_receiver");
+        "59 rejected_wrong_receiver",
+        "80 state_syncs",
+        "81 state_sync_failures",
+        "82 state_sync_last_micros");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
