@@ -93,6 +93,7 @@ public final class Node implements AutoCloseable
     private final EventSources eventSources;
     private final FileSync fileSync;
     private final GroupCommit groupCommit;
+    private final NodeCounters counters;
 
     /**
      * @param syncOverride test seam: syncs the state files instead of {@link FileSync}; null for the real one.
@@ -132,6 +133,7 @@ public final class Node implements AutoCloseable
         status = statusFile;
         transport = udp;
         final NodeCounters counters = nodeCounters;
+        this.counters = counters;
         try
         {
             fileSync = config.stateSync() && null == syncOverride ? new FileSync(config.stateDir(), List.of(store.file(),
@@ -287,6 +289,26 @@ public final class Node implements AutoCloseable
             }
         }
         return true;
+    }
+
+    /** Test hook: the node's counters, as the status file has them. */
+    NodeCounters counters()
+    {
+        return counters;
+    }
+
+    /** Test hook: a per-peer status counter ({@link Peer#ACKED_BATCHES_ID} ...), or -1 when there is none. */
+    long peerCounter(final int peerId, final int counterId)
+    {
+        final long[] value = { -1 };
+        status.countersManager().forEach((id, typeId, key, label) ->
+        {
+            if (typeId == NodeCounters.PEER_COUNTER_TYPE_ID && key.getInt(0) == peerId && key.getInt(4) == counterId)
+            {
+                value[0] = status.countersManager().getCounterValue(id);
+            }
+        });
+        return value[0];
     }
 
     /** Test hook: drop received datagrams before verification, e.g. to inject loss. */

@@ -1,0 +1,281 @@
+package io.blocksync.daemon;
+
+import io.blocksync.codec.Ban;
+import io.blocksync.daemon.config.ConfigReader;
+import io.blocksync.daemon.control.ControlClient;
+import io.blocksync.daemon.node.Peer;
+import io.blocksync.daemon.node.ProgressFile;
+import io.blocksync.daemon.status.EventLog;
+import io.blocksync.daemon.store.BanStore;
+import io.blocksync.testkit.Poll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An operator's {@code ok} and an ACK to a peer leave only after the sync that makes their decision durable, one sync
+ * covers a burst, and a power loss at any moment loses nothing that was acknowledged. The disk is a
+ * {@link SnapshotSync}: it counts syncs, holds them at a gate, copies the state files at each one, and cuts the power.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DurableAcknowledgementTest
+{
+    private static final String SETTINGS = "[bans]\ncapacity = 5000\n";
+
+    @TempDir
+    Path dir;
+
+    private final List<Node> nodes = new ArrayList<>();
+    private LoopbackCluster files;
+    private OutputStream logOut;
+    private EventLog log;
+
+    @AfterEach
+    void stop() throws IOException
+    {
+        for (final Node node : nodes)
+        {
+            node.close();
+        }
+        if (null != log)
+        {
+            log.close();
+            logOut.close();
+        }
+    }
+
+    @Test
+    void noOkAndNoAckLeavesBeforeTheSyncThatCoversIt() throws Exception
+    {
+        final SnapshotSync disk1 = new SnapshotSync(stateDir(1), null, 0);
+        final SnapshotSync disk2 = new SnapshotSync(stateDir(2), null, 0);
+        disk1.close();
+        disk2.close();
+        final Node node1 = start(2, 1, disk1);
+        final Node node2 = start(2, 2, disk2);
+        Poll.until("both peers up", () -> node1.allPeersUp() && node2.allPeersUp());
+
+        final CompletableFuture<List<String>> reply = CompletableFuture.supplyAsync(() -> exchange(1, "ban 198.51.100.8 60 ssh 0 0"));
+        Poll.until("node 1 decided and asked for a sync", () -> node1.counters().localDecisions.get() == 1 && disk1.entered() >= 1);
+        Poll.until("node 2 took the ban and asked for a sync", () -> node2.counters().bansApplied.get() == 1 && disk2.entered() >= 1);
+        assertTrue(StoreView.isBanned(stateDir(1), "198.51.100.8"), "decided at node 1");
+        assertTrue(StoreView.isBanned(stateDir(2), "198.51.100.8"), "taken at node 2");
+        // Heartbeats keep both loops cycling meanwhile: the loop itself never waits for the gate.
+        final long heartbeats = node1.counters().heartbeatsReceived.get();
+        Poll.until("two more heartbeats at node 1", () -> node1.counters().heartbeatsReceived.get() >= heartbeats + 2);
+        assertFalse(reply.isDone(), "no ok before node 1's sync");
+        assertEquals(0, node2.counters().acksSent.get(), "no ACK before node 2's sync");
+        assertEquals(0, node1.peerCounter(2, Peer.ACKED_BATCHES_ID), "nothing acknowledged to node 1");
+
+        disk1.open();
+        assertEquals(List.of("ok ban 198.51.100.8"), reply.get(30, TimeUnit.SECONDS));
+        assertTrue(disk1.completed() >= 1, "the ok came after a completed sync");
+        assertEquals(0, node2.counters().acksSent.get(), "node 2 still holds its ACK");
+
+        disk2.open();
+        Poll.until("node 2 acknowledged the batch", () -> node1.peerCounter(2, Peer.ACKED_BATCHES_ID) >= 1);
+        assertTrue(disk2.completed() >= 1);
+    }
+
+    @Test
+    void oneSyncCoversABurst() throws Exception
+    {
+        // A disk that takes 2 ms a sync; 8 operators send 125 single bans each, one after another.
+        final SnapshotSync disk = new SnapshotSync(stateDir(1), null, TimeUnit.MILLISECONDS.toNanos(2));
+        final Node node = start(2, 1, disk);
+        final int clients = 8;
+        final int perClient = 125;
+        final AtomicInteger oks = new AtomicInteger();
+        final List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int c = 0; c < clients; c++)
+        {
+            final int client = c;
+            running.add(CompletableFuture.runAsync(() ->
+            {
+                for (int i = 0; i < perClient; i++)
+                {
+                    final List<String> reply = exchange(1, "ban 10." + client + "." + (i / 250) + "." + (i % 250) + " 600 ssh 0 0");
+                    if (reply.get(0).startsWith("ok ban"))
+                    {
+                        oks.incrementAndGet();
+                    }
+                }
+            }, java.util.concurrent.Executors.newSingleThreadExecutor()));
+        }
+        CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
+
+        assertEquals(clients * perClient, oks.get());
+        final long syncs = node.counters().stateSyncs.get();
+        assertTrue(syncs >= 1 && syncs <= clients * perClient / 2, "syncs for 1,000 oks: " + syncs);
+        // And a burst in one request: 1,000 bans, one sync.
+        final long before = disk.completed();
+        final StringBuilder lines = new StringBuilder();
+        final List<String> request = new ArrayList<>();
+        for (int i = 0; i < 1000; i++)
+        {
+            request.add("ban 10.100." + (i / 250) + "." + (i % 250) + " 600 ssh 0 0");
+        }
+        final List<String> replies = ControlClient.exchange(stateDir(1), request);
+        assertEquals(1000, replies.stream().filter(line -> line.startsWith("ok ban")).count(), lines.toString());
+        assertTrue(disk.completed() - before <= 3, "syncs for one request of 1,000 bans: " + (disk.completed() - before));
+    }
+
+    @Test
+    void aPowerLossLosesNothingAcknowledged() throws Exception
+    {
+        final SnapshotSync disk1 = new SnapshotSync(stateDir(1), dir.resolve("disk1"), 0);
+        final SnapshotSync disk2 = new SnapshotSync(stateDir(2), dir.resolve("disk2"), 0);
+        files = LoopbackCluster.write(dir, 2, SETTINGS);
+        // Made ahead, so that the first stream sequence is known: node 1 continues from this file.
+        final long firstStream;
+        Files.createDirectories(stateDir(1));
+        try (ProgressFile progress = ProgressFile.open(stateDir(1), 1, System.currentTimeMillis()))
+        {
+            firstStream = progress.streamNext();
+        }
+        final Node node1 = start(0, 1, disk1);
+        final Node node2 = start(0, 2, disk2);
+        Poll.until("both peers up", () -> node1.allPeersUp() && node2.allPeersUp());
+
+        final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        final AtomicInteger sent = new AtomicInteger();
+        final List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int c = 0; c < 4; c++)
+        {
+            final int client = c;
+            running.add(CompletableFuture.runAsync(() ->
+            {
+                for (int i = 0; i < 10_000; i++)
+                {
+                    final String prefix = "10." + client + "." + (i / 250) + "." + (i % 250);
+                    sent.incrementAndGet();
+                    final List<String> reply = exchangeOrNull(prefix);
+                    if (null == reply)
+                    {
+                        return;
+                    }
+                    if (reply.get(0).equals("ok ban " + prefix))
+                    {
+                        acknowledged.add(prefix);
+                    }
+                }
+            }, java.util.concurrent.Executors.newSingleThreadExecutor()));
+        }
+
+        // The power fails at both nodes at once, in the middle of the traffic.
+        Poll.until("300 bans acknowledged", () -> acknowledged.size() >= 300);
+        disk1.cutPower();
+        disk2.cutPower();
+        // Let every request in flight be decided and every batch taken: a node that acknowledged without its sync
+        // would now answer ok or ACK beyond what its disk holds.
+        Poll.until("every request sent was decided at node 1",
+            () -> node1.counters().localDecisions.get() >= sent.get() - 0 && node2.counters().bansApplied.get() == node1.counters().localDecisions.get(),
+            () -> node1.counters().localDecisions.get() + " decided, " + sent.get() + " sent, " + node2.counters().bansApplied.get() + " at node 2");
+        final long heartbeats = node1.counters().heartbeatsReceived.get();
+        Poll.until("two more heartbeats from node 2", () -> node1.counters().heartbeatsReceived.get() >= heartbeats + 2);
+        final Set<String> okBeforeStop = Set.copyOf(acknowledged);
+        final long ackedBatches = node1.peerCounter(2, Peer.ACKED_BATCHES_ID);
+        for (final Node node : nodes)
+        {
+            node.close();
+        }
+        nodes.clear();
+        CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        assertEquals(okBeforeStop, acknowledged, "no ok after the power was cut");
+
+        // Node 1 restarts on what its disk held: every ok'd ban is there, below its origin sequence.
+        final Path after1 = disk1.lastSnapshot();
+        final long now = System.currentTimeMillis();
+        final long[] maxOriginSequence = { 0 };
+        final Set<String> held1 = ConcurrentHashMap.newKeySet();
+        try (BanStore store = BanStore.openForDaemon(after1, 5000, line -> { }))
+        {
+            store.forEach((Ban ban) ->
+            {
+                if (ban.isActiveAt(now))
+                {
+                    held1.add(io.blocksync.codec.AddressText.format(ban.prefix()));
+                    maxOriginSequence[0] = Math.max(maxOriginSequence[0], ban.originSequence());
+                }
+            });
+        }
+        final Set<String> lost = new java.util.TreeSet<>(acknowledged);
+        lost.removeAll(held1);
+        assertTrue(lost.isEmpty(), lost.size() + " of " + acknowledged.size() + " acknowledged bans lost: " + lost);
+        try (ProgressFile progress = ProgressFile.open(after1, 1, now))
+        {
+            assertTrue(progress.lastOriginSequence() >= maxOriginSequence[0], "origin sequences are not reused");
+        }
+
+        // Node 2 restarts on what its disk held: it has taken every batch node 1 saw acknowledged.
+        assertTrue(ackedBatches > 0, "node 2 acknowledged batches before the power failed");
+        try (ProgressFile progress = ProgressFile.open(disk2.lastSnapshot(), 2, now))
+        {
+            final long received = progress.receivedCumulative(progress.slot(1));
+            assertTrue(received >= firstStream - 1 + ackedBatches,
+                "node 2's disk holds batches up to " + (received - firstStream + 1) + ", node 1 saw " + ackedBatches + " acknowledged");
+        }
+    }
+
+    private Node start(final int clusterSize, final int id, final SnapshotSync disk) throws Exception
+    {
+        if (null == files)
+        {
+            files = LoopbackCluster.write(dir, clusterSize, SETTINGS);
+        }
+        if (null == log)
+        {
+            logOut = Files.newOutputStream(dir.resolve("nodes.log"));
+            log = new EventLog(logOut);
+        }
+        final Node node = Node.start(ConfigReader.read(files.configFile(id)), log, status -> { }, disk);
+        nodes.add(node);
+        return node;
+    }
+
+    private Path stateDir(final int id)
+    {
+        return dir.resolve("node" + id);
+    }
+
+    private List<String> exchange(final int id, final String line)
+    {
+        try
+        {
+            return ControlClient.exchange(stateDir(id), List.of(line));
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private List<String> exchangeOrNull(final String prefix)
+    {
+        try
+        {
+            return ControlClient.exchange(stateDir(1), List.of("ban " + prefix + " 600 ssh 0 0"));
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+}
