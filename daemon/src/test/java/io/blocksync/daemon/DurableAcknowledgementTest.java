@@ -45,6 +45,7 @@ class DurableAcknowledgementTest
     Path dir;
 
     private final List<Node> nodes = new ArrayList<>();
+    private final List<SnapshotSync> disks = new ArrayList<>();
     private final ExecutorService clients = Executors.newCachedThreadPool();
     private LoopbackCluster files;
     private OutputStream logOut;
@@ -54,6 +55,10 @@ class DurableAcknowledgementTest
     void stop() throws IOException
     {
         clients.shutdownNow();
+        for (final SnapshotSync disk : disks)
+        {
+            disk.open();
+        }
         for (final Node node : nodes)
         {
             node.close();
@@ -215,7 +220,9 @@ class DurableAcknowledgementTest
         {
             client.get(60, TimeUnit.SECONDS);
         }
-        assertEquals(okBeforeStop, acknowledged, "no ok after the power was cut");
+        final Set<String> late = new java.util.TreeSet<>(acknowledged);
+        late.removeAll(okBeforeStop);
+        assertTrue(late.isEmpty(), late.size() + " oks came after the power was cut, e.g. " + late.stream().limit(5).toList());
 
         // Node 1 restarts on what its disk held: every ok'd ban is there, below its origin sequence.
         final Path after1 = disk1.lastSnapshot();
@@ -262,6 +269,7 @@ class DurableAcknowledgementTest
             logOut = Files.newOutputStream(dir.resolve("nodes.log"));
             log = new EventLog(logOut);
         }
+        disks.add(disk);
         final Node node = Node.start(ConfigReader.read(files.configFile(id)), log, status -> { }, disk);
         nodes.add(node);
         return node;

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  */
 public final class GroupCommit implements AutoCloseable
 {
+    /** How long {@link #close()} waits for a sync in progress. */
+    public static final long STOP_TIMEOUT_MILLIS = 5_000;
     private static final GroupCommit NEVER = new GroupCommit(null, null, null, null, null);
 
     private final StateSync sync;
@@ -137,7 +139,8 @@ public final class GroupCommit implements AutoCloseable
 
     /**
      * Stop the sync thread, then sync once more so that a clean stop leaves everything on disk before the store is
-     * marked clean. Call after the loop stopped.
+     * marked clean. Call after the loop stopped. A sync stuck in the kernel (a dying disk) is waited for at most
+     * {@link #STOP_TIMEOUT_MILLIS}, so that a stop still ends within the service manager's timeout.
      */
     public void close()
     {
@@ -149,13 +152,17 @@ public final class GroupCommit implements AutoCloseable
         LockSupport.unpark(thread);
         try
         {
-            thread.join();
+            thread.join(STOP_TIMEOUT_MILLIS);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
         }
-        if (!failed)
+        if (thread.isAlive())
+        {
+            log.accept("state sync still running after " + STOP_TIMEOUT_MILLIS + " ms at stop: left to the kernel");
+        }
+        else if (!failed)
         {
             syncOnce(Long.MAX_VALUE);
         }
