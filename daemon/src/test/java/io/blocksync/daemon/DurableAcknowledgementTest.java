@@ -198,7 +198,8 @@ class DurableAcknowledgementTest
         }
 
         // The power fails at both nodes at once, in the middle of the traffic.
-        Poll.until("300 bans acknowledged", () -> acknowledged.size() >= 300);
+        Poll.until("300 bans acknowledged by node 1 and some batches by node 2",
+            () -> acknowledged.size() >= 300 && node1.peerCounter(2, Peer.ACKED_BATCHES_ID) >= firstStream);
         disk1.cutPower();
         disk2.cutPower();
         // Let every request in flight be decided and every batch taken: a node that acknowledged without its sync
