@@ -244,9 +244,29 @@ class DurableAcknowledgementTest
         final Set<String> lost = new java.util.TreeSet<>(acknowledged);
         lost.removeAll(held1);
         assertTrue(lost.isEmpty(), lost.size() + " of " + acknowledged.size() + " acknowledged bans lost: " + lost);
-        try (ProgressFile progress = ProgressFile.open(after1, 1, now))
+        // Restarted there, node 1 numbers its next decision above every one its disk holds (the store can be ahead of
+        // progress.dat: the files are written back independently), so no origin sequence names two decisions.
+        final Path config = dir.resolve("restarted1.conf");
+        Files.writeString(config, Files.readString(files.configFile(1)).replace("state-dir = node1", "state-dir = " + after1));
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        final Node restarted = Node.start(ConfigReader.read(config), log, status -> { }, new SnapshotSync(after1, null, 0));
+        try
         {
-            assertTrue(progress.lastOriginSequence() >= maxOriginSequence[0], "origin sequences are not reused");
+            assertEquals(List.of("ok ban 198.51.100.77"),
+                ControlClient.exchange(after1, List.of("ban 198.51.100.77 600 ssh 0 0")));
+        }
+        finally
+        {
+            restarted.close();
+        }
+        try (BanStore store = BanStore.openReader(after1, line -> { }))
+        {
+            final Ban next = new Ban();
+            final io.blocksync.codec.IpPrefix prefix = new io.blocksync.codec.IpPrefix();
+            io.blocksync.codec.AddressText.parse("198.51.100.77", prefix, 32, 128);
+            assertTrue(store.get(prefix, next));
+            assertTrue(next.originSequence() > maxOriginSequence[0],
+                "next origin sequence " + next.originSequence() + " above the stored " + maxOriginSequence[0]);
         }
 
         // Node 2 restarts on what its disk held: it has taken every batch node 1 saw acknowledged.
