@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -72,6 +73,10 @@ public class ClusterLatencyBenchmark
      */
     private static final String SETTINGS = "[bans]\norigin-rate = 1000000\ncapacity = 1000000\n";
 
+    /** {@code [node] state-sync}: whether the {@code ok} and the peers' ACKs wait for a sync of the state files. */
+    @Param({ "always", "never" })
+    public String stateSync;
+
     private final IpPrefix prefix = new IpPrefix();
     private final byte[] scratch = new byte[16];
     private final long reason = ReasonCode.of("bench").packed();
@@ -82,7 +87,8 @@ public class ClusterLatencyBenchmark
     @Setup(Level.Trial)
     public void setUp() throws Exception
     {
-        cluster = ClusterFixture.start(NODES, SETTINGS);
+        // The first line still belongs to [node].
+        cluster = ClusterFixture.start(NODES, "state-sync = " + stateSync + "\n" + SETTINGS);
         for (int id = 2; id <= NODES; id++)
         {
             appliedIds[id] = cluster.counterId(id, "bans_applied");

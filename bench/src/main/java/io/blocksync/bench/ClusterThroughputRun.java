@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED $(cat daemon/src/main/resources/jvm-flags.txt) \
  *     -Xmx256m -cp bench/target/benchmarks.jar io.blocksync.bench.ClusterThroughputRun [--seconds 20] [--warmup 10] \
- *     [--batch 1000] [--outstanding 50000]
+ *     [--batch 1000] [--outstanding 50000] [--state-sync always|never]
  * </pre>
  */
 public final class ClusterThroughputRun
@@ -83,6 +83,7 @@ public final class ClusterThroughputRun
         int warmup = 10;
         int batch = 1000;
         long outstanding = 50_000;
+        String stateSync = "always";
         for (int i = 0; i < args.length; i += 2)
         {
             final String value = i + 1 < args.length ? args[i + 1] : "";
@@ -92,13 +93,16 @@ public final class ClusterThroughputRun
                 case "--warmup" -> warmup = Integer.parseInt(value);
                 case "--batch" -> batch = Integer.parseInt(value);
                 case "--outstanding" -> outstanding = Long.parseLong(value);
-                default -> throw new IllegalArgumentException(
-                    "unknown option " + args[i] + "; expected --seconds N --warmup N --batch N --outstanding N");
+                case "--state-sync" -> stateSync = value;
+                default -> throw new IllegalArgumentException("unknown option " + args[i] +
+                    "; expected --seconds N --warmup N --batch N --outstanding N --state-sync always|never");
             }
         }
 
         // Room for every ban of the run in each store (a store holds about twice its capacity).
-        final String settings = "[bans]\norigin-rate = 1000000\ncapacity = 2000000\n";
+        // The first line still belongs to [node].
+        final String settings = "state-sync = " + stateSync + "\n[bans]\norigin-rate = 1000000\ncapacity = 2000000\n";
+        System.out.println("state-sync = " + stateSync);
         try (ClusterFixture cluster = ClusterFixture.start(NODES, settings))
         {
             new ClusterThroughputRun(cluster, batch, outstanding).run(warmup, seconds);

@@ -16,7 +16,9 @@ import io.blocksync.daemon.detect.DetectorRule;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
 import io.blocksync.daemon.node.DatagramReceiver;
+import io.blocksync.daemon.node.FileSync;
 import io.blocksync.daemon.node.FirewallFeed;
+import io.blocksync.daemon.node.GroupCommit;
 import io.blocksync.daemon.node.HighWaterMarks;
 import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.node.NodeAgent;
@@ -28,6 +30,7 @@ import io.blocksync.daemon.node.ProgressFile;
 import io.blocksync.daemon.node.ReplayWindows;
 import io.blocksync.daemon.node.RetainedBatches;
 import io.blocksync.daemon.node.RetransmitJitter;
+import io.blocksync.daemon.node.StateSync;
 import io.blocksync.daemon.node.UdpTransport;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
@@ -89,8 +92,14 @@ public final class Node implements AutoCloseable
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
     private final List<Peer> peers;
     private final EventSources eventSources;
+    private final FileSync fileSync;
+    private final GroupCommit groupCommit;
+    private final NodeCounters counters;
 
-    private Node(final NodeConfig config, final EventLog log, final IntConsumer exit) throws IOException
+    /**
+     * @param syncOverride test seam: syncs the state files instead of {@link FileSync}; null for the real one.
+     */
+    private Node(final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync syncOverride) throws IOException
     {
         this.config = config;
         this.log = log;
@@ -125,6 +134,20 @@ public final class Node implements AutoCloseable
         status = statusFile;
         transport = udp;
         final NodeCounters counters = nodeCounters;
+        this.counters = counters;
+        try
+        {
+            fileSync = config.stateSync() && null == syncOverride ? new FileSync(config.stateDir(), List.of(store.file(),
+                config.stateDir().resolve(ProgressFile.FILE_NAME), config.stateDir().resolve(ReplayWindows.FILE_NAME))) : null;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietCloseAll(transport, status, replayWindows, progress, store);
+            throw ex;
+        }
+        groupCommit = !config.stateSync() ? GroupCommit.never() : GroupCommit.start(
+            null == syncOverride ? fileSync : syncOverride, transport::wakeup, counters, log.threadSafeConsumer(),
+            "blocksync-sync-" + config.nodeId());
         final FrameVerifier verifier = new FrameVerifier(config.nodeId());
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
@@ -142,7 +165,7 @@ public final class Node implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(transport, status, replayWindows, progress, store);
+            CloseHelper.quietCloseAll(groupCommit, fileSync, transport, status, replayWindows, progress, store);
             throw ex;
         }
         final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
@@ -171,6 +194,7 @@ public final class Node implements AutoCloseable
             .progress(progress)
             .retained(new RetainedBatches(config.sendWindow(), progress.streamNext()))
             .jitter(new RetransmitJitter(nowNanos, RetransmitJitter.DEFAULT_SPREAD_PER_MILLE))
+            .groupCommit(groupCommit)
             .stagingCapacity(STAGING_CAPACITY)
             .retransmitMinNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()))
             .retransmitMaxNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()))
@@ -226,7 +250,16 @@ public final class Node implements AutoCloseable
      */
     public static Node start(final NodeConfig config, final EventLog log, final IntConsumer exit) throws IOException
     {
-        final Node node = new Node(config, log, exit);
+        return start(config, log, exit, null);
+    }
+
+    /**
+     * Test seam: as {@link #start(NodeConfig, EventLog, IntConsumer)}, with the state files synced by {@code sync}
+     * (when {@code [node] state-sync} is {@code always}).
+     */
+    static Node start(final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync sync) throws IOException
+    {
+        final Node node = new Node(config, log, exit, sync);
         node.loop.start();
         if (null != node.eventSources)
         {
@@ -263,6 +296,26 @@ public final class Node implements AutoCloseable
         return true;
     }
 
+    /** Test hook: the node's counters, as the status file has them. */
+    NodeCounters counters()
+    {
+        return counters;
+    }
+
+    /** Test hook: a per-peer status counter ({@link Peer#ACKED_BATCHES_ID} ...), or -1 when there is none. */
+    long peerCounter(final int peerId, final int counterId)
+    {
+        final long[] value = { -1 };
+        status.countersManager().forEach((id, typeId, key, label) ->
+        {
+            if (typeId == NodeCounters.PEER_COUNTER_TYPE_ID && key.getInt(0) == peerId && key.getInt(4) == counterId)
+            {
+                value[0] = status.countersManager().getCounterValue(id);
+            }
+        });
+        return value[0];
+    }
+
     /** Test hook: drop received datagrams before verification, e.g. to inject loss. */
     public void receiveHook(final DatagramReceiver.ReceiveHook hook)
     {
@@ -283,7 +336,8 @@ public final class Node implements AutoCloseable
         final EventLog.Line line = log.newLine();
         if (loopStopped)
         {
-            CloseHelper.quietCloseAll(store, replayWindows, progress, status);
+            // A last sync before the store is marked clean: a clean mark must never outlive unsynced pages.
+            CloseHelper.quietCloseAll(groupCommit, fileSync, store, replayWindows, progress, status);
             line.begin().append("node ").append(config.nodeId()).append(" stopped").commit();
         }
         else

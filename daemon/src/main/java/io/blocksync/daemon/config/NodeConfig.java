@@ -40,6 +40,7 @@ public final class NodeConfig
     private final int nodeId;
     private final InetSocketAddress listen;
     private final Path stateDir;
+    private final boolean stateSync;
     private final NodeKey[] keys;
     private final long defaultBanSeconds;
     private final long maxBanSeconds;
@@ -73,6 +74,7 @@ public final class NodeConfig
         nodeId = builder.nodeId;
         listen = builder.listen;
         stateDir = builder.stateDir;
+        stateSync = builder.stateSync;
         keys = builder.keys.toArray(new NodeKey[0]);
         defaultBanSeconds = builder.defaultBanSeconds;
         maxBanSeconds = builder.maxBanSeconds;
@@ -128,6 +130,15 @@ public final class NodeConfig
     public Path stateDir()
     {
         return stateDir;
+    }
+
+    /**
+     * {@code [node] state-sync}: true ({@code always}, the default) when ACKs and {@code ok}s wait until the state
+     * files are synced to disk; false ({@code never}) when they rely on the kernel writing them back in time.
+     */
+    public boolean stateSync()
+    {
+        return stateSync;
     }
 
     /** The id of this node's current key ({@code key-id}), the one it sends and signs with. */
@@ -332,6 +343,7 @@ public final class NodeConfig
         int nodeId;
         InetSocketAddress listen;
         Path stateDir;
+        boolean stateSync = true;
         List<NodeKey> keys;
         long defaultBanSeconds = DEFAULT_BAN_SECONDS;
         long maxBanSeconds = DEFAULT_MAX_BAN_SECONDS;

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 final class NodeSection
 {
     static final String NAME = "node";
+    static final String STATE_SYNC_ALWAYS = "always";
+    static final String STATE_SYNC_NEVER = "never";
 
     private NodeSection()
     {
@@ -21,6 +23,8 @@ final class NodeSection
         config.nodeId = null == id ? 0 : id;
         config.listen = reader.required("listen", Values.endpoint());
         config.stateDir = reader.required("state-dir", Values.path(baseDirectory));
+        config.stateSync = reader.value("state-sync", Values.oneOf(STATE_SYNC_ALWAYS, STATE_SYNC_NEVER), STATE_SYNC_ALWAYS)
+            .equals(STATE_SYNC_ALWAYS);
         config.keys = KeySetting.bind(reader, baseDirectory, true, KeyText::privateKey);
         reader.finish();
     }

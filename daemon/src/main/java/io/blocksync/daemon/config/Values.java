@@ -20,6 +20,22 @@ final class Values
     {
     }
 
+    /** One of a few words, as written. */
+    static ValueParser<String> oneOf(final String... words)
+    {
+        return (text) ->
+        {
+            for (final String word : words)
+            {
+                if (word.equals(text))
+                {
+                    return word;
+                }
+            }
+            throw new IllegalArgumentException(Quoted.quote(text) + " is not one of " + String.join(", ", words));
+        };
+    }
+
     static ValueParser<Integer> integer(final int min, final int max)
     {
         return (text) ->

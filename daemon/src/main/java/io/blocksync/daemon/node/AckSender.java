@@ -12,6 +12,11 @@ import java.nio.ByteBuffer;
  * Acknowledges peers' streams: the receive side tells it why a peer is owed an ACK, and {@link #poll()} sends one
  * ACK per peer per duty cycle at most, however many batches arrived, stating the cumulative point and selective
  * bitmap of {@link Peer#stream()}. Owns each peer's {@link PeerAcks}.
+ * <p>
+ * An ACK promises the peer that what it acknowledges survives a power loss here: when a peer is owed one, the
+ * stream's position is captured together with a {@link GroupCommit#mark() point}, and that ACK is sent only once
+ * the point is durable. Batches taken meanwhile are acknowledged by the next ACK, captured after this one is sent,
+ * so a steady stream still gets an ACK per sync.
  */
 public final class AckSender
 {
@@ -19,6 +24,7 @@ public final class AckSender
     private final Transport transport;
     private final PacketSealer sealer;
     private final NodeCounters counters;
+    private final GroupCommit commit;
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
     private final ByteBuffer frameView = frame.byteBuffer().duplicate();
     private final AckFrameFlyweight ack = new AckFrameFlyweight();
@@ -29,6 +35,7 @@ public final class AckSender
         this.transport = context.transport();
         this.sealer = context.sealer();
         this.counters = context.counters();
+        this.commit = context.groupCommit();
     }
 
     /** An authentic BATCH arrived from the peer (taken, a duplicate, or not yet takeable): say where we are. */
@@ -61,13 +68,21 @@ public final class AckSender
         for (final Peer peer : peers)
         {
             final PeerAcks acks = peer.acks();
-            if (acks.pending)
+            if (acks.pending && !acks.held)
             {
                 acks.pending = false;
+                acks.held = true;
+                acks.point = commit.mark();
+                acks.cumulative = peer.stream().cumulative();
+                acks.selectiveBitmap = peer.stream().selectiveBitmap();
+            }
+            if (acks.held && commit.isDurable(acks.point))
+            {
+                acks.held = false;
                 ack.begin(frame, 0)
                     .streamSenderId(peer.nodeId())
-                    .cumulative(peer.stream().cumulative())
-                    .selectiveBitmap(peer.stream().selectiveBitmap());
+                    .cumulative(acks.cumulative)
+                    .selectiveBitmap(acks.selectiveBitmap);
                 final int length = sealer.stamp(frame, 0, AckFrameFlyweight.UNSEALED_LENGTH);
                 peer.link().seal(frame, 0, length);
                 transport.send(frameView, 0, length, peer.address());
@@ -78,10 +93,14 @@ public final class AckSender
         return sent;
     }
 
-    /** Whether a peer is owed an ACK: written by {@link AckSender} alone. */
+    /** Whether a peer is owed an ACK, and the one waiting for a sync: written by {@link AckSender} alone. */
     public static final class PeerAcks
     {
         private boolean pending;
+        private boolean held;
+        private long point;
+        private long cumulative;
+        private long selectiveBitmap;
 
         PeerAcks()
         {
@@ -90,6 +109,12 @@ public final class AckSender
         public boolean isPending()
         {
             return pending;
+        }
+
+        /** Whether an ACK is captured and waits for the sync that covers it. */
+        public boolean isHeld()
+        {
+            return held;
         }
     }
 }

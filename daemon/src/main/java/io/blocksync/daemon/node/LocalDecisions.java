@@ -29,7 +29,25 @@ public final class LocalDecisions implements BanDecider
         this.progress = context.progress();
         this.highWater = context.highWater();
         this.counters = context.counters();
+        continueAboveStored(table);
         highWater.own(nodeId, progress.lastOriginSequence());
+    }
+
+    /**
+     * After a power loss the store can hold a decision of ours newer than the progress file says (the kernel writes
+     * the files back independently): continue above it, so that no origin sequence is given to two decisions.
+     */
+    private void continueAboveStored(final BanTable table)
+    {
+        final long[] highest = { progress.lastOriginSequence() };
+        table.forEach(entry ->
+        {
+            if (entry.originNodeId() == nodeId && entry.originSequence() > highest[0])
+            {
+                highest[0] = entry.originSequence();
+            }
+        });
+        progress.lastOriginSequence(highest[0]);
     }
 
     /** Whether a decision can be taken now: the outgoing stream has room to stage it. */

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Ban or unban decisions handed from the control socket thread to the loop, many at once if need be (an operator
  * importing a list). The control thread fills it and waits; the loop works through the items a slice per duty
  * cycle, through the same {@link io.blocksync.daemon.table.BanDecider} door as the detector, writes each item's
- * outcome, and releases the waiter when all are done.
+ * outcome, and releases the waiter once all are done and the state files hold them durably ({@link HeldReplies}).
  */
 public final class LocalRequest
 {
@@ -69,15 +69,17 @@ public final class LocalRequest
         return processed < size ? processed : -1;
     }
 
-    /** Loop side. */
+    /** Loop side: the item's outcome; {@link #release()} follows once all are decided and durable. */
     void complete(final int index, final int outcome)
     {
         outcomes[index] = outcome;
         processed = index + 1;
-        if (processed == size)
-        {
-            done.countDown();
-        }
+    }
+
+    /** Loop side: every outcome is written and durable; the waiter may answer. */
+    void release()
+    {
+        done.countDown();
     }
 
     /** Control side: wait for the loop. */

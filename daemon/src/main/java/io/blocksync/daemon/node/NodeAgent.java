@@ -19,12 +19,15 @@ import java.util.Objects;
  * acknowledge ({@link AckSender}), heartbeat ({@link HeartbeatSender}), track liveness ({@link LivenessMonitor}),
  * feed the detector, expire bans ({@link BanTable}) and drain firewall completions ({@link FirewallFeed}). Nothing
  * here blocks or allocates in steady state; {@link #idleWaitMillis(long)} tells the idle strategy how long it may
- * sleep in the kernel before the next timer is due.
+ * sleep in the kernel before the next timer is due. ACKs and operator replies wait for the {@link GroupCommit} sync
+ * that covers them without blocking the loop; the sync thread wakes it when one completes.
  */
 public final class NodeAgent implements Agent
 {
     private static final int MAX_LOCAL_DECISIONS_PER_CYCLE = 1024;
     private static final long STATUS_INTERVAL_MILLIS = 1000;
+    /** Finished operator requests waiting for their sync; at least the control socket's connection limit. */
+    private static final int HELD_REPLIES_CAPACITY = 64;
 
     private final int nodeId;
     private final NanoClock nanoClock;
@@ -40,6 +43,8 @@ public final class NodeAgent implements Agent
     private final NodeCounters counters;
     private final StatusFile status;
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
+    private final GroupCommit commit;
+    private final HeldReplies heldReplies;
     private EventIntake intake;
     private Runnable everySecond;
     private LocalRequest current;
@@ -67,6 +72,8 @@ public final class NodeAgent implements Agent
         this.table = table;
         this.firewall = firewall;
         this.requests = requests;
+        this.commit = context.groupCommit();
+        this.heldReplies = new HeldReplies(HELD_REPLIES_CAPACITY, commit);
 
         streamSender = new StreamSender(context, new RetransmitHandler(context));
         ackSender = new AckSender(context);
@@ -120,6 +127,7 @@ public final class NodeAgent implements Agent
 
         int work = receiver.poll(nowNanos, nowMillis);
         work += decideLocal(nowMillis);
+        work += heldReplies.release();
         work += streamSender.flush();
         work += streamSender.pump(nowNanos);
         work += ackSender.poll();
@@ -142,6 +150,8 @@ public final class NodeAgent implements Agent
                 everySecond.run();
             }
         }
+        // Last: every change this cycle made is before the point the sync thread is asked for.
+        commit.publish();
         return work;
     }
 
@@ -151,7 +161,8 @@ public final class NodeAgent implements Agent
     public long idleWaitMillis(final long nowNanos)
     {
         // Only work that can progress now keeps the loop awake; a full window waits for an ACK, which wakes us.
-        final boolean canDecide = (null != current || !requests.isEmpty()) && localDecisions.hasRoom();
+        // A full hold of replies waits for the sync thread, which wakes the loop.
+        final boolean canDecide = (null != current || !requests.isEmpty()) && localDecisions.hasRoom() && !heldReplies.isFull();
         if (canDecide || streamSender.canFlush() || (null != intake && !intake.isEmpty()))
         {
             return 0;
@@ -170,6 +181,10 @@ public final class NodeAgent implements Agent
         {
             if (null == current)
             {
+                if (heldReplies.isFull())
+                {
+                    break;
+                }
                 current = requests.poll();
                 if (null == current)
                 {
@@ -180,6 +195,10 @@ public final class NodeAgent implements Agent
             final int index = current.nextIndex();
             if (index < 0)
             {
+                if (!heldReplies.hold(current))
+                {
+                    break;
+                }
                 current = null;
                 continue;
             }

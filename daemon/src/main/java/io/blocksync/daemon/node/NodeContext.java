@@ -36,6 +36,7 @@ public final class NodeContext
     private ProgressFile progress;
     private RetainedBatches retained;
     private RetransmitJitter jitter;
+    private GroupCommit groupCommit = GroupCommit.never();
     private int stagingCapacity = 65_536;
     private long retransmitMinNanos;
     private long retransmitMaxNanos;
@@ -277,6 +278,18 @@ public final class NodeContext
     public NodeContext jitter(final RetransmitJitter jitter)
     {
         this.jitter = jitter;
+        return this;
+    }
+
+    /** When the state files are durable, for holding ACKs and operator replies; {@link GroupCommit#never()} by default. */
+    public GroupCommit groupCommit()
+    {
+        return groupCommit;
+    }
+
+    public NodeContext groupCommit(final GroupCommit groupCommit)
+    {
+        this.groupCommit = Objects.requireNonNull(groupCommit, "groupCommit");
         return this;
     }
 

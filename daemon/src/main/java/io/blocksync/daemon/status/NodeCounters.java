@@ -119,8 +119,14 @@ public final class NodeCounters
     public static final int FIREWALL_DRIFT_REPAIRS_ID = 67;
     /** Kernel objects no longer mapped that could not be emptied at start, or a failed write of their record. */
     public static final int FIREWALL_CLEANUP_FAILURES_ID = 68;
+    /** Completed syncs of the state files (group commit: one per burst of ACKs and {@code ok}s, not per ban). */
+    public static final int STATE_SYNCS_ID = 69;
+    /** Failed syncs of the state files: after one, the node stops acknowledging until restarted. */
+    public static final int STATE_SYNC_FAILURES_ID = 70;
+    /** How long the last sync of the state files took, in microseconds (a gauge). */
+    public static final int STATE_SYNC_LAST_MICROS_ID = 71;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = FIREWALL_CLEANUP_FAILURES_ID;
+    public static final int LAST_ID = STATE_SYNC_LAST_MICROS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -180,6 +186,9 @@ public final class NodeCounters
     public final AtomicCounter firewallCheckFailures;
     public final AtomicCounter firewallDriftRepairs;
     public final AtomicCounter firewallCleanupFailures;
+    public final AtomicCounter stateSyncs;
+    public final AtomicCounter stateSyncFailures;
+    public final AtomicCounter stateSyncLastMicros;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -248,6 +257,9 @@ public final class NodeCounters
         firewallCheckFailures = counter(FIREWALL_CHECK_FAILURES_ID, "firewall_check_failures");
         firewallDriftRepairs = counter(FIREWALL_DRIFT_REPAIRS_ID, "firewall_drift_repairs");
         firewallCleanupFailures = counter(FIREWALL_CLEANUP_FAILURES_ID, "firewall_cleanup_failures");
+        stateSyncs = counter(STATE_SYNCS_ID, "state_syncs");
+        stateSyncFailures = counter(STATE_SYNC_FAILURES_ID, "state_sync_failures");
+        stateSyncLastMicros = counter(STATE_SYNC_LAST_MICROS_ID, "state_sync_last_micros");
     }
 
     public CountersManager manager()

@@ -43,7 +43,7 @@ class ConfigRulesTest
     {
         assertErrors(NODE + "Key-Id = 2\n",
             "test.conf:6:1: unknown key 'Key-Id' in [node] (did you mean 'key-id'?); accepted keys: " +
-                "id, listen, state-dir, key-id, key, key-file, next-key-id, next-key, next-key-file");
+                "id, listen, state-dir, state-sync, key-id, key, key-file, next-key-id, next-key, next-key-file");
     }
 
     @Test

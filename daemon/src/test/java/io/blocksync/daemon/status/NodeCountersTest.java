@@ -91,7 +91,10 @@ class NodeCountersTest
         "65 firewall_partial_applies",
         "66 firewall_check_failures",
         "67 firewall_drift_repairs",
-        "68 firewall_cleanup_failures");
+        "68 firewall_cleanup_failures",
+        "69 state_syncs",
+        "70 state_sync_failures",
+        "71 state_sync_last_micros");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

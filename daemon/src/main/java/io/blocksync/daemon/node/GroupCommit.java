@@ -1,0 +1,210 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.daemon.status.NodeCounters;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Group commit of the state files between the loop and one sync thread, so that an ACK or an operator's {@code ok}
+ * leaves only once the decision it reports is on disk, while the loop never waits for a disk.
+ * <p>
+ * <b>Points.</b> The loop calls {@link #mark()} when it has something to acknowledge: the returned point covers
+ * every change the loop made to the state files before the end of the current duty cycle. {@link #publish()}, at
+ * the end of the cycle, hands the highest point to the sync thread (one {@code unpark} per cycle at most). The
+ * sync thread reads the newest published point, syncs ({@link StateSync}), then publishes "durable up to that
+ * point"; the loop holds its ACKs and replies until {@link #isDurable(long)}. One sync thus covers every change
+ * made before it was started, however many bans a burst made (group commit); a burst that arrives while a sync runs
+ * is covered by the next one.
+ * <p>
+ * <b>Failure.</b> A failed sync is final: Linux reports a write-back error once and may drop the dirty pages, so a
+ * later sync that succeeds proves nothing about them. Durability then stops advancing, ACKs and {@code ok}s stop,
+ * and the log says to restart; counted in {@code state_sync_failures}.
+ * <p>
+ * <b>Threads.</b> {@link #mark()}, {@link #publish()} and {@link #isDurable(long)} are for the loop only and allocate
+ * nothing; {@link #close()} for the thread that stops the node, after the loop stopped.
+ */
+public final class GroupCommit implements AutoCloseable
+{
+    /** How long {@link #close()} waits for a sync in progress. */
+    public static final long STOP_TIMEOUT_MILLIS = 5_000;
+    private static final GroupCommit NEVER = new GroupCommit(null, null, null, null, null);
+
+    private final StateSync sync;
+    private final Runnable wakeLoop;
+    private final Consumer<String> log;
+    private final AtomicCounter syncs;
+    private final AtomicCounter failures;
+    private final AtomicCounter lastMicros;
+    private final AtomicLong requested = new AtomicLong();
+    private final AtomicLong durable = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean failed;
+    private long nextPoint = 1;
+    private boolean marked;
+
+    private GroupCommit(
+        final StateSync sync, final Runnable wakeLoop, final NodeCounters counters, final Consumer<String> log, final String name)
+    {
+        this.sync = sync;
+        this.wakeLoop = wakeLoop;
+        this.log = log;
+        this.syncs = null == counters ? null : counters.stateSyncs;
+        this.failures = null == counters ? null : counters.stateSyncFailures;
+        this.lastMicros = null == counters ? null : counters.stateSyncLastMicros;
+        if (null == sync)
+        {
+            thread = null;
+        }
+        else
+        {
+            thread = new Thread(this::run, name);
+            thread.setDaemon(true);
+        }
+    }
+
+    /**
+     * No syncing at all ({@code state-sync = never}, and engines in tests): every point is durable at once.
+     */
+    public static GroupCommit never()
+    {
+        return NEVER;
+    }
+
+    /**
+     * Start the sync thread.
+     *
+     * @param sync     makes the state files durable; called on the sync thread only.
+     * @param wakeLoop wakes the loop once a sync completed (it may be parked waiting for one).
+     * @param counters for {@code state_syncs} and {@code state_sync_failures}.
+     * @param log      thread-safe; receives one line when a sync fails.
+     * @param name     the thread's name.
+     */
+    public static GroupCommit start(
+        final StateSync sync, final Runnable wakeLoop, final NodeCounters counters, final Consumer<String> log, final String name)
+    {
+        final GroupCommit commit = new GroupCommit(sync, wakeLoop, counters, log, name);
+        commit.thread.start();
+        return commit;
+    }
+
+    /** Whether points wait for syncs: false for {@link #never()}. */
+    public boolean isSyncing()
+    {
+        return null != thread;
+    }
+
+    /**
+     * Loop only: a point covering every change made to the state files so far and until {@link #publish()}.
+     *
+     * @return the point to wait for with {@link #isDurable(long)}; 0 when nothing is synced.
+     */
+    public long mark()
+    {
+        if (null == thread)
+        {
+            return 0;
+        }
+        marked = true;
+        return nextPoint;
+    }
+
+    /** Loop only, at the end of each duty cycle: ask the sync thread for the points marked in this cycle. */
+    public void publish()
+    {
+        if (marked)
+        {
+            marked = false;
+            // Release: the sync thread that reads this point sees every store the loop made before it.
+            requested.setRelease(nextPoint++);
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Loop only: whether a sync that started after {@code point} was published has completed. */
+    public boolean isDurable(final long point)
+    {
+        return point <= 0 || durable.getAcquire() >= point;
+    }
+
+    /** Any thread: the highest point known durable. */
+    public long durablePoint()
+    {
+        return durable.get();
+    }
+
+    /**
+     * Stop the sync thread, then sync once more so that a clean stop leaves everything on disk before the store is
+     * marked clean. Call after the loop stopped. A sync stuck in the kernel (a dying disk) is waited for at most
+     * {@link #STOP_TIMEOUT_MILLIS}, so that a stop still ends within the service manager's timeout.
+     */
+    public void close()
+    {
+        if (null == thread)
+        {
+            return;
+        }
+        running = false;
+        LockSupport.unpark(thread);
+        try
+        {
+            thread.join(STOP_TIMEOUT_MILLIS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive())
+        {
+            log.accept("state sync still running after " + STOP_TIMEOUT_MILLIS + " ms at stop: left to the kernel");
+        }
+        else if (!failed)
+        {
+            syncOnce(Long.MAX_VALUE);
+        }
+    }
+
+    private void run()
+    {
+        while (running)
+        {
+            final long target = requested.getAcquire();
+            if (target > durable.get() && !failed)
+            {
+                if (syncOnce(target))
+                {
+                    wakeLoop.run();
+                }
+            }
+            else
+            {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    private boolean syncOnce(final long target)
+    {
+        try
+        {
+            final long startNanos = System.nanoTime();
+            sync.sync();
+            durable.setRelease(target);
+            lastMicros.setRelease((System.nanoTime() - startNanos) / 1000);
+            syncs.incrementRelease();
+            return true;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            failed = true;
+            failures.incrementRelease();
+            log.accept("state sync failed: " + ex + "; acknowledgements and control replies stop until the node is " +
+                "restarted, since what the files held may not be on disk");
+            return false;
+        }
+    }
+}
