@@ -24,8 +24,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  * </pre>
  * Frame length counts the whole datagram including the trailing tag. The packet sequence is per sender, not per
- * peer: a frame is stamped once ({@link FrameSigner}) and each peer's copy differs only in the receiver fields and
- * the tag, which {@link PeerLink#seal} writes just before it is sent, on every retransmission the same way.
+ * peer, and fresh for every datagram sent: each send, first or retransmission, is stamped ({@link FrameSigner}) with
+ * the next sequence, then {@link PeerLink#seal} writes that peer's receiver fields and tag just before it leaves
+ * (docs/PROTOCOL.md, "Delivery").
  */
 public final class FrameHeaderFlyweight
 {

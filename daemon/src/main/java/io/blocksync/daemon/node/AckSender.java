@@ -44,12 +44,6 @@ public final class AckSender
         peer.acks().pending = true;
     }
 
-    /** An authentic copy of a BATCH we already took arrived: our ACK was lost, or the peer would resend forever. */
-    public void onReplay(final Peer peer)
-    {
-        peer.acks().pending = true;
-    }
-
     /**
      * The peer's HEARTBEAT shows it has sent batches we lack, or that it no longer holds some we never got (we
      * skipped past them): our ACKs may have been lost, or the cumulative point moved without a batch.
