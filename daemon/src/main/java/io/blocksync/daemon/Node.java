@@ -119,6 +119,7 @@ public final class Node implements AutoCloseable
         try
         {
             progressFile = ProgressFile.open(config.stateDir(), config.nodeId(), nowMillis);
+            startEpochAfterUncleanStop(config.nodeId(), store, progressFile, nowMillis, line);
             replayFile = ReplayWindows.open(config.stateDir(), config.nodeId(), config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
             statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis);
             nodeCounters = new NodeCounters(statusFile.countersManager());
@@ -392,6 +393,22 @@ public final class Node implements AutoCloseable
      * The one place a peer's link is made: this node's keys, the peer's public keys and the replay window of what it
      * sends.
      */
+    /**
+     * Batches leave before the sync that covers them, so after a power loss the files may be behind what peers saw:
+     * a new epoch makes sure no stream or origin sequence is used again (docs/PROTOCOL.md, "What persists").
+     */
+    private static void startEpochAfterUncleanStop(
+        final int nodeId, final BanStore store, final ProgressFile progress, final long nowMillis, final EventLog.Line line)
+    {
+        final String unclean = store.uncleanStopReason();
+        if (null != unclean && !progress.newEpoch())
+        {
+            progress.startNewEpoch(nowMillis);
+            line.begin().append("node ").append(nodeId).append(": the last run did not stop cleanly (").append(unclean)
+                .append("): new stream epoch from ").append(progress.streamNext()).commit();
+        }
+    }
+
     private static PeerLink newLink(final NodeConfig config, final PeerConfig peer, final ReplayWindow replayWindow)
     {
         return new PeerLink(config.nodeId(), config.keys(), peer.nodeId(), peer.keys(), replayWindow);

@@ -132,6 +132,21 @@ public final class ProgressFile implements AutoCloseable
         buffer.putLong(PACKET_SEQUENCE_OFFSET, sequence, LITTLE_ENDIAN);
     }
 
+    /**
+     * Begin a new epoch over a file that exists, for a node that did not stop cleanly: what it sent after its last
+     * sync may be gone from this file, so its stream and origin sequences jump above {@link #epochStart(long)} (never
+     * down) and no number a peer has already seen is used again for something else.
+     *
+     * @param nowMillis wall-clock time, ms since 1970.
+     */
+    public void startNewEpoch(final long nowMillis)
+    {
+        final long epoch = epochStart(nowMillis);
+        buffer.putLong(STREAM_NEXT_OFFSET, Math.max(streamNext(), epoch + 1), LITTLE_ENDIAN);
+        buffer.putLong(ORIGIN_SEQUENCE_OFFSET, Math.max(lastOriginSequence(), epoch), LITTLE_ENDIAN);
+        newEpoch = true;
+    }
+
     public long streamNext()
     {
         return buffer.getLong(STREAM_NEXT_OFFSET, LITTLE_ENDIAN);

@@ -65,6 +65,15 @@ public final class BanStore implements AutoCloseable
     private final StateDirectory owner;
     private boolean closed;
 
+    /**
+     * Why the daemon that had this state directory before did not stop cleanly (its {@code store.open} marker was left
+     * behind), or null when it did, or when this store does not own the directory.
+     */
+    public String uncleanStopReason()
+    {
+        return null == owner ? null : owner.uncleanStopReason();
+    }
+
     private BanStore(final Path stateDir, final BanMap map, final StateDirectory owner)
     {
         this.stateDir = stateDir;
