@@ -195,7 +195,26 @@ public final class StreamReceiver
                 table.applyRemote(sync.record(i).get(ban), nowMillis);
             }
         }
-        highWater.onRange(origin, sync.after(), sync.through());
+        if (origin == peer.nodeId())
+        {
+            highWater.onRange(origin, sync.after(), sync.through());
+        }
+        else if (count > 0)
+        {
+            // A relayer's claim that a range holds nothing more is signed by no one: mark only up to the last record
+            // it showed, which the origin signed (or which this node already held), never an empty range.
+            highWater.onRange(origin, sync.after(), Math.min(sync.through(), highestSequence(sync)));
+        }
+    }
+
+    private static long highestSequence(final SyncFrameFlyweight sync)
+    {
+        long highest = 0;
+        for (int i = 0, count = sync.recordCount(); i < count; i++)
+        {
+            highest = Math.max(highest, sync.record(i).originSequence());
+        }
+        return highest;
     }
 
     /** Whether every record of a SYNC relayed for {@code origin} carries that origin's own signature. */

@@ -167,6 +167,33 @@ class ImpersonationTest
         }
     }
 
+    /**
+     * A relayer cannot speak for another origin's range either: an empty SYNC "for node 4" claiming that nothing more
+     * exists up to a huge sequence moves no high water, so node 4's later ban still reaches node 1 through node 2.
+     */
+    @Test
+    void aRelayedEmptyRangeClaimsNothingForItsOrigin() throws Exception
+    {
+        try (EngineCluster cluster = new EngineCluster(dir, 4, SEED, new EngineCluster.Settings()))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode four = cluster.node(4);
+            final HostilePeer three = new HostilePeer(cluster.node(3));
+            cluster.network().filter((from, to, type, frame) ->
+                from.equals(four.address) && to.equals(one.address) || from.equals(one.address) && to.equals(four.address));
+            cluster.runUntil(() -> one.peer(2).state() == Peer.STATE_UP && cluster.node(2).peer(4).state() == Peer.STATE_UP,
+                1_000, "node 2 up at node 1, node 4 up at node 2");
+            final long before = one.highWater(4);
+
+            three.sync(4, before, Long.MAX_VALUE / 2).inject(one, cluster.nowNanos(), cluster.epochClock().time());
+            assertEquals(before, one.highWater(4), "an unsigned claim of an empty range moved nothing");
+
+            assertTrue(four.ban("198.51.100.44"));
+            cluster.runUntil(() -> one.isBanned("198.51.100.44"), 10_000, "node 4's ban at node 1, relayed by node 2");
+            assertEquals(4, one.stored("198.51.100.44").originNodeId());
+        }
+    }
+
     /** Honest catch-up through a third node: node 4's bans reach node 1, which node 4 cannot reach, via node 3. */
     @Test
     void honestCatchUpRelaysAnOriginsSignedDecisionsThroughAThirdNode() throws Exception
