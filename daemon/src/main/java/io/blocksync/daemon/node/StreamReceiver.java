@@ -172,17 +172,21 @@ public final class StreamReceiver
             counters.framesDeferredNoRoom.incrementRelease();
             return;
         }
-        if (!budgets.admit(highWater.indexOf(peer.nodeId()), originIndex, scannedCharged, nowMillis))
+        final int senderIndex = highWater.indexOf(peer.nodeId());
+        if (!budgets.allows(senderIndex, originIndex, scannedCharged, nowMillis))
         {
             counters.refusedRateLimited.getAndAddRelease(scannedCharged);
             return;
         }
-        // After the budgets, so a peer's forgeries cost it at most its budget's worth of signature checks.
+        // The sender pays for the signature checks whatever they find, so its forgeries cost it at most its budget's
+        // worth of them; the origin's budget is spent only on records that proved to be the origin's.
+        budgets.chargeSender(senderIndex, scannedCharged);
         if (origin != peer.nodeId() && !originSigned(origin, sync))
         {
             counters.syncFramesBadSignature.incrementRelease();
             return;
         }
+        budgets.chargeOrigin(originIndex, scannedCharged);
         for (int i = 0; i < count; i++)
         {
             if (held[i])

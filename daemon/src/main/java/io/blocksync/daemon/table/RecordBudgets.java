@@ -49,6 +49,31 @@ public final class RecordBudgets
      * @param originIndex index of the origin whose decisions it carries (the sender's own for a BATCH).
      * @param nowMillis   wall-clock milliseconds.
      */
+    /**
+     * {@link #admit}'s question without charging: whether both budgets hold {@code records} now. For a SYNC relayed in
+     * another origin's name, which is charged to the sender before its signatures are checked ({@link #chargeSender})
+     * and to the origin only once they hold ({@link #chargeOrigin}), so forgeries never spend the origin's budget.
+     */
+    public boolean allows(final int senderIndex, final int originIndex, final int records, final long nowMillis)
+    {
+        refill(originTokens, originRefilledAt, originIndex, nowMillis);
+        refill(senderTokens, senderRefilledAt, senderIndex, nowMillis);
+        final long needed = Math.min(records, ratePerSecond);
+        return originTokens[originIndex] >= needed && senderTokens[senderIndex] >= needed;
+    }
+
+    /** Charge the sending peer after {@link #allows}. */
+    public void chargeSender(final int senderIndex, final int records)
+    {
+        senderTokens[senderIndex] -= records;
+    }
+
+    /** Charge the origin after {@link #allows}, once the records proved to be the origin's. */
+    public void chargeOrigin(final int originIndex, final int records)
+    {
+        originTokens[originIndex] -= records;
+    }
+
     public boolean admit(final int senderIndex, final int originIndex, final int records, final long nowMillis)
     {
         refill(originTokens, originRefilledAt, originIndex, nowMillis);

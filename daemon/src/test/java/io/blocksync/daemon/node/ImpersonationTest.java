@@ -194,6 +194,37 @@ class ImpersonationTest
         }
     }
 
+    /**
+     * Forgeries in another origin's name are paid by the peer that sends them, not by the origin: after node 3 relays
+     * a full budget of forged records "of node 4", node 4's own next ban is still taken at once.
+     */
+    @Test
+    void forgedRelayedRecordsDoNotSpendTheOriginsBudget() throws Exception
+    {
+        try (EngineCluster cluster = new EngineCluster(dir, 4, SEED, new EngineCluster.Settings().originRate(8)))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode four = cluster.node(4);
+            final HostilePeer three = new HostilePeer(cluster.node(3));
+            cluster.runUntil(() -> one.peer(3).state() == Peer.STATE_UP && one.peer(4).state() == Peer.STATE_UP, 1_000, "up");
+            cluster.runForMillis(2_000);
+            final long now = cluster.epochClock().time();
+            final long next = four.highWater(4) + 1;
+            final Ban[] forged = new Ban[8];
+            for (int i = 0; i < forged.length; i++)
+            {
+                forged[i] = record(BanAction.BAN, "203.0.113." + (60 + i), 4, next + i, now);
+            }
+            three.sync(4, next - 1, next + forged.length - 1, forged).inject(one, cluster.nowNanos(), now);
+            assertEquals(1, one.counters.syncFramesBadSignature.get(), "the forged frame refused");
+            final long refusedBefore = one.counters.refusedRateLimited.get();
+
+            assertTrue(four.ban("198.51.100.46"));
+            cluster.runUntil(() -> one.isBanned("198.51.100.46"), 50, "node 4's own ban taken at once");
+            assertEquals(refusedBefore, one.counters.refusedRateLimited.get(), "node 4's budget was untouched");
+        }
+    }
+
     /** Honest catch-up through a third node: node 4's bans reach node 1, which node 4 cannot reach, via node 3. */
     @Test
     void honestCatchUpRelaysAnOriginsSignedDecisionsThroughAThirdNode() throws Exception
