@@ -3,6 +3,7 @@ package io.blocksync.firewall;
 import io.blocksync.nativeio.CommandResult;
 import io.blocksync.nativeio.IpsetSession;
 import io.blocksync.nativeio.NftablesSession;
+import io.blocksync.nativeio.ScriptSession;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,23 +16,12 @@ import java.util.function.Consumer;
 final class ScriptChannels
 {
     /**
-     * A library session as a backend sees it; NftablesSession and IpsetSession fit.
-     */
-    interface Session extends AutoCloseable
-    {
-        CommandResult run(String script) throws IOException;
-
-        @Override
-        void close();
-    }
-
-    /**
-     * Opens a library session.
+     * Opens a library session ({@link ScriptSession}: {@link NftablesSession}, {@link IpsetSession}).
      */
     @FunctionalInterface
     interface Opener
     {
-        Session open() throws IOException;
+        ScriptSession open() throws IOException;
     }
 
     /**
@@ -68,24 +58,8 @@ final class ScriptChannels
             prefixReason(settings.commandPrefix, settings.networkNamespace, settings.nft) :
             NftablesSession.unavailableReason();
 
-        return choose(mode, new Choice("nftables", "libnftables", unavailable, () ->
-        {
-            final NftablesSession session = NftablesSession.open(settings.networkNamespace);
-            return new Session()
-            {
-                @Override
-                public CommandResult run(final String script) throws IOException
-                {
-                    return session.run(script);
-                }
-
-                @Override
-                public void close()
-                {
-                    session.close();
-                }
-            };
-        }, process), log);
+        return choose(mode,
+            new Choice("nftables", "libnftables", unavailable, () -> NftablesSession.open(settings.networkNamespace), process), log);
     }
 
     /**
@@ -105,24 +79,8 @@ final class ScriptChannels
             prefixReason(settings.commandPrefix, settings.networkNamespace, settings.ipset) :
             IpsetSession.unavailableReason();
 
-        return choose(mode, new Choice("ipset", "libipset", unavailable, () ->
-        {
-            final IpsetSession session = IpsetSession.open(settings.networkNamespace, true);
-            return new Session()
-            {
-                @Override
-                public CommandResult run(final String script) throws IOException
-                {
-                    return session.run(script);
-                }
-
-                @Override
-                public void close()
-                {
-                    session.close();
-                }
-            };
-        }, process), log);
+        return choose(mode,
+            new Choice("ipset", "libipset", unavailable, () -> IpsetSession.open(settings.networkNamespace, true), process), log);
     }
 
     /**
@@ -203,7 +161,7 @@ final class ScriptChannels
         };
     }
 
-    static ScriptChannel session(final String description, final Session session)
+    static ScriptChannel session(final String description, final ScriptSession session)
     {
         return new ScriptChannel()
         {

@@ -1,5 +1,7 @@
 package io.blocksync.firewall;
 
+import io.blocksync.nativeio.ScriptSession;
+
 import io.blocksync.nativeio.CommandResult;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +89,7 @@ class ScriptChannelsTest
     @Test
     void aClosedSessionFailsTheCallWithItsMessage()
     {
-        final ScriptChannel channel = ScriptChannels.session("libipset session", new ScriptChannels.Session()
+        final ScriptChannel channel = ScriptChannels.session("libipset session", new ScriptSession()
         {
             @Override
             public CommandResult run(final String script)
@@ -107,7 +109,7 @@ class ScriptChannelsTest
 
     private ScriptChannels.Choice choice(final String unavailableReason)
     {
-        return new ScriptChannels.Choice("nftables", "libnftables", unavailableReason, () -> new ScriptChannels.Session()
+        return new ScriptChannels.Choice("nftables", "libnftables", unavailableReason, () -> new ScriptSession()
         {
             @Override
             public CommandResult run(final String script)

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * ({@value #DEFAULT_SONAME}, Debian package libipset13) is loaded at run time with dlopen, the system property
  * {@value #SONAME_PROPERTY} names another file. Network namespaces and threads: as {@link NftablesSession}.
  */
-public final class IpsetSession implements AutoCloseable
+public final class IpsetSession implements ScriptSession
 {
     public static final String DEFAULT_SONAME = "libipset.so.13";
     public static final String SONAME_PROPERTY = "blocksync.libipset";

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * Not thread-safe: one thread at a time (the firewall worker); calls from different threads must be ordered by a
  * happens-before, as a thread start or a queue gives.
  */
-public final class NftablesSession implements AutoCloseable
+public final class NftablesSession implements ScriptSession
 {
     public static final String DEFAULT_SONAME = "libnftables.so.1";
     public static final String SONAME_PROPERTY = "blocksync.libnftables";

@@ -98,6 +98,12 @@ final class InMemoryNetwork
         this.filter = filter;
     }
 
+    /** Drop everything between {@code a} and {@code b}, both ways: a cut link (replaces any filter set before). */
+    void cut(final InetSocketAddress a, final InetSocketAddress b)
+    {
+        filter((from, to, type, frame) -> from.equals(a) && to.equals(b) || from.equals(b) && to.equals(a));
+    }
+
     Endpoint endpoint(final InetSocketAddress address)
     {
         return endpoints.computeIfAbsent(address, Endpoint::new);
