@@ -72,6 +72,8 @@ static struct
     const char *(*output_buffer)(struct nft_ctx *ctx);
     const char *(*error_buffer)(struct nft_ctx *ctx);
     int (*run_cmd_from_buffer)(struct nft_ctx *ctx, const char *buffer);
+    unsigned int (*output_get_flags)(struct nft_ctx *ctx);
+    void (*output_set_flags)(struct nft_ctx *ctx, unsigned int flags);
 } nft;
 
 static struct
@@ -185,6 +187,8 @@ static const char *load_nftables(const char *soname)
             NFT_SYMBOL(output_buffer, "nft_ctx_get_output_buffer");
             NFT_SYMBOL(error_buffer, "nft_ctx_get_error_buffer");
             NFT_SYMBOL(run_cmd_from_buffer, "nft_run_cmd_from_buffer");
+            NFT_SYMBOL(output_get_flags, "nft_ctx_output_get_flags");
+            NFT_SYMBOL(output_set_flags, "nft_ctx_output_set_flags");
 #undef NFT_SYMBOL
         }
     }
@@ -462,6 +466,15 @@ JNIEXPORT jbyteArray JNICALL Java_io_blocksync_nativeio_NftablesSession_error0(J
     (void)type;
     const char *text = nft.error_buffer(((struct nft_session *)(intptr_t)handle)->ctx);
     return to_bytes(env, NULL == text ? "" : text, NULL == text ? 0 : strlen(text));
+}
+
+/* Output flags (NFT_CTX_OUTPUT_*, nftables/libnftables.h) change only how listings print and what they fetch. */
+JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftablesSession_outputFlags0(
+    JNIEnv *env, jclass type, jlong handle, jint flags)
+{
+    (void)env;
+    (void)type;
+    nft.output_set_flags(((struct nft_session *)(intptr_t)handle)->ctx, (unsigned int)flags);
 }
 
 JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftablesSession_close0(JNIEnv *env, jclass type, jlong handle)

@@ -110,7 +110,7 @@ public final class IpsetBackend implements FirewallBackend
             new String[][]{ { "--version" }, { "list", "-n" } } : new String[][]{ { "list", "-n" } };
         for (final String[] probe : probes)
         {
-            final CommandResult result = query(probe);
+            final CommandResult result = channel.query(false, probe);
             if (0 != result.exitStatus())
             {
                 throw new FirewallException(describe(result));
@@ -246,14 +246,6 @@ public final class IpsetBackend implements FirewallBackend
         return channel.description();
     }
 
-    /**
-     * A listing: {@code ipset ARGS} as a process, or the same words as one line in the session.
-     */
-    private CommandResult query(final String... args)
-    {
-        return process == channel ? ipset.run(args) : channel.run(String.join(" ", args) + "\n");
-    }
-
     private String createScript()
     {
         final StringBuilder script = new StringBuilder(256);
@@ -327,7 +319,7 @@ public final class IpsetBackend implements FirewallBackend
     @Override
     public boolean intact()
     {
-        final CommandResult result = query("list", "-n");
+        final CommandResult result = channel.query(false, "list", "-n");
         if (0 != result.exitStatus())
         {
             throw new FirewallException(describe(result));
@@ -464,7 +456,7 @@ public final class IpsetBackend implements FirewallBackend
             return;
         }
 
-        final CommandResult result = query("list", "-t", set);
+        final CommandResult result = channel.query(false, "list", "-t", set);
         if (0 != result.exitStatus())
         {
             throw new FirewallException("ipset set '" + set + "' cannot be read: " + describe(result));

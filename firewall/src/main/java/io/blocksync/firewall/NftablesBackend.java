@@ -135,7 +135,7 @@ public final class NftablesBackend implements FirewallBackend
         {
             nft.runOrThrow("--version");
         }
-        final CommandResult tables = query("list", "tables");
+        final CommandResult tables = channel.query(false, "list", "tables");
         if (0 != tables.exitStatus())
         {
             throw new FirewallException(nft.failure(tables));
@@ -280,9 +280,9 @@ public final class NftablesBackend implements FirewallBackend
     }
 
     /**
-     * Managed mode lists the chains (rules name the sets, so the sets exist while the rules do) and counts the
-     * rules; {@code nft flush ruleset} and {@code nft flush table} both show here. Existing-set mode lists nothing
-     * (its sets' elements come with them); the full check covers it.
+     * Managed mode lists the ruleset tersely (no set elements, so its cost does not grow with the bans) and counts
+     * the rules of each of our chains; {@code nft flush ruleset} and {@code nft flush table} both show here.
+     * Existing-set mode lists nothing (its sets' elements come with them); the full check covers it.
      */
     @Override
     public boolean intact()
@@ -291,18 +291,15 @@ public final class NftablesBackend implements FirewallBackend
         {
             return true;
         }
+        final CommandResult result = channel.query(true, "list", "ruleset");
+        if (0 != result.exitStatus())
+        {
+            throw new FirewallException(NftErrors.describe(nft, result));
+        }
         for (final String hook : settings.forwardChain ? new String[]{ "input", "forward" } : new String[]{ "input" })
         {
-            final CommandResult result = query("list", "chain", settings.family, settings.table, hook);
-            if (0 != result.exitStatus())
-            {
-                if (result.error().contains("No such file or directory"))
-                {
-                    return false;
-                }
-                throw new FirewallException(NftErrors.describe(nft, result));
-            }
-            if (count(result.output(), " drop") + count(result.output(), " accept") < setup.ruleCount(hook))
+            final String chain = NftRuleset.chain(result.output(), settings.family, settings.table, hook);
+            if (null == chain || count(chain, " drop") + count(chain, " accept") < setup.ruleCount(hook))
             {
                 return false;
             }
@@ -327,7 +324,7 @@ public final class NftablesBackend implements FirewallBackend
         for (final NftSetModel set : sets)
         {
             final String[] words = set.reference().split(" ");
-            final CommandResult result = query("list", "set", words[0], words[1], words[2]);
+            final CommandResult result = channel.query(false, "list", "set", words[0], words[1], words[2]);
             if (0 != result.exitStatus())
             {
                 throw new FirewallException(NftErrors.describe(nft, result));
@@ -390,18 +387,10 @@ public final class NftablesBackend implements FirewallBackend
         return channel.description();
     }
 
-    /**
-     * A listing: {@code nft ARGS} as a process, or the same words as one command in the session.
-     */
-    private CommandResult query(final String... args)
-    {
-        return process == channel ? nft.run(args) : channel.run(String.join(" ", args) + "\n");
-    }
-
     private void checkExistingSet(final NftSetModel set)
     {
         final String[] words = set.reference().split(" ");
-        final CommandResult result = query("list", "set", words[0], words[1], words[2]);
+        final CommandResult result = channel.query(false, "list", "set", words[0], words[1], words[2]);
         if (0 != result.exitStatus())
         {
             throw new FirewallException(

@@ -16,6 +16,17 @@ interface ScriptChannel extends AutoCloseable
     CommandResult run(String script);
 
     /**
+     * Run one listing: {@code tool WORDS} as its own process on the tool path, the same words as one script line in a
+     * session.
+     *
+     * @param terse  nft's {@code -t} ({@code NftablesSession.OUTPUT_TERSE}): no set elements listed or fetched.
+     * @param words  e.g. {@code list set inet blocksync ban4}, {@code list -n}.
+     * @return what the library or tool answered.
+     * @throws FirewallException if the listing could not run at all.
+     */
+    CommandResult query(boolean terse, String... words);
+
+    /**
      * @return e.g. {@code libnftables session} or {@code nft -f - process}, for log lines.
      */
     String description();

@@ -1,12 +1,10 @@
 package io.blocksync.firewall;
 
-import io.blocksync.nativeio.CommandResult;
 import io.blocksync.nativeio.IpsetSession;
 import io.blocksync.nativeio.NftablesSession;
 import io.blocksync.nativeio.ScriptSession;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -139,56 +137,11 @@ final class ScriptChannels
      */
     static ScriptChannel process(final Tool tool, final List<String> args)
     {
-        final String description = tool.program() + " " + String.join(" ", args) + " process";
-        return new ScriptChannel()
-        {
-            @Override
-            public CommandResult run(final String script)
-            {
-                return tool.run(args, script.getBytes(StandardCharsets.US_ASCII));
-            }
-
-            @Override
-            public String description()
-            {
-                return description;
-            }
-
-            @Override
-            public void close()
-            {
-            }
-        };
+        return new ProcessChannel(tool, args);
     }
 
     static ScriptChannel session(final String description, final ScriptSession session)
     {
-        return new ScriptChannel()
-        {
-            @Override
-            public CommandResult run(final String script)
-            {
-                try
-                {
-                    return session.run(script);
-                }
-                catch (final IOException | IllegalStateException ex)
-                {
-                    throw new FirewallException(description + ": " + ex.getMessage(), ex);
-                }
-            }
-
-            @Override
-            public String description()
-            {
-                return description;
-            }
-
-            @Override
-            public void close()
-            {
-                session.close();
-            }
-        };
+        return new SessionChannel(description, session);
     }
 }
