@@ -41,7 +41,7 @@ final class DesiredState
         {
             element = new KernelElement(object, prefix);
             element.ban.prefix().set(prefix);
-            elements.put(lookup.copy(), element);
+            elements.put(new ElementKey(object, element.prefix), element);
             byPrefix.computeIfAbsent(element.prefix, (key) -> new ArrayList<>(1)).add(element);
         }
 
@@ -248,7 +248,8 @@ final class DesiredState
 
         if (all && any)
         {
-            enforced.put(new IpPrefix().set(prefix), Boolean.TRUE);
+            // The element's own prefix is never changed: it serves as the key, no copy per element.
+            enforced.put(list.get(0).prefix, Boolean.TRUE);
         }
         else
         {

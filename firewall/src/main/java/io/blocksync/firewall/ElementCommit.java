@@ -27,6 +27,8 @@ final class ElementCommit
     private final WorkerCounters counters;
     private final ArrayList<KernelElement> batch = new ArrayList<>();
     private final ArrayList<FirewallChange> view = new ArrayList<>();
+    /** One change per batch position, reused by every commit: an element carries none of its own. */
+    private final ArrayList<FirewallChange> changes = new ArrayList<>();
     private Consumer<FirewallChange> publisher;
     private int calls;
     private int refused;
@@ -117,7 +119,11 @@ final class ElementCommit
         view.clear();
         for (int i = from; i < to; i++)
         {
-            view.add(changeFor(batch.get(i), nowNanos));
+            while (changes.size() <= i)
+            {
+                changes.add(new FirewallChange());
+            }
+            view.add(changeFor(batch.get(i), changes.get(i), nowNanos));
         }
 
         calls++;
@@ -145,9 +151,8 @@ final class ElementCommit
         return null;
     }
 
-    private FirewallChange changeFor(final KernelElement element, final long nowNanos)
+    private FirewallChange changeFor(final KernelElement element, final FirewallChange change, final long nowNanos)
     {
-        final FirewallChange change = element.change;
         if (element.desired())
         {
             change.set(ADD, element.ban, deadlines.kernelTimeoutSeconds(element.deadlineNanos, nowNanos));

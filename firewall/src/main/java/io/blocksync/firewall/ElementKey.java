@@ -9,7 +9,21 @@ import io.blocksync.codec.IpPrefix;
 final class ElementKey
 {
     private String object;
-    private final IpPrefix prefix = new IpPrefix();
+    private final IpPrefix prefix;
+
+    ElementKey()
+    {
+        this.prefix = new IpPrefix();
+    }
+
+    /**
+     * A stored key over an element's own prefix (never changed), so a key costs no second copy of it.
+     */
+    ElementKey(final String object, final IpPrefix shared)
+    {
+        this.object = object;
+        this.prefix = shared;
+    }
 
     ElementKey set(final String object, final IpPrefix prefix)
     {
@@ -18,10 +32,6 @@ final class ElementKey
         return this;
     }
 
-    ElementKey copy()
-    {
-        return new ElementKey().set(object, prefix);
-    }
 
     @Override
     public boolean equals(final Object o)

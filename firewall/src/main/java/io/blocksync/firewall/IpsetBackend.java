@@ -31,8 +31,6 @@ public final class IpsetBackend implements FirewallBackend
 {
     public static final long MAX_TIMEOUT_SECONDS = 2_147_483L;
 
-    private static final String TEMPORARY_SUFFIX = "-tmp";
-
     private final IpsetSettings settings;
     private final Tool ipset;
     private final ScriptChannel process;
@@ -43,6 +41,8 @@ public final class IpsetBackend implements FirewallBackend
     private final Tool ip6tables;
     private final ConntrackStateKiller stateKiller;
     private final IptablesPortGuard portGuard;
+    private final IpsetScripts scripts;
+    private final IpsetRules rules;
 
     public IpsetBackend(final IpsetSettings settings)
     {
@@ -96,6 +96,8 @@ public final class IpsetBackend implements FirewallBackend
         this.iptables = new Tool(runner, settings.commandPrefix, settings.iptables, "install iptables");
         this.ip6tables = new Tool(runner, settings.commandPrefix, settings.ip6tables, "install iptables");
         this.stateKiller = settings.killStates ? new ConntrackStateKiller(runner, settings.commandPrefix) : null;
+        this.scripts = new IpsetScripts(settings);
+        this.rules = new IpsetRules(settings, iptables, ip6tables);
         this.portGuard = settings.managed ? new IptablesPortGuard(iptables, ip6tables, settings.portChain, peerPort) : null;
     }
 
@@ -113,14 +115,14 @@ public final class IpsetBackend implements FirewallBackend
             final CommandResult result = channel.query(false, probe);
             if (0 != result.exitStatus())
             {
-                throw new FirewallException(describe(result));
+                throw new FirewallException(IpsetScripts.describe(ipset, result));
             }
         }
 
         if (settings.managed)
         {
-            restore(createScript());
-            ensureRules();
+            restore(scripts.create());
+            rules.ensure();
             portGuard.install();
         }
         else
@@ -145,7 +147,7 @@ public final class IpsetBackend implements FirewallBackend
             final String set = setFor(change);
             if (FirewallChange.Op.ADD == change.op())
             {
-                appendAdd(script, set, change);
+                IpsetScripts.appendAdd(script, set, change);
             }
             else
             {
@@ -167,8 +169,8 @@ public final class IpsetBackend implements FirewallBackend
     {
         final StringBuilder v4 = new StringBuilder(4096);
         final StringBuilder v6 = new StringBuilder(4096);
-        final String target4 = settings.managed ? temporary(settings.set4) : settings.set4;
-        final String target6 = settings.managed ? temporary(settings.set6) : settings.set6;
+        final String target4 = settings.managed ? IpsetScripts.temporary(settings.set4) : settings.set4;
+        final String target6 = settings.managed ? IpsetScripts.temporary(settings.set6) : settings.set6;
         for (final FirewallChange change : liveBans)
         {
             if (FirewallChange.Op.ADD != change.op())
@@ -181,18 +183,18 @@ public final class IpsetBackend implements FirewallBackend
             // hash:net cannot hold a /0; one such ban must not fail the whole swap (apply reports it instead).
             if (null != set && change.ban().prefix().prefixLength() > 0)
             {
-                appendAdd(ipv4 ? v4 : v6, set, change);
+                IpsetScripts.appendAdd(ipv4 ? v4 : v6, set, change);
             }
         }
 
         final StringBuilder script = new StringBuilder(v4.length() + v6.length() + 512);
         if (settings.managed)
         {
-            script.append(createScript());
-            appendSwap(script, settings.set4, "inet", v4);
-            appendSwap(script, settings.set6, "inet6", v6);
+            script.append(scripts.create());
+            scripts.appendSwap(script, settings.set4, "inet", v4);
+            scripts.appendSwap(script, settings.set6, "inet6", v6);
             restore(script.toString());
-            ensureRules();
+            rules.ensure();
             portGuard.repair();
         }
         else
@@ -246,38 +248,6 @@ public final class IpsetBackend implements FirewallBackend
         return channel.description();
     }
 
-    private String createScript()
-    {
-        final StringBuilder script = new StringBuilder(256);
-        appendCreate(script, settings.set4, "inet");
-        appendCreate(script, settings.set6, "inet6");
-
-        return script.toString();
-    }
-
-    private void appendCreate(final StringBuilder script, final String set, final String family)
-    {
-        script.append("create ").append(set).append(" hash:net family ").append(family)
-            .append(" timeout 0 maxelem ").append(settings.maxElements).append('\n');
-    }
-
-    private void appendSwap(final StringBuilder script, final String set, final String family, final CharSequence adds)
-    {
-        final String temporary = temporary(set);
-        appendCreate(script, temporary, family);
-        script.append("flush ").append(temporary).append('\n')
-            .append(adds)
-            .append("swap ").append(temporary).append(' ').append(set).append('\n')
-            .append("destroy ").append(temporary).append('\n');
-    }
-
-    private static void appendAdd(final StringBuilder script, final String set, final FirewallChange change)
-    {
-        script.append("add ").append(set).append(' ');
-        AddressText.append(change.ban().prefix(), script);
-        script.append(" timeout ").append(Math.min(change.timeoutSeconds(), MAX_TIMEOUT_SECONDS)).append('\n');
-    }
-
     @Override
     public String objectFor(final io.blocksync.codec.Ban ban)
     {
@@ -322,7 +292,7 @@ public final class IpsetBackend implements FirewallBackend
         final CommandResult result = channel.query(false, "list", "-n");
         if (0 != result.exitStatus())
         {
-            throw new FirewallException(describe(result));
+            throw new FirewallException(IpsetScripts.describe(ipset, result));
         }
         final List<String> names = List.of(result.output().split("\n"));
         for (final String set : objects())
@@ -340,8 +310,8 @@ public final class IpsetBackend implements FirewallBackend
     {
         if (settings.managed)
         {
-            restore(createScript());
-            ensureRules();
+            restore(scripts.create());
+            rules.ensure();
             portGuard.repair();
         }
     }
@@ -360,13 +330,13 @@ public final class IpsetBackend implements FirewallBackend
             final CommandResult result = ipset.run("list", set);
             if (0 != result.exitStatus())
             {
-                throw new FirewallException(describe(result));
+                throw new FirewallException(IpsetScripts.describe(ipset, result));
             }
             IpsetListingParser.addMembers(listing, set, result.output());
         }
         if (settings.managed)
         {
-            ensureRules();
+            rules.ensure();
         }
         return listing;
     }
@@ -381,7 +351,7 @@ public final class IpsetBackend implements FirewallBackend
         final CommandResult result = channel.run("flush " + object + "\n");
         if (0 != result.exitStatus() && !result.error().contains("does not exist"))
         {
-            throw new FirewallException(describe(result));
+            throw new FirewallException(IpsetScripts.describe(ipset, result));
         }
     }
 
@@ -398,55 +368,7 @@ public final class IpsetBackend implements FirewallBackend
 
     private String setFor(final FirewallChange change)
     {
-        if (null != change.object())
-        {
-            return change.object();
-        }
-        final boolean ipv4 = AddressFamily.IPV4 == change.ban().prefix().family();
-        final String set = ipv4 ? settings.set4 : settings.set6;
-        if (null == set)
-        {
-            throw new FirewallException("no ipset set configured for IPv" + change.ban().prefix().family() + " bans (" +
-                change.ban().prefix() + "); name one in the ipset backend settings");
-        }
-
-        return set;
-    }
-
-    private void ensureRules()
-    {
-        final List<String> chains = new ArrayList<>(2);
-        chains.add("INPUT");
-        if (settings.forwardChain)
-        {
-            chains.add("FORWARD");
-        }
-
-        for (final String chain : chains)
-        {
-            ensureRule(iptables, chain, settings.set4);
-            ensureRule(ip6tables, chain, settings.set6);
-        }
-    }
-
-    private static void ensureRule(final Tool tool, final String chain, final String set)
-    {
-        final List<String> rule = List.of("-m", "set", "--match-set", set, "src", "-j", "DROP");
-        final List<String> check = new ArrayList<>(List.of("-w", "-C", chain));
-        check.addAll(rule);
-        final CommandResult result = tool.run(check, null);
-        if (0 == result.exitStatus())
-        {
-            return;
-        }
-        if (1 != result.exitStatus())
-        {
-            throw new FirewallException(tool.failure(result));
-        }
-
-        final List<String> insert = new ArrayList<>(List.of("-w", "-I", chain, "1"));
-        insert.addAll(rule);
-        tool.runOrThrow(insert, null);
+        return null != change.object() ? change.object() : setFor(change.ban().prefix());
     }
 
     private void checkExistingSet(final String set)
@@ -459,7 +381,7 @@ public final class IpsetBackend implements FirewallBackend
         final CommandResult result = channel.query(false, "list", "-t", set);
         if (0 != result.exitStatus())
         {
-            throw new FirewallException("ipset set '" + set + "' cannot be read: " + describe(result));
+            throw new FirewallException("ipset set '" + set + "' cannot be read: " + IpsetScripts.describe(ipset, result));
         }
 
         final String header = result.output();
@@ -480,34 +402,8 @@ public final class IpsetBackend implements FirewallBackend
         final CommandResult result = channel.run(script);
         if (0 != result.exitStatus())
         {
-            throw new FirewallException(describe(result));
+            throw new FirewallException(IpsetScripts.describe(ipset, result));
         }
     }
 
-    /**
-     * ipset prefixes errors with its version ({@code ipset v7.17: Error in line 3: ...}); keep the part that matters.
-     */
-    private String describe(final CommandResult result)
-    {
-        String line = Tool.firstLine(result.error());
-        if (line.startsWith("ipset v"))
-        {
-            final int colon = line.indexOf(": ");
-            if (colon > 0)
-            {
-                line = line.substring(colon + 2);
-            }
-        }
-        if (line.isEmpty())
-        {
-            return ipset.failure(result);
-        }
-
-        return ipset.program() + ": " + Tool.clip(line) + ipset.hint(line);
-    }
-
-    private static String temporary(final String set)
-    {
-        return null == set ? null : set + TEMPORARY_SUFFIX;
-    }
 }

@@ -30,7 +30,6 @@ final class KernelElement
     final Ban ban = new Ban();
     final ArrayList<LiveBans.Entry> members = new ArrayList<>(1);
     final ArrayList<FirewallChange> waiting = new ArrayList<>(1);
-    final FirewallChange change = new FirewallChange();
     long deadlineNanos;
     long writtenDeadlineNanos;
     boolean written;

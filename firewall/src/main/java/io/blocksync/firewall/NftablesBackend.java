@@ -1,14 +1,11 @@
 package io.blocksync.firewall;
 
-import io.blocksync.codec.AddressFamily;
-import io.blocksync.codec.IpPrefix;
 import io.blocksync.nativeio.CommandResult;
 import io.blocksync.nativeio.CommandRunner;
 import io.blocksync.nativeio.ProcessCommandRunner;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -41,7 +38,6 @@ public final class NftablesBackend implements FirewallBackend
     static final String HOST4 = "ban4_host";
     static final String HOST6 = "ban6_host";
     static final String NET6_64 = "ban6_64";
-    private static final int IPV6_SUBNET = 64;
 
     private final NftablesSettings settings;
     private final NftablesSetup setup;
@@ -52,12 +48,8 @@ public final class NftablesBackend implements FirewallBackend
     private ScriptChannel channel;
     private final ConntrackStateKiller stateKiller;
     private final String tableReference;
-    private final NftSetModel host4;
-    private final NftSetModel host6;
-    private final NftSetModel net6at64;
-    private final NftSetModel net4;
-    private final NftSetModel net6;
-    private final List<NftSetModel> sets = new ArrayList<>();
+    private final NftSets routing;
+    private final List<NftSetModel> sets;
 
     public NftablesBackend(final NftablesSettings settings)
     {
@@ -108,22 +100,8 @@ public final class NftablesBackend implements FirewallBackend
         this.stateKiller = settings.killStates ? new ConntrackStateKiller(runner, settings.commandPrefix) : null;
         this.tableReference = settings.family + " " + settings.table;
         this.setup = new NftablesSetup(settings, tableReference, settings.managed ? peerPort : PeerPort.NONE);
-        if (settings.managed)
-        {
-            host4 = model(HOST4, false);
-            host6 = model(HOST6, false);
-            net6at64 = model(NET6_64, false);
-            net4 = model(settings.set4, true);
-            net6 = model(settings.set6, true);
-        }
-        else
-        {
-            host4 = null;
-            host6 = null;
-            net6at64 = null;
-            net4 = null == settings.set4 ? null : model(settings.set4, true);
-            net6 = null == settings.set6 ? null : model(settings.set6, true);
-        }
+        this.routing = new NftSets(settings, tableReference);
+        this.sets = routing.all();
     }
 
     @Override
@@ -147,10 +125,7 @@ public final class NftablesBackend implements FirewallBackend
         }
         else
         {
-            for (final NftSetModel set : sets)
-            {
-                checkExistingSet(set);
-            }
+            routing.checkExisting(channel, nft);
         }
 
         if (null != stateKiller)
@@ -167,7 +142,7 @@ public final class NftablesBackend implements FirewallBackend
         for (int i = 0; i < targets.length; i++)
         {
             final FirewallChange change = batch.get(i);
-            targets[i] = null == change.object() ? setFor(change.ban().prefix()) : model(change.object());
+            targets[i] = null == change.object() ? routing.setFor(change.ban().prefix()) : routing.model(change.object());
         }
 
         for (int i = 0; i < targets.length; i++)
@@ -211,7 +186,7 @@ public final class NftablesBackend implements FirewallBackend
 
         for (final FirewallChange change : liveBans)
         {
-            final NftSetModel set = setForOrNull(change.ban().prefix());
+            final NftSetModel set = routing.setForOrNull(change.ban().prefix());
             if (null != set && FirewallChange.Op.ADD == change.op())
             {
                 set.add(change.ban().prefix(), change.timeoutSeconds(), nowMs);
@@ -250,7 +225,7 @@ public final class NftablesBackend implements FirewallBackend
     @Override
     public String objectFor(final io.blocksync.codec.Ban ban)
     {
-        return setFor(ban.prefix()).reference();
+        return routing.setFor(ban.prefix()).reference();
     }
 
     @Override
@@ -319,25 +294,7 @@ public final class NftablesBackend implements FirewallBackend
     @Override
     public KernelListing list()
     {
-        final KernelListing listing = new KernelListing();
-        final long nowMs = nowMs();
-        for (final NftSetModel set : sets)
-        {
-            final String[] words = set.reference().split(" ");
-            final CommandResult result = channel.query(false, "list", "set", words[0], words[1], words[2]);
-            if (0 != result.exitStatus())
-            {
-                throw new FirewallException(NftErrors.describe(nft, result));
-            }
-            final java.util.Map<IpPrefix, Long> elements = NftListingParser.parse(result.output(), addressLength(set));
-            set.adopt(elements, nowMs);
-            listing.object(set.reference());
-            for (final java.util.Map.Entry<IpPrefix, Long> entry : elements.entrySet())
-            {
-                listing.add(set.reference(), entry.getKey(), entry.getValue());
-            }
-        }
-        return listing;
+        return routing.list(channel, nft, nowMs());
     }
 
     /**
@@ -387,54 +344,6 @@ public final class NftablesBackend implements FirewallBackend
         return channel.description();
     }
 
-    private void checkExistingSet(final NftSetModel set)
-    {
-        final String[] words = set.reference().split(" ");
-        final CommandResult result = channel.query(false, "list", "set", words[0], words[1], words[2]);
-        if (0 != result.exitStatus())
-        {
-            throw new FirewallException(
-                "nftables set '" + set.reference() + "' cannot be read: " + nft.failure(result));
-        }
-
-        for (final String line : result.output().split("\n"))
-        {
-            final String trimmed = line.trim().toLowerCase(Locale.ROOT);
-            if (trimmed.startsWith("flags ") && trimmed.contains("interval") && trimmed.contains("timeout"))
-            {
-                return;
-            }
-        }
-
-        throw new FirewallException(
-            "nftables set '" + set.reference() + "' needs 'flags interval, timeout' (prefix bans and kernel expiry " +
-            "depend on them)");
-    }
-
-    private NftSetModel model(final String name, final boolean interval)
-    {
-        final NftSetModel set = new NftSetModel(tableReference + " " + name, interval, !interval);
-        sets.add(set);
-        return set;
-    }
-
-    private NftSetModel model(final String reference)
-    {
-        for (final NftSetModel set : sets)
-        {
-            if (set.reference().equals(reference))
-            {
-                return set;
-            }
-        }
-        throw new FirewallException("no nftables set '" + reference + "' in this configuration");
-    }
-
-    private int addressLength(final NftSetModel set)
-    {
-        return set == net6at64 ? IPV6_SUBNET : 0;
-    }
-
     private static int count(final String text, final String word)
     {
         int count = 0;
@@ -443,32 +352,6 @@ public final class NftablesBackend implements FirewallBackend
             count++;
         }
         return count;
-    }
-
-    private NftSetModel setFor(final IpPrefix prefix)
-    {
-        final NftSetModel set = setForOrNull(prefix);
-        if (null == set)
-        {
-            throw new FirewallException("no nftables set configured for IPv" + prefix.family() + " bans (" +
-                prefix + "); name one in the nftables backend settings");
-        }
-        return set;
-    }
-
-    private NftSetModel setForOrNull(final IpPrefix prefix)
-    {
-        final int length = prefix.prefixLength();
-        if (AddressFamily.IPV4 == prefix.family())
-        {
-            return null != host4 && 32 == length ? host4 : net4;
-        }
-        if (null != host6 && 128 == length)
-        {
-            return host6;
-        }
-
-        return null != net6at64 && IPV6_SUBNET == length ? net6at64 : net6;
     }
 
     private void runModelScript(final StringBuilder script)

@@ -1,0 +1,165 @@
+package io.blocksync.firewall;
+
+import io.blocksync.codec.AddressFamily;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.nativeio.CommandResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The nftables backend's sets and which one a prefix goes to. Managed mode: IPv4 and IPv6 hosts into plain timeout
+ * sets ({@value NftablesBackend#HOST4}, {@value NftablesBackend#HOST6}), IPv6 /64s into {@value NftablesBackend#NET6_64}
+ * (matched through a mask), other prefixes into the interval sets; existing-set mode: the two named interval sets.
+ */
+final class NftSets
+{
+    private static final int IPV6_SUBNET = 64;
+
+    private final String tableReference;
+    private final NftSetModel host4;
+    private final NftSetModel host6;
+    private final NftSetModel net6at64;
+    private final NftSetModel net4;
+    private final NftSetModel net6;
+    private final List<NftSetModel> sets = new ArrayList<>();
+
+    NftSets(final NftablesSettings settings, final String tableReference)
+    {
+        this.tableReference = tableReference;
+        final boolean managed = settings.managed;
+        host4 = managed ? model(NftablesBackend.HOST4, false) : null;
+        host6 = managed ? model(NftablesBackend.HOST6, false) : null;
+        net6at64 = managed ? model(NftablesBackend.NET6_64, false) : null;
+        net4 = managed || null != settings.set4 ? model(settings.set4, true) : null;
+        net6 = managed || null != settings.set6 ? model(settings.set6, true) : null;
+    }
+
+    /**
+     * @return every set, in a fixed order (the order scripts write them in).
+     */
+    List<NftSetModel> all()
+    {
+        return sets;
+    }
+
+    /**
+     * @param reference {@code family table set}.
+     * @throws FirewallException if no set of this configuration has that reference.
+     */
+    NftSetModel model(final String reference)
+    {
+        for (final NftSetModel set : sets)
+        {
+            if (set.reference().equals(reference))
+            {
+                return set;
+            }
+        }
+        throw new FirewallException("no nftables set '" + reference + "' in this configuration");
+    }
+
+    /**
+     * @return the length a listed element of the set stands for: 64 for the /64 set (listed as bare addresses), else
+     * 0 (the listing gives it).
+     */
+    int addressLength(final NftSetModel set)
+    {
+        return set == net6at64 ? IPV6_SUBNET : 0;
+    }
+
+    /**
+     * @throws FirewallException if no set is configured for the prefix's family.
+     */
+    NftSetModel setFor(final IpPrefix prefix)
+    {
+        final NftSetModel set = setForOrNull(prefix);
+        if (null == set)
+        {
+            throw new FirewallException("no nftables set configured for IPv" + prefix.family() + " bans (" +
+                prefix + "); name one in the nftables backend settings");
+        }
+        return set;
+    }
+
+    NftSetModel setForOrNull(final IpPrefix prefix)
+    {
+        final int length = prefix.prefixLength();
+        if (AddressFamily.IPV4 == prefix.family())
+        {
+            return null != host4 && 32 == length ? host4 : net4;
+        }
+        if (null != host6 && 128 == length)
+        {
+            return host6;
+        }
+
+        return null != net6at64 && IPV6_SUBNET == length ? net6at64 : net6;
+    }
+
+    private NftSetModel model(final String name, final boolean interval)
+    {
+        final NftSetModel set = new NftSetModel(tableReference + " " + name, interval, !interval);
+        sets.add(set);
+        return set;
+    }
+
+    /**
+     * Lists every set ({@code list set FAMILY TABLE SET}) and takes the listing into each set's model.
+     *
+     * @throws FirewallException with nft's own message if a set cannot be listed.
+     */
+    KernelListing list(final ScriptChannel channel, final Tool nft, final long nowMs)
+    {
+        final KernelListing listing = new KernelListing();
+        for (final NftSetModel set : sets)
+        {
+            final Map<IpPrefix, Long> elements = NftListingParser.parse(listSet(channel, nft, set, false), addressLength(set));
+            set.adopt(elements, nowMs);
+            listing.object(set.reference());
+            for (final Map.Entry<IpPrefix, Long> entry : elements.entrySet())
+            {
+                listing.add(set.reference(), entry.getKey(), entry.getValue());
+            }
+        }
+        return listing;
+    }
+
+    /**
+     * Existing-set mode: each named set must exist and have {@code flags interval, timeout}.
+     *
+     * @throws FirewallException saying which set and what it lacks.
+     */
+    void checkExisting(final ScriptChannel channel, final Tool nft)
+    {
+        for (final NftSetModel set : sets)
+        {
+            boolean flags = false;
+            for (final String line : listSet(channel, nft, set, true).split("\n"))
+            {
+                final String trimmed = line.trim().toLowerCase(Locale.ROOT);
+                flags |= trimmed.startsWith("flags ") && trimmed.contains("interval") && trimmed.contains("timeout");
+            }
+            if (!flags)
+            {
+                throw new FirewallException("nftables set '" + set.reference() + "' needs 'flags interval, timeout' " +
+                    "(prefix bans and kernel expiry depend on them)");
+            }
+        }
+    }
+
+    private static String listSet(final ScriptChannel channel, final Tool nft, final NftSetModel set, final boolean check)
+    {
+        final String[] words = set.reference().split(" ");
+        final CommandResult result = channel.query(false, "list", "set", words[0], words[1], words[2]);
+        if (0 != result.exitStatus())
+        {
+            throw new FirewallException(check ?
+                "nftables set '" + set.reference() + "' cannot be read: " + nft.failure(result) :
+                NftErrors.describe(nft, result));
+        }
+        return result.output();
+    }
+}
