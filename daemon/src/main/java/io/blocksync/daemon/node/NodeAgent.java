@@ -32,6 +32,8 @@ public final class NodeAgent implements Agent
     private final int nodeId;
     private final NanoClock nanoClock;
     private final EpochClock epochClock;
+    private final SteadyClock steadyClock;
+    private final ClockFrame clockFrame;
     private final DatagramReceiver receiver;
     private final StreamSender streamSender;
     private final AckSender ackSender;
@@ -67,6 +69,8 @@ public final class NodeAgent implements Agent
         this.nodeId = context.nodeId();
         this.nanoClock = context.nanoClock();
         this.epochClock = context.epochClock();
+        this.steadyClock = context.steadyClock();
+        this.clockFrame = context.clockFrame();
         this.counters = context.counters();
         this.status = Objects.requireNonNull(context.status(), "status");
         this.table = table;
@@ -123,7 +127,10 @@ public final class NodeAgent implements Agent
     public int doWork() throws Exception
     {
         final long nowNanos = nanoClock.nanoTime();
-        final long nowMillis = epochClock.time();
+        // Local timers run on the steady clock; only what crosses the wire reads the wall clock (ClockFrame).
+        final long nowMillis = steadyClock.timeAt(nowNanos);
+        final long wallMillis = clockFrame.observe(nowMillis, epochClock.time());
+        table.frameOffset(clockFrame.offsetMillis());
 
         int work = receiver.poll(nowNanos, nowMillis);
         work += decideLocal(nowMillis);
@@ -131,7 +138,7 @@ public final class NodeAgent implements Agent
         work += streamSender.flush();
         work += streamSender.pump(nowNanos);
         work += ackSender.poll();
-        work += heartbeatSender.poll(nowNanos, nowMillis);
+        work += heartbeatSender.poll(nowNanos, wallMillis);
         work += liveness.poll(nowNanos);
         if (null != intake)
         {
@@ -143,7 +150,8 @@ public final class NodeAgent implements Agent
         if (nowMillis >= nextStatusMillis)
         {
             nextStatusMillis = nowMillis + STATUS_INTERVAL_MILLIS;
-            status.aliveTimeMillis(nowMillis);
+            status.aliveTimeMillis(wallMillis);
+            clockFrame.record(nowMillis);
             counters.storeEntries.setRelease(table.size());
             if (null != everySecond)
             {
