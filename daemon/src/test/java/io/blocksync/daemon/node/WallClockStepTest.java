@@ -10,6 +10,7 @@ import io.blocksync.daemon.table.HybridLogicalClock;
 import io.blocksync.nativeio.AttackEvent;
 import io.blocksync.nativeio.AttackEventRing;
 import io.blocksync.nativeio.LinkType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,6 +87,27 @@ class WallClockStepTest
             assertFalse(one.isBanned(address), "expired after its hour");
             assertEquals(1, one.counters.bansExpired.get());
             assertTrue(one.lastFirewallLine("remove " + address).contains("remove"), "and taken out of the kernel");
+        }
+    }
+
+    @Test
+    void aWallClockSetBackWhileTheNodeWasStoppedCountsNoDowntimeAndIsReportedAtStart() throws Exception
+    {
+        try (EngineCluster cluster = new EngineCluster(dir, 2, SEED, new EngineCluster.Settings()))
+        {
+            final String address = "198.51.100.8";
+            assertTrue(cluster.node(1).ban(address, 3600));
+            final long expiresAt = cluster.node(1).stored(address).expiresAtMillis();
+            cluster.runForMillis(10 * SECOND + 10, 10);
+
+            cluster.settings().clockOffset(1, -DAY);
+            final EngineNode one = cluster.restart(1, false);
+            final long remaining = expiresAt - one.steadyMillis();
+            assertTrue(remaining >= HOUR - 11 * SECOND && remaining <= HOUR - 10 * SECOND,
+                "the frame continues from its last recorded time, not a day earlier: " + remaining);
+            cluster.runForMillis(100, 10);
+            assertEquals(1, one.counters.clockSteps.get(), "the change made while stopped is reported once at start");
+            assertTrue(one.isBanned(address));
         }
     }
 
