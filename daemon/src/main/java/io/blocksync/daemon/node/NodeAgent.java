@@ -21,6 +21,9 @@ import java.util.Objects;
  * here blocks or allocates in steady state; {@link #idleWaitMillis(long)} tells the idle strategy how long it may
  * sleep in the kernel before the next timer is due. ACKs and operator replies wait for the {@link GroupCommit} sync
  * that covers them without blocking the loop; the sync thread wakes it when one completes.
+ * <p>
+ * Each cycle reads the monotonic clock and the wall clock once: the {@code nowMillis} every role gets is the node's
+ * {@link SteadyClock} (local timers), and the wall clock reaches only what crosses the wire ({@link ClockFrame}).
  */
 public final class NodeAgent implements Agent
 {
