@@ -31,6 +31,7 @@ import io.blocksync.daemon.node.ReplayWindows;
 import io.blocksync.daemon.node.RetainedBatches;
 import io.blocksync.daemon.node.RetransmitJitter;
 import io.blocksync.daemon.node.StateSync;
+import io.blocksync.daemon.node.SteadyClock;
 import io.blocksync.daemon.node.UdpTransport;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
@@ -109,8 +110,11 @@ public final class Node implements AutoCloseable
         final long nowMillis = epochClock.time();
         // Seeds the retransmission jitter: nodes that start together still spread their timeouts differently.
         final long nowNanos = nanoClock.nanoTime();
+        // Every local timer runs in the frame the last run recorded, so stored expiries keep their meaning.
+        final SteadyClock steadyClock = SteadyClock.resume(ProgressFile.readFrame(config.stateDir()), epochClock, nanoClock);
 
-        store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit());
+        store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit(),
+            steadyClock.time());
         ProgressFile progressFile = null;
         ReplayWindows replayFile = null;
         StatusFile statusFile = null;
@@ -162,7 +166,7 @@ public final class Node implements AutoCloseable
         final BanPolicy policy = newPolicy(config);
         try
         {
-            firewall = newFirewall(config, log, store, epochClock);
+            firewall = newFirewall(config, log, store, steadyClock);
         }
         catch (final RuntimeException ex)
         {
@@ -182,6 +186,7 @@ public final class Node implements AutoCloseable
             .nodeId(config.nodeId())
             .epochClock(epochClock)
             .nanoClock(nanoClock)
+            .steadyClock(steadyClock)
             .hybridClock(hybridClock)
             .clockWarningMillis(config.clockWarningMs())
             .transport(transport)
@@ -414,6 +419,7 @@ public final class Node implements AutoCloseable
         return new PeerLink(config.nodeId(), config.keys(), peer.nodeId(), peer.keys(), replayWindow);
     }
 
+    /** @param clock the node's steady clock: the frame of the stored expiries, turned into kernel timeouts. */
     private static Firewall newFirewall(final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock)
     {
         final long nowMillis = clock.time();

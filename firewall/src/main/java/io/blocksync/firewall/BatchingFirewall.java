@@ -41,7 +41,7 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
      * the worker, which first makes the filter hold exactly the live bans (blacklistd -r).
      *
      * @param batcher  over the chosen backend; closed by {@link #close()}.
-     * @param clock    epoch clock the bans' expiries are on.
+     * @param clock    the clock the bans' expiries are on ({@link FirewallContext#clock}).
      * @param liveBans every live ban, read during this call only; each one's time left is taken now.
      * @throws FirewallException if the backend cannot start.
      */

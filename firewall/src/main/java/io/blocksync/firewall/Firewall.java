@@ -12,7 +12,8 @@ public interface Firewall extends AutoCloseable
 {
     /**
      * The kernel must drop traffic from {@code ban.prefix()} (for its protocol and port, under its reason) until
-     * {@code ban.expiresAtMillis()} (epoch ms on this node's clock, {@link Ban#PERMANENT} for no end). Copies what
+     * {@code ban.expiresAtMillis()} (ms on the clock of {@link FirewallContext#clock}, the node's steady clock,
+     * {@link Ban#PERMANENT} for no end). Copies what
      * it needs; the caller keeps its instance.
      *
      * @return false when the change could not even be queued (counted and logged by the firewall); it is repaired

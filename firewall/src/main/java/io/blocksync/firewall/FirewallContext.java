@@ -35,7 +35,9 @@ public final class FirewallContext
     private java.nio.file.Path stateDirectory;
 
     /**
-     * @param clock epoch clock the bans' expiries are on; read on the loop and at start.
+     * @param clock the clock the bans' expiries are on, read on the loop and at start to turn them into kernel
+     *              timeouts: the daemon's steady clock (monotonic since start, Unix ms), so a wall-clock step changes
+     *              no timeout. The default, the wall clock, suits expiries written on the wall clock.
      */
     public FirewallContext clock(final EpochClock clock)
     {

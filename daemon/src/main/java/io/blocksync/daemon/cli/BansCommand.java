@@ -6,6 +6,7 @@ import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.Durations;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
+import io.blocksync.daemon.node.ProgressFile;
 import io.blocksync.daemon.store.BanStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,7 +47,9 @@ final class BansCommand implements Callable<Integer>
             names.put(peer.nodeId(), peer.name());
         }
 
-        final long now = System.currentTimeMillis();
+        // Stored expiries are on the node's steady clock: now in that frame is the wall clock plus its recorded offset.
+        final long frameOffset = ProgressFile.readFrame(nodeConfig.stateDir()).offsetMillis();
+        final long now = System.currentTimeMillis() + frameOffset;
         final List<String[]> rows = new ArrayList<>();
         final List<String> objects = new ArrayList<>();
         try (BanStore store = BanStore.openReader(nodeConfig.stateDir()))
@@ -60,7 +63,7 @@ final class BansCommand implements Callable<Integer>
                 final String prefix = AddressText.format(ban.prefix());
                 final String reason = ReasonCode.unpack(ban.reason());
                 final String expires = ban.isBan() && ban.expiresAtMillis() != 0 ?
-                    Instant.ofEpochMilli(ban.expiresAtMillis()).toString() : null;
+                    Instant.ofEpochMilli(ban.expiresAtMillis() - frameOffset).toString() : null;
                 final long remaining = ban.expiresAtMillis() == 0 ? -1 : Math.max(0, (ban.expiresAtMillis() - now) / 1000);
                 final String originName = names.getOrDefault(ban.originNodeId(), "node" + ban.originNodeId());
                 if (json)

@@ -25,6 +25,8 @@ public final class EventIntake implements AttackEventHandler
     }
 
     /**
+     * @param nowMillis the node's steady time, ms: rule windows count on it, so a wall-clock step neither closes nor
+     *                  stretches one.
      * @return events handled.
      */
     public int poll(final long nowMillis)

@@ -36,7 +36,11 @@ public final class ClockMonitor
         this.log = context.log().newLine();
     }
 
-    /** An authentic HEARTBEAT from the peer. */
+    /**
+     * An authentic HEARTBEAT from the peer.
+     *
+     * @param nowMillis this node's wall clock, Unix ms (never its steady clock: the peer's is a wall clock too).
+     */
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
     {
         clock.observe(heartbeat.senderHlc(), nowMillis);

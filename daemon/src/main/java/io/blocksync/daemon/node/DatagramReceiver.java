@@ -37,6 +37,7 @@ public final class DatagramReceiver
     private final StreamSender streamSender;
     private final LivenessMonitor liveness;
     private final ClockMonitor clocks;
+    private final ClockFrame clockFrame;
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
     private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
     private final AckFrameFlyweight ack = new AckFrameFlyweight();
@@ -63,6 +64,7 @@ public final class DatagramReceiver
         this.streamSender = streamSender;
         this.liveness = liveness;
         this.clocks = new ClockMonitor(context);
+        this.clockFrame = context.clockFrame();
     }
 
     /** Test hook that may drop datagrams before they are verified (loss injection). */
@@ -72,6 +74,9 @@ public final class DatagramReceiver
     }
 
     /**
+     * @param nowNanos  the loop's monotonic time.
+     * @param nowMillis the loop's {@link SteadyClock} time (record lifetimes, rate budgets); what is compared with a
+     *                  peer's clock or published for display is converted to the wall clock ({@link ClockFrame}).
      * @return datagrams processed.
      */
     public int poll(final long nowNanos, final long nowMillis) throws IOException
@@ -111,7 +116,8 @@ public final class DatagramReceiver
         {
             counters.datagramsFromUnexpectedAddress.incrementRelease();
         }
-        liveness.onHeard(peer, nowNanos, nowMillis);
+        final long wallMillis = clockFrame.wallMillis(nowMillis);
+        liveness.onHeard(peer, nowNanos, wallMillis);
 
         verifier.acceptLast();
         switch (header.type())
@@ -129,7 +135,7 @@ public final class DatagramReceiver
                 break;
 
             case FrameType.HEARTBEAT:
-                clocks.onHeartbeat(peer, heartbeat.wrap(buffer, 0), nowMillis);
+                clocks.onHeartbeat(peer, heartbeat.wrap(buffer, 0), wallMillis);
                 streamReceiver.onHeartbeat(peer, heartbeat, nowMillis);
                 break;
 

@@ -36,12 +36,16 @@ public final class LivenessMonitor
         nextCheckNanos = nowNanos;
     }
 
-    /** Something authentic arrived from the peer. */
-    public void onHeard(final Peer peer, final long nowNanos, final long nowMillis)
+    /**
+     * Something authentic arrived from the peer.
+     *
+     * @param wallMillis wall clock, Unix ms: published as when it was last heard, for display.
+     */
+    public void onHeard(final Peer peer, final long nowNanos, final long wallMillis)
     {
         final PeerLiveness liveness = peer.liveness();
         liveness.lastHeardNanos = nowNanos;
-        liveness.lastHeardCounter.setRelease(nowMillis);
+        liveness.lastHeardCounter.setRelease(wallMillis);
         if (liveness.state != Peer.STATE_UP)
         {
             changeState(peer, Peer.STATE_UP);

@@ -21,6 +21,9 @@ import java.util.Objects;
  * here blocks or allocates in steady state; {@link #idleWaitMillis(long)} tells the idle strategy how long it may
  * sleep in the kernel before the next timer is due. ACKs and operator replies wait for the {@link GroupCommit} sync
  * that covers them without blocking the loop; the sync thread wakes it when one completes.
+ * <p>
+ * Each cycle reads the monotonic clock and the wall clock once: the {@code nowMillis} every role gets is the node's
+ * {@link SteadyClock} (local timers), and the wall clock reaches only what crosses the wire ({@link ClockFrame}).
  */
 public final class NodeAgent implements Agent
 {
@@ -32,6 +35,8 @@ public final class NodeAgent implements Agent
     private final int nodeId;
     private final NanoClock nanoClock;
     private final EpochClock epochClock;
+    private final SteadyClock steadyClock;
+    private final ClockFrame clockFrame;
     private final DatagramReceiver receiver;
     private final StreamSender streamSender;
     private final AckSender ackSender;
@@ -67,6 +72,8 @@ public final class NodeAgent implements Agent
         this.nodeId = context.nodeId();
         this.nanoClock = context.nanoClock();
         this.epochClock = context.epochClock();
+        this.steadyClock = context.steadyClock();
+        this.clockFrame = context.clockFrame();
         this.counters = context.counters();
         this.status = Objects.requireNonNull(context.status(), "status");
         this.table = table;
@@ -123,7 +130,10 @@ public final class NodeAgent implements Agent
     public int doWork() throws Exception
     {
         final long nowNanos = nanoClock.nanoTime();
-        final long nowMillis = epochClock.time();
+        // Local timers run on the steady clock; only what crosses the wire reads the wall clock (ClockFrame).
+        final long nowMillis = steadyClock.timeAt(nowNanos);
+        final long wallMillis = clockFrame.observe(nowMillis, epochClock.time());
+        table.frameOffset(clockFrame.offsetMillis());
 
         int work = receiver.poll(nowNanos, nowMillis);
         work += decideLocal(nowMillis);
@@ -131,7 +141,7 @@ public final class NodeAgent implements Agent
         work += streamSender.flush();
         work += streamSender.pump(nowNanos);
         work += ackSender.poll();
-        work += heartbeatSender.poll(nowNanos, nowMillis);
+        work += heartbeatSender.poll(nowNanos, wallMillis);
         work += liveness.poll(nowNanos);
         if (null != intake)
         {
@@ -143,7 +153,8 @@ public final class NodeAgent implements Agent
         if (nowMillis >= nextStatusMillis)
         {
             nextStatusMillis = nowMillis + STATUS_INTERVAL_MILLIS;
-            status.aliveTimeMillis(nowMillis);
+            status.aliveTimeMillis(wallMillis);
+            clockFrame.record(nowMillis);
             counters.storeEntries.setRelease(table.size());
             if (null != everySecond)
             {

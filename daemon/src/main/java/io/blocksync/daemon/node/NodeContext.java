@@ -23,6 +23,8 @@ public final class NodeContext
     private EpochClock epochClock;
     private NanoClock nanoClock;
     private HybridLogicalClock hybridClock;
+    private SteadyClock steadyClock;
+    private ClockFrame clockFrame;
     private long clockWarningMillis = 30_000;
     private Transport transport;
     private PacketSealer sealer;
@@ -67,6 +69,11 @@ public final class NodeContext
             // Tests of single roles need none of their own; a node shares one with its ban table (Node sets it).
             hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
         }
+        if (null == steadyClock)
+        {
+            steadyClock = SteadyClock.resume(progress.frame(), epochClock, nanoClock);
+        }
+        clockFrame = new ClockFrame(nodeId, steadyClock, progress, counters, log);
         // Only positivity: the config accepts any order of these, and the roles cope with any.
         if (retransmitMinNanos <= 0 || retransmitMaxNanos <= 0 || heartbeatIntervalNanos <= 0 ||
             suspectAfterNanos <= 0 || downAfterNanos <= 0 || stagingCapacity <= 0 || clockWarningMillis <= 0)
@@ -95,7 +102,7 @@ public final class NodeContext
         return this;
     }
 
-    /** Wall-clock milliseconds since the epoch: frame and record times. */
+    /** Wall-clock milliseconds since the epoch: what crosses the wire (frame and record times, versions). */
     public EpochClock epochClock()
     {
         return epochClock;
@@ -117,6 +124,28 @@ public final class NodeContext
     {
         this.nanoClock = nanoClock;
         return this;
+    }
+
+    /**
+     * The node's local time frame for every local timer (expiries, detector windows, rate budgets, kernel timeouts),
+     * shared with the ban store's purge at open and the firewall. When not set, {@link #conclude()} continues the one
+     * recorded in {@link #progress()}.
+     */
+    public SteadyClock steadyClock()
+    {
+        return steadyClock;
+    }
+
+    public NodeContext steadyClock(final SteadyClock steadyClock)
+    {
+        this.steadyClock = steadyClock;
+        return this;
+    }
+
+    /** The loop's readings of the steady and wall clocks, made by {@link #conclude()}. */
+    public ClockFrame clockFrame()
+    {
+        return clockFrame;
     }
 
     /**

@@ -18,6 +18,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  16  u64 last packet sequence sealed
  *  24  u64 next stream sequence
  *  32  u64 last origin sequence assigned to a local decision
+ *  40  i64 steady frame offset: the node's {@link SteadyClock} minus the wall clock, ms (0 in older files)
+ *  48  i64 steady frame time the loop last recorded (about once a second), ms (0 in older files)
  *  64  slots[MAX_NODES] of 32 bytes:
  *        +0 u32 node id (0 = free)   +4 u32 reserved
  *        +8 u64 high water of that node's decisions held here
@@ -30,6 +32,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * A file made afresh (first start, or a state directory that was lost) starts a new <em>epoch</em>: the stream and
  * origin sequences start above {@link #epochStart(long)}, a figure from the wall clock above anything this node can
  * have used before, so peers that remember its earlier sequences see a jump forward, not old numbers again.
+ * <p>
+ * The steady frame fields let the next start, and the CLI, read stored expiries in the frame they were written in
+ * ({@link #readFrame(Path)}); each is one aligned 8-byte ordered store, so a reader never sees half of one.
  */
 public final class ProgressFile implements AutoCloseable
 {
@@ -41,6 +46,8 @@ public final class ProgressFile implements AutoCloseable
     private static final int PACKET_SEQUENCE_OFFSET = 16;
     private static final int STREAM_NEXT_OFFSET = 24;
     private static final int ORIGIN_SEQUENCE_OFFSET = 32;
+    private static final int FRAME_OFFSET_OFFSET = 40;
+    private static final int FRAME_TIME_OFFSET = 48;
     private static final int SLOTS_OFFSET = 64;
     private static final int SLOT_LENGTH = 32;
     private static final int SLOT_HIGH_WATER = 8;
@@ -165,6 +172,78 @@ public final class ProgressFile implements AutoCloseable
     public void lastOriginSequence(final long sequence)
     {
         buffer.putLong(ORIGIN_SEQUENCE_OFFSET, sequence, LITTLE_ENDIAN);
+    }
+
+    /** The node's steady clock minus the wall clock, ms, as last recorded; 0 in a new or older file. */
+    public long frameOffsetMillis()
+    {
+        return buffer.getLongVolatile(FRAME_OFFSET_OFFSET);
+    }
+
+    /** Record the steady frame's offset from the wall clock: a plain ordered store, no system call. */
+    public void frameOffsetMillis(final long offsetMillis)
+    {
+        buffer.putLongOrdered(FRAME_OFFSET_OFFSET, offsetMillis);
+    }
+
+    /** The steady frame's time the loop last recorded, ms; 0 in a new or older file. */
+    public long frameTimeMillis()
+    {
+        return buffer.getLongVolatile(FRAME_TIME_OFFSET);
+    }
+
+    /** Record the steady frame's time now: a plain ordered store, no system call. */
+    public void frameTimeMillis(final long steadyMillis)
+    {
+        buffer.putLongOrdered(FRAME_TIME_OFFSET, steadyMillis);
+    }
+
+    /** The steady frame as recorded in this open file. */
+    public Frame frame()
+    {
+        return new Frame(frameOffsetMillis(), frameTimeMillis());
+    }
+
+    /**
+     * The steady frame as a node last recorded it in its state directory, read without taking the directory or
+     * writing anything (the node may be running): for the start-up that continues the frame and for the CLI.
+     *
+     * @return the recorded frame; {@link Frame#NONE} when there is no progress file (or not one of ours).
+     * @throws java.io.UncheckedIOException when the file exists but cannot be read.
+     */
+    public static Frame readFrame(final Path stateDir)
+    {
+        final File file = stateDir.resolve(FILE_NAME).toFile();
+        if (!file.exists() || file.length() != LENGTH)
+        {
+            return Frame.NONE;
+        }
+        final MappedByteBuffer mapped = IoUtil.mapExistingFile(file, java.nio.channels.FileChannel.MapMode.READ_ONLY, FILE_NAME);
+        try
+        {
+            final UnsafeBuffer view = new UnsafeBuffer(mapped);
+            if (view.getLongVolatile(0) != MAGIC)
+            {
+                return Frame.NONE;
+            }
+            return new Frame(view.getLongVolatile(FRAME_OFFSET_OFFSET), view.getLongVolatile(FRAME_TIME_OFFSET));
+        }
+        finally
+        {
+            IoUtil.unmap(mapped);
+        }
+    }
+
+    /**
+     * A recorded steady frame.
+     *
+     * @param offsetMillis the node's steady clock minus the wall clock, ms.
+     * @param timeMillis   the frame's time when last recorded, ms; 0 when never.
+     */
+    public record Frame(long offsetMillis, long timeMillis)
+    {
+        /** No frame recorded: steady time is wall time. */
+        public static final Frame NONE = new Frame(0, 0);
     }
 
     /** The node this file belongs to. */

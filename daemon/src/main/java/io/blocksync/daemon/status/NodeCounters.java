@@ -125,8 +125,15 @@ public final class NodeCounters
     public static final int STATE_SYNC_FAILURES_ID = 70;
     /** How long the last sync of the state files took, in microseconds (a gauge). */
     public static final int STATE_SYNC_LAST_MICROS_ID = 71;
+    /**
+     * Wall-clock steps seen (the wall clock moved more than a second against the node's steady clock, while running or
+     * while stopped); each is logged once. Local timers (expiries, detector windows, kernel timeouts) do not move.
+     */
+    public static final int CLOCK_STEPS_ID = 76;
+    /** The node's steady clock minus the wall clock, ms (a gauge; 0 until the wall clock steps). */
+    public static final int CLOCK_FRAME_OFFSET_MS_ID = 77;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = STATE_SYNC_LAST_MICROS_ID;
+    public static final int LAST_ID = CLOCK_FRAME_OFFSET_MS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -189,6 +196,8 @@ public final class NodeCounters
     public final AtomicCounter stateSyncs;
     public final AtomicCounter stateSyncFailures;
     public final AtomicCounter stateSyncLastMicros;
+    public final AtomicCounter clockSteps;
+    public final AtomicCounter clockFrameOffsetMs;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -260,6 +269,8 @@ public final class NodeCounters
         stateSyncs = counter(STATE_SYNCS_ID, "state_syncs");
         stateSyncFailures = counter(STATE_SYNC_FAILURES_ID, "state_sync_failures");
         stateSyncLastMicros = counter(STATE_SYNC_LAST_MICROS_ID, "state_sync_last_micros");
+        clockSteps = counter(CLOCK_STEPS_ID, "clock_steps");
+        clockFrameOffsetMs = counter(CLOCK_FRAME_OFFSET_MS_ID, "clock_frame_offset_ms");
     }
 
     public CountersManager manager()

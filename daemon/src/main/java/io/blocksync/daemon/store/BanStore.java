@@ -106,6 +106,16 @@ public final class BanStore implements AutoCloseable
     public static BanStore openForDaemon(final Path stateDir, final long capacity, final Consumer<String> log)
         throws IOException
     {
+        return openForDaemon(stateDir, capacity, log, System.currentTimeMillis());
+    }
+
+    /**
+     * As {@link #openForDaemon(Path, long, Consumer)}, purging what has expired at {@code nowMillis}: the node's steady
+     * time, the frame its stored expiries are in (a wall clock stepped since they were written would purge live bans).
+     */
+    public static BanStore openForDaemon(final Path stateDir, final long capacity, final Consumer<String> log, final long nowMillis)
+        throws IOException
+    {
         if (capacity < 1)
         {
             throw new IllegalArgumentException("ban store capacity must be at least 1, was " + capacity);
@@ -136,7 +146,7 @@ public final class BanStore implements AutoCloseable
                 }
             }
 
-            final int purged = map.purgeExpired(System.currentTimeMillis());
+            final int purged = map.purgeExpired(nowMillis);
             if (purged > 0)
             {
                 log.accept("ban store " + file + ": purged " + purged + " expired entries at open");

@@ -18,8 +18,14 @@ import io.blocksync.daemon.store.BanVisitor;
  * advances this node's clock, and a local decision takes a version above whatever the table holds for the prefix.
  * Lifetimes count on this node's clock alone: a BAN, local or a peer's, lasts its duration from when this node takes
  * it, never beyond now plus {@code max-duration}; a tombstone, its retention from then. A peer's record stamped more
- * than {@code maxClockSkewMillis} ahead of this node's clock (origin time), or versioned more than a day ahead, is
+ * than {@code maxClockSkewMillis} ahead of this node's wall clock (origin time), or versioned more than a day ahead, is
  * refused.
+ * <p>
+ * Two clocks: every {@code nowMillis} given to the table is the node's steady time (a monotonic frame, see the
+ * daemon's {@code SteadyClock}), and so are the expiries and applied-at times it stores, so a wall-clock step moves
+ * no ban's end. What crosses the wire is wall-clock: origin times stamped, versions from the {@link HybridLogicalClock},
+ * the skew check; the table gets it as {@code nowMillis - frameOffset} ({@link #frameOffset}, 0 unless set, so a
+ * caller with one clock sees one clock).
  * <p>
  * Room is bounded per origin once {@link #limitOrigins} gave the table an {@link OriginQuota}: a peer's record that
  * would take a new slot is refused when its origin holds its quota, or when peers' entries together fill all but the
@@ -44,6 +50,7 @@ public final class BanTable
     private OriginQuota quota;
     private DecisionSigner signer;
     private long earliestExpiryMillis = Long.MAX_VALUE;
+    private long frameOffsetMillis;
 
     /**
      * @param tombstoneRetentionMillis how long an UNBAN is kept to outvote late copies of the ban it lifted, see
@@ -114,6 +121,17 @@ public final class BanTable
     }
 
     /**
+     * The loop's steady time minus its wall clock, as read this duty cycle: what turns a {@code nowMillis} into the
+     * wall-clock time that origin times, versions and the skew check use. Loop thread; no allocation.
+     *
+     * @param steadyMinusWallMillis ms, 0 while the wall clock has not stepped.
+     */
+    public void frameOffset(final long steadyMinusWallMillis)
+    {
+        this.frameOffsetMillis = steadyMinusWallMillis;
+    }
+
+    /**
      * Whether peers' records may take {@code newEntries} more slots now, e.g. the records of one BATCH whose prefixes
      * the table does not hold yet; a caller that finds no room leaves the frame for a later retransmission instead
      * of dropping records.
@@ -126,6 +144,7 @@ public final class BanTable
     /**
      * A peer's record, already authenticated and well formed.
      *
+     * @param nowMillis steady time: the record's lifetime counts from here.
      * @return a {@link BanOutcome}.
      */
     public int applyRemote(final Ban record, final long nowMillis)
@@ -140,11 +159,13 @@ public final class BanTable
      * trust (stored while this node's clock was far ahead) is replaced all the same, and does not drag the clock
      * along. An unban carries the reason, protocol and port of the ban it lifts.
      *
-     * @param request receives the decision as applied when the outcome is {@link BanOutcome#APPLIED}.
+     * @param request   receives the decision as applied when the outcome is {@link BanOutcome#APPLIED}.
+     * @param nowMillis steady time; the origin time and version are taken at the matching wall-clock time.
      * @return a {@link BanOutcome}.
      */
     public int decideLocal(final Ban request, final long nowMillis)
     {
+        final long wallMillis = nowMillis - frameOffsetMillis;
         final boolean exists = store.get(request.prefix(), current);
         if (request.isUnban())
         {
@@ -155,12 +176,12 @@ public final class BanTable
             // Firewalls with a table per reason find the element by the lifted ban's reason and scope.
             request.reason(current.reason()).protocol(current.protocol()).port(current.port());
         }
-        if (exists && clock.isTrusted(current.version(), nowMillis))
+        if (exists && clock.isTrusted(current.version(), wallMillis))
         {
             // Received entries were taken into the clock already; this covers what was stored before a restart.
-            clock.observe(current.version(), nowMillis);
+            clock.observe(current.version(), wallMillis);
         }
-        request.originTimeMillis(nowMillis).version(clock.tick(nowMillis));
+        request.originTimeMillis(wallMillis).version(clock.tick(wallMillis));
         return apply(request, nowMillis, true);
     }
 
@@ -244,13 +265,14 @@ public final class BanTable
 
     private int apply(final Ban decision, final long nowMillis, final boolean local)
     {
-        if (!local && (decision.originTimeMillis() > latestTrusted(nowMillis) || !clock.observe(decision.version(), nowMillis)))
+        final long wallMillis = nowMillis - frameOffsetMillis;
+        if (!local && (decision.originTimeMillis() > latestTrusted(wallMillis) || !clock.observe(decision.version(), wallMillis)))
         {
             counters.refusedFutureTime.incrementRelease();
             return BanOutcome.FUTURE_TIME;
         }
 
-        // Lifetimes count from when this node takes the decision, on its own clock: no peer's clock enters them.
+        // Lifetimes count from when this node takes the decision, on its steady clock: no wall clock enters them.
         final long durationSeconds;
         final long expiresAtMillis;
         if (decision.isBan())
@@ -358,10 +380,10 @@ public final class BanTable
         return null != quota ? quota.remoteLimit() : store.capacity();
     }
 
-    /** The latest origin time a record may carry now. */
-    private long latestTrusted(final long nowMillis)
+    /** The latest origin time a record may carry at this wall-clock time. */
+    private long latestTrusted(final long wallMillis)
     {
-        return nowMillis + maxClockSkewMillis;
+        return wallMillis + maxClockSkewMillis;
     }
 
     /** With a finite {@code max-duration}, no ban outlives our now plus that duration. */

@@ -47,7 +47,7 @@ public final class RecordBudgets
      *
      * @param senderIndex index of the peer the datagram came from.
      * @param originIndex index of the origin whose decisions it carries (the sender's own for a BATCH).
-     * @param nowMillis   wall-clock milliseconds.
+     * @param nowMillis   the node's steady time, ms (a wall-clock step neither refills nor starves a budget).
      */
     /**
      * {@link #admit}'s question without charging: whether both budgets hold {@code records} now. For a SYNC relayed in

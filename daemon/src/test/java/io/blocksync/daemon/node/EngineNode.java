@@ -8,6 +8,10 @@ import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.ReasonCode;
+import io.blocksync.daemon.detect.Detector;
+import io.blocksync.daemon.detect.DetectorRule;
+import io.blocksync.daemon.detect.EventIntake;
+import io.blocksync.daemon.detect.OffenderTable;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
 import io.blocksync.daemon.store.BanStore;
@@ -17,6 +21,10 @@ import io.blocksync.daemon.table.BanTable;
 import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.HybridLogicalClock;
 import io.blocksync.daemon.table.OriginQuota;
+import io.blocksync.firewall.Firewall;
+import io.blocksync.firewall.FirewallContext;
+import io.blocksync.firewall.LogFirewall;
+import io.blocksync.nativeio.AttackEventRing;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -26,6 +34,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 
@@ -39,6 +48,7 @@ final class EngineNode implements AutoCloseable
 {
     static final long REASON = ReasonCode.of("test").packed();
     static final long MAX_DURATION_SECONDS = 30L * 86_400;
+    private static final int FIREWALL_LINES_KEPT = 256;
 
     final int nodeId;
     final InetSocketAddress address;
@@ -52,9 +62,12 @@ final class EngineNode implements AutoCloseable
     private final StatusFile status;
     private final NodeAgent agent;
     private final EpochClock epochClock;
+    private final SteadyClock steadyClock;
     private final IpPrefix prefix = new IpPrefix();
     private final Ban request = new Ban();
     private final LocalDecisions decider;
+    private final ArrayDeque<String> firewallLines = new ArrayDeque<>();
+    private final BanPolicy policy;
 
     EngineNode(final EngineCluster cluster, final int nodeId, final Path stateDir) throws Exception
     {
@@ -62,12 +75,13 @@ final class EngineNode implements AutoCloseable
         final NanoClock nanoClock = cluster.nanoClock();
         this.nodeId = nodeId;
         this.address = address(nodeId);
-        // The node's own wall clock: the cluster's, off by this node's offset (a clock running fast or slow).
-        final long clockOffsetMillis = settings.clockOffsetMillis(nodeId);
+        // The node's own wall clock: the cluster's, off by this node's offset (a clock running fast or slow), read
+        // live so a test can step it while the node runs.
         final EpochClock clusterClock = cluster.epochClock();
-        this.epochClock = () -> clusterClock.time() + clockOffsetMillis;
+        this.epochClock = () -> clusterClock.time() + settings.clockOffsetMillis(nodeId);
         this.stateDir = stateDir;
-        store = BanStore.openForDaemon(stateDir, settings.storeCapacity);
+        this.steadyClock = SteadyClock.resume(ProgressFile.readFrame(stateDir), epochClock, nanoClock);
+        store = BanStore.openForDaemon(stateDir, settings.storeCapacity, System.err::println, steadyClock.time());
         progress = ProgressFile.open(stateDir, nodeId, epochClock.time());
         status = StatusFile.create(stateDir, nodeId, epochClock.time());
         counters = new NodeCounters(status.countersManager());
@@ -83,18 +97,21 @@ final class EngineNode implements AutoCloseable
             peers[i] = new Peer(others[i], "node" + others[i], address(others[i]), link, status.countersManager());
         }
 
-        final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, MAX_DURATION_SECONDS, settings.originRate);
+        policy = new BanPolicy(List.of(), List.of(), 8, 32, MAX_DURATION_SECONDS, settings.originRate);
         final long tombstoneRetentionMillis = 86_400_000L;
         final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
         final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, settings.maxClockSkewMillis, hybridClock)
             .signLocalDecisions(new DecisionSigner(TestKeys.nodeKey(nodeId)))
             .limitOrigins(new OriginQuota(settings.storeCapacity, settings.originQuotaPercent, nodeId, others));
+        // As Node does: what expired while the node was down goes at the first cycle.
+        table.expireSoon();
         final HighWaterMarks highWater = new HighWaterMarks(progress, others, counters.highWaterRangesDropped,
             HighWaterMarks.MAX_PENDING_PER_ORIGIN);
         context = new NodeContext()
             .nodeId(nodeId)
             .epochClock(epochClock)
             .nanoClock(nanoClock)
+            .steadyClock(steadyClock)
             .hybridClock(hybridClock)
             .clockWarningMillis(settings.clockWarningMillis)
             .transport(cluster.network().endpoint(address))
@@ -115,7 +132,16 @@ final class EngineNode implements AutoCloseable
             .downAfterNanos(settings.downAfterNanos)
             .conclude();
 
-        agent = new NodeAgent(context, table, policy, new FirewallFeed(new NoFirewall(), counters, cluster.log()),
+        // The log dry run, on the node's steady clock as Node gives it: what it writes is what a kernel would be told.
+        final Firewall firewall = new LogFirewall(new FirewallContext().clock(steadyClock).label("node " + nodeId).loopLog(text ->
+        {
+            if (firewallLines.size() == FIREWALL_LINES_KEPT)
+            {
+                firewallLines.removeFirst();
+            }
+            firewallLines.addLast(text.toString());
+        }));
+        agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, cluster.log()),
             new ManyToOneConcurrentArrayQueue<>(16));
         decider = agent.localDecisions();
     }
@@ -148,7 +174,7 @@ final class EngineNode implements AutoCloseable
     {
         parse(text);
         request.reset().action(BanAction.BAN).prefix(prefix).durationSeconds(durationSeconds).reason(REASON);
-        return decider.decide(request, epochClock.time()) == BanOutcome.APPLIED;
+        return decider.decide(request, steadyClock.time()) == BanOutcome.APPLIED;
     }
 
     /** A local unban; true when applied (false when nothing was banned here). */
@@ -156,13 +182,43 @@ final class EngineNode implements AutoCloseable
     {
         parse(text);
         request.reset().action(BanAction.UNBAN).prefix(prefix);
-        return decider.decide(request, epochClock.time()) == BanOutcome.APPLIED;
+        return decider.decide(request, steadyClock.time()) == BanOutcome.APPLIED;
     }
 
     /** This node's wall clock, Unix ms (the cluster's plus its offset). */
     long timeMillis()
     {
         return epochClock.time();
+    }
+
+    /** This node's steady clock, Unix ms: the frame of its expiries (the wall clock until it steps). */
+    long steadyMillis()
+    {
+        return steadyClock.time();
+    }
+
+    /** Feed the detector with these rules from the returned ring, drained by the loop as a node's sources are. */
+    AttackEventRing attachDetector(final DetectorRule... rules)
+    {
+        final AttackEventRing ring = new AttackEventRing(64);
+        agent.eventIntake(new EventIntake(new AttackEventRing[] { ring },
+            new Detector(rules, new OffenderTable(64), policy, decider, counters)));
+        return ring;
+    }
+
+    /** The last line the firewall wrote that contains {@code text} (e.g. "add 192.0.2.1 "), or null. */
+    String lastFirewallLine(final String text)
+    {
+        final var lines = firewallLines.descendingIterator();
+        while (lines.hasNext())
+        {
+            final String line = lines.next();
+            if (line.contains(text))
+            {
+                return line;
+            }
+        }
+        return null;
     }
 
     /** What the table holds for the prefix, or null. */
@@ -191,7 +247,7 @@ final class EngineNode implements AutoCloseable
 
     boolean isBanned(final String text)
     {
-        return decider.isBanned(parse(text), epochClock.time());
+        return decider.isBanned(parse(text), steadyClock.time());
     }
 
     long storeSize()

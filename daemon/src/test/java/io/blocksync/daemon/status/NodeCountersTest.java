@@ -94,7 +94,9 @@ class NodeCountersTest
         "68 firewall_cleanup_failures",
         "69 state_syncs",
         "70 state_sync_failures",
-        "71 state_sync_last_micros");
+        "71 state_sync_last_micros",
+        "76 clock_steps",
+        "77 clock_frame_offset_ms");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
