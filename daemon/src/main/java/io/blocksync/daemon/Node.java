@@ -15,6 +15,7 @@ import io.blocksync.daemon.detect.Detector;
 import io.blocksync.daemon.detect.DetectorRule;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
+import io.blocksync.daemon.node.Checkpointer;
 import io.blocksync.daemon.node.DatagramReceiver;
 import io.blocksync.daemon.node.FileSync;
 import io.blocksync.daemon.node.FirewallFeed;
@@ -94,6 +95,7 @@ public final class Node implements AutoCloseable
     private final EventSources eventSources;
     private final FileSync fileSync;
     private final GroupCommit groupCommit;
+    private final Checkpointer checkpointer;
     private final NodeCounters counters;
 
     /**
@@ -110,7 +112,8 @@ public final class Node implements AutoCloseable
         // Seeds the retransmission jitter: nodes that start together still spread their timeouts differently.
         final long nowNanos = nanoClock.nanoTime();
 
-        store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit());
+        store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit(),
+            config.stateSync());
         ProgressFile progressFile = null;
         ReplayWindows replayFile = null;
         StatusFile statusFile = null;
@@ -138,17 +141,20 @@ public final class Node implements AutoCloseable
         this.counters = counters;
         try
         {
-            fileSync = config.stateSync() && null == syncOverride ? new FileSync(config.stateDir(), List.of(store.file(),
-                config.stateDir().resolve(ProgressFile.FILE_NAME), config.stateDir().resolve(ReplayWindows.FILE_NAME))) : null;
+            fileSync = config.stateSync() && null == syncOverride ? new FileSync(config.stateDir(), store.file(), List.of(
+                store.writeAheadLog().file(), config.stateDir().resolve(ProgressFile.FILE_NAME),
+                config.stateDir().resolve(ReplayWindows.FILE_NAME))) : null;
         }
         catch (final IOException ex)
         {
             CloseHelper.quietCloseAll(transport, status, replayWindows, progress, store);
             throw ex;
         }
-        groupCommit = !config.stateSync() ? GroupCommit.never() : GroupCommit.start(
-            null == syncOverride ? fileSync : syncOverride, transport::wakeup, counters, log.threadSafeConsumer(),
-            "blocksync-sync-" + config.nodeId());
+        final StateSync stateSync = null == syncOverride ? fileSync : syncOverride;
+        checkpointer = !config.stateSync() ? null : Checkpointer.start(store.writeAheadLog(), stateSync, counters,
+            log.threadSafeConsumer(), "blocksync-checkpoint-" + config.nodeId());
+        groupCommit = !config.stateSync() ? GroupCommit.never() : GroupCommit.start(stateSync, checkpointer,
+            transport::wakeup, counters, log.threadSafeConsumer(), "blocksync-sync-" + config.nodeId());
         final FrameVerifier verifier = new FrameVerifier(config.nodeId());
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
@@ -166,7 +172,7 @@ public final class Node implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(groupCommit, fileSync, transport, status, replayWindows, progress, store);
+            CloseHelper.quietCloseAll(groupCommit, checkpointer, fileSync, transport, status, replayWindows, progress, store);
             throw ex;
         }
         final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
@@ -337,8 +343,8 @@ public final class Node implements AutoCloseable
         final EventLog.Line line = log.newLine();
         if (loopStopped)
         {
-            // A last sync before the store is marked clean: a clean mark must never outlive unsynced pages.
-            CloseHelper.quietCloseAll(groupCommit, fileSync, store, replayWindows, progress, status);
+            // A last sync and checkpoint before the store is marked clean: a clean mark must never outlive unsynced pages.
+            CloseHelper.quietCloseAll(groupCommit, checkpointer, fileSync, store, replayWindows, progress, status);
             line.begin().append("node ").append(config.nodeId()).append(" stopped").commit();
         }
         else

@@ -125,8 +125,14 @@ public final class NodeCounters
     public static final int STATE_SYNC_FAILURES_ID = 70;
     /** How long the last sync of the state files took, in microseconds (a gauge). */
     public static final int STATE_SYNC_LAST_MICROS_ID = 71;
+    /** Checkpoints of the ban store's write-ahead log taken (the map synced, the log before it freed). */
+    public static final int WAL_CHECKPOINTS_ID = 96;
+    /** Changes made while the write-ahead log was full: durable only at the next checkpoint, which their ACKs wait for. */
+    public static final int WAL_UNLOGGED_CHANGES_ID = 97;
+    /** How long the last checkpoint took, in microseconds (a gauge). */
+    public static final int WAL_CHECKPOINT_LAST_MICROS_ID = 98;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = STATE_SYNC_LAST_MICROS_ID;
+    public static final int LAST_ID = WAL_CHECKPOINT_LAST_MICROS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -189,6 +195,9 @@ public final class NodeCounters
     public final AtomicCounter stateSyncs;
     public final AtomicCounter stateSyncFailures;
     public final AtomicCounter stateSyncLastMicros;
+    public final AtomicCounter walCheckpoints;
+    public final AtomicCounter walUnloggedChanges;
+    public final AtomicCounter walCheckpointLastMicros;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -260,6 +269,9 @@ public final class NodeCounters
         stateSyncs = counter(STATE_SYNCS_ID, "state_syncs");
         stateSyncFailures = counter(STATE_SYNC_FAILURES_ID, "state_sync_failures");
         stateSyncLastMicros = counter(STATE_SYNC_LAST_MICROS_ID, "state_sync_last_micros");
+        walCheckpoints = counter(WAL_CHECKPOINTS_ID, "wal_checkpoints");
+        walUnloggedChanges = counter(WAL_UNLOGGED_CHANGES_ID, "wal_unlogged_changes");
+        walCheckpointLastMicros = counter(WAL_CHECKPOINT_LAST_MICROS_ID, "wal_checkpoint_last_micros");
     }
 
     public CountersManager manager()

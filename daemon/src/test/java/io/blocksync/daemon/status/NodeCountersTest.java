@@ -94,7 +94,10 @@ class NodeCountersTest
         "68 firewall_cleanup_failures",
         "69 state_syncs",
         "70 state_sync_failures",
-        "71 state_sync_last_micros");
+        "71 state_sync_last_micros",
+        "96 wal_checkpoints",
+        "97 wal_unlogged_changes",
+        "98 wal_checkpoint_last_micros");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
