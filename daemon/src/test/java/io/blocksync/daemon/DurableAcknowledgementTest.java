@@ -41,6 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DurableAcknowledgementTest
 {
     private static final String SETTINGS = "[bans]\ncapacity = 5000\n";
+    /** A small store, so that its write-ahead log is the smallest (64 KiB) and checkpoints come every ~170 bans. */
+    private static final int POWER_LOSS_CAPACITY = 1000;
 
     @TempDir
     Path dir;
@@ -160,7 +162,7 @@ class DurableAcknowledgementTest
     {
         final SnapshotSync disk1 = new SnapshotSync(stateDir(1), dir.resolve("disk1"), 0);
         final SnapshotSync disk2 = new SnapshotSync(stateDir(2), dir.resolve("disk2"), 0);
-        files = LoopbackCluster.write(dir, 2, SETTINGS);
+        files = LoopbackCluster.write(dir, 2, "[bans]\ncapacity = " + POWER_LOSS_CAPACITY + "\n");
         // Made ahead, so that the first stream sequence is known: node 1 continues from this file.
         final long firstStream;
         Files.createDirectories(stateDir(1), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -172,7 +174,7 @@ class DurableAcknowledgementTest
         // The disks start with the maps as the nodes open them: empty, and synced.
         for (int id = 1; id <= 2; id++)
         {
-            BanStore.openForDaemon(stateDir(id), 5000, line -> { }, true).close();
+            BanStore.openForDaemon(stateDir(id), POWER_LOSS_CAPACITY, line -> { }, true).close();
         }
         disk1.syncMap();
         disk2.syncMap();
@@ -243,7 +245,7 @@ class DurableAcknowledgementTest
         final Set<String> held1 = ConcurrentHashMap.newKeySet();
         final List<String> openLines = new ArrayList<>();
         assertTrue(disk1.mapSyncs() >= 2, "checkpoints at node 1: " + (disk1.mapSyncs() - 1));
-        try (BanStore store = BanStore.openForDaemon(after1, 5000, openLines::add))
+        try (BanStore store = BanStore.openForDaemon(after1, POWER_LOSS_CAPACITY, openLines::add))
         {
             store.forEach((Ban ban) ->
             {
@@ -254,11 +256,12 @@ class DurableAcknowledgementTest
                 }
             });
         }
-        assertTrue(openLines.stream().anyMatch(line -> line.contains("write-ahead log") && line.contains("replayed")),
-            "the log after the last checkpoint was replayed: " + openLines);
+        System.out.println("node 1 restarted on its disk: " + openLines);
         final Set<String> lost = new java.util.TreeSet<>(acknowledged);
         lost.removeAll(held1);
         assertTrue(lost.isEmpty(), lost.size() + " of " + acknowledged.size() + " acknowledged bans lost: " + lost);
+        assertTrue(openLines.stream().anyMatch(line -> line.contains("write-ahead log") && line.contains("replayed")),
+            "the log after the last checkpoint was replayed: " + openLines);
         // Restarted there, node 1 numbers its next decision above every one its disk holds (the store can be ahead of
         // progress.dat: the files are written back independently), so no origin sequence names two decisions.
         final Path config = dir.resolve("restarted1.conf");
