@@ -10,7 +10,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Layout of one entry of the write-ahead log ({@link WriteAheadLog}), written and read in place in the mapped file
- * (a flyweight: nothing is copied to the heap). Little-endian, every entry aligned to {@value #ALIGNMENT} bytes:
+ * (a flyweight: nothing is copied to the heap). Native byte order, as the map (little-endian on x86-64 and ARM), every
+ * entry aligned to {@value #ALIGNMENT} bytes:
  * <pre>
  *  offset size field
  *   0     4    length      bytes of the whole entry, a multiple of 32: 192 (PUT), 64 (REMOVE), to the ring's end (PADDING)

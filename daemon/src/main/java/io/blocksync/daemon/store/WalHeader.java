@@ -8,7 +8,7 @@ import java.util.zip.CRC32C;
 /**
  * The first page of the write-ahead log file: two checkpoint slots, written in turn, each in its own 512-byte sector
  * so that a write torn by a power loss spoils at most the slot being written and the other still holds the
- * checkpoint before it. A slot, little-endian:
+ * checkpoint before it. A slot, in native byte order:
  * <pre>
  *  offset size field
  *   0     4    magic       "BSWL"
