@@ -15,6 +15,7 @@ import io.blocksync.daemon.detect.Detector;
 import io.blocksync.daemon.detect.DetectorRule;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
+import io.blocksync.daemon.node.Checkpointer;
 import io.blocksync.daemon.node.DatagramReceiver;
 import io.blocksync.daemon.node.FileSync;
 import io.blocksync.daemon.node.FirewallFeed;
@@ -95,6 +96,7 @@ public final class Node implements AutoCloseable
     private final EventSources eventSources;
     private final FileSync fileSync;
     private final GroupCommit groupCommit;
+    private final Checkpointer checkpointer;
     private final NodeCounters counters;
 
     /**
@@ -114,7 +116,7 @@ public final class Node implements AutoCloseable
         final SteadyClock steadyClock = SteadyClock.resume(ProgressFile.readFrame(config.stateDir()), epochClock, nanoClock);
 
         store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit(),
-            steadyClock.time());
+            config.stateSync(), steadyClock.time());
         ProgressFile progressFile = null;
         ReplayWindows replayFile = null;
         StatusFile statusFile = null;
@@ -142,17 +144,20 @@ public final class Node implements AutoCloseable
         this.counters = counters;
         try
         {
-            fileSync = config.stateSync() && null == syncOverride ? new FileSync(config.stateDir(), List.of(store.file(),
-                config.stateDir().resolve(ProgressFile.FILE_NAME), config.stateDir().resolve(ReplayWindows.FILE_NAME))) : null;
+            fileSync = config.stateSync() && null == syncOverride ? new FileSync(config.stateDir(), store.file(), List.of(
+                store.writeAheadLog().file(), config.stateDir().resolve(ProgressFile.FILE_NAME),
+                config.stateDir().resolve(ReplayWindows.FILE_NAME))) : null;
         }
         catch (final IOException ex)
         {
             CloseHelper.quietCloseAll(transport, status, replayWindows, progress, store);
             throw ex;
         }
-        groupCommit = !config.stateSync() ? GroupCommit.never() : GroupCommit.start(
-            null == syncOverride ? fileSync : syncOverride, transport::wakeup, counters, log.threadSafeConsumer(),
-            "blocksync-sync-" + config.nodeId());
+        final StateSync stateSync = null == syncOverride ? fileSync : syncOverride;
+        checkpointer = !config.stateSync() ? null : Checkpointer.start(store.writeAheadLog(), stateSync, counters,
+            log.threadSafeConsumer(), "blocksync-checkpoint-" + config.nodeId());
+        groupCommit = !config.stateSync() ? GroupCommit.never() : GroupCommit.start(stateSync, checkpointer,
+            transport::wakeup, counters, log.threadSafeConsumer(), "blocksync-sync-" + config.nodeId());
         final FrameVerifier verifier = new FrameVerifier(config.nodeId());
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
@@ -170,7 +175,7 @@ public final class Node implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(groupCommit, fileSync, transport, status, replayWindows, progress, store);
+            CloseHelper.quietCloseAll(groupCommit, checkpointer, fileSync, transport, status, replayWindows, progress, store);
             throw ex;
         }
         final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
@@ -342,8 +347,8 @@ public final class Node implements AutoCloseable
         final EventLog.Line line = log.newLine();
         if (loopStopped)
         {
-            // A last sync before the store is marked clean: a clean mark must never outlive unsynced pages.
-            CloseHelper.quietCloseAll(groupCommit, fileSync, store, replayWindows, progress, status);
+            // A last sync and checkpoint before the store is marked clean: a clean mark must never outlive unsynced pages.
+            CloseHelper.quietCloseAll(groupCommit, checkpointer, fileSync, store, replayWindows, progress, status);
             line.begin().append("node ").append(config.nodeId()).append(" stopped").commit();
         }
         else

@@ -34,12 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An operator's {@code ok} and an ACK to a peer leave only after the sync that makes their decision durable, one sync
  * covers a burst, and a power loss at any moment loses nothing that was acknowledged. The disk is a
- * {@link SnapshotSync}: it counts syncs, holds them at a gate, copies the state files at each one, and cuts the power.
+ * {@link SnapshotSync}: it counts syncs, holds them at a gate, copies the state files at each one (the map only at
+ * checkpoints, the write-ahead log and the small files at each group commit), and cuts the power.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DurableAcknowledgementTest
 {
     private static final String SETTINGS = "[bans]\ncapacity = 5000\n";
+    /** A small store, so that its write-ahead log is the smallest (64 KiB) and checkpoints come every ~170 bans. */
+    private static final int POWER_LOSS_CAPACITY = 1000;
 
     @TempDir
     Path dir;
@@ -159,7 +162,7 @@ class DurableAcknowledgementTest
     {
         final SnapshotSync disk1 = new SnapshotSync(stateDir(1), dir.resolve("disk1"), 0);
         final SnapshotSync disk2 = new SnapshotSync(stateDir(2), dir.resolve("disk2"), 0);
-        files = LoopbackCluster.write(dir, 2, SETTINGS);
+        files = LoopbackCluster.write(dir, 2, "[bans]\ncapacity = " + POWER_LOSS_CAPACITY + "\n");
         // Made ahead, so that the first stream sequence is known: node 1 continues from this file.
         final long firstStream;
         Files.createDirectories(stateDir(1), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -168,6 +171,13 @@ class DurableAcknowledgementTest
         {
             firstStream = progress.streamNext();
         }
+        // The disks start with the maps as the nodes open them: empty, and synced.
+        for (int id = 1; id <= 2; id++)
+        {
+            BanStore.openForDaemon(stateDir(id), POWER_LOSS_CAPACITY, line -> { }, true).close();
+        }
+        disk1.syncMap();
+        disk2.syncMap();
         final Node node1 = start(0, 1, disk1);
         final Node node2 = start(0, 2, disk2);
         Poll.until("both peers up", () -> node1.allPeersUp() && node2.allPeersUp());
@@ -198,8 +208,11 @@ class DurableAcknowledgementTest
         }
 
         // The power fails at both nodes at once, in the middle of the traffic.
-        Poll.until("300 bans acknowledged by node 1 and some batches by node 2",
-            () -> acknowledged.size() >= 300 && node1.peerCounter(2, Peer.ACKED_BATCHES_ID) >= firstStream);
+        // After a checkpoint at each node, so that the disk holds a map of then and a log of changes since.
+        Poll.until("300 bans acknowledged by node 1 and some batches by node 2, after a checkpoint at each",
+            () -> acknowledged.size() >= 300 && node1.peerCounter(2, Peer.ACKED_BATCHES_ID) >= firstStream &&
+                disk1.mapSyncs() >= 2 && disk2.mapSyncs() >= 2,
+            () -> acknowledged.size() + " acknowledged, map syncs " + disk1.mapSyncs() + " and " + disk2.mapSyncs());
         disk1.cutPower();
         disk2.cutPower();
         // Let every request in flight be decided and every batch taken: a node that acknowledged without its sync
@@ -230,7 +243,9 @@ class DurableAcknowledgementTest
         final long now = System.currentTimeMillis();
         final long[] maxOriginSequence = { 0 };
         final Set<String> held1 = ConcurrentHashMap.newKeySet();
-        try (BanStore store = BanStore.openForDaemon(after1, 5000, line -> { }))
+        final List<String> openLines = new ArrayList<>();
+        assertTrue(disk1.mapSyncs() >= 2, "checkpoints at node 1: " + (disk1.mapSyncs() - 1));
+        try (BanStore store = BanStore.openForDaemon(after1, POWER_LOSS_CAPACITY, openLines::add))
         {
             store.forEach((Ban ban) ->
             {
@@ -241,9 +256,12 @@ class DurableAcknowledgementTest
                 }
             });
         }
+        System.out.println("node 1 restarted on its disk: " + openLines);
         final Set<String> lost = new java.util.TreeSet<>(acknowledged);
         lost.removeAll(held1);
         assertTrue(lost.isEmpty(), lost.size() + " of " + acknowledged.size() + " acknowledged bans lost: " + lost);
+        assertTrue(openLines.stream().anyMatch(line -> line.contains("write-ahead log") && line.contains("replayed")),
+            "the log after the last checkpoint was replayed: " + openLines);
         // Restarted there, node 1 numbers its next decision above every one its disk holds (the store can be ahead of
         // progress.dat: the files are written back independently), so no origin sequence names two decisions.
         final Path config = dir.resolve("restarted1.conf");

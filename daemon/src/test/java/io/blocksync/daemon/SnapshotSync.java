@@ -1,6 +1,7 @@
 package io.blocksync.daemon;
 
 import io.blocksync.daemon.node.StateSync;
+import io.blocksync.daemon.store.BanStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,9 +16,15 @@ import java.util.stream.Stream;
  * A {@link StateSync} that stands for the disk: each completed sync is what the disk holds from then on. It can
  * copy the state directory's files at each sync (a snapshot: the only content a power loss after it could find,
  * since nothing else is ever synced), hold syncs at a gate, and cut the power, after which no sync completes.
+ * <p>
+ * The map file ({@code bans.cmap}) is copied only by {@link #syncMap()}, at checkpoints: a snapshot holds the map
+ * as the last completed map sync copied it, with every other file as the sync copied it, as the disk would after a
+ * power loss. Call {@link #syncMap()} once before the node starts, for the map as it was synced when opened.
  */
 final class SnapshotSync implements StateSync
 {
+    private static final String MAP_DIR = "map";
+
     private final Path stateDir;
     private final Path snapshots;
     private final long costNanos;
@@ -25,6 +32,7 @@ final class SnapshotSync implements StateSync
     private final Object lock = new Object();
     private volatile CountDownLatch gate;
     private int completed;
+    private int mapSyncs;
     private boolean powerOff;
 
     /**
@@ -56,12 +64,6 @@ final class SnapshotSync implements StateSync
             }
         }
         final long end = System.nanoTime() + costNanos;
-        Path copy = null;
-        if (null != snapshots)
-        {
-            copy = snapshots.resolve("in-progress");
-            copyStateFiles(copy);
-        }
         while (System.nanoTime() < end)
         {
             Thread.onSpinWait();
@@ -72,11 +74,48 @@ final class SnapshotSync implements StateSync
             {
                 throw new IOException("the power is off");
             }
-            completed++;
-            if (null != copy)
+            if (null != snapshots)
             {
-                Files.move(copy, snapshots.resolve(Integer.toString(completed)));
+                final Path copy = snapshots.resolve("in-progress");
+                copyStateFiles(copy);
+                final Path map = snapshots.resolve(MAP_DIR).resolve(BanStore.MAP_FILE_NAME);
+                if (Files.exists(map))
+                {
+                    Files.copy(map, copy.resolve(BanStore.MAP_FILE_NAME));
+                }
+                Files.move(copy, snapshots.resolve(Integer.toString(completed + 1)));
             }
+            completed++;
+        }
+    }
+
+    /** The map as it is now becomes the disk's. Not held at the gate. */
+    public void syncMap() throws IOException
+    {
+        synchronized (lock)
+        {
+            if (powerOff)
+            {
+                throw new IOException("the power is off");
+            }
+            mapSyncs++;
+            if (null != snapshots)
+            {
+                final Path dir = snapshots.resolve(MAP_DIR);
+                Files.createDirectories(dir);
+                final Path copy = dir.resolve(BanStore.MAP_FILE_NAME + ".in-progress");
+                Files.copy(stateDir.resolve(BanStore.MAP_FILE_NAME), copy, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(copy, dir.resolve(BanStore.MAP_FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** Completed map syncs (checkpoints, and the one before the node starts). */
+    int mapSyncs()
+    {
+        synchronized (lock)
+        {
+            return mapSyncs;
         }
     }
 
@@ -132,7 +171,8 @@ final class SnapshotSync implements StateSync
         final List<Path> files;
         try (Stream<Path> listing = Files.list(stateDir))
         {
-            files = listing.filter(Files::isRegularFile).toList();
+            files = listing.filter(Files::isRegularFile)
+                .filter(file -> !file.getFileName().toString().equals(BanStore.MAP_FILE_NAME)).toList();
         }
         for (final Path file : files)
         {

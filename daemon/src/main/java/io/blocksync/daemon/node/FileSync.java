@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link StateSync} by {@code fdatasync(2)} ({@link FileChannel#force force(false)}) of each state file. The files are
+ * {@link StateSync} by {@code fdatasync(2)} ({@link FileChannel#force force(false)}) of each state file: the group
+ * commit's files by {@link #sync()}, the map file by {@link #syncMap()}. The files are
  * written through shared memory mappings; on Linux an fsync of any descriptor of the file writes back every dirty
  * page of it, however it was dirtied (the kernel tracks dirty mapped pages by write-protecting them after each
  * write-back), so no {@code msync} of the mapping's address range is needed, and extra mappings Chronicle Map adds
@@ -18,13 +19,15 @@ import java.util.List;
 public final class FileSync implements StateSync, AutoCloseable
 {
     private final List<FileChannel> channels = new ArrayList<>();
+    private FileChannel map;
 
     /**
      * @param directory the state directory, synced once now.
-     * @param files     the state files, each opened for the node's lifetime.
+     * @param mapFile   the ban store's map file, synced at checkpoints.
+     * @param files     the state files a group commit syncs, each opened for the node's lifetime.
      * @throws IOException when a file cannot be opened or the directory cannot be synced.
      */
-    public FileSync(final Path directory, final List<Path> files) throws IOException
+    public FileSync(final Path directory, final Path mapFile, final List<Path> files) throws IOException
     {
         try
         {
@@ -32,6 +35,7 @@ public final class FileSync implements StateSync, AutoCloseable
             {
                 channels.add(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
             }
+            map = FileChannel.open(mapFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
             sync();
             try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ))
             {
@@ -53,8 +57,18 @@ public final class FileSync implements StateSync, AutoCloseable
         }
     }
 
+    public void syncMap() throws IOException
+    {
+        map.force(false);
+    }
+
     public void close()
     {
+        if (null != map)
+        {
+            channels.add(map);
+            map = null;
+        }
         for (final FileChannel channel : channels)
         {
             try

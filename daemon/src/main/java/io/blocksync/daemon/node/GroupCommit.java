@@ -20,6 +20,10 @@ import java.util.function.Consumer;
  * made before it was started, however many bans a burst made (group commit); a burst that arrives while a sync runs
  * is covered by the next one.
  * <p>
+ * <b>What is synced.</b> With a write-ahead log ({@code state-sync = always}), {@link StateSync#sync()} is one
+ * sequential append's worth of {@code bans.wal} plus the two small files; the map is synced at checkpoints
+ * ({@link Checkpointer}), and by a sync itself only while the log was full.
+ * <p>
  * <b>Failure.</b> A failed sync is final: Linux reports a write-back error once and may drop the dirty pages, so a
  * later sync that succeeds proves nothing about them. Durability then stops advancing, ACKs and {@code ok}s stop,
  * and the log says to restart; counted in {@code state_sync_failures}.
@@ -31,9 +35,10 @@ public final class GroupCommit implements AutoCloseable
 {
     /** How long {@link #close()} waits for a sync in progress. */
     public static final long STOP_TIMEOUT_MILLIS = 5_000;
-    private static final GroupCommit NEVER = new GroupCommit(null, null, null, null, null);
+    private static final GroupCommit NEVER = new GroupCommit(null, null, null, null, null, null);
 
     private final StateSync sync;
+    private final Checkpointer checkpointer;
     private final Runnable wakeLoop;
     private final Consumer<String> log;
     private final AtomicCounter syncs;
@@ -48,9 +53,15 @@ public final class GroupCommit implements AutoCloseable
     private boolean marked;
 
     private GroupCommit(
-        final StateSync sync, final Runnable wakeLoop, final NodeCounters counters, final Consumer<String> log, final String name)
+        final StateSync sync,
+        final Checkpointer checkpointer,
+        final Runnable wakeLoop,
+        final NodeCounters counters,
+        final Consumer<String> log,
+        final String name)
     {
         this.sync = sync;
+        this.checkpointer = checkpointer;
         this.wakeLoop = wakeLoop;
         this.log = log;
         this.syncs = null == counters ? null : counters.stateSyncs;
@@ -87,7 +98,26 @@ public final class GroupCommit implements AutoCloseable
     public static GroupCommit start(
         final StateSync sync, final Runnable wakeLoop, final NodeCounters counters, final Consumer<String> log, final String name)
     {
-        final GroupCommit commit = new GroupCommit(sync, wakeLoop, counters, log, name);
+        return start(sync, null, wakeLoop, counters, log, name);
+    }
+
+    /**
+     * Start the sync thread for a ban store with a write-ahead log: each sync first runs a checkpoint when the log was
+     * full and the map holds changes it could not take ({@link Checkpointer#isNeededForDurability()}), since only a
+     * synced map makes those durable; the points wait for it.
+     *
+     * @param checkpointer the store's checkpointer, or null when the store has no log.
+     * @see #start(StateSync, Runnable, NodeCounters, Consumer, String)
+     */
+    public static GroupCommit start(
+        final StateSync sync,
+        final Checkpointer checkpointer,
+        final Runnable wakeLoop,
+        final NodeCounters counters,
+        final Consumer<String> log,
+        final String name)
+    {
+        final GroupCommit commit = new GroupCommit(sync, checkpointer, wakeLoop, counters, log, name);
         commit.thread.start();
         return commit;
     }
@@ -192,6 +222,10 @@ public final class GroupCommit implements AutoCloseable
         try
         {
             final long startNanos = System.nanoTime();
+            if (null != checkpointer && checkpointer.isNeededForDurability())
+            {
+                checkpointer.checkpoint();
+            }
             sync.sync();
             durable.setRelease(target);
             lastMicros.setRelease((System.nanoTime() - startNanos) / 1000);

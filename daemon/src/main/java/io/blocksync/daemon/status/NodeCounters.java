@@ -129,11 +129,17 @@ public final class NodeCounters
      * Wall-clock steps seen (the wall clock moved more than a second against the node's steady clock, while running or
      * while stopped); each is logged once. Local timers (expiries, detector windows, kernel timeouts) do not move.
      */
-    public static final int CLOCK_STEPS_ID = 76;
+    public static final int CLOCK_STEPS_ID = 72;
     /** The node's steady clock minus the wall clock, ms (a gauge; 0 until the wall clock steps). */
-    public static final int CLOCK_FRAME_OFFSET_MS_ID = 77;
+    public static final int CLOCK_FRAME_OFFSET_MS_ID = 73;
+    /** Checkpoints of the ban store's write-ahead log taken (the map synced, the log before it freed). */
+    public static final int WAL_CHECKPOINTS_ID = 74;
+    /** Changes made while the write-ahead log was full: durable only at the next checkpoint, which their ACKs wait for. */
+    public static final int WAL_UNLOGGED_CHANGES_ID = 75;
+    /** How long the last checkpoint took, in microseconds (a gauge). */
+    public static final int WAL_CHECKPOINT_LAST_MICROS_ID = 76;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = CLOCK_FRAME_OFFSET_MS_ID;
+    public static final int LAST_ID = WAL_CHECKPOINT_LAST_MICROS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -198,6 +204,9 @@ public final class NodeCounters
     public final AtomicCounter stateSyncLastMicros;
     public final AtomicCounter clockSteps;
     public final AtomicCounter clockFrameOffsetMs;
+    public final AtomicCounter walCheckpoints;
+    public final AtomicCounter walUnloggedChanges;
+    public final AtomicCounter walCheckpointLastMicros;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -271,6 +280,9 @@ public final class NodeCounters
         stateSyncLastMicros = counter(STATE_SYNC_LAST_MICROS_ID, "state_sync_last_micros");
         clockSteps = counter(CLOCK_STEPS_ID, "clock_steps");
         clockFrameOffsetMs = counter(CLOCK_FRAME_OFFSET_MS_ID, "clock_frame_offset_ms");
+        walCheckpoints = counter(WAL_CHECKPOINTS_ID, "wal_checkpoints");
+        walUnloggedChanges = counter(WAL_UNLOGGED_CHANGES_ID, "wal_unlogged_changes");
+        walCheckpointLastMicros = counter(WAL_CHECKPOINT_LAST_MICROS_ID, "wal_checkpoint_last_micros");
     }
 
     public CountersManager manager()

@@ -20,7 +20,12 @@ import java.util.function.Consumer;
  * start means the previous daemon did not stop cleanly, and the map is then opened through Chronicle's recovery,
  * which clears segment locks a killed process held, recounts entries and drops torn ones ({@link BanMap}).
  * <p>
- * <b>Sizing.</b> Keys are 18 bytes and values 64 bytes, both constant. The file is sized for {@code capacity}
+ * <b>Write-ahead log.</b> Opened for {@code state-sync = always}, every {@link #put} and {@link #remove} is also
+ * appended to {@code bans.wal} ({@link WriteAheadLog}), so that a group commit syncs that sequential log rather than
+ * the map's scattered pages; the map is synced at checkpoints. After an unclean stop, the log's entries after its last
+ * checkpoint are replayed into the map at open, and the map is synced before the log starts again empty.
+ * <p>
+ * <b>Sizing.</b> Keys are 18 bytes and values 136 bytes, both constant. The file is sized for {@code capacity}
  * entries when it is created, and Chronicle lets each segment grow by one extra tier, so roughly twice the capacity
  * fits (2.0 to 2.2 times for capacities from 10 to 1,000,000) before a segment runs out and an insert fails with
  * {@link BanStoreFullException}; updates of stored prefixes and removals keep working then. When the daemon starts
@@ -60,9 +65,12 @@ public final class BanStore implements AutoCloseable
     public static final String LOCK_FILE_NAME = StateDirLock.FILE_NAME;
 
 
+    public static final String LOG_FILE_NAME = WriteAheadLog.FILE_NAME;
+
     private final Path stateDir;
     private final BanMap map;
     private final StateDirectory owner;
+    private final WriteAheadLog wal;
     private boolean closed;
 
     /**
@@ -74,11 +82,12 @@ public final class BanStore implements AutoCloseable
         return null == owner ? null : owner.uncleanStopReason();
     }
 
-    private BanStore(final Path stateDir, final BanMap map, final StateDirectory owner)
+    private BanStore(final Path stateDir, final BanMap map, final StateDirectory owner, final WriteAheadLog wal)
     {
         this.stateDir = stateDir;
         this.map = map;
         this.owner = owner;
+        this.wal = wal;
     }
 
     /**
@@ -92,28 +101,44 @@ public final class BanStore implements AutoCloseable
     }
 
     /**
-     * Open (or create) the store as the directory's one owner: create the directory with mode 0700 if missing,
-     * lock it, recover the map if the previous owner did not stop cleanly, resize it if the capacity changed, and
-     * purge expired entries.
+     * Open as the daemon without a write-ahead log (a log left by an unclean stop is still replayed, then removed).
      *
-     * @param stateDir the daemon's state directory.
-     * @param capacity entries the store must hold, at least 1.
-     * @param log      receives one line per notable event (recovery, resize, purge at open).
-     * @return the open store; {@link #close()} it to stop cleanly.
-     * @throws StateDirLockedException if another daemon (or another store in this process) owns the directory.
-     * @throws IOException             if the directory is unsafe, or the store cannot be created or recovered.
+     * @see #openForDaemon(Path, long, Consumer, boolean, long)
      */
     public static BanStore openForDaemon(final Path stateDir, final long capacity, final Consumer<String> log)
         throws IOException
     {
-        return openForDaemon(stateDir, capacity, log, System.currentTimeMillis());
+        return openForDaemon(stateDir, capacity, log, false);
     }
 
     /**
-     * As {@link #openForDaemon(Path, long, Consumer)}, purging what has expired at {@code nowMillis}: the node's steady
-     * time, the frame its stored expiries are in (a wall clock stepped since they were written would purge live bans).
+     * As {@link #openForDaemon(Path, long, Consumer, boolean, long)}, purging by the wall clock (tests, tools).
      */
-    public static BanStore openForDaemon(final Path stateDir, final long capacity, final Consumer<String> log, final long nowMillis)
+    public static BanStore openForDaemon(
+        final Path stateDir, final long capacity, final Consumer<String> log, final boolean writeAheadLog)
+        throws IOException
+    {
+        return openForDaemon(stateDir, capacity, log, writeAheadLog, System.currentTimeMillis());
+    }
+
+    /**
+     * Open (or create) the store as the directory's one owner: create the directory with mode 0700 if missing,
+     * lock it, recover the map if the previous owner did not stop cleanly and replay the write-ahead log's entries
+     * after its last checkpoint into it, resize it if the capacity changed, and purge expired entries. With a
+     * write-ahead log, the map is then synced and the log starts empty ({@link #writeAheadLog()}).
+     *
+     * @param stateDir      the daemon's state directory.
+     * @param capacity      entries the store must hold, at least 1.
+     * @param log           receives one line per notable event (recovery, replay, resize, purge at open).
+     * @param writeAheadLog whether every change is also appended to {@code bans.wal} ({@code state-sync = always}).
+     * @param nowMillis     the node's steady time, the frame its stored expiries are in: what has expired by then is
+     *                      purged (the wall clock, stepped since they were written, would purge live bans).
+     * @return the open store; {@link #close()} it to stop cleanly.
+     * @throws StateDirLockedException if another daemon (or another store in this process) owns the directory.
+     * @throws IOException             if the directory is unsafe, or the store cannot be created or recovered.
+     */
+    public static BanStore openForDaemon(
+        final Path stateDir, final long capacity, final Consumer<String> log, final boolean writeAheadLog, final long nowMillis)
         throws IOException
     {
         if (capacity < 1)
@@ -123,9 +148,11 @@ public final class BanStore implements AutoCloseable
 
         final StateDirectory owner = StateDirectory.own(stateDir);
         BanMap map = null;
+        WriteAheadLog wal = null;
         try
         {
             final Path file = stateDir.resolve(MAP_FILE_NAME);
+            final Path walFile = stateDir.resolve(LOG_FILE_NAME);
             if (!Files.exists(file))
             {
                 map = BanMap.open(file, capacity);
@@ -137,6 +164,10 @@ public final class BanStore implements AutoCloseable
                 final String uncleanReason = owner.uncleanStopReason();
                 map = null != uncleanReason ?
                     BanMap.recover(file, capacity, uncleanReason, log) : BanMap.open(file, capacity);
+                if (null != uncleanReason && Files.exists(walFile))
+                {
+                    WalReplay.recover(walFile, map, log);
+                }
 
                 if (fileCapacity != capacity)
                 {
@@ -152,11 +183,34 @@ public final class BanStore implements AutoCloseable
                 log.accept("ban store " + file + ": purged " + purged + " expired entries at open");
             }
 
-            return new BanStore(stateDir, map, owner);
+            if (writeAheadLog || Files.exists(walFile))
+            {
+                // The map now holds what the log held: on disk before the log is emptied or removed.
+                WriteAheadLog.syncFile(file);
+            }
+            if (writeAheadLog)
+            {
+                wal = WriteAheadLog.open(walFile, WriteAheadLog.capacityFor(capacity));
+                if (null != wal.created())
+                {
+                    log.accept("ban store write-ahead log " + walFile + " " + wal.created() + " (" + wal.capacity() + " bytes)");
+                }
+                wal.restart();
+            }
+            else
+            {
+                Files.deleteIfExists(walFile);
+            }
+
+            return new BanStore(stateDir, map, owner, wal);
         }
         catch (final IOException | RuntimeException | Error ex)
         {
             // The marker stays: whatever was half done is recovered at the next start.
+            if (null != wal)
+            {
+                wal.close();
+            }
             if (null != map)
             {
                 map.close();
@@ -201,7 +255,7 @@ public final class BanStore implements AutoCloseable
         StateDirectory.warnIfAbandoned(stateDir, file, log);
 
         // For an existing file Chronicle takes the sizing from its header.
-        return new BanStore(stateDir, BanMap.open(file, capacity), null);
+        return new BanStore(stateDir, BanMap.open(file, capacity), null, null);
     }
 
     /**
@@ -233,6 +287,10 @@ public final class BanStore implements AutoCloseable
         }
 
         map.put(ban);
+        if (null != wal)
+        {
+            wal.appendPut(ban);
+        }
     }
 
     /**
@@ -241,7 +299,12 @@ public final class BanStore implements AutoCloseable
      */
     public boolean remove(final IpPrefix key)
     {
-        return map.remove(key);
+        final boolean removed = map.remove(key);
+        if (removed && null != wal)
+        {
+            wal.appendRemove(key);
+        }
+        return removed;
     }
 
     /**
@@ -267,7 +330,8 @@ public final class BanStore implements AutoCloseable
 
     /**
      * Remove entries whose time is up ({@link Ban#isExpiredAt(long)}: BANs past their expiry, UNBAN tombstones past
-     * the retention the ban table stored as their expiry). Runs at open.
+     * the retention the ban table stored as their expiry). Runs at open. Not logged in the write-ahead log: a purge
+     * lost to a crash is done again at the next open.
      *
      * @param nowMillis wall-clock time.
      * @return entries removed.
@@ -300,6 +364,15 @@ public final class BanStore implements AutoCloseable
     }
 
     /**
+     * @return the write-ahead log every change is appended to, for the checkpointer and the group commit; null when
+     * opened without one or as a reader.
+     */
+    public WriteAheadLog writeAheadLog()
+    {
+        return wal;
+    }
+
+    /**
      * Close the map; as the daemon, also mark the stop as clean and release the directory. Idempotent.
      */
     @Override
@@ -311,6 +384,10 @@ public final class BanStore implements AutoCloseable
         }
         closed = true;
 
+        if (null != wal)
+        {
+            wal.close();
+        }
         map.close();
         if (null != owner)
         {

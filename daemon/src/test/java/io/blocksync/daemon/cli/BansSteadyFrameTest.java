@@ -41,7 +41,7 @@ class BansSteadyFrameTest
         final Path stateDir = cluster.stateDir(1);
         final long wall = System.currentTimeMillis();
         final long steady = wall + DAY;
-        try (BanStore store = BanStore.openForDaemon(stateDir, 1000, System.err::println, steady);
+        try (BanStore store = BanStore.openForDaemon(stateDir, 1000, System.err::println, false, steady);
             ProgressFile progress = ProgressFile.open(stateDir, 1, wall))
         {
             final IpPrefix prefix = new IpPrefix();

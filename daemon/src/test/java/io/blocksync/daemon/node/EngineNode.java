@@ -81,7 +81,7 @@ final class EngineNode implements AutoCloseable
         this.epochClock = () -> clusterClock.time() + settings.clockOffsetMillis(nodeId);
         this.stateDir = stateDir;
         this.steadyClock = SteadyClock.resume(ProgressFile.readFrame(stateDir), epochClock, nanoClock);
-        store = BanStore.openForDaemon(stateDir, settings.storeCapacity, System.err::println, steadyClock.time());
+        store = BanStore.openForDaemon(stateDir, settings.storeCapacity, System.err::println, false, steadyClock.time());
         progress = ProgressFile.open(stateDir, nodeId, epochClock.time());
         status = StatusFile.create(stateDir, nodeId, epochClock.time());
         counters = new NodeCounters(status.countersManager());

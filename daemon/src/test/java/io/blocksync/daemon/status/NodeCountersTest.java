@@ -95,8 +95,11 @@ class NodeCountersTest
         "69 state_syncs",
         "70 state_sync_failures",
         "71 state_sync_last_micros",
-        "76 clock_steps",
-        "77 clock_frame_offset_ms");
+        "72 clock_steps",
+        "73 clock_frame_offset_ms",
+        "74 wal_checkpoints",
+        "75 wal_unlogged_changes",
+        "76 wal_checkpoint_last_micros");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
