@@ -125,8 +125,16 @@ public final class NodeCounters
     public static final int STATE_SYNC_FAILURES_ID = 70;
     /** How long the last sync of the state files took, in microseconds (a gauge). */
     public static final int STATE_SYNC_LAST_MICROS_ID = 71;
+    /** Addresses this host's interfaces gained or lost while the node ran (each one protected or unprotected at once). */
+    public static final int OWN_ADDRESS_CHANGES_ID = 80;
+    /** Stored bans lifted in this node's kernel because they cover an address of this host; kept in the table. */
+    public static final int BANS_LIFTED_OWN_ADDRESS_ID = 81;
+    /** Bans lifted for an own address that are enforced here again because the address was removed. */
+    public static final int BANS_RESTORED_OWN_ADDRESS_ID = 82;
+    /** Full re-reads of the own addresses after rtnetlink dropped notifications (socket buffer full) or failed. */
+    public static final int OWN_ADDRESS_RESYNCS_ID = 83;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = STATE_SYNC_LAST_MICROS_ID;
+    public static final int LAST_ID = OWN_ADDRESS_RESYNCS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -189,6 +197,10 @@ public final class NodeCounters
     public final AtomicCounter stateSyncs;
     public final AtomicCounter stateSyncFailures;
     public final AtomicCounter stateSyncLastMicros;
+    public final AtomicCounter ownAddressChanges;
+    public final AtomicCounter bansLiftedOwnAddress;
+    public final AtomicCounter bansRestoredOwnAddress;
+    public final AtomicCounter ownAddressResyncs;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -260,6 +272,10 @@ public final class NodeCounters
         stateSyncs = counter(STATE_SYNCS_ID, "state_syncs");
         stateSyncFailures = counter(STATE_SYNC_FAILURES_ID, "state_sync_failures");
         stateSyncLastMicros = counter(STATE_SYNC_LAST_MICROS_ID, "state_sync_last_micros");
+        ownAddressChanges = counter(OWN_ADDRESS_CHANGES_ID, "own_address_changes");
+        bansLiftedOwnAddress = counter(BANS_LIFTED_OWN_ADDRESS_ID, "bans_lifted_own_address");
+        bansRestoredOwnAddress = counter(BANS_RESTORED_OWN_ADDRESS_ID, "bans_restored_own_address");
+        ownAddressResyncs = counter(OWN_ADDRESS_RESYNCS_ID, "own_address_resyncs");
     }
 
     public CountersManager manager()

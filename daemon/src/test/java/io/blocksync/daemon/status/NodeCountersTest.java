@@ -94,7 +94,11 @@ class NodeCountersTest
         "68 firewall_cleanup_failures",
         "69 state_syncs",
         "70 state_sync_failures",
-        "71 state_sync_last_micros");
+        "71 state_sync_last_micros",
+        "80 own_address_changes",
+        "81 bans_lifted_own_address",
+        "82 bans_restored_own_address",
+        "83 own_address_resyncs");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
