@@ -133,6 +133,43 @@ class AddressMessageDecoderTest
         assertEquals(List.of("end seq12 error16"), seen);
     }
 
+    @Test
+    void decodingAllocatesNothingPerMessage()
+    {
+        littleEndianCaptureOnly();
+        final long[] addresses = new long[1];
+        final AddressMessageDecoder counting = new AddressMessageDecoder(new AddressMessageHandler()
+        {
+            public void onAddress(
+                final boolean added, final int interfaceIndex, final IpPrefix address, final int prefixLength, final int sequence)
+            {
+                addresses[0] += address.addressByte(0);
+            }
+
+            public void onDumpEnd(final int sequence, final int error)
+            {
+            }
+        });
+        final UnsafeBuffer dump = buffer(DUMP_PART);
+        for (int i = 0; i < 20_000; i++)
+        {
+            counting.onDatagram(dump, 0, dump.capacity());
+        }
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++)
+        {
+            counting.onDatagram(dump, 0, dump.capacity());
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertEquals(600_000, counting.addressMessages());
+        assertEquals(0, counting.malformed());
+        org.junit.jupiter.api.Assertions.assertTrue(allocated < 64 * 1024,
+            allocated + " bytes allocated decoding 500,000 address messages");
+    }
+
     private int decode(final String hex)
     {
         final UnsafeBuffer buffer = buffer(hex);
