@@ -21,10 +21,12 @@ import io.blocksync.daemon.node.FileSync;
 import io.blocksync.daemon.node.FirewallFeed;
 import io.blocksync.daemon.node.GroupCommit;
 import io.blocksync.daemon.node.HighWaterMarks;
+import io.blocksync.daemon.node.LocalExemptions;
 import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.node.NodeAgent;
 import io.blocksync.daemon.node.NodeContext;
 import io.blocksync.daemon.node.NodeIdleStrategy;
+import io.blocksync.daemon.node.OwnAddressFollower;
 import io.blocksync.daemon.node.PacketSealer;
 import io.blocksync.daemon.node.Peer;
 import io.blocksync.daemon.node.ProgressFile;
@@ -46,6 +48,7 @@ import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.OriginQuota;
 import io.blocksync.firewall.Firewall;
 import io.blocksync.firewall.FirewallContext;
+import io.blocksync.nativeio.OwnAddressMonitor;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -54,11 +57,7 @@ import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InterfaceAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -73,6 +72,11 @@ public final class Node implements AutoCloseable
 {
     private static final int STAGING_CAPACITY = 65_536;
     private static final int REQUEST_QUEUE_CAPACITY = 1024;
+    /**
+     * {@code -Dblocksync.own-addresses.poll=true}: follow own addresses by re-reading the interfaces every second even
+     * where rtnetlink works (a troubleshooting switch, and how tests reach the fallback).
+     */
+    public static final String OWN_ADDRESSES_POLL_PROPERTY = "blocksync.own-addresses.poll";
     /**
      * How long a stop waits for the loop's current piece of work. The whole stop (control socket, loop, firewall,
      * log) must end well inside the service file's TimeoutStopSec (20 s in dist/systemd), or systemd kills it.
@@ -98,6 +102,7 @@ public final class Node implements AutoCloseable
     private final GroupCommit groupCommit;
     private final Checkpointer checkpointer;
     private final NodeCounters counters;
+    private final OwnAddressMonitor ownAddresses;
 
     /**
      * @param syncOverride test seam: syncs the state files instead of {@link FileSync}; null for the real one.
@@ -169,13 +174,19 @@ public final class Node implements AutoCloseable
         final Peer[] peerArray = peers.toArray(new Peer[0]);
 
         final BanPolicy policy = newPolicy(config);
+        // Started before the firewall: the first set is in the policy before any ban is enforced or taken.
+        ownAddresses = new OwnAddressMonitor("own-addresses-" + config.nodeId(), null,
+            OwnAddressMonitor.DEFAULT_POLL_INTERVAL_MILLIS, Boolean.getBoolean(OWN_ADDRESSES_POLL_PROPERTY),
+            new OwnAddressFollower(policy, counters, log.threadSafeConsumer(), transport::wakeup),
+            prefixed(log.threadSafeConsumer(), "node " + config.nodeId() + ": "));
         try
         {
-            firewall = newFirewall(config, log, store, steadyClock);
+            ownAddresses.start();
+            firewall = newFirewall(config, log, store, steadyClock, policy);
         }
-        catch (final RuntimeException ex)
+        catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(groupCommit, checkpointer, fileSync, transport, status, replayWindows, progress, store);
+            CloseHelper.quietCloseAll(ownAddresses, groupCommit, checkpointer, fileSync, transport, status, replayWindows, progress, store);
             throw ex;
         }
         final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
@@ -217,11 +228,13 @@ public final class Node implements AutoCloseable
 
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
         agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, log), requests);
+        agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log));
         receiver = agent.receiver();
         eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());
         agent.everySecond(() ->
         {
             counters.logLinesDropped.setRelease(log.dropped());
+            counters.ownAddressResyncs.setRelease(ownAddresses.resyncs());
             if (null != eventSources)
             {
                 eventSources.publishCounters();
@@ -341,7 +354,7 @@ public final class Node implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.quietCloseAll(eventSources, control);
+        CloseHelper.quietCloseAll(eventSources, control, ownAddresses);
         final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
         CloseHelper.quietCloseAll(firewall, transport);
         final EventLog.Line line = log.newLine();
@@ -424,14 +437,20 @@ public final class Node implements AutoCloseable
         return new PeerLink(config.nodeId(), config.keys(), peer.nodeId(), peer.keys(), replayWindow);
     }
 
-    /** @param clock the node's steady clock: the frame of the stored expiries, turned into kernel timeouts. */
-    private static Firewall newFirewall(final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock)
+    /**
+     * A ban covering an address of this host is left out: {@link LocalExemptions} keeps it lifted here, and makes sure
+     * a kernel that still holds it from the last run drops it.
+     *
+     * @param clock the node's steady clock: the frame of the stored expiries, turned into kernel timeouts.
+     */
+    private static Firewall newFirewall(
+        final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock, final BanPolicy policy)
     {
         final long nowMillis = clock.time();
         final List<Ban> liveBans = new ArrayList<>();
         store.forEach(entry ->
         {
-            if (entry.isActiveAt(nowMillis))
+            if (entry.isActiveAt(nowMillis) && !(entry.isBan() && policy.coversOwnAddress(entry.prefix())))
             {
                 liveBans.add(new Ban().set(entry));
             }
@@ -458,8 +477,11 @@ public final class Node implements AutoCloseable
         return firewall;
     }
 
-    /** The allow-list plus every peer and every address of this host: none of them may ever be banned. */
-    private static BanPolicy newPolicy(final NodeConfig config) throws SocketException
+    /**
+     * The allow-list plus every peer and the listen address: none of them may ever be banned. This host's own
+     * addresses are protected too, live, through {@link OwnAddressFollower}.
+     */
+    private static BanPolicy newPolicy(final NodeConfig config)
     {
         final List<IpPrefix> protectedPrefixes = new ArrayList<>();
         final List<String> why = new ArrayList<>();
@@ -475,20 +497,13 @@ public final class Node implements AutoCloseable
         }
         protectedPrefixes.add(hostPrefix(config.listen().getAddress()));
         why.add("this node's listen address");
-        for (final NetworkInterface networkInterface : Collections.list(NetworkInterface.getNetworkInterfaces()))
-        {
-            for (final InterfaceAddress address : networkInterface.getInterfaceAddresses())
-            {
-                final InetAddress inet = address.getAddress();
-                if (!inet.isAnyLocalAddress())
-                {
-                    protectedPrefixes.add(hostPrefix(inet));
-                    why.add("address of this host on " + networkInterface.getName());
-                }
-            }
-        }
         return new BanPolicy(protectedPrefixes, why, config.minPrefixIpv4(), config.minPrefixIpv6(),
             config.maxBanSeconds(), config.originRatePerSecond());
+    }
+
+    private static java.util.function.Consumer<String> prefixed(final java.util.function.Consumer<String> log, final String prefix)
+    {
+        return text -> log.accept(prefix + text);
     }
 
     private static IpPrefix hostPrefix(final InetAddress address)

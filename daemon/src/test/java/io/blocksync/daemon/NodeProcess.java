@@ -30,6 +30,7 @@ final class NodeProcess implements AutoCloseable
     private final Path logFile;
     private final List<String> commandPrefix;
     private List<String> mainAndArguments;
+    private List<String> jvmProperties = List.of();
     private Process process;
 
     NodeProcess(final Path config, final Path stateDir)
@@ -59,6 +60,13 @@ final class NodeProcess implements AutoCloseable
         return this;
     }
 
+    /** Extra JVM flags such as {@code -Dname=value}, before the main class. */
+    NodeProcess jvmProperties(final List<String> properties)
+    {
+        jvmProperties = List.copyOf(properties);
+        return this;
+    }
+
     NodeProcess start() throws IOException
     {
         final List<String> command = new ArrayList<>(commandPrefix);
@@ -67,6 +75,7 @@ final class NodeProcess implements AutoCloseable
         command.add("-Xmx64m");
         command.add("-XX:+UseSerialGC");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.addAll(jvmProperties);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.addAll(mainAndArguments);

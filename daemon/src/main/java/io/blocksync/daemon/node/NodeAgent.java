@@ -51,6 +51,7 @@ public final class NodeAgent implements Agent
     private final GroupCommit commit;
     private final HeldReplies heldReplies;
     private EventIntake intake;
+    private LocalExemptions exemptions;
     private Runnable everySecond;
     private LocalRequest current;
     private long nextStatusMillis;
@@ -116,6 +117,12 @@ public final class NodeAgent implements Agent
         this.intake = intake;
     }
 
+    /** Attach the role that lifts bans covering this host's own addresses; before the agent starts. */
+    public void localExemptions(final LocalExemptions exemptions)
+    {
+        this.exemptions = exemptions;
+    }
+
     /** A once-a-second task on the loop (publishing counters kept elsewhere); before the agent starts. */
     public void everySecond(final Runnable task)
     {
@@ -148,6 +155,10 @@ public final class NodeAgent implements Agent
             work += intake.poll(nowMillis);
         }
         work += table.expire(nowMillis);
+        if (null != exemptions)
+        {
+            work += exemptions.poll(nowMillis);
+        }
         work += firewall.poll();
 
         if (nowMillis >= nextStatusMillis)

@@ -138,8 +138,16 @@ public final class NodeCounters
     public static final int WAL_UNLOGGED_CHANGES_ID = 75;
     /** How long the last checkpoint took, in microseconds (a gauge). */
     public static final int WAL_CHECKPOINT_LAST_MICROS_ID = 76;
+    /** Addresses this host's interfaces gained or lost while the node ran (each one protected or unprotected at once). */
+    public static final int OWN_ADDRESS_CHANGES_ID = 77;
+    /** Stored bans lifted in this node's kernel because they cover an address of this host; kept in the table. */
+    public static final int BANS_LIFTED_OWN_ADDRESS_ID = 78;
+    /** Bans lifted for an own address that are enforced here again because the address was removed. */
+    public static final int BANS_RESTORED_OWN_ADDRESS_ID = 79;
+    /** Full re-reads of the own addresses after rtnetlink dropped notifications (socket buffer full) or failed. */
+    public static final int OWN_ADDRESS_RESYNCS_ID = 80;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = WAL_CHECKPOINT_LAST_MICROS_ID;
+    public static final int LAST_ID = OWN_ADDRESS_RESYNCS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -207,6 +215,10 @@ public final class NodeCounters
     public final AtomicCounter walCheckpoints;
     public final AtomicCounter walUnloggedChanges;
     public final AtomicCounter walCheckpointLastMicros;
+    public final AtomicCounter ownAddressChanges;
+    public final AtomicCounter bansLiftedOwnAddress;
+    public final AtomicCounter bansRestoredOwnAddress;
+    public final AtomicCounter ownAddressResyncs;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -283,6 +295,10 @@ public final class NodeCounters
         walCheckpoints = counter(WAL_CHECKPOINTS_ID, "wal_checkpoints");
         walUnloggedChanges = counter(WAL_UNLOGGED_CHANGES_ID, "wal_unlogged_changes");
         walCheckpointLastMicros = counter(WAL_CHECKPOINT_LAST_MICROS_ID, "wal_checkpoint_last_micros");
+        ownAddressChanges = counter(OWN_ADDRESS_CHANGES_ID, "own_address_changes");
+        bansLiftedOwnAddress = counter(BANS_LIFTED_OWN_ADDRESS_ID, "bans_lifted_own_address");
+        bansRestoredOwnAddress = counter(BANS_RESTORED_OWN_ADDRESS_ID, "bans_restored_own_address");
+        ownAddressResyncs = counter(OWN_ADDRESS_RESYNCS_ID, "own_address_resyncs");
     }
 
     public CountersManager manager()

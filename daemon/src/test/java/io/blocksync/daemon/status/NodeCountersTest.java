@@ -99,7 +99,11 @@ class NodeCountersTest
         "73 clock_frame_offset_ms",
         "74 wal_checkpoints",
         "75 wal_unlogged_changes",
-        "76 wal_checkpoint_last_micros");
+        "76 wal_checkpoint_last_micros",
+        "77 own_address_changes",
+        "78 bans_lifted_own_address",
+        "79 bans_restored_own_address",
+        "80 own_address_resyncs");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

@@ -1,0 +1,275 @@
+/*
+ * libblocksync_nflog, part two: the rtnetlink socket behind io.blocksync.nativeio.AddressMonitorSocket.
+ *
+ * A NETLINK_ROUTE socket, optionally created inside another network namespace, joined to the multicast groups
+ * RTNLGRP_IPV4_IFADDR and RTNLGRP_IPV6_IFADDR (rtnetlink(7), linux/rtnetlink.h), so the kernel sends an
+ * RTM_NEWADDR or RTM_DELADDR for every address added to or removed from an interface; RTM_GETADDR with NLM_F_DUMP
+ * lists the addresses present. Datagrams are received into a caller's direct ByteBuffer; Java walks the
+ * nlmsghdr/ifaddrmsg/attributes itself (AddressMessageDecoder). Self-contained like blocksync_kernel.c: its helpers
+ * are static so the two files share no symbols. Nothing here allocates after open.
+ */
+/* setns() and CLONE_NEWNET. */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_addr.h>
+
+#include <jni.h>
+
+#include "io_blocksync_nativeio_AddressMonitorSocket.h"
+
+#define MESSAGE_LENGTH 512
+
+/* Must match AddressMonitorSocket.RECEIVE_OVERRUN and RECEIVE_FOREIGN. */
+#define RECEIVE_OVERRUN (-2)
+#define RECEIVE_FOREIGN (-3)
+
+static void throw_io(JNIEnv *env, const char *message)
+{
+    jclass type = (*env)->FindClass(env, "java/io/IOException");
+    if (NULL != type)
+    {
+        (*env)->ThrowNew(env, type, message);
+    }
+}
+
+static void throw_errno(JNIEnv *env, const char *what, int error, const char *hint)
+{
+    char message[MESSAGE_LENGTH];
+    snprintf(message, sizeof(message), "%s: %s%s", what, strerror(error), NULL == hint ? "" : hint);
+    throw_io(env, message);
+}
+
+/*
+ * A netlink socket belongs to the namespace it was created in, so only socket() runs inside the target; the calling
+ * thread is switched back at once. Java calls this on a short-lived thread of its own (AddressMonitorSocket.open).
+ */
+static int route_socket_in_namespace(JNIEnv *env, const char *namespace_path)
+{
+    char own_path[64];
+    snprintf(own_path, sizeof(own_path), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
+    const int own = open(own_path, O_RDONLY | O_CLOEXEC);
+    if (own < 0)
+    {
+        throw_errno(env, "cannot open this thread's network namespace /proc/self/task/TID/ns/net", errno, NULL);
+        return -1;
+    }
+
+    const int target = open(namespace_path, O_RDONLY | O_CLOEXEC);
+    if (target < 0)
+    {
+        const int error = errno;
+        close(own);
+        char what[MESSAGE_LENGTH];
+        snprintf(what, sizeof(what), "cannot open network namespace %s", namespace_path);
+        throw_errno(env, what, error, " (expected a path such as /run/netns/NAME)");
+        return -1;
+    }
+
+    if (setns(target, CLONE_NEWNET) < 0)
+    {
+        const int error = errno;
+        close(target);
+        close(own);
+        char what[MESSAGE_LENGTH];
+        snprintf(what, sizeof(what), "cannot enter network namespace %s", namespace_path);
+        throw_errno(env, what, error, " (needs CAP_SYS_ADMIN)");
+        return -1;
+    }
+    close(target);
+
+    const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    const int socket_error = errno;
+    if (setns(own, CLONE_NEWNET) < 0)
+    {
+        const int error = errno;
+        close(own);
+        if (fd >= 0)
+        {
+            close(fd);
+        }
+        throw_errno(env, "cannot return to the original network namespace", error,
+            " (the opening thread is left in the other namespace and must end)");
+        return -1;
+    }
+    close(own);
+
+    if (fd < 0)
+    {
+        throw_errno(env, "socket(AF_NETLINK, NETLINK_ROUTE)", socket_error, NULL);
+    }
+
+    return fd;
+}
+
+static int join_group(int fd, int group)
+{
+    return setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0 ? errno : 0;
+}
+
+JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_open0(
+    JNIEnv *env, jclass type, jint receive_buffer_bytes, jint timeout_millis, jstring network_namespace)
+{
+    (void)type;
+    int fd;
+    if (NULL != network_namespace)
+    {
+        const char *path = (*env)->GetStringUTFChars(env, network_namespace, NULL);
+        if (NULL == path)
+        {
+            return -1;
+        }
+        fd = route_socket_in_namespace(env, path);
+        (*env)->ReleaseStringUTFChars(env, network_namespace, path);
+        if (fd < 0)
+        {
+            return -1;
+        }
+    }
+    else
+    {
+        fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (fd < 0)
+        {
+            throw_errno(env, "socket(AF_NETLINK, NETLINK_ROUTE)", errno, NULL);
+            return -1;
+        }
+    }
+
+    struct sockaddr_nl local;
+    memset(&local, 0, sizeof(local));
+    local.nl_family = AF_NETLINK;
+    if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
+    {
+        throw_errno(env, "bind(AF_NETLINK, NETLINK_ROUTE)", errno, NULL);
+        close(fd);
+        return -1;
+    }
+
+    const int buffer_bytes = receive_buffer_bytes;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof(buffer_bytes)) < 0)
+    {
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof(buffer_bytes));
+    }
+
+    struct timeval timeout;
+    timeout.tv_sec = timeout_millis / 1000;
+    timeout.tv_usec = (timeout_millis % 1000) * 1000;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
+    {
+        throw_errno(env, "setsockopt(SO_RCVTIMEO)", errno, NULL);
+        close(fd);
+        return -1;
+    }
+
+    /* Joined before the first dump, so no change between the dump and the subscription is missed. */
+    int error = join_group(fd, RTNLGRP_IPV4_IFADDR);
+    if (0 == error)
+    {
+        error = join_group(fd, RTNLGRP_IPV6_IFADDR);
+    }
+    if (0 != error)
+    {
+        throw_errno(env, "setsockopt(NETLINK_ADD_MEMBERSHIP, RTNLGRP_IPV4_IFADDR/RTNLGRP_IPV6_IFADDR)", error, NULL);
+        close(fd);
+        return -1;
+    }
+
+    return fd;
+}
+
+JNIEXPORT void JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_requestDump0(
+    JNIEnv *env, jclass type, jint fd, jint sequence)
+{
+    (void)type;
+    struct
+    {
+        struct nlmsghdr header;
+        struct ifaddrmsg body;
+    } request;
+    memset(&request, 0, sizeof(request));
+    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+    request.header.nlmsg_type = RTM_GETADDR;
+    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    request.header.nlmsg_seq = (uint32_t)sequence;
+    request.body.ifa_family = AF_UNSPEC;
+
+    struct sockaddr_nl kernel;
+    memset(&kernel, 0, sizeof(kernel));
+    kernel.nl_family = AF_NETLINK;
+    for (;;)
+    {
+        if (sendto(fd, &request, request.header.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) >= 0)
+        {
+            return;
+        }
+        if (EINTR != errno)
+        {
+            throw_errno(env, "send(RTM_GETADDR dump)", errno, NULL);
+            return;
+        }
+    }
+}
+
+JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_receive0(
+    JNIEnv *env, jclass type, jint fd, jobject buffer, jint offset, jint length)
+{
+    (void)type;
+    unsigned char *base = (unsigned char *)(*env)->GetDirectBufferAddress(env, buffer);
+    if (NULL == base)
+    {
+        throw_io(env, "AddressMonitorSocket.receive needs a direct ByteBuffer");
+        return -1;
+    }
+
+    struct sockaddr_nl from;
+    socklen_t from_length = sizeof(from);
+    memset(&from, 0, sizeof(from));
+    /* MSG_TRUNC: the result is the datagram's real length, so Java can tell a cut message. */
+    const ssize_t received = recvfrom(
+        fd, base + offset, (size_t)length, MSG_TRUNC, (struct sockaddr *)&from, &from_length);
+    if (received < 0)
+    {
+        switch (errno)
+        {
+            case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+            case EWOULDBLOCK:
+#endif
+            case EINTR:
+                return 0;
+            case ENOBUFS:
+                return RECEIVE_OVERRUN;
+            default:
+                throw_errno(env, "recv(rtnetlink socket)", errno, NULL);
+                return -1;
+        }
+    }
+
+    /* Any local process may unicast to our port id; only the kernel speaks for the interfaces. */
+    if (0 != from.nl_pid)
+    {
+        return RECEIVE_FOREIGN;
+    }
+
+    return (jint)received;
+}
+
+JNIEXPORT void JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_close0(JNIEnv *env, jclass type, jint fd)
+{
+    (void)env;
+    (void)type;
+    close(fd);
+}
