@@ -54,11 +54,10 @@ final class BanReplies
         switch (outcome)
         {
             case BanOutcome.APPLIED:
-                return withEnforcement(ControlProtocol.OK + " " + action + " " + text, ban, prefix, "stored", deadlineNanos);
+                return withEnforcement(ControlProtocol.OK + " " + action + " " + text, ban, prefix, false, deadlineNanos);
             case BanOutcome.DUPLICATE:
             case BanOutcome.STALE:
-                return withEnforcement(ControlProtocol.OK + " " + action + " " + text, ban, prefix, "already in effect",
-                    deadlineNanos);
+                return withEnforcement(ControlProtocol.OK + " " + action + " " + text, ban, prefix, true, deadlineNanos);
             case BanOutcome.PROTECTED:
                 return ControlProtocol.ERROR + " " + text + ": refused, protected (" + policy.whyProtected(prefix) + ")";
             case BanOutcome.TOO_BROAD:
@@ -76,15 +75,15 @@ final class BanReplies
      * said, "stored" only next to "not enforced", so an enforced new ban's reply is unchanged.
      */
     private String withEnforcement(
-        final String reply, final boolean ban, final IpPrefix prefix, final String stored, final long deadlineNanos)
+        final String reply, final boolean ban, final IpPrefix prefix, final boolean alreadyInEffect, final long deadlineNanos)
     {
-        final boolean alreadyInEffect = !"stored".equals(stored);
+        final String state = alreadyInEffect ? "already in effect" : "stored";
         if (!ban || awaitEnforced(prefix, deadlineNanos))
         {
-            return alreadyInEffect ? reply + " (" + stored + ")" : reply;
+            return alreadyInEffect ? reply + " (" + state + ")" : reply;
         }
         final String refusal = firewall.refusal(prefix);
-        return reply + " (" + stored + "; not enforced" +
+        return reply + " (" + state + "; not enforced" +
             (null == refusal ? " yet)" : ": " + ControlRequests.oneLine(refusal) + ")");
     }
 
