@@ -241,7 +241,7 @@ public final class Node implements AutoCloseable
             }
         });
 
-        control = new ControlServer(config, requests, transport::wakeup, policy);
+        control = new ControlServer(config, requests, transport::wakeup, policy, firewall);
 
         // AgentRunner counts each error in counters.errors itself.
         loop = new LoopThread(new NodeIdleStrategy(transport, agent, nanoClock), agent, counters.errors, log, "node " + config.nodeId(), exit);

@@ -114,6 +114,44 @@ class ControlSocketTest
         assertTrue(millis >= ControlServer.IDLE_TIMEOUT_MILLIS - 100, "closed after " + millis + " ms");
     }
 
+    @Test
+    void theControlSocketRefusesZeroNegativeOverflowingAndOverlongDurationsWithTheSameLineAsEveryOtherDoor() throws Exception
+    {
+        final String forms = "; accepted: 1s to 30d (max-duration), e.g. 30s, 15m, 1h, 1h30m";
+        final List<String> replies = ControlClient.exchange(stateDir(), List.of(
+            "ban 198.51.100.20 0 ssh 0 0",
+            "ban 198.51.100.21 -60 ssh 0 0",
+            "ban 198.51.100.22 200000w ssh 0 0",
+            "ban 198.51.100.23 4294967296 ssh 0 0",
+            "ban 198.51.100.24 31d ssh 0 0",
+            "ban 198.51.100.25 permanent ssh 0 0",
+            "ban 198.51.100.26 1h30m ssh 0 0",
+            "ban 198.51.100.27 default ssh 0 0",
+            "ban 198.51.100.28 60 ssh 6 99999"));
+
+        assertEquals(List.of(
+            "error 198.51.100.20: '0': a ban must last at least 1s" + forms,
+            "error 198.51.100.21: '-60': a ban cannot last a negative time" + forms,
+            "error 198.51.100.22: '200000w': longer than the 49710d6h28m15s (about 136 years) a ban record can hold" + forms,
+            "error 198.51.100.23: '4294967296': longer than the 49710d6h28m15s (about 136 years) a ban record can hold" + forms,
+            "error 198.51.100.24: '31d': longer than max-duration (30d)" + forms,
+            "error 198.51.100.25: 'permanent': bans without end are off here (max-duration is 30d)" + forms,
+            "ok ban 198.51.100.26",
+            "ok ban 198.51.100.27",
+            "error 198.51.100.28: protocol must be a number 0-255 and port 0-65535"), replies);
+    }
+
+    @Test
+    void enforcementAndFirewallFailuresAreAnsweredWithoutTheLoop() throws Exception
+    {
+        assertEquals(List.of("ok ban 198.51.100.30"), ControlClient.exchange(stateDir(), List.of("ban 198.51.100.30 60 ssh 0 0")));
+
+        // The in-process node's log backend is a dry run: it holds every ban it is given and never fails.
+        assertEquals(List.of("ok enforced 198.51.100.30 true", "ok firewall log partial 0", "error usage: firewall KIND " +
+                "(apply, partial, check, drift or cleanup)", "error unknown request 'enforce'"),
+            ControlClient.exchange(stateDir(), List.of("enforced 198.51.100.30", "firewall partial", "firewall", "enforce x")));
+    }
+
     private Path stateDir()
     {
         return cluster.files.stateDir(1);

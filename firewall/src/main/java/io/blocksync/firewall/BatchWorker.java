@@ -132,6 +132,11 @@ final class BatchWorker
         return desired.isEnforced(prefix);
     }
 
+    String refusal(final io.blocksync.codec.IpPrefix prefix)
+    {
+        return desired.refusal(prefix);
+    }
+
     void recordError(final String message)
     {
         counters.lastError = message;
@@ -184,6 +189,10 @@ final class BatchWorker
         {
             // No object for the ban (e.g. no IPv6 set configured): it can never be written.
             counters.failedChanges.incrementAndGet();
+            if (ADD == change.op())
+            {
+                desired.refuseUnmapped(change.ban().prefix(), FirewallException.describe(ex));
+            }
             change.complete(FAILED, FirewallException.describe(ex), nowNanos);
             publish(change);
             return;

@@ -99,9 +99,21 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
     }
 
     @Override
+    public String refusal(final io.blocksync.codec.IpPrefix prefix)
+    {
+        return batcher.refusal(prefix);
+    }
+
+    @Override
     public long failures(final FailureKind kind)
     {
         return batcher.failures(kind);
+    }
+
+    @Override
+    public String failureMessage(final FailureKind kind)
+    {
+        return batcher.failureMessage(kind);
     }
 
     @Override

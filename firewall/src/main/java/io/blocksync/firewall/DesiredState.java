@@ -28,6 +28,8 @@ final class DesiredState
     private final LinkedHashSet<KernelElement> dirty = new LinkedHashSet<>();
     private final ArrayList<KernelElement> failed = new ArrayList<>();
     private final ConcurrentHashMap<IpPrefix, Boolean> enforced = new ConcurrentHashMap<>();
+    /** The kernel's last refusal of a banned prefix, until it is enforced or no longer banned. */
+    private final ConcurrentHashMap<IpPrefix, String> refusals = new ConcurrentHashMap<>();
     private final ElementKey lookup = new ElementKey();
     private long firstDirtyNanos;
 
@@ -147,8 +149,9 @@ final class DesiredState
         publish(element.prefix);
     }
 
-    void failed(final KernelElement element, final long retryAtNanos)
+    void failed(final KernelElement element, final long retryAtNanos, final String error)
     {
+        refusals.put(new IpPrefix().set(element.prefix), null == error ? "refused" : error);
         element.state = FAILED;
         element.retryAtNanos = retryAtNanos;
         failed.add(element);
@@ -200,6 +203,7 @@ final class DesiredState
         dirty.clear();
         failed.clear();
         enforced.clear();
+        refusals.clear();
     }
 
     /**
@@ -210,6 +214,27 @@ final class DesiredState
     boolean isEnforced(final IpPrefix prefix)
     {
         return enforced.containsKey(prefix);
+    }
+
+    /**
+     * @param prefix host bits clear.
+     * @return the kernel's own words for why it refused the last write of a banned, not enforced prefix (it is
+     * retried); null when none was refused. Any thread.
+     */
+    String refusal(final IpPrefix prefix)
+    {
+        return refusals.get(prefix);
+    }
+
+    /**
+     * A ban no kernel object can hold (e.g. IPv6 without an IPv6 set): its refusal stays, as it can never be enforced.
+     */
+    void refuseUnmapped(final IpPrefix prefix, final String error)
+    {
+        if (null == byPrefix.get(prefix))
+        {
+            refusals.put(new IpPrefix().set(prefix), error);
+        }
     }
 
     void drop(final KernelElement element)
@@ -254,6 +279,10 @@ final class DesiredState
         else
         {
             enforced.remove(prefix);
+        }
+        if (!any || all)
+        {
+            refusals.remove(prefix);
         }
     }
 }

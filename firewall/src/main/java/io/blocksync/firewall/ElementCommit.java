@@ -176,7 +176,7 @@ final class ElementCommit
         refused++;
         counters.failedChanges.incrementAndGet();
         element.attempts++;
-        desired.failed(element, nowNanos + deadlines.backoffNanos(element.attempts));
+        desired.failed(element, nowNanos + deadlines.backoffNanos(element.attempts), error);
         complete(element, FAILED, error, nowNanos);
     }
 

@@ -49,11 +49,31 @@ public interface Firewall extends AutoCloseable
     }
 
     /**
+     * Any thread; allocates nothing.
+     *
+     * @param prefix host bits clear.
+     * @return the kernel's (or the tool's) own message for why it refused the last write of this banned prefix, while
+     * the prefix is not enforced (the write is retried with backoff); null when nothing was refused.
+     */
+    default String refusal(final io.blocksync.codec.IpPrefix prefix)
+    {
+        return null;
+    }
+
+    /**
      * @return failures of the kind between the worker and the kernel so far; any thread.
      */
     default long failures(final FailureKind kind)
     {
         return 0;
+    }
+
+    /**
+     * @return the last failure's message of the kind, the tool's or library's own words, or null; any thread.
+     */
+    default String failureMessage(final FailureKind kind)
+    {
+        return null;
     }
 
     /** Stop the worker; kernel state stays, so bans outlive the daemon until their timeouts. */

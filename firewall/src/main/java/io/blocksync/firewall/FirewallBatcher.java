@@ -249,6 +249,16 @@ public final class FirewallBatcher implements AutoCloseable
     }
 
     /**
+     * @param prefix host bits clear.
+     * @return the kernel's message for the last refused write of the banned prefix while it is not enforced (it is
+     * retried with backoff), or null. Any thread; allocates nothing.
+     */
+    public String refusal(final io.blocksync.codec.IpPrefix prefix)
+    {
+        return worker.refusal(prefix);
+    }
+
+    /**
      * @return the most recent failure, or null if there has been none; any thread.
      */
     public String lastError()

@@ -195,6 +195,11 @@ class ReconcilerKernelTest
         assertEquals(1, completions.stream().filter((line) -> line.contains("FAILED")).count(), completions.toString());
         assertTrue(completions.stream().anyMatch((line) -> line.contains("full")), completions.toString());
         assertTrue(batcher.failedChanges() >= 1);
+        final String refused = List.of("198.51.100.1", "198.51.100.2", "198.51.100.3").stream()
+            .filter((text) -> !batcher.isEnforced(prefix(text))).findFirst().orElseThrow();
+        assertTrue(String.valueOf(batcher.refusal(prefix(refused))).contains("full"),
+            "the kernel's words for the ban it refused: " + batcher.refusal(prefix(refused)));
+        assertEquals(null, batcher.refusal(prefix(refused.equals("198.51.100.1") ? "198.51.100.2" : "198.51.100.1")));
     }
 
     @Test

@@ -29,7 +29,8 @@ final class BanCommand implements Callable<Integer>
     Path file;
 
     @Option(names = "--duration", paramLabel = "DURATION",
-        description = "How long: 30s, 15m, 1h, 7d, 1h30m or 'permanent'. Default: the config's default-duration.")
+        description = "How long: 30s, 15m, 1h, 30d, 2w, 1h30m, or 'permanent' where max-duration allows it; at least 1s " +
+            "and at most max-duration (0, negative or longer values are refused). Default: the config's default-duration.")
     String duration;
 
     @Option(names = "--reason", paramLabel = "REASON", defaultValue = "manual",
@@ -55,8 +56,10 @@ final class BanCommand implements Callable<Integer>
         final String seconds;
         try
         {
+            // The node checks again with its own max-duration; refusing here first keeps the message local.
+            final long parsed = null == duration ? -1 : Durations.parseBanSeconds(duration, nodeConfig.maxBanSeconds());
             seconds = null == duration ? ControlProtocol.DEFAULT :
-                Durations.PERMANENT_TEXT.equals(duration) ? ControlProtocol.PERMANENT : Long.toString(Durations.parseSeconds(duration));
+                Durations.PERMANENT == parsed ? ControlProtocol.PERMANENT : Long.toString(parsed);
         }
         catch (final IllegalArgumentException ex)
         {

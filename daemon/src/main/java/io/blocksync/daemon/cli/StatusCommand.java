@@ -17,7 +17,8 @@ final class StatusCommand implements Callable<Integer>
     @Mixin
     ConfigOption config = new ConfigOption();
 
-    @Option(names = "--json", description = "One JSON object: node, pid, running, started, counters {name: value}.")
+    @Option(names = "--json", description = "One JSON object: node, pid, running, started, counters {name: value}, firewall {backend, failures {kind: " +
+        "{count, last_message}}}.")
     boolean json;
 
     public Integer call()
@@ -44,7 +45,8 @@ final class StatusCommand implements Callable<Integer>
             }
             System.out.println("{\"node\":" + reading.nodeId + ",\"pid\":" + reading.pid + ",\"running\":" + alive +
                 ",\"started\":" + Json.string(Instant.ofEpochMilli(reading.startTimeMillis).toString()) +
-                ",\"counters\":{" + String.join(",", counters) + "}}");
+                ",\"counters\":{" + String.join(",", counters) + "}" +
+                ",\"firewall\":" + FirewallFailureView.json(nodeConfig, reading, alive) + "}");
         }
         else
         {
@@ -54,6 +56,7 @@ final class StatusCommand implements Callable<Integer>
             {
                 System.out.printf("  %-36s %d%n", entry.getKey(), entry.getValue());
             }
+            FirewallFailureView.print(nodeConfig, reading, alive);
         }
         return alive ? BlockSyncCli.EXIT_OK : BlockSyncCli.EXIT_FAILED;
     }

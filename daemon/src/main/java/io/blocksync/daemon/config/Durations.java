@@ -14,6 +14,12 @@ public final class Durations
 
     public static final String PERMANENT_TEXT = "permanent";
 
+    /** Longest ban a record carries: its duration is an unsigned 32-bit count of seconds, about 136 years. */
+    public static final long MAX_RECORD_SECONDS = 0xFFFF_FFFFL;
+
+    /** The forms of a ban length, quoted in every refusal. */
+    public static final String BAN_FORMS = "permanent, 30s, 15m, 1h, 30d, 2w, 1h30m";
+
     private static final String SECONDS_EXAMPLES = "30s, 15m, 1h, 7d";
     private static final String MILLIS_EXAMPLES = "200ms, 30s, 15m, 1h";
     private static final String[] UNITS = { "w", "d", "h", "m", "s", "ms" };
@@ -45,27 +51,80 @@ public final class Durations
     }
 
     /**
-     * A ban length: {@code permanent} or a duration of at least one second.
+     * A ban length as every door reads it (the CLI's {@code --duration}, the control socket's SECONDS, the config
+     * file's ban durations), limited only by the record: at most {@link #MAX_RECORD_SECONDS}.
      *
-     * @param text such as {@code 1h} or {@code permanent}.
-     * @return seconds, or {@link #PERMANENT}.
-     * @throws IllegalArgumentException quoting the text and saying what was expected.
+     * @param text such as {@code 1h}, {@code 90} or {@code permanent}.
+     * @return seconds (1 to {@link #MAX_RECORD_SECONDS}), or {@link #PERMANENT}.
+     * @throws IllegalArgumentException one line naming the text, why it is refused and the accepted forms.
      */
     public static long parseBanSeconds(final String text)
     {
+        return parseBanSeconds(text, PERMANENT);
+    }
+
+    /**
+     * A ban length that must also fit a node's {@code max-duration}: {@code 0}, negative, malformed, overflowing
+     * and too long lengths are refused, never clamped or turned into the default.
+     *
+     * @param text       such as {@code 1h}, {@code 90} or {@code permanent}.
+     * @param maxSeconds the longest ban accepted, {@link #PERMANENT} when bans without end are allowed.
+     * @return seconds (1 to the smaller of maxSeconds and {@link #MAX_RECORD_SECONDS}), or {@link #PERMANENT}.
+     * @throws IllegalArgumentException one line, e.g. "'0': a ban must last at least 1s; accepted: permanent, 30s,
+     * 15m, 1h, 30d, 2w, 1h30m".
+     */
+    public static long parseBanSeconds(final String text, final long maxSeconds)
+    {
+        final String accepted = PERMANENT == maxSeconds ? BAN_FORMS :
+            "1s to " + formatSeconds(maxSeconds) + " (max-duration), e.g. 30s, 15m, 1h, 1h30m";
         if (PERMANENT_TEXT.equals(text))
         {
+            if (PERMANENT != maxSeconds)
+            {
+                throw banRefused(text, "bans without end are off here (max-duration is " +
+                    formatSeconds(maxSeconds) + ")", accepted);
+            }
             return PERMANENT;
         }
 
-        final long seconds = parse(text, false);
+        final long seconds;
+        try
+        {
+            seconds = parseValue(null == text ? "" : text, false);
+        }
+        catch (final Refusal refusal)
+        {
+            final String why = null != text && text.startsWith("-") ? "a ban cannot last a negative time" :
+                Refusal.TOO_LARGE == refusal.kind ? recordLimit() :
+                Refusal.NOT_A_DURATION == refusal.kind ? "not a ban duration" :
+                Refusal.MILLIS == refusal.kind ? "a ban lasts whole seconds, not milliseconds" : refusal.why;
+            throw banRefused(null == text ? "" : text, why, accepted);
+        }
+
         if (0 == seconds)
         {
-            throw new IllegalArgumentException(
-                Quoted.quote(text) + ": a ban must last at least 1s; write 'permanent' for a ban without end");
+            throw banRefused(text, "a ban must last at least 1s", accepted);
+        }
+        if (seconds > MAX_RECORD_SECONDS)
+        {
+            throw banRefused(text, recordLimit(), accepted);
+        }
+        if (PERMANENT != maxSeconds && seconds > maxSeconds)
+        {
+            throw banRefused(text, "longer than max-duration (" + formatSeconds(maxSeconds) + ")", accepted);
         }
 
         return seconds;
+    }
+
+    private static String recordLimit()
+    {
+        return "longer than the " + formatSeconds(MAX_RECORD_SECONDS) + " (about 136 years) a ban record can hold";
+    }
+
+    private static IllegalArgumentException banRefused(final String text, final String why, final String accepted)
+    {
+        return new IllegalArgumentException(Quoted.quote(text) + ": " + why + "; accepted: " + accepted);
     }
 
     /**
@@ -132,15 +191,30 @@ public final class Durations
      */
     private static long parse(final String text, final boolean millisAllowed)
     {
-        if (null == text || text.isEmpty())
+        try
         {
-            throw invalid(null == text ? "" : text, millisAllowed);
+            return parseValue(null == text ? "" : text, millisAllowed);
+        }
+        catch (final Refusal refusal)
+        {
+            throw new IllegalArgumentException(Quoted.quote(null == text ? "" : text) + ": " + refusal.why);
+        }
+    }
+
+    /**
+     * @throws Refusal saying why the text is not a duration, without quoting it.
+     */
+    private static long parseValue(final String text, final boolean millisAllowed)
+    {
+        if (text.isEmpty())
+        {
+            throw invalid(millisAllowed);
         }
 
         final long secondScale = millisAllowed ? 1000 : 1;
         if (isDigits(text, 0, text.length()))
         {
-            return scaled(text, parseNumber(text, 0, text.length()), secondScale);
+            return scaled(parseNumber(text, 0, text.length()), secondScale);
         }
 
         long total = 0;
@@ -163,19 +237,18 @@ public final class Durations
             final int unit = unitIndex(text, unitStart, i);
             if (numberStart == unitStart || unit < 0)
             {
-                throw invalid(text, millisAllowed);
+                throw invalid(millisAllowed);
             }
 
             if (MILLIS_UNIT == unit && !millisAllowed)
             {
-                throw new IllegalArgumentException(Quoted.quote(text) +
-                    ": milliseconds are not accepted here; expected whole seconds such as " + SECONDS_EXAMPLES);
+                throw new Refusal(Refusal.MILLIS,
+                    "milliseconds are not accepted here; expected whole seconds such as " + SECONDS_EXAMPLES);
             }
 
             if (unit <= previousUnit)
             {
-                throw new IllegalArgumentException(Quoted.quote(text) +
-                    ": units must go from largest to smallest, each at most once, e.g. 1h30m");
+                throw new Refusal(Refusal.MALFORMED, "units must go from largest to smallest, each at most once, e.g. 1h30m");
             }
             previousUnit = unit;
 
@@ -187,14 +260,14 @@ public final class Durations
             }
             catch (final ArithmeticException ex)
             {
-                throw tooLarge(text);
+                throw tooLarge();
             }
         }
 
         return total;
     }
 
-    private static long scaled(final String text, final long value, final long scale)
+    private static long scaled(final long value, final long scale)
     {
         try
         {
@@ -202,7 +275,7 @@ public final class Durations
         }
         catch (final ArithmeticException ex)
         {
-            throw tooLarge(text);
+            throw tooLarge();
         }
     }
 
@@ -214,7 +287,7 @@ public final class Durations
         }
         catch (final NumberFormatException ex)
         {
-            throw tooLarge(text);
+            throw tooLarge();
         }
     }
 
@@ -249,14 +322,34 @@ public final class Durations
         return c >= '0' && c <= '9';
     }
 
-    private static IllegalArgumentException invalid(final String text, final boolean millisAllowed)
+    private static Refusal invalid(final boolean millisAllowed)
     {
-        return new IllegalArgumentException(Quoted.quote(text) + ": expected a duration such as " +
-            (millisAllowed ? MILLIS_EXAMPLES : SECONDS_EXAMPLES));
+        return new Refusal(Refusal.NOT_A_DURATION,
+            "expected a duration such as " + (millisAllowed ? MILLIS_EXAMPLES : SECONDS_EXAMPLES));
     }
 
-    private static IllegalArgumentException tooLarge(final String text)
+    private static Refusal tooLarge()
     {
-        return new IllegalArgumentException(Quoted.quote(text) + ": duration is too large");
+        return new Refusal(Refusal.TOO_LARGE, "duration is too large");
+    }
+
+    /** Why a text is not a duration, before the caller words it for its door. */
+    private static final class Refusal extends RuntimeException
+    {
+        static final int MALFORMED = 0;
+        static final int TOO_LARGE = 1;
+        static final int NOT_A_DURATION = 2;
+        static final int MILLIS = 3;
+        private static final long serialVersionUID = 1L;
+
+        final int kind;
+        final String why;
+
+        Refusal(final int kind, final String why)
+        {
+            super(why, null, false, false);
+            this.kind = kind;
+            this.why = why;
+        }
     }
 }

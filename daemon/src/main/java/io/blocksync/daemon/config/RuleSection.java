@@ -46,7 +46,7 @@ final class RuleSection
         rule.port = reader.value("port", Values.integer(1, 65_535), RuleConfig.ANY);
         final Integer nfail = reader.required("nfail", Values.integer(1, 1_000_000));
         rule.windowMillis = reader.value("window", Values.millis(1_000, 30L * 86_400_000), 60_000L);
-        rule.durationSeconds = reader.value("duration", Values.banSeconds(), config.defaultBanSeconds);
+        rule.durationSeconds = reader.value("duration", Values.banSeconds(config.maxBanSeconds), config.defaultBanSeconds);
         rule.reason = reader.value("reason", RuleSection::parseReason, defaultReason(name));
         rule.escalate = reader.value("escalate", Values.integer(1, 100), 1);
         rule.ipv4Prefix = reader.value("ipv4-prefix", Values.integer(1, 32), config.ipv4BanPrefix);

@@ -9,11 +9,6 @@ import java.nio.file.Path;
  */
 final class Values
 {
-    /**
-     * Longest ban the wire format carries: an unsigned 32-bit count of seconds, about 136 years.
-     */
-    static final long MAX_BAN_SECONDS = 0xFFFF_FFFFL;
-
     private static final int MAX_NAME_LENGTH = 64;
 
     private Values()
@@ -59,22 +54,20 @@ final class Values
     }
 
     /**
-     * A ban length, or {@code permanent}, which is returned as {@link Durations#PERMANENT}.
+     * A ban length, or {@code permanent}, which is returned as {@link Durations#PERMANENT}; at most what a record
+     * holds.
      */
     static ValueParser<Long> banSeconds()
     {
-        return (text) ->
-        {
-            final long seconds = Durations.parseBanSeconds(text);
-            if (seconds > MAX_BAN_SECONDS)
-            {
-                throw new IllegalArgumentException(Quoted.quote(text) + " is longer than the " +
-                    Durations.formatSeconds(MAX_BAN_SECONDS) + " (about 136 years) a ban can last; " +
-                    "write 'permanent' for a ban without end");
-            }
+        return Durations::parseBanSeconds;
+    }
 
-            return seconds;
-        };
+    /**
+     * A ban length that must also fit {@code max-duration} ({@link Durations#PERMANENT}: no limit but the record's).
+     */
+    static ValueParser<Long> banSeconds(final long maxSeconds)
+    {
+        return (text) -> Durations.parseBanSeconds(text, maxSeconds);
     }
 
     static ValueParser<Long> millis(final long min, final long max)

@@ -1,13 +1,10 @@
 package io.blocksync.daemon.control;
 
-import io.blocksync.codec.AddressText;
-import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.node.LocalRequest;
-import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanPolicy;
+import io.blocksync.firewall.Firewall;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -23,6 +20,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * once (one more is answered {@code error busy ...} and closed); a connection that sends nothing for
  * {@link #IDLE_TIMEOUT_MILLIS} is closed; a line longer than {@link #MAX_LINE_BYTES} is answered
  * {@code error line longer than 1024 bytes} and the connection closed; the loop's answer is awaited at most
- * {@link #LOOP_TIMEOUT_MILLIS}.
+ * {@link #LOOP_TIMEOUT_MILLIS}, then the firewall's confirmation of the request's bans at most
+ * {@link BanReplies#ENFORCE_WAIT_MILLIS} ({@link BanReplies}).
  */
 public final class ControlServer implements AutoCloseable
 {
@@ -55,11 +54,8 @@ public final class ControlServer implements AutoCloseable
     private final Path socketPath;
     private final Queue<LocalRequest> requests;
     private final Runnable wakeLoop;
-    private final BanPolicy policy;
-    private final int ipv4BanPrefix;
-    private final int ipv6BanPrefix;
-    private final int nodeId;
-    private final long defaultBanSeconds;
+    private final ControlRequests parser;
+    private final BanReplies banReplies;
     private final ServerSocketChannel server;
     private final Thread thread;
     private final Semaphore connectionSlots = new Semaphore(MAX_CONNECTIONS);
@@ -68,22 +64,24 @@ public final class ControlServer implements AutoCloseable
     private volatile boolean running = true;
 
     /**
-     * @param config   the node's state dir (for the socket), id, default ban prefix lengths and duration.
+     * @param config   the node's state dir (for the socket), id, default ban prefix lengths, default and longest ban.
      * @param requests where decisions go to the loop.
      * @param wakeLoop wakes the loop after a request is queued.
      * @param policy   the node's guard rails, for operator-facing reasons when a ban is refused.
+     * @param firewall read from the connections' threads (any-thread views): whether bans are enforced, failures.
      */
     public ControlServer(
-        final NodeConfig config, final Queue<LocalRequest> requests, final Runnable wakeLoop, final BanPolicy policy) throws IOException
+        final NodeConfig config,
+        final Queue<LocalRequest> requests,
+        final Runnable wakeLoop,
+        final BanPolicy policy,
+        final Firewall firewall) throws IOException
     {
-        this.defaultBanSeconds = config.defaultBanSeconds();
         this.socketPath = config.stateDir().resolve(SOCKET_FILE_NAME);
         this.requests = requests;
         this.wakeLoop = wakeLoop;
-        this.policy = policy;
-        this.ipv4BanPrefix = config.ipv4BanPrefix();
-        this.ipv6BanPrefix = config.ipv6BanPrefix();
-        this.nodeId = config.nodeId();
+        this.parser = new ControlRequests(config, firewall);
+        this.banReplies = new BanReplies(firewall, policy);
 
         // The state dir lock guarantees no live daemon owns a socket left here: it is a leftover from a crash.
         Files.deleteIfExists(socketPath);
@@ -236,8 +234,8 @@ public final class ControlServer implements AutoCloseable
         final IpPrefix prefix = new IpPrefix();
         for (int i = 0; i < lines.size(); i++)
         {
-            itemOfLine[i] = -1;
-            replies[i] = parse(lines.get(i), request, prefix, itemOfLine, i);
+            replies[i] = parser.parse(lines.get(i), request, prefix);
+            itemOfLine[i] = null == replies[i] ? request.size() - 1 : -1;
         }
 
         if (request.size() > 0)
@@ -250,11 +248,13 @@ public final class ControlServer implements AutoCloseable
             }
             else
             {
+                final long enforceDeadlineNanos =
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BanReplies.ENFORCE_WAIT_MILLIS);
                 for (int i = 0; i < lines.size(); i++)
                 {
                     if (itemOfLine[i] >= 0)
                     {
-                        replies[i] = describe(request, itemOfLine[i]);
+                        replies[i] = banReplies.describe(request, itemOfLine[i], enforceDeadlineNanos);
                     }
                 }
             }
@@ -266,122 +266,5 @@ public final class ControlServer implements AutoCloseable
             out.append(null == reply ? ControlProtocol.ERROR + " no answer" : reply).append('\n');
         }
         connection.write(out.toString());
-    }
-
-    /** @return a reply for lines answered here, or null for a decision queued for the loop. */
-    private String parse(
-        final String line, final LocalRequest request, final IpPrefix prefix, final int[] itemOfLine, final int lineIndex)
-    {
-        final String[] words = line.trim().split("\\s+");
-        switch (words[0])
-        {
-            case ControlProtocol.PING:
-                return ControlProtocol.OK + " pong node " + nodeId;
-
-            case ControlProtocol.BAN:
-            {
-                if (words.length != 6)
-                {
-                    return ControlProtocol.ERROR + " usage: ban PREFIX SECONDS REASON PROTOCOL PORT";
-                }
-                final String error = parsePrefix(words[1], prefix);
-                if (null != error)
-                {
-                    return ControlProtocol.ERROR + " " + error;
-                }
-                final String reasonError = ReasonCode.validate(words[3]);
-                if (null != reasonError)
-                {
-                    return ControlProtocol.ERROR + " " + words[1] + ": " + reasonError;
-                }
-                final long seconds = parseSeconds(words[2]);
-                final long protocol = parseNumber(words[4], 255);
-                final long port = parseNumber(words[5], 65_535);
-                if (seconds < 0 || protocol < 0 || port < 0)
-                {
-                    return ControlProtocol.ERROR + " " + words[1] + ": seconds, protocol and port must be numbers in range";
-                }
-                itemOfLine[lineIndex] = request.size();
-                request.add(BanAction.BAN, prefix, seconds, ReasonCode.of(words[3]).packed(), (int)protocol, (int)port);
-                return null;
-            }
-
-            case ControlProtocol.UNBAN:
-            {
-                if (words.length != 2)
-                {
-                    return ControlProtocol.ERROR + " usage: unban PREFIX";
-                }
-                final String error = parsePrefix(words[1], prefix);
-                if (null != error)
-                {
-                    return ControlProtocol.ERROR + " " + error;
-                }
-                itemOfLine[lineIndex] = request.size();
-                request.add(BanAction.UNBAN, prefix, 0, 0, 0, 0);
-                return null;
-            }
-
-            default:
-                return ControlProtocol.ERROR + " unknown request '" + words[0] + "'";
-        }
-    }
-
-    private String describe(final LocalRequest request, final int item)
-    {
-        final IpPrefix prefix = request.prefix(item);
-        final String text = AddressText.format(prefix);
-        final String action = request.item(item).isBan() ? ControlProtocol.BAN : ControlProtocol.UNBAN;
-        final int outcome = request.outcome(item);
-        switch (outcome)
-        {
-            case BanOutcome.APPLIED:
-                return ControlProtocol.OK + " " + action + " " + text;
-            case BanOutcome.DUPLICATE:
-            case BanOutcome.STALE:
-                return ControlProtocol.OK + " " + action + " " + text + " (already in effect)";
-            case BanOutcome.PROTECTED:
-                return ControlProtocol.ERROR + " " + text + ": refused, protected (" + policy.whyProtected(prefix) + ")";
-            case BanOutcome.TOO_BROAD:
-                return ControlProtocol.ERROR + " " + text + ": refused, shorter than /" + policy.minPrefixLength(prefix.family()) +
-                    " (see min-prefix-ipv4/min-prefix-ipv6 in [bans])";
-            case BanOutcome.NOT_BANNED:
-                return ControlProtocol.OK + " " + action + " " + text + " (was not banned)";
-            default:
-                return ControlProtocol.ERROR + " " + text + ": " + BanOutcome.name(outcome);
-        }
-    }
-
-    private String parsePrefix(final String text, final IpPrefix into)
-    {
-        return AddressText.parse(text, into, ipv4BanPrefix, ipv6BanPrefix);
-    }
-
-    /** A number of seconds, {@code permanent} (0 on the wire), or 0 / {@code default} for the configured default. */
-    private long parseSeconds(final String text)
-    {
-        if (ControlProtocol.PERMANENT.equals(text))
-        {
-            return 0;
-        }
-        if (ControlProtocol.DEFAULT.equals(text))
-        {
-            return defaultBanSeconds;
-        }
-        final long seconds = parseNumber(text, 0xFFFF_FFFFL);
-        return seconds == 0 ? defaultBanSeconds : seconds;
-    }
-
-    private static long parseNumber(final String text, final long max)
-    {
-        try
-        {
-            final long value = Long.parseLong(text);
-            return value >= 0 && value <= max ? value : -1;
-        }
-        catch (final NumberFormatException ex)
-        {
-            return -1;
-        }
     }
 }

@@ -146,6 +146,48 @@ class CliTest
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("is `blocksync run` running with this config?"), output());
     }
 
+    @Test
+    void banRefusesZeroNegativeAndOverflowingDurationsBeforeReachingTheNodeAndExitsTwo() throws Exception
+    {
+        final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");
+        final String forms = "; accepted: 1s to 30d (max-duration), e.g. 30s, 15m, 1h, 1h30m";
+        final String[][] cases = {
+            { "0", "blocksync ban: --duration '0': a ban must last at least 1s" + forms },
+            { "-5s", "blocksync ban: --duration '-5s': a ban cannot last a negative time" + forms },
+            { "200000w", "blocksync ban: --duration '200000w': longer than the 49710d6h28m15s (about 136 years) a ban " +
+                "record can hold" + forms },
+            { "99999999999999999999w", "blocksync ban: --duration '99999999999999999999w': longer than the " +
+                "49710d6h28m15s (about 136 years) a ban record can hold" + forms },
+            { "60d", "blocksync ban: --duration '60d': longer than max-duration (30d)" + forms },
+            { "permanent", "blocksync ban: --duration 'permanent': bans without end are off here (max-duration is 30d)" +
+                forms } };
+        for (final String[] c : cases)
+        {
+            err.reset();
+            assertEquals(2, BlockSyncCli.run("ban", "-c", cluster.configFile(1).toString(), "192.0.2.1", "--duration", c[0]),
+                output());
+            assertEquals(c[1], err.toString(StandardCharsets.UTF_8).trim(), c[0]);
+        }
+    }
+
+    @Test
+    void bansJsonSaysEnforcedIsUnknownWhenTheNodeIsNotRunning() throws Exception
+    {
+        final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");
+        try (BanStore store = BanStore.openForDaemon(cluster.stateDir(1), 1000))
+        {
+            final IpPrefix prefix = new IpPrefix();
+            AddressText.parse("198.51.100.7", prefix, 32, 64);
+            final long now = System.currentTimeMillis();
+            store.put(new Ban().prefix(prefix).action(BanAction.BAN).originNodeId(2).originSequence(1).originTimeMillis(now)
+                .durationSeconds(3600).expiresAtMillis(now + 3_600_000).reason(ReasonCode.of("ssh").packed()).appliedAtMillis(now));
+        }
+
+        assertEquals(0, BlockSyncCli.run("bans", "-c", cluster.configFile(1).toString(), "--json"), output());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"enforced\":null}"), output());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not answer on its control socket"), output());
+    }
+
     private String output()
     {
         return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);

@@ -139,16 +139,19 @@ class ConfigRulesTest
     void shouldCheckBanDurations()
     {
         assertErrors(NODE + "[bans]\ndefault-duration = 1x\n",
-            "test.conf:7:20: default-duration: '1x': expected a duration such as 30s, 15m, 1h, 7d");
+            "test.conf:7:20: default-duration: '1x': not a ban duration; accepted: permanent, 30s, 15m, 1h, 30d, 2w, 1h30m");
         assertErrors(NODE + "[bans]\ndefault-duration = 500ms\n",
-            "test.conf:7:20: default-duration: '500ms': milliseconds are not accepted here; expected whole seconds " +
-                "such as 30s, 15m, 1h, 7d");
+            "test.conf:7:20: default-duration: '500ms': a ban lasts whole seconds, not milliseconds; accepted: " +
+                "permanent, 30s, 15m, 1h, 30d, 2w, 1h30m");
         assertErrors(NODE + "[bans]\nmax-duration = 50000d\n",
-            "test.conf:7:16: max-duration: '50000d' is longer than the 49710d6h28m15s (about 136 years) a ban can " +
-                "last; write 'permanent' for a ban without end");
+            "test.conf:7:16: max-duration: '50000d': longer than the 49710d6h28m15s (about 136 years) a ban record " +
+                "can hold; accepted: permanent, 30s, 15m, 1h, 30d, 2w, 1h30m");
         assertErrors(NODE + "[bans]\ndefault-duration = 0\n",
-            "test.conf:7:20: default-duration: '0': a ban must last at least 1s; write 'permanent' for a ban " +
-                "without end");
+            "test.conf:7:20: default-duration: '0': a ban must last at least 1s; accepted: permanent, 30s, 15m, 1h, " +
+                "30d, 2w, 1h30m");
+        assertErrors(NODE + "[bans]\ndefault-duration = -1h\n",
+            "test.conf:7:20: default-duration: '-1h': a ban cannot last a negative time; accepted: permanent, 30s, " +
+                "15m, 1h, 30d, 2w, 1h30m");
     }
 
     @Test
@@ -166,7 +169,7 @@ class ConfigRulesTest
     void shouldSkipChecksBetweenKeysWhenAValueIsWrong()
     {
         assertErrors(NODE + "[bans]\ndefault-duration = 60d\nmax-duration = 1x\n",
-            "test.conf:8:16: max-duration: '1x': expected a duration such as 30s, 15m, 1h, 7d");
+            "test.conf:8:16: max-duration: '1x': not a ban duration; accepted: permanent, 30s, 15m, 1h, 30d, 2w, 1h30m");
         assertErrors(NODE + "[protocol]\nretransmit-initial = 10s\nretransmit-max = fast\n",
             "test.conf:8:18: retransmit-max: 'fast': expected a duration such as 200ms, 30s, 15m, 1h");
     }

@@ -93,14 +93,64 @@ class DurationsTest
         assertEquals(Long.MAX_VALUE, Durations.parseSeconds("9223372036854775807"));
     }
 
+    private static String banError(final String text, final long maxSeconds)
+    {
+        return assertThrows(IllegalArgumentException.class, () -> Durations.parseBanSeconds(text, maxSeconds)).getMessage();
+    }
+
     @Test
     void shouldParseBanDurations()
     {
         assertEquals(Durations.PERMANENT, Durations.parseBanSeconds("permanent"));
         assertEquals(3600, Durations.parseBanSeconds("1h"));
-        assertEquals("'0s': a ban must last at least 1s; write 'permanent' for a ban without end",
-            assertThrows(IllegalArgumentException.class, () -> Durations.parseBanSeconds("0s")).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Durations.parseBanSeconds("Permanent"));
+        assertEquals(90, Durations.parseBanSeconds("90"));
+        assertEquals(4_294_967_295L, Durations.parseBanSeconds("4294967295"));
+        assertEquals(30 * 86_400, Durations.parseBanSeconds("30d", 30 * 86_400));
+        assertEquals(14 * 86_400, Durations.parseBanSeconds("2w", Durations.PERMANENT));
+    }
+
+    @Test
+    void shouldRefuseZeroNegativeAndMalformedBanDurationsNamingTheValueAndTheAcceptedForms()
+    {
+        final String forms = "; accepted: permanent, 30s, 15m, 1h, 30d, 2w, 1h30m";
+        assertEquals("'0': a ban must last at least 1s" + forms, banError("0", Durations.PERMANENT));
+        assertEquals("'0s': a ban must last at least 1s" + forms, banError("0s", Durations.PERMANENT));
+        assertEquals("'0h0m': a ban must last at least 1s" + forms, banError("0h0m", Durations.PERMANENT));
+        assertEquals("'-5s': a ban cannot last a negative time" + forms, banError("-5s", Durations.PERMANENT));
+        assertEquals("'-1': a ban cannot last a negative time" + forms, banError("-1", Durations.PERMANENT));
+        assertEquals("'1x': not a ban duration" + forms, banError("1x", Durations.PERMANENT));
+        assertEquals("'': not a ban duration" + forms, banError("", Durations.PERMANENT));
+        assertEquals("'Permanent': not a ban duration" + forms, banError("Permanent", Durations.PERMANENT));
+        assertEquals("'500ms': a ban lasts whole seconds, not milliseconds" + forms, banError("500ms", Durations.PERMANENT));
+        assertEquals("'30m1h': units must go from largest to smallest, each at most once, e.g. 1h30m" + forms,
+            banError("30m1h", Durations.PERMANENT));
+    }
+
+    @Test
+    void shouldRefuseBanDurationsBeyondTheRecordOrOverflowingTheArithmetic()
+    {
+        final String tooLong = ": longer than the 49710d6h28m15s (about 136 years) a ban record can hold; " +
+            "accepted: permanent, 30s, 15m, 1h, 30d, 2w, 1h30m";
+        assertEquals("'200000w'" + tooLong, banError("200000w", Durations.PERMANENT));
+        assertEquals("'4294967296'" + tooLong, banError("4294967296", Durations.PERMANENT));
+        assertEquals("'99999999999999999999'" + tooLong, banError("99999999999999999999", Durations.PERMANENT));
+        assertEquals("'15250284452471w'" + tooLong, banError("15250284452471w", Durations.PERMANENT),
+            "overflows a long when multiplied out");
+        assertEquals("'1w9223372036854775807s'" + tooLong, banError("1w9223372036854775807s", Durations.PERMANENT),
+            "overflows when added up");
+    }
+
+    @Test
+    void shouldRefuseBanDurationsBeyondMaxDurationAndPermanentWhenTheMaximumIsNot()
+    {
+        final long max = 30 * 86_400;
+        final String forms = "; accepted: 1s to 30d (max-duration), e.g. 30s, 15m, 1h, 1h30m";
+        assertEquals("'31d': longer than max-duration (30d)" + forms, banError("31d", max));
+        assertEquals("'200000w': longer than the 49710d6h28m15s (about 136 years) a ban record can hold" + forms,
+            banError("200000w", max));
+        assertEquals("'permanent': bans without end are off here (max-duration is 30d)" + forms,
+            banError("permanent", max));
+        assertEquals("'0': a ban must last at least 1s" + forms, banError("0", max));
     }
 
     @Test

@@ -72,4 +72,35 @@ class RuleAndSourceSectionTest
         assertTrue(all.contains("rule 'Bad_Name' needs a reason"), all);
         assertTrue(all.contains("section [rule] needs a name"), all);
     }
+
+    @Test
+    void aRuleDurationOfZeroNegativeOverflowingOrBeyondMaxDurationIsRefusedWithTheAcceptedForms()
+    {
+        final String rule = "[source kernel]\ntype = nflog\ngroup = 5\n[rule ssh]\nsource = kernel\nnfail = 5\nduration = ";
+        final String forms = "; accepted: 1s to 30d (max-duration), e.g. 30s, 15m, 1h, 1h30m";
+        assertEquals("/etc/blocksync/test.conf:12:12: duration: '0': a ban must last at least 1s" + forms, ruleError(rule + "0\n"));
+        assertEquals("/etc/blocksync/test.conf:12:12: duration: '-1h': a ban cannot last a negative time" + forms, ruleError(rule + "-1h\n"));
+        assertEquals("/etc/blocksync/test.conf:12:12: duration: '200000w': longer than the 49710d6h28m15s (about 136 years) a ban " +
+            "record can hold" + forms, ruleError(rule + "200000w\n"));
+        assertEquals("/etc/blocksync/test.conf:12:12: duration: '60d': longer than max-duration (30d)" + forms, ruleError(rule + "60d\n"));
+        assertEquals("/etc/blocksync/test.conf:12:12: duration: 'permanent': bans without end are off here (max-duration is 30d)" +
+            forms, ruleError(rule + "permanent\n"));
+    }
+
+    @Test
+    void aPermanentRuleIsAcceptedWhenMaxDurationIsPermanentAndStaysDistinctFromTheDefault() throws Exception
+    {
+        final NodeConfig config = ConfigReader.parse(FILE, NODE + "[bans]\nmax-duration = permanent\n" +
+            "[source kernel]\ntype = nflog\ngroup = 5\n[rule ssh]\nsource = kernel\nnfail = 5\nduration = permanent\n" +
+            "[rule web]\nsource = kernel\nnfail = 5\n");
+
+        assertEquals(Durations.PERMANENT, config.rules().get(0).durationSeconds());
+        assertEquals(3600, config.rules().get(1).durationSeconds(), "no duration: default-duration, 1h");
+    }
+
+    private static String ruleError(final String tail)
+    {
+        final ConfigException error = assertThrows(ConfigException.class, () -> ConfigReader.parse(FILE, NODE + tail));
+        return String.join("\n", error.errors());
+    }
 }
