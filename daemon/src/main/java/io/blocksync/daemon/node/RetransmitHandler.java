@@ -5,14 +5,22 @@ import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Resends what a peer has not acknowledged, per peer:
+ * Resends what a peer has not acknowledged, per peer, as TCP stacks do:
  * <ul>
  *   <li>a retransmission timeout per RFC 6298: SRTT and RTTVAR from round-trip samples, RTO = SRTT + 4·RTTVAR,
- *       never below the minimum, doubled per timeout without an ACK (exponential backoff, capped at the maximum),
- *       back to the smoothed value once an ACK advances; each timeout moved by the seeded {@link RetransmitJitter};</li>
- *   <li>Karn's rule: no RTT sample from an ACK that covers a batch sent more than once;</li>
- *   <li>fast retransmit: an ACK whose selective bitmap shows batches received beyond a hole resends the hole at
- *       once, once, instead of waiting for the timeout.</li>
+ *       never below the minimum, capped at the maximum; each timeout moved by the seeded {@link RetransmitJitter}.
+ *       The timeout doubles (exponential backoff, RFC 6298 5.5) only when the peer acknowledged nothing at all since
+ *       the timer was armed: a peer that answers, even without moving its cumulative point (its ACKs of duplicates,
+ *       of batches beyond a hole, or the ACK its receiver sends at our HEARTBEAT while it lacks batches), is there,
+ *       and what it lacks was lost, not stuck behind a dead path;</li>
+ *   <li>round-trip samples only from the lowest batch an ACK newly reports received, and only when that batch was
+ *       sent once (Karn's rule): the batches a cumulative jump covers were mostly received long before, when a hole
+ *       below them closed, and sampling them would inflate SRTT by however long the hole stayed open;</li>
+ *   <li>time-ordered loss detection (RACK, RFC 8985): every send, first or retransmission, takes the next number of
+ *       the peer's send order; a batch is lost once a batch sent after its latest send is reported received and a
+ *       quarter of SRTT (the reordering window) has passed since that send. It is resent at once, and a resent
+ *       batch that is lost again is resent again as soon as a later send is reported received, not after a
+ *       timeout.</li>
  * </ul>
  * Driven by {@link StreamSender} (first sends, ACKs, {@link #poll(long)} in its pump) on the loop's nanosecond clock.
  * Owns each peer's {@link PeerTimer}.
@@ -42,59 +50,72 @@ public final class RetransmitHandler
         this.minNanos = context.retransmitMinNanos();
         this.maxNanos = context.retransmitMaxNanos();
         this.maxRetransmitsPerTimeout = Math.min(64, context.flightWindow());
-        final long next = retained.next();
         for (final Peer peer : peers)
         {
-            peer.timer().sentAtNanos = new long[retained.capacity()];
-            peer.timer().fastRetransmittedUpTo = next - 1;
+            peer.timer().init(retained.capacity());
         }
     }
 
     /**
-     * A batch went to the peer for the first time: note when (for an RTT sample) and start the timer if idle.
+     * A batch went to the peer for the first time: note when and in which order (for RTT samples and loss
+     * detection) and start the timer if idle.
      *
-     * @param taken whether the transport took it; one it did not take is resent on the timeout.
+     * @param taken whether the transport took it; one it did not take counts as sent and lost, and is resent once
+     *              a later send is reported received, or on the timeout.
      */
     void onFirstSend(final Peer peer, final long sequence, final boolean taken, final long nowNanos)
     {
         final PeerTimer timer = peer.timer();
-        if (taken)
-        {
-            timer.sentAtNanos[slot(sequence)] = nowNanos;
-        }
+        final int slot = slot(sequence);
+        timer.onSend(slot, nowNanos);
+        timer.sendCount[slot] = 1;
+        timer.reported[slot] = false;
         if (timer.deadlineNanos == Long.MAX_VALUE)
         {
-            timer.deadlineNanos = nowNanos + timeout(timer);
+            arm(timer, nowNanos);
         }
     }
 
     /**
      * An ACK from the peer, after {@link StreamSender} has moved its window.
      *
-     * @param advanced  whether the cumulative point moved (to {@code peer.window().ackedCumulative()}).
-     * @param selective the ACK's bitmap of batches received beyond the cumulative point, or 0 when unusable.
+     * @param previousCumulative the peer's cumulative point before this ACK; {@code peer.window().ackedCumulative()}
+     *                           is the one after it.
+     * @param selective          the ACK's bitmap of batches received beyond the cumulative point, or 0 when unusable.
      */
-    void onAck(final Peer peer, final boolean advanced, final long selective, final long nowNanos)
+    void onAck(final Peer peer, final long previousCumulative, final long selective, final long nowNanos)
     {
         final PeerTimer timer = peer.timer();
         final StreamSender.PeerWindow window = peer.window();
-        if (advanced)
-        {
-            final long cumulative = window.ackedCumulative();
-            // Karn's rule: an ACK for a batch sent twice cannot say which copy it answers.
-            if (cumulative > timer.highestRetransmitted)
-            {
-                final long sentAt = timer.sentAtNanos[slot(cumulative)];
-                if (sentAt != 0 && nowNanos > sentAt)
-                {
-                    timer.onRttSample(nowNanos - sentAt);
-                }
-            }
-            timer.backoffShift = 0;
-            timer.deadlineNanos = window.hasUnacknowledged() ? nowNanos + timeout(timer) : Long.MAX_VALUE;
-        }
+        final long cumulative = window.ackedCumulative();
         timer.ackedSelective = selective;
-        fastRetransmit(peer);
+        final long lowest = newlyReported(timer, previousCumulative, cumulative, selective, window.nextToSend());
+        if (lowest > 0)
+        {
+            final int slot = slot(lowest);
+            // Karn's rule: an ACK for a batch sent twice cannot say which copy it answers.
+            if (timer.sendCount[slot] == 1 && nowNanos > timer.sentAtNanos[slot])
+            {
+                timer.onRttSample(nowNanos - timer.sentAtNanos[slot]);
+            }
+        }
+        if (cumulative > previousCumulative)
+        {
+            timer.backoffShift = 0;
+            if (window.hasUnacknowledged())
+            {
+                arm(timer, nowNanos);
+            }
+            else
+            {
+                timer.deadlineNanos = Long.MAX_VALUE;
+            }
+        }
+        else
+        {
+            timer.ackedSinceArmed = true;
+        }
+        detectLosses(peer, nowNanos);
     }
 
     /**
@@ -139,28 +160,60 @@ public final class RetransmitHandler
         return Math.min(maxNanos, backedOff);
     }
 
-    private void fastRetransmit(final Peer peer)
+    /**
+     * Mark the batches this ACK reports received for the first time and raise the send order known delivered.
+     *
+     * @return the lowest of them, or 0 when there is none.
+     */
+    private long newlyReported(
+        final PeerTimer timer, final long previousCumulative, final long cumulative, final long selective, final long end)
     {
-        final PeerTimer timer = peer.timer();
-        final long selective = timer.ackedSelective;
-        if (selective == 0)
+        long lowest = 0;
+        // Only what the ring still holds has a slot of its own; the window never spans more than the ring.
+        for (long sequence = Math.max(previousCumulative + 1, retained.next() - retained.capacity()); sequence <= cumulative; sequence++)
         {
-            return;
-        }
-
-        final long acked = peer.window().ackedCumulative();
-        final long highestReceived = acked + 1 + (63 - Long.numberOfLeadingZeros(selective));
-        final long oldest = retained.oldest();
-        for (long sequence = Math.max(acked + 1, timer.fastRetransmittedUpTo + 1); sequence < highestReceived; sequence++)
-        {
-            final long bit = sequence - acked - 1;
-            if ((selective & (1L << bit)) == 0 && sequence >= oldest && retained.contains(sequence) &&
-                retained.sendTo(transport, sealer, sequence, peer))
+            final int slot = slot(sequence);
+            if (!timer.reported[slot])
             {
-                onRetransmitted(timer, sequence);
+                timer.reported[slot] = true;
+                lowest = lowest == 0 ? sequence : lowest;
+                timer.deliveredOrder = Math.max(timer.deliveredOrder, timer.sendOrder[slot]);
             }
         }
-        timer.fastRetransmittedUpTo = Math.max(timer.fastRetransmittedUpTo, highestReceived - 1);
+        long bits = selective;
+        while (bits != 0)
+        {
+            final long sequence = cumulative + 1 + Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+            final int slot = slot(sequence);
+            if (sequence < end && !timer.reported[slot])
+            {
+                timer.reported[slot] = true;
+                lowest = lowest == 0 ? sequence : lowest;
+                timer.deliveredOrder = Math.max(timer.deliveredOrder, timer.sendOrder[slot]);
+            }
+        }
+        return lowest;
+    }
+
+    /** RACK: resend every outstanding batch whose latest send precedes one reported received, past the reorder window. */
+    private void detectLosses(final Peer peer, final long nowNanos)
+    {
+        final PeerTimer timer = peer.timer();
+        final StreamSender.PeerWindow window = peer.window();
+        final long acked = window.ackedCumulative();
+        final long reorderWindow = timer.smoothedRttNanos / 4;
+        final long end = window.nextToSend();
+        for (long sequence = Math.max(acked + 1, retained.oldest()); sequence < end; sequence++)
+        {
+            final int slot = slot(sequence);
+            if (timer.sendOrder[slot] < timer.deliveredOrder && !isReported(timer, acked, sequence) &&
+                nowNanos - timer.sentAtNanos[slot] >= reorderWindow && retained.contains(sequence) &&
+                retained.sendTo(transport, sealer, sequence, peer))
+            {
+                onRetransmitted(timer, sequence, nowNanos);
+            }
+        }
     }
 
     private int retransmit(final Peer peer, final long nowNanos, final long oldest)
@@ -172,22 +225,19 @@ public final class RetransmitHandler
         final long end = window.nextToSend();
         for (long sequence = Math.max(acked + 1, oldest); sequence < end && sent < maxRetransmitsPerTimeout; sequence++)
         {
-            final long bit = sequence - acked - 1;
-            if (bit < AckFrameFlyweight.SELECTIVE_RANGE && (timer.ackedSelective & (1L << bit)) != 0)
+            if (!isReported(timer, acked, sequence) && retained.contains(sequence) &&
+                retained.sendTo(transport, sealer, sequence, peer))
             {
-                continue;
-            }
-            if (retained.contains(sequence) && retained.sendTo(transport, sealer, sequence, peer))
-            {
-                onRetransmitted(timer, sequence);
+                onRetransmitted(timer, sequence, nowNanos);
                 sent++;
             }
         }
 
         if (window.hasUnacknowledged())
         {
-            timer.backoffShift++;
-            timer.deadlineNanos = nowNanos + timeout(timer);
+            // Back off only from a peer that answered nothing since the timer was armed.
+            timer.backoffShift = timer.ackedSinceArmed ? 0 : timer.backoffShift + 1;
+            arm(timer, nowNanos);
         }
         else
         {
@@ -196,16 +246,27 @@ public final class RetransmitHandler
         return sent;
     }
 
-    private void onRetransmitted(final PeerTimer timer, final long sequence)
+    /** Whether the latest usable ACK's bitmap shows the batch received (the receiver may since have lost that). */
+    private static boolean isReported(final PeerTimer timer, final long acked, final long sequence)
     {
+        final long bit = sequence - acked - 1;
+        return bit < AckFrameFlyweight.SELECTIVE_RANGE && (timer.ackedSelective & (1L << bit)) != 0;
+    }
+
+    private void onRetransmitted(final PeerTimer timer, final long sequence, final long nowNanos)
+    {
+        final int slot = slot(sequence);
+        timer.onSend(slot, nowNanos);
+        timer.sendCount[slot]++;
         timer.highestRetransmitted = Math.max(timer.highestRetransmitted, sequence);
         counters.retransmits.incrementRelease();
         timer.retransmitCounter.incrementRelease();
     }
 
-    private long timeout(final PeerTimer timer)
+    private void arm(final PeerTimer timer, final long nowNanos)
     {
-        return jitter.apply(timeoutNanos(timer, minNanos, maxNanos));
+        timer.ackedSinceArmed = false;
+        timer.deadlineNanos = nowNanos + jitter.apply(timeoutNanos(timer, minNanos, maxNanos));
     }
 
     private int slot(final long sequence)
@@ -220,11 +281,17 @@ public final class RetransmitHandler
     {
         private final AtomicCounter rttCounter;
         private final AtomicCounter retransmitCounter;
-        private long[] sentAtNanos;
+        // Per ring slot: when and in which send order the batch last went out, how often, whether an ACK showed it.
+        private long[] sentAtNanos = new long[0];
+        private long[] sendOrder = new long[0];
+        private int[] sendCount = new int[0];
+        private boolean[] reported = new boolean[0];
+        private long sends;
+        private long deliveredOrder;
         private long ackedSelective;
         private long highestRetransmitted;
-        private long fastRetransmittedUpTo;
         private long deadlineNanos = Long.MAX_VALUE;
+        private boolean ackedSinceArmed;
         private int backoffShift;
         private long smoothedRttNanos;
         private long rttVarianceNanos;
@@ -233,6 +300,20 @@ public final class RetransmitHandler
         {
             this.rttCounter = rttCounter;
             this.retransmitCounter = retransmitCounter;
+        }
+
+        void init(final int slots)
+        {
+            sentAtNanos = new long[slots];
+            sendOrder = new long[slots];
+            sendCount = new int[slots];
+            reported = new boolean[slots];
+        }
+
+        private void onSend(final int slot, final long nowNanos)
+        {
+            sentAtNanos[slot] = nowNanos;
+            sendOrder[slot] = ++sends;
         }
 
         /** SRTT in nanoseconds; 0 before the first sample. */
@@ -247,7 +328,7 @@ public final class RetransmitHandler
             return rttVarianceNanos;
         }
 
-        /** Times the timeout has doubled since an ACK last advanced. */
+        /** Times the timeout has doubled since an ACK last advanced or the peer last answered at all. */
         public int backoffShift()
         {
             return backoffShift;

@@ -13,6 +13,7 @@ import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
 import io.blocksync.daemon.table.RecordBudgets;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -45,6 +46,8 @@ public final class StreamReceiver
     private final StreamSender streamSender;
     private final EventLog.Line log;
     private final FrameVerifier verifier;
+    private final NanoClock nanoClock;
+    private final long reAckNanos;
     private final Ban ban = new Ban();
     private final Ban current = new Ban();
     // Per record of the frame being taken: whether the table holds it already (see scan).
@@ -73,6 +76,8 @@ public final class StreamReceiver
         this.streamSender = streamSender;
         this.log = context.log().newLine();
         this.verifier = context.verifier();
+        this.nanoClock = context.nanoClock();
+        this.reAckNanos = context.retransmitMaxNanos();
         for (final Peer peer : context.peers())
         {
             peer.stream().received.reset(highWater.receivedCumulative(peer.nodeId()));
@@ -95,6 +100,8 @@ public final class StreamReceiver
             return;
         }
         ackSender.onBatch(peer);
+        stream.lastBatchNanos = nanoClock.nanoTime();
+        stream.batchSeen = true;
         if (stream.received.isTooFarAhead(batch.streamSequence()))
         {
             // Cannot be recorded yet: not taken, the retransmission is taken once the hole closes.
@@ -290,6 +297,13 @@ public final class StreamReceiver
             // Our acks may have been lost: say again where we are so the peer retransmits what is missing.
             ackSender.onBehind(peer);
         }
+        else if (peer.stream().batchSeen && nanoClock.nanoTime() - peer.stream().lastBatchNanos <= reAckNanos)
+        {
+            // We hold all it sent, but the ACK saying so may have been lost: while the peer may still be waiting for
+            // it (it resends at least once per longest retransmission timeout), say it again at its heartbeat pace
+            // rather than leave it to its backed-off timeout. A quiet stream costs no ACKs.
+            ackSender.onBehind(peer);
+        }
         catchUp.onHeartbeat(peer, heartbeat, nowMillis);
     }
 
@@ -316,6 +330,9 @@ public final class StreamReceiver
     {
         private final StreamReceiveState received = new StreamReceiveState();
         private final AtomicCounter batchesReceivedCounter;
+        // When the last authentic BATCH of this peer arrived (loop nanos), for ACKs repeated at its heartbeats.
+        private long lastBatchNanos;
+        private boolean batchSeen;
 
         PeerStream(final AtomicCounter batchesReceivedCounter)
         {

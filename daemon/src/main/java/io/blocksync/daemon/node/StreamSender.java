@@ -200,8 +200,8 @@ public final class StreamSender implements BanTableListener
         counters.acksReceived.incrementRelease();
         final PeerWindow window = peer.window();
         final long cumulative = Math.min(ack.cumulative(), window.nextToSend - 1);
-        final boolean advanced = cumulative > window.ackedCumulative;
-        if (advanced)
+        final long previous = window.ackedCumulative;
+        if (cumulative > previous)
         {
             window.ackedCumulative = cumulative;
             window.ackedCounter.setRelease(cumulative);
@@ -209,7 +209,7 @@ public final class StreamSender implements BanTableListener
         // A bitmap relative to another cumulative point (beyond what we sent, or behind what was acked already, as in a
         // reordered ACK) cannot be read against our window.
         final long selective = cumulative == ack.cumulative() && cumulative == window.ackedCumulative ? ack.selectiveBitmap() : 0;
-        retransmitHandler.onAck(peer, advanced, selective, nowNanos);
+        retransmitHandler.onAck(peer, previous, selective, nowNanos);
     }
 
     /** Earliest retransmission deadline, for the idle wait. */

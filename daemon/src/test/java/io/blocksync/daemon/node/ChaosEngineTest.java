@@ -74,9 +74,11 @@ class ChaosEngineTest
     }
 
     /**
-     * bench/PERFORMANCE.md's figure: 10,000 bans (2,000 decided at once by each of 5 nodes) until every node holds
+     * PERFORMANCE.md's figure: 10,000 bans (2,000 decided at once by each of 5 nodes) until every node holds
      * all and every ring drained, in simulated ms, with and without 30 % loss, 10 % duplication, 20 % reordering;
      * the engine's timings (heartbeat 100 ms, retransmission 200 ms to 2 s), send-window 1024 and origin-rate 1000.
+     * Issue 10's goal, at most twice the loss-free time, is asserted: the run is deterministic per seed
+     * ({@code -Dchaos.seed=N}), so a failure is reproduced exactly.
      */
     @Test
     void convergenceUnderChaosAsAMultipleOfTheLossFreeTime() throws Exception
@@ -86,6 +88,7 @@ class ChaosEngineTest
         System.out.println("convergence of 10,000 bans to 5 nodes: loss-free " + quiet + " ms, 30 % loss + 10 % dup + 20 % reorder " +
             chaos + " ms, " + String.format("%.1f", (double)chaos / quiet) + "x (seed " + SEED + ")");
         assertTrue(chaos > quiet, "loss costs something");
+        assertTrue(chaos <= 2 * quiet, "under chaos " + chaos + " ms, more than twice the loss-free " + quiet + " ms (seed " + SEED + ")");
     }
 
     private long burstConvergenceMillis(final Path dir, final boolean chaos) throws Exception

@@ -173,6 +173,29 @@ class DeliveryEngineTest
     }
 
     /**
+     * A receiver that holds all a sender sent repeats its ACK at the sender's heartbeats while the stream was recently
+     * active: a lost last ACK costs a heartbeat interval, not a (backed-off) retransmission timeout and a resend.
+     */
+    @Test
+    void aLostLastAckIsRepeatedAtTheSendersHeartbeat() throws Exception
+    {
+        try (EngineCluster cluster = new EngineCluster(dir, 2, SEED, new EngineCluster.Settings()))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode two = cluster.node(2);
+            cluster.runUntil(() -> one.peer(2).state() == Peer.STATE_UP && two.peer(1).state() == Peer.STATE_UP, 1_000, "up");
+            final int[] acksSeen = new int[1];
+            cluster.network().filter((from, to, type, frame) -> type == FrameType.ACK && from.equals(two.address) && acksSeen[0]++ == 0);
+
+            assertTrue(one.ban(address(50, 0)));
+            final long took = cluster.runUntil(() -> DeliveryEngineTest.isDrained(one), 1_000, "node 1's batch acknowledged");
+            assertTrue(acksSeen[0] >= 2, "the first ACK was lost, a later one arrived");
+            assertEquals(0, one.counters.retransmits.get(), "acknowledged by the repeated ACK, not by a resend");
+            assertTrue(took <= cluster.settings().heartbeatIntervalNanos / MS + 10, "acknowledged after " + took + " ms");
+        }
+    }
+
+    /**
      * Catch-up records the receiver holds already cost no budget: a SYNC of node 3's own decisions that node 1 took
      * before is neither refused nor charged, so new records right after it still fit the budget.
      */

@@ -111,21 +111,23 @@ class ProtocolEngineTest
             final EngineNode two = cluster.node(2);
             cluster.runUntil(() -> one.peer(2).state() == Peer.STATE_UP && two.peer(1).state() == Peer.STATE_UP, 1_000, "up");
 
+            // Every ACK is lost until node 1 resends (node 2 repeats its ACK at node 1's heartbeats, so losing one is
+            // not enough to make node 1 resend).
             final int[] acksLost = { 0 };
             cluster.network().filter((from, to, type, frame) ->
-                type == FrameType.ACK && from.equals(two.address) && acksLost[0]++ == 0);
+                type == FrameType.ACK && from.equals(two.address) && one.counters.retransmits.get() == 0 && ++acksLost[0] > 0);
             final long acksBefore = two.counters.acksSent.get();
             final long batch = one.context.retained().next();
             assertTrue(one.ban("198.51.100.7"));
             cluster.runUntil(() -> two.isBanned("198.51.100.7"), 100, "node 2 took the ban");
             cluster.runUntil(() -> one.peer(2).window().ackedCumulative() == batch, 1_000, "node 1's batch acknowledged");
 
-            assertEquals(2, acksLost[0], "two acks crossed the network: the first was lost, the second was not");
+            assertTrue(acksLost[0] >= 1, "node 2's acks were lost until the retransmission");
             assertEquals(1, one.counters.retransmits.get(), "node 1 retransmitted once, after its timeout");
             assertEquals(0, two.counters.rejected[RejectReason.REPLAY].get() + two.counters.rejected[RejectReason.TOO_OLD].get(),
                 "the retransmission is a new datagram, not a replay");
             assertTrue(two.counters.recordsDuplicate.get() >= 1, "node 2 knew its stream sequence: a duplicate");
-            assertEquals(acksBefore + 2, two.counters.acksSent.get(), "and acknowledged it again");
+            assertTrue(two.counters.acksSent.get() > acksBefore + acksLost[0], "and acknowledged it again");
             assertEquals(1, two.counters.bansApplied.get(), "applied once");
 
             cluster.runForMillis(3_000);

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The sending half of the protocol engine alone ({@link StreamSender} driving {@link RetransmitHandler}) on a
  * manual clock and the in-memory network: exactly when each batch goes out and comes back out, for RFC 6298
- * timeouts and backoff, Karn's rule, fast retransmit on a selective-ACK hole and the flight window.
+ * timeouts and backoff, Karn's rule, time-ordered loss detection on a selective-ACK hole and the flight window.
  */
 class RetransmitHandlerTest
 {
@@ -132,7 +132,7 @@ class RetransmitHandlerTest
     }
 
     @Test
-    void aSelectiveAckHoleIsResentAtOnceAndOnlyOnce() throws Exception
+    void aSelectiveAckHoleIsResentAtOnceAndAgainOnlyOnceALaterSendIsReported() throws Exception
     {
         start(64, 200 * MS, 60_000 * MS);
         for (int i = 0; i < 4; i++)
@@ -150,9 +150,62 @@ class RetransmitHandlerTest
         assertEquals(5, network.batchesSent(self, other).size(), "the same ack again resends nothing");
         assertEquals(1, counters.retransmits.get());
 
-        runUntil(START_NANOS + 10 * MS + 200 * MS);
-        assertEquals(List.of(1L, 2L, 3L, 4L, 2L, 2L), network.batchesSent(self, other),
+        // The resent 2 is lost too; 5, sent after it, arrives: that is new evidence, so 2 goes again at once.
+        runUntil(START_NANOS + 20 * MS);
+        publish();
+        runUntil(START_NANOS + 30 * MS);
+        ackAt(1, 0b1110);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 2L, 5L, 2L), network.batchesSent(self, other),
+            "a hole lost again is resent per later send reported received, not after a timeout");
+        assertEquals(2, counters.retransmits.get());
+
+        runUntil(START_NANOS + 30 * MS + 200 * MS);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 2L, 5L, 2L, 2L), network.batchesSent(self, other),
             "on the timeout only the hole is resent, not what the bitmap reported received");
+    }
+
+    @Test
+    void aCumulativeJumpOverBatchesReceivedLongAgoIsNoRttSample() throws Exception
+    {
+        start(64, 200 * MS, 60_000 * MS);
+        publish();
+        publish();
+        runUntil(START_NANOS + 10 * MS);
+        ackAt(0, 0b10);
+        assertEquals(10 * MS, peer.timer().smoothedRttNanos(), "2 reported received: sampled");
+
+        // 1 is lost (resent at once, 2 being sent with it), resent again on the timeout, and the ACK of that covers 2,
+        // received 200 ms before.
+        runUntil(START_NANOS + 220 * MS);
+        assertEquals(List.of(START_NANOS, START_NANOS + 10 * MS, START_NANOS + 200 * MS), network.batchSendTimes(self, other, 1));
+        ackAt(2, 0);
+        assertEquals(10 * MS, peer.timer().smoothedRttNanos(), "neither 1 (sent twice) nor 2 (reported before) is sampled");
+    }
+
+    @Test
+    void theTimeoutDoublesOnlyWhenThePeerAnswersNothing() throws Exception
+    {
+        start(64, 200 * MS, 60_000 * MS);
+        publish();
+        publish();
+        runUntil(START_NANOS + 10 * MS);
+        ackAt(0, 0b10);
+        // Every resend of 1 is lost, but the peer keeps answering (its ACK at our heartbeats): no backoff.
+        for (int i = 1; i <= 3; i++)
+        {
+            runUntil(START_NANOS + i * 200 * MS + 5 * MS);
+            ackAt(0, 0b10);
+        }
+        assertEquals(List.of(START_NANOS, START_NANOS + 10 * MS, START_NANOS + 200 * MS, START_NANOS + 400 * MS, START_NANOS + 600 * MS),
+            network.batchSendTimes(self, other, 1), "resent at once (2, sent with it, arrived), then every 200 ms while the peer answers");
+        assertEquals(0, peer.timer().backoffShift());
+
+        // Now it falls silent: the timeout at 800 ms still follows its answer at 605 ms; then 200, 400, 800 ms.
+        runUntil(START_NANOS + 2_300 * MS);
+        assertEquals(List.of(START_NANOS, START_NANOS + 10 * MS, START_NANOS + 200 * MS, START_NANOS + 400 * MS, START_NANOS + 600 * MS,
+            START_NANOS + 800 * MS, START_NANOS + 1_000 * MS, START_NANOS + 1_400 * MS, START_NANOS + 2_200 * MS),
+            network.batchSendTimes(self, other, 1),
+            "a peer that answers nothing is backed off from");
     }
 
     @Test
