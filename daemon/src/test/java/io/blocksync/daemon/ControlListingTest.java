@@ -91,11 +91,11 @@ class ControlListingTest
 
         assertEquals(41, objects(live).size(), live);
         assertTrue(objects(live).get(0).startsWith("{\"prefix\":\"") && live.startsWith("[{") && live.trim().endsWith("}]"), live);
-        for (final String key : new String[]{ "\"prefix\":\"198.51.100.5\"", "\"action\":\"ban\"", "\"reason\":\"ssh\"",
-            "\"origin\":3", "\"origin_name\":\"node3\"", "\"expires\":\"", "\"remaining_seconds\":", "\"protocol\":\"tcp\"",
+        for (final String key : new String[]{ "\"prefix\":\"198.51.100.10\"", "\"action\":\"ban\"", "\"reason\":\"ssh\"",
+            "\"origin\":2", "\"origin_name\":\"node2\"", "\"expires\":\"", "\"remaining_seconds\":", "\"protocol\":\"tcp\"",
             "\"port\":22", "\"decided_at\":\"", "\"enforced\":true" })
         {
-            assertTrue(objectOf(live, "198.51.100.5").contains(key), key + " missing from " + objectOf(live, "198.51.100.5"));
+            assertTrue(objectOf(live, "198.51.100.10").contains(key), key + " missing from " + objectOf(live, "198.51.100.10"));
         }
         assertTrue(objectOf(live, "2001:db8:7::/64").contains("\"expires\":null,\"remaining_seconds\":null"), live);
         assertTrue(!live.contains("203.0.113.10"), "unban tombstones only with --all");
@@ -110,7 +110,7 @@ class ControlListingTest
         assertTrue(fromStore[1].startsWith("blocksync bans: the node does not answer on its control socket"), fromStore[1]);
 
         assertTrue(table.startsWith("PREFIX                  REASON    ORIGIN      REMAINING    PROTO\n"), table);
-        assertTrue(Pattern.compile("\n198\\.51\\.100\\.5 +ssh +3 node3 +\\S+ +tcp/22\n").matcher(table).find(), table);
+        assertTrue(Pattern.compile("\n198\\.51\\.100\\.10 +ssh +2 node2 +\\S+ +tcp/22\n").matcher(table).find(), table);
         assertTrue(table.contains("\n41 bans\n") && !table.contains("not enforced"), table);
     }
 
