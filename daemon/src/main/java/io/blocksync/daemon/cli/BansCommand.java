@@ -3,7 +3,8 @@ package io.blocksync.daemon.cli;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.ReasonCode;
-import io.blocksync.daemon.config.Durations;
+import io.blocksync.daemon.control.ControlClient;
+import io.blocksync.daemon.control.ControlProtocol;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.node.ProgressFile;
@@ -12,18 +13,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.time.Instant;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "bans", description = "List the bans a node holds (reads its store directly, even while it runs).")
+@Command(name = "bans", description = "List the bans a node holds: asked of the running node over its control socket, " +
+    "or read from its store directly when the node does not answer.")
 final class BansCommand implements Callable<Integer>
 {
-    private static final String ENFORCED_FALSE = ",\"enforced\":false}";
-    private static final int MAX_NOT_ENFORCED_SHOWN = 20;
+    private static final String REFUSED = "refused: ";
 
     @Mixin
     ConfigOption config = new ConfigOption();
@@ -51,14 +50,50 @@ final class BansCommand implements Callable<Integer>
             names.put(peer.nodeId(), peer.name());
         }
 
+        final BanListing listing = new BanListing(json, names, System.out);
+        String whyNotAsked = "its status file says it is not running";
+        if (NodeQuestions.isRunning(nodeConfig))
+        {
+            final BanListing.Row row = new BanListing.Row();
+            try
+            {
+                final String last = ControlClient.stream(nodeConfig.stateDir(),
+                    all ? ControlProtocol.BANS + " " + ControlProtocol.ALL : ControlProtocol.BANS,
+                    (line) -> listing.add(parse(line, row)));
+                if (last.startsWith(ControlProtocol.OK))
+                {
+                    listing.finish();
+                    return BlockSyncCli.EXIT_OK;
+                }
+                whyNotAsked = last;
+            }
+            catch (final IOException ex)
+            {
+                whyNotAsked = ex.getMessage();
+            }
+            if (listing.rows() > 0)
+            {
+                // Rows are out already: reading the store now would list them twice.
+                listing.finish();
+                System.err.println("blocksync bans: the listing stopped part way: " + whyNotAsked);
+                return BlockSyncCli.EXIT_FAILED;
+            }
+        }
+
+        System.err.println("blocksync bans: the node does not answer on its control socket (" + whyNotAsked +
+            "): reading its store directly, so \"enforced\" is null");
+        readStore(nodeConfig, listing);
+        listing.finish();
+        return BlockSyncCli.EXIT_OK;
+    }
+
+    /** The node is down: its store, read through a handle of this process, each row as it is read. */
+    private void readStore(final NodeConfig nodeConfig, final BanListing listing) throws IOException
+    {
         // Stored expiries are on the node's steady clock: now in that frame is the wall clock plus its recorded offset.
         final long frameOffset = ProgressFile.readFrame(nodeConfig.stateDir()).offsetMillis();
         final long now = System.currentTimeMillis() + frameOffset;
-        final List<String[]> rows = new ArrayList<>();
-        final List<String> objects = new ArrayList<>();
-        // Which listed entries are live bans, by prefix: only those are asked about and can be enforced.
-        final List<String> livePrefixes = new ArrayList<>();
-        final List<Integer> liveIndex = new ArrayList<>();
+        final BanListing.Row row = new BanListing.Row();
         try (BanStore store = BanStore.openReader(nodeConfig.stateDir()))
         {
             store.forEach((Ban ban) ->
@@ -67,141 +102,58 @@ final class BansCommand implements Callable<Integer>
                 {
                     return;
                 }
-                final String prefix = AddressText.format(ban.prefix());
-                if (ban.isBan() && ban.isActiveAt(now))
-                {
-                    livePrefixes.add(prefix);
-                    liveIndex.add(json ? objects.size() : rows.size());
-                }
-                final String reason = ReasonCode.unpack(ban.reason());
-                final String expires = ban.isBan() && ban.expiresAtMillis() != 0 ?
-                    Instant.ofEpochMilli(ban.expiresAtMillis() - frameOffset).toString() : null;
-                final long remaining = ban.expiresAtMillis() == 0 ? -1 : Math.max(0, (ban.expiresAtMillis() - now) / 1000);
-                final String originName = names.getOrDefault(ban.originNodeId(), "node" + ban.originNodeId());
-                if (json)
-                {
-                    objects.add("{\"prefix\":" + Json.string(prefix) +
-                        ",\"action\":" + Json.string(ban.isBan() ? "ban" : "unban") +
-                        ",\"reason\":" + Json.string(reason) +
-                        ",\"origin\":" + ban.originNodeId() +
-                        ",\"origin_name\":" + Json.string(originName) +
-                        ",\"expires\":" + Json.string(expires) +
-                        ",\"remaining_seconds\":" + (ban.isBan() && remaining >= 0 ? Long.toString(remaining) : "null") +
-                        ",\"protocol\":" + Json.string(Protocols.name(ban.protocol())) +
-                        ",\"port\":" + ban.port() +
-                        ",\"decided_at\":" + Json.string(Instant.ofEpochMilli(ban.originTimeMillis()).toString()) +
-                        ",\"enforced\":false}");
-                }
-                else
-                {
-                    rows.add(new String[]{
-                        prefix, ban.isBan() ? reason : "(unbanned)", ban.originNodeId() + " " + originName,
-                        !ban.isBan() ? "-" : remaining < 0 ? "permanent" : Durations.formatSeconds(remaining),
-                        Protocols.name(ban.protocol()) + (ban.port() != 0 ? "/" + ban.port() : "") });
-                }
+                row.ban = ban.isBan();
+                row.prefix = AddressText.format(ban.prefix());
+                row.origin = ban.originNodeId();
+                row.expiresMillis = ban.isBan() && ban.expiresAtMillis() != 0 ? ban.expiresAtMillis() - frameOffset : 0;
+                row.remainingSeconds = ban.expiresAtMillis() == 0 ? -1 : Math.max(0, (ban.expiresAtMillis() - now) / 1000);
+                row.protocol = ban.protocol();
+                row.port = ban.port();
+                row.decidedMillis = ban.originTimeMillis();
+                row.reason = ReasonCode.unpack(ban.reason());
+                row.enforced = null;
+                row.refusal = null;
+                listing.add(row);
             });
         }
-
-        final List<NodeQuestions.Enforcement> enforcement =
-            livePrefixes.isEmpty() ? List.of() : NodeQuestions.enforcement(nodeConfig, livePrefixes);
-        if (json)
-        {
-            markEnforced(objects, liveIndex, enforcement);
-            System.out.println("[" + String.join(",\n", objects) + "]");
-        }
-        else
-        {
-            printTable(rows);
-            printNotEnforced(livePrefixes, enforcement);
-        }
-        return BlockSyncCli.EXIT_OK;
     }
 
     /**
-     * Every object was written with {@code "enforced":false}; live bans the node confirms become true, and all become
-     * null when the node does not answer (not running: nothing is known of the kernel).
+     * One row of the node's answer to {@code bans}:
+     * {@code ACTION PREFIX ORIGIN EXPIRES REMAINING PROTOCOL PORT DECIDED REASON ENFORCED[ refused: MESSAGE]}.
      */
-    private static void markEnforced(
-        final List<String> objects, final List<Integer> liveIndex, final List<NodeQuestions.Enforcement> enforcement)
+    static BanListing.Row parse(final String line, final BanListing.Row into)
     {
-        for (int i = 0; i < objects.size(); i++)
+        final String[] words = line.split(" ", 11);
+        if (words.length < 10)
         {
-            if (null == enforcement)
-            {
-                objects.set(i, objects.get(i).replace(ENFORCED_FALSE, ",\"enforced\":null}"));
-            }
+            throw new IllegalStateException("unexpected row from the node: " + line);
         }
-        if (null == enforcement)
-        {
-            System.err.println("blocksync bans: the node does not answer on its control socket, so \"enforced\" is null");
-            return;
-        }
-        for (int i = 0; i < liveIndex.size(); i++)
-        {
-            if (enforcement.get(i).enforced())
-            {
-                final int index = liveIndex.get(i);
-                objects.set(index, objects.get(index).replace(ENFORCED_FALSE, ",\"enforced\":true}"));
-            }
-        }
+        into.ban = ControlProtocol.BAN.equals(words[0]);
+        into.prefix = words[1];
+        into.origin = Integer.parseInt(words[2]);
+        into.expiresMillis = Long.parseLong(words[3]);
+        into.remainingSeconds = Long.parseLong(words[4]);
+        into.protocol = Integer.parseInt(words[5]);
+        into.port = Integer.parseInt(words[6]);
+        into.decidedMillis = Long.parseLong(words[7]);
+        into.reason = ReasonCode.unpack(Long.parseUnsignedLong(words[8], 16));
+        into.enforced = "true".equals(words[9]);
+        into.refusal = words.length == 11 && words[10].startsWith(REFUSED) ? words[10].substring(REFUSED.length()) : null;
+        return into;
     }
 
-    /** After the table: the live bans the kernel does not hold (yet), with the kernel's refusal when there is one. */
-    private static void printNotEnforced(final List<String> livePrefixes, final List<NodeQuestions.Enforcement> enforcement)
-    {
-        if (null == enforcement)
-        {
-            return;
-        }
-        int notEnforced = 0;
-        for (int i = 0; i < enforcement.size(); i++)
-        {
-            final NodeQuestions.Enforcement answer = enforcement.get(i);
-            if (!answer.enforced())
-            {
-                if (notEnforced++ < MAX_NOT_ENFORCED_SHOWN)
-                {
-                    System.out.println("not enforced: " + livePrefixes.get(i) +
-                        (null == answer.refusal() ? " (not yet confirmed by the firewall)" : " (refused: " + answer.refusal() + ")"));
-                }
-            }
-        }
-        if (notEnforced > MAX_NOT_ENFORCED_SHOWN)
-        {
-            System.out.println("... " + notEnforced + " bans not enforced in all (bans --json shows each)");
-        }
-    }
-
-    private static void printTable(final List<String[]> rows)
-    {
-        rows.sort((a, b) -> a[0].compareTo(b[0]));
-        final String[] header = { "PREFIX", "REASON", "ORIGIN", "REMAINING", "PROTO" };
-        final int[] widths = new int[header.length];
-        for (int i = 0; i < header.length; i++)
-        {
-            widths[i] = header[i].length();
-        }
-        for (final String[] row : rows)
-        {
-            for (int i = 0; i < row.length; i++)
-            {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        printRow(header, widths);
-        for (final String[] row : rows)
-        {
-            printRow(row, widths);
-        }
-        System.out.println(rows.size() + " ban" + (rows.size() == 1 ? "" : "s"));
-    }
-
+    /** Columns of the table are padded to these widths and separated by two spaces; used by {@code peers} too. */
     static void printRow(final String[] row, final int[] widths)
     {
         final StringBuilder line = new StringBuilder();
         for (int i = 0; i < row.length; i++)
         {
-            line.append(String.format("%-" + widths[i] + "s", row[i]));
+            line.append(row[i]);
+            for (int pad = widths[i] - row[i].length(); pad > 0 && i + 1 < row.length; pad--)
+            {
+                line.append(' ');
+            }
             if (i + 1 < row.length)
             {
                 line.append("  ");

@@ -40,7 +40,7 @@ final class NodeQuestions
      * A node stopped with SIGSTOP would hold the exchange for the client's whole timeout: ask only one whose loop
      * refreshed its alive time lately.
      */
-    private static boolean isRunning(final NodeConfig config)
+    static boolean isRunning(final NodeConfig config)
     {
         try (StatusFile status = StatusFile.openForReading(config.stateDir()))
         {

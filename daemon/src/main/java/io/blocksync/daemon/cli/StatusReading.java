@@ -4,12 +4,19 @@ import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
 import org.agrona.concurrent.status.CountersReader;
 
+import io.blocksync.daemon.control.ControlClient;
+import io.blocksync.daemon.control.ControlProtocol;
+
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A snapshot of a node's counters read from its status file: node-wide values by label, and per-peer fields.
+ * A snapshot of a node's counters, asked of the running node over its control socket or read from its status file:
+ * node-wide values by label, and per-peer fields.
  * Counters are found by type and the id in their key, never by their slot in the file.
  */
 final class StatusReading
@@ -26,38 +33,52 @@ final class StatusReading
     final long aliveTimeMillis;
     final int nodeId;
 
+    private final Map<Integer, String> nodeLabels = new TreeMap<>();
+    private final Map<String, Long> sources = new LinkedHashMap<>();
+
+    private StatusReading(final int nodeId, final long pid, final long startTimeMillis, final long aliveTimeMillis)
+    {
+        this.nodeId = nodeId;
+        this.pid = pid;
+        this.startTimeMillis = startTimeMillis;
+        this.aliveTimeMillis = aliveTimeMillis;
+    }
+
     StatusReading(final StatusFile status)
     {
-        pid = status.pid();
-        startTimeMillis = status.startTimeMillis();
-        aliveTimeMillis = status.aliveTimeMillis();
-        nodeId = status.nodeId();
-        final Map<Integer, String> nodeLabels = new TreeMap<>();
-        final Map<String, Long> sources = new LinkedHashMap<>();
+        this(status.nodeId(), status.pid(), status.startTimeMillis(), status.aliveTimeMillis());
         final CountersReader reader = status.countersReader();
-        reader.forEach((counterId, typeId, keyBuffer, label) ->
+        reader.forEach((counterId, typeId, keyBuffer, label) -> add(typeId, keyBuffer.getInt(NodeCounters.ID_KEY_OFFSET),
+            reader.getCounterValue(counterId), label));
+        complete();
+    }
+
+    /**
+     * @param key the int at the start of the counter's key: a node counter's id, a peer counter's peer id.
+     */
+    private void add(final int typeId, final int key, final long value, final String label)
+    {
+        if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID)
         {
-            final long value = reader.getCounterValue(counterId);
-            if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID)
-            {
-                final int id = keyBuffer.getInt(NodeCounters.ID_KEY_OFFSET);
-                nodeLabels.put(id, label);
-                nodeById.put(id, value);
-            }
-            else if (typeId == NodeCounters.SOURCE_COUNTER_TYPE_ID)
-            {
-                sources.put(label, value);
-            }
-            else if (typeId == NodeCounters.PEER_COUNTER_TYPE_ID)
-            {
-                final int peerId = keyBuffer.getInt(0);
-                // Labels read "peer ID (NAME) FIELD".
-                final int open = label.indexOf('(');
-                final int close = label.indexOf(") ", open);
-                peerNames.put(peerId, label.substring(open + 1, close));
-                peers.computeIfAbsent(peerId, id -> new LinkedHashMap<>()).put(label.substring(close + 2), value);
-            }
-        });
+            nodeLabels.put(key, label);
+            nodeById.put(key, value);
+        }
+        else if (typeId == NodeCounters.SOURCE_COUNTER_TYPE_ID)
+        {
+            sources.put(label, value);
+        }
+        else if (typeId == NodeCounters.PEER_COUNTER_TYPE_ID)
+        {
+            // Labels read "peer ID (NAME) FIELD".
+            final int open = label.indexOf('(');
+            final int close = label.indexOf(") ", open);
+            peerNames.put(key, label.substring(open + 1, close));
+            peers.computeIfAbsent(key, id -> new LinkedHashMap<>()).put(label.substring(close + 2), value);
+        }
+    }
+
+    private void complete()
+    {
         for (final Map.Entry<Integer, String> entry : nodeLabels.entrySet())
         {
             node.put(entry.getValue(), nodeById.get(entry.getKey()));
@@ -66,12 +87,21 @@ final class StatusReading
     }
 
     /**
-     * Read a node's status file once.
+     * Ask the running node over its control socket ({@code counters}), else read its status file once, which a node
+     * that stopped left behind.
      *
-     * @return null after telling the operator why it could not be read.
+     * @return null after telling the operator why neither could be read.
      */
     static StatusReading read(final io.blocksync.daemon.config.NodeConfig config, final String command)
     {
+        if (NodeQuestions.isRunning(config))
+        {
+            final StatusReading asked = ask(config);
+            if (null != asked)
+            {
+                return asked;
+            }
+        }
         try (StatusFile status = StatusFile.openForReading(config.stateDir()))
         {
             return new StatusReading(status);
@@ -79,6 +109,39 @@ final class StatusReading
         catch (final IllegalStateException ex)
         {
             System.err.println("blocksync " + command + ": " + ex.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * @return the node's counters as it answers {@code counters}, or null when it does not answer in full.
+     */
+    static StatusReading ask(final io.blocksync.daemon.config.NodeConfig config)
+    {
+        final List<String> rows = new ArrayList<>(StatusFile.COUNTER_CAPACITY);
+        try
+        {
+            final String last = ControlClient.stream(config.stateDir(), ControlProtocol.COUNTERS, rows::add);
+            // "ok counters node ID pid PID started MS alive MS"
+            final String[] words = last.split(" ");
+            if (words.length != 10 || !ControlProtocol.OK.equals(words[0]))
+            {
+                return null;
+            }
+            final StatusReading reading = new StatusReading(Integer.parseInt(words[3]), Long.parseLong(words[5]),
+                Long.parseLong(words[7]), Long.parseLong(words[9]));
+            for (final String row : rows)
+            {
+                // "counter TYPE KEY VALUE LABEL"
+                final String[] fields = row.split(" ", 5);
+                reading.add(Integer.parseInt(fields[1]), Integer.parseInt(fields[2]), Long.parseLong(fields[3]),
+                    fields.length == 5 ? fields[4] : "");
+            }
+            reading.complete();
+            return reading;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
             return null;
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Talks to a running daemon over its control socket. Every wait is bounded: a daemon that accepts the connection
@@ -34,24 +35,7 @@ public final class ControlClient
     public static List<String> exchange(final Path stateDir, final List<String> requestLines) throws IOException
     {
         final Path socket = stateDir.resolve(ControlServer.SOCKET_FILE_NAME);
-        if (!Files.exists(socket))
-        {
-            throw new IOException("no control socket at " + socket + ": is `blocksync run` running with this config?");
-        }
-
-        final SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try
-        {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-        }
-        catch (final IOException ex)
-        {
-            channel.close();
-            throw new IOException("cannot reach the daemon at " + socket + " (" + ex.getMessage() +
-                "): is `blocksync run` running with this config?", ex);
-        }
-
-        try (LineChannel connection = new LineChannel(channel, REPLY_TIMEOUT_MILLIS, MAX_REPLY_LINE_BYTES))
+        try (LineChannel connection = connect(socket))
         {
             final StringBuilder request = new StringBuilder();
             for (final String line : requestLines)
@@ -59,7 +43,7 @@ public final class ControlClient
                 request.append(line).append('\n');
             }
             request.append('\n');
-            connection.write(request.toString());
+            connection.write(request);
 
             final List<String> replies = new ArrayList<>();
             for (String line = connection.readLine(); null != line; line = connection.readLine())
@@ -70,8 +54,64 @@ public final class ControlClient
         }
         catch (final SocketTimeoutException ex)
         {
-            throw new IOException("the daemon at " + socket + " did not answer within " + REPLY_TIMEOUT_MILLIS / 1000 +
-                " s: is it stopped or stuck? (`blocksync status` reads its counters without it)", ex);
+            throw notAnswering(socket, ex);
         }
+    }
+
+    /**
+     * Send one listing request ({@code bans}, {@code counters}: see {@link ControlProtocol}) and hand each row line to
+     * {@code rows} as it arrives; only one line is held at a time, so any number of rows goes through a small heap.
+     *
+     * @param rows receives each row line, without its newline.
+     * @return the closing line, which starts with {@code ok} or {@code error}.
+     * @throws IOException as {@link #exchange}, and when the connection ends before the closing line.
+     */
+    public static String stream(final Path stateDir, final String requestLine, final Consumer<String> rows) throws IOException
+    {
+        final Path socket = stateDir.resolve(ControlServer.SOCKET_FILE_NAME);
+        try (LineChannel connection = connect(socket))
+        {
+            connection.write(requestLine + "\n\n");
+            for (String line = connection.readLine(); null != line; line = connection.readLine())
+            {
+                if (line.startsWith(ControlProtocol.OK) || line.startsWith(ControlProtocol.ERROR))
+                {
+                    return line;
+                }
+                rows.accept(line);
+            }
+            throw new IOException("the daemon at " + socket + " closed the connection before the end of the listing");
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            throw notAnswering(socket, ex);
+        }
+    }
+
+    private static LineChannel connect(final Path socket) throws IOException
+    {
+        if (!Files.exists(socket))
+        {
+            throw new IOException("no control socket at " + socket + ": is `blocksync run` running with this config?");
+        }
+
+        final SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try
+        {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return new LineChannel(channel, REPLY_TIMEOUT_MILLIS, MAX_REPLY_LINE_BYTES);
+        }
+        catch (final IOException ex)
+        {
+            channel.close();
+            throw new IOException("cannot reach the daemon at " + socket + " (" + ex.getMessage() +
+                "): is `blocksync run` running with this config?", ex);
+        }
+    }
+
+    private static IOException notAnswering(final Path socket, final SocketTimeoutException ex)
+    {
+        return new IOException("the daemon at " + socket + " did not answer within " + REPLY_TIMEOUT_MILLIS / 1000 +
+            " s: is it stopped or stuck? (`blocksync status` reads its counters without it)", ex);
     }
 }

@@ -14,6 +14,24 @@ package io.blocksync.daemon.control;
  *   firewall KIND                             ok firewall nftables partial 3[ last: MESSAGE]
  *     KIND: apply, partial, check, drift or cleanup (io.blocksync.firewall.FailureKind)
  * </pre>
+ * <b>Listings</b> answer with any number of row lines, streamed as they are read, then one {@code ok} line (or an
+ * {@code error} line when the listing could not be completed). A listing must be the only line of its request.
+ * <pre>
+ *   bans [all]     ACTION PREFIX ORIGIN EXPIRES REMAINING PROTOCOL PORT DECIDED REASON ENFORCED[ refused: MESSAGE]
+ *                  ...
+ *                  ok bans ROWS
+ *     live bans only, or with "all" expired entries and unban tombstones too; in the store's order (unsorted).
+ *     ACTION ban or unban; ORIGIN the origin's node id; EXPIRES the end on the wall clock, Unix ms (0: none);
+ *     REMAINING seconds left, -1 for none; PROTOCOL an IANA number; DECIDED the origin's decision time, Unix ms;
+ *     REASON the 8-byte reason code as unsigned hex (ASCII, first character in the lowest byte, e.g. 687373 = ssh);
+ *     ENFORCED true when the firewall confirms the kernel holds this live ban, else false (with the kernel's refusal).
+ *   counters       counter TYPE KEY VALUE LABEL
+ *                  ...
+ *                  ok counters node ID pid PID started MS alive MS
+ *     every counter of the status file (io.blocksync.daemon.status.NodeCounters: TYPE 1 node, KEY its id; 2 peer,
+ *     KEY the peer's id; 3 event source), then the file's header: start and alive times are Unix ms, the alive time
+ *     refreshed by the loop about once a second.
+ * </pre>
  * A ban reply is sent once the decision is durable and the firewall confirmed it or the wait for it ran out
  * ({@link BanReplies}); it keeps {@code ok} first whether or not the kernel enforces the ban yet. MESSAGE is the
  * tool's or library's own text on one line, cut at {@value #MAX_MESSAGE_CHARS} characters.
@@ -30,6 +48,10 @@ public final class ControlProtocol
     public static final String DEFAULT = "default";
     public static final String ENFORCED = "enforced";
     public static final String FIREWALL = "firewall";
+    public static final String BANS = "bans";
+    public static final String ALL = "all";
+    public static final String COUNTERS = "counters";
+    public static final String COUNTER = "counter";
     /** Longest tool message in a reply line; the rest is cut and marked "...". */
     public static final int MAX_MESSAGE_CHARS = 400;
     public static final String OK = "ok";

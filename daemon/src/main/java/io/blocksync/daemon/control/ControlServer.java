@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The local control channel: a UNIX domain socket in the state directory, readable and writable by the owner only.
  * One thread accepts connections and serves each on a thread of its own: it parses the request lines (see
  * {@link ControlProtocol}), hands the decisions to the loop as one {@link LocalRequest} and writes back one result
- * line per request line. All parsing and allocation happen here, off the loop.
+ * line per request line. All parsing and allocation happen here, off the loop. Listings ({@code bans},
+ * {@code counters}) are answered on the connection's thread alone, streamed row by row ({@link ControlListings}).
  * <p>
  * <b>Limits</b>, so that no client can block another: at most {@link #MAX_CONNECTIONS} connections are served at
  * once (one more is answered {@code error busy ...} and closed); a connection that sends nothing for
@@ -56,6 +57,7 @@ public final class ControlServer implements AutoCloseable
     private final Runnable wakeLoop;
     private final ControlRequests parser;
     private final BanReplies banReplies;
+    private final ControlListings listings;
     private final ServerSocketChannel server;
     private final Thread thread;
     private final Semaphore connectionSlots = new Semaphore(MAX_CONNECTIONS);
@@ -82,6 +84,7 @@ public final class ControlServer implements AutoCloseable
         this.wakeLoop = wakeLoop;
         this.parser = new ControlRequests(config, firewall);
         this.banReplies = new BanReplies(firewall, policy);
+        this.listings = new ControlListings(config.stateDir(), firewall);
 
         // The state dir lock guarantees no live daemon owns a socket left here: it is a leftover from a crash.
         Files.deleteIfExists(socketPath);
@@ -226,6 +229,18 @@ public final class ControlServer implements AutoCloseable
                 return;
             }
             lines.add(line);
+        }
+        if (!lines.isEmpty() && ControlListings.isListing(lines.get(0)))
+        {
+            if (lines.size() == 1)
+            {
+                listings.answer(lines.get(0), connection);
+            }
+            else
+            {
+                connection.write(ControlProtocol.ERROR + " " + lines.get(0).trim() + " must be the only line of its request\n");
+            }
+            return;
         }
 
         final String[] replies = new String[lines.size()];

@@ -52,18 +52,24 @@ final class LineChannel implements AutoCloseable
         line.reset();
         while (true)
         {
-            while (readBuffer.hasRemaining())
+            // Scan for the end of the line, then copy the run at once: a listing streams millions of bytes.
+            final byte[] bytes = readBuffer.array();
+            final int start = readBuffer.position();
+            final int limit = readBuffer.limit();
+            int end = start;
+            while (end < limit && bytes[end] != '\n')
             {
-                final byte b = readBuffer.get();
-                if (b == '\n')
-                {
-                    return line.toString(StandardCharsets.UTF_8);
-                }
-                if (line.size() == maxLineBytes)
-                {
-                    throw new LineTooLongException(maxLineBytes);
-                }
-                line.write(b);
+                end++;
+            }
+            if (line.size() + (end - start) > maxLineBytes)
+            {
+                throw new LineTooLongException(maxLineBytes);
+            }
+            line.write(bytes, start, end - start);
+            if (end < limit)
+            {
+                readBuffer.position(end + 1);
+                return line.toString(StandardCharsets.UTF_8);
             }
 
             readBuffer.clear();
@@ -77,9 +83,9 @@ final class LineChannel implements AutoCloseable
     }
 
     /** Write all of {@code text}; each wait for room may last {@code idleTimeoutMillis}. */
-    void write(final String text) throws IOException
+    void write(final CharSequence text) throws IOException
     {
-        final ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        final ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining())
         {
             if (channel.write(bytes) == 0)

@@ -1,0 +1,266 @@
+package io.blocksync.daemon.cli;
+
+import io.blocksync.daemon.config.Durations;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes {@code blocksync bans} as rows arrive, holding none of them: a table with columns of fixed minimum width (a
+ * longer value widens only its own row), or a JSON array with one object per line. Only the first
+ * {@value #MAX_NOT_ENFORCED_SHOWN} live bans the kernel does not hold are kept, to be listed after the table.
+ */
+final class BanListing
+{
+    private static final int MAX_NOT_ENFORCED_SHOWN = 20;
+    private static final String[] HEADER = { "PREFIX", "REASON", "ORIGIN", "REMAINING", "PROTO" };
+    /** An IPv6 /64 of the documentation range fits; an IPv4 address always does. */
+    private static final int[] WIDTHS = { 22, 8, 10, 11, 5 };
+    private static final int BUFFER_CHARS = 64 * 1024;
+
+    /** One row, filled in place for each ban. */
+    static final class Row
+    {
+        boolean ban;
+        String prefix;
+        int origin;
+        /** The end on the wall clock, Unix ms; 0 for none. */
+        long expiresMillis;
+        /** Seconds left, -1 for none. */
+        long remainingSeconds;
+        int protocol;
+        int port;
+        long decidedMillis;
+        String reason;
+        /** null when the node does not answer: nothing is known of the kernel. */
+        Boolean enforced;
+        String refusal;
+    }
+
+    private final boolean json;
+    private final Map<Integer, String> names;
+    private final Writer out;
+    private final StringBuilder line = new StringBuilder(256);
+    private final List<String> notEnforced = new ArrayList<>();
+    private long rows;
+    private long notEnforcedCount;
+
+    /**
+     * @param names node id to the name the config gives it ("self" for this node).
+     * @param out   where the listing goes (flushed by {@link #finish}, never closed).
+     */
+    BanListing(final boolean json, final Map<Integer, String> names, final PrintStream out)
+    {
+        this.json = json;
+        this.names = names;
+        this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), BUFFER_CHARS);
+        if (json)
+        {
+            write("[");
+        }
+        else
+        {
+            for (int i = 0; i < HEADER.length; i++)
+            {
+                cell(HEADER[i], i);
+            }
+            endLine();
+        }
+    }
+
+    long rows()
+    {
+        return rows;
+    }
+
+    void add(final Row row)
+    {
+        final String originName = names.get(row.origin);
+        final String name = null == originName ? "node" + row.origin : originName;
+        final String protocol = Protocols.name(row.protocol);
+        if (json)
+        {
+            line.append(rows == 0 ? "{\"prefix\":" : ",\n{\"prefix\":").append(Json.string(row.prefix))
+                .append(",\"action\":").append(row.ban ? "\"ban\"" : "\"unban\"")
+                .append(",\"reason\":").append(Json.string(row.reason))
+                .append(",\"origin\":").append(row.origin)
+                .append(",\"origin_name\":").append(Json.string(name))
+                .append(",\"expires\":");
+            if (row.ban && row.expiresMillis != 0)
+            {
+                IsoInstant.append(row.expiresMillis, line.append('"')).append('"');
+            }
+            else
+            {
+                line.append("null");
+            }
+            line.append(",\"remaining_seconds\":");
+            if (row.ban && row.remainingSeconds >= 0)
+            {
+                line.append(row.remainingSeconds);
+            }
+            else
+            {
+                line.append("null");
+            }
+            line.append(",\"protocol\":").append(Json.string(protocol))
+                .append(",\"port\":").append(row.port)
+                .append(",\"decided_at\":\"");
+            IsoInstant.append(row.decidedMillis, line).append('"')
+                .append(",\"enforced\":").append(row.enforced).append('}');
+            flushLine();
+        }
+        else
+        {
+            cell(row.prefix, 0);
+            cell(row.ban ? row.reason : "(unbanned)", 1);
+            cell(row.origin + " " + name, 2);
+            cell(!row.ban ? "-" : row.remainingSeconds < 0 ? "permanent" : Durations.formatSeconds(row.remainingSeconds), 3);
+            line.append(protocol);
+            if (row.port != 0)
+            {
+                line.append('/').append(row.port);
+            }
+            endLine();
+        }
+        rows++;
+        if (row.ban && Boolean.FALSE.equals(row.enforced) && row.remainingSeconds != 0 &&
+            notEnforcedCount++ < MAX_NOT_ENFORCED_SHOWN)
+        {
+            notEnforced.add("not enforced: " + row.prefix +
+                (null == row.refusal ? " (not yet confirmed by the firewall)" : " (refused: " + row.refusal + ")"));
+        }
+    }
+
+    /** Close the array, or write the count and the live bans the kernel does not hold; flush. */
+    void finish()
+    {
+        if (json)
+        {
+            write("]\n");
+        }
+        else
+        {
+            write(rows + " ban" + (rows == 1 ? "" : "s") + "\n");
+            for (final String text : notEnforced)
+            {
+                write(text + "\n");
+            }
+            if (notEnforcedCount > MAX_NOT_ENFORCED_SHOWN)
+            {
+                write("... " + notEnforcedCount + " bans not enforced in all (bans --json shows each)\n");
+            }
+        }
+        try
+        {
+            out.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private void cell(final String text, final int column)
+    {
+        line.append(text);
+        for (int pad = WIDTHS[column] - text.length(); pad > 0; pad--)
+        {
+            line.append(' ');
+        }
+        line.append("  ");
+    }
+
+    private void endLine()
+    {
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) == ' ')
+        {
+            end--;
+        }
+        line.setLength(end);
+        line.append('\n');
+        flushLine();
+    }
+
+    private void flushLine()
+    {
+        try
+        {
+            out.append(line);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        line.setLength(0);
+    }
+
+    private void write(final String text)
+    {
+        line.append(text);
+        flushLine();
+    }
+
+    /**
+     * Unix ms as {@link Instant#toString()} writes them ({@code 2026-11-30T07:04:44.162Z}, no fraction when the
+     * milliseconds are 0), without a formatter per call: a listing writes two per row.
+     */
+    static final class IsoInstant
+    {
+        private static final long MILLIS_PER_DAY = 86_400_000L;
+        /** 0000-03-01 to 1970-01-01; the civil calendar from days, after H. Hinnant's days_from_civil inverse. */
+        private static final long DAYS_0000_TO_1970 = 719_468;
+        private static final long YEAR_10000_MILLIS = 253_402_300_800_000L;
+
+        private IsoInstant()
+        {
+        }
+
+        static StringBuilder append(final long millis, final StringBuilder out)
+        {
+            if (millis < 0 || millis >= YEAR_10000_MILLIS)
+            {
+                return out.append(Instant.ofEpochMilli(millis));
+            }
+            final long days = millis / MILLIS_PER_DAY;
+            final long inDay = millis % MILLIS_PER_DAY;
+            final long z = days + DAYS_0000_TO_1970;
+            final long era = z / 146_097;
+            final long dayOfEra = z - era * 146_097;
+            final long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+            final long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+            final long shiftedMonth = (5 * dayOfYear + 2) / 153;
+            final long day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+            final long month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+            final long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+            out.append(year).append('-');
+            two(month, out).append('-');
+            two(day, out).append('T');
+            two(inDay / 3_600_000, out).append(':');
+            two(inDay / 60_000 % 60, out).append(':');
+            two(inDay / 1000 % 60, out);
+            final long fraction = inDay % 1000;
+            if (fraction != 0)
+            {
+                out.append('.').append((char)('0' + fraction / 100)).append((char)('0' + fraction / 10 % 10))
+                    .append((char)('0' + fraction % 10));
+            }
+            return out.append('Z');
+        }
+
+        private static StringBuilder two(final long value, final StringBuilder out)
+        {
+            return out.append((char)('0' + value / 10)).append((char)('0' + value % 10));
+        }
+    }
+}
