@@ -438,7 +438,8 @@ public final class Node implements AutoCloseable
      * The receive side of progress.dat (high water, received stream positions) may claim records the store lacks after
      * a power loss unless the last run wrote it only after syncs ({@link HighWaterMarks#writeAfterSyncs}): after an
      * unclean stop of a run that wrote it through, it is forgotten and peers catch this node up. The flag for this run
-     * is then forced to disk with the forgotten values, before anything is written through again.
+     * is then forced to disk with the forgotten values, before anything is written through again, and with it a sequence
+     * ceiling above what the file says was used, for the first decisions.
      */
     private static void trustReceiveSide(
         final NodeConfig config, final BanStore store, final ProgressFile progress, final EventLog.Line line)
@@ -452,6 +453,8 @@ public final class Node implements AutoCloseable
                 .commit();
         }
         progress.receiveSideAfterSync(config.stateSync());
+        // The sequence lease for the first decisions, durable before the loop runs (SequenceLease).
+        progress.extendLease();
         progress.force();
     }
 

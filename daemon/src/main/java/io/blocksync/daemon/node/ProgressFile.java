@@ -81,6 +81,7 @@ public final class ProgressFile implements AutoCloseable
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer buffer;
     private boolean newEpoch;
+    private long forcedCeiling;
 
     private ProgressFile(final MappedByteBuffer mapped)
     {
@@ -193,6 +194,30 @@ public final class ProgressFile implements AutoCloseable
         buffer.putLongOrdered(SEQUENCE_CEILING_OFFSET, ceiling);
     }
 
+    /**
+     * Keep the sequence ceiling {@link #SEQUENCE_LEASE} above the highest sequence used once use passed half a lease
+     * below it; durable with the next sync of this file.
+     *
+     * @return the ceiling now.
+     */
+    public long extendLease()
+    {
+        final long used = highestSequenceUsed();
+        long ceiling = sequenceCeiling();
+        if (used > ceiling - SEQUENCE_LEASE / 2)
+        {
+            ceiling = used + SEQUENCE_LEASE;
+            sequenceCeiling(ceiling);
+        }
+        return ceiling;
+    }
+
+    /** The sequence ceiling as the last {@link #force()} wrote it to disk; 0 before any. */
+    public long forcedCeiling()
+    {
+        return forcedCeiling;
+    }
+
     /** The highest stream, origin or packet sequence this file says was used. */
     public long highestSequenceUsed()
     {
@@ -237,7 +262,9 @@ public final class ProgressFile implements AutoCloseable
      */
     public void force()
     {
+        final long ceiling = sequenceCeiling();
         mapped.force();
+        forcedCeiling = ceiling;
     }
 
     public long streamNext()

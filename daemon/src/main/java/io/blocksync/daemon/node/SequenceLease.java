@@ -9,7 +9,7 @@ package io.blocksync.daemon.node;
  * The ceiling is raised to {@link ProgressFile#SEQUENCE_LEASE} above the highest sequence used once use passes half a
  * lease below it, with one group-commit point ({@link GroupCommit#mark()}) for it: the sync that covers the point
  * makes it durable. Local decisions wait ({@link LocalDecisions#hasRoom()}) only if 2^23 sequences are used while one
- * sync runs; the ceiling is not durable at start until the first sync. Packet sequences are not held back: heartbeats
+ * sync runs. At start the ceiling the node forced to disk before the loop ({@link ProgressFile#force()}) is durable. Packet sequences are not held back: heartbeats
  * must flow, and a packet sequence used again would only be refused by a peer's replay window until the sequence
  * passed it.
  * <p>
@@ -32,6 +32,7 @@ public final class SequenceLease
     {
         this.progress = progress;
         this.commit = commit;
+        this.durableCeiling = progress.forcedCeiling();
     }
 
     /**
@@ -59,13 +60,7 @@ public final class SequenceLease
             durableCeiling = pendingCeiling;
             pendingPoint = 0;
         }
-        final long used = progress.highestSequenceUsed();
-        long ceiling = progress.sequenceCeiling();
-        if (used > ceiling - ProgressFile.SEQUENCE_LEASE / 2)
-        {
-            ceiling = used + ProgressFile.SEQUENCE_LEASE;
-            progress.sequenceCeiling(ceiling);
-        }
+        final long ceiling = progress.extendLease();
         if (0 == pendingPoint && durableCeiling < ceiling)
         {
             final long point = commit.mark();
