@@ -131,6 +131,7 @@ public final class Node implements AutoCloseable
         {
             progressFile = ProgressFile.open(config.stateDir(), config.nodeId(), nowMillis);
             startEpochAfterUncleanStop(config.nodeId(), store, progressFile, nowMillis, line);
+            trustReceiveSide(config, store, progressFile, line);
             replayFile = ReplayWindows.open(config.stateDir(), config.nodeId(), config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
             statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis);
             nodeCounters = new NodeCounters(statusFile.countersManager());
@@ -197,6 +198,7 @@ public final class Node implements AutoCloseable
                 config.peers().stream().mapToInt(PeerConfig::nodeId).toArray()));
         final HighWaterMarks highWater = new HighWaterMarks(progress, config.peers().stream().mapToInt(PeerConfig::nodeId).toArray(),
             counters.highWaterRangesDropped, HighWaterMarks.MAX_PENDING_PER_ORIGIN);
+        highWater.writeAfterSyncs(groupCommit);
         final PacketSealer sealer = new PacketSealer(config.nodeId(), config.keyId(), progress, nowMillis);
         final NodeContext context = new NodeContext()
             .nodeId(config.nodeId())
@@ -430,6 +432,30 @@ public final class Node implements AutoCloseable
             line.begin().append("node ").append(nodeId).append(": the last run did not stop cleanly (").append(unclean)
                 .append("): new stream epoch from ").append(progress.streamNext()).commit();
         }
+    }
+
+    /**
+     * The receive side of progress.dat (high water, received stream positions) may claim records the store lacks after
+     * a power loss unless the last run wrote it only after syncs ({@link HighWaterMarks#writeAfterSyncs}): after an
+     * unclean stop of a run that wrote it through, it is forgotten and peers catch this node up. The flag for this run
+     * is then forced to disk with the forgotten values, before anything is written through again, and with it a sequence
+     * ceiling above what the file says was used, for the first decisions.
+     */
+    private static void trustReceiveSide(
+        final NodeConfig config, final BanStore store, final ProgressFile progress, final EventLog.Line line)
+    {
+        final String unclean = store.uncleanStopReason();
+        if (null != unclean && !progress.receiveSideAfterSync())
+        {
+            progress.forgetReceived();
+            line.begin().append("node ").append(config.nodeId()).append(": the last run did not stop cleanly and ")
+                .append("wrote its received positions without syncs: they are forgotten, peers catch this node up")
+                .commit();
+        }
+        progress.receiveSideAfterSync(config.stateSync());
+        // The sequence lease for the first decisions, durable before the loop runs (SequenceLease).
+        progress.extendLease();
+        progress.force();
     }
 
     private static PeerLink newLink(final NodeConfig config, final PeerConfig peer, final ReplayWindow replayWindow)

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  * The map file ({@code bans.cmap}) is copied only by {@link #syncMap()}, at checkpoints: a snapshot holds the map
  * as the last completed map sync copied it, with every other file as the sync copied it, as the disk would after a
  * power loss. Call {@link #syncMap()} once before the node starts, for the map as it was synced when opened.
+ * {@link #crashImage} lets any file be written back later than its last sync, independently of the others.
  */
 final class SnapshotSync implements StateSync
 {
@@ -156,6 +157,37 @@ final class SnapshotSync implements StateSync
         synchronized (lock)
         {
             return completed;
+        }
+    }
+
+    /**
+     * The disk after a power loss now, into {@code into}: each state file as the last completed sync (the map: map
+     * sync) copied it, except the files named, which the kernel wrote back since, as they are now. The kernel writes
+     * each file's dirty pages back whenever it likes, independently of the others, so any choice is a disk a power
+     * loss can leave; a sync's copy stands for the earliest content the file can have, the file now for the latest.
+     *
+     * @param writtenBack file names taken as they are now, e.g. {@code progress.dat}, {@code bans.cmap}.
+     */
+    Path crashImage(final Path into, final java.util.Set<String> writtenBack) throws IOException
+    {
+        synchronized (lock)
+        {
+            Files.createDirectories(into);
+            Files.setPosixFilePermissions(into, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            try (Stream<Path> listing = Files.list(lastSnapshot()))
+            {
+                for (final Path file : listing.toList())
+                {
+                    Files.copy(file, into.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.copy(snapshots.resolve(MAP_DIR).resolve(BanStore.MAP_FILE_NAME), into.resolve(BanStore.MAP_FILE_NAME),
+                StandardCopyOption.REPLACE_EXISTING);
+            for (final String name : writtenBack)
+            {
+                Files.copy(stateDir.resolve(name), into.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+            return into;
         }
     }
 

@@ -28,6 +28,11 @@ import java.util.function.Consumer;
  * later sync that succeeds proves nothing about them. Durability then stops advancing, ACKs and {@code ok}s stop,
  * and the log says to restart; counted in {@code state_sync_failures}.
  * <p>
+ * <b>State written after syncs.</b> A {@link DurableCopy} ({@link #defer}) is state the loop keeps in memory and
+ * the sync thread writes to its file only after a sync, as of a point that sync covered: the high-water marks and
+ * received stream positions ({@link HighWaterMarks#writeAfterSyncs}), which must never reach the disk ahead of the
+ * log holding the records they count. A change to it asks for a sync like a mark does.
+ * <p>
  * <b>Threads.</b> {@link #mark()}, {@link #publish()} and {@link #isDurable(long)} are for the loop only and allocate
  * nothing; {@link #close()} for the thread that stops the node, after the loop stopped.
  */
@@ -49,6 +54,7 @@ public final class GroupCommit implements AutoCloseable
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean failed;
+    private volatile DurableCopy copy;
     private long nextPoint = 1;
     private boolean marked;
 
@@ -122,6 +128,21 @@ public final class GroupCommit implements AutoCloseable
         return commit;
     }
 
+    /**
+     * Have {@code copy} written after each sync. Call before the loop's first {@link #publish()}; a commit that does
+     * not sync ({@link #never()}) ignores it, and the owner writes through instead.
+     *
+     * @return this.
+     */
+    public GroupCommit defer(final DurableCopy copy)
+    {
+        if (null != thread)
+        {
+            this.copy = copy;
+        }
+        return this;
+    }
+
     /** Whether points wait for syncs: false for {@link #never()}. */
     public boolean isSyncing()
     {
@@ -146,6 +167,11 @@ public final class GroupCommit implements AutoCloseable
     /** Loop only, at the end of each duty cycle: ask the sync thread for the points marked in this cycle. */
     public void publish()
     {
+        final DurableCopy copy = this.copy;
+        if (null != copy && copy.publish())
+        {
+            marked = true;
+        }
         if (marked)
         {
             marked = false;
@@ -222,11 +248,21 @@ public final class GroupCommit implements AutoCloseable
         try
         {
             final long startNanos = System.nanoTime();
+            final DurableCopy copy = this.copy;
+            if (null != copy)
+            {
+                // Taken before the sync: everything it describes was stored before it was published, so is covered.
+                copy.capture();
+            }
             if (null != checkpointer && checkpointer.isNeededForDurability())
             {
                 checkpointer.checkpoint();
             }
             sync.sync();
+            if (null != copy)
+            {
+                copy.store();
+            }
             durable.setRelease(target);
             lastMicros.setRelease((System.nanoTime() - startNanos) / 1000);
             syncs.incrementRelease();
@@ -240,5 +276,26 @@ public final class GroupCommit implements AutoCloseable
                 "restarted, since what the files held may not be on disk");
             return false;
         }
+    }
+
+    /**
+     * State kept by the loop and written to a file by the sync thread only once the log covering it is durable.
+     * {@link #publish()} is for the loop; {@link #capture()} and {@link #store()} for the sync thread, in that order,
+     * around one sync. None may allocate or block.
+     */
+    public interface DurableCopy
+    {
+        /**
+         * Loop, at the end of each duty cycle: hand the current state to the sync thread, if it changed.
+         *
+         * @return true when it changed since the last publish: a sync is asked for.
+         */
+        boolean publish();
+
+        /** Sync thread, before a sync: take the newest published state. */
+        void capture();
+
+        /** Sync thread, after that sync completed: write the captured state to its file. */
+        void store();
     }
 }

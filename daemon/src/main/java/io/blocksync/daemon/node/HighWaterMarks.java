@@ -4,7 +4,9 @@ import org.agrona.collections.Hashing;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
@@ -16,14 +18,17 @@ import java.util.stream.IntStream;
  * mark joins everything held the moment the hole closes. Their number per origin grows as needed up to
  * {@link #MAX_PENDING_PER_ORIGIN} (distinct holes, not records); beyond it the range furthest ahead is forgotten and
  * counted ({@code high_water_ranges_dropped}): it comes again by SYNC.
- * Marks live in {@link ProgressFile} and survive restarts; pending ranges do not need to (they are re-sent).
+ * Marks, and each peer's received stream position, live in memory and in {@link ProgressFile}, and survive restarts;
+ * pending ranges do not need to (they are re-sent). With syncing ({@link #writeAfterSyncs}) the file gets them only
+ * from the sync thread, after the sync covering the records they count: a mark on disk never claims a record the
+ * store on disk lacks, whatever the kernel writes back before a power loss. Without it they are written through.
  * <p>
  * Only configured nodes exist here: this node and its peers, fixed at start, each with a dense index
  * ({@link #indexOf}) that other per-origin state may use. A range or mark for any other id changes nothing, so a
  * peer that makes up origin ids cannot make this node allocate, persist or advertise anything for them.
  * Loop thread only; allocates only to grow an origin's pending ranges.
  */
-public final class HighWaterMarks
+public final class HighWaterMarks implements GroupCommit.DurableCopy
 {
     /** Separate waiting ranges one origin may have: 1 MiB of memory at most per origin. */
     public static final int MAX_PENDING_PER_ORIGIN = 65_536;
@@ -39,6 +44,15 @@ public final class HighWaterMarks
     private final int maxPending;
     private final int slotCount;
     private final int freedAtStart;
+    // Per slot: the loop's marks and received stream positions; the file has them as of the last store().
+    private final long[] marks;
+    private final long[] received;
+    private boolean writeThrough = true;
+    private boolean changed;
+    // Published for the sync thread under a sequence lock (odd: being written): marks then received positions.
+    private final long[] published;
+    private final AtomicLong publishedVersion = new AtomicLong();
+    private final long[] captured;
 
     /**
      * As {@link #HighWaterMarks(ProgressFile, int[], AtomicCounter, int)} with no counter and the default cap.
@@ -72,12 +86,83 @@ public final class HighWaterMarks
         pendingAfter = new long[slotCount][];
         pendingThrough = new long[slotCount][];
         pendingCount = new int[slotCount];
+        marks = new long[slotCount];
+        received = new long[slotCount];
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            marks[slot] = progress.highWater(slot);
+            received[slot] = progress.receivedCumulative(slot);
+        }
+        published = new long[2 * slotCount];
+        System.arraycopy(marks, 0, published, 0, slotCount);
+        System.arraycopy(received, 0, published, slotCount, slotCount);
+        captured = published.clone();
         for (int slot = 0; slot < slotCount; slot++)
         {
             pendingAfter[slot] = new long[Math.min(INITIAL_PENDING, this.maxPending)];
             pendingThrough[slot] = new long[pendingAfter[slot].length];
         }
     }
+    /**
+     * From now on write the marks and received positions to the progress file only after the syncs of
+     * {@code commit}, as of a point each covered ({@link GroupCommit#defer}); a commit that does not sync changes
+     * nothing (written through). Before the loop starts.
+     */
+    public void writeAfterSyncs(final GroupCommit commit)
+    {
+        if (commit.isSyncing())
+        {
+            writeThrough = false;
+            commit.defer(this);
+        }
+    }
+
+    /** Loop: publish the marks and received positions for the sync thread when they changed. */
+    public boolean publish()
+    {
+        if (!changed)
+        {
+            return false;
+        }
+        changed = false;
+        final long version = publishedVersion.get();
+        publishedVersion.setOpaque(version + 1);
+        VarHandle.storeStoreFence();
+        System.arraycopy(marks, 0, published, 0, slotCount);
+        System.arraycopy(received, 0, published, slotCount, slotCount);
+        publishedVersion.setRelease(version + 2);
+        return true;
+    }
+
+    /** Sync thread: take the newest published marks and received positions. */
+    public void capture()
+    {
+        while (true)
+        {
+            final long version = publishedVersion.getAcquire();
+            if ((version & 1) == 0)
+            {
+                System.arraycopy(published, 0, captured, 0, captured.length);
+                VarHandle.loadLoadFence();
+                if (publishedVersion.getOpaque() == version)
+                {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Sync thread, after the sync that followed {@link #capture()}: the file gets what was captured. */
+    public void store()
+    {
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            progress.highWater(slot, captured[slot]);
+            progress.receivedCumulative(slot, captured[slotCount + slot]);
+        }
+    }
+
     /** Whether a node is configured here (this node or a peer). */
     public boolean isConfigured(final int nodeId)
     {
@@ -99,7 +184,7 @@ public final class HighWaterMarks
     public long highWater(final int nodeId)
     {
         final int slot = slotByNode.get(nodeId);
-        return slot < 0 ? 0 : progress.highWater(slot);
+        return slot < 0 ? 0 : marks[slot];
     }
 
     /**
@@ -115,7 +200,7 @@ public final class HighWaterMarks
             return 0;
         }
 
-        long mark = progress.highWater(slot);
+        long mark = marks[slot];
         if (through <= mark)
         {
             return mark;
@@ -136,7 +221,7 @@ public final class HighWaterMarks
             joined++;
         }
         removeRanges(slot, 0, joined);
-        progress.highWater(slot, mark);
+        mark(slot, mark);
         return mark;
     }
 
@@ -153,7 +238,7 @@ public final class HighWaterMarks
         final int slot = slotOf(nodeId);
         if (slot >= 0)
         {
-            progress.highWater(slot, lastOriginSequence);
+            mark(slot, lastOriginSequence);
         }
     }
 
@@ -169,13 +254,13 @@ public final class HighWaterMarks
 
     public long highWaterAt(final int index)
     {
-        return progress.highWater(index);
+        return marks[index];
     }
 
     public long receivedCumulative(final int nodeId)
     {
         final int slot = slotByNode.get(nodeId);
-        return slot < 0 ? 0 : progress.receivedCumulative(slot);
+        return slot < 0 ? 0 : received[slot];
     }
 
     public void receivedCumulative(final int nodeId, final long cumulative)
@@ -183,7 +268,22 @@ public final class HighWaterMarks
         final int slot = slotOf(nodeId);
         if (slot >= 0)
         {
-            progress.receivedCumulative(slot, cumulative);
+            received[slot] = cumulative;
+            changed = true;
+            if (writeThrough)
+            {
+                progress.receivedCumulative(slot, cumulative);
+            }
+        }
+    }
+
+    private void mark(final int slot, final long mark)
+    {
+        marks[slot] = mark;
+        changed = true;
+        if (writeThrough)
+        {
+            progress.highWater(slot, mark);
         }
     }
 

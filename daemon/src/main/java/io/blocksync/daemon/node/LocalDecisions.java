@@ -20,6 +20,7 @@ public final class LocalDecisions implements BanDecider
     private final ProgressFile progress;
     private final HighWaterMarks highWater;
     private final NodeCounters counters;
+    private final SequenceLease lease;
 
     public LocalDecisions(final NodeContext context, final BanTable table, final StreamSender stream)
     {
@@ -29,6 +30,7 @@ public final class LocalDecisions implements BanDecider
         this.progress = context.progress();
         this.highWater = context.highWater();
         this.counters = context.counters();
+        this.lease = new SequenceLease(progress, context.groupCommit());
         continueAboveStored(table);
         highWater.own(nodeId, progress.lastOriginSequence());
     }
@@ -50,15 +52,19 @@ public final class LocalDecisions implements BanDecider
         progress.lastOriginSequence(highest[0]);
     }
 
-    /** Whether a decision can be taken now: the outgoing stream has room to stage it. */
+    /**
+     * Whether a decision can be taken now: the outgoing stream has room to stage it, and its origin sequence and the
+     * stream sequence of any batch it may need lie under the durable sequence ceiling ({@link SequenceLease}).
+     */
     public boolean hasRoom()
     {
-        return stream.hasRoom();
+        return stream.hasRoom() &&
+            lease.covers(Math.max(progress.lastOriginSequence() + 1, progress.streamNext() + stream.staged()));
     }
 
     public int decide(final Ban request, final long nowMillis)
     {
-        if (!stream.hasRoom())
+        if (!hasRoom())
         {
             return BanOutcome.BUSY;
         }

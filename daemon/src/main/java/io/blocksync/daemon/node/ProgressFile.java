@@ -14,12 +14,13 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * the loop) and still survives {@code kill -9}: the kernel owns the dirty pages.
  * <pre>
  *   0  u64 magic
- *   8  u32 node id         12 u32 reserved
+ *   8  u32 node id         12 u32 flags: bit 0 = the receive side (slots' +8, +16) is written only after syncs
  *  16  u64 last packet sequence sealed
  *  24  u64 next stream sequence
  *  32  u64 last origin sequence assigned to a local decision
  *  40  i64 steady frame offset: the node's {@link SteadyClock} minus the wall clock, ms (0 in older files)
  *  48  i64 steady frame time the loop last recorded (about once a second), ms (0 in older files)
+ *  56  u64 sequence ceiling: no stream, origin or packet sequence above it is used before it is synced (0 in older files)
  *  64  slots[MAX_NODES] of 32 bytes:
  *        +0 u32 node id (0 = free)   +4 u32 reserved
  *        +8 u64 high water of that node's decisions held here
@@ -32,6 +33,16 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * A file made afresh (first start, or a state directory that was lost) starts a new <em>epoch</em>: the stream and
  * origin sequences start above {@link #epochStart(long)}, a figure from the wall clock above anything this node can
  * have used before, so peers that remember its earlier sequences see a jump forward, not old numbers again.
+ * <p>
+ * The <em>sequence ceiling</em> is a lease: {@link SequenceLease} keeps it {@link #SEQUENCE_LEASE} ahead of the
+ * sequences in use and lets no decision take a sequence above the ceiling a completed sync made durable. A new epoch
+ * after an unclean stop starts above it ({@link #startNewEpoch}), so it is above everything this node ever sent even
+ * when the file is stale and the wall clock at boot is behind (a board without a real-time clock, before NTP).
+ * <p>
+ * The <em>receive side</em> (per slot, high water and received stream position) is, with syncing, written here only
+ * by the sync thread after the log covering it is durable ({@link HighWaterMarks#writeAfterSyncs}), so whatever of
+ * it reaches the disk, at any moment, describes records the store holds after replay. Flag bit 0 says so; a file
+ * without it is not trusted after an unclean stop ({@link #forgetReceived()}).
  * <p>
  * The steady frame fields let the next start, and the CLI, read stored expiries in the frame they were written in
  * ({@link #readFrame(Path)}); each is one aligned 8-byte ordered store, so a reader never sees half of one.
@@ -48,6 +59,9 @@ public final class ProgressFile implements AutoCloseable
     private static final int ORIGIN_SEQUENCE_OFFSET = 32;
     private static final int FRAME_OFFSET_OFFSET = 40;
     private static final int FRAME_TIME_OFFSET = 48;
+    private static final int SEQUENCE_CEILING_OFFSET = 56;
+    private static final int FLAGS_OFFSET = 12;
+    private static final int FLAG_RECEIVE_AFTER_SYNC = 1;
     private static final int SLOTS_OFFSET = 64;
     private static final int SLOT_LENGTH = 32;
     private static final int SLOT_HIGH_WATER = 8;
@@ -57,9 +71,17 @@ public final class ProgressFile implements AutoCloseable
     /** Sequences per millisecond of wall clock an epoch leaves room for, as packet sequences do. */
     private static final int EPOCH_SHIFT = 20;
 
+    /**
+     * How far the sequence ceiling is kept ahead of the highest sequence used: 2^24, about 16 ms of
+     * {@link #epochStart} time, so a new epoch after a crash jumps at most that far past what was used, and a sync
+     * must stall for 2^23 sequences before a decision waits for it.
+     */
+    public static final long SEQUENCE_LEASE = 1L << 24;
+
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer buffer;
     private boolean newEpoch;
+    private long forcedCeiling;
 
     private ProgressFile(final MappedByteBuffer mapped)
     {
@@ -102,6 +124,7 @@ public final class ProgressFile implements AutoCloseable
             buffer.putInt(NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
             buffer.putLong(STREAM_NEXT_OFFSET, epoch + 1, LITTLE_ENDIAN);
             buffer.putLong(ORIGIN_SEQUENCE_OFFSET, epoch, LITTLE_ENDIAN);
+            buffer.putLong(SEQUENCE_CEILING_OFFSET, epoch + SEQUENCE_LEASE, LITTLE_ENDIAN);
             buffer.putLongVolatile(0, MAGIC);
             progress.newEpoch = true;
         }
@@ -141,17 +164,107 @@ public final class ProgressFile implements AutoCloseable
 
     /**
      * Begin a new epoch over a file that exists, for a node that did not stop cleanly: what it sent after its last
-     * sync may be gone from this file, so its stream and origin sequences jump above {@link #epochStart(long)} (never
-     * down) and no number a peer has already seen is used again for something else.
+     * sync may be gone from this file, so its stream, origin and packet sequences jump above the sequence ceiling
+     * (which was synced before any sequence under it was used for a decision), above every sequence the file holds,
+     * and above {@link #epochStart(long)}; never down. No number a peer has already seen is used again for something
+     * else, whatever the wall clock says at boot. A file from before the ceiling (0) relies on the clock alone.
      *
      * @param nowMillis wall-clock time, ms since 1970.
      */
     public void startNewEpoch(final long nowMillis)
     {
-        final long epoch = epochStart(nowMillis);
-        buffer.putLong(STREAM_NEXT_OFFSET, Math.max(streamNext(), epoch + 1), LITTLE_ENDIAN);
-        buffer.putLong(ORIGIN_SEQUENCE_OFFSET, Math.max(lastOriginSequence(), epoch), LITTLE_ENDIAN);
+        final long base = Math.max(Math.max(epochStart(nowMillis), sequenceCeiling()),
+            Math.max(Math.max(streamNext() - 1, lastOriginSequence()), lastPacketSequence()));
+        buffer.putLong(STREAM_NEXT_OFFSET, base + 1, LITTLE_ENDIAN);
+        buffer.putLong(ORIGIN_SEQUENCE_OFFSET, base, LITTLE_ENDIAN);
+        buffer.putLong(PACKET_SEQUENCE_OFFSET, base, LITTLE_ENDIAN);
+        buffer.putLongOrdered(SEQUENCE_CEILING_OFFSET, base + SEQUENCE_LEASE);
         newEpoch = true;
+    }
+
+    /** No stream, origin or packet sequence above this is used before a sync made it durable; 0 in older files. */
+    public long sequenceCeiling()
+    {
+        return buffer.getLongVolatile(SEQUENCE_CEILING_OFFSET);
+    }
+
+    /** Raise the sequence ceiling ({@link SequenceLease}); durable with the next sync of this file. */
+    public void sequenceCeiling(final long ceiling)
+    {
+        buffer.putLongOrdered(SEQUENCE_CEILING_OFFSET, ceiling);
+    }
+
+    /**
+     * Keep the sequence ceiling {@link #SEQUENCE_LEASE} above the highest sequence used once use passed half a lease
+     * below it; durable with the next sync of this file.
+     *
+     * @return the ceiling now.
+     */
+    public long extendLease()
+    {
+        final long used = highestSequenceUsed();
+        long ceiling = sequenceCeiling();
+        if (used > ceiling - SEQUENCE_LEASE / 2)
+        {
+            ceiling = used + SEQUENCE_LEASE;
+            sequenceCeiling(ceiling);
+        }
+        return ceiling;
+    }
+
+    /** The sequence ceiling as the last {@link #force()} wrote it to disk; 0 before any. */
+    public long forcedCeiling()
+    {
+        return forcedCeiling;
+    }
+
+    /** The highest stream, origin or packet sequence this file says was used. */
+    public long highestSequenceUsed()
+    {
+        return Math.max(Math.max(streamNext() - 1, lastOriginSequence()), lastPacketSequence());
+    }
+
+    /**
+     * Whether the receive side was written only after syncs in the run that wrote this file, so that after a power
+     * loss it describes no more than the store holds (see the class comment).
+     */
+    public boolean receiveSideAfterSync()
+    {
+        return (buffer.getInt(FLAGS_OFFSET, LITTLE_ENDIAN) & FLAG_RECEIVE_AFTER_SYNC) != 0;
+    }
+
+    /** Say how the receive side is written from now on; {@link #force()} before it is relied on. */
+    public void receiveSideAfterSync(final boolean afterSync)
+    {
+        final int flags = buffer.getInt(FLAGS_OFFSET, LITTLE_ENDIAN);
+        buffer.putInt(FLAGS_OFFSET, afterSync ? flags | FLAG_RECEIVE_AFTER_SYNC : flags & ~FLAG_RECEIVE_AFTER_SYNC,
+            LITTLE_ENDIAN);
+    }
+
+    /**
+     * Distrust the receive side: every slot's high water and received stream position back to 0, as for a lost
+     * state directory; heartbeats then show this node behind and peers catch it up by SYNC (records it already holds
+     * cost no budget) and send their retained batches again.
+     */
+    public void forgetReceived()
+    {
+        for (int slot = 0; slot < MAX_NODES; slot++)
+        {
+            highWater(slot, 0);
+            receivedCumulative(slot, 0);
+        }
+    }
+
+    /**
+     * Write the whole file to disk now ({@code msync(2)}): at start only, never on the loop.
+     *
+     * @throws java.io.UncheckedIOException when the write fails.
+     */
+    public void force()
+    {
+        final long ceiling = sequenceCeiling();
+        mapped.force();
+        forcedCeiling = ceiling;
     }
 
     public long streamNext()

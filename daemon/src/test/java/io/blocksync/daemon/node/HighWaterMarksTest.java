@@ -1,11 +1,16 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.testkit.Poll;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -193,5 +198,64 @@ class HighWaterMarksTest
     {
         assertEquals(1000L << 20, PacketSealer.firstSequence(5, 1000));
         assertEquals((1000L << 20) + 1, PacketSealer.firstSequence(1000L << 20, 1000));
+    }
+
+    /**
+     * With syncing, the file gets a mark only after the sync that covers the records it counts, so that whatever of
+     * the file the kernel writes back before a power loss claims nothing the synced log lacks.
+     */
+    @Test
+    void withSyncingTheFileGetsMarksAndReceivedPositionsOnlyAfterTheSyncCoveringThem() throws Exception
+    {
+        final NodeCounters counters = new NodeCounters(new CountersManager(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersManager.METADATA_LENGTH, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersManager.COUNTER_LENGTH, 64))));
+        final CountDownLatch gate = new CountDownLatch(1);
+        final long[] fileMarkDuringSync = { -1 };
+        try (ProgressFile progress = ProgressFile.open(dir, 1, 0))
+        {
+            final StateSync held = new StateSync()
+            {
+                public void sync() throws java.io.IOException
+                {
+                    fileMarkDuringSync[0] = progress.highWater(1);
+                    try
+                    {
+                        gate.await();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        throw new java.io.IOException(ex);
+                    }
+                }
+
+                public void syncMap()
+                {
+                }
+            };
+            final GroupCommit commit = GroupCommit.start(held, () -> { }, counters, line -> { }, "test-sync");
+            try
+            {
+                final HighWaterMarks marks = new HighWaterMarks(progress, new int[] { 7 });
+                marks.writeAfterSyncs(commit);
+                marks.onRange(7, 0, 20);
+                marks.receivedCumulative(7, 5);
+                commit.publish();
+                Poll.until("the sync started", () -> fileMarkDuringSync[0] >= 0);
+
+                assertEquals(20, marks.highWater(7), "the loop sees its mark at once");
+                assertEquals(0, progress.highWater(1), "the file does not, while the sync covering it runs");
+                assertEquals(0, progress.receivedCumulative(1));
+                gate.countDown();
+                Poll.until("the sync completed", () -> commit.durablePoint() >= 1);
+                assertEquals(20, progress.highWater(1), "after the sync, the file has the mark");
+                assertEquals(5, progress.receivedCumulative(1));
+            }
+            finally
+            {
+                gate.countDown();
+                commit.close();
+            }
+        }
     }
 }
