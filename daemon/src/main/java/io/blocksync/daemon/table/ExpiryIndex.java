@@ -131,12 +131,6 @@ final class ExpiryIndex
         {
             earliestSecondAdded = Math.min(earliestSecondAdded, second);
         }
-        else if (0 == size)
-        {
-            // Nothing indexed: no slot need be walked before this one.
-            cursorSecond = second;
-            cursorPrevious = NONE;
-        }
         else if (second < cursorSecond)
         {
             // Already due (a rebuild's entry): in the slot being walked, which the walk has not passed yet.

@@ -103,6 +103,21 @@ class ExpirySweepTest
     }
 
     @Test
+    void aShorterBanAddedAfterALongerOneToAnEmptyIndexStillGoesAtItsEnd()
+    {
+        final ExpirySweep sweep = new ExpirySweep(store, counters, ExpiryIndex.maxEntriesFor(store.capacity()));
+        sweep.rebuild(null);
+        assertEquals(0, sweep.sweep(NOW), "an empty index: the walk waits at the next second");
+        put(sweep, host(1), NOW + 100_000);
+        put(sweep, host(2), NOW + 10_000);
+        assertEquals(0, sweep.sweep(NOW + 9_999));
+        assertEquals(1, sweep.sweep(NOW + 10_000), "the ten-second ban goes after ten seconds, not with the other");
+        assertFalse(store.get(host(2), new Ban()));
+        assertEquals(0, sweep.sweep(NOW + 99_999));
+        assertEquals(1, sweep.sweep(NOW + 100_000));
+    }
+
+    @Test
     void aReBannedOrRemovedEntryIsStaleWhenItsOldEndComes()
     {
         final ExpirySweep sweep = new ExpirySweep(store, counters, ExpiryIndex.maxEntriesFor(store.capacity()));
