@@ -17,7 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (384 KiB of direct memory each) allocated as the index grows and kept; one entry: the next entry's slot (24 bits)
  * and the prefix's family and length (8 bits), the expiry second (unsigned 32 bits, Unix seconds, rounded up so an
  * entry is due only once its expiry has passed), the 16-byte address field. Plus the wheel's heads, 64 KiB on heap.
- * 100,000 entries take 2.3 MiB (7 chunks), 1,000,000 take 23.3 MiB (62 chunks); at most {@code maxEntries} (the caller sizes it, at most
+ * 100,000 entries take 2.6 MiB (7 chunks), 1,000,000 take 23.3 MiB (62 chunks); at most {@code maxEntries} (the caller sizes it, at most
  * {@value #MAX_ENTRIES}), beyond which {@link #add} refuses and the caller falls back to a full scan.
  * <p>
  * Loop thread only. {@link #add} and {@link #pollDue} allocate nothing except a new chunk when the index grows past
