@@ -18,6 +18,8 @@ final class FootprintOptions
     String javaOpts;
     String cliJavaOpts;
     boolean keep;
+    /** With a value above 0: ban n lasts 60 s plus (n mod stagger) seconds, sent over the control socket. */
+    int staggerSeconds;
 
     /**
      * @param args the command line.
@@ -42,6 +44,7 @@ final class FootprintOptions
                 case "--origin-rate" -> options.originRate = value;
                 case "--java-opts" -> options.javaOpts = value;
                 case "--cli-java-opts" -> options.cliJavaOpts = value;
+                case "--stagger" -> options.staggerSeconds = Integer.parseInt(value);
                 case "--keep" ->
                 {
                     options.keep = true;

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>RSS ({@code VmRSS}, split into anonymous and file/shared pages, and the peak {@code VmHWM}) of each node
  *   with an empty store;</li>
  *   <li>with {@code --bans N}: N documentation /64s banned at node 1 through {@code blocksync ban -c FILE --file
- *   LIST} (in files of {@code --chunk} lines), the time until node 2 has applied them all, then RSS and idle CPU
+ *   LIST} (in files of {@code --chunk} lines; with {@code --stagger S} straight over the control socket, ban n lasting
+ *   60 s + (n mod S) s, so some end every second), the time until node 2 has applied them all, then RSS and idle CPU
  *   again with the stores full.</li>
  * </ol>
  * Memory and GC flags of the nodes are the launcher's unless {@code --java-opts} replaces them (it is passed as
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     io.blocksync.bench.FootprintRun [--launcher daemon/target/blocksync/bin/blocksync] [--idle-seconds 60]
  *     [--settle-seconds 15] [--heartbeat 1s] [--capacity 100000] [--bans 0] [--chunk 100000] [--origin-rate N]
- *     [--java-opts "-Xmx32m ..."] [--cli-java-opts "-Xmx512m"] [--keep]
+ *     [--java-opts "-Xmx32m ..."] [--cli-java-opts "-Xmx512m"] [--stagger SECONDS] [--keep]
  * </pre>
  */
 public final class FootprintRun
@@ -220,8 +221,14 @@ public final class FootprintRun
             lists.add(list);
         }
 
-        System.out.printf(Locale.ROOT, "%n== loading %d bans at node 1 in %d request(s) of up to %d ==%n", bans, lists.size(), perFile);
+        System.out.printf(Locale.ROOT, "%n== loading %d bans at node 1 in %d request(s) of up to %d%s ==%n", bans, lists.size(),
+            perFile, options.staggerSeconds > 0 ? ", ban n lasting 60 s + (n mod " + options.staggerSeconds + ") s" : "");
         final long start = System.nanoTime();
+        if (options.staggerSeconds > 0)
+        {
+            loadStaggered(bans, options.staggerSeconds);
+            lists.clear();
+        }
         for (final Path list : lists)
         {
             final long requestStart = System.nanoTime();
@@ -277,6 +284,31 @@ public final class FootprintRun
         System.out.printf(Locale.ROOT, "  node 2 applied all %d after %.1f s (%.0f bans/s); node 1 retransmits %d, " +
             "node 2 refused_rate_limited %d%n", bans, converged, bans / converged, nodes.counter(1, "retransmits"),
             nodes.counter(2, "refused_rate_limited"));
+    }
+
+    /**
+     * Ban n for 60 s + (n mod stagger) s, so that bans end every second from a minute after loading on: sent as control
+     * lines in slices of 10,000 straight to node 1's control socket, since {@code blocksync ban} takes one duration.
+     */
+    private void loadStaggered(final int bans, final int staggerSeconds) throws IOException
+    {
+        final List<String> slice = new ArrayList<>();
+        for (int n = 1; n <= bans; n++)
+        {
+            slice.add(String.format(Locale.ROOT, "%s 2001:db8:%x:%x::/64 %d manual 0 0", io.blocksync.daemon.control.ControlProtocol.BAN,
+                n >>> 16, n & 0xFFFF, 60 + n % staggerSeconds));
+            if (slice.size() == 10_000 || n == bans)
+            {
+                final List<String> replies = io.blocksync.daemon.control.ControlClient.exchange(cluster.stateDir(1), slice);
+                final long refused = replies.stream().filter(reply -> reply.startsWith(io.blocksync.daemon.control.ControlProtocol.ERROR)).count();
+                if (refused > 0)
+                {
+                    System.out.println("  refused " + refused + " of " + slice.size() + ", first: " + replies.stream()
+                        .filter(reply -> reply.startsWith(io.blocksync.daemon.control.ControlProtocol.ERROR)).findFirst().orElse(""));
+                }
+                slice.clear();
+            }
+        }
     }
 
     private static String javaTool(final String name)

@@ -226,7 +226,6 @@ public final class Node implements AutoCloseable
             .suspectAfterNanos(TimeUnit.MILLISECONDS.toNanos(config.peerSuspectAfterMs()))
             .downAfterNanos(TimeUnit.MILLISECONDS.toNanos(config.peerDownAfterMs()))
             .conclude();
-        table.expireSoon();
 
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
         agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, log), requests);

@@ -146,8 +146,16 @@ public final class NodeCounters
     public static final int BANS_RESTORED_OWN_ADDRESS_ID = 79;
     /** Full re-reads of the own addresses after rtnetlink dropped notifications (socket buffer full) or failed. */
     public static final int OWN_ADDRESS_RESYNCS_ID = 80;
+    /** Entries in the ban table's expiry index, stale ones included (a gauge): what the expiry sweep may read. */
+    public static final int EXPIRY_INDEX_ENTRIES_ID = 100;
+    /** Due expiry index entries whose ban had changed since (re-banned, lifted or removed): dropped, nothing removed. */
+    public static final int EXPIRY_STALE_ENTRIES_ID = 101;
+    /** Expiry sweeps that read their bound of index entries and left the rest for the next duty cycle. */
+    public static final int EXPIRY_CAPPED_CYCLES_ID = 102;
+    /** Whole-store scans the expiry sweep fell back to because its index was full (normally 0). */
+    public static final int EXPIRY_FULL_SCANS_ID = 103;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = OWN_ADDRESS_RESYNCS_ID;
+    public static final int LAST_ID = EXPIRY_FULL_SCANS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -166,6 +174,10 @@ public final class NodeCounters
     public final AtomicCounter refusedRateLimited;
     public final AtomicCounter refusedStoreFull;
     public final AtomicCounter storeEntries;
+    public final AtomicCounter expiryIndexEntries;
+    public final AtomicCounter expiryStaleEntries;
+    public final AtomicCounter expiryCappedCycles;
+    public final AtomicCounter expiryFullScans;
     public final AtomicCounter localDecisions;
     public final AtomicCounter batchesSealed;
     public final AtomicCounter retransmits;
@@ -299,6 +311,10 @@ public final class NodeCounters
         bansLiftedOwnAddress = counter(BANS_LIFTED_OWN_ADDRESS_ID, "bans_lifted_own_address");
         bansRestoredOwnAddress = counter(BANS_RESTORED_OWN_ADDRESS_ID, "bans_restored_own_address");
         ownAddressResyncs = counter(OWN_ADDRESS_RESYNCS_ID, "own_address_resyncs");
+        expiryIndexEntries = counter(EXPIRY_INDEX_ENTRIES_ID, "expiry_index_entries");
+        expiryStaleEntries = counter(EXPIRY_STALE_ENTRIES_ID, "expiry_stale_entries");
+        expiryCappedCycles = counter(EXPIRY_CAPPED_CYCLES_ID, "expiry_capped_cycles");
+        expiryFullScans = counter(EXPIRY_FULL_SCANS_ID, "expiry_full_scans");
     }
 
     public CountersManager manager()

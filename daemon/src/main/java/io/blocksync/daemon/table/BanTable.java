@@ -49,7 +49,6 @@ public final class BanTable
     private BanTableListener[] listeners = new BanTableListener[0];
     private OriginQuota quota;
     private DecisionSigner signer;
-    private long earliestExpiryMillis = Long.MAX_VALUE;
     private long frameOffsetMillis;
 
     /**
@@ -77,7 +76,7 @@ public final class BanTable
         this.tombstoneRetentionMillis = tombstoneRetentionMillis;
         this.maxClockSkewMillis = maxClockSkewMillis;
         this.clock = clock;
-        this.expirySweep = new ExpirySweep(store);
+        this.expirySweep = new ExpirySweep(store, counters, ExpiryIndex.maxEntriesFor(store.capacity()));
     }
 
     /**
@@ -100,12 +99,12 @@ public final class BanTable
 
     /**
      * Before the loop starts: bound what each origin, and all peers together, may hold. Counts what the store holds
-     * now, by one scan.
+     * now, by one scan, which also builds the expiry index ({@link #expire}; without this call the first expire scans).
      */
     public BanTable limitOrigins(final OriginQuota quota)
     {
         quota.clear();
-        store.forEach(quota);
+        expirySweep.rebuild(quota);
         this.quota = quota;
         return this;
     }
@@ -215,26 +214,18 @@ public final class BanTable
         return store.size();
     }
 
-    /** Force an expiry sweep at the next {@link #expire}, e.g. after start-up. */
-    public void expireSoon()
-    {
-        earliestExpiryMillis = 0;
-    }
-
     /**
-     * Drop expired bans (telling the listeners) and tombstones past their retention; at most once a second and only
-     * once the earliest known expiry has passed, so an idle node does no work.
+     * Drop expired bans (telling the listeners) and tombstones past their retention, reading only the entries due
+     * ({@link ExpirySweep}): nothing when nothing is due, and at most {@link ExpirySweep#MAX_ENTRIES_PER_SWEEP} index
+     * entries a call, the rest at the next. Loop thread; no allocation.
      *
-     * @return entries removed, at least 1 when a sweep ran, 0 when none was due.
+     * @param nowMillis steady time.
+     * @return entries removed plus stale index entries dropped, at least 1 when the sweep stopped at its bound; 0 when
+     * nothing was due.
      */
     public int expire(final long nowMillis)
     {
-        if (nowMillis < earliestExpiryMillis || !expirySweep.isDue(nowMillis))
-        {
-            return 0;
-        }
-
-        final int removed = expirySweep.sweep(nowMillis, nowMillis + tombstoneRetentionMillis);
+        final int removed = expirySweep.sweep(nowMillis);
         for (int i = 0; i < removed; i++)
         {
             final Ban expired = expirySweep.removed(i);
@@ -258,9 +249,12 @@ public final class BanTable
                 }
             }
         }
-        earliestExpiryMillis = expirySweep.nextExpiryMillis();
-        counters.storeEntries.setRelease(store.size());
-        return Math.max(1, removed);
+        if (removed > 0)
+        {
+            counters.storeEntries.setRelease(store.size());
+        }
+        final int work = removed + expirySweep.lastStale();
+        return expirySweep.lastCapped() ? Math.max(1, work) : work;
     }
 
     private int apply(final Ban decision, final long nowMillis, final boolean local)
@@ -362,7 +356,7 @@ public final class BanTable
         {
             counters.unbansApplied.incrementRelease();
         }
-        earliestExpiryMillis = Math.min(earliestExpiryMillis, expiresAtMillis == Ban.PERMANENT ? Long.MAX_VALUE : expiresAtMillis);
+        expirySweep.onStored(next, exists ? current : null);
         for (final BanTableListener listener : listeners)
         {
             listener.onStored(next, exists ? current : null, local);

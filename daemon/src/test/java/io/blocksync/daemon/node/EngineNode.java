@@ -103,8 +103,6 @@ final class EngineNode implements AutoCloseable
         final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, settings.maxClockSkewMillis, hybridClock)
             .signLocalDecisions(new DecisionSigner(TestKeys.nodeKey(nodeId)))
             .limitOrigins(new OriginQuota(settings.storeCapacity, settings.originQuotaPercent, nodeId, others));
-        // As Node does: what expired while the node was down goes at the first cycle.
-        table.expireSoon();
         final HighWaterMarks highWater = new HighWaterMarks(progress, others, counters.highWaterRangesDropped,
             HighWaterMarks.MAX_PENDING_PER_ORIGIN);
         context = new NodeContext()

@@ -338,7 +338,6 @@ class BanTableTest
             assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.BAN, "198.51.100.5", 2, NOW, 3600));
             assertEquals(BanOutcome.ORIGIN_QUOTA, remoteTo(small, BanAction.BAN, "198.51.100.6", 2, NOW, 3600));
 
-            small.expireSoon();
             assertEquals(1, small.expire(NOW + 60_000), "node 2's one-minute ban expires");
             assertEquals(4, quota.held(2), "expiry gives the origin its slot back");
             assertEquals(BanOutcome.APPLIED, remoteTo(small, BanAction.BAN, "198.51.100.6", 2, NOW, 3600));
@@ -378,7 +377,6 @@ class BanTableTest
             assertEquals(10, small.size());
             assertEquals(1, quota.held(1));
 
-            small.expireSoon();
             small.expire(NOW + 60_000);
             assertFalse(small.hasRemoteRoom(1), "the local ban holds reserved room; nine peer entries are the most");
             small.decideLocal(new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.200")).originNodeId(1)
