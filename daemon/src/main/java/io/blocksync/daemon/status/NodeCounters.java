@@ -147,13 +147,13 @@ public final class NodeCounters
     /** Full re-reads of the own addresses after rtnetlink dropped notifications (socket buffer full) or failed. */
     public static final int OWN_ADDRESS_RESYNCS_ID = 80;
     /** Entries in the ban table's expiry index, stale ones included (a gauge): what the expiry sweep may read. */
-    public static final int EXPIRY_INDEX_ENTRIES_ID = 100;
+    public static final int EXPIRY_INDEX_ENTRIES_ID = 81;
     /** Due expiry index entries whose ban had changed since (re-banned, lifted or removed): dropped, nothing removed. */
-    public static final int EXPIRY_STALE_ENTRIES_ID = 101;
+    public static final int EXPIRY_STALE_ENTRIES_ID = 82;
     /** Expiry sweeps that read their bound of index entries and left the rest for the next duty cycle. */
-    public static final int EXPIRY_CAPPED_CYCLES_ID = 102;
+    public static final int EXPIRY_CAPPED_CYCLES_ID = 83;
     /** Whole-store scans the expiry sweep fell back to because its index was full (normally 0). */
-    public static final int EXPIRY_FULL_SCANS_ID = 103;
+    public static final int EXPIRY_FULL_SCANS_ID = 84;
     /** The highest id given so far; a new counter takes the next one. */
     public static final int LAST_ID = EXPIRY_FULL_SCANS_ID;
 

@@ -104,10 +104,10 @@ class NodeCountersTest
         "78 bans_lifted_own_address",
         "79 bans_restored_own_address",
         "80 own_address_resyncs",
-        "100 expiry_index_entries",
-        "101 expiry_stale_entries",
-        "102 expiry_capped_cycles",
-        "103 expiry_full_scans");
+        "81 expiry_index_entries",
+        "82 expiry_stale_entries",
+        "83 expiry_capped_cycles",
+        "84 expiry_full_scans");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
