@@ -291,7 +291,8 @@ final class BatchWorker
         {
             if (elements.inUse(element))
             {
-                desired.waiting.complete(desired.waiting.take(element), FirewallChange.Status.SUPERSEDED, null, nowNanos);
+                final int waiting = desired.waiting.take(element);
+                desired.waiting.complete(waiting, FirewallChange.Status.SUPERSEDED, null, nowNanos);
             }
         }
         desired.clear();

@@ -2,6 +2,8 @@ package io.blocksync.firewall;
 
 import io.blocksync.codec.IpPrefix;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntArrayQueue;
+import org.agrona.collections.LongArrayList;
 
 import java.util.function.Consumer;
 
@@ -18,7 +20,7 @@ import static io.blocksync.firewall.ElementTable.WRITTEN;
  * The ban table as the kernel must hold it: the live bans ({@link LiveBans}, by prefix and reason, with their
  * deadlines) and, derived from them, one element per object and prefix ({@link ElementTable}), expiring at the latest
  * of its bans. Elements whose kernel copy must change wait in the dirty queue for the next commit; failed ones in the
- * failed queue for their retry (both intrusive lists over the table's links). Publishes, per prefix, whether every
+ * failed list for their retry. Publishes, per prefix, whether every
  * element of it is enforced, for the loop to read. Worker thread only, apart from {@link #isEnforced(IpPrefix)}.
  */
 final class DesiredState
@@ -27,11 +29,11 @@ final class DesiredState
     final LiveBans bans = new LiveBans(elements);
     final WaitingChanges waiting;
     private final ElementKey publishKey = new ElementKey();
-    private int dirtyHead = NONE;
-    private int dirtyTail = NONE;
-    private int dirtyCount;
-    private int failedHead = NONE;
-    private int failedTail = NONE;
+    /** Elements whose kernel copy must change, oldest first; each once ({@link ElementTable#QUEUED}). */
+    private final IntArrayQueue dirty = new IntArrayQueue(NONE);
+    /** Elements whose last commit failed, oldest first, with their retry times. */
+    private final IntArrayList failed = new IntArrayList();
+    private final LongArrayList retryAt = new LongArrayList();
     private long firstDirtyNanos;
 
     /**
@@ -39,7 +41,7 @@ final class DesiredState
      */
     DesiredState(final Consumer<FirewallChange> publisher)
     {
-        this.waiting = new WaitingChanges(elements, publisher);
+        this.waiting = new WaitingChanges(publisher);
     }
 
     /**
@@ -99,7 +101,7 @@ final class DesiredState
         {
             unlinkFailed(element);
         }
-        if (0 == dirtyCount)
+        if (dirty.isEmpty())
         {
             firstDirtyNanos = nowNanos;
         }
@@ -107,30 +109,19 @@ final class DesiredState
         if (!elements.flag(element, QUEUED))
         {
             elements.flag(element, QUEUED, true);
-            elements.previous[element] = dirtyTail;
-            elements.next[element] = NONE;
-            if (NONE == dirtyTail)
-            {
-                dirtyHead = element;
-            }
-            else
-            {
-                elements.next[dirtyTail] = element;
-            }
-            dirtyTail = element;
-            dirtyCount++;
+            dirty.offerInt(element);
         }
         publish(element);
     }
 
     boolean hasDirty()
     {
-        return 0 != dirtyCount;
+        return !dirty.isEmpty();
     }
 
     int dirtyCount()
     {
-        return dirtyCount;
+        return dirty.size();
     }
 
     long firstDirtyNanos()
@@ -143,10 +134,10 @@ final class DesiredState
      */
     void takeDirty(final IntArrayList into, final int max)
     {
-        while (NONE != dirtyHead && into.size() < max)
+        while (!dirty.isEmpty() && into.size() < max)
         {
-            final int element = dirtyHead;
-            unlinkDirty(element);
+            final int element = dirty.pollInt();
+            elements.flag(element, QUEUED, false);
             into.addInt(element);
         }
     }
@@ -177,18 +168,8 @@ final class DesiredState
     void failed(final int element, final long retryAtNanos)
     {
         elements.state(element, FAILED);
-        elements.retryAtNanos[element] = retryAtNanos;
-        elements.previous[element] = failedTail;
-        elements.next[element] = NONE;
-        if (NONE == failedTail)
-        {
-            failedHead = element;
-        }
-        else
-        {
-            elements.next[failedTail] = element;
-        }
-        failedTail = element;
+        failed.addInt(element);
+        retryAt.addLong(retryAtNanos);
         publish(element);
     }
 
@@ -200,17 +181,15 @@ final class DesiredState
     int retryDue(final long nowNanos)
     {
         int due = 0;
-        for (int element = failedTail; NONE != element; )
+        for (int i = failed.size() - 1; i >= 0; i--)
         {
-            final int earlier = elements.previous[element];
-            if (elements.retryAtNanos[element] <= nowNanos)
+            if (retryAt.getLong(i) <= nowNanos)
             {
+                final int element = failed.getInt(i);
                 unlinkFailed(element);
-                elements.state(element, ElementTable.UNKNOWN);
                 markDirty(element, nowNanos);
                 due++;
             }
-            element = earlier;
         }
 
         return due;
@@ -219,9 +198,9 @@ final class DesiredState
     long nextRetryNanos()
     {
         long next = LiveBans.PERMANENT;
-        for (int element = failedHead; NONE != element; element = elements.next[element])
+        for (int i = 0, size = retryAt.size(); i < size; i++)
         {
-            next = Math.min(next, elements.retryAtNanos[element]);
+            next = Math.min(next, retryAt.getLong(i));
         }
 
         return next;
@@ -235,8 +214,9 @@ final class DesiredState
         bans.clear();
         elements.clear();
         waiting.clear();
-        dirtyHead = dirtyTail = failedHead = failedTail = NONE;
-        dirtyCount = 0;
+        dirty.clear();
+        failed.clear();
+        retryAt.clear();
     }
 
     /**
@@ -256,7 +236,7 @@ final class DesiredState
     {
         if (elements.flag(element, QUEUED))
         {
-            unlinkDirty(element);
+            unqueue(element);
         }
         if (FAILED == elements.state(element))
         {
@@ -294,49 +274,32 @@ final class DesiredState
         }
     }
 
-    private void unlinkDirty(final int element)
+    /**
+     * Not reached today (only elements taken for a commit are dropped); kept so the queue can never hold a freed id.
+     */
+    private void unqueue(final int element)
     {
-        final int previous = elements.previous[element];
-        final int next = elements.next[element];
-        if (NONE == previous)
+        for (int i = 0, size = dirty.size(); i < size; i++)
         {
-            dirtyHead = next;
-        }
-        else
-        {
-            elements.next[previous] = next;
-        }
-        if (NONE == next)
-        {
-            dirtyTail = previous;
-        }
-        else
-        {
-            elements.previous[next] = previous;
+            final int queued = dirty.pollInt();
+            if (queued != element)
+            {
+                dirty.offerInt(queued);
+            }
         }
         elements.flag(element, QUEUED, false);
-        dirtyCount--;
     }
 
     private void unlinkFailed(final int element)
     {
-        final int previous = elements.previous[element];
-        final int next = elements.next[element];
-        if (NONE == previous)
+        for (int i = failed.size() - 1; i >= 0; i--)
         {
-            failedHead = next;
-        }
-        else
-        {
-            elements.next[previous] = next;
-        }
-        if (NONE == next)
-        {
-            failedTail = previous;
-        }
-        else
-        {
-            elements.previous[next] = previous;
+            if (failed.getInt(i) == element)
+            {
+                failed.removeAt(i);
+                retryAt.removeAt(i);
+                break;
+            }
         }
         // Out of the failed queue, whatever the caller sets next.
         elements.state(element, ElementTable.UNKNOWN);

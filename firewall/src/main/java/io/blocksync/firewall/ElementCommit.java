@@ -171,7 +171,7 @@ final class ElementCommit
 
     private FirewallChange changeFor(final int element, final FirewallChange change, final long nowNanos)
     {
-        ban.reason(elements.reason[element]).protocol(elements.protocol(element)).port(elements.port(element));
+        ban.reason(elements.reason(element)).protocol(elements.protocol(element)).port(elements.port(element));
         elements.prefix(element, ban.prefix(), addressScratch);
         if (elements.desired(element))
         {

@@ -8,11 +8,12 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * Every kernel element the reconciler tracks, one per kernel object and prefix, in parallel primitive arrays indexed
- * by a stable element id (about 90 bytes an element at 100,000, against ~1 KB as an object graph): the packed prefix
+ * by a stable element id (40 bytes an element, against ~1 KB as an object graph): the packed prefix
  * ({@link ElementKey}), the object's index into {@link #objectName(int)}, the deadline last written to the kernel (the
- * desired one is the latest of the member bans, {@link DesiredState#deadlineNanos(int)}), the retry time, the last ban's reason, protocol and port (they
- * route and describe the change), state and flags, and the heads of its member-ban and waiting-change lists. An
- * open-addressing index (linear probing, hash of the prefix only) finds an element by object and prefix, and every
+ * desired one is the latest of the member bans, {@link DesiredState#deadlineNanos(int)}), the last ban's reason,
+ * protocol and port ({@link BanShapes}: they route and describe the change), state, flags and attempts, and the head
+ * of its member-ban list. Queues, retry times and waiting changes live beside it, for the few elements that have
+ * them. An open-addressing index (linear probing, hash of the prefix only) finds an element by object and prefix, and every
  * element of a prefix by scanning one probe run.
  * <p>
  * Worker thread only, except {@link #isPublished(IpPrefix)}: index and keys change under a {@link StampedLock} write
@@ -50,17 +51,12 @@ final class ElementTable
     private int[] meta = new int[INITIAL_CAPACITY];
     private int[] bits = new int[INITIAL_CAPACITY];
     long[] writtenDeadlineNanos = new long[INITIAL_CAPACITY];
-    long[] retryAtNanos = new long[INITIAL_CAPACITY];
-    long[] reason = new long[INITIAL_CAPACITY];
-    /** {@code protocol << 16 | port} of the last ban given. */
-    private int[] protocolPort = new int[INITIAL_CAPACITY];
-    /** First member ban ({@link LiveBans}), {@link #NONE} when nothing bans the element. */
+    /** The last ban's reason, protocol and port, interned. */
+    private int[] shape = new int[INITIAL_CAPACITY];
+    /** First member ban ({@link LiveBans}), {@link #NONE} when nothing bans the element; the free list reuses it. */
     int[] memberHead = new int[INITIAL_CAPACITY];
-    /** First waiting change ({@link WaitingChanges}). */
-    int[] waitHead = new int[INITIAL_CAPACITY];
-    /** Dirty or failed queue links; the free list reuses {@link #next}. */
-    int[] previous = new int[INITIAL_CAPACITY];
-    int[] next = new int[INITIAL_CAPACITY];
+    private final BanShapes shapes = new BanShapes();
+    private final int noShape = shapes.intern(0, 0, 0);
     /** Element id + 1 per slot, 0 for empty. */
     private int[] index = new int[2 * INITIAL_CAPACITY];
     private int size;
@@ -127,7 +123,7 @@ final class ElementTable
             if (NONE != freeHead)
             {
                 id = freeHead;
-                freeHead = next[id];
+                freeHead = memberHead[id];
             }
             else
             {
@@ -138,13 +134,8 @@ final class ElementTable
             meta[id] = object << 16 | key.prefixBits;
             bits[id] = IN_USE;
             writtenDeadlineNanos[id] = 0;
-            retryAtNanos[id] = 0;
-            reason[id] = 0;
-            protocolPort[id] = 0;
+            shape[id] = noShape;
             memberHead[id] = NONE;
-            waitHead[id] = NONE;
-            previous[id] = NONE;
-            next[id] = NONE;
             insert(index, id, key.hash);
             size++;
             return id;
@@ -183,7 +174,7 @@ final class ElementTable
                 }
             }
             bits[id] = 0;
-            next[id] = freeHead;
+            memberHead[id] = freeHead;
             freeHead = id;
             size--;
         }
@@ -263,14 +254,19 @@ final class ElementTable
         bits[id] = (bits[id] & ((1 << ATTEMPTS_SHIFT) - 1)) | Math.min(attempts, 0x7FFF) << ATTEMPTS_SHIFT;
     }
 
+    long reason(final int id)
+    {
+        return shapes.reason(shape[id]);
+    }
+
     int protocol(final int id)
     {
-        return protocolPort[id] >>> 16;
+        return shapes.protocol(shape[id]);
     }
 
     int port(final int id)
     {
-        return protocolPort[id] & 0xFFFF;
+        return shapes.port(shape[id]);
     }
 
     /**
@@ -278,8 +274,7 @@ final class ElementTable
      */
     void ban(final int id, final long reason, final int protocol, final int port)
     {
-        this.reason[id] = reason;
-        protocolPort[id] = protocol << 16 | port;
+        shape[id] = shapes.intern(reason, protocol, port);
     }
 
     ElementKey key(final int id, final ElementKey into)
@@ -423,12 +418,7 @@ final class ElementTable
         meta = Arrays.copyOf(meta, capacity);
         bits = Arrays.copyOf(bits, capacity);
         writtenDeadlineNanos = Arrays.copyOf(writtenDeadlineNanos, capacity);
-        retryAtNanos = Arrays.copyOf(retryAtNanos, capacity);
-        reason = Arrays.copyOf(reason, capacity);
-        protocolPort = Arrays.copyOf(protocolPort, capacity);
+        shape = Arrays.copyOf(shape, capacity);
         memberHead = Arrays.copyOf(memberHead, capacity);
-        waitHead = Arrays.copyOf(waitHead, capacity);
-        previous = Arrays.copyOf(previous, capacity);
-        next = Arrays.copyOf(next, capacity);
     }
 }

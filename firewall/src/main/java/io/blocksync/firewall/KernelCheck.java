@@ -207,7 +207,7 @@ final class KernelCheck
             if (elements.inUse(element) && elements.desired(element))
             {
                 elements.prefix(element, ban.prefix(), addressScratch);
-                ban.reason(elements.reason[element]).protocol(elements.protocol(element)).port(elements.port(element));
+                ban.reason(elements.reason(element)).protocol(elements.protocol(element)).port(elements.port(element));
                 final FirewallChange change = new FirewallChange()
                     .set(ADD, ban, deadlines.kernelTimeoutSeconds(desired.deadlineNanos(element), nowNanos));
                 change.object = elements.objectName(element);

@@ -234,7 +234,8 @@ final class LiveBans
 
     private boolean before(final int a, final int b)
     {
-        return deadlineNanos[a] < deadlineNanos[b] || (deadlineNanos[a] == deadlineNanos[b] && sequence[a] - sequence[b] < 0);
+        return deadlineNanos[a] < deadlineNanos[b] ||
+            (deadlineNanos[a] == deadlineNanos[b] && sequence[a] - sequence[b] < 0);
     }
 
     private void siftUp(final int from)

@@ -1,5 +1,7 @@
 package io.blocksync.firewall;
 
+import org.agrona.collections.Int2IntHashMap;
+
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -7,8 +9,8 @@ import static io.blocksync.firewall.ElementTable.NONE;
 
 /**
  * The loop's changes waiting for their kernel element to be committed, as singly linked lists (oldest first) in a pool
- * of nodes; an element holds only its list's head ({@link ElementTable#waitHead}). The pool grows to the batcher's
- * slots in flight and is reused after. Worker thread only.
+ * of nodes, the heads in a map by element id: only elements with changes in flight have one. Both grow to the batcher's
+ * slots in flight and are reused after. Worker thread only.
  */
 final class WaitingChanges
 {
@@ -16,15 +18,14 @@ final class WaitingChanges
     private int[] next = new int[64];
     private int freeHead = NONE;
     private int highWater;
-    private final ElementTable elements;
+    private final Int2IntHashMap heads = new Int2IntHashMap(NONE);
     private final Consumer<FirewallChange> publisher;
 
     /**
      * @param publisher hands a completed change back to the loop.
      */
-    WaitingChanges(final ElementTable elements, final Consumer<FirewallChange> publisher)
+    WaitingChanges(final Consumer<FirewallChange> publisher)
     {
-        this.elements = elements;
         this.publisher = publisher;
     }
 
@@ -36,10 +37,10 @@ final class WaitingChanges
         final int node = allocate();
         change[node] = waiting;
         next[node] = NONE;
-        int last = elements.waitHead[element];
+        int last = heads.get(element);
         if (NONE == last)
         {
-            elements.waitHead[element] = node;
+            heads.put(element, node);
             return;
         }
         while (NONE != next[last])
@@ -55,7 +56,7 @@ final class WaitingChanges
     void supersede(final int element, final long reason, final long nowNanos)
     {
         int previous = NONE;
-        int node = elements.waitHead[element];
+        int node = heads.get(element);
         while (NONE != node)
         {
             final int following = next[node];
@@ -63,7 +64,7 @@ final class WaitingChanges
             {
                 if (NONE == previous)
                 {
-                    elements.waitHead[element] = following;
+                    setHead(element, following);
                 }
                 else
                 {
@@ -84,9 +85,7 @@ final class WaitingChanges
      */
     int take(final int element)
     {
-        final int head = elements.waitHead[element];
-        elements.waitHead[element] = NONE;
-        return head;
+        return heads.remove(element);
     }
 
     /**
@@ -107,6 +106,19 @@ final class WaitingChanges
         Arrays.fill(change, 0, highWater, null);
         freeHead = NONE;
         highWater = 0;
+        heads.clear();
+    }
+
+    private void setHead(final int element, final int head)
+    {
+        if (NONE == head)
+        {
+            heads.remove(element);
+        }
+        else
+        {
+            heads.put(element, head);
+        }
     }
 
     private void finish(final int node, final FirewallChange.Status status, final String error, final long nowNanos)
