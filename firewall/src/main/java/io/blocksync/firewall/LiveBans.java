@@ -9,7 +9,7 @@ import static io.blocksync.firewall.ElementTable.NONE;
  * keyed by ban identity (prefix and reason), with its deadline on the worker's nano clock. Flat: per ban id its
  * reason, deadline, creation sequence, the kernel element it keeps ({@link ElementTable}, which holds the prefix) and
  * the next member ban of that element; an open-addressing index by prefix and reason; a binary min-heap by
- * (deadline, sequence) for expiry (so backends without kernel timeouts, such as pf, lose bans on time). About 50 bytes
+ * (deadline, sequence) for expiry (so backends without kernel timeouts, such as pf, lose bans on time). 36 bytes
  * a ban. Worker thread only.
  */
 final class LiveBans
