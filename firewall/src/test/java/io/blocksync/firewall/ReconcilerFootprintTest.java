@@ -64,6 +64,54 @@ class ReconcilerFootprintTest
         batcher.close();
     }
 
+    @Test
+    void anotherThreadReadsEnforcedConsistentlyWhileTheTablesGrowAndShrink() throws Exception
+    {
+        final Ban ban = new Ban().reason(Bans.SSH);
+        final IpPrefix prefix = new IpPrefix();
+        final byte[] address = new byte[16];
+        final FirewallBatcher batcher = new FirewallBatcher(new AcceptingBackend(), new BatcherSettings(), () -> now);
+        batcher.open(List.of());
+        final IpPrefix kept = Bans.prefix("192.0.2.1");
+        offer(batcher, ADD, kept, new Ban().reason(Bans.SSH), 0);
+        drain(batcher);
+        assertTrue(batcher.isEnforced(kept));
+
+        final java.util.concurrent.atomic.AtomicLong misses = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final Thread reader = new Thread(() ->
+        {
+            final IpPrefix never = Bans.prefix("198.51.100.9");
+            while (!stop.get())
+            {
+                if (!batcher.isEnforced(kept) || batcher.isEnforced(never))
+                {
+                    misses.incrementAndGet();
+                }
+                reads.incrementAndGet();
+            }
+        });
+        reader.start();
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 30_000; i++)
+            {
+                offer(batcher, ADD, host(i, prefix, address), ban, 1);
+            }
+            drain(batcher);
+            now += 20 * SECOND;
+            batcher.doWork(now);
+            drain(batcher);
+        }
+        stop.set(true);
+        reader.join();
+        assertEquals(1, batcher.liveBanCount(), "the short bans expired, the permanent one stays");
+        assertTrue(reads.get() > 0);
+        assertEquals(0, misses.get(), "wrong answers out of " + reads.get() + " reads");
+        batcher.close();
+    }
+
     private void churn(final FirewallBatcher batcher, final Ban ban, final IpPrefix prefix, final byte[] address)
     {
         for (int i = 0; i < 20_000; i++)
