@@ -3,13 +3,11 @@ package io.blocksync.firewall;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import static io.blocksync.firewall.FirewallChange.Op.ADD;
 import static io.blocksync.firewall.FirewallChange.Op.FLUSH;
 import static io.blocksync.firewall.FirewallChange.Status.APPLIED;
 import static io.blocksync.firewall.FirewallChange.Status.FAILED;
+import static io.blocksync.firewall.ElementTable.NONE;
 import static io.blocksync.firewall.LiveBans.PERMANENT;
 
 /**
@@ -35,7 +33,9 @@ final class BatchWorker
     private final int maxBatch;
     private final long flushDelayNanos;
     private final BanDeadlines deadlines;
-    private final DesiredState desired = new DesiredState();
+    private final DesiredState desired;
+    private final ElementTable elements;
+    private final ElementKey key = new ElementKey();
     private final ElementCommit commit;
     private final KernelCheck check;
     private long lastChangeNanos = Long.MIN_VALUE / 2;
@@ -55,9 +55,11 @@ final class BatchWorker
         this.flushDelayNanos = settings.flushDelayMs() * NANOS_PER_MILLI;
         this.deadlines = new BanDeadlines(settings, backend);
         this.failures = new FirewallFailures(settings.label(), settings.log());
+        this.desired = new DesiredState(this::publish);
+        this.elements = desired.elements;
         this.commit = new ElementCommit(backend, desired, deadlines, failures, counters);
-        this.commit.publisher(this::publish);
         this.check = new KernelCheck(backend, settings, desired, deadlines, this);
+        this.commit.repair(check::repairAfterFailure);
     }
 
     /**
@@ -70,12 +72,9 @@ final class BatchWorker
         {
             if (ADD == change.op())
             {
-                final KernelElement element = put(change, deadlines.deadline(change.timeoutSeconds(), 0, nowNanos));
-                if (null != element)
-                {
-                    element.awaitingListing = true;
-                    desired.reassess(element, nowNanos);
-                }
+                final int element = put(change, deadlines.deadline(change.timeoutSeconds(), 0, nowNanos));
+                elements.flag(element, ElementTable.AWAITING_LISTING, true);
+                desired.reassess(element, nowNanos);
             }
         }
         check.due(nowNanos);
@@ -94,7 +93,7 @@ final class BatchWorker
         if (desired.hasDirty() &&
             (closing || desired.dirtyCount() >= maxBatch || nowNanos - desired.firstDirtyNanos() >= flushDelayNanos))
         {
-            commit.commit(maxBatch, nowNanos, () -> check.repairAfterFailure(nowNanos));
+            commit.commit(maxBatch, nowNanos, true);
             work++;
         }
 
@@ -172,7 +171,7 @@ final class BatchWorker
             return;
         }
 
-        final KernelElement element;
+        final int element;
         try
         {
             if (ADD == change.op())
@@ -198,86 +197,81 @@ final class BatchWorker
             return;
         }
 
-        if (null == element)
+        if (NONE == element)
         {
             change.complete(APPLIED, null, nowNanos);
             publish(change);
             return;
         }
-        supersede(element, change, nowNanos);
-        element.waiting.add(change);
+        // A later change of the same ban (prefix and reason) decides; earlier ones waiting on the element complete.
+        desired.waiting.supersede(element, change.ban().reason(), nowNanos);
         // The flush delay, if any, runs from when the loop offered the change, not from when the worker woke up.
         if (!desired.reassess(element, Math.min(nowNanos, change.offeredNanos())) &&
-            KernelElement.State.ENFORCED == element.state)
+            ElementTable.ENFORCED == elements.state(element))
         {
             // Nothing for the kernel to do: another ban already holds the element at least as long.
-            element.waiting.remove(element.waiting.size() - 1);
             change.complete(APPLIED, null, nowNanos);
             publish(change);
+            return;
         }
+        desired.waiting.add(element, change);
     }
 
     /**
-     * A later change of the same ban (prefix and reason) decides; earlier ones waiting on the element complete now.
+     * @return the element the ban keeps.
+     * @throws FirewallException if no object is configured for the ban.
      */
-    private void supersede(final KernelElement element, final FirewallChange change, final long nowNanos)
+    private int put(final FirewallChange change, final long deadlineNanos)
     {
-        for (int i = element.waiting.size() - 1; i >= 0; i--)
+        final io.blocksync.codec.Ban ban = change.ban();
+        key.set(ban.prefix());
+        int live = desired.bans.find(key, ban.reason());
+        final int element;
+        if (NONE == live)
         {
-            final FirewallChange earlier = element.waiting.get(i);
-            if (earlier.ban().reason() == change.ban().reason())
-            {
-                element.waiting.remove(i);
-                earlier.complete(FirewallChange.Status.SUPERSEDED, null, nowNanos);
-                publish(earlier);
-            }
+            element = desired.element(elements.objectIndex(backend.objectFor(ban)), key);
+            live = desired.bans.add(element, key, ban.reason(), deadlineNanos);
         }
-    }
-
-    private KernelElement put(final FirewallChange change, final long deadlineNanos)
-    {
-        final String object = backend.objectFor(change.ban());
-        final LiveBans.Entry entry = desired.bans.put(change, deadlineNanos);
-        if (null == entry.element)
+        else
         {
-            entry.element = desired.element(object, change.ban().prefix());
-            entry.element.members.add(entry);
+            element = desired.bans.element(live);
+            desired.bans.deadline(live, deadlineNanos);
         }
-        entry.element.ban.set(change.ban());
+        elements.ban(element, ban.reason(), ban.protocol(), ban.port());
 
-        return entry.element;
+        return element;
     }
 
     /**
-     * @return the element to write, or null when another ban keeps it as it is.
+     * @return the element to write, or {@link ElementTable#NONE} when another ban keeps it as it is.
      */
-    private KernelElement remove(final FirewallChange change)
+    private int remove(final FirewallChange change)
     {
-        final LiveBans.Entry entry = desired.bans.remove(change);
-        if (null != entry)
+        final io.blocksync.codec.Ban ban = change.ban();
+        key.set(ban.prefix());
+        final int live = desired.bans.find(key, ban.reason());
+        if (NONE != live)
         {
-            entry.element.members.remove(entry);
-            return entry.element;
+            return desired.bans.remove(live);
         }
 
         // Not live here (e.g. banned before a restart and already ended): make sure the kernel does not hold it.
-        final KernelElement element = desired.element(backend.objectFor(change.ban()), change.ban().prefix());
-        if (element.desired())
+        final int element = desired.element(elements.objectIndex(backend.objectFor(ban)), key);
+        if (elements.desired(element))
         {
-            return null;
+            return NONE;
         }
-        element.ban.set(change.ban());
+        elements.ban(element, ban.reason(), ban.protocol(), ban.port());
         return element;
     }
 
     private int expire(final long nowNanos)
     {
         int expired = 0;
-        LiveBans.Entry entry;
-        while (null != (entry = desired.bans.pollExpired(nowNanos)))
+        int element;
+        while (NONE != (element = desired.bans.pollExpired(nowNanos)))
         {
-            entry.element.members.remove(entry);
-            desired.reassess(entry.element, nowNanos);
+            desired.reassess(element, nowNanos);
             expired++;
         }
 
@@ -288,7 +282,7 @@ final class BatchWorker
     {
         while (desired.hasDirty())
         {
-            commit.commit(maxBatch, nowNanos, () -> false);
+            commit.commit(maxBatch, nowNanos, false);
         }
         try
         {
@@ -302,12 +296,12 @@ final class BatchWorker
             failures.failed(FailureKind.APPLY, FirewallException.describe(ex));
             change.complete(FAILED, FirewallException.describe(ex), nowNanos);
         }
-        for (final KernelElement element : desired.elements())
+        for (int element = 0, end = elements.highWater(); element < end; element++)
         {
-            for (final FirewallChange waiting : element.waiting)
+            if (elements.inUse(element))
             {
-                waiting.complete(FirewallChange.Status.SUPERSEDED, null, nowNanos);
-                publish(waiting);
+                final int waiting = desired.waiting.take(element);
+                desired.waiting.complete(waiting, FirewallChange.Status.SUPERSEDED, null, nowNanos);
             }
         }
         desired.clear();

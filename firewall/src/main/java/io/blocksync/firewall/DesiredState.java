@@ -1,82 +1,81 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.IpPrefix;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntArrayQueue;
+import org.agrona.collections.LongArrayList;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
-import static io.blocksync.firewall.KernelElement.State.DIRTY;
-import static io.blocksync.firewall.KernelElement.State.ENFORCED;
-import static io.blocksync.firewall.KernelElement.State.FAILED;
+import static io.blocksync.firewall.ElementTable.AWAITING_LISTING;
+import static io.blocksync.firewall.ElementTable.DIRTY;
+import static io.blocksync.firewall.ElementTable.ENFORCED;
+import static io.blocksync.firewall.ElementTable.FAILED;
+import static io.blocksync.firewall.ElementTable.KERNEL_MISSING;
+import static io.blocksync.firewall.ElementTable.NONE;
+import static io.blocksync.firewall.ElementTable.QUEUED;
+import static io.blocksync.firewall.ElementTable.WRITTEN;
 
 /**
- * The ban table as the kernel must hold it: the live bans (by prefix and reason, with their deadlines) and, derived
- * from them, one {@link KernelElement} per object and prefix, expiring at the latest of its bans. Elements whose
- * kernel copy must change are queued dirty for the next commit; failed ones wait for their retry. Publishes, per
- * prefix, whether every element of it is enforced, for the loop to read. Worker thread only, apart from
- * {@link #isEnforced(IpPrefix)}.
+ * The ban table as the kernel must hold it: the live bans ({@link LiveBans}, by prefix and reason, with their
+ * deadlines) and, derived from them, one element per object and prefix ({@link ElementTable}), expiring at the latest
+ * of its bans. Elements whose kernel copy must change wait in the dirty queue for the next commit; failed ones in the
+ * failed list for their retry. Publishes, per prefix, whether every
+ * element of it is enforced, for the loop to read. Worker thread only, apart from {@link #isEnforced(IpPrefix)}.
  */
 final class DesiredState
 {
-    final LiveBans bans = new LiveBans();
-    private final HashMap<ElementKey, KernelElement> elements = new HashMap<>();
-    private final HashMap<IpPrefix, ArrayList<KernelElement>> byPrefix = new HashMap<>();
-    private final LinkedHashSet<KernelElement> dirty = new LinkedHashSet<>();
-    private final ArrayList<KernelElement> failed = new ArrayList<>();
-    private final ConcurrentHashMap<IpPrefix, Boolean> enforced = new ConcurrentHashMap<>();
-    /** The kernel's last refusal of a banned prefix, until it is enforced or no longer banned. */
+    final ElementTable elements = new ElementTable();
+    final LiveBans bans = new LiveBans(elements);
+    final WaitingChanges waiting;
+    private final ElementKey publishKey = new ElementKey();
+    /** Elements whose kernel copy must change, oldest first; each once ({@link ElementTable#QUEUED}). */
+    private final IntArrayQueue dirty = new IntArrayQueue(NONE);
+    /** Elements whose last commit failed, oldest first, with their retry times. */
+    private final IntArrayList failed = new IntArrayList();
+    private final LongArrayList retryAt = new LongArrayList();
+    /** The kernel's last refusal of a banned prefix, until it is enforced or no longer banned; only failures pay. */
     private final ConcurrentHashMap<IpPrefix, String> refusals = new ConcurrentHashMap<>();
-    private final ElementKey lookup = new ElementKey();
+    private final IpPrefix refusalPrefix = new IpPrefix();
+    private final byte[] prefixScratch = new byte[16];
+    private final ElementKey lookupKey = new ElementKey();
     private long firstDirtyNanos;
+
+    /**
+     * @param publisher hands completed changes back to the loop.
+     */
+    DesiredState(final Consumer<FirewallChange> publisher)
+    {
+        this.waiting = new WaitingChanges(publisher);
+    }
 
     /**
      * @return the element of that object and prefix, created (not desired, state unknown) if missing.
      */
-    KernelElement element(final String object, final IpPrefix prefix)
+    int element(final int object, final ElementKey key)
     {
-        KernelElement element = elements.get(lookup.set(object, prefix));
-        if (null == element)
-        {
-            element = new KernelElement(object, prefix);
-            element.ban.prefix().set(prefix);
-            elements.put(new ElementKey(object, element.prefix), element);
-            byPrefix.computeIfAbsent(element.prefix, (key) -> new ArrayList<>(1)).add(element);
-        }
-
-        return element;
-    }
-
-    KernelElement find(final String object, final IpPrefix prefix)
-    {
-        return elements.get(lookup.set(object, prefix));
-    }
-
-    Collection<KernelElement> elements()
-    {
-        return elements.values();
-    }
-
-    int elementCount()
-    {
-        return elements.size();
+        final int element = elements.find(object, key);
+        return NONE != element ? element : elements.create(object, key);
     }
 
     /**
-     * Recompute the element's deadline from its bans and queue it if the kernel must change.
+     * @return the latest end of the element's bans on the worker's nano clock, {@link LiveBans#PERMANENT} for never;
+     * recomputed from its few member bans rather than stored.
+     */
+    long deadlineNanos(final int element)
+    {
+        return bans.memberDeadline(element);
+    }
+
+    /**
+     * Queue the element if the kernel must change (its deadline follows its member bans).
      *
      * @return true if it was queued.
      */
-    boolean reassess(final KernelElement element, final long nowNanos)
+    boolean reassess(final int element, final long nowNanos)
     {
-        if (element.desired())
-        {
-            element.deadlineNanos = element.memberDeadline();
-        }
-        if (element.awaitingListing || !element.needsWrite())
+        if (elements.flag(element, AWAITING_LISTING) || !needsWrite(element))
         {
             // Seeded and not yet listed, the next listing decides; or the kernel already holds it as desired.
             return false;
@@ -86,19 +85,39 @@ final class DesiredState
         return true;
     }
 
-    void markDirty(final KernelElement element, final long nowNanos)
+    /**
+     * @return true when the kernel's copy must change: a desired element not (or not so long) in the kernel, or an
+     * element no longer desired that the kernel may still hold.
+     */
+    boolean needsWrite(final int element)
     {
-        if (FAILED == element.state)
+        if (elements.desired(element))
         {
-            failed.remove(element);
+            return ENFORCED != elements.state(element) ||
+                elements.writtenDeadlineNanos[element] != deadlineNanos(element);
+        }
+
+        // Deleted from the table once its removal is confirmed, so an element still here may be in the kernel.
+        return true;
+    }
+
+    void markDirty(final int element, final long nowNanos)
+    {
+        if (FAILED == elements.state(element))
+        {
+            unlinkFailed(element);
         }
         if (dirty.isEmpty())
         {
             firstDirtyNanos = nowNanos;
         }
-        element.state = DIRTY;
-        dirty.add(element);
-        publish(element.prefix);
+        elements.state(element, DIRTY);
+        if (!elements.flag(element, QUEUED))
+        {
+            elements.flag(element, QUEUED, true);
+            dirty.offerInt(element);
+        }
+        publish(element);
     }
 
     boolean hasDirty()
@@ -119,47 +138,50 @@ final class DesiredState
     /**
      * Move up to {@code max} dirty elements into {@code into}, oldest first.
      */
-    void takeDirty(final ArrayList<KernelElement> into, final int max)
+    void takeDirty(final IntArrayList into, final int max)
     {
-        final Iterator<KernelElement> it = dirty.iterator();
-        while (it.hasNext() && into.size() < max)
+        while (!dirty.isEmpty() && into.size() < max)
         {
-            into.add(it.next());
-            it.remove();
+            final int element = dirty.pollInt();
+            elements.flag(element, QUEUED, false);
+            into.addInt(element);
         }
     }
 
     /**
-     * The kernel now holds what the element wants (or no longer holds a removed one).
+     * The kernel now holds what the element wants (or no longer holds a removed one). Take its waiting changes first:
+     * a removed element is dropped here.
      */
-    void enforced(final KernelElement element)
+    void enforced(final int element)
     {
-        element.attempts = 0;
-        element.kernelMissing = false;
-        if (element.desired())
+        elements.attempts(element, 0);
+        elements.flag(element, KERNEL_MISSING, false);
+        if (elements.desired(element))
         {
-            element.state = ENFORCED;
-            element.written = true;
-            element.writtenDeadlineNanos = element.deadlineNanos;
+            elements.state(element, ENFORCED);
+            elements.flag(element, WRITTEN, true);
+            elements.writtenDeadlineNanos[element] = deadlineNanos(element);
+            publish(element);
         }
         else
         {
+            elements.key(element, publishKey);
             drop(element);
+            publish(publishKey);
         }
-        publish(element.prefix);
     }
 
-    void failed(final KernelElement element, final long retryAtNanos, final String error)
+    void failed(final int element, final long retryAtNanos, final String error)
     {
-        refusals.put(new IpPrefix().set(element.prefix), null == error ? "refused" : error);
-        element.state = FAILED;
-        element.retryAtNanos = retryAtNanos;
-        failed.add(element);
-        publish(element.prefix);
+        refusals.put(elements.prefix(element, new IpPrefix(), new byte[16]), null == error ? "refused" : error);
+        elements.state(element, FAILED);
+        failed.addInt(element);
+        retryAt.addLong(retryAtNanos);
+        publish(element);
     }
 
     /**
-     * Queue failed elements whose retry is due.
+     * Queue failed elements whose retry is due, newest failure first.
      *
      * @return how many.
      */
@@ -168,11 +190,10 @@ final class DesiredState
         int due = 0;
         for (int i = failed.size() - 1; i >= 0; i--)
         {
-            final KernelElement element = failed.get(i);
-            if (element.retryAtNanos <= nowNanos)
+            if (retryAt.getLong(i) <= nowNanos)
             {
-                failed.remove(i);
-                element.state = KernelElement.State.UNKNOWN;
+                final int element = failed.getInt(i);
+                unlinkFailed(element);
                 markDirty(element, nowNanos);
                 due++;
             }
@@ -184,9 +205,9 @@ final class DesiredState
     long nextRetryNanos()
     {
         long next = LiveBans.PERMANENT;
-        for (int i = 0, size = failed.size(); i < size; i++)
+        for (int i = 0, size = retryAt.size(); i < size; i++)
         {
-            next = Math.min(next, failed.get(i).retryAtNanos);
+            next = Math.min(next, retryAt.getLong(i));
         }
 
         return next;
@@ -199,10 +220,10 @@ final class DesiredState
     {
         bans.clear();
         elements.clear();
-        byPrefix.clear();
+        waiting.clear();
         dirty.clear();
         failed.clear();
-        enforced.clear();
+        retryAt.clear();
         refusals.clear();
     }
 
@@ -213,7 +234,7 @@ final class DesiredState
      */
     boolean isEnforced(final IpPrefix prefix)
     {
-        return enforced.containsKey(prefix);
+        return elements.isPublished(prefix);
     }
 
     /**
@@ -231,58 +252,95 @@ final class DesiredState
      */
     void refuseUnmapped(final IpPrefix prefix, final String error)
     {
-        if (null == byPrefix.get(prefix))
+        final ElementKey key = lookupKey.set(prefix);
+        for (int slot = elements.firstSlot(key), element; NONE != (element = elements.elementAt(slot));
+            slot = elements.nextSlot(slot))
         {
-            refusals.put(new IpPrefix().set(prefix), error);
-        }
-    }
-
-    void drop(final KernelElement element)
-    {
-        elements.remove(lookup.set(element.object, element.prefix));
-        dirty.remove(element);
-        failed.remove(element);
-        final ArrayList<KernelElement> list = byPrefix.get(element.prefix);
-        if (null != list)
-        {
-            list.remove(element);
-            if (list.isEmpty())
+            if (elements.samePrefix(element, key))
             {
-                byPrefix.remove(element.prefix);
+                return;
             }
         }
+        refusals.put(new IpPrefix().set(prefix), error);
     }
 
-    void publish(final IpPrefix prefix)
+    /**
+     * Forget an element nothing bans; its waiting changes must have been taken.
+     */
+    void drop(final int element)
     {
-        final ArrayList<KernelElement> list = byPrefix.get(prefix);
-        boolean all = null != list;
+        if (elements.flag(element, QUEUED))
+        {
+            unqueue(element);
+        }
+        if (FAILED == elements.state(element))
+        {
+            unlinkFailed(element);
+        }
+        elements.remove(element);
+    }
+
+    void publish(final int element)
+    {
+        publish(elements.key(element, publishKey));
+    }
+
+    private void publish(final ElementKey key)
+    {
+        boolean all = true;
         boolean any = false;
-        if (null != list)
+        for (int slot = elements.firstSlot(key), element; NONE != (element = elements.elementAt(slot));
+            slot = elements.nextSlot(slot))
         {
-            for (int i = 0, size = list.size(); i < size; i++)
+            if (elements.samePrefix(element, key) && elements.desired(element))
             {
-                final KernelElement element = list.get(i);
-                if (element.desired())
-                {
-                    any = true;
-                    all &= ENFORCED == element.state;
-                }
+                any = true;
+                all &= ENFORCED == elements.state(element);
             }
         }
+        final boolean enforced = all && any;
+        if ((enforced || !any) && !refusals.isEmpty())
+        {
+            refusals.remove(ElementKey.toPrefix(key.high, key.low, key.prefixBits, refusalPrefix, prefixScratch));
+        }
+        for (int slot = elements.firstSlot(key), element; NONE != (element = elements.elementAt(slot));
+            slot = elements.nextSlot(slot))
+        {
+            if (elements.samePrefix(element, key))
+            {
+                elements.publish(element, enforced);
+            }
+        }
+    }
 
-        if (all && any)
+    /**
+     * Not reached today (only elements taken for a commit are dropped); kept so the queue can never hold a freed id.
+     */
+    private void unqueue(final int element)
+    {
+        for (int i = 0, size = dirty.size(); i < size; i++)
         {
-            // The element's own prefix is never changed: it serves as the key, no copy per element.
-            enforced.put(list.get(0).prefix, Boolean.TRUE);
+            final int queued = dirty.pollInt();
+            if (queued != element)
+            {
+                dirty.offerInt(queued);
+            }
         }
-        else
+        elements.flag(element, QUEUED, false);
+    }
+
+    private void unlinkFailed(final int element)
+    {
+        for (int i = failed.size() - 1; i >= 0; i--)
         {
-            enforced.remove(prefix);
+            if (failed.getInt(i) == element)
+            {
+                failed.removeAt(i);
+                retryAt.removeAt(i);
+                break;
+            }
         }
-        if (!any || all)
-        {
-            refusals.remove(prefix);
-        }
+        // Out of the failed queue, whatever the caller sets next.
+        elements.state(element, ElementTable.UNKNOWN);
     }
 }

@@ -1,8 +1,9 @@
 package io.blocksync.firewall;
 
+import io.blocksync.codec.Ban;
+import org.agrona.collections.IntArrayList;
+
 import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 
 import static io.blocksync.firewall.FirewallChange.Op.ADD;
 import static io.blocksync.firewall.FirewallChange.Op.REMOVE;
@@ -25,11 +26,15 @@ final class ElementCommit
     private final BanDeadlines deadlines;
     private final FirewallFailures failures;
     private final WorkerCounters counters;
-    private final ArrayList<KernelElement> batch = new ArrayList<>();
+    private final ElementTable elements;
+    private final IntArrayList batch = new IntArrayList();
+    /** The element's last ban, rebuilt from the table for each change. */
+    private final Ban ban = new Ban();
+    private final byte[] addressScratch = new byte[16];
     private final ArrayList<FirewallChange> view = new ArrayList<>();
     /** One change per batch position, reused by every commit: an element carries none of its own. */
     private final ArrayList<FirewallChange> changes = new ArrayList<>();
-    private Consumer<FirewallChange> publisher;
+    private Repair repair;
     private int calls;
     private int refused;
 
@@ -45,19 +50,31 @@ final class ElementCommit
         this.deadlines = deadlines;
         this.failures = failures;
         this.counters = counters;
+        this.elements = desired.elements;
     }
 
-    void publisher(final Consumer<FirewallChange> publisher)
+    /**
+     * Checks the kernel objects after a failed call and re-creates them.
+     */
+    interface Repair
     {
-        this.publisher = publisher;
+        /**
+         * @return true if something was repaired.
+         */
+        boolean repair(long nowNanos);
+    }
+
+    void repair(final Repair repair)
+    {
+        this.repair = repair;
     }
 
     /**
      * Commit up to {@code maxBatch} dirty elements.
      *
-     * @param repair checks the kernel objects and re-creates them; true if it repaired something.
+     * @param mayRepair when a call fails, check and repair the kernel objects before isolating refused elements.
      */
-    void commit(final int maxBatch, final long nowNanos, final java.util.function.BooleanSupplier repair)
+    void commit(final int maxBatch, final long nowNanos, final boolean mayRepair)
     {
         batch.clear();
         desired.takeDirty(batch, maxBatch);
@@ -76,7 +93,7 @@ final class ElementCommit
         }
 
         failures.failed(FailureKind.APPLY, error);
-        if (repair.getAsBoolean() && null == tryApply(0, batch.size(), nowNanos))
+        if (mayRepair && repair.repair(nowNanos) && null == tryApply(0, batch.size(), nowNanos))
         {
             return;
         }
@@ -93,7 +110,7 @@ final class ElementCommit
         {
             for (int i = from; i < to; i++)
             {
-                refuse(batch.get(i), error, nowNanos);
+                refuse(batch.getInt(i), error, nowNanos);
             }
             return;
         }
@@ -123,7 +140,7 @@ final class ElementCommit
             {
                 changes.add(new FirewallChange());
             }
-            view.add(changeFor(batch.get(i), changes.get(i), nowNanos));
+            view.add(changeFor(batch.getInt(i), changes.get(i), nowNanos));
         }
 
         calls++;
@@ -143,53 +160,43 @@ final class ElementCommit
         counters.appliedChanges.addAndGet(to - from);
         for (int i = from; i < to; i++)
         {
-            final KernelElement element = batch.get(i);
+            final int element = batch.getInt(i);
+            final int waiting = desired.waiting.take(element);
             desired.enforced(element);
-            complete(element, APPLIED, null, nowNanos);
+            desired.waiting.complete(waiting, APPLIED, null, nowNanos);
         }
 
         return null;
     }
 
-    private FirewallChange changeFor(final KernelElement element, final FirewallChange change, final long nowNanos)
+    private FirewallChange changeFor(final int element, final FirewallChange change, final long nowNanos)
     {
-        if (element.desired())
+        ban.reason(elements.reason(element)).protocol(elements.protocol(element)).port(elements.port(element));
+        elements.prefix(element, ban.prefix(), addressScratch);
+        if (elements.desired(element))
         {
-            change.set(ADD, element.ban, deadlines.kernelTimeoutSeconds(element.deadlineNanos, nowNanos));
-            change.ban().prefix().set(element.prefix);
+            change.set(ADD, ban, deadlines.kernelTimeoutSeconds(desired.deadlineNanos(element), nowNanos));
         }
         else
         {
-            change.set(REMOVE, element.ban, 0);
-            change.ban().prefix().set(element.prefix);
+            change.set(REMOVE, ban, 0);
         }
-        change.object = element.object;
-        change.fresh = !element.written || element.kernelMissing;
-        change.kernelMissing = element.kernelMissing;
+        final boolean kernelMissing = elements.flag(element, ElementTable.KERNEL_MISSING);
+        change.object = elements.objectName(element);
+        change.fresh = !elements.flag(element, ElementTable.WRITTEN) || kernelMissing;
+        change.kernelMissing = kernelMissing;
         change.internal = true;
 
         return change;
     }
 
-    private void refuse(final KernelElement element, final String error, final long nowNanos)
+    private void refuse(final int element, final String error, final long nowNanos)
     {
         refused++;
         counters.failedChanges.incrementAndGet();
-        element.attempts++;
-        desired.failed(element, nowNanos + deadlines.backoffNanos(element.attempts), error);
-        complete(element, FAILED, error, nowNanos);
-    }
-
-    private void complete(
-        final KernelElement element, final FirewallChange.Status status, final String error, final long nowNanos)
-    {
-        final List<FirewallChange> waiting = element.waiting;
-        for (int i = 0, size = waiting.size(); i < size; i++)
-        {
-            final FirewallChange slot = waiting.get(i);
-            slot.complete(status, error, nowNanos);
-            publisher.accept(slot);
-        }
-        waiting.clear();
+        final int attempts = elements.attempts(element) + 1;
+        elements.attempts(element, attempts);
+        desired.failed(element, nowNanos + deadlines.backoffNanos(attempts), error);
+        desired.waiting.complete(desired.waiting.take(element), FAILED, error, nowNanos);
     }
 }

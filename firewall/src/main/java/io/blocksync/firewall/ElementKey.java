@@ -3,45 +3,93 @@ package io.blocksync.firewall;
 import io.blocksync.codec.IpPrefix;
 
 /**
- * An object name and a prefix as a map key: one {@link KernelElement}. Mutable for look-ups; keys held in maps are
- * copies.
+ * A prefix packed into primitives, the key of the reconciler's flat tables: the 16-byte address field as two longs
+ * (network byte order, bytes 0-7 and 8-15) and the family and prefix length as {@code family << 8 | length}. The hash
+ * covers the prefix only, never the kernel object, so every element of one prefix lies in one probe run of
+ * {@link ElementTable}. Mutable, one per user for look-ups; the static forms serve readers on other threads.
  */
 final class ElementKey
 {
-    private String object;
-    private final IpPrefix prefix;
-
-    ElementKey()
-    {
-        this.prefix = new IpPrefix();
-    }
+    long high;
+    long low;
+    int prefixBits;
+    int hash;
 
     /**
-     * A stored key over an element's own prefix (never changed), so a key costs no second copy of it.
+     * @param prefix host bits clear; read, not kept.
      */
-    ElementKey(final String object, final IpPrefix shared)
+    ElementKey set(final IpPrefix prefix)
     {
-        this.object = object;
-        this.prefix = shared;
-    }
-
-    ElementKey set(final String object, final IpPrefix prefix)
-    {
-        this.object = object;
-        this.prefix.set(prefix);
+        high = high(prefix);
+        low = low(prefix);
+        prefixBits = prefixBits(prefix);
+        hash = hash(high, low, prefixBits);
         return this;
     }
 
-
-    @Override
-    public boolean equals(final Object o)
+    ElementKey set(final long high, final long low, final int prefixBits)
     {
-        return o instanceof ElementKey && ((ElementKey)o).object.equals(object) && ((ElementKey)o).prefix.equals(prefix);
+        this.high = high;
+        this.low = low;
+        this.prefixBits = prefixBits;
+        this.hash = hash(high, low, prefixBits);
+        return this;
     }
 
-    @Override
-    public int hashCode()
+    static long high(final IpPrefix prefix)
     {
-        return 31 * prefix.hashCode() + object.hashCode();
+        return word(prefix, 0);
+    }
+
+    static long low(final IpPrefix prefix)
+    {
+        return word(prefix, 8);
+    }
+
+    /**
+     * @return {@code family << 8 | prefixLength}.
+     */
+    static int prefixBits(final IpPrefix prefix)
+    {
+        return prefix.family() << 8 | prefix.prefixLength();
+    }
+
+    static int hash(final long high, final long low, final int prefixBits)
+    {
+        long h = high * 0x9E3779B97F4A7C15L + low;
+        h = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L + prefixBits;
+        // MurmurHash3's fmix64: every input bit reaches the low bits a table indexes by.
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return (int)h;
+    }
+
+    /**
+     * Unpack into {@code into}.
+     *
+     * @param scratch 16 bytes.
+     */
+    static IpPrefix toPrefix(
+        final long high, final long low, final int prefixBits, final IpPrefix into, final byte[] scratch)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            scratch[i] = (byte)(high >>> (56 - 8 * i));
+            scratch[8 + i] = (byte)(low >>> (56 - 8 * i));
+        }
+        return into.set(prefixBits >>> 8, scratch, prefixBits & 0xFF);
+    }
+
+    private static long word(final IpPrefix prefix, final int from)
+    {
+        long word = 0;
+        for (int i = from; i < from + 8; i++)
+        {
+            word = word << 8 | prefix.addressByte(i);
+        }
+        return word;
     }
 }

@@ -1,5 +1,7 @@
 package io.blocksync.firewall;
 
+import io.blocksync.codec.Ban;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.ArrayList;
@@ -32,7 +34,8 @@ final class KernelCheck
     private final long checkIntervalNanos;
     private final long fullCheckMaxNanos;
     private final long reassertIntervalNanos;
-    private final ArrayList<KernelElement> confirmed = new ArrayList<>();
+    private final ElementTable elements;
+    private final IntArrayList confirmed = new IntArrayList();
     private long nextCheckNanos = PERMANENT;
     private long nextFullCheckNanos;
     private int checkFailures;
@@ -49,6 +52,7 @@ final class KernelCheck
     {
         this.backend = backend;
         this.desired = desired;
+        this.elements = desired.elements;
         this.deadlines = deadlines;
         this.worker = worker;
         this.failures = worker.failures;
@@ -172,37 +176,43 @@ final class KernelCheck
      */
     private void writeUnlisted(final long nowNanos)
     {
-        for (final KernelElement element : desired.elements())
+        confirmed.clear();
+        for (int element = 0, end = elements.highWater(); element < end; element++)
         {
-            if (element.awaitingListing)
+            if (elements.inUse(element) && elements.flag(element, ElementTable.AWAITING_LISTING))
             {
-                element.awaitingListing = false;
-                confirmed.add(element);
+                elements.flag(element, ElementTable.AWAITING_LISTING, false);
+                confirmed.addInt(element);
             }
         }
-        for (final KernelElement element : confirmed)
+        for (int i = 0, size = confirmed.size(); i < size; i++)
         {
-            desired.reassess(element, nowNanos);
+            desired.reassess(confirmed.getInt(i), nowNanos);
         }
         confirmed.clear();
     }
 
     /**
      * Backends without a listing: write every desired element in one call (start-up and the periodic re-assert).
+     * The backends' contract lets them keep the changes, so each is its own object.
      */
     private void reassert(final long nowNanos)
     {
-        final List<FirewallChange> changes = new ArrayList<>(desired.elementCount());
+        final List<FirewallChange> changes = new ArrayList<>(elements.size());
+        final byte[] addressScratch = new byte[16];
+        final Ban ban = new Ban();
         confirmed.clear();
-        for (final KernelElement element : desired.elements())
+        for (int element = 0, end = elements.highWater(); element < end; element++)
         {
-            if (element.desired())
+            if (elements.inUse(element) && elements.desired(element))
             {
+                elements.prefix(element, ban.prefix(), addressScratch);
+                ban.reason(elements.reason(element)).protocol(elements.protocol(element)).port(elements.port(element));
                 final FirewallChange change = new FirewallChange()
-                    .set(ADD, element.ban, deadlines.kernelTimeoutSeconds(element.deadlineNanos, nowNanos));
-                change.object = element.object;
+                    .set(ADD, ban, deadlines.kernelTimeoutSeconds(desired.deadlineNanos(element), nowNanos));
+                change.object = elements.objectName(element);
                 changes.add(change);
-                confirmed.add(element);
+                confirmed.addInt(element);
             }
         }
 
@@ -212,10 +222,11 @@ final class KernelCheck
             counters.reconciles.incrementAndGet();
             failures.recovered(FailureKind.APPLY);
             checkFailures = 0;
-            for (final KernelElement element : confirmed)
+            for (int i = 0, size = confirmed.size(); i < size; i++)
             {
-                element.awaitingListing = false;
-                if (KernelElement.State.DIRTY != element.state)
+                final int element = confirmed.getInt(i);
+                elements.flag(element, ElementTable.AWAITING_LISTING, false);
+                if (ElementTable.DIRTY != elements.state(element))
                 {
                     desired.enforced(element);
                 }
@@ -235,16 +246,10 @@ final class KernelCheck
 
     private void completeConfirmed(final long nowNanos)
     {
-        for (final KernelElement element : confirmed)
+        for (int i = 0, size = confirmed.size(); i < size; i++)
         {
-            for (final FirewallChange waiting : element.waiting)
-            {
-                waiting.complete(APPLIED, null, nowNanos);
-                worker.publish(waiting);
-            }
-            element.waiting.clear();
+            desired.waiting.complete(desired.waiting.take(confirmed.getInt(i)), APPLIED, null, nowNanos);
         }
         confirmed.clear();
     }
-
 }

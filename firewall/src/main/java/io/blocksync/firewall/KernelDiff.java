@@ -1,14 +1,18 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.IpPrefix;
+import org.agrona.collections.IntArrayList;
 
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static io.blocksync.firewall.KernelElement.State.DIRTY;
-import static io.blocksync.firewall.KernelElement.State.ENFORCED;
-import static io.blocksync.firewall.KernelElement.State.FAILED;
+import static io.blocksync.firewall.ElementTable.AWAITING_LISTING;
+import static io.blocksync.firewall.ElementTable.DIRTY;
+import static io.blocksync.firewall.ElementTable.ENFORCED;
+import static io.blocksync.firewall.ElementTable.FAILED;
+import static io.blocksync.firewall.ElementTable.KERNEL_MISSING;
+import static io.blocksync.firewall.ElementTable.NONE;
+import static io.blocksync.firewall.ElementTable.UNKNOWN;
 
 /**
  * The full check: compares a {@link KernelListing} with the desired elements and queues only the difference.
@@ -23,14 +27,19 @@ final class KernelDiff
     private static final long SLACK_SECONDS = 2;
 
     private final DesiredState desired;
+    private final ElementTable elements;
     private final long maxTimeoutSeconds;
     private final boolean ownsContents;
+    private final IpPrefix prefix = new IpPrefix();
     private final IpPrefix scratch = new IpPrefix();
-    private final ArrayList<KernelElement> settled = new ArrayList<>();
+    private final byte[] addressScratch = new byte[16];
+    private final ElementKey key = new ElementKey();
+    private final IntArrayList settled = new IntArrayList();
 
     KernelDiff(final DesiredState desired, final FirewallBackend backend)
     {
         this.desired = desired;
+        this.elements = desired.elements;
         this.maxTimeoutSeconds = backend.maxTimeoutSeconds();
         this.ownsContents = backend.ownsContents();
     }
@@ -39,49 +48,51 @@ final class KernelDiff
      * @param confirmed receives elements the listing confirmed (their waiting changes complete as applied).
      * @return elements queued because the kernel differed from what an earlier commit or listing established (drift).
      */
-    int apply(final KernelListing listing, final long nowNanos, final ArrayList<KernelElement> confirmed)
+    int apply(final KernelListing listing, final long nowNanos, final IntArrayList confirmed)
     {
         int drift = 0;
         settled.clear();
-        for (final KernelElement element : desired.elements())
+        for (int element = 0, end = elements.highWater(); element < end; element++)
         {
-            if (DIRTY == element.state || FAILED == element.state)
+            if (!elements.inUse(element) || !elements.desired(element))
+            {
+                continue;
+            }
+            final int state = elements.state(element);
+            if (DIRTY == state || FAILED == state)
             {
                 continue;
             }
 
-            final Long left = listing.coverage(element.object, element.prefix, scratch);
-            if (!element.desired())
-            {
-                continue;
-            }
+            elements.prefix(element, prefix, addressScratch);
+            final Long left = listing.coverage(elements.objectName(element), prefix, scratch);
             if (null == left)
             {
-                if (ENFORCED == element.state)
+                if (ENFORCED == state)
                 {
                     drift++;
                 }
-                element.kernelMissing = true;
-                element.awaitingListing = false;
-                element.state = KernelElement.State.UNKNOWN;
-                settled.add(element);
+                elements.flag(element, KERNEL_MISSING, true);
+                elements.flag(element, AWAITING_LISTING, false);
+                elements.state(element, UNKNOWN);
+                settled.addInt(element);
             }
-            else if (tooShort(left, element.deadlineNanos, nowNanos))
+            else if (tooShort(left, desired.deadlineNanos(element), nowNanos))
             {
-                element.awaitingListing = false;
-                element.state = KernelElement.State.UNKNOWN;
-                settled.add(element);
+                elements.flag(element, AWAITING_LISTING, false);
+                elements.state(element, UNKNOWN);
+                settled.addInt(element);
             }
-            else if (ENFORCED != element.state)
+            else if (ENFORCED != state)
             {
-                element.awaitingListing = false;
+                elements.flag(element, AWAITING_LISTING, false);
                 desired.enforced(element);
-                confirmed.add(element);
+                confirmed.addInt(element);
             }
         }
         for (int i = 0, size = settled.size(); i < size; i++)
         {
-            desired.markDirty(settled.get(i), nowNanos);
+            desired.markDirty(settled.getInt(i), nowNanos);
         }
 
         if (ownsContents)
@@ -97,12 +108,13 @@ final class KernelDiff
         int strays = 0;
         for (final Map.Entry<String, Map<IpPrefix, Long>> object : listing.objects().entrySet())
         {
-            for (final IpPrefix prefix : object.getValue().keySet())
+            final int objectIndex = elements.objectIndex(object.getKey());
+            for (final IpPrefix listed : object.getValue().keySet())
             {
-                final KernelElement element = desired.find(object.getKey(), prefix);
-                if (null == element || (!element.desired() && DIRTY != element.state))
+                final int element = elements.find(objectIndex, key.set(listed));
+                if (NONE == element || (!elements.desired(element) && DIRTY != elements.state(element)))
                 {
-                    desired.markDirty(desired.element(object.getKey(), prefix), nowNanos);
+                    desired.markDirty(desired.element(objectIndex, key), nowNanos);
                     strays++;
                 }
             }
