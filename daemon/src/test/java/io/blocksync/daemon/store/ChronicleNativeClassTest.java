@@ -74,19 +74,22 @@ class ChronicleNativeClassTest
 
     /**
      * A child JVM limited to {@link #MINIMAL_MODULES} (so javac cannot load at all) creates, reopens, recovers and
-     * reads a store; its class-load log names the shipped class from the class path and no compiler class. Without
+     * reads a store; its class-load log names the shipped class from the class path and no compiler class, nor
+     * jnr-ffi, jffi or JNA (whose native stubs are unpacked at load), and its java.io.tmpdir stays empty. Without
      * JUnit on its classpath, like the daemon, so Chronicle loads everything it loads in production.
      */
     @Test
     void storeShouldOpenWithoutTheCompilerModule() throws Exception
     {
         final Path classLog = temp.resolve("class-load.log");
+        final Path tmpDir = Files.createDirectory(temp.resolve("tmp"));
         final String classPath = List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
             .filter((entry) -> !entry.contains("junit") && !entry.contains("surefire"))
             .collect(Collectors.joining(File.pathSeparator));
 
         try (ChildJvm child = ChildJvm.start(temp, classPath,
-            List.of("--limit-modules", MINIMAL_MODULES, "-Xlog:class+load=info:file=" + classLog),
+            List.of("--limit-modules", MINIMAL_MODULES, "-Xlog:class+load=info:file=" + classLog,
+                "-Djava.io.tmpdir=" + tmpDir, "-Djna.tmpdir=" + tmpDir),
             "analytics", temp.resolve("state").toString()))
         {
             child.awaitLineStartingWith("analytics-done");
@@ -96,8 +99,13 @@ class ChronicleNativeClassTest
 
         final List<String> loaded = Files.readAllLines(classLog);
         assertEquals(List.of(), loaded.stream()
-            .filter((line) -> line.contains("com.sun.tools.javac") || line.contains("jdk.compiler"))
+            .filter((line) -> line.contains("com.sun.tools.javac") || line.contains("jdk.compiler") ||
+                line.contains(" jnr.") || line.contains(" com.kenai.jffi.") || line.contains(" com.sun.jna."))
             .collect(Collectors.toList()));
+        try (java.util.stream.Stream<Path> left = Files.list(tmpDir))
+        {
+            assertEquals(List.of(), left.collect(Collectors.toList()));
+        }
         assertEquals(1, loaded.stream()
             .filter((line) -> line.contains(" net.openhft.chronicle.hash." + NATIVE_SIMPLE_NAME + " source: file:"))
             .count(), () -> "no class-path load of " + NATIVE_SIMPLE_NAME + " in " + classLog);
