@@ -4,6 +4,7 @@ import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
 import net.openhft.chronicle.core.pool.ClassAliasPool;
 import net.openhft.chronicle.hash.ChronicleHashCorruption;
+import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -28,6 +29,15 @@ final class BanMap implements AutoCloseable
     private static final String MAP_NAME = "blocksync-bans";
     private static final String RESIZE_FILE_SUFFIX = ".resize";
     private static final int INITIAL_SNAPSHOT_SIZE = 256;
+
+    /**
+     * Widest hash-lookup slot, in bytes, a store may have: Chronicle Map opens a map with wider slots only where 8-byte
+     * memory operations are atomic (a 64-bit JVM), so stores keep to 4 and stay readable on 32-bit JVMs.
+     */
+    static final int MAX_HASH_LOOKUP_SLOT_BYTES = 4;
+
+    /** How Chronicle's own refusal starts (VanillaChronicleHash), on a JVM where 8-byte operations are not atomic. */
+    private static final String WIDE_SLOT_REFUSAL = "aligned64BitMemoryOperationsAtomic() == false";
 
     static
     {
@@ -59,7 +69,14 @@ final class BanMap implements AutoCloseable
      */
     static BanMap open(final Path file, final long capacity) throws IOException
     {
-        return new BanMap(file, capacity, builder(Math.max(1, capacity)).createPersistedTo(file.toFile()));
+        try
+        {
+            return new BanMap(file, capacity, checkSlots(file, builder(Math.max(1, capacity)).createPersistedTo(file.toFile())));
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw wideSlotsOr(file, ex);
+        }
     }
 
     /**
@@ -73,7 +90,15 @@ final class BanMap implements AutoCloseable
         throws IOException
     {
         final CorruptionCounter counter = new CorruptionCounter();
-        final ChronicleMap<IpPrefix, Ban> map = builder(1).recoverPersistedTo(file.toFile(), false, counter);
+        final ChronicleMap<IpPrefix, Ban> map;
+        try
+        {
+            map = checkSlots(file, builder(1).recoverPersistedTo(file.toFile(), false, counter));
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw wideSlotsOr(file, ex);
+        }
         log.accept(
             "ban store " + file + " was not closed cleanly (" + uncleanReason + "): recovered it, " +
             (0 == counter.count ? "nothing to repair" :
@@ -240,7 +265,7 @@ final class BanMap implements AutoCloseable
         map.close();
     }
 
-    private static ChronicleMapBuilder<IpPrefix, Ban> builder(final long capacity)
+    static ChronicleMapBuilder<IpPrefix, Ban> builder(final long capacity)
     {
         final IpPrefixMarshaller keyMarshaller = new IpPrefixMarshaller();
 
@@ -253,8 +278,47 @@ final class BanMap implements AutoCloseable
             .constantValueSizeBySample(new Ban())
             .putReturnsNull(true)
             .removeReturnsNull(true)
+            // Size for 4-byte hash-lookup slots on every JVM, as Chronicle does on a 32-bit one, so that a store
+            // written on a 64-bit box opens on a 32-bit board (checkSlots verifies what the file says).
+            .aligned64BitMemoryOperationsAtomic(false)
             // The daemon closes the store itself; Chronicle's exit hook would race with that.
             .skipCloseOnExitHook(true);
+    }
+
+    /**
+     * @return {@code map}, if its hash-lookup slots are at most {@value #MAX_HASH_LOOKUP_SLOT_BYTES} bytes wide.
+     * @throws IOException naming the file and the slot width, with {@code map} closed, if they are wider.
+     */
+    static <M extends ChronicleMap<?, ?>> M checkSlots(final Path file, final M map) throws IOException
+    {
+        final int slotBytes = map instanceof VanillaChronicleHash ?
+            ((VanillaChronicleHash<?, ?, ?, ?>)map).tierHashLookupSlotSize : MAX_HASH_LOOKUP_SLOT_BYTES;
+        if (slotBytes > MAX_HASH_LOOKUP_SLOT_BYTES)
+        {
+            map.close();
+            throw wideSlots(file, slotBytes + "-byte");
+        }
+        return map;
+    }
+
+    private static IOException wideSlots(final Path file, final String width)
+    {
+        return new IOException(
+            "ban store " + file + " has " + width + " hash-lookup slots, which Chronicle Map opens only on a 64-bit " +
+            "JVM; BlockSync writes " + MAX_HASH_LOOKUP_SLOT_BYTES + "-byte slots so every store opens on 32-bit " +
+            "JVMs too: move the file away and start again (peers' catch-up refills the store)");
+    }
+
+    private static RuntimeException wideSlotsOr(final Path file, final IllegalStateException ex) throws IOException
+    {
+        final String message = ex.getMessage();
+        if (null != message && message.startsWith(WIDE_SLOT_REFUSAL))
+        {
+            final IOException wide = wideSlots(file, "wider than " + MAX_HASH_LOOKUP_SLOT_BYTES + "-byte");
+            wide.initCause(ex);
+            throw wide;
+        }
+        return ex;
     }
 
     private static boolean isFull(final IllegalStateException ex)

@@ -45,6 +45,8 @@ public final class BanStore implements AutoCloseable
     public static final String ANALYTICS_DISABLE_PROPERTY = "chronicle.analytics.disable";
     /** Chronicle's switch for the banner it otherwise prints on stdout, which would corrupt CLI output. */
     public static final String ANNOUNCER_DISABLE_PROPERTY = "chronicle.announcer.disable";
+    /** slf4j-simple's level for the loggers of Chronicle's thread-affinity library (net.openhft.affinity). */
+    static final String AFFINITY_LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.net.openhft.affinity";
 
     static
     {
@@ -54,6 +56,14 @@ public final class BanStore implements AutoCloseable
         // launcher forgot the -D flag; a "false" given on the command line is overridden on purpose.
         System.setProperty(ANALYTICS_DISABLE_PROPERTY, "true");
         System.setProperty(ANNOUNCER_DISABLE_PROPERTY, "true");
+        // Chronicle's Jvm class would otherwise load jnr-ffi, which unpacks a native stub to /tmp at every start.
+        ChroniclePosix.install();
+        // Without JNA (left out of the distribution) Chronicle's thread-affinity library warns twice at start that it
+        // falls back to its no-op implementation, which is all BlockSync wants; keep its errors.
+        if (null == System.getProperty(AFFINITY_LOG_LEVEL_PROPERTY))
+        {
+            System.setProperty(AFFINITY_LOG_LEVEL_PROPERTY, "error");
+        }
     }
 
     /** Version of the key and value layout; recorded in {@link #FORMAT_FILE_NAME} and checked on open. */
