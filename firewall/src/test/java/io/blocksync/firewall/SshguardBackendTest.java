@@ -80,7 +80,9 @@ class SshguardBackendTest
     void aBackendThatFailsToInitialiseFailsStartWithItsMessage() throws Exception
     {
         final Path broken = Scripts.install(directory, "sshg-fw-broken");
-        final SshguardBackend failing = new SshguardBackend(new SshguardBackend.Settings(List.of(broken.toString())));
+        // The script exits at once; a generous check lets a loaded machine start it (waitFor returns at its exit).
+        final SshguardBackend failing = new SshguardBackend(
+            new SshguardBackend.Settings(List.of(broken.toString())).startupCheckMs(10_000));
 
         final FirewallException ex = assertThrows(FirewallException.class, failing::start);
 
