@@ -146,8 +146,23 @@ public final class NodeCounters
     public static final int BANS_RESTORED_OWN_ADDRESS_ID = 79;
     /** Full re-reads of the own addresses after rtnetlink dropped notifications (socket buffer full) or failed. */
     public static final int OWN_ADDRESS_RESYNCS_ID = 80;
+    /**
+     * Peers' records the ban table refused for now (stamped or versioned too far ahead of this node's clock, or no room
+     * for them) whose origin sequences were left open, so catch-up offers them again; each offer counts.
+     */
+    public static final int RECORDS_DEFERRED_ID = 108;
+    /**
+     * HEARTBEATs stating a new epoch of the peer's stream within the longest retransmission timeout of the last one
+     * acted on: the rewind of our stream to it waits for that timeout to end.
+     */
+    public static final int PEER_STREAM_EPOCHS_DEFERRED_ID = 109;
+    /**
+     * Retransmission timeouts that doubled although the peer answered: its ACKs came, but none reported a batch it
+     * had not reported before, for two timeouts running.
+     */
+    public static final int RETRANSMIT_BACKOFFS_ANSWERED_ID = 110;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = OWN_ADDRESS_RESYNCS_ID;
+    public static final int LAST_ID = RETRANSMIT_BACKOFFS_ANSWERED_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -192,6 +207,9 @@ public final class NodeCounters
     public final AtomicCounter refusedOriginQuota;
     public final AtomicCounter framesDeferredNoRoom;
     public final AtomicCounter peerStreamEpochs;
+    public final AtomicCounter recordsDeferred;
+    public final AtomicCounter peerStreamEpochsDeferred;
+    public final AtomicCounter retransmitBackoffsAnswered;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -299,6 +317,9 @@ public final class NodeCounters
         bansLiftedOwnAddress = counter(BANS_LIFTED_OWN_ADDRESS_ID, "bans_lifted_own_address");
         bansRestoredOwnAddress = counter(BANS_RESTORED_OWN_ADDRESS_ID, "bans_restored_own_address");
         ownAddressResyncs = counter(OWN_ADDRESS_RESYNCS_ID, "own_address_resyncs");
+        recordsDeferred = counter(RECORDS_DEFERRED_ID, "records_deferred");
+        peerStreamEpochsDeferred = counter(PEER_STREAM_EPOCHS_DEFERRED_ID, "peer_stream_epochs_deferred");
+        retransmitBackoffsAnswered = counter(RETRANSMIT_BACKOFFS_ANSWERED_ID, "retransmit_backoffs_answered");
     }
 
     public CountersManager manager()

@@ -103,7 +103,10 @@ class NodeCountersTest
         "77 own_address_changes",
         "78 bans_lifted_own_address",
         "79 bans_restored_own_address",
-        "80 own_address_resyncs");
+        "80 own_address_resyncs",
+        "108 records_deferred",
+        "109 peer_stream_epochs_deferred",
+        "110 retransmit_backoffs_answered");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
