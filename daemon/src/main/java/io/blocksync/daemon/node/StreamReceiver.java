@@ -322,7 +322,8 @@ public final class StreamReceiver
             if (!stream.epochActed || nowNanos - stream.lastEpochNanos >= epochHoldoffNanos)
             {
                 stream.epochPending = false;
-                stream.epochActed = true;
+                // The first we hear of the peer's stream starts no holdoff: a restart right after it is acted on at once.
+                stream.epochActed = stream.epochFrom > 0;
                 stream.lastEpochNanos = nowNanos;
                 onNewEpoch(peer, stream.epochFrom, oldestRetained);
             }
