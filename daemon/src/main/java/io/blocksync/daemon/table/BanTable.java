@@ -44,8 +44,7 @@ public final class BanTable
     private final BanPolicy policy;
     private final NodeCounters counters;
     private final long tombstoneRetentionMillis;
-    private final long maxClockSkewMillis;
-    private final long refusalLeadMillis;
+    private final ClockBounds bounds;
     private final HybridLogicalClock clock;
     private final ExpirySweep expirySweep;
     private final Ban current = new Ban();
@@ -71,16 +70,11 @@ public final class BanTable
         final long maxClockSkewMillis,
         final HybridLogicalClock clock)
     {
-        if (maxClockSkewMillis < 0)
-        {
-            throw new IllegalArgumentException("max clock skew " + maxClockSkewMillis + " ms is negative");
-        }
         this.store = store;
         this.policy = policy;
         this.counters = counters;
         this.tombstoneRetentionMillis = tombstoneRetentionMillis;
-        this.maxClockSkewMillis = maxClockSkewMillis;
-        this.refusalLeadMillis = HybridLogicalClock.refusalLeadMillis(maxClockSkewMillis);
+        this.bounds = new ClockBounds(maxClockSkewMillis);
         this.clock = clock;
         this.expirySweep = new ExpirySweep(store);
     }
@@ -190,8 +184,7 @@ public final class BanTable
             clock.observe(current.version(), wallMillis);
         }
         long version = clock.tick(wallMillis);
-        // Within the refusal bound's millisecond, so a run of local decisions on one prefix keeps outvoting itself.
-        if (exists && current.version() >= version && HybridLogicalClock.wallMillis(current.version()) <= wallMillis + refusalLeadMillis)
+        if (exists && current.version() >= version && bounds.mayOutvote(current.version(), wallMillis))
         {
             version = current.version() + 1;
         }
@@ -209,8 +202,7 @@ public final class BanTable
      */
     public boolean isTooFarAhead(final Ban record, final long nowMillis)
     {
-        final long wallMillis = nowMillis - frameOffsetMillis;
-        return record.originTimeMillis() > latestTrusted(wallMillis) || isVersionTooFarAhead(record.version(), wallMillis);
+        return bounds.isTooFarAhead(record.originTimeMillis(), record.version(), nowMillis - frameOffsetMillis);
     }
 
     /** Copy what the table holds for exactly this prefix into {@code into}; false when it holds nothing. */
@@ -411,17 +403,6 @@ public final class BanTable
     private long remoteLimit()
     {
         return null != quota ? quota.remoteLimit() : store.capacity();
-    }
-
-    /** The latest origin time a record may carry at this wall-clock time. */
-    private long latestTrusted(final long wallMillis)
-    {
-        return wallMillis + maxClockSkewMillis;
-    }
-
-    private boolean isVersionTooFarAhead(final long version, final long wallMillis)
-    {
-        return version < 0 || version > HybridLogicalClock.of(wallMillis + refusalLeadMillis);
     }
 
     /** With a finite {@code max-duration}, no ban outlives our now plus that duration. */
