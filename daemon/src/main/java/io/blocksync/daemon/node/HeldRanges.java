@@ -2,10 +2,10 @@ package io.blocksync.daemon.node;
 
 /**
  * Marks the origin sequences one received frame (a BATCH or a SYNC) leaves held in the {@link HighWaterMarks},
- * except those whose records the ban table refused for now ({@link io.blocksync.daemon.table.BanOutcome#mayPassLater}):
- * each of those stays a gap, so catch-up offers it again, and the table takes it once this node's clock has caught up
- * or room has freed. Marking a refused record held would lose it for good: catch-up never offers what the marks cover.
- * Loop thread only; allocation-free.
+ * except those whose records the ban table refused for now ({@link io.blocksync.daemon.table.BanOutcome#mayPassLater}:
+ * stamped or versioned too far ahead): each of those stays a gap, so catch-up offers it again and the table takes it
+ * once this node's clock has caught up. Marking such a record held would lose it for good: catch-up never offers
+ * what the marks cover. Loop thread only; allocation-free.
  */
 final class HeldRanges
 {

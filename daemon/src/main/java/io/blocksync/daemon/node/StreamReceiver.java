@@ -30,10 +30,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * decision at that origin sequence or later), which cost nothing and, in a SYNC, are skipped. A BATCH or SYNC whose new records would not fit in the
  * room the table leaves peers is not taken, so none of its records is lost: the BATCH is not acknowledged and is
  * retransmitted, the SYNC's range is offered again. A record the table refuses for a reason that may pass later
- * (stamped or versioned too far ahead of this node's clock, no room for its origin: {@link BanOutcome#mayPassLater})
- * leaves its origin sequence open in the high-water marks, so catch-up offers it again, charged to its origin's and
- * its sender's budgets each time; one refused for good (a guard rail) is marked held like a taken one, since every
- * offer would be refused the same.
+ * (stamped or versioned too far ahead of this node's clock: {@link BanOutcome#mayPassLater}) leaves its origin
+ * sequence open in the high-water marks, so catch-up offers it again, charged to its origin's and its sender's budgets
+ * each time; one refused otherwise (a guard rail, no room) is marked held like a taken one.
  * <p>
  * A HEARTBEAT showing the peer's stream in a new epoch rewinds ours to it at most once per longest retransmission
  * timeout; a jump within that time is acted on when it ends ({@code peer_stream_epochs_deferred}), so a peer that

@@ -147,8 +147,8 @@ public final class NodeCounters
     /** Full re-reads of the own addresses after rtnetlink dropped notifications (socket buffer full) or failed. */
     public static final int OWN_ADDRESS_RESYNCS_ID = 80;
     /**
-     * Peers' records the ban table refused for now (stamped or versioned too far ahead of this node's clock, or no room
-     * for them) whose origin sequences were left open, so catch-up offers them again; each offer counts.
+     * Peers' records the ban table refused for now (stamped or versioned too far ahead of this node's clock) whose
+     * origin sequences were left open, so catch-up offers them again; each offer counts.
      */
     public static final int RECORDS_DEFERRED_ID = 108;
     /**

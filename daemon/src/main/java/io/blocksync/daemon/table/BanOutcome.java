@@ -56,13 +56,15 @@ public final class BanOutcome
     }
 
     /**
-     * Whether a peer's record refused with this outcome may be taken if offered again later: stamped or versioned
-     * ahead of this node's clock (which catches up), or no room for it (which expiry frees). Guard-rail refusals
-     * (protected, too broad) stand as long as the configuration does.
+     * Whether a peer's record refused with this outcome may be taken if offered again later, so its origin sequence
+     * must stay open: stamped or versioned ahead of this node's clock, which catches up. Guard-rail refusals
+     * (protected, too broad) stand as long as the configuration does; a record refused for room (store full, origin
+     * quota) is not offered again either, since re-offering it every catch-up round would spend its origin's budget,
+     * which the origin's new decisions need, on records that cannot fit until expiry frees room.
      */
     public static boolean mayPassLater(final int outcome)
     {
-        return outcome == FUTURE_TIME || outcome == STORE_FULL || outcome == ORIGIN_QUOTA;
+        return outcome == FUTURE_TIME;
     }
 
     /** Whether the table now holds the decision, whether it was made here or arrived before. */
