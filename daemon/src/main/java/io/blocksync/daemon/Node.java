@@ -190,7 +190,7 @@ public final class Node implements AutoCloseable
             CloseHelper.quietCloseAll(ownAddresses, groupCommit, checkpointer, fileSync, transport, status, replayWindows, progress, store);
             throw ex;
         }
-        final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
+        final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, config.maxClockSkewMs(), counters.clockRefusedFutureHlc);
         final BanTable table = new BanTable(store, policy, counters,
             BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs(), hybridClock)
             .signLocalDecisions(new DecisionSigner(config.keys()[0]))

@@ -1,6 +1,7 @@
 package io.blocksync.daemon.node;
 
 import io.blocksync.codec.FrameVerifier;
+import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
@@ -67,7 +68,7 @@ public final class NodeContext
         if (null == hybridClock)
         {
             // Tests of single roles need none of their own; a node shares one with its ban table (Node sets it).
-            hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
+            hybridClock = new HybridLogicalClock(epochClock, NodeConfig.DEFAULT_MAX_CLOCK_SKEW_MS, counters.clockRefusedFutureHlc);
         }
         if (null == steadyClock)
         {

@@ -9,10 +9,12 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <ul>
  *   <li>a retransmission timeout per RFC 6298: SRTT and RTTVAR from round-trip samples, RTO = SRTT + 4·RTTVAR,
  *       never below the minimum, capped at the maximum; each timeout moved by the seeded {@link RetransmitJitter}.
- *       The timeout doubles (exponential backoff, RFC 6298 5.5) only when the peer acknowledged nothing at all since
- *       the timer was armed: a peer that answers, even without moving its cumulative point (its ACKs of duplicates,
- *       of batches beyond a hole, or the ACK its receiver sends at our HEARTBEAT while it lacks batches), is there,
- *       and what it lacks was lost, not stuck behind a dead path;</li>
+ *       The timeout doubles (exponential backoff, RFC 6298 5.5) when the peer acknowledged nothing at all since
+ *       the timer was armed, and also when it answered but no ACK reported a batch it had not reported before for
+ *       {@link #ANSWERED_STALLS_BEFORE_BACKOFF} timeouts running ({@code retransmit_backoffs_answered}): one timeout's
+ *       grace, since a peer that answers is there and one lost round of resends is ordinary loss; after that, a
+ *       peer whose ACKs come (at our HEARTBEATs) while our batches never get taken (its receiver declines them) is
+ *       resent to at the backed-off pace, not a flight window every minimum timeout forever;</li>
  *   <li>round-trip samples only from the lowest batch an ACK newly reports received, and only when that batch was
  *       sent once (Karn's rule): the batches a cumulative jump covers were mostly received long before, when a hole
  *       below them closed, and sampling them would inflate SRTT by however long the hole stayed open;</li>
@@ -28,6 +30,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class RetransmitHandler
 {
     private static final int MAX_BACKOFF_SHIFT = 16;
+    /** Timeouts in a row with ACKs but no batch newly reported, before the timeout doubles all the same. */
+    static final int ANSWERED_STALLS_BEFORE_BACKOFF = 2;
 
     private final Peer[] peers;
     private final RetainedBatches retained;
@@ -92,6 +96,8 @@ public final class RetransmitHandler
         final long lowest = newlyReported(timer, previousCumulative, cumulative, selective, window.nextToSend());
         if (lowest > 0)
         {
+            timer.progressSinceArmed = true;
+            timer.answeredStalls = 0;
             final int slot = slot(lowest);
             // Karn's rule: an ACK for a batch sent twice cannot say which copy it answers.
             if (timer.sendCount[slot] == 1 && nowNanos > timer.sentAtNanos[slot])
@@ -235,8 +241,23 @@ public final class RetransmitHandler
 
         if (window.hasUnacknowledged())
         {
-            // Back off only from a peer that answered nothing since the timer was armed.
-            timer.backoffShift = timer.ackedSinceArmed ? 0 : timer.backoffShift + 1;
+            if (timer.progressSinceArmed)
+            {
+                timer.backoffShift = 0;
+            }
+            else if (timer.ackedSinceArmed && ++timer.answeredStalls < ANSWERED_STALLS_BEFORE_BACKOFF)
+            {
+                // The peer answers: one round of resends lost is ordinary loss, resend at the same pace once more.
+                timer.backoffShift = 0;
+            }
+            else
+            {
+                if (timer.ackedSinceArmed)
+                {
+                    counters.retransmitBackoffsAnswered.incrementRelease();
+                }
+                timer.backoffShift++;
+            }
             arm(timer, nowNanos);
         }
         else
@@ -266,6 +287,7 @@ public final class RetransmitHandler
     private void arm(final PeerTimer timer, final long nowNanos)
     {
         timer.ackedSinceArmed = false;
+        timer.progressSinceArmed = false;
         timer.deadlineNanos = nowNanos + jitter.apply(timeoutNanos(timer, minNanos, maxNanos));
     }
 
@@ -292,6 +314,9 @@ public final class RetransmitHandler
         private long highestRetransmitted;
         private long deadlineNanos = Long.MAX_VALUE;
         private boolean ackedSinceArmed;
+        // An ACK since the timer was armed reported a batch not reported before; timeouts in a row answered without.
+        private boolean progressSinceArmed;
+        private int answeredStalls;
         private int backoffShift;
         private long smoothedRttNanos;
         private long rttVarianceNanos;

@@ -10,6 +10,7 @@ import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
 import io.blocksync.daemon.table.RecordBudgets;
@@ -28,7 +29,14 @@ import org.agrona.concurrent.status.AtomicCounter;
  * budgets ({@link RecordBudgets}) before they are applied, except those the table already holds (the same origin's
  * decision at that origin sequence or later), which cost nothing and, in a SYNC, are skipped. A BATCH or SYNC whose new records would not fit in the
  * room the table leaves peers is not taken, so none of its records is lost: the BATCH is not acknowledged and is
- * retransmitted, the SYNC's range is offered again.
+ * retransmitted, the SYNC's range is offered again. A record the table refuses for a reason that may pass later
+ * (stamped or versioned too far ahead of this node's clock: {@link BanOutcome#mayPassLater}) leaves its origin
+ * sequence open in the high-water marks, so catch-up offers it again, charged to its origin's and its sender's budgets
+ * each time; one refused otherwise (a guard rail, no room) is marked held like a taken one.
+ * <p>
+ * A HEARTBEAT showing the peer's stream in a new epoch rewinds ours to it at most once per longest retransmission
+ * timeout; a jump within that time is acted on when it ends ({@code peer_stream_epochs_deferred}), so a peer that
+ * states a new epoch in every HEARTBEAT gets one flight window of resends per timeout, not one per HEARTBEAT.
  * <p>
  * A peer speaks only for itself: the link tag proves who sent a frame, so records from their origin (a BATCH, a SYNC
  * of the sender's own decisions) are taken as they are; a SYNC relayed for another origin is taken only when every
@@ -48,10 +56,12 @@ public final class StreamReceiver
     private final FrameVerifier verifier;
     private final NanoClock nanoClock;
     private final long reAckNanos;
+    private final long epochHoldoffNanos;
     private final Ban ban = new Ban();
     private final Ban current = new Ban();
     // Per record of the frame being taken: whether the table holds it already (see scan).
     private final boolean[] held = new boolean[Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS)];
+    private final HeldRanges heldRanges;
     private int scannedNew;
     private int scannedCharged;
 
@@ -78,6 +88,8 @@ public final class StreamReceiver
         this.verifier = context.verifier();
         this.nanoClock = context.nanoClock();
         this.reAckNanos = context.retransmitMaxNanos();
+        this.epochHoldoffNanos = context.retransmitMaxNanos();
+        this.heldRanges = new HeldRanges(highWater, held.length);
         for (final Peer peer : context.peers())
         {
             peer.stream().received.reset(highWater.receivedCumulative(peer.nodeId()));
@@ -85,9 +97,11 @@ public final class StreamReceiver
     }
 
     /**
-     * An authentic BATCH from the peer: taken when its stream sequence is new, acknowledged either way. One declined
-     * for now (too far ahead, no room, over budget) is not acknowledged; the peer's retransmission, under a fresh
-     * packet sequence, is taken later.
+     * An authentic BATCH from the peer: taken when its stream sequence is new, and then acknowledged, as is a
+     * duplicate (our ACK may have been lost). One declined for now (too far ahead, no room, over budget) sets no ACK
+     * (an ACK sent for another reason does not cover it); the peer's retransmission, under a fresh packet sequence,
+     * is taken later. A taken BATCH is acknowledged even when the table refused some of its records for now: those
+     * stay open in the high-water marks and come again by catch-up, so the stream never waits on a clock.
      */
     void onBatch(final Peer peer, final BatchFrameFlyweight batch, final long nowMillis)
     {
@@ -99,7 +113,6 @@ public final class StreamReceiver
             counters.framesOwnOrigin.incrementRelease();
             return;
         }
-        ackSender.onBatch(peer);
         stream.lastBatchNanos = nanoClock.nanoTime();
         stream.batchSeen = true;
         if (stream.received.isTooFarAhead(batch.streamSequence()))
@@ -109,6 +122,7 @@ public final class StreamReceiver
         }
         if (!stream.received.isNew(batch.streamSequence()))
         {
+            ackSender.onBatch(peer);
             counters.recordsDuplicate.getAndAddRelease(count);
             return;
         }
@@ -134,18 +148,20 @@ public final class StreamReceiver
             return;
         }
         stream.received.onBatch(batch.streamSequence());
+        ackSender.onBatch(peer);
 
         stream.batchesReceivedCounter.incrementRelease();
         long lowest = Long.MAX_VALUE;
         long highest = 0;
+        heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
             final BanRecordFlyweight record = batch.record(i);
-            table.applyRemote(record.get(ban), nowMillis);
+            apply(record, nowMillis);
             lowest = Math.min(lowest, record.originSequence());
             highest = Math.max(highest, record.originSequence());
         }
-        highWater.onRange(peer.nodeId(), lowest - 1, highest);
+        heldRanges.mark(peer.nodeId(), lowest - 1, highest);
         highWater.receivedCumulative(peer.nodeId(), stream.received.cumulative());
     }
 
@@ -194,6 +210,7 @@ public final class StreamReceiver
             return;
         }
         budgets.chargeOrigin(originIndex, scannedCharged);
+        heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
             if (held[i])
@@ -203,18 +220,28 @@ public final class StreamReceiver
             }
             else
             {
-                table.applyRemote(sync.record(i).get(ban), nowMillis);
+                apply(sync.record(i), nowMillis);
             }
         }
         if (origin == peer.nodeId())
         {
-            highWater.onRange(origin, sync.after(), sync.through());
+            heldRanges.mark(origin, sync.after(), sync.through());
         }
         else if (count > 0)
         {
             // A relayer's claim that a range holds nothing more is signed by no one: mark only up to the last record
             // it showed, which the origin signed (or which this node already held), never an empty range.
-            highWater.onRange(origin, sync.after(), Math.min(sync.through(), highestSequence(sync)));
+            heldRanges.mark(origin, sync.after(), Math.min(sync.through(), highestSequence(sync)));
+        }
+    }
+
+    /** Apply a peer's record; one refused for now stays open in the high-water marks (see {@link HeldRanges}). */
+    private void apply(final BanRecordFlyweight record, final long nowMillis)
+    {
+        if (BanOutcome.mayPassLater(table.applyRemote(record.get(ban), nowMillis)))
+        {
+            heldRanges.defer(record.originSequence());
+            counters.recordsDeferred.incrementRelease();
         }
     }
 
@@ -279,11 +306,30 @@ public final class StreamReceiver
                 counters.heartbeatEntriesUnknownOrigin.incrementRelease();
             }
         }
-        final StreamReceiveState received = peer.stream().received;
+        final PeerStream stream = peer.stream();
+        final StreamReceiveState received = stream.received;
         final long oldestRetained = heartbeat.streamOldestRetained();
-        if (received.isEpochJump(oldestRetained))
+        final boolean jumped = received.isEpochJump(oldestRetained);
+        if (jumped && !stream.epochPending)
         {
-            onNewEpoch(peer, received.cumulative(), oldestRetained);
+            stream.epochPending = true;
+            stream.epochFrom = received.cumulative();
+        }
+        if (stream.epochPending)
+        {
+            final long nowNanos = nanoClock.nanoTime();
+            if (!stream.epochActed || nowNanos - stream.lastEpochNanos >= epochHoldoffNanos)
+            {
+                stream.epochPending = false;
+                // The first we hear of the peer's stream starts no holdoff: a restart right after it is acted on at once.
+                stream.epochActed = stream.epochFrom > 0;
+                stream.lastEpochNanos = nowNanos;
+                onNewEpoch(peer, stream.epochFrom, oldestRetained);
+            }
+            else if (jumped)
+            {
+                counters.peerStreamEpochsDeferred.incrementRelease();
+            }
         }
         if (received.skipTo(oldestRetained))
         {
@@ -310,7 +356,8 @@ public final class StreamReceiver
     /**
      * The peer's stream jumped far beyond where we are in it: it started a new epoch because it lost its state, or we
      * hear of it for the first time. Either way it holds nothing of ours we cannot resend: send our retained batches
-     * again. Its new decisions come by its stream (their high water waits for its SYNC of the range in between), and
+     * again, a flight window at a time as its ACKs allow (at most once per {@link #epochHoldoffNanos}: a rewind
+     * repeated sooner would only resend what the last one is still sending). Its new decisions come by its stream (their high water waits for its SYNC of the range in between), and
      * it catches up on every other origin by SYNC, since its heartbeat now shows it behind.
      */
     private void onNewEpoch(final Peer peer, final long cumulative, final long oldestRetained)
@@ -333,6 +380,11 @@ public final class StreamReceiver
         // When the last authentic BATCH of this peer arrived (loop nanos), for ACKs repeated at its heartbeats.
         private long lastBatchNanos;
         private boolean batchSeen;
+        // A new epoch of the peer's stream not yet acted on, from which cumulative point; when the last one was.
+        private boolean epochPending;
+        private long epochFrom;
+        private boolean epochActed;
+        private long lastEpochNanos;
 
         PeerStream(final AtomicCounter batchesReceivedCounter)
         {

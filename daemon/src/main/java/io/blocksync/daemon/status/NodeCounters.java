@@ -154,8 +154,23 @@ public final class NodeCounters
     public static final int EXPIRY_CAPPED_CYCLES_ID = 83;
     /** Whole-store scans the expiry sweep fell back to because its index was full (normally 0). */
     public static final int EXPIRY_FULL_SCANS_ID = 84;
+    /**
+     * Peers' records the ban table refused for now (stamped or versioned too far ahead of this node's clock) whose
+     * origin sequences were left open, so catch-up offers them again; each offer counts.
+     */
+    public static final int RECORDS_DEFERRED_ID = 85;
+    /**
+     * HEARTBEATs stating a new epoch of the peer's stream within the longest retransmission timeout of the last one
+     * acted on: the rewind of our stream to it waits for that timeout to end.
+     */
+    public static final int PEER_STREAM_EPOCHS_DEFERRED_ID = 86;
+    /**
+     * Retransmission timeouts that doubled although the peer answered: its ACKs came, but none reported a batch it
+     * had not reported before, for two timeouts running.
+     */
+    public static final int RETRANSMIT_BACKOFFS_ANSWERED_ID = 87;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = EXPIRY_FULL_SCANS_ID;
+    public static final int LAST_ID = RETRANSMIT_BACKOFFS_ANSWERED_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -204,6 +219,9 @@ public final class NodeCounters
     public final AtomicCounter refusedOriginQuota;
     public final AtomicCounter framesDeferredNoRoom;
     public final AtomicCounter peerStreamEpochs;
+    public final AtomicCounter recordsDeferred;
+    public final AtomicCounter peerStreamEpochsDeferred;
+    public final AtomicCounter retransmitBackoffsAnswered;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -315,6 +333,9 @@ public final class NodeCounters
         expiryStaleEntries = counter(EXPIRY_STALE_ENTRIES_ID, "expiry_stale_entries");
         expiryCappedCycles = counter(EXPIRY_CAPPED_CYCLES_ID, "expiry_capped_cycles");
         expiryFullScans = counter(EXPIRY_FULL_SCANS_ID, "expiry_full_scans");
+        recordsDeferred = counter(RECORDS_DEFERRED_ID, "records_deferred");
+        peerStreamEpochsDeferred = counter(PEER_STREAM_EPOCHS_DEFERRED_ID, "peer_stream_epochs_deferred");
+        retransmitBackoffsAnswered = counter(RETRANSMIT_BACKOFFS_ANSWERED_ID, "retransmit_backoffs_answered");
     }
 
     public CountersManager manager()

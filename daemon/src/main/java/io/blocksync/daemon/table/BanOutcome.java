@@ -27,7 +27,7 @@ public final class BanOutcome
     public static final int NOT_BANNED = 7;
     /**
      * Refused: a peer's record stamped further ahead of this node's clock than {@code max-clock-skew}, or versioned
-     * more than a day ahead of it.
+     * more than twice that and a second ahead of it; taken when offered again once the clock has caught up.
      */
     public static final int FUTURE_TIME = 8;
     /** Refused: a peer's new entry whose origin already holds its share of the store ({@code origin-quota}). */
@@ -53,6 +53,18 @@ public final class BanOutcome
             return "busy";
         }
         return outcome >= 0 && outcome < NAMES.length ? NAMES[outcome] : "unknown";
+    }
+
+    /**
+     * Whether a peer's record refused with this outcome may be taken if offered again later, so its origin sequence
+     * must stay open: stamped or versioned ahead of this node's clock, which catches up. Guard-rail refusals
+     * (protected, too broad) stand as long as the configuration does; a record refused for room (store full, origin
+     * quota) is not offered again either, since re-offering it every catch-up round would spend its origin's budget,
+     * which the origin's new decisions need, on records that cannot fit until expiry frees room.
+     */
+    public static boolean mayPassLater(final int outcome)
+    {
+        return outcome == FUTURE_TIME;
     }
 
     /** Whether the table now holds the decision, whether it was made here or arrived before. */

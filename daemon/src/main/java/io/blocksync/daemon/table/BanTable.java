@@ -18,8 +18,11 @@ import io.blocksync.daemon.store.BanVisitor;
  * advances this node's clock, and a local decision takes a version above whatever the table holds for the prefix.
  * Lifetimes count on this node's clock alone: a BAN, local or a peer's, lasts its duration from when this node takes
  * it, never beyond now plus {@code max-duration}; a tombstone, its retention from then. A peer's record stamped more
- * than {@code maxClockSkewMillis} ahead of this node's wall clock (origin time), or versioned more than a day ahead, is
- * refused.
+ * than {@code maxClockSkewMillis} ahead of this node's wall clock (origin time), or versioned more than
+ * {@link HybridLogicalClock#refusalLeadMillis twice that plus a second} ahead, is refused ({@link #isTooFarAhead}):
+ * a refusal that this node's clock lifts as it advances, so its callers must let the record come again. Its version
+ * is taken into the clock only within the skew, so what a peer pushes this node's clock to stays within what every
+ * honest peer accepts.
  * <p>
  * Two clocks: every {@code nowMillis} given to the table is the node's steady time (a monotonic frame, see the
  * daemon's {@code SteadyClock}), and so are the expiries and applied-at times it stores, so a wall-clock step moves
@@ -41,7 +44,7 @@ public final class BanTable
     private final BanPolicy policy;
     private final NodeCounters counters;
     private final long tombstoneRetentionMillis;
-    private final long maxClockSkewMillis;
+    private final ClockBounds bounds;
     private final HybridLogicalClock clock;
     private final ExpirySweep expirySweep;
     private final Ban current = new Ban();
@@ -66,15 +69,11 @@ public final class BanTable
         final long maxClockSkewMillis,
         final HybridLogicalClock clock)
     {
-        if (maxClockSkewMillis < 0)
-        {
-            throw new IllegalArgumentException("max clock skew " + maxClockSkewMillis + " ms is negative");
-        }
         this.store = store;
         this.policy = policy;
         this.counters = counters;
         this.tombstoneRetentionMillis = tombstoneRetentionMillis;
-        this.maxClockSkewMillis = maxClockSkewMillis;
+        this.bounds = new ClockBounds(maxClockSkewMillis);
         this.clock = clock;
         this.expirySweep = new ExpirySweep(store, counters, ExpiryIndex.maxEntriesFor(store.capacity()));
     }
@@ -154,9 +153,12 @@ public final class BanTable
     /**
      * A decision made here (see {@link BanDecider}), already numbered with its origin node and sequence, stamped with
      * this node's wall clock as origin time and a version from its clock above whatever the table holds for the
-     * prefix, so it wins here and at every peer, whatever the clocks. An entry versioned beyond what the clock may
-     * trust (stored while this node's clock was far ahead) is replaced all the same, and does not drag the clock
-     * along. An unban carries the reason, protocol and port of the ban it lifts.
+     * prefix, so it wins here and at every peer, whatever the clocks. An entry versioned ahead of what the clock takes
+     * but within what a peer's record may carry (a peer whose clock, or whose clock's push, runs ahead of ours) is
+     * outvoted by one count above its version, without moving the clock; a peer whose wall clock is behind ours
+     * defers that record until its clock has caught up (at most the skew). An entry versioned beyond even that
+     * (stored while this node's clock was far ahead) is replaced all the same, and does not drag the clock along.
+     * An unban carries the reason, protocol and port of the ban it lifts.
      *
      * @param request   receives the decision as applied when the outcome is {@link BanOutcome#APPLIED}.
      * @param nowMillis steady time; the origin time and version are taken at the matching wall-clock time.
@@ -180,8 +182,26 @@ public final class BanTable
             // Received entries were taken into the clock already; this covers what was stored before a restart.
             clock.observe(current.version(), wallMillis);
         }
-        request.originTimeMillis(wallMillis).version(clock.tick(wallMillis));
+        long version = clock.tick(wallMillis);
+        if (exists && current.version() >= version && bounds.mayOutvote(current.version(), wallMillis))
+        {
+            version = current.version() + 1;
+        }
+        request.originTimeMillis(wallMillis).version(version);
         return apply(request, nowMillis, true);
+    }
+
+    /**
+     * Whether a peer's record is stamped or versioned too far ahead of this node's wall clock to be taken now: origin
+     * time beyond {@code max-clock-skew}, version beyond {@link HybridLogicalClock#refusalLeadMillis}, or a negative
+     * version. Such a record may be taken later, once this node's clock has caught up; {@link #applyRemote} refuses it
+     * as {@link BanOutcome#FUTURE_TIME}.
+     *
+     * @param nowMillis steady time, as for {@link #applyRemote}.
+     */
+    public boolean isTooFarAhead(final Ban record, final long nowMillis)
+    {
+        return bounds.isTooFarAhead(record.originTimeMillis(), record.version(), nowMillis - frameOffsetMillis);
     }
 
     /** Copy what the table holds for exactly this prefix into {@code into}; false when it holds nothing. */
@@ -260,10 +280,15 @@ public final class BanTable
     private int apply(final Ban decision, final long nowMillis, final boolean local)
     {
         final long wallMillis = nowMillis - frameOffsetMillis;
-        if (!local && (decision.originTimeMillis() > latestTrusted(wallMillis) || !clock.observe(decision.version(), wallMillis)))
+        if (!local)
         {
-            counters.refusedFutureTime.incrementRelease();
-            return BanOutcome.FUTURE_TIME;
+            if (isTooFarAhead(decision, nowMillis))
+            {
+                counters.refusedFutureTime.incrementRelease();
+                return BanOutcome.FUTURE_TIME;
+            }
+            // Taken into the clock only within the skew (else counted by it): the record is taken either way.
+            clock.observe(decision.version(), wallMillis);
         }
 
         // Lifetimes count from when this node takes the decision, on its steady clock: no wall clock enters them.
@@ -372,12 +397,6 @@ public final class BanTable
     private long remoteLimit()
     {
         return null != quota ? quota.remoteLimit() : store.capacity();
-    }
-
-    /** The latest origin time a record may carry at this wall-clock time. */
-    private long latestTrusted(final long wallMillis)
-    {
-        return wallMillis + maxClockSkewMillis;
     }
 
     /** With a finite {@code max-duration}, no ban outlives our now plus that duration. */

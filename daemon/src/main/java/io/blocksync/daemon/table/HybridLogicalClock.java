@@ -12,29 +12,44 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   <li>A local decision takes {@link #tick}: {@code max(hlc + 1, now_ms << 16)}.</li>
  *   <li>Every received record version and HEARTBEAT clock goes through {@link #observe}: {@code max(hlc, received)}.</li>
  * </ul>
- * A received value more than {@link #MAX_LEAD_MILLIS} ahead of this node's wall clock is not taken (and counted), so a
- * hostile or broken peer cannot drag the node's clock towards overflow; a record carrying one is refused by the table.
+ * A received value more than {@code maxLeadMillis} ({@code max-clock-skew}) ahead of this node's wall clock is not
+ * taken (and counted), and a local decision is never versioned above what the clock took: so, while wall clocks do
+ * not step back, every version this node assigns is at most its wall clock plus {@code max-clock-skew} (plus the rare
+ * carry of 65,536 decisions in one ms). A peer can push the clock that far and no further; what it pushes is passed
+ * on, so a receiver must accept a lead of twice the skew ({@link #refusalLeadMillis}), never just its own take bound.
  * Loop thread only; allocation-free.
  */
 public final class HybridLogicalClock
 {
     /** Bits of the logical counter below the wall-clock milliseconds. */
     public static final int LOGICAL_BITS = 16;
-    /** How far ahead of this node's wall clock a received value may be and still be taken: one day. */
-    public static final long MAX_LEAD_MILLIS = 86_400_000L;
+    /**
+     * Room above twice the skew in {@link #refusalLeadMillis}: counter carries, and the ms between one node's read of
+     * its clock and another's.
+     */
+    public static final long REFUSAL_MARGIN_MILLIS = 1_000L;
 
     private final EpochClock epochClock;
+    private final long maxLeadMillis;
     private final AtomicCounter refused;
     private long hlc;
 
     /**
-     * @param epochClock wall clock, Unix ms, for the no-argument forms.
-     * @param refused    counts received values not taken for being too far ahead
-     *                   ({@code clock_refused_future_hlc}).
+     * @param epochClock    wall clock, Unix ms, for the no-argument forms.
+     * @param maxLeadMillis how far ahead of this node's wall clock a received value may be and still be taken, ms:
+     *                      {@code [protocol] max-clock-skew}, the most honest wall clocks may differ by; at least 0.
+     * @param refused       counts received values not taken for being too far ahead
+     *                      ({@code clock_refused_future_hlc}).
+     * @throws IllegalArgumentException when {@code maxLeadMillis} is negative.
      */
-    public HybridLogicalClock(final EpochClock epochClock, final AtomicCounter refused)
+    public HybridLogicalClock(final EpochClock epochClock, final long maxLeadMillis, final AtomicCounter refused)
     {
+        if (maxLeadMillis < 0)
+        {
+            throw new IllegalArgumentException("max lead " + maxLeadMillis + " ms is negative");
+        }
         this.epochClock = epochClock;
+        this.maxLeadMillis = maxLeadMillis;
         this.refused = refused;
     }
 
@@ -42,6 +57,23 @@ public final class HybridLogicalClock
     public static long of(final long wallMillis)
     {
         return wallMillis << LOGICAL_BITS;
+    }
+
+    /**
+     * How far ahead of a receiver's wall clock a peer's version may be before the record is refused, for a take bound
+     * of {@code maxLeadMillis}: {@code 2 * maxLeadMillis + }{@link #REFUSAL_MARGIN_MILLIS}. An honest origin versions
+     * at most {@code maxLeadMillis} ahead of its own clock, which is at most {@code maxLeadMillis} ahead of any other
+     * honest node's: so no honest record is ever refused for its version at an honest peer.
+     */
+    public static long refusalLeadMillis(final long maxLeadMillis)
+    {
+        return 2 * maxLeadMillis + REFUSAL_MARGIN_MILLIS;
+    }
+
+    /** How far ahead of this node's wall clock a received value may be and still be taken, ms. */
+    public long maxLeadMillis()
+    {
+        return maxLeadMillis;
     }
 
     /** The wall-clock milliseconds part of a clock value. */
@@ -69,10 +101,13 @@ public final class HybridLogicalClock
         return Math.max(hlc, of(nowMillis));
     }
 
-    /** Whether a received value is one this node takes at {@code nowMillis}: not negative, at most a day ahead. */
+    /**
+     * Whether a received value is one this node takes at {@code nowMillis}: not negative, at most
+     * {@link #maxLeadMillis()} ahead.
+     */
     public boolean isTrusted(final long received, final long nowMillis)
     {
-        return received >= 0 && received <= of(nowMillis + MAX_LEAD_MILLIS);
+        return received >= 0 && received <= of(nowMillis + maxLeadMillis);
     }
 
     /** {@link #observe(long, long)} at the injected clock's now. */

@@ -99,7 +99,7 @@ final class EngineNode implements AutoCloseable
 
         policy = new BanPolicy(List.of(), List.of(), 8, 32, MAX_DURATION_SECONDS, settings.originRate);
         final long tombstoneRetentionMillis = 86_400_000L;
-        final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, counters.clockRefusedFutureHlc);
+        final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, settings.maxClockSkewMillis, counters.clockRefusedFutureHlc);
         final BanTable table = new BanTable(store, policy, counters, tombstoneRetentionMillis, settings.maxClockSkewMillis, hybridClock)
             .signLocalDecisions(new DecisionSigner(TestKeys.nodeKey(nodeId)))
             .limitOrigins(new OriginQuota(settings.storeCapacity, settings.originQuotaPercent, nodeId, others));

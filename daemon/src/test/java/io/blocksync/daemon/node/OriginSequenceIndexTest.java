@@ -152,7 +152,7 @@ class OriginSequenceIndexTest
             final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, 86_400, 1_000_000);
             final long retention = 86_400_000L;
             final BanTable table = new BanTable(store, policy, counters, retention, 300_000,
-                new io.blocksync.daemon.table.HybridLogicalClock(() -> NOW, counters.clockRefusedFutureHlc));
+                new io.blocksync.daemon.table.HybridLogicalClock(() -> NOW, 300_000, counters.clockRefusedFutureHlc));
             table.applyRemote(record(BanAction.BAN, "198.51.100.1", 2, 1, NOW), NOW);
             table.applyRemote(record(BanAction.BAN, "198.51.100.2", 2, 2, NOW), NOW);
             final OriginSequenceIndex index = new OriginSequenceIndex(

@@ -183,29 +183,36 @@ class RetransmitHandlerTest
     }
 
     @Test
-    void theTimeoutDoublesOnlyWhenThePeerAnswersNothing() throws Exception
+    void theTimeoutDoublesWhenThePeerAnswersNothingAndAfterAGraceWhenItsAnswersReportNothingNew() throws Exception
     {
         start(64, 200 * MS, 60_000 * MS);
         publish();
         publish();
         runUntil(START_NANOS + 10 * MS);
         ackAt(0, 0b10);
-        // Every resend of 1 is lost, but the peer keeps answering (its ACK at our heartbeats): no backoff.
+        // Every resend of 1 is lost, but the peer keeps answering (its ACK at our heartbeats) with nothing new.
         for (int i = 1; i <= 3; i++)
         {
             runUntil(START_NANOS + i * 200 * MS + 5 * MS);
             ackAt(0, 0b10);
         }
         assertEquals(List.of(START_NANOS, START_NANOS + 10 * MS, START_NANOS + 200 * MS, START_NANOS + 400 * MS, START_NANOS + 600 * MS),
-            network.batchSendTimes(self, other, 1), "resent at once (2, sent with it, arrived), then every 200 ms while the peer answers");
-        assertEquals(0, peer.timer().backoffShift());
-
-        // Now it falls silent: the timeout at 800 ms still follows its answer at 605 ms; then 200, 400, 800 ms.
-        runUntil(START_NANOS + 2_300 * MS);
-        assertEquals(List.of(START_NANOS, START_NANOS + 10 * MS, START_NANOS + 200 * MS, START_NANOS + 400 * MS, START_NANOS + 600 * MS,
-            START_NANOS + 800 * MS, START_NANOS + 1_000 * MS, START_NANOS + 1_400 * MS, START_NANOS + 2_200 * MS),
             network.batchSendTimes(self, other, 1),
-            "a peer that answers nothing is backed off from");
+            "resent at once (2, sent with it, arrived), at 200 ms (2 was news), at 400 ms (one timeout's grace), then backed off");
+        assertEquals(1, peer.timer().backoffShift());
+        assertEquals(1, counters.retransmitBackoffsAnswered.get());
+
+        // The answer at 605 ms reports nothing new either: 400 ms to 1000; then it falls silent: 800 ms, 1600 ms.
+        runUntil(START_NANOS + 3_500 * MS);
+        assertEquals(List.of(START_NANOS, START_NANOS + 10 * MS, START_NANOS + 200 * MS, START_NANOS + 400 * MS, START_NANOS + 600 * MS,
+            START_NANOS + 1_000 * MS, START_NANOS + 1_800 * MS, START_NANOS + 3_400 * MS),
+            network.batchSendTimes(self, other, 1),
+            "a peer whose answers report nothing new is backed off from, as is one that answers nothing");
+        assertEquals(2, counters.retransmitBackoffsAnswered.get(), "counted only while it answered");
+
+        // An ACK reporting a batch not reported before ends the backoff.
+        ackAt(1, 0);
+        assertEquals(0, peer.timer().backoffShift());
     }
 
     @Test

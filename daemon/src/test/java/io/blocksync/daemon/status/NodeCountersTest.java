@@ -107,7 +107,10 @@ class NodeCountersTest
         "81 expiry_index_entries",
         "82 expiry_stale_entries",
         "83 expiry_capped_cycles",
-        "84 expiry_full_scans");
+        "84 expiry_full_scans",
+        "85 records_deferred",
+        "86 peer_stream_epochs_deferred",
+        "87 retransmit_backoffs_answered");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

@@ -40,13 +40,13 @@ import static org.quicktheories.generators.SourceDSL.lists;
 /**
  * The ban table's merge rules for peers' records, whatever arrives: several origins, overlapping and equal prefixes,
  * BANs and UNBANs, origin times from weeks ago to the edge of the clock skew and beyond it, versions (hybrid logical
- * clock values) unrelated to those times, from weeks behind to the one-day bound and beyond it. The final table does
- * not depend on the order of arrival (commutative), a second delivery changes nothing (idempotent), each prefix holds
+ * clock values) unrelated to those times, from weeks behind to the refusal bound (twice the skew and a second) and
+ * beyond it. The final table does not depend on the order of arrival (commutative), a second delivery changes nothing (idempotent), each prefix holds
  * the highest decision by (version, origin id) among those the table accepts on their own, and every ban lasts its
  * duration from when this node takes it, never beyond its now plus {@code max-duration}; a local decision always wins,
  * with a version above the entry it replaces.
  * <p>
- * The generators name the edges that matter here (a time exactly at the skew limit, a version exactly at the one-day
+ * The generators name the edges that matter here (a time exactly at the skew limit, a version exactly at the refusal
  * bound, equal versions from different origins, durations 0 and 2^32 - 1).
  * Coverage is counted during a run and asserted after it, so a generator that stops reaching full tables fails.
  * <p>
@@ -59,6 +59,8 @@ class BanTableProperties
     private static final int EXAMPLES = 200;
     private static final long NOW = 1_764_000_000_000L;
     private static final long MAX_SKEW = 300_000;
+    /** How far ahead a peer's version may be: twice the skew and the margin. */
+    private static final long REFUSAL = HybridLogicalClock.refusalLeadMillis(MAX_SKEW);
     private static final long DAY = 86_400_000L;
     private static final long TEN_YEARS = 10L * 365 * DAY;
     private static final int LOCAL_NODE_ID = 1;
@@ -199,7 +201,7 @@ class BanTableProperties
     /**
      * Every entry is bounded by this node's clock: a BAN ends exactly its (clamped) duration after now, whatever its
      * origin time, and no later than now + max-duration; nothing is stamped beyond the skew or versioned beyond the
-     * one-day bound; a tombstone lasts its retention from now. Then local decisions on the same prefixes win, with a
+     * refusal bound; a tombstone lasts its retention from now. Then local decisions on the same prefixes win, with a
      * version above the entry they replace, and expire their duration after the local now, however far ahead the
      * entry they replace was versioned (at least 20 such replacements over the run).
      */
@@ -259,7 +261,7 @@ class BanTableProperties
         first.forEach(entry ->
         {
             assertTrue(entry.originTimeMillis() <= NOW + MAX_SKEW, entry::toString);
-            assertTrue(entry.version() >= 0 && entry.version() <= HybridLogicalClock.of(NOW + DAY), entry::toString);
+            assertTrue(entry.version() >= 0 && entry.version() <= HybridLogicalClock.of(NOW + REFUSAL), entry::toString);
             if (entry.isBan())
             {
                 final long seconds = entry.durationSeconds() == 0 ? maxDurationSeconds :
@@ -331,9 +333,9 @@ class BanTableProperties
         final Gen<Long> versions = Generate.frequency(
             of(4, Generate.range(-5, 5).zip(Generate.range(0, 2),
                 (minutes, counter) -> HybridLogicalClock.of(NOW + minutes * 60_000L) + counter)),
-            of(3, Generate.longRange(HybridLogicalClock.of(NOW - 40 * DAY), HybridLogicalClock.of(NOW + DAY))),
-            of(1, Generate.constant(HybridLogicalClock.of(NOW + DAY))),
-            of(1, Generate.longRange(HybridLogicalClock.of(NOW + DAY) + 1, HybridLogicalClock.of(NOW + TEN_YEARS))));
+            of(3, Generate.longRange(HybridLogicalClock.of(NOW - 40 * DAY), HybridLogicalClock.of(NOW + REFUSAL))),
+            of(1, Generate.constant(HybridLogicalClock.of(NOW + REFUSAL))),
+            of(1, Generate.longRange(HybridLogicalClock.of(NOW + REFUSAL) + 1, HybridLogicalClock.of(NOW + TEN_YEARS))));
         return in ->
         {
             final BanAction action = actions.generate(in);
@@ -405,7 +407,7 @@ class BanTableProperties
     /** A fresh hybrid logical clock of this node, whose wall clock reads {@link #NOW}. */
     private static HybridLogicalClock clock()
     {
-        return new HybridLogicalClock(() -> NOW, counters.clockRefusedFutureHlc);
+        return new HybridLogicalClock(() -> NOW, MAX_SKEW, counters.clockRefusedFutureHlc);
     }
 
     private static void applyAll(final BanTable table, final List<Ban> records)

@@ -75,7 +75,7 @@ class BanTableTest
     /** A fresh clock of this node, its wall clock reading {@link #NOW}; each test passes its own now to the table. */
     private HybridLogicalClock clock()
     {
-        return new HybridLogicalClock(() -> NOW, counters.clockRefusedFutureHlc);
+        return new HybridLogicalClock(() -> NOW, MAX_SKEW, counters.clockRefusedFutureHlc);
     }
 
     @Test
@@ -216,22 +216,36 @@ class BanTableTest
     }
 
     @Test
-    void aPeersRecordVersionedMoreThanADayAheadIsRefusedAndDoesNotMoveTheClock()
+    void aPeersRecordVersionedBeyondTwiceTheSkewIsRefusedAndOneBeyondTheSkewIsTakenWithoutMovingTheClock()
     {
         final HybridLogicalClock clock = clock();
         final BanTable versioned = new BanTable(store, new BanPolicy(List.of(), List.of(), 16, 32, 86_400, 1000),
             counters, RETENTION, MAX_SKEW, clock);
+        final long refusal = HybridLogicalClock.refusalLeadMillis(MAX_SKEW);
         final Ban record = new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.23")).originNodeId(2)
-            .originSequence(1).originTimeMillis(NOW).version(HybridLogicalClock.of(NOW + DAY) + 1).reason(SSH);
+            .originSequence(1).originTimeMillis(NOW).version(HybridLogicalClock.of(NOW + refusal) + 1).reason(SSH);
+        assertTrue(versioned.isTooFarAhead(record, NOW));
         assertEquals(BanOutcome.FUTURE_TIME, versioned.applyRemote(record, NOW),
             "a sane origin time does not let a version near overflow through");
         assertEquals(1, counters.refusedFutureTime.get());
-        assertEquals(1, counters.clockRefusedFutureHlc.get());
         assertEquals(HybridLogicalClock.of(NOW), clock.read(NOW), "the clock was not dragged along");
+        assertFalse(versioned.isTooFarAhead(record, NOW + 1), "a refusal this node's clock lifts as it advances");
 
-        assertEquals(BanOutcome.APPLIED, versioned.applyRemote(record.version(HybridLogicalClock.of(NOW + DAY)), NOW),
-            "a day ahead is the limit");
-        assertEquals(HybridLogicalClock.of(NOW + DAY), clock.read(NOW));
+        assertEquals(BanOutcome.APPLIED, versioned.applyRemote(record.version(HybridLogicalClock.of(NOW + refusal)), NOW),
+            "twice the skew and the margin is the limit");
+        assertEquals(1, counters.clockRefusedFutureHlc.get(), "taken, but not into the clock: beyond the skew");
+        assertEquals(HybridLogicalClock.of(NOW), clock.read(NOW), "a peer pushes this clock no further than the skew");
+
+        final Ban ban = new Ban().action(BanAction.BAN).prefix(prefix("198.51.100.23")).originNodeId(1).originSequence(1)
+            .durationSeconds(3600).reason(SSH);
+        assertEquals(BanOutcome.APPLIED, versioned.decideLocal(ban, NOW));
+        assertEquals(HybridLogicalClock.of(NOW + refusal) + 1, ban.version(),
+            "a local decision still orders after the entry it replaces, by one count, so it wins at every peer");
+        assertEquals(HybridLogicalClock.of(NOW) + 1, clock.tick(NOW), "without the clock moving to it");
+
+        assertTrue(versioned.applyRemote(record.prefix(prefix("198.51.100.24")).version(HybridLogicalClock.of(NOW + MAX_SKEW)), NOW)
+            == BanOutcome.APPLIED);
+        assertEquals(HybridLogicalClock.of(NOW + MAX_SKEW), clock.read(NOW), "within the skew it is taken");
     }
 
     @Test

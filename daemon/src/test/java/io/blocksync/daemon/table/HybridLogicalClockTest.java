@@ -16,13 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HybridLogicalClockTest
 {
     private static final long NOW = 1_764_000_000_000L;
-    private static final long DAY = 86_400_000L;
+    /** {@code max-clock-skew}: above every lead the randomized test below uses. */
+    private static final long SKEW = 2_000_000L;
 
     private final AtomicCounter refused = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(4 * CountersReader.METADATA_LENGTH)),
         new UnsafeBuffer(ByteBuffer.allocateDirect(4 * CountersReader.COUNTER_LENGTH))).newCounter("refused");
     private long wallMillis = NOW;
-    private final HybridLogicalClock clock = new HybridLogicalClock(() -> wallMillis, refused);
+    private final HybridLogicalClock clock = new HybridLogicalClock(() -> wallMillis, SKEW, refused);
 
     @Test
     void aTickFollowsTheWallClockAndCountsWithinOneMillisecond()
@@ -58,14 +59,31 @@ class HybridLogicalClockTest
     }
 
     @Test
-    void aValueMoreThanADayAheadIsNotTakenAndIsCounted()
+    void aValueMoreThanTheSkewAheadIsNotTakenAndIsCounted()
     {
-        assertTrue(clock.observe(HybridLogicalClock.of(NOW + DAY)), "exactly a day ahead is the limit");
-        assertFalse(clock.observe(HybridLogicalClock.of(NOW + DAY) + 1));
+        assertTrue(clock.observe(HybridLogicalClock.of(NOW + SKEW)), "exactly max-clock-skew ahead is the limit");
+        assertFalse(clock.observe(HybridLogicalClock.of(NOW + SKEW) + 1));
         assertFalse(clock.observe(Long.MAX_VALUE), "a hostile peer cannot push the clock towards overflow");
         assertFalse(clock.observe(-1), "nor wrap it");
         assertEquals(3, refused.get());
-        assertEquals(HybridLogicalClock.of(NOW + DAY) + 1, clock.tick());
+        assertEquals(HybridLogicalClock.of(NOW + SKEW) + 1, clock.tick());
+    }
+
+    /**
+     * What a peer pushes into an honest node's clock is passed on in that node's versions: the refusal bound must
+     * leave room for the push (at most the skew) on top of the two clocks' own difference (at most the skew too).
+     */
+    @Test
+    void aVersionFromAPushedHonestClockIsWithinEveryHonestReceiversRefusalBound()
+    {
+        final long pushedFrom = HybridLogicalClock.of(NOW + SKEW);
+        assertTrue(clock.observe(pushedFrom), "a hostile peer pushes this clock to the bound");
+        final long version = clock.tick();
+        final long slowestHonestReceiver = NOW - SKEW;
+        assertTrue(version <= HybridLogicalClock.of(slowestHonestReceiver + HybridLogicalClock.refusalLeadMillis(SKEW)),
+            "a receiver " + SKEW + " ms behind still takes " + version);
+        assertTrue(HybridLogicalClock.wallMillis(version) - NOW <= SKEW, "and this clock leads by at most the skew");
+        assertEquals(2 * SKEW + HybridLogicalClock.REFUSAL_MARGIN_MILLIS, HybridLogicalClock.refusalLeadMillis(SKEW));
     }
 
     @Test

@@ -64,7 +64,7 @@ class ProtectedSpellingsTest
         // Short IPv6 minimum, so prefixes covering a whole spelling block reach the protection check.
         policy = new BanPolicy(prefixes, why, 8, 8, 86_400, 1_000_000);
         table = new BanTable(store, policy, counters, 30L * 86_400_000, 300_000,
-            new HybridLogicalClock(() -> NOW, counters.clockRefusedFutureHlc));
+            new HybridLogicalClock(() -> NOW, 300_000, counters.clockRefusedFutureHlc));
     }
 
     @AfterEach
