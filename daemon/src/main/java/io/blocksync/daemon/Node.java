@@ -362,8 +362,20 @@ public final class Node implements AutoCloseable
         if (loopStopped)
         {
             // A last sync and checkpoint before the store is marked clean: a clean mark must never outlive unsynced pages.
-            CloseHelper.quietCloseAll(groupCommit, checkpointer, fileSync, store, replayWindows, progress, status);
-            line.begin().append("node ").append(config.nodeId()).append(" stopped").commit();
+            CloseHelper.quietClose(groupCommit);
+            if (groupCommit.isStopped())
+            {
+                CloseHelper.quietCloseAll(checkpointer, fileSync, store, replayWindows, progress, status);
+                line.begin().append("node ").append(config.nodeId()).append(" stopped").commit();
+            }
+            else
+            {
+                // The stuck sync still writes progress.dat and status.dat when it returns: they stay mapped, and the
+                // store stays unclean.
+                line.begin().append("node ").append(config.nodeId())
+                    .append(" stopped with its state sync stuck in the kernel; the state files were left open and are")
+                    .append(" recovered at the next start").commit();
+            }
         }
         else
         {

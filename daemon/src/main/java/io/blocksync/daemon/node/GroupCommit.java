@@ -224,6 +224,15 @@ public final class GroupCommit implements AutoCloseable
         }
     }
 
+    /**
+     * @return true once no sync can run any more: never started, or its thread ended. False after a {@link #close()}
+     * that left a sync stuck in the kernel: the files it writes after the sync must then stay mapped.
+     */
+    public boolean isStopped()
+    {
+        return null == thread || !thread.isAlive();
+    }
+
     private void run()
     {
         while (running)

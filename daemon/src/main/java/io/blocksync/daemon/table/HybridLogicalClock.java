@@ -13,9 +13,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   <li>Every received record version and HEARTBEAT clock goes through {@link #observe}: {@code max(hlc, received)}.</li>
  * </ul>
  * A received value more than {@code maxLeadMillis} ({@code max-clock-skew}) ahead of this node's wall clock is not
- * taken (and counted), and a local decision is never versioned above what the clock took: so, while wall clocks do
- * not step back, every version this node assigns is at most its wall clock plus {@code max-clock-skew} (plus the rare
- * carry of 65,536 decisions in one ms). A peer can push the clock that far and no further; what it pushes is passed
+ * taken (and counted), and a local decision is versioned above what the clock took only to outvote an entry a peer
+ * versioned beyond that bound (the entry's version plus one, see {@code BanTable}): so, while wall clocks do not step
+ * back, every version this node assigns from its clock is at most its wall clock plus {@code max-clock-skew} (plus the
+ * rare carry of 65,536 decisions in one ms). A peer can push the clock that far and no further; what it pushes is passed
  * on, so a receiver must accept a lead of twice the skew ({@link #refusalLeadMillis}), never just its own take bound.
  * Loop thread only; allocation-free.
  */
@@ -63,7 +64,8 @@ public final class HybridLogicalClock
      * How far ahead of a receiver's wall clock a peer's version may be before the record is refused, for a take bound
      * of {@code maxLeadMillis}: {@code 2 * maxLeadMillis + }{@link #REFUSAL_MARGIN_MILLIS}. An honest origin versions
      * at most {@code maxLeadMillis} ahead of its own clock, which is at most {@code maxLeadMillis} ahead of any other
-     * honest node's: so no honest record is ever refused for its version at an honest peer.
+     * honest node's: so no record an honest node versions from its clock is refused for its version at an honest peer
+     * (a decision outvoting an entry versioned beyond the take bound may be, for up to the skew, until catch-up).
      */
     public static long refusalLeadMillis(final long maxLeadMillis)
     {

@@ -186,7 +186,7 @@ class ExpiryProperties
     {
         final BanPolicy policy = new BanPolicy(List.of(), List.of(), 8, 32, MAX_DURATION_SECONDS, 1_000_000);
         return new BanTable(store, policy, counters, RETENTION, 300_000,
-            new HybridLogicalClock(() -> START, counters.clockRefusedFutureHlc))
+            new HybridLogicalClock(() -> START, 300_000, counters.clockRefusedFutureHlc))
             .limitOrigins(new OriginQuota(100, 50, 1, new int[] {2}))
             .addListener(new BanTableListener()
             {
