@@ -184,7 +184,8 @@ static int bind_group(int fd, uint16_t group, uint32_t copy_range, uint32_t queu
  * calling thread is switched back at once. Java calls this on a thread of its own that ends afterwards, so even a
  * failed switch back cannot leave a pooled thread in the wrong namespace.
  */
-static int socket_in_namespace(JNIEnv *env, const char *namespace_path)
+int blocksync_netlink_socket_in_namespace(
+    JNIEnv *env, const char *namespace_path, const int protocol, const char *protocol_name)
 {
     char own_path[64];
     snprintf(own_path, sizeof(own_path), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
@@ -218,7 +219,7 @@ static int socket_in_namespace(JNIEnv *env, const char *namespace_path)
     }
     close(target);
 
-    const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+    const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
     const int socket_error = errno;
     if (setns(own, CLONE_NEWNET) < 0)
     {
@@ -236,7 +237,9 @@ static int socket_in_namespace(JNIEnv *env, const char *namespace_path)
 
     if (fd < 0)
     {
-        throw_errno(env, "socket(AF_NETLINK, NETLINK_NETFILTER)", socket_error, NULL);
+        char what[MESSAGE_LENGTH];
+        snprintf(what, sizeof(what), "socket(AF_NETLINK, %s)", protocol_name);
+        throw_errno(env, what, socket_error, NULL);
     }
 
     return fd;
@@ -262,7 +265,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NflogSocket_open0(
         {
             return -1;
         }
-        fd = socket_in_namespace(env, path);
+        fd = blocksync_netlink_socket_in_namespace(env, path, NETLINK_NETFILTER, "NETLINK_NETFILTER");
         (*env)->ReleaseStringUTFChars(env, network_namespace, path);
         if (fd < 0)
         {

@@ -52,67 +52,9 @@ static void throw_errno(JNIEnv *env, const char *what, int error, const char *hi
     throw_io(env, message);
 }
 
-/*
- * A netlink socket belongs to the namespace it was created in, so only socket() runs inside the target; the calling
- * thread is switched back at once. Java calls this on a short-lived thread of its own (AddressMonitorSocket.open).
- */
-static int route_socket_in_namespace(JNIEnv *env, const char *namespace_path)
-{
-    char own_path[64];
-    snprintf(own_path, sizeof(own_path), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
-    const int own = open(own_path, O_RDONLY | O_CLOEXEC);
-    if (own < 0)
-    {
-        throw_errno(env, "cannot open this thread's network namespace /proc/self/task/TID/ns/net", errno, NULL);
-        return -1;
-    }
-
-    const int target = open(namespace_path, O_RDONLY | O_CLOEXEC);
-    if (target < 0)
-    {
-        const int error = errno;
-        close(own);
-        char what[MESSAGE_LENGTH];
-        snprintf(what, sizeof(what), "cannot open network namespace %s", namespace_path);
-        throw_errno(env, what, error, " (expected a path such as /run/netns/NAME)");
-        return -1;
-    }
-
-    if (setns(target, CLONE_NEWNET) < 0)
-    {
-        const int error = errno;
-        close(target);
-        close(own);
-        char what[MESSAGE_LENGTH];
-        snprintf(what, sizeof(what), "cannot enter network namespace %s", namespace_path);
-        throw_errno(env, what, error, " (needs CAP_SYS_ADMIN)");
-        return -1;
-    }
-    close(target);
-
-    const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-    const int socket_error = errno;
-    if (setns(own, CLONE_NEWNET) < 0)
-    {
-        const int error = errno;
-        close(own);
-        if (fd >= 0)
-        {
-            close(fd);
-        }
-        throw_errno(env, "cannot return to the original network namespace", error,
-            " (the opening thread is left in the other namespace and must end)");
-        return -1;
-    }
-    close(own);
-
-    if (fd < 0)
-    {
-        throw_errno(env, "socket(AF_NETLINK, NETLINK_ROUTE)", socket_error, NULL);
-    }
-
-    return fd;
-}
+/* Shared with NFLOG (blocksync_nflog.c): creates a netlink socket of the protocol inside the namespace. */
+int blocksync_netlink_socket_in_namespace(
+    JNIEnv *env, const char *namespace_path, int protocol, const char *protocol_name);
 
 static int join_group(int fd, int group)
 {
@@ -131,7 +73,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_open0(
         {
             return -1;
         }
-        fd = route_socket_in_namespace(env, path);
+        fd = blocksync_netlink_socket_in_namespace(env, path, NETLINK_ROUTE, "NETLINK_ROUTE");
         (*env)->ReleaseStringUTFChars(env, network_namespace, path);
         if (fd < 0)
         {
