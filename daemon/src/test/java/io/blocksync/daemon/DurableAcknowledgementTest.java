@@ -214,10 +214,17 @@ class DurableAcknowledgementTest
 
         // The power fails at both nodes at once, in the middle of the traffic.
         // After a checkpoint at each node, so that the disk holds a map of then and a log of changes since.
-        Poll.until("300 bans acknowledged by node 1 and some batches by node 2, after a checkpoint at each",
-            () -> acknowledged.size() >= 300 && node1.peerCounter(2, Peer.ACKED_BATCHES_ID) >= firstStream &&
+        Poll.until("node 2 acknowledged a batch of node 1's", () -> node1.peerCounter(2, Peer.ACKED_BATCHES_ID) >= firstStream,
+            () -> acknowledged.size() + " acknowledged by node 1");
+        // Node 2's high-water mark reaches its disk three syncs after the one its first ACK waited for: the mark moves
+        // when the loop sees that sync, is captured at the start of a later one (which may already be running), and
+        // is in the image of the sync after that.
+        final int node2SyncsAtFirstAck = disk2.completed();
+        Poll.until("300 bans acknowledged by node 1, three syncs at node 2 since its first ACK, a checkpoint at each",
+            () -> acknowledged.size() >= 300 && disk2.completed() >= node2SyncsAtFirstAck + 3 &&
                 disk1.mapSyncs() >= 2 && disk2.mapSyncs() >= 2,
-            () -> acknowledged.size() + " acknowledged, map syncs " + disk1.mapSyncs() + " and " + disk2.mapSyncs());
+            () -> acknowledged.size() + " acknowledged, node 2 syncs " + disk2.completed() + " (first ACK at " +
+                node2SyncsAtFirstAck + "), map syncs " + disk1.mapSyncs() + " and " + disk2.mapSyncs());
         disk1.cutPower();
         disk2.cutPower();
         // Let every request in flight be decided and every batch taken: a node that acknowledged without its sync
