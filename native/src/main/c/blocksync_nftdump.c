@@ -9,7 +9,8 @@
  * gets that as a flag and decides (the reconciler skips what it changed meanwhile and does not count absences as
  * drift). Self-contained like its siblings: helpers are static.
  *
- * Packed answer: byte 0 = 1 if any part was interrupted, else 0; then per element 26 bytes: key length (1), flags
+ * Packed answer: byte 0 = 1 if the ruleset changed during the dump (a part marked NLM_F_DUMP_INTR, or another
+ * generation after than before), else 0; then per element 26 bytes: key length (1), flags
  * (1: NFTA_SET_ELEM_FLAGS, bit 0 = NFT_SET_ELEM_INTERVAL_END), key (16, zero padded), time left in ms (8, big
  * endian; -1 for an element without timeout).
  */
@@ -196,6 +197,64 @@ static size_t put_string(unsigned char *at, uint16_t type, const char *text)
     return NLA_ALIGN(attribute->nla_len);
 }
 
+/*
+ * The ruleset generation (NFT_MSG_GETGEN, NFTA_GEN_ID): it changes with every committed transaction, so equal
+ * values before and after a dump mean nothing was committed meanwhile. The kernel marks a set dump that saw a
+ * commit with NLM_F_DUMP_INTR only between its parts, not for a change within a hash walk (an rhashtable resize
+ * restarts the walk, a delete shifts its skip count), so the dump is bracketed by this. Returns -1 on failure.
+ */
+static int64_t generation(int fd, uint32_t sequence)
+{
+    unsigned char request[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg))];
+    memset(request, 0, sizeof(request));
+    struct nlmsghdr *header = (struct nlmsghdr *)request;
+    header->nlmsg_len = sizeof(request);
+    header->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN;
+    header->nlmsg_flags = NLM_F_REQUEST;
+    header->nlmsg_seq = sequence;
+    ((struct nfgenmsg *)NLMSG_DATA(header))->version = NFNETLINK_V0;
+    if (send(fd, request, sizeof(request), 0) < 0)
+    {
+        return -1;
+    }
+    unsigned char buffer[4096];
+    for (;;)
+    {
+        const ssize_t received = recv(fd, buffer, sizeof(buffer), 0);
+        if (received < 0)
+        {
+            if (EINTR == errno)
+            {
+                continue;
+            }
+            return -1;
+        }
+        int remaining = (int)received;
+        for (const struct nlmsghdr *message = (const struct nlmsghdr *)buffer; NLMSG_OK(message, remaining);
+            message = NLMSG_NEXT(message, remaining))
+        {
+            if (message->nlmsg_seq != sequence)
+            {
+                continue;
+            }
+            if (NLMSG_ERROR == message->nlmsg_type)
+            {
+                return -1;
+            }
+            const unsigned char *start = (const unsigned char *)NLMSG_DATA(message) + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+            const unsigned char *end = (const unsigned char *)message + message->nlmsg_len;
+            ATTRIBUTES(start, end, attribute)
+            {
+                if (NFTA_GEN_ID == TYPE(attribute) && attribute->nla_len >= NLA_HDRLEN + 4)
+                {
+                    return be32(PAYLOAD(attribute));
+                }
+            }
+            return -1;
+        }
+    }
+}
+
 JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftSetDump_open0(JNIEnv *env, jclass type, jstring network_namespace)
 {
     (void)type;
@@ -274,6 +333,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_blocksync_nativeio_NftSetDump_dump0(
     (*env)->ReleaseStringUTFChars(env, table, table_name);
     (*env)->ReleaseStringUTFChars(env, set, set_name);
 
+    const int64_t generation_before = generation(fd, (uint32_t)sequence + 0x40000000u);
     if (send(fd, request, length, 0) < 0)
     {
         throw_errno(env, "send(NFT_MSG_GETSETELEM)", errno);
@@ -338,6 +398,14 @@ JNIEXPORT jbyteArray JNICALL Java_io_blocksync_nativeio_NftSetDump_dump0(
         }
     }
     free(buffer);
+    if (0 == error)
+    {
+        const int64_t generation_after = generation(fd, (uint32_t)sequence + 0x80000000u);
+        if (generation_before < 0 || generation_after != generation_before)
+        {
+            packed.data[0] = 1;
+        }
+    }
 
     if (0 != error)
     {

@@ -142,6 +142,11 @@ final class BatchWorker
     /**
      * Stop the listing thread and close its session (after the worker stopped).
      */
+    boolean fullCheckInFlight()
+    {
+        return check.listingInFlight();
+    }
+
     void closeListing()
     {
         check.close();

@@ -340,6 +340,14 @@ public final class FirewallBatcher implements AutoCloseable
         return worker.lastFullCheckNanos() / 1_000_000L;
     }
 
+    /**
+     * @return true while a full check's listing runs on its own thread; any thread.
+     */
+    public boolean fullCheckInFlight()
+    {
+        return worker.fullCheckInFlight();
+    }
+
     int liveBanCount()
     {
         return worker.liveBanCount();

@@ -9,7 +9,7 @@ import java.io.IOException;
  * listing of 100,000 elements, taken while bans keep being committed through another session, never ends (measured:
  * 50,000 elements, 3.7 s alone, 43 s while {@code nft add element} ran in a loop, done only when the loop stopped).
  * The kernel's dump instead goes on and marks a part that saw a change ({@code NLM_F_DUMP_INTR}); {@link Listing#interrupted()}
- * says so and the caller decides what to trust.
+ * says so (also when the ruleset generation differs before and after the dump: the kernel flags only changes between dump parts) and the caller decides what to trust.
  * <p>
  * Network namespaces: the socket is made inside the given one (on a short-lived thread of its own, as
  * {@link AddressMonitorSocket} does) and stays there. One thread at a time; close once.
