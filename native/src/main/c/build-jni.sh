@@ -1,6 +1,6 @@
 #!/bin/sh
 # Compiles libblocksync_nflog.so: the NFLOG netlink socket behind io.blocksync.nativeio.NflogSocket, the rtnetlink
-# address socket behind AddressMonitorSocket, and the kernel
+# address socket behind AddressMonitorSocket, the nf_tables set dump behind NftSetDump, and the kernel
 # sessions behind NftablesSession and IpsetSession (libnftables and libipset are dlopened at run time, so neither
 # their packages nor their -dev headers are needed to build).
 # Maven runs this in the compile phase (native/pom.xml), after javac has written the JNI header.
@@ -34,7 +34,7 @@ if [ ! -f "$java_home/include/jni.h" ] && [ -n "${JAVA_HOME:-}" ] && [ -f "$JAVA
     java_home=$JAVA_HOME
 fi
 [ -f "$java_home/include/jni.h" ] || skip "no jni.h under $java_home/include (a JRE, not a JDK?)"
-for class in NflogSocket AddressMonitorSocket NftablesSession IpsetSession; do
+for class in NflogSocket AddressMonitorSocket NftablesSession IpsetSession NftSetDump; do
     [ -f "$header_dir/io_blocksync_nativeio_$class.h" ] ||
         skip "javac wrote no JNI header for $class to $header_dir"
 done
@@ -53,5 +53,5 @@ mkdir -p "$out_dir"
     -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -Wl,--no-undefined \
     -I"$java_home/include" -I"$java_home/include/linux" -I"$header_dir" \
     -o "$out_dir/libblocksync_nflog.so" "$source_dir/blocksync_nflog.c" "$source_dir/blocksync_kernel.c" \
-    "$source_dir/blocksync_rtnl.c" \
+    "$source_dir/blocksync_rtnl.c" "$source_dir/blocksync_nftdump.c" \
     -ldl -lpthread

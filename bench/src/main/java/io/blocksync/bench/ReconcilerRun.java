@@ -106,6 +106,10 @@ public final class ReconcilerRun
                 {
                     restart(name, backend(name), size);
                 }
+                if (parts.contains("check"))
+                {
+                    check(name, backend(name), size);
+                }
             }
         }
         System.out.println("load average after: " + Files.readString(Path.of("/proc/loadavg")).trim());
@@ -227,6 +231,82 @@ public final class ReconcilerRun
         System.out.printf(Locale.ROOT, "full check of %,d elements (start, list, diff), %s: %.1f ms, %d elements " +
             "rewritten%n", size, name, nanos / 1e6, batcher.appliedChanges());
         batcher.close();
+    }
+
+    /**
+     * A node holding {@code size} bans (the set is full from bulk/restart) runs full checks back to back
+     * ({@code full-check-interval = 1s}) while lone bans arrive 1 ms apart: each check's listing time, and the lone
+     * bans' latency while a listing is in flight (offered and enforced within one) against the others.
+     */
+    private void check(final String name, final java.util.function.Supplier<FirewallBackend> backend, final int size)
+    {
+        final List<FirewallChange> live = new ArrayList<>(size);
+        final Ban ban = new Ban().reason(SSH);
+        for (int i = 0; i < size; i++)
+        {
+            address(ban.prefix(), 2, i);
+            live.add(new FirewallChange().set(FirewallChange.Op.ADD, ban, 3_600));
+        }
+        final FirewallBatcher batcher = new FirewallBatcher(backend.get(), new BatcherSettings().jitterPercent(0)
+            .fullCheckIntervalMs(1_000).log(System.out::println));
+        batcher.start(live);
+        while (batcher.reconciles() < 1 || !allEnforced(batcher, live))
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        final int wanted = Integer.getInteger("reconciler.checkSamples", 1_000);
+        final long[] during = new long[wanted];
+        final long[] outside = new long[wanted * 10];
+        final List<Long> checkMillis = new ArrayList<>();
+        int inCheck = 0;
+        int notInCheck = 0;
+        long seenChecks = batcher.reconciles();
+        final long deadline = System.nanoTime() + 120_000_000_000L;
+        for (int i = 0; inCheck < wanted && System.nanoTime() < deadline && i < 1 << 20; i++)
+        {
+            address(ban.prefix(), 3, i);
+            final boolean before = batcher.fullCheckInFlight();
+            final long start = System.nanoTime();
+            offer(batcher, ban, 3_600);
+            while (!batcher.isEnforced(ban.prefix()))
+            {
+                Thread.onSpinWait();
+            }
+            final long nanos = System.nanoTime() - start;
+            if (i >= WARM_UP && before && batcher.fullCheckInFlight())
+            {
+                during[inCheck++] = nanos;
+            }
+            else if (i >= WARM_UP && !before && notInCheck < outside.length)
+            {
+                outside[notInCheck++] = nanos;
+            }
+            if (batcher.reconciles() > seenChecks)
+            {
+                seenChecks = batcher.reconciles();
+                checkMillis.add(batcher.lastFullCheckMillis());
+            }
+            batcher.pollCompletions((change) -> { });
+            pause();
+        }
+        final long drift = batcher.repairedElements();
+        batcher.close();
+        Arrays.sort(during, 0, inCheck);
+        Arrays.sort(outside, 0, notInCheck);
+        final long[] checks = checkMillis.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "full check of %,d elements on its own session, %s: listing p50 %d ms, max %d ms " +
+            "over %d checks; %d elements judged drift%n", size, name,
+            0 == checks.length ? -1 : checks[checks.length / 2], 0 == checks.length ? -1 : checks[checks.length - 1],
+            checks.length, drift);
+        System.out.printf(Locale.ROOT, "lone ban -> in the kernel during a full check, %s: %d bans p50 %.3f ms, p99 %.3f " +
+            "ms, max %.3f ms; outside checks %d bans p50 %.3f ms, p99 %.3f ms%n", name, inCheck,
+            percentile(during, inCheck, 50), percentile(during, inCheck, 99), percentile(during, inCheck, 100),
+            notInCheck, percentile(outside, notInCheck, 50), percentile(outside, notInCheck, 99));
+    }
+
+    private static double percentile(final long[] sorted, final int count, final int percent)
+    {
+        return 0 == count ? Double.NaN : sorted[Math.min(count - 1, (int)((long)count * percent / 100))] / 1e6;
     }
 
     private static boolean allEnforced(final FirewallBatcher batcher, final List<FirewallChange> live)

@@ -85,7 +85,7 @@ final class BatchWorker
         int work = drain(nowNanos);
         work += expire(nowNanos);
         work += desired.retryDue(nowNanos);
-        if (nowNanos >= check.nextCheckNanos() && !closing)
+        if ((nowNanos >= check.nextCheckNanos() || check.listingDone()) && !closing)
         {
             check.check(nowNanos, clock);
             work++;
@@ -114,6 +114,42 @@ final class BatchWorker
         }
 
         return deadline;
+    }
+
+    NanoClock clock()
+    {
+        return clock;
+    }
+
+    /**
+     * Full listings from now on on a thread and session of their own (when the backend has a reader).
+     *
+     * @return the listing session's description, or null when listings stay on the worker.
+     */
+    String startListingThread(final Runnable wake, final String threadName)
+    {
+        return check.startListingThread(wake, threadName);
+    }
+
+    /**
+     * @return how long the last full check's listing took, in nanoseconds; any thread.
+     */
+    long lastFullCheckNanos()
+    {
+        return check.lastFullCheckNanos();
+    }
+
+    /**
+     * Stop the listing thread and close its session (after the worker stopped).
+     */
+    boolean fullCheckInFlight()
+    {
+        return check.listingInFlight();
+    }
+
+    void closeListing()
+    {
+        check.close();
     }
 
     boolean isDrained()
@@ -284,6 +320,8 @@ final class BatchWorker
         {
             commit.commit(maxBatch, nowNanos, false);
         }
+        // The flush empties every object at once: a listing in flight is void.
+        desired.changedSinceListing.wholesale();
         try
         {
             backend.flush();

@@ -29,6 +29,8 @@ final class DesiredState
     final ElementTable elements = new ElementTable();
     final LiveBans bans = new LiveBans(elements);
     final WaitingChanges waiting;
+    /** What commits wrote while a full listing runs on its own session ({@link KernelCheck}). */
+    final ChangedSinceListing changedSinceListing = new ChangedSinceListing();
     private final ElementKey publishKey = new ElementKey();
     /** Elements whose kernel copy must change, oldest first; each once ({@link ElementTable#QUEUED}). */
     private final IntArrayQueue dirty = new IntArrayQueue(NONE);

@@ -31,6 +31,7 @@ final class ElementCommit
     /** The element's last ban, rebuilt from the table for each change. */
     private final Ban ban = new Ban();
     private final byte[] addressScratch = new byte[16];
+    private final ElementKey key = new ElementKey();
     private final ArrayList<FirewallChange> view = new ArrayList<>();
     /** One change per batch position, reused by every commit: an element carries none of its own. */
     private final ArrayList<FirewallChange> changes = new ArrayList<>();
@@ -143,6 +144,16 @@ final class ElementCommit
             view.add(changeFor(batch.getInt(i), changes.get(i), nowNanos));
         }
 
+        final ChangedSinceListing changed = desired.changedSinceListing;
+        if (changed.recording())
+        {
+            // Recorded before the call: after a failure the kernel may hold the change or not.
+            for (int i = from; i < to; i++)
+            {
+                final int element = batch.getInt(i);
+                changed.record(elements.objectIndexOf(element), elements.key(element, key));
+            }
+        }
         calls++;
         try
         {

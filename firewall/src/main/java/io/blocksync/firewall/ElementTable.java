@@ -79,6 +79,11 @@ final class ElementTable
         return objects.size() - 1;
     }
 
+    int objectIndexOf(final int element)
+    {
+        return meta[element] >>> 16;
+    }
+
     String objectName(final int element)
     {
         return objects.get(meta[element] >>> 16);

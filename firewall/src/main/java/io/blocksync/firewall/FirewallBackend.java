@@ -119,7 +119,8 @@ public interface FirewallBackend extends AutoCloseable
     }
 
     /**
-     * What the kernel holds in every object of {@link #objects()}; worker thread, may take long for big sets.
+     * What the kernel holds in every object of {@link #objects()}; worker thread, may take long for big sets. Changes
+     * nothing: {@link #adopt} follows.
      *
      * @throws FirewallException if a listing failed.
      * @throws UnsupportedOperationException unless {@link #listable()}.
@@ -127,6 +128,28 @@ public interface FirewallBackend extends AutoCloseable
     default KernelListing list()
     {
         throw new UnsupportedOperationException("not listable");
+    }
+
+    /**
+     * A second connection for full listings on a thread of their own, or null when {@link #list()} must run on the
+     * worker (pf, tests' injected tools). Opened on the worker after {@link #start()}; closed by the caller.
+     *
+     * @throws FirewallException if it cannot be opened.
+     */
+    default KernelReader openReader()
+    {
+        return null;
+    }
+
+    /**
+     * Take in a listing (from {@link #list()} or an {@link #openReader() reader}) on the worker, e.g. into a model of
+     * what the kernel holds; elements {@code changed} says were written after the listing started are left as they
+     * are.
+     *
+     * @throws FirewallException if something the listing showed missing could not be put back.
+     */
+    default void adopt(final KernelListing listing, final KernelListing.Changed changed)
+    {
     }
 
     /**

@@ -79,6 +79,12 @@ public final class FirewallBatcher implements AutoCloseable
     public void start(final Iterable<FirewallChange> liveBans)
     {
         open(liveBans);
+        final String listing = worker.startListingThread(() -> LockSupport.unpark(thread), settings.threadName() + "-listing");
+        if (null != listing)
+        {
+            settings.log().accept(settings.label() + ": full checks list the kernel through the " + listing +
+                " on a thread of their own; commits go on meanwhile");
+        }
         thread = new Thread(this::run, settings.threadName());
         thread.setDaemon(true);
         thread.start();
@@ -326,6 +332,22 @@ public final class FirewallBatcher implements AutoCloseable
         return worker.nextDeadlineNanos();
     }
 
+    /**
+     * @return how long the last full check's listing took, in milliseconds (0 before the first); any thread.
+     */
+    public long lastFullCheckMillis()
+    {
+        return worker.lastFullCheckNanos() / 1_000_000L;
+    }
+
+    /**
+     * @return true while a full check's listing runs on its own thread; any thread.
+     */
+    public boolean fullCheckInFlight()
+    {
+        return worker.fullCheckInFlight();
+    }
+
     int liveBanCount()
     {
         return worker.liveBanCount();
@@ -394,6 +416,7 @@ public final class FirewallBatcher implements AutoCloseable
 
     private void closeBackend()
     {
+        worker.closeListing();
         try
         {
             backend.close();

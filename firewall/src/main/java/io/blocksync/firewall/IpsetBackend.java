@@ -318,27 +318,57 @@ public final class IpsetBackend implements FirewallBackend
 
     /**
      * Lists each set's members ({@code 192.0.2.2 timeout 598}) with one {@code ipset list SET} process per set (the
-     * session's text buffer is capped at 1 MiB); in managed mode also puts back a DROP rule someone deleted.
+     * session's text buffer is capped at 1 MiB; a 100,000-member listing is megabytes).
      */
     @Override
     public KernelListing list()
     {
-        final KernelListing listing = new KernelListing();
-        for (final String set : objects())
+        return IpsetListingParser.list(ipset, objects());
+    }
+
+    /**
+     * The same {@code ipset list SET} processes, from the listing thread: processes share nothing with the worker's
+     * session. Null with injected tools (tests): the worker lists.
+     */
+    @Override
+    public KernelReader openReader()
+    {
+        if (toolsInjected)
         {
-            // Always the tool: a listing of 100,000 members is megabytes, beyond what the session's text buffer holds.
-            final CommandResult result = ipset.run("list", set);
-            if (0 != result.exitStatus())
-            {
-                throw new FirewallException(IpsetScripts.describe(ipset, result));
-            }
-            IpsetListingParser.addMembers(listing, set, result.output());
+            return null;
         }
+        final List<String> sets = objects();
+        return new KernelReader()
+        {
+            @Override
+            public KernelListing list()
+            {
+                return IpsetListingParser.list(ipset, sets);
+            }
+
+            @Override
+            public String description()
+            {
+                return "ipset list processes";
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+    }
+
+    /**
+     * Managed mode: puts back a DROP rule someone deleted (checked at each full listing, on the worker).
+     */
+    @Override
+    public void adopt(final KernelListing listing, final KernelListing.Changed changed)
+    {
         if (settings.managed)
         {
             rules.ensure();
         }
-        return listing;
     }
 
     @Override

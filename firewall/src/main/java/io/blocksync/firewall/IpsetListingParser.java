@@ -2,6 +2,9 @@ package io.blocksync.firewall;
 
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.nativeio.CommandResult;
+
+import java.util.List;
 
 /**
  * Reads {@code ipset list SET}: after {@code Members:}, one member a line ({@code 192.0.2.2 timeout 598},
@@ -11,6 +14,26 @@ final class IpsetListingParser
 {
     private IpsetListingParser()
     {
+    }
+
+    /**
+     * One {@code ipset list SET} per set.
+     *
+     * @throws FirewallException with ipset's own message if a set cannot be listed.
+     */
+    static KernelListing list(final Tool ipset, final List<String> sets)
+    {
+        final KernelListing listing = new KernelListing();
+        for (final String set : sets)
+        {
+            final CommandResult result = ipset.run("list", set);
+            if (0 != result.exitStatus())
+            {
+                throw new FirewallException(IpsetScripts.describe(ipset, result));
+            }
+            addMembers(listing, set, result.output());
+        }
+        return listing;
     }
 
     /**

@@ -36,6 +36,11 @@ final class KernelCheck
     private final long reassertIntervalNanos;
     private final ElementTable elements;
     private final IntArrayList confirmed = new IntArrayList();
+    private final KernelLister lister;
+    private final ChangedSinceListing changed;
+    private final KernelListing.Changed changedFilter;
+    private long listingStartNanos;
+    private volatile long lastFullCheckNanos;
     private long nextCheckNanos = PERMANENT;
     private long nextFullCheckNanos;
     private int checkFailures;
@@ -61,6 +66,41 @@ final class KernelCheck
         this.checkIntervalNanos = settings.checkIntervalMs() * NANOS_PER_MILLI;
         this.fullCheckMaxNanos = settings.fullCheckIntervalMs() * NANOS_PER_MILLI;
         this.reassertIntervalNanos = BanDeadlines.reassertIntervalNanos(backend);
+        this.lister = new KernelLister(backend, worker.clock());
+        this.changed = desired.changedSinceListing;
+        this.changedFilter = (object, key) -> changed.contains(elements.objectIndex(object), key);
+    }
+
+    /**
+     * Full listings from now on run on a thread of their own, when the backend can open a second session.
+     *
+     * @param wake unparks the worker when a listing is ready.
+     * @return the listing session's description, or null when listings stay on the worker.
+     */
+    String startListingThread(final Runnable wake, final String threadName)
+    {
+        return backend.listable() ? lister.startThread(wake, threadName) : null;
+    }
+
+    void close()
+    {
+        lister.close();
+    }
+
+    /**
+     * @return how long the last full check's listing took, in nanoseconds (0 before the first).
+     */
+    long lastFullCheckNanos()
+    {
+        return lastFullCheckNanos;
+    }
+
+    /**
+     * @return true while a full listing runs on its own thread.
+     */
+    boolean listingInFlight()
+    {
+        return lister.inFlight();
     }
 
     /**
@@ -94,14 +134,19 @@ final class KernelCheck
 
         try
         {
-            final boolean repaired = repairIfBroken(nowNanos);
-            // Commits come first: a listing of a big set holds the worker for its whole length, so it waits for a
-            // quiet second (the cheap check above still runs), unless it is overdue by a whole interval.
-            final boolean quiet = !desired.hasDirty() && nowNanos - worker.lastChangeNanos() >= checkIntervalNanos;
-            final boolean overdue = nowNanos >= nextFullCheckNanos + fullCheckMaxNanos;
-            if (repaired || forceFull || overdue || (nowNanos >= nextFullCheckNanos && quiet))
+            repairIfBroken(nowNanos);
+            if (lister.done())
             {
-                fullCheck(nowNanos);
+                merge(nowNanos);
+            }
+            // The listing runs on its own session and thread: commits go on meanwhile, so no quiet second is needed.
+            if (!lister.inFlight() && (forceFull || nowNanos >= nextFullCheckNanos))
+            {
+                startFullCheck(nowNanos);
+                if (lister.done())
+                {
+                    merge(nowNanos);
+                }
             }
             failures.recovered(FailureKind.CHECK);
             checkFailures = 0;
@@ -109,11 +154,23 @@ final class KernelCheck
         }
         catch (final RuntimeException ex)
         {
+            if (!lister.inFlight())
+            {
+                changed.stop();
+            }
             failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
             counters.lastError = FirewallException.describe(ex);
             nextCheckNanos = nowNanos + deadlines.backoffNanos(++checkFailures);
             writeUnlisted(nowNanos);
         }
+    }
+
+    /**
+     * A listing is ready: the worker is woken for it at once, rather than at the next check.
+     */
+    boolean listingDone()
+    {
+        return lister.done();
     }
 
     /**
@@ -128,6 +185,8 @@ final class KernelCheck
 
         failures.failed(FailureKind.DRIFT, "tables, sets or rules were removed from the kernel; re-created");
         backend.repair();
+        // A listing in flight saw the objects before they were re-created: it is dropped when it ends.
+        changed.wholesale();
         nextFullCheckNanos = nowNanos;
         forceFull = true;
         nextCheckNanos = nowNanos;
@@ -147,14 +206,40 @@ final class KernelCheck
         }
     }
 
-    private void fullCheck(final long nowNanos)
+    private void startFullCheck(final long nowNanos)
     {
-        final long startNanos = clock.nanoTime();
-        final KernelListing listing = backend.list();
         forceFull = false;
+        listingStartNanos = nowNanos;
+        changed.start();
+        lister.request();
+    }
+
+    /**
+     * Diff a finished listing against the desired state, skipping what commits changed since it started; the
+     * differences go out through the ordinary commits.
+     */
+    private void merge(final long nowNanos)
+    {
+        final KernelListing listing;
+        try
+        {
+            listing = lister.take();
+        }
+        finally
+        {
+            changed.stop();
+        }
+        if (changed.isWholesale())
+        {
+            // Objects flushed or re-created during the listing: list again at once.
+            forceFull = true;
+            return;
+        }
+        final KernelListing.Changed filter = 0 == changed.size() ? KernelListing.Changed.NONE : changedFilter;
+        backend.adopt(listing, filter);
         confirmed.clear();
         // Time left is compared as of the listing's end: a long listing must not make every element look short.
-        final int drift = diff.apply(listing, Math.max(nowNanos, clock.nanoTime()), confirmed);
+        final int drift = diff.apply(listing, changed, Math.max(nowNanos, clock.nanoTime()), confirmed);
         completeConfirmed(nowNanos);
         counters.reconciles.incrementAndGet();
         if (drift > 0)
@@ -167,8 +252,10 @@ final class KernelCheck
             failures.recovered(FailureKind.DRIFT);
         }
 
-        final long costNanos = clock.nanoTime() - startNanos;
-        nextFullCheckNanos = nowNanos + Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos));
+        final long costNanos = lister.lastDurationNanos();
+        lastFullCheckNanos = costNanos;
+        nextFullCheckNanos = listingStartNanos +
+            Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos));
     }
 
     /**

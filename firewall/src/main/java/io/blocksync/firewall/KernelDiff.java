@@ -1,9 +1,7 @@
 package io.blocksync.firewall;
 
-import io.blocksync.codec.IpPrefix;
 import org.agrona.collections.IntArrayList;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.blocksync.firewall.ElementTable.AWAITING_LISTING;
@@ -30,9 +28,6 @@ final class KernelDiff
     private final ElementTable elements;
     private final long maxTimeoutSeconds;
     private final boolean ownsContents;
-    private final IpPrefix prefix = new IpPrefix();
-    private final IpPrefix scratch = new IpPrefix();
-    private final byte[] addressScratch = new byte[16];
     private final ElementKey key = new ElementKey();
     private final IntArrayList settled = new IntArrayList();
 
@@ -45,10 +40,13 @@ final class KernelDiff
     }
 
     /**
+     * @param changed   elements a commit wrote after the listing started: not judged.
      * @param confirmed receives elements the listing confirmed (their waiting changes complete as applied).
-     * @return elements queued because the kernel differed from what an earlier commit or listing established (drift).
+     * @return elements queued because the kernel differed from what an earlier commit or listing established (drift);
+     * elements an interrupted listing ({@link KernelListing#consistent()} false) lacks are queued but not counted.
      */
-    int apply(final KernelListing listing, final long nowNanos, final IntArrayList confirmed)
+    int apply(
+        final KernelListing listing, final ChangedSinceListing changed, final long nowNanos, final IntArrayList confirmed)
     {
         int drift = 0;
         settled.clear();
@@ -64,15 +62,19 @@ final class KernelDiff
                 continue;
             }
 
-            elements.prefix(element, prefix, addressScratch);
-            final Long left = listing.coverage(elements.objectName(element), prefix, scratch);
-            if (null == left)
+            elements.key(element, key);
+            if (changed.contains(elements.objectIndexOf(element), key))
             {
-                if (ENFORCED == state)
+                continue;
+            }
+            final long left = listing.coverage(elements.objectName(element), key);
+            if (KernelListing.ABSENT == left)
+            {
+                if (ENFORCED == state && listing.consistent())
                 {
                     drift++;
                 }
-                elements.flag(element, KERNEL_MISSING, true);
+                elements.flag(element, KERNEL_MISSING, listing.consistent());
                 elements.flag(element, AWAITING_LISTING, false);
                 elements.state(element, UNKNOWN);
                 settled.addInt(element);
@@ -97,21 +99,26 @@ final class KernelDiff
 
         if (ownsContents)
         {
-            drift += strays(listing, nowNanos);
+            drift += strays(listing, changed, nowNanos);
         }
 
         return drift;
     }
 
-    private int strays(final KernelListing listing, final long nowNanos)
+    private int strays(final KernelListing listing, final ChangedSinceListing changed, final long nowNanos)
     {
         int strays = 0;
-        for (final Map.Entry<String, Map<IpPrefix, Long>> object : listing.objects().entrySet())
+        for (int object = 0, objects = listing.objectCount(); object < objects; object++)
         {
-            final int objectIndex = elements.objectIndex(object.getKey());
-            for (final IpPrefix listed : object.getValue().keySet())
+            final int objectIndex = elements.objectIndex(listing.objectName(object));
+            for (int i = 0, count = listing.elementCount(object); i < count; i++)
             {
-                final int element = elements.find(objectIndex, key.set(listed));
+                listing.element(object, i, key);
+                if (changed.contains(objectIndex, key))
+                {
+                    continue;
+                }
+                final int element = elements.find(objectIndex, key);
                 if (NONE == element || (!elements.desired(element) && DIRTY != elements.state(element)))
                 {
                     desired.markDirty(desired.element(objectIndex, key), nowNanos);

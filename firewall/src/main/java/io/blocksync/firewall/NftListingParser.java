@@ -25,26 +25,53 @@ final class NftListingParser
      */
     static Map<IpPrefix, Long> parse(final String output, final int addressLength)
     {
+        final KernelListing listing = new KernelListing();
+        addTo(listing, "", output, addressLength);
         final Map<IpPrefix, Long> elements = new HashMap<>();
+        final ElementKey key = new ElementKey();
+        final byte[] scratch = new byte[16];
+        for (int object = 0; object < listing.objectCount(); object++)
+        {
+            for (int i = 0, count = listing.elementCount(object); i < count; i++)
+            {
+                listing.element(object, i, key);
+                elements.put(ElementKey.toPrefix(key.high, key.low, key.prefixBits, new IpPrefix(), scratch),
+                    listing.secondsLeft(object, i));
+            }
+        }
+        return elements;
+    }
+
+    /**
+     * Declare the object in the listing and add the elements of its {@code nft list set} output (no map in between:
+     * the process path's listing is as flat as the dump's).
+     *
+     * @param addressLength as {@link #parse(String, int)}.
+     */
+    static void addTo(final KernelListing listing, final String object, final String output, final int addressLength)
+    {
+        listing.object(object);
         final int start = output.indexOf("elements = {");
         if (start < 0)
         {
-            return elements;
+            return;
         }
         final int end = output.indexOf('}', start);
-        final String body = output.substring(start + "elements = {".length(), end < 0 ? output.length() : end);
-        for (final String item : body.split(","))
+        final IpPrefix prefix = new IpPrefix();
+        final int v4 = addressLength > 0 && addressLength <= 32 ? addressLength : 32;
+        final int v6 = addressLength > 0 ? addressLength : 128;
+        int from = start + "elements = {".length();
+        final int stop = end < 0 ? output.length() : end;
+        while (from < stop)
         {
-            final String[] words = item.trim().split("\\s+");
-            if (0 == words.length || words[0].isEmpty())
+            int comma = output.indexOf(',', from);
+            if (comma < 0 || comma > stop)
             {
-                continue;
+                comma = stop;
             }
-
-            final IpPrefix prefix = new IpPrefix();
-            final int v4 = addressLength > 0 && addressLength <= 32 ? addressLength : 32;
-            final int v6 = addressLength > 0 ? addressLength : 128;
-            if (null != AddressText.parse(words[0], prefix, v4, v6))
+            final String[] words = output.substring(from, comma).trim().split("\\s+");
+            from = comma + 1;
+            if (0 == words.length || words[0].isEmpty() || null != AddressText.parse(words[0], prefix, v4, v6))
             {
                 continue;
             }
@@ -56,10 +83,8 @@ final class NftListingParser
                     left = seconds(words[i + 1]);
                 }
             }
-            elements.put(prefix.maskTo(prefix.prefixLength()), left);
+            listing.add(object, prefix.maskTo(prefix.prefixLength()), left);
         }
-
-        return elements;
     }
 
     /**

@@ -35,6 +35,7 @@ final class NftSetModel
     private final int[] lengthCounts = new int[129];
     private final LinkedHashMap<IpPrefix, NftElement.Before> touched = new LinkedHashMap<>();
     private final IpPrefix scratch = new IpPrefix();
+    private final IpPrefix adoptScratch = new IpPrefix();
     private boolean rewrite;
 
     /**
@@ -110,34 +111,61 @@ final class NftSetModel
     /**
      * Take in what a listing of the kernel set showed, so the next batch is written against the kernel's real
      * contents: listed elements are known to be in the kernel (with the kernel's deadline), elements believed in the
-     * kernel but not listed are known to be missing.
+     * kernel but not listed are known to be missing; elements a commit wrote after the listing started keep what
+     * the model says.
      *
-     * @param listed the set's elements and their kernel time left in seconds ({@link KernelListing#PERMANENT}).
+     * @param object the set's index in the listing, or -1 if the listing does not have it (nothing is known).
      */
-    void adopt(final Map<IpPrefix, Long> listed, final long nowMs)
+    void adopt(final KernelListing listing, final int object, final KernelListing.Changed changed, final long nowMs)
     {
-        for (final NftElement element : elements.values())
+        if (object < 0)
         {
-            if (element.inKernel && !listed.containsKey(element.prefix))
+            return;
+        }
+        final ElementKey key = new ElementKey();
+        // An interrupted dump may lack elements the kernel holds: only what it lists is taken as a fact.
+        for (final NftElement element : listing.consistent() ? elements.values() : List.<NftElement>of())
+        {
+            key.set(element.prefix);
+            if (element.inKernel && KernelListing.ABSENT == listing.exact(object, key) &&
+                !changed.since(reference, key))
             {
                 element.inKernel = false;
             }
         }
-        for (final Map.Entry<IpPrefix, Long> entry : listed.entrySet())
+        final byte[] scratch = new byte[16];
+        for (int i = 0, count = listing.elementCount(object); i < count; i++)
         {
-            final long left = entry.getValue();
+            listing.element(object, i, key);
+            if (changed.since(reference, key))
+            {
+                continue;
+            }
+            final long left = listing.secondsLeft(object, i);
             final long deadlineMs = KernelListing.PERMANENT == left ? PERMANENT : nowMs + left * MILLIS_PER_SECOND;
-            NftElement element = elements.get(entry.getKey());
+            final IpPrefix prefix = ElementKey.toPrefix(key.high, key.low, key.prefixBits, scratch16(), scratch);
+            NftElement element = elements.get(prefix);
             if (null == element)
             {
-                element = new NftElement(new IpPrefix().set(entry.getKey()), deadlineMs);
+                element = new NftElement(new IpPrefix().set(prefix), deadlineMs);
                 insert(element);
             }
             element.inKernel = true;
             element.deadlineMs = deadlineMs;
         }
         touched.clear();
-        rewrite = false;
+        // A rewrite pending from a failed commit stays unless the listing saw every element as it is now.
+        rewrite &= KernelListing.Changed.NONE != changed;
+    }
+
+    boolean interval()
+    {
+        return interval;
+    }
+
+    private IpPrefix scratch16()
+    {
+        return adoptScratch;
     }
 
     void clear()

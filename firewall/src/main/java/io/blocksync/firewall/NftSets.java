@@ -7,7 +7,6 @@ import io.blocksync.nativeio.CommandResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The nftables backend's sets and which one a prefix goes to. Managed mode: IPv4 and IPv6 hosts into plain timeout
@@ -107,24 +106,29 @@ final class NftSets
     }
 
     /**
-     * Lists every set ({@code list set FAMILY TABLE SET}) and takes the listing into each set's model.
+     * Lists every set ({@code list set FAMILY TABLE SET}) through the channel.
      *
      * @throws FirewallException with nft's own message if a set cannot be listed.
      */
-    KernelListing list(final ScriptChannel channel, final Tool nft, final long nowMs)
+    KernelListing list(final ScriptChannel channel, final Tool nft)
     {
         final KernelListing listing = new KernelListing();
         for (final NftSetModel set : sets)
         {
-            final Map<IpPrefix, Long> elements = NftListingParser.parse(listSet(channel, nft, set, false), addressLength(set));
-            set.adopt(elements, nowMs);
-            listing.object(set.reference());
-            for (final Map.Entry<IpPrefix, Long> entry : elements.entrySet())
-            {
-                listing.add(set.reference(), entry.getKey(), entry.getValue());
-            }
+            NftListingParser.addTo(listing, set.reference(), listSet(channel, nft, set, false), addressLength(set));
         }
         return listing;
+    }
+
+    /**
+     * Take a listing into each set's model.
+     */
+    void adopt(final KernelListing listing, final KernelListing.Changed changed, final long nowMs)
+    {
+        for (final NftSetModel set : sets)
+        {
+            set.adopt(listing, listing.indexOf(set.reference()), changed, nowMs);
+        }
     }
 
     /**

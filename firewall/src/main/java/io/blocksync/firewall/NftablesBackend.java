@@ -2,8 +2,10 @@ package io.blocksync.firewall;
 
 import io.blocksync.nativeio.CommandResult;
 import io.blocksync.nativeio.CommandRunner;
+import io.blocksync.nativeio.NftSetDump;
 import io.blocksync.nativeio.ProcessCommandRunner;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -294,7 +296,39 @@ public final class NftablesBackend implements FirewallBackend
     @Override
     public KernelListing list()
     {
-        return routing.list(channel, nft, nowMs());
+        return routing.list(channel, nft);
+    }
+
+    /**
+     * With the library session: a netlink dump socket of its own ({@link NftListingReader}); on the tool path,
+     * {@code nft list set} processes; with injected tools (tests), none: the worker lists.
+     */
+    @Override
+    public KernelReader openReader()
+    {
+        if (toolsInjected)
+        {
+            return null;
+        }
+        if (process != channel && null == NftSetDump.unavailableReason())
+        {
+            try
+            {
+                return new NftListingReader(routing, NftSetDump.open(settings.networkNamespace), process, nft);
+            }
+            catch (final IOException ex)
+            {
+                log.accept("nftables: full checks list through nft processes: the dump socket cannot open: " +
+                    ex.getMessage());
+            }
+        }
+        return new NftListingReader(routing, null, ScriptChannels.process(nft, List.of("-f", "-")), nft);
+    }
+
+    @Override
+    public void adopt(final KernelListing listing, final KernelListing.Changed changed)
+    {
+        routing.adopt(listing, changed, nowMs());
     }
 
     /**

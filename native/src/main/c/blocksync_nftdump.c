@@ -1,0 +1,430 @@
+/*
+ * libblocksync_nflog, part four: the nf_tables set-element dump behind io.blocksync.nativeio.NftSetDump.
+ *
+ * One NETLINK_NETFILTER socket (optionally made inside another network namespace) asks for a set's elements with
+ * NFT_MSG_GETSETELEM and NLM_F_DUMP (linux/netfilter/nf_tables.h) and packs each element's key, flags and time left
+ * into a byte array for Java. Why not libnftables: its cache fill (`nft list set`) starts over whenever the ruleset
+ * generation changes before it ends, so a listing of 100,000 elements never finishes while bans keep being committed
+ * on another session. The kernel instead marks a dump part that saw such a change with NLM_F_DUMP_INTR; the caller
+ * gets that as a flag and decides (the reconciler skips what it changed meanwhile and does not count absences as
+ * drift). Self-contained like its siblings: helpers are static.
+ *
+ * Packed answer: byte 0 = 1 if the ruleset changed during the dump (a part marked NLM_F_DUMP_INTR, or another
+ * generation after than before), else 0; then per element 26 bytes: key length (1), flags
+ * (1: NFTA_SET_ELEM_FLAGS, bit 0 = NFT_SET_ELEM_INTERVAL_END), key (16, zero padded), time left in ms (8, big
+ * endian; -1 for an element without timeout).
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include <jni.h>
+
+#include "io_blocksync_nativeio_NftSetDump.h"
+
+#define MESSAGE_LENGTH 512
+#define RECORD_LENGTH 26
+#define RECEIVE_LENGTH (64 * 1024)
+
+int blocksync_netlink_socket_in_namespace(
+    JNIEnv *env, const char *namespace_path, int protocol, const char *protocol_name);
+
+struct packed
+{
+    unsigned char *data;
+    size_t length;
+    size_t capacity;
+};
+
+static void throw_io(JNIEnv *env, const char *message)
+{
+    jclass type = (*env)->FindClass(env, "java/io/IOException");
+    if (NULL != type)
+    {
+        (*env)->ThrowNew(env, type, message);
+    }
+}
+
+static void throw_errno(JNIEnv *env, const char *what, int error)
+{
+    char message[MESSAGE_LENGTH];
+    snprintf(message, sizeof(message), "%s: %s", what, strerror(error));
+    throw_io(env, message);
+}
+
+static int reserve(struct packed *packed, size_t more)
+{
+    if (packed->length + more <= packed->capacity)
+    {
+        return 0;
+    }
+    size_t capacity = 0 == packed->capacity ? 64 * 1024 : packed->capacity;
+    while (capacity < packed->length + more)
+    {
+        capacity *= 2;
+    }
+    unsigned char *grown = realloc(packed->data, capacity);
+    if (NULL == grown)
+    {
+        return -1;
+    }
+    packed->data = grown;
+    packed->capacity = capacity;
+    return 0;
+}
+
+static uint64_t be64(const unsigned char *at)
+{
+    uint64_t value = 0;
+    for (int i = 0; i < 8; i++)
+    {
+        value = value << 8 | at[i];
+    }
+    return value;
+}
+
+static uint32_t be32(const unsigned char *at)
+{
+    return (uint32_t)at[0] << 24 | (uint32_t)at[1] << 16 | (uint32_t)at[2] << 8 | at[3];
+}
+
+#define ATTRIBUTES(start, end, attribute) \
+    for (const struct nlattr *attribute = (const struct nlattr *)(start); \
+        (const unsigned char *)attribute + NLA_HDRLEN <= (end) && attribute->nla_len >= NLA_HDRLEN && \
+        (const unsigned char *)attribute + attribute->nla_len <= (end); \
+        attribute = (const struct nlattr *)((const unsigned char *)attribute + NLA_ALIGN(attribute->nla_len)))
+
+#define PAYLOAD(attribute) ((const unsigned char *)(attribute) + NLA_HDRLEN)
+#define PAYLOAD_END(attribute) ((const unsigned char *)(attribute) + (attribute)->nla_len)
+#define TYPE(attribute) ((attribute)->nla_type & NLA_TYPE_MASK)
+
+/* One NFTA_LIST_ELEM: its key, flags and expiration. */
+static int pack_element(struct packed *packed, const struct nlattr *element)
+{
+    const unsigned char *key = NULL;
+    size_t key_length = 0;
+    uint32_t flags = 0;
+    int64_t left = -1;
+    ATTRIBUTES(PAYLOAD(element), PAYLOAD_END(element), attribute)
+    {
+        switch (TYPE(attribute))
+        {
+            case NFTA_SET_ELEM_KEY:
+                ATTRIBUTES(PAYLOAD(attribute), PAYLOAD_END(attribute), data)
+                {
+                    if (NFTA_DATA_VALUE == TYPE(data))
+                    {
+                        key = PAYLOAD(data);
+                        key_length = data->nla_len - NLA_HDRLEN;
+                    }
+                }
+                break;
+            case NFTA_SET_ELEM_FLAGS:
+                if (attribute->nla_len >= NLA_HDRLEN + 4)
+                {
+                    flags = be32(PAYLOAD(attribute));
+                }
+                break;
+            case NFTA_SET_ELEM_EXPIRATION:
+                if (attribute->nla_len >= NLA_HDRLEN + 8)
+                {
+                    left = (int64_t)be64(PAYLOAD(attribute));
+                }
+                break;
+            default:
+                break;
+        }
+    }
+    if (NULL == key || 0 == key_length || key_length > 16)
+    {
+        return 0;
+    }
+    if (reserve(packed, RECORD_LENGTH) < 0)
+    {
+        return -1;
+    }
+
+    unsigned char *record = packed->data + packed->length;
+    memset(record, 0, RECORD_LENGTH);
+    record[0] = (unsigned char)key_length;
+    record[1] = (unsigned char)flags;
+    memcpy(record + 2, key, key_length);
+    for (int i = 0; i < 8; i++)
+    {
+        record[18 + i] = (unsigned char)((uint64_t)left >> (56 - 8 * i));
+    }
+    packed->length += RECORD_LENGTH;
+    return 0;
+}
+
+static int pack_message(struct packed *packed, const struct nlmsghdr *message)
+{
+    const unsigned char *start = (const unsigned char *)NLMSG_DATA(message) + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+    const unsigned char *end = (const unsigned char *)message + message->nlmsg_len;
+    ATTRIBUTES(start, end, attribute)
+    {
+        if (NFTA_SET_ELEM_LIST_ELEMENTS == TYPE(attribute))
+        {
+            ATTRIBUTES(PAYLOAD(attribute), PAYLOAD_END(attribute), element)
+            {
+                if (NFTA_LIST_ELEM == TYPE(element) && pack_element(packed, element) < 0)
+                {
+                    return -1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+static size_t put_string(unsigned char *at, uint16_t type, const char *text)
+{
+    struct nlattr *attribute = (struct nlattr *)at;
+    const size_t length = strlen(text) + 1;
+    attribute->nla_type = type;
+    attribute->nla_len = (uint16_t)(NLA_HDRLEN + length);
+    memcpy(at + NLA_HDRLEN, text, length);
+    return NLA_ALIGN(attribute->nla_len);
+}
+
+/*
+ * The ruleset generation (NFT_MSG_GETGEN, NFTA_GEN_ID): it changes with every committed transaction, so equal
+ * values before and after a dump mean nothing was committed meanwhile. The kernel marks a set dump that saw a
+ * commit with NLM_F_DUMP_INTR only between its parts, not for a change within a hash walk (an rhashtable resize
+ * restarts the walk, a delete shifts its skip count), so the dump is bracketed by this. Returns -1 on failure.
+ */
+static int64_t generation(int fd, uint32_t sequence)
+{
+    unsigned char request[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg))];
+    memset(request, 0, sizeof(request));
+    struct nlmsghdr *header = (struct nlmsghdr *)request;
+    header->nlmsg_len = sizeof(request);
+    header->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN;
+    header->nlmsg_flags = NLM_F_REQUEST;
+    header->nlmsg_seq = sequence;
+    ((struct nfgenmsg *)NLMSG_DATA(header))->version = NFNETLINK_V0;
+    if (send(fd, request, sizeof(request), 0) < 0)
+    {
+        return -1;
+    }
+    unsigned char buffer[4096];
+    for (;;)
+    {
+        const ssize_t received = recv(fd, buffer, sizeof(buffer), 0);
+        if (received < 0)
+        {
+            if (EINTR == errno)
+            {
+                continue;
+            }
+            return -1;
+        }
+        int remaining = (int)received;
+        for (const struct nlmsghdr *message = (const struct nlmsghdr *)buffer; NLMSG_OK(message, remaining);
+            message = NLMSG_NEXT(message, remaining))
+        {
+            if (message->nlmsg_seq != sequence)
+            {
+                continue;
+            }
+            if (NLMSG_ERROR == message->nlmsg_type)
+            {
+                return -1;
+            }
+            const unsigned char *start = (const unsigned char *)NLMSG_DATA(message) + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+            const unsigned char *end = (const unsigned char *)message + message->nlmsg_len;
+            ATTRIBUTES(start, end, attribute)
+            {
+                if (NFTA_GEN_ID == TYPE(attribute) && attribute->nla_len >= NLA_HDRLEN + 4)
+                {
+                    return be32(PAYLOAD(attribute));
+                }
+            }
+            return -1;
+        }
+    }
+}
+
+JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftSetDump_open0(JNIEnv *env, jclass type, jstring network_namespace)
+{
+    (void)type;
+    int fd;
+    if (NULL != network_namespace)
+    {
+        const char *path = (*env)->GetStringUTFChars(env, network_namespace, NULL);
+        if (NULL == path)
+        {
+            return -1;
+        }
+        fd = blocksync_netlink_socket_in_namespace(env, path, NETLINK_NETFILTER, "NETLINK_NETFILTER");
+        (*env)->ReleaseStringUTFChars(env, network_namespace, path);
+        if (fd < 0)
+        {
+            return -1;
+        }
+    }
+    else
+    {
+        fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+        if (fd < 0)
+        {
+            throw_errno(env, "socket(AF_NETLINK, NETLINK_NETFILTER)", errno);
+            return -1;
+        }
+    }
+
+    struct sockaddr_nl local;
+    memset(&local, 0, sizeof(local));
+    local.nl_family = AF_NETLINK;
+    if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
+    {
+        throw_errno(env, "bind(AF_NETLINK, NETLINK_NETFILTER)", errno);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_io_blocksync_nativeio_NftSetDump_dump0(
+    JNIEnv *env, jclass type, jint fd, jint family, jstring table, jstring set, jint sequence)
+{
+    (void)type;
+    unsigned char request[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg)) + 2 * (NLA_HDRLEN + 260)];
+    memset(request, 0, sizeof(request));
+    const char *table_name = (*env)->GetStringUTFChars(env, table, NULL);
+    const char *set_name = NULL == table_name ? NULL : (*env)->GetStringUTFChars(env, set, NULL);
+    if (NULL == set_name)
+    {
+        if (NULL != table_name)
+        {
+            (*env)->ReleaseStringUTFChars(env, table, table_name);
+        }
+        return NULL;
+    }
+    if (strlen(table_name) > 255 || strlen(set_name) > 255)
+    {
+        (*env)->ReleaseStringUTFChars(env, table, table_name);
+        (*env)->ReleaseStringUTFChars(env, set, set_name);
+        throw_io(env, "nftables table or set name longer than 255 bytes");
+        return NULL;
+    }
+
+    struct nlmsghdr *header = (struct nlmsghdr *)request;
+    header->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETSETELEM;
+    header->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header->nlmsg_seq = (uint32_t)sequence;
+    struct nfgenmsg *generic = NLMSG_DATA(header);
+    generic->nfgen_family = (uint8_t)family;
+    generic->version = NFNETLINK_V0;
+    size_t length = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+    length += put_string(request + length, NFTA_SET_ELEM_LIST_TABLE, table_name);
+    length += put_string(request + length, NFTA_SET_ELEM_LIST_SET, set_name);
+    header->nlmsg_len = (uint32_t)length;
+    (*env)->ReleaseStringUTFChars(env, table, table_name);
+    (*env)->ReleaseStringUTFChars(env, set, set_name);
+
+    const int64_t generation_before = generation(fd, (uint32_t)sequence + 0x40000000u);
+    if (send(fd, request, length, 0) < 0)
+    {
+        throw_errno(env, "send(NFT_MSG_GETSETELEM)", errno);
+        return NULL;
+    }
+
+    struct packed packed = { NULL, 0, 0 };
+    unsigned char *buffer = malloc(RECEIVE_LENGTH);
+    if (NULL == buffer || reserve(&packed, 1) < 0)
+    {
+        free(buffer);
+        free(packed.data);
+        throw_io(env, "out of memory for an nftables set listing");
+        return NULL;
+    }
+    packed.data[0] = 0;
+    packed.length = 1;
+
+    int error = 0;
+    int done = 0;
+    while (!done && 0 == error)
+    {
+        const ssize_t received = recv(fd, buffer, RECEIVE_LENGTH, 0);
+        if (received < 0)
+        {
+            if (EINTR == errno)
+            {
+                continue;
+            }
+            error = errno;
+            break;
+        }
+        int remaining = (int)received;
+        for (const struct nlmsghdr *message = (const struct nlmsghdr *)buffer; NLMSG_OK(message, remaining);
+            message = NLMSG_NEXT(message, remaining))
+        {
+            if (message->nlmsg_seq != (uint32_t)sequence)
+            {
+                continue;
+            }
+            if (0 != (message->nlmsg_flags & NLM_F_DUMP_INTR))
+            {
+                packed.data[0] = 1;
+            }
+            if (NLMSG_DONE == message->nlmsg_type)
+            {
+                done = 1;
+                break;
+            }
+            if (NLMSG_ERROR == message->nlmsg_type)
+            {
+                const struct nlmsgerr *failure = NLMSG_DATA(message);
+                error = 0 == failure->error ? 0 : -failure->error;
+                done = 1;
+                break;
+            }
+            if (pack_message(&packed, message) < 0)
+            {
+                error = ENOMEM;
+                break;
+            }
+        }
+    }
+    free(buffer);
+    if (0 == error)
+    {
+        const int64_t generation_after = generation(fd, (uint32_t)sequence + 0x80000000u);
+        if (generation_before < 0 || generation_after != generation_before)
+        {
+            packed.data[0] = 1;
+        }
+    }
+
+    if (0 != error)
+    {
+        free(packed.data);
+        throw_errno(env, "nftables set listing (NFT_MSG_GETSETELEM)", error);
+        return NULL;
+    }
+    jbyteArray bytes = (*env)->NewByteArray(env, (jsize)packed.length);
+    if (NULL != bytes)
+    {
+        (*env)->SetByteArrayRegion(env, bytes, 0, (jsize)packed.length, (const jbyte *)packed.data);
+    }
+    free(packed.data);
+    return bytes;
+}
+
+JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftSetDump_close0(JNIEnv *env, jclass type, jint fd)
+{
+    (void)env;
+    (void)type;
+    close(fd);
+}
