@@ -26,7 +26,7 @@ final class NodeProcesses implements AutoCloseable
 {
     private final Path launcher;
     private final LoopbackCluster cluster;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<Process> processes = java.util.Collections.synchronizedList(new ArrayList<>());
     private final long ticksPerSecond;
 
     NodeProcesses(final Path launcher, final LoopbackCluster cluster) throws IOException, InterruptedException
@@ -37,6 +37,8 @@ final class NodeProcesses implements AutoCloseable
         final String ticks = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
         getconf.waitFor();
         this.ticksPerSecond = Long.parseLong(ticks);
+        // Interrupted (Ctrl-C, SIGTERM): stop the nodes too rather than leave them running.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(Process::destroy), "bench-stop-nodes"));
     }
 
     /**
