@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 /**
  * Files of the runs that start nodes as processes: their scratch directories.
  */
-final class BenchFiles
+public final class BenchFiles
 {
     private BenchFiles()
     {
@@ -19,7 +19,7 @@ final class BenchFiles
      * @param root a directory (or file) to delete with everything in it; nothing happens if it does not exist.
      * @throws IOException if something in it cannot be deleted.
      */
-    static void deleteRecursively(final Path root) throws IOException
+    public static void deleteRecursively(final Path root) throws IOException
     {
         if (!Files.exists(root))
         {
@@ -40,7 +40,7 @@ final class BenchFiles
      * @return its last {@code chars} characters, or {@code "(no log)"} if it does not exist.
      * @throws IOException if it cannot be read.
      */
-    static String tail(final Path file, final int chars) throws IOException
+    public static String tail(final Path file, final int chars) throws IOException
     {
         final String text = Files.exists(file) ? Files.readString(file) : "(no log)";
         return text.substring(Math.max(0, text.length() - chars));

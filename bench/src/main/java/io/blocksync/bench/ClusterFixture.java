@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * one volatile load from a mapped page, so a benchmark can poll "has every peer applied ban n?" without touching
  * the peers' Chronicle Maps, whose segment locks the peers' loops would then share with the observer.
  */
-final class ClusterFixture implements AutoCloseable
+public final class ClusterFixture implements AutoCloseable
 {
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
@@ -54,7 +54,7 @@ final class ClusterFixture implements AutoCloseable
      *
      * @param settings extra config lines for every node, see {@link LoopbackCluster#write(Path, int, String)}.
      */
-    static ClusterFixture start(final int size, final String settings)
+    public static ClusterFixture start(final int size, final String settings)
         throws IOException, ConfigException, InterruptedException
     {
         final Path dir = Files.createTempDirectory("blocksync-bench-");
@@ -87,7 +87,7 @@ final class ClusterFixture implements AutoCloseable
         return nodes.size();
     }
 
-    Node node(final int id)
+    public Node node(final int id)
     {
         return nodes.get(id - 1);
     }
@@ -100,7 +100,7 @@ final class ClusterFixture implements AutoCloseable
     /**
      * Id of one of a node's own counters (not a per-peer one) in its status file, e.g. {@code bans_applied}.
      */
-    int counterId(final int nodeId, final String label)
+    public int counterId(final int nodeId, final String label)
     {
         final CountersReader reader = counters.get(nodeId - 1);
         final int[] found = { -1 };
@@ -118,7 +118,7 @@ final class ClusterFixture implements AutoCloseable
         return found[0];
     }
 
-    long counter(final int nodeId, final int counterId)
+    public long counter(final int nodeId, final int counterId)
     {
         return counters.get(nodeId - 1).getCounterValue(counterId);
     }
@@ -150,7 +150,7 @@ final class ClusterFixture implements AutoCloseable
     }
 
     /** The n-th /64 of 2001:db8::/32 (documentation space): 2001:db8:HHHH:LLLL::/64 with n = HHHHLLLL. */
-    static IpPrefix documentationPrefix(final long n, final IpPrefix into, final byte[] scratch16)
+    public static IpPrefix documentationPrefix(final long n, final IpPrefix into, final byte[] scratch16)
     {
         scratch16[0] = 0x20;
         scratch16[1] = 0x01;

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Decoding attack events from real captures (../shared/testdata, or -Dblocksync.testdata=DIR): each invocation
  * feeds a stream of the capture's records repeated to {@link #EVENTS} events through the streaming pcap decoder,
  * the link-type decoder (pflog or NFLOG) and the IP decoder, as a source thread does. Scores are per event.
+ * {@code synthetic/pflog} and {@code synthetic/nflog} are captures built in memory ({@link SyntheticCaptures}), which
+ * {@code blocksync bench} uses where the shared captures are absent.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,8 +54,12 @@ public class EventDecodeBenchmark
     @Setup
     public void setUp() throws IOException
     {
-        final Path dir = Path.of(System.getProperty("blocksync.testdata", "../shared/testdata"));
-        final byte[] file = Files.readAllBytes(dir.resolve(capture));
+        final byte[] file = switch (capture)
+        {
+            case "synthetic/pflog" -> SyntheticCaptures.pflog();
+            case "synthetic/nflog" -> SyntheticCaptures.nflog();
+            default -> Files.readAllBytes(Path.of(System.getProperty("blocksync.testdata", "../shared/testdata")).resolve(capture));
+        };
         final int recordsLength = file.length - PCAP_HEADER_LENGTH;
         final int eventsPerCopy = countEvents(file);
         final int copies = EVENTS / eventsPerCopy;

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
  * What Linux's {@code /proc} says a process costs: CPU time in clock ticks (see {@code getconf CLK_TCK}), per process
  * and per thread, and the memory fields of its status file.
  */
-final class ProcStats
+public final class ProcStats
 {
     private ProcStats()
     {
@@ -22,7 +22,7 @@ final class ProcStats
      * @return its utime + stime so far, in clock ticks.
      * @throws IOException if the process is gone.
      */
-    static long cpuTicks(final long pid) throws IOException
+    public static long cpuTicks(final long pid) throws IOException
     {
         return cpuTicks(Path.of("/proc/" + pid + "/stat"));
     }
@@ -67,7 +67,7 @@ final class ProcStats
      * @return the fields of {@code /proc/PID/status} by name, e.g. {@code VmRSS -> "51234 kB"}.
      * @throws IOException if the process is gone.
      */
-    static Map<String, String> status(final long pid) throws IOException
+    public static Map<String, String> status(final long pid) throws IOException
     {
         final Map<String, String> fields = new TreeMap<>();
         for (final String line : Files.readAllLines(Path.of("/proc/" + pid + "/status")))

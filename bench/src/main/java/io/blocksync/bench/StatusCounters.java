@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * A node's own counters, read from the status file in its state directory as {@code blocksync status} does, for runs
  * whose nodes are separate processes.
  */
-final class StatusCounters
+public final class StatusCounters
 {
     private StatusCounters()
     {
@@ -22,7 +22,7 @@ final class StatusCounters
      * @param label    the counter's label, e.g. {@code "bans_applied"}.
      * @return its value, or -1 if there is no status file yet or no such counter.
      */
-    static long read(final Path stateDir, final String label)
+    public static long read(final Path stateDir, final String label)
     {
         if (!Files.exists(stateDir.resolve(StatusFile.FILE_NAME)))
         {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         CheckConfigCommand.class,
         EventsCommand.class,
         FlushCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class BlockSyncCli implements Runnable
