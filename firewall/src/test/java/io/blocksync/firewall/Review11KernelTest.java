@@ -80,6 +80,7 @@ class Review11KernelTest
         {
             batcher.close();
         }
+        net.inProtected("nft", "delete", "table", "inet", "op");
     }
 
     // ---- two reasons on one element, unbans in every order ----
@@ -287,6 +288,107 @@ class Review11KernelTest
         final long runs = Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
         // retry-max 400 ms, check-interval 1 s: a few dozen runs in 3 s is a bound, hundreds a storm.
         assertTrue(runs < 60, "nft ran " + runs + " times in 3 s while failing");
+    }
+
+    // ---- existing-set mode: the operator's own set ----
+
+    @Test
+    void nftAnOperatorSetWithAutoMergeDoesNotMakeEveryFullCheckRewriteIt()
+    {
+        net.inProtected("nft", "delete", "table", "inet", "op");
+        net.inProtected("nft", "add", "table", "inet", "op");
+        net.inProtected("nft", "add set inet op s4 { type ipv4_addr; flags interval, timeout; auto-merge; }");
+        batcher = start(new NftablesBackend(NftablesSettings.existingSets("inet", "op", "s4", null)
+            .commandPrefix(net.inProtected()).networkNamespace(net.protectedPath())), List.of());
+        offer(ADD, "198.51.100.0/25", AA, 3_600);
+        offer(ADD, "198.51.100.128/25", AA, 3_600);
+        Poll.until("both halves enforced", Duration.ofSeconds(3),
+            () -> batcher.isEnforced(Bans.prefix("198.51.100.0/25")) && batcher.isEnforced(Bans.prefix("198.51.100.128/25")));
+        final long checks = batcher.reconciles();
+        Poll.until("three more full checks", Duration.ofSeconds(20), () -> batcher.reconciles() >= checks + 3);
+        assertEquals(0, batcher.repairedElements(), "the kernel merged two adjacent bans into one range; nothing is " +
+            "missing or stray, yet each check 'repairs' it: " + log + " " +
+            net.inProtected("nft", "list", "set", "inet", "op", "s4").stdout());
+        assertEquals(0, batcher.failures(FailureKind.DRIFT), log.toString());
+    }
+
+    @Test
+    void nftASetSizeLimitRefusesOnlyTheOverflowAndTakesItOnceRoomIsFreed()
+    {
+        net.inProtected("nft", "delete", "table", "inet", "op");
+        net.inProtected("nft", "add", "table", "inet", "op");
+        net.inProtected("nft", "add set inet op s4 { type ipv4_addr; flags interval, timeout; size 3; }");
+        batcher = start(new NftablesBackend(NftablesSettings.existingSets("inet", "op", "s4", null)
+            .commandPrefix(net.inProtected()).networkNamespace(net.protectedPath())), List.of());
+        final List<String> five = List.of("198.51.100.1", "198.51.100.3", "198.51.100.5", "198.51.100.7", "198.51.100.9");
+        five.forEach((text) -> offer(ADD, text, AA, 3_600));
+        Poll.until("three enforced, two refused", Duration.ofSeconds(5), () -> 3 == five.stream()
+            .filter((text) -> batcher.isEnforced(Bans.prefix(text))).count() && batcher.failedChanges() >= 2,
+            () -> "enforced " + five.stream().filter((text) -> batcher.isEnforced(Bans.prefix(text))).toList() +
+                " failed changes " + batcher.failedChanges() + " kernel " +
+                net.inProtected("nft", "list", "set", "inet", "op", "s4").stdout() + log);
+        final List<String> refused = five.stream().filter((text) -> !batcher.isEnforced(Bans.prefix(text))).toList();
+        assertTrue(null != batcher.refusal(Bans.prefix(refused.get(0))));
+        final long attempts = batcher.failedAttempts();
+        final long start = System.nanoTime();
+        Poll.until("2 s of refusals", Duration.ofSeconds(10), () -> System.nanoTime() - start > 2_000_000_000L);
+        assertTrue(batcher.failedAttempts() - attempts < 40, "refused elements retried with backoff, not in a loop: " +
+            (batcher.failedAttempts() - attempts) + " failed attempts in 2 s");
+
+        five.stream().filter((text) -> batcher.isEnforced(Bans.prefix(text))).limit(2)
+            .forEach((text) -> offer(REMOVE, text, AA, 0));
+        Poll.until("the refused two enforced once there is room", Duration.ofSeconds(3),
+            () -> refused.stream().allMatch((text) -> batcher.isEnforced(Bans.prefix(text))), log::toString);
+    }
+
+    @Test
+    void nftOneRefusalIsLoggedOnceNotAtEveryRetry()
+    {
+        net.inProtected("nft", "delete", "table", "inet", "op");
+        net.inProtected("nft", "add", "table", "inet", "op");
+        net.inProtected("nft", "add set inet op s4 { type ipv4_addr; flags interval, timeout; size 1; }");
+        batcher = start(new NftablesBackend(NftablesSettings.existingSets("inet", "op", "s4", null)
+            .commandPrefix(net.inProtected()).networkNamespace(net.protectedPath())), List.of());
+        offer(ADD, "198.51.100.1", AA, 3_600);
+        Poll.until("the first ban enforced", Duration.ofSeconds(3), () -> batcher.isEnforced(Bans.prefix("198.51.100.1")));
+        offer(ADD, "198.51.100.3", AA, 3_600);
+        offer(ADD, "198.51.100.5", AA, 3_600);
+        final long start = System.nanoTime();
+        Poll.until("3 s of refusals", Duration.ofSeconds(10), () -> System.nanoTime() - start > 3_000_000_000L);
+        final List<String> lines = new ArrayList<>(log);
+        assertTrue(lines.stream().filter((line) -> line.contains("apply failed")).count() <= 2,
+            "the same refusal logged again and again: " + lines);
+    }
+
+    // ---- the ruleset thrown away again and again while bans arrive ----
+
+    @Test
+    void nftBansArrivingWhileTheRulesetIsFlushedAndTheTableDeletedAreAllEnforced()
+    {
+        batcher = start(nft(), List.of());
+        final List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < 100; i++)
+        {
+            final String address = "203.0.113." + (i + 1);
+            addresses.add(address);
+            offer(ADD, address, AA, 3_600);
+            if (i % 25 == 10)
+            {
+                net.inProtected("nft", "flush", "ruleset");
+            }
+            if (i % 25 == 20)
+            {
+                net.inProtected("nft", "delete", "table", "inet", "blocksync");
+            }
+        }
+        final long lastDisruption = System.nanoTime();
+        Poll.until("every ban in the kernel", Duration.ofSeconds(10),
+            () -> { final String listed = listing("ban4_host"); return addresses.stream().allMatch((text) ->
+                NftListingParser.parse(listed, 0).containsKey(Bans.prefix(text))); },
+            () -> listing("ban4_host") + log);
+        final long tookMs = (System.nanoTime() - lastDisruption) / 1_000_000;
+        assertTrue(tookMs < 4_000, "repaired within 2 s (+ load), took " + tookMs + " ms: " + log);
+        assertTrue(addresses.stream().allMatch((text) -> batcher.isEnforced(Bans.prefix(text))));
     }
 
     // ---- helpers ----
