@@ -290,6 +290,33 @@ class Review11KernelTest
         assertTrue(runs < 60, "nft ran " + runs + " times in 3 s while failing");
     }
 
+    // ---- elements added by hand that nothing banned ----
+
+    @Test
+    void nftAnUnalignedAddressAddedByHandToTheSlashSixtyFourSetIsRemoved()
+    {
+        batcher = start(nft(), List.of());
+        Poll.until("the table", Duration.ofSeconds(3), () -> listing("ban6_64").contains("ban6_64"));
+        net.inProtected("nft", "add", "element", "inet", "blocksync", "ban6_64", "{ 2001:db8:7::1 timeout 1h }");
+        final long checks = batcher.reconciles();
+        Poll.until("the stray gone", Duration.ofSeconds(10), () -> !listing("ban6_64").contains("2001:db8:7::1"),
+            () -> listing("ban6_64") + log + " checks " + (batcher.reconciles() - checks));
+        final long repaired = batcher.repairedElements();
+        final long after = batcher.reconciles();
+        Poll.until("two more full checks", Duration.ofSeconds(10), () -> batcher.reconciles() >= after + 2);
+        assertEquals(repaired, batcher.repairedElements(), "repaired once, not at every check: " + log);
+    }
+
+    @Test
+    void nftARangeAddedByHandToAnIntervalSetIsRemoved()
+    {
+        batcher = start(nft(), List.of());
+        Poll.until("the table", Duration.ofSeconds(3), () -> listing("ban4").contains("ban4"));
+        net.inProtected("nft", "add", "element", "inet", "blocksync", "ban4", "{ 198.51.100.3-198.51.100.9 timeout 1h }");
+        Poll.until("the stray range gone", Duration.ofSeconds(10), () -> !listing("ban4").contains("198.51.100.3"),
+            () -> listing("ban4") + log);
+    }
+
     // ---- existing-set mode: the operator's own set ----
 
     @Test
