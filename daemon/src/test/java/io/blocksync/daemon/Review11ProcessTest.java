@@ -85,6 +85,37 @@ class Review11ProcessTest
             () -> !kernelHolds("198.51.100.8"), () -> listing() + node.log());
     }
 
+    @Test
+    void anOwnAddressFlappingEndsWithTheKernelMatchingTheLastState() throws Exception
+    {
+        namespaces.must(ns, "ip", "link", "set", "lo", "up");
+        assertEquals(List.of("ok ban 198.51.100.0/24"), node.control(List.of("ban 198.51.100.0/24 1h aa 0 0")));
+        Poll.until("the ban in the kernel", Duration.ofSeconds(3), () -> kernelHolds("198.51.100.0/24"), this::listing);
+
+        for (int i = 0; i < 10; i++)
+        {
+            namespaces.must(ns, "ip", "addr", "add", "198.51.100.9/32", "dev", "lo");
+            namespaces.must(ns, "ip", "addr", "del", "198.51.100.9/32", "dev", "lo");
+        }
+        Poll.until("the ban enforced again (the address is gone)", Duration.ofSeconds(3),
+            () -> kernelHolds("198.51.100.0/24"), () -> listing() + node.log());
+
+        for (int i = 0; i < 5; i++)
+        {
+            namespaces.must(ns, "ip", "addr", "add", "198.51.100.9/32", "dev", "lo");
+            namespaces.must(ns, "ip", "addr", "del", "198.51.100.9/32", "dev", "lo");
+        }
+        namespaces.must(ns, "ip", "addr", "add", "198.51.100.9/32", "dev", "lo");
+        Poll.until("the ban lifted here (the address is ours)", Duration.ofSeconds(3),
+            () -> !kernelHolds("198.51.100.0/24"), () -> listing() + node.log());
+        final List<String> enforced = node.control(List.of("enforced 198.51.100.0/24"));
+        assertTrue(enforced.get(0).contains("false"), enforced.toString());
+
+        namespaces.must(ns, "ip", "addr", "del", "198.51.100.9/32", "dev", "lo");
+        Poll.until("the ban enforced again", Duration.ofSeconds(3), () -> kernelHolds("198.51.100.0/24"),
+            () -> listing() + node.log());
+    }
+
     private boolean kernelHolds(final String address)
     {
         return listing().contains("\n" + address + " ");
