@@ -463,9 +463,9 @@ class Review11KernelTest
         {
             final KernelListing listing = new KernelListing();
             IpsetListingParser.addMembers(listing, set, listing(set));
-            final Map<IpPrefix, Long> members = listing.objects().get(set);
-            final Long left = null == members ? null : members.get(prefix);
-            return null == left ? -1 : left;
+            final int object = listing.indexOf(set);
+            final long left = object < 0 ? KernelListing.ABSENT : listing.exact(object, new ElementKey().set(prefix));
+            return KernelListing.ABSENT == left ? -1 : left;
         }
         final Map<IpPrefix, Long> elements =
             NftListingParser.parse(listing(set), "ban6_64".equals(set) ? 64 : 0);
