@@ -132,6 +132,29 @@ final class NftSets
     }
 
     /**
+     * @return commands deleting every interval the listing shows that is not a prefix ({@link KernelListing#addRange}),
+     * exactly as listed: blocksync writes only prefixes and owns its sets' contents; "" when there is none.
+     */
+    String rangeDeletes(final KernelListing listing)
+    {
+        final StringBuilder script = new StringBuilder();
+        for (final NftSetModel set : sets)
+        {
+            final int object = listing.indexOf(set.reference());
+            final int count = object < 0 ? 0 : listing.rangeCount(object);
+            for (int i = 0; i < count; i++)
+            {
+                script.append(0 == i ? "delete element " + set.reference() + " { " : ", ").append(listing.range(object, i));
+            }
+            if (count > 0)
+            {
+                script.append(" }\n");
+            }
+        }
+        return script.toString();
+    }
+
+    /**
      * Existing-set mode: each named set must exist and have {@code flags interval, timeout}.
      *
      * @throws FirewallException saying which set and what it lacks.

@@ -325,10 +325,18 @@ public final class NftablesBackend implements FirewallBackend
         return new NftListingReader(routing, null, ScriptChannels.process(nft, List.of("-f", "-")), nft);
     }
 
+    /**
+     * Also deletes the ranges that are not prefixes (someone else's; counted as strays by the diff).
+     */
     @Override
     public void adopt(final KernelListing listing, final KernelListing.Changed changed)
     {
         routing.adopt(listing, changed, nowMs());
+        final String ranges = routing.rangeDeletes(listing);
+        if (!ranges.isEmpty())
+        {
+            run(ranges);
+        }
     }
 
     /**
