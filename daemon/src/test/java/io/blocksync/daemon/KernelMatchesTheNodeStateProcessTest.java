@@ -19,11 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Review of issue 11 (review11), a node process in its own namespace over a real ipset set: issue 11 failure 1 as an
+ * A node process in its own namespace over a real ipset set: issue 11 failure 1 as an
  * operator meets it, through the control socket. The store keeps one entry per prefix, so a second ban of the same
- * address with another reason replaces the first; the firewall keeps its bans per prefix and reason.
+ * address with another reason replaces the first; the firewall keeps its bans per prefix and reason. Also an own
+ * address flapping on and off leaves the kernel matching its last state.
  */
-class Review11ProcessTest
+class KernelMatchesTheNodeStateProcessTest
 {
     private static final String KEY = "base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 

@@ -17,11 +17,11 @@ import static io.blocksync.firewall.FirewallChange.Op.REMOVE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Review of issue 11 (review11): pf through the reconciler against a pfctl that keeps real table contents, stepped on
+ * pf through the reconciler against a pfctl that keeps real table contents, stepped on
  * a manual clock: reason tables, two reasons on one address, unbans in every order, strays, and which addresses get
  * their states killed ({@code -k}).
  */
-class Review11PfTest
+class PfReasonTablesReconcilerTest
 {
     private static final long SECOND = 1_000_000_000L;
     private static final long AA = ReasonCode.of("aa").packed();
