@@ -90,10 +90,12 @@ final class ElementCommit
         if (null == error)
         {
             failures.recovered(FailureKind.APPLY);
+            failures.recovered(FailureKind.PARTIAL);
             return;
         }
 
-        failures.failed(FailureKind.APPLY, error);
+        final String object = batchObject();
+        failures.failed(FailureKind.APPLY, object, error);
         if (mayRepair && repair.repair(nowNanos) && null == tryApply(0, batch.size(), nowNanos))
         {
             return;
@@ -101,8 +103,26 @@ final class ElementCommit
         isolate(0, batch.size(), error, nowNanos);
         if (refused < batch.size())
         {
-            failures.failed(FailureKind.PARTIAL, refused + " of " + batch.size() + " element changes refused: " + error);
+            failures.failed(FailureKind.PARTIAL, object,
+                refused + " of " + batch.size() + " element changes refused: " + error);
         }
+    }
+
+    /**
+     * @return the kernel object every element of the batch belongs to, or "" when they span several: what a failure
+     * is logged once for.
+     */
+    private String batchObject()
+    {
+        final int first = elements.objectIndexOf(batch.getInt(0));
+        for (int i = 1, size = batch.size(); i < size; i++)
+        {
+            if (elements.objectIndexOf(batch.getInt(i)) != first)
+            {
+                return "";
+            }
+        }
+        return elements.objectName(batch.getInt(0));
     }
 
     private void isolate(final int from, final int to, final String error, final long nowNanos)

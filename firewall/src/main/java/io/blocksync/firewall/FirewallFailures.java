@@ -1,13 +1,19 @@
 package io.blocksync.firewall;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
  * Failures between the firewall worker and the kernel, per {@link FailureKind}: counted (readable from any thread),
- * the last message kept, and logged once per streak with the tool's own message: the first failure of a kind, a
- * failure with a different message, and the recovery; not every retry.
+ * the last message kept, and logged once per streak with the tool's own message: the first failure of a kind for an
+ * object (a kernel set, table), then nothing for that kind and object until the kind works again, which is logged;
+ * not every retry. Streaks are keyed by kind and object, not by text: retries of one refusal word it differently
+ * (the whole batch's error, then each element's).
  */
 final class FirewallFailures
 {
@@ -15,7 +21,8 @@ final class FirewallFailures
 
     private final AtomicLongArray counts = new AtomicLongArray(KINDS.length);
     private final AtomicReferenceArray<String> messages = new AtomicReferenceArray<>(KINDS.length);
-    private final String[] streakMessage = new String[KINDS.length];
+    /** Per kind, the objects with a failure logged since the kind last worked; empty when none. */
+    private final List<Set<String>> streakObjects = newSets();
     private final long[] streakCount = new long[KINDS.length];
     private final String label;
     private final Consumer<String> log;
@@ -31,19 +38,29 @@ final class FirewallFailures
     }
 
     /**
-     * Worker thread: count one failure of the kind and log it unless the same failure is already logged.
+     * Worker thread: count one failure of the kind, not tied to one object.
      */
     void failed(final FailureKind kind, final String message)
+    {
+        failed(kind, "", message);
+    }
+
+    /**
+     * Worker thread: count one failure of the kind and log it unless a failure of the kind for the object is
+     * already logged in this streak.
+     *
+     * @param object the kernel object failing (e.g. {@code inet blocksync ban4}), or "" for several or none.
+     */
+    void failed(final FailureKind kind, final String object, final String message)
     {
         final int i = kind.ordinal();
         messages.set(i, message);
         counts.incrementAndGet(i);
         streakCount[i]++;
-        if (!message.equals(streakMessage[i]))
+        if (streakObjects.get(i).add(object))
         {
-            streakMessage[i] = message;
             log.accept(label + ": " + kind.label() + " failed: " + message +
-                (FailureKind.DRIFT == kind ? "" : " (retried with backoff; logged again only if it changes)"));
+                (FailureKind.DRIFT == kind ? "" : " (retried with backoff; logged again once it has worked)"));
         }
     }
 
@@ -53,15 +70,25 @@ final class FirewallFailures
     void recovered(final FailureKind kind)
     {
         final int i = kind.ordinal();
-        if (null != streakMessage[i])
+        if (!streakObjects.get(i).isEmpty())
         {
             if (FailureKind.DRIFT != kind)
             {
                 log.accept(label + ": " + kind.label() + " works again after " + streakCount[i] + " failures");
             }
-            streakMessage[i] = null;
+            streakObjects.get(i).clear();
             streakCount[i] = 0;
         }
+    }
+
+    private static List<Set<String>> newSets()
+    {
+        final List<Set<String>> sets = new ArrayList<>(KINDS.length);
+        for (int i = 0; i < KINDS.length; i++)
+        {
+            sets.add(new HashSet<>());
+        }
+        return sets;
     }
 
     /**

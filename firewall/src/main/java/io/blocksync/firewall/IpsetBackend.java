@@ -302,18 +302,40 @@ public final class IpsetBackend implements FirewallBackend
                 return false;
             }
         }
-        return true;
+        return !settings.managed || redefined().isEmpty();
     }
 
+    /**
+     * Managed mode: sets re-created by hand with another definition are destroyed and created again under their
+     * name (our rule is taken out first, since a referenced set cannot be destroyed); then what is missing is created.
+     */
     @Override
     public void repair()
     {
         if (settings.managed)
         {
+            for (final String set : redefined())
+            {
+                rules.remove(set);
+                restore("destroy " + set + "\n");
+            }
             restore(scripts.create());
             rules.ensure();
             portGuard.repair();
         }
+    }
+
+    /**
+     * @return managed sets that exist with a definition other than ours ({@link IpsetHeader}).
+     */
+    private List<String> redefined()
+    {
+        final CommandResult result = channel.query(false, "list", "-t");
+        if (0 != result.exitStatus())
+        {
+            throw new FirewallException(IpsetScripts.describe(ipset, result));
+        }
+        return IpsetHeader.mismatched(result.output(), settings.set4, settings.set6);
     }
 
     /**

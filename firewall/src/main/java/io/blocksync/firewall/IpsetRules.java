@@ -43,6 +43,33 @@ final class IpsetRules
         }
     }
 
+    /**
+     * Delete every rule of ours that matches the set (so it can be destroyed and created again).
+     *
+     * @param set one of the configured sets.
+     * @throws FirewallException with the tool's message if a delete fails otherwise than for a missing rule.
+     */
+    void remove(final String set)
+    {
+        final Tool tool = set.equals(settings.set4) ? iptables : ip6tables;
+        for (final String chain : settings.forwardChain ? List.of("INPUT", "FORWARD") : List.of("INPUT"))
+        {
+            final List<String> delete = new ArrayList<>(List.of("-w", "-D", chain, "-m", "set", "--match-set", set,
+                "src", "-j", "DROP"));
+            for (CommandResult result = tool.run(delete, null); ; result = tool.run(delete, null))
+            {
+                if (1 == result.exitStatus())
+                {
+                    break;
+                }
+                if (0 != result.exitStatus())
+                {
+                    throw new FirewallException(tool.failure(result));
+                }
+            }
+        }
+    }
+
     private static void ensureRule(final Tool tool, final String chain, final String set)
     {
         final List<String> rule = List.of("-m", "set", "--match-set", set, "src", "-j", "DROP");

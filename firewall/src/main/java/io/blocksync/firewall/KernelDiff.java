@@ -15,7 +15,8 @@ import static io.blocksync.firewall.ElementTable.UNKNOWN;
 /**
  * The full check: compares a {@link KernelListing} with the desired elements and queues only the difference.
  * A desired element the kernel lacks, or holds with too little time left, is queued as an add; an element the kernel
- * holds that nothing bans is queued as a removal when blocksync owns the object's contents. Seeded elements the kernel
+ * holds that nothing bans is queued as a removal when blocksync owns the object's contents (an interval that is not a
+ * prefix, which blocksync never writes, is deleted by the backend's adopt and counted here). Seeded elements the kernel
  * already holds as wanted are confirmed without a write, so a restart over a full set costs one listing.
  * Worker thread only.
  */
@@ -125,6 +126,8 @@ final class KernelDiff
                     strays++;
                 }
             }
+            // Intervals that are not prefixes are nobody's ban: the backend's adopt deleted them.
+            strays += listing.rangeCount(object);
         }
 
         return strays;

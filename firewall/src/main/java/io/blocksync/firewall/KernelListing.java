@@ -62,6 +62,35 @@ public final class KernelListing
     }
 
     /**
+     * An interval the object holds that is not a prefix, e.g. {@code 198.51.100.3-198.51.100.9} added by hand to an
+     * nft interval set: blocksync writes only prefixes, so it is someone else's, and it is deleted exactly as
+     * written here where blocksync owns the object's contents.
+     *
+     * @param range {@code first-last} as nft writes and accepts it, both ends included.
+     */
+    void addRange(final String object, final String range)
+    {
+        objectElements(object).ranges.add(range);
+        size++;
+    }
+
+    /**
+     * @return how many intervals that are not prefixes the object holds ({@link #addRange}).
+     */
+    int rangeCount(final int object)
+    {
+        return objects.get(object).ranges.size();
+    }
+
+    /**
+     * @return the object's interval {@code range} as {@code first-last}.
+     */
+    String range(final int object, final int range)
+    {
+        return objects.get(object).ranges.get(range);
+    }
+
+    /**
      * Declare an object that exists and is empty (an object never declared is treated as empty too).
      */
     public void object(final String object)
@@ -211,6 +240,8 @@ public final class KernelListing
         private static final int INITIAL_CAPACITY = 16;
 
         final String name;
+        /** Intervals that are not prefixes: rare (never blocksync's), so a plain list. */
+        final ArrayList<String> ranges = new ArrayList<>(0);
         final boolean[] lengths = new boolean[129];
         long[] high = new long[INITIAL_CAPACITY];
         long[] low = new long[INITIAL_CAPACITY];

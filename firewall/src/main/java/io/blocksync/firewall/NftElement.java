@@ -13,11 +13,14 @@ final class NftElement
      */
     static final class Before
     {
+        /** The model held the element before the batch (false: the batch created it). */
+        final boolean existed;
         final boolean inKernel;
         final long deadlineMs;
 
-        Before(final boolean inKernel, final long deadlineMs)
+        Before(final boolean existed, final boolean inKernel, final long deadlineMs)
         {
+            this.existed = existed;
             this.inKernel = inKernel;
             this.deadlineMs = deadlineMs;
         }

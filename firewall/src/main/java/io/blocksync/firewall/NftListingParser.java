@@ -3,6 +3,7 @@ package io.blocksync.firewall;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,9 +20,10 @@ final class NftListingParser
 
     /**
      * @param output        the listing.
-     * @param addressLength length given to elements written without one: 32/128 for host sets, 64 for the /64 set;
-     *                      0 keeps the family's full length.
-     * @return prefix to seconds left; elements that are not prefixes (ranges) are skipped, they are not ours.
+     * @param addressLength length an aligned element written without one stands for: 64 for the /64 set (an
+     *                      address with host bits set keeps its full length, see {@link #standFor}); 0 keeps the
+     *                      family's full length.
+     * @return prefix to seconds left; intervals that are not prefixes (ranges) are left out.
      */
     static Map<IpPrefix, Long> parse(final String output, final int addressLength)
     {
@@ -58,8 +60,7 @@ final class NftListingParser
         }
         final int end = output.indexOf('}', start);
         final IpPrefix prefix = new IpPrefix();
-        final int v4 = addressLength > 0 && addressLength <= 32 ? addressLength : 32;
-        final int v6 = addressLength > 0 ? addressLength : 128;
+        final IpPrefix aligned = new IpPrefix();
         int from = start + "elements = {".length();
         final int stop = end < 0 ? output.length() : end;
         while (from < stop)
@@ -71,9 +72,23 @@ final class NftListingParser
             }
             final String[] words = output.substring(from, comma).trim().split("\\s+");
             from = comma + 1;
-            if (0 == words.length || words[0].isEmpty() || null != AddressText.parse(words[0], prefix, v4, v6))
+            if (0 == words.length || words[0].isEmpty())
             {
                 continue;
+            }
+            final int dash = words[0].indexOf('-');
+            if (dash > 0)
+            {
+                addRange(listing, object, words[0], dash, prefix);
+                continue;
+            }
+            if (null != AddressText.parse(words[0], prefix, 32, 128))
+            {
+                continue;
+            }
+            if (words[0].indexOf('/') < 0)
+            {
+                standFor(prefix, addressLength, aligned);
             }
             long left = KernelListing.PERMANENT;
             for (int i = 0; i + 1 < words.length; i++)
@@ -83,7 +98,48 @@ final class NftListingParser
                     left = seconds(words[i + 1]);
                 }
             }
-            listing.add(object, prefix.maskTo(prefix.prefixLength()), left);
+            listing.add(object, prefix, left);
+        }
+    }
+
+    /**
+     * {@code first-last}: an interval that is not a prefix (nft lists prefixes as such); kept in canonical text.
+     */
+    private static void addRange(
+        final KernelListing listing, final String object, final String word, final int dash, final IpPrefix scratch)
+    {
+        final StringBuilder range = new StringBuilder(word.length());
+        if (null != AddressText.parse(word.substring(0, dash), scratch, 32, 128))
+        {
+            return;
+        }
+        AddressText.append(scratch, range);
+        if (null != AddressText.parse(word.substring(dash + 1), scratch, 32, 128))
+        {
+            return;
+        }
+        AddressText.append(scratch, range.append('-'));
+        listing.addRange(object, range.toString());
+    }
+
+    /**
+     * A bare address in a set matched through a mask (the /64 set) stands for its prefix of {@code addressLength}
+     * only when its host bits are clear, as blocksync writes it; any other address was added by someone else and is
+     * kept at full length, exactly as listed, so that deleting it deletes what the kernel holds.
+     *
+     * @param prefix        the address at full length; shortened in place when aligned.
+     * @param addressLength 0 for none, else the length the set's elements stand for.
+     */
+    static void standFor(final IpPrefix prefix, final int addressLength, final IpPrefix scratch)
+    {
+        if (addressLength <= 0 || addressLength >= prefix.prefixLength())
+        {
+            return;
+        }
+        scratch.set(prefix).maskTo(addressLength);
+        if (Arrays.equals(scratch.copyAddress(), prefix.copyAddress()))
+        {
+            prefix.set(scratch);
         }
     }
 

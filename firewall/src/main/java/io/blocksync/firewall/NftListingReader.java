@@ -1,5 +1,6 @@
 package io.blocksync.firewall;
 
+import io.blocksync.codec.AddressText;
 import io.blocksync.nativeio.CommandResult;
 import io.blocksync.nativeio.NftSetDump;
 
@@ -13,8 +14,8 @@ import java.util.List;
  * ({@link NftSetDump}; not libnftables, whose listing starts over at every ruleset change and so never ends under a
  * steady flow of commits); on the tool path, {@code nft list set ...} processes of their own (they can take longer
  * under heavy commit traffic, for that reason). Interval sets list each interval as a start and an end element
- * ({@code NFT_SET_ELEM_INTERVAL_END}); they are paired back into prefixes, and ranges that are not prefixes skipped
- * (they are not ours). One thread at a time.
+ * ({@code NFT_SET_ELEM_INTERVAL_END}); they are paired back into prefixes, and ranges that are not prefixes listed as
+ * ranges (someone else's: blocksync writes prefixes). One thread at a time.
  */
 final class NftListingReader implements KernelReader
 {
@@ -111,7 +112,8 @@ final class NftListingReader implements KernelReader
             }
             final int family = 4 == keyLength ? 4 : 6;
             final int length = addressLength > 0 ? addressLength : 8 * keyLength;
-            listing.add(set.reference(), masked(elements, i, family, length), secondsLeft(elements.millisLeft(i)));
+            listing.add(set.reference(), masked(elements, i, family, length, 8 * keyLength),
+                secondsLeft(elements.millisLeft(i)));
         }
     }
 
@@ -185,7 +187,7 @@ final class NftListingReader implements KernelReader
             final int hostBits = 128 - length;
             if (0 != (high & hostMask(hostBits - 64)) || 0 != (low & hostMask(hostBits)))
             {
-                return;
+                break;
             }
             long nextLow = low;
             long nextHigh = high;
@@ -215,15 +217,53 @@ final class NftListingReader implements KernelReader
                 return;
             }
         }
+        // Not a prefix: someone else's range, listed as nft writes it so that it can be deleted as it is.
+        final int family = 4 == keyLength ? 4 : 6;
+        long lastHigh = end < 0 ? (4 == keyLength ? 0xFFFF_FFFF_0000_0000L : ALL_ONES) : endHigh;
+        long lastLow = end < 0 ? (4 == keyLength ? 0 : ALL_ONES) : endLow;
+        if (end >= 0)
+        {
+            // The end element is the first address after the interval; IPv4 sits in the top 32 bits of high.
+            if (4 == keyLength)
+            {
+                lastHigh -= 1L << 32;
+            }
+            else
+            {
+                lastHigh -= 0 == lastLow ? 1 : 0;
+                lastLow--;
+            }
+        }
+        final StringBuilder range = new StringBuilder(2 * 40);
+        AddressText.appendAddress(family, bytes(high, low), range);
+        AddressText.appendAddress(family, bytes(lastHigh, lastLow), range.append('-'));
+        listing.addRange(object, range.toString());
     }
 
-    private ElementKey masked(final NftSetDump.Listing elements, final int element, final int family, final int length)
+    private static byte[] bytes(final long high, final long low)
+    {
+        final byte[] address = new byte[16];
+        for (int i = 0; i < 8; i++)
+        {
+            address[i] = (byte)(high >>> (56 - 8 * i));
+            address[8 + i] = (byte)(low >>> (56 - 8 * i));
+        }
+        return address;
+    }
+
+    /**
+     * An address stands for its prefix of {@code length} only when its host bits are clear, as blocksync writes it;
+     * any other (added by someone else) keeps its full length, exactly as listed, so deleting it hits it.
+     */
+    private ElementKey masked(
+        final NftSetDump.Listing elements, final int element, final int family, final int length, final int fullLength)
     {
         // Addresses sit top-aligned in the 128-bit field (IPv4 in its first 4 bytes), as ElementKey packs them.
         final int hostBits = 128 - length;
-        final long high = word(elements, element, 0) & ~hostMask(hostBits - 64);
-        final long low = word(elements, element, 8) & ~hostMask(hostBits);
-        return key.set(high, low, family << 8 | length);
+        final long high = word(elements, element, 0);
+        final long low = word(elements, element, 8);
+        final boolean aligned = 0 == (high & hostMask(hostBits - 64)) && 0 == (low & hostMask(hostBits));
+        return key.set(high, low, family << 8 | (aligned ? length : fullLength));
     }
 
     /**

@@ -66,7 +66,7 @@ final class NftSetModel
         NftElement element = live(prefix, nowMs);
         if (null != element)
         {
-            touch(element.prefix, element.inKernel, element.deadlineMs);
+            touch(element.prefix, true, element.inKernel, element.deadlineMs);
             element.deadlineMs = deadlineMs;
             if (element.inKernel)
             {
@@ -76,7 +76,7 @@ final class NftSetModel
         else
         {
             element = new NftElement(new IpPrefix().set(prefix), deadlineMs);
-            touch(element.prefix, false, 0);
+            touch(element.prefix, false, false, 0);
             insert(element);
         }
         if (interval && null != containerOf(element.prefix, nowMs))
@@ -91,7 +91,7 @@ final class NftSetModel
             {
                 if (inner.inKernel)
                 {
-                    touch(inner.prefix, true, inner.deadlineMs);
+                    touch(inner.prefix, true, true, inner.deadlineMs);
                     inner.inKernel = false;
                 }
             }
@@ -103,7 +103,7 @@ final class NftSetModel
         final NftElement element = live(prefix, nowMs);
         if (null != element)
         {
-            touch(element.prefix, element.inKernel, element.deadlineMs);
+            touch(element.prefix, true, element.inKernel, element.deadlineMs);
             erase(element, nowMs);
         }
     }
@@ -235,10 +235,35 @@ final class NftSetModel
         rewrite = false;
     }
 
+    /**
+     * The batch's transaction failed, so the kernel holds what it held before (an nft transaction is all or nothing):
+     * every element the batch touched goes back to its state before it, so a refused element is not taken for one
+     * the kernel holds, and the next batch (e.g. one half of the failed one) writes only its own changes.
+     */
     void abort()
     {
+        for (final Map.Entry<IpPrefix, NftElement.Before> entry : touched.entrySet())
+        {
+            final NftElement.Before before = entry.getValue();
+            NftElement element = elements.get(entry.getKey());
+            if (!before.existed)
+            {
+                if (null != element)
+                {
+                    elements.remove(element.prefix);
+                    lengthCounts[element.prefix.prefixLength()]--;
+                }
+                continue;
+            }
+            if (null == element)
+            {
+                element = new NftElement(entry.getKey(), before.deadlineMs);
+                insert(element);
+            }
+            element.inKernel = before.inKernel;
+            element.deadlineMs = before.deadlineMs;
+        }
         touched.clear();
-        rewrite = true;
     }
 
     private void emitIncremental(
@@ -287,12 +312,18 @@ final class NftSetModel
         {
             if (isExpired(element, nowMs))
             {
+                touch(element.prefix, true, false, element.deadlineMs);
                 expired.add(element);
                 continue;
             }
 
             // Sorted by address then length, so anything nested inside a maximal element follows it directly.
-            element.inKernel = !(interval && null != outer && outer.prefix.contains(element.prefix));
+            final boolean inKernel = !(interval && null != outer && outer.prefix.contains(element.prefix));
+            if (inKernel != element.inKernel)
+            {
+                touch(element.prefix, true, element.inKernel, element.deadlineMs);
+            }
+            element.inKernel = inKernel;
             if (element.inKernel)
             {
                 outer = element;
@@ -346,9 +377,9 @@ final class NftSetModel
         }
     }
 
-    private void touch(final IpPrefix prefix, final boolean inKernel, final long deadlineMs)
+    private void touch(final IpPrefix prefix, final boolean existed, final boolean inKernel, final long deadlineMs)
     {
-        touched.putIfAbsent(prefix, new NftElement.Before(inKernel, deadlineMs));
+        touched.putIfAbsent(prefix, new NftElement.Before(existed, inKernel, deadlineMs));
     }
 
     private NftElement live(final IpPrefix prefix, final long nowMs)
@@ -357,7 +388,7 @@ final class NftSetModel
         if (null != element && isExpired(element, nowMs))
         {
             // The kernel dropped it on its own; nothing to delete, but what it covered may now be uncovered.
-            touch(element.prefix, false, 0);
+            touch(element.prefix, true, false, element.deadlineMs);
             erase(element, nowMs);
             return null;
         }
@@ -382,7 +413,7 @@ final class NftSetModel
             {
                 if (!inner.inKernel && !isExpired(inner, nowMs) && null == containerOf(inner.prefix, nowMs))
                 {
-                    touch(inner.prefix, false, inner.deadlineMs);
+                    touch(inner.prefix, true, false, inner.deadlineMs);
                     inner.inKernel = true;
                 }
             }

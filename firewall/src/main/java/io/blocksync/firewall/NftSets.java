@@ -132,24 +132,57 @@ final class NftSets
     }
 
     /**
-     * Existing-set mode: each named set must exist and have {@code flags interval, timeout}.
+     * @return commands deleting every interval the listing shows that is not a prefix ({@link KernelListing#addRange}),
+     * exactly as listed: blocksync writes only prefixes and owns its sets' contents; "" when there is none.
+     */
+    String rangeDeletes(final KernelListing listing)
+    {
+        final StringBuilder script = new StringBuilder();
+        for (final NftSetModel set : sets)
+        {
+            final int object = listing.indexOf(set.reference());
+            final int count = object < 0 ? 0 : listing.rangeCount(object);
+            for (int i = 0; i < count; i++)
+            {
+                script.append(0 == i ? "delete element " + set.reference() + " { " : ", ").append(listing.range(object, i));
+            }
+            if (count > 0)
+            {
+                script.append(" }\n");
+            }
+        }
+        return script.toString();
+    }
+
+    /**
+     * Existing-set mode: each named set must exist, have {@code flags interval, timeout} and no {@code auto-merge}.
+     * The kernel merges adjacent elements of an auto-merge set (two /25 bans become one /24, two neighbouring hosts
+     * one range), and nft 1.0.6 cannot then delete one of them ("element does not exist"): an unban would fail, and
+     * every full check would find a range nobody banned.
      *
-     * @throws FirewallException saying which set and what it lacks.
+     * @throws FirewallException saying which set and what it lacks or must not have.
      */
     void checkExisting(final ScriptChannel channel, final Tool nft)
     {
         for (final NftSetModel set : sets)
         {
             boolean flags = false;
+            boolean autoMerge = false;
             for (final String line : listSet(channel, nft, set, true).split("\n"))
             {
                 final String trimmed = line.trim().toLowerCase(Locale.ROOT);
                 flags |= trimmed.startsWith("flags ") && trimmed.contains("interval") && trimmed.contains("timeout");
+                autoMerge |= "auto-merge".equals(trimmed);
             }
             if (!flags)
             {
                 throw new FirewallException("nftables set '" + set.reference() + "' needs 'flags interval, timeout' " +
                     "(prefix bans and kernel expiry depend on them)");
+            }
+            if (autoMerge)
+            {
+                throw new FirewallException("nftables set '" + set.reference() + "' must not have 'auto-merge' (the " +
+                    "kernel merges adjacent bans and nft cannot then remove one of them); create it without");
             }
         }
     }

@@ -281,15 +281,20 @@ public final class NftablesBackend implements FirewallBackend
                 return false;
             }
         }
-        return true;
+        return !setup.setsDiffer(result.output());
     }
 
+    /**
+     * Managed mode: what is missing is added; a table whose sets were re-defined by hand is deleted and set up again
+     * in one transaction (its elements come back through the full check that follows every repair).
+     */
     @Override
     public void repair()
     {
         if (settings.managed)
         {
-            run(setup.script());
+            final CommandResult ruleset = channel.query(true, "list", "ruleset");
+            run(0 == ruleset.exitStatus() && setup.setsDiffer(ruleset.output()) ? setup.recreateScript() : setup.script());
         }
     }
 
@@ -325,10 +330,18 @@ public final class NftablesBackend implements FirewallBackend
         return new NftListingReader(routing, null, ScriptChannels.process(nft, List.of("-f", "-")), nft);
     }
 
+    /**
+     * Also deletes the ranges that are not prefixes (someone else's; counted as strays by the diff).
+     */
     @Override
     public void adopt(final KernelListing listing, final KernelListing.Changed changed)
     {
         routing.adopt(listing, changed, nowMs());
+        final String ranges = routing.rangeDeletes(listing);
+        if (!ranges.isEmpty())
+        {
+            run(ranges);
+        }
     }
 
     /**

@@ -39,6 +39,29 @@ final class NftablesSetup
     }
 
     /**
+     * @param ruleset a terse {@code nft -t list ruleset}.
+     * @return true when a set of the table exists with another type or flags than {@link #script()} gives it.
+     */
+    boolean setsDiffer(final String ruleset)
+    {
+        final String interval = "interval,timeout";
+        return NftSetDefinition.differs(ruleset, tableReference, NftablesBackend.HOST4, "ipv4_addr", "timeout") ||
+            NftSetDefinition.differs(ruleset, tableReference, NftablesBackend.HOST6, "ipv6_addr", "timeout") ||
+            NftSetDefinition.differs(ruleset, tableReference, NftablesBackend.NET6_64, "ipv6_addr", "timeout") ||
+            NftSetDefinition.differs(ruleset, tableReference, settings.set4, "ipv4_addr", interval) ||
+            NftSetDefinition.differs(ruleset, tableReference, settings.set6, "ipv6_addr", interval);
+    }
+
+    /**
+     * @return {@link #script()} after deleting the table, in one transaction ({@code add} first, so the delete
+     * succeeds whether it exists or not): for a table whose sets were re-defined by hand.
+     */
+    String recreateScript()
+    {
+        return "add table " + tableReference + "\ndelete table " + tableReference + "\n" + script();
+    }
+
+    /**
      * @return how many rules the setup puts into the chain of that hook (0 when the chain is disabled).
      */
     int ruleCount(final String hook)

@@ -154,6 +154,8 @@ public final class PfBackend implements FirewallBackend
         // Per table, the last operation on each address wins, as if the batch ran one change at a time.
         final Map<String, LinkedHashMap<String, Boolean>> byTable = new LinkedHashMap<>();
         final java.util.Set<String> fresh = new java.util.HashSet<>();
+        // An address new in several reason tables in one batch has its states killed once.
+        final java.util.Set<String> killed = new java.util.HashSet<>();
         for (int i = 0, size = batch.size(); i < size; i++)
         {
             final FirewallChange change = batch.get(i);
@@ -188,7 +190,7 @@ public final class PfBackend implements FirewallBackend
                     for (final String address : adds)
                     {
                         // Only for addresses newly added: a refresh must not cut states again.
-                        if (fresh.contains(address))
+                        if (fresh.contains(address) && killed.add(address))
                         {
                             pfctl.runOrThrow("-k", address);
                         }

@@ -169,7 +169,7 @@ class NftablesScriptTest
     }
 
     @Test
-    void aFailedTransactionIsReportedInOneLineAndTheNextOneRewritesTheSets()
+    void aFailedTransactionIsReportedInOneLineAndTheRetryWritesOnlyItsOwnChange()
     {
         backend.apply(List.of(add("192.0.2.7", 600)));
         runner.thenReturn(1, "",
@@ -182,11 +182,9 @@ class NftablesScriptTest
         assertEquals("nft: Error: Could not process rule: Operation not permitted (stdin line 1 at '192.0.2.8') " +
             "(run as root)", ex.getMessage());
 
+        // A failed transaction changed nothing in the kernel: no rewrite of the sets, 192.0.2.7 is not written again.
         backend.apply(List.of(add("192.0.2.8", 600)));
-        final String script = lastScript();
-        assertTrue(script.startsWith("flush set inet blocksync ban4_host\n" +
-            "add element inet blocksync ban4_host { 192.0.2.7 timeout 10m, 192.0.2.8 timeout 10m }\n"), script);
-        assertTrue(script.contains("flush set inet blocksync ban6\n"), script);
+        assertEquals("add element inet blocksync ban4_host { 192.0.2.8 timeout 10m }\n", lastScript());
     }
 
     @Test

@@ -38,6 +38,12 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
         if (decision.isBan())
         {
             firewall.ban(decision);
+            // The firewall keeps bans per prefix and reason, the table one per prefix: a ban for another reason
+            // replaced here must end there too (after the new one is in, so the kernel never lets the address in).
+            if (null != replaced && replaced.isBan() && replaced.reason() != decision.reason())
+            {
+                firewall.unban(replaced);
+            }
         }
         else if (null != replaced && replaced.isActiveAt(decision.appliedAtMillis()))
         {
