@@ -23,6 +23,7 @@ public final class StatusHttpServer implements AutoCloseable
 {
     /** How long {@link #close()} lets a request in progress finish. */
     private static final int STOP_DELAY_SECONDS = 1;
+    private static final String TEXT = "text/plain; charset=utf-8";
 
     private final HttpSources sources;
     private final HttpServer server;
@@ -92,36 +93,55 @@ public final class StatusHttpServer implements AutoCloseable
         }
     }
 
-    private void handle(final HttpExchange exchange) throws IOException
+    private void handle(final HttpExchange exchange)
     {
         sources.counters().httpRequests.increment();
         try (exchange)
         {
             final String method = exchange.getRequestMethod();
-            final String path = exchange.getRequestURI().getPath();
             if (!"GET".equals(method) && !"HEAD".equals(method))
             {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
+                reply(exchange, 405, TEXT, "method not allowed\n".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            switch (path)
+            final byte[] body;
+            final String type;
+            try
             {
-                case "/status" -> reply(exchange, 200, "application/json",
-                    (statusPage.render(System.currentTimeMillis()) + "\n").getBytes(StandardCharsets.UTF_8));
-                case "/metrics" ->
+                switch (exchange.getRequestURI().getPath())
                 {
-                    final ByteArrayOutputStream body = new ByteArrayOutputStream(16_384);
-                    metricsPage.write(body);
-                    reply(exchange, 200, MetricsPage.CONTENT_TYPE, body.toByteArray());
+                    case "/status" ->
+                    {
+                        type = "application/json";
+                        body = (statusPage.render(System.currentTimeMillis()) + "\n").getBytes(StandardCharsets.UTF_8);
+                    }
+                    case "/metrics" ->
+                    {
+                        final ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
+                        metricsPage.write(out);
+                        type = MetricsPage.CONTENT_TYPE;
+                        body = out.toByteArray();
+                    }
+                    default ->
+                    {
+                        reply(exchange, 404, TEXT, "not found; try /status or /metrics\n".getBytes(StandardCharsets.UTF_8));
+                        return;
+                    }
                 }
-                default -> reply(exchange, 404, "text/plain; charset=utf-8",
-                    "not found; try /status or /metrics\n".getBytes(StandardCharsets.UTF_8));
             }
+            catch (final RuntimeException ex)
+            {
+                // A page that cannot be built is the server's fault, said in one line; the server keeps serving.
+                sources.counters().httpRequestFailures.increment();
+                reply(exchange, 500, TEXT, ("error: " + ex + "\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            reply(exchange, 200, type, body);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException ex)
         {
-            // The client went away, or a page failed: counted, never fatal to the server.
+            // The client went away: counted, never fatal to the server.
             sources.counters().httpRequestFailures.increment();
         }
     }
