@@ -6,6 +6,7 @@ import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.ReplayWindow;
+import io.blocksync.daemon.config.EndpointText;
 import io.blocksync.daemon.config.FirewallConfig;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
@@ -15,6 +16,8 @@ import io.blocksync.daemon.detect.Detector;
 import io.blocksync.daemon.detect.DetectorRule;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
+import io.blocksync.daemon.http.HttpSources;
+import io.blocksync.daemon.http.StatusHttpServer;
 import io.blocksync.daemon.node.Checkpointer;
 import io.blocksync.daemon.node.DatagramReceiver;
 import io.blocksync.daemon.node.FileSync;
@@ -36,6 +39,7 @@ import io.blocksync.daemon.node.RetransmitJitter;
 import io.blocksync.daemon.node.StateSync;
 import io.blocksync.daemon.node.SteadyClock;
 import io.blocksync.daemon.node.UdpTransport;
+import io.blocksync.daemon.status.EnforcementLatency;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
@@ -103,6 +107,8 @@ public final class Node implements AutoCloseable
     private final Checkpointer checkpointer;
     private final NodeCounters counters;
     private final OwnAddressMonitor ownAddresses;
+    private final EnforcementLatency enforcementLatency = new EnforcementLatency();
+    private StatusHttpServer http;
 
     /**
      * @param syncOverride test seam: syncs the state files instead of {@link FileSync}; null for the real one.
@@ -120,6 +126,8 @@ public final class Node implements AutoCloseable
         // Every local timer runs in the frame the last run recorded, so stored expiries keep their meaning.
         final SteadyClock steadyClock = SteadyClock.resume(ProgressFile.readFrame(config.stateDir()), epochClock, nanoClock);
 
+        step(line, config, "opening the ban store in " + config.stateDir() + " (recovering and replaying its log if the " +
+            "last run did not stop cleanly)");
         store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit(),
             config.stateSync(), steadyClock.time());
         ProgressFile progressFile = null;
@@ -135,6 +143,7 @@ public final class Node implements AutoCloseable
             replayFile = ReplayWindows.open(config.stateDir(), config.nodeId(), config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
             statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis);
             nodeCounters = new NodeCounters(statusFile.countersManager());
+            step(line, config, "store open with " + store.size() + " entries; binding UDP " + EndpointText.format(config.listen()));
             udp = new UdpTransport(config.listen(), nodeCounters);
         }
         catch (final IOException | RuntimeException ex)
@@ -183,6 +192,8 @@ public final class Node implements AutoCloseable
         try
         {
             ownAddresses.start();
+            step(line, config, "starting firewall " + config.firewall().backend() + " and reconciling the kernel with " +
+                "the store's live bans");
             firewall = newFirewall(config, log, store, steadyClock, policy);
         }
         catch (final IOException | RuntimeException ex)
@@ -228,7 +239,8 @@ public final class Node implements AutoCloseable
             .conclude();
 
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
-        agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, log), requests);
+        agent = new NodeAgent(context, table, policy,
+            new FirewallFeed(firewall, counters, log).recordLatency(enforcementLatency, epochClock), requests);
         agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log));
         receiver = agent.receiver();
         eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());
@@ -289,6 +301,21 @@ public final class Node implements AutoCloseable
         if (null != node.eventSources)
         {
             node.eventSources.start();
+        }
+        if (null != config.httpListen())
+        {
+            try
+            {
+                node.http = StatusHttpServer.start(config.httpListen(), new HttpSources(
+                    config, node.status, node.firewall, node.enforcementLatency, node.counters));
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                node.close();
+                throw ex;
+            }
+            step(log.newLine(), config, "serving /status and /metrics on http://" +
+                EndpointText.format(node.http.address()));
         }
         return node;
     }
@@ -355,7 +382,7 @@ public final class Node implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.quietCloseAll(eventSources, control, ownAddresses);
+        CloseHelper.quietCloseAll(http, eventSources, control, ownAddresses);
         final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
         CloseHelper.quietCloseAll(firewall, transport);
         final EventLog.Line line = log.newLine();
@@ -365,6 +392,9 @@ public final class Node implements AutoCloseable
             CloseHelper.quietClose(groupCommit);
             if (groupCommit.isStopped())
             {
+                // A clean stop says so at once: `status` then reads "NOT running" (exit 3) without waiting out the
+                // 5 s an alive time stays fresh.
+                status.aliveTimeMillis(0);
                 CloseHelper.quietCloseAll(checkpointer, fileSync, store, replayWindows, progress, status);
                 line.begin().append("node ").append(config.nodeId()).append(" stopped").commit();
             }
@@ -382,6 +412,12 @@ public final class Node implements AutoCloseable
             line.begin().append("node ").append(config.nodeId()).append(" stopped without its loop, which was still busy after ")
                 .append(LOOP_STOP_TIMEOUT_MILLIS).append(" ms; the store was left open and is recovered at the next start").commit();
         }
+    }
+
+    /** One line per start-up step, so a start that hangs or fails says where. */
+    private static void step(final EventLog.Line line, final NodeConfig config, final String what)
+    {
+        line.begin().append("node ").append(config.nodeId()).append(": ").append(what).commit();
     }
 
     /**

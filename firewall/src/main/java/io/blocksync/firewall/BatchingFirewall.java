@@ -129,6 +129,10 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
         else if (FirewallChange.Status.APPLIED == change.status())
         {
             listener.onApplied(change.ban().prefix(), isBan);
+            if (isBan)
+            {
+                listener.onBanEnforced(change.ban());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.blocksync.firewall;
 
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
 
 /**
@@ -9,6 +10,16 @@ public interface FirewallListener
 {
     /** A change reached the kernel. */
     void onApplied(IpPrefix prefix, boolean ban);
+
+    /**
+     * A ban reached the kernel, right after {@link #onApplied}: for measuring how long it took (its
+     * {@link Ban#originTimeMillis()}).
+     *
+     * @param ban the change's own copy, valid during the call only.
+     */
+    default void onBanEnforced(final Ban ban)
+    {
+    }
 
     /**
      * A change failed after every retry.

@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -80,6 +81,12 @@ final class BansCommand implements Callable<Integer>
             }
         }
 
+        if (!Files.exists(nodeConfig.stateDir().resolve(BanStore.MAP_FILE_NAME)))
+        {
+            System.err.println("blocksync bans: no ban store in " + nodeConfig.stateDir() +
+                " (has `blocksync run` been started with this config?)");
+            return BlockSyncCli.EXIT_FAILED;
+        }
         System.err.println("blocksync bans: the node does not answer on its control socket (" + whyNotAsked +
             "): reading its store directly, so \"enforced\" is null");
         readStore(nodeConfig, listing);

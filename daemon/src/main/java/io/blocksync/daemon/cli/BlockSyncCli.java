@@ -4,8 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code blocksync} command. Exit status: 0 success, 1 the operation failed (a node unreachable, a ban
- * refused, a demo ban not propagated), 2 bad usage or a bad config file.
+ * The {@code blocksync} command. Exit status: 0 success, 1 the operation failed (a node unreachable or not running
+ * for {@code status}, a ban refused, a demo ban not propagated, a file missing or unreadable: one line naming it),
+ * 2 bad usage (an unknown flag, a bad argument) or a config file that does not validate (each error as
+ * FILE:LINE:COLUMN). No stack trace reaches the operator ({@link OperatorErrors}).
  */
 @Command(
     name = "blocksync",
@@ -48,7 +50,10 @@ public final class BlockSyncCli implements Runnable
     public static int run(final String... args)
     {
         final CommandLine commandLine = new CommandLine(new BlockSyncCli());
-        commandLine.setExitCodeExceptionMapper(ex -> EXIT_USAGE);
+        // Usage errors (a bad flag or argument) are handled below with exit 2; anything a command throws is an
+        // operation that failed: one line naming the file or address, exit 1, never a stack trace.
+        commandLine.setExecutionExceptionHandler(new OperatorErrors());
+        commandLine.setExitCodeExceptionMapper(ex -> ex instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
         commandLine.setParameterExceptionHandler((ex, arguments) ->
         {
             ex.getCommandLine().getErr().println("blocksync: " + ex.getMessage());

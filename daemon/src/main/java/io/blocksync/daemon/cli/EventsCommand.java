@@ -34,8 +34,9 @@ final class EventsCommand implements Callable<Integer>
     {
         if (!Files.isReadable(pcap))
         {
-            System.err.println("blocksync events: cannot read " + pcap);
-            return BlockSyncCli.EXIT_USAGE;
+            System.err.println("blocksync events: cannot read " + pcap + (Files.exists(pcap) ? ": permission denied" :
+                ": no such file or directory"));
+            return BlockSyncCli.EXIT_FAILED;
         }
 
         final CaptureEventDecoder decoder = new CaptureEventDecoder(this::print);

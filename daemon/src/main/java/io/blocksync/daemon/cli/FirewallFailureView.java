@@ -33,7 +33,8 @@ final class FirewallFailureView
      *     partial: 1 of 1 element changes refused: ipset v7.17: Hash is full, cannot add more elements
      * </pre>
      */
-    static void print(final NodeConfig config, final StatusReading reading, final boolean alive)
+    static void print(final NodeConfig config, final StatusReading reading, final boolean alive,
+        final java.io.PrintStream out)
     {
         final List<NodeQuestions.Failures> answers = alive ? NodeQuestions.firewallFailures(config) : null;
         final StringBuilder line = new StringBuilder("  firewall ").append(backend(config, answers)).append(':');
@@ -42,17 +43,17 @@ final class FirewallFailureView
         {
             line.append(i == 0 ? " " : ", ").append(kinds[i].label()).append(' ').append(count(reading, i));
         }
-        System.out.println(line);
+        out.println(line);
         if (null == answers)
         {
-            System.out.println("    (last failure messages: the node does not answer on its control socket)");
+            out.println("    (last failure messages: the node does not answer on its control socket)");
             return;
         }
         for (final NodeQuestions.Failures failures : answers)
         {
             if (null != failures.lastMessage())
             {
-                System.out.println("    " + failures.kind() + ": " + failures.lastMessage());
+                out.println("    " + failures.kind() + ": " + failures.lastMessage());
             }
         }
     }

@@ -20,7 +20,8 @@ final class PeersCommand implements Callable<Integer>
     @Mixin
     ConfigOption config = new ConfigOption();
 
-    @Option(names = "--json", description = "A JSON array of objects: id, name, address, state, last_heard, rtt_ms, " +
+    @Option(names = "--json", description = "A JSON array of objects: id, name, address, state, last_heard, rtt_ms " +
+        "(null before the first sample), " +
         "acked_batches, sent_batches, retransmits, batches_received, sync_frames_sent.")
     boolean json;
 
@@ -53,7 +54,9 @@ final class PeersCommand implements Callable<Integer>
             final String state = alive ? Peer.stateName(fields.getOrDefault("state", 0L).intValue()) : "unknown";
             final long lastHeard = fields.getOrDefault("last_heard_ms", 0L);
             final String lastHeardText = lastHeard == 0 ? null : Instant.ofEpochMilli(lastHeard).toString();
-            final double rttMillis = fields.getOrDefault("rtt_us", 0L) / 1000.0;
+            // 0 until the first ACK has been timed: shown as "-" (null in JSON), never as a 0 ms round trip.
+            final long rttMicros = fields.getOrDefault("rtt_us", 0L);
+            final double rttMillis = rttMicros / 1000.0;
             final String address = peer.address().getAddress().getHostAddress() + ":" + peer.address().getPort();
             if (json)
             {
@@ -62,7 +65,7 @@ final class PeersCommand implements Callable<Integer>
                     ",\"address\":" + Json.string(address) +
                     ",\"state\":" + Json.string(state) +
                     ",\"last_heard\":" + Json.string(lastHeardText) +
-                    ",\"rtt_ms\":" + String.format("%.3f", rttMillis) +
+                    ",\"rtt_ms\":" + (0 == rttMicros ? "null" : String.format(java.util.Locale.ROOT, "%.3f", rttMillis)) +
                     ",\"acked_batches\":" + fields.getOrDefault("acked_batches", 0L) +
                     ",\"sent_batches\":" + fields.getOrDefault("sent_batches", 0L) +
                     ",\"retransmits\":" + fields.getOrDefault("retransmits", 0L) +
@@ -75,7 +78,7 @@ final class PeersCommand implements Callable<Integer>
                 rows.add(new String[]{
                     Integer.toString(peer.nodeId()), peer.name(), address, state,
                     lastHeard == 0 ? "never" : Durations.formatSeconds(Math.max(0, (now - lastHeard) / 1000)) + " ago",
-                    String.format("%.2f ms", rttMillis),
+                    0 == rttMicros ? "-" : String.format(java.util.Locale.ROOT, "%.2f ms", rttMillis),
                     fields.getOrDefault("acked_batches", 0L) + "/" + fields.getOrDefault("sent_batches", 0L),
                     Long.toString(fields.getOrDefault("retransmits", 0L)),
                     String.format("%+.1f s", fields.getOrDefault("clock_offset_ms", 0L) / 1000.0) });

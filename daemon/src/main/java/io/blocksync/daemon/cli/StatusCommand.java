@@ -1,34 +1,117 @@
 package io.blocksync.daemon.cli;
 
+import io.blocksync.daemon.config.Durations;
 import io.blocksync.daemon.config.NodeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", description = "Show a node's counters (live, from the status file; costs the node nothing).")
+/**
+ * {@code blocksync status}. Exit status: 0 the node is running, {@value #EXIT_NOT_RUNNING} it is not (its last figures
+ * are printed anyway, headed {@code NOT running}; the LSB init-script convention for "program is not running"), 1 no
+ * status could be read (the node never ran with this config), 2 bad usage or config. With {@code --watch}, the exit
+ * status is that of the last refresh.
+ */
+@Command(name = "status", description = {
+    "Show a node's counters (live, from the status file; costs the node nothing).",
+    "Exit status: 0 running, 3 not running (its last figures are shown), 1 no status to read, 2 bad usage or config."})
 final class StatusCommand implements Callable<Integer>
 {
+    /** The node is not running: LSB's "program is not running" status code. */
+    static final int EXIT_NOT_RUNNING = 3;
+    private static final String CLEAR_SCREEN = "\033[H\033[2J";
+
     @Mixin
     ConfigOption config = new ConfigOption();
 
     @Option(names = "--json", description = "One JSON object: node, pid, running, started, counters {name: value}, firewall {backend, failures {kind: " +
-        "{count, last_message}}}.")
+        "{count, last_message}}}. With --watch, one object per line per refresh.")
     boolean json;
 
-    public Integer call()
+    @Option(names = "--watch", description = "Refresh until interrupted (Ctrl-C): a live view in a terminal.")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s",
+        description = "Time between refreshes with --watch: 200ms to 1h, e.g. 500ms, 2s, 1m (default: ${DEFAULT-VALUE}).")
+    String interval;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+        description = "With --watch, stop after N refreshes (default 0: until interrupted).")
+    int count;
+
+    public Integer call() throws InterruptedException
     {
         final NodeConfig nodeConfig = config.load(System.err);
         if (null == nodeConfig)
         {
             return BlockSyncCli.EXIT_USAGE;
         }
+        if (!watch)
+        {
+            return show(nodeConfig, System.out);
+        }
 
+        final long intervalMillis;
+        try
+        {
+            intervalMillis = Durations.parseMillis(interval);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("blocksync status: --interval '" + interval + "': " + ex.getMessage());
+            return BlockSyncCli.EXIT_USAGE;
+        }
+        if (intervalMillis < 200 || intervalMillis > 3_600_000)
+        {
+            System.err.println("blocksync status: --interval '" + interval + "': must be 200ms to 1h");
+            return BlockSyncCli.EXIT_USAGE;
+        }
+        if (count < 0)
+        {
+            System.err.println("blocksync status: --count " + count + ": must be 0 (until interrupted) or more");
+            return BlockSyncCli.EXIT_USAGE;
+        }
+        return watch(nodeConfig, intervalMillis);
+    }
+
+    /** Each refresh is rendered whole first, then written at once: the terminal never shows half a screen. */
+    private int watch(final NodeConfig nodeConfig, final long intervalMillis) throws InterruptedException
+    {
+        final boolean terminal = null != System.console() && !json;
+        int exit = BlockSyncCli.EXIT_OK;
+        for (int refresh = 1; 0 == count || refresh <= count; refresh++)
+        {
+            final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+            final PrintStream out = new PrintStream(screen, false, StandardCharsets.UTF_8);
+            if (!json)
+            {
+                out.println(Instant.now() + "  every " + Durations.formatMillis(intervalMillis) + "  (Ctrl-C to stop)");
+            }
+            exit = show(nodeConfig, out);
+            out.flush();
+            System.out.print((terminal ? CLEAR_SCREEN : "") + screen.toString(StandardCharsets.UTF_8));
+            System.out.flush();
+            if (0 != count && refresh == count)
+            {
+                break;
+            }
+            // A fixed refresh timer, not a wait for a condition.
+            Thread.sleep(intervalMillis);
+        }
+        return exit;
+    }
+
+    private int show(final NodeConfig nodeConfig, final PrintStream out)
+    {
         final StatusReading reading = StatusReading.read(nodeConfig, "status");
         if (null == reading)
         {
@@ -43,21 +126,21 @@ final class StatusCommand implements Callable<Integer>
             {
                 counters.add(Json.string(entry.getKey()) + ":" + entry.getValue());
             }
-            System.out.println("{\"node\":" + reading.nodeId + ",\"pid\":" + reading.pid + ",\"running\":" + alive +
+            out.println("{\"node\":" + reading.nodeId + ",\"pid\":" + reading.pid + ",\"running\":" + alive +
                 ",\"started\":" + Json.string(Instant.ofEpochMilli(reading.startTimeMillis).toString()) +
                 ",\"counters\":{" + String.join(",", counters) + "}" +
                 ",\"firewall\":" + FirewallFailureView.json(nodeConfig, reading, alive) + "}");
         }
         else
         {
-            System.out.println("node " + reading.nodeId + " (pid " + reading.pid + ") " + (alive ? "running" : "NOT running") +
+            out.println("node " + reading.nodeId + " (pid " + reading.pid + ") " + (alive ? "running" : "NOT running") +
                 ", started " + Instant.ofEpochMilli(reading.startTimeMillis));
             for (final Map.Entry<String, Long> entry : reading.node.entrySet())
             {
-                System.out.printf("  %-36s %d%n", entry.getKey(), entry.getValue());
+                out.printf("  %-36s %d%n", entry.getKey(), entry.getValue());
             }
-            FirewallFailureView.print(nodeConfig, reading, alive);
+            FirewallFailureView.print(nodeConfig, reading, alive, out);
         }
-        return alive ? BlockSyncCli.EXIT_OK : BlockSyncCli.EXIT_FAILED;
+        return alive ? BlockSyncCli.EXIT_OK : EXIT_NOT_RUNNING;
     }
 }

@@ -23,12 +23,13 @@ import java.util.Map;
 final class ConfigBinder
 {
     private static final List<String> SINGLE_SECTIONS = List.of(
-        NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME);
+        NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME,
+        HttpSection.NAME);
     private static final List<String> ALL_SECTIONS = List.of(
         NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME,
-        PeerSection.NAME, SourceSection.NAME, RuleSection.NAME);
+        HttpSection.NAME, PeerSection.NAME, SourceSection.NAME, RuleSection.NAME);
     private static final String ACCEPTED_SECTIONS =
-        "[node], [bans], [firewall], [allow], [protocol], [peer ID], [source NAME], [rule NAME]";
+        "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME]";
 
     private record BoundPeer(PeerConfig peer, SectionReader reader)
     {
@@ -178,6 +179,10 @@ final class ConfigBinder
         FirewallSection.bind(reader(FirewallSection.NAME), config, baseDirectory);
         AllowSection.bind(reader(AllowSection.NAME), config);
         ProtocolSection.bind(reader(ProtocolSection.NAME), config);
+        if (singleSections.containsKey(HttpSection.NAME))
+        {
+            HttpSection.bind(reader(HttpSection.NAME), config);
+        }
         bindPeers();
         for (final Map.Entry<String, ConfigSection> source : sourceSections.entrySet())
         {

@@ -66,6 +66,7 @@ public final class NodeConfig
     private final List<RuleConfig> rules;
     private final int trackedSources;
     private final FirewallConfig firewall;
+    private final InetSocketAddress httpListen;
     private final List<String> warnings;
 
     NodeConfig(final Builder builder, final List<String> warnings)
@@ -100,6 +101,7 @@ public final class NodeConfig
         rules = List.copyOf(builder.rules);
         trackedSources = builder.trackedSources;
         firewall = builder.firewall;
+        httpListen = builder.httpListen;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -274,6 +276,14 @@ public final class NodeConfig
     }
 
     /**
+     * @return [http] listen: where the status page and /metrics are served; null when there is no [http] section.
+     */
+    public InetSocketAddress httpListen()
+    {
+        return httpListen;
+    }
+
+    /**
      * @return the [firewall] section: backend and its settings.
      */
     public FirewallConfig firewall()
@@ -369,6 +379,7 @@ public final class NodeConfig
         final List<RuleConfig> rules = new ArrayList<>();
         int trackedSources = DEFAULT_TRACKED_SOURCES;
         FirewallConfig firewall = FirewallConfig.log();
+        InetSocketAddress httpListen;
 
         Builder(final Path source)
         {

@@ -2,12 +2,14 @@ package io.blocksync.daemon.node;
 
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.status.EnforcementLatency;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.table.BanTableListener;
 import io.blocksync.firewall.FailureKind;
 import io.blocksync.firewall.Firewall;
 import io.blocksync.firewall.FirewallListener;
+import org.agrona.concurrent.EpochClock;
 
 /**
  * Makes the packet filter follow the ban table: a stored ban is handed to the {@link Firewall}, an unban or an
@@ -19,12 +21,26 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
     private final Firewall firewall;
     private final NodeCounters counters;
     private final EventLog.Line log;
+    private EnforcementLatency latency;
+    private EpochClock wallClock;
 
     public FirewallFeed(final Firewall firewall, final NodeCounters counters, final EventLog log)
     {
         this.firewall = firewall;
         this.counters = counters;
         this.log = log.newLine();
+    }
+
+    /**
+     * Record each ban's decision-to-enforcement latency.
+     *
+     * @param wallClock the wall clock, epoch ms: the frame of {@link Ban#originTimeMillis()}.
+     */
+    public FirewallFeed recordLatency(final EnforcementLatency latency, final EpochClock wallClock)
+    {
+        this.latency = latency;
+        this.wallClock = wallClock;
+        return this;
     }
 
     /** Drain the firewall's completions; loop thread. */
@@ -59,6 +75,14 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
     public void onApplied(final IpPrefix prefix, final boolean ban)
     {
         counters.firewallChangesApplied.incrementRelease();
+    }
+
+    public void onBanEnforced(final Ban ban)
+    {
+        if (null != latency)
+        {
+            latency.record(wallClock.time() - ban.originTimeMillis());
+        }
     }
 
     public void onFailed(final IpPrefix prefix, final boolean ban, final CharSequence error)

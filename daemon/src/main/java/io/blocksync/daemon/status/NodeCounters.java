@@ -169,8 +169,12 @@ public final class NodeCounters
      * had not reported before, for two timeouts running.
      */
     public static final int RETRANSMIT_BACKOFFS_ANSWERED_ID = 87;
+    /** Requests to the [http] server (/status, /metrics, anything else), counted by its thread. */
+    public static final int HTTP_REQUESTS_ID = 114;
+    /** [http] requests that failed: the client went away mid-reply, or a page could not be built. */
+    public static final int HTTP_REQUEST_FAILURES_ID = 115;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = RETRANSMIT_BACKOFFS_ANSWERED_ID;
+    public static final int LAST_ID = HTTP_REQUEST_FAILURES_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -222,6 +226,8 @@ public final class NodeCounters
     public final AtomicCounter recordsDeferred;
     public final AtomicCounter peerStreamEpochsDeferred;
     public final AtomicCounter retransmitBackoffsAnswered;
+    public final AtomicCounter httpRequests;
+    public final AtomicCounter httpRequestFailures;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -336,6 +342,8 @@ public final class NodeCounters
         recordsDeferred = counter(RECORDS_DEFERRED_ID, "records_deferred");
         peerStreamEpochsDeferred = counter(PEER_STREAM_EPOCHS_DEFERRED_ID, "peer_stream_epochs_deferred");
         retransmitBackoffsAnswered = counter(RETRANSMIT_BACKOFFS_ANSWERED_ID, "retransmit_backoffs_answered");
+        httpRequests = counter(HTTP_REQUESTS_ID, "http_requests");
+        httpRequestFailures = counter(HTTP_REQUEST_FAILURES_ID, "http_request_failures");
     }
 
     public CountersManager manager()

@@ -64,6 +64,8 @@ public final class BanStore implements AutoCloseable
         {
             System.setProperty(AFFINITY_LOG_LEVEL_PROPERTY, "error");
         }
+        // Its "risk of losing and/or corrupting" lines at every recovery would read as data loss; ours says what happened.
+        ChronicleWarnings.install();
     }
 
     /** Version of the key and value layout; recorded in {@link #FORMAT_FILE_NAME} and checked on open. */

@@ -110,7 +110,9 @@ class NodeCountersTest
         "84 expiry_full_scans",
         "85 records_deferred",
         "86 peer_stream_epochs_deferred",
-        "87 retransmit_backoffs_answered");
+        "87 retransmit_backoffs_answered",
+        "114 http_requests",
+        "115 http_request_failures");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

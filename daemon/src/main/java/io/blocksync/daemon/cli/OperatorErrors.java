@@ -1,0 +1,107 @@
+package io.blocksync.daemon.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+
+import picocli.CommandLine;
+
+/**
+ * What an operator sees when a command fails with an exception: one line, {@code blocksync COMMAND: WHAT: REASON},
+ * naming the file or address, and exit status 1 ({@link BlockSyncCli#EXIT_FAILED}). Never a stack trace: set
+ * {@value #DEBUG_VARIABLE}=1 in the environment to get one as well, for a bug report.
+ */
+final class OperatorErrors implements CommandLine.IExecutionExceptionHandler
+{
+    static final String DEBUG_VARIABLE = "BLOCKSYNC_DEBUG";
+
+    @Override
+    public int handleExecutionException(
+        final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
+    {
+        final PrintWriter err = commandLine.getErr();
+        err.println("blocksync " + commandLine.getCommandName() + ": " + describe(ex));
+        if ("1".equals(System.getenv(DEBUG_VARIABLE)))
+        {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return BlockSyncCli.EXIT_FAILED;
+    }
+
+    /**
+     * @return one line: the file and the reason for file system errors (as {@code ls} or {@code cp} would say it),
+     * the exception's own message otherwise, and the cause's when it adds something.
+     */
+    static String describe(final Throwable ex)
+    {
+        Throwable current = ex;
+        // Wrappers without words of their own (UncheckedIOException, ExecutionException...): say the cause.
+        while (null != current.getCause() && (null == current.getMessage() ||
+            current.getMessage().equals(current.getCause().toString())))
+        {
+            current = current.getCause();
+        }
+        final String text;
+        if (current instanceof FileSystemException)
+        {
+            text = fileSystem((FileSystemException)current);
+        }
+        else if (null == current.getMessage() || current.getMessage().isBlank())
+        {
+            text = "unexpected " + current.getClass().getSimpleName() + " (set " + DEBUG_VARIABLE + "=1 for details)";
+        }
+        else
+        {
+            text = current.getMessage();
+        }
+        return oneLine(text);
+    }
+
+    private static String fileSystem(final FileSystemException ex)
+    {
+        final String file = null == ex.getFile() ? "" : ex.getFile();
+        final String other = null == ex.getOtherFile() ? "" : " -> " + ex.getOtherFile();
+        final String reason;
+        if (ex instanceof NoSuchFileException)
+        {
+            reason = "no such file or directory";
+        }
+        else if (ex instanceof AccessDeniedException)
+        {
+            reason = "permission denied";
+        }
+        else if (ex instanceof FileAlreadyExistsException)
+        {
+            reason = "already exists";
+        }
+        else if (ex instanceof NotDirectoryException)
+        {
+            reason = "not a directory";
+        }
+        else if (ex instanceof DirectoryNotEmptyException)
+        {
+            reason = "directory not empty";
+        }
+        else if (ex instanceof NotLinkException)
+        {
+            reason = "not a symbolic link";
+        }
+        else
+        {
+            reason = null == ex.getReason() ? ex.getClass().getSimpleName() : ex.getReason();
+        }
+        return file + other + ": " + reason;
+    }
+
+    private static String oneLine(final String text)
+    {
+        final String flat = text.replace('\n', ' ').replace('\r', ' ');
+        return flat.length() > 400 ? flat.substring(0, 400) + "..." : flat;
+    }
+}
