@@ -1,7 +1,6 @@
 package io.blocksync.daemon;
 
 import io.blocksync.codec.AddressFamily;
-import io.blocksync.codec.Ban;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.PeerLink;
@@ -483,15 +482,7 @@ public final class Node implements AutoCloseable
     private static Firewall newFirewall(
         final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock, final BanPolicy policy)
     {
-        final long nowMillis = clock.time();
-        final List<Ban> liveBans = new ArrayList<>();
-        store.forEach(entry ->
-        {
-            if (entry.isActiveAt(nowMillis) && !(entry.isBan() && policy.coversOwnAddress(entry.prefix())))
-            {
-                liveBans.add(new Ban().set(entry));
-            }
-        });
+        final StartBans liveBans = new StartBans(store, policy, clock.time());
         final List<IpPrefix> peerAddresses = new ArrayList<>();
         for (final PeerConfig peer : config.peers())
         {
@@ -510,7 +501,7 @@ public final class Node implements AutoCloseable
             .peerAddresses(peerAddresses)
             .stateDirectory(config.stateDir()));
         line.begin().append("node ").append(config.nodeId()).append(": firewall ").append(config.firewall().backend())
-            .append(" started, ").append(liveBans.size()).append(" live bans re-applied").commit();
+            .append(" started, ").append(liveBans.count()).append(" live bans re-applied").commit();
         return firewall;
     }
 
