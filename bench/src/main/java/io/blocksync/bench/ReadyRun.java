@@ -31,11 +31,12 @@ import java.util.concurrent.TimeUnit;
  *   the children's times of a shell that waited for it), with the daemon up, then {@code bans} with it stopped
  *   (reading the store).</li>
  * </ol>
- * Every JVM gets the launcher's flags unless {@code --java-opts} replaces them ({@code BLOCKSYNC_JAVA_OPTS}):
+ * {@code --reuse DIR} runs in DIR, keeps it, and uses the store a kept earlier run left there (its ban included),
+ * which saves writing a large store again while iterating. Every JVM gets the launcher's flags unless {@code --java-opts} replaces them ({@code BLOCKSYNC_JAVA_OPTS}):
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     io.blocksync.bench.ReadyRun [--launcher daemon/target/blocksync/bin/blocksync] [--bans 100000]
- *     [--capacity 100000] [--settle-seconds 10] [--java-opts "..."] [--keep]
+ *     [--capacity 100000] [--settle-seconds 10] [--java-opts "..."] [--keep] [--reuse DIR]
  * </pre>
  */
 public final class ReadyRun
@@ -59,6 +60,7 @@ public final class ReadyRun
         int settleSeconds = 10;
         String javaOpts = null;
         boolean keep = false;
+        Path reuse = null;
         for (int i = 0; i < args.length; i++)
         {
             final String value = i + 1 < args.length ? args[i + 1] : "";
@@ -69,6 +71,7 @@ public final class ReadyRun
                 case "--capacity" -> capacity = Long.parseLong(value);
                 case "--settle-seconds" -> settleSeconds = Integer.parseInt(value);
                 case "--java-opts" -> javaOpts = value;
+                case "--reuse" -> reuse = Path.of(value);
                 case "--keep" ->
                 {
                     keep = true;
@@ -79,14 +82,14 @@ public final class ReadyRun
             i++;
         }
         final long storeCapacity = capacity > 0 ? capacity : Math.max(100_000, bans);
-        final Path dir = Files.createTempDirectory("blocksync-ready-");
+        final Path dir = null != reuse ? reuse : Files.createTempDirectory("blocksync-ready-");
         try
         {
             new ReadyRun(launcher, javaOpts).measure(dir, bans, storeCapacity, settleSeconds);
         }
         finally
         {
-            if (keep)
+            if (keep || null != reuse)
             {
                 System.out.println("kept " + dir);
             }
@@ -99,13 +102,25 @@ public final class ReadyRun
 
     private void measure(final Path dir, final int bans, final long capacity, final int settleSeconds) throws Exception
     {
-        final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "[bans]\ncapacity = " + capacity + "\n");
-        final Path config = cluster.configFile(1);
+        final boolean reused = Files.exists(dir.resolve("node1.conf"));
+        if (!reused)
+        {
+            LoopbackCluster.write(dir, 2, "[bans]\ncapacity = " + capacity + "\n");
+        }
+        final Path config = dir.resolve("node1.conf");
+        final Path stateDir = dir.resolve("node1");
         System.out.printf(Locale.ROOT, "launcher %s, JVM flags: %s, %d bans in a store of capacity %d, load average %s%n",
             launcher, null == javaOpts ? "launcher default" : javaOpts, bans, capacity, loadAverage());
-        final long prefillStart = System.nanoTime();
-        prefill(cluster.stateDir(1), capacity, bans);
-        System.out.printf(Locale.ROOT, "store written in %.1f s%n", (System.nanoTime() - prefillStart) / 1e9);
+        if (reused)
+        {
+            System.out.println("reusing the store in " + dir);
+        }
+        else
+        {
+            final long prefillStart = System.nanoTime();
+            prefill(stateDir, capacity, bans);
+            System.out.printf(Locale.ROOT, "store written in %.1f s%n", (System.nanoTime() - prefillStart) / 1e9);
+        }
 
         final ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "run", "-c", config.toString())
             .redirectErrorStream(true)
@@ -115,7 +130,7 @@ public final class ReadyRun
         final Process node = builder.start();
         try
         {
-            final long readyTicks = awaitReady(node, cluster.stateDir(1), dir.resolve("node1.log"));
+            final long readyTicks = awaitReady(node, stateDir, dir.resolve("node1.log"));
             System.out.printf(Locale.ROOT, "ready: %.2f s CPU (%d ticks) to the first control-socket answer, %.2f s wall%n",
                 (double)readyTicks / clockTicksPerSecond, readyTicks, (System.nanoTime() - start) / 1e9);
             // The measurement: the node is left alone while it settles.

@@ -39,6 +39,7 @@ import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
 import io.blocksync.daemon.store.BanStore;
+import io.blocksync.daemon.store.ResidentPages;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
@@ -231,8 +232,14 @@ public final class Node implements AutoCloseable
         agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log));
         receiver = agent.receiver();
         eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());
+        final int[] secondsToRelease = { 2 };
         agent.everySecond(() ->
         {
+            if (secondsToRelease[0] > 0 && --secondsToRelease[0] == 0)
+            {
+                // The start-up scans read the whole store once: give its pages back, so an idle node holds its working set.
+                ResidentPages.release(store.file());
+            }
             counters.logLinesDropped.setRelease(log.dropped());
             counters.ownAddressResyncs.setRelease(ownAddresses.resyncs());
             if (null != eventSources)
@@ -501,7 +508,12 @@ public final class Node implements AutoCloseable
             .peerAddresses(peerAddresses)
             .stateDirectory(config.stateDir()));
         line.begin().append("node ").append(config.nodeId()).append(": firewall ").append(config.firewall().backend())
-            .append(" started, ").append(liveBans.count()).append(" live bans re-applied").commit();
+            .append(" started");
+        if (liveBans.read())
+        {
+            line.append(", ").append(liveBans.count()).append(" live bans re-applied");
+        }
+        line.commit();
         return firewall;
     }
 

@@ -19,6 +19,7 @@ final class StartBans implements Iterable<Ban>
     private final BanPolicy policy;
     private final long nowMillis;
     private int count;
+    private boolean read;
 
     /**
      * @param nowMillis the instant, in the frame of the stored expiries (the node's steady clock).
@@ -36,10 +37,17 @@ final class StartBans implements Iterable<Ban>
         return count;
     }
 
+    /** Whether the firewall read the bans (the {@code log} dry run does not). */
+    boolean read()
+    {
+        return read;
+    }
+
     @Override
     public Iterator<Ban> iterator()
     {
         count = 0;
+        read = true;
         final Iterator<Ban> entries = store.entries().iterator();
         return new Iterator<>()
         {
