@@ -19,8 +19,8 @@ import java.util.Arrays;
  * Kept up to date as a {@link BanTableListener} (stored, replaced, expired, tombstone dropped) and rebuilt at start
  * by one scan ({@link #rebuild}). Memory is off-heap and grows with use ({@link SequenceEntries}: 32 bytes an entry,
  * 3.5 MiB for 100,000, 31 MiB for 1,000,000), so a node with a million bans fits a 64 MiB heap; at most
- * {@link #slotsFor} entries, about 1.25 times the store's capacity. Should the store hold more entries than that (only this node's own
- * decisions may exceed the capacity), an entry that finds no slot is counted and its origin's
+ * {@link #slotsFor} entries, about 1.25 times the store's capacity. Should the store hold more entries than that
+ * (only this node's own decisions may exceed the capacity), an entry that finds no slot is counted and its origin's
  * {@link #indexedThrough} drops below its sequence, so catch-up never claims a range it cannot fill. Origins that are
  * not configured are not indexed. Loop thread only; nothing is allocated on the store path except a new chunk.
  */
