@@ -1,7 +1,6 @@
 package io.blocksync.daemon;
 
 import io.blocksync.codec.AddressFamily;
-import io.blocksync.codec.Ban;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.PeerLink;
@@ -44,6 +43,7 @@ import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
 import io.blocksync.daemon.store.BanStore;
+import io.blocksync.daemon.store.ResidentPages;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
@@ -244,8 +244,14 @@ public final class Node implements AutoCloseable
         agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log));
         receiver = agent.receiver();
         eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());
+        final int[] secondsToRelease = { 2 };
         agent.everySecond(() ->
         {
+            if (secondsToRelease[0] > 0 && --secondsToRelease[0] == 0)
+            {
+                // The start-up scans read the whole store once: give its pages back, so an idle node holds its working set.
+                ResidentPages.release(store.file());
+            }
             counters.logLinesDropped.setRelease(log.dropped());
             counters.ownAddressResyncs.setRelease(ownAddresses.resyncs());
             if (null != eventSources)
@@ -519,15 +525,7 @@ public final class Node implements AutoCloseable
     private static Firewall newFirewall(
         final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock, final BanPolicy policy)
     {
-        final long nowMillis = clock.time();
-        final List<Ban> liveBans = new ArrayList<>();
-        store.forEach(entry ->
-        {
-            if (entry.isActiveAt(nowMillis) && !(entry.isBan() && policy.coversOwnAddress(entry.prefix())))
-            {
-                liveBans.add(new Ban().set(entry));
-            }
-        });
+        final StartBans liveBans = new StartBans(store, policy, clock.time());
         final List<IpPrefix> peerAddresses = new ArrayList<>();
         for (final PeerConfig peer : config.peers())
         {
@@ -546,7 +544,12 @@ public final class Node implements AutoCloseable
             .peerAddresses(peerAddresses)
             .stateDirectory(config.stateDir()));
         line.begin().append("node ").append(config.nodeId()).append(": firewall ").append(config.firewall().backend())
-            .append(" started, ").append(liveBans.size()).append(" live bans re-applied").commit();
+            .append(" started");
+        if (liveBans.read())
+        {
+            line.append(", ").append(liveBans.count()).append(" live bans re-applied");
+        }
+        line.commit();
         return firewall;
     }
 

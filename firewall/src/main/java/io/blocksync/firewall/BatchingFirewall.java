@@ -3,8 +3,7 @@ package io.blocksync.firewall;
 import io.blocksync.codec.Ban;
 import org.agrona.concurrent.EpochClock;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 
 /**
  * The {@link Firewall} of every real backend: hands changes to a {@link FirewallBatcher}, whose worker thread runs
@@ -48,13 +47,28 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
     public static BatchingFirewall start(final FirewallBatcher batcher, final EpochClock clock, final Iterable<Ban> liveBans)
     {
         final long nowMillis = clock.time();
-        final List<FirewallChange> changes = new ArrayList<>();
-        for (final Ban ban : liveBans)
+        // Streamed through one reused change (the worker copies each into its tables), never collected: a store of
+        // 1,000,000 bans starts within a 64 MiB heap.
+        final FirewallChange change = new FirewallChange();
+        batcher.start(() ->
         {
-            changes.add(new FirewallChange()
-                .set(FirewallChange.Op.ADD, ban, KernelTimeout.secondsLeft(ban.expiresAtMillis(), nowMillis)));
-        }
-        batcher.start(changes);
+            final Iterator<Ban> bans = liveBans.iterator();
+            return new Iterator<>()
+            {
+                @Override
+                public boolean hasNext()
+                {
+                    return bans.hasNext();
+                }
+
+                @Override
+                public FirewallChange next()
+                {
+                    final Ban ban = bans.next();
+                    return change.set(FirewallChange.Op.ADD, ban, KernelTimeout.secondsLeft(ban.expiresAtMillis(), nowMillis));
+                }
+            };
+        });
 
         return new BatchingFirewall(batcher, clock, OVERFLOW_CAPACITY);
     }

@@ -44,7 +44,7 @@ public final class BlockSyncCli implements Runnable
 
     public static void main(final String[] args)
     {
-        System.exit(run(args));
+        System.exit(RunCommand.isPlain(args) ? RunCommand.runPlain(args) : run(args));
     }
 
     public static int run(final String... args)

@@ -15,6 +15,32 @@ final class RunCommand implements Callable<Integer>
     @Mixin
     ConfigOption config = new ConfigOption();
 
+    /**
+     * Whether the command line is exactly {@code run -c FILE} (or {@code --config FILE}), the daemon's own, which
+     * {@link #runPlain} runs without building picocli's model of every command: about half a second of CPU at each
+     * start on this machine, far more on a small board (PERFORMANCE.md, "Issue 12: footprint").
+     */
+    static boolean isPlain(final String[] args)
+    {
+        return args.length == 3 && "run".equals(args[0]) && ("-c".equals(args[1]) || "--config".equals(args[1]));
+    }
+
+    /** Run {@code run -c FILE} as picocli would, see {@link #isPlain}; returns the exit status. */
+    static int runPlain(final String[] args)
+    {
+        final RunCommand command = new RunCommand();
+        command.config.file = java.nio.file.Path.of(args[2]);
+        try
+        {
+            return command.call();
+        }
+        catch (final Exception ex)
+        {
+            System.err.println("blocksync: " + ex);
+            return BlockSyncCli.EXIT_FAILED;
+        }
+    }
+
     public Integer call() throws Exception
     {
         final NodeConfig nodeConfig = config.load(System.err, true);

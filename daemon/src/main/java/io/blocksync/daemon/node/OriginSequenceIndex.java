@@ -5,7 +5,6 @@ import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.store.BanVisitor;
 import io.blocksync.daemon.table.BanTable;
 import io.blocksync.daemon.table.BanTableListener;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.Arrays;
@@ -18,31 +17,26 @@ import java.util.Arrays;
  * of a range is O(log n) and a range of k entries is read in O(log n + k).
  * <p>
  * Kept up to date as a {@link BanTableListener} (stored, replaced, expired, tombstone dropped) and rebuilt at start
- * by one scan ({@link #rebuild}). Memory is fixed at construction: {@link #slotsFor} entries of 34 bytes in
- * preallocated arrays, about 1.25 times the store's capacity, so nothing is allocated on the store path. Should the
- * store hold more entries than that (only this node's own decisions may exceed the capacity), an entry that finds no
- * slot is counted and its origin's {@link #indexedThrough} drops below its sequence, so catch-up never claims a range
- * it cannot fill. Origins that are not configured are not indexed. Loop thread only.
+ * by one scan ({@link #rebuild}). Memory is off-heap and grows with use ({@link SequenceEntries}: 32 bytes an entry,
+ * 3.5 MiB for 100,000, 31 MiB for 1,000,000), so a node with a million bans fits a 64 MiB heap; at most
+ * {@link #slotsFor} entries, about 1.25 times the store's capacity. Should the store hold more entries than that
+ * (only this node's own decisions may exceed the capacity), an entry that finds no slot is counted and its origin's
+ * {@link #indexedThrough} drops below its sequence, so catch-up never claims a range it cannot fill. Origins that are
+ * not configured are not indexed. Loop thread only; nothing is allocated on the store path except a new chunk.
  */
 public final class OriginSequenceIndex implements BanTableListener, BanVisitor
 {
     /** No slot: an empty tree or a missing child. */
-    static final int NONE = -1;
-    /** Bytes of one prefix in the pool: family, length, the 16-byte address field. */
-    private static final int PREFIX_LENGTH = 18;
-    private static final int MAX_SLOTS = Integer.MAX_VALUE / PREFIX_LENGTH;
+    static final int NONE = SequenceEntries.NONE;
+    static final int MAX_SLOTS = SequenceEntries.MAX_SLOTS;
 
     private final HighWaterMarks origins;
     private final AtomicCounter fullCounter;
     private final int prioritySeed;
     private final int[] roots;
     private final long[] indexedThrough;
-    private final long[] sequences;
-    private final int[] left;
-    private final int[] right;
-    private final UnsafeBuffer prefixes;
+    private final SequenceEntries entries;
     private final int[] heldPerOrigin;
-    private int freeHead;
     private int size;
     private int removedSlot;
     private int[] collected;
@@ -53,7 +47,7 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
 
     /**
      * @param origins      the configured origins and their dense indices ({@link HighWaterMarks#indexOf}).
-     * @param slots        entries the index can hold, see {@link #slotsFor}; at least 1.
+     * @param slots        entries the index can hold, see {@link #slotsFor}; 1 to {@link #MAX_SLOTS}.
      * @param fullCounter  counts entries that found no slot.
      * @param prioritySeed mixed into the tree priorities, so nobody outside can predict the trees' shapes.
      */
@@ -66,13 +60,10 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         this.origins = origins;
         this.fullCounter = fullCounter;
         this.prioritySeed = prioritySeed;
+        this.entries = new SequenceEntries(slots);
         roots = new int[origins.count()];
         indexedThrough = new long[origins.count()];
         heldPerOrigin = new int[origins.count()];
-        sequences = new long[slots];
-        left = new int[slots];
-        right = new int[slots];
-        prefixes = new UnsafeBuffer(new byte[slots * PREFIX_LENGTH]);
         clear();
     }
 
@@ -106,7 +97,7 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
     /** Entries the index can hold. */
     public int capacity()
     {
-        return sequences.length;
+        return entries.capacity();
     }
 
     /** Entries indexed for one origin, by dense index. */
@@ -148,14 +139,13 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
     /** The origin sequence of an entry found by {@link #collect}. */
     public long sequence(final int slot)
     {
-        return sequences[slot];
+        return entries.sequence(slot);
     }
 
     /** The prefix of an entry found by {@link #collect}, the store's key for its record. */
     public IpPrefix prefix(final int slot, final IpPrefix into)
     {
-        final int offset = slot * PREFIX_LENGTH;
-        return into.setAddress(prefixes.getByte(offset), prefixes, offset + 2, prefixes.getByte(offset + 1) & 0xFF);
+        return entries.prefix(slot, into);
     }
 
     public void onStored(final Ban decision, final Ban replaced, final boolean local)
@@ -183,17 +173,13 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         add(entry);
     }
 
+    /** Chunks stay allocated: the next build reuses them. */
     private void clear()
     {
         Arrays.fill(roots, NONE);
         Arrays.fill(indexedThrough, Long.MAX_VALUE);
         Arrays.fill(heldPerOrigin, 0);
-        for (int slot = 0; slot < left.length; slot++)
-        {
-            left[slot] = slot + 1 < left.length ? slot + 1 : NONE;
-            right[slot] = NONE;
-        }
-        freeHead = 0;
+        entries.clear();
         size = 0;
     }
 
@@ -204,23 +190,15 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         {
             return;
         }
-        if (freeHead == NONE)
+        final int slot = entries.allocate();
+        if (slot == NONE)
         {
             fullCounter.incrementRelease();
             indexedThrough[originIndex] = Math.min(indexedThrough[originIndex], entry.originSequence() - 1);
             return;
         }
 
-        final int slot = freeHead;
-        freeHead = left[slot];
-        left[slot] = NONE;
-        right[slot] = NONE;
-        sequences[slot] = entry.originSequence();
-        final IpPrefix prefix = entry.prefix();
-        final int offset = slot * PREFIX_LENGTH;
-        prefixes.putByte(offset, (byte)prefix.family());
-        prefixes.putByte(offset + 1, (byte)prefix.prefixLength());
-        prefix.getAddress(prefixes, offset + 2);
+        entries.set(slot, entry.originSequence(), entry.prefix());
         roots[originIndex] = insert(roots[originIndex], slot);
         heldPerOrigin[originIndex]++;
         size++;
@@ -237,9 +215,7 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         roots[originIndex] = remove(roots[originIndex], entry.originSequence(), entry.prefix());
         if (removedSlot != NONE)
         {
-            left[removedSlot] = freeHead;
-            right[removedSlot] = NONE;
-            freeHead = removedSlot;
+            entries.release(removedSlot);
             heldPerOrigin[originIndex]--;
             size--;
         }
@@ -252,13 +228,13 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         {
             return node;
         }
-        if (sequences[node] < sequences[tree])
+        if (sequence(node) < sequence(tree))
         {
-            left[tree] = insert(left[tree], node);
-            return priority(left[tree]) > priority(tree) ? rotateRight(tree) : tree;
+            left(tree, insert(left(tree), node));
+            return priority(left(tree)) > priority(tree) ? rotateRight(tree) : tree;
         }
-        right[tree] = insert(right[tree], node);
-        return priority(right[tree]) > priority(tree) ? rotateLeft(tree) : tree;
+        right(tree, insert(right(tree), node));
+        return priority(right(tree)) > priority(tree) ? rotateLeft(tree) : tree;
     }
 
     /**
@@ -271,25 +247,26 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         {
             return NONE;
         }
-        if (sequence < sequences[tree])
+        final long treeSequence = sequence(tree);
+        if (sequence < treeSequence)
         {
-            left[tree] = remove(left[tree], sequence, prefix);
+            left(tree, remove(left(tree), sequence, prefix));
             return tree;
         }
-        if (sequence > sequences[tree])
+        if (sequence > treeSequence)
         {
-            right[tree] = remove(right[tree], sequence, prefix);
+            right(tree, remove(right(tree), sequence, prefix));
             return tree;
         }
-        if (matches(tree, prefix))
+        if (entries.matches(tree, prefix))
         {
             removedSlot = tree;
-            return merge(left[tree], right[tree]);
+            return merge(left(tree), right(tree));
         }
-        left[tree] = remove(left[tree], sequence, prefix);
+        left(tree, remove(left(tree), sequence, prefix));
         if (removedSlot == NONE)
         {
-            right[tree] = remove(right[tree], sequence, prefix);
+            right(tree, remove(right(tree), sequence, prefix));
         }
         return tree;
     }
@@ -307,10 +284,10 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         }
         if (priority(a) > priority(b))
         {
-            right[a] = merge(right[a], b);
+            right(a, merge(right(a), b));
             return a;
         }
-        left[b] = merge(a, left[b]);
+        left(b, merge(a, left(b)));
         return b;
     }
 
@@ -319,50 +296,54 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         int node = tree;
         while (node != NONE && collectedCount < collectLimit)
         {
-            if (sequences[node] > collectAfter)
+            final long sequence = sequence(node);
+            if (sequence > collectAfter)
             {
-                collect(left[node]);
-                if (collectedCount >= collectLimit || sequences[node] > collectThrough)
+                collect(left(node));
+                if (collectedCount >= collectLimit || sequence > collectThrough)
                 {
                     return;
                 }
                 collected[collectedCount++] = node;
             }
-            node = right[node];
+            node = right(node);
         }
     }
 
     private int rotateRight(final int node)
     {
-        final int child = left[node];
-        left[node] = right[child];
-        right[child] = node;
+        final int child = left(node);
+        left(node, right(child));
+        right(child, node);
         return child;
     }
 
     private int rotateLeft(final int node)
     {
-        final int child = right[node];
-        right[node] = left[child];
-        left[child] = node;
+        final int child = right(node);
+        right(node, left(child));
+        left(child, node);
         return child;
     }
 
-    private boolean matches(final int slot, final IpPrefix prefix)
+    private int left(final int slot)
     {
-        final int offset = slot * PREFIX_LENGTH;
-        if (prefixes.getByte(offset) != (byte)prefix.family() || prefixes.getByte(offset + 1) != (byte)prefix.prefixLength())
-        {
-            return false;
-        }
-        for (int i = 0; i < 16; i++)
-        {
-            if ((prefixes.getByte(offset + 2 + i) & 0xFF) != prefix.addressByte(i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return entries.left(slot);
+    }
+
+    private int right(final int slot)
+    {
+        return entries.right(slot);
+    }
+
+    private void left(final int slot, final int child)
+    {
+        entries.left(slot, child);
+    }
+
+    private void right(final int slot, final int child)
+    {
+        entries.right(slot, child);
     }
 
     /** A slot's fixed pseudo-random priority: MurmurHash3's finaliser, a bijection, so no two slots tie. */

@@ -215,18 +215,32 @@ final class BanMap implements AutoCloseable
         final int segments = map.segments();
         for (int segment = 0; segment < segments; segment++)
         {
-            snapshotter.count = 0;
-            try (MapSegmentContext<IpPrefix, Ban, ?> context = map.segmentContext(segment))
-            {
-                context.forEachSegmentEntry(snapshotter);
-            }
-
-            final int count = snapshotter.count;
+            final int count = snapshot(segment, snapshotter);
             for (int i = 0; i < count; i++)
             {
                 visitor.visit(visited.set(snapshotter.bans[i]));
             }
         }
+    }
+
+    int segments()
+    {
+        return map.segments();
+    }
+
+    /**
+     * Copy one segment's entries into {@code into} under the segment's lock.
+     *
+     * @return how many; read them with {@link Snapshotter#entry}.
+     */
+    int snapshot(final int segment, final Snapshotter into)
+    {
+        into.count = 0;
+        try (MapSegmentContext<IpPrefix, Ban, ?> context = map.segmentContext(segment))
+        {
+            context.forEachSegmentEntry(into);
+        }
+        return into.count;
     }
 
     /**
@@ -330,15 +344,20 @@ final class BanMap implements AutoCloseable
     }
 
     /** Copies one segment's entries into reused holders that grow to the largest segment. */
-    private static final class Snapshotter implements Consumer<MapEntry<IpPrefix, Ban>>
+    static final class Snapshotter implements Consumer<MapEntry<IpPrefix, Ban>>
     {
         private final IpPrefix key = new IpPrefix();
         private Ban[] bans = new Ban[INITIAL_SNAPSHOT_SIZE];
         private int count;
 
-        private Snapshotter()
+        Snapshotter()
         {
             fill(0);
+        }
+
+        Ban entry(final int index)
+        {
+            return bans[index];
         }
 
         @Override

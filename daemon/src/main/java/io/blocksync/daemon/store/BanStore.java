@@ -341,6 +341,16 @@ public final class BanStore implements AutoCloseable
     }
 
     /**
+     * Every entry, read one segment at a time as {@link #forEach} does, for a consumer that pulls (the firewall's
+     * start): memory for one segment, whatever the store's size. Each iterator's {@code next()} returns the same holder;
+     * copy what must outlive the call. An entry changed during the pass may be seen before or after the change.
+     */
+    public Iterable<Ban> entries()
+    {
+        return () -> new StoreEntries(map);
+    }
+
+    /**
      * Remove entries whose time is up ({@link Ban#isExpiredAt(long)}: BANs past their expiry, UNBAN tombstones past
      * the retention the ban table stored as their expiry). Runs at open. Not logged in the write-ahead log: a purge
      * lost to a crash is done again at the next open.

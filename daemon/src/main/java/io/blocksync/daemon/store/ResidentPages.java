@@ -1,0 +1,82 @@
+package io.blocksync.daemon.store;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Gives back the resident pages of a memory-mapped file: {@code madvise(MADV_DONTNEED)} over each of this process's
+ * mappings of it, found in {@code /proc/self/maps} (proc(5)). For a shared file mapping this only unmaps the pages from
+ * this process: their contents stay in the page cache (dirty ones are still written back) and the next access maps
+ * them again, so nothing is lost. The start-up scans read every entry of the store once; without this, the whole file
+ * stays in the node's RSS while it idles.
+ * <p>
+ * The call goes through the JDK's own {@code MappedByteBuffer} unload ({@code jdk.internal.misc.ScopedMemoryAccess},
+ * exported by the launcher's flags), whose signature is that of Java 17; on another JVM, or without
+ * {@code /proc}, {@link #release} does nothing and returns 0.
+ */
+public final class ResidentPages
+{
+    private static final Object ACCESS;
+    private static final Method UNLOAD;
+
+    static
+    {
+        Object access = null;
+        Method unload = null;
+        try
+        {
+            final Class<?> type = Class.forName("jdk.internal.misc.ScopedMemoryAccess");
+            final Class<?> scope = Class.forName("jdk.internal.misc.ScopedMemoryAccess$Scope");
+            unload = type.getMethod("unload", scope, long.class, boolean.class, long.class);
+            access = type.getMethod("getScopedMemoryAccess").invoke(null);
+        }
+        catch (final ReflectiveOperationException | RuntimeException | LinkageError ex)
+        {
+            unload = null;
+        }
+        ACCESS = access;
+        UNLOAD = unload;
+    }
+
+    private ResidentPages()
+    {
+    }
+
+    /**
+     * @param file a file this process has mapped.
+     * @return bytes of mappings advised, 0 when the platform offers no way.
+     */
+    public static long release(final Path file)
+    {
+        final Path maps = Path.of("/proc/self/maps");
+        if (null == UNLOAD || !Files.isReadable(maps))
+        {
+            return 0;
+        }
+        final String name = file.toAbsolutePath().normalize().toString();
+        long released = 0;
+        try
+        {
+            for (final String line : Files.readAllLines(maps))
+            {
+                // start-end perms offset dev inode path
+                if (line.endsWith(name))
+                {
+                    final int dash = line.indexOf('-');
+                    final int space = line.indexOf(' ');
+                    final long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+                    final long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                    UNLOAD.invoke(ACCESS, null, start, false, end - start);
+                    released += end - start;
+                }
+            }
+        }
+        catch (final IOException | ReflectiveOperationException | RuntimeException ex)
+        {
+            // An advice only: the pages simply stay resident.
+        }
+        return released;
+    }
+}
