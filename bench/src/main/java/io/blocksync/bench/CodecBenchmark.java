@@ -87,7 +87,7 @@ public class CodecBenchmark
         {
             AddressText.parse(prefixes[i], bans[i].prefix(), 32, 64);
             bans[i].action(BanAction.BAN).protocol(6).port(22).originNodeId(SENDER_ID).durationSeconds(3600)
-                .originSequence(i + 1).originTimeMillis(1_764_000_000_000L).reason(ReasonCode.of("ssh").packed());
+                .originSequence(i + 1).originTimeMillis(1_764_000_000_000L).reason(ReasonCode.of("ssh").id());
             new BanRecordFlyweight().wrap(recordBuffer, 0).set(bans[i]).sign(sender).get(bans[i]);
         }
 

@@ -34,7 +34,7 @@ class BanRecordTest
             .originTimeMillis(1_700_000_000_123L)
             .version(0x8123_4567_89AB_CDEFL)
             .durationSeconds(0xFFFF_FFFEL)
-            .reason(ReasonCode.of("ssh").packed())
+            .reason(ReasonCode.of("ssh").id())
             .originKeyId(200)
             .signature(new UnsafeBuffer(SIGNATURE), 0)
             .expiresAtMillis(99)
@@ -57,7 +57,7 @@ class BanRecordTest
         assertEquals(0x8123_4567_89AB_CDEFL, received.version());
         assertEquals(0x8123_4567_89AB_CDEFL, record.version());
         assertEquals(0xFFFF_FFFEL, received.durationSeconds());
-        assertEquals("ssh", ReasonCode.unpack(received.reason()));
+        assertEquals("ssh", ReasonCode.nameOf(received.reason()));
         assertEquals(200, received.originKeyId());
         assertArrayEquals(SIGNATURE, received.signature());
         assertEquals(200, record.originKeyId());
@@ -73,7 +73,7 @@ class BanRecordTest
     void anUnbanCarriesNoDuration()
     {
         final Ban unban = new Ban().action(BanAction.UNBAN).prefix(prefix("192.0.2.0/24")).durationSeconds(60)
-            .reason(ReasonCode.of("manual").packed());
+            .reason(ReasonCode.of("manual").id());
         final BanRecordFlyweight record = new BanRecordFlyweight().wrap(new UnsafeBuffer(new byte[BanRecordFlyweight.LENGTH]), 0).set(unban);
 
         assertTrue(record.isWellFormed());

@@ -23,7 +23,7 @@ package io.blocksync.daemon.control;
  *     live bans only, or with "all" expired entries and unban tombstones too; in the store's order (unsorted).
  *     ACTION ban or unban; ORIGIN the origin's node id; EXPIRES the end on the wall clock, Unix ms (0: none);
  *     REMAINING seconds left, -1 for none; PROTOCOL an IANA number; DECIDED the origin's decision time, Unix ms;
- *     REASON the 8-byte reason code as unsigned hex (ASCII, first character in the lowest byte, e.g. 687373 = ssh);
+ *     REASON the reason's text (io.blocksync.codec.ReasonCode, up to 40 characters), "-" for none;
  *     ENFORCED true when the firewall confirms the kernel holds this live ban, else false (with the kernel's refusal).
  *   counters       counter TYPE KEY VALUE LABEL
  *                  ...

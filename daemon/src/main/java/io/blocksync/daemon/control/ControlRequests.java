@@ -117,7 +117,7 @@ final class ControlRequests
         {
             return ControlProtocol.ERROR + " " + words[1] + ": protocol must be a number 0-255 and port 0-65535";
         }
-        request.add(BanAction.BAN, prefix, seconds, ReasonCode.of(words[3]).packed(), (int)protocol, (int)port);
+        request.add(BanAction.BAN, prefix, seconds, ReasonCode.of(words[3]), (int)protocol, (int)port);
         return null;
     }
 

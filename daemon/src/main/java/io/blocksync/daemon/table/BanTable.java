@@ -175,7 +175,7 @@ public final class BanTable
                 return BanOutcome.NOT_BANNED;
             }
             // Firewalls with a table per reason find the element by the lifted ban's reason and scope.
-            request.reason(current.reason()).protocol(current.protocol()).port(current.port());
+            request.reasonOf(current).protocol(current.protocol()).port(current.port());
         }
         if (exists && clock.isTrusted(current.version(), wallMillis))
         {

@@ -168,7 +168,7 @@ class BanStoreFormatTest
         final Ban wide = new Ban().prefix(prefix("2001:db8:bad::/64")).action(BanAction.BAN).protocol(17).port(53)
             .originNodeId(7).hitCount(1).originSequence(0x0102030405060708L).originTimeMillis(1_700_000_001_000L)
             .expiresAtMillis(YEAR_2100_MILLIS).durationSeconds(2_402_444_799L)
-            .reason(ReasonCode.of("scan").packed()).appliedAtMillis(1_700_000_001_500L).originKeyId(9)
+            .reason(ReasonCode.of("scan").id()).appliedAtMillis(1_700_000_001_500L).originKeyId(9)
             .version(0x018B_CFE8_0007L);
         for (int i = 0; i < wide.signature().length; i++)
         {
@@ -177,12 +177,12 @@ class BanStoreFormatTest
         return List.of(
             new Ban().prefix(prefix("192.0.2.1")).action(BanAction.BAN).protocol(6).port(22).originNodeId(3)
                 .hitCount(5).originSequence(41).originTimeMillis(1_700_000_000_123L).expiresAtMillis(Ban.PERMANENT)
-                .durationSeconds(Ban.PERMANENT).reason(ReasonCode.of("ssh").packed())
+                .durationSeconds(Ban.PERMANENT).reason(ReasonCode.of("ssh").id())
                 .appliedAtMillis(1_700_000_000_456L),
             wide,
             new Ban().prefix(prefix("198.51.100.0/24")).action(BanAction.UNBAN).originNodeId(2).originSequence(9)
                 .originTimeMillis(1_700_000_002_000L).expiresAtMillis(YEAR_2100_MILLIS)
-                .reason(ReasonCode.of("manual").packed()).appliedAtMillis(1_700_000_002_500L));
+                .reason(ReasonCode.of("manual").id()).appliedAtMillis(1_700_000_002_500L));
     }
 
     private Path copyV1Fixture() throws IOException
