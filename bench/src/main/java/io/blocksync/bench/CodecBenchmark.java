@@ -150,7 +150,7 @@ public class CodecBenchmark
             record.getSignature(signature);
             sum += record.action() + record.family() + record.prefixLength() + record.addressByte(0) +
                 record.protocol() + record.port() + record.originNodeId() + record.durationSeconds() +
-                record.originSequence() + record.originTimeMillis() + record.reasonPacked() + record.originKeyId() + signature[0];
+                record.originSequence() + record.originTimeMillis() + record.reasonWord(0) + record.originKeyId() + signature[0];
         }
         return sum;
     }

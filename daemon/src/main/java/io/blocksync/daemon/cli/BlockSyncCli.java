@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         CheckConfigCommand.class,
         EventsCommand.class,
         FlushCommand.class,
+        ImportCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class BlockSyncCli implements Runnable

@@ -349,7 +349,7 @@ public final class BanTable
         next.set(decision)
             .durationSeconds(local ? durationSeconds : decision.durationSeconds())
             .expiresAtMillis(expiresAtMillis)
-            .hitCount(exists ? current.hitCount() : 0)
+            .hitCount((exists ? current.hitCount() : 0) + (local ? decision.hitCount() : 0))
             .appliedAtMillis(nowMillis);
         if (local && null != signer)
         {
