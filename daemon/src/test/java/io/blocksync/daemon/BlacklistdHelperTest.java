@@ -101,9 +101,9 @@ class BlacklistdHelperTest
             "rem|blacklistd|tcp|192.0.2.80|32|22|42",
             "flush|blacklistd"), Files.readAllLines(dir.resolve("argv.txt")), "the system helper's argv, unchanged");
         assertEquals(List.of(
-            "ban 192.0.2.80/32 permanent blacklistd 6 22",
-            "ban 2001:db8::80/64 permanent blacklistd 17 53",
-            "ban 198.51.100.80/24 permanent blacklistd 0 0",
+            "ban 192.0.2.80/32 default blacklistd 6 22",
+            "ban 2001:db8::80/64 default blacklistd 17 53",
+            "ban 198.51.100.80/24 default blacklistd 0 0",
             "unban 192.0.2.80/32",
             "flush blacklistd"), requests);
     }
@@ -113,12 +113,12 @@ class BlacklistdHelperTest
     {
         final Result failed = shim(fakeSystemHelper(1, ""), "add", "blacklistd", "tcp", "192.0.2.81", "32", "22");
         assertEquals(1, failed.status());
-        assertEquals(List.of("ban 192.0.2.81/32 permanent blacklistd 6 22"), requests, "shared even so");
+        assertEquals(List.of("ban 192.0.2.81/32 default blacklistd 6 22"), requests, "shared even so");
 
         answer = "error";
         final Result refused = shim(fakeSystemHelper(0, "OK"), "add", "blacklistd", "tcp", "192.0.2.82", "32", "22");
         assertEquals(new Result(0, "OK\n"), new Result(refused.status(), refused.stdout()), "local behaviour unchanged");
-        assertTrue(refused.stderr().contains("blocksync-helper: ban 192.0.2.82/32 permanent blacklistd 6 22: error"),
+        assertTrue(refused.stderr().contains("blocksync-helper: ban 192.0.2.82/32 default blacklistd 6 22: error"),
             refused.stderr());
     }
 

@@ -38,7 +38,9 @@ class FeedIntegrationsTest
 {
     private static final String KEY_A = "base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     private static final String KEY_B = "base64:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
-    private static final String SETTINGS = "[protocol]\nheartbeat-interval = 200ms\nretransmit-initial = 50ms\n";
+    /** Permanent bans allowed: fail2ban's bantime = -1 asks for one (the default max-duration of 30d refuses it). */
+    private static final String SETTINGS = "[bans]\nmax-duration = permanent\n\n" +
+        "[protocol]\nheartbeat-interval = 200ms\nretransmit-initial = 50ms\n";
     private static final Path DIST = Path.of("../dist");
     private static final Duration PROPAGATION = Duration.ofSeconds(30);
 
