@@ -80,7 +80,7 @@ after=$(cpu)
 echo "blocksync ban: $(echo "($after - $before) * 1000 / $HZ / 20" | bc -l | cut -c1-6) ms CPU per ban (20 bans)"
 
 # 2. fail2ban ban -> element in B's kernel set. B's additions timestamped as nft reports them.
-ip netns exec bs14b sh -c 'nft monitor new elements table inet blocksync | while read -r l; do echo "$(date +%s%N) $l"; done' > "$T/monitor.txt" &
+ip netns exec bs14b sh -c 'nft monitor new elements | while read -r l; do echo "$(date +%s%N) $l"; done' > "$T/monitor.txt" &
 echo $! > "$T/monitor.pid"
 mkdir -p "$T/f2b/filter.d" "$T/f2b/action.d"
 cp "$DIST/fail2ban/action.d/blocksync.conf" "$T/f2b/action.d/"
