@@ -91,6 +91,26 @@ class BanRecordTest
     }
 
     @Test
+    void aLongReasonReadFromTheWireIsNamedByItsIdAndCopiedWithTheBan()
+    {
+        // Words as the wire holds them, for a reason this process never made from text.
+        final String text = "wire-only/scenario-" + System.nanoTime();
+        final long[] words = new long[ReasonCode.WORDS];
+        for (int i = 0; i < text.length(); i++)
+        {
+            words[i >> 3] |= ((long)text.charAt(i)) << (8 * (i & 7));
+        }
+        final Ban received = new Ban().reasonWords(words[0], words[1], words[2], words[3], words[4]);
+
+        assertTrue(received.reason() < 0, "a long reason's id is a hash with the top bit set");
+        assertEquals(text, received.reasonText());
+        assertEquals(text, ReasonCode.nameOf(received.reason()), "kept in ReasonNames for code holding only the id");
+        assertEquals(text, new Ban().reason(received.reason()).reasonText(), "words restored from the id");
+        assertEquals(text, new Ban().set(received).reasonText());
+        assertEquals(ReasonCode.of(text).id(), received.reason());
+    }
+
+    @Test
     void setCopiesEveryFieldAndResetClearsThem()
     {
         final Ban source = new Ban().action(BanAction.UNBAN).prefix(prefix("203.0.113.9"))
