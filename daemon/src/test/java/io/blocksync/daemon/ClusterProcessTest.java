@@ -88,8 +88,10 @@ class ClusterProcessTest
         {
             final Future<List<String>> one = pool.submit(() -> nodes.get(0).control(fromNode1));
             final Future<List<String>> two = pool.submit(() -> nodes.get(1).control(fromNode2));
-            assertTrue(one.get().stream().allMatch(reply -> reply.startsWith("ok ban")), "node 1 refused some bans");
-            assertTrue(two.get().stream().allMatch(reply -> reply.startsWith("ok ban")), "node 2 refused some bans");
+            assertTrue(one.get().stream().allMatch(reply -> reply.startsWith("ok ban")), () -> "node 1 refused some bans: " +
+                one.join().stream().filter(reply -> !reply.startsWith("ok ban")).limit(3).toList());
+            assertTrue(two.get().stream().allMatch(reply -> reply.startsWith("ok ban")), () -> "node 2 refused some bans: " +
+                two.join().stream().filter(reply -> !reply.startsWith("ok ban")).limit(3).toList());
         }
         finally
         {
