@@ -79,7 +79,7 @@ public class BanStoreBenchmark
             .originTimeMillis(System.currentTimeMillis())
             .durationSeconds(3600)
             .expiresAtMillis(System.currentTimeMillis() + 3_600_000L)
-            .reason(ReasonCode.of("ssh").packed())
+            .reason(ReasonCode.of("ssh").id())
             .appliedAtMillis(System.currentTimeMillis());
 
         final IpPrefix key = new IpPrefix();

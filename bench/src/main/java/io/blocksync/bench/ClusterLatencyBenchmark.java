@@ -77,7 +77,7 @@ public class ClusterLatencyBenchmark
 
     private final IpPrefix prefix = new IpPrefix();
     private final byte[] scratch = new byte[16];
-    private final long reason = ReasonCode.of("bench").packed();
+    private final long reason = ReasonCode.of("bench").id();
     private final int[] appliedIds = new int[NODES + 1];
     private ClusterFixture cluster;
     private long bans;

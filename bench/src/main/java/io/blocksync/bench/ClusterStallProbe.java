@@ -36,7 +36,7 @@ public final class ClusterStallProbe
     private final ClusterFixture cluster;
     private final IpPrefix prefix = new IpPrefix();
     private final byte[] scratch = new byte[16];
-    private final long reason = ReasonCode.of("probe").packed();
+    private final long reason = ReasonCode.of("probe").id();
     private final int appliedId;
     private long next;
 

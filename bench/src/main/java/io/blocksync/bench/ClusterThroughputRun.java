@@ -47,7 +47,7 @@ public final class ClusterThroughputRun
     private final long logThreadId;
     private final IpPrefix prefix = new IpPrefix();
     private final byte[] scratch = new byte[16];
-    private final long reason = ReasonCode.of("bench").packed();
+    private final long reason = ReasonCode.of("bench").id();
     private long submitted;
 
     private ClusterThroughputRun(final ClusterFixture cluster, final int batch, final long outstanding)

@@ -87,7 +87,7 @@ public class CodecBenchmark
         {
             AddressText.parse(prefixes[i], bans[i].prefix(), 32, 64);
             bans[i].action(BanAction.BAN).protocol(6).port(22).originNodeId(SENDER_ID).durationSeconds(3600)
-                .originSequence(i + 1).originTimeMillis(1_764_000_000_000L).reason(ReasonCode.of("ssh").packed());
+                .originSequence(i + 1).originTimeMillis(1_764_000_000_000L).reason(ReasonCode.of("ssh").id());
             new BanRecordFlyweight().wrap(recordBuffer, 0).set(bans[i]).sign(sender).get(bans[i]);
         }
 
@@ -150,7 +150,7 @@ public class CodecBenchmark
             record.getSignature(signature);
             sum += record.action() + record.family() + record.prefixLength() + record.addressByte(0) +
                 record.protocol() + record.port() + record.originNodeId() + record.durationSeconds() +
-                record.originSequence() + record.originTimeMillis() + record.reasonPacked() + record.originKeyId() + signature[0];
+                record.originSequence() + record.originTimeMillis() + record.reasonWord(0) + record.originKeyId() + signature[0];
         }
         return sum;
     }

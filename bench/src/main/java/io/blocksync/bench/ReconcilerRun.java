@@ -39,7 +39,7 @@ public final class ReconcilerRun
 {
     private static final int LONE_BANS = 2_000;
     private static final int WARM_UP = 200;
-    private static final long SSH = ReasonCode.of("ssh").packed();
+    private static final long SSH = ReasonCode.of("ssh").id();
 
     private final ProcessCommandRunner processes = new ProcessCommandRunner(300_000);
 

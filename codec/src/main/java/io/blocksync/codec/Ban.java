@@ -27,6 +27,7 @@ public final class Ban
     private long version;
     private long durationSeconds;
     private long reason;
+    private final long[] reasonWords = new long[ReasonCode.WORDS];
     private long expiresAtMillis;
     private int hitCount;
     private long appliedAtMillis;
@@ -46,6 +47,7 @@ public final class Ban
         version = 0;
         durationSeconds = 0;
         reason = 0;
+        java.util.Arrays.fill(reasonWords, 0);
         expiresAtMillis = 0;
         hitCount = 0;
         appliedAtMillis = 0;
@@ -67,6 +69,7 @@ public final class Ban
         version = other.version;
         durationSeconds = other.durationSeconds;
         reason = other.reason;
+        System.arraycopy(other.reasonWords, 0, reasonWords, 0, reasonWords.length);
         expiresAtMillis = other.expiresAtMillis;
         hitCount = other.hitCount;
         appliedAtMillis = other.appliedAtMillis;
@@ -239,16 +242,91 @@ public final class Ban
         return this;
     }
 
-    /** The reason, up to 8 ASCII bytes packed little-endian as {@link ReasonCode#packed()}. */
+    /** The reason's identity in this process, {@link ReasonCode#id()} (0: none); its text is in the reason words. */
     public long reason()
     {
         return reason;
     }
 
-    public Ban reason(final long reasonPacked)
+    /**
+     * Set the reason by its id: a short reason's words follow from the id itself, a long one's from
+     * {@link ReasonNames} (words left zero when it is not kept there). Code that has the text or another ban uses
+     * {@link #reason(ReasonCode)} or {@link #reasonOf(Ban)}.
+     */
+    public Ban reason(final long id)
     {
-        this.reason = reasonPacked;
+        this.reason = id;
+        java.util.Arrays.fill(reasonWords, 0);
+        if (id > 0)
+        {
+            reasonWords[0] = id;
+        }
+        else if (id < 0)
+        {
+            final ReasonCode known = ReasonNames.find(id);
+            if (null != known)
+            {
+                for (int i = 0; i < reasonWords.length; i++)
+                {
+                    reasonWords[i] = known.word(i);
+                }
+            }
+        }
         return this;
+    }
+
+    public Ban reason(final ReasonCode code)
+    {
+        this.reason = code.id();
+        for (int i = 0; i < reasonWords.length; i++)
+        {
+            reasonWords[i] = code.word(i);
+        }
+        return this;
+    }
+
+    /** Copy another ban's reason, text and id. */
+    public Ban reasonOf(final Ban other)
+    {
+        this.reason = other.reason;
+        System.arraycopy(other.reasonWords, 0, reasonWords, 0, reasonWords.length);
+        return this;
+    }
+
+    /**
+     * Set the reason from its zero-padded text as five little-endian words, as the record and the store hold it
+     * (see {@link ReasonCode}); the id follows, and a long reason is noted in {@link ReasonNames} (allocation-free
+     * once it is known).
+     */
+    public Ban reasonWords(final long w0, final long w1, final long w2, final long w3, final long w4)
+    {
+        reasonWords[0] = w0;
+        reasonWords[1] = w1;
+        reasonWords[2] = w2;
+        reasonWords[3] = w3;
+        reasonWords[4] = w4;
+        reason = ReasonCode.id(w0, w1, w2, w3, w4);
+        ReasonNames.note(reason, reasonWords);
+        return this;
+    }
+
+    /** Word {@code index} (0 to 4) of the reason's zero-padded text. */
+    public long reasonWord(final int index)
+    {
+        return reasonWords[index];
+    }
+
+    /** Append the reason's text; allocation-free. */
+    public StringBuilder appendReason(final StringBuilder out)
+    {
+        ReasonCode.appendText(reasonWords, out);
+        return out;
+    }
+
+    /** The reason's text; allocates. */
+    public String reasonText()
+    {
+        return appendReason(new StringBuilder(ReasonCode.MAX_LENGTH)).toString();
     }
 
     /**
@@ -309,7 +387,7 @@ public final class Ban
     /** For logs and test failures; allocates. */
     public String toString()
     {
-        return action + " " + prefix + " reason " + ReasonCode.unpack(reason) + " proto " + protocol + " port " + port +
+        return action + " " + prefix + " reason " + reasonText() + " proto " + protocol + " port " + port +
             " origin " + originNodeId + "#" + originSequence + " at " + originTimeMillis + " v " + version + " for " + durationSeconds +
             "s expires " + expiresAtMillis;
     }

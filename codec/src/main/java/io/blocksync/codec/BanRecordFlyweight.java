@@ -6,7 +6,7 @@ import org.agrona.MutableDirectBuffer;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * One 128-byte BAN or UNBAN record inside a BATCH or SYNC frame: 64 bytes of fields, then the origin's Ed25519
+ * One 160-byte BAN or UNBAN record inside a BATCH or SYNC frame: 96 bytes of fields, then the origin's Ed25519
  * signature of them, so the record can be relayed by any node and still speak only for its origin. Multi-byte
  * integers are little-endian; the address is in network byte order.
  * <pre>
@@ -27,15 +27,15 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  *  |                      Address (16 bytes)                       | 32
  *  +---------------------------------------------------------------+
- *  |                 Reason (8 bytes ASCII, 0-padded)              | 48
+ *  |            Version (64 bits, hybrid logical clock)            | 48
  *  +---------------------------------------------------------------+
- *  |            Version (64 bits, hybrid logical clock)            | 56
+ *  |                Reason (40 bytes ASCII, 0-padded)              | 56
  *  +---------------------------------------------------------------+
- *  |                 Origin Signature (64 bytes)                   | 64
+ *  |                 Origin Signature (64 bytes)                   | 96
  *  +---------------------------------------------------------------+
  * </pre>
  * The signature is pure Ed25519 (RFC 8032) by the origin's key {@code origin_key_id} over
- * {@link #SIGNATURE_CONTEXT} followed by bytes 0-63 of the record ({@link #sign}, {@link #verifySignature}).
+ * {@link #SIGNATURE_CONTEXT} followed by bytes 0-95 of the record ({@link #sign}, {@link #verifySignature}).
  * <p>
  * The version orders decisions on one prefix: a hybrid logical clock value stamped by the origin (wall-clock
  * milliseconds in the high 48 bits, a logical counter in the low 16), so the order does not depend on clocks agreeing.
@@ -62,15 +62,16 @@ public final class BanRecordFlyweight
     static final int ORIGIN_SEQUENCE_OFFSET = 16;
     static final int ORIGIN_TIME_MILLIS_OFFSET = 24;
     static final int ADDRESS_OFFSET = 32;
-    static final int REASON_OFFSET = 48;
-    static final int VERSION_OFFSET = 56;
-    static final int SIGNATURE_OFFSET = 64;
-    public static final int REASON_LENGTH = 8;
+    static final int VERSION_OFFSET = 48;
+    static final int REASON_OFFSET = 56;
+    static final int SIGNATURE_OFFSET = 96;
+    /** Bytes of the reason field: the longest reason, {@link ReasonCode#MAX_LENGTH}. */
+    public static final int REASON_LENGTH = 40;
     /** Bytes covered by the origin's signature: every field before it. */
     public static final int SIGNED_LENGTH = SIGNATURE_OFFSET;
     public static final int LENGTH = SIGNATURE_OFFSET + NodeKey.SIGNATURE_LENGTH;
-    /** What an origin signs before a record's 64 signed bytes, so a record signature can never pass as another message's. */
-    public static final byte[] SIGNATURE_CONTEXT = "blocksync/2 record".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** What an origin signs before a record's 96 signed bytes, so a record signature can never pass as another message's. */
+    public static final byte[] SIGNATURE_CONTEXT = "blocksync/3 record".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final byte[] signedMessage = new byte[SIGNATURE_CONTEXT.length + SIGNED_LENGTH];
     private final byte[] signature = new byte[NodeKey.SIGNATURE_LENGTH];
@@ -288,14 +289,17 @@ public final class BanRecordFlyweight
 
     public BanRecordFlyweight reason(final ReasonCode reason)
     {
-        mutableBuffer.putLong(offset + REASON_OFFSET, reason.packed(), LITTLE_ENDIAN);
+        for (int i = 0; i < ReasonCode.WORDS; i++)
+        {
+            mutableBuffer.putLong(offset + REASON_OFFSET + i * Long.BYTES, reason.word(i), LITTLE_ENDIAN);
+        }
         return this;
     }
 
-    /** The reason's 8 bytes as one little-endian long, as {@link ReasonCode#packed()} holds it. */
-    public long reasonPacked()
+    /** Word {@code index} (0 to 4) of the reason field as a little-endian long, as {@link ReasonCode#word} holds it. */
+    public long reasonWord(final int index)
     {
-        return buffer.getLong(offset + REASON_OFFSET, LITTLE_ENDIAN);
+        return ReasonCode.word(buffer, offset + REASON_OFFSET, index);
     }
 
     public StringBuilder appendReason(final StringBuilder out)
@@ -324,7 +328,7 @@ public final class BanRecordFlyweight
             .originTimeMillis(originTimeMillis())
             .version(version())
             .durationSeconds(durationSeconds())
-            .reason(reasonPacked())
+            .reasonWords(reasonWord(0), reasonWord(1), reasonWord(2), reasonWord(3), reasonWord(4))
             .originKeyId(originKeyId())
             .signature(buffer, offset + SIGNATURE_OFFSET)
             .expiresAtMillis(0)
@@ -341,7 +345,10 @@ public final class BanRecordFlyweight
         mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte)0);
         mutableBuffer.putByte(offset + ORIGIN_KEY_ID_OFFSET, (byte)ban.originKeyId());
         mutableBuffer.putBytes(offset + SIGNATURE_OFFSET, ban.signature());
-        mutableBuffer.putLong(offset + REASON_OFFSET, ban.reason(), LITTLE_ENDIAN);
+        for (int i = 0; i < ReasonCode.WORDS; i++)
+        {
+            mutableBuffer.putLong(offset + REASON_OFFSET + i * Long.BYTES, ban.reasonWord(i), LITTLE_ENDIAN);
+        }
         return action(ban.action().code())
             .prefix(ban.prefix())
             .protocol(ban.protocol())
@@ -377,7 +384,7 @@ public final class BanRecordFlyweight
             return false;
         }
 
-        return hasZeroHostBits(family, prefixLength()) && ReasonCode.isWellFormed(reasonPacked());
+        return hasZeroHostBits(family, prefixLength()) && ReasonCode.isWellFormed(buffer, offset + REASON_OFFSET);
     }
 
     private boolean hasZeroHostBits(final int family, final int prefixLength)

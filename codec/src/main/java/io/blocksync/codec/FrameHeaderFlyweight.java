@@ -30,8 +30,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class FrameHeaderFlyweight
 {
-    /** Protocol version 2: per-link keys and origin-signed records (docs/PROTOCOL.md). */
-    public static final int CURRENT_VERSION = 2;
+    /** Protocol version 3: per-link keys, origin-signed 160-byte records with reasons of up to 40 characters (docs/PROTOCOL.md). */
+    public static final int CURRENT_VERSION = 3;
 
     static final int VERSION_OFFSET = 0;
     static final int TYPE_OFFSET = 1;

@@ -46,7 +46,7 @@ public final class SelfCheck
             .durationSeconds(3600)
             .originSequence(1)
             .originTimeMillis(System.currentTimeMillis())
-            .reason(ReasonCode.of("ssh"))
+            .reason(ReasonCode.of("sshd-ddos"))
             .sign(NODE_1);
         final int length = signer.stamp(buffer, 0, batch.unsealedLength());
         toNode2.seal(buffer, 0, length);

@@ -149,11 +149,16 @@ class BanRecordProperties
         return isReason(record);
     }
 
-    /** A letter, then letters, digits, '_', '.', '-' up to the first zero byte, then only zero bytes. */
+    private static boolean isAlphanumeric(final int c)
+    {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    /** A letter or digit, then letters, digits, '_', '.', '-', '/' up to the first zero byte, then only zero bytes. */
     private static boolean isReason(final BanRecordFlyweight record)
     {
         final int first = record.reasonByte(0);
-        if (first < 'a' || first > 'z')
+        if (!isAlphanumeric(first))
         {
             return false;
         }
@@ -161,7 +166,7 @@ class BanRecordProperties
         for (int i = 1; i < BanRecordFlyweight.REASON_LENGTH; i++)
         {
             final int c = record.reasonByte(i);
-            final boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+            final boolean allowed = isAlphanumeric(c) || c == '_' || c == '.' || c == '-' || c == '/';
             if (c == 0)
             {
                 ended = true;

@@ -34,7 +34,7 @@ class BanRecordTest
             .originTimeMillis(1_700_000_000_123L)
             .version(0x8123_4567_89AB_CDEFL)
             .durationSeconds(0xFFFF_FFFEL)
-            .reason(ReasonCode.of("ssh").packed())
+            .reason(ReasonCode.of("ssh").id())
             .originKeyId(200)
             .signature(new UnsafeBuffer(SIGNATURE), 0)
             .expiresAtMillis(99)
@@ -57,7 +57,7 @@ class BanRecordTest
         assertEquals(0x8123_4567_89AB_CDEFL, received.version());
         assertEquals(0x8123_4567_89AB_CDEFL, record.version());
         assertEquals(0xFFFF_FFFEL, received.durationSeconds());
-        assertEquals("ssh", ReasonCode.unpack(received.reason()));
+        assertEquals("ssh", ReasonCode.nameOf(received.reason()));
         assertEquals(200, received.originKeyId());
         assertArrayEquals(SIGNATURE, received.signature());
         assertEquals(200, record.originKeyId());
@@ -73,7 +73,7 @@ class BanRecordTest
     void anUnbanCarriesNoDuration()
     {
         final Ban unban = new Ban().action(BanAction.UNBAN).prefix(prefix("192.0.2.0/24")).durationSeconds(60)
-            .reason(ReasonCode.of("manual").packed());
+            .reason(ReasonCode.of("manual").id());
         final BanRecordFlyweight record = new BanRecordFlyweight().wrap(new UnsafeBuffer(new byte[BanRecordFlyweight.LENGTH]), 0).set(unban);
 
         assertTrue(record.isWellFormed());
@@ -88,6 +88,26 @@ class BanRecordTest
         assertEquals(BanAction.UNBAN, BanAction.fromCode(BanRecordFlyweight.ACTION_UNBAN));
         assertNull(BanAction.fromCode(0));
         assertNull(BanAction.fromCode(3));
+    }
+
+    @Test
+    void aLongReasonReadFromTheWireIsNamedByItsIdAndCopiedWithTheBan()
+    {
+        // Words as the wire holds them, for a reason this process never made from text.
+        final String text = "wire-only/scenario-" + System.nanoTime();
+        final long[] words = new long[ReasonCode.WORDS];
+        for (int i = 0; i < text.length(); i++)
+        {
+            words[i >> 3] |= ((long)text.charAt(i)) << (8 * (i & 7));
+        }
+        final Ban received = new Ban().reasonWords(words[0], words[1], words[2], words[3], words[4]);
+
+        assertTrue(received.reason() < 0, "a long reason's id is a hash with the top bit set");
+        assertEquals(text, received.reasonText());
+        assertEquals(text, ReasonCode.nameOf(received.reason()), "kept in ReasonNames for code holding only the id");
+        assertEquals(text, new Ban().reason(received.reason()).reasonText(), "words restored from the id");
+        assertEquals(text, new Ban().set(received).reasonText());
+        assertEquals(ReasonCode.of(text).id(), received.reason());
     }
 
     @Test

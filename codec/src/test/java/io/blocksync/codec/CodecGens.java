@@ -22,8 +22,8 @@ final class CodecGens
     static final long MAX_ORIGIN_TIME_MILLIS = 16_725_225_600_000L;
     static final long MAX_DURATION_SECONDS = 0xFFFF_FFFFL;
 
-    private static final String REASON_FIRST = "abcdefghijklmnopqrstuvwxyz";
-    private static final String REASON_REST = REASON_FIRST + "0123456789_.-";
+    private static final String REASON_FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private static final String REASON_REST = REASON_FIRST + "_.-/";
 
     private CodecGens()
     {
@@ -88,15 +88,21 @@ final class CodecGens
         return groups.zip(lengths, (address, length) -> canonical(AddressFamily.IPV6, address(address), length));
     }
 
-    /** 1 to {@link ReasonCode#MAX_LENGTH} characters, a letter first, then letters, digits, '_', '.', '-'. */
+    /** 1 to {@link ReasonCode#MAX_LENGTH} characters, a letter or digit first, then letters, digits, '_', '.', '-', '/'. */
     static Gen<ReasonCode> reasons()
     {
-        final Gen<Character> first = Generate.pick(characters(REASON_FIRST));
-        final Gen<List<Character>> rest = listsOf(Generate.pick(characters(REASON_REST)), 0, ReasonCode.MAX_LENGTH - 1);
-        return first.zip(rest, (letter, others) ->
+        // Two draws (length and a seed for the characters), however long the text: more draws per ban would starve
+        // the boundary phase of the assumptions on origin ids.
+        final Gen<Integer> lengths = Generate.pick(List.of(1, 3, 8, 9, 15, 32, ReasonCode.MAX_LENGTH))
+            .mix(Generate.range(1, ReasonCode.MAX_LENGTH));
+        return lengths.zip(Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE), (length, seed) ->
         {
-            final StringBuilder text = new StringBuilder().append(letter);
-            others.forEach(text::append);
+            final java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            final StringBuilder text = new StringBuilder().append(REASON_FIRST.charAt(random.nextInt(REASON_FIRST.length())));
+            while (text.length() < length)
+            {
+                text.append(REASON_REST.charAt(random.nextInt(REASON_REST.length())));
+            }
             return ReasonCode.of(text.toString());
         });
     }
@@ -140,7 +146,7 @@ final class CodecGens
             // boundary phase of the assumptions on origin ids.
             ban.version(ban.originTimeMillis() << 16 | ban.originSequence() & 0xFFFF);
             final long duration = durations.generate(in);
-            return ban.durationSeconds(action == BanAction.BAN ? duration : 0).reason(reasons.generate(in).packed());
+            return ban.durationSeconds(action == BanAction.BAN ? duration : 0).reason(reasons.generate(in));
         };
         return bans;
     }

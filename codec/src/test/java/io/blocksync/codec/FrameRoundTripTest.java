@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 
 import static io.blocksync.codec.TestFrames.prefix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,7 +102,7 @@ class FrameRoundTripTest
             .durationSeconds(0xFFFF_FFFFL)
             .originSequence(Long.MAX_VALUE)
             .originTimeMillis(Long.MAX_VALUE)
-            .reason(ReasonCode.of("abcdefgh"));
+            .reason(ReasonCode.of("crowdsecurity/http-admin-interface-probe"));
         batch.appendRecord(BanRecordFlyweight.ACTION_BAN)
             .prefix(prefix("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/128"))
             .originNodeId(TestFrames.SENDER_ID)
@@ -117,7 +118,8 @@ class FrameRoundTripTest
         assertEquals(TestFrames.SENDER_ID, first.originNodeId());
         assertEquals(0xFFFF_FFFFL, first.durationSeconds());
         assertEquals(Long.MAX_VALUE, first.originSequence());
-        assertEquals("abcdefgh", ReasonCode.unpack(first.reasonPacked()));
+        assertEquals("crowdsecurity/http-admin-interface-probe", first.appendReason(new StringBuilder()).toString());
+        assertEquals(ReasonCode.MAX_LENGTH, first.reasonLength());
         assertEquals(128, new BatchFrameFlyweight().wrap(buffer, 0).record(1).prefixLength());
     }
 
@@ -279,12 +281,23 @@ class FrameRoundTripTest
     void reasonTextRulesAreEnforced()
     {
         assertThrows(IllegalArgumentException.class, () -> ReasonCode.of(""));
-        assertThrows(IllegalArgumentException.class, () -> ReasonCode.of("toolongreason"));
-        assertThrows(IllegalArgumentException.class, () -> ReasonCode.of("SSH"));
-        assertThrows(IllegalArgumentException.class, () -> ReasonCode.of("1ssh"));
+        assertThrows(IllegalArgumentException.class, () -> ReasonCode.of("a".repeat(ReasonCode.MAX_LENGTH + 1)));
+        assertThrows(IllegalArgumentException.class, () -> ReasonCode.of("-ssh"));
+        assertThrows(IllegalArgumentException.class, () -> ReasonCode.of("ssh d"));
+        assertThrows(IllegalArgumentException.class, () -> ReasonCode.of("a:b"));
         assertEquals("brute.w1", ReasonCode.of("brute.w1").text());
-        assertTrue(ReasonCode.isWellFormed(ReasonCode.of("ssh").packed()));
+        // fail2ban jails and CrowdSec scenarios as their operators name them
+        for (final String name : new String[]{ "nginx-http-auth", "sshd-ddos", "SSH", "1ssh", "crowdsecurity/ssh-bf",
+            "a".repeat(ReasonCode.MAX_LENGTH) })
+        {
+            final ReasonCode code = ReasonCode.of(name);
+            assertEquals(name, code.text());
+            assertEquals(name, ReasonCode.nameOf(code.id()), "read back by id");
+            assertEquals(name.length() <= 8, code.id() > 0, "short reasons are their own id, long ones hashed");
+        }
+        assertNotEquals(ReasonCode.of("nginx-http-auth").id(), ReasonCode.of("nginx-http-autH").id());
+        assertTrue(ReasonCode.isWellFormed(ReasonCode.of("ssh").id()));
         assertFalse(ReasonCode.isWellFormed(0));
-        assertFalse(ReasonCode.isWellFormed(ReasonCode.of("ssh").packed() | (0x41L << 48)));
+        assertFalse(ReasonCode.isWellFormed(ReasonCode.of("ssh").id() | (0x41L << 48)));
     }
 }

@@ -159,7 +159,7 @@ public final class ProtocolVectors
             r.put("origin_sequence", record.originSequence());
             r.put("origin_time_millis", record.originTimeMillis());
             r.put("version", record.version());
-            r.put("reason", ReasonCode.unpack(record.reasonPacked()));
+            r.put("reason", record.appendReason(new StringBuilder()).toString());
             record.getSignature(signature);
             r.put("signature", hex(signature, 0, signature.length));
             list.add(r);
@@ -290,10 +290,10 @@ public final class ProtocolVectors
             "records", List.of(
                 fields("action", "BAN", "prefix", "2001:db8:bad:1::/64", "protocol", 0L, "port", 0L,
                     "origin_key_id", 1L, "origin_node_id", 1L, "duration_seconds", 86_400L, "origin_sequence", 2L,
-                    "origin_time_millis", 1_764_000_123_456L, "version", 1_764_000_123_456L << 16, "reason", "scan"),
+                    "origin_time_millis", 1_764_000_123_456L, "version", 1_764_000_123_456L << 16, "reason", "crowdsecurity/http-bad-user-agent"),
                 fields("action", "UNBAN", "prefix", "198.51.100.0/24", "protocol", 0L, "port", 0L,
                     "origin_key_id", 1L, "origin_node_id", 1L, "duration_seconds", 0L, "origin_sequence", 3L,
-                    "origin_time_millis", 1_764_000_200_000L, "version", (1_764_000_200_000L << 16) | 1, "reason", "http"))));
+                    "origin_time_millis", 1_764_000_200_000L, "version", (1_764_000_200_000L << 16) | 1, "reason", "nginx-http-auth"))));
         vectors.put("ack", fields(
             "type", "ACK", "sender_key_id", 2L, "receiver_key_id", 1L, "sequence", 5_000L, "sender_id", 2L, "receiver_id", 1L,
             "stream_sender_id", 1L, "cumulative", 1L, "selective_bitmap", 2L));
@@ -307,7 +307,7 @@ public final class ProtocolVectors
             "origin_node_id", 3L, "after", 15L, "through", 17L,
             "records", List.of(fields("action", "BAN", "prefix", "2001:db8:bad:1::/64", "protocol", 0L, "port", 0L,
                 "origin_key_id", 3L, "origin_node_id", 3L, "duration_seconds", 86_400L, "origin_sequence", 17L,
-                "origin_time_millis", 1_764_000_123_456L, "version", (1_764_000_123_500L << 16) | 3, "reason", "scan"))));
+                "origin_time_millis", 1_764_000_123_456L, "version", (1_764_000_123_500L << 16) | 3, "reason", "crowdsecurity/http-bad-user-agent"))));
         return vectors;
     }
 

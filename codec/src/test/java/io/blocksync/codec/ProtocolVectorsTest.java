@@ -156,11 +156,11 @@ class ProtocolVectorsTest
             for (int i = 0; i < records.size(); i++)
             {
                 final Map<String, Object> record = records.get(i);
-                final int at = recordsOffset + i * 128;
-                final byte[] message = new byte[18 + 64];
-                System.arraycopy("blocksync/2 record".getBytes(StandardCharsets.US_ASCII), 0, message, 0, 18);
-                System.arraycopy(datagram, at, message, 18, 64);
-                final byte[] signature = Arrays.copyOfRange(datagram, at + 64, at + 128);
+                final int at = recordsOffset + i * 160;
+                final byte[] message = new byte[18 + 96];
+                System.arraycopy("blocksync/3 record".getBytes(StandardCharsets.US_ASCII), 0, message, 0, 18);
+                System.arraycopy(datagram, at, message, 18, 96);
+                final byte[] signature = Arrays.copyOfRange(datagram, at + 96, at + 160);
                 assertEquals(record.get("signature"), hex(signature, 0, 64));
 
                 final Map<String, Object> origin = nodes.get(((Long)record.get("origin_node_id")).intValue());
@@ -198,13 +198,14 @@ class ProtocolVectorsTest
     @Test
     void theDocumentedSizesAreTheCodecs()
     {
-        assertEquals(2, FrameHeaderFlyweight.CURRENT_VERSION);
+        assertEquals(3, FrameHeaderFlyweight.CURRENT_VERSION);
         assertEquals(24, FrameHeaderFlyweight.HEADER_LENGTH);
-        assertEquals(128, BanRecordFlyweight.LENGTH);
-        assertEquals(9, BatchFrameFlyweight.MAX_RECORDS);
-        assertEquals(8, SyncFrameFlyweight.MAX_RECORDS);
-        assertEquals(1200, BatchFrameFlyweight.frameLength(BatchFrameFlyweight.MAX_RECORDS));
-        assertEquals(1088, SyncFrameFlyweight.frameLength(SyncFrameFlyweight.MAX_RECORDS));
+        assertEquals(160, BanRecordFlyweight.LENGTH);
+        assertEquals(40, BanRecordFlyweight.REASON_LENGTH);
+        assertEquals(7, BatchFrameFlyweight.MAX_RECORDS);
+        assertEquals(7, SyncFrameFlyweight.MAX_RECORDS);
+        assertEquals(1168, BatchFrameFlyweight.frameLength(BatchFrameFlyweight.MAX_RECORDS));
+        assertEquals(1184, SyncFrameFlyweight.frameLength(SyncFrameFlyweight.MAX_RECORDS));
         assertEquals(70, HeartbeatFrameFlyweight.MAX_ENTRIES);
     }
 

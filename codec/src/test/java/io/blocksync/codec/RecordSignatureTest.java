@@ -44,7 +44,7 @@ class RecordSignatureTest
     }
 
     @Test
-    void theSignatureCoversTheContextAndTheFirst64BytesExactly()
+    void theSignatureCoversTheContextAndTheFirst96BytesExactly()
     {
         signedRecord(0);
         final byte[] message = new byte[BanRecordFlyweight.SIGNATURE_CONTEXT.length + BanRecordFlyweight.SIGNED_LENGTH];
@@ -53,8 +53,8 @@ class RecordSignatureTest
         final byte[] signature = new byte[NodeKey.SIGNATURE_LENGTH];
         record.getSignature(signature);
 
-        assertEquals("blocksync/2 record", new String(BanRecordFlyweight.SIGNATURE_CONTEXT, java.nio.charset.StandardCharsets.US_ASCII));
-        assertEquals(64, BanRecordFlyweight.SIGNED_LENGTH);
+        assertEquals("blocksync/3 record", new String(BanRecordFlyweight.SIGNATURE_CONTEXT, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(96, BanRecordFlyweight.SIGNED_LENGTH);
         assertTrue(ORIGIN_KEY.peerKey().verify(message, 0, message.length, signature, 0));
         final byte[] withoutContext = java.util.Arrays.copyOfRange(message, BanRecordFlyweight.SIGNATURE_CONTEXT.length, message.length);
         assertFalse(ORIGIN_KEY.peerKey().verify(withoutContext, 0, withoutContext.length, signature, 0),
@@ -76,7 +76,7 @@ class RecordSignatureTest
             buffer.putByte(at, original);
             checked++;
         }
-        assertEquals(128 * 8, checked);
+        assertEquals(160 * 8, checked);
         assertTrue(record.verifySignature(originKey), "unflipped original");
     }
 

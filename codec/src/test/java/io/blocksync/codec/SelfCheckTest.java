@@ -19,7 +19,7 @@ class SelfCheckTest
         final String output = bytes.toString(StandardCharsets.UTF_8);
 
         assertEquals(0, status, output);
-        assertTrue(output.contains("decoded: BAN 192.0.2.1 proto 6 port 22 for 3600 s reason ssh origin 1"), output);
+        assertTrue(output.contains("decoded: BAN 192.0.2.1 proto 6 port 22 for 3600 s reason sshd-ddos origin 1"), output);
         assertTrue(output.contains("rejected as replay"), output);
         assertTrue(output.contains("rejected as bad_tag"), output);
         assertTrue(output.contains("self-check passed"), output);

@@ -239,8 +239,8 @@ public final class Node implements AutoCloseable
             .conclude();
 
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
-        agent = new NodeAgent(context, table, policy,
-            new FirewallFeed(firewall, counters, log).recordLatency(enforcementLatency, epochClock), requests);
+        agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, log)
+            .recordLatency(enforcementLatency, epochClock).originNames(config.peers()), requests);
         agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log));
         receiver = agent.receiver();
         eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());

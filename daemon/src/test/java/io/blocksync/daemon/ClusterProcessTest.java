@@ -88,9 +88,10 @@ class ClusterProcessTest
         {
             final Future<List<String>> one = pool.submit(() -> nodes.get(0).control(fromNode1));
             final Future<List<String>> two = pool.submit(() -> nodes.get(1).control(fromNode2));
-            assertTrue(one.get().stream().allMatch(reply -> reply.startsWith("ok ban")), "node 1 refused some bans: " +
-                one.get().stream().filter(reply -> !reply.startsWith("ok ban")).limit(3).toList() + " of " + one.get().size());
-            assertTrue(two.get().stream().allMatch(reply -> reply.startsWith("ok ban")), "node 2 refused some bans");
+            final List<String> refusedAtOne = one.get().stream().filter(reply -> !reply.startsWith("ok ban")).limit(3).toList();
+            final List<String> refusedAtTwo = two.get().stream().filter(reply -> !reply.startsWith("ok ban")).limit(3).toList();
+            assertTrue(refusedAtOne.isEmpty(), "node 1 refused some bans: " + refusedAtOne);
+            assertTrue(refusedAtTwo.isEmpty(), "node 2 refused some bans: " + refusedAtTwo);
         }
         finally
         {

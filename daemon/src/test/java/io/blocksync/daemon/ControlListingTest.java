@@ -249,7 +249,7 @@ class ControlListingTest
         assertEquals(null, AddressText.parse(address, prefix, 32, 64));
         return new Ban().prefix(prefix).action(BanAction.BAN).originNodeId(origin).originSequence(1).originTimeMillis(now)
             .durationSeconds(seconds).expiresAtMillis(seconds == 0 ? 0 : now + seconds * 1000)
-            .reason(ReasonCode.of(reason).packed()).protocol(protocol).port(port).appliedAtMillis(now);
+            .reason(ReasonCode.of(reason).id()).protocol(protocol).port(port).appliedAtMillis(now);
     }
 
     private String cli(final String... args)

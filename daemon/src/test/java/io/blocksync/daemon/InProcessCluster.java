@@ -36,6 +36,11 @@ final class InProcessCluster implements AutoCloseable
         return nodes.get(id - 1);
     }
 
+    Path configFile(final int id)
+    {
+        return files.configFile(id);
+    }
+
     String log()
     {
         try

@@ -206,7 +206,7 @@ class PfctlHelperTest
         final IpPrefix parsed = new IpPrefix();
         assertEquals(null, AddressText.parse(prefix, parsed, 32, 128));
 
-        return new FirewallChange().set(op, new Ban().prefix(parsed).reason(ReasonCode.of(reason).packed()), 3600);
+        return new FirewallChange().set(op, new Ban().prefix(parsed).reason(ReasonCode.of(reason).id()), 3600);
     }
 
     @Test

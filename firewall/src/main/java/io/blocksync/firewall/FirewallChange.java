@@ -153,7 +153,7 @@ public final class FirewallChange
      */
     public String reasonText()
     {
-        return 0 == ban.reason() ? "" : ReasonCode.unpack(ban.reason());
+        return 0 == ban.reason() ? "" : ReasonCode.nameOf(ban.reason());
     }
 
     public Status status()
@@ -249,7 +249,7 @@ public final class FirewallChange
         }
         if (0 != reason && !ReasonCode.isWellFormed(reason))
         {
-            throw new IllegalArgumentException("reason is not a packed ReasonCode: 0x" + Long.toHexString(reason));
+            throw new IllegalArgumentException("reason is not a ReasonCode id: 0x" + Long.toHexString(reason));
         }
     }
 }

@@ -66,16 +66,7 @@ public final class LogFirewall implements Firewall
         line.append(label).append(": firewall ").append(action);
         AddressText.append(ban.prefix(), line);
         line.append(" reason ");
-        final long reason = ban.reason();
-        for (int i = 0; i < Long.BYTES; i++)
-        {
-            final int c = (int)((reason >>> (8 * i)) & 0xFF);
-            if (0 == c)
-            {
-                break;
-            }
-            line.append((char)c);
-        }
+        ban.appendReason(line);
         if (0 != ban.protocol())
         {
             line.append(" proto ").append(ban.protocol());

@@ -240,7 +240,7 @@ public final class PfBackend implements FirewallBackend
     public String objectFor(final io.blocksync.codec.Ban ban)
     {
         return settings.reasonTables.getOrDefault(
-            0 == ban.reason() ? "" : io.blocksync.codec.ReasonCode.unpack(ban.reason()), settings.defaultTable);
+            0 == ban.reason() ? "" : io.blocksync.codec.ReasonCode.nameOf(ban.reason()), settings.defaultTable);
     }
 
     @Override

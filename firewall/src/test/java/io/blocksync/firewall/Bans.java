@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class Bans
 {
-    static final long SSH = ReasonCode.of("ssh").packed();
+    static final long SSH = ReasonCode.of("ssh").id();
 
     private Bans()
     {
@@ -55,7 +55,7 @@ final class Bans
 
     static FirewallChange add(final String prefix, final long timeoutSeconds, final String reason)
     {
-        return change(FirewallChange.Op.ADD, ban(prefix, ReasonCode.of(reason).packed()), timeoutSeconds);
+        return change(FirewallChange.Op.ADD, ban(prefix, ReasonCode.of(reason).id()), timeoutSeconds);
     }
 
     static FirewallChange remove(final String prefix)
@@ -65,7 +65,7 @@ final class Bans
 
     static FirewallChange remove(final String prefix, final String reason)
     {
-        return change(FirewallChange.Op.REMOVE, ban(prefix, ReasonCode.of(reason).packed()), 0);
+        return change(FirewallChange.Op.REMOVE, ban(prefix, ReasonCode.of(reason).id()), 0);
     }
 
     /**

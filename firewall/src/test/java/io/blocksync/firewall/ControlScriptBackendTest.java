@@ -41,7 +41,7 @@ class ControlScriptBackendTest
             Bans.change(FirewallChange.Op.ADD,
                 Bans.ban("192.0.2.7", Bans.SSH, FirewallChange.PROTOCOL_TCP, 22), 60),
             Bans.change(FirewallChange.Op.ADD,
-                Bans.ban("2001:db8::/64", ReasonCode.of("http").packed(), FirewallChange.PROTOCOL_UDP, 0), 60),
+                Bans.ban("2001:db8::/64", ReasonCode.of("http").id(), FirewallChange.PROTOCOL_UDP, 0), 60),
             add("198.51.100.0/24", 60, "scan")));
 
         assertEquals(List.of(

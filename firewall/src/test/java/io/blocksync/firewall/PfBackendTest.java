@@ -38,6 +38,21 @@ class PfBackendTest
     }
 
     @Test
+    void aReasonAsOperatorsNameItFindsItsTable()
+    {
+        // Issue 14: fail2ban jails and CrowdSec scenarios are reasons; pf table names stay the operator's (<= 31).
+        final PfBackend named = new PfBackend(new PfBackend.Settings()
+            .reasonTable("nginx-http-auth", "f2b_nginx").reasonTable("crowdsecurity/http-bad-user-agent", "crowdsec"), runner);
+        named.apply(List.of(add("192.0.2.7", 3600, "nginx-http-auth"), add("192.0.2.8", 3600, "crowdsecurity/http-bad-user-agent")));
+
+        assertCalls(
+            "pfctl -t f2b_nginx -T add -f - <<< 192.0.2.7\\n",
+            "pfctl -k 192.0.2.7",
+            "pfctl -t crowdsec -T add -f - <<< 192.0.2.8\\n",
+            "pfctl -k 192.0.2.8");
+    }
+
+    @Test
     void deletesComeFirstAndTheLastChangeOfAnAddressWins()
     {
         backend.apply(List.of(

@@ -34,7 +34,7 @@ final class BanCommand implements Callable<Integer>
     String duration;
 
     @Option(names = "--reason", paramLabel = "REASON", defaultValue = "manual",
-        description = "Reason label, 1-8 characters [a-z0-9_.-] (default: ${DEFAULT-VALUE}).")
+        description = "Reason label, 1-40 characters: a letter or digit, then letters, digits, _ . - / (e.g. a fail2ban jail, nginx-http-auth; default: ${DEFAULT-VALUE}).")
     String reason;
 
     @Option(names = "--proto", paramLabel = "PROTO", defaultValue = "any", description = "tcp, udp, a protocol number, or any.")

@@ -2,7 +2,6 @@ package io.blocksync.daemon.cli;
 
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.Ban;
-import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.control.ControlClient;
 import io.blocksync.daemon.control.ControlProtocol;
 import io.blocksync.daemon.config.NodeConfig;
@@ -117,7 +116,7 @@ final class BansCommand implements Callable<Integer>
                 row.protocol = ban.protocol();
                 row.port = ban.port();
                 row.decidedMillis = ban.originTimeMillis();
-                row.reason = ReasonCode.unpack(ban.reason());
+                row.reason = ban.reasonText();
                 row.enforced = null;
                 row.refusal = null;
                 listing.add(row);
@@ -144,7 +143,7 @@ final class BansCommand implements Callable<Integer>
         into.protocol = Integer.parseInt(words[5]);
         into.port = Integer.parseInt(words[6]);
         into.decidedMillis = Long.parseLong(words[7]);
-        into.reason = ReasonCode.unpack(Long.parseUnsignedLong(words[8], 16));
+        into.reason = "-".equals(words[8]) ? "" : words[8];
         into.enforced = "true".equals(words[9]);
         into.refusal = words.length == 11 && words[10].startsWith(REFUSED) ? words[10].substring(REFUSED.length()) : null;
         return into;

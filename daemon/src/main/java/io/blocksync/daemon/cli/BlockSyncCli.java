@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
         EventsCommand.class,
         FlushCommand.class,
         BenchCommand.class,
+        ImportCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class BlockSyncCli implements Runnable

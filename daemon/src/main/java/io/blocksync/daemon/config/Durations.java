@@ -13,6 +13,8 @@ public final class Durations
     public static final long PERMANENT = 0;
 
     public static final String PERMANENT_TEXT = "permanent";
+    /** fail2ban's {@code bantime = -1} (jail.conf(5): "a negative number is a permanent ban"), read as permanent. */
+    public static final String FAIL2BAN_PERMANENT = "-1";
 
     /** Longest ban a record carries: its duration is an unsigned 32-bit count of seconds, about 136 years. */
     public static final long MAX_RECORD_SECONDS = 0xFFFF_FFFFL;
@@ -67,7 +69,7 @@ public final class Durations
      * A ban length that must also fit a node's {@code max-duration}: {@code 0}, negative, malformed, overflowing
      * and too long lengths are refused, never clamped or turned into the default.
      *
-     * @param text       such as {@code 1h}, {@code 90} or {@code permanent}.
+     * @param text       such as {@code 1h}, {@code 90}, {@code permanent} or fail2ban's {@code -1} (permanent too).
      * @param maxSeconds the longest ban accepted, {@link #PERMANENT} when bans without end are allowed.
      * @return seconds (1 to the smaller of maxSeconds and {@link #MAX_RECORD_SECONDS}), or {@link #PERMANENT}.
      * @throws IllegalArgumentException one line, e.g. "'0': a ban must last at least 1s; accepted: permanent, 30s,
@@ -77,7 +79,7 @@ public final class Durations
     {
         final String accepted = PERMANENT == maxSeconds ? BAN_FORMS :
             "1s to " + formatSeconds(maxSeconds) + " (max-duration), e.g. 30s, 15m, 1h, 1h30m";
-        if (PERMANENT_TEXT.equals(text))
+        if (PERMANENT_TEXT.equals(text) || FAIL2BAN_PERMANENT.equals(text))
         {
             if (PERMANENT != maxSeconds)
             {

@@ -116,6 +116,9 @@ final class ControlListings
         flush(connection, out);
     }
 
+    /** The REASON word of a row without a reason (an unban that lifted nothing). */
+    static final String NO_REASON = "-";
+
     /** {@code ACTION PREFIX ORIGIN EXPIRES REMAINING PROTOCOL PORT DECIDED REASON ENFORCED[ refused: MESSAGE]}. */
     private void appendBan(final Ban ban, final boolean live, final long now, final long frameOffset, final StringBuilder out)
     {
@@ -129,7 +132,15 @@ final class ControlListings
             .append(' ').append(ban.protocol())
             .append(' ').append(ban.port())
             .append(' ').append(ban.originTimeMillis())
-            .append(' ').append(Long.toHexString(ban.reason()));
+            .append(' ');
+        if (0 == ban.reason())
+        {
+            out.append(NO_REASON);
+        }
+        else
+        {
+            ban.appendReason(out);
+        }
         if (live && ban.isBan() && firewall.isEnforced(prefix))
         {
             out.append(" true\n");

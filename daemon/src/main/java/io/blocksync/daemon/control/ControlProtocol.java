@@ -5,15 +5,20 @@ package io.blocksync.daemon.control;
  * the daemon answers one line per request line, in order, each starting with {@code ok} or {@code error}.
  * <pre>
  *   ping                                      ok pong node 1
- *   ban PREFIX SECONDS REASON PROTOCOL PORT   ok ban 192.0.2.1 | ok ban 192.0.2.1 (stored; not enforced: MESSAGE)
+ *   ban PREFIX SECONDS REASON PROTOCOL PORT [HITS]
+ *                                             ok ban 192.0.2.1 | ok ban 192.0.2.1 (stored; not enforced: MESSAGE)
+ *     HITS: how many events led to the ban (fail2ban's failures), shown in the node's audit line
  *     SECONDS: "default" for the configured default-duration, or a ban duration as the CLI and the config file
- *     take it (config.Durations): "permanent", seconds (90) or units (30s, 1h, 30d, 2w, 1h30m), at least 1s and at
+ *     take it (config.Durations): "permanent" (or fail2ban's "-1"), seconds (90) or units (30s, 1h, 30d, 2w, 1h30m), at least 1s and at
  *     most max-duration; anything else ("0", "-5", "200000w") is refused with a line naming it
  *   unban PREFIX                              ok unban 192.0.2.1 | error 192.0.2.9: ...
  *   enforced PREFIX                           ok enforced 192.0.2.1 true | ok enforced 192.0.2.1 false[ refused: MESSAGE]
  *   firewall KIND                             ok firewall nftables partial 3[ last: MESSAGE]
  *     KIND: apply, partial, check, drift or cleanup (io.blocksync.firewall.FailureKind)
+ *   flush REASON                              ok flush REASON LIFTED | error ...
+ *     lifts every live ban this node decided under REASON (ControlFlush); the only line of its request
  * </pre>
+ * The language-neutral description, for shims in any language, is docs/CONTROL.md.
  * <b>Listings</b> answer with any number of row lines, streamed as they are read, then one {@code ok} line (or an
  * {@code error} line when the listing could not be completed). A listing must be the only line of its request.
  * <pre>
@@ -23,7 +28,7 @@ package io.blocksync.daemon.control;
  *     live bans only, or with "all" expired entries and unban tombstones too; in the store's order (unsorted).
  *     ACTION ban or unban; ORIGIN the origin's node id; EXPIRES the end on the wall clock, Unix ms (0: none);
  *     REMAINING seconds left, -1 for none; PROTOCOL an IANA number; DECIDED the origin's decision time, Unix ms;
- *     REASON the 8-byte reason code as unsigned hex (ASCII, first character in the lowest byte, e.g. 687373 = ssh);
+ *     REASON the reason's text (io.blocksync.codec.ReasonCode, up to 40 characters), "-" for none;
  *     ENFORCED true when the firewall confirms the kernel holds this live ban, else false (with the kernel's refusal).
  *   counters       counter TYPE KEY VALUE LABEL
  *                  ...
@@ -47,6 +52,7 @@ public final class ControlProtocol
     public static final String PERMANENT = "permanent";
     public static final String DEFAULT = "default";
     public static final String ENFORCED = "enforced";
+    public static final String FLUSH = "flush";
     public static final String FIREWALL = "firewall";
     public static final String BANS = "bans";
     public static final String ALL = "all";

@@ -65,7 +65,7 @@ final class ControlRequests
                 {
                     return ControlProtocol.ERROR + " usage: unban PREFIX";
                 }
-                final String error = AddressText.parse(words[1], prefix, ipv4BanPrefix, ipv6BanPrefix);
+                final String error = parsePrefix(words[1], prefix);
                 if (null != error)
                 {
                     return ControlProtocol.ERROR + " " + error;
@@ -87,11 +87,11 @@ final class ControlRequests
 
     private String parseBan(final String[] words, final LocalRequest request, final IpPrefix prefix)
     {
-        if (words.length != 6)
+        if (words.length != 6 && words.length != 7)
         {
-            return ControlProtocol.ERROR + " usage: ban PREFIX SECONDS REASON PROTOCOL PORT";
+            return ControlProtocol.ERROR + " usage: ban PREFIX SECONDS REASON PROTOCOL PORT [HITS]";
         }
-        final String error = AddressText.parse(words[1], prefix, ipv4BanPrefix, ipv6BanPrefix);
+        final String error = parsePrefix(words[1], prefix);
         if (null != error)
         {
             return ControlProtocol.ERROR + " " + error;
@@ -117,7 +117,13 @@ final class ControlRequests
         {
             return ControlProtocol.ERROR + " " + words[1] + ": protocol must be a number 0-255 and port 0-65535";
         }
-        request.add(BanAction.BAN, prefix, seconds, ReasonCode.of(words[3]).packed(), (int)protocol, (int)port);
+        final long hits = words.length == 7 ? parseNumber(words[6], Integer.MAX_VALUE) : 0;
+        if (hits < 0)
+        {
+            return ControlProtocol.ERROR + " " + words[1] + ": hits must be a number, 0 or more";
+        }
+        request.add(BanAction.BAN, prefix, seconds, ReasonCode.of(words[3]), (int)protocol, (int)port);
+        request.item(request.size() - 1).hitCount((int)hits);
         return null;
     }
 
@@ -128,7 +134,7 @@ final class ControlRequests
         {
             return ControlProtocol.ERROR + " usage: enforced PREFIX";
         }
-        final String error = AddressText.parse(words[1], prefix, ipv4BanPrefix, ipv6BanPrefix);
+        final String error = parsePrefix(words[1], prefix);
         if (null != error)
         {
             return ControlProtocol.ERROR + " " + error;
@@ -159,6 +165,25 @@ final class ControlRequests
             }
         }
         return ControlProtocol.ERROR + " usage: firewall KIND (apply, partial, check, drift or cleanup)";
+    }
+
+    /**
+     * PREFIX as the control socket takes it: an address (the configured ban prefix length applies), or ADDRESS/LEN,
+     * whose host bits are cleared as ipset, nft and pf clear them: {@code 192.0.2.60/24} is {@code 192.0.2.0/24}
+     * (sshguard and blacklistd hand over the attacker's address with the length to block). The config file stays strict.
+     *
+     * @return null when parsed into {@code prefix}, else the error.
+     */
+    private String parsePrefix(final String word, final IpPrefix prefix)
+    {
+        final String error = AddressText.parse(word, prefix, ipv4BanPrefix, ipv6BanPrefix);
+        final int slash = word.indexOf('/');
+        if (null == error || slash < 0 || !error.contains("host bits set"))
+        {
+            return error;
+        }
+        final int length = (int)parseNumber(word.substring(slash + 1), 128);
+        return AddressText.parse(word.substring(0, slash), prefix, Math.min(length, 32), length);
     }
 
     /**

@@ -58,6 +58,7 @@ public final class ControlServer implements AutoCloseable
     private final ControlRequests parser;
     private final BanReplies banReplies;
     private final ControlListings listings;
+    private final ControlFlush flush;
     private final ServerSocketChannel server;
     private final Thread thread;
     private final Semaphore connectionSlots = new Semaphore(MAX_CONNECTIONS);
@@ -85,6 +86,7 @@ public final class ControlServer implements AutoCloseable
         this.parser = new ControlRequests(config, firewall);
         this.banReplies = new BanReplies(firewall, policy);
         this.listings = new ControlListings(config.stateDir(), firewall);
+        this.flush = new ControlFlush(config.stateDir(), config.nodeId(), requests, wakeLoop);
 
         // The state dir lock guarantees no live daemon owns a socket left here: it is a leftover from a crash.
         Files.deleteIfExists(socketPath);
@@ -229,6 +231,12 @@ public final class ControlServer implements AutoCloseable
                 return;
             }
             lines.add(line);
+        }
+        if (!lines.isEmpty() && ControlFlush.isFlush(lines.get(0)))
+        {
+            connection.write((lines.size() == 1 ? flush.answer(lines.get(0)) :
+                ControlProtocol.ERROR + " " + lines.get(0).trim() + " must be the only line of its request") + "\n");
+            return;
         }
         if (!lines.isEmpty() && ControlListings.isListing(lines.get(0)))
         {

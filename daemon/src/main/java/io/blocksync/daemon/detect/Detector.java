@@ -86,7 +86,8 @@ public final class Detector
                     continue;
                 }
                 request.reset().action(BanAction.BAN).prefix(source)
-                    .durationSeconds(rule.durationFor(offenders.offences(slot))).reason(rule.reasonPacked);
+                    .durationSeconds(rule.durationFor(offenders.offences(slot))).reason(rule.reason)
+                    .hitCount(offenders.hits(slot));
                 if (BanOutcome.isInForce(decider.decide(request, nowMillis)))
                 {
                     offenders.banned(slot);

@@ -14,7 +14,7 @@ public final class DetectorRule
 
     final RuleConfig config;
     final int sourceIndex;
-    final long reasonPacked;
+    final io.blocksync.codec.ReasonCode reason;
 
     /**
      * @param sourceIndex index of the rule's source among the node's sources, or {@link #ANY}.
@@ -23,7 +23,7 @@ public final class DetectorRule
     {
         this.config = config;
         this.sourceIndex = sourceIndex;
-        this.reasonPacked = config.reason().packed();
+        this.reason = config.reason();
     }
 
     public String name()

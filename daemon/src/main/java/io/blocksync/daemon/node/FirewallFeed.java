@@ -23,12 +23,24 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
     private final EventLog.Line log;
     private EnforcementLatency latency;
     private EpochClock wallClock;
+    private final BanAudit audit;
 
     public FirewallFeed(final Firewall firewall, final NodeCounters counters, final EventLog log)
     {
         this.firewall = firewall;
         this.counters = counters;
         this.log = log.newLine();
+        this.audit = new BanAudit(log);
+    }
+
+    /** Name origins in the audit lines by their configured peer names; others read {@code nodeID}. */
+    public FirewallFeed originNames(final java.util.List<io.blocksync.daemon.config.PeerConfig> peers)
+    {
+        for (final io.blocksync.daemon.config.PeerConfig peer : peers)
+        {
+            audit.name(peer.nodeId(), peer.name());
+        }
+        return this;
     }
 
     /**
@@ -60,10 +72,12 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
             {
                 firewall.unban(replaced);
             }
+            audit.ban(decision);
         }
         else if (null != replaced && replaced.isActiveAt(decision.appliedAtMillis()))
         {
             firewall.unban(replaced);
+            audit.unban(decision, replaced);
         }
     }
 

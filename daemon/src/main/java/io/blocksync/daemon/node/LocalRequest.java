@@ -31,12 +31,22 @@ public final class LocalRequest
     /**
      * @param action          {@link BanAction#BAN} or {@link BanAction#UNBAN}.
      * @param durationSeconds {@link Ban#PERMANENT} for no end; ignored for an unban.
-     * @param reasonPacked    as {@link io.blocksync.codec.ReasonCode#packed()}.
+     * @param reasonPacked    the reason's id, {@link io.blocksync.codec.ReasonCode#id()} (see {@link Ban#reason(long)}).
      */
     public LocalRequest add(
         final BanAction action, final IpPrefix prefix, final long durationSeconds, final long reasonPacked, final int protocol, final int port)
     {
         items[size++] = new Ban().action(action).prefix(prefix).durationSeconds(durationSeconds).reason(reasonPacked)
+            .protocol(protocol).port(port);
+        return this;
+    }
+
+    /** As {@link #add(BanAction, IpPrefix, long, long, int, int)}, the reason given by its text. */
+    public LocalRequest add(
+        final BanAction action, final IpPrefix prefix, final long durationSeconds, final io.blocksync.codec.ReasonCode reason,
+        final int protocol, final int port)
+    {
+        items[size++] = new Ban().action(action).prefix(prefix).durationSeconds(durationSeconds).reason(reason)
             .protocol(protocol).port(port);
         return this;
     }

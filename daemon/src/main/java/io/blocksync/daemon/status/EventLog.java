@@ -161,18 +161,10 @@ public final class EventLog implements AutoCloseable
             return this;
         }
 
-        /** A packed reason (see codec's ReasonCode). */
-        public Line appendReason(final long packedReason)
+        /** A ban's reason text (see codec's ReasonCode). */
+        public Line appendReason(final io.blocksync.codec.Ban ban)
         {
-            for (int i = 0; i < 8; i++)
-            {
-                final int c = (int)((packedReason >>> (8 * i)) & 0xFF);
-                if (c == 0)
-                {
-                    break;
-                }
-                text.append((char)c);
-            }
+            ban.appendReason(text);
             return this;
         }
 

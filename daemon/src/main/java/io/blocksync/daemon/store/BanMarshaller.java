@@ -11,7 +11,7 @@ import net.openhft.chronicle.wire.WireOut;
 
 /**
  * Writes and reads the stored value of one {@link Ban} (everything but its prefix, which is the key, see
- * {@link IpPrefixMarshaller}) as a fixed 136-byte record in the platform's native byte order:
+ * {@link IpPrefixMarshaller}) as a fixed 168-byte record in the platform's native byte order:
  * <pre>
  *  offset size field
  *   0     1    action               1 = BAN, 2 = UNBAN (a tombstone that beats older bans), {@link BanAction#code()}
@@ -25,10 +25,10 @@ import net.openhft.chronicle.wire.WireOut;
  *  24     8    origin time millis   when the origin made it (its clock)
  *  32     8    expires at millis    BAN: 0 = permanent; UNBAN: keep the tombstone at least until then, 0 = no minimum
  *  40     8    duration seconds     as decided by the origin
- *  48     8    reason               8 ASCII bytes packed little-endian, as io.blocksync.codec.ReasonCode.packed()
- *  56     8    applied at millis    when this node stored it (local clock)
- *  64     8    version              the origin's hybrid logical clock value: orders decisions on one prefix
- *  72    64    origin signature     Ed25519 by the origin of the record's wire fields (io.blocksync.codec.BanRecordFlyweight)
+ *  48    40    reason               ASCII text, zero-padded (io.blocksync.codec.ReasonCode): five 8-byte words
+ *  88     8    applied at millis    when this node stored it (local clock)
+ *  96     8    version              the origin's hybrid logical clock value: orders decisions on one prefix
+ * 104    64    origin signature     Ed25519 by the origin of the record's wire fields (io.blocksync.codec.BanRecordFlyweight)
  * </pre>
  * The layout is part of the state file format: change it only together with {@link BanStore#FORMAT_VERSION}.
  * <p>
@@ -38,7 +38,7 @@ import net.openhft.chronicle.wire.WireOut;
  */
 final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadResolvable<BanMarshaller>
 {
-    static final int LENGTH = 72 + io.blocksync.codec.NodeKey.SIGNATURE_LENGTH;
+    static final int LENGTH = 104 + io.blocksync.codec.NodeKey.SIGNATURE_LENGTH;
     /** The name this class had in format v1 files' headers; new files record it too, so older daemons read them. */
     static final String LEGACY_CLASS_NAME = "io.blocksync.daemon.store.BanEntryMarshaller";
     /** The value class format v1 files' headers name; an alias of {@link Ban}. */
@@ -75,7 +75,10 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
         out.writeLong(ban.originTimeMillis());
         out.writeLong(ban.expiresAtMillis());
         out.writeLong(ban.durationSeconds());
-        out.writeLong(ban.reason());
+        for (int i = 0; i < io.blocksync.codec.ReasonCode.WORDS; i++)
+        {
+            out.writeLong(ban.reasonWord(i));
+        }
         out.writeLong(ban.appliedAtMillis());
         out.writeLong(ban.version());
         out.write(ban.signature());
@@ -114,7 +117,7 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
             .originTimeMillis(in.readLong())
             .expiresAtMillis(in.readLong())
             .durationSeconds(in.readLong())
-            .reason(in.readLong())
+            .reasonWords(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong())
             .appliedAtMillis(in.readLong())
             .version(in.readLong());
         in.read(ban.signature());

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * the map's scattered pages; the map is synced at checkpoints. After an unclean stop, the log's entries after its last
  * checkpoint are replayed into the map at open, and the map is synced before the log starts again empty.
  * <p>
- * <b>Sizing.</b> Keys are 18 bytes and values 136 bytes, both constant. The file is sized for {@code capacity}
+ * <b>Sizing.</b> Keys are 18 bytes and values 168 bytes, both constant. The file is sized for {@code capacity}
  * entries when it is created, and Chronicle lets each segment grow by one extra tier, so roughly twice the capacity
  * fits (2.0 to 2.2 times for capacities from 10 to 1,000,000) before a segment runs out and an insert fails with
  * {@link BanStoreFullException}; updates of stored prefixes and removals keep working then. When the daemon starts

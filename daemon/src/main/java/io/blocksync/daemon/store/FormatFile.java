@@ -11,7 +11,7 @@ import java.nio.file.StandardCopyOption;
  * map file was sized for, which Chronicle's own header does not keep. A few lines of {@code key=value} text:
  * <pre>
  *   # blocksync ban store, written by the daemon: do not edit
- *   format=2
+ *   format=3
  *   capacity=100000
  * </pre>
  */
@@ -19,7 +19,7 @@ final class FormatFile
 {
     static final String FILE_NAME = "bans.format";
     /** Version of the key and value layout (see {@link BanMarshaller} and {@link IpPrefixMarshaller}). */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final String FORMAT_KEY = "format";
     private static final String CAPACITY_KEY = "capacity";
@@ -95,6 +95,12 @@ final class FormatFile
         {
             throw new IOException(formatFile + ": ban store format v1 was written by a protocol-1 blocksync, whose " +
                 "records carry no origin signatures; this one keeps format v" + VERSION + " and does not convert: " +
+                "stop the node, move its state directory aside and start it again (peers catch it up)");
+        }
+        if (2 == format)
+        {
+            throw new IOException(formatFile + ": ban store format v2 holds reasons of at most 8 characters in 136-byte " +
+                "values; this blocksync keeps format v" + VERSION + " (reasons of up to 40 characters) and does not convert: " +
                 "stop the node, move its state directory aside and start it again (peers catch it up)");
         }
         if (VERSION != format || 0 == capacity)

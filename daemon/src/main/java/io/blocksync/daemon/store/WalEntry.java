@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
  * entry aligned to {@value #ALIGNMENT} bytes:
  * <pre>
  *  offset size field
- *   0     4    length      bytes of the whole entry, a multiple of 32: 192 (PUT), 64 (REMOVE), to the ring's end (PADDING)
+ *   0     4    length      bytes of the whole entry, a multiple of 32: 224 (PUT), 64 (REMOVE), to the ring's end (PADDING)
  *   4     4    checksum    CRC32C (RFC 3720, appendix B.4) of bytes 8 to length
  *   8     8    position    the entry's log position (bytes since the log began): tells a stale entry of an earlier
  *                          lap of the ring from the one expected there
@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  *  17     7    reserved    0
  *  24    18    key         family (1), prefix length (1), 16-byte address field, as {@link IpPrefixMarshaller}
  *  42     6    reserved    0
- *  48   136    value       PUT only: the stored value, field for field as {@link BanMarshaller}
+ *  48   168    value       PUT only: the stored value, field for field as {@link BanMarshaller}
  * </pre>
  * A torn entry (power lost while its page was written back) fails its checksum, or its position is that of an
  * earlier lap: a reader stops there.
@@ -91,10 +91,13 @@ final class WalEntry
         buffer.putLong(at + 24, ban.originTimeMillis());
         buffer.putLong(at + 32, ban.expiresAtMillis());
         buffer.putLong(at + 40, ban.durationSeconds());
-        buffer.putLong(at + 48, ban.reason());
-        buffer.putLong(at + 56, ban.appliedAtMillis());
-        buffer.putLong(at + 64, ban.version());
-        buffer.putBytes(at + 72, ban.signature());
+        for (int i = 0; i < io.blocksync.codec.ReasonCode.WORDS; i++)
+        {
+            buffer.putLong(at + 48 + i * Long.BYTES, ban.reasonWord(i));
+        }
+        buffer.putLong(at + 88, ban.appliedAtMillis());
+        buffer.putLong(at + 96, ban.version());
+        buffer.putBytes(at + 104, ban.signature());
     }
 
     /**
@@ -136,10 +139,11 @@ final class WalEntry
             .originTimeMillis(buffer.getLong(at + 24))
             .expiresAtMillis(buffer.getLong(at + 32))
             .durationSeconds(buffer.getLong(at + 40))
-            .reason(buffer.getLong(at + 48))
-            .appliedAtMillis(buffer.getLong(at + 56))
-            .version(buffer.getLong(at + 64));
-        into.signature(buffer, at + 72);
+            .reasonWords(buffer.getLong(at + 48), buffer.getLong(at + 56), buffer.getLong(at + 64), buffer.getLong(at + 72),
+                buffer.getLong(at + 80))
+            .appliedAtMillis(buffer.getLong(at + 88))
+            .version(buffer.getLong(at + 96));
+        into.signature(buffer, at + 104);
         return true;
     }
 

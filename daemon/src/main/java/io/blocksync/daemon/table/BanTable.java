@@ -175,7 +175,7 @@ public final class BanTable
                 return BanOutcome.NOT_BANNED;
             }
             // Firewalls with a table per reason find the element by the lifted ban's reason and scope.
-            request.reason(current.reason()).protocol(current.protocol()).port(current.port());
+            request.reasonOf(current).protocol(current.protocol()).port(current.port());
         }
         if (exists && clock.isTrusted(current.version(), wallMillis))
         {
@@ -349,7 +349,7 @@ public final class BanTable
         next.set(decision)
             .durationSeconds(local ? durationSeconds : decision.durationSeconds())
             .expiresAtMillis(expiresAtMillis)
-            .hitCount(exists ? current.hitCount() : 0)
+            .hitCount((exists ? current.hitCount() : 0) + (local ? decision.hitCount() : 0))
             .appliedAtMillis(nowMillis);
         if (local && null != signer)
         {

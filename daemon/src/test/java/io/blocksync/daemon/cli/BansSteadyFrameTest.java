@@ -47,7 +47,7 @@ class BansSteadyFrameTest
             final IpPrefix prefix = new IpPrefix();
             AddressText.parse("198.51.100.7", prefix, 32, 64);
             store.put(new Ban().prefix(prefix).action(BanAction.BAN).originNodeId(2).originSequence(1).originTimeMillis(wall)
-                .durationSeconds(3600).expiresAtMillis(steady + 3_600_000).reason(ReasonCode.of("ssh").packed()).appliedAtMillis(steady));
+                .durationSeconds(3600).expiresAtMillis(steady + 3_600_000).reason(ReasonCode.of("ssh").id()).appliedAtMillis(steady));
             progress.frameOffsetMillis(DAY);
             progress.frameTimeMillis(steady);
         }

@@ -97,7 +97,7 @@ class CliTest
             AddressText.parse("198.51.100.7", prefix, 32, 64);
             final long now = System.currentTimeMillis();
             store.put(new Ban().prefix(prefix).action(BanAction.BAN).originNodeId(2).originSequence(1).originTimeMillis(now)
-                .durationSeconds(3600).expiresAtMillis(now + 3_600_000).reason(ReasonCode.of("ssh").packed()).appliedAtMillis(now));
+                .durationSeconds(3600).expiresAtMillis(now + 3_600_000).reason(ReasonCode.of("ssh").id()).appliedAtMillis(now));
         }
 
         assertEquals(0, BlockSyncCli.run("bans", "-c", cluster.configFile(1).toString(), "--json"), output());
@@ -180,7 +180,7 @@ class CliTest
             AddressText.parse("198.51.100.7", prefix, 32, 64);
             final long now = System.currentTimeMillis();
             store.put(new Ban().prefix(prefix).action(BanAction.BAN).originNodeId(2).originSequence(1).originTimeMillis(now)
-                .durationSeconds(3600).expiresAtMillis(now + 3_600_000).reason(ReasonCode.of("ssh").packed()).appliedAtMillis(now));
+                .durationSeconds(3600).expiresAtMillis(now + 3_600_000).reason(ReasonCode.of("ssh").id()).appliedAtMillis(now));
         }
 
         assertEquals(0, BlockSyncCli.run("bans", "-c", cluster.configFile(1).toString(), "--json"), output());

@@ -117,7 +117,8 @@ class DurationsTest
         assertEquals("'0s': a ban must last at least 1s" + forms, banError("0s", Durations.PERMANENT));
         assertEquals("'0h0m': a ban must last at least 1s" + forms, banError("0h0m", Durations.PERMANENT));
         assertEquals("'-5s': a ban cannot last a negative time" + forms, banError("-5s", Durations.PERMANENT));
-        assertEquals("'-1': a ban cannot last a negative time" + forms, banError("-1", Durations.PERMANENT));
+        assertEquals("'-2': a ban cannot last a negative time" + forms, banError("-2", Durations.PERMANENT));
+        assertEquals(Durations.PERMANENT, Durations.parseBanSeconds("-1"), "fail2ban's bantime = -1 is permanent");
         assertEquals("'1x': not a ban duration" + forms, banError("1x", Durations.PERMANENT));
         assertEquals("'': not a ban duration" + forms, banError("", Durations.PERMANENT));
         assertEquals("'Permanent': not a ban duration" + forms, banError("Permanent", Durations.PERMANENT));

@@ -63,13 +63,13 @@ class RuleAndSourceSectionTest
         final ConfigException error = assertThrows(ConfigException.class, () -> ConfigReader.parse(FILE, NODE +
             "[source kernel]\ntype = nflg\n" +
             "[rule ssh]\nsource = kernal\nnfail = 5\nprotocol = tpc\n" +
-            "[rule Bad_Name]\nnfail = 1\n" +
+            "[rule _bad]\nnfail = 1\n" +
             "[rule]\nnfail = 2\n"));
         final String all = String.join("\n", error.errors());
         assertTrue(all.contains("test.conf:7:8: type: 'nflg' is not a source type"), all);
         assertTrue(all.contains("test.conf:9:10: source: no [source kernal] in this file"), all);
         assertTrue(all.contains("test.conf:11:12: protocol: 'tpc' is not a protocol"), all);
-        assertTrue(all.contains("rule 'Bad_Name' needs a reason"), all);
+        assertTrue(all.contains("rule '_bad' needs a reason"), all);
         assertTrue(all.contains("section [rule] needs a name"), all);
     }
 

@@ -68,7 +68,7 @@ class DetectorTest
             public int decide(final Ban request, final long now)
             {
                 decisions.add(AddressText.format(request.prefix()) + " " + request.durationSeconds() + "s " +
-                    ReasonCode.unpack(request.reason()));
+                    ReasonCode.nameOf(request.reason()));
                 return BanOutcome.APPLIED;
             }
 

@@ -46,7 +46,7 @@ import java.util.List;
  */
 final class EngineNode implements AutoCloseable
 {
-    static final long REASON = ReasonCode.of("test").packed();
+    static final long REASON = ReasonCode.of("test").id();
     static final long MAX_DURATION_SECONDS = 30L * 86_400;
     private static final int FIREWALL_LINES_KEPT = 256;
 

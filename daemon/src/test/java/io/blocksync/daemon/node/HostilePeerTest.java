@@ -457,7 +457,9 @@ class HostilePeerTest
             {
                 shortBans[i] = record(BanAction.BAN, "203.0.113." + (i + 1), 3, i + 1, now).durationSeconds(3);
             }
-            three.sync(3, 0, shortBans.length, shortBans).sendTo(one);
+            // Two frames: a SYNC holds at most 7 records (SyncFrameFlyweight.MAX_RECORDS).
+            three.sync(3, 0, 7, java.util.Arrays.copyOfRange(shortBans, 0, 7)).sendTo(one);
+            three.sync(3, 7, shortBans.length, java.util.Arrays.copyOfRange(shortBans, 7, shortBans.length)).sendTo(one);
             cluster.step();
             assertEquals(8, one.storeSize());
 

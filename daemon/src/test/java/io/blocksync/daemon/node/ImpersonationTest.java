@@ -10,6 +10,7 @@ import io.blocksync.codec.PeerKey;
 import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.RejectReason;
 import io.blocksync.codec.ReplayWindow;
+import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.table.DecisionSigner;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -208,7 +209,7 @@ class ImpersonationTest
             cluster.runForMillis(2_000);
             final long now = cluster.epochClock().time();
             final long next = four.highWater(4) + 1;
-            final Ban[] forged = new Ban[8];
+            final Ban[] forged = new Ban[SyncFrameFlyweight.MAX_RECORDS];
             for (int i = 0; i < forged.length; i++)
             {
                 forged[i] = record(BanAction.BAN, "203.0.113." + (60 + i), 4, next + i, now);

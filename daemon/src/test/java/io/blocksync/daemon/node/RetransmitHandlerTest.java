@@ -43,7 +43,7 @@ class RetransmitHandlerTest
     private final CachedNanoClock clock = new CachedNanoClock();
     private final UnsafeBuffer ackBuffer = new UnsafeBuffer(new byte[AckFrameFlyweight.FRAME_LENGTH]);
     private final AckFrameFlyweight ack = new AckFrameFlyweight();
-    private final Ban decided = new Ban().reason(io.blocksync.codec.ReasonCode.of("ssh").packed());
+    private final Ban decided = new Ban().reason(io.blocksync.codec.ReasonCode.of("ssh").id());
     private final IpPrefix prefix = new IpPrefix().set(4, new byte[] { (byte)198, 51, 100, 7 }, 32);
     private ProgressFile progress;
     private EventLog log;

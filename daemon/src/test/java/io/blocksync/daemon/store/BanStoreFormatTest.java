@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
+ * Format v3 is v2 with the reason field widened from 8 to 40 bytes (reasons as operators name them, issue 14).
  * Format v2: the golden record below is the v1 record (the code before {@link Ban}, commit 1d5b928) with the origin
  * key id in byte 4 (v1's flags word), then the version (the origin's hybrid logical clock) and the origin signature
  * appended. A state directory of format v1 (in
@@ -35,10 +36,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class BanStoreFormatTest
 {
-    /** {@link #v2Bans()}'s second ban as the v2 marshaller writes it, little-endian (x86, arm64). */
-    private static final String V2_RECORD =
+    /** {@link #v2Bans()}'s second ban as the v3 marshaller writes it (v2's record with a 40-byte reason field), little-endian (x86, arm64). */
+    private static final String V3_RECORD =
         "01" + "11" + "3500" + "09000000" + "07000000" + "01000000" + "0807060504030201" + "e86be5cf8b010000" +
-        "00d8c32cbb030000" + "ff65328f00000000" + "7363616e00000000" + "dc6de5cf8b010000" + "0700e8cf8b010000" + signatureHex();
+        "00d8c32cbb030000" + "ff65328f00000000" + "7363616e00000000" + "0".repeat(64) + "dc6de5cf8b010000" + "0700e8cf8b010000" + signatureHex();
     private static final int RESERVED_OFFSET = 5;
     private static final String V1_FIXTURE = "/store/format-v1/";
     private static final List<String> FIXTURE_FILES = List.of(BanStore.MAP_FILE_NAME, BanStore.FORMAT_FILE_NAME);
@@ -51,7 +52,7 @@ class BanStoreFormatTest
     private final List<String> log = new ArrayList<>();
 
     @Test
-    void shouldWriteTheV2RecordByteForByte()
+    void shouldWriteTheV3RecordByteForByte()
     {
         assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "the golden record is little-endian");
         final Bytes<?> out = Bytes.allocateElasticDirect(BanMarshaller.LENGTH);
@@ -60,7 +61,7 @@ class BanStoreFormatTest
             final Ban ban = v2Bans().get(1);
             BanMarshaller.INSTANCE.write(out, BanMarshaller.INSTANCE.size(ban), ban);
 
-            assertEquals(V2_RECORD, HexFormat.of().formatHex(out.toByteArray()));
+            assertEquals(V3_RECORD, HexFormat.of().formatHex(out.toByteArray()));
         }
         finally
         {
@@ -69,10 +70,10 @@ class BanStoreFormatTest
     }
 
     @Test
-    void shouldReadTheV2RecordIgnoringReservedFlags()
+    void shouldReadTheV3RecordIgnoringReservedFlags()
     {
         assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "the golden record is little-endian");
-        final byte[] record = HexFormat.of().parseHex(V2_RECORD);
+        final byte[] record = HexFormat.of().parseHex(V3_RECORD);
         record[RESERVED_OFFSET] = (byte)0xA5;
         record[RESERVED_OFFSET + 2] = (byte)0xFF;
         final Bytes<?> in = Bytes.allocateElasticDirect(BanMarshaller.LENGTH);
@@ -98,7 +99,7 @@ class BanStoreFormatTest
         final Path stateDir = copyV1Fixture();
         final Path formatFile = stateDir.resolve(BanStore.FORMAT_FILE_NAME);
         final String expected = formatFile + ": ban store format v1 was written by a protocol-1 blocksync, whose " +
-            "records carry no origin signatures; this one keeps format v2 and does not convert: stop the node, move " +
+            "records carry no origin signatures; this one keeps format v3 and does not convert: stop the node, move " +
             "its state directory aside and start it again (peers catch it up)";
 
         assertEquals(expected, assertThrows(IOException.class,
@@ -121,7 +122,7 @@ class BanStoreFormatTest
                 store.put(ban);
             }
         }
-        assertTrue(Files.readString(stateDir.resolve(BanStore.FORMAT_FILE_NAME)).contains("format=2\n"));
+        assertTrue(Files.readString(stateDir.resolve(BanStore.FORMAT_FILE_NAME)).contains("format=3\n"));
 
         try (BanStore reader = BanStore.openReader(stateDir, log::add))
         {
@@ -168,7 +169,7 @@ class BanStoreFormatTest
         final Ban wide = new Ban().prefix(prefix("2001:db8:bad::/64")).action(BanAction.BAN).protocol(17).port(53)
             .originNodeId(7).hitCount(1).originSequence(0x0102030405060708L).originTimeMillis(1_700_000_001_000L)
             .expiresAtMillis(YEAR_2100_MILLIS).durationSeconds(2_402_444_799L)
-            .reason(ReasonCode.of("scan").packed()).appliedAtMillis(1_700_000_001_500L).originKeyId(9)
+            .reason(ReasonCode.of("scan").id()).appliedAtMillis(1_700_000_001_500L).originKeyId(9)
             .version(0x018B_CFE8_0007L);
         for (int i = 0; i < wide.signature().length; i++)
         {
@@ -177,12 +178,12 @@ class BanStoreFormatTest
         return List.of(
             new Ban().prefix(prefix("192.0.2.1")).action(BanAction.BAN).protocol(6).port(22).originNodeId(3)
                 .hitCount(5).originSequence(41).originTimeMillis(1_700_000_000_123L).expiresAtMillis(Ban.PERMANENT)
-                .durationSeconds(Ban.PERMANENT).reason(ReasonCode.of("ssh").packed())
+                .durationSeconds(Ban.PERMANENT).reason(ReasonCode.of("ssh").id())
                 .appliedAtMillis(1_700_000_000_456L),
             wide,
             new Ban().prefix(prefix("198.51.100.0/24")).action(BanAction.UNBAN).originNodeId(2).originSequence(9)
                 .originTimeMillis(1_700_000_002_000L).expiresAtMillis(YEAR_2100_MILLIS)
-                .reason(ReasonCode.of("manual").packed()).appliedAtMillis(1_700_000_002_500L));
+                .reason(ReasonCode.of("manual").id()).appliedAtMillis(1_700_000_002_500L));
     }
 
     private Path copyV1Fixture() throws IOException

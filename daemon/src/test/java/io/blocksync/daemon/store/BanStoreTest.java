@@ -431,10 +431,10 @@ class BanStoreTest
             store.put(entry(1));
         }
         final Path formatFile = temp.resolve("state").resolve(BanStore.FORMAT_FILE_NAME);
-        Files.writeString(formatFile, "format=3\ncapacity=100\n");
+        Files.writeString(formatFile, "format=4\ncapacity=100\n");
 
         final IOException ex = assertThrows(IOException.class, () -> openDaemon(100));
-        assertEquals(formatFile + ": ban store format v3; this blocksync reads format v2", ex.getMessage());
+        assertEquals(formatFile + ": ban store format v4; this blocksync reads format v3", ex.getMessage());
         final IOException readerEx = assertThrows(IOException.class, () -> BanStore.openReader(temp.resolve("state")));
         assertEquals(ex.getMessage(), readerEx.getMessage());
 

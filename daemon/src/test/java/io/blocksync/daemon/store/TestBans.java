@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 final class TestBans
 {
-    static final long SSH = ReasonCode.of("ssh").packed();
-    static final long SCAN = ReasonCode.of("scan").packed();
+    static final long SSH = ReasonCode.of("ssh").id();
+    static final long SCAN = ReasonCode.of("scan").id();
 
     private TestBans()
     {

@@ -312,7 +312,7 @@ class BanTableProperties
         final Gen<BanAction> actions = Generate.pick(List.of(BanAction.BAN, BanAction.BAN, BanAction.UNBAN));
         final Gen<Ban> requests = actions.zip(prefixes(), durations(), (action, prefix, seconds) -> new Ban()
             .action(action).prefix(prefix).originNodeId(LOCAL_NODE_ID)
-            .durationSeconds(action == BanAction.BAN ? seconds : 0).reason(ReasonCode.of("manual").packed()));
+            .durationSeconds(action == BanAction.BAN ? seconds : 0).reason(ReasonCode.of("manual").id()));
         return lists().of(requests).ofSizeBetween(0, 8);
     }
 
@@ -327,7 +327,7 @@ class BanTableProperties
         final Gen<IpPrefix> prefixes = prefixes();
         final Gen<Integer> origins = Generate.range(LOCAL_NODE_ID + 1, LOCAL_NODE_ID + 4);
         final Gen<Long> durations = durations();
-        final Gen<Long> reasons = Generate.pick(List.of("ssh", "http", "smtp")).map(text -> ReasonCode.of(text).packed());
+        final Gen<Long> reasons = Generate.pick(List.of("ssh", "http", "smtp")).map(text -> ReasonCode.of(text).id());
         final Gen<Long> sequences = Generate.longRange(1, 1_000_000);
         // Versions apart from times: a peer's clock may have been pushed ahead of its wall clock by others'.
         final Gen<Long> versions = Generate.frequency(

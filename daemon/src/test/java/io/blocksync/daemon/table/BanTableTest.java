@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BanTableTest
 {
     private static final long NOW = 1_764_000_000_000L;
-    private static final long SSH = ReasonCode.of("ssh").packed();
+    private static final long SSH = ReasonCode.of("ssh").id();
     private static final long RETENTION = 30L * 86_400_000;
     private static final long MAX_SKEW = 300_000;
     private static final long DAY = 86_400_000L;
@@ -56,7 +56,7 @@ class BanTableTest
             public void onStored(final Ban decision, final Ban replaced, final boolean local)
             {
                 heard.add((local ? "local " : "") + decision.action() + " " + AddressText.format(decision.prefix()) + " " +
-                    ReasonCode.unpack(decision.reason()) + (null == replaced ? "" : " replacing " + replaced.action()));
+                    ReasonCode.nameOf(decision.reason()) + (null == replaced ? "" : " replacing " + replaced.action()));
             }
 
             public void onExpired(final Ban ban)

@@ -110,7 +110,7 @@ class ExpiryProperties
                     case 0 ->
                     {
                         final Ban request = new Ban().action(BanAction.BAN).prefix(prefix).originNodeId(1)
-                            .originSequence(++sequence).durationSeconds(op.amount).reason(ReasonCode.of("ssh").packed());
+                            .originSequence(++sequence).durationSeconds(op.amount).reason(ReasonCode.of("ssh").id());
                         assertEquals(BanOutcome.APPLIED, table.decideLocal(request, now), op::toString);
                         model.put(key, new long[] {1, now + op.amount * 1000});
                     }

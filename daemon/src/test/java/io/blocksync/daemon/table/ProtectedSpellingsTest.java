@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class ProtectedSpellingsTest
 {
     private static final long NOW = 1_764_000_000_000L;
-    private static final long SSH = ReasonCode.of("ssh").packed();
+    private static final long SSH = ReasonCode.of("ssh").id();
     private static final List<String> PROTECTED = List.of(
         "192.0.2.7", "198.51.100.200", "203.0.113.1", "10.255.0.1", "100.64.0.0/24");
     private static final List<String> WHY = List.of(
