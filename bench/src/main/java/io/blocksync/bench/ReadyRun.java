@@ -175,7 +175,7 @@ public final class ReadyRun
             .originNodeId(2)
             .originTimeMillis(now)
             .durationSeconds(2 * 86_400)
-            .reason(ReasonCode.of("ssh").packed())
+            .reason(ReasonCode.of("ssh"))
             .appliedAtMillis(now);
         final IpPrefix prefix = new IpPrefix();
         final byte[] address = new byte[16];

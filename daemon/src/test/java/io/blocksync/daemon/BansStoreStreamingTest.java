@@ -44,7 +44,7 @@ class BansStoreStreamingTest
                     prefix, 32, 64);
                 store.put(ban.reset().prefix(prefix).action(BanAction.BAN).originNodeId(2).originSequence(i + 1)
                     .originTimeMillis(now).durationSeconds(3600).expiresAtMillis(now + 3_600_000)
-                    .reason(ReasonCode.of("ssh").packed()).appliedAtMillis(now));
+                    .reason(ReasonCode.of("ssh")).appliedAtMillis(now));
             }
         }
 

@@ -24,10 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class PfReasonTablesReconcilerTest
 {
     private static final long SECOND = 1_000_000_000L;
-    private static final long AA = ReasonCode.of("aa").packed();
-    private static final long BB = ReasonCode.of("bb").packed();
-    private static final long SSH = ReasonCode.of("ssh").packed();
-    private static final long HTTP = ReasonCode.of("http").packed();
+    private static final long AA = ReasonCode.of("aa").id();
+    private static final long BB = ReasonCode.of("bb").id();
+    private static final long SSH = ReasonCode.of("ssh").id();
+    private static final long HTTP = ReasonCode.of("http").id();
 
     private final FakePf pf = new FakePf();
     private final long[] now = { 1_000 * SECOND };

@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ReconcilerConvergenceKernelTest
 {
-    private static final long AA = ReasonCode.of("aa").packed();
-    private static final long BB = ReasonCode.of("bb").packed();
+    private static final long AA = ReasonCode.of("aa").id();
+    private static final long BB = ReasonCode.of("bb").id();
     private static NamespacePair net;
     private static String skipReason;
 

@@ -31,7 +31,7 @@ public final class ClusterSection
     private final boolean quick;
     private final IpPrefix prefix = new IpPrefix();
     private final byte[] scratch = new byte[16];
-    private final long reason = ReasonCode.of("bench").packed();
+    private final long reason = ReasonCode.of("bench").id();
     private final int[] appliedIds = new int[NODES + 1];
     private final long[] loopThreads = new long[NODES + 1];
     private ClusterFixture cluster;
