@@ -110,7 +110,10 @@ class NodeCountersTest
         "84 expiry_full_scans",
         "85 records_deferred",
         "86 peer_stream_epochs_deferred",
-        "87 retransmit_backoffs_answered");
+        "87 retransmit_backoffs_answered",
+        "88 firewall_full_checks",
+        "89 firewall_full_check_last_ms",
+        "90 firewall_elements_repaired");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
