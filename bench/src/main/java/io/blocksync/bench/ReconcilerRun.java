@@ -39,6 +39,7 @@ public final class ReconcilerRun
 {
     private static final int LONE_BANS = 2_000;
     private static final int WARM_UP = 200;
+    private static final int IDLE_SECONDS = 20;
     private static final long SSH = ReasonCode.of("ssh").packed();
 
     private final ProcessCommandRunner processes = new ProcessCommandRunner(300_000);
@@ -84,7 +85,8 @@ public final class ReconcilerRun
     private void run(final int[] sizes) throws IOException
     {
         System.out.println("load average before: " + Files.readString(Path.of("/proc/loadavg")).trim());
-        // -Dreconciler.parts=lone,bulk,restart and -Dreconciler.backends=nftables,ipset pick what runs (default all).
+        // -Dreconciler.parts=lone,idle,bulk,restart,check and -Dreconciler.backends=nftables,ipset pick what runs
+        // (default lone,bulk,restart).
         final List<String> parts = List.of(System.getProperty("reconciler.parts", "lone,bulk,restart").split(","));
         final List<String> names = List.of(System.getProperty("reconciler.backends", "nftables,ipset").split(","));
         for (final String name : names)
@@ -92,6 +94,10 @@ public final class ReconcilerRun
             if (parts.contains("lone"))
             {
                 lone(name, backend(name));
+            }
+            if (parts.contains("idle"))
+            {
+                idle(name, backend(name));
             }
         }
         for (final int size : sizes)
@@ -136,6 +142,24 @@ public final class ReconcilerRun
         final FirewallBatcher batcher = start(backend.get(), List.of());
         final long[] nanos = new long[LONE_BANS];
         final Ban ban = new Ban().reason(SSH);
+        // -Dreconciler.lone-prefixes=N: N /24 bans first (the nft interval set), then the lone host bans.
+        final int prefixes = Integer.getInteger("reconciler.lone-prefixes", 0);
+        for (int i = 0; i < prefixes; i++)
+        {
+            address(ban.prefix(), 2, i << 8);
+            ban.prefix().maskTo(24);
+            offer(batcher, ban, 3_600);
+        }
+        for (int i = 0; i < prefixes; i++)
+        {
+            address(ban.prefix(), 2, i << 8);
+            ban.prefix().maskTo(24);
+            while (!batcher.isEnforced(ban.prefix()))
+            {
+                batcher.pollCompletions((change) -> { });
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
         for (int i = 0; i < WARM_UP + LONE_BANS; i++)
         {
             address(ban.prefix(), 1, i);
@@ -154,8 +178,50 @@ public final class ReconcilerRun
         }
         batcher.close();
         Arrays.sort(nanos);
-        System.out.printf(Locale.ROOT, "lone ban -> in the kernel, %s, %d bans: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
-            name, LONE_BANS, nanos[LONE_BANS / 2] / 1e6, nanos[LONE_BANS * 99 / 100] / 1e6, nanos[LONE_BANS - 1] / 1e6);
+        System.out.printf(Locale.ROOT,
+            "lone ban -> in the kernel, %s, %d bans (%d /24 bans held): p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+            name, LONE_BANS, prefixes, nanos[LONE_BANS / 2] / 1e6, nanos[LONE_BANS * 99 / 100] / 1e6, nanos[LONE_BANS - 1] / 1e6);
+    }
+
+    /**
+     * The worker's own CPU while no ban arrives, {@value #LONE_BANS} elements held: what the periodic checks cost the
+     * thread that commits (ThreadMXBean CPU time of the worker thread over {@value #IDLE_SECONDS} s).
+     */
+    private void idle(final String name, final java.util.function.Supplier<FirewallBackend> backend) throws IOException
+    {
+        reset();
+        final FirewallBatcher batcher = start(backend.get(), List.of());
+        final Ban ban = new Ban().reason(SSH);
+        for (int i = 0; i < LONE_BANS; i++)
+        {
+            address(ban.prefix(), 3, i);
+            offer(batcher, ban, 3_600);
+        }
+        while (!batcher.isEnforced(ban.prefix()))
+        {
+            batcher.pollCompletions((change) -> { });
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        batcher.pollCompletions((change) -> { });
+        java.util.concurrent.locks.LockSupport.parkNanos(3_000_000_000L);
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long worker = -1;
+        for (final java.lang.management.ThreadInfo thread : threads.dumpAllThreads(false, false))
+        {
+            if ("blocksync-firewall".equals(thread.getThreadName()))
+            {
+                worker = thread.getThreadId();
+            }
+        }
+        final long cpuBefore = threads.getThreadCpuTime(worker);
+        final long checksBefore = batcher.reconciles();
+        final long start = System.nanoTime();
+        java.util.concurrent.locks.LockSupport.parkNanos(IDLE_SECONDS * 1_000_000_000L);
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "idle worker, %s, %d elements: %.3f ms CPU per second, %d full checks in %.1f s%n",
+            name, LONE_BANS, (threads.getThreadCpuTime(worker) - cpuBefore) / 1e6 / seconds,
+            batcher.reconciles() - checksBefore, seconds);
+        batcher.close();
     }
 
     private void bulk(final String name, final java.util.function.Supplier<FirewallBackend> backend, final int size)
