@@ -39,7 +39,6 @@ public final class ReconcilerRun
 {
     private static final int LONE_BANS = 2_000;
     private static final int WARM_UP = 200;
-    private static final int IDLE_SECONDS = 20;
     private static final long SSH = ReasonCode.of("ssh").packed();
 
     private final ProcessCommandRunner processes = new ProcessCommandRunner(300_000);
@@ -183,45 +182,10 @@ public final class ReconcilerRun
             name, LONE_BANS, prefixes, nanos[LONE_BANS / 2] / 1e6, nanos[LONE_BANS * 99 / 100] / 1e6, nanos[LONE_BANS - 1] / 1e6);
     }
 
-    /**
-     * The worker's own CPU while no ban arrives, {@value #LONE_BANS} elements held: what the periodic checks cost the
-     * thread that commits (ThreadMXBean CPU time of the worker thread over {@value #IDLE_SECONDS} s).
-     */
     private void idle(final String name, final java.util.function.Supplier<FirewallBackend> backend) throws IOException
     {
         reset();
-        final FirewallBatcher batcher = start(backend.get(), List.of());
-        final Ban ban = new Ban().reason(SSH);
-        for (int i = 0; i < LONE_BANS; i++)
-        {
-            address(ban.prefix(), 3, i);
-            offer(batcher, ban, 3_600);
-        }
-        while (!batcher.isEnforced(ban.prefix()))
-        {
-            batcher.pollCompletions((change) -> { });
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-        batcher.pollCompletions((change) -> { });
-        java.util.concurrent.locks.LockSupport.parkNanos(3_000_000_000L);
-        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        long worker = -1;
-        for (final java.lang.management.ThreadInfo thread : threads.dumpAllThreads(false, false))
-        {
-            if ("blocksync-firewall".equals(thread.getThreadName()))
-            {
-                worker = thread.getThreadId();
-            }
-        }
-        final long cpuBefore = threads.getThreadCpuTime(worker);
-        final long checksBefore = batcher.reconciles();
-        final long start = System.nanoTime();
-        java.util.concurrent.locks.LockSupport.parkNanos(IDLE_SECONDS * 1_000_000_000L);
-        final double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "idle worker, %s, %d elements: %.3f ms CPU per second, %d full checks in %.1f s%n",
-            name, LONE_BANS, (threads.getThreadCpuTime(worker) - cpuBefore) / 1e6 / seconds,
-            batcher.reconciles() - checksBefore, seconds);
-        batcher.close();
+        ReconcilerIdle.measure(name, start(backend.get(), List.of()), LONE_BANS);
     }
 
     private void bulk(final String name, final java.util.function.Supplier<FirewallBackend> backend, final int size)
@@ -395,7 +359,7 @@ public final class ReconcilerRun
         return batcher;
     }
 
-    private static void offer(final FirewallBatcher batcher, final Ban ban, final long seconds)
+    static void offer(final FirewallBatcher batcher, final Ban ban, final long seconds)
     {
         while (!batcher.offer(FirewallChange.Op.ADD, ban, seconds))
         {
@@ -407,7 +371,7 @@ public final class ReconcilerRun
     /**
      * @return 10.group.x.y for the index, as a host prefix.
      */
-    private static void address(final IpPrefix into, final int group, final int index)
+    static void address(final IpPrefix into, final int group, final int index)
     {
         final String text = "10." + (group * 16 + (index >>> 16)) + "." + ((index >>> 8) & 0xFF) + "." + (index & 0xFF);
         final String error = io.blocksync.codec.AddressText.parse(text, into, 32, 128);
