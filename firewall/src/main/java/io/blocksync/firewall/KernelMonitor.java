@@ -13,6 +13,7 @@ final class KernelMonitor implements AutoCloseable
 {
     private static final int WAIT_MILLIS = 500;
     private static final long CLOSE_WAIT_MILLIS = 2_000;
+    private static final long LOST_GAP_NANOS = 1_000_000_000L;
 
     private volatile boolean pending;
     private volatile boolean running;
@@ -86,10 +87,23 @@ final class KernelMonitor implements AutoCloseable
     {
         try
         {
+            // Lost notifications (our own bulk commits can overflow the socket) ask for a check at most once a
+            // second, as the old polling did; a removal asks at once.
+            long lastLostNanos = System.nanoTime() - LOST_GAP_NANOS;
+            boolean lostOwed = false;
             while (!closed)
             {
-                if (KernelEvents.QUIET != events.await(WAIT_MILLIS))
+                final int event = events.await(WAIT_MILLIS);
+                final long nowNanos = System.nanoTime();
+                lostOwed |= KernelEvents.LOST == event;
+                final boolean lostDue = lostOwed && nowNanos - lastLostNanos >= LOST_GAP_NANOS;
+                if (KernelEvents.REMOVED == event || lostDue)
                 {
+                    if (lostOwed)
+                    {
+                        lastLostNanos = nowNanos;
+                        lostOwed = false;
+                    }
                     pending = true;
                     wake.run();
                 }
