@@ -84,7 +84,8 @@ public final class ReconcilerRun
     private void run(final int[] sizes) throws IOException
     {
         System.out.println("load average before: " + Files.readString(Path.of("/proc/loadavg")).trim());
-        // -Dreconciler.parts=lone,bulk,restart and -Dreconciler.backends=nftables,ipset pick what runs (default all).
+        // -Dreconciler.parts=lone,idle,bulk,restart,check and -Dreconciler.backends=nftables,ipset pick what runs
+        // (default lone,bulk,restart).
         final List<String> parts = List.of(System.getProperty("reconciler.parts", "lone,bulk,restart").split(","));
         final List<String> names = List.of(System.getProperty("reconciler.backends", "nftables,ipset").split(","));
         for (final String name : names)
@@ -92,6 +93,10 @@ public final class ReconcilerRun
             if (parts.contains("lone"))
             {
                 lone(name, backend(name));
+            }
+            if (parts.contains("idle"))
+            {
+                idle(name, backend(name));
             }
         }
         for (final int size : sizes)
@@ -136,6 +141,24 @@ public final class ReconcilerRun
         final FirewallBatcher batcher = start(backend.get(), List.of());
         final long[] nanos = new long[LONE_BANS];
         final Ban ban = new Ban().reason(SSH);
+        // -Dreconciler.lone-prefixes=N: N /24 bans first (the nft interval set), then the lone host bans.
+        final int prefixes = Integer.getInteger("reconciler.lone-prefixes", 0);
+        for (int i = 0; i < prefixes; i++)
+        {
+            address(ban.prefix(), 2, i << 8);
+            ban.prefix().maskTo(24);
+            offer(batcher, ban, 3_600);
+        }
+        for (int i = 0; i < prefixes; i++)
+        {
+            address(ban.prefix(), 2, i << 8);
+            ban.prefix().maskTo(24);
+            while (!batcher.isEnforced(ban.prefix()))
+            {
+                batcher.pollCompletions((change) -> { });
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
         for (int i = 0; i < WARM_UP + LONE_BANS; i++)
         {
             address(ban.prefix(), 1, i);
@@ -154,8 +177,15 @@ public final class ReconcilerRun
         }
         batcher.close();
         Arrays.sort(nanos);
-        System.out.printf(Locale.ROOT, "lone ban -> in the kernel, %s, %d bans: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
-            name, LONE_BANS, nanos[LONE_BANS / 2] / 1e6, nanos[LONE_BANS * 99 / 100] / 1e6, nanos[LONE_BANS - 1] / 1e6);
+        System.out.printf(Locale.ROOT,
+            "lone ban -> in the kernel, %s, %d bans (%d /24 bans held): p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+            name, LONE_BANS, prefixes, nanos[LONE_BANS / 2] / 1e6, nanos[LONE_BANS * 99 / 100] / 1e6, nanos[LONE_BANS - 1] / 1e6);
+    }
+
+    private void idle(final String name, final java.util.function.Supplier<FirewallBackend> backend) throws IOException
+    {
+        reset();
+        ReconcilerIdle.measure(name, start(backend.get(), List.of()), LONE_BANS);
     }
 
     private void bulk(final String name, final java.util.function.Supplier<FirewallBackend> backend, final int size)
@@ -329,7 +359,7 @@ public final class ReconcilerRun
         return batcher;
     }
 
-    private static void offer(final FirewallBatcher batcher, final Ban ban, final long seconds)
+    static void offer(final FirewallBatcher batcher, final Ban ban, final long seconds)
     {
         while (!batcher.offer(FirewallChange.Op.ADD, ban, seconds))
         {
@@ -341,7 +371,7 @@ public final class ReconcilerRun
     /**
      * @return 10.group.x.y for the index, as a host prefix.
      */
-    private static void address(final IpPrefix into, final int group, final int index)
+    static void address(final IpPrefix into, final int group, final int index)
     {
         final String text = "10." + (group * 16 + (index >>> 16)) + "." + ((index >>> 8) & 0xFF) + "." + (index & 0xFF);
         final String error = io.blocksync.codec.AddressText.parse(text, into, 32, 128);

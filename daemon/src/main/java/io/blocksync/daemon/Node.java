@@ -254,6 +254,9 @@ public final class Node implements AutoCloseable
             }
             counters.logLinesDropped.setRelease(log.dropped());
             counters.ownAddressResyncs.setRelease(ownAddresses.resyncs());
+            counters.firewallFullChecks.setRelease(firewall.fullChecks());
+            counters.firewallFullCheckLastMs.setRelease(firewall.fullCheckLastMillis());
+            counters.firewallElementsRepaired.setRelease(firewall.repairedElements());
             if (null != eventSources)
             {
                 eventSources.publishCounters();

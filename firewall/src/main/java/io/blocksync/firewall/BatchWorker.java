@@ -85,7 +85,7 @@ final class BatchWorker
         int work = drain(nowNanos);
         work += expire(nowNanos);
         work += desired.retryDue(nowNanos);
-        if ((nowNanos >= check.nextCheckNanos() || check.listingDone()) && !closing)
+        if ((nowNanos >= check.nextCheckNanos() || check.listingDone() || check.eventPending()) && !closing)
         {
             check.check(nowNanos, clock);
             work++;
@@ -129,6 +129,16 @@ final class BatchWorker
     String startListingThread(final Runnable wake, final String threadName)
     {
         return check.startListingThread(wake, threadName);
+    }
+
+    /**
+     * Removal events from the backend, when it has them, replace the worker's per-second {@code intact()} check.
+     *
+     * @return the events' description, or null when the worker keeps polling.
+     */
+    String startMonitor(final Runnable wake, final java.util.function.Consumer<String> log, final String threadName)
+    {
+        return check.startMonitor(wake, log, threadName);
     }
 
     /**

@@ -150,6 +150,24 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
         }
     }
 
+    @Override
+    public long fullChecks()
+    {
+        return batcher.reconciles();
+    }
+
+    @Override
+    public long fullCheckLastMillis()
+    {
+        return batcher.lastFullCheckMillis();
+    }
+
+    @Override
+    public long repairedElements()
+    {
+        return batcher.repairedElements();
+    }
+
     /**
      * @return changes waiting for a batcher slot.
      */

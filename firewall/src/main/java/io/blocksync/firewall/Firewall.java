@@ -76,6 +76,31 @@ public interface Firewall extends AutoCloseable
         return null;
     }
 
+    /**
+     * @return full checks of the kernel so far (a listing diffed against the bans, or a whole re-assert where the
+     * backend cannot be listed); 0 for firewalls without them. Any thread.
+     */
+    default long fullChecks()
+    {
+        return 0;
+    }
+
+    /**
+     * @return how long the last full check's listing took, in milliseconds (0 before the first). Any thread.
+     */
+    default long fullCheckLastMillis()
+    {
+        return 0;
+    }
+
+    /**
+     * @return kernel elements the full checks found missing or stray and put right. Any thread.
+     */
+    default long repairedElements()
+    {
+        return 0;
+    }
+
     /** Stop the worker; kernel state stays, so bans outlive the daemon until their timeouts. */
     @Override
     void close();

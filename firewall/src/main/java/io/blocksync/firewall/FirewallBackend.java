@@ -98,8 +98,9 @@ public interface FirewallBackend extends AutoCloseable
     }
 
     /**
-     * Cheap check, run every second: do the tables, sets, chains or rules this backend needs exist? Never lists
-     * elements.
+     * Cheap check: do the tables, sets, chains or rules this backend needs exist? Never lists elements. Run on the
+     * worker every second, or, when the backend has {@link #openEvents() removal events}, only after one (and after
+     * a failed commit).
      *
      * @throws FirewallException if the check could not run.
      */
@@ -137,6 +138,18 @@ public interface FirewallBackend extends AutoCloseable
      * @throws FirewallException if it cannot be opened.
      */
     default KernelReader openReader()
+    {
+        return null;
+    }
+
+    /**
+     * Notifications that the kernel objects {@link #intact()} checks were removed (a ruleset or table flush, a deleted
+     * set), so the worker need not poll; or null to poll (the default). Opened after {@link #start()}, read on a
+     * thread of its own, closed by the caller.
+     *
+     * @throws FirewallException if it cannot be opened.
+     */
+    default KernelEvents openEvents()
     {
         return null;
     }

@@ -85,6 +85,13 @@ public final class FirewallBatcher implements AutoCloseable
             settings.log().accept(settings.label() + ": full checks list the kernel through the " + listing +
                 " on a thread of their own; commits go on meanwhile");
         }
+        final String events = worker.startMonitor(() -> LockSupport.unpark(thread), settings.log(),
+            settings.threadName() + "-events");
+        if (null != events)
+        {
+            settings.log().accept(settings.label() + ": removed tables, chains and sets are noticed through " + events +
+                "; no per-second check on the commit thread");
+        }
         thread = new Thread(this::run, settings.threadName());
         thread.setDaemon(true);
         thread.start();

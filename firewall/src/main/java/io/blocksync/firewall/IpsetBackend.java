@@ -43,6 +43,7 @@ public final class IpsetBackend implements FirewallBackend
     private final IptablesPortGuard portGuard;
     private final IpsetScripts scripts;
     private final IpsetRules rules;
+    private final IpsetInspection inspection;
 
     public IpsetBackend(final IpsetSettings settings)
     {
@@ -98,6 +99,7 @@ public final class IpsetBackend implements FirewallBackend
         this.stateKiller = settings.killStates ? new ConntrackStateKiller(runner, settings.commandPrefix) : null;
         this.scripts = new IpsetScripts(settings);
         this.rules = new IpsetRules(settings, iptables, ip6tables);
+        this.inspection = new IpsetInspection(ipset);
         this.portGuard = settings.managed ? new IptablesPortGuard(iptables, ip6tables, settings.portChain, peerPort) : null;
     }
 
@@ -127,8 +129,8 @@ public final class IpsetBackend implements FirewallBackend
         }
         else
         {
-            checkExistingSet(settings.set4);
-            checkExistingSet(settings.set6);
+            inspection.checkExistingSet(channel, settings.set4);
+            inspection.checkExistingSet(channel, settings.set6);
         }
 
         if (null != stateKiller)
@@ -284,25 +286,12 @@ public final class IpsetBackend implements FirewallBackend
     }
 
     /**
-     * The sets exist (one line per set name, no elements); the iptables rules are checked at each full listing.
+     * The sets exist; the iptables rules are checked at each full listing.
      */
     @Override
     public boolean intact()
     {
-        final CommandResult result = channel.query(false, "list", "-n");
-        if (0 != result.exitStatus())
-        {
-            throw new FirewallException(IpsetScripts.describe(ipset, result));
-        }
-        final List<String> names = List.of(result.output().split("\n"));
-        for (final String set : objects())
-        {
-            if (!names.contains(set))
-            {
-                return false;
-            }
-        }
-        return !settings.managed || redefined().isEmpty();
+        return inspection.intact(channel, objects()) && (!settings.managed || redefined().isEmpty());
     }
 
     /**
@@ -339,46 +328,22 @@ public final class IpsetBackend implements FirewallBackend
     }
 
     /**
-     * Lists each set's members ({@code 192.0.2.2 timeout 598}) with one {@code ipset list SET} process per set (the
-     * session's text buffer is capped at 1 MiB; a 100,000-member listing is megabytes).
+     * Lists each set's members with one {@code ipset list SET} process per set ({@link IpsetInspection}).
      */
     @Override
     public KernelListing list()
     {
-        return IpsetListingParser.list(ipset, objects());
+        return inspection.list(objects());
     }
 
     /**
-     * The same {@code ipset list SET} processes, from the listing thread: processes share nothing with the worker's
-     * session. Null with injected tools (tests): the worker lists.
+     * The same {@code ipset list SET} processes, from the listing thread. Null with injected tools (tests): the
+     * worker lists.
      */
     @Override
     public KernelReader openReader()
     {
-        if (toolsInjected)
-        {
-            return null;
-        }
-        final List<String> sets = objects();
-        return new KernelReader()
-        {
-            @Override
-            public KernelListing list()
-            {
-                return IpsetListingParser.list(ipset, sets);
-            }
-
-            @Override
-            public String description()
-            {
-                return "ipset list processes";
-            }
-
-            @Override
-            public void close()
-            {
-            }
-        };
+        return toolsInjected ? null : inspection.openReader(objects());
     }
 
     /**
@@ -421,27 +386,6 @@ public final class IpsetBackend implements FirewallBackend
     private String setFor(final FirewallChange change)
     {
         return null != change.object() ? change.object() : setFor(change.ban().prefix());
-    }
-
-    private void checkExistingSet(final String set)
-    {
-        if (null == set)
-        {
-            return;
-        }
-
-        final CommandResult result = channel.query(false, "list", "-t", set);
-        if (0 != result.exitStatus())
-        {
-            throw new FirewallException("ipset set '" + set + "' cannot be read: " + IpsetScripts.describe(ipset, result));
-        }
-
-        final String header = result.output();
-        if (!header.contains("hash:net") || !header.contains(" timeout "))
-        {
-            throw new FirewallException("ipset set '" + set + "' must be 'hash:net' created with 'timeout' " +
-                "(prefix bans and kernel expiry depend on it)");
-        }
     }
 
     private void restore(final String script)

@@ -12,8 +12,9 @@ import static io.blocksync.firewall.FirewallChange.Status.APPLIED;
 import static io.blocksync.firewall.LiveBans.PERMANENT;
 
 /**
- * The reconciler's repair side: every {@code checkInterval} a cheap look at the backend's tables, sets and rules
- * ({@link FirewallBackend#intact()}, never their elements), re-created at once when missing; a full listing diffed
+ * The reconciler's repair side: a cheap look at the backend's tables, sets and rules ({@link FirewallBackend#intact()},
+ * never their elements), re-created at once when missing: after a removal event when the backend has them
+ * ({@link KernelMonitor}), else every {@code checkInterval}, and after a failed commit; a full listing diffed
  * against the desired state ({@link KernelDiff}) as often as it costs at most 1/{@value #FULL_CHECK_SHARE} of the
  * worker's time and at least every {@code fullCheckInterval}; backends that cannot be listed are re-asserted whole at
  * their re-assert interval. A failed check is counted, logged once and retried with backoff. Worker thread only.
@@ -37,6 +38,7 @@ final class KernelCheck
     private final ElementTable elements;
     private final IntArrayList confirmed = new IntArrayList();
     private final KernelLister lister;
+    private final KernelMonitor monitor = new KernelMonitor();
     private final ChangedSinceListing changed;
     private final KernelListing.Changed changedFilter;
     private long listingStartNanos;
@@ -82,8 +84,30 @@ final class KernelCheck
         return backend.listable() ? lister.startThread(wake, threadName) : null;
     }
 
+    /**
+     * Removals noticed through the backend's {@link KernelEvents} from now on, if it has them: the worker then runs
+     * {@link FirewallBackend#intact()} only after one, not every {@code checkInterval}.
+     *
+     * @param wake unparks the worker after an event.
+     * @param log  receives a line if the events fail (the worker polls again).
+     * @return the events' description, or null when the worker keeps polling.
+     */
+    String startMonitor(final Runnable wake, final java.util.function.Consumer<String> log, final String threadName)
+    {
+        return backend.listable() ? monitor.start(backend.openEvents(), wake, log, threadName) : null;
+    }
+
+    /**
+     * @return true when a removal event asks for a check now.
+     */
+    boolean eventPending()
+    {
+        return monitor.pending();
+    }
+
     void close()
     {
+        monitor.close();
         lister.close();
     }
 
@@ -134,7 +158,7 @@ final class KernelCheck
 
         try
         {
-            repairIfBroken(nowNanos);
+            repairIfBroken(nowNanos, false);
             if (lister.done())
             {
                 merge(nowNanos);
@@ -176,9 +200,10 @@ final class KernelCheck
     /**
      * @return true if the backend's objects were missing and have been re-created (everything must be re-listed).
      */
-    private boolean repairIfBroken(final long nowNanos)
+    private boolean repairIfBroken(final long nowNanos, final boolean force)
     {
-        if (!backend.listable() || backend.intact())
+        final boolean event = monitor.takePending();
+        if (!backend.listable() || (!force && !event && monitor.eventDriven()) || backend.intact())
         {
             return false;
         }
@@ -198,7 +223,7 @@ final class KernelCheck
     {
         try
         {
-            return repairIfBroken(nowNanos);
+            return repairIfBroken(nowNanos, true);
         }
         catch (final RuntimeException ex)
         {

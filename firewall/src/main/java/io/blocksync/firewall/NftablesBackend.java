@@ -2,10 +2,8 @@ package io.blocksync.firewall;
 
 import io.blocksync.nativeio.CommandResult;
 import io.blocksync.nativeio.CommandRunner;
-import io.blocksync.nativeio.NftSetDump;
 import io.blocksync.nativeio.ProcessCommandRunner;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -52,6 +50,7 @@ public final class NftablesBackend implements FirewallBackend
     private final String tableReference;
     private final NftSets routing;
     private final List<NftSetModel> sets;
+    private final NftablesInspection inspection;
 
     public NftablesBackend(final NftablesSettings settings)
     {
@@ -104,6 +103,7 @@ public final class NftablesBackend implements FirewallBackend
         this.setup = new NftablesSetup(settings, tableReference, settings.managed ? peerPort : PeerPort.NONE);
         this.routing = new NftSets(settings, tableReference);
         this.sets = routing.all();
+        this.inspection = new NftablesInspection(settings, setup, routing, nft, log);
     }
 
     @Override
@@ -257,31 +257,12 @@ public final class NftablesBackend implements FirewallBackend
     }
 
     /**
-     * Managed mode lists the ruleset tersely (no set elements, so its cost does not grow with the bans) and counts
-     * the rules of each of our chains; {@code nft flush ruleset} and {@code nft flush table} both show here.
-     * Existing-set mode lists nothing (its sets' elements come with them); the full check covers it.
+     * Managed mode: the terse ruleset listing finds our chains with all their rules ({@link NftablesInspection}).
      */
     @Override
     public boolean intact()
     {
-        if (!settings.managed)
-        {
-            return true;
-        }
-        final CommandResult result = channel.query(true, "list", "ruleset");
-        if (0 != result.exitStatus())
-        {
-            throw new FirewallException(NftErrors.describe(nft, result));
-        }
-        for (final String hook : settings.forwardChain ? new String[]{ "input", "forward" } : new String[]{ "input" })
-        {
-            final String chain = NftRuleset.chain(result.output(), settings.family, settings.table, hook);
-            if (null == chain || count(chain, " drop") + count(chain, " accept") < setup.ruleCount(hook))
-            {
-                return false;
-            }
-        }
-        return !setup.setsDiffer(result.output());
+        return inspection.intact(channel);
     }
 
     /**
@@ -311,23 +292,17 @@ public final class NftablesBackend implements FirewallBackend
     @Override
     public KernelReader openReader()
     {
-        if (toolsInjected)
-        {
-            return null;
-        }
-        if (process != channel && null == NftSetDump.unavailableReason())
-        {
-            try
-            {
-                return new NftListingReader(routing, NftSetDump.open(settings.networkNamespace), process, nft);
-            }
-            catch (final IOException ex)
-            {
-                log.accept("nftables: full checks list through nft processes: the dump socket cannot open: " +
-                    ex.getMessage());
-            }
-        }
-        return new NftListingReader(routing, null, ScriptChannels.process(nft, List.of("-f", "-")), nft);
+        return toolsInjected ? null : inspection.openReader(process != channel);
+    }
+
+    /**
+     * Managed mode with the library session: deletions of our table, chains, rules or sets come as netlink
+     * notifications, so the worker does not list the ruleset every second; null (poll) otherwise.
+     */
+    @Override
+    public KernelEvents openEvents()
+    {
+        return toolsInjected || process == channel ? null : inspection.openEvents();
     }
 
     /**
@@ -389,16 +364,6 @@ public final class NftablesBackend implements FirewallBackend
     String channelDescription()
     {
         return channel.description();
-    }
-
-    private static int count(final String text, final String word)
-    {
-        int count = 0;
-        for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1))
-        {
-            count++;
-        }
-        return count;
     }
 
     private void runModelScript(final StringBuilder script)

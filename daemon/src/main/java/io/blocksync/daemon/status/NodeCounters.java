@@ -170,11 +170,17 @@ public final class NodeCounters
      */
     public static final int RETRANSMIT_BACKOFFS_ANSWERED_ID = 87;
     /** Requests to the [http] server (/status, /metrics, anything else), counted by its thread. */
-    public static final int HTTP_REQUESTS_ID = 114;
+    public static final int HTTP_REQUESTS_ID = 88;
     /** [http] requests that failed: the client went away mid-reply, or a page could not be built. */
-    public static final int HTTP_REQUEST_FAILURES_ID = 115;
+    public static final int HTTP_REQUEST_FAILURES_ID = 89;
+    /** Full checks of the kernel (a listing diffed against the bans, or a whole re-assert for pf and scripts). */
+    public static final int FIREWALL_FULL_CHECKS_ID = 90;
+    /** How long the last full check's listing took, in milliseconds (runs on a thread of its own; commits go on). */
+    public static final int FIREWALL_FULL_CHECK_LAST_MS_ID = 91;
+    /** Kernel elements the full checks found missing or stray (deleted or added by hand) and put right. */
+    public static final int FIREWALL_ELEMENTS_REPAIRED_ID = 92;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = HTTP_REQUEST_FAILURES_ID;
+    public static final int LAST_ID = FIREWALL_ELEMENTS_REPAIRED_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -243,6 +249,9 @@ public final class NodeCounters
     public final AtomicCounter firewallCheckFailures;
     public final AtomicCounter firewallDriftRepairs;
     public final AtomicCounter firewallCleanupFailures;
+    public final AtomicCounter firewallFullChecks;
+    public final AtomicCounter firewallFullCheckLastMs;
+    public final AtomicCounter firewallElementsRepaired;
     public final AtomicCounter stateSyncs;
     public final AtomicCounter stateSyncFailures;
     public final AtomicCounter stateSyncLastMicros;
@@ -323,6 +332,9 @@ public final class NodeCounters
         firewallCheckFailures = counter(FIREWALL_CHECK_FAILURES_ID, "firewall_check_failures");
         firewallDriftRepairs = counter(FIREWALL_DRIFT_REPAIRS_ID, "firewall_drift_repairs");
         firewallCleanupFailures = counter(FIREWALL_CLEANUP_FAILURES_ID, "firewall_cleanup_failures");
+        firewallFullChecks = counter(FIREWALL_FULL_CHECKS_ID, "firewall_full_checks");
+        firewallFullCheckLastMs = counter(FIREWALL_FULL_CHECK_LAST_MS_ID, "firewall_full_check_last_ms");
+        firewallElementsRepaired = counter(FIREWALL_ELEMENTS_REPAIRED_ID, "firewall_elements_repaired");
         stateSyncs = counter(STATE_SYNCS_ID, "state_syncs");
         stateSyncFailures = counter(STATE_SYNC_FAILURES_ID, "state_sync_failures");
         stateSyncLastMicros = counter(STATE_SYNC_LAST_MICROS_ID, "state_sync_last_micros");

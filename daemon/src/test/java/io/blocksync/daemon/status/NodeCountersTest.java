@@ -111,8 +111,11 @@ class NodeCountersTest
         "85 records_deferred",
         "86 peer_stream_epochs_deferred",
         "87 retransmit_backoffs_answered",
-        "114 http_requests",
-        "115 http_request_failures");
+        "88 http_requests",
+        "89 http_request_failures",
+        "90 firewall_full_checks",
+        "91 firewall_full_check_last_ms",
+        "92 firewall_elements_repaired");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
