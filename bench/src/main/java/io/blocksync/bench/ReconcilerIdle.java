@@ -24,7 +24,7 @@ final class ReconcilerIdle
      */
     static void measure(final String name, final FirewallBatcher batcher, final int elements)
     {
-        final Ban ban = new Ban().reason(ReasonCode.of("ssh").packed());
+        final Ban ban = new Ban().reason(ReasonCode.of("ssh").id());
         for (int i = 0; i < elements; i++)
         {
             ReconcilerRun.address(ban.prefix(), 3, i);
