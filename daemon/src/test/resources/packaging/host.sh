@@ -24,7 +24,8 @@ make_host() {
 }
 
 # A clean environment for commands inside a host.
-clean_env=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8)
+# PATH as Debian gives root.
+clean_env=(env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8)
 # What the unit does before it runs the daemon: user blocksync, the unit's ambient and bounding capabilities.
 unit_user=(setpriv --reuid=blocksync --regid=blocksync --clear-groups
 	--inh-caps=-all,+net_admin,+net_raw --ambient-caps=-all,+net_admin,+net_raw
