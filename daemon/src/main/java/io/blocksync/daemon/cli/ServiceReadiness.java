@@ -36,7 +36,8 @@ final class ServiceReadiness
      */
     static boolean announce(final Map<String, String> environment, final String status, final PrintStream err)
     {
-        if (null == environment.get(NOTIFY_SOCKET))
+        final String socket = environment.get(NOTIFY_SOCKET);
+        if (null == socket)
         {
             return false;
         }
@@ -45,7 +46,9 @@ final class ServiceReadiness
             "--pid=" + ProcessHandle.current().pid(), "--status=" + status);
         try
         {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put(NOTIFY_SOCKET, socket);
+            final Process process = builder.start();
             process.getOutputStream().close();
             final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS))
