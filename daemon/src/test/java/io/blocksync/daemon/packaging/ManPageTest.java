@@ -151,6 +151,36 @@ class ManPageTest
             accepted.toString());
     }
 
+    @Test
+    void everySectionTheReaderAcceptsIsChecked() throws Exception
+    {
+        // "unknown section [zz-not-a-section]...; accepted sections: [node], [bans], ..., [peer ID], [source NAME]"
+        final Set<String> accepted = new TreeSet<>();
+        try
+        {
+            ConfigReader.parse(Path.of("test.conf"), NODE + "[zz-not-a-section]\n");
+            fail("the reader accepted an unknown section");
+        }
+        catch (final ConfigException ex)
+        {
+            for (final String error : ex.errors())
+            {
+                final int at = error.indexOf("accepted sections: ");
+                if (at > 0)
+                {
+                    for (final String section : error.substring(at + "accepted sections: ".length()).split(", "))
+                    {
+                        accepted.add(section.replaceAll("^\\[|[\\] ].*$", ""));
+                    }
+                }
+            }
+        }
+
+        final Set<String> checked = new TreeSet<>();
+        SECTIONS.forEach(section -> checked.add(section.name()));
+        assertEquals(accepted, checked, "a new section needs a SECTIONS line here and an .Ss in blocksync.conf.5");
+    }
+
     private static Set<String> optionNames(final CommandSpec command)
     {
         final Set<String> names = new TreeSet<>();
