@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The service files in dist/ run the daemon without root: systemd as user blocksync with CAP_NET_ADMIN only, the
- * BSD rc.d scripts as _blocksync with pfctl through doas and the blocksync-pfctl helper; and they name the files
- * docs/CONFIG.md names.
+ * The service files in dist/ run the daemon without root: systemd as user blocksync with CAP_NET_ADMIN and
+ * CAP_NET_RAW only, the BSD rc.d scripts as _blocksync with pfctl through doas and the blocksync-pfctl helper; and
+ * they name the files docs/CONFIG.md names. PackageInstallIT installs the unit from the .deb and runs it.
  */
 class DistTest
 {
@@ -33,7 +33,9 @@ class DistTest
     private static final Path PFCTL_WRAPPER = Path.of("../dist/bsd/pfctl");
     private static final Path PFCTL_HELPER = Path.of("../dist/bsd/blocksync-pfctl");
     private static final Path CONFIG_MD = Path.of("../docs/CONFIG.md");
-    private static final String INSTALLED_PROGRAM = "/opt/blocksync/bin/blocksync";
+    private static final String INSTALLED_PROGRAM = "/usr/bin/blocksync";
+    private static final String CONFIG = "/etc/blocksync/blocksync.conf";
+    private static final Path MAN_PAGES = Path.of("../dist/man");
     /** doas lets _blocksync run the helper, never pfctl itself (PfctlHelperTest runs the helper). */
     private static final String DOAS_RULE =
         "permit nopass _blocksync as root cmd /opt/blocksync/libexec/blocksync-pfctl";
@@ -75,21 +77,28 @@ class DistTest
     }
 
     @Test
-    void unitRunsTheDaemonAsBlocksyncWithCapNetAdminOnly() throws IOException
+    void unitRunsTheDaemonAsBlocksyncWithNetAdminAndNetRawOnly() throws IOException
     {
         final List<String> unit = Files.readAllLines(UNIT);
 
         assertEquals(List.of("blocksync"), values(unit, "User"));
         assertEquals(List.of("blocksync"), values(unit, "Group"));
-        assertEquals(List.of("CAP_NET_ADMIN"), values(unit, "AmbientCapabilities"));
-        assertEquals(List.of("CAP_NET_ADMIN"), values(unit, "CapabilityBoundingSet"));
+        assertEquals(List.of("CAP_NET_ADMIN CAP_NET_RAW"), values(unit, "AmbientCapabilities"));
+        assertEquals(List.of("CAP_NET_ADMIN CAP_NET_RAW"), values(unit, "CapabilityBoundingSet"));
+        // ServiceReadiness runs systemd-notify, a child: NotifyAccess=main would drop its READY=1.
+        assertEquals(List.of("notify"), values(unit, "Type"));
+        assertEquals(List.of("all"), values(unit, "NotifyAccess"));
+        assertEquals(List.of("man:blocksync(8) man:blocksync.conf(5) file:///usr/share/doc/blocksync/DEPLOY.md"),
+            values(unit, "Documentation"));
+        assertTrue(Files.isRegularFile(MAN_PAGES.resolve("blocksync.8")) &&
+            Files.isRegularFile(MAN_PAGES.resolve("blocksync.conf.5")) &&
+            Files.isRegularFile(Path.of("../docs/DEPLOY.md")), "Documentation= names files the packages ship");
         assertEquals(List.of("yes"), values(unit, "NoNewPrivileges"));
         assertEquals(List.of("blocksync"), values(unit, "StateDirectory"));
         assertEquals(List.of("0700"), values(unit, "StateDirectoryMode"));
         assertEquals(List.of("blocksync"), values(unit, "ConfigurationDirectory"));
-        assertEquals(List.of(INSTALLED_PROGRAM + " check-config -c /etc/blocksync/node.conf"),
-            values(unit, "ExecStartPre"));
-        assertEquals(List.of(INSTALLED_PROGRAM + " run -c /etc/blocksync/node.conf"), values(unit, "ExecStart"));
+        assertEquals(List.of(INSTALLED_PROGRAM + " check-config -c " + CONFIG), values(unit, "ExecStartPre"));
+        assertEquals(List.of(INSTALLED_PROGRAM + " run -c " + CONFIG), values(unit, "ExecStart"));
         assertTrue(Files.readString(SYSUSERS).contains("\nu blocksync - "), "sysusers file must create blocksync");
     }
 
@@ -106,7 +115,13 @@ class DistTest
         final Path unit = temp.resolve("blocksync.service");
         Files.writeString(unit, Files.readString(UNIT).replace(INSTALLED_PROGRAM, program.toString()));
 
-        final Output verify = run(List.of("systemd-analyze", "verify", unit.toString()));
+        // verify runs man for each man: page of Documentation=: give it the shipped pages.
+        final Path man = temp.resolve("man");
+        Files.createDirectories(man.resolve("man8"));
+        Files.createDirectories(man.resolve("man5"));
+        Files.copy(MAN_PAGES.resolve("blocksync.8"), man.resolve("man8/blocksync.8"));
+        Files.copy(MAN_PAGES.resolve("blocksync.conf.5"), man.resolve("man5/blocksync.conf.5"));
+        final Output verify = run(List.of("env", "MANPATH=" + man, "systemd-analyze", "verify", unit.toString()));
         assertEquals(new Output(0, ""), verify, "systemd-analyze verify must accept the unit without a word");
 
         assumeTrue(Tools.installed("systemd-sysusers"), "systemd-sysusers is not installed");
@@ -123,7 +138,8 @@ class DistTest
     {
         final String docs = Files.readString(CONFIG_MD);
 
-        assertTrue(docs.contains("# /etc/blocksync/node.conf\n"), "CONFIG.md's complete example is the unit's file");
+        assertTrue(docs.contains("# " + CONFIG + "\n"), "CONFIG.md's complete example is the unit's file");
+        assertFalse(docs.contains("/etc/blocksync/node.conf"), "CONFIG.md names the file the unit reads, " + CONFIG);
         assertTrue(docs.contains("state-dir = /var/lib/blocksync "), "CONFIG.md's state-dir is StateDirectory=");
         assertTrue(docs.contains(DOAS_RULE), "CONFIG.md gives the doas rule for pfctl");
     }
@@ -140,6 +156,16 @@ class DistTest
         assertTrue(Files.readString(FREEBSD).contains(": ${blocksync_runas:=\"_blocksync\"}"));
         assertTrue(Files.readString(FREEBSD).contains("-u ${blocksync_runas}"));
         assertTrue(Files.readString(OPENBSD).contains("daemon_user=\"_blocksync\""));
+        // Where each system's package installs Java 17 (OpenBSD: pkg_add jdk%17; FreeBSD: pkg install openjdk17),
+        // handed to the launcher as JAVA_HOME for both check-config and run.
+        final String openbsd = Files.readString(OPENBSD);
+        assertTrue(openbsd.contains("\nblocksync_java_home=\"/usr/local/jdk-17\"\n"), openbsd);
+        assertEquals(2, openbsd.split("JAVA_HOME=\\$\\{blocksync_java_home} ", -1).length - 1, openbsd);
+        final String freebsd = Files.readString(FREEBSD);
+        assertTrue(freebsd.contains("\n: ${blocksync_java_home:=\"/usr/local/openjdk17\"}\n"), freebsd);
+        assertEquals(2, freebsd.split("JAVA_HOME=\\$\\{blocksync_java_home} ", -1).length - 1, freebsd);
+        assertTrue(openbsd.contains("daemon_flags=\"-c /etc/blocksync/blocksync.conf\""), openbsd);
+        assertTrue(freebsd.contains(": ${blocksync_config:=\"/usr/local/etc/blocksync/blocksync.conf\"}"), freebsd);
         assertTrue(Files.readString(OPENBSD).contains("'" + DOAS_RULE + "' >> /etc/doas.conf"));
         assertTrue(Files.readString(FREEBSD).contains("'" + FREEBSD_DOAS_RULE + "' >> /usr/local/etc/doas.conf"));
         final String wrapper = Files.readString(PFCTL_WRAPPER);

@@ -62,6 +62,8 @@ final class RunCommand implements Callable<Integer>
             return BlockSyncCli.EXIT_FAILED;
         }
 
+        ServiceReadiness.announce(System.getenv(), "node " + nodeConfig.nodeId() + " listening on UDP port " +
+            nodeConfig.listen().getPort(), System.err);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

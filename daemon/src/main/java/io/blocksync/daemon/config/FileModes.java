@@ -3,11 +3,12 @@ package io.blocksync.daemon.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
 /**
- * Whether a file holding a secret can be read by users other than its owner.
+ * Whether a file holding a secret can be read by users other than its owner and the daemon's own group.
  */
 final class FileModes
 {
@@ -17,13 +18,20 @@ final class FileModes
         PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE,
     };
 
+    /**
+     * The group the service files run the daemon as: blocksync.sysusers (Linux), _blocksync (the BSD rc.d scripts).
+     * A key file owned by root in that group, mode 0640, is the layout docs/DEPLOY.md gives: the daemon reads it
+     * through its group, root's CLI through ownership, and neither can be refused by the other's StrictModes.
+     */
+    private static final Set<String> SERVICE_GROUPS = Set.of("blocksync", "_blocksync");
+
     private FileModes()
     {
     }
 
     /**
-     * @return the octal mode, e.g. "0644", when group or others may read the file; null when they may not or when
-     * the file system has no POSIX permissions to ask.
+     * @return the octal mode, e.g. "0644", when group or others may read the file; null when they may not, when
+     * only the service group ({@link #SERVICE_GROUPS}) may, or when the file system has no POSIX permissions to ask.
      */
     static String exposedMode(final Path file)
     {
@@ -37,8 +45,8 @@ final class FileModes
             return null;
         }
 
-        if (!permissions.contains(PosixFilePermission.GROUP_READ) &&
-            !permissions.contains(PosixFilePermission.OTHERS_READ))
+        if (!permissions.contains(PosixFilePermission.OTHERS_READ) &&
+            (!permissions.contains(PosixFilePermission.GROUP_READ) || inServiceGroup(file)))
         {
             return null;
         }
@@ -50,5 +58,17 @@ final class FileModes
         }
 
         return String.format("0%03o", mode);
+    }
+
+    private static boolean inServiceGroup(final Path file)
+    {
+        try
+        {
+            return SERVICE_GROUPS.contains(Files.readAttributes(file, PosixFileAttributes.class).group().getName());
+        }
+        catch (final UnsupportedOperationException | IOException ex)
+        {
+            return false;
+        }
     }
 }
