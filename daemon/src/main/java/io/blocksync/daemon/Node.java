@@ -220,6 +220,7 @@ public final class Node implements AutoCloseable
             .jitter(new RetransmitJitter(nowNanos, RetransmitJitter.DEFAULT_SPREAD_PER_MILLE))
             .groupCommit(groupCommit)
             .stagingCapacity(STAGING_CAPACITY)
+            .originBurst(config.originBurst())
             .retransmitMinNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()))
             .retransmitMaxNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()))
             .heartbeatIntervalNanos(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()))

@@ -132,6 +132,12 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
         }
     }
 
+    @Override
+    public int backlog()
+    {
+        return overflow.size();
+    }
+
     /**
      * @return changes waiting for a batcher slot.
      */

@@ -116,6 +116,11 @@ public final class CatchUp
         }
         state.evaluated = true;
         state.lastEvaluatedNanos = nowNanos;
+        if (peer.window().receiveWindow() == 0)
+        {
+            // Its firewall is as far behind as it allows (its ACKs say so): a SYNC now would only be declined.
+            return;
+        }
 
         final int count = highWater.count();
         int framesLeft = FRAMES_PER_INTERVAL;

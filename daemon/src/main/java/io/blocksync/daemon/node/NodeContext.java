@@ -41,6 +41,7 @@ public final class NodeContext
     private RetransmitJitter jitter;
     private GroupCommit groupCommit = GroupCommit.never();
     private int stagingCapacity = 65_536;
+    private long originBurst;
     private long retransmitMinNanos;
     private long retransmitMaxNanos;
     private long heartbeatIntervalNanos;
@@ -332,6 +333,21 @@ public final class NodeContext
     public NodeContext stagingCapacity(final int stagingCapacity)
     {
         this.stagingCapacity = stagingCapacity;
+        return this;
+    }
+
+    /**
+     * Records a peer may have charged at once beyond {@code [bans] origin-rate} ({@code [bans] origin-burst});
+     * 0 (the default) for the entries one origin may hold ({@code BanTable#originLimit()}).
+     */
+    public long originBurst()
+    {
+        return originBurst;
+    }
+
+    public NodeContext originBurst(final long records)
+    {
+        this.originBurst = records;
         return this;
     }
 

@@ -16,7 +16,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * into batches (a lone decision goes out alone at once, a burst as many as fit in a datagram) and keeps them in
  * {@link RetainedBatches}, which stamps and seals each send afresh. Each peer gets them through its own sliding
  * window: at most
- * {@link NodeContext#flightWindow()} batches beyond what it has acknowledged, resumed where its acks leave off.
+ * {@link NodeContext#flightWindow()} batches beyond what it has acknowledged, and no more than the receive window its
+ * last ACK advertised ({@link ReceiveWindow}: flow control, so a peer whose firewall lags slows this stream down to
+ * its pace instead of dropping), resumed where its acks leave off.
  * Whatever was sent and not acknowledged is the {@link RetransmitHandler}'s, which this role drives: it reports
  * each first send and each ACK to it, and polls it for timeouts in {@link #pump(long)}.
  * Hears of this node's own decisions as a {@link BanTableListener}. Owns each peer's {@link PeerWindow} and the
@@ -176,7 +178,8 @@ public final class StreamSender implements BanTableListener
             {
                 window.nextToSend = oldest;
             }
-            while (window.nextToSend < next && window.nextToSend <= window.ackedCumulative + flightWindow)
+            final long limit = window.ackedCumulative + Math.min(flightWindow, window.receiveWindow);
+            while (window.nextToSend < next && window.nextToSend <= limit)
             {
                 final long sequence = window.nextToSend++;
                 final boolean taken = retained.sendTo(transport, sealer, sequence, peer);
@@ -201,6 +204,11 @@ public final class StreamSender implements BanTableListener
         final PeerWindow window = peer.window();
         final long cumulative = Math.min(ack.cumulative(), window.nextToSend - 1);
         final long previous = window.ackedCumulative;
+        if (cumulative >= previous)
+        {
+            // A reordered older ACK does not speak for the window now.
+            window.receiveWindow = ack.receiveWindow();
+        }
         if (cumulative > previous)
         {
             window.ackedCumulative = cumulative;
@@ -283,6 +291,8 @@ public final class StreamSender implements BanTableListener
         private final AtomicCounter sentCounter;
         private long ackedCumulative;
         private long nextToSend;
+        // Batches beyond ackedCumulative the peer's last ACK invited; until it speaks, the flight window.
+        private int receiveWindow = AckFrameFlyweight.MAX_RECEIVE_WINDOW;
 
         PeerWindow(final AtomicCounter ackedCounter, final AtomicCounter sentCounter)
         {
@@ -300,6 +310,12 @@ public final class StreamSender implements BanTableListener
         public long nextToSend()
         {
             return nextToSend;
+        }
+
+        /** Batches beyond {@link #ackedCumulative()} the peer's last ACK invited (its receive window). */
+        public int receiveWindow()
+        {
+            return receiveWindow;
         }
 
         /** Whether batches have been sent to the peer that it has not acknowledged. */

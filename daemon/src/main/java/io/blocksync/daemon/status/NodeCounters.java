@@ -169,8 +169,17 @@ public final class NodeCounters
      * had not reported before, for two timeouts running.
      */
     public static final int RETRANSMIT_BACKOFFS_ANSWERED_ID = 87;
+    /**
+     * SYNC frames not taken because this node's receive window was closed (its firewall's backlog at the limit):
+     * their range is offered again, as for a frame deferred for room.
+     */
+    public static final int SYNC_FRAMES_DEFERRED_BACKLOG_ID = 100;
+    /** HEARTBEATs sent to a peer without high-water entries, because its last one stated the same digest as ours. */
+    public static final int HEARTBEATS_IN_STEP_ID = 101;
+    /** Peers' HEARTBEATs whose digest matched ours, so catch-up had nothing to compare. */
+    public static final int HEARTBEATS_RECEIVED_IN_STEP_ID = 102;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = RETRANSMIT_BACKOFFS_ANSWERED_ID;
+    public static final int LAST_ID = HEARTBEATS_RECEIVED_IN_STEP_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -222,6 +231,9 @@ public final class NodeCounters
     public final AtomicCounter recordsDeferred;
     public final AtomicCounter peerStreamEpochsDeferred;
     public final AtomicCounter retransmitBackoffsAnswered;
+    public final AtomicCounter syncFramesDeferredBacklog;
+    public final AtomicCounter heartbeatsInStep;
+    public final AtomicCounter heartbeatsReceivedInStep;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -336,6 +348,9 @@ public final class NodeCounters
         recordsDeferred = counter(RECORDS_DEFERRED_ID, "records_deferred");
         peerStreamEpochsDeferred = counter(PEER_STREAM_EPOCHS_DEFERRED_ID, "peer_stream_epochs_deferred");
         retransmitBackoffsAnswered = counter(RETRANSMIT_BACKOFFS_ANSWERED_ID, "retransmit_backoffs_answered");
+        syncFramesDeferredBacklog = counter(SYNC_FRAMES_DEFERRED_BACKLOG_ID, "sync_frames_deferred_backlog");
+        heartbeatsInStep = counter(HEARTBEATS_IN_STEP_ID, "heartbeats_in_step");
+        heartbeatsReceivedInStep = counter(HEARTBEATS_RECEIVED_IN_STEP_ID, "heartbeats_received_in_step");
     }
 
     public CountersManager manager()

@@ -110,7 +110,10 @@ class NodeCountersTest
         "84 expiry_full_scans",
         "85 records_deferred",
         "86 peer_stream_epochs_deferred",
-        "87 retransmit_backoffs_answered");
+        "87 retransmit_backoffs_answered",
+        "100 sync_frames_deferred_backlog",
+        "101 heartbeats_in_step",
+        "102 heartbeats_received_in_step");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
