@@ -133,7 +133,7 @@ public final class Node implements AutoCloseable
             startEpochAfterUncleanStop(config.nodeId(), store, progressFile, nowMillis, line);
             trustReceiveSide(config, store, progressFile, line);
             replayFile = ReplayWindows.open(config.stateDir(), config.nodeId(), config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
-            statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis);
+            statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis, config.peers().size());
             nodeCounters = new NodeCounters(statusFile.countersManager());
             udp = new UdpTransport(config.listen(), nodeCounters);
         }

@@ -83,7 +83,7 @@ final class EngineNode implements AutoCloseable
         this.steadyClock = SteadyClock.resume(ProgressFile.readFrame(stateDir), epochClock, nanoClock);
         store = BanStore.openForDaemon(stateDir, settings.storeCapacity, System.err::println, false, steadyClock.time());
         progress = ProgressFile.open(stateDir, nodeId, epochClock.time());
-        status = StatusFile.create(stateDir, nodeId, epochClock.time());
+        status = StatusFile.create(stateDir, nodeId, epochClock.time(), cluster.nodeIds().size() - 1);
         counters = new NodeCounters(status.countersManager());
 
         final FrameVerifier verifier = new FrameVerifier(nodeId);
