@@ -106,7 +106,7 @@ public final class FanOutRun
         {
             final long[] paging = measureHeartbeats(node, sims, intervals);
             sims.inStep(true);
-            Thread.sleep(3 * HEARTBEAT_MILLIS);
+            Thread.sleep(10 * HEARTBEAT_MILLIS);
             final long[] inStep = measureHeartbeats(node, sims, intervals);
             System.out.printf(Locale.ROOT, "heartbeats, %d nodes: per interval node 1 sends %d heartbeats, %d bytes while paging " +
                 "(%.0f B each); %d bytes in step (%.0f B each)%n", nodes, paging[0], paging[1], (double)paging[1] / Math.max(1, paging[0]),
@@ -148,6 +148,14 @@ public final class FanOutRun
                 "peers' rejects %d%n", peers, load, loadAverage(), bans, datagrams, size, datagrams * size * 8 / 1e6, link,
                 link * 9 / peers, peers, 100 * datagrams / link, node.counter("retransmits"),
                 node.counter("batches_dropped_unacked"), sims.rejected.get());
+            System.out.printf(Locale.ROOT, "node 1: local decisions %d, batches sealed %d, send failures %d, acks received %d; " +
+                "submitted %d, slowest peer %d records, fastest %d%n", node.counter("local_decisions"), node.counter("batches_sealed"),
+                node.counter("send_failures"), node.counter("acks_received"), feeder.submitted, sims.slowestRecords(),
+                sims.fastestRecords());
+            if (sims.slowestRecords() == 0)
+            {
+                System.out.println("node 1's counters: " + node.nonZero());
+            }
         }
     }
 
@@ -203,6 +211,19 @@ public final class FanOutRun
             return new Harness(dir, logOut, node, StatusFile.openForReading(dir.resolve("node1")));
         }
 
+        String nonZero()
+        {
+            final StringBuilder text = new StringBuilder();
+            counters.forEach((counterId, typeId, key, counterLabel) ->
+            {
+                if (typeId == NodeCounters.NODE_COUNTER_TYPE_ID && counters.getCounterValue(counterId) != 0)
+                {
+                    text.append(counterLabel).append('=').append(counters.getCounterValue(counterId)).append(' ');
+                }
+            });
+            return text.toString();
+        }
+
         long counter(final String label)
         {
             final long[] value = { -1 };
@@ -216,7 +237,7 @@ public final class FanOutRun
             return value[0];
         }
 
-        public void close() throws Exception
+        public void close() throws java.io.IOException
         {
             node.close();
             status.close();

@@ -65,6 +65,7 @@ final class SimulatedPeers implements AutoCloseable
     final AtomicLong acksSent = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
     private volatile long slowestRecords;
+    private volatile long fastestRecords;
     private volatile boolean inStep;
     private volatile boolean running = true;
     private long nodeDigest;
@@ -150,6 +151,12 @@ final class SimulatedPeers implements AutoCloseable
         return slowestRecords;
     }
 
+    /** Records of node 1's stream the fastest peer has received. */
+    long fastestRecords()
+    {
+        return fastestRecords;
+    }
+
     private void run(final InetSocketAddress node)
     {
         long nextHeartbeat = System.nanoTime();
@@ -164,6 +171,7 @@ final class SimulatedPeers implements AutoCloseable
                 }
                 selector.selectedKeys().clear();
                 long slowest = Long.MAX_VALUE;
+                long fastest = 0;
                 for (int i = 0; i < count; i++)
                 {
                     if (ackPending[i])
@@ -172,8 +180,10 @@ final class SimulatedPeers implements AutoCloseable
                         sendAck(i, node);
                     }
                     slowest = Math.min(slowest, records[i]);
+                    fastest = Math.max(fastest, records[i]);
                 }
                 slowestRecords = slowest;
+                fastestRecords = fastest;
                 if (System.nanoTime() >= nextHeartbeat)
                 {
                     nextHeartbeat = System.nanoTime() + heartbeatNanos;

@@ -26,6 +26,12 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 public final class StreamSender implements BanTableListener
 {
+    /**
+     * First sends one {@link #pump} makes at most (about 1.2 MB of datagrams): with a thousand peers a burst is
+     * hundreds of thousands of datagrams, and the loop must still read ACKs and send heartbeats between them.
+     */
+    static final int MAX_FIRST_SENDS_PER_PUMP = 1024;
+
     private final int nodeId;
     private final PacketSealer sealer;
     private final ProgressFile progress;
@@ -42,6 +48,8 @@ public final class StreamSender implements BanTableListener
     private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
     private long stagedHead;
     private long stagedTail;
+    // The peer the next pump starts its first sends with: a pump that ran out of its budget goes on from there.
+    private int firstPeer;
 
     public StreamSender(final NodeContext context, final RetransmitHandler retransmitHandler)
     {
@@ -169,10 +177,14 @@ public final class StreamSender implements BanTableListener
     public int pump(final long nowNanos)
     {
         int sent = 0;
+        int budget = MAX_FIRST_SENDS_PER_PUMP;
         final long next = retained.next();
         final long oldest = retained.oldest();
-        for (final Peer peer : peers)
+        final int count = peers.length;
+        for (int n = 0; n < count; n++)
         {
+            final int index = (firstPeer + n) % count;
+            final Peer peer = peers[index];
             final PeerWindow window = peer.window();
             if (window.nextToSend < oldest)
             {
@@ -181,6 +193,13 @@ public final class StreamSender implements BanTableListener
             final long limit = window.ackedCumulative + Math.min(flightWindow, window.receiveWindow);
             while (window.nextToSend < next && window.nextToSend <= limit)
             {
+                if (budget-- == 0)
+                {
+                    // Bounded work per duty cycle: the next pump goes on with this peer.
+                    firstPeer = index;
+                    window.sentCounter.setRelease(window.nextToSend - 1);
+                    return sent + retransmitHandler.poll(nowNanos);
+                }
                 final long sequence = window.nextToSend++;
                 final boolean taken = retained.sendTo(transport, sealer, sequence, peer);
                 retransmitHandler.onFirstSend(peer, sequence, taken, nowNanos);
