@@ -26,7 +26,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * One real node (node 1, the daemon's {@link Node} with its loop, store, log firewall) against hundreds to thousands
+ * One real node (node 1, the daemon's {@link Node} with its loop, store, log firewall; default settings but a store of
+ * 4,000,000 entries) against hundreds to thousands
  * of peers played by {@link SimulatedPeers} in this process over loopback (real sockets, every datagram verified,
  * every batch acknowledged): the node's fan-out and its heartbeat traffic by fleet size (issue 13).
  * <ul>
@@ -49,7 +50,8 @@ import java.util.Locale;
  */
 public final class FanOutRun
 {
-    private static final long HEARTBEAT_MILLIS = 200;
+    /** The daemon's default heartbeat interval: a node with a thousand peers seals a thousand heartbeats per interval. */
+    private static final long HEARTBEAT_MILLIS = 1000;
     /** Bytes an Ethernet link carries besides a UDP payload: UDP 8, IPv4 20, Ethernet header + FCS + preamble + gap 38. */
     private static final int WIRE_OVERHEAD = 8 + 20 + 38;
     private static final double LINK_BYTES_PER_SECOND = 100e6 / 8;
@@ -106,7 +108,7 @@ public final class FanOutRun
         {
             final long[] paging = measureHeartbeats(node, sims, intervals);
             sims.inStep(true);
-            Thread.sleep(10 * HEARTBEAT_MILLIS);
+            Thread.sleep(3 * HEARTBEAT_MILLIS);
             final long[] inStep = measureHeartbeats(node, sims, intervals);
             System.out.printf(Locale.ROOT, "heartbeats, %d nodes: per interval node 1 sends %d heartbeats, %d bytes while paging " +
                 "(%.0f B each); %d bytes in step (%.0f B each)%n", nodes, paging[0], paging[1], (double)paging[1] / Math.max(1, paging[0]),
