@@ -117,7 +117,15 @@ class FrameProperties
             CodecGens.edgy(Long.MIN_VALUE, Long.MAX_VALUE).zip(CodecGens.edgy(Long.MIN_VALUE, Long.MAX_VALUE), (t, h) -> new long[]{ t, h }),
             CodecGens.listsOf(entries, 0, HeartbeatFrameFlyweight.MAX_ENTRIES),
             (next, oldestShare, clocks, list) ->
-                new Heartbeat(next, Math.min(next, Math.max(1, (long)(next * oldestShare))), clocks[0], clocks[1], list));
+                new Heartbeat(next, Math.min(next, Math.max(1, (long)(next * oldestShare))), clocks[0], clocks[1], asPage(list)));
+    }
+
+    /** A page lists each origin once, in ascending unsigned id order, never id 0 (the first page starts after 0). */
+    private static List<Entry> asPage(final List<Entry> entries)
+    {
+        final java.util.TreeMap<Integer, Entry> byId = new java.util.TreeMap<>(Integer::compareUnsigned);
+        entries.stream().filter(entry -> entry.originNodeId() != 0).forEach(entry -> byId.putIfAbsent(entry.originNodeId(), entry));
+        return List.copyOf(byId.values());
     }
 
     private static Gen<Frame> acks()

@@ -66,7 +66,8 @@ public final class ProtocolVectors
                 new AckFrameFlyweight().begin(buffer, 0)
                     .streamSenderId((int)num(fields, "stream_sender_id"))
                     .cumulative(num(fields, "cumulative"))
-                    .selectiveBitmap(num(fields, "selective_bitmap"));
+                    .selectiveBitmap(num(fields, "selective_bitmap"))
+                    .receiveWindow((int)num(fields, "receive_window"));
                 unsealedLength = AckFrameFlyweight.UNSEALED_LENGTH;
                 break;
             case "HEARTBEAT":
@@ -74,6 +75,7 @@ public final class ProtocolVectors
                 final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight().begin(buffer, 0,
                     num(fields, "stream_next_sequence"), num(fields, "stream_oldest_retained"), num(fields, "sender_time_millis"),
                     num(fields, "sender_hlc"));
+                heartbeat.page(num(fields, "digest"), (int)num(fields, "page_after"), (int)num(fields, "page_through"));
                 for (final Object item : list(fields, "entries"))
                 {
                     @SuppressWarnings("unchecked") final Map<String, Object> entry = (Map<String, Object>)item;
@@ -194,6 +196,7 @@ public final class ProtocolVectors
             {
                 final AckFrameFlyweight ack = new AckFrameFlyweight().wrap(buffer, 0);
                 fields.put("stream_sender_id", (long)ack.streamSenderId());
+                fields.put("receive_window", (long)ack.receiveWindow());
                 fields.put("cumulative", ack.cumulative());
                 fields.put("selective_bitmap", ack.selectiveBitmap());
                 break;
@@ -205,6 +208,9 @@ public final class ProtocolVectors
                 fields.put("stream_oldest_retained", heartbeat.streamOldestRetained());
                 fields.put("sender_time_millis", heartbeat.senderTimeMillis());
                 fields.put("sender_hlc", heartbeat.senderHlc());
+                fields.put("digest", heartbeat.digest());
+                fields.put("page_after", heartbeat.pageAfter() & 0xFFFF_FFFFL);
+                fields.put("page_through", heartbeat.pageThrough() & 0xFFFF_FFFFL);
                 final List<Object> entries = new ArrayList<>();
                 for (int i = 0; i < heartbeat.entryCount(); i++)
                 {
@@ -296,12 +302,12 @@ public final class ProtocolVectors
                     "origin_time_millis", 1_764_000_200_000L, "version", (1_764_000_200_000L << 16) | 1, "reason", "nginx-http-auth"))));
         vectors.put("ack", fields(
             "type", "ACK", "sender_key_id", 2L, "receiver_key_id", 1L, "sequence", 5_000L, "sender_id", 2L, "receiver_id", 1L,
-            "stream_sender_id", 1L, "cumulative", 1L, "selective_bitmap", 2L));
-        vectors.put("heartbeat-two-origins", fields(
+            "stream_sender_id", 1L, "receive_window", 256L, "cumulative", 1L, "selective_bitmap", 2L));
+        vectors.put("heartbeat-first-page", fields(
             "type", "HEARTBEAT", "sender_key_id", 2L, "receiver_key_id", 1L, "sequence", 5_001L, "sender_id", 2L, "receiver_id", 1L,
             "stream_next_sequence", 8L, "stream_oldest_retained", 6L, "sender_time_millis", 1_764_000_300_000L,
-            "sender_hlc", (1_764_000_300_000L << 16) | 2,
-            "entries", List.of(fields("origin_node_id", 1L, "high_water", 3L), fields("origin_node_id", 3L, "high_water", 17L))));
+            "sender_hlc", (1_764_000_300_000L << 16) | 2, "digest", heartbeatDigest(), "page_after", 0L, "page_through", 2L,
+            "entries", List.of(fields("origin_node_id", 1L, "high_water", 3L), fields("origin_node_id", 2L, "high_water", 8L))));
         vectors.put("sync-relayed-for-origin-3", fields(
             "type", "SYNC", "sender_key_id", 2L, "receiver_key_id", 1L, "sequence", 5_002L, "sender_id", 2L, "receiver_id", 1L,
             "origin_node_id", 3L, "after", 15L, "through", 17L,
@@ -309,6 +315,23 @@ public final class ProtocolVectors
                 "origin_key_id", 3L, "origin_node_id", 3L, "duration_seconds", 86_400L, "origin_sequence", 17L,
                 "origin_time_millis", 1_764_000_123_456L, "version", (1_764_000_123_500L << 16) | 3, "reason", "crowdsecurity/http-bad-user-agent"))));
         return vectors;
+    }
+
+    /**
+     * The high-water list node 2 keeps in vector {@code heartbeat-first-page}, by origin: {1: 3, 2: 8, 3: 17}. The page
+     * carries origins 1 and 2; the digest covers all three.
+     */
+    static final long[][] HEARTBEAT_LIST = { { 1, 3 }, { 2, 8 }, { 3, 17 } };
+
+    /** The digest of {@link #HEARTBEAT_LIST}: the sum of its origins' digest terms, mod 2^64. */
+    static long heartbeatDigest()
+    {
+        long digest = 0;
+        for (final long[] entry : HEARTBEAT_LIST)
+        {
+            digest += HeartbeatFrameFlyweight.digestTerm((int)entry[0], entry[1]);
+        }
+        return digest;
     }
 
     /** The link key of the vector's direction, as the sender derives it. */

@@ -206,7 +206,36 @@ class ProtocolVectorsTest
         assertEquals(7, SyncFrameFlyweight.MAX_RECORDS);
         assertEquals(1168, BatchFrameFlyweight.frameLength(BatchFrameFlyweight.MAX_RECORDS));
         assertEquals(1184, SyncFrameFlyweight.frameLength(SyncFrameFlyweight.MAX_RECORDS));
-        assertEquals(70, HeartbeatFrameFlyweight.MAX_ENTRIES);
+        assertEquals(69, HeartbeatFrameFlyweight.MAX_ENTRIES);
+    }
+
+    /**
+     * The heartbeat digest as PROTOCOL.md defines it, computed here from the formula (not through the codec): the
+     * vector's digest is that of the documented list, and the document shows it.
+     */
+    @Test
+    void heartbeatDigestIsTheDocumentedSumOfSplitMixTerms() throws Exception
+    {
+        long digest = 0;
+        for (final long[] entry : ProtocolVectors.HEARTBEAT_LIST)
+        {
+            digest += splitMix(splitMix(entry[0]) ^ entry[1]);
+        }
+        assertEquals(digest, ProtocolVectors.heartbeatDigest());
+        final Map<String, Object> page = vectors().stream().filter(v -> "heartbeat-first-page".equals(v.get("name")))
+            .findFirst().orElseThrow();
+        @SuppressWarnings("unchecked") final Map<String, Object> fields = (Map<String, Object>)page.get("fields");
+        assertEquals(digest, ((Number)fields.get("digest")).longValue());
+        final String doc = Files.readString(PROTOCOL_DOC, StandardCharsets.UTF_8);
+        assertTrue(doc.contains(String.format("%016x", digest)), "docs/PROTOCOL.md shows the digest " + String.format("%016x", digest));
+    }
+
+    private static long splitMix(final long value)
+    {
+        long z = value;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     @Test

@@ -141,7 +141,7 @@ public final class Node implements AutoCloseable
             startEpochAfterUncleanStop(config.nodeId(), store, progressFile, nowMillis, line);
             trustReceiveSide(config, store, progressFile, line);
             replayFile = ReplayWindows.open(config.stateDir(), config.nodeId(), config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
-            statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis);
+            statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis, config.peers().size());
             nodeCounters = new NodeCounters(statusFile.countersManager());
             step(line, config, "store open with " + store.size() + " entries; binding UDP " + EndpointText.format(config.listen()));
             udp = new UdpTransport(config.listen(), nodeCounters);
@@ -231,6 +231,7 @@ public final class Node implements AutoCloseable
             .jitter(new RetransmitJitter(nowNanos, RetransmitJitter.DEFAULT_SPREAD_PER_MILLE))
             .groupCommit(groupCommit)
             .stagingCapacity(STAGING_CAPACITY)
+            .originBurst(config.originBurst())
             .retransmitMinNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()))
             .retransmitMaxNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()))
             .heartbeatIntervalNanos(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()))

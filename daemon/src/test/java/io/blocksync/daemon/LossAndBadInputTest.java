@@ -119,7 +119,8 @@ class LossAndBadInputTest
     void aBurstOverThePeersRateBudgetIsSlowedDownNotLost() throws Exception
     {
         final String settings = "[protocol]\nheartbeat-interval = 200ms\nretransmit-initial = 50ms\nretransmit-max = 500ms\n" +
-            "peer-suspect-after = 1s\npeer-down-after = 3s\n\n[bans]\norigin-rate = 400\n";
+            "peer-suspect-after = 1s\npeer-down-after = 3s\n\n[bans]\norigin-rate = 400\norigin-burst = 400\n";
+        // One second of burst: the flood guard as it was before issue 13, so the 2,000 bans exceed it.
         try (InProcessCluster cluster = new InProcessCluster(dir, 2, settings, 2))
         {
             final List<String> bans = new ArrayList<>();

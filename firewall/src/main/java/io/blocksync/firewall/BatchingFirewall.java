@@ -168,6 +168,12 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
         return batcher.repairedElements();
     }
 
+    @Override
+    public int backlog()
+    {
+        return overflow.size();
+    }
+
     /**
      * @return changes waiting for a batcher slot.
      */

@@ -49,6 +49,18 @@ public interface Firewall extends AutoCloseable
     }
 
     /**
+     * Loop thread; allocates nothing.
+     *
+     * @return changes handed in that wait on the loop's side for the worker to take them (beyond
+     * {@link BatchingFirewall#OVERFLOW_CAPACITY} a change is dropped): what the node's receive window shrinks by, so
+     * peers' bulk slows to what the kernel absorbs instead of overflowing. 0 for a filter that takes changes at once.
+     */
+    default int backlog()
+    {
+        return 0;
+    }
+
+    /**
      * Any thread; allocates nothing.
      *
      * @param prefix host bits clear.

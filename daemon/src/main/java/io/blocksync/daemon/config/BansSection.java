@@ -26,6 +26,7 @@ final class BansSection
         config.originQuotaPercent = reader.value("origin-quota", Values.integer(1, 100), config.originQuotaPercent);
         config.originRatePerSecond =
             reader.value("origin-rate", Values.integer(1, MAX_ORIGIN_RATE), config.originRatePerSecond);
+        config.originBurst = reader.value("origin-burst", Values.integer(0, MAX_STORE_CAPACITY), (int)config.originBurst);
         config.trackedSources = reader.value("tracked-sources", Values.integer(1024, 16_777_216), config.trackedSources);
         reader.finish();
 

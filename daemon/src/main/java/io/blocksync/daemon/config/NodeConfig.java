@@ -51,6 +51,7 @@ public final class NodeConfig
     private final int storeCapacity;
     private final int originRatePerSecond;
     private final int originQuotaPercent;
+    private final long originBurst;
     private final String firewallBackend;
     private final List<IpPrefix> allowList;
     private final long heartbeatIntervalMs;
@@ -86,6 +87,7 @@ public final class NodeConfig
         storeCapacity = builder.storeCapacity;
         originRatePerSecond = builder.originRatePerSecond;
         originQuotaPercent = builder.originQuotaPercent;
+        originBurst = builder.originBurst;
         firewallBackend = builder.firewallBackend;
         allowList = copyOf(builder.allowList);
         heartbeatIntervalMs = builder.heartbeatIntervalMs;
@@ -209,6 +211,15 @@ public final class NodeConfig
     public int originQuotaPercent()
     {
         return originQuotaPercent;
+    }
+
+    /**
+     * {@code [bans] origin-burst}: records a peer may have charged at once beyond {@link #originRatePerSecond()};
+     * 0 (the default) for the entries one origin may hold ({@link #storeCapacity()} × {@link #originQuotaPercent()}).
+     */
+    public long originBurst()
+    {
+        return originBurst;
     }
 
     public String firewallBackend()
@@ -364,6 +375,7 @@ public final class NodeConfig
         int storeCapacity = DEFAULT_STORE_CAPACITY;
         int originRatePerSecond = DEFAULT_ORIGIN_RATE_PER_SECOND;
         int originQuotaPercent = DEFAULT_ORIGIN_QUOTA_PERCENT;
+        long originBurst;
         String firewallBackend = DEFAULT_FIREWALL_BACKEND;
         final List<IpPrefix> allowList = new ArrayList<>();
         long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;

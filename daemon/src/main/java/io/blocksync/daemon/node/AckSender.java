@@ -17,6 +17,10 @@ import java.nio.ByteBuffer;
  * stream's position is captured together with a {@link GroupCommit#mark() point}, and that ACK is sent only once
  * the point is durable. Batches taken meanwhile are acknowledged by the next ACK, captured after this one is sent,
  * so a steady stream still gets an ACK per sync.
+ * <p>
+ * Every ACK advertises the {@link ReceiveWindow}: how many batches beyond its cumulative point the peer may send now.
+ * When the window has grown to more than twice what a peer was last told (the firewall's backlog drained), that peer
+ * is owed an ACK saying so; a lost one is repeated at the peer's next HEARTBEAT, which shows batches we lack.
  */
 public final class AckSender
 {
@@ -28,14 +32,29 @@ public final class AckSender
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
     private final ByteBuffer frameView = frame.byteBuffer().duplicate();
     private final AckFrameFlyweight ack = new AckFrameFlyweight();
+    private final ReceiveWindow window;
 
+    /** As {@link #AckSender(NodeContext, ReceiveWindow)} with the socket's share as the only limit. */
     public AckSender(final NodeContext context)
     {
+        this(context, new ReceiveWindow(null, context.peers().length));
+    }
+
+    /** @param window the receive window every ACK advertises. */
+    public AckSender(final NodeContext context, final ReceiveWindow window)
+    {
+        this.window = window;
         this.peers = context.peers();
         this.transport = context.transport();
         this.sealer = context.sealer();
         this.counters = context.counters();
         this.commit = context.groupCommit();
+    }
+
+    /** The receive window every ACK advertises. */
+    public ReceiveWindow window()
+    {
+        return window;
     }
 
     /** An authentic BATCH arrived from the peer (taken, a duplicate, or not yet takeable): say where we are. */
@@ -59,9 +78,15 @@ public final class AckSender
     public int poll()
     {
         int sent = 0;
+        final int batches = window.batches();
         for (final Peer peer : peers)
         {
             final PeerAcks acks = peer.acks();
+            if (acks.told >= 0 && acks.told * 2 < batches && acks.told < AckFrameFlyweight.MAX_RECEIVE_WINDOW)
+            {
+                // The window reopened since we last spoke: say so, or the peer waits for its next heartbeat.
+                acks.pending = true;
+            }
             if (acks.pending && !acks.held)
             {
                 acks.pending = false;
@@ -76,7 +101,9 @@ public final class AckSender
                 ack.begin(frame, 0)
                     .streamSenderId(peer.nodeId())
                     .cumulative(acks.cumulative)
-                    .selectiveBitmap(acks.selectiveBitmap);
+                    .selectiveBitmap(acks.selectiveBitmap)
+                    .receiveWindow(batches);
+                acks.told = batches;
                 final int length = sealer.stamp(frame, 0, AckFrameFlyweight.UNSEALED_LENGTH);
                 peer.link().seal(frame, 0, length);
                 transport.send(frameView, 0, length, peer.address());
@@ -95,6 +122,8 @@ public final class AckSender
         private long point;
         private long cumulative;
         private long selectiveBitmap;
+        // The receive window the last ACK to this peer advertised; -1 before the first.
+        private int told = -1;
 
         PeerAcks()
         {

@@ -18,7 +18,12 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Anti-entropy. A peer's HEARTBEAT lists, per origin, the origin sequence up to which it holds every decision.
+ * Anti-entropy. A peer's HEARTBEAT lists, per origin, the origin sequence up to which it holds every decision: one
+ * page of its list at a time (the origins with ids in the page's range), with the digest of the whole list. A
+ * heartbeat whose digest is ours says the peer is in step on every origin: nothing to compare
+ * ({@code heartbeats_received_in_step}). Otherwise the origins of the page are compared, and only they: the work per
+ * heartbeat is one page, however many origins the fleet has; an origin the page's range covers but does not list is
+ * one the peer does not keep (not in its config), and is never sent.
  * Where that is below ours and has not moved for a whole heartbeat interval (so it is not just in flight), we send
  * the peer SYNC frames with every record we hold of that origin in the missing range. The origin does this for its
  * own decisions; any other node does it when the origin is not up, or once the peer has stayed behind for more
@@ -72,6 +77,10 @@ public final class CatchUp
     private final IpPrefix prefix = new IpPrefix();
     private final Ban record = new Ban();
     private long reached;
+    private final HighWaterPages pages;
+    // The origins of the heartbeat being evaluated that the peer lists too: our slot, and the peer's mark.
+    private final int[] pageSlots;
+    private final long[] pageTheirs;
 
     /**
      * Builds the {@link OriginSequenceIndex} of what the table holds (one scan), sized from the store's capacity, and
@@ -92,6 +101,9 @@ public final class CatchUp
         this.index = new OriginSequenceIndex(
             highWater, OriginSequenceIndex.slotsFor(table.capacity(), table.size()), counters.catchUpIndexFull, seed).rebuild(table);
         table.addListener(index);
+        this.pages = new HighWaterPages(highWater);
+        this.pageSlots = new int[highWater.count()];
+        this.pageTheirs = new long[highWater.count()];
         for (final Peer peer : context.peers())
         {
             peer.catchUp().init(highWater);
@@ -104,11 +116,13 @@ public final class CatchUp
         return index;
     }
 
-    /** A peer's HEARTBEAT, already verified: compare its advertised high waters with ours and SYNC where due. */
+    /** A peer's HEARTBEAT, already verified: compare the high waters of its page with ours and SYNC where due. */
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
     {
         final long nowNanos = nanoClock.nanoTime();
         final PeerCatchUp state = peer.catchUp();
+        state.digest = heartbeat.digest();
+        state.digestKnown = true;
         if (state.evaluated && nowNanos - state.lastEvaluatedNanos < intervalNanos)
         {
             counters.catchUpHeartbeatsSkipped.incrementRelease();
@@ -116,22 +130,39 @@ public final class CatchUp
         }
         state.evaluated = true;
         state.lastEvaluatedNanos = nowNanos;
+        if (peer.window().receiveWindow() == 0)
+        {
+            // Its firewall is as far behind as it allows (its ACKs say so): a SYNC now would only be declined.
+            return;
+        }
+        if (heartbeat.digest() == highWater.digest())
+        {
+            counters.heartbeatsReceivedInStep.incrementRelease();
+            return;
+        }
 
-        final int count = highWater.count();
+        final int count = collectPage(heartbeat);
+        int start = 0;
+        for (int n = 0; n < count; n++)
+        {
+            // Start where the last evaluation ran out of frames, so every origin gets its turn.
+            if (highWater.nodeIdAt(pageSlots[n]) == state.resumeFrom)
+            {
+                start = n;
+            }
+        }
         int framesLeft = FRAMES_PER_INTERVAL;
         int stoppedAt = -1;
         for (int n = 0; n < count; n++)
         {
-            // Start where the last evaluation ran out of frames, so every origin gets its turn.
-            final int i = (state.firstOrigin + n) % count;
+            final int i = pageSlots[(start + n) % count];
+            final long theirs = pageTheirs[(start + n) % count];
             final int origin = highWater.nodeIdAt(i);
             final long ours = highWater.highWaterAt(i);
             if (origin == peer.nodeId() || ours == 0)
             {
                 continue;
             }
-
-            final long theirs = advertised(heartbeat, origin);
             if (theirs >= ours)
             {
                 state.behindAt[i] = PeerCatchUp.NOT_BEHIND;
@@ -175,8 +206,38 @@ public final class CatchUp
         if (stoppedAt >= 0)
         {
             counters.syncFrameBudgetExhausted.incrementRelease();
-            state.firstOrigin = stoppedAt;
+            state.resumeFrom = highWater.nodeIdAt(stoppedAt);
         }
+    }
+
+    /**
+     * Our origins inside the heartbeat's page that it lists too, into {@link #pageSlots} and {@link #pageTheirs}: one
+     * merge of two lists sorted by id. An origin of ours in the page's range that it does not list, the peer does not
+     * keep: it would drop a SYNC of it.
+     *
+     * @return how many.
+     */
+    private int collectPage(final HeartbeatFrameFlyweight heartbeat)
+    {
+        final int through = heartbeat.pageThrough();
+        final int entries = heartbeat.entryCount();
+        int found = 0;
+        int j = 0;
+        for (int k = pages.firstAbove(heartbeat.pageAfter()); k < pages.count() && Integer.compareUnsigned(pages.idAt(k), through) <= 0; k++)
+        {
+            final int id = pages.idAt(k);
+            while (j < entries && Integer.compareUnsigned(heartbeat.entryOriginNodeId(j), id) < 0)
+            {
+                j++;
+            }
+            if (j < entries && heartbeat.entryOriginNodeId(j) == id)
+            {
+                pageSlots[found] = pages.slotAt(k);
+                pageTheirs[found] = heartbeat.entryHighWater(j);
+                found++;
+            }
+        }
+        return found;
     }
 
     /**
@@ -272,18 +333,6 @@ public final class CatchUp
         return null != originPeer && originPeer.liveness().state() == Peer.STATE_UP;
     }
 
-    private static long advertised(final HeartbeatFrameFlyweight heartbeat, final int origin)
-    {
-        for (int i = 0, count = heartbeat.entryCount(); i < count; i++)
-        {
-            if (heartbeat.entryOriginNodeId(i) == origin)
-            {
-                return heartbeat.entryHighWater(i);
-            }
-        }
-        return 0;
-    }
-
     /**
      * Per configured origin (by dense index, {@link HighWaterMarks#indexOf}), where one peer stayed behind us and
      * what we offered it; written by {@link CatchUp} alone, sized once at start.
@@ -306,7 +355,11 @@ public final class CatchUp
         private boolean[] resume = new boolean[0];
         private boolean evaluated;
         private long lastEvaluatedNanos;
-        private int firstOrigin;
+        // The origin (node id) the last evaluation ran out of frames at: the next one starts there.
+        private int resumeFrom;
+        // The digest of the peer's whole high-water list, as its last HEARTBEAT stated it.
+        private long digest;
+        private boolean digestKnown;
 
         PeerCatchUp(final AtomicCounter syncSentCounter)
         {
@@ -327,6 +380,12 @@ public final class CatchUp
             Arrays.fill(behindAt, NOT_BEHIND);
             Arrays.fill(offerFrom, NOT_BEHIND);
             Arrays.fill(offerGraceBeats, OFFER_GRACE_HEARTBEATS);
+        }
+
+        /** Whether the peer's last HEARTBEAT stated this digest: it is in step with a list of that digest. */
+        public boolean isInStep(final long listDigest)
+        {
+            return digestKnown && digest == listDigest;
         }
 
         /** Heartbeats in a row the peer has advertised the same high water below ours for this origin; 0 if none. */

@@ -55,6 +55,12 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
         return this;
     }
 
+    /** Changes waiting on the loop's side of the firewall ({@link Firewall#backlog()}); loop thread. */
+    public int backlog()
+    {
+        return firewall.backlog();
+    }
+
     /** Drain the firewall's completions; loop thread. */
     public int poll()
     {

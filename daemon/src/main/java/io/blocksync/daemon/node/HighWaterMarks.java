@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.HeartbeatFrameFlyweight;
 import org.agrona.collections.Hashing;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -49,6 +50,7 @@ public final class HighWaterMarks implements GroupCommit.DurableCopy
     private final long[] received;
     private boolean writeThrough = true;
     private boolean changed;
+    private long digest;
     // Published for the sync thread under a sequence lock (odd: being written): marks then received positions.
     private final long[] published;
     private final AtomicLong publishedVersion = new AtomicLong();
@@ -92,6 +94,7 @@ public final class HighWaterMarks implements GroupCommit.DurableCopy
         {
             marks[slot] = progress.highWater(slot);
             received[slot] = progress.receivedCumulative(slot);
+            digest += HeartbeatFrameFlyweight.digestTerm(progress.slotNodeId(slot), marks[slot]);
         }
         published = new long[2 * slotCount];
         System.arraycopy(marks, 0, published, 0, slotCount);
@@ -252,6 +255,12 @@ public final class HighWaterMarks implements GroupCommit.DurableCopy
         return progress.slotNodeId(index);
     }
 
+    /** The digest a HEARTBEAT states of these marks: {@link HeartbeatFrameFlyweight#digestTerm} summed, kept in O(1). */
+    public long digest()
+    {
+        return digest;
+    }
+
     public long highWaterAt(final int index)
     {
         return marks[index];
@@ -279,6 +288,8 @@ public final class HighWaterMarks implements GroupCommit.DurableCopy
 
     private void mark(final int slot, final long mark)
     {
+        final int nodeId = progress.slotNodeId(slot);
+        digest += HeartbeatFrameFlyweight.digestTerm(nodeId, mark) - HeartbeatFrameFlyweight.digestTerm(nodeId, marks[slot]);
         marks[slot] = mark;
         changed = true;
         if (writeThrough)

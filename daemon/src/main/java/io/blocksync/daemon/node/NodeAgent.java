@@ -84,7 +84,7 @@ public final class NodeAgent implements Agent
         this.heldReplies = new HeldReplies(HELD_REPLIES_CAPACITY, commit);
 
         streamSender = new StreamSender(context, new RetransmitHandler(context));
-        ackSender = new AckSender(context);
+        ackSender = new AckSender(context, new ReceiveWindow(firewall, context.peers().length));
         heartbeatSender = new HeartbeatSender(context);
         liveness = new LivenessMonitor(context);
         final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, new CatchUp(context, table), streamSender);

@@ -41,6 +41,8 @@ public final class NodeContext
     private RetransmitJitter jitter;
     private GroupCommit groupCommit = GroupCommit.never();
     private int stagingCapacity = 65_536;
+    private long originBurst;
+    private int heartbeatPageEntries = io.blocksync.codec.HeartbeatFrameFlyweight.MAX_ENTRIES;
     private long retransmitMinNanos;
     private long retransmitMaxNanos;
     private long heartbeatIntervalNanos;
@@ -332,6 +334,38 @@ public final class NodeContext
     public NodeContext stagingCapacity(final int stagingCapacity)
     {
         this.stagingCapacity = stagingCapacity;
+        return this;
+    }
+
+    /**
+     * Records a peer may have charged at once beyond {@code [bans] origin-rate} ({@code [bans] origin-burst});
+     * 0 (the default) for the entries one origin may hold ({@code BanTable#originLimit()}).
+     */
+    public long originBurst()
+    {
+        return originBurst;
+    }
+
+    /** Origins per HEARTBEAT page, 1 to {@code HeartbeatFrameFlyweight.MAX_ENTRIES} (the default, 69). */
+    public int heartbeatPageEntries()
+    {
+        return heartbeatPageEntries;
+    }
+
+    public NodeContext heartbeatPageEntries(final int entries)
+    {
+        if (entries < 1 || entries > io.blocksync.codec.HeartbeatFrameFlyweight.MAX_ENTRIES)
+        {
+            throw new IllegalArgumentException("heartbeat page of " + entries + " entries: 1 to " +
+                io.blocksync.codec.HeartbeatFrameFlyweight.MAX_ENTRIES);
+        }
+        this.heartbeatPageEntries = entries;
+        return this;
+    }
+
+    public NodeContext originBurst(final long records)
+    {
+        this.originBurst = records;
         return this;
     }
 

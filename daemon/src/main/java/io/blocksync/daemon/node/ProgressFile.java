@@ -21,7 +21,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  40  i64 steady frame offset: the node's {@link SteadyClock} minus the wall clock, ms (0 in older files)
  *  48  i64 steady frame time the loop last recorded (about once a second), ms (0 in older files)
  *  56  u64 sequence ceiling: no stream, origin or packet sequence above it is used before it is synced (0 in older files)
- *  64  slots[MAX_NODES] of 32 bytes:
+ *  64  slots[MAX_NODES] of 32 bytes (files made before issue 13 held 256 slots: they are extended with free ones):
  *        +0 u32 node id (0 = free)   +4 u32 reserved
  *        +8 u64 high water of that node's decisions held here
  *       +16 u64 cumulative stream sequence received from that node
@@ -50,7 +50,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 public final class ProgressFile implements AutoCloseable
 {
     public static final String FILE_NAME = "progress.dat";
-    public static final int MAX_NODES = 256;
+    /** Configured nodes (this one and its peers) a progress file has slots for: a fleet of up to 4,096 nodes. */
+    public static final int MAX_NODES = 4096;
 
     private static final long MAGIC = 0x3130_5347_5250_5342L; // "BSPRGS01"
     private static final int NODE_ID_OFFSET = 8;
@@ -67,6 +68,8 @@ public final class ProgressFile implements AutoCloseable
     private static final int SLOT_HIGH_WATER = 8;
     private static final int SLOT_RECEIVED_CUMULATIVE = 16;
     private static final int LENGTH = SLOTS_OFFSET + MAX_NODES * SLOT_LENGTH;
+    /** The length of files with 256 slots, before issue 13. */
+    private static final int LENGTH_256 = SLOTS_OFFSET + 256 * SLOT_LENGTH;
 
     /** Sequences per millisecond of wall clock an epoch leaves room for, as packet sequences do. */
     private static final int EPOCH_SHIFT = 20;
@@ -101,6 +104,25 @@ public final class ProgressFile implements AutoCloseable
     }
 
     /**
+     * A state file of the older, 256-slot length is extended to {@code length}: the extension reads as zeros, free
+     * slots, and the slots that were there keep their place and contents. Any other file is left as it is.
+     */
+    static void extendOlder(final File file, final long olderLength, final long length)
+    {
+        if (file.exists() && file.length() == olderLength)
+        {
+            try (java.io.RandomAccessFile extended = new java.io.RandomAccessFile(file, "rw"))
+            {
+                extended.setLength(length);
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
+    }
+
+    /**
      * Open the node's progress, or start it afresh in a new epoch ({@link #newEpoch()}) when there is none.
      *
      * @param nowMillis wall-clock time, ms since 1970, for {@link #epochStart(long)} of a new file.
@@ -110,6 +132,7 @@ public final class ProgressFile implements AutoCloseable
     {
         final File file = stateDir.resolve(FILE_NAME).toFile();
         final boolean exists = file.exists();
+        extendOlder(file, LENGTH_256, LENGTH);
         if (exists && file.length() != LENGTH)
         {
             throw new IllegalStateException(file + ": unexpected size " + file.length() + ", expected " + LENGTH);
@@ -327,7 +350,7 @@ public final class ProgressFile implements AutoCloseable
     public static Frame readFrame(final Path stateDir)
     {
         final File file = stateDir.resolve(FILE_NAME).toFile();
-        if (!file.exists() || file.length() != LENGTH)
+        if (!file.exists() || file.length() != LENGTH && file.length() != LENGTH_256)
         {
             return Frame.NONE;
         }
@@ -393,6 +416,11 @@ public final class ProgressFile implements AutoCloseable
         for (int slot = 0; slot < MAX_NODES; slot++)
         {
             final int id = slotNodeId(slot);
+            if (id == 0)
+            {
+                // Slots in use are always the first ones (written so below): the rest of the mapping is not touched.
+                break;
+            }
             final int index = indexOf(nodeIds, id);
             if (index >= 0)
             {
@@ -414,9 +442,13 @@ public final class ProgressFile implements AutoCloseable
                 highWater(slot, highWater[slot]);
                 receivedCumulative(slot, received[slot]);
             }
-            else
+            else if (buffer.getInt(offset, LITTLE_ENDIAN) != 0)
             {
                 buffer.setMemory(offset, SLOT_LENGTH, (byte)0);
+            }
+            else
+            {
+                break;
             }
         }
         return freed;

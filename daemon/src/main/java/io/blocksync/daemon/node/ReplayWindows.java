@@ -35,6 +35,8 @@ public final class ReplayWindows implements AutoCloseable
     private static final int SLOT_WINDOW = 8;
     static final int SLOT_LENGTH = SLOT_WINDOW + ReplayWindow.LENGTH;
     private static final int LENGTH = SLOTS_OFFSET + MAX_NODES * SLOT_LENGTH;
+    /** Files made before issue 13 held 256 slots: they are extended with free ones. */
+    private static final int LENGTH_256 = SLOTS_OFFSET + 256 * SLOT_LENGTH;
 
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer buffer;
@@ -77,6 +79,7 @@ public final class ReplayWindows implements AutoCloseable
     static ReplayWindows open(final Path stateDir, final int nodeId)
     {
         final File file = stateDir.resolve(FILE_NAME).toFile();
+        ProgressFile.extendOlder(file, LENGTH_256, LENGTH);
         final boolean exists = file.exists();
         if (exists && file.length() != LENGTH)
         {
@@ -134,6 +137,11 @@ public final class ReplayWindows implements AutoCloseable
         for (int slot = 0; slot < MAX_NODES; slot++)
         {
             final int id = buffer.getInt(slotOffset(slot), LITTLE_ENDIAN);
+            if (id == 0)
+            {
+                // Slots in use are always the first ones (written so below): the rest of the mapping is not touched.
+                break;
+            }
             final int index = indexOf(peerIds, id);
             if (index >= 0)
             {
@@ -148,6 +156,10 @@ public final class ReplayWindows implements AutoCloseable
         for (int slot = 0; slot < MAX_NODES; slot++)
         {
             final int offset = slotOffset(slot);
+            if (slot >= peerIds.length && buffer.getInt(offset, LITTLE_ENDIAN) == 0)
+            {
+                break;
+            }
             buffer.setMemory(offset, SLOT_LENGTH, (byte)0);
             if (slot < peerIds.length)
             {

@@ -80,7 +80,9 @@ public final class StreamReceiver
         this.counters = context.counters();
         this.highWater = context.highWater();
         this.table = table;
-        this.budgets = new RecordBudgets(highWater.count(), policy.originRatePerSecond());
+        // The flood guard bounds what a peer gets charged to quota + rate × t: an import up to the quota is not slowed.
+        this.budgets = new RecordBudgets(highWater.count(), policy.originRatePerSecond(),
+            context.originBurst() > 0 ? context.originBurst() : Math.max(1, table.originLimit()));
         this.ackSender = ackSender;
         this.catchUp = catchUp;
         this.streamSender = streamSender;
@@ -180,6 +182,12 @@ public final class StreamReceiver
         if (originIndex < 0)
         {
             counters.syncFramesUnknownOrigin.incrementRelease();
+            return;
+        }
+        if (ackSender.window().batches() == 0)
+        {
+            // The firewall is as far behind as the window allows: not taken, its range is offered again later.
+            counters.syncFramesDeferredBacklog.incrementRelease();
             return;
         }
         final int count = sync.recordCount();

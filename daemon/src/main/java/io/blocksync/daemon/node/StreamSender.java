@@ -16,7 +16,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * into batches (a lone decision goes out alone at once, a burst as many as fit in a datagram) and keeps them in
  * {@link RetainedBatches}, which stamps and seals each send afresh. Each peer gets them through its own sliding
  * window: at most
- * {@link NodeContext#flightWindow()} batches beyond what it has acknowledged, resumed where its acks leave off.
+ * {@link NodeContext#flightWindow()} batches beyond what it has acknowledged, and no more than the receive window its
+ * last ACK advertised ({@link ReceiveWindow}: flow control, so a peer whose firewall lags slows this stream down to
+ * its pace instead of dropping), resumed where its acks leave off.
  * Whatever was sent and not acknowledged is the {@link RetransmitHandler}'s, which this role drives: it reports
  * each first send and each ACK to it, and polls it for timeouts in {@link #pump(long)}.
  * Hears of this node's own decisions as a {@link BanTableListener}. Owns each peer's {@link PeerWindow} and the
@@ -24,6 +26,12 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 public final class StreamSender implements BanTableListener
 {
+    /**
+     * First sends one {@link #pump} makes at most (about 1.2 MB of datagrams): with a thousand peers a burst is
+     * hundreds of thousands of datagrams, and the loop must still read ACKs and send heartbeats between them.
+     */
+    static final int MAX_FIRST_SENDS_PER_PUMP = 1024;
+
     private final int nodeId;
     private final PacketSealer sealer;
     private final ProgressFile progress;
@@ -40,6 +48,8 @@ public final class StreamSender implements BanTableListener
     private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
     private long stagedHead;
     private long stagedTail;
+    // The peer the next pump starts its first sends with: a pump that ran out of its budget goes on from there.
+    private int firstPeer;
 
     public StreamSender(final NodeContext context, final RetransmitHandler retransmitHandler)
     {
@@ -167,17 +177,29 @@ public final class StreamSender implements BanTableListener
     public int pump(final long nowNanos)
     {
         int sent = 0;
+        int budget = MAX_FIRST_SENDS_PER_PUMP;
         final long next = retained.next();
         final long oldest = retained.oldest();
-        for (final Peer peer : peers)
+        final int count = peers.length;
+        for (int n = 0; n < count; n++)
         {
+            final int index = (firstPeer + n) % count;
+            final Peer peer = peers[index];
             final PeerWindow window = peer.window();
             if (window.nextToSend < oldest)
             {
                 window.nextToSend = oldest;
             }
-            while (window.nextToSend < next && window.nextToSend <= window.ackedCumulative + flightWindow)
+            final long limit = window.ackedCumulative + Math.min(flightWindow, window.receiveWindow);
+            while (window.nextToSend < next && window.nextToSend <= limit)
             {
+                if (budget-- == 0)
+                {
+                    // Bounded work per duty cycle: the next pump goes on with this peer.
+                    firstPeer = index;
+                    window.sentCounter.setRelease(window.nextToSend - 1);
+                    return sent + retransmitHandler.poll(nowNanos);
+                }
                 final long sequence = window.nextToSend++;
                 final boolean taken = retained.sendTo(transport, sealer, sequence, peer);
                 retransmitHandler.onFirstSend(peer, sequence, taken, nowNanos);
@@ -201,6 +223,11 @@ public final class StreamSender implements BanTableListener
         final PeerWindow window = peer.window();
         final long cumulative = Math.min(ack.cumulative(), window.nextToSend - 1);
         final long previous = window.ackedCumulative;
+        if (cumulative >= previous)
+        {
+            // A reordered older ACK does not speak for the window now.
+            window.receiveWindow = ack.receiveWindow();
+        }
         if (cumulative > previous)
         {
             window.ackedCumulative = cumulative;
@@ -283,6 +310,8 @@ public final class StreamSender implements BanTableListener
         private final AtomicCounter sentCounter;
         private long ackedCumulative;
         private long nextToSend;
+        // Batches beyond ackedCumulative the peer's last ACK invited; until it speaks, the flight window.
+        private int receiveWindow = AckFrameFlyweight.MAX_RECEIVE_WINDOW;
 
         PeerWindow(final AtomicCounter ackedCounter, final AtomicCounter sentCounter)
         {
@@ -300,6 +329,12 @@ public final class StreamSender implements BanTableListener
         public long nextToSend()
         {
             return nextToSend;
+        }
+
+        /** Batches beyond {@link #ackedCumulative()} the peer's last ACK invited (its receive window). */
+        public int receiveWindow()
+        {
+            return receiveWindow;
         }
 
         /** Whether batches have been sent to the peer that it has not acknowledged. */

@@ -179,8 +179,17 @@ public final class NodeCounters
     public static final int FIREWALL_FULL_CHECK_LAST_MS_ID = 91;
     /** Kernel elements the full checks found missing or stray (deleted or added by hand) and put right. */
     public static final int FIREWALL_ELEMENTS_REPAIRED_ID = 92;
+    /**
+     * SYNC frames not taken because this node's receive window was closed (its firewall's backlog at the limit):
+     * their range is offered again, as for a frame deferred for room.
+     */
+    public static final int SYNC_FRAMES_DEFERRED_BACKLOG_ID = 93;
+    /** HEARTBEATs sent to a peer without high-water entries, because its last one stated the same digest as ours. */
+    public static final int HEARTBEATS_IN_STEP_ID = 94;
+    /** Peers' HEARTBEATs whose digest matched ours, so catch-up had nothing to compare. */
+    public static final int HEARTBEATS_RECEIVED_IN_STEP_ID = 95;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = FIREWALL_ELEMENTS_REPAIRED_ID;
+    public static final int LAST_ID = HEARTBEATS_RECEIVED_IN_STEP_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -234,6 +243,9 @@ public final class NodeCounters
     public final AtomicCounter retransmitBackoffsAnswered;
     public final AtomicCounter httpRequests;
     public final AtomicCounter httpRequestFailures;
+    public final AtomicCounter syncFramesDeferredBacklog;
+    public final AtomicCounter heartbeatsInStep;
+    public final AtomicCounter heartbeatsReceivedInStep;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -356,6 +368,9 @@ public final class NodeCounters
         retransmitBackoffsAnswered = counter(RETRANSMIT_BACKOFFS_ANSWERED_ID, "retransmit_backoffs_answered");
         httpRequests = counter(HTTP_REQUESTS_ID, "http_requests");
         httpRequestFailures = counter(HTTP_REQUEST_FAILURES_ID, "http_request_failures");
+        syncFramesDeferredBacklog = counter(SYNC_FRAMES_DEFERRED_BACKLOG_ID, "sync_frames_deferred_backlog");
+        heartbeatsInStep = counter(HEARTBEATS_IN_STEP_ID, "heartbeats_in_step");
+        heartbeatsReceivedInStep = counter(HEARTBEATS_RECEIVED_IN_STEP_ID, "heartbeats_received_in_step");
     }
 
     public CountersManager manager()

@@ -25,6 +25,8 @@ public final class StatusFile implements AutoCloseable
 {
     public static final String FILE_NAME = "status.dat";
     public static final int COUNTER_CAPACITY = 512;
+    /** Counters each configured peer takes (its state, timers, stream positions, ...), with room to grow. */
+    public static final int COUNTERS_PER_PEER = 12;
 
     private static final long MAGIC = 0x3130_5453_5453_5342L; // "BSTSTS01"
     private static final int VERSION = 1;
@@ -36,8 +38,6 @@ public final class StatusFile implements AutoCloseable
     private static final int METADATA_LENGTH_OFFSET = 40;
     private static final int VALUES_LENGTH_OFFSET = 44;
     private static final int HEADER_LENGTH = 64;
-    private static final int METADATA_LENGTH = COUNTER_CAPACITY * CountersReader.METADATA_LENGTH;
-    private static final int VALUES_LENGTH = COUNTER_CAPACITY * CountersReader.COUNTER_LENGTH;
 
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer header;
@@ -56,20 +56,33 @@ public final class StatusFile implements AutoCloseable
     /** Create afresh for a starting daemon (previous contents are discarded). */
     public static StatusFile create(final Path stateDir, final int nodeId, final long nowMillis)
     {
+        return create(stateDir, nodeId, nowMillis, 0);
+    }
+
+    /**
+     * Create afresh for a daemon with {@code peers} configured peers: room for {@link #COUNTER_CAPACITY} counters, or
+     * for the node's own and {@link #COUNTERS_PER_PEER} per peer when that is more (a fleet of hundreds of nodes).
+     * The lengths are in the header, so readers follow.
+     */
+    public static StatusFile create(final Path stateDir, final int nodeId, final long nowMillis, final int peers)
+    {
+        final int capacity = Math.max(COUNTER_CAPACITY, COUNTER_CAPACITY / 2 + peers * COUNTERS_PER_PEER);
+        final int metadataLength = capacity * CountersReader.METADATA_LENGTH;
+        final int valuesLength = capacity * CountersReader.COUNTER_LENGTH;
         final File file = stateDir.resolve(FILE_NAME).toFile();
         if (file.exists() && !file.delete())
         {
             throw new IllegalStateException("cannot replace " + file);
         }
         final StatusFile status = new StatusFile(
-            IoUtil.mapNewFile(file, HEADER_LENGTH + METADATA_LENGTH + VALUES_LENGTH, true), METADATA_LENGTH, VALUES_LENGTH);
+            IoUtil.mapNewFile(file, HEADER_LENGTH + metadataLength + valuesLength, true), metadataLength, valuesLength);
         status.header.putInt(VERSION_OFFSET, VERSION);
         status.header.putInt(NODE_ID_OFFSET, nodeId);
         status.header.putLong(PID_OFFSET, ProcessHandle.current().pid());
         status.header.putLong(START_TIME_OFFSET, nowMillis);
         status.header.putLong(ALIVE_TIME_OFFSET, nowMillis);
-        status.header.putInt(METADATA_LENGTH_OFFSET, METADATA_LENGTH);
-        status.header.putInt(VALUES_LENGTH_OFFSET, VALUES_LENGTH);
+        status.header.putInt(METADATA_LENGTH_OFFSET, metadataLength);
+        status.header.putInt(VALUES_LENGTH_OFFSET, valuesLength);
         status.header.putLongVolatile(0, MAGIC);
         return status;
     }

@@ -100,6 +100,12 @@ public final class BanTable
      * Before the loop starts: bound what each origin, and all peers together, may hold. Counts what the store holds
      * now, by one scan, which also builds the expiry index ({@link #expire}; without this call the first expire scans).
      */
+    /** Entries one peer origin may hold: its {@link OriginQuota} share, or the whole capacity without a quota. */
+    public long originLimit()
+    {
+        return null == quota ? capacity() : quota.perOriginLimit();
+    }
+
     public BanTable limitOrigins(final OriginQuota quota)
     {
         quota.clear();

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ConfigRulesTest
 {
     private static final String BANS_KEYS = "default-duration, max-duration, ipv4-prefix, ipv6-prefix, " +
-        "min-prefix-ipv4, min-prefix-ipv6, capacity, origin-quota, origin-rate, tracked-sources";
+        "min-prefix-ipv4, min-prefix-ipv6, capacity, origin-quota, origin-rate, origin-burst, tracked-sources";
 
     @Test
     void shouldNameAnUnknownSectionAndSuggestTheNearestOne()

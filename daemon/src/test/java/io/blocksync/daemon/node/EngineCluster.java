@@ -200,6 +200,8 @@ final class EngineCluster implements AutoCloseable
         long suspectAfterNanos = 300 * MS;
         long downAfterNanos = 1_000 * MS;
         int originRate = 1_000_000;
+        long originBurst;
+        java.util.function.IntFunction<io.blocksync.firewall.Firewall> firewalls;
         int storeCapacity = 10_000;
         int originQuotaPercent = 50;
         long maxClockSkewMillis = 300_000;
@@ -212,9 +214,26 @@ final class EngineCluster implements AutoCloseable
             return this;
         }
 
+        /** {@code [bans] origin-rate}, with one second of burst (the guard as these tests knew it). */
         Settings originRate(final int recordsPerSecond)
         {
             originRate = recordsPerSecond;
+            originBurst = recordsPerSecond;
+            return this;
+        }
+
+        /** {@code [bans] origin-rate} and {@code origin-burst} (0: the origin quota, the daemon's default). */
+        Settings floodGuard(final int recordsPerSecond, final long burst)
+        {
+            originRate = recordsPerSecond;
+            originBurst = burst;
+            return this;
+        }
+
+        /** Node n's firewall from this factory instead of the log dry run (null: the dry run). */
+        Settings firewalls(final java.util.function.IntFunction<io.blocksync.firewall.Firewall> factory)
+        {
+            firewalls = factory;
             return this;
         }
 

@@ -83,7 +83,7 @@ final class EngineNode implements AutoCloseable
         this.steadyClock = SteadyClock.resume(ProgressFile.readFrame(stateDir), epochClock, nanoClock);
         store = BanStore.openForDaemon(stateDir, settings.storeCapacity, System.err::println, false, steadyClock.time());
         progress = ProgressFile.open(stateDir, nodeId, epochClock.time());
-        status = StatusFile.create(stateDir, nodeId, epochClock.time());
+        status = StatusFile.create(stateDir, nodeId, epochClock.time(), cluster.nodeIds().size() - 1);
         counters = new NodeCounters(status.countersManager());
 
         final FrameVerifier verifier = new FrameVerifier(nodeId);
@@ -128,10 +128,11 @@ final class EngineNode implements AutoCloseable
             .heartbeatIntervalNanos(settings.heartbeatIntervalNanos)
             .suspectAfterNanos(settings.suspectAfterNanos)
             .downAfterNanos(settings.downAfterNanos)
+            .originBurst(settings.originBurst)
             .conclude();
 
         // The log dry run, on the node's steady clock as Node gives it: what it writes is what a kernel would be told.
-        final Firewall firewall = new LogFirewall(new FirewallContext().clock(steadyClock).label("node " + nodeId).loopLog(text ->
+        final Firewall firewall = null != settings.firewalls ? settings.firewalls.apply(nodeId) : new LogFirewall(new FirewallContext().clock(steadyClock).label("node " + nodeId).loopLog(text ->
         {
             if (firewallLines.size() == FIREWALL_LINES_KEPT)
             {

@@ -87,7 +87,8 @@ final class HostilePeer
     {
         final RetainedBatches retained = self.context.retained();
         heartbeat.begin(frame, 0, retained.next(), retained.oldest(), senderTimeMillis, senderHlc);
-        for (final int origin : origins)
+        // A page lists its origins in ascending id order.
+        for (final int origin : java.util.stream.IntStream.of(origins).boxed().sorted(Integer::compareUnsigned).mapToInt(Integer::intValue).toArray())
         {
             heartbeat.appendEntry(origin, highWater);
         }
@@ -100,7 +101,9 @@ final class HostilePeer
     {
         final RetainedBatches retained = self.context.retained();
         heartbeat.begin(frame, 0, retained.next(), retained.oldest(), nowMillis, HybridLogicalClock.of(nowMillis));
-        for (int i = 0; i < origins.length; i++)
+        final Integer[] order = java.util.stream.IntStream.range(0, origins.length).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, (a, b) -> Integer.compareUnsigned(origins[a], origins[b]));
+        for (final int i : order)
         {
             heartbeat.appendEntry(origins[i], highWaters[i]);
         }

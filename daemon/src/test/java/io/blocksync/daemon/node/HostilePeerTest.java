@@ -496,6 +496,11 @@ class HostilePeerTest
 
     private static boolean claimsAnything(final HeartbeatFrameFlyweight heartbeat)
     {
+        if (heartbeat.digest() != 0)
+        {
+            // Node 3's loop states its list's digest (in step, with an empty page); the hostile heartbeats state 0.
+            return true;
+        }
         for (int i = 0; i < heartbeat.entryCount(); i++)
         {
             if (heartbeat.entryHighWater(i) != 0)

@@ -115,7 +115,10 @@ class NodeCountersTest
         "89 http_request_failures",
         "90 firewall_full_checks",
         "91 firewall_full_check_last_ms",
-        "92 firewall_elements_repaired");
+        "92 firewall_elements_repaired",
+        "93 sync_frames_deferred_backlog",
+        "94 heartbeats_in_step",
+        "95 heartbeats_received_in_step");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
