@@ -74,7 +74,8 @@ public final class BlockSyncCli implements Runnable
         public String[] getVersion()
         {
             final String version = BlockSyncCli.class.getPackage().getImplementationVersion();
-            return new String[]{ "blocksync " + (null == version ? "(development build)" : version) + ", wire protocol 1" };
+            return new String[]{ "blocksync " + (null == version ? "(development build)" : version) + ", wire protocol " +
+                io.blocksync.codec.FrameHeaderFlyweight.CURRENT_VERSION };
         }
     }
 }
