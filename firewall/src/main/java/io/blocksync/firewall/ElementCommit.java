@@ -38,6 +38,11 @@ final class ElementCommit
     private Repair repair;
     private int calls;
     private int refused;
+    /** The last isolation refused every element: the tool fails as a whole, so the next one probes one first. */
+    private boolean wholeCallsFailing;
+    /** While the tool fails as a whole: its consecutive failed calls, and when any element may be tried again. */
+    private int toolAttempts;
+    private long toolRetryAtNanos;
 
     ElementCommit(
         final FirewallBackend backend,
@@ -89,6 +94,8 @@ final class ElementCommit
         final String error = tryApply(0, batch.size(), nowNanos);
         if (null == error)
         {
+            wholeCallsFailing = false;
+            toolAttempts = 0;
             failures.recovered(FailureKind.APPLY);
             failures.recovered(FailureKind.PARTIAL);
             return;
@@ -100,7 +107,21 @@ final class ElementCommit
         {
             return;
         }
-        isolate(0, batch.size(), error, nowNanos);
+        // A tool that fails whatever it is given (a broken binary, a missing library) would be run twice per element
+        // at every retry by halving: after an isolation that refused everything, one element is tried first, and
+        // only if it goes in is the rest halved.
+        if (wholeCallsFailing && null != tryApply(0, 1, nowNanos))
+        {
+            // One backoff for the tool, not one per element: batches refused at different times retry together.
+            toolRetryAtNanos = nowNanos + deadlines.backoffNanos(++toolAttempts);
+            for (int i = 0, size = batch.size(); i < size; i++)
+            {
+                refuse(batch.getInt(i), error, nowNanos);
+            }
+            return;
+        }
+        isolate(wholeCallsFailing ? 1 : 0, batch.size(), error, nowNanos);
+        wholeCallsFailing = refused == batch.size() && batch.size() > 1;
         if (refused < batch.size())
         {
             failures.failed(FailureKind.PARTIAL, object,
@@ -138,11 +159,21 @@ final class ElementCommit
 
         final int middle = (from + to) >>> 1;
         final String first = tryApply(from, middle, nowNanos);
+        final String second = tryApply(middle, to, nowNanos);
+        if (error.equals(first) && error.equals(second))
+        {
+            // Both halves fail word for word as the whole did: the tool fails whatever it is given (a refusal names
+            // its element), so halving further would only run it twice per element.
+            for (int i = from; i < to; i++)
+            {
+                refuse(batch.getInt(i), error, nowNanos);
+            }
+            return;
+        }
         if (null != first)
         {
             isolate(from, middle, first, nowNanos);
         }
-        final String second = tryApply(middle, to, nowNanos);
         if (null != second)
         {
             isolate(middle, to, second, nowNanos);
@@ -227,7 +258,8 @@ final class ElementCommit
         counters.failedChanges.incrementAndGet();
         final int attempts = elements.attempts(element) + 1;
         elements.attempts(element, attempts);
-        desired.failed(element, nowNanos + deadlines.backoffNanos(attempts), error);
+        final long retryAt = nowNanos + deadlines.backoffNanos(attempts);
+        desired.failed(element, wholeCallsFailing ? Math.max(retryAt, toolRetryAtNanos) : retryAt, error);
         desired.waiting.complete(desired.waiting.take(element), FAILED, error, nowNanos);
     }
 }

@@ -273,7 +273,7 @@ class ReconcilerConvergenceKernelTest
         final Path flag = stateDirectory.resolve("broken");
         final Path calls = stateDirectory.resolve("calls");
         final Path wrapper = stateDirectory.resolve("nft-wrapper");
-        Files.writeString(wrapper, "#!/bin/sh\nif [ -e " + flag + " ]; then echo x >> " + calls +
+        Files.writeString(wrapper, "#!/bin/sh\nif [ -e " + flag + " ]; then echo \"$*\" | cut -c1-60 >> " + calls +
             "; echo 'nft: simulated failure' >&2; exit 1; fi\nexec nft \"$@\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
         batcher = start(new NftablesBackend(NftablesSettings.managed("blocksync").commandPrefix(net.inProtected())
@@ -290,7 +290,7 @@ class ReconcilerConvergenceKernelTest
         Poll.until("3 s of failing", Duration.ofSeconds(10), () -> System.nanoTime() - start > 3_000_000_000L);
         final long runs = Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
         // retry-max 400 ms, check-interval 1 s: a few dozen runs in 3 s is a bound, hundreds a storm.
-        assertTrue(runs < 60, "nft ran " + runs + " times in 3 s while failing");
+        assertTrue(runs < 60, "nft ran " + runs + " times in 3 s while failing: " + Files.readAllLines(calls));
     }
 
     // ---- elements added by hand that nothing banned ----
