@@ -90,12 +90,14 @@ public final class Node implements AutoCloseable
     private final NodeConfig config;
     private final EventLog log;
     private final BanStore store;
+    private final AutoCloseable pageRelease;
     private final ProgressFile progress;
     private final ReplayWindows replayWindows;
     private final StatusFile status;
     private final UdpTransport transport;
     private final Firewall firewall;
     private final NodeAgent agent;
+    private static final long PAGE_RELEASE_DELAY_NANOS = 2_000_000_000L;
     private final LoopThread loop;
     private final ControlServer control;
     private final DatagramReceiver receiver;
@@ -245,14 +247,10 @@ public final class Node implements AutoCloseable
         agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log));
         receiver = agent.receiver();
         eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());
-        final int[] secondsToRelease = { 2 };
+        // The start-up scans read the whole store once: its pages go back, so an idle node holds its working set.
+        pageRelease = ResidentPages.releaseLater(store.file(), PAGE_RELEASE_DELAY_NANOS);
         agent.everySecond(() ->
         {
-            if (secondsToRelease[0] > 0 && --secondsToRelease[0] == 0)
-            {
-                // The start-up scans read the whole store once: give its pages back, so an idle node holds its working set.
-                ResidentPages.release(store.file());
-            }
             counters.logLinesDropped.setRelease(log.dropped());
             counters.ownAddressResyncs.setRelease(ownAddresses.resyncs());
             counters.firewallFullChecks.setRelease(firewall.fullChecks());
@@ -392,7 +390,7 @@ public final class Node implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.quietCloseAll(http, eventSources, control, ownAddresses);
+        CloseHelper.quietCloseAll(pageRelease, http, eventSources, control, ownAddresses);
         final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
         CloseHelper.quietCloseAll(firewall, transport);
         final EventLog.Line line = log.newLine();

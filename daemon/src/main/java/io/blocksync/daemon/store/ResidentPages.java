@@ -45,6 +45,36 @@ public final class ResidentPages
     }
 
     /**
+     * Releases {@code file}'s pages once, {@code delayNanos} from now, on a thread of its own: reading
+     * {@code /proc/self/maps} allocates, which the loop must not. Close the returned handle before unmapping the file,
+     * so that a release never touches an address range reused since.
+     */
+    public static AutoCloseable releaseLater(final Path file, final long delayNanos)
+    {
+        final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        final Thread thread = new Thread(() ->
+        {
+            final long end = System.nanoTime() + delayNanos;
+            for (long left = delayNanos; left > 0 && !closed.get(); left = end - System.nanoTime())
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+            if (!closed.get())
+            {
+                release(file);
+            }
+        }, "blocksync-page-release");
+        thread.setDaemon(true);
+        thread.start();
+        return () ->
+        {
+            closed.set(true);
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+            thread.join();
+        };
+    }
+
+    /**
      * @param file a file this process has mapped.
      * @return bytes of mappings advised, 0 when the platform offers no way.
      */
