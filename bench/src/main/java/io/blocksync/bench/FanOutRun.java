@@ -257,7 +257,7 @@ public final class FanOutRun
         private final long outstanding;
         private final IpPrefix prefix = new IpPrefix();
         private final byte[] scratch = new byte[16];
-        private final long reason = ReasonCode.of("bench").packed();
+        private final long reason = ReasonCode.of("bench").id();
         private long submitted;
 
         Feeder(final Node node, final SimulatedPeers sims, final int batch, final long outstanding)
