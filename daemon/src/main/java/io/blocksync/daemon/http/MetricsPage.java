@@ -31,7 +31,7 @@ final class MetricsPage
     /** Node counters that are levels, not counts: exported as gauges, without {@code _total}. */
     static final Set<String> GAUGE_LABELS = Set.of(
         "store_entries", "state_sync_last_micros", "clock_frame_offset_ms", "wal_checkpoint_last_micros",
-        "expiry_index_entries");
+        "expiry_index_entries", "firewall_full_check_last_ms");
     /**
      * Peer fields exported under names of their own (below), or not at all: acked_batches and sent_batches are stream
      * positions (epoch-based, near 2^60, beyond a double's precision), exported as their difference. Any other peer
