@@ -94,9 +94,12 @@ class ImportAndFlushTest
         awaitBansAt(1, "nginx-http-auth", "192.0.2.13");
         assertEquals(List.of("error flush nginx-http-auth must be the only line of its request"),
             ControlClient.exchange(stateDir(1), List.of("flush nginx-http-auth", "ping")));
-        assertTrue(cluster.log().contains("ban 192.0.2.10 reason nginx-http-auth 1h origin node1 (3 hits)"), cluster.log());
-        assertTrue(cluster.log().contains("ban 192.0.2.11 reason nginx-http-auth permanent origin node1"), cluster.log());
-        assertTrue(cluster.log().contains("unban 192.0.2.10 reason nginx-http-auth origin node1"), cluster.log());
+        // The event log is written by its own thread: its lines are polled for, not read at once.
+        for (final String audit : List.of("ban 192.0.2.10 reason nginx-http-auth 1h origin node1 (3 hits)",
+            "ban 192.0.2.11 reason nginx-http-auth permanent origin node1", "unban 192.0.2.10 reason nginx-http-auth origin node1"))
+        {
+            Poll.until("the audit line '" + audit + "'", Duration.ofSeconds(30), () -> cluster.log().contains(audit), cluster::log);
+        }
     }
 
     private Path stateDir(final int node)
