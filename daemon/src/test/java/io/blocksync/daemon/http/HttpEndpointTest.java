@@ -5,6 +5,7 @@ import io.blocksync.daemon.Node;
 import io.blocksync.daemon.cli.BlockSyncCli;
 import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.status.EventLog;
+import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,6 @@ import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * [http] on a running two-node cluster: /metrics scraped and read by a strict Prometheus text parser, with the
@@ -119,27 +119,19 @@ class HttpEndpointTest
     }
 
     private PrometheusText waitFor(final String url, final Predicate<String> ready, final ByteArrayOutputStream log)
-        throws Exception
     {
-        final long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
-        String last = "(nothing)";
-        while (System.currentTimeMillis() < deadline)
-        {
-            final HttpResponse<String> response = get(url);
-            assertEquals(200, response.statusCode());
-            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
-                response.headers().toString());
-            last = response.body();
-            if (ready.test(last))
+        final String[] last = { "(nothing)" };
+        Poll.until("a latency sample and a peer RTT in " + url, Duration.ofMillis(DEADLINE_MILLIS), () ->
             {
-                return PrometheusText.parse(last);
-            }
-            Thread.onSpinWait();
-            Thread.sleep(50);
-        }
-        fail("no latency sample and peer RTT within " + DEADLINE_MILLIS + " ms; last scrape:\n" + last + "\nlog:\n" +
-            log.toString(StandardCharsets.UTF_8));
-        return null;
+                final HttpResponse<String> response = get(url);
+                assertEquals(200, response.statusCode());
+                assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
+                    response.headers().toString());
+                last[0] = response.body();
+                return ready.test(last[0]);
+            },
+            () -> "last scrape:\n" + last[0] + "\nlog:\n" + log.toString(StandardCharsets.UTF_8));
+        return PrometheusText.parse(last[0]);
     }
 
     private HttpResponse<String> get(final String url) throws Exception
