@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
@@ -37,6 +38,7 @@
 #include <jni.h>
 
 #include "io_blocksync_nativeio_NftSetDump.h"
+#include "io_blocksync_nativeio_NftElementWriter.h"
 
 #define MESSAGE_LENGTH 512
 #define RECORD_LENGTH 26
@@ -557,4 +559,142 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftSetDump_awaitRemoval0(
             }
         }
     }
+}
+
+/*
+ * The element writer behind io.blocksync.nativeio.NftElementWriter: Java builds one nf_tables batch
+ * (NFNL_MSG_BATCH_BEGIN, NFT_MSG_NEWSETELEM / NFT_MSG_DELSETELEM with NLM_F_ACK each, NFNL_MSG_BATCH_END) and this
+ * sends it on a socket made by open0 above and collects one acknowledgement per element message. Why not
+ * libnftables: nft 1.0.6 refreshes its cache before every command once the ruleset generation changed (it did: our
+ * own last commit), dumping every interval set's elements (NFT_CACHE_SETELEM_MAYBE in nft's src/cache.c), so a lone
+ * ban cost grew with the prefix bans held (3 ms with 1,000, 78 ms with 10,000).
+ *
+ * The kernel processes a whole batch, reports every message's outcome (nfnetlink_rcv_batch: acks and errors are
+ * queued and delivered after the commit or abort) and commits only if none failed. A failure of the commit itself
+ * (or of the batch as a whole) is acknowledged on the BATCH_BEGIN message instead, with the other answers dropped.
+ */
+JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftElementWriter_prepare0(JNIEnv *env, jclass type, jint fd)
+{
+    (void)type;
+    const int on = 1;
+    // The acknowledgements carry only the header of what they answer, not the element (linux/netlink.h).
+    if (setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof(on)) < 0)
+    {
+        throw_errno(env, "setsockopt(NETLINK_CAP_ACK)", errno);
+        return;
+    }
+    const int receive = 4 * 1024 * 1024;
+    // Root may exceed net.core.rmem_max (SO_RCVBUFFORCE); a large batch's acknowledgements must not overflow it.
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive, sizeof(receive)) < 0)
+    {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive, sizeof(receive));
+    }
+    const struct timeval wait = { 10, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+}
+
+/*
+ * Sends the batch (bytes [0, length)), whose BATCH_BEGIN has sequence number `first` and whose element messages
+ * have first + 1 ... first + count, and waits for their answers. errors[i] gets the errno the kernel gave element
+ * message i (0: accepted). Returns 0 if the batch was committed, the errno of a failure of the batch as a whole
+ * (answered on BATCH_BEGIN), or -1 if element messages were refused (the kernel committed nothing).
+ */
+JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
+    JNIEnv *env, jclass type, jint fd, jbyteArray batch, jint length, jint first, jintArray errors)
+{
+    (void)type;
+    const jsize count = (*env)->GetArrayLength(env, errors);
+    int send_buffer = 0;
+    socklen_t size = sizeof(send_buffer);
+    // One datagram holds the whole batch: the socket's send buffer must be at least its size (nft does the same).
+    if (0 == getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, &size) && send_buffer / 2 < length + 4096)
+    {
+        const int wanted = length + 4096;
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &wanted, sizeof(wanted)) < 0)
+        {
+            setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &wanted, sizeof(wanted));
+        }
+    }
+    jbyte *bytes = (*env)->GetPrimitiveArrayCritical(env, batch, NULL);
+    if (NULL == bytes)
+    {
+        return ENOMEM;
+    }
+    ssize_t sent;
+    do
+    {
+        sent = send(fd, bytes, (size_t)length, 0);
+    }
+    while (sent < 0 && EINTR == errno);
+    const int send_error = errno;
+    (*env)->ReleasePrimitiveArrayCritical(env, batch, bytes, JNI_ABORT);
+    if (sent < 0)
+    {
+        throw_errno(env, "send(nf_tables batch)", send_error);
+        return -1;
+    }
+
+    jint *answers = calloc((size_t)(count > 0 ? count : 1), sizeof(jint));
+    unsigned char *buffer = malloc(RECEIVE_LENGTH);
+    if (NULL == answers || NULL == buffer)
+    {
+        free(answers);
+        free(buffer);
+        throw_io(env, "out of memory for an nf_tables batch's answers");
+        return -1;
+    }
+    int result = 0;
+    jsize answered = 0;
+    int batch_error = 0;
+    while (answered < count && 0 == batch_error)
+    {
+        const ssize_t received = recv(fd, buffer, RECEIVE_LENGTH, 0);
+        if (received < 0)
+        {
+            if (EINTR == errno)
+            {
+                continue;
+            }
+            result = errno;
+            free(answers);
+            free(buffer);
+            throw_errno(env, EAGAIN == result || EWOULDBLOCK == result ?
+                "nf_tables batch answers (none within 10 s)" : "recv(nf_tables batch answers)", result);
+            return -1;
+        }
+        int remaining = (int)received;
+        for (const struct nlmsghdr *message = (const struct nlmsghdr *)buffer; NLMSG_OK(message, remaining);
+            message = NLMSG_NEXT(message, remaining))
+        {
+            if (NLMSG_ERROR != message->nlmsg_type || message->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
+            {
+                continue;
+            }
+            const int error = -((const struct nlmsgerr *)NLMSG_DATA(message))->error;
+            const uint32_t index = message->nlmsg_seq - (uint32_t)first;
+            if (0 == index)
+            {
+                batch_error = 0 == error ? EPROTO : error;
+            }
+            else if (index <= (uint32_t)count)
+            {
+                answers[index - 1] = error;
+                answered++;
+                if (0 != error)
+                {
+                    result = -1;
+                }
+            }
+        }
+    }
+    (*env)->SetIntArrayRegion(env, errors, 0, count, answers);
+    free(answers);
+    free(buffer);
+    return 0 != batch_error ? batch_error : result;
+}
+
+JNIEXPORT jstring JNICALL Java_io_blocksync_nativeio_NftElementWriter_strerror0(JNIEnv *env, jclass type, jint error)
+{
+    (void)type;
+    return (*env)->NewStringUTF(env, strerror(error));
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Compiles libblocksync_nflog.so: the NFLOG netlink socket behind io.blocksync.nativeio.NflogSocket, the rtnetlink
-# address socket behind AddressMonitorSocket, the nf_tables set dump behind NftSetDump, and the kernel
+# address socket behind AddressMonitorSocket, the nf_tables set dump behind NftSetDump and the element writer behind NftElementWriter, and the kernel
 # sessions behind NftablesSession and IpsetSession (libnftables and libipset are dlopened at run time, so neither
 # their packages nor their -dev headers are needed to build).
 # Maven runs this in the compile phase (native/pom.xml), after javac has written the JNI header.
@@ -34,7 +34,7 @@ if [ ! -f "$java_home/include/jni.h" ] && [ -n "${JAVA_HOME:-}" ] && [ -f "$JAVA
     java_home=$JAVA_HOME
 fi
 [ -f "$java_home/include/jni.h" ] || skip "no jni.h under $java_home/include (a JRE, not a JDK?)"
-for class in NflogSocket AddressMonitorSocket NftablesSession IpsetSession NftSetDump; do
+for class in NflogSocket AddressMonitorSocket NftablesSession IpsetSession NftSetDump NftElementWriter; do
     [ -f "$header_dir/io_blocksync_nativeio_$class.h" ] ||
         skip "javac wrote no JNI header for $class to $header_dir"
 done

@@ -177,6 +177,14 @@ public final class NftSetDump implements AutoCloseable
         return fd >= 0;
     }
 
+    /**
+     * @return the socket, for {@link NftElementWriter}, which shares its opening (and namespace) with the dump.
+     */
+    int fd()
+    {
+        return fd;
+    }
+
     /** Idempotent. */
     @Override
     public void close()
