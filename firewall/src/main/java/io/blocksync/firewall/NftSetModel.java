@@ -1,15 +1,15 @@
 package io.blocksync.firewall;
 
-import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.nativeio.NftSetDump;
 
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What one nftables set should hold, so the backend can turn a batch into commands the kernel accepts.
@@ -25,12 +25,15 @@ import java.util.concurrent.TimeUnit;
 final class NftSetModel
 {
     static final long PERMANENT = Long.MAX_VALUE;
-    private static final int ELEMENTS_PER_COMMAND = 1024;
     private static final long MILLIS_PER_SECOND = 1000;
 
     private final String reference;
     private final boolean interval;
     private final boolean addressOnly;
+    /** The reference's parts as netlink names them: NFPROTO number, table and set name (ASCII). */
+    private final int familyNumber;
+    private final byte[] table;
+    private final byte[] name;
     private final TreeMap<IpPrefix, NftElement> elements = new TreeMap<>();
     private final int[] lengthCounts = new int[129];
     private final LinkedHashMap<IpPrefix, NftElement.Before> touched = new LinkedHashMap<>();
@@ -48,6 +51,30 @@ final class NftSetModel
         this.reference = reference;
         this.interval = interval;
         this.addressOnly = addressOnly;
+        final String[] words = reference.split(" ");
+        this.familyNumber = NftSetDump.family(words[0]);
+        this.table = words[1].getBytes(StandardCharsets.US_ASCII);
+        this.name = words[2].getBytes(StandardCharsets.US_ASCII);
+    }
+
+    boolean addressOnly()
+    {
+        return addressOnly;
+    }
+
+    int familyNumber()
+    {
+        return familyNumber;
+    }
+
+    byte[] table()
+    {
+        return table;
+    }
+
+    byte[] name()
+    {
+        return name;
     }
 
     String reference()
@@ -195,6 +222,14 @@ final class NftSetModel
      */
     void emit(final StringBuilder script, final long nowMs)
     {
+        emit(new NftScriptSink(script), nowMs);
+    }
+
+    /**
+     * Write the changes that bring the kernel set from its state before this batch to the model's state.
+     */
+    void emit(final NftElementSink sink, final long nowMs)
+    {
         if (!rewrite)
         {
             final List<IpPrefix> deletes = new ArrayList<>();
@@ -221,12 +256,12 @@ final class NftSetModel
 
             if (!(interval && overlaps(adds, deletes)))
             {
-                emitIncremental(script, deletes, refreshes, adds, nowMs);
+                emitIncremental(sink, deletes, refreshes, adds, nowMs);
                 return;
             }
         }
 
-        emitRewrite(script, nowMs);
+        emitRewrite(sink, nowMs);
     }
 
     void commit()
@@ -267,7 +302,7 @@ final class NftSetModel
     }
 
     private void emitIncremental(
-        final StringBuilder script,
+        final NftElementSink sink,
         final List<IpPrefix> deletes,
         final List<NftElement> refreshes,
         final List<NftElement> adds,
@@ -278,33 +313,22 @@ final class NftSetModel
         {
             removals.add(element.prefix);
         }
-
-        // Adding first makes the delete succeed even if the kernel already expired the element.
-        for (int from = 0; from < removals.size(); from += ELEMENTS_PER_COMMAND)
+        if (!removals.isEmpty())
         {
-            final int to = Math.min(removals.size(), from + ELEMENTS_PER_COMMAND);
-            script.append("add element ").append(reference).append(" { ");
-            for (int i = from; i < to; i++)
-            {
-                appendElement(script, removals.get(i), i > from);
-                script.append(" timeout 1s");
-            }
-            script.append(" }\ndelete element ").append(reference).append(" { ");
-            for (int i = from; i < to; i++)
-            {
-                appendElement(script, removals.get(i), i > from);
-            }
-            script.append(" }\n");
+            sink.remove(this, removals);
         }
 
         final List<NftElement> additions = new ArrayList<>(refreshes);
         additions.addAll(adds);
-        appendAdds(script, additions, nowMs);
+        if (!additions.isEmpty())
+        {
+            sink.add(this, additions, nowMs);
+        }
     }
 
-    private void emitRewrite(final StringBuilder script, final long nowMs)
+    private void emitRewrite(final NftElementSink sink, final long nowMs)
     {
-        script.append("flush set ").append(reference).append('\n');
+        sink.flush(this);
         final List<NftElement> maximal = new ArrayList<>(elements.size());
         final List<NftElement> expired = new ArrayList<>();
         NftElement outer = null;
@@ -337,43 +361,9 @@ final class NftSetModel
             lengthCounts[element.prefix.prefixLength()]--;
         }
 
-        appendAdds(script, maximal, nowMs);
-    }
-
-    private void appendAdds(final StringBuilder script, final List<NftElement> additions, final long nowMs)
-    {
-        for (int from = 0; from < additions.size(); from += ELEMENTS_PER_COMMAND)
+        if (!maximal.isEmpty())
         {
-            final int to = Math.min(additions.size(), from + ELEMENTS_PER_COMMAND);
-            script.append("add element ").append(reference).append(" { ");
-            for (int i = from; i < to; i++)
-            {
-                final NftElement element = additions.get(i);
-                appendElement(script, element.prefix, i > from);
-                if (PERMANENT != element.deadlineMs)
-                {
-                    script.append(" timeout ");
-                    NftElement.appendDuration(script, KernelTimeout.secondsLeft(element.deadlineMs - nowMs, TimeUnit.MILLISECONDS));
-                }
-            }
-            script.append(" }\n");
-        }
-    }
-
-    private void appendElement(final StringBuilder script, final IpPrefix prefix, final boolean comma)
-    {
-        if (comma)
-        {
-            script.append(", ");
-        }
-
-        if (addressOnly)
-        {
-            AddressText.appendAddress(prefix.family(), prefix.copyAddress(), script);
-        }
-        else
-        {
-            AddressText.append(prefix, script);
+            sink.add(this, maximal, nowMs);
         }
     }
 

@@ -13,6 +13,13 @@ import java.util.function.Consumer;
  * ({@code NftablesSession}, no process per batch) or as {@code nft -f -} with the commands on stdin; which one is
  * {@link KernelSessionMode} (key {@code kernel-session}), chosen at {@link #start()} and logged once.
  * <p>
+ * With the library session, a batch's element changes ({@link #apply}) go as one raw nf_tables netlink batch on a
+ * socket of their own ({@link NftElementWriter}, {@link NftNetlinkSink}) instead: libnftables 1.0.6 refreshes its
+ * cache before each command once the ruleset changed, dumping every interval set's elements, so a lone ban cost grew
+ * with the prefix bans held. Tables, chains, sets and full rewrites stay on libnftables. If the socket cannot open,
+ * elements go through libnftables too (said once at start); system property
+ * {@value NftRawElements#PROPERTY} {@code = false} asks for that on purpose (to compare).
+ * <p>
  * <b>Managed mode</b> owns {@code table inet blocksync}: host bans go into plain timeout sets ({@code ban4_host},
  * {@code ban6_host}, and {@code ban6_64} for IPv6 /64s matched through a mask), other prefixes into interval sets
  * ({@code ban4}, {@code ban6}) with {@code flags interval, timeout}. The split is for speed: nft 1.0.6 reads an
@@ -51,6 +58,7 @@ public final class NftablesBackend implements FirewallBackend
     private final NftSets routing;
     private final List<NftSetModel> sets;
     private final NftablesInspection inspection;
+    private NftRawElements writer;
 
     public NftablesBackend(final NftablesSettings settings)
     {
@@ -115,6 +123,10 @@ public final class NftablesBackend implements FirewallBackend
         {
             nft.runOrThrow("--version");
         }
+        else if (null == writer)
+        {
+            writer = NftRawElements.open(settings.networkNamespace, channel.description(), log);
+        }
         final CommandResult tables = channel.query(false, "list", "tables");
         if (0 != tables.exitStatus())
         {
@@ -160,16 +172,22 @@ public final class NftablesBackend implements FirewallBackend
             }
         }
 
-        final StringBuilder script = new StringBuilder(64 * batch.size() + 64);
-        for (final NftSetModel set : sets)
+        if (null != writer)
         {
-            if (set.hasWork())
-            {
-                set.emit(script, nowMs);
-            }
+            writer.commit(sets, nowMs);
         }
-
-        runModelScript(script);
+        else
+        {
+            final StringBuilder script = new StringBuilder(64 * batch.size() + 64);
+            for (final NftSetModel set : sets)
+            {
+                if (set.hasWork())
+                {
+                    set.emit(script, nowMs);
+                }
+            }
+            runModelScript(script);
+        }
         if (null != stateKiller)
         {
             stateKiller.kill(batch);
@@ -354,8 +372,29 @@ public final class NftablesBackend implements FirewallBackend
     @Override
     public void close()
     {
+        if (null != writer)
+        {
+            writer.close();
+            writer = null;
+        }
         channel.close();
         channel = process;
+    }
+
+    /**
+     * @return the raw element writer in use, or null (element changes go through {@link #channelDescription()}).
+     */
+    NftRawElements rawElements()
+    {
+        return writer;
+    }
+
+    private void abortAll()
+    {
+        for (final NftSetModel set : sets)
+        {
+            set.abort();
+        }
     }
 
     /**
@@ -377,10 +416,7 @@ public final class NftablesBackend implements FirewallBackend
         }
         catch (final RuntimeException ex)
         {
-            for (final NftSetModel set : sets)
-            {
-                set.abort();
-            }
+            abortAll();
             throw ex;
         }
 

@@ -20,6 +20,13 @@ public final class NftElementBatch
 {
     /** {@code NFT_MSG_NEWSETELEM} with {@code NLM_F_CREATE}, no {@code NLM_F_EXCL}: nft's {@code add element}. */
     public static final int ADD = 12;
+    /**
+     * {@code NFT_MSG_NEWSETELEM} with {@code NLM_F_CREATE | NLM_F_EXCL}: nft's {@code create element}, EEXIST for a key
+     * the set holds. An interval set needs it: without, the kernel silently keeps an existing boundary it shares
+     * with the new interval (an end equal to another interval's end), and the set is left with two starts and one
+     * end; nft's {@code add} avoids that by checking overlaps against its cache of the set's elements.
+     */
+    public static final int CREATE = 0x10000 | ADD;
     /** {@code NFT_MSG_DELSETELEM}: nft's {@code delete element} (ENOENT for an absent element). */
     public static final int DELETE = 14;
     /** {@code NFT_SET_ELEM_INTERVAL_END}: the element is the first address after an interval. */
@@ -34,6 +41,7 @@ public final class NftElementBatch
     private static final int NLA_F_NESTED = 0x8000;
     private static final int NLM_F_REQUEST = 0x1;
     private static final int NLM_F_ACK = 0x4;
+    private static final int NLM_F_EXCL = 0x200;
     private static final int NLM_F_CREATE = 0x400;
     private static final int NFNL_MSG_BATCH_BEGIN = 0x10;
     private static final int NFNL_MSG_BATCH_END = 0x11;
@@ -76,7 +84,7 @@ public final class NftElementBatch
     /**
      * Start an element message; end it with {@link #endMessage()}.
      *
-     * @param kind   {@link #ADD} or {@link #DELETE}.
+     * @param kind   {@link #ADD}, {@link #CREATE} or {@link #DELETE}.
      * @param family NFPROTO number ({@link NftSetDump#family(String)}).
      * @param table  the table's name, ASCII, without terminator.
      * @param set    the set's name.
@@ -90,8 +98,8 @@ public final class NftElementBatch
         }
         messageStart = length;
         final int sequence = firstSequence + 1 + messages;
-        header(NFNL_SUBSYS_NFTABLES << 8 | kind,
-            NLM_F_REQUEST | NLM_F_ACK | (ADD == kind ? NLM_F_CREATE : 0), sequence);
+        final int flags = ADD == kind ? NLM_F_CREATE : CREATE == kind ? NLM_F_CREATE | NLM_F_EXCL : 0;
+        header(NFNL_SUBSYS_NFTABLES << 8 | (kind & 0xFF), NLM_F_REQUEST | NLM_F_ACK | flags, sequence);
         buffer.putByte(length + NLMSG_HDRLEN, (byte)family);
         buffer.putByte(length + NLMSG_HDRLEN + 1, (byte)0);
         buffer.putShort(length + NLMSG_HDRLEN + 2, (short)0, ByteOrder.BIG_ENDIAN);
