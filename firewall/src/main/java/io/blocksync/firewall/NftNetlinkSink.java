@@ -106,7 +106,7 @@ final class NftNetlinkSink implements NftElementSink
         }
         else
         {
-            final boolean top = !nextAfter(prefix.prefixLength(), length);
+            final boolean top = !nextAfter(start, end, prefix.prefixLength(), length);
             batch.element(start, length, timeoutMs, 0, top);
             if (!top)
             {
@@ -117,11 +117,12 @@ final class NftNetlinkSink implements NftElementSink
     }
 
     /**
-     * Sets {@link #end} to the first address after the prefix in {@link #start}.
+     * Sets {@code end} to the first address after the prefix whose address (host bits zero) is in {@code start}.
      *
+     * @param length the address length, 4 or 16 bytes.
      * @return false if there is none (the prefix runs to the top of the address space).
      */
-    private boolean nextAfter(final int prefixLength, final int length)
+    static boolean nextAfter(final byte[] start, final byte[] end, final int prefixLength, final int length)
     {
         System.arraycopy(start, 0, end, 0, length);
         if (0 == prefixLength)
