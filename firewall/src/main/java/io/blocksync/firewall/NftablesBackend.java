@@ -14,9 +14,9 @@ import java.util.function.Consumer;
  * {@link KernelSessionMode} (key {@code kernel-session}), chosen at {@link #start()} and logged once.
  * <p>
  * With the library session, a batch's element changes ({@link #apply}) go as one raw nf_tables netlink batch on a
- * socket of their own ({@link NftElementWriter}, {@link NftNetlinkSink}) instead: libnftables 1.0.6 refreshes its
- * cache before each command once the ruleset changed, dumping every interval set's elements, so a lone ban cost grew
- * with the prefix bans held. Tables, chains, sets and full rewrites stay on libnftables. If the socket cannot open,
+ * socket of their own ({@link NftRawElements}) instead: libnftables 1.0.6 refreshes its cache before each command
+ * once the ruleset changed, dumping every interval set's elements, so a lone ban cost grew with the prefix bans held.
+ * Tables, chains, sets, {@link #reconcile}, {@link #flush()} and range deletes stay on libnftables. If the socket cannot open,
  * elements go through libnftables too (said once at start); system property
  * {@value NftRawElements#PROPERTY} {@code = false} asks for that on purpose (to compare).
  * <p>

@@ -115,6 +115,24 @@ class NftElementWriterTest
     }
 
     @Test
+    void anIntervalSharingAnEndIsKeptSilentlyByAddAndRefusedByCreate() throws IOException
+    {
+        NftElementBatch batch = writer.batch();
+        prefix(batch, NftElementBatch.ADD, 203, 0, 113, 128, 25, 60_000);
+        assertEquals(NftElementWriter.COMMITTED, writer.commit());
+
+        batch = writer.batch();
+        prefix(batch, NftElementBatch.CREATE, 203, 0, 113, 0, 24, 60_000);
+        assertEquals(NftElementWriter.REFUSED, writer.commit(), list());
+        assertEquals(17, batch.error(0), "EEXIST for the end 203.0.114.0 the /25 holds");
+
+        // Without NLM_F_EXCL the kernel takes the start and keeps the shared end: two starts, one end.
+        batch = writer.batch();
+        prefix(batch, NftElementBatch.ADD, 203, 0, 113, 0, 24, 60_000);
+        assertEquals(NftElementWriter.COMMITTED, writer.commit());
+    }
+
+    @Test
     void aFlushMessageEmptiesTheSet() throws IOException
     {
         NftElementBatch batch = writer.batch();
@@ -140,8 +158,14 @@ class NftElementWriterTest
     private static void prefix(final NftElementBatch batch, final int kind, final int a, final int b, final int c,
         final int length, final long timeoutMs)
     {
+        prefix(batch, kind, a, b, c, 0, length, timeoutMs);
+    }
+
+    private static void prefix(final NftElementBatch batch, final int kind, final int a, final int b, final int c,
+        final int d, final int length, final long timeoutMs)
+    {
         batch.message(kind, NftSetDump.FAMILY_INET, TABLE, NETS);
-        final int start = a << 24 | b << 16 | c << 8;
+        final int start = a << 24 | b << 16 | c << 8 | d;
         final int end = start + (1 << (32 - length));
         batch.element(bytes(start), 4, timeoutMs, 0, false);
         batch.element(bytes(end), 4, NftElementBatch.NO_TIMEOUT, NftElementBatch.INTERVAL_END, false);
