@@ -31,7 +31,8 @@ final class KernelCheck
     private final BatchWorker worker;
     private final FirewallFailures failures;
     private final WorkerCounters counters;
-    private final KernelDiff diff;
+    private final SlicedMerge merge;
+    private final ToolBackoff tool;
     private final long checkIntervalNanos;
     private final long fullCheckMaxNanos;
     private final long reassertIntervalNanos;
@@ -41,11 +42,14 @@ final class KernelCheck
     private final KernelMonitor monitor = new KernelMonitor();
     private final ChangedSinceListing changed;
     private final KernelListing.Changed changedFilter;
+    private long mergeStartNanos;
     private long listingStartNanos;
+    private volatile long lastMergeNanos;
     private volatile long lastFullCheckNanos;
     private long nextCheckNanos = PERMANENT;
     private long nextFullCheckNanos;
-    private int checkFailures;
+    /** Failed listings in a row (their own backoff: a broken dump socket must not hold commits). */
+    private int listingFailures;
     /** Start-up or a repair: the next check lists everything, busy or not. */
     private boolean forceFull;
     private NanoClock clock;
@@ -64,7 +68,8 @@ final class KernelCheck
         this.worker = worker;
         this.failures = worker.failures;
         this.counters = worker.counters;
-        this.diff = new KernelDiff(desired, backend);
+        this.merge = new SlicedMerge(desired, new KernelDiff(desired, backend));
+        this.tool = worker.tool;
         this.checkIntervalNanos = settings.checkIntervalMs() * NANOS_PER_MILLI;
         this.fullCheckMaxNanos = settings.fullCheckIntervalMs() * NANOS_PER_MILLI;
         this.reassertIntervalNanos = BanDeadlines.reassertIntervalNanos(backend);
@@ -120,11 +125,19 @@ final class KernelCheck
     }
 
     /**
-     * @return true while a full listing runs on its own thread.
+     * @return how long the last full check's merge took on the worker, first slice to last, in nanoseconds.
+     */
+    long lastMergeNanos()
+    {
+        return lastMergeNanos;
+    }
+
+    /**
+     * @return true while a full check runs: its listing on its own thread, or its merge in slices on the worker.
      */
     boolean listingInFlight()
     {
-        return lister.inFlight();
+        return lister.inFlight() || merge.active();
     }
 
     /**
@@ -150,31 +163,59 @@ final class KernelCheck
 
     private void check(final long nowNanos)
     {
+        // One backoff for the tool (ToolBackoff): while a round failed, neither objects nor listings run it.
+        final boolean held = tool.holding(nowNanos);
         if (!backend.listable())
         {
+            if (held)
+            {
+                nextCheckNanos = tool.retryAtNanos();
+                return;
+            }
             reassert(nowNanos);
             return;
         }
 
+        if (!held)
+        {
+            try
+            {
+                if (repairIfBroken(nowNanos, false))
+                {
+                    // Re-created: the next object check waits one step of the shared backoff, so objects that are
+                    // found broken again at once are not re-created back to back.
+                    tool.failed(ToolBackoff.OBJECTS, nowNanos);
+                }
+                else
+                {
+                    tool.succeeded(ToolBackoff.OBJECTS);
+                }
+                failures.recovered(FailureKind.CHECK);
+            }
+            catch (final RuntimeException ex)
+            {
+                objectsFailed(nowNanos, ex);
+                return;
+            }
+        }
+
         try
         {
-            repairIfBroken(nowNanos, false);
-            if (lister.done())
+            if (lister.done() && !merge.active())
             {
-                merge(nowNanos);
+                beginMerge(nowNanos);
             }
             // The listing runs on its own session and thread: commits go on meanwhile, so no quiet second is needed.
-            if (!lister.inFlight() && (forceFull || nowNanos >= nextFullCheckNanos))
+            if (!held && !lister.inFlight() && !merge.active() && (forceFull || nowNanos >= nextFullCheckNanos))
             {
                 startFullCheck(nowNanos);
                 if (lister.done())
                 {
-                    merge(nowNanos);
+                    beginMerge(nowNanos);
                 }
             }
-            failures.recovered(FailureKind.CHECK);
-            checkFailures = 0;
-            nextCheckNanos = nowNanos + checkIntervalNanos;
+            listingFailures = 0;
+            nextCheckNanos = Math.max(nowNanos + checkIntervalNanos, tool.holding(nowNanos) ? tool.retryAtNanos() : 0);
         }
         catch (final RuntimeException ex)
         {
@@ -184,9 +225,36 @@ final class KernelCheck
             }
             failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
             counters.lastError = FirewallException.describe(ex);
-            nextCheckNanos = nowNanos + deadlines.backoffNanos(++checkFailures);
+            nextCheckNanos = nowNanos + deadlines.backoffNanos(++listingFailures);
             writeUnlisted(nowNanos);
         }
+    }
+
+    private void objectsFailed(final long nowNanos, final RuntimeException ex)
+    {
+        failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
+        counters.lastError = FirewallException.describe(ex);
+        tool.failed(ToolBackoff.OBJECTS, nowNanos);
+        nextCheckNanos = tool.retryAtNanos();
+        writeUnlisted(nowNanos);
+    }
+
+    /**
+     * @return true when {@link #check(long, NanoClock)} has something to do now: its time has come, a listing is
+     * ready to merge, or a removal event waits (and the tool's backoff lets the check run).
+     */
+    boolean dueNow(final long nowNanos)
+    {
+        return nowNanos >= nextCheckNanos || (lister.done() && !merge.active()) ||
+            (monitor.pending() && !tool.holding(nowNanos));
+    }
+
+    /**
+     * @return true while a merge has slices left: the worker runs {@link #mergeSlice(long)} between commits.
+     */
+    boolean merging()
+    {
+        return merge.active();
     }
 
     /**
@@ -219,15 +287,32 @@ final class KernelCheck
         return true;
     }
 
+    /**
+     * A commit failed: check the objects and re-create them, unless the shared backoff holds (the check just ran or
+     * failed in this round).
+     *
+     * @return true if something was re-created.
+     */
     boolean repairAfterFailure(final long nowNanos)
     {
+        if (tool.holding(nowNanos))
+        {
+            return false;
+        }
         try
         {
-            return repairIfBroken(nowNanos, true);
+            if (repairIfBroken(nowNanos, true))
+            {
+                tool.failed(ToolBackoff.OBJECTS, nowNanos);
+                return true;
+            }
+            tool.succeeded(ToolBackoff.OBJECTS);
+            return false;
         }
         catch (final RuntimeException ex)
         {
             failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
+            tool.failed(ToolBackoff.OBJECTS, nowNanos);
             return false;
         }
     }
@@ -241,33 +326,65 @@ final class KernelCheck
     }
 
     /**
-     * Diff a finished listing against the desired state, skipping what commits changed since it started; the
-     * differences go out through the ordinary commits.
+     * Take a finished listing: the backend adopts it, then {@link SlicedMerge} diffs it against the desired state a
+     * slice at a time, skipping what commits changed since the listing started; the differences go out through the
+     * ordinary commits. Change recording goes on until the merge ends.
      */
-    private void merge(final long nowNanos)
+    private void beginMerge(final long nowNanos)
     {
         final KernelListing listing;
         try
         {
             listing = lister.take();
         }
-        finally
+        catch (final RuntimeException ex)
         {
             changed.stop();
+            throw ex;
         }
         if (changed.isWholesale())
         {
             // Objects flushed or re-created during the listing: list again at once.
+            changed.stop();
             forceFull = true;
             return;
         }
         final KernelListing.Changed filter = 0 == changed.size() ? KernelListing.Changed.NONE : changedFilter;
-        backend.adopt(listing, filter);
-        confirmed.clear();
+        try
+        {
+            backend.adopt(listing, filter);
+        }
+        catch (final RuntimeException ex)
+        {
+            changed.stop();
+            throw ex;
+        }
+        mergeStartNanos = nowNanos;
         // Time left is compared as of the listing's end: a long listing must not make every element look short.
-        final int drift = diff.apply(listing, changed, Math.max(nowNanos, clock.nanoTime()), confirmed);
-        completeConfirmed(nowNanos);
+        merge.begin(listing, Math.max(nowNanos, clock.nanoTime()));
+    }
+
+    /**
+     * Judge the next slice of the merge; at its end, count it and schedule the next full check.
+     */
+    void mergeSlice(final long nowNanos)
+    {
+        if (changed.isWholesale())
+        {
+            // A flush or a re-creation between slices: the listing no longer says anything; list again at once.
+            merge.abort();
+            changed.stop();
+            forceFull = true;
+            nextCheckNanos = Math.min(nextCheckNanos, nowNanos);
+            return;
+        }
+        if (!merge.slice(nowNanos))
+        {
+            return;
+        }
+        changed.stop();
         counters.reconciles.incrementAndGet();
+        final int drift = merge.drift();
         if (drift > 0)
         {
             counters.repairedElements.addAndGet(drift);
@@ -280,6 +397,7 @@ final class KernelCheck
 
         final long costNanos = lister.lastDurationNanos();
         lastFullCheckNanos = costNanos;
+        lastMergeNanos = nowNanos - mergeStartNanos;
         nextFullCheckNanos = listingStartNanos +
             Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos));
     }
@@ -334,7 +452,7 @@ final class KernelCheck
             backend.reconcile(changes);
             counters.reconciles.incrementAndGet();
             failures.recovered(FailureKind.APPLY);
-            checkFailures = 0;
+            tool.succeeded(ToolBackoff.WRITES);
             for (int i = 0, size = confirmed.size(); i < size; i++)
             {
                 final int element = confirmed.getInt(i);
@@ -353,7 +471,8 @@ final class KernelCheck
             counters.lastError = "reconcile of " + changes.size() + " bans failed: " + FirewallException.describe(ex);
             failures.failed(FailureKind.APPLY, counters.lastError);
             confirmed.clear();
-            nextCheckNanos = nowNanos + deadlines.backoffNanos(++checkFailures);
+            tool.failed(ToolBackoff.WRITES, nowNanos);
+            nextCheckNanos = tool.retryAtNanos();
         }
     }
 
