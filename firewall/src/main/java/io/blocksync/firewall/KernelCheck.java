@@ -1,14 +1,7 @@
 package io.blocksync.firewall;
 
-import io.blocksync.codec.Ban;
-import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.NanoClock;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static io.blocksync.firewall.FirewallChange.Op.ADD;
-import static io.blocksync.firewall.FirewallChange.Status.APPLIED;
 import static io.blocksync.firewall.LiveBans.PERMANENT;
 
 /**
@@ -16,8 +9,10 @@ import static io.blocksync.firewall.LiveBans.PERMANENT;
  * never their elements), re-created at once when missing: after a removal event when the backend has them
  * ({@link KernelMonitor}), else every {@code checkInterval}, and after a failed commit; a full listing diffed
  * against the desired state ({@link KernelDiff}) as often as it costs at most 1/{@value #FULL_CHECK_SHARE} of the
- * worker's time and at least every {@code fullCheckInterval}; backends that cannot be listed are re-asserted whole at
- * their re-assert interval. A failed check is counted, logged once and retried with backoff. Worker thread only.
+ * worker's time and at least every {@code fullCheckInterval}, merged in slices between commits ({@link SlicedMerge});
+ * backends that cannot be listed are re-asserted whole at their re-assert interval ({@link UnlistedWrites}). Object
+ * checks, re-creations and re-asserts run on the backend's one {@link ToolBackoff}, shared with the commits: a failed
+ * check is counted, logged once and retried at the tool's next round. Worker thread only.
  */
 final class KernelCheck
 {
@@ -35,16 +30,13 @@ final class KernelCheck
     private final ToolBackoff tool;
     private final long checkIntervalNanos;
     private final long fullCheckMaxNanos;
-    private final long reassertIntervalNanos;
     private final ElementTable elements;
-    private final IntArrayList confirmed = new IntArrayList();
+    private final UnlistedWrites unlisted;
     private final KernelLister lister;
     private final KernelMonitor monitor = new KernelMonitor();
     private final ChangedSinceListing changed;
     private final KernelListing.Changed changedFilter;
-    private long mergeStartNanos;
     private long listingStartNanos;
-    private volatile long lastMergeNanos;
     private volatile long lastFullCheckNanos;
     private long nextCheckNanos = PERMANENT;
     private long nextFullCheckNanos;
@@ -72,7 +64,7 @@ final class KernelCheck
         this.tool = worker.tool;
         this.checkIntervalNanos = settings.checkIntervalMs() * NANOS_PER_MILLI;
         this.fullCheckMaxNanos = settings.fullCheckIntervalMs() * NANOS_PER_MILLI;
-        this.reassertIntervalNanos = BanDeadlines.reassertIntervalNanos(backend);
+        this.unlisted = new UnlistedWrites(backend, desired, deadlines, worker);
         this.lister = new KernelLister(backend, worker.clock());
         this.changed = desired.changedSinceListing;
         this.changedFilter = (object, key) -> changed.contains(elements.objectIndex(object), key);
@@ -125,14 +117,6 @@ final class KernelCheck
     }
 
     /**
-     * @return how long the last full check's merge took on the worker, first slice to last, in nanoseconds.
-     */
-    long lastMergeNanos()
-    {
-        return lastMergeNanos;
-    }
-
-    /**
      * @return true while a full check runs: its listing on its own thread, or its merge in slices on the worker.
      */
     boolean listingInFlight()
@@ -172,7 +156,7 @@ final class KernelCheck
                 nextCheckNanos = tool.retryAtNanos();
                 return;
             }
-            reassert(nowNanos);
+            nextCheckNanos = unlisted.reassert(nowNanos);
             return;
         }
 
@@ -184,7 +168,7 @@ final class KernelCheck
                 {
                     // Re-created: the next object check waits one step of the shared backoff, so objects that are
                     // found broken again at once are not re-created back to back.
-                    tool.failed(ToolBackoff.OBJECTS, nowNanos);
+                    tool.recreated(nowNanos);
                 }
                 else
                 {
@@ -206,7 +190,9 @@ final class KernelCheck
                 beginMerge(nowNanos);
             }
             // The listing runs on its own session and thread: commits go on meanwhile, so no quiet second is needed.
-            if (!held && !lister.inFlight() && !merge.active() && (forceFull || nowNanos >= nextFullCheckNanos))
+            // Re-created objects hold the next object check, not the listing that restores their elements.
+            if (!tool.holdingWrites(nowNanos) && !lister.inFlight() && !merge.active() &&
+                (forceFull || nowNanos >= nextFullCheckNanos))
             {
                 startFullCheck(nowNanos);
                 if (lister.done())
@@ -215,7 +201,8 @@ final class KernelCheck
                 }
             }
             listingFailures = 0;
-            nextCheckNanos = Math.max(nowNanos + checkIntervalNanos, tool.holding(nowNanos) ? tool.retryAtNanos() : 0);
+            nextCheckNanos = held ? tool.retryAtNanos() :
+                Math.max(nowNanos + checkIntervalNanos, tool.holding(nowNanos) ? tool.retryAtNanos() : 0);
         }
         catch (final RuntimeException ex)
         {
@@ -226,7 +213,7 @@ final class KernelCheck
             failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
             counters.lastError = FirewallException.describe(ex);
             nextCheckNanos = nowNanos + deadlines.backoffNanos(++listingFailures);
-            writeUnlisted(nowNanos);
+            unlisted.writeUnlisted(nowNanos);
         }
     }
 
@@ -236,7 +223,7 @@ final class KernelCheck
         counters.lastError = FirewallException.describe(ex);
         tool.failed(ToolBackoff.OBJECTS, nowNanos);
         nextCheckNanos = tool.retryAtNanos();
-        writeUnlisted(nowNanos);
+        unlisted.writeUnlisted(nowNanos);
     }
 
     /**
@@ -303,7 +290,7 @@ final class KernelCheck
         {
             if (repairIfBroken(nowNanos, true))
             {
-                tool.failed(ToolBackoff.OBJECTS, nowNanos);
+                tool.recreated(nowNanos);
                 return true;
             }
             tool.succeeded(ToolBackoff.OBJECTS);
@@ -359,7 +346,6 @@ final class KernelCheck
             changed.stop();
             throw ex;
         }
-        mergeStartNanos = nowNanos;
         // Time left is compared as of the listing's end: a long listing must not make every element look short.
         merge.begin(listing, Math.max(nowNanos, clock.nanoTime()));
     }
@@ -397,91 +383,7 @@ final class KernelCheck
 
         final long costNanos = lister.lastDurationNanos();
         lastFullCheckNanos = costNanos;
-        lastMergeNanos = nowNanos - mergeStartNanos;
         nextFullCheckNanos = listingStartNanos +
             Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos));
-    }
-
-    /**
-     * Without a listing, seeded elements are written anyway: a missing ban is worse than a rewrite.
-     */
-    private void writeUnlisted(final long nowNanos)
-    {
-        confirmed.clear();
-        for (int element = 0, end = elements.highWater(); element < end; element++)
-        {
-            if (elements.inUse(element) && elements.flag(element, ElementTable.AWAITING_LISTING))
-            {
-                elements.flag(element, ElementTable.AWAITING_LISTING, false);
-                confirmed.addInt(element);
-            }
-        }
-        for (int i = 0, size = confirmed.size(); i < size; i++)
-        {
-            desired.reassess(confirmed.getInt(i), nowNanos);
-        }
-        confirmed.clear();
-    }
-
-    /**
-     * Backends without a listing: write every desired element in one call (start-up and the periodic re-assert).
-     * The backends' contract lets them keep the changes, so each is its own object.
-     */
-    private void reassert(final long nowNanos)
-    {
-        final List<FirewallChange> changes = new ArrayList<>(elements.size());
-        final byte[] addressScratch = new byte[16];
-        final Ban ban = new Ban();
-        confirmed.clear();
-        for (int element = 0, end = elements.highWater(); element < end; element++)
-        {
-            if (elements.inUse(element) && elements.desired(element))
-            {
-                elements.prefix(element, ban.prefix(), addressScratch);
-                ban.reason(elements.reason(element)).protocol(elements.protocol(element)).port(elements.port(element));
-                final FirewallChange change = new FirewallChange()
-                    .set(ADD, ban, deadlines.kernelTimeoutSeconds(desired.deadlineNanos(element), nowNanos));
-                change.object = elements.objectName(element);
-                changes.add(change);
-                confirmed.addInt(element);
-            }
-        }
-
-        try
-        {
-            backend.reconcile(changes);
-            counters.reconciles.incrementAndGet();
-            failures.recovered(FailureKind.APPLY);
-            tool.succeeded(ToolBackoff.WRITES);
-            for (int i = 0, size = confirmed.size(); i < size; i++)
-            {
-                final int element = confirmed.getInt(i);
-                elements.flag(element, ElementTable.AWAITING_LISTING, false);
-                if (ElementTable.DIRTY != elements.state(element))
-                {
-                    desired.enforced(element);
-                }
-            }
-            completeConfirmed(nowNanos);
-            nextCheckNanos = PERMANENT == reassertIntervalNanos ? PERMANENT : nowNanos + reassertIntervalNanos;
-        }
-        catch (final RuntimeException ex)
-        {
-            counters.failedAttempts.incrementAndGet();
-            counters.lastError = "reconcile of " + changes.size() + " bans failed: " + FirewallException.describe(ex);
-            failures.failed(FailureKind.APPLY, counters.lastError);
-            confirmed.clear();
-            tool.failed(ToolBackoff.WRITES, nowNanos);
-            nextCheckNanos = tool.retryAtNanos();
-        }
-    }
-
-    private void completeConfirmed(final long nowNanos)
-    {
-        for (int i = 0, size = confirmed.size(); i < size; i++)
-        {
-            desired.waiting.complete(desired.waiting.take(confirmed.getInt(i)), APPLIED, null, nowNanos);
-        }
-        confirmed.clear();
     }
 }

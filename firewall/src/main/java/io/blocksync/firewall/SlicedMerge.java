@@ -12,7 +12,7 @@ import static io.blocksync.firewall.FirewallChange.Status.APPLIED;
  * position ({@link KernelDiff#strays}). What commits write between slices is recorded in the
  * {@link ChangedSinceListing} (recording goes on until the merge ends) and not judged, so a ban committed or lifted
  * during the merge is neither restored nor removed by it; a wholesale change (flush, objects re-created) voids the
- * merge. Holds only primitives and reused lists: no allocation per slice. Worker thread only.
+ * merge. Holds only primitives and reused lists: no allocation per slice. Worker thread only, but {@link #active()}.
  */
 final class SlicedMerge
 {
@@ -29,7 +29,8 @@ final class SlicedMerge
     private final ChangedSinceListing changed;
     private final IntArrayList confirmed = new IntArrayList();
     private KernelListing listing;
-    private int phase = IDLE;
+    /** Volatile: {@link FirewallBatcher#fullCheckInFlight()} reads it from any thread; written twice per merge. */
+    private volatile int phase = IDLE;
     private int cursor;
     private int object;
     private long listingEndNanos;

@@ -42,6 +42,16 @@ final class ToolBackoff
     }
 
     /**
+     * Objects were found missing and re-created: the next object check waits a step of the backoff, and writes,
+     * which may have failed for want of them, may run at once.
+     */
+    void recreated(final long nowNanos)
+    {
+        failed(OBJECTS, nowNanos);
+        failing &= ~WRITES;
+    }
+
+    /**
      * @param side {@link #WRITES} or {@link #OBJECTS}: that side worked.
      */
     void succeeded(final int side)
