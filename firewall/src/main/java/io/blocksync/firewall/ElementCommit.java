@@ -14,7 +14,9 @@ import static io.blocksync.firewall.FirewallChange.Status.FAILED;
  * One group commit: the dirty elements taken for it become element changes handed to the backend in one call. When
  * the call fails, the kernel objects are checked and repaired first (a ruleset flush fails every change alike), then
  * the batch is halved to isolate what the kernel refuses, within a bounded number of calls; refused elements are
- * retried with backoff. Worker thread only.
+ * retried with backoff. A tool that fails whatever it is given waits on the backend's one {@link ToolBackoff},
+ * shared with the object check: until its next round, commits complete as refused without running it. Worker thread
+ * only.
  */
 final class ElementCommit
 {
@@ -98,9 +100,10 @@ final class ElementCommit
         {
             // The tool failed as a whole this round: nothing runs it before the shared backoff ends, however many
             // bans arrive meanwhile; they complete as refused and go out with the next round.
+            final String held = null != toolError ? toolError : counters.lastError;
             for (int i = 0, size = batch.size(); i < size; i++)
             {
-                refuse(batch.getInt(i), toolError, nowNanos);
+                refuse(batch.getInt(i), held, nowNanos);
             }
             return;
         }
