@@ -25,6 +25,8 @@ final class BatchWorker
 
     final WorkerCounters counters = new WorkerCounters();
     final FirewallFailures failures;
+    /** The backend's one retry schedule for commits and the object check alike. */
+    final ToolBackoff tool;
 
     private final FirewallBackend backend;
     private final NanoClock clock;
@@ -55,9 +57,10 @@ final class BatchWorker
         this.flushDelayNanos = settings.flushDelayMs() * NANOS_PER_MILLI;
         this.deadlines = new BanDeadlines(settings, backend);
         this.failures = new FirewallFailures(settings.label(), settings.log());
+        this.tool = new ToolBackoff(deadlines);
         this.desired = new DesiredState(this::publish);
         this.elements = desired.elements;
-        this.commit = new ElementCommit(backend, desired, deadlines, failures, counters);
+        this.commit = new ElementCommit(backend, desired, deadlines, failures, counters, tool);
         this.check = new KernelCheck(backend, settings, desired, deadlines, this);
         this.commit.repair(check::repairAfterFailure);
     }
@@ -85,9 +88,15 @@ final class BatchWorker
         int work = drain(nowNanos);
         work += expire(nowNanos);
         work += desired.retryDue(nowNanos);
-        if ((nowNanos >= check.nextCheckNanos() || check.listingDone() || check.eventPending()) && !closing)
+        if (!closing && check.dueNow(nowNanos))
         {
             check.check(nowNanos, clock);
+            work++;
+        }
+        if (!closing && check.merging())
+        {
+            // One slice of a full check's merge, then the commit below: a lone ban waits a slice, not the merge.
+            check.mergeSlice(nowNanos);
             work++;
         }
         if (desired.hasDirty() &&
@@ -105,7 +114,16 @@ final class BatchWorker
      */
     long nextDeadlineNanos()
     {
+        if (check.merging())
+        {
+            return 0;
+        }
         long deadline = Math.min(desired.bans.nextDeadlineNanos(), check.nextCheckNanos());
+        if (check.eventPending())
+        {
+            // A removal event waits for the tool's backoff.
+            deadline = Math.min(deadline, tool.retryAtNanos());
+        }
         deadline = Math.min(deadline, desired.nextRetryNanos());
         if (desired.hasDirty())
         {

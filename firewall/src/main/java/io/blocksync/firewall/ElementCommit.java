@@ -14,7 +14,9 @@ import static io.blocksync.firewall.FirewallChange.Status.FAILED;
  * One group commit: the dirty elements taken for it become element changes handed to the backend in one call. When
  * the call fails, the kernel objects are checked and repaired first (a ruleset flush fails every change alike), then
  * the batch is halved to isolate what the kernel refuses, within a bounded number of calls; refused elements are
- * retried with backoff. Worker thread only.
+ * retried with backoff. A tool that fails whatever it is given waits on the backend's one {@link ToolBackoff},
+ * shared with the object check: until its next round, commits complete as refused without running it. Worker thread
+ * only.
  */
 final class ElementCommit
 {
@@ -40,17 +42,20 @@ final class ElementCommit
     private int refused;
     /** The last isolation refused every element: the tool fails as a whole, so the next one probes one first. */
     private boolean wholeCallsFailing;
-    /** While the tool fails as a whole: its consecutive failed calls, and when any element may be tried again. */
-    private int toolAttempts;
-    private long toolRetryAtNanos;
+    /** The backend's one backoff, shared with the object check: while writes fail as a whole, commits wait. */
+    private final ToolBackoff tool;
+    /** The tool's last message while it fails as a whole: what elements held by the backoff complete with. */
+    private String toolError;
 
     ElementCommit(
         final FirewallBackend backend,
         final DesiredState desired,
         final BanDeadlines deadlines,
         final FirewallFailures failures,
-        final WorkerCounters counters)
+        final WorkerCounters counters,
+        final ToolBackoff tool)
     {
+        this.tool = tool;
         this.backend = backend;
         this.desired = desired;
         this.deadlines = deadlines;
@@ -91,11 +96,22 @@ final class ElementCommit
 
         calls = 0;
         refused = 0;
+        if (tool.holdingWrites(nowNanos))
+        {
+            // The tool failed as a whole this round: nothing runs it before the shared backoff ends, however many
+            // bans arrive meanwhile; they complete as refused and go out with the next round.
+            final String held = null != toolError ? toolError : counters.lastError;
+            for (int i = 0, size = batch.size(); i < size; i++)
+            {
+                refuse(batch.getInt(i), held, nowNanos);
+            }
+            return;
+        }
         final String error = tryApply(0, batch.size(), nowNanos);
         if (null == error)
         {
             wholeCallsFailing = false;
-            toolAttempts = 0;
+            tool.succeeded(ToolBackoff.WRITES);
             failures.recovered(FailureKind.APPLY);
             failures.recovered(FailureKind.PARTIAL);
             return;
@@ -112,8 +128,10 @@ final class ElementCommit
         // only if it goes in is the rest halved.
         if (wholeCallsFailing && null != tryApply(0, 1, nowNanos))
         {
-            // One backoff for the tool, not one per element: batches refused at different times retry together.
-            toolRetryAtNanos = nowNanos + deadlines.backoffNanos(++toolAttempts);
+            // One backoff for the tool, not one per element: batches refused at different times retry together,
+            // and with the object check (ToolBackoff).
+            tool.failed(ToolBackoff.WRITES, nowNanos);
+            toolError = error;
             for (int i = 0, size = batch.size(); i < size; i++)
             {
                 refuse(batch.getInt(i), error, nowNanos);
@@ -258,8 +276,9 @@ final class ElementCommit
         counters.failedChanges.incrementAndGet();
         final int attempts = elements.attempts(element) + 1;
         elements.attempts(element, attempts);
-        final long retryAt = nowNanos + deadlines.backoffNanos(attempts);
-        desired.failed(element, wholeCallsFailing ? Math.max(retryAt, toolRetryAtNanos) : retryAt, error);
+        final long retryAt = tool.holdingWrites(nowNanos) ?
+            tool.retryAtNanos() : nowNanos + deadlines.backoffNanos(attempts);
+        desired.failed(element, retryAt, error);
         desired.waiting.complete(desired.waiting.take(element), FAILED, error, nowNanos);
     }
 }

@@ -348,7 +348,8 @@ public final class FirewallBatcher implements AutoCloseable
     }
 
     /**
-     * @return true while a full check's listing runs on its own thread; any thread.
+     * @return true while a full check runs: its listing on its own thread, or its merge, judged in slices between
+     * commits on the worker; any thread.
      */
     public boolean fullCheckInFlight()
     {

@@ -1,14 +1,7 @@
 package io.blocksync.firewall;
 
-import io.blocksync.codec.Ban;
-import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.NanoClock;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static io.blocksync.firewall.FirewallChange.Op.ADD;
-import static io.blocksync.firewall.FirewallChange.Status.APPLIED;
 import static io.blocksync.firewall.LiveBans.PERMANENT;
 
 /**
@@ -16,8 +9,10 @@ import static io.blocksync.firewall.LiveBans.PERMANENT;
  * never their elements), re-created at once when missing: after a removal event when the backend has them
  * ({@link KernelMonitor}), else every {@code checkInterval}, and after a failed commit; a full listing diffed
  * against the desired state ({@link KernelDiff}) as often as it costs at most 1/{@value #FULL_CHECK_SHARE} of the
- * worker's time and at least every {@code fullCheckInterval}; backends that cannot be listed are re-asserted whole at
- * their re-assert interval. A failed check is counted, logged once and retried with backoff. Worker thread only.
+ * worker's time and at least every {@code fullCheckInterval}, merged in slices between commits ({@link SlicedMerge});
+ * backends that cannot be listed are re-asserted whole at their re-assert interval ({@link UnlistedWrites}). Object
+ * checks, re-creations and re-asserts run on the backend's one {@link ToolBackoff}, shared with the commits: a failed
+ * check is counted, logged once and retried at the tool's next round. Worker thread only.
  */
 final class KernelCheck
 {
@@ -31,12 +26,12 @@ final class KernelCheck
     private final BatchWorker worker;
     private final FirewallFailures failures;
     private final WorkerCounters counters;
-    private final KernelDiff diff;
+    private final SlicedMerge merge;
+    private final ToolBackoff tool;
     private final long checkIntervalNanos;
     private final long fullCheckMaxNanos;
-    private final long reassertIntervalNanos;
     private final ElementTable elements;
-    private final IntArrayList confirmed = new IntArrayList();
+    private final UnlistedWrites unlisted;
     private final KernelLister lister;
     private final KernelMonitor monitor = new KernelMonitor();
     private final ChangedSinceListing changed;
@@ -45,7 +40,8 @@ final class KernelCheck
     private volatile long lastFullCheckNanos;
     private long nextCheckNanos = PERMANENT;
     private long nextFullCheckNanos;
-    private int checkFailures;
+    /** Failed listings in a row (their own backoff: a broken dump socket must not hold commits). */
+    private int listingFailures;
     /** Start-up or a repair: the next check lists everything, busy or not. */
     private boolean forceFull;
     private NanoClock clock;
@@ -64,10 +60,11 @@ final class KernelCheck
         this.worker = worker;
         this.failures = worker.failures;
         this.counters = worker.counters;
-        this.diff = new KernelDiff(desired, backend);
+        this.merge = new SlicedMerge(desired, new KernelDiff(desired, backend));
+        this.tool = worker.tool;
         this.checkIntervalNanos = settings.checkIntervalMs() * NANOS_PER_MILLI;
         this.fullCheckMaxNanos = settings.fullCheckIntervalMs() * NANOS_PER_MILLI;
-        this.reassertIntervalNanos = BanDeadlines.reassertIntervalNanos(backend);
+        this.unlisted = new UnlistedWrites(backend, desired, deadlines, worker);
         this.lister = new KernelLister(backend, worker.clock());
         this.changed = desired.changedSinceListing;
         this.changedFilter = (object, key) -> changed.contains(elements.objectIndex(object), key);
@@ -120,11 +117,11 @@ final class KernelCheck
     }
 
     /**
-     * @return true while a full listing runs on its own thread.
+     * @return true while a full check runs: its listing on its own thread, or its merge in slices on the worker.
      */
     boolean listingInFlight()
     {
-        return lister.inFlight();
+        return lister.inFlight() || merge.active();
     }
 
     /**
@@ -150,31 +147,62 @@ final class KernelCheck
 
     private void check(final long nowNanos)
     {
+        // One backoff for the tool (ToolBackoff): while a round failed, neither objects nor listings run it.
+        final boolean held = tool.holding(nowNanos);
         if (!backend.listable())
         {
-            reassert(nowNanos);
+            if (held)
+            {
+                nextCheckNanos = tool.retryAtNanos();
+                return;
+            }
+            nextCheckNanos = unlisted.reassert(nowNanos);
             return;
+        }
+
+        if (!held)
+        {
+            try
+            {
+                if (repairIfBroken(nowNanos, false))
+                {
+                    // Re-created: the next object check waits one step of the shared backoff, so objects that are
+                    // found broken again at once are not re-created back to back.
+                    tool.recreated(nowNanos);
+                }
+                else
+                {
+                    tool.succeeded(ToolBackoff.OBJECTS);
+                }
+                failures.recovered(FailureKind.CHECK);
+            }
+            catch (final RuntimeException ex)
+            {
+                objectsFailed(nowNanos, ex);
+                return;
+            }
         }
 
         try
         {
-            repairIfBroken(nowNanos, false);
-            if (lister.done())
+            if (lister.done() && !merge.active())
             {
-                merge(nowNanos);
+                beginMerge(nowNanos);
             }
             // The listing runs on its own session and thread: commits go on meanwhile, so no quiet second is needed.
-            if (!lister.inFlight() && (forceFull || nowNanos >= nextFullCheckNanos))
+            // Re-created objects hold the next object check, not the listing that restores their elements.
+            if (!tool.holdingWrites(nowNanos) && !lister.inFlight() && !merge.active() &&
+                (forceFull || nowNanos >= nextFullCheckNanos))
             {
                 startFullCheck(nowNanos);
                 if (lister.done())
                 {
-                    merge(nowNanos);
+                    beginMerge(nowNanos);
                 }
             }
-            failures.recovered(FailureKind.CHECK);
-            checkFailures = 0;
-            nextCheckNanos = nowNanos + checkIntervalNanos;
+            listingFailures = 0;
+            nextCheckNanos = held ? tool.retryAtNanos() :
+                Math.max(nowNanos + checkIntervalNanos, tool.holding(nowNanos) ? tool.retryAtNanos() : 0);
         }
         catch (final RuntimeException ex)
         {
@@ -184,9 +212,36 @@ final class KernelCheck
             }
             failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
             counters.lastError = FirewallException.describe(ex);
-            nextCheckNanos = nowNanos + deadlines.backoffNanos(++checkFailures);
-            writeUnlisted(nowNanos);
+            nextCheckNanos = nowNanos + deadlines.backoffNanos(++listingFailures);
+            unlisted.writeUnlisted(nowNanos);
         }
+    }
+
+    private void objectsFailed(final long nowNanos, final RuntimeException ex)
+    {
+        failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
+        counters.lastError = FirewallException.describe(ex);
+        tool.failed(ToolBackoff.OBJECTS, nowNanos);
+        nextCheckNanos = tool.retryAtNanos();
+        unlisted.writeUnlisted(nowNanos);
+    }
+
+    /**
+     * @return true when {@link #check(long, NanoClock)} has something to do now: its time has come, a listing is
+     * ready to merge, or a removal event waits (and the tool's backoff lets the check run).
+     */
+    boolean dueNow(final long nowNanos)
+    {
+        return nowNanos >= nextCheckNanos || (lister.done() && !merge.active()) ||
+            (monitor.pending() && !tool.holding(nowNanos));
+    }
+
+    /**
+     * @return true while a merge has slices left: the worker runs {@link #mergeSlice(long)} between commits.
+     */
+    boolean merging()
+    {
+        return merge.active();
     }
 
     /**
@@ -219,15 +274,32 @@ final class KernelCheck
         return true;
     }
 
+    /**
+     * A commit failed: check the objects and re-create them, unless the shared backoff holds (the check just ran or
+     * failed in this round).
+     *
+     * @return true if something was re-created.
+     */
     boolean repairAfterFailure(final long nowNanos)
     {
+        if (tool.holding(nowNanos))
+        {
+            return false;
+        }
         try
         {
-            return repairIfBroken(nowNanos, true);
+            if (repairIfBroken(nowNanos, true))
+            {
+                tool.recreated(nowNanos);
+                return true;
+            }
+            tool.succeeded(ToolBackoff.OBJECTS);
+            return false;
         }
         catch (final RuntimeException ex)
         {
             failures.failed(FailureKind.CHECK, FirewallException.describe(ex));
+            tool.failed(ToolBackoff.OBJECTS, nowNanos);
             return false;
         }
     }
@@ -241,33 +313,64 @@ final class KernelCheck
     }
 
     /**
-     * Diff a finished listing against the desired state, skipping what commits changed since it started; the
-     * differences go out through the ordinary commits.
+     * Take a finished listing: the backend adopts it, then {@link SlicedMerge} diffs it against the desired state a
+     * slice at a time, skipping what commits changed since the listing started; the differences go out through the
+     * ordinary commits. Change recording goes on until the merge ends.
      */
-    private void merge(final long nowNanos)
+    private void beginMerge(final long nowNanos)
     {
         final KernelListing listing;
         try
         {
             listing = lister.take();
         }
-        finally
+        catch (final RuntimeException ex)
         {
             changed.stop();
+            throw ex;
         }
         if (changed.isWholesale())
         {
             // Objects flushed or re-created during the listing: list again at once.
+            changed.stop();
             forceFull = true;
             return;
         }
         final KernelListing.Changed filter = 0 == changed.size() ? KernelListing.Changed.NONE : changedFilter;
-        backend.adopt(listing, filter);
-        confirmed.clear();
+        try
+        {
+            backend.adopt(listing, filter);
+        }
+        catch (final RuntimeException ex)
+        {
+            changed.stop();
+            throw ex;
+        }
         // Time left is compared as of the listing's end: a long listing must not make every element look short.
-        final int drift = diff.apply(listing, changed, Math.max(nowNanos, clock.nanoTime()), confirmed);
-        completeConfirmed(nowNanos);
+        merge.begin(listing, Math.max(nowNanos, clock.nanoTime()));
+    }
+
+    /**
+     * Judge the next slice of the merge; at its end, count it and schedule the next full check.
+     */
+    void mergeSlice(final long nowNanos)
+    {
+        if (changed.isWholesale())
+        {
+            // A flush or a re-creation between slices: the listing no longer says anything; list again at once.
+            merge.abort();
+            changed.stop();
+            forceFull = true;
+            nextCheckNanos = Math.min(nextCheckNanos, nowNanos);
+            return;
+        }
+        if (!merge.slice(nowNanos))
+        {
+            return;
+        }
+        changed.stop();
         counters.reconciles.incrementAndGet();
+        final int drift = merge.drift();
         if (drift > 0)
         {
             counters.repairedElements.addAndGet(drift);
@@ -282,87 +385,5 @@ final class KernelCheck
         lastFullCheckNanos = costNanos;
         nextFullCheckNanos = listingStartNanos +
             Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos));
-    }
-
-    /**
-     * Without a listing, seeded elements are written anyway: a missing ban is worse than a rewrite.
-     */
-    private void writeUnlisted(final long nowNanos)
-    {
-        confirmed.clear();
-        for (int element = 0, end = elements.highWater(); element < end; element++)
-        {
-            if (elements.inUse(element) && elements.flag(element, ElementTable.AWAITING_LISTING))
-            {
-                elements.flag(element, ElementTable.AWAITING_LISTING, false);
-                confirmed.addInt(element);
-            }
-        }
-        for (int i = 0, size = confirmed.size(); i < size; i++)
-        {
-            desired.reassess(confirmed.getInt(i), nowNanos);
-        }
-        confirmed.clear();
-    }
-
-    /**
-     * Backends without a listing: write every desired element in one call (start-up and the periodic re-assert).
-     * The backends' contract lets them keep the changes, so each is its own object.
-     */
-    private void reassert(final long nowNanos)
-    {
-        final List<FirewallChange> changes = new ArrayList<>(elements.size());
-        final byte[] addressScratch = new byte[16];
-        final Ban ban = new Ban();
-        confirmed.clear();
-        for (int element = 0, end = elements.highWater(); element < end; element++)
-        {
-            if (elements.inUse(element) && elements.desired(element))
-            {
-                elements.prefix(element, ban.prefix(), addressScratch);
-                ban.reason(elements.reason(element)).protocol(elements.protocol(element)).port(elements.port(element));
-                final FirewallChange change = new FirewallChange()
-                    .set(ADD, ban, deadlines.kernelTimeoutSeconds(desired.deadlineNanos(element), nowNanos));
-                change.object = elements.objectName(element);
-                changes.add(change);
-                confirmed.addInt(element);
-            }
-        }
-
-        try
-        {
-            backend.reconcile(changes);
-            counters.reconciles.incrementAndGet();
-            failures.recovered(FailureKind.APPLY);
-            checkFailures = 0;
-            for (int i = 0, size = confirmed.size(); i < size; i++)
-            {
-                final int element = confirmed.getInt(i);
-                elements.flag(element, ElementTable.AWAITING_LISTING, false);
-                if (ElementTable.DIRTY != elements.state(element))
-                {
-                    desired.enforced(element);
-                }
-            }
-            completeConfirmed(nowNanos);
-            nextCheckNanos = PERMANENT == reassertIntervalNanos ? PERMANENT : nowNanos + reassertIntervalNanos;
-        }
-        catch (final RuntimeException ex)
-        {
-            counters.failedAttempts.incrementAndGet();
-            counters.lastError = "reconcile of " + changes.size() + " bans failed: " + FirewallException.describe(ex);
-            failures.failed(FailureKind.APPLY, counters.lastError);
-            confirmed.clear();
-            nextCheckNanos = nowNanos + deadlines.backoffNanos(++checkFailures);
-        }
-    }
-
-    private void completeConfirmed(final long nowNanos)
-    {
-        for (int i = 0, size = confirmed.size(); i < size; i++)
-        {
-            desired.waiting.complete(desired.waiting.take(confirmed.getInt(i)), APPLIED, null, nowNanos);
-        }
-        confirmed.clear();
     }
 }

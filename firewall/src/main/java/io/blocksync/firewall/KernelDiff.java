@@ -17,8 +17,8 @@ import static io.blocksync.firewall.ElementTable.UNKNOWN;
  * A desired element the kernel lacks, or holds with too little time left, is queued as an add; an element the kernel
  * holds that nothing bans is queued as a removal when blocksync owns the object's contents (an interval that is not a
  * prefix, which blocksync never writes, is deleted by the backend's adopt and counted here). Seeded elements the kernel
- * already holds as wanted are confirmed without a write, so a restart over a full set costs one listing.
- * Worker thread only.
+ * already holds as wanted are confirmed without a write, so a restart over a full set costs one listing. Judged a
+ * slice at a time ({@link SlicedMerge}), so commits go on between slices. Worker thread only.
  */
 final class KernelDiff
 {
@@ -41,17 +41,25 @@ final class KernelDiff
     }
 
     /**
+     * Judge the desired elements with ids in {@code [from, to)} against the listing (one slice of a merge).
+     *
      * @param changed   elements a commit wrote after the listing started: not judged.
+     * @param nowNanos  the listing's end: the kernel's time left is compared as of then.
      * @param confirmed receives elements the listing confirmed (their waiting changes complete as applied).
      * @return elements queued because the kernel differed from what an earlier commit or listing established (drift);
      * elements an interrupted listing ({@link KernelListing#consistent()} false) lacks are queued but not counted.
      */
-    int apply(
-        final KernelListing listing, final ChangedSinceListing changed, final long nowNanos, final IntArrayList confirmed)
+    int desired(
+        final KernelListing listing,
+        final ChangedSinceListing changed,
+        final long nowNanos,
+        final int from,
+        final int to,
+        final IntArrayList confirmed)
     {
         int drift = 0;
         settled.clear();
-        for (int element = 0, end = elements.highWater(); element < end; element++)
+        for (int element = from; element < to; element++)
         {
             if (!elements.inUse(element) || !elements.desired(element))
             {
@@ -98,34 +106,49 @@ final class KernelDiff
             desired.markDirty(settled.getInt(i), nowNanos);
         }
 
-        if (ownsContents)
-        {
-            drift += strays(listing, changed, nowNanos);
-        }
-
         return drift;
     }
 
-    private int strays(final KernelListing listing, final ChangedSinceListing changed, final long nowNanos)
+    /**
+     * @return true when elements the kernel holds that nobody banned are removed (blocksync owns the contents).
+     */
+    boolean ownsContents()
+    {
+        return ownsContents;
+    }
+
+    /**
+     * Judge the listed elements {@code [from, to)} of one listed object: those nothing bans are queued for removal
+     * (one slice of a merge; only when blocksync {@link #ownsContents() owns the contents}).
+     *
+     * @return the strays found.
+     */
+    int strays(
+        final KernelListing listing,
+        final ChangedSinceListing changed,
+        final long nowNanos,
+        final int object,
+        final int from,
+        final int to)
     {
         int strays = 0;
-        for (int object = 0, objects = listing.objectCount(); object < objects; object++)
+        final int objectIndex = elements.objectIndex(listing.objectName(object));
+        for (int i = from; i < to; i++)
         {
-            final int objectIndex = elements.objectIndex(listing.objectName(object));
-            for (int i = 0, count = listing.elementCount(object); i < count; i++)
+            listing.element(object, i, key);
+            if (changed.contains(objectIndex, key))
             {
-                listing.element(object, i, key);
-                if (changed.contains(objectIndex, key))
-                {
-                    continue;
-                }
-                final int element = elements.find(objectIndex, key);
-                if (NONE == element || (!elements.desired(element) && DIRTY != elements.state(element)))
-                {
-                    desired.markDirty(desired.element(objectIndex, key), nowNanos);
-                    strays++;
-                }
+                continue;
             }
+            final int element = elements.find(objectIndex, key);
+            if (NONE == element || (!elements.desired(element) && DIRTY != elements.state(element)))
+            {
+                desired.markDirty(desired.element(objectIndex, key), nowNanos);
+                strays++;
+            }
+        }
+        if (0 == from)
+        {
             // Intervals that are not prefixes are nobody's ban: the backend's adopt deleted them.
             strays += listing.rangeCount(object);
         }

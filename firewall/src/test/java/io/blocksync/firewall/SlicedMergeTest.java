@@ -1,0 +1,210 @@
+package io.blocksync.firewall;
+
+import io.blocksync.codec.IpPrefix;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.blocksync.firewall.FirewallChange.Op.ADD;
+import static io.blocksync.firewall.FirewallChange.Op.REMOVE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The full check's merge runs in slices between commits (issue 11): with 50,000 elements listed, a lone ban offered
+ * while the merge is in progress is committed before the merge ends, a ban lifted meanwhile is neither restored nor
+ * judged a stray, and the slices allocate nothing. The worker is stepped by hand (no threads, no clock); the backend
+ * keeps a map as its kernel and lists it on the worker.
+ */
+class SlicedMergeTest
+{
+    private static final int LISTED = 50_000;
+    private static final long SECOND = 1_000_000_000L;
+
+    private final ListedBackend backend = new ListedBackend();
+    private long now = 1_000 * SECOND;
+
+    @Test
+    void aLoneBanOfferedDuringAMergeIsCommittedBeforeTheMergeEndsAndALiftedBanStaysLifted()
+    {
+        final List<FirewallChange> live = new ArrayList<>(LISTED);
+        for (int i = 0; i < LISTED; i++)
+        {
+            final FirewallChange change = Bans.add(address(i), 3_600);
+            live.add(change);
+            backend.kernel.put(change.ban().prefix(), 3_600L);
+        }
+        final FirewallBatcher batcher = new FirewallBatcher(backend, new BatcherSettings().jitterPercent(0)
+            .checkIntervalMs(1_000).fullCheckIntervalMs(1_000), () -> now);
+        batcher.open(live);
+        runMerge(batcher);
+        assertEquals(1, batcher.reconciles(), "the start-up check confirmed the seeded bans");
+        assertEquals(0, backend.applies);
+
+        now += 2 * SECOND;
+        batcher.doWork(now);
+        assertTrue(batcher.fullCheckInFlight(), "a first slice judged, the merge goes on");
+        assertEquals(1, batcher.reconciles());
+        assertEquals(2, backend.listings);
+
+        final String lone = "198.51.100.77";
+        final String lifted = address(LISTED - 1);
+        assertTrue(batcher.offer(ADD, Bans.ban(lone, Bans.SSH), 600));
+        assertTrue(batcher.offer(REMOVE, Bans.ban(lifted, Bans.SSH), 0));
+        batcher.doWork(now += 1_000);
+        assertTrue(backend.kernel.containsKey(Bans.prefix(lone)), "committed between slices");
+        assertTrue(batcher.isEnforced(Bans.prefix(lone)));
+        assertFalse(backend.kernel.containsKey(Bans.prefix(lifted)));
+        assertTrue(batcher.fullCheckInFlight(), "before the merge ended");
+        assertEquals(1, batcher.reconciles(), "before the merge ended");
+
+        int steps = 2;
+        while (batcher.fullCheckInFlight() && steps < 1_000)
+        {
+            batcher.doWork(now += 1_000);
+            steps++;
+        }
+        assertEquals(2, batcher.reconciles());
+        assertTrue(steps >= LISTED / SlicedMerge.SLICE, "sliced: " + steps + " steps");
+        assertEquals(0, batcher.repairedElements(), "the lone ban and the lifted one are not drift");
+        assertFalse(backend.kernel.containsKey(Bans.prefix(lifted)), "the lifted ban is not restored");
+        assertEquals(LISTED, backend.kernel.size(), "49,999 seeded and the lone ban");
+        assertTrue(batcher.isEnforced(Bans.prefix(address(0))));
+        assertTrue(batcher.isEnforced(Bans.prefix(address(LISTED - 2))));
+        assertEquals(1, backend.applies, "only the lone ban and the lift were written, in one commit");
+    }
+
+    @Test
+    void aStrayAddedDuringTheListingIsRemovedAndTheSlicesAllocateNothing()
+    {
+        final List<FirewallChange> live = new ArrayList<>(LISTED);
+        for (int i = 0; i < LISTED; i++)
+        {
+            final FirewallChange change = Bans.add(address(i), 3_600);
+            live.add(change);
+            backend.kernel.put(change.ban().prefix(), 3_600L);
+        }
+        backend.kernel.put(Bans.prefix("203.0.113.200"), 3_600L);
+        final FirewallBatcher batcher = new FirewallBatcher(backend, new BatcherSettings().jitterPercent(0)
+            .checkIntervalMs(1_000).fullCheckIntervalMs(1_000), () -> now);
+        batcher.open(live);
+        runMerge(batcher);
+        assertEquals(1, batcher.repairedElements(), "the stray");
+        assertFalse(backend.kernel.containsKey(Bans.prefix("203.0.113.200")));
+
+        // Steady state: the next full check's slices (after the one that lists and adopts) allocate nothing.
+        now += 2 * SECOND;
+        batcher.doWork(now);
+        assertTrue(batcher.fullCheckInFlight());
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        int slices = 0;
+        while (batcher.fullCheckInFlight())
+        {
+            batcher.doWork(now += 1_000);
+            slices++;
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(2, batcher.reconciles());
+        assertTrue(slices > 10, slices + " slices");
+        assertTrue(allocated < 1_024, allocated + " bytes allocated over " + slices + " slices");
+    }
+
+    private void runMerge(final FirewallBatcher batcher)
+    {
+        final long checks = batcher.reconciles();
+        for (int steps = 0; batcher.reconciles() == checks && steps < 1_000; steps++)
+        {
+            batcher.doWork(now += 1_000);
+        }
+        // The stray's removal is committed after the merge that found it.
+        batcher.doWork(now += 1_000);
+    }
+
+    private static String address(final int i)
+    {
+        return "10." + (i >> 16 & 0xFF) + "." + (i >> 8 & 0xFF) + "." + (i & 0xFF);
+    }
+
+    /**
+     * A listable backend whose kernel is a map of prefix to seconds left; listed on the worker.
+     */
+    private static final class ListedBackend implements FirewallBackend
+    {
+        final Map<IpPrefix, Long> kernel = new HashMap<>();
+        int listings;
+        int applies;
+
+        @Override
+        public void start()
+        {
+        }
+
+        @Override
+        public void apply(final List<FirewallChange> batch)
+        {
+            applies++;
+            for (final FirewallChange change : batch)
+            {
+                if (ADD == change.op())
+                {
+                    kernel.put(new IpPrefix().set(change.ban().prefix()), change.timeoutSeconds());
+                }
+                else
+                {
+                    kernel.remove(change.ban().prefix());
+                }
+            }
+        }
+
+        @Override
+        public void reconcile(final Iterable<FirewallChange> liveBans)
+        {
+        }
+
+        @Override
+        public void flush()
+        {
+            kernel.clear();
+        }
+
+        @Override
+        public List<String> objects()
+        {
+            return List.of("");
+        }
+
+        @Override
+        public boolean listable()
+        {
+            return true;
+        }
+
+        @Override
+        public boolean ownsContents()
+        {
+            return true;
+        }
+
+        @Override
+        public KernelListing list()
+        {
+            listings++;
+            final KernelListing listing = new KernelListing();
+            listing.object("");
+            kernel.forEach((prefix, left) -> listing.add("", prefix, left));
+            return listing;
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+}
