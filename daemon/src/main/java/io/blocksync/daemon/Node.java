@@ -77,7 +77,12 @@ import java.util.function.IntConsumer;
  */
 public final class Node implements AutoCloseable
 {
-    private static final int STAGING_CAPACITY = 65_536;
+    /**
+     * Local decisions the outgoing stream may hold staged at most (while the retained ring waits for ACKs): the store's
+     * capacity, from 1,024 to 65,536 records; the ring starts at 1,024 (160 KiB) and grows only as bursts need it.
+     */
+    static final int MAX_STAGING_CAPACITY = 65_536;
+    static final int MIN_STAGING_CAPACITY = 1_024;
     private static final int REQUEST_QUEUE_CAPACITY = 1024;
     /**
      * {@code -Dblocksync.own-addresses.poll=true}: follow own addresses by re-reading the interfaces every second even
@@ -217,7 +222,7 @@ public final class Node implements AutoCloseable
             .retained(new RetainedBatches(config.sendWindow(), progress.streamNext()))
             .jitter(new RetransmitJitter(nowNanos, RetransmitJitter.DEFAULT_SPREAD_PER_MILLE))
             .groupCommit(groupCommit)
-            .stagingCapacity(STAGING_CAPACITY)
+            .stagingCapacity(stagingCapacityFor(config.storeCapacity()))
             .originBurst(config.originBurst())
             .retransmitMinNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()))
             .retransmitMaxNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()))
@@ -445,6 +450,12 @@ public final class Node implements AutoCloseable
             line.begin().append("node ").append(config.nodeId()).append(" stopped without its loop, which was still busy after ")
                 .append(LOOP_STOP_TIMEOUT_MILLIS).append(" ms; the store was left open and is recovered at the next start").commit();
         }
+    }
+
+    /** Records the staging ring may grow to for a store of {@code capacity} entries. */
+    static int stagingCapacityFor(final long capacity)
+    {
+        return (int)Math.max(MIN_STAGING_CAPACITY, Math.min(MAX_STAGING_CAPACITY, capacity));
     }
 
     /** One line per start-up step, so a start that hangs or fails says where. */
