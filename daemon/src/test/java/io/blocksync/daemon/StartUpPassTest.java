@@ -118,6 +118,7 @@ class StartUpPassTest
         {
             assertEquals(live + 1, store.size(), "the ended entries were purged");
         }
+        assertTrue(!log().contains("error in loop"), log());
     }
 
     private static long storedSequence(final LoopbackCluster files, final String address) throws Exception
