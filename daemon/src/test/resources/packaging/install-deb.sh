@@ -32,6 +32,15 @@ for file in /usr/lib/systemd/system/blocksync.service /usr/lib/sysusers.d/blocks
 	echo "installed $file"
 done
 
+echo "== class-data archive for the installed paths (postinst)"
+on "$root" stat -c 'stat %U:%G %a %n' /var/cache/blocksync/blocksync.jsa
+# The JVM maps the launcher's classes from it, as /usr/bin/blocksync passes it: class+load names the dynamic archive
+# ("shared objects file (top)") as their source. The launcher's own memory flags, with class loading logged.
+launcher_flags="-Xms16m -Xmx64m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1"
+shared=$(on "$root" env BLOCKSYNC_JAVA_OPTS="$launcher_flags -Xlog:class+load=info" blocksync --version) ||
+	fail "blocksync --version with class loading logged: $shared"
+echo "$shared" | grep -m1 ' io.blocksync.daemon.cli.BlockSyncCli source: ' || fail "BlockSyncCli was not loaded: $shared"
+
 if on "$root" sh -c 'command -v systemd-analyze' >/dev/null; then
 	echo "== systemd-analyze verify: the installed unit, its launcher and its Documentation= man pages"
 	verified=$(on "$root" systemd-analyze verify /usr/lib/systemd/system/blocksync.service 2>&1) ||
@@ -99,6 +108,7 @@ dpkg --root="$root" -r blocksync
 [ ! -e "$root/usr/bin/blocksync" ] || fail "/usr/bin/blocksync is still there after remove"
 [ -f "$root$config" ] || fail "remove took the conffile $config"
 [ -d "$root/var/lib/blocksync" ] || fail "remove took the state directory"
+[ ! -e "$root/var/cache/blocksync" ] || fail "remove left postinst's class-data archive in /var/cache/blocksync"
 echo "== purge"
 dpkg --root="$root" -P blocksync
 [ ! -e "$root$config" ] || fail "purge left $config"

@@ -17,6 +17,7 @@ import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.detect.OffenderTable;
 import io.blocksync.daemon.http.HttpSources;
 import io.blocksync.daemon.http.StatusHttpServer;
+import io.blocksync.daemon.node.CatchUp;
 import io.blocksync.daemon.node.Checkpointer;
 import io.blocksync.daemon.node.DatagramReceiver;
 import io.blocksync.daemon.node.FileSync;
@@ -28,6 +29,7 @@ import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.node.NodeAgent;
 import io.blocksync.daemon.node.NodeContext;
 import io.blocksync.daemon.node.NodeIdleStrategy;
+import io.blocksync.daemon.node.OriginSequenceIndex;
 import io.blocksync.daemon.node.OwnAddressFollower;
 import io.blocksync.daemon.node.PacketSealer;
 import io.blocksync.daemon.node.Peer;
@@ -44,6 +46,7 @@ import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
 import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.store.ResidentPages;
+import io.blocksync.daemon.store.StartScan;
 import io.blocksync.daemon.table.BanDecider;
 import io.blocksync.daemon.table.BanPolicy;
 import io.blocksync.daemon.table.BanTable;
@@ -74,7 +77,12 @@ import java.util.function.IntConsumer;
  */
 public final class Node implements AutoCloseable
 {
-    private static final int STAGING_CAPACITY = 65_536;
+    /**
+     * Local decisions the outgoing stream may hold staged at most (while the retained ring waits for ACKs): the store's
+     * capacity, from 1,024 to 65,536 records; the ring starts at 1,024 (160 KiB) and grows only as bursts need it.
+     */
+    static final int MAX_STAGING_CAPACITY = 65_536;
+    static final int MIN_STAGING_CAPACITY = 1_024;
     private static final int REQUEST_QUEUE_CAPACITY = 1024;
     /**
      * {@code -Dblocksync.own-addresses.poll=true}: follow own addresses by re-reading the interfaces every second even
@@ -130,8 +138,9 @@ public final class Node implements AutoCloseable
 
         step(line, config, "opening the ban store in " + config.stateDir() + " (recovering and replaying its log if the " +
             "last run did not stop cleanly)");
+        // Ended entries are purged by the one start-up pass below, not by a pass of their own at open.
         store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit(),
-            config.stateSync(), steadyClock.time());
+            config.stateSync(), BanStore.PURGE_LATER);
         ProgressFile progressFile = null;
         ReplayWindows replayFile = null;
         StatusFile statusFile = null;
@@ -186,29 +195,10 @@ public final class Node implements AutoCloseable
         final Peer[] peerArray = peers.toArray(new Peer[0]);
 
         final BanPolicy policy = newPolicy(config);
-        // Started before the firewall: the first set is in the policy before any ban is enforced or taken.
-        ownAddresses = new OwnAddressMonitor("own-addresses-" + config.nodeId(), null,
-            OwnAddressMonitor.DEFAULT_POLL_INTERVAL_MILLIS, Boolean.getBoolean(OWN_ADDRESSES_POLL_PROPERTY),
-            new OwnAddressFollower(policy, counters, log.threadSafeConsumer(), transport::wakeup),
-            prefixed(log.threadSafeConsumer(), "node " + config.nodeId() + ": "));
-        try
-        {
-            ownAddresses.start();
-            step(line, config, "starting firewall " + config.firewall().backend() + " and reconciling the kernel with " +
-                "the store's live bans");
-            firewall = newFirewall(config, log, store, steadyClock, policy);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(ownAddresses, groupCommit, checkpointer, fileSync, transport, status, replayWindows, progress, store);
-            throw ex;
-        }
         final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, config.maxClockSkewMs(), counters.clockRefusedFutureHlc);
         final BanTable table = new BanTable(store, policy, counters,
             BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs(), hybridClock)
-            .signLocalDecisions(new DecisionSigner(config.keys()[0]))
-            .limitOrigins(new OriginQuota(config.storeCapacity(), config.originQuotaPercent(), config.nodeId(),
-                config.peers().stream().mapToInt(PeerConfig::nodeId).toArray()));
+            .signLocalDecisions(new DecisionSigner(config.keys()[0]));
         final HighWaterMarks highWater = new HighWaterMarks(progress, config.peers().stream().mapToInt(PeerConfig::nodeId).toArray(),
             counters.highWaterRangesDropped, HighWaterMarks.MAX_PENDING_PER_ORIGIN);
         highWater.writeAfterSyncs(groupCommit);
@@ -232,7 +222,7 @@ public final class Node implements AutoCloseable
             .retained(new RetainedBatches(config.sendWindow(), progress.streamNext()))
             .jitter(new RetransmitJitter(nowNanos, RetransmitJitter.DEFAULT_SPREAD_PER_MILLE))
             .groupCommit(groupCommit)
-            .stagingCapacity(STAGING_CAPACITY)
+            .stagingCapacity(stagingCapacityFor(config.storeCapacity()))
             .originBurst(config.originBurst())
             .retransmitMinNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()))
             .retransmitMaxNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()))
@@ -241,13 +231,46 @@ public final class Node implements AutoCloseable
             .downAfterNanos(TimeUnit.MILLISECONDS.toNanos(config.peerDownAfterMs()))
             .conclude();
 
+        // One pass over the store at start, read by the firewall's start and handed to every role that must see the
+        // whole store before the loop runs (StartScan): purge, origin quota and expiry index, catch-up's index (where
+        // the local origin's highest stored sequence is read too), and the bans covering an own address.
+        final StartScan startScan = new StartScan(store, steadyClock.time(), message -> line.begin().append(message).commit());
+        table.limitOrigins(new OriginQuota(config.storeCapacity(), config.originQuotaPercent(), config.nodeId(),
+            config.peers().stream().mapToInt(PeerConfig::nodeId).toArray()), startScan);
+        final OriginSequenceIndex sequenceIndex = CatchUp.newIndex(context, table);
+        startScan.add(sequenceIndex);
+        context.sequenceIndex(sequenceIndex);
+        // Started before the firewall: the first set is in the policy before any ban is enforced or taken.
+        ownAddresses = new OwnAddressMonitor("own-addresses-" + config.nodeId(), null,
+            OwnAddressMonitor.DEFAULT_POLL_INTERVAL_MILLIS, Boolean.getBoolean(OWN_ADDRESSES_POLL_PROPERTY),
+            new OwnAddressFollower(policy, counters, log.threadSafeConsumer(), transport::wakeup),
+            prefixed(log.threadSafeConsumer(), "node " + config.nodeId() + ": "));
+        final LocalExemptions.StartPass ownCovering;
+        Firewall started = null;
+        try
+        {
+            ownAddresses.start();
+            ownCovering = LocalExemptions.startPass(policy, steadyClock.time());
+            startScan.add(ownCovering);
+            step(line, config, "starting firewall " + config.firewall().backend() + " and reconciling the kernel with " +
+                "the store's live bans");
+            started = newFirewall(config, log, startScan, steadyClock, policy);
+            startScan.finish();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(started, ownAddresses, groupCommit, checkpointer, fileSync, transport, status, replayWindows, progress, store);
+            throw ex;
+        }
+        firewall = started;
+
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
         agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, log)
             .recordLatency(enforcementLatency, epochClock).originNames(config.peers()), requests);
-        agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log));
+        agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log).start(ownCovering));
         receiver = agent.receiver();
         eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());
-        // The start-up scans read the whole store once: its pages go back, so an idle node holds its working set.
+        // The start-up pass read the whole store: its pages go back, so an idle node holds its working set.
         pageRelease = ResidentPages.releaseLater(store.file(), PAGE_RELEASE_DELAY_NANOS);
         agent.everySecond(() ->
         {
@@ -269,7 +292,8 @@ public final class Node implements AutoCloseable
 
         line.begin().append("node ").append(config.nodeId()).append(" listening on ")
             .append(String.valueOf(transport.localAddress())).append(" with ").append(peers.size()).append(" peer(s), ")
-            .append(store.size()).append(" stored entries, firewall ").append(config.firewall().backend()).commit();
+            .append(store.size()).append(" stored entries (").append(store.passes()).append(" pass(es) over the store at start), firewall ")
+            .append(config.firewall().backend()).commit();
     }
 
     /**
@@ -362,6 +386,12 @@ public final class Node implements AutoCloseable
         return counters;
     }
 
+    /** Test hook: passes over the whole store since it was opened ({@link BanStore#passes()}); 1 after start. */
+    long storePasses()
+    {
+        return store.passes();
+    }
+
     /** Test hook: a per-peer status counter ({@link Peer#ACKED_BATCHES_ID} ...), or -1 when there is none. */
     long peerCounter(final int peerId, final int counterId)
     {
@@ -420,6 +450,12 @@ public final class Node implements AutoCloseable
             line.begin().append("node ").append(config.nodeId()).append(" stopped without its loop, which was still busy after ")
                 .append(LOOP_STOP_TIMEOUT_MILLIS).append(" ms; the store was left open and is recovered at the next start").commit();
         }
+    }
+
+    /** Records the staging ring may grow to for a store of {@code capacity} entries. */
+    static int stagingCapacityFor(final long capacity)
+    {
+        return (int)Math.max(MIN_STAGING_CAPACITY, Math.min(MAX_STAGING_CAPACITY, capacity));
     }
 
     /** One line per start-up step, so a start that hangs or fails says where. */
@@ -525,9 +561,9 @@ public final class Node implements AutoCloseable
      * @param clock the node's steady clock: the frame of the stored expiries, turned into kernel timeouts.
      */
     private static Firewall newFirewall(
-        final NodeConfig config, final EventLog log, final BanStore store, final EpochClock clock, final BanPolicy policy)
+        final NodeConfig config, final EventLog log, final StartScan startScan, final EpochClock clock, final BanPolicy policy)
     {
-        final StartBans liveBans = new StartBans(store, policy, clock.time());
+        final StartBans liveBans = new StartBans(startScan, policy, clock.time());
         final List<IpPrefix> peerAddresses = new ArrayList<>();
         for (final PeerConfig peer : config.peers())
         {

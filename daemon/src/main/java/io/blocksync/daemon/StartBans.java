@@ -15,7 +15,7 @@ import java.util.NoSuchElementException;
  */
 final class StartBans implements Iterable<Ban>
 {
-    private final BanStore store;
+    private final Iterable<Ban> entries;
     private final BanPolicy policy;
     private final long nowMillis;
     private int count;
@@ -26,7 +26,15 @@ final class StartBans implements Iterable<Ban>
      */
     StartBans(final BanStore store, final BanPolicy policy, final long nowMillis)
     {
-        this.store = store;
+        this(store.entries(), policy, nowMillis);
+    }
+
+    /**
+     * @param entries the store's entries, e.g. the node's one start-up pass ({@link io.blocksync.daemon.store.StartScan}).
+     */
+    StartBans(final Iterable<Ban> entries, final BanPolicy policy, final long nowMillis)
+    {
+        this.entries = entries;
         this.policy = policy;
         this.nowMillis = nowMillis;
     }
@@ -48,7 +56,7 @@ final class StartBans implements Iterable<Ban>
     {
         count = 0;
         read = true;
-        final Iterator<Ban> entries = store.entries().iterator();
+        final Iterator<Ban> entries = this.entries.iterator();
         return new Iterator<>()
         {
             private Ban next;

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * 32-bit x86 is supported, not lucky: the distribution's demo (three nodes exchanging a ban and an unban over
  * 127.0.0.1, exit 0 only if every node got both) on Debian's 32-bit JRE ({@code openjdk-17-jre-headless:i386}, which
- * .ci/run installs), once as shipped and once with {@code -XX:UseSSE=0}, the x87-only code a Geode LX (no SSE2) runs.
+ * .ci/run installs, or unpacks from its .debs when apt-get cannot install it), once as shipped and once with {@code -XX:UseSSE=0}, the x87-only code a Geode LX (no SSE2) runs.
  * Runs in bench because the distribution exists only after the daemon module's package phase. Skipped, saying why,
  * where that JRE is absent or cannot run; {@code BLOCKSYNC_I386_JAVA_HOME} picks another.
  * <p>
@@ -45,8 +45,9 @@ class I386JvmTest
         final Path java = JAVA_HOME.resolve("bin/java");
         if (!Files.isExecutable(java))
         {
-            unavailable = "no 32-bit JRE at " + JAVA_HOME +
-                " (apt-get install openjdk-17-jre-headless:i386 after dpkg --add-architecture i386, as .ci/run does): skipped";
+            unavailable = "no 32-bit JRE at " + JAVA_HOME + " (.ci/run installs openjdk-17-jre-headless:i386 after " +
+                "dpkg --add-architecture i386, or, when apt-get install fails, unpacks its .debs from apt-get download " +
+                "with dpkg -x into /var/tmp/blocksync-i386 and sets BLOCKSYNC_I386_JAVA_HOME; both failed here): skipped";
         }
         else
         {

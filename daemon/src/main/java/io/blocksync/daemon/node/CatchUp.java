@@ -83,8 +83,9 @@ public final class CatchUp
     private final long[] pageTheirs;
 
     /**
-     * Builds the {@link OriginSequenceIndex} of what the table holds (one scan), sized from the store's capacity, and
-     * registers it as a listener of the table; before the loop starts.
+     * Builds the {@link OriginSequenceIndex} of what the table holds (one scan; none when the context brings one the
+     * node's start-up pass built, {@link NodeContext#sequenceIndex()}) and registers it as a listener of the table;
+     * before the loop starts.
      */
     public CatchUp(final NodeContext context, final BanTable table)
     {
@@ -97,9 +98,7 @@ public final class CatchUp
         this.counters = context.counters();
         this.nanoClock = context.nanoClock();
         this.intervalNanos = context.heartbeatIntervalNanos();
-        final int seed = (int)(System.nanoTime() ^ (System.nanoTime() >>> 32));
-        this.index = new OriginSequenceIndex(
-            highWater, OriginSequenceIndex.slotsFor(table.capacity(), table.size()), counters.catchUpIndexFull, seed).rebuild(table);
+        this.index = null != context.sequenceIndex() ? context.sequenceIndex() : newIndex(context, table).rebuild(table);
         table.addListener(index);
         this.pages = new HighWaterPages(highWater);
         this.pageSlots = new int[highWater.count()];
@@ -108,6 +107,17 @@ public final class CatchUp
         {
             peer.catchUp().init(highWater);
         }
+    }
+
+    /**
+     * An empty {@link OriginSequenceIndex} for the table, sized from the store's capacity (or what it holds, if more),
+     * its tree priorities seeded from the clock; fill it by {@link OriginSequenceIndex#rebuild} or a start-up pass.
+     */
+    public static OriginSequenceIndex newIndex(final NodeContext context, final BanTable table)
+    {
+        final int seed = (int)(System.nanoTime() ^ (System.nanoTime() >>> 32));
+        return new OriginSequenceIndex(context.highWater(), OriginSequenceIndex.slotsFor(table.capacity(), table.size()),
+            context.counters().catchUpIndexFull, seed);
     }
 
     /** The index of the table's entries by origin and sequence, for tests. */

@@ -22,7 +22,11 @@ public final class LocalDecisions implements BanDecider
     private final NodeCounters counters;
     private final SequenceLease lease;
 
-    public LocalDecisions(final NodeContext context, final BanTable table, final StreamSender stream)
+    /**
+     * @param index catch-up's index of the table, complete: where the highest stored origin sequence of this node is
+     *              read, without a scan of the store.
+     */
+    public LocalDecisions(final NodeContext context, final BanTable table, final StreamSender stream, final OriginSequenceIndex index)
     {
         this.nodeId = context.nodeId();
         this.table = table;
@@ -31,7 +35,7 @@ public final class LocalDecisions implements BanDecider
         this.highWater = context.highWater();
         this.counters = context.counters();
         this.lease = new SequenceLease(progress, context.groupCommit());
-        continueAboveStored(table);
+        continueAboveStored(index);
         highWater.own(nodeId, progress.lastOriginSequence());
     }
 
@@ -39,17 +43,13 @@ public final class LocalDecisions implements BanDecider
      * After a power loss the store can hold a decision of ours newer than the progress file says (the kernel writes
      * the files back independently): continue above it, so that no origin sequence is given to two decisions.
      */
-    private void continueAboveStored(final BanTable table)
+    private void continueAboveStored(final OriginSequenceIndex index)
     {
-        final long[] highest = { progress.lastOriginSequence() };
-        table.forEach(entry ->
+        final long highest = index.highestSequence(highWater.indexOf(nodeId));
+        if (highest > progress.lastOriginSequence())
         {
-            if (entry.originNodeId() == nodeId && entry.originSequence() > highest[0])
-            {
-                highest[0] = entry.originSequence();
-            }
-        });
-        progress.lastOriginSequence(highest[0]);
+            progress.lastOriginSequence(highest);
+        }
     }
 
     /**

@@ -21,8 +21,10 @@ import java.util.ArrayList;
  * <p>
  * Level-triggered: whenever {@link BanPolicy#ownAddressesGeneration()} moved (the monitor replaced the own addresses
  * and woke the loop), one pass over the table finds every live ban covering an own address, and the lifted ones are
- * checked again. Loop thread only. A pass reads the whole store, as the expiry sweep does, but runs only when an
- * interface address changes; between changes a cycle costs one volatile read. Allocates only when a ban is lifted.
+ * checked again. Loop thread only. A pass reads the whole store, but runs only when an interface address changes;
+ * between changes a cycle costs one volatile read. Allocates only when a ban is lifted. The first pass is not the
+ * loop's: the node's start-up pass over the store finds the bans to lift ({@link #startPass}) and {@link #start} lifts
+ * them before the loop runs, so the loop scans only if the addresses changed since the start-up pass began.
  */
 public final class LocalExemptions implements BanVisitor
 {
@@ -53,6 +55,33 @@ public final class LocalExemptions implements BanVisitor
         this.firewall = firewall;
         this.counters = counters;
         this.log = log.newLine();
+    }
+
+    /**
+     * What the node's start-up pass over the store hands to {@link #start}: the live bans covering an own address, as
+     * the own addresses were when the pass began. Made before the firewall starts (which does not get those bans);
+     * a visitor of that pass.
+     *
+     * @param nowMillis the node's steady time of the pass.
+     */
+    public static StartPass startPass(final BanPolicy policy, final long nowMillis)
+    {
+        return new StartPass(policy, nowMillis);
+    }
+
+    /**
+     * Before the loop starts, once the start-up pass ended: lift what it found, as the loop's first pass would have,
+     * and take the own addresses it saw as seen; if they changed since, the loop's first cycle makes a pass.
+     */
+    public LocalExemptions start(final StartPass pass)
+    {
+        this.nowMillis = pass.nowMillis;
+        for (final Ban ban : pass.covering)
+        {
+            visit(ban);
+        }
+        seenGeneration = pass.generation;
+        return this;
     }
 
     /**
@@ -141,5 +170,37 @@ public final class LocalExemptions implements BanVisitor
             }
         }
         return -1;
+    }
+
+    /** The live bans covering an own address met by the start-up pass: few, copied. */
+    public static final class StartPass implements BanVisitor
+    {
+        private final BanPolicy policy;
+        private final long nowMillis;
+        private final long generation;
+        private final ArrayList<Ban> covering = new ArrayList<>();
+
+        private StartPass(final BanPolicy policy, final long nowMillis)
+        {
+            this.policy = policy;
+            this.nowMillis = nowMillis;
+            // Read before the pass: a change during it moves the generation again, and the loop makes a pass.
+            this.generation = policy.ownAddressesGeneration();
+        }
+
+        @Override
+        public void visit(final Ban ban)
+        {
+            if (ban.isBan() && ban.isActiveAt(nowMillis) && policy.coversOwnAddress(ban.prefix()))
+            {
+                covering.add(new Ban().set(ban));
+            }
+        }
+
+        /** Bans found so far. */
+        public int count()
+        {
+            return covering.size();
+        }
     }
 }

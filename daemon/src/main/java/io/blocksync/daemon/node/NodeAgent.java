@@ -87,9 +87,10 @@ public final class NodeAgent implements Agent
         ackSender = new AckSender(context, new ReceiveWindow(firewall, context.peers().length));
         heartbeatSender = new HeartbeatSender(context);
         liveness = new LivenessMonitor(context);
-        final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, new CatchUp(context, table), streamSender);
+        final CatchUp catchUp = new CatchUp(context, table);
+        final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, catchUp, streamSender);
         receiver = new DatagramReceiver(context, Objects.requireNonNull(context.verifier(), "verifier"), streamReceiver, streamSender, liveness);
-        localDecisions = new LocalDecisions(context, table, streamSender);
+        localDecisions = new LocalDecisions(context, table, streamSender, catchUp.index());
         table.addListener(streamSender).addListener(firewall);
     }
 

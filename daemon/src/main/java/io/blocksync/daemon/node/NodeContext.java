@@ -41,6 +41,7 @@ public final class NodeContext
     private RetransmitJitter jitter;
     private GroupCommit groupCommit = GroupCommit.never();
     private int stagingCapacity = 65_536;
+    private OriginSequenceIndex sequenceIndex;
     private long originBurst;
     private int heartbeatPageEntries = io.blocksync.codec.HeartbeatFrameFlyweight.MAX_ENTRIES;
     private long retransmitMinNanos;
@@ -322,6 +323,21 @@ public final class NodeContext
     public NodeContext groupCommit(final GroupCommit groupCommit)
     {
         this.groupCommit = Objects.requireNonNull(groupCommit, "groupCommit");
+        return this;
+    }
+
+    /**
+     * Catch-up's index of the table by origin sequence, built by the node's start-up pass over the store
+     * ({@code StartScan}); null (the default) and {@link CatchUp} builds it by a scan of its own.
+     */
+    public OriginSequenceIndex sequenceIndex()
+    {
+        return sequenceIndex;
+    }
+
+    public NodeContext sequenceIndex(final OriginSequenceIndex sequenceIndex)
+    {
+        this.sequenceIndex = sequenceIndex;
         return this;
     }
 

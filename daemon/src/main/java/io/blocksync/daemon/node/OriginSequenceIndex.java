@@ -37,6 +37,7 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
     private final long[] indexedThrough;
     private final SequenceEntries entries;
     private final int[] heldPerOrigin;
+    private final long[] highestSeen;
     private int size;
     private int removedSlot;
     private int[] collected;
@@ -64,6 +65,7 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         roots = new int[origins.count()];
         indexedThrough = new long[origins.count()];
         heldPerOrigin = new int[origins.count()];
+        highestSeen = new long[origins.count()];
         clear();
     }
 
@@ -86,6 +88,15 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         clear();
         table.forEach(this);
         return this;
+    }
+
+    /**
+     * The highest origin sequence of this origin among the entries added since the index was built or cleared, those
+     * that found no slot included; 0 when none. Read at start, where it is the highest the store holds.
+     */
+    public long highestSequence(final int originIndex)
+    {
+        return highestSeen[originIndex];
     }
 
     /** Entries indexed, all origins together. */
@@ -179,6 +190,7 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         Arrays.fill(roots, NONE);
         Arrays.fill(indexedThrough, Long.MAX_VALUE);
         Arrays.fill(heldPerOrigin, 0);
+        Arrays.fill(highestSeen, 0);
         entries.clear();
         size = 0;
     }
@@ -190,6 +202,7 @@ public final class OriginSequenceIndex implements BanTableListener, BanVisitor
         {
             return;
         }
+        highestSeen[originIndex] = Math.max(highestSeen[originIndex], entry.originSequence());
         final int slot = entries.allocate();
         if (slot == NONE)
         {

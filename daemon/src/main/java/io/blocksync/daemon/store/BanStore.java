@@ -78,11 +78,17 @@ public final class BanStore implements AutoCloseable
 
 
     public static final String LOG_FILE_NAME = WriteAheadLog.FILE_NAME;
+    /**
+     * A {@code nowMillis} for {@link #openForDaemon(Path, long, Consumer, boolean, long)} that skips the purge at open:
+     * the caller purges in its own pass over the store ({@link StartScan}), so a start reads the store once.
+     */
+    public static final long PURGE_LATER = Long.MIN_VALUE;
 
     private final Path stateDir;
     private final BanMap map;
     private final StateDirectory owner;
     private final WriteAheadLog wal;
+    private volatile long passes;
     private boolean closed;
 
     /**
@@ -144,7 +150,8 @@ public final class BanStore implements AutoCloseable
      * @param log           receives one line per notable event (recovery, replay, resize, purge at open).
      * @param writeAheadLog whether every change is also appended to {@code bans.wal} ({@code state-sync = always}).
      * @param nowMillis     the node's steady time, the frame its stored expiries are in: what has expired by then is
-     *                      purged (the wall clock, stepped since they were written, would purge live bans).
+     *                      purged (the wall clock, stepped since they were written, would purge live bans);
+     *                      {@link #PURGE_LATER} purges nothing here (the caller's {@link StartScan} does).
      * @return the open store; {@link #close()} it to stop cleanly.
      * @throws StateDirLockedException if another daemon (or another store in this process) owns the directory.
      * @throws IOException             if the directory is unsafe, or the store cannot be created or recovered.
@@ -189,10 +196,10 @@ public final class BanStore implements AutoCloseable
                 }
             }
 
-            final int purged = map.purgeExpired(nowMillis);
+            final int purged = PURGE_LATER == nowMillis ? 0 : map.purgeExpired(nowMillis);
             if (purged > 0)
             {
-                log.accept("ban store " + file + ": purged " + purged + " expired entries at open");
+                log.accept(purgedLine(file, purged));
             }
 
             if (writeAheadLog || Files.exists(walFile))
@@ -337,6 +344,7 @@ public final class BanStore implements AutoCloseable
      */
     public void forEach(final BanVisitor visitor)
     {
+        passes++;
         map.forEach(visitor);
     }
 
@@ -347,7 +355,21 @@ public final class BanStore implements AutoCloseable
      */
     public Iterable<Ban> entries()
     {
-        return () -> new StoreEntries(map);
+        return () ->
+        {
+            passes++;
+            return new StoreEntries(map);
+        };
+    }
+
+    /**
+     * Whole-store passes made through this handle since it was opened: {@link #forEach}, {@link #entries()}'s
+     * iterators and {@link #purgeExpired} each count one (the purge at open does not). What a start costs in reads of
+     * the store, for tests and the node's start-up line.
+     */
+    public long passes()
+    {
+        return passes;
     }
 
     /**
@@ -360,7 +382,19 @@ public final class BanStore implements AutoCloseable
      */
     public int purgeExpired(final long nowMillis)
     {
+        passes++;
         return map.purgeExpired(nowMillis);
+    }
+
+    /** A purge's removal: not in the write-ahead log, like {@link #purgeExpired} (redone at the next open if lost). */
+    void removeExpired(final IpPrefix key)
+    {
+        map.remove(key);
+    }
+
+    static String purgedLine(final Path file, final int purged)
+    {
+        return "ban store " + file + ": purged " + purged + " expired entries at open";
     }
 
     /**

@@ -6,6 +6,7 @@ import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.store.BanStoreFullException;
 import io.blocksync.daemon.store.BanVisitor;
+import io.blocksync.daemon.store.StartScan;
 
 /**
  * The ban table: the one place that decides what a node holds. Every decision, local or from a peer, goes through
@@ -110,6 +111,18 @@ public final class BanTable
     {
         quota.clear();
         expirySweep.rebuild(quota);
+        this.quota = quota;
+        return this;
+    }
+
+    /**
+     * As {@link #limitOrigins(OriginQuota)}, counting and indexing from the node's one start-up pass over the store
+     * instead of a scan of its own; the quota and the expiry index are complete once {@link StartScan#finish()} ran.
+     */
+    public BanTable limitOrigins(final OriginQuota quota, final StartScan scan)
+    {
+        quota.clear();
+        expirySweep.rebuildFrom(scan, quota);
         this.quota = quota;
         return this;
     }

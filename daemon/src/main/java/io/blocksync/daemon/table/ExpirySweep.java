@@ -5,6 +5,7 @@ import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.store.BanStore;
 import io.blocksync.daemon.store.BanVisitor;
+import io.blocksync.daemon.store.StartScan;
 
 /**
  * Removes the store's entries whose time is up (bans and tombstones alike: both carry their end in
@@ -60,11 +61,31 @@ final class ExpirySweep implements BanVisitor, ExpiryIndex.DueHandler
      */
     void rebuild(final BanVisitor alsoVisit)
     {
+        beginRebuild(alsoVisit);
+        store.forEach(this);
+        endRebuild();
+    }
+
+    /**
+     * As {@link #rebuild}, fed by a pass over the store that another reads ({@code StartScan}): this sweep, then
+     * {@code alsoVisit}, gets each of its entries, and the index counts as built when the pass has ended.
+     */
+    void rebuildFrom(final StartScan scan, final BanVisitor alsoVisit)
+    {
+        beginRebuild(alsoVisit);
+        scan.add(this, this::endRebuild);
+    }
+
+    private void beginRebuild(final BanVisitor alsoVisit)
+    {
         this.alsoVisit = alsoVisit;
         this.nowMillis = NO_REMOVAL;
         index.clear();
         overflowed = false;
-        store.forEach(this);
+    }
+
+    private void endRebuild()
+    {
         this.alsoVisit = null;
         built = true;
         counters.expiryIndexEntries.setRelease(index.size());

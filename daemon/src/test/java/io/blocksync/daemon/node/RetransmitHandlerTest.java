@@ -3,6 +3,7 @@ package io.blocksync.daemon.node;
 import io.blocksync.codec.AckFrameFlyweight;
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
@@ -54,6 +55,7 @@ class RetransmitHandlerTest
     private NodeCounters counters;
     private RetransmitHandler handler;
     private StreamSender sender;
+    private RetainedBatches retained;
 
     @AfterEach
     void close()
@@ -216,6 +218,49 @@ class RetransmitHandlerTest
     }
 
     @Test
+    void theStagingRingGrowsOnlyAsABurstNeedsItAndKeepsTheDecisionsInOrder() throws Exception
+    {
+        start(4_096, 200 * MS, 60_000 * MS);
+        assertEquals(StreamSender.INITIAL_STAGING_RECORDS, sender.stagingSize(), "an idle node holds the small ring");
+        final long[] next = { 1, 1 };
+        // 1,000 staged and flushed: the ring's head moves, so the burst after it wraps around the small ring.
+        for (int i = 0; i < 1_000; i++)
+        {
+            sender.stage(decided.prefix(prefix).originSequence(next[0]++));
+        }
+        flushAndCheckOrder(next);
+        assertEquals(StreamSender.INITIAL_STAGING_RECORDS, sender.stagingSize(), "1,000 at a time fit");
+        // 3,000 staged before any flush: two doublings, the staged records moved each time.
+        for (int i = 0; i < 3_000; i++)
+        {
+            assertTrue(sender.hasRoom());
+            sender.stage(decided.prefix(prefix).originSequence(next[0]++));
+        }
+        assertEquals(3_000, sender.staged());
+        assertEquals(4 * StreamSender.INITIAL_STAGING_RECORDS, sender.stagingSize(), "grown twice");
+        flushAndCheckOrder(next);
+        assertEquals(0, sender.staged());
+        assertEquals(4_001, next[1], "every decision staged came out once");
+    }
+
+    /** Flush everything staged; the batches must hold origin sequences next[1], next[1] + 1, ... */
+    private void flushAndCheckOrder(final long[] next)
+    {
+        final long from = progress.streamNext();
+        sender.flush();
+        final BatchFrameFlyweight batch = new BatchFrameFlyweight();
+        for (long s = from; s < progress.streamNext(); s++)
+        {
+            batch.wrap(retained.buffer(), retained.offsetOf(s));
+            for (int r = 0; r < batch.recordCount(); r++)
+            {
+                assertEquals(next[1]++, batch.record(r).originSequence(), "record " + r + " of batch " + s);
+            }
+        }
+        assertEquals(next[0], next[1], "all staged records flushed");
+    }
+
+    @Test
     void noMoreThanTheFlightWindowIsUnacknowledged() throws Exception
     {
         start(8, 200 * MS, 60_000 * MS);
@@ -264,7 +309,7 @@ class RetransmitHandlerTest
             .peers(new Peer[] { peer })
             .highWater(new HighWaterMarks(progress, new int[] { 2 }))
             .progress(progress)
-            .retained(new RetainedBatches(sendWindow, progress.streamNext()))
+            .retained(retained = new RetainedBatches(sendWindow, progress.streamNext()))
             .jitter(new RetransmitJitter(1, 0))
             .retransmitMinNanos(minNanos)
             .retransmitMaxNanos(maxNanos)

@@ -41,6 +41,9 @@ class PackageInstallIT
         assertTrue(output.contains("stat root:root 644 /etc/blocksync/blocksync.conf\n"), output);
         assertTrue(output.contains("conffiles  /etc/blocksync/blocksync.conf "), output);
         assertTrue(output.contains("depends java17-runtime-headless"), output);
+        // postinst made the class-data archive for the installed jars, and the launcher's classes come from it.
+        assertTrue(output.contains("stat root:root 644 /var/cache/blocksync/blocksync.jsa\n"), output);
+        assertTrue(output.contains("io.blocksync.daemon.cli.BlockSyncCli source: shared objects file (top)"), output);
         // Type=notify: READY=1 from the JVM's pid, through systemd-notify.
         assertTrue(Pattern.compile("notify READY=1 STATUS=node 1 listening on UDP port 7701 MAINPID=\\d+ BARRIER=1")
             .matcher(output).find(), output);
