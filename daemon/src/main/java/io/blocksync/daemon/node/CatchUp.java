@@ -77,6 +77,7 @@ public final class CatchUp
     private final IpPrefix prefix = new IpPrefix();
     private final Ban record = new Ban();
     private long reached;
+    private SnapshotServer snapshots;
     private final HighWaterPages pages;
     // The origins of the heartbeat being evaluated that the peer lists too: our slot, and the peer's mark.
     private final int[] pageSlots;
@@ -110,7 +111,13 @@ public final class CatchUp
         }
     }
 
-    /** The index of the table's entries by origin and sequence, for tests. */
+    /** The role sending snapshots: an origin a peer is getting by snapshot from us is not sent to it by SYNC too. */
+    void snapshots(final SnapshotServer server)
+    {
+        this.snapshots = server;
+    }
+
+    /** The index of the table's entries by origin and sequence (snapshots read through it too). */
     OriginSequenceIndex index()
     {
         return index;
@@ -159,7 +166,7 @@ public final class CatchUp
             final long theirs = pageTheirs[(start + n) % count];
             final int origin = highWater.nodeIdAt(i);
             final long ours = highWater.highWaterAt(i);
-            if (origin == peer.nodeId() || ours == 0)
+            if (origin == peer.nodeId() || ours == 0 || (null != snapshots && snapshots.isServing(peer.nodeId(), i, nowNanos)))
             {
                 continue;
             }
