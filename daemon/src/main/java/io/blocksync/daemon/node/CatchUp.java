@@ -47,6 +47,7 @@ import java.util.Arrays;
  *       offer per a few dozen intervals. A mark below where the offer started (the peer lost its state) or at or
  *       beyond its end starts a new offer at once.</li>
  * </ul>
+ * An origin a peer is getting from us by snapshot ({@link SnapshotServer}) is not sent to it by SYNC meanwhile.
  * Loop thread only; allocation-free after construction.
  */
 public final class CatchUp
@@ -111,7 +112,7 @@ public final class CatchUp
         }
     }
 
-    /** The role sending snapshots: an origin a peer is getting by snapshot from us is not sent to it by SYNC too. */
+    /** The role sending snapshots. */
     void snapshots(final SnapshotServer server)
     {
         this.snapshots = server;
@@ -350,10 +351,9 @@ public final class CatchUp
 
         private final AtomicCounter syncSentCounter;
         private HighWaterMarks origins;
-        // The high water the peer advertised when it was behind us, and for how many evaluated heartbeats.
         private long[] behindAt = new long[0];
         private int[] behindStreak = new int[0];
-        // The current offer: the peer's mark when it started, how far we sent, when we last sent, its grace.
+        // Where the peer stayed behind (mark, heartbeats); the offer: its mark then, how far we sent, when, grace.
         private long[] offerFrom = new long[0];
         private long[] offerThrough = new long[0];
         private long[] offerAtNanos = new long[0];

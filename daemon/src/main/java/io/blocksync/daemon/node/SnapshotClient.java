@@ -15,9 +15,11 @@ import java.nio.ByteBuffer;
 
 /**
  * The requesting side of snapshots (docs/PROTOCOL.md, "Snapshots"). At a peer's HEARTBEAT, for each origin of its page
- * where this node is far behind ({@link #FAR_BEHIND} sequences or more below the peer, or holding nothing of it) and
- * has not moved since the peer's last evaluated HEARTBEAT, it asks for a snapshot of that origin instead of waiting
- * for SYNC: from the origin itself when the origin is up, from the peer otherwise. One session per origin and at
+ * where this node is far behind ({@link #FAR_BEHIND} sequences or more below the peer) and its mark would take more
+ * than {@link #SLOW_INTERVALS} heartbeat intervals to get there at the pace it moved since the last evaluated
+ * HEARTBEAT, it asks for a snapshot of that origin instead of going on by SYNC: from the origin itself when the origin
+ * is up, from the peer otherwise. Holding nothing of the origin, it first gives SYNC {@link #EMPTY_EVALUATIONS}
+ * evaluations (a fresh fleet's origins have an empty range each, one SYNC frame). One session per origin and at
  * most one per source. Chunks are taken by {@link SnapshotChunks} (as a SYNC of their range) and acknowledged by
  * the next request, at most one per session per duty cycle, with a receive window that follows the firewall's
  * backlog like the stream's ({@link ReceiveWindow}); with no chunk for {@link #retryNanos} the request is repeated
@@ -29,6 +31,15 @@ final class SnapshotClient
 {
     /** Sequences behind a peer from which a snapshot is asked for rather than SYNC. */
     static final long FAR_BEHIND = 4096;
+    /** A gap the mark would take more heartbeat intervals than this to close at its current pace is worth a snapshot. */
+    static final int SLOW_INTERVALS = 8;
+    /** Evaluations a node holding nothing of an origin waits for SYNC before it asks for a snapshot. */
+    static final int EMPTY_EVALUATIONS = 3;
+    /**
+     * {@code -Dblocksync.snapshots=false} (e.g. in {@code JAVA_TOOL_OPTIONS}) makes the node never ask for a snapshot,
+     * so catch-up is by SYNC alone: for the before/after figures of PERFORMANCE.md ("Issue 13"), not an operator setting.
+     */
+    static final boolean ASKS = !"false".equals(System.getProperty("blocksync.snapshots"));
 
     private final int nodeId;
     private final HighWaterMarks highWater;
@@ -58,6 +69,7 @@ final class SnapshotClient
     private final boolean[] ackDue;
     // Per origin: our mark when a peer's heartbeat was last evaluated, to tell a stalled mark from one that moves.
     private final long[] markSeen;
+    private final int[] emptyStreak;
     private final Int2ObjectHashMap<long[]> lastEvaluated = new Int2ObjectHashMap<>();
     private int active;
     private int nextSessionId;
@@ -87,6 +99,7 @@ final class SnapshotClient
         lastSentNanos = new long[count];
         ackDue = new boolean[count];
         markSeen = new long[count];
+        emptyStreak = new int[count];
         java.util.Arrays.fill(markSeen, -1);
         for (final Peer peer : context.peers())
         {
@@ -107,7 +120,7 @@ final class SnapshotClient
     {
         final long nowNanos = nanoClock.nanoTime();
         final long[] evaluated = lastEvaluated.get(peer.nodeId());
-        if (null == evaluated || nowNanos - evaluated[0] < intervalNanos || window.batches() == 0)
+        if (!ASKS || null == evaluated || nowNanos - evaluated[0] < intervalNanos || window.batches() == 0)
         {
             return;
         }
@@ -121,11 +134,17 @@ final class SnapshotClient
                 continue;
             }
             final long mine = highWater.highWaterAt(i);
-            final long stalled = markSeen[i];
+            final long before = markSeen[i];
             markSeen[i] = mine;
             final long theirs = heartbeat.entryHighWater(e);
-            if (theirs <= mine || (mine > 0 && theirs - mine < FAR_BEHIND) || stalled != mine || sessionIds[i] != 0 ||
-                isBusy(peer) || (origin != peer.nodeId() && isUp(origin)))
+            final long gap = theirs - mine;
+            emptyStreak[i] = mine == 0 && gap > 0 ? emptyStreak[i] + 1 : 0;
+            // Far behind, and at the pace the mark moved since the last evaluation (stream, SYNC) more than
+            // SLOW_INTERVALS intervals from catching up; holding nothing, only once SYNC had its turn (a fresh fleet's
+            // empty epoch ranges come by one SYNC each).
+            final boolean far = gap >= FAR_BEHIND && before >= 0 && mine - before <= gap / SLOW_INTERVALS &&
+                (mine > 0 || emptyStreak[i] > EMPTY_EVALUATIONS);
+            if (!far || sessionIds[i] != 0 || isBusy(peer) || (origin != peer.nodeId() && isUp(origin)))
             {
                 continue;
             }
