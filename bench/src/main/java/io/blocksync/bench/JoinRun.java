@@ -17,16 +17,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 13's join figure: a node with an empty state directory joins a node whose store already holds
- * {@code --bans N} of its own decisions (written straight into node 1's state directory before it starts, origin
- * node 1, sequences 1 to N, each ending two days later), both started through the distribution's launcher on
- * loopback, each with a random 64-byte signature (incompressible, as real ones are). Prints the seconds from node 2's
- * start until its store holds every ban ({@code store_entries} in its status file, published once a second), polled every 100 ms, with the snapshot and SYNC counters of both nodes.
- * {@code --sync-only} starts node 2 with {@code -Dblocksync.snapshots=false} (in {@code JAVA_TOOL_OPTIONS}), so it
- * never asks for a snapshot and catches up by SYNC alone: the "before" figure.
+ * {@code --bans N} of its own decisions (written straight into node 1's state directory before it starts: origin
+ * node 1, sequences 1 to N, each ending two days later, each with a random 64-byte signature, incompressible as real
+ * ones are), both started through the distribution's launcher on loopback. Prints the seconds from node 2's start
+ * until its store holds every ban ({@code store_entries} in its status file, published once a second, polled every
+ * 100 ms), with the snapshot and SYNC counters of both nodes. {@code --sync-only} starts node 2 with
+ * {@code -Dblocksync.snapshots=false} (in {@code JAVA_TOOL_OPTIONS}), so it never asks for a snapshot and catches up
+ * by SYNC alone: the "before" figure. The JVM needs the launcher's flags (Chronicle Map):
  * <pre>
- * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar \
- *     io.blocksync.bench.JoinRun [--launcher daemon/target/blocksync/bin/blocksync] [--bans 1000000] [--sync-only]
- *     [--timeout-seconds 600] [--java-opts "..."]
+ * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED $(cat daemon/target/blocksync/lib/jvm-flags.txt) \
+ *     -cp bench/target/benchmarks.jar io.blocksync.bench.JoinRun [--launcher daemon/target/blocksync/bin/blocksync]
+ *     [--bans 1000000] [--sync-only] [--timeout-seconds 600] [--java-opts "..."]
  * </pre>
  */
 public final class JoinRun
