@@ -13,6 +13,10 @@ public final class FrameType
     public static final int HEARTBEAT = 3;
     /** Anti-entropy catch-up: one origin's records in a stated sequence range, to one lagging peer. */
     public static final int SYNC = 4;
+    /** A joining node asks one peer for a snapshot of one origin's records, and acknowledges its chunks. */
+    public static final int SNAPSHOT_REQUEST = 5;
+    /** One LZ4-compressed chunk of a snapshot: an origin's records in a stated sequence range. */
+    public static final int SNAPSHOT_CHUNK = 6;
 
     private FrameType()
     {
@@ -20,7 +24,7 @@ public final class FrameType
 
     public static boolean isKnown(final int type)
     {
-        return type >= BATCH && type <= SYNC;
+        return type >= BATCH && type <= SNAPSHOT_CHUNK;
     }
 
     public static String name(final int type)
@@ -35,6 +39,10 @@ public final class FrameType
                 return "HEARTBEAT";
             case SYNC:
                 return "SYNC";
+            case SNAPSHOT_REQUEST:
+                return "SNAPSHOT_REQUEST";
+            case SNAPSHOT_CHUNK:
+                return "SNAPSHOT_CHUNK";
             default:
                 return "UNKNOWN(" + type + ")";
         }

@@ -21,6 +21,7 @@ public final class FrameVerifier
     private final Int2ObjectHashMap<PeerLink> links = new Int2ObjectHashMap<>();
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
     private final BanRecordFlyweight record = new BanRecordFlyweight();
+    private final Lz4Block lz4 = new Lz4Block();
     private PeerLink lastSender;
     private long lastSequence;
 
@@ -163,6 +164,14 @@ public final class FrameVerifier
 
             case FrameType.SYNC:
                 wellFormed = SyncFrameFlyweight.isWellFormed(buffer, offset, length, record);
+                break;
+
+            case FrameType.SNAPSHOT_REQUEST:
+                wellFormed = SnapshotRequestFlyweight.isWellFormed(buffer, offset, length);
+                break;
+
+            case FrameType.SNAPSHOT_CHUNK:
+                wellFormed = SnapshotChunkFlyweight.isWellFormed(buffer, offset, length, lz4, record);
                 break;
 
             default:

@@ -96,6 +96,34 @@ public final class ProtocolVectors
                 unsealedLength = sync.unsealedLength();
                 break;
             }
+            case "SNAPSHOT_REQUEST":
+                new SnapshotRequestFlyweight().begin(buffer, 0, (int)num(fields, "origin_node_id"), (int)num(fields, "session_id"),
+                    num(fields, "after")).acknowledge((int)num(fields, "next_chunk"), num(fields, "selective_bitmap"),
+                    (int)num(fields, "receive_window"), (int)num(fields, "flags"));
+                unsealedLength = SnapshotRequestFlyweight.UNSEALED_LENGTH;
+                break;
+            case "SNAPSHOT_CHUNK":
+            {
+                final Lz4Block lz4 = new Lz4Block();
+                final List<?> records = list(fields, "records");
+                for (int i = 0; i < records.size(); i++)
+                {
+                    @SuppressWarnings("unchecked") final Map<String, Object> record = (Map<String, Object>)records.get(i);
+                    final BanRecordFlyweight raw = new BanRecordFlyweight().wrap(lz4.raw(), i * BanRecordFlyweight.LENGTH);
+                    lz4.raw().setMemory(i * BanRecordFlyweight.LENGTH, BanRecordFlyweight.LENGTH, (byte)0);
+                    raw.action(action(record));
+                    fillRecord(raw, record);
+                }
+                final SnapshotChunkFlyweight chunk = new SnapshotChunkFlyweight().begin(buffer, 0,
+                    (int)num(fields, "origin_node_id"), (int)num(fields, "session_id"))
+                    .range((int)num(fields, "chunk_index"), num(fields, "covers_through"), num(fields, "after"), num(fields, "through"));
+                if (!chunk.encode(lz4, records.size()))
+                {
+                    throw new IllegalArgumentException("records do not fit one chunk");
+                }
+                unsealedLength = chunk.unsealedLength();
+                break;
+            }
             default:
                 throw new IllegalArgumentException("unknown type " + type);
         }
@@ -231,6 +259,34 @@ public final class ProtocolVectors
                 fields.put("records", decodeRecords(sync.recordCount(), sync::record));
                 break;
             }
+            case FrameType.SNAPSHOT_REQUEST:
+            {
+                final SnapshotRequestFlyweight request = new SnapshotRequestFlyweight().wrap(buffer, 0);
+                fields.put("origin_node_id", (long)request.originNodeId());
+                fields.put("session_id", request.sessionId() & 0xFFFF_FFFFL);
+                fields.put("after", request.after());
+                fields.put("next_chunk", request.nextChunk() & 0xFFFF_FFFFL);
+                fields.put("receive_window", (long)request.receiveWindow());
+                fields.put("flags", (long)request.flags());
+                fields.put("selective_bitmap", request.selectiveBitmap());
+                break;
+            }
+            case FrameType.SNAPSHOT_CHUNK:
+            {
+                final SnapshotChunkFlyweight chunk = new SnapshotChunkFlyweight().wrap(buffer, 0);
+                fields.put("origin_node_id", (long)chunk.originNodeId());
+                fields.put("session_id", chunk.sessionId() & 0xFFFF_FFFFL);
+                fields.put("chunk_index", chunk.chunkIndex() & 0xFFFF_FFFFL);
+                fields.put("block_length", (long)chunk.blockLength());
+                fields.put("covers_through", chunk.coversThrough());
+                fields.put("after", chunk.after());
+                fields.put("through", chunk.through());
+                final Lz4Block lz4 = new Lz4Block();
+                final int count = chunk.decode(lz4);
+                final BanRecordFlyweight raw = new BanRecordFlyweight();
+                fields.put("records", decodeRecords(count, i -> raw.wrap(lz4.raw(), i * BanRecordFlyweight.LENGTH)));
+                break;
+            }
             default:
                 break;
         }
@@ -314,6 +370,21 @@ public final class ProtocolVectors
             "records", List.of(fields("action", "BAN", "prefix", "2001:db8:bad:1::/64", "protocol", 0L, "port", 0L,
                 "origin_key_id", 3L, "origin_node_id", 3L, "duration_seconds", 86_400L, "origin_sequence", 17L,
                 "origin_time_millis", 1_764_000_123_456L, "version", (1_764_000_123_500L << 16) | 3, "reason", "crowdsecurity/http-bad-user-agent"))));
+        vectors.put("snapshot-request", fields(
+            "type", "SNAPSHOT_REQUEST", "sender_key_id", 2L, "receiver_key_id", 1L, "sequence", 5_003L, "sender_id", 2L, "receiver_id", 1L,
+            "origin_node_id", 1L, "session_id", 0x5eed0001L, "after", 0L, "next_chunk", 2L, "receive_window", 64L, "flags", 0L,
+            "selective_bitmap", 1L));
+        final List<Object> snapshotRecords = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+        {
+            snapshotRecords.add(fields("action", "BAN", "prefix", "192.0.2." + (10 + i) + "/32", "protocol", 6L, "port", 22L,
+                "origin_key_id", 1L, "origin_node_id", 1L, "duration_seconds", 3600L, "origin_sequence", 5L + i,
+                "origin_time_millis", 1_764_000_400_000L + i, "version", (1_764_000_400_000L + i) << 16, "reason", "sshd"));
+        }
+        vectors.put("snapshot-chunk", fields(
+            "type", "SNAPSHOT_CHUNK", "sender_key_id", 1L, "receiver_key_id", 2L, "sequence", 1_764_000_000_000_003L,
+            "sender_id", 1L, "receiver_id", 2L, "origin_node_id", 1L, "session_id", 0x5eed0001L, "chunk_index", 2L,
+            "covers_through", 12L, "after", 4L, "through", 8L, "records", snapshotRecords));
         return vectors;
     }
 

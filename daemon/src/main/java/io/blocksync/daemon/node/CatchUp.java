@@ -47,6 +47,7 @@ import java.util.Arrays;
  *       offer per a few dozen intervals. A mark below where the offer started (the peer lost its state) or at or
  *       beyond its end starts a new offer at once.</li>
  * </ul>
+ * An origin a peer is getting from us by snapshot ({@link SnapshotServer}) is not sent to it by SYNC meanwhile.
  * Loop thread only; allocation-free after construction.
  */
 public final class CatchUp
@@ -77,6 +78,7 @@ public final class CatchUp
     private final IpPrefix prefix = new IpPrefix();
     private final Ban record = new Ban();
     private long reached;
+    private SnapshotServer snapshots;
     private final HighWaterPages pages;
     // The origins of the heartbeat being evaluated that the peer lists too: our slot, and the peer's mark.
     private final int[] pageSlots;
@@ -109,6 +111,7 @@ public final class CatchUp
         }
     }
 
+<<<<<<< HEAD
     /**
      * An empty {@link OriginSequenceIndex} for the table, sized from the store's capacity (or what it holds, if more),
      * its tree priorities seeded from the clock; fill it by {@link OriginSequenceIndex#rebuild} or a start-up pass.
@@ -121,6 +124,15 @@ public final class CatchUp
     }
 
     /** The index of the table's entries by origin and sequence, for tests. */
+=======
+    /** The role sending snapshots. */
+    void snapshots(final SnapshotServer server)
+    {
+        this.snapshots = server;
+    }
+
+    /** The index of the table's entries by origin and sequence (snapshots read through it too). */
+>>>>>>> snapshot13
     OriginSequenceIndex index()
     {
         return index;
@@ -169,7 +181,7 @@ public final class CatchUp
             final long theirs = pageTheirs[(start + n) % count];
             final int origin = highWater.nodeIdAt(i);
             final long ours = highWater.highWaterAt(i);
-            if (origin == peer.nodeId() || ours == 0)
+            if (origin == peer.nodeId() || ours == 0 || (null != snapshots && snapshots.isServing(peer.nodeId(), i, nowNanos)))
             {
                 continue;
             }
@@ -353,10 +365,9 @@ public final class CatchUp
 
         private final AtomicCounter syncSentCounter;
         private HighWaterMarks origins;
-        // The high water the peer advertised when it was behind us, and for how many evaluated heartbeats.
         private long[] behindAt = new long[0];
         private int[] behindStreak = new int[0];
-        // The current offer: the peer's mark when it started, how far we sent, when we last sent, its grace.
+        // Where the peer stayed behind (mark, heartbeats); the offer: its mark then, how far we sent, when, grace.
         private long[] offerFrom = new long[0];
         private long[] offerThrough = new long[0];
         private long[] offerAtNanos = new long[0];

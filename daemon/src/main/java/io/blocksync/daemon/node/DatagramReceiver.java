@@ -7,6 +7,8 @@ import io.blocksync.codec.FrameType;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.RejectReason;
+import io.blocksync.codec.SnapshotChunkFlyweight;
+import io.blocksync.codec.SnapshotRequestFlyweight;
 import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -43,6 +45,10 @@ public final class DatagramReceiver
     private final AckFrameFlyweight ack = new AckFrameFlyweight();
     private final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight();
     private final SyncFrameFlyweight sync = new SyncFrameFlyweight();
+    private final SnapshotRequestFlyweight snapshotRequest = new SnapshotRequestFlyweight();
+    private final SnapshotChunkFlyweight snapshotChunk = new SnapshotChunkFlyweight();
+    private SnapshotServer snapshotServer;
+    private SnapshotClient snapshotClient;
     private ReceiveHook hook;
 
     /**
@@ -65,6 +71,13 @@ public final class DatagramReceiver
         this.liveness = liveness;
         this.clocks = new ClockMonitor(context);
         this.clockFrame = context.clockFrame();
+    }
+
+    /** The snapshot roles: SNAPSHOT_REQUEST to the server, SNAPSHOT_CHUNK and HEARTBEAT to the client. */
+    void snapshots(final SnapshotServer server, final SnapshotClient client)
+    {
+        this.snapshotServer = server;
+        this.snapshotClient = client;
     }
 
     /** Test hook that may drop datagrams before they are verified (loss injection). */
@@ -137,10 +150,28 @@ public final class DatagramReceiver
             case FrameType.HEARTBEAT:
                 clocks.onHeartbeat(peer, heartbeat.wrap(buffer, 0), wallMillis);
                 streamReceiver.onHeartbeat(peer, heartbeat, nowMillis);
+                if (null != snapshotClient)
+                {
+                    snapshotClient.onHeartbeat(peer, heartbeat);
+                }
                 break;
 
             case FrameType.SYNC:
                 streamReceiver.onSync(peer, sync.wrap(buffer, 0), nowMillis);
+                break;
+
+            case FrameType.SNAPSHOT_REQUEST:
+                if (null != snapshotServer)
+                {
+                    snapshotServer.onRequest(peer, snapshotRequest.wrap(buffer, 0), nowNanos);
+                }
+                break;
+
+            case FrameType.SNAPSHOT_CHUNK:
+                if (null != snapshotClient)
+                {
+                    snapshotClient.onChunk(peer, snapshotChunk.wrap(buffer, 0), nowMillis);
+                }
                 break;
 
             default:

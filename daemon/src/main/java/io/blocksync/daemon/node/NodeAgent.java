@@ -38,6 +38,7 @@ public final class NodeAgent implements Agent
     private final SteadyClock steadyClock;
     private final ClockFrame clockFrame;
     private final DatagramReceiver receiver;
+    private final SnapshotClient snapshotClient;
     private final StreamSender streamSender;
     private final AckSender ackSender;
     private final HeartbeatSender heartbeatSender;
@@ -90,6 +91,10 @@ public final class NodeAgent implements Agent
         final CatchUp catchUp = new CatchUp(context, table);
         final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, catchUp, streamSender);
         receiver = new DatagramReceiver(context, Objects.requireNonNull(context.verifier(), "verifier"), streamReceiver, streamSender, liveness);
+        final SnapshotServer snapshotServer = new SnapshotServer(context, table, catchUp.index());
+        catchUp.snapshots(snapshotServer);
+        snapshotClient = new SnapshotClient(context, ackSender.window(), new SnapshotChunks(context, table, ackSender.window()));
+        receiver.snapshots(snapshotServer, snapshotClient);
         localDecisions = new LocalDecisions(context, table, streamSender, catchUp.index());
         table.addListener(streamSender).addListener(firewall);
     }
@@ -144,6 +149,7 @@ public final class NodeAgent implements Agent
         table.frameOffset(clockFrame.offsetMillis());
 
         int work = receiver.poll(nowNanos, nowMillis);
+        work += snapshotClient.poll(nowNanos);
         work += decideLocal(nowMillis);
         work += heldReplies.release();
         work += streamSender.flush();
@@ -190,8 +196,9 @@ public final class NodeAgent implements Agent
         {
             return 0;
         }
-        final long deadline = Math.min(
-            Math.min(heartbeatSender.nextDeadlineNanos(), liveness.nextDeadlineNanos()), streamSender.nextDeadlineNanos());
+        final long deadline = Math.min(Math.min(
+            Math.min(heartbeatSender.nextDeadlineNanos(), liveness.nextDeadlineNanos()), streamSender.nextDeadlineNanos()),
+            snapshotClient.nextDeadlineNanos(nowNanos));
         // Rounded up: a timer a fraction of a millisecond late is harmless, spinning up to it is not.
         return Math.max(1, (deadline - nowNanos + 999_999) / 1_000_000);
     }

@@ -188,8 +188,24 @@ public final class NodeCounters
     public static final int HEARTBEATS_IN_STEP_ID = 94;
     /** Peers' HEARTBEATs whose digest matched ours, so catch-up had nothing to compare. */
     public static final int HEARTBEATS_RECEIVED_IN_STEP_ID = 95;
+    /** Snapshots this node asked a peer for (docs/PROTOCOL.md, "Snapshots"): sessions started. */
+    public static final int SNAPSHOTS_STARTED_ID = 112;
+    /** Snapshot sessions that brought every chunk through the mark they cover. */
+    public static final int SNAPSHOTS_COMPLETED_ID = 113;
+    /** SNAPSHOT_REQUEST frames sent: starts, acknowledgements, repeats and closes. */
+    public static final int SNAPSHOT_REQUESTS_SENT_ID = 114;
+    /** SNAPSHOT_CHUNK frames sent to peers, resends included. */
+    public static final int SNAPSHOT_CHUNKS_SENT_ID = 115;
+    /** SNAPSHOT_CHUNK frames sent again: shown missing by the requester, or unacknowledged for a timeout. */
+    public static final int SNAPSHOT_CHUNKS_RESENT_ID = 116;
+    /** SNAPSHOT_CHUNK frames taken (their records applied, their range marked held). */
+    public static final int SNAPSHOT_CHUNKS_RECEIVED_ID = 117;
+    /** Authentic SNAPSHOT_CHUNK frames of no session of ours with their sender (late, or never asked for): dropped. */
+    public static final int SNAPSHOT_CHUNKS_UNSOLICITED_ID = 118;
+    /** Relayed chunks with a record its origin did not sign (or of this node's own origin): dropped, session ended. */
+    public static final int SNAPSHOT_CHUNKS_BAD_SIGNATURE_ID = 119;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = HEARTBEATS_RECEIVED_IN_STEP_ID;
+    public static final int LAST_ID = SNAPSHOT_CHUNKS_BAD_SIGNATURE_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -220,6 +236,14 @@ public final class NodeCounters
     public final AtomicCounter heartbeatsSent;
     public final AtomicCounter heartbeatsReceived;
     public final AtomicCounter syncFramesSent;
+    public final AtomicCounter snapshotsStarted;
+    public final AtomicCounter snapshotsCompleted;
+    public final AtomicCounter snapshotRequestsSent;
+    public final AtomicCounter snapshotChunksSent;
+    public final AtomicCounter snapshotChunksResent;
+    public final AtomicCounter snapshotChunksReceived;
+    public final AtomicCounter snapshotChunksUnsolicited;
+    public final AtomicCounter snapshotChunksBadSignature;
     public final AtomicCounter syncFramesReceived;
     public final AtomicCounter streamGapsSkipped;
     public final AtomicCounter firewallQueueFull;
@@ -371,6 +395,14 @@ public final class NodeCounters
         syncFramesDeferredBacklog = counter(SYNC_FRAMES_DEFERRED_BACKLOG_ID, "sync_frames_deferred_backlog");
         heartbeatsInStep = counter(HEARTBEATS_IN_STEP_ID, "heartbeats_in_step");
         heartbeatsReceivedInStep = counter(HEARTBEATS_RECEIVED_IN_STEP_ID, "heartbeats_received_in_step");
+        snapshotsStarted = counter(SNAPSHOTS_STARTED_ID, "snapshots_started");
+        snapshotsCompleted = counter(SNAPSHOTS_COMPLETED_ID, "snapshots_completed");
+        snapshotRequestsSent = counter(SNAPSHOT_REQUESTS_SENT_ID, "snapshot_requests_sent");
+        snapshotChunksSent = counter(SNAPSHOT_CHUNKS_SENT_ID, "snapshot_chunks_sent");
+        snapshotChunksResent = counter(SNAPSHOT_CHUNKS_RESENT_ID, "snapshot_chunks_resent");
+        snapshotChunksReceived = counter(SNAPSHOT_CHUNKS_RECEIVED_ID, "snapshot_chunks_received");
+        snapshotChunksUnsolicited = counter(SNAPSHOT_CHUNKS_UNSOLICITED_ID, "snapshot_chunks_unsolicited");
+        snapshotChunksBadSignature = counter(SNAPSHOT_CHUNKS_BAD_SIGNATURE_ID, "snapshot_chunks_bad_signature");
     }
 
     public CountersManager manager()

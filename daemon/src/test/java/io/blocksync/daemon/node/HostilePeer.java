@@ -8,7 +8,9 @@ import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.Lz4Block;
 import io.blocksync.codec.PeerLink;
+import io.blocksync.codec.SnapshotChunkFlyweight;
 import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.table.HybridLogicalClock;
 import org.agrona.BufferUtil;
@@ -30,6 +32,9 @@ final class HostilePeer
     private final SyncFrameFlyweight sync = new SyncFrameFlyweight();
     private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
     private final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight();
+    private final SnapshotChunkFlyweight chunk = new SnapshotChunkFlyweight();
+    private final BanRecordFlyweight rawRecord = new BanRecordFlyweight();
+    private final Lz4Block lz4 = new Lz4Block();
     private int length;
 
     HostilePeer(final EngineNode self)
@@ -61,6 +66,23 @@ final class HostilePeer
         }
         sync.through(through);
         length = self.context.sealer().stamp(frame, 0, sync.unsealedLength());
+        return this;
+    }
+
+    /** Seal chunk {@code chunkIndex} of snapshot {@code sessionId} of {@code origin}, covering {@code (after, through]}. */
+    HostilePeer snapshotChunk(final int origin, final int sessionId, final int chunkIndex, final long after, final long through,
+        final Ban... records)
+    {
+        for (int i = 0; i < records.length; i++)
+        {
+            rawRecord.wrap(lz4.raw(), i * BanRecordFlyweight.LENGTH).set(records[i]);
+        }
+        chunk.begin(frame, 0, origin, sessionId).range(chunkIndex, through, after, through);
+        if (!chunk.encode(lz4, records.length))
+        {
+            throw new IllegalArgumentException(records.length + " records do not fit a chunk");
+        }
+        length = self.context.sealer().stamp(frame, 0, chunk.unsealedLength());
         return this;
     }
 

@@ -118,7 +118,15 @@ class NodeCountersTest
         "92 firewall_elements_repaired",
         "93 sync_frames_deferred_backlog",
         "94 heartbeats_in_step",
-        "95 heartbeats_received_in_step");
+        "95 heartbeats_received_in_step",
+        "112 snapshots_started",
+        "113 snapshots_completed",
+        "114 snapshot_requests_sent",
+        "115 snapshot_chunks_sent",
+        "116 snapshot_chunks_resent",
+        "117 snapshot_chunks_received",
+        "118 snapshot_chunks_unsolicited",
+        "119 snapshot_chunks_bad_signature");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

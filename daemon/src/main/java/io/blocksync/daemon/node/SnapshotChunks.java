@@ -1,0 +1,149 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanRecordFlyweight;
+import io.blocksync.codec.FrameVerifier;
+import io.blocksync.codec.Lz4Block;
+import io.blocksync.codec.PeerKey;
+import io.blocksync.codec.PeerLink;
+import io.blocksync.codec.SnapshotChunkFlyweight;
+import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.table.BanOutcome;
+import io.blocksync.daemon.table.BanTable;
+
+/**
+ * Takes the records of one SNAPSHOT_CHUNK as a SYNC of its range is taken (docs/PROTOCOL.md, "Snapshots"): a record
+ * the table holds already (the same origin's decision at that sequence or later) is skipped unchecked, the others
+ * are applied by the table's version rules (the newer wins); a chunk relayed for another origin is taken only when
+ * every record it would apply carries that origin's signature. Not taken for now, so not acknowledged and sent again,
+ * when the firewall's backlog closed the receive window or the records new to the table would not fit. Its range is
+ * then marked held like a SYNC's: the whole of it for the origin's own chunk, up to its highest record for a relayed
+ * one. Snapshot records are not charged to the flood guard's budgets: the requester asked for them and paces them
+ * by its window, and the origin quota and room bound what they can store. Loop thread only.
+ */
+final class SnapshotChunks
+{
+    static final int TAKEN = 0;
+    static final int NOT_NOW = 1;
+    static final int FORGED = 2;
+
+    private final int nodeId;
+    private final BanTable table;
+    private final HighWaterMarks highWater;
+    private final FrameVerifier verifier;
+    private final ReceiveWindow window;
+    private final NodeCounters counters;
+    private final HeldRanges heldRanges;
+    private final BanRecordFlyweight record = new BanRecordFlyweight();
+    private final Ban ban = new Ban();
+    private final Ban current = new Ban();
+    private final boolean[] held = new boolean[SnapshotChunkFlyweight.MAX_RECORDS];
+
+    SnapshotChunks(final NodeContext context, final BanTable table, final ReceiveWindow window)
+    {
+        this.nodeId = context.nodeId();
+        this.table = table;
+        this.highWater = context.highWater();
+        this.verifier = context.verifier();
+        this.window = window;
+        this.counters = context.counters();
+        this.heldRanges = new HeldRanges(highWater, SnapshotChunkFlyweight.MAX_RECORDS);
+    }
+
+    /**
+     * @param lz4 scratch for the chunk's decompressed records.
+     * @return {@link #TAKEN}, {@link #NOT_NOW} or {@link #FORGED}.
+     */
+    int take(final Peer peer, final SnapshotChunkFlyweight chunk, final Lz4Block lz4, final long nowMillis)
+    {
+        final int origin = chunk.originNodeId();
+        if (origin == nodeId)
+        {
+            counters.framesOwnOrigin.incrementRelease();
+            return FORGED;
+        }
+        if (window.batches() == 0)
+        {
+            counters.syncFramesDeferredBacklog.incrementRelease();
+            return NOT_NOW;
+        }
+        final int count = chunk.decode(lz4);
+        if (count < 0)
+        {
+            return FORGED;
+        }
+        int fresh = 0;
+        long highest = 0;
+        for (int i = 0; i < count; i++)
+        {
+            rawRecord(lz4, i).get(ban);
+            final boolean exists = table.get(ban.prefix(), current);
+            held[i] = exists && current.originNodeId() == ban.originNodeId() && current.originSequence() >= ban.originSequence();
+            fresh += exists ? 0 : 1;
+            highest = Math.max(highest, ban.originSequence());
+        }
+        if (!table.hasRemoteRoom(fresh))
+        {
+            counters.framesDeferredNoRoom.incrementRelease();
+            return NOT_NOW;
+        }
+        if (origin != peer.nodeId() && !originSigned(origin, lz4, count))
+        {
+            return FORGED;
+        }
+        heldRanges.clear();
+        for (int i = 0; i < count; i++)
+        {
+            if (held[i])
+            {
+                counters.recordsDuplicate.incrementRelease();
+            }
+            else if (BanOutcome.mayPassLater(table.applyRemote(rawRecord(lz4, i).get(ban), nowMillis)))
+            {
+                heldRanges.defer(ban.originSequence());
+                counters.recordsDeferred.incrementRelease();
+            }
+        }
+        if (origin == peer.nodeId())
+        {
+            heldRanges.mark(origin, chunk.after(), chunk.through());
+        }
+        else if (count > 0)
+        {
+            heldRanges.mark(origin, chunk.after(), Math.min(chunk.through(), highest));
+        }
+        else
+        {
+            heldRanges.clear();
+        }
+        return TAKEN;
+    }
+
+    private BanRecordFlyweight rawRecord(final Lz4Block lz4, final int i)
+    {
+        return record.wrap(lz4.raw(), i * BanRecordFlyweight.LENGTH);
+    }
+
+    private boolean originSigned(final int origin, final Lz4Block lz4, final int count)
+    {
+        final PeerLink originLink = verifier.link(origin);
+        if (null == originLink)
+        {
+            return false;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (held[i])
+            {
+                continue;
+            }
+            final BanRecordFlyweight r = rawRecord(lz4, i);
+            final PeerKey key = originLink.peerKey(r.originKeyId());
+            if (null == key || !r.verifySignature(key))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

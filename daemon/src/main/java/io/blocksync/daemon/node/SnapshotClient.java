@@ -1,0 +1,296 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.FrameHeaderFlyweight;
+import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.Lz4Block;
+import io.blocksync.codec.SnapshotChunkFlyweight;
+import io.blocksync.codec.SnapshotRequestFlyweight;
+import io.blocksync.daemon.status.NodeCounters;
+import org.agrona.BufferUtil;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The requesting side of snapshots (docs/PROTOCOL.md, "Snapshots"). At a peer's HEARTBEAT, for each origin of its page
+ * where this node is far behind ({@link #FAR_BEHIND} sequences or more below the peer) and its mark would take more
+ * than {@link #SLOW_INTERVALS} heartbeat intervals to get there at the pace it moved since the last evaluated
+ * HEARTBEAT, it asks for a snapshot of that origin instead of going on by SYNC: from the origin itself when the origin
+ * is up, from the peer otherwise. Holding nothing of the origin, it first gives SYNC {@link #EMPTY_EVALUATIONS}
+ * evaluations (a fresh fleet's origins have an empty range each, one SYNC frame). One session per origin and at
+ * most one per source. Chunks are taken by {@link SnapshotChunks} (as a SYNC of their range) and acknowledged by
+ * the next request, at most one per session per duty cycle, with a receive window that follows the firewall's
+ * backlog like the stream's ({@link ReceiveWindow}); with no chunk for {@link #retryNanos} the request is repeated
+ * (the source resends what it lacks), and after {@link #abandonNanos} the session is given up (catch-up by SYNC, or
+ * a later snapshot, goes on from the high-water marks). A restart loses the session, not what it brought: the marks
+ * hold every chunk taken, and the next request starts after them. Loop thread only; allocation-free.
+ */
+final class SnapshotClient
+{
+    /** Sequences behind a peer from which a snapshot is asked for rather than SYNC. */
+    static final long FAR_BEHIND = 4096;
+    /** A gap the mark would take more heartbeat intervals than this to close at its current pace is worth a snapshot. */
+    static final int SLOW_INTERVALS = 8;
+    /** Evaluations a node holding nothing of an origin waits for SYNC before it asks for a snapshot. */
+    static final int EMPTY_EVALUATIONS = 3;
+    /**
+     * {@code -Dblocksync.snapshots=false} (e.g. in {@code JAVA_TOOL_OPTIONS}) makes the node never ask for a snapshot,
+     * so catch-up is by SYNC alone: for the before/after figures of PERFORMANCE.md ("Issue 13"), not an operator setting.
+     */
+    static final boolean ASKS = !"false".equals(System.getProperty("blocksync.snapshots"));
+
+    private final int nodeId;
+    private final HighWaterMarks highWater;
+    private final Int2ObjectHashMap<Peer> peersById;
+    private final Transport transport;
+    private final PacketSealer sealer;
+    private final NodeCounters counters;
+    private final NanoClock nanoClock;
+    private final ReceiveWindow window;
+    private final long retryNanos;
+    private final long abandonNanos;
+    private final long intervalNanos;
+    private final SnapshotChunks chunks;
+    private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
+    private final ByteBuffer frameView = frame.byteBuffer().duplicate();
+    private final SnapshotRequestFlyweight request = new SnapshotRequestFlyweight();
+    private final Lz4Block lz4 = new Lz4Block();
+    // Per origin (dense index): the session, 0 for none, and its state.
+    private final int[] sessionIds;
+    private final Peer[] sources;
+    private final long[] after;
+    private final int[] nextChunk;
+    private final long[] held;
+    private final int[] lastChunk;
+    private final long[] lastHeardNanos;
+    private final long[] lastSentNanos;
+    private final boolean[] ackDue;
+    // Per origin: our mark when a peer's heartbeat was last evaluated, to tell a stalled mark from one that moves.
+    private final long[] markSeen;
+    private final int[] emptyStreak;
+    private final Int2ObjectHashMap<long[]> lastEvaluated = new Int2ObjectHashMap<>();
+    private int active;
+    private int nextSessionId;
+
+    SnapshotClient(final NodeContext context, final ReceiveWindow window, final SnapshotChunks chunks)
+    {
+        this.nodeId = context.nodeId();
+        this.highWater = context.highWater();
+        this.peersById = context.peersById();
+        this.transport = context.transport();
+        this.sealer = context.sealer();
+        this.counters = context.counters();
+        this.nanoClock = context.nanoClock();
+        this.window = window;
+        this.retryNanos = Math.max(1_000_000, context.retransmitMinNanos() / 4);
+        this.intervalNanos = context.heartbeatIntervalNanos();
+        this.abandonNanos = Math.max(10 * context.retransmitMaxNanos(), 10 * intervalNanos);
+        this.chunks = chunks;
+        final int count = highWater.count();
+        sessionIds = new int[count];
+        sources = new Peer[count];
+        after = new long[count];
+        nextChunk = new int[count];
+        held = new long[count];
+        lastChunk = new int[count];
+        lastHeardNanos = new long[count];
+        lastSentNanos = new long[count];
+        ackDue = new boolean[count];
+        markSeen = new long[count];
+        emptyStreak = new int[count];
+        java.util.Arrays.fill(markSeen, -1);
+        for (final Peer peer : context.peers())
+        {
+            lastEvaluated.put(peer.nodeId(), new long[] { Long.MIN_VALUE / 2 });
+        }
+        // Distinct across restarts on a real clock, reproducible on a test's manual one.
+        nextSessionId = (int)(context.nanoClock().nanoTime() * 0x9E3779B97F4A7C15L >>> 32) ^ nodeId;
+    }
+
+    /** Sessions in progress. */
+    int active()
+    {
+        return active;
+    }
+
+    /** A peer's HEARTBEAT: ask for a snapshot of each origin of its page this node is far and stuck behind on. */
+    void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat)
+    {
+        final long nowNanos = nanoClock.nanoTime();
+        final long[] evaluated = lastEvaluated.get(peer.nodeId());
+        if (!ASKS || null == evaluated || nowNanos - evaluated[0] < intervalNanos || window.batches() == 0)
+        {
+            return;
+        }
+        evaluated[0] = nowNanos;
+        for (int e = 0, count = heartbeat.entryCount(); e < count; e++)
+        {
+            final int origin = heartbeat.entryOriginNodeId(e);
+            final int i = highWater.indexOf(origin);
+            if (i < 0 || origin == nodeId)
+            {
+                continue;
+            }
+            final long mine = highWater.highWaterAt(i);
+            final long before = markSeen[i];
+            markSeen[i] = mine;
+            final long theirs = heartbeat.entryHighWater(e);
+            final long gap = theirs - mine;
+            emptyStreak[i] = mine == 0 && gap > 0 ? emptyStreak[i] + 1 : 0;
+            // Far behind, and at the pace the mark moved since the last evaluation (stream, SYNC) more than
+            // SLOW_INTERVALS intervals from catching up; holding nothing, only once SYNC had its turn (a fresh fleet's
+            // empty epoch ranges come by one SYNC each).
+            final boolean far = gap >= FAR_BEHIND && before >= 0 && mine - before <= gap / SLOW_INTERVALS &&
+                (mine > 0 || emptyStreak[i] > EMPTY_EVALUATIONS);
+            if (!far || sessionIds[i] != 0 || isBusy(peer) || (origin != peer.nodeId() && isUp(origin)))
+            {
+                continue;
+            }
+            start(peer, i, mine, nowNanos);
+        }
+    }
+
+    private void start(final Peer source, final int i, final long mark, final long nowNanos)
+    {
+        nextSessionId = nextSessionId + 1 == 0 ? 1 : nextSessionId + 1;
+        sessionIds[i] = nextSessionId;
+        sources[i] = source;
+        after[i] = mark;
+        nextChunk[i] = 0;
+        held[i] = 0;
+        lastChunk[i] = -1;
+        lastHeardNanos[i] = nowNanos;
+        active++;
+        counters.snapshotsStarted.incrementRelease();
+        sendRequest(i, 0, nowNanos);
+    }
+
+    /** An authentic SNAPSHOT_CHUNK: taken when it belongs to a session of ours with that peer, else counted. */
+    void onChunk(final Peer peer, final SnapshotChunkFlyweight chunk, final long nowMillis)
+    {
+        final int i = highWater.indexOf(chunk.originNodeId());
+        if (i < 0 || sessionIds[i] == 0 || sessionIds[i] != chunk.sessionId() || sources[i] != peer)
+        {
+            counters.snapshotChunksUnsolicited.incrementRelease();
+            return;
+        }
+        final long nowNanos = nanoClock.nanoTime();
+        lastHeardNanos[i] = nowNanos;
+        final int offset = chunk.chunkIndex() - nextChunk[i];
+        if (offset < 0 || (offset < 64 && (held[i] & (1L << offset)) != 0))
+        {
+            ackDue[i] = true;
+            return;
+        }
+        if (offset >= 64)
+        {
+            return;
+        }
+        final int outcome = chunks.take(peer, chunk, lz4, nowMillis);
+        if (outcome == SnapshotChunks.FORGED)
+        {
+            counters.snapshotChunksBadSignature.incrementRelease();
+            finish(i, nowNanos);
+            return;
+        }
+        if (outcome == SnapshotChunks.NOT_NOW)
+        {
+            return;
+        }
+        counters.snapshotChunksReceived.incrementRelease();
+        held[i] |= 1L << offset;
+        while ((held[i] & 1) != 0)
+        {
+            held[i] >>>= 1;
+            nextChunk[i]++;
+        }
+        if (chunk.through() == chunk.coversThrough())
+        {
+            lastChunk[i] = chunk.chunkIndex();
+        }
+        ackDue[i] = true;
+        // Done when every chunk is in, or sooner when the marks already hold all the snapshot covers (the origin's
+        // stream or a SYNC brought the rest).
+        if ((lastChunk[i] >= 0 && nextChunk[i] > lastChunk[i]) || highWater.highWaterAt(i) >= chunk.coversThrough())
+        {
+            counters.snapshotsCompleted.incrementRelease();
+            finish(i, nowNanos);
+        }
+    }
+
+    /** Acknowledge what arrived this cycle, repeat stalled requests, give up dead sessions. */
+    int poll(final long nowNanos)
+    {
+        if (active == 0)
+        {
+            return 0;
+        }
+        int work = 0;
+        for (int i = 0, count = sessionIds.length; i < count; i++)
+        {
+            if (sessionIds[i] == 0)
+            {
+                continue;
+            }
+            if (nowNanos - lastHeardNanos[i] >= abandonNanos)
+            {
+                finish(i, nowNanos);
+                work++;
+            }
+            else if (ackDue[i] || nowNanos - Math.max(lastHeardNanos[i], lastSentNanos[i]) >= retryNanos)
+            {
+                sendRequest(i, 0, nowNanos);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /** When the next repeated request may be due, for the idle strategy. */
+    long nextDeadlineNanos(final long nowNanos)
+    {
+        return active == 0 ? Long.MAX_VALUE : nowNanos + retryNanos;
+    }
+
+    private void finish(final int i, final long nowNanos)
+    {
+        sendRequest(i, SnapshotRequestFlyweight.FLAG_DONE, nowNanos);
+        sessionIds[i] = 0;
+        sources[i] = null;
+        active--;
+    }
+
+    private void sendRequest(final int i, final int flags, final long nowNanos)
+    {
+        final Peer source = sources[i];
+        final int invited = Math.min(SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW, window.batches());
+        request.begin(frame, 0, highWater.nodeIdAt(i), sessionIds[i], after[i])
+            .acknowledge(nextChunk[i], held[i] >>> 1, invited, flags);
+        final int length = sealer.stamp(frame, 0, SnapshotRequestFlyweight.UNSEALED_LENGTH);
+        source.link().seal(frame, 0, length);
+        transport.send(frameView, 0, length, source.address());
+        counters.snapshotRequestsSent.incrementRelease();
+        lastSentNanos[i] = nowNanos;
+        ackDue[i] = false;
+    }
+
+    private boolean isBusy(final Peer source)
+    {
+        for (final Peer serving : sources)
+        {
+            if (serving == source)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isUp(final int origin)
+    {
+        final Peer originPeer = peersById.get(origin);
+        return null != originPeer && originPeer.liveness().state() == Peer.STATE_UP;
+    }
+}

@@ -1,0 +1,172 @@
+package io.blocksync.daemon.node;
+
+import io.blocksync.codec.Ban;
+import io.blocksync.codec.BanAction;
+import io.blocksync.codec.FrameType;
+import io.blocksync.codec.SnapshotRequestFlyweight;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.blocksync.daemon.node.EngineCluster.MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * LZ4 snapshots for joining nodes (issue 13; docs/PROTOCOL.md, "Snapshots"), on the engine's manual clock and seeded
+ * network: a node restored from an empty state directory next to a node holding many bans catches up completely by
+ * snapshot rather than record by record, also through chunk loss and a restart of its own mid-snapshot; a relayed
+ * chunk with a record its origin did not sign is dropped and counted.
+ */
+class SnapshotEngineTest
+{
+    private static final long SEED = 20_261_130L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNodeRestoredEmptyCatchesUpOnOneHundredThousandBansBySnapshot() throws Exception
+    {
+        final int bans = 100_000;
+        try (EngineCluster cluster = new EngineCluster(dir, 2, SEED, settings(bans)))
+        {
+            final EngineNode one = cluster.node(1);
+            load(cluster, one, bans);
+            final EngineNode two = cluster.restart(2, true);
+            final long took = cluster.runUntil(() -> caughtUp(cluster, 2, bans), 120_000, "node 2 caught up by snapshot");
+            final EngineNode joined = cluster.node(2);
+            System.out.println("snapshot join, " + bans + " bans: " + took + " ms simulated, chunks " +
+                one.counters.snapshotChunksSent.get() + ", SYNC frames " + one.counters.syncFramesSent.get() +
+                ", records per chunk " + bans / Math.max(1, one.counters.snapshotChunksSent.get()));
+            assertTrue(joined.counters.snapshotsCompleted.get() >= 1, "a snapshot completed: " + snapshotCounters(joined));
+            assertTrue(one.counters.syncFramesSent.get() < bans / 100,
+                "records came by snapshot, not SYNC: " + one.counters.syncFramesSent.get() + " SYNC frames");
+            // Chunks still on their way when the session ended (the stream's retained batches brought the last ranges).
+            assertTrue(joined.counters.snapshotChunksUnsolicited.get() <= 2 * SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW,
+                snapshotCounters(joined));
+            assertEquals(bans, two.storeSize());
+        }
+    }
+
+    @Test
+    void chunkLossAndARestartOfTheJoinerMidSnapshotStillCatchUpCompletely() throws Exception
+    {
+        final int bans = 30_000;
+        try (EngineCluster cluster = new EngineCluster(dir, 2, SEED, settings(bans)))
+        {
+            final EngineNode one = cluster.node(1);
+            load(cluster, one, bans);
+            cluster.restart(2, true);
+            cluster.network().loss(0.2, 0.02).latency(MS, MS).reorder(0.1, 5 * MS);
+            cluster.runUntil(() -> cluster.node(2).counters.snapshotChunksReceived.get() > 500, 60_000, "half way");
+            final long before = cluster.node(2).storeSize();
+            final EngineNode restarted = cluster.restart(2, false);
+            final long kept = restarted.highWater(1);
+            assertTrue(restarted.storeSize() >= before - 64 * 32 && kept > 0, "the restart kept what the snapshot brought: " +
+                restarted.storeSize() + " of " + before + ", mark " + kept);
+            final long took = cluster.runUntil(() -> caughtUp(cluster, 2, bans), 120_000, "node 2 caught up after its restart");
+            System.out.println("snapshot under 20 % loss with a restart: " + took + " ms simulated after the restart, resent " +
+                one.counters.snapshotChunksResent.get() + ", sent " + one.counters.snapshotChunksSent.get());
+            assertTrue(one.counters.snapshotChunksResent.get() > 0, "lost chunks were sent again");
+            assertTrue(restarted.counters.snapshotsCompleted.get() >= 1, "the resumed snapshot completed: " + snapshotCounters(restarted));
+            // Resumed after the mark it kept, not from the start: fewer chunks than the whole snapshot took.
+            final long whole = bans / 12;
+            assertTrue(restarted.counters.snapshotChunksReceived.get() < whole - 400,
+                "resumed: " + snapshotCounters(restarted) + " (whole snapshot about " + whole + " chunks)");
+        }
+    }
+
+    @Test
+    void aRelayedChunkWithARecordItsOriginDidNotSignIsDroppedAndCounted() throws Exception
+    {
+        try (EngineCluster cluster = new EngineCluster(dir, 3, SEED, new EngineCluster.Settings()))
+        {
+            final EngineNode one = cluster.node(1);
+            cluster.runForMillis(1_000);
+            for (int i = 0; i < 20; i++)
+            {
+                assertTrue(one.ban(address(i)));
+            }
+            cluster.runUntil(() -> cluster.node(3).storeSize() == 20 && cluster.node(3).highWater(1) == one.highWater(1),
+                10_000, "node 3 holds origin 1");
+            // Node 2 loses its state and cannot reach origin 1: it asks node 3, which turned hostile.
+            final AtomicInteger session = new AtomicInteger();
+            final EngineNode three = cluster.node(3);
+            cluster.network().filter((from, to, type, frame) -> sessionOf(from, to, type, frame, one, three, session));
+            final EngineNode two = cluster.restart(2, true);
+            cluster.runUntil(() -> session.get() != 0, 10_000, "node 2 asks node 3 for origin 1");
+            final Ban forged = HostilePeer.record(BanAction.BAN, "203.0.113.7/32", 1, 1, one.timeMillis());
+            new HostilePeer(three).snapshotChunk(1, session.get(), 0, 0, one.highWater(1), forged)
+                .inject(two, cluster.nowNanos(), two.steadyMillis());
+            assertEquals(1, two.counters.snapshotChunksBadSignature.get(), "the forged record was caught");
+            assertNull(two.stored("203.0.113.7/32"), "and not applied");
+            assertEquals(0, two.highWater(1), "nothing of origin 1 marked held");
+            new HostilePeer(three).snapshotChunk(1, session.get() + 1, 0, 0, one.highWater(1), forged)
+                .inject(two, cluster.nowNanos(), two.steadyMillis());
+            assertEquals(1, two.counters.snapshotChunksUnsolicited.get(), "a chunk of no session is dropped and counted");
+        }
+    }
+
+    private static boolean sessionOf(final java.net.InetSocketAddress from, final java.net.InetSocketAddress to, final int type,
+        final DirectBuffer frame, final EngineNode one, final EngineNode three, final AtomicInteger session)
+    {
+        final boolean toOrFromOne = from.equals(one.address) || to.equals(one.address);
+        if (type == FrameType.SNAPSHOT_REQUEST && to.equals(three.address))
+        {
+            final SnapshotRequestFlyweight request = new SnapshotRequestFlyweight().wrap(frame, 0);
+            if (request.originNodeId() == 1 && (request.flags() & SnapshotRequestFlyweight.FLAG_DONE) == 0 && session.get() == 0)
+            {
+                session.set(request.sessionId());
+            }
+            return true;
+        }
+        // Origin 1 is cut off from node 2; node 3's own SYNC to node 2 is dropped too, so only the snapshot is left.
+        return toOrFromOne && (from.getAddress().getAddress()[3] == 2 || to.getAddress().getAddress()[3] == 2) ||
+            type == FrameType.SYNC || type == FrameType.SNAPSHOT_CHUNK;
+    }
+
+    static String snapshotCounters(final EngineNode node)
+    {
+        return "started " + node.counters.snapshotsStarted.get() + ", completed " + node.counters.snapshotsCompleted.get() +
+            ", requests " + node.counters.snapshotRequestsSent.get() + ", chunks received " + node.counters.snapshotChunksReceived.get() +
+            ", unsolicited " + node.counters.snapshotChunksUnsolicited.get() + ", bad signature " +
+            node.counters.snapshotChunksBadSignature.get() + ", SYNC received " + node.counters.syncFramesReceived.get();
+    }
+
+    static EngineCluster.Settings settings(final int bans)
+    {
+        return new EngineCluster.Settings().sendWindow(1024).floodGuard(1_000, 0).store(4 * bans, 50);
+    }
+
+    /** Node 1 decides {@code bans} bans, and node 2 takes them by the stream (before its disk is lost). */
+    static void load(final EngineCluster cluster, final EngineNode one, final int bans) throws Exception
+    {
+        cluster.network().logging(false);
+        cluster.runUntil(() -> one.peer(2).state() == Peer.STATE_UP, 2_000, "up");
+        for (int i = 0; i < bans; i++)
+        {
+            while (!one.ban(address(i)))
+            {
+                cluster.step();
+            }
+        }
+        cluster.runUntil(() -> caughtUp(cluster, 2, bans), 120_000, "node 2 took node 1's stream");
+    }
+
+    /** A /128 in 2001:db8::/32 (documentation), one per index. */
+    static String address(final int i)
+    {
+        return "2001:db8:1:" + Integer.toHexString((i >>> 16) + 1) + "::" + Integer.toHexString(i & 0xFFFF);
+    }
+
+    static boolean caughtUp(final EngineCluster cluster, final int nodeId, final int bans)
+    {
+        final EngineNode node = cluster.node(nodeId);
+        return node.storeSize() == bans && node.highWater(1) == cluster.node(1).highWater(1);
+    }
+}
