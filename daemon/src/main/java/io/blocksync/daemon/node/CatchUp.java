@@ -111,7 +111,6 @@ public final class CatchUp
         }
     }
 
-<<<<<<< HEAD
     /**
      * An empty {@link OriginSequenceIndex} for the table, sized from the store's capacity (or what it holds, if more),
      * its tree priorities seeded from the clock; fill it by {@link OriginSequenceIndex#rebuild} or a start-up pass.
@@ -123,8 +122,6 @@ public final class CatchUp
             context.counters().catchUpIndexFull, seed);
     }
 
-    /** The index of the table's entries by origin and sequence, for tests. */
-=======
     /** The role sending snapshots. */
     void snapshots(final SnapshotServer server)
     {
@@ -132,7 +129,6 @@ public final class CatchUp
     }
 
     /** The index of the table's entries by origin and sequence (snapshots read through it too). */
->>>>>>> snapshot13
     OriginSequenceIndex index()
     {
         return index;
