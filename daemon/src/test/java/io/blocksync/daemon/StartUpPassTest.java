@@ -103,7 +103,9 @@ class StartUpPassTest
             () -> counters.storeEntries.get() == live, () -> "store_entries " + counters.storeEntries.get() + "\n" + log());
 
         assertEquals(1, node.storePasses(), "passes over the store by start and the loop's first cycles\n" + log());
-        assertTrue(log().contains("purged " + ENDED + " expired entries at open"), log());
+        // The event log is written by its own thread: poll for the line.
+        Poll.until("the purge at open logged", Duration.ofSeconds(30),
+            () -> log().contains("purged " + ENDED + " expired entries at open"), this::log);
         assertEquals(live, counters.expiryIndexEntries.get(), "expiry index: every live entry has an end");
         assertEquals(1, counters.bansLiftedOwnAddress.get(), "the ban covering 127.0.0.1 lifted at start\n" + log());
 
