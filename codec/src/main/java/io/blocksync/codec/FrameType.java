@@ -13,14 +13,19 @@ public final class FrameType
     public static final int HEARTBEAT = 3;
     /** Anti-entropy catch-up: one origin's records in a stated sequence range, to one lagging peer. */
     public static final int SYNC = 4;
+    /** Multicast: the sender's own decisions to every member of its group, Ed25519-signed instead of link-tagged. */
+    public static final int GROUP_BATCH = 7;
+    /** Unicast, link-tagged: a group member asks the group sender to multicast again the group batches it lacks. */
+    public static final int NAK = 8;
 
     private FrameType()
     {
     }
 
+    /** Whether the type is one of this version's unicast, link-tagged frames (GROUP_BATCH travels on the group only). */
     public static boolean isKnown(final int type)
     {
-        return type >= BATCH && type <= SYNC;
+        return (type >= BATCH && type <= SYNC) || type == NAK;
     }
 
     public static String name(final int type)
@@ -35,6 +40,10 @@ public final class FrameType
                 return "HEARTBEAT";
             case SYNC:
                 return "SYNC";
+            case GROUP_BATCH:
+                return "GROUP_BATCH";
+            case NAK:
+                return "NAK";
             default:
                 return "UNKNOWN(" + type + ")";
         }

@@ -165,6 +165,10 @@ public final class FrameVerifier
                 wellFormed = SyncFrameFlyweight.isWellFormed(buffer, offset, length, record);
                 break;
 
+            case FrameType.NAK:
+                wellFormed = NakFrameFlyweight.isWellFormed(buffer, offset, length);
+                break;
+
             default:
                 return RejectReason.BAD_TYPE;
         }

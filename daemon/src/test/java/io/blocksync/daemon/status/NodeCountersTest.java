@@ -118,7 +118,15 @@ class NodeCountersTest
         "92 firewall_elements_repaired",
         "93 sync_frames_deferred_backlog",
         "94 heartbeats_in_step",
-        "95 heartbeats_received_in_step");
+        "95 heartbeats_received_in_step",
+        "120 group_batches_sent",
+        "121 group_batches_received",
+        "122 group_rejected_unauthentic",
+        "123 group_rejected_invalid",
+        "124 group_rejected_replay",
+        "125 group_naks_sent",
+        "126 group_repairs_sent",
+        "127 group_gaps_skipped");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
