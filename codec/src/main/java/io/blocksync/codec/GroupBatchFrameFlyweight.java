@@ -31,7 +31,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * retained is the lowest group sequence the sender can still multicast again, so a member that lacks older ones
  * stops asking and gets their records by SYNC. Not thread safe; the signing and checking scratch is reused.
  */
-public final class GroupBatchFrameFlyweight
+public final class GroupBatchFrameFlyweight implements RecordFrame
 {
     static final int GROUP_SEQUENCE_OFFSET = HEADER_LENGTH;
     static final int OLDEST_RETAINED_OFFSET = GROUP_SEQUENCE_OFFSET + 8;

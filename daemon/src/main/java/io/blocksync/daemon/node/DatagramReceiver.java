@@ -6,6 +6,7 @@ import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.FrameType;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.NakFrameFlyweight;
 import io.blocksync.codec.RejectReason;
 import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.status.NodeCounters;
@@ -43,6 +44,8 @@ public final class DatagramReceiver
     private final AckFrameFlyweight ack = new AckFrameFlyweight();
     private final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight();
     private final SyncFrameFlyweight sync = new SyncFrameFlyweight();
+    private final NakFrameFlyweight nak = new NakFrameFlyweight();
+    private GroupSender groupSender;
     private ReceiveHook hook;
 
     /**
@@ -65,6 +68,12 @@ public final class DatagramReceiver
         this.liveness = liveness;
         this.clocks = new ClockMonitor(context);
         this.clockFrame = context.clockFrame();
+    }
+
+    /** The group stream NAKs of members are for; none without a multicast group (NAKs are then ignored). */
+    void groupSender(final GroupSender groupSender)
+    {
+        this.groupSender = groupSender;
     }
 
     /** Test hook that may drop datagrams before they are verified (loss injection). */
@@ -141,6 +150,13 @@ public final class DatagramReceiver
 
             case FrameType.SYNC:
                 streamReceiver.onSync(peer, sync.wrap(buffer, 0), nowMillis);
+                break;
+
+            case FrameType.NAK:
+                if (null != groupSender)
+                {
+                    groupSender.onNak(peer, nak.wrap(buffer, 0), nowNanos);
+                }
                 break;
 
             default:
