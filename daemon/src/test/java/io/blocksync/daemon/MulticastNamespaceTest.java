@@ -41,6 +41,7 @@ class MulticastNamespaceTest
 {
     private static final int NODES = 4;
     private static final String GROUP = "239.255.42.1";
+    private static final String GROUP6 = "ff15::42";
     private static final String SETTINGS = "[protocol]\nheartbeat-interval = 200ms\nretransmit-initial = 50ms\n" +
         "peer-suspect-after = 1s\npeer-down-after = 3s\n";
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -51,6 +52,8 @@ class MulticastNamespaceTest
     private NetworkNamespaces namespaces;
     private final String[] hosts = new String[NODES + 1];
     private final NodeProcess[] nodes = new NodeProcess[NODES + 1];
+    private String group = GROUP;
+    private int size = NODES;
 
     @BeforeEach
     void requireRoot()
@@ -162,6 +165,33 @@ class MulticastNamespaceTest
         }
     }
 
+    @Test
+    void anIpv6GroupCarriesBansToEveryMember() throws Exception
+    {
+        group = GROUP6;
+        size = 3;
+        namespaces = new NetworkNamespaces();
+        final BridgeSegment lan = namespaces.bridge("bsm");
+        namespaces.must(lan.namespace(), "ip", "link", "set", "br0", "type", "bridge", "mcast_snooping", "0");
+        for (int id = 1; id <= size; id++)
+        {
+            hosts[id] = lan.host(id);
+            start(id);
+        }
+        for (int id = 1; id <= size; id++)
+        {
+            nodes[id].awaitReady();
+        }
+        final List<String> bans = List.of(ban(1, "198.51.100.7"), ban(1, "203.0.113.77"));
+        for (int id = 2; id <= size; id++)
+        {
+            final int member = id;
+            Poll.until("node " + id + " holds both bans", WAIT, () -> holdsAll(member, bans), this::diagnostics);
+            Poll.until("node " + id + " took them from the IPv6 group", WAIT,
+                () -> counter(nodes[member].stateDir(), "group_batches_received") >= 1, this::diagnostics);
+        }
+    }
+
     private void start(final int id) throws Exception
     {
         nodes[id] = new NodeProcess(writeConfig(id), dir.resolve("n" + id), NetworkNamespaces.inNamespace(hosts[id])).start();
@@ -204,8 +234,9 @@ class MulticastNamespaceTest
             .append("[node]\nid = ").append(id).append("\nlisten = 192.0.2.").append(id).append(":7701\nstate-dir = n")
             .append(id).append("\nkey = ").append(key(id)).append("\n\n[firewall]\nbackend = ")
             .append(id == 2 ? "nftables" : "log").append("\n\n").append(SETTINGS)
-            .append("\n[multicast]\ngroup = ").append(GROUP).append("\nport = 7901\ninterface = eth0\nmembers = 1, 2, 3, 4\n");
-        for (int peer = 1; peer <= NODES; peer++)
+            .append("\n[multicast]\ngroup = ").append(group).append("\nport = 7901\ninterface = eth0\nmembers = 1, 2, 3")
+            .append(size == 4 ? ", 4\n" : "\n");
+        for (int peer = 1; peer <= size; peer++)
         {
             if (peer != id)
             {

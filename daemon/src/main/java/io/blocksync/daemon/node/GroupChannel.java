@@ -19,8 +19,9 @@ import java.nio.channels.DatagramChannel;
 /**
  * The node's multicast socket: bound to the group's address and port (so it hears that group only, not unicast
  * traffic to the port), joined on the configured interface (IGMP / MLD), and sending on that interface with the
- * configured TTL / hop limit and without loopback to itself (ip(7) {@code IP_MULTICAST_IF}, {@code IP_MULTICAST_TTL},
- * {@code IP_MULTICAST_LOOP}; ipv6(7) for the IPv6 equivalents). Non-blocking: the loop's selector watches it
+ * configured TTL / hop limit, looped back to other sockets of this host that joined (several nodes on one host or in
+ * one namespace; the node's own copy is dropped unread by {@link GroupReceiver}) (ip(7) {@code IP_MULTICAST_IF},
+ * {@code IP_MULTICAST_TTL}, {@code IP_MULTICAST_LOOP}; ipv6(7) for the IPv6 equivalents). Non-blocking: the loop's selector watches it
  * ({@link UdpTransport#watch}). Datagrams in and out are counted with the unicast ones.
  */
 public final class GroupChannel implements AutoCloseable
@@ -63,7 +64,8 @@ public final class GroupChannel implements AutoCloseable
             channel.bind(config.group());
             channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, networkInterface);
             channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, config.ttl());
-            channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
+            // Other nodes on this host (or in this namespace) are members too; our own copy is dropped unread.
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
             channel.join(config.groupAddress(), networkInterface);
             channel.configureBlocking(false);
         }

@@ -88,6 +88,12 @@ public final class GroupReceiver
 
     void onDatagram(final UnsafeBuffer buffer, final int length, final long nowNanos, final long nowMillis)
     {
+        if (length >= FrameHeaderFlyweight.HEADER_LENGTH && header.wrap(buffer, 0).senderId() == nodeId &&
+            header.type() == io.blocksync.codec.FrameType.GROUP_BATCH)
+        {
+            // Our own, looped back to the host: nothing to check or count.
+            return;
+        }
         final int result = verifier.check(buffer, 0, length);
         if (result != RejectReason.NONE)
         {
