@@ -25,7 +25,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * Stream sequences count batches, not datagrams: they are contiguous per sender (1, 2, 3, ...) and are what acks
  * refer to, while the header's packet sequence guards against replay. Every record's origin is the sender.
  */
-public final class BatchFrameFlyweight
+public final class BatchFrameFlyweight implements RecordFrame
 {
     static final int STREAM_SEQUENCE_OFFSET = HEADER_LENGTH;
     static final int RECORDS_OFFSET = STREAM_SEQUENCE_OFFSET + 8;

@@ -51,7 +51,29 @@ public final class FrameSigner
     /** Stamp with an explicit packet sequence; for test vectors and tools, not for live traffic. */
     public int stamp(final MutableDirectBuffer buffer, final int offset, final int unsealedLength, final long sequence)
     {
-        final int frameLength = unsealedLength + FrameHeaderFlyweight.TAG_LENGTH;
+        return stampLength(buffer, offset, unsealedLength + FrameHeaderFlyweight.TAG_LENGTH, sequence);
+    }
+
+    /**
+     * Stamp a GROUP_BATCH whose header and body occupy {@code [offset, offset + unsignedLength)} with the next packet
+     * sequence; it ends with a 64-byte signature ({@link GroupBatchFrameFlyweight#sign}) instead of a tag, and its
+     * receiver fields stay 0 (the group).
+     *
+     * @return the datagram length, signature included.
+     */
+    public int stampGroup(final MutableDirectBuffer buffer, final int offset, final int unsignedLength)
+    {
+        return stampGroup(buffer, offset, unsignedLength, nextSequence++);
+    }
+
+    /** {@link #stampGroup(MutableDirectBuffer, int, int)} with an explicit packet sequence; for test vectors and tools. */
+    public int stampGroup(final MutableDirectBuffer buffer, final int offset, final int unsignedLength, final long sequence)
+    {
+        return stampLength(buffer, offset, unsignedLength + GroupBatchFrameFlyweight.SIGNATURE_LENGTH, sequence);
+    }
+
+    private int stampLength(final MutableDirectBuffer buffer, final int offset, final int frameLength, final long sequence)
+    {
         if (frameLength > FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH)
         {
             throw new IllegalArgumentException("frame of " + frameLength + " bytes exceeds " +

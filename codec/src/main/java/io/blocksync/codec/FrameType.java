@@ -17,14 +17,19 @@ public final class FrameType
     public static final int SNAPSHOT_REQUEST = 5;
     /** One LZ4-compressed chunk of a snapshot: an origin's records in a stated sequence range. */
     public static final int SNAPSHOT_CHUNK = 6;
+    /** Multicast: the sender's own decisions to every member of its group, Ed25519-signed instead of link-tagged. */
+    public static final int GROUP_BATCH = 7;
+    /** Unicast, link-tagged: a group member asks the group sender to multicast again the group batches it lacks. */
+    public static final int NAK = 8;
 
     private FrameType()
     {
     }
 
+    /** Whether the type is one of this version's unicast, link-tagged frames (GROUP_BATCH travels on the group only). */
     public static boolean isKnown(final int type)
     {
-        return type >= BATCH && type <= SNAPSHOT_CHUNK;
+        return (type >= BATCH && type <= SNAPSHOT_CHUNK) || type == NAK;
     }
 
     public static String name(final int type)
@@ -43,6 +48,10 @@ public final class FrameType
                 return "SNAPSHOT_REQUEST";
             case SNAPSHOT_CHUNK:
                 return "SNAPSHOT_CHUNK";
+            case GROUP_BATCH:
+                return "GROUP_BATCH";
+            case NAK:
+                return "NAK";
             default:
                 return "UNKNOWN(" + type + ")";
         }

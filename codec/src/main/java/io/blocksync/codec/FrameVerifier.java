@@ -174,6 +174,10 @@ public final class FrameVerifier
                 wellFormed = SnapshotChunkFlyweight.isWellFormed(buffer, offset, length, lz4, record);
                 break;
 
+            case FrameType.NAK:
+                wellFormed = NakFrameFlyweight.isWellFormed(buffer, offset, length);
+                break;
+
             default:
                 return RejectReason.BAD_TYPE;
         }

@@ -34,7 +34,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  * </pre>
  */
-public final class SyncFrameFlyweight
+public final class SyncFrameFlyweight implements RecordFrame
 {
     static final int ORIGIN_NODE_ID_OFFSET = HEADER_LENGTH;
     static final int RESERVED_OFFSET = ORIGIN_NODE_ID_OFFSET + 4;

@@ -26,6 +26,8 @@ import io.blocksync.daemon.node.GroupCommit;
 import io.blocksync.daemon.node.HighWaterMarks;
 import io.blocksync.daemon.node.LocalExemptions;
 import io.blocksync.daemon.node.LocalRequest;
+import io.blocksync.daemon.node.GroupChannel;
+import io.blocksync.daemon.node.GroupMembership;
 import io.blocksync.daemon.node.NodeAgent;
 import io.blocksync.daemon.node.NodeContext;
 import io.blocksync.daemon.node.NodeIdleStrategy;
@@ -105,6 +107,7 @@ public final class Node implements AutoCloseable
     private final UdpTransport transport;
     private final Firewall firewall;
     private final NodeAgent agent;
+    private final GroupChannel groupChannel;
     private static final long PAGE_RELEASE_DELAY_NANOS = 2_000_000_000L;
     private final LoopThread loop;
     private final ControlServer control;
@@ -190,7 +193,8 @@ public final class Node implements AutoCloseable
         {
             final PeerLink link = newLink(config, peerConfig, replayWindows.window(peerConfig.nodeId()));
             verifier.addLink(link);
-            peers.add(new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), link, status.countersManager()));
+            peers.add(new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), link, status.countersManager())
+                .groupMember(null != config.multicast() && config.multicast().isMember(peerConfig.nodeId())));
         }
         final Peer[] peerArray = peers.toArray(new Peer[0]);
 
@@ -267,6 +271,15 @@ public final class Node implements AutoCloseable
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
         agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, log)
             .recordLatency(enforcementLatency, epochClock).originNames(config.peers()), requests);
+        try
+        {
+            groupChannel = GroupMembership.join(config, agent, transport, counters, epochClock.time());
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietCloseAll(firewall, ownAddresses, groupCommit, checkpointer, fileSync, transport, status, replayWindows, progress, store);
+            throw ex;
+        }
         agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log).start(ownCovering));
         receiver = agent.receiver();
         eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());
@@ -422,7 +435,7 @@ public final class Node implements AutoCloseable
     {
         CloseHelper.quietCloseAll(pageRelease, http, eventSources, control, ownAddresses);
         final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
-        CloseHelper.quietCloseAll(firewall, transport);
+        CloseHelper.quietCloseAll(firewall, transport, groupChannel);
         final EventLog.Line line = log.newLine();
         if (loopStopped)
         {

@@ -24,12 +24,12 @@ final class ConfigBinder
 {
     private static final List<String> SINGLE_SECTIONS = List.of(
         NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME,
-        HttpSection.NAME);
+        HttpSection.NAME, MulticastSection.NAME);
     private static final List<String> ALL_SECTIONS = List.of(
         NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME,
-        HttpSection.NAME, PeerSection.NAME, SourceSection.NAME, RuleSection.NAME);
+        HttpSection.NAME, PeerSection.NAME, SourceSection.NAME, RuleSection.NAME, MulticastSection.NAME);
     private static final String ACCEPTED_SECTIONS =
-        "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME]";
+        "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME], [multicast]";
 
     private record BoundPeer(PeerConfig peer, SectionReader reader)
     {
@@ -184,6 +184,10 @@ final class ConfigBinder
             HttpSection.bind(reader(HttpSection.NAME), config);
         }
         bindPeers();
+        if (singleSections.containsKey(MulticastSection.NAME))
+        {
+            MulticastSection.bind(reader(MulticastSection.NAME), config);
+        }
         for (final Map.Entry<String, ConfigSection> source : sourceSections.entrySet())
         {
             final SourceConfig bound = SourceSection.bind(new SectionReader(source.getValue(), diagnostics), source.getKey(), baseDirectory);

@@ -68,6 +68,7 @@ public final class NodeConfig
     private final int trackedSources;
     private final FirewallConfig firewall;
     private final InetSocketAddress httpListen;
+    private final MulticastConfig multicast;
     private final List<String> warnings;
 
     NodeConfig(final Builder builder, final List<String> warnings)
@@ -104,6 +105,7 @@ public final class NodeConfig
         trackedSources = builder.trackedSources;
         firewall = builder.firewall;
         httpListen = builder.httpListen;
+        multicast = builder.multicast;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -295,6 +297,15 @@ public final class NodeConfig
     }
 
     /**
+     * @return [multicast]: the LAN group this node joins and multicasts its decisions to; null when there is no
+     * [multicast] section.
+     */
+    public MulticastConfig multicast()
+    {
+        return multicast;
+    }
+
+    /**
      * @return the [firewall] section: backend and its settings.
      */
     public FirewallConfig firewall()
@@ -392,6 +403,7 @@ public final class NodeConfig
         int trackedSources = DEFAULT_TRACKED_SOURCES;
         FirewallConfig firewall = FirewallConfig.log();
         InetSocketAddress httpListen;
+        MulticastConfig multicast;
 
         Builder(final Path source)
         {

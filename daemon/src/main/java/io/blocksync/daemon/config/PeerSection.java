@@ -42,8 +42,9 @@ final class PeerSection
         }
         if (address.getAddress().isMulticastAddress())
         {
-            throw new IllegalArgumentException(Quoted.quote(text) + " is a multicast group; protocol 2 seals each datagram " +
-                "for one peer under a key only the two share, so write each peer's own unicast address");
+            throw new IllegalArgumentException(Quoted.quote(text) + " is a multicast group; a [peer] is one node, " +
+                "whose unicast datagrams are sealed under a key only the two share: write its own unicast address (a LAN " +
+                "group goes in [multicast], its members listed as peers)");
         }
 
         return address;

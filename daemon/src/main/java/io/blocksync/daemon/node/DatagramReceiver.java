@@ -6,6 +6,7 @@ import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.FrameType;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.NakFrameFlyweight;
 import io.blocksync.codec.RejectReason;
 import io.blocksync.codec.SnapshotChunkFlyweight;
 import io.blocksync.codec.SnapshotRequestFlyweight;
@@ -49,6 +50,8 @@ public final class DatagramReceiver
     private final SnapshotChunkFlyweight snapshotChunk = new SnapshotChunkFlyweight();
     private SnapshotServer snapshotServer;
     private SnapshotClient snapshotClient;
+    private final NakFrameFlyweight nak = new NakFrameFlyweight();
+    private GroupSender groupSender;
     private ReceiveHook hook;
 
     /**
@@ -78,6 +81,12 @@ public final class DatagramReceiver
     {
         this.snapshotServer = server;
         this.snapshotClient = client;
+    }
+
+    /** The group stream NAKs of members are for; none without a multicast group (NAKs are then ignored). */
+    void groupSender(final GroupSender groupSender)
+    {
+        this.groupSender = groupSender;
     }
 
     /** Test hook that may drop datagrams before they are verified (loss injection). */
@@ -171,6 +180,13 @@ public final class DatagramReceiver
                 if (null != snapshotClient)
                 {
                     snapshotClient.onChunk(peer, snapshotChunk.wrap(buffer, 0), nowMillis);
+                }
+                break;
+
+            case FrameType.NAK:
+                if (null != groupSender)
+                {
+                    groupSender.onNak(peer, nak.wrap(buffer, 0), nowNanos);
                 }
                 break;
 

@@ -1,5 +1,7 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.GroupVerifier;
+import io.blocksync.codec.NodeKey;
 import io.blocksync.daemon.detect.EventIntake;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
@@ -51,6 +53,10 @@ public final class NodeAgent implements Agent
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
     private final GroupCommit commit;
     private final HeldReplies heldReplies;
+    private final NodeContext context;
+    private final StreamReceiver streamReceiver;
+    private GroupSender groupSender;
+    private GroupReceiver groupReceiver;
     private EventIntake intake;
     private LocalExemptions exemptions;
     private Runnable everySecond;
@@ -88,8 +94,9 @@ public final class NodeAgent implements Agent
         ackSender = new AckSender(context, new ReceiveWindow(firewall, context.peers().length));
         heartbeatSender = new HeartbeatSender(context);
         liveness = new LivenessMonitor(context);
+        this.context = context;
         final CatchUp catchUp = new CatchUp(context, table);
-        final StreamReceiver streamReceiver = new StreamReceiver(context, table, policy, ackSender, catchUp, streamSender);
+        streamReceiver = new StreamReceiver(context, table, policy, ackSender, catchUp, streamSender);
         receiver = new DatagramReceiver(context, Objects.requireNonNull(context.verifier(), "verifier"), streamReceiver, streamSender, liveness);
         final SnapshotServer snapshotServer = new SnapshotServer(context, table, catchUp.index());
         catchUp.snapshots(snapshotServer);
@@ -121,6 +128,28 @@ public final class NodeAgent implements Agent
     public void eventIntake(final EventIntake intake)
     {
         this.intake = intake;
+    }
+
+    /**
+     * Join the multicast group: this node's decisions go to the member peers ({@link Peer#groupMember()}) as signed
+     * GROUP_BATCHes, theirs are taken from the group and repaired by NAK; before the agent starts.
+     *
+     * @param key        this node's current key, which signs its group batches.
+     * @param verifier   the member peers' public keys.
+     * @param wallMillis the wall clock now, Unix ms (the group stream's epoch).
+     */
+    public void multicast(final GroupChannel channel, final NodeKey key, final GroupVerifier verifier, final long wallMillis)
+    {
+        groupSender = new GroupSender(context, channel, key, wallMillis);
+        groupReceiver = new GroupReceiver(context, channel, verifier, streamReceiver);
+        table.addListener(groupSender);
+        receiver.groupSender(groupSender);
+    }
+
+    /** The member side of the multicast group, or null without one; for tests and status. */
+    public GroupReceiver groupReceiver()
+    {
+        return groupReceiver;
     }
 
     /** Attach the role that lifts bans covering this host's own addresses; before the agent starts. */
@@ -155,6 +184,12 @@ public final class NodeAgent implements Agent
         work += streamSender.flush();
         work += streamSender.pump(nowNanos);
         work += ackSender.poll();
+        if (null != groupSender)
+        {
+            work += groupReceiver.poll(nowNanos, nowMillis);
+            work += groupSender.flush();
+            work += groupReceiver.sendNaks(nowNanos);
+        }
         work += heartbeatSender.poll(nowNanos, wallMillis);
         work += liveness.poll(nowNanos);
         if (null != intake)
@@ -192,13 +227,15 @@ public final class NodeAgent implements Agent
         // Only work that can progress now keeps the loop awake; a full window waits for an ACK, which wakes us.
         // A full hold of replies waits for the sync thread, which wakes the loop.
         final boolean canDecide = (null != current || !requests.isEmpty()) && localDecisions.hasRoom() && !heldReplies.isFull();
-        if (canDecide || streamSender.canFlush() || (null != intake && !intake.isEmpty()))
+        if (canDecide || streamSender.canFlush() || (null != intake && !intake.isEmpty()) ||
+            (null != groupSender && groupSender.canFlush()))
         {
             return 0;
         }
         final long deadline = Math.min(Math.min(
             Math.min(heartbeatSender.nextDeadlineNanos(), liveness.nextDeadlineNanos()), streamSender.nextDeadlineNanos()),
-            snapshotClient.nextDeadlineNanos(nowNanos));
+            Math.min(snapshotClient.nextDeadlineNanos(nowNanos),
+                null == groupReceiver ? Long.MAX_VALUE : groupReceiver.nextDeadlineNanos()));
         // Rounded up: a timer a fraction of a millisecond late is harmless, spinning up to it is not.
         return Math.max(1, (deadline - nowNanos + 999_999) / 1_000_000);
     }

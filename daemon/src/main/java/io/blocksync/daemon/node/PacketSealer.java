@@ -46,4 +46,17 @@ public final class PacketSealer
         progress.lastPacketSequence(signer.nextSequence() - 1);
         return length;
     }
+
+    /**
+     * Stamp a GROUP_BATCH with the next packet sequence; the caller then signs it
+     * ({@link io.blocksync.codec.GroupBatchFrameFlyweight#sign}).
+     *
+     * @return the datagram length, signature included.
+     */
+    public int stampGroup(final MutableDirectBuffer buffer, final int offset, final int unsignedLength)
+    {
+        final int length = signer.stampGroup(buffer, offset, unsignedLength);
+        progress.lastPacketSequence(signer.nextSequence() - 1);
+        return length;
+    }
 }

@@ -49,6 +49,7 @@ public final class Peer
     private final int nodeId;
     private final String name;
     private final InetSocketAddress address;
+    private boolean groupMember;
     private final PeerLink link;
     private final StreamSender.PeerWindow window;
     private final RetransmitHandler.PeerTimer timer;
@@ -97,6 +98,22 @@ public final class Peer
     public int nodeId()
     {
         return nodeId;
+    }
+
+    /**
+     * Whether this peer shares this node's multicast group ({@code [multicast] members}): its BATCH stream and ours
+     * travel on the group (GROUP_BATCH, NAK repairs, SYNC for the rest), not as unicast BATCHes.
+     */
+    public boolean groupMember()
+    {
+        return groupMember;
+    }
+
+    /** Mark the peer as a member of this node's multicast group; before the agent is built. */
+    public Peer groupMember(final boolean member)
+    {
+        this.groupMember = member;
+        return this;
     }
 
     public String name()

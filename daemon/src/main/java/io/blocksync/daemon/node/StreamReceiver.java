@@ -4,9 +4,11 @@ import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameVerifier;
+import io.blocksync.codec.GroupBatchFrameFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.codec.PeerKey;
 import io.blocksync.codec.PeerLink;
+import io.blocksync.codec.RecordFrame;
 import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
@@ -128,43 +130,71 @@ public final class StreamReceiver
             counters.recordsDuplicate.getAndAddRelease(count);
             return;
         }
-        scannedNew = 0;
-        scannedCharged = 0;
-        for (int i = 0; i < count; i++)
+        if (!takeRecords(peer, batch, nowMillis))
         {
-            scan(batch.record(i), i);
-        }
-        if (!table.hasRemoteRoom(scannedNew))
-        {
-            // Taking it would drop records for want of room: not acknowledged, so the peer's retransmission is taken
-            // once expiry has freed room. Checked first, so nothing is half applied.
-            counters.framesDeferredNoRoom.incrementRelease();
-            return;
-        }
-        final int peerIndex = highWater.indexOf(peer.nodeId());
-        if (!budgets.admit(peerIndex, peerIndex, scannedCharged, nowMillis))
-        {
-            // Declined for now: not acknowledged, so the peer's retransmission after its timeout is taken once the
-            // budget has refilled.
-            counters.refusedRateLimited.getAndAddRelease(scannedCharged);
             return;
         }
         stream.received.onBatch(batch.streamSequence());
         ackSender.onBatch(peer);
-
         stream.batchesReceivedCounter.incrementRelease();
+        highWater.receivedCumulative(peer.nodeId(), stream.received.cumulative());
+    }
+
+    /**
+     * An authentic GROUP_BATCH of a group member ({@link GroupReceiver}): its records are taken as a BATCH's are, with
+     * no stream position and no ACK (the group repairs by NAK).
+     *
+     * @return false when declined for now (no room, over budget): the caller leaves it missing, so it is NAKed again.
+     */
+    boolean onGroupBatch(final Peer peer, final GroupBatchFrameFlyweight frame, final long nowMillis)
+    {
+        if (peer.nodeId() == nodeId)
+        {
+            counters.framesOwnOrigin.incrementRelease();
+            return true;
+        }
+        return takeRecords(peer, frame, nowMillis);
+    }
+
+    /**
+     * Take the records of a frame of the sender's own decisions (BATCH, GROUP_BATCH): all or none, after the room
+     * and the budgets (origin and sending peer are the same) allow it; their origin range is then marked held.
+     */
+    private boolean takeRecords(final Peer peer, final RecordFrame frame, final long nowMillis)
+    {
+        final int count = frame.recordCount();
+        scannedNew = 0;
+        scannedCharged = 0;
+        for (int i = 0; i < count; i++)
+        {
+            scan(frame.record(i), i);
+        }
+        if (!table.hasRemoteRoom(scannedNew))
+        {
+            // Taking it would drop records for want of room: declined, so it comes again once expiry has freed room.
+            // Checked first, so nothing is half applied.
+            counters.framesDeferredNoRoom.incrementRelease();
+            return false;
+        }
+        final int peerIndex = highWater.indexOf(peer.nodeId());
+        if (!budgets.admit(peerIndex, peerIndex, scannedCharged, nowMillis))
+        {
+            // Declined for now: it comes again (retransmission, repair) once the budget has refilled.
+            counters.refusedRateLimited.getAndAddRelease(scannedCharged);
+            return false;
+        }
         long lowest = Long.MAX_VALUE;
         long highest = 0;
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            final BanRecordFlyweight record = batch.record(i);
+            final BanRecordFlyweight record = frame.record(i);
             apply(record, nowMillis);
             lowest = Math.min(lowest, record.originSequence());
             highest = Math.max(highest, record.originSequence());
         }
         heldRanges.mark(peer.nodeId(), lowest - 1, highest);
-        highWater.receivedCumulative(peer.nodeId(), stream.received.cumulative());
+        return true;
     }
 
     /** An authentic SYNC from the peer: records of one origin's range, applied when the origin may be spoken for. */
@@ -313,6 +343,12 @@ public final class StreamReceiver
             {
                 counters.heartbeatEntriesUnknownOrigin.incrementRelease();
             }
+        }
+        if (peer.groupMember())
+        {
+            // Its stream reaches us on the group, repaired by NAK: its unicast stream position is not ours to track.
+            catchUp.onHeartbeat(peer, heartbeat, nowMillis);
+            return;
         }
         final PeerStream stream = peer.stream();
         final StreamReceiveState received = stream.received;

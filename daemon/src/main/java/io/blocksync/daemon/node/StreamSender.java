@@ -219,6 +219,13 @@ public final class StreamSender implements BanTableListener
             final int index = (firstPeer + n) % count;
             final Peer peer = peers[index];
             final PeerWindow window = peer.window();
+            if (peer.groupMember())
+            {
+                // Our decisions reach it on the multicast group (GroupSender): the unicast stream passes it by.
+                window.nextToSend = next;
+                window.ackedCumulative = next - 1;
+                continue;
+            }
             if (window.nextToSend < oldest)
             {
                 window.nextToSend = oldest;
@@ -290,7 +297,7 @@ public final class StreamSender implements BanTableListener
         long furthest = 0;
         for (final Peer peer : peers)
         {
-            if (peer.state() != Peer.STATE_DOWN)
+            if (peer.state() != Peer.STATE_DOWN && !peer.groupMember())
             {
                 furthest = Math.max(furthest, peer.window().ackedCumulative + 1);
             }
@@ -300,7 +307,7 @@ public final class StreamSender implements BanTableListener
         for (final Peer peer : peers)
         {
             final long needed = peer.window().ackedCumulative + 1;
-            if (peer.state() != Peer.STATE_DOWN && furthest - needed <= maxLag)
+            if (peer.state() != Peer.STATE_DOWN && !peer.groupMember() && furthest - needed <= maxLag)
             {
                 floor = Math.min(floor, needed);
             }

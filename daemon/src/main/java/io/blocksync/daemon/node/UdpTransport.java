@@ -135,6 +135,15 @@ public final class UdpTransport implements Transport
         }
     }
 
+    /**
+     * Let a second socket (the multicast group's, {@link GroupChannel}) end {@link #awaitReadable(long)} too; before
+     * the loop starts.
+     */
+    public void watch(final java.nio.channels.SelectableChannel other) throws IOException
+    {
+        other.register(selector, SelectionKey.OP_READ);
+    }
+
     /** May be called from any thread. */
     public void wakeup()
     {

@@ -204,8 +204,24 @@ public final class NodeCounters
     public static final int SNAPSHOT_CHUNKS_UNSOLICITED_ID = 118;
     /** Relayed chunks with a record its origin did not sign (or of this node's own origin): dropped, session ended. */
     public static final int SNAPSHOT_CHUNKS_BAD_SIGNATURE_ID = 119;
+    /** Group BATCH datagrams this node multicast, first sends and NAK repairs (docs/PROTOCOL.md, "Multicast"). */
+    public static final int GROUP_BATCHES_SENT_ID = 120;
+    /** Group BATCH datagrams taken from the multicast group (authentic, fresh, new to this member). */
+    public static final int GROUP_BATCHES_RECEIVED_ID = 121;
+    /** Group datagrams refused as not authentic: unknown or non-member sender, unknown key, bad signature. */
+    public static final int GROUP_REJECTED_UNAUTHENTIC_ID = 122;
+    /** Group datagrams refused before the signature (length, version, type, receiver) or after it (malformed). */
+    public static final int GROUP_REJECTED_INVALID_ID = 123;
+    /** Authentic group datagrams already seen (replay window) or repeats of a group sequence already taken. */
+    public static final int GROUP_REJECTED_REPLAY_ID = 124;
+    /** NAKs this member sent to a group sender for group sequences it lacks. */
+    public static final int GROUP_NAKS_SENT_ID = 125;
+    /** Group batches multicast again because a member's NAK asked for them. */
+    public static final int GROUP_REPAIRS_SENT_ID = 126;
+    /** Group sequences a member gave up on (no longer retained, or NAKed too often): their records come by SYNC. */
+    public static final int GROUP_GAPS_SKIPPED_ID = 127;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = SNAPSHOT_CHUNKS_BAD_SIGNATURE_ID;
+    public static final int LAST_ID = GROUP_GAPS_SKIPPED_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -270,6 +286,14 @@ public final class NodeCounters
     public final AtomicCounter syncFramesDeferredBacklog;
     public final AtomicCounter heartbeatsInStep;
     public final AtomicCounter heartbeatsReceivedInStep;
+    public final AtomicCounter groupBatchesSent;
+    public final AtomicCounter groupBatchesReceived;
+    public final AtomicCounter groupRejectedUnauthentic;
+    public final AtomicCounter groupRejectedInvalid;
+    public final AtomicCounter groupRejectedReplay;
+    public final AtomicCounter groupNaksSent;
+    public final AtomicCounter groupRepairsSent;
+    public final AtomicCounter groupGapsSkipped;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -403,6 +427,14 @@ public final class NodeCounters
         snapshotChunksReceived = counter(SNAPSHOT_CHUNKS_RECEIVED_ID, "snapshot_chunks_received");
         snapshotChunksUnsolicited = counter(SNAPSHOT_CHUNKS_UNSOLICITED_ID, "snapshot_chunks_unsolicited");
         snapshotChunksBadSignature = counter(SNAPSHOT_CHUNKS_BAD_SIGNATURE_ID, "snapshot_chunks_bad_signature");
+        groupBatchesSent = counter(GROUP_BATCHES_SENT_ID, "group_batches_sent");
+        groupBatchesReceived = counter(GROUP_BATCHES_RECEIVED_ID, "group_batches_received");
+        groupRejectedUnauthentic = counter(GROUP_REJECTED_UNAUTHENTIC_ID, "group_rejected_unauthentic");
+        groupRejectedInvalid = counter(GROUP_REJECTED_INVALID_ID, "group_rejected_invalid");
+        groupRejectedReplay = counter(GROUP_REJECTED_REPLAY_ID, "group_rejected_replay");
+        groupNaksSent = counter(GROUP_NAKS_SENT_ID, "group_naks_sent");
+        groupRepairsSent = counter(GROUP_REPAIRS_SENT_ID, "group_repairs_sent");
+        groupGapsSkipped = counter(GROUP_GAPS_SKIPPED_ID, "group_gaps_skipped");
     }
 
     public CountersManager manager()

@@ -25,9 +25,9 @@ class ConfigRulesTest
     {
         assertErrors(NODE + "[Bans]\ncapacity = 5\n[metrics]\nport = 9100\n",
             "test.conf:6:2: unknown section [Bans] (did you mean [bans]?); accepted sections: " +
-                "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME]",
+                "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME], [multicast]",
             "test.conf:8:2: unknown section [metrics]; accepted sections: " +
-                "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME]");
+                "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME], [multicast]");
     }
 
     @Test
@@ -351,8 +351,9 @@ class ConfigRulesTest
     void shouldRefuseAMulticastGroupForAPeer()
     {
         assertErrors(NODE + "[peer 2]\naddress = 239.192.0.1:7702\nkey = $KEY2\n",
-            "test.conf:7:11: address: '239.192.0.1:7702' is a multicast group; protocol 2 seals each datagram for one " +
-                "peer under a key only the two share, so write each peer's own unicast address");
+            "test.conf:7:11: address: '239.192.0.1:7702' is a multicast group; a [peer] is one node, whose unicast " +
+                "datagrams are sealed under a key only the two share: write its own unicast address (a LAN group goes " +
+                "in [multicast], its members listed as peers)");
     }
 
     @Test

@@ -126,7 +126,15 @@ class NodeCountersTest
         "116 snapshot_chunks_resent",
         "117 snapshot_chunks_received",
         "118 snapshot_chunks_unsolicited",
-        "119 snapshot_chunks_bad_signature");
+        "119 snapshot_chunks_bad_signature",
+        "120 group_batches_sent",
+        "121 group_batches_received",
+        "122 group_rejected_unauthentic",
+        "123 group_rejected_invalid",
+        "124 group_rejected_replay",
+        "125 group_naks_sent",
+        "126 group_repairs_sent",
+        "127 group_gaps_skipped");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
