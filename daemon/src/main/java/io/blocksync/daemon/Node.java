@@ -111,6 +111,7 @@ public final class Node implements AutoCloseable
     private final OwnAddressMonitor ownAddresses;
     private final EnforcementLatency enforcementLatency = new EnforcementLatency();
     private StatusHttpServer http;
+    private final io.blocksync.daemon.feed.crowdsec.CrowdSecBridge crowdsec;
 
     /**
      * @param syncOverride test seam: syncs the state files instead of {@link FileSync}; null for the real one.
@@ -242,8 +243,11 @@ public final class Node implements AutoCloseable
             .conclude();
 
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
+        crowdsec = null == config.crowdsec() ? null :
+            new io.blocksync.daemon.feed.crowdsec.CrowdSecBridge(config, counters, log.threadSafeConsumer(), this::submit);
         agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, log)
-            .recordLatency(enforcementLatency, epochClock).originNames(config.peers()), requests);
+            .recordLatency(enforcementLatency, epochClock).originNames(config.peers())
+            .observe(null == crowdsec ? null : crowdsec.outbox()), requests);
         agent.localExemptions(new LocalExemptions(policy, table, firewall, counters, log));
         receiver = agent.receiver();
         eventSources = newEventSources(config, log, status, policy, counters, agent.localDecisions());
@@ -309,6 +313,12 @@ public final class Node implements AutoCloseable
         if (null != node.eventSources)
         {
             node.eventSources.start();
+        }
+        if (null != node.crowdsec)
+        {
+            node.crowdsec.start();
+            step(log.newLine(), config, "following CrowdSec's decisions at " + config.crowdsec().lapiUrl() +
+                (config.crowdsec().push() ? " and pushing this node's bans there" : ""));
         }
         if (null != config.httpListen())
         {
@@ -390,7 +400,7 @@ public final class Node implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.quietCloseAll(pageRelease, http, eventSources, control, ownAddresses);
+        CloseHelper.quietCloseAll(pageRelease, http, crowdsec, eventSources, control, ownAddresses);
         final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
         CloseHelper.quietCloseAll(firewall, transport);
         final EventLog.Line line = log.newLine();

@@ -68,6 +68,7 @@ public final class NodeConfig
     private final int trackedSources;
     private final FirewallConfig firewall;
     private final InetSocketAddress httpListen;
+    private final CrowdSecConfig crowdsec;
     private final List<String> warnings;
 
     NodeConfig(final Builder builder, final List<String> warnings)
@@ -104,6 +105,7 @@ public final class NodeConfig
         trackedSources = builder.trackedSources;
         firewall = builder.firewall;
         httpListen = builder.httpListen;
+        crowdsec = builder.crowdsec;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -295,6 +297,14 @@ public final class NodeConfig
     }
 
     /**
+     * @return the [crowdsec] section; null when there is none (the node does not talk to CrowdSec).
+     */
+    public CrowdSecConfig crowdsec()
+    {
+        return crowdsec;
+    }
+
+    /**
      * @return the [firewall] section: backend and its settings.
      */
     public FirewallConfig firewall()
@@ -392,6 +402,7 @@ public final class NodeConfig
         int trackedSources = DEFAULT_TRACKED_SOURCES;
         FirewallConfig firewall = FirewallConfig.log();
         InetSocketAddress httpListen;
+        CrowdSecConfig crowdsec;
 
         Builder(final Path source)
         {

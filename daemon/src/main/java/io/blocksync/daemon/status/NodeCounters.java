@@ -188,8 +188,16 @@ public final class NodeCounters
     public static final int HEARTBEATS_IN_STEP_ID = 94;
     /** Peers' HEARTBEATs whose digest matched ours, so catch-up had nothing to compare. */
     public static final int HEARTBEATS_RECEIVED_IN_STEP_ID = 95;
+    /** CrowdSec decisions taken as bans or lifts by the [crowdsec] bouncer (the loop applied them or held them already). */
+    public static final int CROWDSEC_DECISIONS_TAKEN_ID = 128;
+    /** CrowdSec decisions left out: a scope or type that is no firewall ban, an ended duration, or the node refused. */
+    public static final int CROWDSEC_DECISIONS_SKIPPED_ID = 129;
+    /** Bans and lifts of this node and its peers pushed into the CrowdSec local API ([crowdsec] push = yes). */
+    public static final int CROWDSEC_DECISIONS_PUSHED_ID = 130;
+    /** Failed local API requests (poll, login, push) and pushes dropped because the push queue was full. */
+    public static final int CROWDSEC_ERRORS_ID = 131;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = HEARTBEATS_RECEIVED_IN_STEP_ID;
+    public static final int LAST_ID = CROWDSEC_ERRORS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -276,6 +284,10 @@ public final class NodeCounters
     public final AtomicCounter bansLiftedOwnAddress;
     public final AtomicCounter bansRestoredOwnAddress;
     public final AtomicCounter ownAddressResyncs;
+    public final AtomicCounter crowdsecDecisionsTaken;
+    public final AtomicCounter crowdsecDecisionsSkipped;
+    public final AtomicCounter crowdsecDecisionsPushed;
+    public final AtomicCounter crowdsecErrors;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -371,6 +383,10 @@ public final class NodeCounters
         syncFramesDeferredBacklog = counter(SYNC_FRAMES_DEFERRED_BACKLOG_ID, "sync_frames_deferred_backlog");
         heartbeatsInStep = counter(HEARTBEATS_IN_STEP_ID, "heartbeats_in_step");
         heartbeatsReceivedInStep = counter(HEARTBEATS_RECEIVED_IN_STEP_ID, "heartbeats_received_in_step");
+        crowdsecDecisionsTaken = counter(CROWDSEC_DECISIONS_TAKEN_ID, "crowdsec_decisions_taken");
+        crowdsecDecisionsSkipped = counter(CROWDSEC_DECISIONS_SKIPPED_ID, "crowdsec_decisions_skipped");
+        crowdsecDecisionsPushed = counter(CROWDSEC_DECISIONS_PUSHED_ID, "crowdsec_decisions_pushed");
+        crowdsecErrors = counter(CROWDSEC_ERRORS_ID, "crowdsec_errors");
     }
 
     public CountersManager manager()

@@ -118,7 +118,11 @@ class NodeCountersTest
         "92 firewall_elements_repaired",
         "93 sync_frames_deferred_backlog",
         "94 heartbeats_in_step",
-        "95 heartbeats_received_in_step");
+        "95 heartbeats_received_in_step",
+        "128 crowdsec_decisions_taken",
+        "129 crowdsec_decisions_skipped",
+        "130 crowdsec_decisions_pushed",
+        "131 crowdsec_errors");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
