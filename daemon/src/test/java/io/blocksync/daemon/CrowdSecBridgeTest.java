@@ -100,8 +100,10 @@ class CrowdSecBridgeTest
     @Test
     void crowdSecDecisionsReachThePeerAndTheNodesBansReachCrowdSecWithoutEcho() throws Exception
     {
+        // PERFORMANCE.md "Issue 14": -Dblocksync.crowdsec.samples=40 for the figure (addresses 192.0.2.80 on).
+        final int samples = Math.max(5, Math.min(100, Integer.getInteger("blocksync.crowdsec.samples", 5)));
         final List<Long> millis = new ArrayList<>();
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < samples; i++)
         {
             final String address = "192.0.2." + (80 + i);
             cscliInA("decisions", "add", "--ip", address, "--duration", "4h", "--reason", "crowdsecurity/ssh-bf");
@@ -110,8 +112,9 @@ class CrowdSecBridgeTest
             millis.add((System.nanoTime() - start) / 1_000_000);
         }
         millis.sort(Long::compare);
-        System.out.println("CrowdSec decision -> peer's kernel set: p50 " + millis.get(2) + " ms, max " + millis.get(4) +
-            " ms over 5 (cscli decisions add returned to the element in B's nft set; poll-interval 1s)");
+        System.out.println("CrowdSec decision -> peer's kernel set: p50 " + millis.get(samples / 2) + " ms, p90 " +
+            millis.get(samples * 9 / 10) + " ms, max " + millis.get(samples - 1) + " ms over " + samples +
+            " (cscli decisions add returned -> the element in B's nft set; poll-interval 1s)");
         final String row = bansAt(1, "192.0.2.80");
         assertTrue(row.startsWith("ban 192.0.2.80 1 ") && row.contains(" crowdsecurity/ssh-bf "),
             "B lists CrowdSec's ban, origin node 1, reason the scenario: " + row);
@@ -134,7 +137,7 @@ class CrowdSecBridgeTest
         final String listed = decisionsJson();
         assertTrue(listed.contains("\"scenario\": \"blocksync/nginx-http-auth\""), listed);
         assertFalse(listed.contains("blocksync/crowdsecurity"), "a CrowdSec decision was pushed back: " + listed);
-        assertTrue(counter(0, "crowdsec_decisions_pushed") >= 1 && counter(0, "crowdsec_decisions_taken") >= 7,
+        assertTrue(counter(0, "crowdsec_decisions_pushed") >= 1 && counter(0, "crowdsec_decisions_taken") >= samples + 2,
             String.join("\n", nodes.get(0).control(List.of("counters"))));
 
         assertTrue(nodes.get(1).control(List.of("unban 203.0.113.9")).get(0).startsWith("ok"));
