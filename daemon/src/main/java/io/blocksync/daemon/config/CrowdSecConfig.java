@@ -12,29 +12,38 @@ import java.nio.file.Path;
  * @param apiKeyFile         the file holding the bouncer's API key ({@code cscli bouncers add NAME -o raw}).
  * @param apiKey             its content, trimmed.
  * @param pollIntervalMillis how often {@code GET /v1/decisions/stream} is asked, ms.
- * @param push               whether bans of this node and its peers are pushed as alerts ({@code POST /v1/alerts}).
- * @param machineFile        the machine credentials file ({@code cscli machines add NAME --auto -f FILE}); null
+ * @param machine            the machine that pushes this node's bans as alerts ({@code POST /v1/alerts}); null
  *                           when {@code push} is off.
- * @param machineLogin       its {@code login}; null when {@code push} is off.
- * @param machinePassword    its {@code password}; null when {@code push} is off.
  */
-public record CrowdSecConfig(
-    URI lapiUrl,
-    Path apiKeyFile,
-    String apiKey,
-    long pollIntervalMillis,
-    boolean push,
-    Path machineFile,
-    String machineLogin,
-    String machinePassword)
+public record CrowdSecConfig(URI lapiUrl, Path apiKeyFile, String apiKey, long pollIntervalMillis, Machine machine)
 {
+    /**
+     * @param file     the machine credentials file ({@code cscli machines add NAME --auto -f FILE}).
+     * @param login    its {@code login}.
+     * @param password its {@code password}.
+     */
+    public record Machine(Path file, String login, String password)
+    {
+        @Override
+        public String toString()
+        {
+            return "Machine[file=" + file + ", login=" + login + "]";
+        }
+    }
+
     /** The default poll of the decision stream: CrowdSec's own bouncers poll every 10 s. */
     public static final long DEFAULT_POLL_INTERVAL_MILLIS = 1_000;
+
+    /** Whether bans of this node and its peers are pushed into the LAPI ({@code push = yes}). */
+    public boolean push()
+    {
+        return null != machine;
+    }
 
     @Override
     public String toString()
     {
         return "CrowdSecConfig[lapiUrl=" + lapiUrl + ", apiKeyFile=" + apiKeyFile + ", pollIntervalMillis=" +
-            pollIntervalMillis + ", push=" + push + ", machineFile=" + machineFile + "]";
+            pollIntervalMillis + ", machine=" + machine + "]";
     }
 }

@@ -61,7 +61,8 @@ final class CrowdSecSection
         }
         if (null != key)
         {
-            config.crowdsec = new CrowdSecConfig(url, keyFile, key, poll, push, machineFile, login, password);
+            config.crowdsec = new CrowdSecConfig(url, keyFile, key, poll,
+                push ? new CrowdSecConfig.Machine(machineFile, login, password) : null);
         }
     }
 

@@ -47,8 +47,8 @@ class CrowdSecSectionTest
             "\npoll-interval = 250ms\npush = yes\nmachine-credentials-file = " + machine + "\n").crowdsec();
         assertTrue(both.push());
         assertEquals(250, both.pollIntervalMillis());
-        assertEquals("blocksync", both.machineLogin());
-        assertEquals("p4ss w0rd", both.machinePassword());
+        assertEquals("blocksync", both.machine().login());
+        assertEquals("p4ss w0rd", both.machine().password());
     }
 
     @Test

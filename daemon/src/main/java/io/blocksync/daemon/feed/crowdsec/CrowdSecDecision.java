@@ -17,9 +17,8 @@ import java.util.Map;
  * {@link ReasonCode#MAX_LENGTH} characters ({@code cscli}'s own scenario, "manual 'ban' from 'machine'", is not a
  * valid reason, so such bans read {@code cscli}).
  *
- * @param durationMillis what is left of the decision, ms (Go's duration text parsed); negative for a deleted one.
  */
-record CrowdSecDecision(long id, String origin, String scenario, String scope, String type, String value, long durationMillis)
+final class CrowdSecDecision
 {
     /** The scenario prefix of the decisions this node pushes: the bouncer never takes them back (no echo). */
     static final String PUSHED_SCENARIO_PREFIX = "blocksync/";
@@ -50,7 +49,7 @@ record CrowdSecDecision(long id, String origin, String scenario, String scope, S
             {
                 if (item instanceof Map<?, ?> fields)
                 {
-                    decisions.add(of(fields));
+                    decisions.add(new CrowdSecDecision(fields));
                 }
             }
         }
@@ -61,9 +60,18 @@ record CrowdSecDecision(long id, String origin, String scenario, String scope, S
         return decisions;
     }
 
-    private static CrowdSecDecision of(final Map<?, ?> fields)
+    private final long id;
+    private final String origin;
+    private final String scenario;
+    private final String scope;
+    private final String type;
+    private final String value;
+    private final long durationMillis;
+
+    /** @param fields one decision's JSON object; a missing field reads "", a duration that is no Go duration as ended. */
+    CrowdSecDecision(final Map<?, ?> fields)
     {
-        final Object id = fields.get("id");
+        final Object number = fields.get("id");
         long millis;
         try
         {
@@ -73,8 +81,29 @@ record CrowdSecDecision(long id, String origin, String scenario, String scope, S
         {
             millis = Long.MIN_VALUE;
         }
-        return new CrowdSecDecision(id instanceof Number number ? number.longValue() : 0, text(fields, "origin"),
-            text(fields, "scenario"), text(fields, "scope"), text(fields, "type"), text(fields, "value"), millis);
+        id = number instanceof Number n ? n.longValue() : 0;
+        origin = text(fields, "origin");
+        scenario = text(fields, "scenario");
+        scope = text(fields, "scope");
+        type = text(fields, "type");
+        value = text(fields, "value");
+        durationMillis = millis;
+    }
+
+    long id()
+    {
+        return id;
+    }
+
+    String value()
+    {
+        return value;
+    }
+
+    /** What is left of the decision, ms; negative for a deleted or expired one. */
+    long durationMillis()
+    {
+        return durationMillis;
     }
 
     private static String text(final Map<?, ?> fields, final String key)

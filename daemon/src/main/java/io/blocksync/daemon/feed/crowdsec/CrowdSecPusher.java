@@ -109,7 +109,7 @@ final class CrowdSecPusher extends BridgeThread
     {
         if (null == token)
         {
-            token = bridge.client.login(bridge.config.machineLogin(), bridge.config.machinePassword());
+            token = bridge.client.login(bridge.config.machine().login(), bridge.config.machine().password());
         }
         try
         {
@@ -121,7 +121,7 @@ final class CrowdSecPusher extends BridgeThread
             {
                 throw ex;
             }
-            token = bridge.client.login(bridge.config.machineLogin(), bridge.config.machinePassword());
+            token = bridge.client.login(bridge.config.machine().login(), bridge.config.machine().password());
             call.run();
         }
     }

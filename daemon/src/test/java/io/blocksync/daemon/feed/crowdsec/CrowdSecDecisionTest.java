@@ -75,10 +75,10 @@ class CrowdSecDecisionTest
         assertEquals("scope 'Country' (only Ip and Range are firewall bans)", decision("Country", "ban", "x").unsupported());
         assertEquals("type 'captcha' (only ban is a firewall ban)", decision("ip", "captcha", "x").unsupported());
         assertEquals(long50.substring(0, ReasonCode.MAX_LENGTH), decision("Ip", "ban", long50).reason().text());
-        assertEquals("crowdsec", new CrowdSecDecision(1, "", "a b", "Ip", "ban", "192.0.2.1", 1000).reason().text());
+        assertEquals("crowdsec", decision("", "a b", "Ip", "ban", "192.0.2.1").reason().text());
         assertTrue(decision("Ip", "ban", "blocksync/sshd").isPushedByBlockSync());
         final IpPrefix prefix = new IpPrefix();
-        assertTrue(null != new CrowdSecDecision(1, "cscli", "s", "Ip", "ban", "host.example", 1000).prefix(prefix, 32, 128),
+        assertTrue(null != decision("cscli", "s", "Ip", "ban", "host.example").prefix(prefix, 32, 128),
             "a name is refused, never resolved");
     }
 
@@ -102,6 +102,13 @@ class CrowdSecDecisionTest
 
     private static CrowdSecDecision decision(final String scope, final String type, final String scenario)
     {
-        return new CrowdSecDecision(1, "crowdsec", scenario, scope, type, "192.0.2.1", 60_000);
+        return decision("crowdsec", scenario, scope, type, "192.0.2.1");
+    }
+
+    private static CrowdSecDecision decision(
+        final String origin, final String scenario, final String scope, final String type, final String value)
+    {
+        return new CrowdSecDecision(Map.of("id", 1L, "origin", origin, "scenario", scenario, "scope", scope, "type", type,
+            "value", value, "duration", "1m"));
     }
 }
