@@ -59,6 +59,10 @@ abstract class BridgeThread implements AutoCloseable
             }
             catch (final Exception ex)
             {
+                if (!running)
+                {
+                    return;
+                }
                 bridge.counters.crowdsecErrors.increment();
                 final String message = String.valueOf(ex.getMessage());
                 if (!message.equals(failing))
