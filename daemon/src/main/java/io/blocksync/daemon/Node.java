@@ -122,6 +122,7 @@ public final class Node implements AutoCloseable
     private final OwnAddressMonitor ownAddresses;
     private final EnforcementLatency enforcementLatency = new EnforcementLatency();
     private StatusHttpServer http;
+    private final io.blocksync.daemon.feed.crowdsec.CrowdSecBridge crowdsec;
 
     /**
      * @param syncOverride test seam: syncs the state files instead of {@link FileSync}; null for the real one.
@@ -269,8 +270,11 @@ public final class Node implements AutoCloseable
         firewall = started;
 
         requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
+        crowdsec = null == config.crowdsec() ? null :
+            new io.blocksync.daemon.feed.crowdsec.CrowdSecBridge(config, counters, log.threadSafeConsumer(), this::submit);
         agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, log)
-            .recordLatency(enforcementLatency, epochClock).originNames(config.peers()), requests);
+            .recordLatency(enforcementLatency, epochClock).originNames(config.peers())
+            .observe(null == crowdsec ? null : crowdsec.outbox()), requests);
         try
         {
             groupChannel = GroupMembership.join(config, agent, transport, counters, epochClock.time());
@@ -346,6 +350,12 @@ public final class Node implements AutoCloseable
         if (null != node.eventSources)
         {
             node.eventSources.start();
+        }
+        if (null != node.crowdsec)
+        {
+            node.crowdsec.start();
+            step(log.newLine(), config, "following CrowdSec's decisions at " + config.crowdsec().lapiUrl() +
+                (config.crowdsec().push() ? " and pushing this node's bans there" : ""));
         }
         if (null != config.httpListen())
         {
@@ -433,7 +443,7 @@ public final class Node implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.quietCloseAll(pageRelease, http, eventSources, control, ownAddresses);
+        CloseHelper.quietCloseAll(pageRelease, http, crowdsec, eventSources, control, ownAddresses);
         final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
         CloseHelper.quietCloseAll(firewall, transport, groupChannel);
         final EventLog.Line line = log.newLine();

@@ -24,12 +24,12 @@ final class ConfigBinder
 {
     private static final List<String> SINGLE_SECTIONS = List.of(
         NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME,
-        HttpSection.NAME, MulticastSection.NAME);
+        HttpSection.NAME, CrowdSecSection.NAME, MulticastSection.NAME);
     private static final List<String> ALL_SECTIONS = List.of(
         NodeSection.NAME, BansSection.NAME, FirewallSection.NAME, AllowSection.NAME, ProtocolSection.NAME,
-        HttpSection.NAME, PeerSection.NAME, SourceSection.NAME, RuleSection.NAME, MulticastSection.NAME);
+        HttpSection.NAME, CrowdSecSection.NAME, PeerSection.NAME, SourceSection.NAME, RuleSection.NAME, MulticastSection.NAME);
     private static final String ACCEPTED_SECTIONS =
-        "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME], [multicast]";
+        "[node], [bans], [firewall], [allow], [protocol], [http], [crowdsec], [peer ID], [source NAME], [rule NAME], [multicast]";
 
     private record BoundPeer(PeerConfig peer, SectionReader reader)
     {
@@ -182,6 +182,10 @@ final class ConfigBinder
         if (singleSections.containsKey(HttpSection.NAME))
         {
             HttpSection.bind(reader(HttpSection.NAME), config);
+        }
+        if (singleSections.containsKey(CrowdSecSection.NAME))
+        {
+            CrowdSecSection.bind(reader(CrowdSecSection.NAME), baseDirectory, config);
         }
         bindPeers();
         if (singleSections.containsKey(MulticastSection.NAME))

@@ -69,6 +69,7 @@ public final class NodeConfig
     private final FirewallConfig firewall;
     private final InetSocketAddress httpListen;
     private final MulticastConfig multicast;
+    private final CrowdSecConfig crowdsec;
     private final List<String> warnings;
 
     NodeConfig(final Builder builder, final List<String> warnings)
@@ -106,6 +107,7 @@ public final class NodeConfig
         firewall = builder.firewall;
         httpListen = builder.httpListen;
         multicast = builder.multicast;
+        crowdsec = builder.crowdsec;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -306,6 +308,14 @@ public final class NodeConfig
     }
 
     /**
+     * @return the [crowdsec] section; null when there is none (the node does not talk to CrowdSec).
+     */
+    public CrowdSecConfig crowdsec()
+    {
+        return crowdsec;
+    }
+
+    /**
      * @return the [firewall] section: backend and its settings.
      */
     public FirewallConfig firewall()
@@ -404,6 +414,7 @@ public final class NodeConfig
         FirewallConfig firewall = FirewallConfig.log();
         InetSocketAddress httpListen;
         MulticastConfig multicast;
+        CrowdSecConfig crowdsec;
 
         Builder(final Path source)
         {

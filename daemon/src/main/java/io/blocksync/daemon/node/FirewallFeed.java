@@ -24,6 +24,7 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
     private EnforcementLatency latency;
     private EpochClock wallClock;
     private final BanAudit audit;
+    private BanObserver observer;
 
     public FirewallFeed(final Firewall firewall, final NodeCounters counters, final EventLog log)
     {
@@ -55,6 +56,13 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
         return this;
     }
 
+    /** Tell an observer (the CrowdSec bridge) of every ban applied and lifted, as the audit line does; null: none. */
+    public FirewallFeed observe(final BanObserver observer)
+    {
+        this.observer = observer;
+        return this;
+    }
+
     /** Changes waiting on the loop's side of the firewall ({@link Firewall#backlog()}); loop thread. */
     public int backlog()
     {
@@ -79,11 +87,19 @@ public final class FirewallFeed implements BanTableListener, FirewallListener
                 firewall.unban(replaced);
             }
             audit.ban(decision);
+            if (null != observer)
+            {
+                observer.onBan(decision);
+            }
         }
         else if (null != replaced && replaced.isActiveAt(decision.appliedAtMillis()))
         {
             firewall.unban(replaced);
             audit.unban(decision, replaced);
+            if (null != observer)
+            {
+                observer.onUnban(decision, replaced);
+            }
         }
     }
 

@@ -189,39 +189,47 @@ public final class NodeCounters
     /** Peers' HEARTBEATs whose digest matched ours, so catch-up had nothing to compare. */
     public static final int HEARTBEATS_RECEIVED_IN_STEP_ID = 95;
     /** Snapshots this node asked a peer for (docs/PROTOCOL.md, "Snapshots"): sessions started. */
-    public static final int SNAPSHOTS_STARTED_ID = 112;
+    public static final int SNAPSHOTS_STARTED_ID = 96;
     /** Snapshot sessions that brought every chunk through the mark they cover. */
-    public static final int SNAPSHOTS_COMPLETED_ID = 113;
+    public static final int SNAPSHOTS_COMPLETED_ID = 97;
     /** SNAPSHOT_REQUEST frames sent: starts, acknowledgements, repeats and closes. */
-    public static final int SNAPSHOT_REQUESTS_SENT_ID = 114;
+    public static final int SNAPSHOT_REQUESTS_SENT_ID = 98;
     /** SNAPSHOT_CHUNK frames sent to peers, resends included. */
-    public static final int SNAPSHOT_CHUNKS_SENT_ID = 115;
+    public static final int SNAPSHOT_CHUNKS_SENT_ID = 99;
     /** SNAPSHOT_CHUNK frames sent again: shown missing by the requester, or unacknowledged for a timeout. */
-    public static final int SNAPSHOT_CHUNKS_RESENT_ID = 116;
+    public static final int SNAPSHOT_CHUNKS_RESENT_ID = 100;
     /** SNAPSHOT_CHUNK frames taken (their records applied, their range marked held). */
-    public static final int SNAPSHOT_CHUNKS_RECEIVED_ID = 117;
+    public static final int SNAPSHOT_CHUNKS_RECEIVED_ID = 101;
     /** Authentic SNAPSHOT_CHUNK frames of no session of ours with their sender (late, or never asked for): dropped. */
-    public static final int SNAPSHOT_CHUNKS_UNSOLICITED_ID = 118;
+    public static final int SNAPSHOT_CHUNKS_UNSOLICITED_ID = 102;
     /** Relayed chunks with a record its origin did not sign (or of this node's own origin): dropped, session ended. */
-    public static final int SNAPSHOT_CHUNKS_BAD_SIGNATURE_ID = 119;
+    public static final int SNAPSHOT_CHUNKS_BAD_SIGNATURE_ID = 103;
     /** Group BATCH datagrams this node multicast, first sends and NAK repairs (docs/PROTOCOL.md, "Multicast"). */
-    public static final int GROUP_BATCHES_SENT_ID = 120;
+    public static final int GROUP_BATCHES_SENT_ID = 104;
     /** Group BATCH datagrams taken from the multicast group (authentic, fresh, new to this member). */
-    public static final int GROUP_BATCHES_RECEIVED_ID = 121;
+    public static final int GROUP_BATCHES_RECEIVED_ID = 105;
     /** Group datagrams refused as not authentic: unknown or non-member sender, unknown key, bad signature. */
-    public static final int GROUP_REJECTED_UNAUTHENTIC_ID = 122;
+    public static final int GROUP_REJECTED_UNAUTHENTIC_ID = 106;
     /** Group datagrams refused before the signature (length, version, type, receiver) or after it (malformed). */
-    public static final int GROUP_REJECTED_INVALID_ID = 123;
+    public static final int GROUP_REJECTED_INVALID_ID = 107;
     /** Authentic group datagrams already seen (replay window) or repeats of a group sequence already taken. */
-    public static final int GROUP_REJECTED_REPLAY_ID = 124;
+    public static final int GROUP_REJECTED_REPLAY_ID = 108;
     /** NAKs this member sent to a group sender for group sequences it lacks. */
-    public static final int GROUP_NAKS_SENT_ID = 125;
+    public static final int GROUP_NAKS_SENT_ID = 109;
     /** Group batches multicast again because a member's NAK asked for them. */
-    public static final int GROUP_REPAIRS_SENT_ID = 126;
+    public static final int GROUP_REPAIRS_SENT_ID = 110;
     /** Group sequences a member gave up on (no longer retained, or NAKed too often): their records come by SYNC. */
-    public static final int GROUP_GAPS_SKIPPED_ID = 127;
+    public static final int GROUP_GAPS_SKIPPED_ID = 111;
+    /** CrowdSec decisions taken as bans or lifts by the [crowdsec] bouncer (the loop applied them or held them already). */
+    public static final int CROWDSEC_DECISIONS_TAKEN_ID = 112;
+    /** CrowdSec decisions left out: a scope or type that is no firewall ban, an ended duration, or the node refused. */
+    public static final int CROWDSEC_DECISIONS_SKIPPED_ID = 113;
+    /** Bans and lifts of this node and its peers pushed into the CrowdSec local API ([crowdsec] push = yes). */
+    public static final int CROWDSEC_DECISIONS_PUSHED_ID = 114;
+    /** Failed local API requests (poll, login, push) and pushes dropped because the push queue was full. */
+    public static final int CROWDSEC_ERRORS_ID = 115;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = GROUP_GAPS_SKIPPED_ID;
+    public static final int LAST_ID = CROWDSEC_ERRORS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -324,6 +332,10 @@ public final class NodeCounters
     public final AtomicCounter bansLiftedOwnAddress;
     public final AtomicCounter bansRestoredOwnAddress;
     public final AtomicCounter ownAddressResyncs;
+    public final AtomicCounter crowdsecDecisionsTaken;
+    public final AtomicCounter crowdsecDecisionsSkipped;
+    public final AtomicCounter crowdsecDecisionsPushed;
+    public final AtomicCounter crowdsecErrors;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -435,6 +447,10 @@ public final class NodeCounters
         groupNaksSent = counter(GROUP_NAKS_SENT_ID, "group_naks_sent");
         groupRepairsSent = counter(GROUP_REPAIRS_SENT_ID, "group_repairs_sent");
         groupGapsSkipped = counter(GROUP_GAPS_SKIPPED_ID, "group_gaps_skipped");
+        crowdsecDecisionsTaken = counter(CROWDSEC_DECISIONS_TAKEN_ID, "crowdsec_decisions_taken");
+        crowdsecDecisionsSkipped = counter(CROWDSEC_DECISIONS_SKIPPED_ID, "crowdsec_decisions_skipped");
+        crowdsecDecisionsPushed = counter(CROWDSEC_DECISIONS_PUSHED_ID, "crowdsec_decisions_pushed");
+        crowdsecErrors = counter(CROWDSEC_ERRORS_ID, "crowdsec_errors");
     }
 
     public CountersManager manager()

@@ -25,9 +25,9 @@ class ConfigRulesTest
     {
         assertErrors(NODE + "[Bans]\ncapacity = 5\n[metrics]\nport = 9100\n",
             "test.conf:6:2: unknown section [Bans] (did you mean [bans]?); accepted sections: " +
-                "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME], [multicast]",
+                "[node], [bans], [firewall], [allow], [protocol], [http], [crowdsec], [peer ID], [source NAME], [rule NAME], [multicast]",
             "test.conf:8:2: unknown section [metrics]; accepted sections: " +
-                "[node], [bans], [firewall], [allow], [protocol], [http], [peer ID], [source NAME], [rule NAME], [multicast]");
+                "[node], [bans], [firewall], [allow], [protocol], [http], [crowdsec], [peer ID], [source NAME], [rule NAME], [multicast]");
     }
 
     @Test

@@ -54,6 +54,7 @@ class ManPageTest
         new Section("firewall", "[firewall]\nbackend = sshguard\ncommand = /bin/true\n"),
         new Section("http", "[http]\nlisten = 127.0.0.1:9477\n"),
         new Section("multicast", "[multicast]\ngroup = 239.255.42.1\ninterface = lo\n"),
+        new Section("crowdsec", "[crowdsec]\nlapi-url = http://127.0.0.1:8080\napi-key-file = /dev/null\n"),
         new Section("allow", "[allow]\n"),
         new Section("protocol", "[protocol]\n"),
         new Section("peer", "[peer 2]\naddress = 127.0.0.1:7702\nkey = base64:" +

@@ -1,0 +1,175 @@
+package io.blocksync.daemon.feed.crowdsec;
+
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.IpPrefix;
+import io.blocksync.codec.ReasonCode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One decision of the LAPI's decision stream ({@code GET /v1/decisions/stream}: {@code {"new":[...],"deleted":[...]}},
+ * each {@code {"id":1,"origin":"cscli","scenario":"crowdsecurity/ssh-bf","scope":"Ip","type":"ban",
+ * "value":"192.0.2.7","duration":"3h59m58.8s"}}; CrowdSec's swagger, model "Decision"), and how it maps to a BlockSync
+ * ban: scopes {@code Ip} and {@code Range}, type {@code ban}; the reason is the scenario, else the origin, cut to
+ * {@link ReasonCode#MAX_LENGTH} characters ({@code cscli}'s own scenario, "manual 'ban' from 'machine'", is not a
+ * valid reason, so such bans read {@code cscli}).
+ *
+ */
+final class CrowdSecDecision
+{
+    /** The scenario prefix of the decisions this node pushes: the bouncer never takes them back (no echo). */
+    static final String PUSHED_SCENARIO_PREFIX = "blocksync/";
+    /** A reason when neither the scenario nor the origin is one. */
+    static final String FALLBACK_REASON = "crowdsec";
+
+    /** The two lists of a stream reply; a list CrowdSec sends as null is empty. */
+    record Stream(List<CrowdSecDecision> added, List<CrowdSecDecision> deleted)
+    {
+        /** @throws IllegalArgumentException when the reply is not the stream's JSON shape. */
+        static Stream parse(final String json)
+        {
+            final Object root = JsonReader.parse(json);
+            if (!(root instanceof Map<?, ?> object))
+            {
+                throw new IllegalArgumentException("the decision stream is not a JSON object");
+            }
+            return new Stream(list(object.get("new")), list(object.get("deleted")));
+        }
+    }
+
+    private static List<CrowdSecDecision> list(final Object value)
+    {
+        final List<CrowdSecDecision> decisions = new ArrayList<>();
+        if (value instanceof List<?> items)
+        {
+            for (final Object item : items)
+            {
+                if (item instanceof Map<?, ?> fields)
+                {
+                    decisions.add(new CrowdSecDecision(fields));
+                }
+            }
+        }
+        else if (null != value)
+        {
+            throw new IllegalArgumentException("the decision stream's lists are not arrays");
+        }
+        return decisions;
+    }
+
+    private final long id;
+    private final String origin;
+    private final String scenario;
+    private final String scope;
+    private final String type;
+    private final String value;
+    private final long durationMillis;
+
+    /** @param fields one decision's JSON object; a missing field reads "", a duration that is no Go duration as ended. */
+    CrowdSecDecision(final Map<?, ?> fields)
+    {
+        final Object number = fields.get("id");
+        long millis;
+        try
+        {
+            millis = GoDuration.parseMillis(text(fields, "duration"));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            millis = Long.MIN_VALUE;
+        }
+        id = number instanceof Number n ? n.longValue() : 0;
+        origin = text(fields, "origin");
+        scenario = text(fields, "scenario");
+        scope = text(fields, "scope");
+        type = text(fields, "type");
+        value = text(fields, "value");
+        durationMillis = millis;
+    }
+
+    long id()
+    {
+        return id;
+    }
+
+    String value()
+    {
+        return value;
+    }
+
+    /** What is left of the decision, ms; negative for a deleted or expired one. */
+    long durationMillis()
+    {
+        return durationMillis;
+    }
+
+    private static String text(final Map<?, ?> fields, final String key)
+    {
+        final Object value = fields.get(key);
+        return null == value ? "" : value.toString();
+    }
+
+    /** A decision this node pushed (its scenario says so): never taken back. */
+    boolean isPushedByBlockSync()
+    {
+        return scenario.startsWith(PUSHED_SCENARIO_PREFIX);
+    }
+
+    /** @return null when BlockSync can enforce it, else why not (scope or type it does not handle). */
+    String unsupported()
+    {
+        final String lowerScope = scope.toLowerCase(Locale.ROOT);
+        if (!"ip".equals(lowerScope) && !"range".equals(lowerScope))
+        {
+            return "scope '" + scope + "' (only Ip and Range are firewall bans)";
+        }
+        if (!"ban".equalsIgnoreCase(type))
+        {
+            return "type '" + type + "' (only ban is a firewall ban)";
+        }
+        return null;
+    }
+
+    /**
+     * The prefix, as the node takes addresses (its ipv4-prefix and ipv6-prefix apply to a lone address).
+     *
+     * @return null on success, else what is wrong with the value. Never resolves a name.
+     */
+    String prefix(final IpPrefix into, final int ipv4Length, final int ipv6Length)
+    {
+        return AddressText.parse(value, into, ipv4Length, ipv6Length);
+    }
+
+    /** The ban's reason: the scenario, else the origin, cut to the reason's length; {@value #FALLBACK_REASON} else. */
+    ReasonCode reason()
+    {
+        for (final String candidate : new String[] { scenario, origin })
+        {
+            final String cut = candidate.length() > ReasonCode.MAX_LENGTH ? candidate.substring(0, ReasonCode.MAX_LENGTH) : candidate;
+            if (null == ReasonCode.validate(cut))
+            {
+                return ReasonCode.of(cut);
+            }
+        }
+        return ReasonCode.of(FALLBACK_REASON);
+    }
+
+    /**
+     * @param maxSeconds the node's max-duration, 0 for no limit.
+     * @return whole seconds, rounded up (a ban never ends before CrowdSec's), at least 1; 0 when the decision has
+     * already ended or its duration could not be read.
+     */
+    long banSeconds(final long maxSeconds, final long recordMaxSeconds)
+    {
+        if (durationMillis <= 0)
+        {
+            return 0;
+        }
+        final long seconds = Math.max(1, (durationMillis + 999) / 1000);
+        final long limit = 0 == maxSeconds ? recordMaxSeconds : Math.min(maxSeconds, recordMaxSeconds);
+        return Math.min(seconds, limit);
+    }
+}

@@ -1,0 +1,64 @@
+package io.blocksync.daemon.feed.crowdsec;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The prefixes this node banned because CrowdSec decided so, with the live decision ids behind each and the reason
+ * the ban carries: the bouncer lifts a ban only when its last decision is deleted (CrowdSec may hold several for one
+ * address, a cscli one and a community one), and the pusher leaves these bans out (they came from CrowdSec: pushing
+ * them back would echo). Written by the bouncer thread, read by the push thread.
+ */
+final class FromCrowdSec
+{
+    private record Entry(Set<Long> ids, long reasonId)
+    {
+    }
+
+    private final ConcurrentHashMap<String, Entry> byPrefix = new ConcurrentHashMap<>();
+
+    /** Bouncer: a live decision for the prefix, under the ban's reason (the latest decision's). */
+    void add(final String prefix, final long decisionId, final long reasonId)
+    {
+        byPrefix.compute(prefix, (key, old) ->
+        {
+            final Set<Long> ids = null == old ? new HashSet<>() : old.ids();
+            ids.add(decisionId);
+            return new Entry(ids, reasonId);
+        });
+    }
+
+    /**
+     * Bouncer: a decision for the prefix was deleted.
+     *
+     * @return true when no live decision is left for it (the ban is to be lifted); false when others hold it, or
+     * when this node never took one for it.
+     */
+    boolean remove(final String prefix, final long decisionId)
+    {
+        final boolean[] last = new boolean[1];
+        byPrefix.computeIfPresent(prefix, (key, old) ->
+        {
+            if (!old.ids().remove(decisionId))
+            {
+                return old;
+            }
+            last[0] = old.ids().isEmpty();
+            return last[0] ? null : old;
+        });
+        return last[0];
+    }
+
+    /** Pusher: whether this node's ban of the prefix under this reason is CrowdSec's own. */
+    boolean isCrowdSecs(final String prefix, final long reasonId)
+    {
+        final Entry entry = byPrefix.get(prefix);
+        return null != entry && entry.reasonId() == reasonId;
+    }
+
+    int size()
+    {
+        return byPrefix.size();
+    }
+}
