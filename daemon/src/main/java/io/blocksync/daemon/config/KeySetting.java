@@ -5,7 +5,6 @@ import io.blocksync.codec.PeerKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -225,13 +224,9 @@ final class KeySetting<T>
         {
             throw new IllegalArgumentException("cannot read: no such file");
         }
-        catch (final AccessDeniedException ex)
-        {
-            throw new IllegalArgumentException("cannot read: permission denied");
-        }
         catch (final IOException ex)
         {
-            throw new IllegalArgumentException("cannot read: " + ex);
+            throw new IllegalArgumentException("cannot read: " + FileProblems.reason(ex));
         }
     }
 }

@@ -71,6 +71,9 @@ public final class StreamSender implements BanTableListener
             // Whatever was in flight before a restart is gone from memory; peers catch up on it by SYNC.
             peer.window().ackedCumulative = next - 1;
             peer.window().nextToSend = next;
+            // Published too: a reader's lag (sent - acked) is 0 until a batch is sent, not sent - 0 before an ACK.
+            peer.window().ackedCounter.setRelease(next - 1);
+            peer.window().sentCounter.setRelease(next - 1);
         }
         if (progress.newEpoch())
         {
