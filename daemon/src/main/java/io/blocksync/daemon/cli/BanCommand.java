@@ -30,7 +30,7 @@ final class BanCommand implements Callable<Integer>
 
     @Option(names = "--duration", paramLabel = "DURATION",
         description = "How long: 30s, 15m, 1h, 30d, 2w, 1h30m, or 'permanent' where max-duration allows it; at least 1s " +
-            "and at most max-duration (0, negative or longer values are refused). Default: the config's default-duration.")
+            "and at most max-duration (0, negative or longer values are refused). Default: the configuration's default-duration.")
     String duration;
 
     @Option(names = "--reason", paramLabel = "REASON", defaultValue = "manual",

@@ -107,6 +107,20 @@ class OperatorErrorsTest
         expect(problems, 1, stateUnderFile + "/bans.cmap: not a directory", "bans", "-c", underFile.toString());
         expect(problems, 1, stateUnderFile + "/control.sock: not a directory", "ban", "-c", underFile.toString(), "192.0.2.1");
         expect(problems, 1, stateUnderFile + "/control.sock: not a directory", "unban", "-c", underFile.toString(), "192.0.2.1");
+        // A UDP port another process holds, an address not this host's: the address, the reason, exit 1.
+        try (java.net.DatagramSocket held = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress()))
+        {
+            final Path inUse = dir.resolve("in-use.conf");
+            Files.writeString(inUse, Files.readString(cluster.configFile(2))
+                .replaceAll("(?m)^listen = .*$", "listen = 127.0.0.1:" + held.getLocalPort()));
+            expect(problems, 1, "cannot start node 2: cannot bind UDP 127.0.0.1:" + held.getLocalPort() +
+                ": address already in use", "run", "-c", inUse.toString());
+            final Path notOurs = dir.resolve("not-ours.conf");
+            Files.writeString(notOurs, Files.readString(cluster.configFile(2))
+                .replaceAll("(?m)^listen = .*$", "listen = 192.0.2.1:7946"));
+            expect(problems, 1, "cannot bind UDP 192.0.2.1:7946: cannot assign requested address", "run", "-c",
+                notOurs.toString());
+        }
         // Every option that reads a file: the file and the reason, never a class name.
         final String directory = dir.toString();
         expect(problems, 1, directory + ": is a directory", "ban", "-c", neverRan, "--file", directory);
