@@ -163,7 +163,7 @@ final class KeySetting<T>
         if (null != mode)
         {
             reader.warningAtValue(entry, entry.key() + ": " + path + " is readable by group/others (mode " + mode +
-                "); run chmod 600 " + path);
+                "); a key file is " + FileModes.KEY_FILE_RULE + ": chmod 600 " + path);
         }
 
         return key;

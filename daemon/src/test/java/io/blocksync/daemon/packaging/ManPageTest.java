@@ -3,6 +3,7 @@ package io.blocksync.daemon.packaging;
 import io.blocksync.daemon.cli.BlockSyncCli;
 import io.blocksync.daemon.config.ConfigException;
 import io.blocksync.daemon.config.ConfigReader;
+import io.blocksync.daemon.config.FileModes;
 import io.blocksync.testkit.Tools;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -269,6 +270,35 @@ class ManPageTest
     {
         final String text = flag + (null == argument ? "" : " " + argument);
         return optional ? "[" + text + "]" : text;
+    }
+
+    /**
+     * The key-file rule is said one way: the code's warning ({@link FileModes#KEY_FILE_RULE}) word for word in every
+     * document that gives it, line breaks aside.
+     */
+    @Test
+    void theKeyFileRuleIsStatedInTheSameWordsEverywhere() throws Exception
+    {
+        final List<String> problems = new ArrayList<>();
+        for (final Path document : List.of(Path.of("../docs/CONFIG.md"), Path.of("../docs/DEPLOY.md"),
+            Path.of("../README.md"), ManPages.BLOCKSYNC_8, ManPages.BLOCKSYNC_CONF_5))
+        {
+            final String text = java.nio.file.Files.readString(document).replaceAll("\\s+", " ");
+            if (!text.contains("A key file is " + FileModes.KEY_FILE_RULE) &&
+                !text.contains("a key file is " + FileModes.KEY_FILE_RULE))
+            {
+                problems.add(document + " does not say 'a key file is " + FileModes.KEY_FILE_RULE + "'");
+            }
+            for (final String other : List.of("0640 owned by root in the group", "owned by root in the group",
+                "readable by the group `blocksync` (or `_blocksync`) only"))
+            {
+                if (text.contains(other))
+                {
+                    problems.add(document + " also words the rule another way: '" + other + "'");
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
     }
 
     @Test
