@@ -41,6 +41,12 @@ class PackageInstallIT
         assertTrue(output.contains("stat root:root 644 /etc/blocksync/blocksync.conf\n"), output);
         assertTrue(output.contains("conffiles  /etc/blocksync/blocksync.conf "), output);
         assertTrue(output.contains("depends java17-runtime-headless"), output);
+        // Debian Policy 12.5's copyright file, and every document the man pages and DEPLOY.md point at.
+        for (final String doc : new String[]{ "copyright", "METRICS.md", "DEPLOY.md" })
+        {
+            assertTrue(output.contains("installed /usr/share/doc/blocksync/" + doc + "\n"), output);
+        }
+        assertTrue(output.contains("stat root:root 644 /usr/share/doc/blocksync/copyright\n"), output);
         // Type=notify: READY=1 from the JVM's pid, through systemd-notify.
         assertTrue(Pattern.compile("notify READY=1 STATUS=node 1 listening on UDP port 7701 MAINPID=\\d+ BARRIER=1")
             .matcher(output).find(), output);
