@@ -23,7 +23,8 @@ final class PeersCommand implements Callable<Integer>
 
     @Option(names = "--json", description = "A JSON array of objects: id, name, address, state, last_heard, rtt_ms " +
         "(null before the first sample), " +
-        "acked_batches, sent_batches, retransmits, batches_received, sync_frames_sent.")
+        "acked_batches, sent_batches, retransmits, batches_received, sync_frames_sent, clock_offset_ms (null before the " +
+        "peer's first heartbeat).")
     boolean json;
 
     public Integer call()
