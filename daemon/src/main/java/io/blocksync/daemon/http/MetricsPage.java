@@ -96,7 +96,7 @@ final class MetricsPage
             peer -> slots.peerValue(peer, "state", 0) == Peer.STATE_UP ? 1 : 0, false);
         peerGauge("peer_rtt_seconds", "Smoothed round-trip time to the peer; absent before the first sample.",
             peer -> slots.peerValue(peer, "rtt_us", 0) / 1e6, true);
-        peerGauge("peer_lag_batches", "Batches sent to the peer and not yet acknowledged; absent before the streams start.",
+        peerGauge("peer_lag_batches", "Batches sent to the peer and not yet acknowledged; absent before its first ACK.",
             peer -> lag(slots.peerValue(peer, "acked_batches", 0), slots.peerValue(peer, "sent_batches", 0)), false);
         peerGauge("peer_last_heard_timestamp_seconds", "When the peer was last heard from, Unix seconds; absent before.",
             peer -> slots.peerValue(peer, "last_heard_ms", 0) / 1000.0, true);

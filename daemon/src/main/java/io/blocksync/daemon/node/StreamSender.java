@@ -42,7 +42,12 @@ public final class StreamSender implements BanTableListener
     private final RetransmitHandler retransmitHandler;
     private final int flightWindow;
 
-    private final UnsafeBuffer staging;
+    /** Records the staging ring holds at first; it doubles when full, up to {@link NodeContext#stagingCapacity()}. */
+    static final int INITIAL_STAGING_RECORDS = 1024;
+
+    private UnsafeBuffer staging;
+    // Records the ring holds now (what positions are taken modulo), and at most.
+    private int stagingSize;
     private final int stagingCapacity;
     private final BanRecordFlyweight stagedRecord = new BanRecordFlyweight();
     private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
@@ -63,7 +68,10 @@ public final class StreamSender implements BanTableListener
         this.retransmitHandler = retransmitHandler;
         this.flightWindow = context.flightWindow();
         this.stagingCapacity = context.stagingCapacity();
-        this.staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(stagingCapacity * BanRecordFlyweight.LENGTH, 64));
+        // Grown as bursts of local decisions need it: a ring sized for the largest burst up front (65,536 records,
+        // 10 MiB zeroed by allocateDirect) was all resident in every idle node.
+        this.stagingSize = Math.min(stagingCapacity, INITIAL_STAGING_RECORDS);
+        this.staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(stagingSize * BanRecordFlyweight.LENGTH, 64));
 
         final long next = retained.next();
         for (final Peer peer : peers)
@@ -71,9 +79,6 @@ public final class StreamSender implements BanTableListener
             // Whatever was in flight before a restart is gone from memory; peers catch up on it by SYNC.
             peer.window().ackedCumulative = next - 1;
             peer.window().nextToSend = next;
-            // Published too: a reader's lag (sent - acked) is 0 until a batch is sent, not sent - 0 before an ACK.
-            peer.window().ackedCounter.setRelease(next - 1);
-            peer.window().sentCounter.setRelease(next - 1);
         }
         if (progress.newEpoch())
         {
@@ -136,8 +141,33 @@ public final class StreamSender implements BanTableListener
     /** Queue a decision already stored in the ban table; call only when {@link #hasRoom()}. */
     public void stage(final Ban decided)
     {
-        stagedRecord.wrap(staging, (int)(stagedTail % stagingCapacity) * BanRecordFlyweight.LENGTH).set(decided);
+        if (stagedTail - stagedHead == stagingSize)
+        {
+            growStaging();
+        }
+        stagedRecord.wrap(staging, (int)(stagedTail % stagingSize) * BanRecordFlyweight.LENGTH).set(decided);
         stagedTail++;
+    }
+
+    /** Records the staging ring holds now, for tests: {@link #INITIAL_STAGING_RECORDS} until a burst needed more. */
+    int stagingSize()
+    {
+        return stagingSize;
+    }
+
+    /** Twice the room, at most the capacity: the staged records move to their positions in the larger ring. */
+    private void growStaging()
+    {
+        final int grown = (int)Math.min(stagingCapacity, 2L * stagingSize);
+        final UnsafeBuffer larger = new UnsafeBuffer(BufferUtil.allocateDirectAligned(grown * BanRecordFlyweight.LENGTH, 64));
+        for (long position = stagedHead; position < stagedTail; position++)
+        {
+            larger.putBytes((int)(position % grown) * BanRecordFlyweight.LENGTH,
+                staging, (int)(position % stagingSize) * BanRecordFlyweight.LENGTH, BanRecordFlyweight.LENGTH);
+        }
+        // The smaller ring's memory goes back with its buffer's cleaner (it may be a slice, which free() refuses).
+        staging = larger;
+        stagingSize = grown;
     }
 
     /**
@@ -158,7 +188,7 @@ public final class StreamSender implements BanTableListener
             batch.begin(retained.buffer(), offset, streamSequence);
             while (stagedTail > stagedHead && batch.remainingCapacity() > 0)
             {
-                final int from = (int)(stagedHead % stagingCapacity) * BanRecordFlyweight.LENGTH;
+                final int from = (int)(stagedHead % stagingSize) * BanRecordFlyweight.LENGTH;
                 final BanRecordFlyweight record = batch.appendRecord(BanRecordFlyweight.ACTION_BAN);
                 retained.buffer().putBytes(record.offset(), staging, from, BanRecordFlyweight.LENGTH);
                 stagedHead++;

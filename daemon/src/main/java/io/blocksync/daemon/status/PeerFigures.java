@@ -17,7 +17,8 @@ public final class PeerFigures
     /**
      * @param acked {@code acked_batches}, a stream position (epoch-based, near 2^60); 0 while unset.
      * @param sent  {@code sent_batches}, likewise.
-     * @return whether the lag {@code sent - acked} means anything: both positions are set.
+     * @return whether the lag {@code sent - acked} means anything: both positions are set (acked is 0 until the
+     * peer's first ACK since this node started).
      */
     public static boolean lagKnown(final long acked, final long sent)
     {
