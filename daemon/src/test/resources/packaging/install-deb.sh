@@ -23,10 +23,12 @@ on "$root" /var/lib/dpkg/info/blocksync.postinst configure
 on "$root" /var/lib/dpkg/info/blocksync.postinst configure ''
 echo "== installed"
 on "$root" getent passwd blocksync
-on "$root" stat -c 'stat %U:%G %a %n' /var/lib/blocksync /etc/blocksync $config /usr/bin/blocksync
+on "$root" stat -c 'stat %U:%G %a %n' /var/lib/blocksync /etc/blocksync $config /usr/bin/blocksync \
+	/usr/share/doc/blocksync/copyright
 on "$root" dpkg-query -W -f='status ${Status}\nconffiles ${Conffiles}\ndepends ${Depends}\n' blocksync
 for file in /usr/lib/systemd/system/blocksync.service /usr/lib/sysusers.d/blocksync.conf \
 	/usr/share/man/man8/blocksync.8 /usr/share/man/man5/blocksync.conf.5 /usr/share/doc/blocksync/DEPLOY.md \
+	/usr/share/doc/blocksync/METRICS.md /usr/share/doc/blocksync/copyright \
 	/usr/share/blocksync/bin/blocksync /usr/share/blocksync/lib/jvm-flags.txt; do
 	[ -f "$root$file" ] || fail "$file is not installed"
 	echo "installed $file"

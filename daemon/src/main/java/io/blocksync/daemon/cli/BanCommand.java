@@ -2,6 +2,7 @@ package io.blocksync.daemon.cli;
 
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.Durations;
+import io.blocksync.daemon.config.FileProblems;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.control.ControlProtocol;
 import picocli.CommandLine.Command;
@@ -9,7 +10,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ final class BanCommand implements Callable<Integer>
 
     @Option(names = "--duration", paramLabel = "DURATION",
         description = "How long: 30s, 15m, 1h, 30d, 2w, 1h30m, or 'permanent' where max-duration allows it; at least 1s " +
-            "and at most max-duration (0, negative or longer values are refused). Default: the config's default-duration.")
+            "and at most max-duration (0, negative or longer values are refused). Default: the configuration's default-duration.")
     String duration;
 
     @Option(names = "--reason", paramLabel = "REASON", defaultValue = "manual",
@@ -48,7 +48,7 @@ final class BanCommand implements Callable<Integer>
         final NodeConfig nodeConfig = config.load(System.err);
         if (null == nodeConfig)
         {
-            return BlockSyncCli.EXIT_USAGE;
+            return config.failure();
         }
 
         final String reasonError = ReasonCode.validate(reason);
@@ -95,14 +95,31 @@ final class BanCommand implements Callable<Integer>
         {
         }
 
-        /** The file's targets, read lazily; empty when there is no file. */
+        /**
+         * The file's targets, read lazily; empty when there is no file.
+         *
+         * @throws java.io.IOException {@code FILE: REASON} when it cannot be opened; a read error later is an
+         * {@link java.io.UncheckedIOException} whose message names the file as well.
+         */
         static java.util.stream.Stream<String> stream(final Path file) throws java.io.IOException
         {
             if (null == file)
             {
                 return java.util.stream.Stream.empty();
             }
-            return Files.lines(file)
+            final java.io.BufferedReader reader = FileProblems.openText(file);
+            return reader.lines()
+                .onClose(() ->
+                {
+                    try
+                    {
+                        reader.close();
+                    }
+                    catch (final java.io.IOException ex)
+                    {
+                        throw new java.io.UncheckedIOException(ex);
+                    }
+                })
                 .map(raw ->
                 {
                     final int hash = raw.indexOf('#');

@@ -4,6 +4,7 @@ import io.blocksync.codec.AddressText;
 import io.blocksync.codec.Ban;
 import io.blocksync.daemon.control.ControlClient;
 import io.blocksync.daemon.control.ControlProtocol;
+import io.blocksync.daemon.config.FileProblems;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.node.ProgressFile;
@@ -13,7 +14,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,7 +40,7 @@ final class BansCommand implements Callable<Integer>
         final NodeConfig nodeConfig = config.load(System.err);
         if (null == nodeConfig)
         {
-            return BlockSyncCli.EXIT_USAGE;
+            return config.failure();
         }
 
         final Map<Integer, String> names = new HashMap<>();
@@ -80,7 +80,7 @@ final class BansCommand implements Callable<Integer>
             }
         }
 
-        if (!Files.exists(nodeConfig.stateDir().resolve(BanStore.MAP_FILE_NAME)))
+        if (!FileProblems.exists(nodeConfig.stateDir().resolve(BanStore.MAP_FILE_NAME)))
         {
             System.err.println("blocksync bans: no ban store in " + nodeConfig.stateDir() +
                 " (has `blocksync run` been started with this config?)");

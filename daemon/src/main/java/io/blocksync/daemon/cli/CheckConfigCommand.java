@@ -21,7 +21,7 @@ final class CheckConfigCommand implements Callable<Integer>
         final NodeConfig nodeConfig = config.load(System.err, true);
         if (null == nodeConfig)
         {
-            return BlockSyncCli.EXIT_USAGE;
+            return config.failure();
         }
 
         System.out.println(config.file + ": ok");

@@ -16,8 +16,10 @@ final class ConfigOption
     @Option(names = { "-c", "--config" }, required = true, paramLabel = "FILE", description = "The node's config file.")
     Path file;
 
+    private int failure = BlockSyncCli.EXIT_USAGE;
+
     /**
-     * @return the config, or null after printing every error to {@code err}.
+     * @return the config, or null after printing every error to {@code err} ({@link #failure()} says the exit status).
      */
     NodeConfig load(final PrintStream err)
     {
@@ -44,7 +46,18 @@ final class ConfigOption
             {
                 err.println(error);
             }
+            failure = ex.isUnreadable() ? BlockSyncCli.EXIT_FAILED : BlockSyncCli.EXIT_USAGE;
             return null;
         }
+    }
+
+    /**
+     * @return the exit status after {@link #load} returned null: {@link BlockSyncCli#EXIT_FAILED} when the file could
+     * not be read (missing, unreadable: an operation that failed), {@link BlockSyncCli#EXIT_USAGE} when it was read and
+     * does not validate.
+     */
+    int failure()
+    {
+        return failure;
     }
 }

@@ -30,10 +30,10 @@ final class DemoCommand implements Callable<Integer>
 {
     private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    @Option(names = "--nodes", defaultValue = "3", description = "How many nodes (2-16, default ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", paramLabel = "COUNT", defaultValue = "3", description = "How many nodes (2-16, default ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--address", defaultValue = "192.0.2.1", description = "What to ban (default ${DEFAULT-VALUE}, a documentation address).")
+    @Option(names = "--address", paramLabel = "ADDRESS", defaultValue = "192.0.2.1", description = "What to ban (default ${DEFAULT-VALUE}, a documentation address).")
     String address;
 
     @Option(names = "--keep", description = "Keep the temporary directory (configs, state, node log) for a look afterwards.")

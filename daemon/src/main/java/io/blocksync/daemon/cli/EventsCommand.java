@@ -7,11 +7,11 @@ import io.blocksync.nativeio.CaptureFileReader;
 import io.blocksync.nativeio.LinkType;
 import io.blocksync.nativeio.LoggedPacket;
 import io.blocksync.nativeio.PflogHeaderFlyweight;
+import io.blocksync.daemon.config.FileProblems;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -32,10 +32,13 @@ final class EventsCommand implements Callable<Integer>
 
     public Integer call()
     {
-        if (!Files.isReadable(pcap))
+        try
         {
-            System.err.println("blocksync events: cannot read " + pcap + (Files.exists(pcap) ? ": permission denied" :
-                ": no such file or directory"));
+            FileProblems.checkReadable(pcap);
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("blocksync events: " + ex.getMessage());
             return BlockSyncCli.EXIT_FAILED;
         }
 
@@ -46,11 +49,12 @@ final class EventsCommand implements Callable<Integer>
         }
         catch (final IOException ex)
         {
-            System.err.println("blocksync events: " + pcap + ": " + ex.getMessage());
+            System.err.println("blocksync events: " + FileProblems.describe(pcap, ex));
             return BlockSyncCli.EXIT_FAILED;
         }
         System.out.flush();
-        System.err.println(decoder.okCount() + " events, " + decoder.malformedCount() + " malformed, " +
+        // The file named: a capture that stopped (not a pcap, cut short) is told on this line too.
+        System.err.println(pcap + ": " + decoder.okCount() + " events, " + decoder.malformedCount() + " malformed, " +
             decoder.truncatedCount() + " truncated, " + decoder.unsupportedCount() + " unsupported link type" +
             (decoder.captureErrorCount() > 0 ? ", capture stopped by an error" : ""));
         return decoder.captureErrorCount() > 0 ? BlockSyncCli.EXIT_FAILED : BlockSyncCli.EXIT_OK;

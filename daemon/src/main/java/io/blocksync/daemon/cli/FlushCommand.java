@@ -22,7 +22,7 @@ final class FlushCommand implements Callable<Integer>
         final NodeConfig nodeConfig = config.load(System.err);
         if (null == nodeConfig)
         {
-            return BlockSyncCli.EXIT_USAGE;
+            return config.failure();
         }
         final FirewallConfig firewall = nodeConfig.firewall();
         if (FirewallConfig.LOG.equals(firewall.backend()))

@@ -4,6 +4,7 @@ import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.config.Durations;
+import io.blocksync.daemon.config.FileProblems;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.control.ControlClient;
 import io.blocksync.daemon.control.ControlProtocol;
@@ -16,7 +17,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -66,7 +66,7 @@ final class ImportCommand implements Callable<Integer>
         final NodeConfig nodeConfig = config.load(System.err);
         if (null == nodeConfig)
         {
-            return BlockSyncCli.EXIT_USAGE;
+            return config.failure();
         }
         final String usage = usage(nodeConfig);
         if (null != usage)
@@ -81,7 +81,7 @@ final class ImportCommand implements Callable<Integer>
 
         try (BufferedReader in = "-".equals(file) ?
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) :
-            Files.newBufferedReader(java.nio.file.Path.of(file), StandardCharsets.UTF_8))
+            FileProblems.openText(java.nio.file.Path.of(file)))
         {
             final String name = "-".equals(file) ? "stdin" : file;
             final IpPrefix prefix = new IpPrefix();
@@ -122,7 +122,7 @@ final class ImportCommand implements Callable<Integer>
         }
         catch (final IOException | java.io.UncheckedIOException ex)
         {
-            System.err.println("blocksync import: " + ex.getMessage());
+            System.err.println("blocksync import: " + OperatorErrors.describe(ex));
             return BlockSyncCli.EXIT_FAILED;
         }
     }

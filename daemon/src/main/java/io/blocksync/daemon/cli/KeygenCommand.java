@@ -2,6 +2,7 @@ package io.blocksync.daemon.cli;
 
 import io.blocksync.codec.NodeKey;
 import io.blocksync.daemon.config.KeyText;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,17 +24,25 @@ final class KeygenCommand implements Callable<Integer>
 {
     private static final int MAX_STDIN_BYTES = 4096;
 
-    @Option(names = "--out", paramLabel = "FILE",
-        description = "Write the private key to FILE (mode 0600, refuses to overwrite) and print its public key.")
-    Path out;
+    /** --out and --public are two different jobs: blocksync.8 gives them as alternatives, picocli refuses both. */
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Job job = new Job();
 
-    @Option(names = "--public", paramLabel = "FILE",
-        description = "Print the public key of the private key in FILE ('-' reads it from standard input).")
-    String publicOf;
+    static final class Job
+    {
+        @Option(names = "--out", paramLabel = "FILE", required = true,
+            description = "Write the private key to FILE (mode 0600, refuses to overwrite) and print its public key.")
+        Path out;
+
+        @Option(names = "--public", paramLabel = "FILE", required = true,
+            description = "Print the public key of the private key in FILE ('-' reads it from standard input).")
+        String publicOf;
+    }
 
     public Integer call() throws Exception
     {
-        if (null != publicOf)
+        final Path out = job.out;
+        if (null != job.publicOf)
         {
             return printPublic();
         }
@@ -60,6 +69,7 @@ final class KeygenCommand implements Callable<Integer>
 
     private int printPublic() throws IOException
     {
+        final String publicOf = job.publicOf;
         final String where = "-".equals(publicOf) ? "standard input" : publicOf;
         final NodeKey key;
         try

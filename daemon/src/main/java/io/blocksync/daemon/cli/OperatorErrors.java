@@ -1,13 +1,9 @@
 package io.blocksync.daemon.cli;
 
+import io.blocksync.daemon.config.FileProblems;
+
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
-import java.nio.file.NotLinkException;
 
 import picocli.CommandLine;
 
@@ -65,38 +61,8 @@ final class OperatorErrors implements CommandLine.IExecutionExceptionHandler
 
     private static String fileSystem(final FileSystemException ex)
     {
-        final String file = null == ex.getFile() ? "" : ex.getFile();
         final String other = null == ex.getOtherFile() ? "" : " -> " + ex.getOtherFile();
-        final String reason;
-        if (ex instanceof NoSuchFileException)
-        {
-            reason = "no such file or directory";
-        }
-        else if (ex instanceof AccessDeniedException)
-        {
-            reason = "permission denied";
-        }
-        else if (ex instanceof FileAlreadyExistsException)
-        {
-            reason = "already exists";
-        }
-        else if (ex instanceof NotDirectoryException)
-        {
-            reason = "not a directory";
-        }
-        else if (ex instanceof DirectoryNotEmptyException)
-        {
-            reason = "directory not empty";
-        }
-        else if (ex instanceof NotLinkException)
-        {
-            reason = "not a symbolic link";
-        }
-        else
-        {
-            reason = null == ex.getReason() ? ex.getClass().getSimpleName() : ex.getReason();
-        }
-        return file + other + ": " + reason;
+        return (null == ex.getFile() ? "" : ex.getFile()) + other + ": " + FileProblems.reason(ex);
     }
 
     private static String oneLine(final String text)

@@ -4,6 +4,7 @@ import io.blocksync.daemon.config.Durations;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.node.Peer;
+import io.blocksync.daemon.status.PeerFigures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +23,8 @@ final class PeersCommand implements Callable<Integer>
 
     @Option(names = "--json", description = "A JSON array of objects: id, name, address, state, last_heard, rtt_ms " +
         "(null before the first sample), " +
-        "acked_batches, sent_batches, retransmits, batches_received, sync_frames_sent.")
+        "acked_batches, sent_batches, retransmits, batches_received, sync_frames_sent, clock_offset_ms (null before the " +
+        "peer's first heartbeat).")
     boolean json;
 
     public Integer call()
@@ -30,7 +32,7 @@ final class PeersCommand implements Callable<Integer>
         final NodeConfig nodeConfig = config.load(System.err);
         if (null == nodeConfig)
         {
-            return BlockSyncCli.EXIT_USAGE;
+            return config.failure();
         }
 
         final StatusReading reading = StatusReading.read(nodeConfig, "peers");
@@ -57,6 +59,8 @@ final class PeersCommand implements Callable<Integer>
             // 0 until the first ACK has been timed: shown as "-" (null in JSON), never as a 0 ms round trip.
             final long rttMicros = fields.getOrDefault("rtt_us", 0L);
             final double rttMillis = rttMicros / 1000.0;
+            // Unknown before the peer's first HEARTBEAT: "-" (null in JSON), never a measured +0.0 s.
+            final long offset = fields.getOrDefault("clock_offset_ms", PeerFigures.OFFSET_UNKNOWN);
             final String address = peer.address().getAddress().getHostAddress() + ":" + peer.address().getPort();
             if (json)
             {
@@ -71,7 +75,7 @@ final class PeersCommand implements Callable<Integer>
                     ",\"retransmits\":" + fields.getOrDefault("retransmits", 0L) +
                     ",\"batches_received\":" + fields.getOrDefault("batches_received", 0L) +
                     ",\"sync_frames_sent\":" + fields.getOrDefault("sync_frames_sent", 0L) +
-                    ",\"clock_offset_ms\":" + fields.getOrDefault("clock_offset_ms", 0L) + "}");
+                    ",\"clock_offset_ms\":" + (PeerFigures.offsetKnown(offset) ? Long.toString(offset) : "null") + "}");
             }
             else
             {
@@ -81,7 +85,7 @@ final class PeersCommand implements Callable<Integer>
                     0 == rttMicros ? "-" : String.format(java.util.Locale.ROOT, "%.2f ms", rttMillis),
                     fields.getOrDefault("acked_batches", 0L) + "/" + fields.getOrDefault("sent_batches", 0L),
                     Long.toString(fields.getOrDefault("retransmits", 0L)),
-                    String.format("%+.1f s", fields.getOrDefault("clock_offset_ms", 0L) / 1000.0) });
+                    PeerFigures.offsetKnown(offset) ? String.format("%+.1f s", offset / 1000.0) : "-" });
             }
         }
 

@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer>
         }
         catch (final Exception ex)
         {
-            System.err.println("blocksync: " + ex);
+            System.err.println("blocksync run: " + OperatorErrors.describe(ex));
             return BlockSyncCli.EXIT_FAILED;
         }
     }
@@ -46,7 +46,7 @@ final class RunCommand implements Callable<Integer>
         final NodeConfig nodeConfig = config.load(System.err, true);
         if (null == nodeConfig)
         {
-            return BlockSyncCli.EXIT_USAGE;
+            return config.failure();
         }
 
         final EventLog log = new EventLog(System.err);
@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer>
         catch (final Exception ex)
         {
             log.close();
-            System.err.println("blocksync: cannot start node " + nodeConfig.nodeId() + ": " + ex.getMessage());
+            System.err.println("blocksync: cannot start node " + nodeConfig.nodeId() + ": " + OperatorErrors.describe(ex));
             return BlockSyncCli.EXIT_FAILED;
         }
 

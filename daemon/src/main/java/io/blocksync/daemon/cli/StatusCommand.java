@@ -53,11 +53,11 @@ final class StatusCommand implements Callable<Integer>
         final NodeConfig nodeConfig = config.load(System.err);
         if (null == nodeConfig)
         {
-            return BlockSyncCli.EXIT_USAGE;
+            return config.failure();
         }
         if (!watch)
         {
-            return show(nodeConfig, System.out);
+            return show(nodeConfig, System.out, System.err);
         }
 
         final long intervalMillis;
@@ -83,7 +83,11 @@ final class StatusCommand implements Callable<Integer>
         return watch(nodeConfig, intervalMillis);
     }
 
-    /** Each refresh is rendered whole first, then written at once: the terminal never shows half a screen. */
+    /**
+     * Each refresh is rendered whole first, then written at once: the terminal never shows half a screen. A refresh
+     * that cannot read the status (the node's state directory gone, unreadable) is one line on standard error,
+     * headed by the time, instead of the screen; watching goes on, and the exit status is the last refresh's.
+     */
     private int watch(final NodeConfig nodeConfig, final long intervalMillis) throws InterruptedException
     {
         final boolean terminal = null != System.console() && !json;
@@ -92,14 +96,28 @@ final class StatusCommand implements Callable<Integer>
         {
             final ByteArrayOutputStream screen = new ByteArrayOutputStream();
             final PrintStream out = new PrintStream(screen, false, StandardCharsets.UTF_8);
+            final ByteArrayOutputStream problem = new ByteArrayOutputStream();
+            final PrintStream err = new PrintStream(problem, false, StandardCharsets.UTF_8);
+            final Instant now = Instant.now();
             if (!json)
             {
-                out.println(Instant.now() + "  every " + Durations.formatMillis(intervalMillis) + "  (Ctrl-C to stop)");
+                out.println(now + "  every " + Durations.formatMillis(intervalMillis) + "  (Ctrl-C to stop)");
             }
-            exit = show(nodeConfig, out);
+            exit = show(nodeConfig, out, err);
             out.flush();
-            System.out.print((terminal ? CLEAR_SCREEN : "") + screen.toString(StandardCharsets.UTF_8));
-            System.out.flush();
+            err.flush();
+            if (BlockSyncCli.EXIT_FAILED == exit)
+            {
+                System.out.print(terminal ? CLEAR_SCREEN : "");
+                System.out.flush();
+                System.err.println(now + "  " + problem.toString(StandardCharsets.UTF_8).strip().replace('\n', ' '));
+                System.err.flush();
+            }
+            else
+            {
+                System.out.print((terminal ? CLEAR_SCREEN : "") + screen.toString(StandardCharsets.UTF_8));
+                System.out.flush();
+            }
             if (0 != count && refresh == count)
             {
                 break;
@@ -110,9 +128,9 @@ final class StatusCommand implements Callable<Integer>
         return exit;
     }
 
-    private int show(final NodeConfig nodeConfig, final PrintStream out)
+    private int show(final NodeConfig nodeConfig, final PrintStream out, final PrintStream err)
     {
-        final StatusReading reading = StatusReading.read(nodeConfig, "status");
+        final StatusReading reading = StatusReading.read(nodeConfig, "status", err);
         if (null == reading)
         {
             return BlockSyncCli.EXIT_FAILED;

@@ -94,6 +94,13 @@ final class StatusReading
      */
     static StatusReading read(final io.blocksync.daemon.config.NodeConfig config, final String command)
     {
+        return read(config, command, System.err);
+    }
+
+    /** As {@link #read(io.blocksync.daemon.config.NodeConfig, String)}, telling {@code err} why not (one line). */
+    static StatusReading read(
+        final io.blocksync.daemon.config.NodeConfig config, final String command, final java.io.PrintStream err)
+    {
         if (NodeQuestions.isRunning(config))
         {
             final StatusReading asked = ask(config);
@@ -108,7 +115,7 @@ final class StatusReading
         }
         catch (final IllegalStateException ex)
         {
-            System.err.println("blocksync " + command + ": " + ex.getMessage());
+            err.println("blocksync " + command + ": " + ex.getMessage());
             return null;
         }
     }

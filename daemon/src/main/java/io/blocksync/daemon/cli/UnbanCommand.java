@@ -29,7 +29,7 @@ final class UnbanCommand implements Callable<Integer>
         final NodeConfig nodeConfig = config.load(System.err);
         if (null == nodeConfig)
         {
-            return BlockSyncCli.EXIT_USAGE;
+            return config.failure();
         }
 
         if (targets.isEmpty() && null == file)

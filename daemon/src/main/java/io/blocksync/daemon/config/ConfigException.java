@@ -13,6 +13,7 @@ public final class ConfigException extends Exception
     // Arrays rather than List fields so the exception stays serialisable without lint warnings.
     private final String[] errors;
     private final String[] warnings;
+    private final boolean unreadable;
 
     public ConfigException(final List<String> errors)
     {
@@ -21,9 +22,30 @@ public final class ConfigException extends Exception
 
     public ConfigException(final List<String> errors, final List<String> warnings)
     {
+        this(errors, warnings, false);
+    }
+
+    private ConfigException(final List<String> errors, final List<String> warnings, final boolean unreadable)
+    {
         super(String.join("\n", errors));
         this.errors = errors.toArray(new String[0]);
         this.warnings = warnings.toArray(new String[0]);
+        this.unreadable = unreadable;
+    }
+
+    /** The file itself cannot be read ({@code FILE: cannot read: REASON}): an operation that failed, not bad input. */
+    static ConfigException unreadable(final String error)
+    {
+        return new ConfigException(List.of(error), List.of(), true);
+    }
+
+    /**
+     * @return whether the file could not be read at all (missing, a directory, permission denied, too large, not
+     * UTF-8), rather than read and found wrong: the CLI exits 1 for the first, 2 for the second.
+     */
+    public boolean isUnreadable()
+    {
+        return unreadable;
     }
 
     /**

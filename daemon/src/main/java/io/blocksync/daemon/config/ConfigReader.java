@@ -94,12 +94,12 @@ public final class ConfigReader
         }
         catch (final IOException ex)
         {
-            throw cannotRead(file, ex.toString());
+            throw cannotRead(file, FileProblems.reason(ex));
         }
     }
 
     private static ConfigException cannotRead(final Path file, final String reason)
     {
-        return new ConfigException(List.of(file + ": cannot read: " + reason));
+        return ConfigException.unreadable(file + ": cannot read: " + reason);
     }
 }

@@ -10,8 +10,16 @@ import java.util.Set;
 /**
  * Whether a file holding a secret can be read by users other than its owner and the daemon's own group.
  */
-final class FileModes
+public final class FileModes
 {
+    /**
+     * The key-file rule, in the words every document uses (docs/CONFIG.md, docs/DEPLOY.md, blocksync.8,
+     * blocksync.conf.5, the warning below; ManPageTest checks each): readable beyond that is warned about here,
+     * writable by others or owned by anyone else is refused ({@link StrictModes}).
+     */
+    public static final String KEY_FILE_RULE =
+        "mode 0600, or 0640 with the group blocksync (_blocksync on the BSDs), owned by root or the daemon's user";
+
     private static final PosixFilePermission[] MODE_BITS_HIGH_TO_LOW = {
         PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
         PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,

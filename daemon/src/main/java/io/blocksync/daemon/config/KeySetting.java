@@ -5,7 +5,6 @@ import io.blocksync.codec.PeerKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -164,7 +163,7 @@ final class KeySetting<T>
         if (null != mode)
         {
             reader.warningAtValue(entry, entry.key() + ": " + path + " is readable by group/others (mode " + mode +
-                "); run chmod 600 " + path);
+                "); a key file is " + FileModes.KEY_FILE_RULE + ": chmod 600 " + path);
         }
 
         return key;
@@ -225,13 +224,9 @@ final class KeySetting<T>
         {
             throw new IllegalArgumentException("cannot read: no such file");
         }
-        catch (final AccessDeniedException ex)
-        {
-            throw new IllegalArgumentException("cannot read: permission denied");
-        }
         catch (final IOException ex)
         {
-            throw new IllegalArgumentException("cannot read: " + ex);
+            throw new IllegalArgumentException("cannot read: " + FileProblems.reason(ex));
         }
     }
 }

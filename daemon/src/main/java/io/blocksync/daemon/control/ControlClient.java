@@ -1,11 +1,12 @@
 package io.blocksync.daemon.control;
 
+import io.blocksync.daemon.config.FileProblems;
+
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,16 @@ public final class ControlClient
 
     private static LineChannel connect(final Path socket) throws IOException
     {
-        if (!Files.exists(socket))
+        final boolean present;
+        try
+        {
+            present = FileProblems.exists(socket);
+        }
+        catch (final IOException ex)
+        {
+            throw new IOException("cannot reach the daemon: " + ex.getMessage(), ex);
+        }
+        if (!present)
         {
             throw new IOException("no control socket at " + socket + ": is `blocksync run` running with this config?");
         }

@@ -64,6 +64,15 @@ final class JsonText
         return this;
     }
 
+    /** A whole number, or null (not known yet). */
+    JsonText whole(final Long value)
+    {
+        comma();
+        out.append(null == value ? "null" : value.toString());
+        first = false;
+        return this;
+    }
+
     /** A number with a fraction, or null. */
     JsonText decimal(final Double value)
     {

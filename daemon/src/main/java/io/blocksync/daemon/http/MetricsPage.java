@@ -2,6 +2,7 @@ package io.blocksync.daemon.http;
 
 import io.blocksync.daemon.node.Peer;
 import io.blocksync.daemon.status.EnforcementLatency;
+import io.blocksync.daemon.status.PeerFigures;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -95,12 +96,13 @@ final class MetricsPage
             peer -> slots.peerValue(peer, "state", 0) == Peer.STATE_UP ? 1 : 0, false);
         peerGauge("peer_rtt_seconds", "Smoothed round-trip time to the peer; absent before the first sample.",
             peer -> slots.peerValue(peer, "rtt_us", 0) / 1e6, true);
-        peerGauge("peer_lag_batches", "Batches sent to the peer and not yet acknowledged.",
-            peer -> Math.max(0, slots.peerValue(peer, "sent_batches", 0) - slots.peerValue(peer, "acked_batches", 0)), false);
+        peerGauge("peer_lag_batches", "Batches sent to the peer and not yet acknowledged; absent before its first ACK.",
+            peer -> lag(slots.peerValue(peer, "acked_batches", 0), slots.peerValue(peer, "sent_batches", 0)), false);
         peerGauge("peer_last_heard_timestamp_seconds", "When the peer was last heard from, Unix seconds; absent before.",
             peer -> slots.peerValue(peer, "last_heard_ms", 0) / 1000.0, true);
-        peerGauge("peer_clock_offset_seconds", "The peer's clock minus this node's, from its heartbeats.",
-            peer -> slots.peerValue(peer, "clock_offset_ms", 0) / 1000.0, false);
+        peerGauge("peer_clock_offset_seconds",
+            "The peer's clock minus this node's, from its heartbeats; absent before the first.",
+            peer -> offsetSeconds(slots.peerValue(peer, "clock_offset_ms", PeerFigures.OFFSET_UNKNOWN)), false);
         for (final String field : List.of("retransmits", "batches_received", "sync_frames_sent"))
         {
             CounterWithCallback.builder().name(PREFIX + "peer_" + field).help("Per peer: " + field + ".")
@@ -117,7 +119,21 @@ final class MetricsPage
         }
     }
 
+    /** @return the lag, or NaN (no sample) while either stream position is unset. */
+    private static double lag(final long acked, final long sent)
+    {
+        return PeerFigures.lagKnown(acked, sent) ? PeerFigures.lag(acked, sent) : Double.NaN;
+    }
+
+    /** @return the offset in seconds, or NaN (no sample) before the first HEARTBEAT. */
+    private static double offsetSeconds(final long offsetMillis)
+    {
+        return PeerFigures.offsetKnown(offsetMillis) ? offsetMillis / 1000.0 : Double.NaN;
+    }
+
     /**
+     * A value of NaN is never a sample: the peer is left out of the gauge until its figure is known.
+     *
      * @param skipZero leave a peer out while the value is 0 (no sample yet), rather than report a false 0.
      */
     private void peerGauge(
@@ -130,7 +146,7 @@ final class MetricsPage
                 for (final CounterSlots.PeerCounters peer : peers)
                 {
                     final double v = value.applyAsDouble(peer);
-                    if (!skipZero || v != 0)
+                    if (!Double.isNaN(v) && (!skipZero || v != 0))
                     {
                         cb.call(v, labels(peer));
                     }

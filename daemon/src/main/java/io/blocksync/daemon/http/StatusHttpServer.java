@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The [http] server: {@code GET /status} (JSON) and {@code GET /metrics} (Prometheus text), on the JDK's
  * {@code com.sun.net.httpserver} with one thread of its own ({@code blocksync-http-ID}), never the loop's. Pages are
- * built from the status file's counters and the firewall's thread-safe views at each request. Anything else is
- * answered 404, a method other than GET or HEAD 405. Requests and failed requests are counted
+ * built from the status file's counters and the firewall's thread-safe views at each request. Any other path is
+ * answered 404 whatever the method; a method other than GET or HEAD on these two, 405. Requests and failed requests are counted
  * ({@code http_requests}, {@code http_request_failures}).
  */
 public final class StatusHttpServer implements AutoCloseable
@@ -98,6 +98,13 @@ public final class StatusHttpServer implements AutoCloseable
         sources.counters().httpRequests.increment();
         try (exchange)
         {
+            // The resource first, then the method (RFC 9110 15.5.5, 15.5.6): DELETE /nope is 404, DELETE /status 405.
+            final String path = exchange.getRequestURI().getPath();
+            if (!"/status".equals(path) && !"/metrics".equals(path))
+            {
+                reply(exchange, 404, TEXT, "not found; try /status or /metrics\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             final String method = exchange.getRequestMethod();
             if (!"GET".equals(method) && !"HEAD".equals(method))
             {
@@ -109,25 +116,17 @@ public final class StatusHttpServer implements AutoCloseable
             final String type;
             try
             {
-                switch (exchange.getRequestURI().getPath())
+                if ("/status".equals(path))
                 {
-                    case "/status" ->
-                    {
-                        type = "application/json";
-                        body = (statusPage.render(System.currentTimeMillis()) + "\n").getBytes(StandardCharsets.UTF_8);
-                    }
-                    case "/metrics" ->
-                    {
-                        final ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
-                        metricsPage.write(out);
-                        type = MetricsPage.CONTENT_TYPE;
-                        body = out.toByteArray();
-                    }
-                    default ->
-                    {
-                        reply(exchange, 404, TEXT, "not found; try /status or /metrics\n".getBytes(StandardCharsets.UTF_8));
-                        return;
-                    }
+                    type = "application/json";
+                    body = (statusPage.render(System.currentTimeMillis()) + "\n").getBytes(StandardCharsets.UTF_8);
+                }
+                else
+                {
+                    final ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
+                    metricsPage.write(out);
+                    type = MetricsPage.CONTENT_TYPE;
+                    body = out.toByteArray();
                 }
             }
             catch (final RuntimeException ex)

@@ -4,6 +4,7 @@ import io.blocksync.daemon.config.EndpointText;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.node.Peer;
 import io.blocksync.daemon.status.EnforcementLatency;
+import io.blocksync.daemon.status.PeerFigures;
 import io.blocksync.daemon.status.StatusFile;
 import io.blocksync.firewall.FailureKind;
 import io.blocksync.firewall.Firewall;
@@ -63,6 +64,7 @@ final class StatusPage
             final long rttMicros = slots.peerValue(peer, "rtt_us", 0);
             final long acked = slots.peerValue(peer, "acked_batches", 0);
             final long sent = slots.peerValue(peer, "sent_batches", 0);
+            final long offset = slots.peerValue(peer, "clock_offset_ms", PeerFigures.OFFSET_UNKNOWN);
             json.open('{')
                 .key("id").value(peer.peerId())
                 .key("name").value(peer.name())
@@ -79,11 +81,11 @@ final class StatusPage
                 json.value(Math.max(0, nowMillis - lastHeard) / 1000);
             }
             json.key("rtt_ms").decimal(0 == rttMicros ? null : rttMicros / 1000.0)
-                .key("lag_batches").value(Math.max(0, sent - acked))
+                .key("lag_batches").whole(PeerFigures.lagKnown(acked, sent) ? Long.valueOf(PeerFigures.lag(acked, sent)) : null)
                 .key("acked_batches").value(acked)
                 .key("sent_batches").value(sent)
                 .key("retransmits").value(slots.peerValue(peer, "retransmits", 0))
-                .key("clock_offset_ms").value(slots.peerValue(peer, "clock_offset_ms", 0))
+                .key("clock_offset_ms").whole(PeerFigures.offsetKnown(offset) ? Long.valueOf(offset) : null)
                 .close('}');
         }
         json.close(']');

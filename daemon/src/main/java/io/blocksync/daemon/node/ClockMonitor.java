@@ -3,6 +3,7 @@ package io.blocksync.daemon.node;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
+import io.blocksync.daemon.status.PeerFigures;
 import io.blocksync.daemon.table.HybridLogicalClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -81,6 +82,8 @@ public final class ClockMonitor
         PeerClock(final AtomicCounter offsetCounter)
         {
             this.offsetCounter = offsetCounter;
+            // Readers leave the offset out until a HEARTBEAT measured one, rather than show a false 0.
+            offsetCounter.setRelease(PeerFigures.OFFSET_UNKNOWN);
         }
 
         /** The peer's wall clock minus ours at its last HEARTBEAT, ms; 0 before any. */

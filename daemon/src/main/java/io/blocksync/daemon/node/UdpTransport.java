@@ -1,6 +1,8 @@
 package io.blocksync.daemon.node;
 
 import io.blocksync.codec.FrameHeaderFlyweight;
+import io.blocksync.daemon.config.EndpointText;
+import io.blocksync.daemon.config.FileProblems;
 import io.blocksync.daemon.status.NodeCounters;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -36,6 +38,7 @@ public final class UdpTransport implements Transport
 
     /**
      * @param counters every datagram in and out is counted here (datagrams, bytes, send failures).
+     * @throws IOException {@code cannot bind UDP ADDRESS:PORT: REASON} (the address in use, not this host's).
      */
     public UdpTransport(final InetSocketAddress bindAddress, final NodeCounters counters) throws IOException
     {
@@ -54,7 +57,8 @@ public final class UdpTransport implements Transport
         catch (final IOException ex)
         {
             channel.close();
-            throw ex;
+            // The JDK's words ("Address already in use") do not say which address: an operator's first question.
+            throw new IOException("cannot bind UDP " + EndpointText.format(bindAddress) + ": " + FileProblems.reason(ex), ex);
         }
     }
 

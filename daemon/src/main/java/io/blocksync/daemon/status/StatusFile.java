@@ -1,5 +1,6 @@
 package io.blocksync.daemon.status;
 
+import io.blocksync.daemon.config.FileProblems;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
@@ -8,7 +9,6 @@ import org.agrona.concurrent.status.CountersReader;
 import java.io.File;
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -90,16 +90,32 @@ public final class StatusFile implements AutoCloseable
     /**
      * Map a running (or dead) daemon's status file for reading.
      *
-     * @throws IllegalStateException when there is none or it is not one.
+     * @throws IllegalStateException when there is none (the node never ran with this state directory), it cannot be
+     * read ({@code PATH: REASON}: permission denied, a file where a directory should be), or it is not one.
      */
     public static StatusFile openForReading(final Path stateDir)
     {
         final Path path = stateDir.resolve(FILE_NAME);
-        if (!Files.exists(path))
+        final MappedByteBuffer mapped;
+        try
         {
-            throw new IllegalStateException("no daemon status at " + path + " (has `blocksync run` been started with this config?)");
+            if (!FileProblems.exists(path))
+            {
+                throw new IllegalStateException("no daemon status at " + path +
+                    " (has `blocksync run` been started with this config?)");
+            }
+            mapped = IoUtil.mapExistingFile(path.toFile(), FILE_NAME);
         }
-        final MappedByteBuffer mapped = IoUtil.mapExistingFile(path.toFile(), FILE_NAME);
+        catch (final IllegalStateException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            // Agrona rethrows the IOException of opening the file unchecked.
+            throw new IllegalStateException(ex instanceof java.io.IOException io ?
+                (null != io.getCause() ? io.getMessage() : FileProblems.describe(path, io)) : path + ": " + ex.getMessage(), ex);
+        }
         final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
         if (header.getLongVolatile(0) != MAGIC || header.getInt(VERSION_OFFSET) != VERSION)
         {

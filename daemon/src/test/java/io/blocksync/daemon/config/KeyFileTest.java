@@ -68,7 +68,7 @@ class KeyFileTest
 
         assertArrayEquals(ConfigTesting.publicOf(KEY1), config.keys()[0].publicKey());
         assertEquals(List.of(file + ":5:12: warning: key-file: " + key + " is readable by group/others (mode 0640); " +
-            "run chmod 600 " + key), config.warnings());
+            "a key file is " + FileModes.KEY_FILE_RULE + ": chmod 600 " + key), config.warnings());
     }
 
     @Test

@@ -118,6 +118,62 @@ class HttpEndpointTest
             logBytes.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Node 2 never starts: node 1's batches to it are never acknowledged and no HEARTBEAT ever comes. The lag and the
+     * clock offset are no sample at all, not a stream position minus an unset 0 and not a measured 0.
+     */
+    @Test
+    void beforeAPeerAnswersItsLagAndClockOffsetAreAbsent() throws Exception
+    {
+        final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "[protocol]\nheartbeat-interval = 100ms\n");
+        final int port = freeTcpPort();
+        Files.writeString(cluster.configFile(1), "\n[http]\nlisten = 127.0.0.1:" + port + "\n", StandardOpenOption.APPEND);
+        final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+        final EventLog log = new EventLog(logBytes);
+        final Node one = Node.start(ConfigReader.read(cluster.configFile(1)), log);
+        try
+        {
+            final String base = "http://127.0.0.1:" + port;
+            final PrometheusText before = PrometheusText.parse(get(base + "/metrics").body());
+            final Double lagBefore = before.value("blocksync_peer_lag_batches", Map.of("peer", "2"));
+            assertTrue(null == lagBefore || lagBefore == 0, "lag before anything was sent: " + lagBefore);
+
+            assertEquals(0, BlockSyncCli.run("ban", "-c", cluster.configFile(1).toString(), "198.51.100.1"));
+            final PrometheusText metrics = waitFor(base + "/metrics", text ->
+            {
+                final Double sent = PrometheusText.parse(text).value("blocksync_datagrams_sent_total", Map.of());
+                return null != sent && sent >= 3;
+            }, logBytes);
+            final Double lag = metrics.value("blocksync_peer_lag_batches", Map.of("peer", "2"));
+            assertEquals(null, lag, "no ACK from peer 2 yet, so no lag sample (not a stream position minus 0)");
+            assertEquals(null, metrics.value("blocksync_peer_clock_offset_seconds", Map.of("peer", "2")),
+                "no HEARTBEAT from peer 2, so no offset sample");
+            assertEquals(null, metrics.value("blocksync_peer_rtt_seconds", Map.of("peer", "2")));
+            assertEquals(0.0, metrics.value("blocksync_peer_up", Map.of("peer", "2")));
+
+            final String status = get(base + "/status").body();
+            assertTrue(status.contains("\"clock_offset_ms\":null") && status.contains("\"lag_batches\":null"), status);
+
+            // The resource first, then the method: an unknown path is 404 whatever the method.
+            assertEquals(404, send(base + "/nope", "DELETE").statusCode());
+            assertEquals(404, send(base + "/nope", "POST").statusCode());
+            final HttpResponse<String> delete = send(base + "/status", "DELETE");
+            assertEquals(405, delete.statusCode());
+            assertEquals("GET, HEAD", delete.headers().firstValue("Allow").orElse(null));
+        }
+        finally
+        {
+            one.close();
+            log.close();
+        }
+    }
+
+    private HttpResponse<String> send(final String url, final String method) throws Exception
+    {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+            .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private PrometheusText waitFor(final String url, final Predicate<String> ready, final ByteArrayOutputStream log)
     {
         final String[] last = { "(nothing)" };

@@ -69,7 +69,7 @@ class BsdTarballIT
                 executable + " root:wheel 0755 in\n" + list.text());
         }
         for (final String file : List.of("blocksync/man/man8/blocksync.8", "blocksync/man/man5/blocksync.conf.5",
-            "blocksync/lib/jvm-flags.txt", "blocksync/doc/DEPLOY.md"))
+            "blocksync/lib/jvm-flags.txt", "blocksync/doc/DEPLOY.md", "blocksync/doc/METRICS.md"))
         {
             assertTrue(list.text().contains(" " + file + "\n"), file + " in\n" + list.text());
         }

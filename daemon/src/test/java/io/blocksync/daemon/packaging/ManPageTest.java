@@ -3,6 +3,7 @@ package io.blocksync.daemon.packaging;
 import io.blocksync.daemon.cli.BlockSyncCli;
 import io.blocksync.daemon.config.ConfigException;
 import io.blocksync.daemon.config.ConfigReader;
+import io.blocksync.daemon.config.FileModes;
 import io.blocksync.testkit.Tools;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -124,6 +125,182 @@ class ManPageTest
         // What this compares is not nothing: the commands of today are all there.
         assertTrue(page.keySet().containsAll(List.of("run", "ban", "unban", "bans", "peers", "status", "keygen",
             "check-config", "flush", "events", "demo", "help")), page.toString());
+    }
+
+    /**
+     * Every command of picocli's model has a SYNOPSIS entry, and every option appears there and in its COMMANDS item
+     * in the form {@code blocksync COMMAND --help} gives it: the same argument name (picocli's {@code DURATION} is
+     * {@code Ar duration}), optional exactly when picocli does not require it, and its default (picocli's default
+     * value, or the words of a "default: ..." clause in its description) in the item's text. An entry lists no flag
+     * one of its commands lacks.
+     */
+    @Test
+    void blocksync8GivesEveryCommandAndOptionInTheFormOfBlocksyncHelp() throws Exception
+    {
+        final CommandSpec top = new CommandLine(new BlockSyncCli()).getCommandSpec();
+        final Map<String, List<ManPages.Flag>> synopsis = ManPages.synopsis(ManPages.BLOCKSYNC_8);
+        final Map<String, Map<String, Map.Entry<ManPages.Flag, String>>> items = ManPages.optionItems(ManPages.BLOCKSYNC_8);
+        final List<String> problems = new ArrayList<>();
+        final Map<String, CommandSpec> commands = new LinkedHashMap<>();
+        commands.put("", top);
+        top.subcommands().forEach((name, command) -> commands.put(name, command.getCommandSpec()));
+        for (final Map.Entry<String, CommandSpec> command : commands.entrySet())
+        {
+            final String name = command.getKey().isEmpty() ? "blocksync" : command.getKey();
+            final List<ManPages.Flag> entry = synopsis.get(command.getKey());
+            if (null == entry)
+            {
+                problems.add("SYNOPSIS has no entry for " + name);
+                continue;
+            }
+            final Set<String> known = new TreeSet<>();
+            for (final OptionSpec option : command.getValue().options())
+            {
+                known.addAll(Arrays.asList(option.names()));
+                checkSynopsis(problems, name, option, entry);
+                if (!command.getKey().isEmpty())
+                {
+                    checkItem(problems, name, option, items.getOrDefault(command.getKey(), Map.of()));
+                }
+            }
+            for (final ManPages.Flag flag : entry)
+            {
+                if (!known.contains(flag.name()))
+                {
+                    problems.add("SYNOPSIS gives " + name + " " + flag.name() + ", which it does not have");
+                }
+            }
+        }
+        assertEquals(List.of(), problems, "dist/man/blocksync.8 against picocli's CommandSpec");
+        assertTrue(synopsis.keySet().containsAll(List.of("run", "import", "bench", "help", "status")), synopsis.toString());
+    }
+
+    private static void checkSynopsis(
+        final List<String> problems, final String command, final OptionSpec option, final List<ManPages.Flag> entry)
+    {
+        final String argument = argument(option);
+        final boolean optional = !required(option);
+        final String form = form(option.longestName(), argument, optional);
+        final List<ManPages.Flag> found = entry.stream().filter(flag -> Arrays.asList(option.names()).contains(flag.name()))
+            .toList();
+        if (found.isEmpty())
+        {
+            problems.add("SYNOPSIS " + command + " lacks " + form);
+        }
+        for (final ManPages.Flag flag : found)
+        {
+            if (!java.util.Objects.equals(argument, flag.argument()) || optional != flag.optional())
+            {
+                problems.add("SYNOPSIS " + command + " gives " + form(flag.name(), flag.argument(), flag.optional()) +
+                    ", blocksync help " + form);
+            }
+        }
+    }
+
+    private static void checkItem(final List<String> problems, final String command, final OptionSpec option,
+        final Map<String, Map.Entry<ManPages.Flag, String>> items)
+    {
+        final String argument = argument(option);
+        Map.Entry<ManPages.Flag, String> item = null;
+        for (final String name : option.names())
+        {
+            item = null == item ? items.get(name) : item;
+        }
+        if (null == item)
+        {
+            if (!option.usageHelp() && !option.versionHelp())
+            {
+                problems.add("COMMANDS " + command + " has no '.It Fl' item for " + option.longestName());
+            }
+            return;
+        }
+        if (!java.util.Objects.equals(argument, item.getKey().argument()))
+        {
+            problems.add("COMMANDS " + command + " " + option.longestName() + " takes '" + item.getKey().argument() +
+                "', blocksync help '" + argument + "'");
+        }
+        final String text = " " + item.getValue().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.'/-]+", " ") + " ";
+        for (final String word : defaultWords(option))
+        {
+            if (!text.contains(" " + word + " ") && !text.contains(" -" + word + " ") && !text.contains(" --" + word + " "))
+            {
+                problems.add("COMMANDS " + command + " " + option.longestName() + " does not give its default as " +
+                    "blocksync help does (" + defaultWords(option) + "; '" + word + "' missing from:" + item.getValue() + ")");
+                return;
+            }
+        }
+    }
+
+    /** @return the words of the option's default: picocli's default value, else a "default: ..." clause of its description. */
+    private static List<String> defaultWords(final OptionSpec option)
+    {
+        if (option.arity().max() == 0)
+        {
+            return List.of();
+        }
+        final String text;
+        if (null != option.defaultValue())
+        {
+            text = option.defaultValue();
+        }
+        else
+        {
+            final java.util.regex.Matcher clause = java.util.regex.Pattern.compile("(?i)\\bdefault:? ([^)]*)")
+                .matcher(String.join(" ", option.description()));
+            if (!clause.find())
+            {
+                return List.of();
+            }
+            text = clause.group(1);
+        }
+        return Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("[^a-z0-9.'/-]+"))
+            .map(word -> word.replaceAll("^-+|\\.$", "")).filter(word -> !word.isEmpty()).toList();
+    }
+
+    private static String argument(final OptionSpec option)
+    {
+        return option.arity().max() == 0 ? null : option.paramLabel().replaceAll("[<>]", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** An option of a group (keygen's --out | --public) is required only when its group is. */
+    private static boolean required(final OptionSpec option)
+    {
+        return option.required() && (null == option.group() || option.group().multiplicity().min() > 0);
+    }
+
+    private static String form(final String flag, final String argument, final boolean optional)
+    {
+        final String text = flag + (null == argument ? "" : " " + argument);
+        return optional ? "[" + text + "]" : text;
+    }
+
+    /**
+     * The key-file rule is said one way: the code's warning ({@link FileModes#KEY_FILE_RULE}) word for word in every
+     * document that gives it, line breaks aside.
+     */
+    @Test
+    void theKeyFileRuleIsStatedInTheSameWordsEverywhere() throws Exception
+    {
+        final List<String> problems = new ArrayList<>();
+        for (final Path document : List.of(Path.of("../docs/CONFIG.md"), Path.of("../docs/DEPLOY.md"),
+            Path.of("../README.md"), ManPages.BLOCKSYNC_8, ManPages.BLOCKSYNC_CONF_5))
+        {
+            final String text = java.nio.file.Files.readString(document).replaceAll("\\s+", " ");
+            if (!text.contains("A key file is " + FileModes.KEY_FILE_RULE) &&
+                !text.contains("a key file is " + FileModes.KEY_FILE_RULE))
+            {
+                problems.add(document + " does not say 'a key file is " + FileModes.KEY_FILE_RULE + "'");
+            }
+            for (final String other : List.of("0640 owned by root in the group", "owned by root in the group",
+                "readable by the group `blocksync` (or `_blocksync`) only"))
+            {
+                if (text.contains(other))
+                {
+                    problems.add(document + " also words the rule another way: '" + other + "'");
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
     }
 
     @Test

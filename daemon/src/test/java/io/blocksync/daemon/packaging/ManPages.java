@@ -93,6 +93,140 @@ final class ManPages
         return keys;
     }
 
+    /** One flag as a synopsis or an option item writes it: {@code --interval} with argument {@code duration}, optional. */
+    record Flag(String name, String argument, boolean optional)
+    {
+    }
+
+    /**
+     * @return per command named on a {@code .Cm} line of the SYNOPSIS ({@code .Cm bans | peers}: each), the flags of
+     * its synopsis entry (from one {@code .Nm} line to the next) with their argument and whether they are optional
+     * (inside {@code Op} on their line, or between {@code Oo} and {@code Oc}).
+     */
+    static Map<String, List<Flag>> synopsis(final Path page) throws IOException
+    {
+        final Map<String, List<Flag>> commands = new LinkedHashMap<>();
+        List<Flag> entry = null;
+        List<String> names = List.of();
+        int openOptional = 0;
+        for (final String line : section(page, "SYNOPSIS"))
+        {
+            if (line.startsWith(".Nm"))
+            {
+                if (null != entry && names.isEmpty())
+                {
+                    commands.put("", entry);
+                }
+                entry = new java.util.ArrayList<>();
+                names = List.of();
+                openOptional = 0;
+                continue;
+            }
+            if (null == entry)
+            {
+                continue;
+            }
+            final String[] words = line.split(" +");
+            if (".Cm".equals(words[0]))
+            {
+                names = new java.util.ArrayList<>();
+                for (int i = 1; i < words.length; i++)
+                {
+                    if (!"|".equals(words[i]))
+                    {
+                        names.add(words[i]);
+                        commands.put(words[i], entry);
+                    }
+                }
+                continue;
+            }
+            boolean optionalOnLine = false;
+            for (int i = 0; i < words.length; i++)
+            {
+                final String word = words[i].startsWith(".") ? words[i].substring(1) : words[i];
+                optionalOnLine |= "Op".equals(word);
+                openOptional += "Oo".equals(word) ? 1 : "Oc".equals(word) ? -1 : 0;
+                if ("Fl".equals(word) && i + 1 < words.length)
+                {
+                    final String argument = i + 3 < words.length && "Ar".equals(words[i + 2]) ? words[i + 3] : null;
+                    for (final String name : flagNames(words[i + 1]))
+                    {
+                        entry.add(new Flag(name, argument, optionalOnLine || openOptional > 0));
+                    }
+                }
+            }
+        }
+        if (null != entry && names.isEmpty())
+        {
+            commands.put("", entry);
+        }
+        return commands;
+    }
+
+    /**
+     * @return per command of COMMANDS, per flag of its option list ({@code .It Fl -duration Ar duration}): the flag
+     * with its argument, and the item's text (to its next {@code .It} or {@code .El}) without mdoc macros.
+     */
+    static Map<String, Map<String, Map.Entry<Flag, String>>> optionItems(final Path page) throws IOException
+    {
+        final Map<String, Map<String, Map.Entry<Flag, String>>> commands = new LinkedHashMap<>();
+        Map<String, Map.Entry<Flag, String>> current = null;
+        List<Flag> item = List.of();
+        StringBuilder text = new StringBuilder();
+        for (final String line : section(page, "COMMANDS"))
+        {
+            if (line.startsWith(".It ") || line.startsWith(".El"))
+            {
+                for (final Flag flag : item)
+                {
+                    current.put(flag.name(), Map.entry(flag, text.toString()));
+                }
+                item = List.of();
+                text = new StringBuilder();
+            }
+            if (line.startsWith(".It Cm "))
+            {
+                current = new LinkedHashMap<>();
+                commands.put(line.split(" +")[2], current);
+            }
+            else if (line.startsWith(".It Fl ") && null != current)
+            {
+                final String[] words = line.split(" +");
+                item = new java.util.ArrayList<>();
+                for (int i = 0; i + 1 < words.length; i++)
+                {
+                    if ("Fl".equals(words[i]))
+                    {
+                        final String argument = i + 3 < words.length && "Ar".equals(words[i + 2]) ? words[i + 3] : null;
+                        for (final String name : flagNames(words[i + 1]))
+                        {
+                            item.add(new Flag(name, argument, false));
+                        }
+                    }
+                }
+            }
+            else if (!item.isEmpty())
+            {
+                text.append(' ').append(line.replaceAll("^\\.[A-Z][a-z][a-z]? ?", "")
+                    .replaceAll("(^| )(Pq|Ar|Ic|Fl|Cm|No|Ns|Ql|Sq|Pa|Ev|Dv|Sy|Op|Oo|Oc|Xr|Pf|Ql)(?= |$)", " "));
+            }
+        }
+        return commands;
+    }
+
+    private static List<String> flagNames(final String word)
+    {
+        if (word.startsWith("-"))
+        {
+            return List.of("-" + word);
+        }
+        if (word.matches("[A-Za-z]+"))
+        {
+            return word.chars().mapToObj(letter -> "-" + (char)letter).toList();
+        }
+        return List.of();
+    }
+
     private static List<String> section(final Path page, final String name) throws IOException
     {
         final List<String> lines = Files.readAllLines(page);

@@ -44,6 +44,12 @@ class PackageInstallIT
         // postinst made the class-data archive for the installed jars, and the launcher's classes come from it.
         assertTrue(output.contains("stat root:root 644 /var/cache/blocksync/blocksync.jsa\n"), output);
         assertTrue(output.contains("io.blocksync.daemon.cli.BlockSyncCli source: shared objects file (top)"), output);
+        // Debian Policy 12.5's copyright file, and every document the man pages and DEPLOY.md point at.
+        for (final String doc : new String[]{ "copyright", "METRICS.md", "DEPLOY.md" })
+        {
+            assertTrue(output.contains("installed /usr/share/doc/blocksync/" + doc + "\n"), output);
+        }
+        assertTrue(output.contains("stat root:root 644 /usr/share/doc/blocksync/copyright\n"), output);
         // Type=notify: READY=1 from the JVM's pid, through systemd-notify.
         assertTrue(Pattern.compile("notify READY=1 STATUS=node 1 listening on UDP port 7701 MAINPID=\\d+ BARRIER=1")
             .matcher(output).find(), output);
