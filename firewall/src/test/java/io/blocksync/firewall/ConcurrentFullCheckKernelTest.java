@@ -2,11 +2,10 @@ package io.blocksync.firewall;
 
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.testkit.Poll;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -37,8 +36,9 @@ class ConcurrentFullCheckKernelTest
     private static final int SET_SIZE = 30_000;
     private static final Duration LOAD = Duration.ofSeconds(120);
     private static final Duration SHORT = Duration.ofSeconds(10);
+    @RegisterExtension
+    static final NamespacePairExtension NAMESPACES = new NamespacePairExtension("nft");
     private static NamespacePair net;
-    private static String skipReason;
 
     @TempDir
     Path stateDirectory;
@@ -48,29 +48,10 @@ class ConcurrentFullCheckKernelTest
     private final Semaphore release = new Semaphore(0);
     private volatile boolean holdNext;
 
-    @BeforeAll
-    static void createNamespaces() throws Exception
-    {
-        skipReason = NamespacePair.unavailableReason(ConcurrentFullCheckKernelTest.class, "nft");
-        if (null == skipReason)
-        {
-            net = NamespacePair.create();
-        }
-    }
-
-    @AfterAll
-    static void deleteNamespaces()
-    {
-        if (null != net)
-        {
-            net.close();
-        }
-    }
-
     @BeforeEach
     void cleanKernel()
     {
-        assumeTrue(null == skipReason, skipReason);
+        net = NAMESPACES.pair();
         assumeTrue(null == io.blocksync.nativeio.NftSetDump.unavailableReason() &&
             io.blocksync.nativeio.NftablesSession.available(), "needs the JNI library and libnftables");
         net.inProtected("nft", "delete", "table", "inet", "blocksync");

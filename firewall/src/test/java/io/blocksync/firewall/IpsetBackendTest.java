@@ -3,11 +3,10 @@ package io.blocksync.firewall;
 import io.blocksync.testkit.NetworkNamespaces;
 import io.blocksync.testkit.Poll;
 import io.blocksync.nativeio.IpsetSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,33 +34,15 @@ class IpsetBackendTest
 {
     /** The tool path here; {@link IpsetBackendLibraryTest} runs every test again on the library session. */
     KernelSessionMode mode = KernelSessionMode.PROCESS;
+    @RegisterExtension
+    static final NamespacePairExtension NAMESPACES = new NamespacePairExtension("ipset", "iptables", "ip6tables", "ping");
     private static NamespacePair net;
-    private static String skipReason;
     private IpsetBackend backend;
-
-    @BeforeAll
-    static void createNamespaces() throws Exception
-    {
-        skipReason = NamespacePair.unavailableReason(IpsetBackendTest.class, "ipset", "iptables", "ip6tables", "ping");
-        if (null == skipReason)
-        {
-            net = NamespacePair.create();
-        }
-    }
-
-    @AfterAll
-    static void deleteNamespaces()
-    {
-        if (null != net)
-        {
-            net.close();
-        }
-    }
 
     @BeforeEach
     void startBackend()
     {
-        assumeTrue(null == skipReason, skipReason);
+        net = NAMESPACES.pair();
         assumeTrue(KernelSessionMode.LIBRARY != mode || IpsetSession.available(), IpsetSession::unavailableReason);
         backend = new IpsetBackend(inProtected(IpsetSettings.managed("blocksync")));
         backend.start();

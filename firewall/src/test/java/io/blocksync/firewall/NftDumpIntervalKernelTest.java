@@ -1,10 +1,9 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.IpPrefix;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,32 +29,14 @@ class NftDumpIntervalKernelTest
     private static final Pattern PREFIX = Pattern.compile("\"prefix\": \\{\"addr\": \"([0-9a-f.:]+)\", \"len\": (\\d+)\\}");
     private static final Pattern ADDRESS = Pattern.compile("^(?:\\{\"elem\": \\{\"val\": )?\"([0-9a-f.:]+)\"");
     private static final Pattern EXPIRES = Pattern.compile("\"expires\": (\\d+)");
+    @RegisterExtension
+    static final NamespacePairExtension NAMESPACES = new NamespacePairExtension("nft");
     private static NamespacePair net;
-    private static String skipReason;
-
-    @BeforeAll
-    static void createNamespaces() throws Exception
-    {
-        skipReason = NamespacePair.unavailableReason(NftDumpIntervalKernelTest.class, "nft");
-        if (null == skipReason)
-        {
-            net = NamespacePair.create();
-        }
-    }
-
-    @AfterAll
-    static void deleteNamespaces()
-    {
-        if (null != net)
-        {
-            net.close();
-        }
-    }
 
     @BeforeEach
     void cleanKernel()
     {
-        assumeTrue(null == skipReason, skipReason);
+        net = NAMESPACES.pair();
         assumeTrue(null == io.blocksync.nativeio.NftSetDump.unavailableReason() &&
             io.blocksync.nativeio.NftablesSession.available(), "needs the JNI library and libnftables");
         net.inProtected("nft", "delete", "table", "inet", "blocksync");

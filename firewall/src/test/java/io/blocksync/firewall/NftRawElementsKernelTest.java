@@ -2,11 +2,10 @@ package io.blocksync.firewall;
 
 import io.blocksync.nativeio.NftElementWriter;
 import io.blocksync.nativeio.NftablesSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,34 +35,16 @@ class NftRawElementsKernelTest
 {
     private static final int HELD_PREFIXES = 1000;
     private static final int LONE_BANS = 200;
+    @RegisterExtension
+    static final NamespacePairExtension NAMESPACES = new NamespacePairExtension("nft", "ping");
     private static NamespacePair net;
-    private static String skipReason;
     private final List<String> logged = new ArrayList<>();
     private NftablesBackend backend;
-
-    @BeforeAll
-    static void createNamespaces() throws Exception
-    {
-        skipReason = NamespacePair.unavailableReason(NftRawElementsKernelTest.class, "nft", "ping");
-        if (null == skipReason)
-        {
-            net = NamespacePair.create();
-        }
-    }
-
-    @AfterAll
-    static void deleteNamespaces()
-    {
-        if (null != net)
-        {
-            net.close();
-        }
-    }
 
     @BeforeEach
     void startBackend()
     {
-        assumeTrue(null == skipReason, skipReason);
+        net = NAMESPACES.pair();
         assumeTrue(NftablesSession.available(), NftablesSession::unavailableReason);
         assumeTrue(null == NftElementWriter.unavailableReason(), NftElementWriter::unavailableReason);
         backend = new NftablesBackend(NftablesSettings.managed("blocksync").commandPrefix(net.inProtected())

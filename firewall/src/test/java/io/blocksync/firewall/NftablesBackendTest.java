@@ -3,11 +3,10 @@ package io.blocksync.firewall;
 import io.blocksync.testkit.NetworkNamespaces;
 import io.blocksync.testkit.Poll;
 import io.blocksync.nativeio.NftablesSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,33 +38,15 @@ class NftablesBackendTest
 {
     /** The tool path here; {@link NftablesBackendLibraryTest} runs every test again on the library session. */
     KernelSessionMode mode = KernelSessionMode.PROCESS;
+    @RegisterExtension
+    static final NamespacePairExtension NAMESPACES = new NamespacePairExtension("nft", "ping");
     private static NamespacePair net;
-    private static String skipReason;
     private NftablesBackend backend;
-
-    @BeforeAll
-    static void createNamespaces() throws Exception
-    {
-        skipReason = NamespacePair.unavailableReason(NftablesBackendTest.class, "nft", "ping");
-        if (null == skipReason)
-        {
-            net = NamespacePair.create();
-        }
-    }
-
-    @AfterAll
-    static void deleteNamespaces()
-    {
-        if (null != net)
-        {
-            net.close();
-        }
-    }
 
     @BeforeEach
     void startBackend()
     {
-        assumeTrue(null == skipReason, skipReason);
+        net = NAMESPACES.pair();
         assumeTrue(KernelSessionMode.LIBRARY != mode || NftablesSession.available(), NftablesSession::unavailableReason);
         backend = new NftablesBackend(inProtected(NftablesSettings.managed("blocksync")));
         backend.start();

@@ -3,11 +3,10 @@ package io.blocksync.firewall;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.testkit.Poll;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -37,8 +36,9 @@ class ReconcilerConvergenceKernelTest
 {
     private static final long AA = ReasonCode.of("aa").id();
     private static final long BB = ReasonCode.of("bb").id();
+    @RegisterExtension
+    static final NamespacePairExtension NAMESPACES = new NamespacePairExtension("nft", "ipset", "iptables");
     private static NamespacePair net;
-    private static String skipReason;
 
     @TempDir
     Path stateDirectory;
@@ -46,29 +46,10 @@ class ReconcilerConvergenceKernelTest
     private final List<String> completions = new ArrayList<>();
     private FirewallBatcher batcher;
 
-    @BeforeAll
-    static void createNamespaces() throws Exception
-    {
-        skipReason = NamespacePair.unavailableReason(ReconcilerConvergenceKernelTest.class, "nft", "ipset", "iptables");
-        if (null == skipReason)
-        {
-            net = NamespacePair.create();
-        }
-    }
-
-    @AfterAll
-    static void deleteNamespaces()
-    {
-        if (null != net)
-        {
-            net.close();
-        }
-    }
-
     @BeforeEach
     void cleanKernel()
     {
-        assumeTrue(null == skipReason, skipReason);
+        net = NAMESPACES.pair();
         net.inProtected("nft", "delete", "table", "inet", "blocksync");
         net.inProtected("iptables", "-F", "INPUT");
         net.inProtected("ip6tables", "-F", "INPUT");
