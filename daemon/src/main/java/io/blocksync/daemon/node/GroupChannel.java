@@ -35,7 +35,8 @@ public final class GroupChannel implements AutoCloseable
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(receiveByteBuffer);
     private SocketAddress lastSource;
 
-    private GroupChannel(final DatagramChannel channel, final InetSocketAddress group, final NodeCounters counters)
+    /** Package-private for tests, which send to a unicast loopback socket standing in for the group. */
+    GroupChannel(final DatagramChannel channel, final InetSocketAddress group, final NodeCounters counters)
     {
         this.channel = channel;
         this.group = group;

@@ -91,7 +91,8 @@ public final class GroupReceiver
         if (length >= FrameHeaderFlyweight.HEADER_LENGTH && header.wrap(buffer, 0).senderId() == nodeId &&
             header.type() == io.blocksync.codec.FrameType.GROUP_BATCH)
         {
-            // Our own, looped back to the host: nothing to check or count.
+            // Our own, looped back to the host (or forged in our name): nothing to check; counted, not verified.
+            counters.groupDatagramsOwn.incrementRelease();
             return;
         }
         final int result = verifier.check(buffer, 0, length);

@@ -45,6 +45,7 @@ public final class GroupSender implements BanTableListener
     private final ByteBuffer ringView = ring.byteBuffer().duplicate();
     private final int[] lengths = new int[RETAINED];
     private final long[] repairedNanos = new long[RETAINED];
+    private final RepairBudget budget;
     private final UnsafeBuffer staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(STAGING_CAPACITY * BanRecordFlyweight.LENGTH, 64));
     private final BanRecordFlyweight stagedRecord = new BanRecordFlyweight();
     private final GroupBatchFrameFlyweight frame = new GroupBatchFrameFlyweight();
@@ -66,6 +67,21 @@ public final class GroupSender implements BanTableListener
         this.counters = context.counters();
         this.firstSequence = (wallMillis << 20) + 1;
         this.nextSequence = firstSequence;
+        this.budget = new RepairBudget(memberIds(context.peers()));
+    }
+
+    private static int[] memberIds(final Peer[] peers)
+    {
+        int count = 0;
+        final int[] ids = new int[null == peers ? 0 : peers.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            if (peers[i].groupMember())
+            {
+                ids[count++] = peers[i].nodeId();
+            }
+        }
+        return java.util.Arrays.copyOf(ids, count);
     }
 
     public void onStored(final Ban decision, final Ban replaced, final boolean local)
@@ -129,14 +145,18 @@ public final class GroupSender implements BanTableListener
 
     /**
      * A member's NAK: multicast again each named group batch still retained, unless it was repaired within
-     * {@link #REPAIR_HOLDOFF_NANOS} (several members lacking the same batch ask for it once each).
+     * {@link #REPAIR_HOLDOFF_NANOS} (several members lacking the same batch ask for it once each), while the member's
+     * and the duty cycle's {@link RepairBudget} last; the rest of the NAK waits for the member's next one. A NAK from
+     * a non-member, naming another group sender, or cut short by the budget counts in {@code group_naks_refused}.
      *
      * @return group batches sent again.
      */
     public int onNak(final Peer peer, final NakFrameFlyweight nak, final long nowNanos)
     {
-        if (nak.groupSenderId() != nodeId || !peer.groupMember())
+        final int member = peer.groupMember() ? budget.member(peer.nodeId()) : -1;
+        if (nak.groupSenderId() != nodeId || member < 0)
         {
+            counters.groupNaksRefused.incrementRelease();
             return 0;
         }
         int repaired = 0;
@@ -153,6 +173,11 @@ public final class GroupSender implements BanTableListener
                 final int slot = slot(sequence);
                 if (nowNanos - repairedNanos[slot] >= REPAIR_HOLDOFF_NANOS || repairedNanos[slot] == Long.MIN_VALUE)
                 {
+                    if (!budget.tryTake(member, nowNanos))
+                    {
+                        counters.groupNaksRefused.incrementRelease();
+                        break;
+                    }
                     repairedNanos[slot] = nowNanos;
                     send(sequence);
                     counters.groupRepairsSent.incrementRelease();

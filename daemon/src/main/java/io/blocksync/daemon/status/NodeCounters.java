@@ -228,8 +228,15 @@ public final class NodeCounters
     public static final int CROWDSEC_DECISIONS_PUSHED_ID = 114;
     /** Failed local API requests (poll, login, push) and pushes dropped because the push queue was full. */
     public static final int CROWDSEC_ERRORS_ID = 115;
+    /**
+     * NAKs refused in whole or in part: from a peer that is not a group member, naming another group sender, or asking
+     * for more repairs than the sender's repair budget has left (docs/PROTOCOL.md, "Multicast").
+     */
+    public static final int GROUP_NAKS_REFUSED_ID = 120;
+    /** Group datagrams claiming this node as their sender (its own, looped back, or forged): dropped unchecked. */
+    public static final int GROUP_DATAGRAMS_OWN_ID = 121;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = CROWDSEC_ERRORS_ID;
+    public static final int LAST_ID = GROUP_DATAGRAMS_OWN_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -302,6 +309,8 @@ public final class NodeCounters
     public final AtomicCounter groupNaksSent;
     public final AtomicCounter groupRepairsSent;
     public final AtomicCounter groupGapsSkipped;
+    public final AtomicCounter groupNaksRefused;
+    public final AtomicCounter groupDatagramsOwn;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -447,6 +456,8 @@ public final class NodeCounters
         groupNaksSent = counter(GROUP_NAKS_SENT_ID, "group_naks_sent");
         groupRepairsSent = counter(GROUP_REPAIRS_SENT_ID, "group_repairs_sent");
         groupGapsSkipped = counter(GROUP_GAPS_SKIPPED_ID, "group_gaps_skipped");
+        groupNaksRefused = counter(GROUP_NAKS_REFUSED_ID, "group_naks_refused");
+        groupDatagramsOwn = counter(GROUP_DATAGRAMS_OWN_ID, "group_datagrams_own");
         crowdsecDecisionsTaken = counter(CROWDSEC_DECISIONS_TAKEN_ID, "crowdsec_decisions_taken");
         crowdsecDecisionsSkipped = counter(CROWDSEC_DECISIONS_SKIPPED_ID, "crowdsec_decisions_skipped");
         crowdsecDecisionsPushed = counter(CROWDSEC_DECISIONS_PUSHED_ID, "crowdsec_decisions_pushed");

@@ -139,7 +139,10 @@ class NodeCountersTest
         "112 crowdsec_decisions_taken",
         "113 crowdsec_decisions_skipped",
         "114 crowdsec_decisions_pushed",
-        "115 crowdsec_errors");
+        "115 crowdsec_errors",
+
+        "120 group_naks_refused",
+        "121 group_datagrams_own");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
