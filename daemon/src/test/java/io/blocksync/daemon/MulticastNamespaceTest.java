@@ -276,7 +276,7 @@ class MulticastNamespaceTest
                 out.append("--- ").append(node.stateDir()).append(" ---\n").append(node.log()).append('\n');
                 for (final String label : List.of("group_batches_sent", "group_batches_received", "group_rejected_unauthentic",
                     "group_rejected_invalid", "group_rejected_replay", "group_naks_sent", "group_repairs_sent",
-                    "group_gaps_skipped", "sync_frames_received", "retransmits"))
+                    "group_gaps_skipped", "group_naks_refused", "group_datagrams_own", "sync_frames_received", "retransmits"))
                 {
                     out.append(label).append(' ').append(counter(node.stateDir(), label)).append('\n');
                 }
