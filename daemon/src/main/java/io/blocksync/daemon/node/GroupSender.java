@@ -12,6 +12,7 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * This node's group stream (docs/PROTOCOL.md, "Multicast"): its own decisions, packed up to six per GROUP_BATCH,
@@ -81,7 +82,7 @@ public final class GroupSender implements BanTableListener
                 ids[count++] = peers[i].nodeId();
             }
         }
-        return java.util.Arrays.copyOf(ids, count);
+        return Arrays.copyOf(ids, count);
     }
 
     public void onStored(final Ban decision, final Ban replaced, final boolean local)
