@@ -139,7 +139,10 @@ class NodeCountersTest
         "112 crowdsec_decisions_taken",
         "113 crowdsec_decisions_skipped",
         "114 crowdsec_decisions_pushed",
-        "115 crowdsec_errors");
+        "115 crowdsec_errors",
+
+        "116 snapshot_chunk_budget_exhausted",
+        "117 snapshot_sessions_refused");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
