@@ -97,10 +97,16 @@ class KernelEnforcementProcessTest
         assertTrue(table.contains("not enforced: 198.51.100.3 (refused: ") && !table.contains("not enforced: 198.51.100.1"),
             table);
 
-        final String status = cli("status", "-c", config.toString());
-        // A commit of the one refused element fails whole (apply); one with others too fails in part (partial).
-        final Matcher failures = Pattern.compile("firewall ipset: apply (\\d+), partial (\\d+),").matcher(status);
-        assertTrue(failures.find() && Long.parseLong(failures.group(1)) + Long.parseLong(failures.group(2)) > 0, status);
+        // A commit of the one refused element fails whole (apply); one with others too fails in part (partial). The
+        // counts reach status.dat with the loop's next status second, after the reply: poll.
+        final String[] seen = { "" };
+        Poll.until("status counts the refused commit", Duration.ofSeconds(30), () ->
+        {
+            seen[0] = cli("status", "-c", config.toString());
+            final Matcher failures = Pattern.compile("firewall ipset: apply (\\d+), partial (\\d+),").matcher(seen[0]);
+            return failures.find() && Long.parseLong(failures.group(1)) + Long.parseLong(failures.group(2)) > 0;
+        }, () -> seen[0]);
+        final String status = seen[0];
         assertTrue(Pattern.compile("\n    (apply|partial): [^\n]*full").matcher(status).find(),
             "the last message, in the tool's words: " + status);
         assertTrue(counter(node.stateDir(), NodeCounters.FIREWALL_APPLY_FAILURES_ID) +

@@ -41,7 +41,9 @@ final class NamespacePair implements AutoCloseable
     static final int TCP_PORT = 7001;
     static final int UDP_PORT = 7002;
 
-    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+    // Generous: each datagram is sent by a socat process, which a loaded 2-core CI machine may start late.
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration LISTENER_TIMEOUT = Duration.ofSeconds(30);
 
     final String protectedNs;
     final String attackerNs;
@@ -245,8 +247,24 @@ final class NamespacePair implements AutoCloseable
         namespaces.spawn(protectedNs, ProcessBuilder.Redirect.DISCARD,
             List.of("socat", "-u", "UDP6-RECV:" + UDP_PORT + ",ipv6only=0", "OPEN:" + udpLog + ",creat,append"));
 
-        Poll.until("TCP listener in " + protectedNs, DELIVERY_TIMEOUT, () -> tcpConnects(CONTROL4, PROTECTED4));
-        assertUdpDelivered(CONTROL4, PROTECTED4);
+        Poll.until("TCP listener in " + protectedNs, LISTENER_TIMEOUT, () -> tcpConnects(CONTROL4, PROTECTED4));
+        // The UDP listener starts on its own: a datagram sent before it bound is lost, so send again (at most every
+        // 200 ms) until one has arrived.
+        final List<String> sent = new ArrayList<>();
+        final long[] lastSentNanos = { 0 };
+        Poll.until("UDP listener in " + protectedNs, LISTENER_TIMEOUT, () ->
+        {
+            if (sent.stream().anyMatch(this::received))
+            {
+                return true;
+            }
+            if (System.nanoTime() - lastSentNanos[0] >= 200_000_000L)
+            {
+                sent.add(sendUdp(CONTROL4, PROTECTED4));
+                lastSentNanos[0] = System.nanoTime();
+            }
+            return false;
+        }, () -> sent.size() + " datagrams sent from " + CONTROL4 + ", none received");
     }
 
     private String sendUdp(final String source, final String destination)

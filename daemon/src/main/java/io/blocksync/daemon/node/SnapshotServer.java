@@ -26,7 +26,13 @@ import java.nio.ByteBuffer;
  * window, never held whole. Chunks go out only in answer to a request (ACK clocking): new ones while the chunk index
  * is below {@code next_chunk + receive_window}, and again those the request shows missing below a later chunk it
  * holds, or not acknowledged {@link #resendNanos} after their last send. A resent chunk is encoded again from the
- * table for its range. Loop thread only; allocation-free after construction when liblz4 is available
+ * table for its range.
+ * <p>
+ * Work is bounded per peer per heartbeat interval, whatever the peer sends: at most {@link #CHUNKS_PER_INTERVAL}
+ * chunks, new and resent together (those due beyond it wait for the requester's next request in a later interval,
+ * {@code snapshot_chunk_budget_exhausted}), and at most one new session (a request with another session id or
+ * origin in the same interval is ignored, {@code snapshot_sessions_refused}). No chunk is resent sooner than
+ * {@link #MIN_LOSS_NANOS} after its last send. Loop thread only; allocation-free after construction when liblz4 is available
  * ({@link Lz4Block}).
  */
 final class SnapshotServer
@@ -34,6 +40,11 @@ final class SnapshotServer
     private static final int RING = SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW;
     private static final int FIRST_TARGET = 12;
     private static final long MIN_LOSS_NANOS = 1_000_000;
+    /**
+     * SNAPSHOT_CHUNK frames (new and resent) one peer may be sent per heartbeat interval: 64 full windows. At the
+     * default 1 s interval and ~12 records per chunk a join takes at most ~49,000 bans/s from one peer.
+     */
+    static final int CHUNKS_PER_INTERVAL = 4096;
 
     private final HighWaterMarks highWater;
     private final BanTable table;
@@ -43,6 +54,7 @@ final class SnapshotServer
     private final NodeCounters counters;
     private final long resendNanos;
     private final long idleNanos;
+    private final long intervalNanos;
     private final Int2ObjectHashMap<Session> sessions = new Int2ObjectHashMap<>();
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
     private final ByteBuffer frameView = frame.byteBuffer().duplicate();
@@ -64,7 +76,8 @@ final class SnapshotServer
         this.sealer = context.sealer();
         this.counters = context.counters();
         this.resendNanos = context.retransmitMinNanos();
-        this.idleNanos = 5 * context.heartbeatIntervalNanos();
+        this.intervalNanos = context.heartbeatIntervalNanos();
+        this.idleNanos = 5 * intervalNanos;
         for (final Peer peer : context.peers())
         {
             sessions.put(peer.nodeId(), new Session());
@@ -92,12 +105,23 @@ final class SnapshotServer
             return;
         }
         final boolean done = (request.flags() & SnapshotRequestFlyweight.FLAG_DONE) != 0;
+        session.refill(nowNanos, intervalNanos);
         if (session.sessionId != request.sessionId() || session.originIndex != originIndex)
         {
-            if (done || !start(session, request, originIndex, origin))
+            if (done)
             {
                 return;
             }
+            if (session.startedThisInterval)
+            {
+                counters.snapshotSessionsRefused.incrementRelease();
+                return;
+            }
+            if (!start(session, request, originIndex, origin))
+            {
+                return;
+            }
+            session.startedThisInterval = true;
         }
         if (done)
         {
@@ -120,12 +144,23 @@ final class SnapshotServer
         final int limit = session.acked + Math.min(RING, request.receiveWindow());
         while (session.nextChunk < limit && session.cursor < session.coversThrough)
         {
+            if (session.chunksLeft == 0)
+            {
+                session.exhausted = true;
+                break;
+            }
+            session.chunksLeft--;
             final int slot = session.nextChunk % RING;
             session.ringAfter[slot] = session.cursor;
             session.cursor = send(peer, session, session.nextChunk, session.cursor, session.coversThrough, true);
             session.ringThrough[slot] = session.cursor;
             session.ringSentNanos[slot] = nowNanos;
             session.nextChunk++;
+        }
+        if (session.exhausted)
+        {
+            session.exhausted = false;
+            counters.snapshotChunkBudgetExhausted.incrementRelease();
         }
     }
 
@@ -157,8 +192,8 @@ final class SnapshotServer
     private void resend(final Peer peer, final Session session, final long bitmap, final boolean repeat, final long nowNanos)
     {
         final long srtt = peer.timer().smoothedRttNanos();
-        final long lossNanos = srtt > 0 ? Math.max(MIN_LOSS_NANOS, srtt + srtt / 4) : resendNanos / 4;
-        final long repeatNanos = srtt > 0 ? Math.max(MIN_LOSS_NANOS, 2 * srtt) : resendNanos / 4;
+        final long lossNanos = Math.max(MIN_LOSS_NANOS, srtt > 0 ? srtt + srtt / 4 : resendNanos / 4);
+        final long repeatNanos = Math.max(MIN_LOSS_NANOS, srtt > 0 ? 2 * srtt : resendNanos / 4);
         final int highestHeld = bitmap == 0 ? -1 : session.acked + 64 - Long.numberOfLeadingZeros(bitmap);
         for (int chunkIndex = session.acked; chunkIndex < session.nextChunk; chunkIndex++)
         {
@@ -172,6 +207,13 @@ final class SnapshotServer
             if ((chunkIndex < highestHeld && sinceSent >= lossNanos) || (repeat && sinceSent >= repeatNanos) ||
                 sinceSent >= resendNanos)
             {
+                if (session.chunksLeft == 0)
+                {
+                    // Not lost: still due, so the requester's next request in a later interval has it sent.
+                    session.exhausted = true;
+                    return;
+                }
+                session.chunksLeft--;
                 session.ringThrough[slot] = send(peer, session, chunkIndex, session.ringAfter[slot], session.ringThrough[slot], false);
                 session.ringSentNanos[slot] = nowNanos;
                 counters.snapshotChunksResent.incrementRelease();
@@ -243,8 +285,26 @@ final class SnapshotServer
         private long lastRequestNanos;
         private int lastAcked = -1;
         private long lastBitmap;
+        // The peer's budget for the current heartbeat interval (started at intervalStartNanos).
+        private boolean intervalOpen;
+        private long intervalStartNanos;
+        private int chunksLeft;
+        private boolean startedThisInterval;
+        private boolean exhausted;
         private final long[] ringAfter = new long[RING];
         private final long[] ringThrough = new long[RING];
         private final long[] ringSentNanos = new long[RING];
+
+        /** Open a new interval with a full budget once the last one has passed. */
+        private void refill(final long nowNanos, final long intervalNanos)
+        {
+            if (!intervalOpen || nowNanos - intervalStartNanos >= intervalNanos)
+            {
+                intervalOpen = true;
+                intervalStartNanos = nowNanos;
+                chunksLeft = CHUNKS_PER_INTERVAL;
+                startedThisInterval = false;
+            }
+        }
     }
 }

@@ -228,6 +228,10 @@ public final class NodeCounters
     public static final int CROWDSEC_DECISIONS_PUSHED_ID = 114;
     /** Failed local API requests (poll, login, push) and pushes dropped because the push queue was full. */
     public static final int CROWDSEC_ERRORS_ID = 115;
+    /** Snapshot requests of a peer that found its chunk budget for the heartbeat interval spent: chunks due wait. */
+    public static final int SNAPSHOT_CHUNK_BUDGET_EXHAUSTED_ID = 116;
+    /** Snapshot requests ignored: a second new session of the same peer within one heartbeat interval. */
+    public static final int SNAPSHOT_SESSIONS_REFUSED_ID = 117;
     /**
      * NAKs refused in whole or in part: from a peer that is not a group member, naming another group sender, or asking
      * for more repairs than the sender's repair budget has left (docs/PROTOCOL.md, "Multicast").
@@ -345,6 +349,8 @@ public final class NodeCounters
     public final AtomicCounter crowdsecDecisionsSkipped;
     public final AtomicCounter crowdsecDecisionsPushed;
     public final AtomicCounter crowdsecErrors;
+    public final AtomicCounter snapshotChunkBudgetExhausted;
+    public final AtomicCounter snapshotSessionsRefused;
 
     private final CountersManager manager;
     private final BitSet ids = new BitSet(LAST_ID + 1);
@@ -462,6 +468,8 @@ public final class NodeCounters
         crowdsecDecisionsSkipped = counter(CROWDSEC_DECISIONS_SKIPPED_ID, "crowdsec_decisions_skipped");
         crowdsecDecisionsPushed = counter(CROWDSEC_DECISIONS_PUSHED_ID, "crowdsec_decisions_pushed");
         crowdsecErrors = counter(CROWDSEC_ERRORS_ID, "crowdsec_errors");
+        snapshotChunkBudgetExhausted = counter(SNAPSHOT_CHUNK_BUDGET_EXHAUSTED_ID, "snapshot_chunk_budget_exhausted");
+        snapshotSessionsRefused = counter(SNAPSHOT_SESSIONS_REFUSED_ID, "snapshot_sessions_refused");
     }
 
     public CountersManager manager()

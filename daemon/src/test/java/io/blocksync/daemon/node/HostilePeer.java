@@ -11,6 +11,7 @@ import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.Lz4Block;
 import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.SnapshotChunkFlyweight;
+import io.blocksync.codec.SnapshotRequestFlyweight;
 import io.blocksync.codec.SyncFrameFlyweight;
 import io.blocksync.daemon.table.HybridLogicalClock;
 import org.agrona.BufferUtil;
@@ -33,6 +34,7 @@ final class HostilePeer
     private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
     private final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight();
     private final SnapshotChunkFlyweight chunk = new SnapshotChunkFlyweight();
+    private final SnapshotRequestFlyweight request = new SnapshotRequestFlyweight();
     private final BanRecordFlyweight rawRecord = new BanRecordFlyweight();
     private final Lz4Block lz4 = new Lz4Block();
     private int length;
@@ -83,6 +85,15 @@ final class HostilePeer
             throw new IllegalArgumentException(records.length + " records do not fit a chunk");
         }
         length = self.context.sealer().stamp(frame, 0, chunk.unsealedLength());
+        return this;
+    }
+
+    /** Seal a SNAPSHOT_REQUEST for {@code origin} from {@code after}, acknowledging {@code nextChunk} and the bitmap. */
+    HostilePeer snapshotRequest(final int origin, final int sessionId, final long after, final int nextChunk, final int window,
+        final long bitmap)
+    {
+        request.begin(frame, 0, origin, sessionId, after).acknowledge(nextChunk, bitmap, window, 0);
+        length = self.context.sealer().stamp(frame, 0, SnapshotRequestFlyweight.UNSEALED_LENGTH);
         return this;
     }
 

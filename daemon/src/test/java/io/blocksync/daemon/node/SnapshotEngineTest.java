@@ -82,6 +82,52 @@ class SnapshotEngineTest
     }
 
     @Test
+    void aPeerFloodingSnapshotRequestsGetsAtMostTheChunkBudgetPerInterval() throws Exception
+    {
+        // More chunks than one interval's budget (about 12 records each), so acknowledgements alone could exhaust it.
+        final int bans = 60_000;
+        try (EngineCluster cluster = new EngineCluster(dir, 2, SEED, settings(bans)))
+        {
+            final EngineNode one = cluster.node(1);
+            load(cluster, one, bans);
+            final HostilePeer hostile = new HostilePeer(cluster.node(2));
+            final long sentBefore = one.counters.snapshotChunksSent.get();
+            final long start = cluster.nowNanos();
+            final long startMillis = one.steadyMillis();
+            // 1,000 requests within 90 ms of one 100 ms heartbeat interval: every other one a fresh session from 0, the
+            // others the first session acknowledging 64 more chunks each time (ignored once beyond what was sent: a repeat).
+            final int first = 7_919;
+            long now = start;
+            for (int i = 0; i < 1_000; i++)
+            {
+                now = start + i * 90_000L;
+                if (i % 2 == 0)
+                {
+                    hostile.snapshotRequest(1, first + i, 0, 0, SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW, 0);
+                }
+                else
+                {
+                    hostile.snapshotRequest(1, first, 0, 64 * (i / 2 + 1), SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW, 0);
+                }
+                hostile.inject(one, now, startMillis + (now - start) / MS);
+            }
+            final long sent = one.counters.snapshotChunksSent.get() - sentBefore;
+            final String seen = "sent " + sent + ", resent " + one.counters.snapshotChunksResent.get() + ", budget exhausted " +
+                one.counters.snapshotChunkBudgetExhausted.get() + ", sessions refused " + one.counters.snapshotSessionsRefused.get();
+            System.out.println("snapshot request flood, 1,000 requests in one interval: " + seen);
+            assertTrue(sent <= SnapshotServer.CHUNKS_PER_INTERVAL && sent > SnapshotServer.CHUNKS_PER_INTERVAL / 2, seen);
+            assertEquals(499, one.counters.snapshotSessionsRefused.get(), seen);
+            assertTrue(one.counters.snapshotChunkBudgetExhausted.get() > 0, seen);
+            // The chunks due were not lost: the next interval's request has them sent, again within the budget.
+            now = start + 100 * MS;
+            hostile.snapshotRequest(1, first, 0, 0, SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW, 0)
+                .inject(one, now, startMillis + 100);
+            final long later = one.counters.snapshotChunksSent.get() - sentBefore - sent;
+            assertTrue(later > 0 && later <= SnapshotServer.CHUNKS_PER_INTERVAL, "next interval sent " + later + "; " + seen);
+        }
+    }
+
+    @Test
     void aRelayedChunkWithARecordItsOriginDidNotSignIsDroppedAndCounted() throws Exception
     {
         try (EngineCluster cluster = new EngineCluster(dir, 3, SEED, new EngineCluster.Settings()))

@@ -141,6 +141,9 @@ class NodeCountersTest
         "114 crowdsec_decisions_pushed",
         "115 crowdsec_errors",
 
+        "116 snapshot_chunk_budget_exhausted",
+        "117 snapshot_sessions_refused",
+
         "120 group_naks_refused",
         "121 group_datagrams_own");
 
