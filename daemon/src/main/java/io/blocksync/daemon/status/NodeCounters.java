@@ -236,9 +236,9 @@ public final class NodeCounters
      * NAKs refused in whole or in part: from a peer that is not a group member, naming another group sender, or asking
      * for more repairs than the sender's repair budget has left (docs/PROTOCOL.md, "Multicast").
      */
-    public static final int GROUP_NAKS_REFUSED_ID = 120;
+    public static final int GROUP_NAKS_REFUSED_ID = 118;
     /** Group datagrams claiming this node as their sender (its own, looped back, or forged): dropped unchecked. */
-    public static final int GROUP_DATAGRAMS_OWN_ID = 121;
+    public static final int GROUP_DATAGRAMS_OWN_ID = 119;
     /** The highest id given so far; a new counter takes the next one. */
     public static final int LAST_ID = GROUP_DATAGRAMS_OWN_ID;
 

@@ -144,8 +144,8 @@ class NodeCountersTest
         "116 snapshot_chunk_budget_exhausted",
         "117 snapshot_sessions_refused",
 
-        "120 group_naks_refused",
-        "121 group_datagrams_own");
+        "118 group_naks_refused",
+        "119 group_datagrams_own");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
