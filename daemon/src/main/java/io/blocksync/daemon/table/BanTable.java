@@ -177,8 +177,7 @@ public final class BanTable
      * outvoted by one count above its version, without moving the clock; a peer whose wall clock is behind ours
      * defers that record until its clock has caught up (at most the skew). An entry versioned beyond even that
      * (stored while this node's clock was far ahead) is replaced all the same, and does not drag the clock along.
-     * An unban carries the reason, protocol and port of the ban it lifts. An unban that names a reason (not 0) lifts
-     * only a ban of this node's own with that reason, and is {@link BanOutcome#NOT_BANNED} otherwise.
+     * An unban carries the reason, protocol and port of the ban it lifts.
      *
      * @param request   receives the decision as applied when the outcome is {@link BanOutcome#APPLIED}.
      * @param nowMillis steady time; the origin time and version are taken at the matching wall-clock time.
@@ -192,13 +191,6 @@ public final class BanTable
         {
             if (!(exists && current.isActiveAt(nowMillis)))
             {
-                return BanOutcome.NOT_BANNED;
-            }
-            if (0 != request.reason() &&
-                (current.reason() != request.reason() || current.originNodeId() != request.originNodeId()))
-            {
-                // An unban naming a reason lifts only this node's own ban for it: a feed whose decision ended must not
-                // lift the ban a peer or another reason has put on the prefix since.
                 return BanOutcome.NOT_BANNED;
             }
             // Firewalls with a table per reason find the element by the lifted ban's reason and scope.

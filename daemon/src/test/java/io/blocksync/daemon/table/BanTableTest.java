@@ -280,28 +280,6 @@ class BanTableTest
     }
 
     @Test
-    void anUnbanNamingAReasonLiftsOnlyThisNodesOwnBanForThatReason()
-    {
-        // A peer's ban, then this node's own under another reason: a feed's unban naming its reason lifts neither.
-        assertEquals(BanOutcome.APPLIED, remote(BanAction.BAN, "198.51.100.50", 9, NOW, 3600));
-        final long feedReason = io.blocksync.codec.ReasonCode.of("crowdsecurity/ssh-bf").id();
-        assertEquals(BanOutcome.NOT_BANNED, table.decideLocal(new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.50"))
-            .reason(feedReason).originNodeId(1).originSequence(1), NOW), "a peer's ban stays");
-        assertEquals(BanOutcome.NOT_BANNED, table.decideLocal(new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.50"))
-            .reason(SSH).originNodeId(1).originSequence(2), NOW), "the same reason, another origin: stays");
-        assertTrue(table.isBanned(prefix("198.51.100.50"), NOW));
-
-        assertEquals(BanOutcome.APPLIED, table.decideLocal(new Ban().action(BanAction.BAN).prefix(prefix("198.51.100.50"))
-            .durationSeconds(3600).reason(SSH).originNodeId(1).originSequence(3), NOW));
-        assertEquals(BanOutcome.NOT_BANNED, table.decideLocal(new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.50"))
-            .reason(feedReason).originNodeId(1).originSequence(4), NOW), "our own ban under another reason stays");
-        assertTrue(table.isBanned(prefix("198.51.100.50"), NOW));
-        assertEquals(BanOutcome.APPLIED, table.decideLocal(new Ban().action(BanAction.UNBAN).prefix(prefix("198.51.100.50"))
-            .reason(SSH).originNodeId(1).originSequence(5), NOW), "our own ban for the reason named is lifted");
-        assertFalse(table.isBanned(prefix("198.51.100.50"), NOW));
-    }
-
-    @Test
     void aLocalBanCountsFromTheLocalNowAfterAnUnbanStampedAhead()
     {
         assertEquals(BanOutcome.APPLIED, remote(BanAction.UNBAN, "198.51.100.40", 2, NOW + 200_000, 0), "within the skew");

@@ -59,12 +59,9 @@ final class CrowdSecBouncer extends BridgeThread
             if (!deleted.isPushedByBlockSync() && null == deleted.unsupported() && null == deleted.prefix(prefix, ipv4(), ipv6()))
             {
                 final String text = prefix.toString();
-                final long reasonId = bridge.fromCrowdSec.remove(text, deleted.id());
-                if (0 != reasonId)
+                if (bridge.fromCrowdSec.remove(text, deleted.id()))
                 {
-                    // The unban names the reason: it lifts this node's CrowdSec ban only, never one a peer or another
-                    // feed has put on the prefix since (BanTable.decideLocal).
-                    items.add(new Item(deleted, new IpPrefix().set(prefix), null, 0, reasonId));
+                    items.add(new Item(deleted, new IpPrefix().set(prefix), null, 0));
                 }
             }
         }
@@ -94,7 +91,7 @@ final class CrowdSecBouncer extends BridgeThread
             }
             final ReasonCode reason = added.reason();
             bridge.fromCrowdSec.add(prefix.toString(), added.id(), reason.id());
-            items.add(new Item(added, new IpPrefix().set(prefix), reason, seconds, 0));
+            items.add(new Item(added, new IpPrefix().set(prefix), reason, seconds));
         }
         if (skipped > 0)
         {
@@ -114,7 +111,7 @@ final class CrowdSecBouncer extends BridgeThread
         {
             if (null == item.reason())
             {
-                request.add(BanAction.UNBAN, item.prefix(), 0, item.liftedReasonId(), 0, 0);
+                request.add(BanAction.UNBAN, item.prefix(), 0, 0, 0, 0);
             }
             else
             {
@@ -169,8 +166,7 @@ final class CrowdSecBouncer extends BridgeThread
     }
 
     /** @param reason null for an unban. */
-    /** A ban (reason and seconds set) or an unban (reason null) of this node's ban for {@code liftedReasonId}. */
-    private record Item(CrowdSecDecision decision, IpPrefix prefix, ReasonCode reason, long seconds, long liftedReasonId)
+    private record Item(CrowdSecDecision decision, IpPrefix prefix, ReasonCode reason, long seconds)
     {
     }
 }

@@ -32,26 +32,22 @@ final class FromCrowdSec
     /**
      * Bouncer: a decision for the prefix was deleted.
      *
-     * @return the reason id of the ban to lift when no live decision is left for the prefix; 0 when others hold it,
-     * or when this node never took one for it.
+     * @return true when no live decision is left for it (the ban is to be lifted); false when others hold it, or
+     * when this node never took one for it.
      */
-    long remove(final String prefix, final long decisionId)
+    boolean remove(final String prefix, final long decisionId)
     {
-        final long[] lift = new long[1];
+        final boolean[] last = new boolean[1];
         byPrefix.computeIfPresent(prefix, (key, old) ->
         {
             if (!old.ids().remove(decisionId))
             {
                 return old;
             }
-            if (old.ids().isEmpty())
-            {
-                lift[0] = old.reasonId();
-                return null;
-            }
-            return old;
+            last[0] = old.ids().isEmpty();
+            return last[0] ? null : old;
         });
-        return lift[0];
+        return last[0];
     }
 
     /** Pusher: whether this node's ban of the prefix under this reason is CrowdSec's own. */
