@@ -168,7 +168,8 @@ final class CrowdSecDecision
         {
             return 0;
         }
-        final long seconds = Math.max(1, (durationMillis + 999) / 1000);
+        // Divided before rounding up, so that a duration near Long.MAX_VALUE (saturated when read) cannot overflow.
+        final long seconds = Math.max(1, durationMillis / 1000 + (durationMillis % 1000 == 0 ? 0 : 1));
         final long limit = 0 == maxSeconds ? recordMaxSeconds : Math.min(maxSeconds, recordMaxSeconds);
         return Math.min(seconds, limit);
     }

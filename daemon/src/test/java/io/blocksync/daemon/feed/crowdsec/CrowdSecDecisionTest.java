@@ -61,6 +61,10 @@ class CrowdSecDecisionTest
         assertEquals("cscli", host.reason().text(), "cscli's scenario is no reason: the origin is");
         assertEquals(14_399, host.banSeconds(0, 0xFFFF_FFFFL));
         assertEquals(0, stream.deleted().get(0).banSeconds(0, 0xFFFF_FFFFL));
+        // A duration beyond what a long holds in milliseconds is clamped to the longest ban, never wrapped to 1 s.
+        final CrowdSecDecision huge = new CrowdSecDecision(Map.of("id", 2L, "origin", "crowdsec", "scenario", "x",
+            "scope", "Ip", "type", "ban", "value", "192.0.2.2", "duration", "3000000000000h"));
+        assertEquals(0xFFFF_FFFFL, huge.banSeconds(0, 0xFFFF_FFFFL));
 
         final CrowdSecDecision.Stream empty = CrowdSecDecision.Stream.parse("{\"deleted\":null,\"new\":null}");
         assertTrue(empty.added().isEmpty() && empty.deleted().isEmpty());
