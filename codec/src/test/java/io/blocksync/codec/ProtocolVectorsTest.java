@@ -1,5 +1,8 @@
 package io.blocksync.codec;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.Strictness;
+import com.google.gson.ToNumberPolicy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -385,7 +388,10 @@ class ProtocolVectorsTest
     @SuppressWarnings("unchecked")
     private static Map<String, Object> root() throws Exception
     {
-        return (Map<String, Object>)MiniJson.parse(Files.readString(VECTORS, StandardCharsets.UTF_8));
+        // Integers as Long, as the vectors' ids and ranges are read below.
+        return (Map<String, Object>)new GsonBuilder().setStrictness(Strictness.STRICT)
+            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).serializeNulls().create()
+            .fromJson(Files.readString(VECTORS, StandardCharsets.UTF_8), Object.class);
     }
 
     @SuppressWarnings("unchecked")

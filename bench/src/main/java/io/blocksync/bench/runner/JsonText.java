@@ -1,53 +1,34 @@
 package io.blocksync.bench.runner;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.ToNumberPolicy;
+
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * The little JSON the bench runner needs (RFC 8259): writing strings and numbers, and reading a whole document back
- * into maps, lists, strings, doubles, booleans and nulls for {@code --compare}.
+ * The little JSON the bench runner needs (RFC 8259), on Gson: writing strings and numbers, and reading a whole
+ * document back into maps, lists, strings, doubles, booleans and nulls for {@code --compare}.
  */
 public final class JsonText
 {
-    private final String text;
-    private int at;
+    private static final Gson READER = new GsonBuilder()
+        .setStrictness(Strictness.STRICT)
+        .setObjectToNumberStrategy(ToNumberPolicy.DOUBLE)
+        .serializeNulls()
+        .create();
 
-    private JsonText(final String text)
+    private JsonText()
     {
-        this.text = text;
     }
 
-    /** @return {@code text} as a JSON string literal. */
+    /** @return {@code text} as a JSON string literal (RFC 8259 section 7, escaped by Gson). */
     public static String quote(final String text)
     {
-        final StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++)
-        {
-            final char c = text.charAt(i);
-            switch (c)
-            {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default ->
-                {
-                    if (c < 0x20)
-                    {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return new JsonPrimitive(text).toString();
     }
 
     /** @return a finite number with up to 4 significant decimals, or {@code null} for NaN and infinities. */
@@ -90,200 +71,27 @@ public final class JsonText
     }
 
     /**
-     * @param text a JSON document.
+     * @param text a JSON document (RFC 8259, read strictly by Gson).
      * @return its value: {@code Map<String, Object>} (in order), {@code List<Object>}, String, Double, Boolean or null.
-     * @throws IllegalArgumentException naming the offset, if it is not JSON.
+     * @throws IllegalArgumentException with Gson's reason (line and column), if it is not one whole JSON value.
      */
     public static Object parse(final String text)
     {
-        final JsonText parser = new JsonText(text);
-        final Object value = parser.readValue();
-        parser.skipSpace();
-        if (parser.at != text.length())
-        {
-            throw parser.error("text after the JSON value");
-        }
-        return value;
-    }
-
-    private Object readValue()
-    {
-        skipSpace();
-        if (at >= text.length())
-        {
-            throw error("unexpected end");
-        }
-        final char c = text.charAt(at);
-        switch (c)
-        {
-            case '{':
-                return readObject();
-            case '[':
-                return readArray();
-            case '"':
-                return readString();
-            case 't':
-                return literal("true", Boolean.TRUE);
-            case 'f':
-                return literal("false", Boolean.FALSE);
-            case 'n':
-                return literal("null", null);
-            default:
-                return readNumber();
-        }
-    }
-
-    private Map<String, Object> readObject()
-    {
-        final Map<String, Object> object = new LinkedHashMap<>();
-        at++;
-        skipSpace();
-        if (peek() == '}')
-        {
-            at++;
-            return object;
-        }
-        while (true)
-        {
-            skipSpace();
-            if (peek() != '"')
-            {
-                throw error("expected a key");
-            }
-            final String key = readString();
-            skipSpace();
-            expect(':');
-            object.put(key, readValue());
-            skipSpace();
-            if (peek() == ',')
-            {
-                at++;
-                continue;
-            }
-            expect('}');
-            return object;
-        }
-    }
-
-    private List<Object> readArray()
-    {
-        final List<Object> array = new ArrayList<>();
-        at++;
-        skipSpace();
-        if (peek() == ']')
-        {
-            at++;
-            return array;
-        }
-        while (true)
-        {
-            array.add(readValue());
-            skipSpace();
-            if (peek() == ',')
-            {
-                at++;
-                continue;
-            }
-            expect(']');
-            return array;
-        }
-    }
-
-    private String readString()
-    {
-        final StringBuilder out = new StringBuilder();
-        at++;
-        while (at < text.length())
-        {
-            final char c = text.charAt(at++);
-            if (c == '"')
-            {
-                return out.toString();
-            }
-            if (c != '\\')
-            {
-                out.append(c);
-                continue;
-            }
-            if (at >= text.length())
-            {
-                break;
-            }
-            final char escaped = text.charAt(at++);
-            switch (escaped)
-            {
-                case 'n' -> out.append('\n');
-                case 't' -> out.append('\t');
-                case 'r' -> out.append('\r');
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'u' ->
-                {
-                    if (at + 4 > text.length())
-                    {
-                        throw error("short \\u escape");
-                    }
-                    out.append((char)Integer.parseInt(text.substring(at, at + 4), 16));
-                    at += 4;
-                }
-                default -> out.append(escaped);
-            }
-        }
-        throw error("unterminated string");
-    }
-
-    private Double readNumber()
-    {
-        final int start = at;
-        while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0)
-        {
-            at++;
-        }
         try
         {
-            return Double.valueOf(text.substring(start, at));
+            return READER.fromJson(text, Object.class);
         }
-        catch (final NumberFormatException ex)
+        catch (final JsonParseException ex)
         {
-            at = start;
-            throw error("expected a value");
+            throw new IllegalArgumentException("not JSON: " + reason(ex), ex);
         }
     }
 
-    private Object literal(final String word, final Object value)
+    /** Gson's reason on one line, without its advice to parse leniently and its link. */
+    private static String reason(final JsonParseException ex)
     {
-        if (!text.startsWith(word, at))
-        {
-            throw error("expected " + word);
-        }
-        at += word.length();
-        return value;
-    }
-
-    private char peek()
-    {
-        return at < text.length() ? text.charAt(at) : '\0';
-    }
-
-    private void expect(final char c)
-    {
-        if (peek() != c)
-        {
-            throw error("expected '" + c + "'");
-        }
-        at++;
-    }
-
-    private void skipSpace()
-    {
-        while (at < text.length() && Character.isWhitespace(text.charAt(at)))
-        {
-            at++;
-        }
-    }
-
-    private IllegalArgumentException error(final String what)
-    {
-        return new IllegalArgumentException("not JSON at offset " + at + ": " + what);
+        final Throwable cause = null == ex.getCause() ? ex : ex.getCause();
+        final String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+        return message.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
     }
 }
