@@ -27,30 +27,15 @@
 #include <jni.h>
 
 #include "io_blocksync_nativeio_NflogSocket.h"
+#include "blocksync_netlink.h"
 
 #define CONFIG_BUFFER_LENGTH 256
 #define ACK_BUFFER_LENGTH 8192
-#define MESSAGE_LENGTH 512
+#define MESSAGE_LENGTH BLOCKSYNC_MESSAGE_LENGTH
 
 /* Must match NflogSocket.RECEIVE_OVERRUN and RECEIVE_FOREIGN. */
 #define RECEIVE_OVERRUN (-2)
 #define RECEIVE_FOREIGN (-3)
-
-static void throw_io(JNIEnv *env, const char *message)
-{
-    jclass type = (*env)->FindClass(env, "java/io/IOException");
-    if (NULL != type)
-    {
-        (*env)->ThrowNew(env, type, message);
-    }
-}
-
-static void throw_errno(JNIEnv *env, const char *what, int error, const char *hint)
-{
-    char message[MESSAGE_LENGTH];
-    snprintf(message, sizeof(message), "%s: %s%s", what, strerror(error), NULL == hint ? "" : hint);
-    throw_io(env, message);
-}
 
 static size_t put_attribute(
     unsigned char *message, size_t offset, uint16_t type, const void *value, uint16_t value_length)
@@ -179,72 +164,6 @@ static int bind_group(int fd, uint16_t group, uint32_t copy_range, uint32_t queu
     return send_config(fd, message, length, sequence);
 }
 
-/*
- * A netlink socket belongs to the namespace it was created in, so only socket() runs inside the target; the
- * calling thread is switched back at once. Java calls this on a thread of its own that ends afterwards, so even a
- * failed switch back cannot leave a pooled thread in the wrong namespace.
- */
-int blocksync_netlink_socket_in_namespace(
-    JNIEnv *env, const char *namespace_path, const int protocol, const char *protocol_name)
-{
-    char own_path[64];
-    snprintf(own_path, sizeof(own_path), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
-    const int own = open(own_path, O_RDONLY | O_CLOEXEC);
-    if (own < 0)
-    {
-        throw_errno(env, "cannot open this thread's network namespace /proc/self/task/TID/ns/net", errno, NULL);
-        return -1;
-    }
-
-    const int target = open(namespace_path, O_RDONLY | O_CLOEXEC);
-    if (target < 0)
-    {
-        const int error = errno;
-        close(own);
-        char what[MESSAGE_LENGTH];
-        snprintf(what, sizeof(what), "cannot open network namespace %s", namespace_path);
-        throw_errno(env, what, error, " (expected a path such as /run/netns/NAME)");
-        return -1;
-    }
-
-    if (setns(target, CLONE_NEWNET) < 0)
-    {
-        const int error = errno;
-        close(target);
-        close(own);
-        char what[MESSAGE_LENGTH];
-        snprintf(what, sizeof(what), "cannot enter network namespace %s", namespace_path);
-        throw_errno(env, what, error, " (needs CAP_SYS_ADMIN)");
-        return -1;
-    }
-    close(target);
-
-    const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
-    const int socket_error = errno;
-    if (setns(own, CLONE_NEWNET) < 0)
-    {
-        const int error = errno;
-        close(own);
-        if (fd >= 0)
-        {
-            close(fd);
-        }
-        throw_errno(env, "cannot return to the original network namespace", error,
-            " (the opening thread is left in the other namespace and must end)");
-        return -1;
-    }
-    close(own);
-
-    if (fd < 0)
-    {
-        char what[MESSAGE_LENGTH];
-        snprintf(what, sizeof(what), "socket(AF_NETLINK, %s)", protocol_name);
-        throw_errno(env, what, socket_error, NULL);
-    }
-
-    return fd;
-}
-
 JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NflogSocket_open0(
     JNIEnv *env,
     jclass type,
@@ -257,55 +176,9 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NflogSocket_open0(
     jstring network_namespace)
 {
     (void)type;
-    int fd;
-    if (NULL != network_namespace)
+    const int fd = blocksync_netlink_open(env, NETLINK_NETFILTER, "NETLINK_NETFILTER", network_namespace);
+    if (fd < 0 || blocksync_netlink_receive_options(env, fd, receive_buffer_bytes, timeout_millis) < 0)
     {
-        const char *path = (*env)->GetStringUTFChars(env, network_namespace, NULL);
-        if (NULL == path)
-        {
-            return -1;
-        }
-        fd = blocksync_netlink_socket_in_namespace(env, path, NETLINK_NETFILTER, "NETLINK_NETFILTER");
-        (*env)->ReleaseStringUTFChars(env, network_namespace, path);
-        if (fd < 0)
-        {
-            return -1;
-        }
-    }
-    else
-    {
-        fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-        if (fd < 0)
-        {
-            throw_errno(env, "socket(AF_NETLINK, NETLINK_NETFILTER)", errno, NULL);
-            return -1;
-        }
-    }
-
-    struct sockaddr_nl local;
-    memset(&local, 0, sizeof(local));
-    local.nl_family = AF_NETLINK;
-    if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
-    {
-        throw_errno(env, "bind(AF_NETLINK)", errno, NULL);
-        close(fd);
-        return -1;
-    }
-
-    /* A burst must fit in the socket buffer or the kernel drops messages; FORCE passes rmem_max as root. */
-    const int buffer_bytes = receive_buffer_bytes;
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof(buffer_bytes)) < 0)
-    {
-        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof(buffer_bytes));
-    }
-
-    struct timeval timeout;
-    timeout.tv_sec = timeout_millis / 1000;
-    timeout.tv_usec = (timeout_millis % 1000) * 1000;
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
-    {
-        throw_errno(env, "setsockopt(SO_RCVTIMEO)", errno, NULL);
-        close(fd);
         return -1;
     }
 
@@ -326,7 +199,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NflogSocket_open0(
             " (needs root or CAP_NET_ADMIN, and no other process may hold the group: ulogd2, "
             "tcpdump -i nflog:N, another blocksync)" :
             ETIMEDOUT == error ? " (no answer from the kernel: is nfnetlink_log available?)" : NULL;
-        throw_errno(env, what, error, hint);
+        blocksync_throw_errno(env, what, error, hint);
         close(fd);
         return -1;
     }
@@ -341,7 +214,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NflogSocket_receive0(
     unsigned char *base = (unsigned char *)(*env)->GetDirectBufferAddress(env, buffer);
     if (NULL == base)
     {
-        throw_io(env, "NflogSocket.receive needs a direct ByteBuffer");
+        blocksync_throw_io(env, "NflogSocket.receive needs a direct ByteBuffer");
         return -1;
     }
 
@@ -364,7 +237,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NflogSocket_receive0(
             case ENOBUFS:
                 return RECEIVE_OVERRUN;
             default:
-                throw_errno(env, "recv(NFLOG socket)", errno, NULL);
+                blocksync_throw_errno(env, "recv(NFLOG socket)", errno, NULL);
                 return -1;
         }
     }

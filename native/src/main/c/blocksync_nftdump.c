@@ -39,13 +39,12 @@
 
 #include "io_blocksync_nativeio_NftSetDump.h"
 #include "io_blocksync_nativeio_NftElementWriter.h"
+#include "blocksync_netlink.h"
 
-#define MESSAGE_LENGTH 512
+#define MESSAGE_LENGTH BLOCKSYNC_MESSAGE_LENGTH
 #define RECORD_LENGTH 26
 #define RECEIVE_LENGTH (64 * 1024)
 
-int blocksync_netlink_socket_in_namespace(
-    JNIEnv *env, const char *namespace_path, int protocol, const char *protocol_name);
 
 struct packed
 {
@@ -53,22 +52,6 @@ struct packed
     size_t length;
     size_t capacity;
 };
-
-static void throw_io(JNIEnv *env, const char *message)
-{
-    jclass type = (*env)->FindClass(env, "java/io/IOException");
-    if (NULL != type)
-    {
-        (*env)->ThrowNew(env, type, message);
-    }
-}
-
-static void throw_errno(JNIEnv *env, const char *what, int error)
-{
-    char message[MESSAGE_LENGTH];
-    snprintf(message, sizeof(message), "%s: %s", what, strerror(error));
-    throw_io(env, message);
-}
 
 static int reserve(struct packed *packed, size_t more)
 {
@@ -266,38 +249,9 @@ static int64_t generation(int fd, uint32_t sequence)
 JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftSetDump_open0(JNIEnv *env, jclass type, jstring network_namespace)
 {
     (void)type;
-    int fd;
-    if (NULL != network_namespace)
+    const int fd = blocksync_netlink_open(env, NETLINK_NETFILTER, "NETLINK_NETFILTER", network_namespace);
+    if (fd < 0)
     {
-        const char *path = (*env)->GetStringUTFChars(env, network_namespace, NULL);
-        if (NULL == path)
-        {
-            return -1;
-        }
-        fd = blocksync_netlink_socket_in_namespace(env, path, NETLINK_NETFILTER, "NETLINK_NETFILTER");
-        (*env)->ReleaseStringUTFChars(env, network_namespace, path);
-        if (fd < 0)
-        {
-            return -1;
-        }
-    }
-    else
-    {
-        fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-        if (fd < 0)
-        {
-            throw_errno(env, "socket(AF_NETLINK, NETLINK_NETFILTER)", errno);
-            return -1;
-        }
-    }
-
-    struct sockaddr_nl local;
-    memset(&local, 0, sizeof(local));
-    local.nl_family = AF_NETLINK;
-    if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
-    {
-        throw_errno(env, "bind(AF_NETLINK, NETLINK_NETFILTER)", errno);
-        close(fd);
         return -1;
     }
     return fd;
@@ -323,7 +277,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_blocksync_nativeio_NftSetDump_dump0(
     {
         (*env)->ReleaseStringUTFChars(env, table, table_name);
         (*env)->ReleaseStringUTFChars(env, set, set_name);
-        throw_io(env, "nftables table or set name longer than 255 bytes");
+        blocksync_throw_io(env, "nftables table or set name longer than 255 bytes");
         return NULL;
     }
 
@@ -344,7 +298,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_blocksync_nativeio_NftSetDump_dump0(
     const int64_t generation_before = generation(fd, (uint32_t)sequence + 0x40000000u);
     if (send(fd, request, length, 0) < 0)
     {
-        throw_errno(env, "send(NFT_MSG_GETSETELEM)", errno);
+        blocksync_throw_errno(env, "send(NFT_MSG_GETSETELEM)", errno, NULL);
         return NULL;
     }
 
@@ -354,7 +308,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_blocksync_nativeio_NftSetDump_dump0(
     {
         free(buffer);
         free(packed.data);
-        throw_io(env, "out of memory for an nftables set listing");
+        blocksync_throw_io(env, "out of memory for an nftables set listing");
         return NULL;
     }
     packed.data[0] = 0;
@@ -418,7 +372,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_blocksync_nativeio_NftSetDump_dump0(
     if (0 != error)
     {
         free(packed.data);
-        throw_errno(env, "nftables set listing (NFT_MSG_GETSETELEM)", error);
+        blocksync_throw_errno(env, "nftables set listing (NFT_MSG_GETSETELEM)", error, NULL);
         return NULL;
     }
     jbyteArray bytes = (*env)->NewByteArray(env, (jsize)packed.length);
@@ -443,7 +397,7 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftSetDump_subscribe0(JNIEnv *
     const int group = NFNLGRP_NFTABLES;
     if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
     {
-        throw_errno(env, "setsockopt(NETLINK_ADD_MEMBERSHIP, NFNLGRP_NFTABLES)", errno);
+        blocksync_throw_errno(env, "setsockopt(NETLINK_ADD_MEMBERSHIP, NFNLGRP_NFTABLES)", errno, NULL);
     }
 }
 
@@ -529,7 +483,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftSetDump_awaitRemoval0(
             }
             if (EAGAIN != errno && EWOULDBLOCK != errno)
             {
-                throw_errno(env, "nf_tables notifications (NFNLGRP_NFTABLES)", errno);
+                blocksync_throw_errno(env, "nf_tables notifications (NFNLGRP_NFTABLES)", errno, NULL);
                 return -1;
             }
             if (0 != result)
@@ -544,7 +498,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftSetDump_awaitRemoval0(
             struct pollfd wait = { fd, POLLIN, 0 };
             if (poll(&wait, 1, (int)left) < 0 && EINTR != errno)
             {
-                throw_errno(env, "poll(nf_tables notifications)", errno);
+                blocksync_throw_errno(env, "poll(nf_tables notifications)", errno, NULL);
                 return -1;
             }
             continue;
@@ -580,7 +534,7 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftElementWriter_prepare0(JNIE
     // The acknowledgements carry only the header of what they answer, not the element (linux/netlink.h).
     if (setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof(on)) < 0)
     {
-        throw_errno(env, "setsockopt(NETLINK_CAP_ACK)", errno);
+        blocksync_throw_errno(env, "setsockopt(NETLINK_CAP_ACK)", errno, NULL);
         return;
     }
     const int receive = 4 * 1024 * 1024;
@@ -630,7 +584,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
     (*env)->ReleasePrimitiveArrayCritical(env, batch, bytes, JNI_ABORT);
     if (sent < 0)
     {
-        throw_errno(env, "send(nf_tables batch)", send_error);
+        blocksync_throw_errno(env, "send(nf_tables batch)", send_error, NULL);
         return -1;
     }
 
@@ -640,7 +594,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
     {
         free(answers);
         free(buffer);
-        throw_io(env, "out of memory for an nf_tables batch's answers");
+        blocksync_throw_io(env, "out of memory for an nf_tables batch's answers");
         return -1;
     }
     int result = 0;
@@ -658,8 +612,8 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
             result = errno;
             free(answers);
             free(buffer);
-            throw_errno(env, EAGAIN == result || EWOULDBLOCK == result ?
-                "nf_tables batch answers (none within 10 s)" : "recv(nf_tables batch answers)", result);
+            blocksync_throw_errno(env, EAGAIN == result || EWOULDBLOCK == result ?
+                "nf_tables batch answers (none within 10 s)" : "recv(nf_tables batch answers)", result, NULL);
             return -1;
         }
         int remaining = (int)received;

@@ -29,32 +29,14 @@
 #include <jni.h>
 
 #include "io_blocksync_nativeio_AddressMonitorSocket.h"
+#include "blocksync_netlink.h"
 
-#define MESSAGE_LENGTH 512
+#define MESSAGE_LENGTH BLOCKSYNC_MESSAGE_LENGTH
 
 /* Must match AddressMonitorSocket.RECEIVE_OVERRUN and RECEIVE_FOREIGN. */
 #define RECEIVE_OVERRUN (-2)
 #define RECEIVE_FOREIGN (-3)
 
-static void throw_io(JNIEnv *env, const char *message)
-{
-    jclass type = (*env)->FindClass(env, "java/io/IOException");
-    if (NULL != type)
-    {
-        (*env)->ThrowNew(env, type, message);
-    }
-}
-
-static void throw_errno(JNIEnv *env, const char *what, int error, const char *hint)
-{
-    char message[MESSAGE_LENGTH];
-    snprintf(message, sizeof(message), "%s: %s%s", what, strerror(error), NULL == hint ? "" : hint);
-    throw_io(env, message);
-}
-
-/* Shared with NFLOG (blocksync_nflog.c): creates a netlink socket of the protocol inside the namespace. */
-int blocksync_netlink_socket_in_namespace(
-    JNIEnv *env, const char *namespace_path, int protocol, const char *protocol_name);
 
 static int join_group(int fd, int group)
 {
@@ -65,54 +47,9 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_open0(
     JNIEnv *env, jclass type, jint receive_buffer_bytes, jint timeout_millis, jstring network_namespace)
 {
     (void)type;
-    int fd;
-    if (NULL != network_namespace)
+    const int fd = blocksync_netlink_open(env, NETLINK_ROUTE, "NETLINK_ROUTE", network_namespace);
+    if (fd < 0 || blocksync_netlink_receive_options(env, fd, receive_buffer_bytes, timeout_millis) < 0)
     {
-        const char *path = (*env)->GetStringUTFChars(env, network_namespace, NULL);
-        if (NULL == path)
-        {
-            return -1;
-        }
-        fd = blocksync_netlink_socket_in_namespace(env, path, NETLINK_ROUTE, "NETLINK_ROUTE");
-        (*env)->ReleaseStringUTFChars(env, network_namespace, path);
-        if (fd < 0)
-        {
-            return -1;
-        }
-    }
-    else
-    {
-        fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-        if (fd < 0)
-        {
-            throw_errno(env, "socket(AF_NETLINK, NETLINK_ROUTE)", errno, NULL);
-            return -1;
-        }
-    }
-
-    struct sockaddr_nl local;
-    memset(&local, 0, sizeof(local));
-    local.nl_family = AF_NETLINK;
-    if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
-    {
-        throw_errno(env, "bind(AF_NETLINK, NETLINK_ROUTE)", errno, NULL);
-        close(fd);
-        return -1;
-    }
-
-    const int buffer_bytes = receive_buffer_bytes;
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof(buffer_bytes)) < 0)
-    {
-        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof(buffer_bytes));
-    }
-
-    struct timeval timeout;
-    timeout.tv_sec = timeout_millis / 1000;
-    timeout.tv_usec = (timeout_millis % 1000) * 1000;
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
-    {
-        throw_errno(env, "setsockopt(SO_RCVTIMEO)", errno, NULL);
-        close(fd);
         return -1;
     }
 
@@ -124,7 +61,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_open0(
     }
     if (0 != error)
     {
-        throw_errno(env, "setsockopt(NETLINK_ADD_MEMBERSHIP, RTNLGRP_IPV4_IFADDR/RTNLGRP_IPV6_IFADDR)", error, NULL);
+        blocksync_throw_errno(env, "setsockopt(NETLINK_ADD_MEMBERSHIP, RTNLGRP_IPV4_IFADDR/RTNLGRP_IPV6_IFADDR)", error, NULL);
         close(fd);
         return -1;
     }
@@ -159,7 +96,7 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_requestDu
         }
         if (EINTR != errno)
         {
-            throw_errno(env, "send(RTM_GETADDR dump)", errno, NULL);
+            blocksync_throw_errno(env, "send(RTM_GETADDR dump)", errno, NULL);
             return;
         }
     }
@@ -172,7 +109,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_receive0(
     unsigned char *base = (unsigned char *)(*env)->GetDirectBufferAddress(env, buffer);
     if (NULL == base)
     {
-        throw_io(env, "AddressMonitorSocket.receive needs a direct ByteBuffer");
+        blocksync_throw_io(env, "AddressMonitorSocket.receive needs a direct ByteBuffer");
         return -1;
     }
 
@@ -195,7 +132,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_AddressMonitorSocket_receive0(
             case ENOBUFS:
                 return RECEIVE_OVERRUN;
             default:
-                throw_errno(env, "recv(rtnetlink socket)", errno, NULL);
+                blocksync_throw_errno(env, "recv(rtnetlink socket)", errno, NULL);
                 return -1;
         }
     }

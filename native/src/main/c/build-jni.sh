@@ -53,5 +53,5 @@ mkdir -p "$out_dir"
     -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -Wl,--no-undefined \
     -I"$java_home/include" -I"$java_home/include/linux" -I"$header_dir" \
     -o "$out_dir/libblocksync_nflog.so" "$source_dir/blocksync_nflog.c" "$source_dir/blocksync_kernel.c" \
-    "$source_dir/blocksync_rtnl.c" "$source_dir/blocksync_nftdump.c" \
+    "$source_dir/blocksync_rtnl.c" "$source_dir/blocksync_nftdump.c" "$source_dir/blocksync_netlink.c" \
     -ldl -lpthread
