@@ -65,43 +65,8 @@ public final class AddressMonitorSocket implements AutoCloseable
             return new AddressMonitorSocket(open0(DEFAULT_RECEIVE_BUFFER_BYTES, receiveTimeoutMillis, null));
         }
 
-        final int[] opened = { -1 };
-        final IOException[] failed = new IOException[1];
-        final Thread opener = new Thread(() ->
-        {
-            try
-            {
-                opened[0] = open0(DEFAULT_RECEIVE_BUFFER_BYTES, receiveTimeoutMillis, networkNamespace);
-            }
-            catch (final IOException ex)
-            {
-                failed[0] = ex;
-            }
-        }, "blocksync-rtnetlink-open");
-        opener.setDaemon(true);
-        opener.start();
-        // Wait it out even if interrupted: giving up early would leak the descriptor it is about to return.
-        boolean interrupted = false;
-        while (opener.isAlive())
-        {
-            try
-            {
-                opener.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-        if (null != failed[0])
-        {
-            throw failed[0];
-        }
-        return new AddressMonitorSocket(opened[0]);
+        return new AddressMonitorSocket(NamespaceOpener.openOnOwnThread("blocksync-rtnetlink-open",
+            () -> open0(DEFAULT_RECEIVE_BUFFER_BYTES, receiveTimeoutMillis, networkNamespace)));
     }
 
     /**

@@ -184,48 +184,9 @@ public final class NflogSocket implements AutoCloseable
         final boolean bindFamilies)
         throws IOException
     {
-        final int[] opened = { -1 };
-        final IOException[] failed = new IOException[1];
-        final Thread opener = new Thread(
-            () ->
-            {
-                try
-                {
-                    opened[0] = open0(group, copyRange, DEFAULT_QUEUE_THRESHOLD, DEFAULT_RECEIVE_BUFFER_BYTES,
-                        receiveTimeoutMillis, bindFamilies, networkNamespace);
-                }
-                catch (final IOException ex)
-                {
-                    failed[0] = ex;
-                }
-            },
-            "blocksync-nflog-open");
-        opener.setDaemon(true);
-        opener.start();
-        // Wait it out even if interrupted: giving up early would leak the descriptor it is about to return.
-        boolean interrupted = false;
-        while (opener.isAlive())
-        {
-            try
-            {
-                opener.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-
-        if (null != failed[0])
-        {
-            throw failed[0];
-        }
-
-        return new NflogSocket(group, opened[0]);
+        return new NflogSocket(group, NamespaceOpener.openOnOwnThread("blocksync-nflog-open",
+            () -> open0(group, copyRange, DEFAULT_QUEUE_THRESHOLD, DEFAULT_RECEIVE_BUFFER_BYTES, receiveTimeoutMillis,
+                bindFamilies, networkNamespace)));
     }
 
     private static native int open0(

@@ -64,42 +64,7 @@ public final class NftSetDump implements AutoCloseable
             return new NftSetDump(open0(null));
         }
 
-        final int[] opened = { -1 };
-        final IOException[] failed = new IOException[1];
-        final Thread opener = new Thread(() ->
-        {
-            try
-            {
-                opened[0] = open0(networkNamespace);
-            }
-            catch (final IOException ex)
-            {
-                failed[0] = ex;
-            }
-        }, "blocksync-nft-dump-open");
-        opener.setDaemon(true);
-        opener.start();
-        boolean interrupted = false;
-        while (opener.isAlive())
-        {
-            try
-            {
-                opener.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-        if (null != failed[0])
-        {
-            throw failed[0];
-        }
-        return new NftSetDump(opened[0]);
+        return new NftSetDump(NamespaceOpener.openOnOwnThread("blocksync-nft-dump-open", () -> open0(networkNamespace)));
     }
 
     /**
