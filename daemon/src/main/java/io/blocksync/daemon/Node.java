@@ -1,12 +1,8 @@
 package io.blocksync.daemon;
 
-import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.FrameVerifier;
-import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.PeerLink;
-import io.blocksync.codec.ReplayWindow;
 import io.blocksync.daemon.config.EndpointText;
-import io.blocksync.daemon.config.FirewallConfig;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import io.blocksync.daemon.config.RuleConfig;
@@ -56,16 +52,13 @@ import io.blocksync.daemon.table.HybridLogicalClock;
 import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.OriginQuota;
 import io.blocksync.firewall.Firewall;
-import io.blocksync.firewall.FirewallContext;
 import io.blocksync.nativeio.OwnAddressMonitor;
-import org.agrona.concurrent.EpochClock;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +133,7 @@ public final class Node implements AutoCloseable
         // Every local timer runs in the frame the last run recorded, so stored expiries keep their meaning.
         final SteadyClock steadyClock = SteadyClock.resume(ProgressFile.readFrame(config.stateDir()), epochClock, nanoClock);
 
-        step(line, config, "opening the ban store in " + config.stateDir() + " (recovering and replaying its log if the " +
+        NodeStart.step(line, config, "opening the ban store in " + config.stateDir() + " (recovering and replaying its log if the " +
             "last run did not stop cleanly)");
         // Ended entries are purged by the one start-up pass below, not by a pass of their own at open.
         store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit(),
@@ -153,12 +146,12 @@ public final class Node implements AutoCloseable
         try
         {
             progressFile = ProgressFile.open(config.stateDir(), config.nodeId(), nowMillis);
-            startEpochAfterUncleanStop(config.nodeId(), store, progressFile, nowMillis, line);
-            trustReceiveSide(config, store, progressFile, line);
+            NodeStart.startEpochAfterUncleanStop(config.nodeId(), store, progressFile, nowMillis, line);
+            NodeStart.trustReceiveSide(config, store, progressFile, line);
             replayFile = ReplayWindows.open(config.stateDir(), config.nodeId(), config.peers().stream().mapToInt(PeerConfig::nodeId).toArray());
             statusFile = StatusFile.create(config.stateDir(), config.nodeId(), nowMillis, config.peers().size());
             nodeCounters = new NodeCounters(statusFile.countersManager());
-            step(line, config, "store open with " + store.size() + " entries; binding UDP " + EndpointText.format(config.listen()));
+            NodeStart.step(line, config, "store open with " + store.size() + " entries; binding UDP " + EndpointText.format(config.listen()));
             udp = new UdpTransport(config.listen(), nodeCounters);
         }
         catch (final IOException | RuntimeException ex)
@@ -192,14 +185,14 @@ public final class Node implements AutoCloseable
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
         {
-            final PeerLink link = newLink(config, peerConfig, replayWindows.window(peerConfig.nodeId()));
+            final PeerLink link = NodeStart.newLink(config, peerConfig, replayWindows.window(peerConfig.nodeId()));
             verifier.addLink(link);
             peers.add(new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), link, status.countersManager())
                 .groupMember(null != config.multicast() && config.multicast().isMember(peerConfig.nodeId())));
         }
         final Peer[] peerArray = peers.toArray(new Peer[0]);
 
-        final BanPolicy policy = newPolicy(config);
+        final BanPolicy policy = NodeStart.newPolicy(config);
         final HybridLogicalClock hybridClock = new HybridLogicalClock(epochClock, config.maxClockSkewMs(), counters.clockRefusedFutureHlc);
         final BanTable table = new BanTable(store, policy, counters,
             BanTable.tombstoneRetentionMillis(config.maxBanSeconds()), config.maxClockSkewMs(), hybridClock)
@@ -249,7 +242,7 @@ public final class Node implements AutoCloseable
         ownAddresses = new OwnAddressMonitor("own-addresses-" + config.nodeId(), null,
             OwnAddressMonitor.DEFAULT_POLL_INTERVAL_MILLIS, Boolean.getBoolean(OWN_ADDRESSES_POLL_PROPERTY),
             new OwnAddressFollower(policy, counters, log.threadSafeConsumer(), transport::wakeup),
-            prefixed(log.threadSafeConsumer(), "node " + config.nodeId() + ": "));
+            NodeStart.prefixed(log.threadSafeConsumer(), "node " + config.nodeId() + ": "));
         final LocalExemptions.StartPass ownCovering;
         Firewall started = null;
         try
@@ -257,9 +250,9 @@ public final class Node implements AutoCloseable
             ownAddresses.start();
             ownCovering = LocalExemptions.startPass(policy, steadyClock.time());
             startScan.add(ownCovering);
-            step(line, config, "starting firewall " + config.firewall().backend() + " and reconciling the kernel with " +
+            NodeStart.step(line, config, "starting firewall " + config.firewall().backend() + " and reconciling the kernel with " +
                 "the store's live bans");
-            started = newFirewall(config, log, startScan, steadyClock, policy);
+            started = NodeStart.newFirewall(config, log, startScan, steadyClock, policy);
             startScan.finish();
         }
         catch (final IOException | RuntimeException ex)
@@ -354,7 +347,7 @@ public final class Node implements AutoCloseable
         if (null != node.crowdsec)
         {
             node.crowdsec.start();
-            step(log.newLine(), config, "following CrowdSec's decisions at " + config.crowdsec().lapiUrl() +
+            NodeStart.step(log.newLine(), config, "following CrowdSec's decisions at " + config.crowdsec().lapiUrl() +
                 (config.crowdsec().push() ? " and pushing this node's bans there" : ""));
         }
         if (null != config.httpListen())
@@ -369,7 +362,7 @@ public final class Node implements AutoCloseable
                 node.close();
                 throw ex;
             }
-            step(log.newLine(), config, "serving /status and /metrics on http://" +
+            NodeStart.step(log.newLine(), config, "serving /status and /metrics on http://" +
                 EndpointText.format(node.http.address()));
         }
         return node;
@@ -481,12 +474,6 @@ public final class Node implements AutoCloseable
         return (int)Math.max(MIN_STAGING_CAPACITY, Math.min(MAX_STAGING_CAPACITY, capacity));
     }
 
-    /** One line per start-up step, so a start that hangs or fails says where. */
-    private static void step(final EventLog.Line line, final NodeConfig config, final String what)
-    {
-        line.begin().append("node ").append(config.nodeId()).append(": ").append(what).commit();
-    }
-
     /**
      * The [source] sections, each feeding the detector through its own ring; null when there are none.
      */
@@ -521,132 +508,5 @@ public final class Node implements AutoCloseable
             rules.toArray(new DetectorRule[0]), new OffenderTable(config.trackedSources()), policy, decider, counters);
         agent.eventIntake(new EventIntake(sources.rings(), detector));
         return sources;
-    }
-
-    /**
-     * Every backend, the log dry run included, starts through the firewall module, which first makes the packet filter
-     * hold every live ban in the table (blacklistd -r). Managed nftables and ipset modes also close the listen port to
-     * everyone but the peers.
-     */
-    /**
-     * The one place a peer's link is made: this node's keys, the peer's public keys and the replay window of what it
-     * sends.
-     */
-    /**
-     * Batches leave before the sync that covers them, so after a power loss the files may be behind what peers saw:
-     * a new epoch makes sure no stream or origin sequence is used again (docs/PROTOCOL.md, "What persists").
-     */
-    private static void startEpochAfterUncleanStop(
-        final int nodeId, final BanStore store, final ProgressFile progress, final long nowMillis, final EventLog.Line line)
-    {
-        final String unclean = store.uncleanStopReason();
-        if (null != unclean && !progress.newEpoch())
-        {
-            progress.startNewEpoch(nowMillis);
-            line.begin().append("node ").append(nodeId).append(": the last run did not stop cleanly (").append(unclean)
-                .append("): new stream epoch from ").append(progress.streamNext()).commit();
-        }
-    }
-
-    /**
-     * The receive side of progress.dat (high water, received stream positions) may claim records the store lacks after
-     * a power loss unless the last run wrote it only after syncs ({@link HighWaterMarks#writeAfterSyncs}): after an
-     * unclean stop of a run that wrote it through, it is forgotten and peers catch this node up. The flag for this run
-     * is then forced to disk with the forgotten values, before anything is written through again, and with it a sequence
-     * ceiling above what the file says was used, for the first decisions.
-     */
-    private static void trustReceiveSide(
-        final NodeConfig config, final BanStore store, final ProgressFile progress, final EventLog.Line line)
-    {
-        final String unclean = store.uncleanStopReason();
-        if (null != unclean && !progress.receiveSideAfterSync())
-        {
-            progress.forgetReceived();
-            line.begin().append("node ").append(config.nodeId()).append(": the last run did not stop cleanly and ")
-                .append("wrote its received positions without syncs: they are forgotten, peers catch this node up")
-                .commit();
-        }
-        progress.receiveSideAfterSync(config.stateSync());
-        // The sequence lease for the first decisions, durable before the loop runs (SequenceLease).
-        progress.extendLease();
-        progress.force();
-    }
-
-    private static PeerLink newLink(final NodeConfig config, final PeerConfig peer, final ReplayWindow replayWindow)
-    {
-        return new PeerLink(config.nodeId(), config.keys(), peer.nodeId(), peer.keys(), replayWindow);
-    }
-
-    /**
-     * A ban covering an address of this host is left out: {@link LocalExemptions} keeps it lifted here, and makes sure
-     * a kernel that still holds it from the last run drops it.
-     *
-     * @param clock the node's steady clock: the frame of the stored expiries, turned into kernel timeouts.
-     */
-    private static Firewall newFirewall(
-        final NodeConfig config, final EventLog log, final StartScan startScan, final EpochClock clock, final BanPolicy policy)
-    {
-        final StartBans liveBans = new StartBans(startScan, policy, clock.time());
-        final List<IpPrefix> peerAddresses = new ArrayList<>();
-        for (final PeerConfig peer : config.peers())
-        {
-            peerAddresses.add(hostPrefix(peer.address().getAddress()));
-        }
-        final EventLog.Line line = log.newLine();
-        final EventLog.Line loopLine = log.newLine();
-        final Firewall firewall = config.firewall().settings().start(new FirewallContext()
-            .clock(clock)
-            .log(log.threadSafeConsumer())
-            .loopLog(text -> loopLine.begin().append(text).commit())
-            .label("node " + config.nodeId())
-            .threadName("blocksync-firewall-" + config.nodeId())
-            .liveBans(liveBans)
-            .listenPort(config.listen().getPort())
-            .peerAddresses(peerAddresses)
-            .stateDirectory(config.stateDir()));
-        line.begin().append("node ").append(config.nodeId()).append(": firewall ").append(config.firewall().backend())
-            .append(" started");
-        if (liveBans.read())
-        {
-            line.append(", ").append(liveBans.count()).append(" live bans re-applied");
-        }
-        line.commit();
-        return firewall;
-    }
-
-    /**
-     * The allow-list plus every peer and the listen address: none of them may ever be banned. This host's own
-     * addresses are protected too, live, through {@link OwnAddressFollower}.
-     */
-    private static BanPolicy newPolicy(final NodeConfig config)
-    {
-        final List<IpPrefix> protectedPrefixes = new ArrayList<>();
-        final List<String> why = new ArrayList<>();
-        for (final IpPrefix allowed : config.allowList())
-        {
-            protectedPrefixes.add(allowed);
-            why.add("allow-list " + allowed);
-        }
-        for (final PeerConfig peer : config.peers())
-        {
-            protectedPrefixes.add(hostPrefix(peer.address().getAddress()));
-            why.add("peer " + peer.name());
-        }
-        protectedPrefixes.add(hostPrefix(config.listen().getAddress()));
-        why.add("this node's listen address");
-        return new BanPolicy(protectedPrefixes, why, config.minPrefixIpv4(), config.minPrefixIpv6(),
-            config.maxBanSeconds(), config.originRatePerSecond());
-    }
-
-    private static java.util.function.Consumer<String> prefixed(final java.util.function.Consumer<String> log, final String prefix)
-    {
-        return text -> log.accept(prefix + text);
-    }
-
-    private static IpPrefix hostPrefix(final InetAddress address)
-    {
-        final byte[] bytes = address.getAddress();
-        final int family = bytes.length == 4 ? AddressFamily.IPV4 : AddressFamily.IPV6;
-        return new IpPrefix().set(family, bytes, family == AddressFamily.IPV4 ? 32 : 128);
     }
 }
