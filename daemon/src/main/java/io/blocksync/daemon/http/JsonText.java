@@ -1,128 +1,94 @@
 package io.blocksync.daemon.http;
 
+import com.google.gson.stream.JsonWriter;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
 /**
- * Just enough JSON writing for {@code /status}: strings escaped per RFC 8259, numbers as Java prints them.
+ * The JSON of {@code /status} (RFC 8259), written through Gson's {@link JsonWriter}: compact, nulls kept, no HTML
+ * escaping. Brackets and keys are the caller's; numbers with a fraction keep three decimals.
  */
 final class JsonText
 {
-    private final StringBuilder out = new StringBuilder(4096);
-    private boolean first = true;
+    private final StringWriter text = new StringWriter(4096);
+    private final JsonWriter out = new JsonWriter(text);
 
-    JsonText open(final char bracket)
+    JsonText()
     {
-        comma();
-        out.append(bracket);
-        first = true;
-        return this;
+        out.setSerializeNulls(true);
+        out.setHtmlSafe(false);
     }
 
+    /** {@code bracket} is '{' or '['. */
+    JsonText open(final char bracket)
+    {
+        return write(() -> { if ('{' == bracket) out.beginObject(); else out.beginArray(); });
+    }
+
+    /** {@code bracket} is '}' or ']'. */
     JsonText close(final char bracket)
     {
-        out.append(bracket);
-        first = false;
-        return this;
+        return write(() -> { if ('}' == bracket) out.endObject(); else out.endArray(); });
     }
 
     /** A key inside an object; the value follows. */
     JsonText key(final String key)
     {
-        comma();
-        string(key);
-        out.append(':');
-        first = true;
-        return this;
+        return write(() -> out.name(key));
     }
 
     JsonText value(final String value)
     {
-        comma();
-        if (null == value)
-        {
-            out.append("null");
-        }
-        else
-        {
-            string(value);
-        }
-        first = false;
-        return this;
+        return write(() -> out.value(value));
     }
 
     JsonText value(final long value)
     {
-        comma();
-        out.append(value);
-        first = false;
-        return this;
+        return write(() -> out.value(value));
     }
 
     JsonText value(final boolean value)
     {
-        comma();
-        out.append(value);
-        first = false;
-        return this;
+        return write(() -> out.value(value));
     }
 
     /** A whole number, or null (not known yet). */
     JsonText whole(final Long value)
     {
-        comma();
-        out.append(null == value ? "null" : value.toString());
-        first = false;
-        return this;
+        return write(() -> out.value(value));
     }
 
-    /** A number with a fraction, or null. */
+    /** A number with a fraction (three decimals), or null. */
     JsonText decimal(final Double value)
     {
-        comma();
-        out.append(null == value ? "null" : String.format(java.util.Locale.ROOT, "%.3f", value));
-        first = false;
-        return this;
+        return write(() -> out.jsonValue(null == value ? null : String.format(Locale.ROOT, "%.3f", value)));
     }
 
     @Override
     public String toString()
     {
-        return out.toString();
+        return text.toString();
     }
 
-    private void comma()
+    private JsonText write(final Write write)
     {
-        if (!first)
+        try
         {
-            out.append(',');
+            write.run();
         }
-        first = true;
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex); // a StringWriter does not fail
+        }
+        return this;
     }
 
-    private void string(final String value)
+    @FunctionalInterface
+    private interface Write
     {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++)
-        {
-            final char c = value.charAt(i);
-            switch (c)
-            {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default ->
-                {
-                    if (c < 0x20)
-                    {
-                        out.append(String.format("\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        void run() throws IOException;
     }
 }
