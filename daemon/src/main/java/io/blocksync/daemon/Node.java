@@ -236,7 +236,7 @@ public final class Node implements AutoCloseable
         table.limitOrigins(new OriginQuota(config.storeCapacity(), config.originQuotaPercent(), config.nodeId(),
             config.peers().stream().mapToInt(PeerConfig::nodeId).toArray()), startScan);
         final OriginSequenceIndex sequenceIndex = CatchUp.newIndex(context, table);
-        startScan.add(sequenceIndex);
+        startScan.add(sequenceIndex, sequenceIndex::finishBuild);
         context.sequenceIndex(sequenceIndex);
         // Started before the firewall: the first set is in the policy before any ban is enforced or taken.
         ownAddresses = new OwnAddressMonitor("own-addresses-" + config.nodeId(), null,

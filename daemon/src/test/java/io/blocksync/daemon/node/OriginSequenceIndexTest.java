@@ -108,6 +108,51 @@ class OriginSequenceIndexTest
     }
 
     @Test
+    void aScanBuiltIndexMatchesTheModelAndStaysRightUnderLaterChanges()
+    {
+        // The start-up pass only lists entries; finishBuild sorts each origin's list and builds its tree in one go.
+        final OriginSequenceIndex index = new OriginSequenceIndex(origins, 10_000, counters.catchUpIndexFull, 11);
+        final Map<String, Ban> store = new HashMap<>();
+        final Random random = new Random(SEED + 1);
+        final int[] originIds = { 1, 2, 3, UNKNOWN_ORIGIN };
+        for (int i = 0; i < 6_000; i++)
+        {
+            final String prefix = "2001:db8:" + Integer.toHexString(i) + "::/64";
+            // Sequences up to 3,000 per origin, in no order: many shared, as a hostile origin could make them.
+            final Ban entry = record(BanAction.BAN, prefix, originIds[random.nextInt(originIds.length)], 1 + random.nextInt(3_000), NOW);
+            index.visit(entry);
+            store.put(prefix, entry);
+        }
+        index.finishBuild();
+        assertRangesMatch(index, store, random, 3_000);
+
+        final List<String> keys = new ArrayList<>(store.keySet());
+        keys.sort(Comparator.naturalOrder());
+        for (int step = 0; step < 6_000; step++)
+        {
+            final String prefix = keys.get(random.nextInt(keys.size()));
+            final Ban held = store.get(prefix);
+            if (null != held && random.nextBoolean())
+            {
+                store.remove(prefix);
+                index.onExpired(held);
+            }
+            else
+            {
+                final Ban next = record(BanAction.BAN, prefix, originIds[random.nextInt(originIds.length)], 1 + random.nextInt(3_000), NOW);
+                index.onStored(next, held, false);
+                store.put(prefix, next);
+            }
+            if (step % 101 == 0)
+            {
+                assertRangesMatch(index, store, random, 3_000);
+            }
+        }
+        assertRangesMatch(index, store, random, 3_000);
+        assertEquals(store.values().stream().filter(ban -> ban.originNodeId() != UNKNOWN_ORIGIN).count(), index.size());
+    }
+
+    @Test
     void aRangeIsReadOldestFirstAndALimitKeepsTheOldest()
     {
         final OriginSequenceIndex index = new OriginSequenceIndex(origins, 100, counters.catchUpIndexFull, 7);
@@ -237,12 +282,18 @@ class OriginSequenceIndexTest
 
     private void assertRangesMatch(final OriginSequenceIndex index, final Map<String, Ban> store, final Random random)
     {
-        final int[] slots = new int[1_000];
+        assertRangesMatch(index, store, random, 400);
+    }
+
+    private void assertRangesMatch(
+        final OriginSequenceIndex index, final Map<String, Ban> store, final Random random, final int sequences)
+    {
+        final int[] slots = new int[10_000];
         final IpPrefix prefix = new IpPrefix();
         for (final int origin : new int[] { 1, 2, 3 })
         {
-            final long after = random.nextInt(400);
-            final long through = after + random.nextInt(400);
+            final long after = random.nextInt(sequences);
+            final long through = after + random.nextInt(sequences);
             final List<String> expected = new ArrayList<>();
             store.values().stream()
                 .filter(ban -> ban.originNodeId() == origin && ban.originSequence() > after && ban.originSequence() <= through)
