@@ -50,6 +50,7 @@ class BanAuditTest
         final IpPrefix prefix = new IpPrefix();
         AddressText.parse(address, prefix, 32, 64);
         return new Ban().prefix(prefix).action(BanAction.BAN).originNodeId(1).originSequence(1).originTimeMillis(NOW)
-            .durationSeconds(durationSeconds).reason(ReasonCode.of(reason)).appliedAtMillis(NOW).expiresAtMillis(expiresAt);
+            .durationSeconds(durationSeconds).reason(ReasonCode.of(reason)).appliedAtMillis(NOW)
+            .expiresAtMillis(expiresAt);
     }
 }
