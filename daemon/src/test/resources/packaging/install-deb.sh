@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 deb=$1
 work=$2
 config=/etc/blocksync/blocksync.conf
+# docs/INTEGRATIONS.md installs the shims from here.
+integrations=/usr/share/blocksync/integrations
 ip link set lo up
 make_host "$work/host"
 root=$work/host/root
@@ -24,12 +26,16 @@ on "$root" /var/lib/dpkg/info/blocksync.postinst configure ''
 echo "== installed"
 on "$root" getent passwd blocksync
 on "$root" stat -c 'stat %U:%G %a %n' /var/lib/blocksync /etc/blocksync $config /usr/bin/blocksync \
-	/usr/share/doc/blocksync/copyright
+	/usr/share/doc/blocksync/copyright $integrations/sshguard/sshg-fw-blocksync \
+	$integrations/blacklistd/blocksync-helper $integrations/fail2ban/action.d/blocksync.conf
 on "$root" dpkg-query -W -f='status ${Status}\nconffiles ${Conffiles}\ndepends ${Depends}\n' blocksync
 for file in /usr/lib/systemd/system/blocksync.service /usr/lib/sysusers.d/blocksync.conf \
 	/usr/share/man/man8/blocksync.8 /usr/share/man/man5/blocksync.conf.5 /usr/share/doc/blocksync/DEPLOY.md \
 	/usr/share/doc/blocksync/METRICS.md /usr/share/doc/blocksync/copyright \
-	/usr/share/blocksync/bin/blocksync /usr/share/blocksync/lib/jvm-flags.txt; do
+	/usr/share/blocksync/bin/blocksync /usr/share/blocksync/lib/jvm-flags.txt \
+	/usr/share/doc/blocksync/CONTROL.md /usr/share/doc/blocksync/INTEGRATIONS.md \
+	$integrations/fail2ban/action.d/blocksync.conf $integrations/fail2ban/jail.local \
+	$integrations/sshguard/sshg-fw-blocksync $integrations/blacklistd/blocksync-helper; do
 	[ -f "$root$file" ] || fail "$file is not installed"
 	echo "installed $file"
 done
@@ -111,6 +117,7 @@ dpkg --root="$root" -r blocksync
 [ -f "$root$config" ] || fail "remove took the conffile $config"
 [ -d "$root/var/lib/blocksync" ] || fail "remove took the state directory"
 [ ! -e "$root/var/cache/blocksync" ] || fail "remove left postinst's class-data archive in /var/cache/blocksync"
+[ ! -e "$root$integrations" ] || fail "remove left $integrations"
 echo "== purge"
 dpkg --root="$root" -P blocksync
 [ ! -e "$root$config" ] || fail "purge left $config"

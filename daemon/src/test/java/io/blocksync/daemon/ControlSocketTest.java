@@ -152,6 +152,15 @@ class ControlSocketTest
             ControlClient.exchange(stateDir(), List.of("enforced 198.51.100.30", "firewall partial", "firewall", "enforce x")));
     }
 
+    /** A flush or listing after another line is misplaced, not unknown: each line still gets its own reply. */
+    @Test
+    void aFlushOrListingAfterTheFirstLineIsToldItMustBeTheOnlyLine() throws Exception
+    {
+        assertEquals(List.of("ok pong node 1", "error flush sshd must be the only line of its request",
+                "error bans must be the only line of its request", "error unknown request 'flsh'"),
+            ControlClient.exchange(stateDir(), List.of("ping", "flush sshd", "bans", "flsh sshd")));
+    }
+
     private Path stateDir()
     {
         return cluster.files.stateDir(1);

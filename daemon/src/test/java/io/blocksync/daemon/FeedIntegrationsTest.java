@@ -28,9 +28,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <ul>
  *   <li>fail2ban: fail2ban-server with its own config dir, socket, pid file and database in a temp dir (no systemd),
  *   a jail named {@code nginx-http-auth} (a reason longer than 8 characters) on a log file the test writes, action
- *   {@code dist/fail2ban/action.d/blocksync.conf}; a second jail with {@code bantime = -1} (permanent).</li>
+ *   {@code dist/fail2ban/action.d/blocksync.conf} with the node's socket in {@code action.d/blocksync.local}; a second
+ *   jail with {@code bantime = -1} (permanent).</li>
  *   <li>sshguard: {@code /usr/sbin/sshguard} with its config replaced for it alone (a bind mount in a private mount
- *   namespace), reading a log file, its BACKEND {@code dist/sshguard/sshg-fw-blocksync}.</li>
+ *   namespace), reading a log file, its BACKEND {@code dist/sshguard/sshg-fw-blocksync}, the node's socket
+ *   {@code export BLOCKSYNC_SOCKET=...} in that config.</li>
  * </ul>
  * INTEGRATIONS.md shows the same configuration lines.
  */
@@ -96,7 +98,9 @@ class FeedIntegrationsTest
         Files.writeString(conf.resolve("filter.d/bstest.conf"), "[Definition]\nfailregex = ^auth failure from <HOST>$\ndatepattern = {NONE}\n");
         Files.createDirectories(conf.resolve("action.d"));
         Files.copy(DIST.resolve("fail2ban/action.d/blocksync.conf"), conf.resolve("action.d/blocksync.conf"));
-        final String action = "action = blocksync[socket=" + socketA + "]\n";
+        // Another socket for every jail, as INTEGRATIONS.md says: action.d/blocksync.local overrides the action's [Init].
+        Files.writeString(conf.resolve("action.d/blocksync.local"), "[Init]\nsocket = " + socketA + "\n");
+        final String action = "action = blocksync\n";
         Files.writeString(conf.resolve("jail.conf"),
             "[nginx-http-auth]\nenabled = true\nfilter = bstest\nlogpath = " + authLog + "\nbackend = polling\nmaxretry = 3\n" +
             "findtime = 10m\nbantime = 1h\n" + action +
@@ -137,12 +141,13 @@ class FeedIntegrationsTest
         final Path authLog = Files.writeString(conf.resolve("auth.log"), "");
         final Path shim = DIST.resolve("sshguard/sshg-fw-blocksync").toAbsolutePath().normalize();
         // Block after 3 attacks (10 points each) for 2 s, so sshguard's own release comes within the test.
-        Files.writeString(conf.resolve("sshguard.conf"), "BACKEND=\"" + shim + "\"\nFILES=\"" + authLog + "\"\n" +
+        // sshguard sources its config without exporting: the backend sees BLOCKSYNC_SOCKET only when it is exported.
+        Files.writeString(conf.resolve("sshguard.conf"), "BACKEND=\"" + shim + "\"\n" +
+            "export BLOCKSYNC_SOCKET=\"" + socketA + "\"\nFILES=\"" + authLog + "\"\n" +
             "THRESHOLD=30\nBLOCK_TIME=2\nDETECTION_TIME=1800\nPID_FILE=" + conf.resolve("sshguard.pid") + "\n");
         final ProcessBuilder sshguard = new ProcessBuilder("unshare", "-m", "sh", "-c",
             "mount --bind \"$0\" /etc/sshguard/sshguard.conf && exec /usr/sbin/sshguard", conf.resolve("sshguard.conf").toString())
             .redirectErrorStream(true).redirectOutput(conf.resolve("sshguard.out").toFile());
-        sshguard.environment().put("BLOCKSYNC_SOCKET", socketA.toString());
         programs.add(sshguard.start());
         Poll.until("sshguard tails its log", PROPAGATION, () -> tailing(authLog), () -> log(conf.resolve("sshguard.out")));
 

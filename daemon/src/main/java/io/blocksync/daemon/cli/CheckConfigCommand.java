@@ -2,7 +2,9 @@ package io.blocksync.daemon.cli;
 
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.config.CrowdSecConfig;
 import io.blocksync.daemon.config.Durations;
+import io.blocksync.daemon.config.EndpointText;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
 import picocli.CommandLine.Command;
@@ -25,8 +27,8 @@ final class CheckConfigCommand implements Callable<Integer>
         }
 
         System.out.println(config.file + ": ok");
-        System.out.println("  node " + nodeConfig.nodeId() + " listening on " + nodeConfig.listen().getAddress().getHostAddress() +
-            ":" + nodeConfig.listen().getPort() + ", state in " + nodeConfig.stateDir());
+        System.out.println("  node " + nodeConfig.nodeId() + " listening on " + EndpointText.format(nodeConfig.listen()) +
+            ", state in " + nodeConfig.stateDir());
         System.out.println("  bans: default " + Durations.formatBanSeconds(nodeConfig.defaultBanSeconds()) + ", max " +
             Durations.formatBanSeconds(nodeConfig.maxBanSeconds()) + ", capacity " + nodeConfig.storeCapacity() +
             ", firewall " + nodeConfig.firewallBackend());
@@ -35,12 +37,19 @@ final class CheckConfigCommand implements Callable<Integer>
         for (final PeerConfig peer : nodeConfig.peers())
         {
             System.out.println("  peer " + peer.nodeId() + " (" + peer.name() + ") at " +
-                peer.address().getAddress().getHostAddress() + ":" + peer.address().getPort() + ", key id " + peer.keyId() +
+                EndpointText.format(peer.address()) + ", key id " + peer.keyId() +
                 (peer.keys().length > 1 ? ", next key id " + peer.keys()[1].keyId() + " (addressed)" : ""));
         }
         for (final IpPrefix allowed : nodeConfig.allowList())
         {
             System.out.println("  never banned: " + AddressText.format(allowed));
+        }
+        final CrowdSecConfig crowdsec = nodeConfig.crowdsec();
+        if (null != crowdsec)
+        {
+            System.out.println("  crowdsec: following decisions at " + crowdsec.lapiUrl() + " every " +
+                Durations.formatMillis(crowdsec.pollIntervalMillis()) +
+                (crowdsec.push() ? ", pushing this node's bans there as " + crowdsec.machine().login() : ""));
         }
         return BlockSyncCli.EXIT_OK;
     }

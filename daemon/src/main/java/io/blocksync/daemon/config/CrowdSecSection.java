@@ -107,7 +107,12 @@ final class CrowdSecSection
         {
             reader.errorAt(key + ": " + file + ": no such file", key);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException ex)
+        {
+            // AccessDeniedException's message is the path alone: the reason in strerror's words, as for key-file.
+            reader.errorAt(key + ": " + file + ": cannot be read: " + FileProblems.reason(ex), key);
+        }
+        catch (final RuntimeException ex)
         {
             reader.errorAt(key + ": " + file + ": cannot be read: " + ex.getMessage(), key);
         }

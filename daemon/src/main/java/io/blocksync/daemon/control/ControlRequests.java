@@ -81,6 +81,12 @@ final class ControlRequests
                 return firewallFailures(words);
 
             default:
+                // The server answers these itself when they come first; after another line they are misplaced,
+                // not unknown.
+                if (ControlFlush.isFlush(line) || ControlListings.isListing(line))
+                {
+                    return ControlProtocol.ERROR + " " + line.trim() + " must be the only line of its request";
+                }
                 return ControlProtocol.ERROR + " unknown request " + quoted(words[0]);
         }
     }

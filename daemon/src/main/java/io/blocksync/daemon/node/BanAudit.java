@@ -12,7 +12,8 @@ import org.agrona.collections.Int2ObjectHashMap;
  *   2026-11-30T09:12:01.123Z ban 198.51.100.0/24 reason spamhaus-drop permanent origin web2
  *   2026-11-30T09:14:40.007Z unban 192.0.2.60 reason sshd origin node1
  * </pre>
- * The origin is the peer's configured name, or {@code node} and its id; the hits part appears only for a local
+ * The duration is what this node holds (after its own {@code max-duration}), not what the origin asked for. The
+ * origin is the peer's configured name, or {@code node} and its id; the hits part appears only for a local
  * decision that states them (a detector rule, {@code ban ... HITS} on the control socket). Formatted on the loop into
  * the event log's preallocated line (no allocation), committed to its ring; a full ring drops the line and counts it.
  */
@@ -37,7 +38,7 @@ final class BanAudit
     void ban(final Ban ban)
     {
         line.begin().append("ban ").append(ban.prefix()).append(" reason ").appendReason(ban).append(' ');
-        appendDuration(ban.durationSeconds());
+        appendDuration(heldSeconds(ban));
         appendOrigin(ban.originNodeId());
         if (ban.hitCount() > 0)
         {
@@ -52,6 +53,22 @@ final class BanAudit
         line.begin().append("unban ").append(unban.prefix()).append(" reason ").appendReason(lifted);
         appendOrigin(unban.originNodeId());
         line.commit();
+    }
+
+    /**
+     * How long this node holds the ban: a peer's record keeps the duration its origin signed, but this node ends it
+     * by its own {@code max-duration} (BanTable), so a permanent ban from a peer may be 30d here.
+     *
+     * @return seconds from when the table took it to its expiry, rounded up; {@link Ban#PERMANENT} for none.
+     */
+    static long heldSeconds(final Ban ban)
+    {
+        if (Ban.PERMANENT == ban.expiresAtMillis())
+        {
+            return Ban.PERMANENT;
+        }
+        // At least 1 s: 0 would read "permanent".
+        return Math.max(1, (ban.expiresAtMillis() - ban.appliedAtMillis() + 999) / 1000);
     }
 
     private void appendOrigin(final int nodeId)

@@ -87,6 +87,28 @@ class CliTest
         assertTrue(errors.contains("is IPv6 but listen = 127.0.0.1:"), errors);
     }
 
+    /** IPv6 endpoints as the config writes them ([2001:db8::a]:7701), and [crowdsec] when configured (issue 14). */
+    @Test
+    void checkConfigSummaryBracketsIpv6EndpointsAndNamesTheCrowdSecBridge() throws Exception
+    {
+        final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");
+        final Path config = cluster.configFile(1);
+        final Path key = Files.writeString(dir.resolve("crowdsec-bouncer.key"), "6839c94476cb45cd0964e2e1992aaa36\n");
+        final Path machine = Files.writeString(dir.resolve("crowdsec-machine.yaml"),
+            "url: http://127.0.0.1:8080\nlogin: blocksync\npassword: secret\n");
+        Files.writeString(config, Files.readString(config).replace("127.0.0.1:", "[::1]:") +
+            "\n[crowdsec]\nlapi-url = http://127.0.0.1:8080\napi-key-file = " + key + "\npush = yes\n" +
+            "machine-credentials-file = " + machine + "\n");
+
+        assertEquals(0, BlockSyncCli.run("check-config", "-c", config.toString()), output());
+        final String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^  node 1 listening on \\[::1\\]:\\d+, state in ").matcher(text).find(),
+            text);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^  peer 2 \\(node2\\) at \\[::1\\]:\\d+, key id ").matcher(text).find(), text);
+        assertTrue(text.contains("\n  crowdsec: following decisions at http://127.0.0.1:8080 every 1s, pushing this node's " +
+            "bans there as blocksync\n"), text);
+    }
+
     @Test
     void bansJsonHasTheKeysScriptsRelyOn() throws Exception
     {

@@ -76,4 +76,24 @@ class CrowdSecSectionTest
             "test.conf:8:17: poll-interval: '10ms' is outside 100ms-10m",
             "test.conf:9:8: push: 'maybe' is not one of yes, no");
     }
+
+    /** The reason in strerror's words, as key-file gives it: "cannot be read: PATH" alone left the operator guessing. */
+    @Test
+    void aKeyFileThatCannotBeReadSaysWhy() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("file"), "k\n");
+        final Path directory = Files.createDirectory(dir.resolve("crowdsec-bouncer.key"));
+        assertErrors(NODE + "[crowdsec]\nlapi-url = http://127.0.0.1:8080\napi-key-file = " + file.resolve("key") + "\n",
+            "test.conf:8:16: api-key-file: " + file.resolve("key") + ": cannot be read: not a directory");
+        assertErrors(NODE + "[crowdsec]\nlapi-url = http://127.0.0.1:8080\napi-key-file = " + directory + "\n",
+            "test.conf:8:16: api-key-file: " + directory + ": cannot be read: is a directory");
+        final Path secret = Files.writeString(dir.resolve("secret.key"), "k\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        if (!Files.isReadable(secret))
+        {
+            // Root reads any file: the case the newcomer hit (the unit's user, a root-owned 0600 file) needs a non-root run.
+            assertErrors(NODE + "[crowdsec]\nlapi-url = http://127.0.0.1:8080\napi-key-file = " + secret + "\n",
+                "test.conf:8:16: api-key-file: " + secret + ": cannot be read: permission denied");
+        }
+    }
 }

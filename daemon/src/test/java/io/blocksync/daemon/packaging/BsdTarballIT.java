@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The BSD tarball (daemon/target/blocksync-VERSION-bsd.tar.gz) unpacks as the blocksync/ directory the rc.d scripts
  * expect under /opt (OpenBSD) or /usr/local (FreeBSD), with the rc.d scripts, the pfctl wrapper and helper, the man
- * pages and no Linux JNI library; its launcher runs the Java that JAVA_HOME names, as the rc.d scripts set it.
+ * pages, the integration shims and pages docs/INTEGRATIONS.md installs from, and no Linux JNI library; its launcher
+ * runs the Java that JAVA_HOME names, as the rc.d scripts set it.
  */
 class BsdTarballIT
 {
@@ -63,13 +64,17 @@ class BsdTarballIT
         final Output list = run(List.of("tar", "-tzvf", tarball().toString()), Map.of());
         assertEquals(0, list.exitCode(), list.text());
         for (final String executable : List.of("blocksync/bin/blocksync", "blocksync/libexec/pfctl",
-            "blocksync/libexec/blocksync-pfctl", "blocksync/rc.d/openbsd/blocksync", "blocksync/rc.d/freebsd/blocksync"))
+            "blocksync/libexec/blocksync-pfctl", "blocksync/rc.d/openbsd/blocksync", "blocksync/rc.d/freebsd/blocksync",
+            // docs/INTEGRATIONS.md installs these from the unpacked tarball.
+            "blocksync/integrations/sshguard/sshg-fw-blocksync", "blocksync/integrations/blacklistd/blocksync-helper"))
         {
             assertTrue(list.text().matches("(?s).*-rwxr-xr-x root/wheel .* " + executable + "\\n.*"),
                 executable + " root:wheel 0755 in\n" + list.text());
         }
         for (final String file : List.of("blocksync/man/man8/blocksync.8", "blocksync/man/man5/blocksync.conf.5",
-            "blocksync/lib/jvm-flags.txt", "blocksync/doc/DEPLOY.md", "blocksync/doc/METRICS.md"))
+            "blocksync/lib/jvm-flags.txt", "blocksync/doc/DEPLOY.md", "blocksync/doc/METRICS.md",
+            "blocksync/doc/CONTROL.md", "blocksync/doc/INTEGRATIONS.md",
+            "blocksync/integrations/fail2ban/action.d/blocksync.conf", "blocksync/integrations/fail2ban/jail.local"))
         {
             assertTrue(list.text().contains(" " + file + "\n"), file + " in\n" + list.text());
         }

@@ -50,6 +50,16 @@ class PackageInstallIT
             assertTrue(output.contains("installed /usr/share/doc/blocksync/" + doc + "\n"), output);
         }
         assertTrue(output.contains("stat root:root 644 /usr/share/doc/blocksync/copyright\n"), output);
+        // The shims and pages docs/INTEGRATIONS.md installs from, where it says they are (issue 14).
+        for (final String doc : new String[]{ "CONTROL.md", "INTEGRATIONS.md" })
+        {
+            assertTrue(output.contains("installed /usr/share/doc/blocksync/" + doc + "\n"), output);
+        }
+        final String integrations = "/usr/share/blocksync/integrations/";
+        assertTrue(output.contains("stat root:root 755 " + integrations + "sshguard/sshg-fw-blocksync\n"), output);
+        assertTrue(output.contains("stat root:root 755 " + integrations + "blacklistd/blocksync-helper\n"), output);
+        assertTrue(output.contains("stat root:root 644 " + integrations + "fail2ban/action.d/blocksync.conf\n"), output);
+        assertTrue(output.contains("installed " + integrations + "fail2ban/jail.local\n"), output);
         // Type=notify: READY=1 from the JVM's pid, through systemd-notify.
         assertTrue(Pattern.compile("notify READY=1 STATUS=node 1 listening on UDP port 7701 MAINPID=\\d+ BARRIER=1")
             .matcher(output).find(), output);
