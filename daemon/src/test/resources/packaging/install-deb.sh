@@ -44,10 +44,41 @@ echo "== class-data archive for the installed paths (postinst)"
 on "$root" stat -c 'stat %U:%G %a %n' /var/cache/blocksync/blocksync.jsa
 # The JVM maps the launcher's classes from it, as /usr/bin/blocksync passes it: class+load names the dynamic archive
 # ("shared objects file (top)") as their source. The launcher's own memory flags, with class loading logged.
-launcher_flags="-Xms16m -Xmx64m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1"
+launcher_flags="-Xms16m -Xmx64m -Xmn2m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1"
 shared=$(on "$root" env BLOCKSYNC_JAVA_OPTS="$launcher_flags -Xlog:class+load=info" blocksync --version) ||
 	fail "blocksync --version with class loading logged: $shared"
 echo "$shared" | grep -m1 ' io.blocksync.daemon.cli.BlockSyncCli source: ' || fail "BlockSyncCli was not loaded: $shared"
+
+echo "== a JRE upgrade runs the trigger on /usr/lib/jvm, which makes the archive again"
+# The upgrade: the JVM's libjvm.so changes (here its time, in the throw-away overlay), then a package shipping files
+# under /usr/lib/jvm is unpacked, which activates blocksync's file trigger (control/triggers).
+java_home=$(dirname "$(dirname "$(on "$root" readlink -f /usr/bin/java)")")
+stamp_before=$(cat "$root/var/cache/blocksync/blocksync.jsa.stamp")
+fake_jre() {
+	mkdir -p "$work/fake-jre/DEBIAN" "$work/fake-jre/usr/lib/jvm/blocksync-test-jre"
+	printf 'Package: blocksync-test-jre\nVersion: %s\nArchitecture: all\nMaintainer: test <test@example.org>\nDescription: a file under /usr/lib/jvm\n' \
+		"$1" >"$work/fake-jre/DEBIAN/control"
+	echo "$1" >"$work/fake-jre/usr/lib/jvm/blocksync-test-jre/release"
+	dpkg-deb --root-owner-group -b "$work/fake-jre" "$work/fake-jre.deb" >/dev/null
+	dpkg --root="$root" -i "$work/fake-jre.deb" 2>&1
+}
+touch "$root$java_home/lib/server/libjvm.so"
+triggered=$(fake_jre 1.0) || fail "installing a package under /usr/lib/jvm failed: $triggered"
+echo "$triggered"
+echo "$triggered" | grep -q 'Processing triggers for blocksync' || fail "no trigger ran for blocksync: $triggered"
+echo "$triggered" | grep -q 'class-data archive /var/cache/blocksync/blocksync.jsa made' ||
+	fail "the trigger did not make the archive again: $triggered"
+[ "$(cat "$root/var/cache/blocksync/blocksync.jsa.stamp")" != "$stamp_before" ] || fail "the archive's stamp did not change"
+shared=$(on "$root" env BLOCKSYNC_JAVA_OPTS="$launcher_flags -Xlog:class+load=info" blocksync --version) ||
+	fail "blocksync --version after the trigger: $shared"
+echo "$shared" | grep -m1 ' io.blocksync.daemon.cli.BlockSyncCli source: shared objects file (top)' ||
+	fail "after the trigger BlockSyncCli is not loaded from the archive: $(echo "$shared" | grep BlockSyncCli)"
+echo "trigger: archive made again for the upgraded JVM and used"
+echo "-- the trigger again, nothing changed: the archive is kept"
+triggered=$(fake_jre 1.1) || fail "upgrading the package under /usr/lib/jvm failed: $triggered"
+echo "$triggered" | grep -q 'Processing triggers for blocksync' || fail "no trigger ran for blocksync: $triggered"
+if echo "$triggered" | grep -q 'blocksync.jsa made'; then fail "the archive was made again with nothing changed: $triggered"; fi
+dpkg --root="$root" -P blocksync-test-jre >/dev/null
 
 if on "$root" sh -c 'command -v systemd-analyze' >/dev/null; then
 	echo "== systemd-analyze verify: the installed unit, its launcher and its Documentation= man pages"

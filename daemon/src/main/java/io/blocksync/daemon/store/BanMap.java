@@ -295,7 +295,8 @@ final class BanMap implements AutoCloseable
             // Size for 4-byte hash-lookup slots on every JVM, as Chronicle does on a 32-bit one, so that a store
             // written on a 64-bit box opens on a 32-bit board (checkSlots verifies what the file says).
             .aligned64BitMemoryOperationsAtomic(false)
-            // The daemon closes the store itself; Chronicle's exit hook would race with that.
+            // The daemon closes the store itself; Chronicle's exit hook would race with that. Only a new file takes
+            // this from the builder: checkSlots detaches every map (ChronicleExitHook).
             .skipCloseOnExitHook(true);
     }
 
@@ -312,6 +313,8 @@ final class BanMap implements AutoCloseable
             map.close();
             throw wideSlots(file, slotBytes + "-byte");
         }
+        // Every path that opens a map comes here: closed by its owner only, never by Chronicle's exit hook.
+        ChronicleExitHook.detach(map);
         return map;
     }
 

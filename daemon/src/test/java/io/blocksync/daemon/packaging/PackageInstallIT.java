@@ -44,6 +44,9 @@ class PackageInstallIT
         // postinst made the class-data archive for the installed jars, and the launcher's classes come from it.
         assertTrue(output.contains("stat root:root 644 /var/cache/blocksync/blocksync.jsa\n"), output);
         assertTrue(output.contains("io.blocksync.daemon.cli.BlockSyncCli source: shared objects file (top)"), output);
+        // A JRE upgrade (a package under /usr/lib/jvm) runs the dpkg trigger, which makes the archive again.
+        assertTrue(output.contains("Processing triggers for blocksync"), output);
+        assertTrue(output.contains("\ntrigger: archive made again for the upgraded JVM and used\n"), output);
         // Debian Policy 12.5's copyright file, and every document the man pages and DEPLOY.md point at.
         for (final String doc : new String[]{ "copyright", "METRICS.md", "DEPLOY.md" })
         {
