@@ -13,8 +13,14 @@ import picocli.CommandLine.Command;
     name = "blocksync",
     mixinStandardHelpOptions = true,
     versionProvider = BlockSyncCli.Version.class,
-    description = "Shares firewall block decisions between trusted peers within milliseconds.",
-    subcommands = {
+    description = "Shares firewall block decisions between trusted peers within milliseconds.")
+public final class BlockSyncCli implements Runnable
+{
+    /**
+     * The subcommands, in the order usage lists them. Not in the annotation: picocli builds the model of every
+     * subcommand it is given (0.6 s of CPU for all of them on a small JVM), so a call names only the one it runs.
+     */
+    private static final Class<?>[] SUBCOMMANDS = {
         RunCommand.class,
         DemoCommand.class,
         BanCommand.class,
@@ -29,9 +35,8 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         ImportCommand.class,
         CommandLine.HelpCommand.class
-    })
-public final class BlockSyncCli implements Runnable
-{
+    };
+
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
@@ -48,9 +53,41 @@ public final class BlockSyncCli implements Runnable
         System.exit(RunCommand.isPlain(args) ? RunCommand.runPlain(args) : run(args));
     }
 
-    public static int run(final String... args)
+    /** The whole command with every subcommand: usage, {@code help}, the man page's test. */
+    public static CommandLine commandLine()
+    {
+        return commandLine(null);
+    }
+
+    /**
+     * The command with only the subcommand {@code first} names when it names one (parsing and help for it are the
+     * same as with all), otherwise with every subcommand ({@code help}, a typo, an option of the top command).
+     */
+    static CommandLine commandLine(final String first)
     {
         final CommandLine commandLine = new CommandLine(new BlockSyncCli());
+        boolean named = false;
+        for (final Class<?> type : SUBCOMMANDS)
+        {
+            if (type != CommandLine.HelpCommand.class && type.getAnnotation(Command.class).name().equals(first))
+            {
+                commandLine.addSubcommand(type);
+                named = true;
+            }
+        }
+        if (!named)
+        {
+            for (final Class<?> type : SUBCOMMANDS)
+            {
+                commandLine.addSubcommand(type);
+            }
+        }
+        return commandLine;
+    }
+
+    public static int run(final String... args)
+    {
+        final CommandLine commandLine = commandLine(args.length > 0 ? args[0] : null);
         // Usage errors (a bad flag or argument) are handled below with exit 2; anything a command throws is an
         // operation that failed: one line naming the file or address, exit 1, never a stack trace.
         commandLine.setExecutionExceptionHandler(new OperatorErrors());
@@ -66,7 +103,7 @@ public final class BlockSyncCli implements Runnable
 
     public void run()
     {
-        new CommandLine(this).usage(System.out);
+        commandLine().usage(System.out);
     }
 
     static final class Version implements CommandLine.IVersionProvider
