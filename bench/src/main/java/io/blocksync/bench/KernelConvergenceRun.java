@@ -1,0 +1,277 @@
+package io.blocksync.bench;
+
+import io.blocksync.daemon.control.ControlClient;
+import io.blocksync.testkit.Command;
+import io.blocksync.testkit.NetworkNamespaces;
+import io.blocksync.testkit.Tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Issue 13's bulk figure: N bans imported at one node reach the kernel sets of its peers. As root, {@code --peers}
+ * + 1 nodes ({@link KernelFleet}: each in a network namespace of its own on one bridge, full mesh, nftables backend
+ * in managed mode, default {@code [protocol]} settings), started through the distribution's launcher. Node 1 (the
+ * origin) is sent N {@code ban 2001:db8:HHHH:LLLL::/64 1h bulk 0 0} lines on its control socket in requests of
+ * 10,000 lines, as {@code blocksync ban --file} and {@code blocksync import} send them. Clock starts before the first
+ * request; a peer is done when its {@code firewall_changes_applied} (element adds the kernel confirmed) reaches N,
+ * polled every millisecond from the status files; at the end every peer's {@code ban6_64} set is listed
+ * ({@code nft list set}) and its elements counted. In the same run, the bare tool: {@code nft -f FILE} of the same N
+ * elements (same set type and flags, 1 h timeouts) into a fresh table of a fresh namespace, timed around
+ * {@code ip netns exec NS nft -f FILE}. A fresh fleet per size.
+ * <pre>
+ * mvn -B -q -o package -DskipTests -pl daemon,bench -am
+ * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar \
+ *     io.blocksync.bench.KernelConvergenceRun [--bans 10000,100000] [--peers 10]
+ *     [--launcher daemon/target/blocksync/bin/blocksync] [--timeout-seconds 900] [--java-opts "..."] [--keep]
+ * </pre>
+ */
+public final class KernelConvergenceRun
+{
+    private static final int SLICE = 10_000;
+    private static final String SET = "ban6_64";
+    /** USER_HZ, what /proc/PID/stat counts in; 100 on every Linux port this runs on. */
+    private static final int CLOCK_TICKS = 100;
+
+    private KernelConvergenceRun()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        Path launcher = Path.of("daemon/target/blocksync/bin/blocksync");
+        List<Integer> sizes = List.of(10_000, 100_000);
+        int peers = 10;
+        long timeoutSeconds = 900;
+        boolean keep = false;
+        String javaOpts = null;
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--launcher" -> launcher = Path.of(args[++i]);
+                case "--bans" -> sizes = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--peers" -> peers = Integer.parseInt(args[++i]);
+                case "--timeout-seconds" -> timeoutSeconds = Long.parseLong(args[++i]);
+                case "--keep" -> keep = true;
+                case "--java-opts" -> javaOpts = args[++i];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        final String unavailable = NetworkNamespaces.unavailableReason("nft");
+        if (null != unavailable)
+        {
+            throw new IllegalStateException(unavailable);
+        }
+        System.out.printf(Locale.ROOT, "%d peers, nftables, %s, node JVM flags %s, load average %s%n", peers,
+            Command.of("nft", "--version").run().stdout().strip(), null == javaOpts ? "the launcher's" : javaOpts,
+            loadAverage());
+        for (final int bans : sizes)
+        {
+            final Path dir = Files.createTempDirectory("blocksync-kernel-");
+            try (NetworkNamespaces namespaces = new NetworkNamespaces();
+                KernelFleet fleet = new KernelFleet(namespaces, dir, peers + 1))
+            {
+                run(fleet, namespaces, new Settings(launcher, javaOpts, bans, timeoutSeconds));
+            }
+            finally
+            {
+                if (keep)
+                {
+                    System.out.println("kept " + dir);
+                }
+                else
+                {
+                    BenchFiles.deleteRecursively(dir);
+                }
+            }
+        }
+    }
+
+    /** One size's run: the launcher and its JVM flags (null: its own), the bans, the convergence timeout. */
+    private record Settings(Path launcher, String javaOpts, int bans, long timeoutSeconds)
+    {
+    }
+
+    private static void run(final KernelFleet fleet, final NetworkNamespaces namespaces, final Settings settings)
+        throws Exception
+    {
+        final int bans = settings.bans();
+        final int size = fleet.size();
+        final long capacity = Math.max(100_000, 2L * bans + 1024);
+        fleet.start(settings.launcher(), settings.javaOpts(), "[bans]\ncapacity = " + capacity + "\norigin-quota = 100\n");
+        final List<String> lines = new ArrayList<>(bans);
+        final StringBuilder bare = new StringBuilder(64 * bans + 256)
+            .append("add table inet bare\nadd set inet bare ").append(SET).append(" { type ipv6_addr; flags timeout; }\nadd element inet bare ").append(SET).append(" { ");
+        for (int i = 0; i < bans; i++)
+        {
+            final String prefix = prefix(i);
+            lines.add("ban " + prefix + "/64 3600 bulk 0 0");
+            bare.append(0 == i ? "" : ",\n").append(prefix).append(" timeout 3600s");
+        }
+        bare.append(" }\n");
+        final long[] before = new long[size + 1];
+        for (int id = 1; id <= size; id++)
+        {
+            before[id] = Math.max(0, fleet.kernelChanges(id));
+        }
+        System.out.printf(Locale.ROOT, "%n%,d bans at node 1 -> %d peers' kernel sets; load average before %s%n", bans,
+            size - 1, loadAverage());
+
+        final long[] cpuBefore = cpuTicks(fleet);
+        final Map<String, Long> originThreadsBefore = ProcStats.threadTicks(fleet.process(1).pid());
+        final long start = System.nanoTime();
+        int refused = 0;
+        String firstRefused = "";
+        for (int from = 0; from < bans; from += SLICE)
+        {
+            for (final String reply : ControlClient.exchange(fleet.stateDir(1), lines.subList(from, Math.min(bans, from + SLICE))))
+            {
+                if (!reply.startsWith("ok ban"))
+                {
+                    firstRefused = 0 == refused++ ? reply : firstRefused;
+                }
+            }
+        }
+        final long imported = System.nanoTime() - start;
+        final long[] done = awaitKernels(fleet, before, bans, start, TimeUnit.SECONDS.toNanos(settings.timeoutSeconds()));
+        final String loadAfter = loadAverage();
+        final long[] cpuAfter = cpuTicks(fleet);
+        final Map<String, Long> originThreadsAfter = ProcStats.threadTicks(fleet.process(1).pid());
+
+        System.out.printf(Locale.ROOT, "import answered at node 1: %.3f s (%d refused%s)%n", imported / 1e9, refused,
+            refused > 0 ? ", the first: " + firstRefused : "");
+        System.out.printf(Locale.ROOT, "node 1's own kernel set: %s%n", seconds(done[1]));
+        final long[] peerTimes = Arrays.copyOfRange(done, 2, size + 1);
+        Arrays.sort(peerTimes);
+        System.out.printf(Locale.ROOT, "all %d peers' kernel sets hold every ban: %s (first peer %s, median %s)%n",
+            size - 1, seconds(peerTimes[peerTimes.length - 1]), seconds(peerTimes[0]), seconds(peerTimes[peerTimes.length / 2]));
+        System.out.println("load average after: " + loadAfter);
+        printCpu(cpuBefore, cpuAfter, originThreadsBefore, originThreadsAfter, peerTimes[peerTimes.length - 1]);
+        System.out.println("node 1: " + StatusCounters.describe(fleet.stateDir(1), "batches_sealed", "datagrams_sent",
+            "retransmits", "acks_received", "firewall_changes_applied"));
+        System.out.println("node 2: " + StatusCounters.describe(fleet.stateDir(2), "bans_applied", "records_duplicate",
+            "frames_deferred_no_room", "refused_rate_limited", "firewall_changes_applied"));
+        final StringBuilder listed = new StringBuilder();
+        for (int id = 1; id <= size; id++)
+        {
+            listed.append(id == 1 ? "" : ", ").append(fleet.kernelElements(id, SET));
+        }
+        System.out.println("nft list set inet blocksync " + SET + ", elements on nodes 1-" + size + ": " + listed);
+
+        final String bareNs = namespaces.create("bs-bare");
+        final Path script = fleet.stateDir(1).resolveSibling("bare.nft");
+        Files.writeString(script, bare);
+        final long bareStart = System.nanoTime();
+        final Command.Result result = namespaces.exec(Duration.ofMinutes(10), bareNs, "nft", "-f", script.toString());
+        final long bareNanos = System.nanoTime() - bareStart;
+        if (!result.succeeded())
+        {
+            throw new IllegalStateException(result.describe());
+        }
+        final int bareElements = countBare(namespaces, bareNs);
+        System.out.printf(Locale.ROOT, "bare nft -f of the same %,d elements into a fresh set: %.3f s (%d listed); " +
+            "load average %s%n", bans, bareNanos / 1e9, bareElements, loadAverage());
+    }
+
+    /** @return per node, nanoseconds from {@code start} until its kernel confirmed {@code bans} more changes; -1 never. */
+    private static long[] awaitKernels(final KernelFleet fleet, final long[] before, final int bans, final long start,
+        final long timeoutNanos) throws IOException
+    {
+        final int size = fleet.size();
+        final long[] done = new long[size + 1];
+        Arrays.fill(done, -1);
+        int left = size;
+        while (left > 0 && System.nanoTime() - start < timeoutNanos)
+        {
+            for (int id = 1; id <= size; id++)
+            {
+                if (done[id] < 0 && fleet.kernelChanges(id) - before[id] >= bans)
+                {
+                    done[id] = System.nanoTime() - start;
+                    left--;
+                }
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        if (left > 0)
+        {
+            final StringBuilder seen = new StringBuilder();
+            for (int id = 1; id <= size; id++)
+            {
+                seen.append(" node ").append(id).append(' ').append(fleet.kernelChanges(id) - before[id]);
+            }
+            throw new IllegalStateException("not converged within the timeout; kernel changes:" + seen);
+        }
+        return done;
+    }
+
+    private static long[] cpuTicks(final KernelFleet fleet) throws IOException
+    {
+        final long[] ticks = new long[fleet.size() + 1];
+        for (int id = 1; id <= fleet.size(); id++)
+        {
+            ticks[id] = ProcStats.cpuTicks(fleet.process(id).pid());
+        }
+        return ticks;
+    }
+
+    /** CPU (utime + stime) each node used from the first request until the last peer was done: what the cores did. */
+    private static void printCpu(final long[] before, final long[] after, final Map<String, Long> threadsBefore,
+        final Map<String, Long> threadsAfter, final long wallNanos)
+    {
+        final double tick = 1.0 / CLOCK_TICKS;
+        double peers = 0;
+        double peerMax = 0;
+        for (int id = 2; id < before.length; id++)
+        {
+            final double cpu = (after[id] - before[id]) * tick;
+            peers += cpu;
+            peerMax = Math.max(peerMax, cpu);
+        }
+        final double origin = (after[1] - before[1]) * tick;
+        final StringBuilder threads = new StringBuilder();
+        threadsAfter.forEach((name, ticks) ->
+        {
+            final long used = ticks - threadsBefore.getOrDefault(name, 0L);
+            if (used * tick >= 0.05)
+            {
+                threads.append(threads.length() == 0 ? "" : ", ").append(name).append(' ')
+                    .append(String.format(Locale.ROOT, "%.2f", used * tick));
+            }
+        });
+        System.out.printf(Locale.ROOT, "CPU over those %.1f s: node 1 %.2f s (%s); peers %.2f s each on average, " +
+            "%.2f s the most; all nodes %.1f s of the machine's %.1f core-seconds%n", wallNanos / 1e9, origin, threads,
+            peers / (before.length - 2), peerMax, origin + peers, Runtime.getRuntime().availableProcessors() * wallNanos / 1e9);
+    }
+
+    private static int countBare(final NetworkNamespaces namespaces, final String ns)
+    {
+        return KernelFleet.count(namespaces.exec(Duration.ofMinutes(5), ns, "nft", "list", "set", "inet", "bare", SET).stdout());
+    }
+
+    /** Ban i: 2001:db8:HHHH:LLLL:: with HHHH = 0x1000 + i / 65536, never a bridge host's 2001:db8:a::/64. */
+    static String prefix(final int i)
+    {
+        return String.format(Locale.ROOT, "2001:db8:%x:%x::", 0x1000 + (i >>> 16), i & 0xffff);
+    }
+
+    private static String seconds(final long nanos)
+    {
+        return nanos < 0 ? "never" : String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
+    }
+
+    private static String loadAverage() throws IOException
+    {
+        return Files.readString(Path.of("/proc/loadavg")).strip();
+    }
+}
