@@ -81,6 +81,8 @@ final class KernelFleet implements AutoCloseable
             final StringBuilder text = new StringBuilder("[node]\nid = ").append(id)
                 .append("\nlisten = ").append(address(id)).append(':').append(PORT)
                 .append("\nstate-dir = node").append(id).append("\nkey = ").append(privateKeys[id])
+                // -Dbench.state-sync=never: the nodes share one disk here, so their syncs queue behind each other.
+                .append("\nstate-sync = ").append(System.getProperty("bench.state-sync", "always"))
                 .append("\n\n[firewall]\nbackend = nftables\n\n").append(extra).append('\n');
             for (int peer = 1; peer <= size; peer++)
             {
