@@ -36,8 +36,8 @@ final class SnapshotChunks
     private final HeldRanges heldRanges;
     private final BanRecordFlyweight record = new BanRecordFlyweight();
     private final Ban ban = new Ban();
-    private final Ban current = new Ban();
-    private final boolean[] held = new boolean[SnapshotChunkFlyweight.MAX_RECORDS];
+    private final HeldRecords heldRecords;
+    private final int[] held = new int[SnapshotChunkFlyweight.MAX_RECORDS];
 
     SnapshotChunks(final NodeContext context, final BanTable table, final ReceiveWindow window)
     {
@@ -48,6 +48,7 @@ final class SnapshotChunks
         this.window = window;
         this.counters = context.counters();
         this.heldRanges = new HeldRanges(highWater, SnapshotChunkFlyweight.MAX_RECORDS);
+        this.heldRecords = new HeldRecords(highWater, table);
     }
 
     /**
@@ -76,10 +77,8 @@ final class SnapshotChunks
         long highest = 0;
         for (int i = 0; i < count; i++)
         {
-            rawRecord(lz4, i).get(ban);
-            final boolean exists = table.get(ban.prefix(), current);
-            held[i] = exists && current.originNodeId() == ban.originNodeId() && current.originSequence() >= ban.originSequence();
-            fresh += exists ? 0 : 1;
+            held[i] = heldRecords.check(rawRecord(lz4, i).get(ban));
+            fresh += held[i] == HeldRecords.NEW_ENTRY ? 1 : 0;
             highest = Math.max(highest, ban.originSequence());
         }
         if (!table.hasRemoteRoom(fresh))
@@ -94,7 +93,11 @@ final class SnapshotChunks
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            if (held[i])
+            if (held[i] == HeldRecords.STALE)
+            {
+                counters.recordsBelowHighWater.incrementRelease();
+            }
+            else if (held[i] == HeldRecords.HELD)
             {
                 counters.recordsDuplicate.incrementRelease();
             }
@@ -133,7 +136,7 @@ final class SnapshotChunks
         }
         for (int i = 0; i < count; i++)
         {
-            if (held[i])
+            if (HeldRecords.isHeld(held[i]))
             {
                 continue;
             }

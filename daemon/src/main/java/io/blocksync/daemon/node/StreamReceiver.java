@@ -60,9 +60,9 @@ public final class StreamReceiver
     private final long reAckNanos;
     private final long epochHoldoffNanos;
     private final Ban ban = new Ban();
-    private final Ban current = new Ban();
-    // Per record of the frame being taken: whether the table holds it already (see scan).
-    private final boolean[] held = new boolean[Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS)];
+    private final HeldRecords heldRecords;
+    // Per record of the frame being taken: what HeldRecords found (see scan).
+    private final int[] held = new int[Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS)];
     private final HeldRanges heldRanges;
     private int scannedNew;
     private int scannedCharged;
@@ -94,6 +94,7 @@ public final class StreamReceiver
         this.reAckNanos = context.retransmitMaxNanos();
         this.epochHoldoffNanos = context.retransmitMaxNanos();
         this.heldRanges = new HeldRanges(highWater, held.length);
+        this.heldRecords = new HeldRecords(highWater, table);
         for (final Peer peer : context.peers())
         {
             peer.stream().received.reset(highWater.receivedCumulative(peer.nodeId()));
@@ -189,7 +190,7 @@ public final class StreamReceiver
         for (int i = 0; i < count; i++)
         {
             final BanRecordFlyweight record = frame.record(i);
-            apply(record, nowMillis);
+            applyUnlessHeld(record, i, nowMillis);
             lowest = Math.min(lowest, record.originSequence());
             highest = Math.max(highest, record.originSequence());
         }
@@ -251,15 +252,7 @@ public final class StreamReceiver
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            if (held[i])
-            {
-                // Neither charged nor signature-checked: not applied either, so it cannot change anything.
-                counters.recordsDuplicate.incrementRelease();
-            }
-            else
-            {
-                apply(sync.record(i), nowMillis);
-            }
+            applyUnlessHeld(sync.record(i), i, nowMillis);
         }
         if (origin == peer.nodeId())
         {
@@ -273,9 +266,24 @@ public final class StreamReceiver
         }
     }
 
-    /** Apply a peer's record; one refused for now stays open in the high-water marks (see {@link HeldRanges}). */
-    private void apply(final BanRecordFlyweight record, final long nowMillis)
+    /**
+     * Apply record {@code i} of the frame being taken unless {@link #scan} found it held: such a record was neither
+     * charged nor signature-checked, and cannot change anything (at or below the origin's high water it could only
+     * bring back a ban expired or lifted since). One refused for now stays open in the high-water marks (see
+     * {@link HeldRanges}).
+     */
+    private void applyUnlessHeld(final BanRecordFlyweight record, final int i, final long nowMillis)
     {
+        if (held[i] == HeldRecords.STALE)
+        {
+            counters.recordsBelowHighWater.incrementRelease();
+            return;
+        }
+        if (held[i] == HeldRecords.HELD)
+        {
+            counters.recordsDuplicate.incrementRelease();
+            return;
+        }
         if (BanOutcome.mayPassLater(table.applyRemote(record.get(ban), nowMillis)))
         {
             heldRanges.defer(record.originSequence());
@@ -303,7 +311,7 @@ public final class StreamReceiver
         }
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
-            if (held[i])
+            if (HeldRecords.isHeld(held[i]))
             {
                 continue;
             }
@@ -318,20 +326,18 @@ public final class StreamReceiver
     }
 
     /**
-     * Look up what the table holds for record {@code i} of a frame, before anything of the frame is applied:
-     * {@link #scannedNew} counts records whose prefix would take a new entry (the room they need), and
-     * {@link #scannedCharged} those charged to the budgets. A record is held, not charged, when the table has the
-     * same origin's decision for the prefix at this origin sequence or a later one: origin sequences order one
-     * origin's decisions without any clock, and such a record cannot change the table (duplicates of catch-up,
-     * of a retransmission after a restart). Records of other origins are charged whether or not they win.
-     * The caller zeroes both first.
+     * Look up whether record {@code i} of a frame is held here ({@link HeldRecords}: at or below its origin's high
+     * water, or the table has the same origin's decision at this origin sequence or later), before anything of the
+     * frame is applied: {@link #scannedNew} counts records whose prefix would take a new entry (the room they need),
+     * and {@link #scannedCharged} those charged to the budgets. A held record is not charged, not checked and not
+     * applied (duplicates of catch-up, retransmissions after a restart, old records replayed). Records of other
+     * origins are charged whether or not they win. The caller zeroes both first.
      */
     private void scan(final BanRecordFlyweight record, final int i)
     {
-        final boolean exists = table.get(record.get(ban).prefix(), current);
-        held[i] = exists && current.originNodeId() == ban.originNodeId() && current.originSequence() >= ban.originSequence();
-        scannedNew += exists ? 0 : 1;
-        scannedCharged += held[i] ? 0 : 1;
+        held[i] = heldRecords.check(record.get(ban));
+        scannedNew += held[i] == HeldRecords.NEW_ENTRY ? 1 : 0;
+        scannedCharged += HeldRecords.isHeld(held[i]) ? 0 : 1;
     }
 
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
