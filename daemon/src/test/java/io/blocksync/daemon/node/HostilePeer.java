@@ -76,11 +76,18 @@ final class HostilePeer
     HostilePeer snapshotChunk(final int origin, final int sessionId, final int chunkIndex, final long after, final long through,
         final Ban... records)
     {
+        return snapshotChunk(origin, sessionId, chunkIndex, through, after, through, records);
+    }
+
+    /** As {@link #snapshotChunk(int, int, int, long, long, Ban...)}, stating {@code coversThrough}. */
+    HostilePeer snapshotChunk(final int origin, final int sessionId, final int chunkIndex, final long coversThrough,
+        final long after, final long through, final Ban... records)
+    {
         for (int i = 0; i < records.length; i++)
         {
             rawRecord.wrap(lz4.raw(), i * BanRecordFlyweight.LENGTH).set(records[i]);
         }
-        chunk.begin(frame, 0, origin, sessionId).range(chunkIndex, through, after, through);
+        chunk.begin(frame, 0, origin, sessionId).range(chunkIndex, coversThrough, after, through);
         if (!chunk.encode(lz4, records.length))
         {
             throw new IllegalArgumentException(records.length + " records do not fit a chunk");
