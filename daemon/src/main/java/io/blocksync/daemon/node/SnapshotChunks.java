@@ -13,7 +13,8 @@ import io.blocksync.daemon.table.BanTable;
 
 /**
  * Takes the records of one SNAPSHOT_CHUNK as a SYNC of its range is taken (docs/PROTOCOL.md, "Snapshots"): a record
- * the table holds already (the same origin's decision at that sequence or later) is skipped unchecked, the others
+ * held already ({@link HeldRecords}: at or below the origin's high water, or the same origin's decision at that
+ * sequence or later in the table) is skipped unchecked, the others
  * are applied by the table's version rules (the newer wins); a chunk relayed for another origin is taken only when
  * every record it would apply carries that origin's signature. Not taken for now, so not acknowledged and sent again,
  * when the firewall's backlog closed the receive window or the records new to the table would not fit. Its range is

@@ -28,8 +28,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * A peer speaks only for configured origins, and never for this node: a SYNC for an origin not in the config, or
  * any frame carrying this node's own decisions, is dropped and counted before it touches any state; heartbeat
  * entries for unknown origins are counted and ignored. Records are charged to the origin's and the sending peer's
- * budgets ({@link RecordBudgets}) before they are applied, except those the table already holds (the same origin's
- * decision at that origin sequence or later), which cost nothing and, in a SYNC, are skipped. A BATCH or SYNC whose new records would not fit in the
+ * budgets ({@link RecordBudgets}) before they are applied, except those held already ({@link HeldRecords}: at or below
+ * the origin's high water, so possibly expired or lifted since, or the same origin's decision at that origin sequence
+ * or later in the table), which cost nothing and are skipped in every frame. A BATCH or SYNC whose new records would not fit in the
  * room the table leaves peers is not taken, so none of its records is lost: the BATCH is not acknowledged and is
  * retransmitted, the SYNC's range is offered again. A record the table refuses for a reason that may pass later
  * (stamped or versioned too far ahead of this node's clock: {@link BanOutcome#mayPassLater}) leaves its origin
