@@ -28,9 +28,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * A peer speaks only for configured origins, and never for this node: a SYNC for an origin not in the config, or
  * any frame carrying this node's own decisions, is dropped and counted before it touches any state; heartbeat
  * entries for unknown origins are counted and ignored. Records are charged to the origin's and the sending peer's
- * budgets ({@link RecordBudgets}) before they are applied, except those held already ({@link HeldRecords}: at or below
- * the origin's high water, so possibly expired or lifted since, or the same origin's decision at that origin sequence
- * or later in the table), which cost nothing and are skipped in every frame. A BATCH or SYNC whose new records would not fit in the
+ * budgets ({@link RecordBudgets}) before they are applied, except those held already ({@link HeldRecords}: the same
+ * origin's decision at that origin sequence or later in the table, or, relayed or on the group, at or below the origin's
+ * high water, so possibly expired or lifted since), which cost nothing and are skipped in every frame. A BATCH or SYNC whose new records would not fit in the
  * room the table leaves peers is not taken, so none of its records is lost: the BATCH is not acknowledged and is
  * retransmitted, the SYNC's range is offered again. A record the table refuses for a reason that may pass later
  * (stamped or versioned too far ahead of this node's clock: {@link BanOutcome#mayPassLater}) leaves its origin
@@ -132,7 +132,7 @@ public final class StreamReceiver
             counters.recordsDuplicate.getAndAddRelease(count);
             return;
         }
-        if (!takeRecords(peer, batch, nowMillis))
+        if (!takeRecords(peer, batch, HeldRecords.OWN, nowMillis))
         {
             return;
         }
@@ -155,21 +155,23 @@ public final class StreamReceiver
             counters.framesOwnOrigin.incrementRelease();
             return true;
         }
-        return takeRecords(peer, frame, nowMillis);
+        return takeRecords(peer, frame, HeldRecords.GROUP, nowMillis);
     }
 
     /**
      * Take the records of a frame of the sender's own decisions (BATCH, GROUP_BATCH): all or none, after the room
      * and the budgets (origin and sending peer are the same) allow it; their origin range is then marked held.
+     *
+     * @param path {@link HeldRecords#OWN} (BATCH) or {@link HeldRecords#GROUP} (GROUP_BATCH).
      */
-    private boolean takeRecords(final Peer peer, final RecordFrame frame, final long nowMillis)
+    private boolean takeRecords(final Peer peer, final RecordFrame frame, final int path, final long nowMillis)
     {
         final int count = frame.recordCount();
         scannedNew = 0;
         scannedCharged = 0;
         for (int i = 0; i < count; i++)
         {
-            scan(frame.record(i), i);
+            scan(frame.record(i), i, path);
         }
         if (!table.hasRemoteRoom(scannedNew))
         {
@@ -223,11 +225,12 @@ public final class StreamReceiver
             return;
         }
         final int count = sync.recordCount();
+        final boolean relayed = origin != peer.nodeId();
         scannedNew = 0;
         scannedCharged = 0;
         for (int i = 0; i < count; i++)
         {
-            scan(sync.record(i), i);
+            scan(sync.record(i), i, relayed ? HeldRecords.RELAYED : HeldRecords.OWN);
         }
         if (!table.hasRemoteRoom(scannedNew))
         {
@@ -244,7 +247,7 @@ public final class StreamReceiver
         // The sender pays for the signature checks whatever they find, so its forgeries cost it at most its budget's
         // worth of them; the origin's budget is spent only on records that proved to be the origin's.
         budgets.chargeSender(senderIndex, scannedCharged);
-        if (origin != peer.nodeId() && !originSigned(origin, sync))
+        if (relayed && !originSigned(origin, sync))
         {
             counters.syncFramesBadSignature.incrementRelease();
             return;
@@ -255,15 +258,19 @@ public final class StreamReceiver
         {
             applyUnlessHeld(sync.record(i), i, nowMillis);
         }
-        if (origin == peer.nodeId())
+        if (!relayed)
         {
             heldRanges.mark(origin, sync.after(), sync.through());
         }
-        else if (count > 0)
+        else
         {
             // A relayer's claim that a range holds nothing more is signed by no one: mark only up to the last record
-            // it showed, which the origin signed (or which this node already held), never an empty range.
-            heldRanges.mark(origin, sync.after(), Math.min(sync.through(), highestSequence(sync)));
+            // it showed whose origin signature was checked, never an empty range (a record skipped as held was not).
+            final long highest = highestChecked(sync);
+            if (highest > sync.after())
+            {
+                heldRanges.mark(origin, sync.after(), Math.min(sync.through(), highest));
+            }
         }
     }
 
@@ -292,12 +299,16 @@ public final class StreamReceiver
         }
     }
 
-    private static long highestSequence(final SyncFrameFlyweight sync)
+    /** The highest origin sequence of the SYNC's records not skipped as held (those had their signature checked). */
+    private long highestChecked(final SyncFrameFlyweight sync)
     {
         long highest = 0;
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
-            highest = Math.max(highest, sync.record(i).originSequence());
+            if (!HeldRecords.isHeld(held[i]))
+            {
+                highest = Math.max(highest, sync.record(i).originSequence());
+            }
         }
         return highest;
     }
@@ -334,9 +345,9 @@ public final class StreamReceiver
      * applied (duplicates of catch-up, retransmissions after a restart, old records replayed). Records of other
      * origins are charged whether or not they win. The caller zeroes both first.
      */
-    private void scan(final BanRecordFlyweight record, final int i)
+    private void scan(final BanRecordFlyweight record, final int i, final int path)
     {
-        held[i] = heldRecords.check(record.get(ban));
+        held[i] = heldRecords.check(record.get(ban), path);
         scannedNew += held[i] == HeldRecords.NEW_ENTRY ? 1 : 0;
         scannedCharged += HeldRecords.isHeld(held[i]) ? 0 : 1;
     }
