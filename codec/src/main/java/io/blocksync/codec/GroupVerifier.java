@@ -9,8 +9,9 @@ import static io.blocksync.codec.FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH;
 /**
  * The receive-side gate of a multicast group (docs/PROTOCOL.md, "Multicast"): a GROUP_BATCH is checked before
  * anything reads its body. Order: length and version, type, receiver (0: the group), frame length against count,
- * sender (a configured member, never this node), key id, the sender's Ed25519 signature, the sender's group
- * anti-replay window, then the records' structure. The checks before the signature cost no cryptography, and state
+ * sender (a configured member, never this node), key id, the sender's group anti-replay window, the sender's Ed25519
+ * signature, then the records' structure. Every check before the signature is free (no cryptography), so a replayed
+ * or stale group datagram, like an outsider's, costs no signature verification ({@link #signatureChecks()}); state
  * exists only for the members added here: a datagram naming any other sender is refused without allocating. Returns
  * a {@link RejectReason} code (a bad signature is {@link RejectReason#BAD_TAG}) and never throws on bad input. Only
  * {@link #acceptLast()} moves the replay window, so the caller may decline an authentic frame for now. Not thread safe.
@@ -24,6 +25,7 @@ public final class GroupVerifier
     private final BanRecordFlyweight record = new BanRecordFlyweight();
     private Member lastSender;
     private long lastSequence;
+    private long signatureChecks;
 
     /** @param nodeId this node's id: its own group datagrams (looped back) are refused as {@link RejectReason#UNKNOWN_SENDER}. */
     public GroupVerifier(final int nodeId)
@@ -95,15 +97,17 @@ public final class GroupVerifier
         {
             return RejectReason.UNKNOWN_KEY;
         }
-        if (!frame.wrap(buffer, offset).verifySignature(key))
-        {
-            return RejectReason.BAD_TAG;
-        }
+        // The window is only read here; it moves in acceptLast, so a forgery under a fresh sequence moves nothing.
         final long sequence = header.sequence();
         final int replayState = sender.window.check(sequence);
         if (replayState != RejectReason.NONE)
         {
             return replayState;
+        }
+        signatureChecks++;
+        if (!frame.wrap(buffer, offset).verifySignature(key))
+        {
+            return RejectReason.BAD_TAG;
         }
         if (!GroupBatchFrameFlyweight.isWellFormed(buffer, offset, length, record))
         {
@@ -112,6 +116,12 @@ public final class GroupVerifier
         lastSender = sender;
         lastSequence = sequence;
         return RejectReason.NONE;
+    }
+
+    /** Ed25519 verifications made so far: one per datagram that passed every free check. */
+    public long signatureChecks()
+    {
+        return signatureChecks;
     }
 
     /** Mark the packet sequence of the datagram that last passed {@link #check} as seen. */

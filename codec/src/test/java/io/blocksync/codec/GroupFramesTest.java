@@ -172,6 +172,33 @@ final class GroupFramesTest
     }
 
     @Test
+    void aReplayedOrStaleGroupDatagramCostsNoSignatureCheck()
+    {
+        final GroupVerifier verifier = new GroupVerifier(2).addMember(1, nodeKey(1).peerKey());
+        final int length = groupBatch(buffer, nodeKey(1), 1, 1, 10_000);
+        assertEquals(RejectReason.NONE, verifier.check(buffer, 0, length));
+        verifier.acceptLast();
+        assertEquals(1, verifier.signatureChecks());
+        for (int i = 0; i < 1_000; i++)
+        {
+            assertEquals(RejectReason.REPLAY, verifier.check(buffer, 0, length), "replay " + i);
+        }
+        // A forgery under the replayed packet sequence: refused as a replay, before its signature is read.
+        buffer.putByte(length - 1, (byte)(buffer.getByte(length - 1) ^ 1));
+        assertEquals(RejectReason.REPLAY, verifier.check(buffer, 0, length));
+        final int stale = groupBatch(buffer, nodeKey(1), 1, 2, 10_000 - ReplayWindow.WINDOW_SIZE - 64);
+        assertEquals(RejectReason.TOO_OLD, verifier.check(buffer, 0, stale), "left of the window");
+        assertEquals(1, verifier.signatureChecks(), "no Ed25519 verification for a replayed or stale datagram");
+
+        // A forgery under a fresh sequence costs one check and moves no window: the authentic datagram is still taken.
+        final int forged = groupBatch(buffer, NodeKey.fromSeed(1, ProtocolVectors.seed(3)), 1, 2, 10_001);
+        assertEquals(RejectReason.BAD_TAG, verifier.check(buffer, 0, forged));
+        final int fresh = groupBatch(buffer, nodeKey(1), 1, 2, 10_001);
+        assertEquals(RejectReason.NONE, verifier.check(buffer, 0, fresh));
+        assertEquals(3, verifier.signatureChecks());
+    }
+
+    @Test
     void aGroupBatchHoldsSixRecordsInOneDatagram()
     {
         assertEquals(6, GroupBatchFrameFlyweight.MAX_RECORDS);

@@ -222,6 +222,7 @@ public final class Node implements AutoCloseable
             .groupCommit(groupCommit)
             .stagingCapacity(stagingCapacityFor(config.storeCapacity()))
             .originBurst(config.originBurst())
+            .snapshotChunkBudget(config.snapshotChunkBudget())
             .retransmitMinNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitInitialMs()))
             .retransmitMaxNanos(TimeUnit.MILLISECONDS.toNanos(config.retransmitMaxMs()))
             .heartbeatIntervalNanos(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()))

@@ -33,11 +33,37 @@ final class MulticastSection
         {
             return;
         }
+        final String scope = scopeWarning(group);
+        if (null != scope)
+        {
+            reader.warningAt(scope, "group");
+        }
         if (ttl > 1)
         {
             reader.warningAt("ttl: " + ttl + " lets group datagrams cross routers; 1 keeps them on the link", "ttl");
         }
         config.multicast = new MulticastConfig(new InetSocketAddress(group, port), interfaceName, ttl, members);
+    }
+
+    /**
+     * Null when the group is scoped to stay within a site: IPv4 239.0.0.0/8, administratively scoped (RFC 2365); IPv6
+     * scope 2 link-local, 4 admin-local, 5 site-local or 8 organization-local (RFC 4291 §2.7, RFC 7346). Otherwise a
+     * warning: routers may carry such a group beyond the organisation (with a TTL above 1), and its addresses are
+     * assigned to others (IANA).
+     */
+    static String scopeWarning(final InetAddress group)
+    {
+        final byte[] bytes = group.getAddress();
+        if (bytes.length == 4)
+        {
+            return (bytes[0] & 0xFF) == 239 ? null : "group: " + group.getHostAddress() + " is not administratively " +
+                "scoped (239.0.0.0/8, RFC 2365): it may be carried beyond this site and belong to others; use e.g. " +
+                "239.255.42.1";
+        }
+        final int scope = bytes[1] & 0x0F;
+        return scope == 2 || scope == 4 || scope == 5 || scope == 8 ? null : "group: " + group.getHostAddress() +
+            " has IPv6 multicast scope " + Integer.toHexString(scope) + ", not link (2), admin (4), site (5) or " +
+            "organization (8) local (RFC 4291 section 2.7): it may be carried beyond this site; use e.g. ff15::42";
     }
 
     private static InetAddress parseGroup(final String text)

@@ -1,7 +1,7 @@
 package io.blocksync.daemon.config;
 
 /**
- * [protocol]: heartbeat and retransmission timing, the per-peer send window, when a silent peer counts as
+ * [protocol]: heartbeat and retransmission timing, the per-peer send window and snapshot chunk budget, when a silent peer counts as
  * suspect or down, how far ahead of this node's clock a peer's decision may be stamped, and how far off a peer's clock
  * may be before a warning.
  */
@@ -13,6 +13,9 @@ final class ProtocolSection
     private static final long ONE_HOUR_MS = 3_600_000;
     private static final long ONE_DAY_MS = 86_400_000;
     private static final int MAX_SEND_WINDOW = 65_536;
+    // At least one full receive window of chunks; at most ~1.2 GB of datagrams per interval.
+    private static final int MIN_SNAPSHOT_CHUNK_BUDGET = 64;
+    private static final int MAX_SNAPSHOT_CHUNK_BUDGET = 1_000_000;
 
     private ProtocolSection()
     {
@@ -26,6 +29,8 @@ final class ProtocolSection
             reader.value("retransmit-initial", Values.millis(1, ONE_MINUTE_MS), config.retransmitInitialMs);
         config.retransmitMaxMs = reader.value("retransmit-max", Values.millis(1, ONE_HOUR_MS), config.retransmitMaxMs);
         config.sendWindow = reader.value("send-window", Values.integer(1, MAX_SEND_WINDOW), config.sendWindow);
+        config.snapshotChunkBudget = reader.value("snapshot-chunk-budget",
+            Values.integer(MIN_SNAPSHOT_CHUNK_BUDGET, MAX_SNAPSHOT_CHUNK_BUDGET), config.snapshotChunkBudget);
         config.peerSuspectAfterMs =
             reader.value("peer-suspect-after", Values.millis(1, ONE_DAY_MS), config.peerSuspectAfterMs);
         config.peerDownAfterMs = reader.value("peer-down-after", Values.millis(1, ONE_DAY_MS), config.peerDownAfterMs);

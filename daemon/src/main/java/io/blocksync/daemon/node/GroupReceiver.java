@@ -25,7 +25,11 @@ public final class GroupReceiver
 {
     static final long NAK_INTERVAL_NANOS = 20_000_000L;
     static final int MAX_NAKS = 8;
-    /** A jump further than this is a new epoch of the sender's group stream (it restarted): rejoin, nothing skipped. */
+    /**
+     * A jump further than this, forward or back, is a new epoch of the sender's group stream (it restarted, with its
+     * clock ahead or behind): rejoin, nothing skipped. Repairs and copies lie within the sender's ring of
+     * {@link GroupSender#RETAINED} below its newest, far inside it.
+     */
     static final long EPOCH_JUMP = 1L << 20;
     private static final int MAX_DATAGRAMS_PER_POLL = 256;
 
@@ -113,9 +117,11 @@ public final class GroupReceiver
         frame.wrap(buffer, 0);
         final long sequence = frame.groupSequence();
         final long oldest = frame.oldestRetained();
-        if (!stream.joined || oldest - stream.cumulative > EPOCH_JUMP)
+        if (!stream.joined || oldest - stream.cumulative > EPOCH_JUMP || stream.cumulative - sequence > EPOCH_JUMP)
         {
-            // Join where the stream is now (a late joiner, or the sender restarted): what came before comes by SYNC.
+            // Join where the stream is now (a late joiner, or the sender restarted, its clock ahead or behind): what came
+            // before comes by SYNC. A datagram of an older run replayed after our restart joins it at worst until the
+            // sender's next datagram: its packet sequence is fresh only once, and its records are below our marks.
             stream.joined = true;
             stream.cumulative = sequence - 1;
             stream.received = 0;

@@ -146,6 +146,12 @@ public final class NodeAgent implements Agent
         receiver.groupSender(groupSender);
     }
 
+    /** The requesting side of snapshots; for tests. */
+    SnapshotClient snapshotClient()
+    {
+        return snapshotClient;
+    }
+
     /** The member side of the multicast group, or null without one; for tests and status. */
     public GroupReceiver groupReceiver()
     {

@@ -43,6 +43,7 @@ public final class NodeContext
     private int stagingCapacity = 65_536;
     private OriginSequenceIndex sequenceIndex;
     private long originBurst;
+    private int snapshotChunkBudget = io.blocksync.daemon.config.NodeConfig.DEFAULT_SNAPSHOT_CHUNK_BUDGET;
     private int heartbeatPageEntries = io.blocksync.codec.HeartbeatFrameFlyweight.MAX_ENTRIES;
     private long retransmitMinNanos;
     private long retransmitMaxNanos;
@@ -382,6 +383,18 @@ public final class NodeContext
     public NodeContext originBurst(final long records)
     {
         this.originBurst = records;
+        return this;
+    }
+
+    /** SNAPSHOT_CHUNK frames one peer may be sent per heartbeat interval ({@code [protocol] snapshot-chunk-budget}). */
+    public int snapshotChunkBudget()
+    {
+        return snapshotChunkBudget;
+    }
+
+    public NodeContext snapshotChunkBudget(final int chunks)
+    {
+        this.snapshotChunkBudget = chunks;
         return this;
     }
 

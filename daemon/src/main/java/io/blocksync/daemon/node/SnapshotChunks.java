@@ -13,12 +13,13 @@ import io.blocksync.daemon.table.BanTable;
 
 /**
  * Takes the records of one SNAPSHOT_CHUNK as a SYNC of its range is taken (docs/PROTOCOL.md, "Snapshots"): a record
- * the table holds already (the same origin's decision at that sequence or later) is skipped unchecked, the others
+ * held already ({@link HeldRecords}: the same origin's decision at that sequence or later in the table, or, relayed, at
+ * or below the origin's high water) is skipped unchecked, the others
  * are applied by the table's version rules (the newer wins); a chunk relayed for another origin is taken only when
  * every record it would apply carries that origin's signature. Not taken for now, so not acknowledged and sent again,
  * when the firewall's backlog closed the receive window or the records new to the table would not fit. Its range is
- * then marked held like a SYNC's: the whole of it for the origin's own chunk, up to its highest record for a relayed
- * one. Snapshot records are not charged to the flood guard's budgets: the requester asked for them and paces them
+ * then marked held like a SYNC's: the whole of it for the origin's own chunk, up to its highest record whose signature was checked
+ * for a relayed one. Snapshot records are not charged to the flood guard's budgets: the requester asked for them and paces them
  * by its window, and the origin quota and room bound what they can store. Loop thread only.
  */
 final class SnapshotChunks
@@ -36,8 +37,8 @@ final class SnapshotChunks
     private final HeldRanges heldRanges;
     private final BanRecordFlyweight record = new BanRecordFlyweight();
     private final Ban ban = new Ban();
-    private final Ban current = new Ban();
-    private final boolean[] held = new boolean[SnapshotChunkFlyweight.MAX_RECORDS];
+    private final HeldRecords heldRecords;
+    private final int[] held = new int[SnapshotChunkFlyweight.MAX_RECORDS];
 
     SnapshotChunks(final NodeContext context, final BanTable table, final ReceiveWindow window)
     {
@@ -48,6 +49,7 @@ final class SnapshotChunks
         this.window = window;
         this.counters = context.counters();
         this.heldRanges = new HeldRanges(highWater, SnapshotChunkFlyweight.MAX_RECORDS);
+        this.heldRecords = new HeldRecords(highWater, table);
     }
 
     /**
@@ -72,29 +74,33 @@ final class SnapshotChunks
         {
             return FORGED;
         }
+        final boolean relayed = origin != peer.nodeId();
         int fresh = 0;
         long highest = 0;
         for (int i = 0; i < count; i++)
         {
-            rawRecord(lz4, i).get(ban);
-            final boolean exists = table.get(ban.prefix(), current);
-            held[i] = exists && current.originNodeId() == ban.originNodeId() && current.originSequence() >= ban.originSequence();
-            fresh += exists ? 0 : 1;
-            highest = Math.max(highest, ban.originSequence());
+            held[i] = heldRecords.check(rawRecord(lz4, i).get(ban), relayed ? HeldRecords.RELAYED : HeldRecords.OWN);
+            fresh += held[i] == HeldRecords.NEW_ENTRY ? 1 : 0;
+            // Only records whose signature is checked (not held) may extend what a relayed chunk marks held.
+            highest = HeldRecords.isHeld(held[i]) ? highest : Math.max(highest, ban.originSequence());
         }
         if (!table.hasRemoteRoom(fresh))
         {
             counters.framesDeferredNoRoom.incrementRelease();
             return NOT_NOW;
         }
-        if (origin != peer.nodeId() && !originSigned(origin, lz4, count))
+        if (relayed && !originSigned(origin, lz4, count))
         {
             return FORGED;
         }
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            if (held[i])
+            if (held[i] == HeldRecords.STALE)
+            {
+                counters.recordsBelowHighWater.incrementRelease();
+            }
+            else if (held[i] == HeldRecords.HELD)
             {
                 counters.recordsDuplicate.incrementRelease();
             }
@@ -104,11 +110,11 @@ final class SnapshotChunks
                 counters.recordsDeferred.incrementRelease();
             }
         }
-        if (origin == peer.nodeId())
+        if (!relayed)
         {
             heldRanges.mark(origin, chunk.after(), chunk.through());
         }
-        else if (count > 0)
+        else if (highest > chunk.after())
         {
             heldRanges.mark(origin, chunk.after(), Math.min(chunk.through(), highest));
         }
@@ -133,7 +139,7 @@ final class SnapshotChunks
         }
         for (int i = 0; i < count; i++)
         {
-            if (held[i])
+            if (HeldRecords.isHeld(held[i]))
             {
                 continue;
             }

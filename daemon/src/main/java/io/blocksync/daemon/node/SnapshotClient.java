@@ -23,12 +23,29 @@ import java.nio.ByteBuffer;
  * most one per source. Chunks are taken by {@link SnapshotChunks} (as a SYNC of their range) and acknowledged by
  * the next request, at most one per session per duty cycle, with a receive window that follows the firewall's
  * backlog like the stream's ({@link ReceiveWindow}); with no chunk for {@link #retryNanos} the request is repeated
- * (the source resends what it lacks), and after {@link #abandonNanos} the session is given up (catch-up by SYNC, or
- * a later snapshot, goes on from the high-water marks). A restart loses the session, not what it brought: the marks
- * hold every chunk taken, and the next request starts after them. Loop thread only; allocation-free.
+ * (the source resends what it lacks). A restart loses the session, not what it brought: the marks hold every chunk
+ * taken, and the next request starts after them.
+ * <p>
+ * <b>A chunk is bound to its session.</b> Besides its origin, session and source, its index must lie within the 64
+ * chunks the request window reaches, every chunk must state the {@code covers_through} the first one did, and its range
+ * must fit the chain of chunk ranges from the session's {@code after}: chunk 0 starts exactly there; a chunk whose
+ * predecessor is held starts at or after that one's {@code through}; one whose predecessor is not held yet starts
+ * strictly after the nearest held range below it (so it can never reach back over chunks not yet seen); and it ends at
+ * or before the start of the nearest held chunk above it. Any other chunk is dropped before anything is decoded
+ * ({@code snapshot_chunks_refused}), so a relayer cannot use a chunk's {@code after} to mark held a range it never
+ * showed.
+ * <p>
+ * <b>A session must progress.</b> It is given up ({@code snapshot_sessions_timed_out}, with DONE) when no chunk was
+ * taken for {@link #abandonNanos}, or when it falls behind a minimum pace: its deadline starts {@link #abandonNanos}
+ * after it began and each chunk taken adds {@link #creditNanos} (a heartbeat interval / 64, about the pace of SYNC's
+ * 128 frames of 7 records per interval: a snapshot slower than that is worse than SYNC). A source whose session timed
+ * out or sent a forged chunk is not asked for that origin again for {@link #SLOW_INTERVALS} heartbeat intervals, so a
+ * stalling relayer pins nothing: catch-up goes on by SYNC, or by a snapshot from another source. Deadlines come from
+ * the injected clock. Loop thread only; allocation-free (a ring of 64 chunk ranges per configured origin, 1 KiB each).
  */
 final class SnapshotClient
 {
+    private static final int RING = 64;
     /** Sequences behind a peer from which a snapshot is asked for rather than SYNC. */
     static final long FAR_BEHIND = 4096;
     /** A gap the mark would take more heartbeat intervals than this to close at its current pace is worth a snapshot. */
@@ -51,6 +68,7 @@ final class SnapshotClient
     private final ReceiveWindow window;
     private final long retryNanos;
     private final long abandonNanos;
+    private final long creditNanos;
     private final long intervalNanos;
     private final SnapshotChunks chunks;
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
@@ -67,6 +85,16 @@ final class SnapshotClient
     private final long[] lastHeardNanos;
     private final long[] lastSentNanos;
     private final boolean[] ackDue;
+    // Per origin: the session's covers_through (0 until its first chunk), the through of chunk nextChunk - 1 (the
+    // session's after before chunk 0), the deadline of its minimum pace; the source to avoid, and until when.
+    private final long[] covers;
+    private final long[] chainThrough;
+    private final long[] deadlineNanos;
+    private final Peer[] avoided;
+    private final long[] avoidUntilNanos;
+    // Per origin, 64 slots by chunk index: the range of each chunk held beyond nextChunk.
+    private final long[] ringAfter;
+    private final long[] ringThrough;
     // Per origin: our mark when a peer's heartbeat was last evaluated, to tell a stalled mark from one that moves.
     private final long[] markSeen;
     private final int[] emptyStreak;
@@ -87,6 +115,7 @@ final class SnapshotClient
         this.retryNanos = Math.max(1_000_000, context.retransmitMinNanos() / 4);
         this.intervalNanos = context.heartbeatIntervalNanos();
         this.abandonNanos = Math.max(10 * context.retransmitMaxNanos(), 10 * intervalNanos);
+        this.creditNanos = intervalNanos / RING;
         this.chunks = chunks;
         final int count = highWater.count();
         sessionIds = new int[count];
@@ -100,6 +129,13 @@ final class SnapshotClient
         ackDue = new boolean[count];
         markSeen = new long[count];
         emptyStreak = new int[count];
+        covers = new long[count];
+        chainThrough = new long[count];
+        deadlineNanos = new long[count];
+        avoided = new Peer[count];
+        avoidUntilNanos = new long[count];
+        ringAfter = new long[count * RING];
+        ringThrough = new long[count * RING];
         java.util.Arrays.fill(markSeen, -1);
         for (final Peer peer : context.peers())
         {
@@ -107,6 +143,12 @@ final class SnapshotClient
         }
         // Distinct across restarts on a real clock, reproducible on a test's manual one.
         nextSessionId = (int)(context.nanoClock().nanoTime() * 0x9E3779B97F4A7C15L >>> 32) ^ nodeId;
+    }
+
+    /** What takes the chunks' records; for tests. */
+    SnapshotChunks chunks()
+    {
+        return chunks;
     }
 
     /** Sessions in progress. */
@@ -144,7 +186,8 @@ final class SnapshotClient
             // empty epoch ranges come by one SYNC each).
             final boolean far = gap >= FAR_BEHIND && before >= 0 && mine - before <= gap / SLOW_INTERVALS &&
                 (mine > 0 || emptyStreak[i] > EMPTY_EVALUATIONS);
-            if (!far || sessionIds[i] != 0 || isBusy(peer) || (origin != peer.nodeId() && isUp(origin)))
+            if (!far || sessionIds[i] != 0 || isBusy(peer) || (origin != peer.nodeId() && isUp(origin)) ||
+                (avoided[i] == peer && nowNanos - avoidUntilNanos[i] < 0))
             {
                 continue;
             }
@@ -162,6 +205,9 @@ final class SnapshotClient
         held[i] = 0;
         lastChunk[i] = -1;
         lastHeardNanos[i] = nowNanos;
+        covers[i] = 0;
+        chainThrough[i] = mark;
+        deadlineNanos[i] = nowNanos + abandonNanos;
         active++;
         counters.snapshotsStarted.incrementRelease();
         sendRequest(i, 0, nowNanos);
@@ -177,21 +223,23 @@ final class SnapshotClient
             return;
         }
         final long nowNanos = nanoClock.nanoTime();
-        lastHeardNanos[i] = nowNanos;
         final int offset = chunk.chunkIndex() - nextChunk[i];
-        if (offset < 0 || (offset < 64 && (held[i] & (1L << offset)) != 0))
+        if (offset < 0 || (offset < RING && (held[i] & (1L << offset)) != 0))
         {
+            // A copy of one taken (a resend crossed our acknowledgement): acknowledged again.
             ackDue[i] = true;
             return;
         }
-        if (offset >= 64)
+        if (offset >= RING || !isBound(i, offset, chunk))
         {
+            counters.snapshotChunksRefused.incrementRelease();
             return;
         }
         final int outcome = chunks.take(peer, chunk, lz4, nowMillis);
         if (outcome == SnapshotChunks.FORGED)
         {
             counters.snapshotChunksBadSignature.incrementRelease();
+            avoid(i, nowNanos);
             finish(i, nowNanos);
             return;
         }
@@ -200,9 +248,16 @@ final class SnapshotClient
             return;
         }
         counters.snapshotChunksReceived.incrementRelease();
+        lastHeardNanos[i] = nowNanos;
+        deadlineNanos[i] += creditNanos;
+        covers[i] = chunk.coversThrough();
+        final int slot = i * RING + (chunk.chunkIndex() & (RING - 1));
+        ringAfter[slot] = chunk.after();
+        ringThrough[slot] = chunk.through();
         held[i] |= 1L << offset;
         while ((held[i] & 1) != 0)
         {
+            chainThrough[i] = ringThrough[i * RING + (nextChunk[i] & (RING - 1))];
             held[i] >>>= 1;
             nextChunk[i]++;
         }
@@ -234,8 +289,11 @@ final class SnapshotClient
             {
                 continue;
             }
-            if (nowNanos - lastHeardNanos[i] >= abandonNanos)
+            if (nowNanos - lastHeardNanos[i] >= abandonNanos || nowNanos - deadlineNanos[i] >= 0)
             {
+                // No progress, or too slow to be worth more than SYNC: a stalling source pins nothing.
+                counters.snapshotSessionsTimedOut.incrementRelease();
+                avoid(i, nowNanos);
                 finish(i, nowNanos);
                 work++;
             }
@@ -252,6 +310,55 @@ final class SnapshotClient
     long nextDeadlineNanos(final long nowNanos)
     {
         return active == 0 ? Long.MAX_VALUE : nowNanos + retryNanos;
+    }
+
+    /**
+     * Whether a chunk at {@code offset} beyond {@code nextChunk} fits the session (see the class comment): the same
+     * {@code covers_through} as the chunks before it, and a range that neither reaches back over chunks not yet held
+     * nor overlaps a held neighbour.
+     */
+    private boolean isBound(final int i, final int offset, final SnapshotChunkFlyweight chunk)
+    {
+        final long chunkAfter = chunk.after();
+        final long chunkThrough = chunk.through();
+        if ((covers[i] != 0 && chunk.coversThrough() != covers[i]) || chunkAfter < after[i])
+        {
+            return false;
+        }
+        if (chunk.chunkIndex() == 0)
+        {
+            return chunkAfter == after[i] && fitsBelow(i, offset, chunkThrough);
+        }
+        long below = chainThrough[i];
+        boolean adjacent = offset == 0;
+        for (int b = offset - 1; b > 0; b--)
+        {
+            if ((held[i] & (1L << b)) != 0)
+            {
+                below = ringThrough[i * RING + ((nextChunk[i] + b) & (RING - 1))];
+                adjacent = b == offset - 1;
+                break;
+            }
+        }
+        return (adjacent ? chunkAfter >= below : chunkAfter > below) && fitsBelow(i, offset, chunkThrough);
+    }
+
+    /** Whether a chunk at {@code offset} ends at or before the start of the nearest held chunk above it. */
+    private boolean fitsBelow(final int i, final int offset, final long chunkThrough)
+    {
+        final long above = held[i] >>> (offset + 1);
+        if (above == 0 || offset + 1 >= RING)
+        {
+            return true;
+        }
+        final int next = nextChunk[i] + offset + 1 + Long.numberOfTrailingZeros(above);
+        return chunkThrough <= ringAfter[i * RING + (next & (RING - 1))];
+    }
+
+    private void avoid(final int i, final long nowNanos)
+    {
+        avoided[i] = sources[i];
+        avoidUntilNanos[i] = nowNanos + SLOW_INTERVALS * intervalNanos;
     }
 
     private void finish(final int i, final long nowNanos)

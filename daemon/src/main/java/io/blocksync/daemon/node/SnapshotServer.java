@@ -28,8 +28,8 @@ import java.nio.ByteBuffer;
  * holds, or not acknowledged {@link #resendNanos} after their last send. A resent chunk is encoded again from the
  * table for its range.
  * <p>
- * Work is bounded per peer per heartbeat interval, whatever the peer sends: at most {@link #CHUNKS_PER_INTERVAL}
- * chunks, new and resent together (those due beyond it wait for the requester's next request in a later interval,
+ * Work is bounded per peer per heartbeat interval, whatever the peer sends: at most {@link #chunksPerInterval}
+ * chunks ({@code [protocol] snapshot-chunk-budget}), new and resent together (those due beyond it wait for the requester's next request in a later interval,
  * {@code snapshot_chunk_budget_exhausted}), and at most one new session (a request with another session id or
  * origin in the same interval is ignored, {@code snapshot_sessions_refused}). No chunk is resent sooner than
  * {@link #MIN_LOSS_NANOS} after its last send. Loop thread only; allocation-free after construction when liblz4 is available
@@ -40,11 +40,6 @@ final class SnapshotServer
     private static final int RING = SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW;
     private static final int FIRST_TARGET = 12;
     private static final long MIN_LOSS_NANOS = 1_000_000;
-    /**
-     * SNAPSHOT_CHUNK frames (new and resent) one peer may be sent per heartbeat interval: 64 full windows. At the
-     * default 1 s interval and ~12 records per chunk a join takes at most ~49,000 bans/s from one peer.
-     */
-    static final int CHUNKS_PER_INTERVAL = 4096;
 
     private final HighWaterMarks highWater;
     private final BanTable table;
@@ -55,6 +50,8 @@ final class SnapshotServer
     private final long resendNanos;
     private final long idleNanos;
     private final long intervalNanos;
+    // SNAPSHOT_CHUNK frames (new and resent) one peer may be sent per heartbeat interval.
+    private final int chunksPerInterval;
     private final Int2ObjectHashMap<Session> sessions = new Int2ObjectHashMap<>();
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
     private final ByteBuffer frameView = frame.byteBuffer().duplicate();
@@ -78,6 +75,7 @@ final class SnapshotServer
         this.resendNanos = context.retransmitMinNanos();
         this.intervalNanos = context.heartbeatIntervalNanos();
         this.idleNanos = 5 * intervalNanos;
+        this.chunksPerInterval = context.snapshotChunkBudget();
         for (final Peer peer : context.peers())
         {
             sessions.put(peer.nodeId(), new Session());
@@ -102,10 +100,12 @@ final class SnapshotServer
         final int originIndex = highWater.indexOf(origin);
         if (null == session || originIndex < 0 || origin == peer.nodeId())
         {
+            // An origin not configured here, or the requester's own (it holds its own decisions): nothing to serve.
+            counters.snapshotRequestsIgnored.incrementRelease();
             return;
         }
         final boolean done = (request.flags() & SnapshotRequestFlyweight.FLAG_DONE) != 0;
-        session.refill(nowNanos, intervalNanos);
+        session.refill(nowNanos, intervalNanos, chunksPerInterval);
         if (session.sessionId != request.sessionId() || session.originIndex != originIndex)
         {
             if (done)
@@ -119,6 +119,8 @@ final class SnapshotServer
             }
             if (!start(session, request, originIndex, origin))
             {
+                // Nothing held beyond the requester's after: no session; its catch-up goes on by SYNC.
+                counters.snapshotRequestsIgnored.incrementRelease();
                 return;
             }
             session.startedThisInterval = true;
@@ -296,13 +298,13 @@ final class SnapshotServer
         private final long[] ringSentNanos = new long[RING];
 
         /** Open a new interval with a full budget once the last one has passed. */
-        private void refill(final long nowNanos, final long intervalNanos)
+        private void refill(final long nowNanos, final long intervalNanos, final int chunksPerInterval)
         {
             if (!intervalOpen || nowNanos - intervalStartNanos >= intervalNanos)
             {
                 intervalOpen = true;
                 intervalStartNanos = nowNanos;
-                chunksLeft = CHUNKS_PER_INTERVAL;
+                chunksLeft = chunksPerInterval;
                 startedThisInterval = false;
             }
         }

@@ -28,8 +28,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * A peer speaks only for configured origins, and never for this node: a SYNC for an origin not in the config, or
  * any frame carrying this node's own decisions, is dropped and counted before it touches any state; heartbeat
  * entries for unknown origins are counted and ignored. Records are charged to the origin's and the sending peer's
- * budgets ({@link RecordBudgets}) before they are applied, except those the table already holds (the same origin's
- * decision at that origin sequence or later), which cost nothing and, in a SYNC, are skipped. A BATCH or SYNC whose new records would not fit in the
+ * budgets ({@link RecordBudgets}) before they are applied, except those held already ({@link HeldRecords}: the same
+ * origin's decision at that origin sequence or later in the table, or, relayed or on the group, at or below the origin's
+ * high water, so possibly expired or lifted since), which cost nothing and are skipped in every frame. A BATCH or SYNC whose new records would not fit in the
  * room the table leaves peers is not taken, so none of its records is lost: the BATCH is not acknowledged and is
  * retransmitted, the SYNC's range is offered again. A record the table refuses for a reason that may pass later
  * (stamped or versioned too far ahead of this node's clock: {@link BanOutcome#mayPassLater}) leaves its origin
@@ -60,9 +61,9 @@ public final class StreamReceiver
     private final long reAckNanos;
     private final long epochHoldoffNanos;
     private final Ban ban = new Ban();
-    private final Ban current = new Ban();
-    // Per record of the frame being taken: whether the table holds it already (see scan).
-    private final boolean[] held = new boolean[Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS)];
+    private final HeldRecords heldRecords;
+    // Per record of the frame being taken: what HeldRecords found (see scan).
+    private final int[] held = new int[Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS)];
     private final HeldRanges heldRanges;
     private int scannedNew;
     private int scannedCharged;
@@ -94,6 +95,7 @@ public final class StreamReceiver
         this.reAckNanos = context.retransmitMaxNanos();
         this.epochHoldoffNanos = context.retransmitMaxNanos();
         this.heldRanges = new HeldRanges(highWater, held.length);
+        this.heldRecords = new HeldRecords(highWater, table);
         for (final Peer peer : context.peers())
         {
             peer.stream().received.reset(highWater.receivedCumulative(peer.nodeId()));
@@ -130,7 +132,7 @@ public final class StreamReceiver
             counters.recordsDuplicate.getAndAddRelease(count);
             return;
         }
-        if (!takeRecords(peer, batch, nowMillis))
+        if (!takeRecords(peer, batch, HeldRecords.OWN, nowMillis))
         {
             return;
         }
@@ -153,21 +155,23 @@ public final class StreamReceiver
             counters.framesOwnOrigin.incrementRelease();
             return true;
         }
-        return takeRecords(peer, frame, nowMillis);
+        return takeRecords(peer, frame, HeldRecords.GROUP, nowMillis);
     }
 
     /**
      * Take the records of a frame of the sender's own decisions (BATCH, GROUP_BATCH): all or none, after the room
      * and the budgets (origin and sending peer are the same) allow it; their origin range is then marked held.
+     *
+     * @param path {@link HeldRecords#OWN} (BATCH) or {@link HeldRecords#GROUP} (GROUP_BATCH).
      */
-    private boolean takeRecords(final Peer peer, final RecordFrame frame, final long nowMillis)
+    private boolean takeRecords(final Peer peer, final RecordFrame frame, final int path, final long nowMillis)
     {
         final int count = frame.recordCount();
         scannedNew = 0;
         scannedCharged = 0;
         for (int i = 0; i < count; i++)
         {
-            scan(frame.record(i), i);
+            scan(frame.record(i), i, path);
         }
         if (!table.hasRemoteRoom(scannedNew))
         {
@@ -189,7 +193,7 @@ public final class StreamReceiver
         for (int i = 0; i < count; i++)
         {
             final BanRecordFlyweight record = frame.record(i);
-            apply(record, nowMillis);
+            applyUnlessHeld(record, i, nowMillis);
             lowest = Math.min(lowest, record.originSequence());
             highest = Math.max(highest, record.originSequence());
         }
@@ -221,11 +225,12 @@ public final class StreamReceiver
             return;
         }
         final int count = sync.recordCount();
+        final boolean relayed = origin != peer.nodeId();
         scannedNew = 0;
         scannedCharged = 0;
         for (int i = 0; i < count; i++)
         {
-            scan(sync.record(i), i);
+            scan(sync.record(i), i, relayed ? HeldRecords.RELAYED : HeldRecords.OWN);
         }
         if (!table.hasRemoteRoom(scannedNew))
         {
@@ -242,7 +247,7 @@ public final class StreamReceiver
         // The sender pays for the signature checks whatever they find, so its forgeries cost it at most its budget's
         // worth of them; the origin's budget is spent only on records that proved to be the origin's.
         budgets.chargeSender(senderIndex, scannedCharged);
-        if (origin != peer.nodeId() && !originSigned(origin, sync))
+        if (relayed && !originSigned(origin, sync))
         {
             counters.syncFramesBadSignature.incrementRelease();
             return;
@@ -251,31 +256,42 @@ public final class StreamReceiver
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            if (held[i])
-            {
-                // Neither charged nor signature-checked: not applied either, so it cannot change anything.
-                counters.recordsDuplicate.incrementRelease();
-            }
-            else
-            {
-                apply(sync.record(i), nowMillis);
-            }
+            applyUnlessHeld(sync.record(i), i, nowMillis);
         }
-        if (origin == peer.nodeId())
+        if (!relayed)
         {
             heldRanges.mark(origin, sync.after(), sync.through());
         }
-        else if (count > 0)
+        else
         {
             // A relayer's claim that a range holds nothing more is signed by no one: mark only up to the last record
-            // it showed, which the origin signed (or which this node already held), never an empty range.
-            heldRanges.mark(origin, sync.after(), Math.min(sync.through(), highestSequence(sync)));
+            // it showed whose origin signature was checked, never an empty range (a record skipped as held was not).
+            final long highest = highestChecked(sync);
+            if (highest > sync.after())
+            {
+                heldRanges.mark(origin, sync.after(), Math.min(sync.through(), highest));
+            }
         }
     }
 
-    /** Apply a peer's record; one refused for now stays open in the high-water marks (see {@link HeldRanges}). */
-    private void apply(final BanRecordFlyweight record, final long nowMillis)
+    /**
+     * Apply record {@code i} of the frame being taken unless {@link #scan} found it held: such a record was neither
+     * charged nor signature-checked, and cannot change anything (at or below the origin's high water it could only
+     * bring back a ban expired or lifted since). One refused for now stays open in the high-water marks (see
+     * {@link HeldRanges}).
+     */
+    private void applyUnlessHeld(final BanRecordFlyweight record, final int i, final long nowMillis)
     {
+        if (held[i] == HeldRecords.STALE)
+        {
+            counters.recordsBelowHighWater.incrementRelease();
+            return;
+        }
+        if (held[i] == HeldRecords.HELD)
+        {
+            counters.recordsDuplicate.incrementRelease();
+            return;
+        }
         if (BanOutcome.mayPassLater(table.applyRemote(record.get(ban), nowMillis)))
         {
             heldRanges.defer(record.originSequence());
@@ -283,12 +299,16 @@ public final class StreamReceiver
         }
     }
 
-    private static long highestSequence(final SyncFrameFlyweight sync)
+    /** The highest origin sequence of the SYNC's records not skipped as held (those had their signature checked). */
+    private long highestChecked(final SyncFrameFlyweight sync)
     {
         long highest = 0;
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
-            highest = Math.max(highest, sync.record(i).originSequence());
+            if (!HeldRecords.isHeld(held[i]))
+            {
+                highest = Math.max(highest, sync.record(i).originSequence());
+            }
         }
         return highest;
     }
@@ -303,7 +323,7 @@ public final class StreamReceiver
         }
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
-            if (held[i])
+            if (HeldRecords.isHeld(held[i]))
             {
                 continue;
             }
@@ -318,20 +338,18 @@ public final class StreamReceiver
     }
 
     /**
-     * Look up what the table holds for record {@code i} of a frame, before anything of the frame is applied:
-     * {@link #scannedNew} counts records whose prefix would take a new entry (the room they need), and
-     * {@link #scannedCharged} those charged to the budgets. A record is held, not charged, when the table has the
-     * same origin's decision for the prefix at this origin sequence or a later one: origin sequences order one
-     * origin's decisions without any clock, and such a record cannot change the table (duplicates of catch-up,
-     * of a retransmission after a restart). Records of other origins are charged whether or not they win.
-     * The caller zeroes both first.
+     * Look up whether record {@code i} of a frame is held here ({@link HeldRecords}: at or below its origin's high
+     * water, or the table has the same origin's decision at this origin sequence or later), before anything of the
+     * frame is applied: {@link #scannedNew} counts records whose prefix would take a new entry (the room they need),
+     * and {@link #scannedCharged} those charged to the budgets. A held record is not charged, not checked and not
+     * applied (duplicates of catch-up, retransmissions after a restart, old records replayed). Records of other
+     * origins are charged whether or not they win. The caller zeroes both first.
      */
-    private void scan(final BanRecordFlyweight record, final int i)
+    private void scan(final BanRecordFlyweight record, final int i, final int path)
     {
-        final boolean exists = table.get(record.get(ban).prefix(), current);
-        held[i] = exists && current.originNodeId() == ban.originNodeId() && current.originSequence() >= ban.originSequence();
-        scannedNew += exists ? 0 : 1;
-        scannedCharged += held[i] ? 0 : 1;
+        held[i] = heldRecords.check(record.get(ban), path);
+        scannedNew += held[i] == HeldRecords.NEW_ENTRY ? 1 : 0;
+        scannedCharged += HeldRecords.isHeld(held[i]) ? 0 : 1;
     }
 
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)

@@ -239,8 +239,22 @@ public final class NodeCounters
     public static final int GROUP_NAKS_REFUSED_ID = 118;
     /** Group datagrams claiming this node as their sender (its own, looped back, or forged): dropped unchecked. */
     public static final int GROUP_DATAGRAMS_OWN_ID = 119;
+    /**
+     * Peers' records skipped because their origin sequence is at or below this node's high water for their origin:
+     * held already, or expired or lifted since; whatever frame brought them (BATCH, GROUP_BATCH, SYNC, snapshot chunk).
+     */
+    public static final int RECORDS_BELOW_HIGH_WATER_ID = 124;
+    /**
+     * Snapshot chunks of a session of ours dropped: beyond the 64 chunks the request window reaches, or with a range
+     * not bound to the session (not after the session's start, not joining the chunk before it, past its end).
+     */
+    public static final int SNAPSHOT_CHUNKS_REFUSED_ID = 125;
+    /** Snapshot sessions given up for want of progress (a stalling source); catch-up goes on by SYNC or another source. */
+    public static final int SNAPSHOT_SESSIONS_TIMED_OUT_ID = 126;
+    /** Snapshot requests not served: an origin not configured or the requester's own, or nothing held beyond its after. */
+    public static final int SNAPSHOT_REQUESTS_IGNORED_ID = 127;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = GROUP_DATAGRAMS_OWN_ID;
+    public static final int LAST_ID = SNAPSHOT_REQUESTS_IGNORED_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -315,6 +329,10 @@ public final class NodeCounters
     public final AtomicCounter groupGapsSkipped;
     public final AtomicCounter groupNaksRefused;
     public final AtomicCounter groupDatagramsOwn;
+    public final AtomicCounter recordsBelowHighWater;
+    public final AtomicCounter snapshotChunksRefused;
+    public final AtomicCounter snapshotSessionsTimedOut;
+    public final AtomicCounter snapshotRequestsIgnored;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -470,6 +488,10 @@ public final class NodeCounters
         crowdsecErrors = counter(CROWDSEC_ERRORS_ID, "crowdsec_errors");
         snapshotChunkBudgetExhausted = counter(SNAPSHOT_CHUNK_BUDGET_EXHAUSTED_ID, "snapshot_chunk_budget_exhausted");
         snapshotSessionsRefused = counter(SNAPSHOT_SESSIONS_REFUSED_ID, "snapshot_sessions_refused");
+        recordsBelowHighWater = counter(RECORDS_BELOW_HIGH_WATER_ID, "records_below_high_water");
+        snapshotChunksRefused = counter(SNAPSHOT_CHUNKS_REFUSED_ID, "snapshot_chunks_refused");
+        snapshotSessionsTimedOut = counter(SNAPSHOT_SESSIONS_TIMED_OUT_ID, "snapshot_sessions_timed_out");
+        snapshotRequestsIgnored = counter(SNAPSHOT_REQUESTS_IGNORED_ID, "snapshot_requests_ignored");
     }
 
     public CountersManager manager()

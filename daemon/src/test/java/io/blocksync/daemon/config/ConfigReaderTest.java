@@ -95,6 +95,7 @@ class ConfigReaderTest
         assertEquals(50, config.retransmitInitialMs());
         assertEquals(2000, config.retransmitMaxMs());
         assertEquals(256, config.sendWindow());
+        assertEquals(8192, config.snapshotChunkBudget());
         assertEquals(1500, config.peerSuspectAfterMs());
         assertEquals(60_000, config.peerDownAfterMs());
         assertEquals(150_000, config.maxClockSkewMs());
@@ -144,6 +145,7 @@ class ConfigReaderTest
         assertEquals(200, config.retransmitInitialMs());
         assertEquals(5000, config.retransmitMaxMs());
         assertEquals(1024, config.sendWindow());
+        assertEquals(NodeConfig.DEFAULT_SNAPSHOT_CHUNK_BUDGET, config.snapshotChunkBudget());
         assertEquals(3000, config.peerSuspectAfterMs());
         assertEquals(10_000, config.peerDownAfterMs());
         assertEquals(300_000, config.maxClockSkewMs(), "five minutes");

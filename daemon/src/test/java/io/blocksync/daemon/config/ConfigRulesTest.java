@@ -51,7 +51,7 @@ class ConfigRulesTest
     {
         assertErrors(NODE + "[protocol]\nheartbeat = 2s\n",
             "test.conf:7:1: unknown key 'heartbeat' in [protocol] (did you mean 'heartbeat-interval'?); " +
-                "accepted keys: heartbeat-interval, retransmit-initial, retransmit-max, send-window, " +
+                "accepted keys: heartbeat-interval, retransmit-initial, retransmit-max, send-window, snapshot-chunk-budget, " +
                 "peer-suspect-after, peer-down-after, max-clock-skew, clock-warning");
     }
 

@@ -38,6 +38,22 @@ class MulticastSectionTest
     }
 
     @Test
+    void shouldWarnOnceAboutAGroupThatIsNotScopedToTheSite() throws ConfigException
+    {
+        for (final String scoped : new String[] { "239.255.42.1", "239.1.2.3", "ff02::42", "ff15::42", "ff05::1:3", "ff18::42", "ff14::9" })
+        {
+            assertEquals(java.util.List.of(), parse(NODE + PEERS + "[multicast]\ngroup = " + scoped +
+                "\ninterface = lo\nmembers = 2\n").warnings(), scoped);
+        }
+        final java.util.List<String> ipv4 = parse(NODE + PEERS + "[multicast]\ngroup = 224.1.2.3\ninterface = lo\nmembers = 2\n").warnings();
+        assertEquals(1, ipv4.size(), ipv4.toString());
+        assertTrue(ipv4.get(0).contains("group: 224.1.2.3 is not administratively scoped (239.0.0.0/8, RFC 2365)"), ipv4.get(0));
+        final java.util.List<String> ipv6 = parse(NODE + PEERS + "[multicast]\ngroup = ff0e::42\ninterface = lo\nmembers = 2\n").warnings();
+        assertEquals(1, ipv6.size(), ipv6.toString());
+        assertTrue(ipv6.get(0).contains("has IPv6 multicast scope e"), ipv6.get(0));
+    }
+
+    @Test
     void shouldHaveNoGroupWithoutTheSection() throws ConfigException
     {
         assertNull(parse(NODE + PEERS).multicast());

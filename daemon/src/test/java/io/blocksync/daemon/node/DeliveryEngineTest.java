@@ -219,7 +219,10 @@ class DeliveryEngineTest
                 three.sync(3, 0, 5, held).inject(one, cluster.nowNanos(), now);
             }
             assertEquals(0, one.counters.refusedRateLimited.get(), "100 records held already: not charged, not refused");
+            // The origin's own SYNC: its records the table holds at that origin sequence are skipped as held (HeldRecords;
+            // the high water, which a relayer's claim moves, is not what decides for the origin's own frames).
             assertEquals(100, one.counters.recordsDuplicate.get());
+            assertEquals(0, one.counters.recordsBelowHighWater.get());
 
             final Ban[] fresh = new Ban[5];
             for (int i = 0; i < fresh.length; i++)

@@ -201,6 +201,7 @@ final class EngineCluster implements AutoCloseable
         long downAfterNanos = 1_000 * MS;
         int originRate = 1_000_000;
         long originBurst;
+        int snapshotChunkBudget = io.blocksync.daemon.config.NodeConfig.DEFAULT_SNAPSHOT_CHUNK_BUDGET;
         java.util.function.IntFunction<io.blocksync.firewall.Firewall> firewalls;
         int storeCapacity = 10_000;
         int originQuotaPercent = 50;
@@ -227,6 +228,13 @@ final class EngineCluster implements AutoCloseable
         {
             originRate = recordsPerSecond;
             originBurst = burst;
+            return this;
+        }
+
+        /** {@code [protocol] snapshot-chunk-budget}. */
+        Settings snapshotChunkBudget(final int chunks)
+        {
+            snapshotChunkBudget = chunks;
             return this;
         }
 

@@ -68,6 +68,7 @@ final class EngineNode implements AutoCloseable
     private final LocalDecisions decider;
     private final ArrayDeque<String> firewallLines = new ArrayDeque<>();
     private final BanPolicy policy;
+    private final java.util.List<AutoCloseable> closeables = new java.util.ArrayList<>();
 
     EngineNode(final EngineCluster cluster, final int nodeId, final Path stateDir) throws Exception
     {
@@ -129,6 +130,7 @@ final class EngineNode implements AutoCloseable
             .suspectAfterNanos(settings.suspectAfterNanos)
             .downAfterNanos(settings.downAfterNanos)
             .originBurst(settings.originBurst)
+            .snapshotChunkBudget(settings.snapshotChunkBudget)
             .conclude();
 
         // The log dry run, on the node's steady clock as Node gives it: what it writes is what a kernel would be told.
@@ -227,6 +229,37 @@ final class EngineNode implements AutoCloseable
         return store.get(parse(text), into) ? into : null;
     }
 
+    /** What takes snapshot chunks' records, for chunks a test hands in directly, outside any session. */
+    SnapshotChunks snapshotChunks()
+    {
+        return agent.snapshotClient().chunks();
+    }
+
+    /**
+     * Join a multicast group of these members (node ids), its group datagrams going to a loopback sink, and return
+     * the member side, for group datagrams a test hands in directly.
+     */
+    GroupReceiver joinGroup(final int... members) throws java.io.IOException
+    {
+        final io.blocksync.codec.GroupVerifier verifier = new io.blocksync.codec.GroupVerifier(nodeId);
+        for (final int member : members)
+        {
+            if (member != nodeId)
+            {
+                peer(member).groupMember(true);
+                verifier.addMember(member, TestKeys.nodeKey(member).peerKey());
+            }
+        }
+        final java.nio.channels.DatagramChannel out = java.nio.channels.DatagramChannel.open()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        out.configureBlocking(false);
+        closeables.add(out);
+        // The node's own group datagrams go to its own socket and are never read: a sink.
+        agent.multicast(new GroupChannel(out, (InetSocketAddress)out.getLocalAddress(), counters), TestKeys.nodeKey(nodeId),
+            verifier, timeMillis());
+        return agent.groupReceiver();
+    }
+
     /** The receive side, for datagrams a test hands in directly rather than over the network. */
     DatagramReceiver receiver()
     {
@@ -267,6 +300,7 @@ final class EngineNode implements AutoCloseable
 
     public void close()
     {
+        CloseHelper.quietCloseAll(closeables);
         CloseHelper.quietCloseAll(store, replayWindows, progress, status);
     }
 

@@ -34,6 +34,7 @@ final class HostilePeer
     private final BatchFrameFlyweight batch = new BatchFrameFlyweight();
     private final HeartbeatFrameFlyweight heartbeat = new HeartbeatFrameFlyweight();
     private final SnapshotChunkFlyweight chunk = new SnapshotChunkFlyweight();
+    private final io.blocksync.codec.GroupBatchFrameFlyweight group = new io.blocksync.codec.GroupBatchFrameFlyweight();
     private final SnapshotRequestFlyweight request = new SnapshotRequestFlyweight();
     private final BanRecordFlyweight rawRecord = new BanRecordFlyweight();
     private final Lz4Block lz4 = new Lz4Block();
@@ -75,17 +76,46 @@ final class HostilePeer
     HostilePeer snapshotChunk(final int origin, final int sessionId, final int chunkIndex, final long after, final long through,
         final Ban... records)
     {
+        return snapshotChunk(origin, sessionId, chunkIndex, through, after, through, records);
+    }
+
+    /** As {@link #snapshotChunk(int, int, int, long, long, Ban...)}, stating {@code coversThrough}. */
+    HostilePeer snapshotChunk(final int origin, final int sessionId, final int chunkIndex, final long coversThrough,
+        final long after, final long through, final Ban... records)
+    {
         for (int i = 0; i < records.length; i++)
         {
             rawRecord.wrap(lz4.raw(), i * BanRecordFlyweight.LENGTH).set(records[i]);
         }
-        chunk.begin(frame, 0, origin, sessionId).range(chunkIndex, through, after, through);
+        chunk.begin(frame, 0, origin, sessionId).range(chunkIndex, coversThrough, after, through);
         if (!chunk.encode(lz4, records.length))
         {
             throw new IllegalArgumentException(records.length + " records do not fit a chunk");
         }
         length = self.context.sealer().stamp(frame, 0, chunk.unsealedLength());
         return this;
+    }
+
+    /**
+     * Stamp and sign a GROUP_BATCH of the hostile peer's group stream with these records (a group datagram carries no
+     * link tag: hand it to a member's {@link GroupReceiver} with {@link #frame()} and {@link #length()}).
+     */
+    HostilePeer groupBatch(final long groupSequence, final long oldestRetained, final Ban... records)
+    {
+        group.begin(frame, 0, groupSequence).oldestRetained(oldestRetained);
+        for (final Ban record : records)
+        {
+            group.appendRecord(BanRecordFlyweight.ACTION_BAN).set(record);
+        }
+        length = self.context.sealer().stampGroup(frame, 0, group.unsignedLength());
+        group.sign(TestKeys.nodeKey(self.nodeId));
+        return this;
+    }
+
+    /** The SNAPSHOT_CHUNK stamped last, for a test that hands it to a receiver's {@link SnapshotChunks} directly. */
+    SnapshotChunkFlyweight chunk()
+    {
+        return chunk;
     }
 
     /** Seal a SNAPSHOT_REQUEST for {@code origin} from {@code after}, acknowledging {@code nextChunk} and the bitmap. */

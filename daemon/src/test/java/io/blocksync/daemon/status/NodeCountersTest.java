@@ -145,7 +145,12 @@ class NodeCountersTest
         "117 snapshot_sessions_refused",
 
         "118 group_naks_refused",
-        "119 group_datagrams_own");
+        "119 group_datagrams_own",
+
+        "124 records_below_high_water",
+        "125 snapshot_chunks_refused",
+        "126 snapshot_sessions_timed_out",
+        "127 snapshot_requests_ignored");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
