@@ -145,7 +145,10 @@ class NodeCountersTest
         "117 snapshot_sessions_refused",
 
         "118 group_naks_refused",
-        "119 group_datagrams_own");
+        "119 group_datagrams_own",
+        "120 crowdsec_replies_refused",
+        "121 crowdsec_pushes_dropped",
+        "122 crowdsec_lifts_not_ours");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

@@ -4,6 +4,15 @@ import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,36 +37,96 @@ final class CrowdSecDecision
     /** The two lists of a stream reply; a list CrowdSec sends as null is empty. */
     record Stream(List<CrowdSecDecision> added, List<CrowdSecDecision> deleted)
     {
-        /** @throws IllegalArgumentException when the reply is not the stream's JSON shape. */
+        /** @throws IllegalArgumentException when the reply is not the stream's JSON shape (one line, where). */
         static Stream parse(final String json)
         {
-            final Object root = JsonReader.parse(json);
-            if (!(root instanceof Map<?, ?> object))
+            try
             {
-                throw new IllegalArgumentException("the decision stream is not a JSON object");
+                return parse(new StringReader(json));
             }
-            return new Stream(list(object.get("new")), list(object.get("deleted")));
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        }
+
+        /**
+         * Read as it arrives: one decision's object at a time, never the whole reply as text.
+         *
+         * @throws IllegalArgumentException when the reply is malformed JSON or not the stream's shape (one line).
+         * @throws IOException              when the reader fails (the connection, or the body's bound).
+         */
+        static Stream parse(final Reader in) throws IOException
+        {
+            final JsonReader reader = LapiJson.reader(in);
+            final List<CrowdSecDecision> added = new ArrayList<>();
+            final List<CrowdSecDecision> deleted = new ArrayList<>();
+            try
+            {
+                if (reader.peek() != JsonToken.BEGIN_OBJECT)
+                {
+                    throw new IllegalArgumentException("the decision stream is not a JSON object");
+                }
+                reader.beginObject();
+                while (reader.hasNext())
+                {
+                    final String name = reader.nextName();
+                    if ("new".equals(name))
+                    {
+                        list(reader, added);
+                    }
+                    else if ("deleted".equals(name))
+                    {
+                        list(reader, deleted);
+                    }
+                    else
+                    {
+                        LapiJson.value(reader, 1);
+                    }
+                }
+                reader.endObject();
+                if (reader.peek() != JsonToken.END_DOCUMENT)
+                {
+                    throw new IllegalArgumentException("bad JSON: data after the value at " + reader.getPath());
+                }
+            }
+            catch (final MalformedJsonException | EOFException | IllegalStateException | NumberFormatException ex)
+            {
+                throw LapiJson.refusal(ex);
+            }
+            return new Stream(added, deleted);
         }
     }
 
-    private static List<CrowdSecDecision> list(final Object value)
+    private static void list(final JsonReader reader, final List<CrowdSecDecision> into) throws IOException
     {
-        final List<CrowdSecDecision> decisions = new ArrayList<>();
-        if (value instanceof List<?> items)
+        if (reader.peek() == JsonToken.NULL)
         {
-            for (final Object item : items)
-            {
-                if (item instanceof Map<?, ?> fields)
-                {
-                    decisions.add(new CrowdSecDecision(fields));
-                }
-            }
+            reader.nextNull();
+            return;
         }
-        else if (null != value)
+        if (reader.peek() != JsonToken.BEGIN_ARRAY)
         {
             throw new IllegalArgumentException("the decision stream's lists are not arrays");
         }
-        return decisions;
+        reader.beginArray();
+        while (reader.hasNext())
+        {
+            final String path = reader.getPath();
+            if (!(LapiJson.value(reader, 2) instanceof Map<?, ?> fields))
+            {
+                throw new IllegalArgumentException("the decision at " + path + " is not a JSON object");
+            }
+            try
+            {
+                into.add(new CrowdSecDecision(fields));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("the decision at " + path + ": " + ex.getMessage(), ex);
+            }
+        }
+        reader.endArray();
     }
 
     private final long id;
@@ -68,7 +137,11 @@ final class CrowdSecDecision
     private final String value;
     private final long durationMillis;
 
-    /** @param fields one decision's JSON object; a missing field reads "", a duration that is no Go duration as ended. */
+    /**
+     * @param fields one decision's JSON object; a missing or null text field reads "", a duration that is no Go
+     *               duration as ended.
+     * @throws IllegalArgumentException when the id is missing or no integer, or a text field is not a string.
+     */
     CrowdSecDecision(final Map<?, ?> fields)
     {
         final Object number = fields.get("id");
@@ -81,7 +154,19 @@ final class CrowdSecDecision
         {
             millis = Long.MIN_VALUE;
         }
-        id = number instanceof Number n ? n.longValue() : 0;
+        if (number instanceof LapiJson.Number literal)
+        {
+            id = literal.longValue();
+        }
+        else if (number instanceof Long || number instanceof Integer)
+        {
+            id = ((java.lang.Number)number).longValue();
+        }
+        else
+        {
+            throw new IllegalArgumentException("its id " + (null == number ? "is missing" : "'" + LogText.printable(number.toString()) +
+                "' is not an integer"));
+        }
         origin = text(fields, "origin");
         scenario = text(fields, "scenario");
         scope = text(fields, "scope");
@@ -100,6 +185,11 @@ final class CrowdSecDecision
         return value;
     }
 
+    String scenario()
+    {
+        return scenario;
+    }
+
     /** What is left of the decision, ms; negative for a deleted or expired one. */
     long durationMillis()
     {
@@ -109,7 +199,11 @@ final class CrowdSecDecision
     private static String text(final Map<?, ?> fields, final String key)
     {
         final Object value = fields.get(key);
-        return null == value ? "" : value.toString();
+        if (null != value && !(value instanceof String))
+        {
+            throw new IllegalArgumentException("its " + key + " is not a string");
+        }
+        return null == value ? "" : (String)value;
     }
 
     /** A decision this node pushed (its scenario says so): never taken back. */
@@ -124,11 +218,11 @@ final class CrowdSecDecision
         final String lowerScope = scope.toLowerCase(Locale.ROOT);
         if (!"ip".equals(lowerScope) && !"range".equals(lowerScope))
         {
-            return "scope '" + scope + "' (only Ip and Range are firewall bans)";
+            return "scope '" + LogText.printable(scope) + "' (only Ip and Range are firewall bans)";
         }
         if (!"ban".equalsIgnoreCase(type))
         {
-            return "type '" + type + "' (only ban is a firewall ban)";
+            return "type '" + LogText.printable(type) + "' (only ban is a firewall ban)";
         }
         return null;
     }

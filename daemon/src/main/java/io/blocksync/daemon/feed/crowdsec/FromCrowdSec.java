@@ -32,22 +32,23 @@ final class FromCrowdSec
     /**
      * Bouncer: a decision for the prefix was deleted.
      *
-     * @return true when no live decision is left for it (the ban is to be lifted); false when others hold it, or
-     * when this node never took one for it.
+     * @return the reason id of the ban to lift when no live decision is left for it; 0 when others hold it, or when
+     * this node never took one for it.
      */
-    boolean remove(final String prefix, final long decisionId)
+    long remove(final String prefix, final long decisionId)
     {
-        final boolean[] last = new boolean[1];
+        final long[] lift = new long[1];
         byPrefix.computeIfPresent(prefix, (key, old) ->
         {
             if (!old.ids().remove(decisionId))
             {
                 return old;
             }
-            last[0] = old.ids().isEmpty();
-            return last[0] ? null : old;
+            final boolean last = old.ids().isEmpty();
+            lift[0] = last ? old.reasonId() : 0;
+            return last ? null : old;
         });
-        return last[0];
+        return lift[0];
     }
 
     /** Pusher: whether this node's ban of the prefix under this reason is CrowdSec's own. */

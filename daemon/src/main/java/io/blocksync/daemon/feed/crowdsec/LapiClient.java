@@ -1,10 +1,14 @@
 package io.blocksync.daemon.feed.crowdsec;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -16,35 +20,67 @@ import java.util.Map;
  *   <li>machine (watcher): {@code POST /v1/watchers/login} for a JWT, then {@code POST /v1/alerts} and
  *   {@code DELETE /v1/decisions?...} with {@code Authorization: Bearer JWT}, as cscli and the agent do.</li>
  * </ul>
- * Every failure is an {@link IOException} whose message names the request and the LAPI's status and body.
+ * A reply body is read as it arrives, at most {@code maxBodyBytes} (a longer one is refused, {@link RefusedReply},
+ * and the connection dropped), and parsed strictly ({@link LapiJson}). Every failure is an {@link IOException} whose
+ * message names the request and the LAPI's status and body (made printable, {@link LogText}).
  */
 final class LapiClient
 {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The largest reply body taken: a start-up stream with CrowdSec's community blocklist (tens of thousands of
+     * decisions of ~200 bytes each) fits many times over.
+     */
+    static final long MAX_BODY_BYTES = 64L << 20;
     private static final String USER_AGENT = "blocksync-crowdsec-bridge/1";
 
     private final HttpClient http;
     private final URI base;
+    private final long maxBodyBytes;
 
     LapiClient(final URI base)
     {
+        this(base, MAX_BODY_BYTES);
+    }
+
+    LapiClient(final URI base, final long maxBodyBytes)
+    {
         this.base = base;
+        this.maxBodyBytes = maxBodyBytes;
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /** @return the stream's JSON: decisions added and deleted since this bouncer's last call (all live ones at startup). */
-    String stream(final String apiKey, final boolean startup) throws IOException
+    /** A reply the bridge does not take: larger than the bound, or not the JSON the call expects. */
+    static final class RefusedReply extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        RefusedReply(final String message, final Throwable cause)
+        {
+            super(message, cause);
+        }
+    }
+
+    /** What to make of a reply body, read from a stream that ends with an exception past the bound. */
+    private interface BodyReader<T>
+    {
+        T read(Reader body) throws IOException;
+    }
+
+    /** @return decisions added and deleted since this bouncer's last call (all live ones, and ended ones, at startup). */
+    CrowdSecDecision.Stream stream(final String apiKey, final boolean startup) throws IOException
     {
         final HttpRequest request = request("/v1/decisions/stream?startup=" + startup).header("X-Api-Key", apiKey).GET().build();
-        return send(request, 200);
+        return send(request, 200, CrowdSecDecision.Stream::parse);
     }
 
     /** @return a JWT for the machine; it lasts an hour (LAPI's default), a 401 later means log in again. */
     String login(final String machineId, final String password) throws IOException
     {
         final String body = "{\"machine_id\":" + JsonWriter.string(machineId) + ",\"password\":" + JsonWriter.string(password) + "}";
-        final String reply = send(request("/v1/watchers/login").POST(HttpRequest.BodyPublishers.ofString(body)).build(), 200);
-        final Object token = JsonReader.parse(reply) instanceof Map<?, ?> fields ? fields.get("token") : null;
+        final Object reply = send(request("/v1/watchers/login").POST(HttpRequest.BodyPublishers.ofString(body)).build(), 200,
+            LapiJson::parse);
+        final Object token = reply instanceof Map<?, ?> fields ? fields.get("token") : null;
         if (!(token instanceof String text) || text.isEmpty())
         {
             throw new IOException("POST /v1/watchers/login: no token in the reply");
@@ -56,13 +92,20 @@ final class LapiClient
     void postAlerts(final String token, final String alertsJson) throws IOException
     {
         send(request("/v1/alerts").header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.ofString(alertsJson)).build(), 201);
+            .POST(HttpRequest.BodyPublishers.ofString(alertsJson)).build(), 201, LapiClient::drain);
     }
 
     /** {@code DELETE /v1/decisions?QUERY}: the query's parameters already URL-encoded. */
     void deleteDecisions(final String token, final String query) throws IOException
     {
-        send(request("/v1/decisions?" + query).header("Authorization", "Bearer " + token).DELETE().build(), 200);
+        send(request("/v1/decisions?" + query).header("Authorization", "Bearer " + token).DELETE().build(), 200, LapiClient::drain);
+    }
+
+    /** A reply whose content the bridge does not use (the ids of the alerts made, the count deleted). */
+    private static Object drain(final Reader body) throws IOException
+    {
+        body.transferTo(java.io.Writer.nullWriter());
+        return null;
     }
 
     private HttpRequest.Builder request(final String pathAndQuery)
@@ -71,13 +114,13 @@ final class LapiClient
             .header("User-Agent", USER_AGENT).header("Content-Type", "application/json");
     }
 
-    private String send(final HttpRequest request, final int expected) throws IOException
+    private <T> T send(final HttpRequest request, final int expected, final BodyReader<T> parser) throws IOException
     {
         final String what = request.method() + " " + request.uri().getRawPath();
-        final HttpResponse<String> response;
+        final HttpResponse<InputStream> response;
         try
         {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         }
         catch (final InterruptedException ex)
         {
@@ -86,19 +129,29 @@ final class LapiClient
         }
         catch (final IOException ex)
         {
-            throw new IOException(what + " to " + base + ": " + (null == ex.getMessage() ? ex.getClass().getSimpleName() : ex.getMessage()), ex);
+            throw new IOException(what + " to " + base + ": " + LogText.printable(
+                null == ex.getMessage() ? ex.getClass().getSimpleName() : ex.getMessage()), ex);
         }
-        if (response.statusCode() != expected)
+        try (InputStream raw = response.body();
+            Reader body = new InputStreamReader(new BoundedInputStream(raw, maxBodyBytes), StandardCharsets.UTF_8))
         {
-            throw new LapiStatusException(what + " answered " + response.statusCode() + ": " + cut(response.body()), response.statusCode());
+            if (response.statusCode() != expected)
+            {
+                final char[] start = new char[300];
+                final int read = Math.max(0, body.read(start));
+                throw new LapiStatusException(what + " answered " + response.statusCode() + ": " +
+                    LogText.printable(new String(start, 0, read).replaceAll("\\s+", " ").strip()), response.statusCode());
+            }
+            return parser.read(body);
         }
-        return response.body();
-    }
-
-    private static String cut(final String body)
-    {
-        final String line = null == body ? "" : body.replaceAll("\\s+", " ").strip();
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+        catch (final BoundedInputStream.TooLong ex)
+        {
+            throw new RefusedReply(what + ": the reply is longer than " + maxBodyBytes + " bytes; refused", ex);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new RefusedReply(what + ": " + ex.getMessage(), ex);
+        }
     }
 
     /** The LAPI answered with another status than the call expects (401: the key or the token is not valid). */

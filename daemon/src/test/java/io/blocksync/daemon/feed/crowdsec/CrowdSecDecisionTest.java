@@ -91,7 +91,7 @@ class CrowdSecDecisionTest
     {
         final Ban ban = new Ban().action(BanAction.BAN).durationSeconds(3_600).reason(ReasonCode.of("nginx-http-auth")).originNodeId(2);
         assertNull(io.blocksync.codec.AddressText.parse("203.0.113.9", ban.prefix(), 32, 128));
-        final Object alert = JsonReader.parse(CrowdSecPusher.alert(ban, ban.prefix().toString()));
+        final Object alert = LapiJson.parse(CrowdSecPusher.alert(ban, ban.prefix().toString(), CrowdSecPusher.duration(ban)));
         final Map<?, ?> fields = (Map<?, ?>)alert;
         for (final String key : List.of("scenario", "scenario_hash", "scenario_version", "message", "events_count", "start_at",
             "stop_at", "capacity", "leakspeed", "simulated", "events", "source"))
