@@ -156,7 +156,14 @@ final class CrowdSecDecision
         }
         if (number instanceof LapiJson.Number literal)
         {
-            id = literal.longValue();
+            try
+            {
+                id = literal.longValue();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("its id " + ex.getMessage(), ex);
+            }
         }
         else if (number instanceof Long || number instanceof Integer)
         {
