@@ -12,8 +12,9 @@
 # socat, python3, Debian's crowdsec (its LAPI and cscli) and crowdsec-firewall-bouncer (`apt-get install -y
 # crowdsec-firewall-bouncer`; in a container without systemd it does not start; elsewhere `systemctl disable --now
 # crowdsec-firewall-bouncer` first so that only this run's copy is there). The LAPI runs alone (SQLite under a temp
-# dir, no agent, no online API) on 127.0.0.1:8080 in bs14ca. N (default 12) decisions, 1.5-4.5 s apart (seeded), so
-# that they fall at different points of the bouncer's 10 s poll. Prints one line per figure and the load average.
+# dir, no agent, no online API) on 127.0.0.1:8080 in bs14ca. N (default 12) decisions, each 0-10 s (seeded) after
+# both saw the last, so that they fall uniformly over the bouncer's 10 s poll. Prints one line per figure and the
+# load average.
 set -eu
 N=${N:-12}
 BS=$PWD/daemon/target/blocksync/bin/blocksync
@@ -168,7 +169,7 @@ while [ $i -lt "$N" ]; do
         [ "$(date +%s)" -lt "$deadline" ] || { echo "no element for $ip within 60 s" >&2; break; }
         sleep 0.05
     done
-    sleep "$(python3 -c "import random; random.seed(14 * 1000 + $i); print('%.2f' % random.uniform(1.5, 4.5))")"
+    sleep "$(python3 -c "import random; random.seed(14 * 1000 + $i); print('%.2f' % random.uniform(0.0, 10.0))")"
     i=$((i + 1))
 done
 python3 - "$T" "$N" <<'PY'
