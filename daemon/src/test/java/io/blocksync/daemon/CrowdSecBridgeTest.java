@@ -57,8 +57,8 @@ class CrowdSecBridgeTest
     {
         final String reason = NetworkNamespaces.unavailableReason("nft");
         assumeTrue(null == reason, () -> "skipped: " + reason + " (needs root and ip, nft on PATH; CI installs them)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/crowdsec")) && Files.isExecutable(Path.of("/usr/bin/cscli")),
-            "skipped: crowdsec is not installed (apt-get install crowdsec; CI installs it)");
+        RealPrograms.require(Files.isExecutable(Path.of("/usr/bin/crowdsec")) && Files.isExecutable(Path.of("/usr/bin/cscli")),
+            "crowdsec is not installed (apt-get install crowdsec)");
         namespaces = new NetworkNamespaces();
         final BridgeSegment lan = namespaces.bridge("bsc");
         nsA = lan.host(1);
