@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  * A daemon thread that runs {@link #round()} until closed, parking in between; one log line per streak of failures
  * and one when it recovers, so a LAPI that is down does not fill the log. Whatever a round throws (an unchecked
  * exception or an error from one bad answer, too) is counted and logged and the thread goes on: after a failure it
- * backs off, doubling the pause up to {@value #MAX_BACKOFF_MILLIS} ms.
+ * backs off, doubling the pause up to {@value #MAX_BACKOFF_MILLIS} ms. A {@link VirtualMachineError}
+ * ({@link OutOfMemoryError}, {@link StackOverflowError}) is not carried on from: it ends the thread.
  */
 abstract class BridgeThread implements AutoCloseable
 {
@@ -61,6 +62,13 @@ abstract class BridgeThread implements AutoCloseable
             {
                 Thread.currentThread().interrupt();
                 return;
+            }
+            catch (final VirtualMachineError ex)
+            {
+                // Out of memory, a stack overflow, an internal error: the JVM's state is not to be trusted; the
+                // thread ends and the error reaches the uncaught-exception handler (review 7 finding 2).
+                running = false;
+                throw ex;
             }
             catch (final Throwable ex)
             {

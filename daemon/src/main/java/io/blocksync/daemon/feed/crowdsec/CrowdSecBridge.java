@@ -39,7 +39,10 @@ public final class CrowdSecBridge implements AutoCloseable
     final Consumer<String> log;
     final Predicate<LocalRequest> submit;
     final FromCrowdSec fromCrowdSec = new FromCrowdSec();
-    /** {@code VALUE SCENARIO} of the decisions this node pushed before and the LAPI still holds (start-up answer). */
+    /**
+     * {@code VALUE SCENARIO} of the decisions the LAPI holds from an earlier push (start-up answer) and of those pushed
+     * live before the held bans were: the held-ban push skips them, then empties the set (push = yes only).
+     */
     final Set<String> alreadyPushed = ConcurrentHashMap.newKeySet();
     private volatile boolean startupTaken;
     private final PushOutbox outbox;
@@ -54,16 +57,16 @@ public final class CrowdSecBridge implements AutoCloseable
     public CrowdSecBridge(final NodeConfig node, final NodeCounters counters, final Consumer<String> log,
         final Predicate<LocalRequest> submit)
     {
-        this(node, counters, log, submit, LapiClient.MAX_BODY_BYTES);
+        this(node, counters, log, submit, new LapiClient(node.crowdsec().lapiUrl()));
     }
 
-    /** @param maxBodyBytes the longest LAPI reply body taken (tests make it small). */
+    /** @param client the LAPI's client (tests give one with a small body bound or a short timeout). */
     CrowdSecBridge(final NodeConfig node, final NodeCounters counters, final Consumer<String> log,
-        final Predicate<LocalRequest> submit, final long maxBodyBytes)
+        final Predicate<LocalRequest> submit, final LapiClient client)
     {
         this.config = node.crowdsec();
         this.node = node;
-        this.client = new LapiClient(config.lapiUrl(), maxBodyBytes);
+        this.client = client;
         this.counters = counters;
         // Lines carry text the LAPI sent (values, scenarios, error bodies): never a line break or control character.
         this.log = message -> log.accept("crowdsec: " + LogText.printable(message, LOG_LINE_CHARS));

@@ -14,9 +14,11 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One decision of the LAPI's decision stream ({@code GET /v1/decisions/stream}: {@code {"new":[...],"deleted":[...]}},
@@ -34,33 +36,53 @@ final class CrowdSecDecision
     /** A reason when neither the scenario nor the origin is one. */
     static final String FALLBACK_REASON = "crowdsec";
 
-    /** The two lists of a stream reply; a list CrowdSec sends as null is empty. */
+    /** Where {@link Stream#parse(Reader, Sink)} hands each decision, as soon as its object is read. */
+    interface Sink
+    {
+        /**
+         * @param deleted true for an entry of {@code deleted}, false for one of {@code new}.
+         * @throws IOException          to end the parse (the loop did not take a slice in time).
+         * @throws InterruptedException when the thread is closed.
+         */
+        void decision(boolean deleted, CrowdSecDecision decision) throws IOException, InterruptedException;
+    }
+
+    /** The two lists of a stream reply, collected (tests); a list CrowdSec sends as null is empty. */
     record Stream(List<CrowdSecDecision> added, List<CrowdSecDecision> deleted)
     {
         /** @throws IllegalArgumentException when the reply is not the stream's JSON shape (one line, where). */
         static Stream parse(final String json)
         {
+            final Stream stream = new Stream(new ArrayList<>(), new ArrayList<>());
             try
             {
-                return parse(new StringReader(json));
+                parse(new StringReader(json), (deleted, decision) -> (deleted ? stream.deleted() : stream.added()).add(decision));
             }
             catch (final IOException ex)
             {
                 throw new UncheckedIOException(ex);
             }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+            return stream;
         }
 
         /**
-         * Read as it arrives: one decision's object at a time, never the whole reply as text.
+         * Read as it arrives, one decision's object at a time, each handed to the sink at once: the reply is never
+         * held whole, neither as text nor as objects (names other than {@code new} and {@code deleted}, and a
+         * decision's fields other than the seven it uses, are skipped unread; every string and number is at most
+         * {@value LapiJson#MAX_TOKEN_CHARS} characters, {@link LapiJson#reader}).
          *
-         * @throws IllegalArgumentException when the reply is malformed JSON or not the stream's shape (one line).
-         * @throws IOException              when the reader fails (the connection, or the body's bound).
+         * @throws IllegalArgumentException when the reply is malformed JSON or not the stream's shape (one line); the
+         *                                  decisions before the fault have been handed to the sink.
+         * @throws IOException              when the reader or the sink fails (the connection, or the body's bound).
          */
-        static Stream parse(final Reader in) throws IOException
+        static void parse(final Reader in, final Sink sink) throws IOException, InterruptedException
         {
             final JsonReader reader = LapiJson.reader(in);
-            final List<CrowdSecDecision> added = new ArrayList<>();
-            final List<CrowdSecDecision> deleted = new ArrayList<>();
             try
             {
                 if (reader.peek() != JsonToken.BEGIN_OBJECT)
@@ -68,20 +90,25 @@ final class CrowdSecDecision
                     throw new IllegalArgumentException("the decision stream is not a JSON object");
                 }
                 reader.beginObject();
+                boolean sawNew = false;
+                boolean sawDeleted = false;
                 while (reader.hasNext())
                 {
                     final String name = reader.nextName();
-                    if ("new".equals(name))
+                    final boolean isNew = "new".equals(name);
+                    if (isNew || "deleted".equals(name))
                     {
-                        list(reader, added);
-                    }
-                    else if ("deleted".equals(name))
-                    {
-                        list(reader, deleted);
+                        if (isNew ? sawNew : sawDeleted)
+                        {
+                            throw new IllegalArgumentException("bad JSON: the name '" + name + "' is given twice at " + reader.getPath());
+                        }
+                        sawNew |= isNew;
+                        sawDeleted |= !isNew;
+                        list(reader, !isNew, sink);
                     }
                     else
                     {
-                        LapiJson.value(reader, 1);
+                        reader.skipValue();
                     }
                 }
                 reader.endObject();
@@ -94,11 +121,10 @@ final class CrowdSecDecision
             {
                 throw LapiJson.refusal(ex);
             }
-            return new Stream(added, deleted);
         }
     }
 
-    private static void list(final JsonReader reader, final List<CrowdSecDecision> into) throws IOException
+    private static void list(final JsonReader reader, final boolean deleted, final Sink sink) throws IOException, InterruptedException
     {
         if (reader.peek() == JsonToken.NULL)
         {
@@ -113,21 +139,76 @@ final class CrowdSecDecision
         while (reader.hasNext())
         {
             final String path = reader.getPath();
-            if (!(LapiJson.value(reader, 2) instanceof Map<?, ?> fields))
+            if (reader.peek() != JsonToken.BEGIN_OBJECT)
             {
                 throw new IllegalArgumentException("the decision at " + path + " is not a JSON object");
             }
+            final Map<String, Object> fields = fields(reader);
+            final CrowdSecDecision decision;
             try
             {
-                into.add(new CrowdSecDecision(fields));
+                decision = new CrowdSecDecision(fields);
             }
             catch (final IllegalArgumentException ex)
             {
                 throw new IllegalArgumentException("the decision at " + path + ": " + ex.getMessage(), ex);
             }
+            sink.decision(deleted, decision);
         }
         reader.endArray();
     }
+
+    /** One decision's object: the fields it uses (an object or array there reads as {@link #NOT_TEXT}), others skipped. */
+    private static Map<String, Object> fields(final JsonReader reader) throws IOException
+    {
+        final Map<String, Object> fields = new HashMap<>(16);
+        reader.beginObject();
+        while (reader.hasNext())
+        {
+            final String name = reader.nextName();
+            if (!FIELDS.contains(name))
+            {
+                reader.skipValue();
+                continue;
+            }
+            if (fields.containsKey(name))
+            {
+                throw new IllegalArgumentException("bad JSON: the name '" + name + "' is given twice at " + reader.getPath());
+            }
+            final Object value;
+            switch (reader.peek())
+            {
+                case STRING -> value = reader.nextString();
+                case NUMBER -> value = new LapiJson.Number(reader.nextString());
+                case BOOLEAN -> value = reader.nextBoolean();
+                case NULL ->
+                {
+                    reader.nextNull();
+                    value = null;
+                }
+                default ->
+                {
+                    reader.skipValue();
+                    value = NOT_TEXT;
+                }
+            }
+            fields.put(name, value);
+        }
+        reader.endObject();
+        return fields;
+    }
+
+    /** The fields of a decision BlockSync reads. */
+    private static final Set<String> FIELDS = Set.of("id", "origin", "scenario", "scope", "type", "value", "duration");
+    /** What a field that holds an object or an array reads as: no text, no id. */
+    private static final Object NOT_TEXT = new Object()
+    {
+        @Override
+        public String toString()
+        {
+            return "an object or array";
+        }
+    };
 
     private final long id;
     private final String origin;

@@ -23,10 +23,12 @@ import java.util.List;
  * (only decisions this bridge pushed match). Bans that came from CrowdSec are not pushed back.
  * <p>
  * Once the bouncer's start-up answer is taken, the live bans the store held from before are pushed too (read from a
- * reader handle of the store, as {@code blocksync bans} does, never the loop's), except CrowdSec's own and those the
- * LAPI still holds from an earlier push. A ban or lift the LAPI refuses {@value #MAX_REFUSALS} times (status 400,
- * 413, 422 or 500: the content, not the LAPI's state) is dropped and counted in {@code crowdsec_pushes_dropped} (a
- * refused batch is sent again one alert at a time, to find which), so one bad ban never holds up the ones after it.
+ * reader handle of the store, as {@code blocksync bans} does, never the loop's), except CrowdSec's own, those the
+ * LAPI still holds from an earlier push and those pushed live before. A ban or lift the LAPI refuses
+ * {@value #MAX_REFUSALS} times in a row (status 400, 413 or 422: the content) is dropped and counted in
+ * {@code crowdsec_pushes_dropped} (a refused batch is sent again one alert at a time, to find which), so one bad ban
+ * never holds up the ones after it. Any other failure (5xx, no connection, a timeout) is the LAPI's state: the same
+ * push is retried with backoff ({@code crowdsec_errors}), never dropped.
  */
 final class CrowdSecPusher extends BridgeThread
 {
@@ -82,6 +84,11 @@ final class CrowdSecPusher extends BridgeThread
                 }
                 if (kind > 0)
                 {
+                    if (!heldBansPushed)
+                    {
+                        // Pushed live before the held bans: the held-ban push must not push it again (finding 13).
+                        bridge.alreadyPushed.add(key(ban, prefix));
+                    }
                     pendingAlerts.add(alert(ban, prefix, duration(ban)));
                 }
                 else
@@ -151,6 +158,8 @@ final class CrowdSecPusher extends BridgeThread
             throw ex.getCause();
         }
         heldBansPushed = true;
+        // Needed only for this push: a LAPI with many earlier pushes must not hold their keys for the node's life.
+        bridge.alreadyPushed.clear();
         flush();
     }
 
@@ -239,7 +248,8 @@ final class CrowdSecPusher extends BridgeThread
 
     private static boolean refusesTheContent(final int status)
     {
-        return 400 == status || 413 == status || 422 == status || 500 == status;
+        // 5xx is the LAPI's trouble (its database down, a restart), not the content's: retried, never dropped.
+        return 400 == status || 413 == status || 422 == status;
     }
 
     private interface Call

@@ -20,34 +20,50 @@ import java.util.Map;
  *   <li>machine (watcher): {@code POST /v1/watchers/login} for a JWT, then {@code POST /v1/alerts} and
  *   {@code DELETE /v1/decisions?...} with {@code Authorization: Bearer JWT}, as cscli and the agent do.</li>
  * </ul>
- * A reply body is read as it arrives, at most {@code maxBodyBytes} (a longer one is refused, {@link RefusedReply},
+ * A reply body is read as it arrives, within a deadline ({@link DeadlineInputStream}), at most {@code maxBodyBytes} (a longer one is refused, {@link RefusedReply},
  * and the connection dropped), and parsed strictly ({@link LapiJson}). Every failure is an {@link IOException} whose
  * message names the request and the LAPI's status and body (made printable, {@link LogText}).
  */
 final class LapiClient
 {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** The slowest a reply body may come, past {@link #TIMEOUT}: 1 s more per this many bytes read. */
+    static final long MIN_BYTES_PER_SECOND = 16 << 10;
     /**
-     * The largest reply body taken: a start-up stream with CrowdSec's community blocklist (tens of thousands of
-     * decisions of ~200 bytes each) fits many times over.
+     * The largest reply body taken: an eighth of the heap ({@code -Xmx}, {@link Runtime#maxMemory()}), at least
+     * 1 MiB; 8 MiB under the launcher's {@code -Xmx64m}, ~40,000 decisions of ~200 bytes. The reply is never held
+     * whole (it is parsed as it arrives, {@link CrowdSecDecision.Stream#parse(Reader, CrowdSecDecision.Sink)}); what
+     * stays is ~300 bytes per live decision ({@link FromCrowdSec}), so the bound keeps that under a fifth of the heap.
      */
-    static final long MAX_BODY_BYTES = 64L << 20;
+    static final long MAX_BODY_BYTES = maxBodyBytes(Runtime.getRuntime().maxMemory());
     private static final String USER_AGENT = "blocksync-crowdsec-bridge/1";
 
     private final HttpClient http;
     private final URI base;
     private final long maxBodyBytes;
+    private final Duration timeout;
 
     LapiClient(final URI base)
     {
-        this(base, MAX_BODY_BYTES);
+        this(base, MAX_BODY_BYTES, TIMEOUT);
     }
 
-    LapiClient(final URI base, final long maxBodyBytes)
+    /**
+     * @param maxBodyBytes the longest reply body taken.
+     * @param timeout      to connect, to the headers, and to the body (plus 1 s per {@link #MIN_BYTES_PER_SECOND}).
+     */
+    LapiClient(final URI base, final long maxBodyBytes, final Duration timeout)
     {
         this.base = base;
         this.maxBodyBytes = maxBodyBytes;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** @return the body bound for a heap of {@code heapBytes}: an eighth of it, at least 1 MiB. */
+    static long maxBodyBytes(final long heapBytes)
+    {
+        return Math.max(1L << 20, heapBytes / 8);
     }
 
     /** A reply the bridge does not take: larger than the bound, or not the JSON the call expects. */
@@ -64,14 +80,21 @@ final class LapiClient
     /** What to make of a reply body, read from a stream that ends with an exception past the bound. */
     private interface BodyReader<T>
     {
-        T read(Reader body) throws IOException;
+        T read(Reader body) throws IOException, InterruptedException;
     }
 
-    /** @return decisions added and deleted since this bouncer's last call (all live ones, and ended ones, at startup). */
-    CrowdSecDecision.Stream stream(final String apiKey, final boolean startup) throws IOException
+    /**
+     * Decisions added and deleted since this bouncer's last call (all live ones, and ended ones, at startup), each
+     * handed to the sink as it is read.
+     */
+    void stream(final String apiKey, final boolean startup, final CrowdSecDecision.Sink sink) throws IOException
     {
         final HttpRequest request = request("/v1/decisions/stream?startup=" + startup).header("X-Api-Key", apiKey).GET().build();
-        return send(request, 200, CrowdSecDecision.Stream::parse);
+        send(request, 200, body ->
+        {
+            CrowdSecDecision.Stream.parse(body, sink);
+            return null;
+        });
     }
 
     /** @return a JWT for the machine; it lasts an hour (LAPI's default), a 401 later means log in again. */
@@ -110,11 +133,25 @@ final class LapiClient
 
     private HttpRequest.Builder request(final String pathAndQuery)
     {
-        return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(TIMEOUT)
+        return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
             .header("User-Agent", USER_AGENT).header("Content-Type", "application/json");
     }
 
     private <T> T send(final HttpRequest request, final int expected, final BodyReader<T> parser) throws IOException
+    {
+        try
+        {
+            return sendOrInterrupt(request, expected, parser);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException(request.method() + " " + request.uri().getRawPath() + ": interrupted", ex);
+        }
+    }
+
+    private <T> T sendOrInterrupt(final HttpRequest request, final int expected, final BodyReader<T> parser)
+        throws IOException, InterruptedException
     {
         final String what = request.method() + " " + request.uri().getRawPath();
         final HttpResponse<InputStream> response;
@@ -132,7 +169,7 @@ final class LapiClient
             throw new IOException(what + " to " + base + ": " + LogText.printable(
                 null == ex.getMessage() ? ex.getClass().getSimpleName() : ex.getMessage()), ex);
         }
-        try (InputStream raw = response.body();
+        try (InputStream raw = new DeadlineInputStream(response.body(), timeout.toNanos(), MIN_BYTES_PER_SECOND);
             Reader body = new InputStreamReader(new BoundedInputStream(raw, maxBodyBytes), StandardCharsets.UTF_8))
         {
             if (response.statusCode() != expected)
@@ -147,6 +184,10 @@ final class LapiClient
         catch (final BoundedInputStream.TooLong ex)
         {
             throw new RefusedReply(what + ": the reply is longer than " + maxBodyBytes + " bytes; refused", ex);
+        }
+        catch (final DeadlineInputStream.TooSlow ex)
+        {
+            throw new IOException(what + ": " + ex.getMessage(), ex);
         }
         catch (final IllegalArgumentException ex)
         {

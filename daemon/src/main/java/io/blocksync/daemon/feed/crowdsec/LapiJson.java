@@ -20,13 +20,16 @@ import java.util.Map;
  * The LAPI's JSON (RFC 8259), read strictly with Gson's streaming {@link JsonReader} ({@link Strictness#STRICT}: no
  * comments, single quotes, unquoted names, NaN, bad {@code \\u} escapes or trailing data). Values become objects
  * ({@link Map}, a name given twice is refused), arrays ({@link List}), strings, {@link Number}s (the literal as sent),
- * booleans and null. Nesting is limited to {@value #MAX_DEPTH} levels. Runs on the bridge's threads, never the loop.
+ * booleans and null. Nesting is limited to {@value #MAX_DEPTH} levels, strings and numbers to
+ * {@value #MAX_TOKEN_CHARS} characters ({@link TokenLimitReader}). Runs on the bridge's threads, never the loop.
  * Every refusal is an {@link IllegalArgumentException} of one line naming the place in the input (Gson's path and
  * column).
  */
 final class LapiJson
 {
     static final int MAX_DEPTH = 64;
+    /** The longest string or literal taken, in characters: a decision's longest field, a scenario, is far shorter. */
+    static final int MAX_TOKEN_CHARS = 4_096;
 
     /** A JSON number as the LAPI sent it; {@link #longValue()} takes integers only (a decision id of 1.5 or 1e3 is no id). */
     record Number(String literal)
@@ -94,7 +97,7 @@ final class LapiJson
 
     static JsonReader reader(final Reader in)
     {
-        final JsonReader reader = new JsonReader(in);
+        final JsonReader reader = new JsonReader(new TokenLimitReader(in, MAX_TOKEN_CHARS));
         reader.setStrictness(Strictness.STRICT);
         reader.setNestingLimit(MAX_DEPTH);
         return reader;

@@ -42,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CrowdSecBridgeFaultsTest
 {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int MAX_REFUSALS = CrowdSecPusher.MAX_REFUSALS;
     private static final String KEY = "base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     private static final String PEER_KEY = "base64:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
 
@@ -105,7 +106,7 @@ class CrowdSecBridgeFaultsTest
             {
                 if (++rounds[0] <= 2)
                 {
-                    throw new StackOverflowError("a reply nested too deep");
+                    throw new AssertionError("a fault of ours");
                 }
             }
 
@@ -122,7 +123,7 @@ class CrowdSecBridgeFaultsTest
             assertTrue(thread.thread().isAlive());
         }
         assertEquals(2, counters.crowdsecErrors.get());
-        assertEquals(1, log.stream().filter(line -> line.contains("java.lang.StackOverflowError: a reply nested too deep")).count(), log.toString());
+        assertEquals(1, log.stream().filter(line -> line.contains("java.lang.AssertionError: a fault of ours")).count(), log.toString());
         assertTrue(log.stream().anyMatch(line -> line.contains("faulty: the local API answers again")), log.toString());
     }
 
@@ -222,7 +223,180 @@ class CrowdSecBridgeFaultsTest
         assertEquals(1, counters.crowdsecLiftsNotOurs.get(), "the prefix held no ban of ours: counted");
     }
 
+    @Test
+    void review7Finding2DecisionsGoToTheLoopInSlicesWhileTheReplyIsStillComing() throws Exception
+    {
+        final boolean[] sliceBeforeTheEnd = new boolean[1];
+        lapi.answer(exchange ->
+        {
+            exchange.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream out = exchange.getResponseBody())
+            {
+                out.write(("{\"new\":[" + decision(1, "192.0.2.1", "crowdsecurity/ssh-bf") + "," +
+                    decision(2, "192.0.2.2", "crowdsecurity/ssh-bf") + ",").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                // The rest of the reply only once the loop has the first slice (or after 5 s, for the code before).
+                final long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (requests.isEmpty() && System.nanoTime() < end)
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+                }
+                sliceBeforeTheEnd[0] = !requests.isEmpty();
+                out.write((decision(3, "192.0.2.3", "crowdsecurity/ssh-bf") + "],\"deleted\":null}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        });
+        start(false, LapiClient.MAX_BODY_BYTES, request -> answer(request, BanOutcome.APPLIED));
+        bridge.bouncer.sliceItems(2);
+        Poll.until("both slices taken", WAIT, () -> requests.size() == 2, () -> requests + " " + log);
+        assertTrue(sliceBeforeTheEnd[0], "the first slice reached the loop before the reply's end");
+        assertEquals(2, requests.get(0).size());
+        assertEquals("192.0.2.3", requests.get(1).prefix(0).toString());
+    }
+
+    @Test
+    void review7Finding2AStringLongerThanTheCapIsRefusedAndUnknownNamesAreSkipped() throws Exception
+    {
+        lapi.answer("{\"new\":[{\"id\":1,\"scenario\":\"" + "x".repeat(LapiJson.MAX_TOKEN_CHARS + 1) + "\",\"scope\":\"Ip\"," +
+            "\"type\":\"ban\",\"value\":\"192.0.2.9\",\"duration\":\"1h\"}],\"deleted\":null}");
+        lapi.answer("{\"x\":[" + "[[],[[]],{\"a\":[1,2]}],".repeat(1_000) + "0],\"new\":[" + decision(500, "192.0.2.200", "crowdsecurity/ssh-bf") + "]}");
+        start(false, LapiClient.MAX_BODY_BYTES, request -> answer(request, BanOutcome.APPLIED));
+        Poll.until("the second answer taken", WAIT, () -> requests.size() == 1, () -> log + " " + lapi.streamQueries);
+        assertEquals("192.0.2.200", requests.get(0).prefix(0).toString());
+        assertEquals(1, counters.crowdsecRepliesRefused.get());
+        assertTrue(log.stream().anyMatch(line -> line.contains("a string or literal longer than 4096 characters")), log.toString());
+    }
+
+    @Test
+    void review7Finding2TheBodyBoundIsAnEighthOfTheHeap()
+    {
+        assertEquals(8L << 20, LapiClient.maxBodyBytes(64L << 20), "-Xmx64m, the launcher's");
+        assertEquals(1L << 20, LapiClient.maxBodyBytes(4L << 20), "at least 1 MiB");
+        assertEquals(LapiClient.maxBodyBytes(Runtime.getRuntime().maxMemory()), LapiClient.MAX_BODY_BYTES);
+    }
+
+    @Test
+    void review7Finding2AnOutOfMemoryErrorEndsTheThread() throws Exception
+    {
+        start(false, LapiClient.MAX_BODY_BYTES, request -> answer(request, BanOutcome.APPLIED));
+        final int[] rounds = new int[1];
+        final java.util.concurrent.atomic.AtomicReference<Throwable> uncaught = new java.util.concurrent.atomic.AtomicReference<>();
+        final BridgeThread thread = new BridgeThread(bridge, "oom")
+        {
+            @Override
+            void round()
+            {
+                rounds[0]++;
+                throw new OutOfMemoryError("Java heap space");
+            }
+
+            @Override
+            long pauseNanos()
+            {
+                return millisToNanos(20);
+            }
+        };
+        thread.thread().setUncaughtExceptionHandler((t, ex) -> uncaught.set(ex));
+        try (thread)
+        {
+            thread.start();
+            Poll.until("the thread ended", WAIT, () -> !thread.thread().isAlive(), () -> rounds[0] + " " + log);
+        }
+        assertEquals(1, rounds[0]);
+        assertTrue(uncaught.get() instanceof OutOfMemoryError, String.valueOf(uncaught.get()));
+    }
+
+    @Test
+    void review7Finding6A5xxIsRetriedNeverDropped() throws Exception
+    {
+        final int[] refused = new int[1];
+        lapi.refuseAlerts(500, body -> body.contains("192.0.2.66") && ++refused[0] <= MAX_REFUSALS);
+        start(true, LapiClient.MAX_BODY_BYTES, request -> answer(request, BanOutcome.APPLIED));
+        bridge.outbox().onBan(ban("192.0.2.66", "sshd", 2));
+        Poll.until("192.0.2.66 pushed after three 500s", Duration.ofSeconds(90), () -> lapi.alerts().contains("\"192.0.2.66\""),
+            () -> refused[0] + " " + lapi.alerts() + "\n" + log);
+        assertEquals(0, counters.crowdsecPushesDropped.get());
+        assertEquals(MAX_REFUSALS + 1, refused[0]);
+    }
+
+    @Test
+    void review7Finding5AFailedDeltaIsFollowedByAFullAnswerThatLiftsWhatItNoLongerShows() throws Exception
+    {
+        lapi.answer("{\"new\":[" + decision(7, "192.0.2.40", "crowdsecurity/ssh-bf") + "," +
+            decision(8, "192.0.2.41", "crowdsecurity/ssh-bf") + "],\"deleted\":null}");
+        // The delta that deleted decision 7 does not arrive whole; the LAPI will not send it again.
+        lapi.answer("{\"deleted\":[" + decision(7, "192.0.2.40", "crowdsecurity/ssh-bf"));
+        lapi.answer("{\"new\":[" + decision(8, "192.0.2.41", "crowdsecurity/ssh-bf") + "],\"deleted\":null}");
+        start(false, LapiClient.MAX_BODY_BYTES, request -> answer(request, BanOutcome.APPLIED));
+        Poll.until("the lift of 192.0.2.40", WAIT, () -> requests.size() >= 2, () -> requests + " " + lapi.streamQueries + " " + log);
+        assertEquals(List.of("startup=true", "startup=false", "startup=true"), lapi.streamQueries.subList(0, 3));
+        final LocalRequest resync = requests.get(1);
+        assertEquals(2, resync.size(), "the ban of 192.0.2.41 again, the lift of 192.0.2.40");
+        assertEquals("192.0.2.40", resync.prefix(1).toString());
+        assertTrue(resync.isLiftIfOurs(1));
+        assertEquals(ReasonCode.of("crowdsecurity/ssh-bf").id(), resync.item(1).reason());
+    }
+
+    @Test
+    void review7Finding4AReplyTricklingItsBodyIsCutAtTheDeadline() throws Exception
+    {
+        lapi.answer(exchange ->
+        {
+            exchange.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream out = exchange.getResponseBody())
+            {
+                out.write("{\"new\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                for (int i = 0; i < 600; i++)
+                {
+                    out.write(' ');
+                    out.flush();
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+                }
+            }
+        });
+        lapi.answer("{\"new\":[" + decision(500, "192.0.2.200", "crowdsecurity/ssh-bf") + "],\"deleted\":[]}");
+        start(false, LapiClient.MAX_BODY_BYTES, Duration.ofSeconds(1), request -> answer(request, BanOutcome.APPLIED));
+        Poll.until("the trickle cut and the next answer taken", WAIT, () -> requests.size() == 1, () -> log + " " + lapi.streamQueries);
+        assertTrue(log.stream().anyMatch(line -> line.contains("the reply did not come within 1000 ms")), log.toString());
+    }
+
+    @Test
+    void review7Finding13ABanPushedLiveBeforeTheHeldBansIsNotPushedAgain() throws Exception
+    {
+        final long now = System.currentTimeMillis();
+        try (BanStore store = BanStore.openForDaemon(dir.resolve("state"), 1_024))
+        {
+            store.put(held("192.0.2.31", "sshd", 1, now + 3_600_000));
+            store.put(held("192.0.2.34", "sshd", 1, now + 3_600_000));
+        }
+        final String first = "{\"new\":[" + decision(1, "192.0.2.30", "crowdsecurity/ssh-bf") + "],\"deleted\":null}";
+        lapi.answer(first);
+        lapi.answer(first);
+        lapi.answer(first);
+        // The loop takes nothing until 192.0.2.31 is pushed live: the start-up answer is not taken before that.
+        start(true, LapiClient.MAX_BODY_BYTES, request ->
+        {
+            if (lapi.alerts().contains("BlockSync ban 192.0.2.31 reason"))
+            {
+                answer(request, BanOutcome.APPLIED);
+            }
+        });
+        bridge.bouncer.loopWaitMillis(300);
+        bridge.outbox().onBan(held("192.0.2.31", "sshd", 1, now + 3_600_000));
+        Poll.until("the held bans pushed", WAIT, () -> lapi.alerts().contains("\"192.0.2.34\"") && bridge.isStartupTaken(),
+            () -> lapi.alerts() + "\n" + log);
+        final String alerts = lapi.alerts();
+        assertEquals(1, alerts.split("BlockSync ban 192.0.2.31 reason", -1).length - 1, alerts);
+        assertTrue(bridge.alreadyPushed.isEmpty(), "freed after the held push: " + bridge.alreadyPushed);
+    }
+
     private void start(final boolean push, final long maxBody, final java.util.function.Consumer<LocalRequest> loop) throws Exception
+    {
+        start(push, maxBody, LapiClient.TIMEOUT, loop);
+    }
+
+    private void start(final boolean push, final long maxBody, final Duration timeout, final java.util.function.Consumer<LocalRequest> loop)
+        throws Exception
     {
         final Path key = write("bouncer.key", "0123456789abcdef\n");
         final Path machine = write("machine.yaml", "url: " + lapi.url() + "\nlogin: blocksync\npassword: secret\n");
@@ -237,7 +411,7 @@ class CrowdSecBridgeFaultsTest
             loop.accept(request);
             return true;
         };
-        bridge = new CrowdSecBridge(node, counters, log::add, submit, maxBody);
+        bridge = new CrowdSecBridge(node, counters, log::add, submit, new LapiClient(node.crowdsec().lapiUrl(), maxBody, timeout));
         bridge.start();
     }
 

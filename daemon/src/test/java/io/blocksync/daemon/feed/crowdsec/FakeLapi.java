@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -25,9 +27,17 @@ final class FakeLapi implements AutoCloseable
     final List<String> streamQueries = new CopyOnWriteArrayList<>();
     final List<String> alertBodies = new CopyOnWriteArrayList<>();
     final List<String> deleteQueries = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<byte[]> answers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
     private volatile Predicate<String> refuseAlert = body -> false;
+    private volatile int refuseStatus = 400;
+
+    /** A stream answer the test writes itself (headers, then the body in parts). */
+    interface Answer
+    {
+        void write(HttpExchange exchange) throws IOException;
+    }
 
     FakeLapi() throws IOException
     {
@@ -35,8 +45,15 @@ final class FakeLapi implements AutoCloseable
         server.createContext("/v1/decisions/stream", exchange ->
         {
             streamQueries.add(exchange.getRequestURI().getRawQuery());
-            final byte[] answer = answers.poll();
-            reply(exchange, 200, null == answer ? EMPTY_STREAM.getBytes(StandardCharsets.UTF_8) : answer);
+            final Answer answer = answers.poll();
+            if (null == answer)
+            {
+                reply(exchange, 200, EMPTY_STREAM.getBytes(StandardCharsets.UTF_8));
+            }
+            else
+            {
+                answer.write(exchange);
+            }
         });
         server.createContext("/v1/watchers/login", exchange ->
             reply(exchange, 200, "{\"code\":200,\"expire\":\"2030-01-01T00:00:00Z\",\"token\":\"t0k3n\"}".getBytes(StandardCharsets.UTF_8)));
@@ -45,7 +62,7 @@ final class FakeLapi implements AutoCloseable
             final String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             if (refuseAlert.test(body))
             {
-                reply(exchange, 400, "{\"message\":\"validation failure list:\\nbad\"}".getBytes(StandardCharsets.UTF_8));
+                reply(exchange, refuseStatus, "{\"message\":\"validation failure list:\\nbad\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             alertBodies.add(body);
@@ -56,6 +73,8 @@ final class FakeLapi implements AutoCloseable
             deleteQueries.add(exchange.getRequestURI().getRawQuery());
             reply(exchange, 200, "{\"nbDeleted\":\"1\"}".getBytes(StandardCharsets.UTF_8));
         });
+        // Several exchanges at once: a test's trickling answer must not hold up the next request.
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -66,11 +85,24 @@ final class FakeLapi implements AutoCloseable
 
     void answer(final String json)
     {
-        answers.add(json.getBytes(StandardCharsets.UTF_8));
+        final byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        answers.add(exchange -> reply(exchange, 200, body));
+    }
+
+    void answer(final Answer answer)
+    {
+        answers.add(answer);
     }
 
     void refuseAlerts(final Predicate<String> refuse)
     {
+        refuseAlerts(400, refuse);
+    }
+
+    /** @param status what a refused alert is answered with: 400 as the LAPI refuses a body, 5xx for its own trouble. */
+    void refuseAlerts(final int status, final Predicate<String> refuse)
+    {
+        refuseStatus = status;
         refuseAlert = refuse;
     }
 
@@ -93,5 +125,6 @@ final class FakeLapi implements AutoCloseable
     public void close()
     {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
