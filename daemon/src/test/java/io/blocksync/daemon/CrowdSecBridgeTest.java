@@ -57,8 +57,8 @@ class CrowdSecBridgeTest
     {
         final String reason = NetworkNamespaces.unavailableReason("nft");
         assumeTrue(null == reason, () -> "skipped: " + reason + " (needs root and ip, nft on PATH; CI installs them)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/crowdsec")) && Files.isExecutable(Path.of("/usr/bin/cscli")),
-            "skipped: crowdsec is not installed (apt-get install crowdsec; CI installs it)");
+        RealPrograms.require(Files.isExecutable(Path.of("/usr/bin/crowdsec")) && Files.isExecutable(Path.of("/usr/bin/cscli")),
+            "crowdsec is not installed (apt-get install crowdsec)");
         namespaces = new NetworkNamespaces();
         final BridgeSegment lan = namespaces.bridge("bsc");
         nsA = lan.host(1);
@@ -130,6 +130,21 @@ class CrowdSecBridgeTest
         cscliInA("decisions", "delete", "--ip", "192.0.2.80");
         awaitInPeerSet("192.0.2.80", false);
 
+        // Review finding 5: CrowdSec's decision for .79 is taken, then B bans .79 under a reason of its own (its ban
+        // replaces A's everywhere). Deleting CrowdSec's decision lifts nothing: B's ban stays in B's kernel.
+        cscliInA("decisions", "add", "--ip", "192.0.2.79", "--duration", "4h", "--reason", "crowdsecurity/ssh-bf");
+        awaitInPeerSet("192.0.2.79", true);
+        assertTrue(nodes.get(1).control(List.of("ban 192.0.2.79 2h nginx-http-auth 0 0")).get(0).startsWith("ok"));
+        Poll.until("B's ban of 192.0.2.79 at A", PROPAGATION, () -> bansAt(0, "192.0.2.79").startsWith("ban 192.0.2.79 2 "),
+            () -> bansAt(0, "192.0.2.79"));
+        final long notOurs = counter(0, "crowdsec_lifts_not_ours");
+        cscliInA("decisions", "delete", "--ip", "192.0.2.79");
+        Poll.until("A to take the deletion of 192.0.2.79", PROPAGATION, () -> counter(0, "crowdsec_lifts_not_ours") == notOurs + 1,
+            () -> "crowdsec_lifts_not_ours " + counter(0, "crowdsec_lifts_not_ours") + "\n" + nodes.get(0).log());
+        assertTrue(bansAt(1, "192.0.2.79").startsWith("ban 192.0.2.79 2 ") && bansAt(0, "192.0.2.79").startsWith("ban 192.0.2.79 2 "),
+            "B's ban stays at both: " + bansAt(0, "192.0.2.79") + " / " + bansAt(1, "192.0.2.79"));
+        awaitInPeerSet("192.0.2.79", true);
+
         // B's own ban reaches A, which pushes it into the LAPI; cscli decisions list (without -a) shows it.
         assertTrue(nodes.get(1).control(List.of("ban 203.0.113.9 1h nginx-http-auth 0 0")).get(0).startsWith("ok"));
         Poll.until("203.0.113.9 in cscli decisions list", PROPAGATION,
@@ -166,17 +181,24 @@ class CrowdSecBridgeTest
         return Command.of(command).mustSucceed().output();
     }
 
-    private long counter(final int node, final String name) throws Exception
+    private long counter(final int node, final String name)
     {
-        for (final String row : nodes.get(node).control(List.of("counters")))
+        try
         {
-            final String[] words = row.split(" ");
-            if (words.length >= 5 && words[4].equals(name))
+            for (final String row : nodes.get(node).control(List.of("counters")))
             {
-                return Long.parseLong(words[3]);
+                final String[] words = row.split(" ");
+                if (words.length >= 5 && words[4].equals(name))
+                {
+                    return Long.parseLong(words[3]);
+                }
             }
+            return -1;
         }
-        return -1;
+        catch (final java.io.IOException ex)
+        {
+            return -2;
+        }
     }
 
     private void awaitInPeerSet(final String address, final boolean present)

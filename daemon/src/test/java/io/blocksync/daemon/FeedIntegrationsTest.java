@@ -87,7 +87,7 @@ class FeedIntegrationsTest
     @Test
     void aFail2banJailsBanReachesThePeersKernelSetWithItsNameAndTheUnbanAndFlushLiftIt() throws Exception
     {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/fail2ban-server")), "skipped: no fail2ban (apt-get install fail2ban)");
+        RealPrograms.require(Files.isExecutable(Path.of("/usr/bin/fail2ban-server")), "no fail2ban (apt-get install fail2ban)");
         final Path conf = Files.createDirectories(dir.resolve("fail2ban"));
         final Path authLog = Files.writeString(conf.resolve("auth.log"), "");
         final Path ddosLog = Files.writeString(conf.resolve("ddos.log"), "");
@@ -135,8 +135,8 @@ class FeedIntegrationsTest
     @Test
     void anSshguardBlockReachesThePeersKernelSetAndItsReleaseLiftsIt() throws Exception
     {
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/sshguard")) && null == NetworkNamespaces.unavailableReason("unshare"),
-            "skipped: no sshguard (apt-get install sshguard)");
+        RealPrograms.require(Files.isExecutable(Path.of("/usr/sbin/sshguard")) && null == NetworkNamespaces.unavailableReason("unshare"),
+            "no sshguard (apt-get install sshguard)");
         final Path conf = Files.createDirectories(dir.resolve("sshguard"));
         final Path authLog = Files.writeString(conf.resolve("auth.log"), "");
         final Path shim = DIST.resolve("sshguard/sshg-fw-blocksync").toAbsolutePath().normalize();

@@ -21,6 +21,7 @@ public final class LocalDecisions implements BanDecider
     private final HighWaterMarks highWater;
     private final NodeCounters counters;
     private final SequenceLease lease;
+    private final Ban held = new Ban();
 
     /**
      * @param index catch-up's index of the table, complete: where the highest stored origin sequence of this node is
@@ -78,6 +79,22 @@ public final class LocalDecisions implements BanDecider
             counters.localDecisions.incrementRelease();
         }
         return outcome;
+    }
+
+    /**
+     * An unban taken only when the prefix holds a live ban of this node's own under the request's reason
+     * ({@link LocalRequest#addLiftIfOurs}); {@link BanOutcome#NOT_BANNED} otherwise, nothing changed.
+     *
+     * @param request an {@link io.blocksync.codec.BanAction#UNBAN} naming the reason.
+     */
+    public int liftIfOurs(final Ban request, final long nowMillis)
+    {
+        if (!table.get(request.prefix(), held) || !held.isActiveAt(nowMillis) || held.originNodeId() != nodeId ||
+            held.reason() != request.reason())
+        {
+            return BanOutcome.NOT_BANNED;
+        }
+        return decide(request, nowMillis);
     }
 
     public boolean isBanned(final IpPrefix prefix, final long nowMillis)

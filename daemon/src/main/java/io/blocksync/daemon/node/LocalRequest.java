@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class LocalRequest
 {
     private final Ban[] items;
+    private final boolean[] onlyIfOurs;
     private final int[] outcomes;
     private final CountDownLatch done = new CountDownLatch(1);
     private int size;
@@ -25,6 +26,7 @@ public final class LocalRequest
     public LocalRequest(final int capacity)
     {
         items = new Ban[capacity];
+        onlyIfOurs = new boolean[capacity];
         outcomes = new int[capacity];
     }
 
@@ -49,6 +51,26 @@ public final class LocalRequest
         items[size++] = new Ban().action(action).prefix(prefix).durationSeconds(durationSeconds).reason(reason)
             .protocol(protocol).port(port);
         return this;
+    }
+
+    /**
+     * A lift only if the ban is still this node's own and carries this reason: a feed whose decision ended (a
+     * deleted CrowdSec decision) must not lift a ban a peer, or another reason, has put on the prefix since. The
+     * loop answers {@link BanOutcome#NOT_BANNED} and changes nothing when the prefix holds no live ban of this node
+     * with the reason. An ordinary {@link BanAction#UNBAN} lifts whatever the prefix holds.
+     *
+     * @param reasonPacked the reason the feed banned the prefix with, {@link io.blocksync.codec.ReasonCode#id()}.
+     */
+    public LocalRequest addLiftIfOurs(final IpPrefix prefix, final long reasonPacked)
+    {
+        onlyIfOurs[size] = true;
+        return add(BanAction.UNBAN, prefix, 0, reasonPacked, 0, 0);
+    }
+
+    /** Whether the item is a lift only if still ours ({@link #addLiftIfOurs}). */
+    public boolean isLiftIfOurs(final int index)
+    {
+        return onlyIfOurs[index];
     }
 
     public int size()

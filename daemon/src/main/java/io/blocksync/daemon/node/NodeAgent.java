@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.Ban;
 import io.blocksync.codec.GroupVerifier;
 import io.blocksync.codec.NodeKey;
 import io.blocksync.daemon.detect.EventIntake;
@@ -276,7 +277,9 @@ public final class NodeAgent implements Agent
                 continue;
             }
 
-            current.complete(index, localDecisions.decide(current.item(index), nowMillis));
+            final Ban item = current.item(index);
+            current.complete(index, current.isLiftIfOurs(index) ? localDecisions.liftIfOurs(item, nowMillis) :
+                localDecisions.decide(item, nowMillis));
             decided++;
         }
         return decided;

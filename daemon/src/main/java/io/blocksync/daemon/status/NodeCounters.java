@@ -239,20 +239,29 @@ public final class NodeCounters
     public static final int GROUP_NAKS_REFUSED_ID = 118;
     /** Group datagrams claiming this node as their sender (its own, looped back, or forged): dropped unchecked. */
     public static final int GROUP_DATAGRAMS_OWN_ID = 119;
+    /** Local API replies the CrowdSec bridge refused: longer than its bound, malformed JSON, or not the shape asked for. */
+    public static final int CROWDSEC_REPLIES_REFUSED_ID = 120;
+    /** Bans and lifts the CrowdSec local API refused again and again (a few tries each): dropped, so later ones go on. */
+    public static final int CROWDSEC_PUSHES_DROPPED_ID = 121;
+    /**
+     * Deleted CrowdSec decisions that lifted nothing: the prefix no longer held this node's own ban under the
+     * decision's reason (a peer's ban, or another reason's, put there since, stays).
+     */
+    public static final int CROWDSEC_LIFTS_NOT_OURS_ID = 122;
     /**
      * Peers' records skipped because their origin sequence is at or below this node's high water for their origin:
      * held already, or expired or lifted since; whatever frame brought them (BATCH, GROUP_BATCH, SYNC, snapshot chunk).
      */
-    public static final int RECORDS_BELOW_HIGH_WATER_ID = 124;
+    public static final int RECORDS_BELOW_HIGH_WATER_ID = 123;
     /**
      * Snapshot chunks of a session of ours dropped: beyond the 64 chunks the request window reaches, or with a range
      * not bound to the session (not after the session's start, not joining the chunk before it, past its end).
      */
-    public static final int SNAPSHOT_CHUNKS_REFUSED_ID = 125;
+    public static final int SNAPSHOT_CHUNKS_REFUSED_ID = 124;
     /** Snapshot sessions given up for want of progress (a stalling source); catch-up goes on by SYNC or another source. */
-    public static final int SNAPSHOT_SESSIONS_TIMED_OUT_ID = 126;
+    public static final int SNAPSHOT_SESSIONS_TIMED_OUT_ID = 125;
     /** Snapshot requests not served: an origin not configured or the requester's own, or nothing held beyond its after. */
-    public static final int SNAPSHOT_REQUESTS_IGNORED_ID = 127;
+    public static final int SNAPSHOT_REQUESTS_IGNORED_ID = 126;
     /** The highest id given so far; a new counter takes the next one. */
     public static final int LAST_ID = SNAPSHOT_REQUESTS_IGNORED_ID;
 
@@ -367,6 +376,9 @@ public final class NodeCounters
     public final AtomicCounter crowdsecDecisionsSkipped;
     public final AtomicCounter crowdsecDecisionsPushed;
     public final AtomicCounter crowdsecErrors;
+    public final AtomicCounter crowdsecRepliesRefused;
+    public final AtomicCounter crowdsecPushesDropped;
+    public final AtomicCounter crowdsecLiftsNotOurs;
     public final AtomicCounter snapshotChunkBudgetExhausted;
     public final AtomicCounter snapshotSessionsRefused;
 
@@ -486,6 +498,9 @@ public final class NodeCounters
         crowdsecDecisionsSkipped = counter(CROWDSEC_DECISIONS_SKIPPED_ID, "crowdsec_decisions_skipped");
         crowdsecDecisionsPushed = counter(CROWDSEC_DECISIONS_PUSHED_ID, "crowdsec_decisions_pushed");
         crowdsecErrors = counter(CROWDSEC_ERRORS_ID, "crowdsec_errors");
+        crowdsecRepliesRefused = counter(CROWDSEC_REPLIES_REFUSED_ID, "crowdsec_replies_refused");
+        crowdsecPushesDropped = counter(CROWDSEC_PUSHES_DROPPED_ID, "crowdsec_pushes_dropped");
+        crowdsecLiftsNotOurs = counter(CROWDSEC_LIFTS_NOT_OURS_ID, "crowdsec_lifts_not_ours");
         snapshotChunkBudgetExhausted = counter(SNAPSHOT_CHUNK_BUDGET_EXHAUSTED_ID, "snapshot_chunk_budget_exhausted");
         snapshotSessionsRefused = counter(SNAPSHOT_SESSIONS_REFUSED_ID, "snapshot_sessions_refused");
         recordsBelowHighWater = counter(RECORDS_BELOW_HIGH_WATER_ID, "records_below_high_water");

@@ -69,6 +69,7 @@ final class EngineNode implements AutoCloseable
     private final ArrayDeque<String> firewallLines = new ArrayDeque<>();
     private final BanPolicy policy;
     private final java.util.List<AutoCloseable> closeables = new java.util.ArrayList<>();
+    private final ManyToOneConcurrentArrayQueue<LocalRequest> requests = new ManyToOneConcurrentArrayQueue<>(16);
 
     EngineNode(final EngineCluster cluster, final int nodeId, final Path stateDir) throws Exception
     {
@@ -142,8 +143,7 @@ final class EngineNode implements AutoCloseable
             }
             firewallLines.addLast(text.toString());
         }));
-        agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, cluster.log()),
-            new ManyToOneConcurrentArrayQueue<>(16));
+        agent = new NodeAgent(context, table, policy, new FirewallFeed(firewall, counters, cluster.log()), requests);
         decider = agent.localDecisions();
     }
 
@@ -168,6 +168,20 @@ final class EngineNode implements AutoCloseable
     boolean ban(final String text)
     {
         return ban(text, 3600);
+    }
+
+    /** Hand a request to the loop's door, as the control socket and the CrowdSec bouncer do (Node#submit). */
+    boolean submit(final LocalRequest request)
+    {
+        return requests.offer(request);
+    }
+
+    /** A local ban of {@code durationSeconds} under {@code reason}; true when applied. */
+    boolean ban(final String text, final long durationSeconds, final ReasonCode reason)
+    {
+        parse(text);
+        request.reset().action(BanAction.BAN).prefix(prefix).durationSeconds(durationSeconds).reason(reason);
+        return decider.decide(request, steadyClock.time()) == BanOutcome.APPLIED;
     }
 
     /** A local ban of {@code durationSeconds}; true when applied. */

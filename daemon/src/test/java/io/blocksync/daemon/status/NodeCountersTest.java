@@ -146,11 +146,13 @@ class NodeCountersTest
 
         "118 group_naks_refused",
         "119 group_datagrams_own",
-
-        "124 records_below_high_water",
-        "125 snapshot_chunks_refused",
-        "126 snapshot_sessions_timed_out",
-        "127 snapshot_requests_ignored");
+        "120 crowdsec_replies_refused",
+        "121 crowdsec_pushes_dropped",
+        "122 crowdsec_lifts_not_ours",
+        "123 records_below_high_water",
+        "124 snapshot_chunks_refused",
+        "125 snapshot_sessions_timed_out",
+        "126 snapshot_requests_ignored");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),

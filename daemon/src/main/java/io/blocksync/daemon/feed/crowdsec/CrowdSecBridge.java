@@ -6,6 +6,8 @@ import io.blocksync.daemon.node.BanObserver;
 import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.status.NodeCounters;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -21,10 +23,15 @@ import java.util.function.Predicate;
  *   {@value CrowdSecDecision#PUSHED_SCENARIO_PREFIX}.</li>
  * </ul>
  * Counters: {@code crowdsec_decisions_taken}, {@code crowdsec_decisions_skipped}, {@code crowdsec_decisions_pushed},
- * {@code crowdsec_errors}.
+ * {@code crowdsec_errors}, {@code crowdsec_replies_refused}, {@code crowdsec_pushes_dropped},
+ * {@code crowdsec_lifts_not_ours}. Every line it logs is made printable ({@link LogText}): LAPI values never break a
+ * log line.
  */
 public final class CrowdSecBridge implements AutoCloseable
 {
+    private static final int LOG_LINE_CHARS = 1_000;
+
+
     final CrowdSecConfig config;
     final NodeConfig node;
     final LapiClient client;
@@ -32,9 +39,15 @@ public final class CrowdSecBridge implements AutoCloseable
     final Consumer<String> log;
     final Predicate<LocalRequest> submit;
     final FromCrowdSec fromCrowdSec = new FromCrowdSec();
+    /**
+     * {@code VALUE SCENARIO} of the decisions the LAPI holds from an earlier push (start-up answer) and of those pushed
+     * live before the held bans were: the held-ban push skips them, then empties the set (push = yes only).
+     */
+    final Set<String> alreadyPushed = ConcurrentHashMap.newKeySet();
+    private volatile boolean startupTaken;
     private final PushOutbox outbox;
-    private final CrowdSecBouncer bouncer;
-    private final CrowdSecPusher pusher;
+    final CrowdSecBouncer bouncer;
+    final CrowdSecPusher pusher;
 
     /**
      * @param node   the node's configuration; its [crowdsec] section must be present.
@@ -44,15 +57,38 @@ public final class CrowdSecBridge implements AutoCloseable
     public CrowdSecBridge(final NodeConfig node, final NodeCounters counters, final Consumer<String> log,
         final Predicate<LocalRequest> submit)
     {
+        this(node, counters, log, submit, new LapiClient(node.crowdsec().lapiUrl()));
+    }
+
+    /** @param client the LAPI's client (tests give one with a small body bound or a short timeout). */
+    CrowdSecBridge(final NodeConfig node, final NodeCounters counters, final Consumer<String> log,
+        final Predicate<LocalRequest> submit, final LapiClient client)
+    {
         this.config = node.crowdsec();
         this.node = node;
-        this.client = new LapiClient(config.lapiUrl());
+        this.client = client;
         this.counters = counters;
-        this.log = message -> log.accept("crowdsec: " + message);
+        // Lines carry text the LAPI sent (values, scenarios, error bodies): never a line break or control character.
+        this.log = message -> log.accept("crowdsec: " + LogText.printable(message, LOG_LINE_CHARS));
         this.submit = submit;
         this.outbox = config.push() ? new PushOutbox(PushOutbox.DEFAULT_CAPACITY, counters.crowdsecErrors) : null;
         this.bouncer = new CrowdSecBouncer(this);
         this.pusher = config.push() ? new CrowdSecPusher(this, outbox) : null;
+    }
+
+    /** Bouncer: the first whole answer is with the loop; the pusher may now push the bans held from before. */
+    void startupTaken()
+    {
+        startupTaken = true;
+        if (null != pusher)
+        {
+            java.util.concurrent.locks.LockSupport.unpark(pusher.thread());
+        }
+    }
+
+    boolean isStartupTaken()
+    {
+        return startupTaken;
     }
 
     /** What the loop's firewall feed tells of each ban applied and lifted; null when push is off. */

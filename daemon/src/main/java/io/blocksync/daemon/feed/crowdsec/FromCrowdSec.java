@@ -1,6 +1,8 @@
 package io.blocksync.daemon.feed.crowdsec;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,42 +14,76 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class FromCrowdSec
 {
-    private record Entry(Set<Long> ids, long reasonId)
+    /** @param generation the full answer (start-up or resync) that last showed a decision for the prefix. */
+    private record Entry(Set<Long> ids, long reasonId, long generation)
+    {
+    }
+
+    /** A prefix no decision holds any more, and the reason of the ban this node made for it. */
+    record Gone(String prefix, long reasonId)
     {
     }
 
     private final ConcurrentHashMap<String, Entry> byPrefix = new ConcurrentHashMap<>();
 
-    /** Bouncer: a live decision for the prefix, under the ban's reason (the latest decision's). */
-    void add(final String prefix, final long decisionId, final long reasonId)
+    /**
+     * Bouncer: a live decision for the prefix, under the ban's reason (the latest decision's).
+     *
+     * @param generation the current full answer's number; the first decision of a newer one replaces the ids known.
+     */
+    void add(final String prefix, final long decisionId, final long reasonId, final long generation)
     {
         byPrefix.compute(prefix, (key, old) ->
         {
-            final Set<Long> ids = null == old ? new HashSet<>() : old.ids();
+            final Set<Long> ids = null == old || old.generation() != generation ? new HashSet<>() : old.ids();
             ids.add(decisionId);
-            return new Entry(ids, reasonId);
+            return new Entry(ids, reasonId, generation);
         });
+    }
+
+    /** Bouncer: whether a live decision holds the prefix. */
+    boolean contains(final String prefix)
+    {
+        return byPrefix.containsKey(prefix);
+    }
+
+    /**
+     * Bouncer, once a full answer is read whole: the prefixes it no longer shows (their deletion was in a delta that
+     * got lost), forgotten here; their bans are to be lifted.
+     */
+    List<Gone> sweep(final long generation)
+    {
+        final List<Gone> gone = new ArrayList<>();
+        byPrefix.forEach((prefix, entry) ->
+        {
+            if (entry.generation() < generation && byPrefix.remove(prefix, entry))
+            {
+                gone.add(new Gone(prefix, entry.reasonId()));
+            }
+        });
+        return gone;
     }
 
     /**
      * Bouncer: a decision for the prefix was deleted.
      *
-     * @return true when no live decision is left for it (the ban is to be lifted); false when others hold it, or
-     * when this node never took one for it.
+     * @return the reason id of the ban to lift when no live decision is left for it; 0 when others hold it, or when
+     * this node never took one for it.
      */
-    boolean remove(final String prefix, final long decisionId)
+    long remove(final String prefix, final long decisionId)
     {
-        final boolean[] last = new boolean[1];
+        final long[] lift = new long[1];
         byPrefix.computeIfPresent(prefix, (key, old) ->
         {
             if (!old.ids().remove(decisionId))
             {
                 return old;
             }
-            last[0] = old.ids().isEmpty();
-            return last[0] ? null : old;
+            final boolean last = old.ids().isEmpty();
+            lift[0] = last ? old.reasonId() : 0;
+            return last ? null : old;
         });
-        return last[0];
+        return lift[0];
     }
 
     /** Pusher: whether this node's ban of the prefix under this reason is CrowdSec's own. */

@@ -72,6 +72,43 @@ class CrowdSecDecisionTest
         assertThrows(IllegalArgumentException.class, () -> CrowdSecDecision.Stream.parse("{\"new\":[{\"id\":1}"));
     }
 
+    /** Review finding 15: the hand-written reader took these; each is refused with one line naming the place. */
+    @Test
+    void malformedRepliesAreRefusedWithOneLineNamingWhere()
+    {
+        final String good = "\"scope\":\"Ip\",\"type\":\"ban\",\"value\":\"192.0.2.1\",\"duration\":\"1h\"";
+        for (final String bad : List.of(
+            "{\"new\":[{\"id\":1.5," + good + "}]}",
+            "{\"new\":[{\"id\":1e3," + good + "}]}",
+            "{\"new\":[{\"id\":2.0," + good + "}]}",
+            "{\"new\":[{\"id\":1,\"scenario\":\"\\u+04a\"," + good + "}]}",
+            "{\"new\":[{\"id\":1,\"scenario\":\"\\u-04a\"," + good + "}]}",
+            "{\"new\":[{\"id\":1,\"scenario\":\"\\u12\"," + good + "}]}",
+            "{\"new\":[{\"id\":\"1\"," + good + "}]}",
+            "{\"new\":[{" + good + "}]}",
+            "{\"new\":[{\"id\":1,\"value\":5,\"scope\":\"Ip\"}]}",
+            "{\"new\":[{\"id\":1,\"id\":2," + good + "}]}",
+            "{\"new\":[],\"deleted\":[]} trailing",
+            "{'new':[]}",
+            "{\"new\":[]} // comment",
+            "{\"new\":[{\"id\":NaN," + good + "}]}",
+            "{\"new\":[{\"id\":1," + good,
+            "[".repeat(70) + "]".repeat(70)))
+        {
+            final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> CrowdSecDecision.Stream.parse(bad), bad);
+            assertTrue(null != refused.getMessage() && !refused.getMessage().contains("\n"), bad + ": " + refused.getMessage());
+        }
+        final IllegalArgumentException floatId = assertThrows(IllegalArgumentException.class,
+            () -> CrowdSecDecision.Stream.parse("{\"new\":[{\"id\":1.5," + good + "}]}"));
+        assertEquals("the decision at $.new[0]: its id '1.5' is not an integer", floatId.getMessage());
+        final IllegalArgumentException escape = assertThrows(IllegalArgumentException.class,
+            () -> CrowdSecDecision.Stream.parse("{\"new\":[{\"id\":1,\"scenario\":\"\\u+04a\"}]}"));
+        assertTrue(escape.getMessage().startsWith("bad JSON: ") && escape.getMessage().contains("$.new[0].scenario"), escape.getMessage());
+        // Escapes that are right are taken.
+        assertEquals("s\u00e9", CrowdSecDecision.Stream.parse("{\"new\":[{\"id\":1,\"scenario\":\"s\\u00E9\"," + good + "}]}")
+            .added().get(0).scenario());
+    }
+
     @Test
     void onlyIpAndRangeBansAreTakenAndLongReasonsAreCut()
     {
@@ -91,7 +128,7 @@ class CrowdSecDecisionTest
     {
         final Ban ban = new Ban().action(BanAction.BAN).durationSeconds(3_600).reason(ReasonCode.of("nginx-http-auth")).originNodeId(2);
         assertNull(io.blocksync.codec.AddressText.parse("203.0.113.9", ban.prefix(), 32, 128));
-        final Object alert = JsonReader.parse(CrowdSecPusher.alert(ban, ban.prefix().toString()));
+        final Object alert = LapiJson.parse(CrowdSecPusher.alert(ban, ban.prefix().toString(), CrowdSecPusher.duration(ban)));
         final Map<?, ?> fields = (Map<?, ?>)alert;
         for (final String key : List.of("scenario", "scenario_hash", "scenario_version", "message", "events_count", "start_at",
             "stop_at", "capacity", "leakspeed", "simulated", "events", "source"))

@@ -53,13 +53,13 @@ class PushOutboxTest
     {
         final FromCrowdSec registry = new FromCrowdSec();
         final long sshBf = ReasonCode.of("crowdsecurity/ssh-bf").id();
-        registry.add("192.0.2.60", 1, sshBf);
-        registry.add("192.0.2.60", 7, sshBf);
+        registry.add("192.0.2.60", 1, sshBf, 1);
+        registry.add("192.0.2.60", 7, sshBf, 1);
         assertTrue(registry.isCrowdSecs("192.0.2.60", sshBf));
         assertFalse(registry.isCrowdSecs("192.0.2.60", ReasonCode.of("sshd").id()), "an operator's ban under another reason is pushed");
-        assertFalse(registry.remove("192.0.2.60", 1), "decision 7 still holds the ban");
-        assertFalse(registry.remove("192.0.2.61", 1), "never taken: nothing to lift");
-        assertTrue(registry.remove("192.0.2.60", 7));
+        assertEquals(0, registry.remove("192.0.2.60", 1), "decision 7 still holds the ban");
+        assertEquals(0, registry.remove("192.0.2.61", 1), "never taken: nothing to lift");
+        assertEquals(sshBf, registry.remove("192.0.2.60", 7), "the last decision lifts, under the ban's reason");
         assertFalse(registry.isCrowdSecs("192.0.2.60", sshBf));
         assertEquals(0, registry.size());
     }
