@@ -346,11 +346,14 @@ final class SnapshotClient
         return (adjacent ? chunkAfter >= below : chunkAfter > below) && fitsBelow(i, offset, chunkThrough);
     }
 
-    /** Whether a chunk at or below one held is a copy of it: the range and {@code covers_through} that one had. */
+    /**
+     * Whether a chunk at an index held is a copy of the one taken there: its {@code covers_through} and {@code after},
+     * ending no later (a resend is encoded again and may end earlier, never start elsewhere).
+     */
     private boolean isCopy(final int i, final SnapshotChunkFlyweight chunk)
     {
         final int slot = i * RING + (chunk.chunkIndex() & (RING - 1));
-        return chunk.coversThrough() == covers[i] && chunk.after() == ringAfter[slot] && chunk.through() == ringThrough[slot];
+        return chunk.coversThrough() == covers[i] && chunk.after() == ringAfter[slot] && chunk.through() <= ringThrough[slot];
     }
 
     /** Whether a chunk at {@code offset} ends at or before the start of the nearest held chunk above it. */
