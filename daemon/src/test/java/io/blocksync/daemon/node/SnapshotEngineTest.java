@@ -234,7 +234,7 @@ class SnapshotEngineTest
      * from every SYNC and SNAPSHOT_CHUNK, asks node 3 (turned hostile) for a snapshot of origin 1: its session id ends
      * up in {@code session}.
      */
-    static EngineNode hostileRelayerSession(final EngineCluster cluster, final AtomicInteger session) throws Exception
+    private static EngineNode hostileRelayerSession(final EngineCluster cluster, final AtomicInteger session) throws Exception
     {
         final EngineNode one = cluster.node(1);
         cluster.runForMillis(1_000);
