@@ -82,15 +82,17 @@ public final class LocalDecisions implements BanDecider
     }
 
     /**
-     * An unban taken only when the prefix holds a live ban of this node's own under the request's reason
-     * ({@link LocalRequest#addLiftIfOurs}); {@link BanOutcome#NOT_BANNED} otherwise, nothing changed.
+     * An unban taken only when the prefix holds a live ban of this node's own under the request's reason, and, when
+     * a sequence is given, the very ban numbered so ({@link LocalRequest#addLiftIfOurs}); {@link BanOutcome#NOT_BANNED}
+     * otherwise, nothing changed.
      *
-     * @param request an {@link io.blocksync.codec.BanAction#UNBAN} naming the reason.
+     * @param request        an {@link io.blocksync.codec.BanAction#UNBAN} naming the reason.
+     * @param originSequence the origin sequence the held ban must have; 0 for any.
      */
-    public int liftIfOurs(final Ban request, final long nowMillis)
+    public int liftIfOurs(final Ban request, final long originSequence, final long nowMillis)
     {
         if (!table.get(request.prefix(), held) || !held.isActiveAt(nowMillis) || held.originNodeId() != nodeId ||
-            held.reason() != request.reason())
+            held.reason() != request.reason() || (0 != originSequence && held.originSequence() != originSequence))
         {
             return BanOutcome.NOT_BANNED;
         }

@@ -18,6 +18,7 @@ public final class LocalRequest
 {
     private final Ban[] items;
     private final boolean[] onlyIfOurs;
+    private final long[] liftSequence;
     private final int[] outcomes;
     private final CountDownLatch done = new CountDownLatch(1);
     private int size;
@@ -27,6 +28,7 @@ public final class LocalRequest
     {
         items = new Ban[capacity];
         onlyIfOurs = new boolean[capacity];
+        liftSequence = new long[capacity];
         outcomes = new int[capacity];
     }
 
@@ -63,8 +65,28 @@ public final class LocalRequest
      */
     public LocalRequest addLiftIfOurs(final IpPrefix prefix, final long reasonPacked)
     {
+        return addLiftIfOurs(prefix, reasonPacked, 0);
+    }
+
+    /**
+     * As {@link #addLiftIfOurs(IpPrefix, long)}, and only while the prefix still holds the very ban the feed's
+     * decision made: the one numbered {@code originSequence} (read from {@link #item(int)} once that ban's outcome
+     * was {@link BanOutcome#APPLIED}). A later ban of this node on the prefix under the same reason, made by the
+     * operator or a detector, is then not lifted either.
+     *
+     * @param originSequence the origin sequence of the ban to lift; 0 when unknown (the reason alone decides).
+     */
+    public LocalRequest addLiftIfOurs(final IpPrefix prefix, final long reasonPacked, final long originSequence)
+    {
         onlyIfOurs[size] = true;
+        liftSequence[size] = originSequence;
         return add(BanAction.UNBAN, prefix, 0, reasonPacked, 0, 0);
+    }
+
+    /** For a lift only if still ours: the origin sequence the ban must still have, 0 for any. */
+    public long liftSequence(final int index)
+    {
+        return liftSequence[index];
     }
 
     /** Whether the item is a lift only if still ours ({@link #addLiftIfOurs}). */

@@ -278,7 +278,8 @@ public final class NodeAgent implements Agent
             }
 
             final Ban item = current.item(index);
-            current.complete(index, current.isLiftIfOurs(index) ? localDecisions.liftIfOurs(item, nowMillis) :
+            current.complete(index, current.isLiftIfOurs(index) ?
+                localDecisions.liftIfOurs(item, current.liftSequence(index), nowMillis) :
                 localDecisions.decide(item, nowMillis));
             decided++;
         }

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The loop's "lift only if it is still ours" request kind ({@link LocalRequest#addLiftIfOurs}; review finding 5 of
- * session 6): what a deleted CrowdSec decision sends. It lifts this node's own ban under the decision's reason, and
- * nothing else: a peer's ban, or one of another reason, put on the prefix since stays, here and at the peer. An
+ * session 6, finding 7 of session 7): what a deleted CrowdSec decision sends. It lifts this node's own ban under the
+ * decision's reason, and with the origin sequence given only that very ban, and nothing else: a peer's ban, or one of another reason, put on the prefix since stays, here and at the peer. An
  * ordinary unban in the same request still lifts whatever the prefix holds.
  */
 class LiftIfOursTest
@@ -67,6 +67,38 @@ class LiftIfOursTest
             assertEquals(2, two.stored("192.0.2.70").originNodeId());
             assertFalse(one.isBanned("192.0.2.71"));
             assertFalse(one.isBanned("192.0.2.72"));
+        }
+    }
+
+    @Test
+    void aLiftOfOneBanLeavesALaterBanOfTheSameReasonMadeByTheOperator() throws Exception
+    {
+        try (EngineCluster cluster = new EngineCluster(dir, 2, SEED + 1, new EngineCluster.Settings()))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode two = cluster.node(2);
+            cluster.runUntil(() -> one.peer(2).state() == Peer.STATE_UP && two.peer(1).state() == Peer.STATE_UP, 1_000, "peers up");
+
+            // CrowdSec's decision banned .73 and .74; then the operator banned .73 again under the same reason.
+            assertTrue(one.ban("192.0.2.73", 3_600, CROWDSEC) && one.ban("192.0.2.74", 3_600, CROWDSEC));
+            final long crowdsecs73 = one.stored("192.0.2.73").originSequence();
+            final long crowdsecs74 = one.stored("192.0.2.74").originSequence();
+            assertTrue(one.ban("192.0.2.73", 7_200, CROWDSEC));
+            final long operators73 = one.stored("192.0.2.73").originSequence();
+            assertTrue(operators73 > crowdsecs73);
+            cluster.runUntil(() -> null != two.stored("192.0.2.73") && two.stored("192.0.2.73").originSequence() == operators73 &&
+                null != two.stored("192.0.2.74") && two.isBanned("192.0.2.74"), 2_000, "both bans at node 2");
+
+            final LocalRequest request = new LocalRequest(2)
+                .addLiftIfOurs(prefix("192.0.2.73"), CROWDSEC.id(), crowdsecs73)
+                .addLiftIfOurs(prefix("192.0.2.74"), CROWDSEC.id(), crowdsecs74);
+            assertTrue(one.submit(request));
+            cluster.runUntil(() -> request.nextIndex() < 0, 2_000, "the loop decided the request");
+
+            assertEquals(BanOutcome.NOT_BANNED, request.outcome(0), "the operator's later ban is not the decision's");
+            assertEquals(BanOutcome.APPLIED, request.outcome(1), "the decision's own ban is lifted");
+            cluster.runUntil(() -> !two.isBanned("192.0.2.74"), 2_000, "the lift of .74 at node 2");
+            assertTrue(one.isBanned("192.0.2.73") && two.isBanned("192.0.2.73"), "the operator's ban of .73 stays everywhere");
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * control socket's do: origin this node, reason the scenario or the origin, the remaining duration rounded up to whole
  * seconds. Decisions BlockSync cannot enforce (scopes other than Ip and Range, types other than ban) and its own pushed
  * ones are left out; a ban is lifted when the last CrowdSec decision behind it is deleted, and only while the prefix
- * still holds this node's own ban under that decision's reason ({@link LocalRequest#addLiftIfOurs}).
+ * still holds the very ban of this node's that the decision made (its origin sequence, or for a decision that ended
+ * while the node was down, its reason: {@link LocalRequest#addLiftIfOurs}).
  * <p>
  * An answer counts as taken once all its requests are with the loop. Any round not taken whole (refused, cut short,
  * the loop too slow) makes the next one ask for the full answer again ({@code startup=true}): the LAPI does not send a
@@ -145,10 +146,10 @@ final class CrowdSecBouncer extends BridgeThread
                 return;
             }
             final String text = prefix.toString();
-            final long reason = bridge.fromCrowdSec.remove(text, deleted.id());
-            if (0 != reason)
+            final FromCrowdSec.Gone gone = bridge.fromCrowdSec.remove(text, deleted.id());
+            if (null != gone)
             {
-                slice.add(new Item(new IpPrefix().set(prefix), reason, 0, true));
+                slice.add(new Item(new IpPrefix().set(prefix), gone.reasonId(), 0, gone.originSequence(), true));
             }
             else if (full && !bridge.fromCrowdSec.contains(text))
             {
@@ -191,7 +192,7 @@ final class CrowdSecBouncer extends BridgeThread
             {
                 endedWhileDown.remove(text);
             }
-            slice.add(new Item(new IpPrefix().set(prefix), reason.id(), seconds, false));
+            slice.add(new Item(new IpPrefix().set(prefix), reason.id(), seconds, 0, false));
         }
 
         /** @return true when every decision of the answer is with the loop. */
@@ -208,23 +209,23 @@ final class CrowdSecBouncer extends BridgeThread
                 {
                     if (!bridge.fromCrowdSec.contains(ended.getKey()))
                     {
-                        add(lift(ended.getKey(), ended.getValue(), false));
+                        add(lift(new FromCrowdSec.Gone(ended.getKey(), ended.getValue(), 0), false));
                     }
                 }
                 for (final FromCrowdSec.Gone gone : bridge.fromCrowdSec.sweep(generation))
                 {
-                    add(lift(gone.prefix(), gone.reasonId(), true));
+                    add(lift(gone, true));
                 }
             }
             flush();
             return !closed;
         }
 
-        private Item lift(final String text, final long reason, final boolean wasOurs)
+        private Item lift(final FromCrowdSec.Gone gone, final boolean wasOurs)
         {
             final IpPrefix lifted = new IpPrefix();
-            AddressText.parse(text, lifted, ipv4(), ipv6());
-            return new Item(lifted, reason, 0, wasOurs);
+            AddressText.parse(gone.prefix(), lifted, ipv4(), ipv6());
+            return new Item(lifted, gone.reasonId(), 0, gone.originSequence(), wasOurs);
         }
 
         private void add(final Item item) throws IOException, InterruptedException
@@ -256,7 +257,7 @@ final class CrowdSecBouncer extends BridgeThread
             {
                 if (0 == item.seconds() && item.wasOurs())
                 {
-                    bridge.fromCrowdSec.add(item.prefix().toString(), -1, item.reason(), 0);
+                    bridge.fromCrowdSec.restore(new FromCrowdSec.Gone(item.prefix().toString(), item.reason(), item.sequence()));
                 }
             }
             slice.clear();
@@ -271,9 +272,9 @@ final class CrowdSecBouncer extends BridgeThread
         {
             if (0 == item.seconds())
             {
-                // A deleted decision lifts this node's own ban under the decision's reason, never a peer's or
-                // another reason's put on the prefix since (review finding 5).
-                request.addLiftIfOurs(item.prefix(), item.reason());
+                // A deleted decision lifts the ban it made, never a peer's, another reason's or a later one of ours
+                // put on the prefix since (review findings 5 of session 6 and 7 of session 7).
+                request.addLiftIfOurs(item.prefix(), item.reason(), item.sequence());
             }
             else
             {
@@ -302,6 +303,10 @@ final class CrowdSecBouncer extends BridgeThread
             if (request.isLiftIfOurs(i) && BanOutcome.NOT_BANNED == outcome && items.get(i).wasOurs())
             {
                 bridge.counters.crowdsecLiftsNotOurs.increment();
+            }
+            if (BanOutcome.APPLIED == outcome && 0 != items.get(i).seconds())
+            {
+                bridge.fromCrowdSec.applied(items.get(i).prefix().toString(), items.get(i).reason(), request.item(i).originSequence());
             }
             if (BanOutcome.APPLIED == outcome || BanOutcome.DUPLICATE == outcome || BanOutcome.STALE == outcome ||
                 BanOutcome.NOT_BANNED == outcome)
@@ -334,10 +339,11 @@ final class CrowdSecBouncer extends BridgeThread
 
     /**
      * @param reason  the ban's reason id, or for a lift the reason of the ban to lift.
-     * @param seconds 0 for a lift.
-     * @param wasOurs a lift of a ban this bouncer applied in this run (not one found ended at start-up).
+     * @param seconds  0 for a lift.
+     * @param sequence for a lift, the origin sequence of the ban to lift; 0 when not known (the reason decides).
+     * @param wasOurs  a lift of a ban this bouncer applied in this run (not one found ended at start-up).
      */
-    private record Item(IpPrefix prefix, long reason, long seconds, boolean wasOurs)
+    private record Item(IpPrefix prefix, long reason, long seconds, long sequence, boolean wasOurs)
     {
     }
 }

@@ -7,20 +7,26 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The prefixes this node banned because CrowdSec decided so, with the live decision ids behind each and the reason
- * the ban carries: the bouncer lifts a ban only when its last decision is deleted (CrowdSec may hold several for one
+ * The prefixes this node banned because CrowdSec decided so, with the live decision ids behind each, the reason the
+ * ban carries and, once the loop has taken it, the origin sequence of the ban the latest decision made: the bouncer lifts a ban only when its last decision is deleted (CrowdSec may hold several for one
  * address, a cscli one and a community one), and the pusher leaves these bans out (they came from CrowdSec: pushing
  * them back would echo). Written by the bouncer thread, read by the push thread.
  */
 final class FromCrowdSec
 {
-    /** @param generation the full answer (start-up or resync) that last showed a decision for the prefix. */
-    private record Entry(Set<Long> ids, long reasonId, long generation)
+    /**
+     * @param generation     the full answer (start-up or resync) that last showed a decision for the prefix.
+     * @param originSequence the origin sequence of the ban this node made for it; 0 while not known.
+     */
+    private record Entry(Set<Long> ids, long reasonId, long generation, long originSequence)
     {
     }
 
-    /** A prefix no decision holds any more, and the reason of the ban this node made for it. */
-    record Gone(String prefix, long reasonId)
+    /**
+     * A prefix no decision holds any more: the reason and origin sequence (0 when not known) of the ban this node made
+     * for it, which is what may be lifted.
+     */
+    record Gone(String prefix, long reasonId, long originSequence)
     {
     }
 
@@ -37,8 +43,17 @@ final class FromCrowdSec
         {
             final Set<Long> ids = null == old || old.generation() != generation ? new HashSet<>() : old.ids();
             ids.add(decisionId);
-            return new Entry(ids, reasonId, generation);
+            return new Entry(ids, reasonId, generation, null == old ? 0 : old.originSequence());
         });
+    }
+
+    /**
+     * Bouncer: the loop applied this node's ban of the prefix for a decision, numbered {@code originSequence}: the ban
+     * a deletion may lift from now on. Nothing when no decision holds the prefix any more.
+     */
+    void applied(final String prefix, final long reasonId, final long originSequence)
+    {
+        byPrefix.computeIfPresent(prefix, (key, old) -> new Entry(old.ids(), reasonId, old.generation(), originSequence));
     }
 
     /** Bouncer: whether a live decision holds the prefix. */
@@ -58,7 +73,7 @@ final class FromCrowdSec
         {
             if (entry.generation() < generation && byPrefix.remove(prefix, entry))
             {
-                gone.add(new Gone(prefix, entry.reasonId()));
+                gone.add(new Gone(prefix, entry.reasonId(), entry.originSequence()));
             }
         });
         return gone;
@@ -67,12 +82,12 @@ final class FromCrowdSec
     /**
      * Bouncer: a decision for the prefix was deleted.
      *
-     * @return the reason id of the ban to lift when no live decision is left for it; 0 when others hold it, or when
-     * this node never took one for it.
+     * @return the ban to lift when no live decision is left for the prefix; null when others hold it, or when this
+     * node never took one for it.
      */
-    long remove(final String prefix, final long decisionId)
+    Gone remove(final String prefix, final long decisionId)
     {
-        final long[] lift = new long[1];
+        final Gone[] lift = new Gone[1];
         byPrefix.computeIfPresent(prefix, (key, old) ->
         {
             if (!old.ids().remove(decisionId))
@@ -80,10 +95,19 @@ final class FromCrowdSec
                 return old;
             }
             final boolean last = old.ids().isEmpty();
-            lift[0] = last ? old.reasonId() : 0;
+            lift[0] = last ? new Gone(prefix, old.reasonId(), old.originSequence()) : null;
             return last ? null : old;
         });
         return lift[0];
+    }
+
+    /**
+     * Bouncer: a lift that did not reach the loop is known again, under no live decision (generation 0), so that the
+     * next full answer's sweep lifts it unless that answer shows a live decision for the prefix.
+     */
+    void restore(final Gone lift)
+    {
+        byPrefix.putIfAbsent(lift.prefix(), new Entry(new HashSet<>(), lift.reasonId(), 0, lift.originSequence()));
     }
 
     /** Pusher: whether this node's ban of the prefix under this reason is CrowdSec's own. */

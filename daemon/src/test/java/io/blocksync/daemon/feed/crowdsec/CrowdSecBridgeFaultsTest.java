@@ -224,6 +224,26 @@ class CrowdSecBridgeFaultsTest
     }
 
     @Test
+    void review7Finding7ALiftNamesTheOriginSequenceOfTheBanItsDecisionMade() throws Exception
+    {
+        lapi.answer("{\"new\":[" + decision(7, "192.0.2.42", "crowdsecurity/ssh-bf") + "],\"deleted\":null}");
+        lapi.answer("{\"new\":null,\"deleted\":[" + decision(7, "192.0.2.42", "crowdsecurity/ssh-bf") + "]}");
+        start(false, LapiClient.MAX_BODY_BYTES, request ->
+        {
+            if (1 == requests.size())
+            {
+                // The loop numbers the ban it makes; the lift must name exactly that one.
+                request.item(0).originSequence(4_242);
+            }
+            answer(request, BanOutcome.APPLIED);
+        });
+        Poll.until("the lift", WAIT, () -> requests.size() == 2, () -> requests + " " + log);
+        final LocalRequest lift = requests.get(1);
+        assertTrue(lift.isLiftIfOurs(0));
+        assertEquals(4_242, lift.liftSequence(0), "the lift is bound to the decision's ban");
+    }
+
+    @Test
     void review7Finding2DecisionsGoToTheLoopInSlicesWhileTheReplyIsStillComing() throws Exception
     {
         final boolean[] sliceBeforeTheEnd = new boolean[1];

@@ -57,9 +57,11 @@ class PushOutboxTest
         registry.add("192.0.2.60", 7, sshBf, 1);
         assertTrue(registry.isCrowdSecs("192.0.2.60", sshBf));
         assertFalse(registry.isCrowdSecs("192.0.2.60", ReasonCode.of("sshd").id()), "an operator's ban under another reason is pushed");
-        assertEquals(0, registry.remove("192.0.2.60", 1), "decision 7 still holds the ban");
-        assertEquals(0, registry.remove("192.0.2.61", 1), "never taken: nothing to lift");
-        assertEquals(sshBf, registry.remove("192.0.2.60", 7), "the last decision lifts, under the ban's reason");
+        registry.applied("192.0.2.60", sshBf, 4_242);
+        assertNull(registry.remove("192.0.2.60", 1), "decision 7 still holds the ban");
+        assertNull(registry.remove("192.0.2.61", 1), "never taken: nothing to lift");
+        assertEquals(new FromCrowdSec.Gone("192.0.2.60", sshBf, 4_242), registry.remove("192.0.2.60", 7),
+            "the last decision lifts the ban it made, under its reason");
         assertFalse(registry.isCrowdSecs("192.0.2.60", sshBf));
         assertEquals(0, registry.size());
     }
