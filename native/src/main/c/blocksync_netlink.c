@@ -162,3 +162,50 @@ int blocksync_netlink_receive_options(JNIEnv *env, const int fd, const int recei
     }
     return 0;
 }
+
+jint blocksync_netlink_receive(JNIEnv *env, jint fd, jobject buffer, jint offset, jint length, const char *what)
+{
+    unsigned char *base = (unsigned char *)(*env)->GetDirectBufferAddress(env, buffer);
+    if (NULL == base)
+    {
+        char message[BLOCKSYNC_MESSAGE_LENGTH];
+        snprintf(message, sizeof(message), "receiving from the %s needs a direct ByteBuffer", what);
+        blocksync_throw_io(env, message);
+        return -1;
+    }
+
+    struct sockaddr_nl from;
+    socklen_t from_length = sizeof(from);
+    memset(&from, 0, sizeof(from));
+    /* MSG_TRUNC: the result is the datagram's real length, so Java can tell a cut message. */
+    const ssize_t received = recvfrom(
+        fd, base + offset, (size_t)length, MSG_TRUNC, (struct sockaddr *)&from, &from_length);
+    if (received < 0)
+    {
+        switch (errno)
+        {
+            case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+            case EWOULDBLOCK:
+#endif
+            case EINTR:
+                return 0;
+            case ENOBUFS:
+                return BLOCKSYNC_RECEIVE_OVERRUN;
+            default:
+            {
+                char call[BLOCKSYNC_MESSAGE_LENGTH];
+                snprintf(call, sizeof(call), "recv(%s)", what);
+                blocksync_throw_errno(env, call, errno, NULL);
+                return -1;
+            }
+        }
+    }
+
+    /* Any local process may unicast to our port id; only the kernel's messages count. */
+    if (0 != from.nl_pid)
+    {
+        return BLOCKSYNC_RECEIVE_FOREIGN;
+    }
+    return (jint)received;
+}

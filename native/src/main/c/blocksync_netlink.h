@@ -29,4 +29,18 @@ int blocksync_netlink_open(JNIEnv *env, int protocol, const char *protocol_name,
  */
 int blocksync_netlink_receive_options(JNIEnv *env, int fd, int receive_buffer_bytes, int timeout_millis);
 
+/* What blocksync_netlink_receive returns besides a length; must match the Java sockets' RECEIVE_OVERRUN and
+ * RECEIVE_FOREIGN (NflogSocket, AddressMonitorSocket). */
+#define BLOCKSYNC_RECEIVE_OVERRUN (-2)
+#define BLOCKSYNC_RECEIVE_FOREIGN (-3)
+
+/*
+ * One recvfrom(2) with MSG_TRUNC on the netlink socket fd into the direct ByteBuffer buffer at offset, at most length
+ * bytes. Returns the datagram's real length (longer than length when cut), 0 when nothing is there (EAGAIN, EINTR,
+ * SO_RCVTIMEO), BLOCKSYNC_RECEIVE_OVERRUN when the kernel dropped messages (ENOBUFS), BLOCKSYNC_RECEIVE_FOREIGN when
+ * the sender is not the kernel (nl_pid != 0: any local process may unicast to our port id), or -1 with an IOException
+ * pending ("recv(WHAT): ..."; WHAT also names the socket class in the error for a heap buffer).
+ */
+jint blocksync_netlink_receive(JNIEnv *env, jint fd, jobject buffer, jint offset, jint length, const char *what);
+
 #endif

@@ -33,10 +33,6 @@
 #define ACK_BUFFER_LENGTH 8192
 #define MESSAGE_LENGTH BLOCKSYNC_MESSAGE_LENGTH
 
-/* Must match NflogSocket.RECEIVE_OVERRUN and RECEIVE_FOREIGN. */
-#define RECEIVE_OVERRUN (-2)
-#define RECEIVE_FOREIGN (-3)
-
 static size_t put_attribute(
     unsigned char *message, size_t offset, uint16_t type, const void *value, uint16_t value_length)
 {
@@ -211,44 +207,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NflogSocket_receive0(
     JNIEnv *env, jclass type, jint fd, jobject buffer, jint offset, jint length)
 {
     (void)type;
-    unsigned char *base = (unsigned char *)(*env)->GetDirectBufferAddress(env, buffer);
-    if (NULL == base)
-    {
-        blocksync_throw_io(env, "NflogSocket.receive needs a direct ByteBuffer");
-        return -1;
-    }
-
-    struct sockaddr_nl from;
-    socklen_t from_length = sizeof(from);
-    memset(&from, 0, sizeof(from));
-    /* MSG_TRUNC: the result is the datagram's real length, so Java can tell a cut message. */
-    const ssize_t received = recvfrom(
-        fd, base + offset, (size_t)length, MSG_TRUNC, (struct sockaddr *)&from, &from_length);
-    if (received < 0)
-    {
-        switch (errno)
-        {
-            case EAGAIN:
-#if EWOULDBLOCK != EAGAIN
-            case EWOULDBLOCK:
-#endif
-            case EINTR:
-                return 0;
-            case ENOBUFS:
-                return RECEIVE_OVERRUN;
-            default:
-                blocksync_throw_errno(env, "recv(NFLOG socket)", errno, NULL);
-                return -1;
-        }
-    }
-
-    /* Any local process may unicast to our port id; only the kernel's messages are log records. */
-    if (0 != from.nl_pid)
-    {
-        return RECEIVE_FOREIGN;
-    }
-
-    return (jint)received;
+    return blocksync_netlink_receive(env, fd, buffer, offset, length, "NFLOG socket");
 }
 
 JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NflogSocket_close0(JNIEnv *env, jclass type, jint fd)
