@@ -129,6 +129,7 @@ public final class KernelConvergenceRun
 
         final long[] cpuBefore = cpuTicks(fleet);
         final Map<String, Long> originThreadsBefore = ProcStats.threadTicks(fleet.process(1).pid());
+        final Map<String, Long> peerThreadsBefore = ProcStats.threadTicks(fleet.process(2).pid());
         final long start = System.nanoTime();
         int refused = 0;
         String firstRefused = "";
@@ -147,6 +148,7 @@ public final class KernelConvergenceRun
         final String loadAfter = loadAverage();
         final long[] cpuAfter = cpuTicks(fleet);
         final Map<String, Long> originThreadsAfter = ProcStats.threadTicks(fleet.process(1).pid());
+        final Map<String, Long> peerThreadsAfter = ProcStats.threadTicks(fleet.process(2).pid());
 
         System.out.printf(Locale.ROOT, "import answered at node 1: %.3f s (%d refused%s)%n", imported / 1e9, refused,
             refused > 0 ? ", the first: " + firstRefused : "");
@@ -157,6 +159,8 @@ public final class KernelConvergenceRun
             size - 1, seconds(peerTimes[peerTimes.length - 1]), seconds(peerTimes[0]), seconds(peerTimes[peerTimes.length / 2]));
         System.out.println("load average after: " + loadAfter);
         printCpu(cpuBefore, cpuAfter, originThreadsBefore, originThreadsAfter, peerTimes[peerTimes.length - 1]);
+        System.out.printf(Locale.ROOT, "node 2 (a receiving peer) %.2f s: %s%n", (cpuAfter[2] - cpuBefore[2]) /
+            (double)CLOCK_TICKS, threadCpu(peerThreadsBefore, peerThreadsAfter));
         System.out.println("node 1: " + StatusCounters.describe(fleet.stateDir(1), "batches_sealed", "datagrams_sent",
             "retransmits", "acks_received", "firewall_changes_applied"));
         System.out.println("node 2: " + StatusCounters.describe(fleet.stateDir(2), "bans_applied", "records_duplicate",
@@ -239,19 +243,26 @@ public final class KernelConvergenceRun
             peerMax = Math.max(peerMax, cpu);
         }
         final double origin = (after[1] - before[1]) * tick;
+        final String threads = threadCpu(threadsBefore, threadsAfter);
+        System.out.printf(Locale.ROOT, "CPU over those %.1f s: node 1 %.2f s (%s); peers %.2f s each on average, " +
+            "%.2f s the most; all nodes %.1f s of the machine's %.1f core-seconds%n", wallNanos / 1e9, origin, threads,
+            peers / (before.length - 2), peerMax, origin + peers, Runtime.getRuntime().availableProcessors() * wallNanos / 1e9);
+    }
+
+    /** @return "name seconds, ..." of the threads that used CPU (at least one tick) between the two readings. */
+    private static String threadCpu(final Map<String, Long> threadsBefore, final Map<String, Long> threadsAfter)
+    {
         final StringBuilder threads = new StringBuilder();
         threadsAfter.forEach((name, ticks) ->
         {
             final long used = ticks - threadsBefore.getOrDefault(name, 0L);
-            if (used * tick >= 0.05)
+            if (used > 0)
             {
                 threads.append(threads.length() == 0 ? "" : ", ").append(name).append(' ')
-                    .append(String.format(Locale.ROOT, "%.2f", used * tick));
+                    .append(String.format(Locale.ROOT, "%.2f", used / (double)CLOCK_TICKS));
             }
         });
-        System.out.printf(Locale.ROOT, "CPU over those %.1f s: node 1 %.2f s (%s); peers %.2f s each on average, " +
-            "%.2f s the most; all nodes %.1f s of the machine's %.1f core-seconds%n", wallNanos / 1e9, origin, threads,
-            peers / (before.length - 2), peerMax, origin + peers, Runtime.getRuntime().availableProcessors() * wallNanos / 1e9);
+        return threads.toString();
     }
 
     private static int countBare(final NetworkNamespaces namespaces, final String ns)

@@ -96,10 +96,12 @@ final class KernelFleet implements AutoCloseable
             Files.writeString(config, text);
             Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
             final List<String> command = new ArrayList<>();
-            if (null != javaOpts)
+            // -Dbench.node2-java-opts=...: node 2 (a receiving peer) alone, e.g. to record a flight recording of it.
+            final String opts = 2 == id ? System.getProperty("bench.node2-java-opts", javaOpts) : javaOpts;
+            if (null != opts)
             {
                 // env execs the launcher, which execs java: the pid stays the JVM's.
-                command.addAll(List.of("env", "BLOCKSYNC_JAVA_OPTS=" + javaOpts));
+                command.addAll(List.of("env", "BLOCKSYNC_JAVA_OPTS=" + opts));
             }
             command.addAll(List.of(launcher.toAbsolutePath().toString(), "run", "-c", config.toString()));
             processes[id] = namespaces.spawn(hosts[id], dir.resolve("node" + id + ".log"), command);
@@ -209,7 +211,7 @@ final class KernelFleet implements AutoCloseable
         });
     }
 
-    /** Close the status files; the nodes are stopped by closing the namespaces. */
+    /** Close the status files, stop the nodes (SIGTERM) and wait up to 30 s for each to exit. */
     @Override
     public void close()
     {
@@ -225,6 +227,23 @@ final class KernelFleet implements AutoCloseable
             if (null != processes[id])
             {
                 processes[id].destroy();
+            }
+        }
+        for (int id = 1; id <= size; id++)
+        {
+            // Let each JVM finish its shutdown (a flight recording or -XX:+CITime is written then) before the
+            // namespaces go.
+            try
+            {
+                if (null != processes[id])
+                {
+                    processes[id].waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -8,16 +8,20 @@ import static io.blocksync.firewall.LiveBans.PERMANENT;
  * The reconciler's repair side: a cheap look at the backend's tables, sets and rules ({@link FirewallBackend#intact()},
  * never their elements), re-created at once when missing: after a removal event when the backend has them
  * ({@link KernelMonitor}), else every {@code checkInterval}, and after a failed commit; a full listing diffed
- * against the desired state ({@link KernelDiff}) as often as it costs at most 1/{@value #FULL_CHECK_SHARE} of the
- * worker's time and at least every {@code fullCheckInterval}, merged in slices between commits ({@link SlicedMerge});
- * backends that cannot be listed are re-asserted whole at their re-assert interval ({@link UnlistedWrites}). Object
- * checks, re-creations and re-asserts run on the backend's one {@link ToolBackoff}, shared with the commits: a failed
- * check is counted, logged once and retried at the tool's next round. Worker thread only.
+ * against the desired state ({@link KernelDiff}) as often as it costs (listing, adoption and merge) at most
+ * 1/{@value #FULL_CHECK_SHARE} of the worker's time and at least every {@code fullCheckInterval}, merged in slices
+ * between commits ({@link SlicedMerge}); backends that cannot be listed are re-asserted whole at their re-assert
+ * interval ({@link UnlistedWrites}). Object checks, re-creations and re-asserts run on the backend's one
+ * {@link ToolBackoff}, shared with the commits: a failed check is counted, logged once and retried at the tool's next
+ * round. Worker thread only.
  */
 final class KernelCheck
 {
     private static final long NANOS_PER_MILLI = 1_000_000L;
-    /** A full check may take 1/20 of the worker's time: 100,000 elements listed in 0.3 s are diffed every 6 s. */
+    /**
+     * A full check (listing, adoption, merge) may take 1/20 of the worker's time: 100,000 elements listed and merged in
+     * 0.3 s are diffed every 6 s.
+     */
     private static final int FULL_CHECK_SHARE = 20;
 
     private final FirewallBackend backend;
@@ -38,6 +42,8 @@ final class KernelCheck
     private final KernelListing.Changed changedFilter;
     private long listingStartNanos;
     private volatile long lastFullCheckNanos;
+    /** The worker's time adopting the last listing and merging it so far (slices included), in nanoseconds. */
+    private long mergeNanos;
     private long nextCheckNanos = PERMANENT;
     private long nextFullCheckNanos;
     /** Failed listings in a row (their own backoff: a broken dump socket must not hold commits). */
@@ -337,6 +343,7 @@ final class KernelCheck
             return;
         }
         final KernelListing.Changed filter = 0 == changed.size() ? KernelListing.Changed.NONE : changedFilter;
+        final long adoptStartNanos = clock.nanoTime();
         try
         {
             backend.adopt(listing, filter);
@@ -347,7 +354,9 @@ final class KernelCheck
             throw ex;
         }
         // Time left is compared as of the listing's end: a long listing must not make every element look short.
-        merge.begin(listing, Math.max(nowNanos, clock.nanoTime()));
+        final long adoptEndNanos = clock.nanoTime();
+        mergeNanos = adoptEndNanos - adoptStartNanos;
+        merge.begin(listing, Math.max(nowNanos, adoptEndNanos));
     }
 
     /**
@@ -364,7 +373,10 @@ final class KernelCheck
             nextCheckNanos = Math.min(nextCheckNanos, nowNanos);
             return;
         }
-        if (!merge.slice(nowNanos))
+        final long sliceStartNanos = clock.nanoTime();
+        final boolean ended = merge.slice(nowNanos);
+        mergeNanos += clock.nanoTime() - sliceStartNanos;
+        if (!ended)
         {
             return;
         }
@@ -381,8 +393,10 @@ final class KernelCheck
             failures.recovered(FailureKind.DRIFT);
         }
 
-        final long costNanos = lister.lastDurationNanos();
-        lastFullCheckNanos = costNanos;
+        lastFullCheckNanos = lister.lastDurationNanos();
+        // The worker's share is its adoption and merge of the listing as well as the listing: during a bulk of commits
+        // those cost more than the dump itself, and each check repeats them over every element.
+        final long costNanos = lastFullCheckNanos + mergeNanos;
         nextFullCheckNanos = listingStartNanos +
             Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos));
     }

@@ -50,6 +50,7 @@ public final class BanTable
     private final ExpirySweep expirySweep;
     private final Ban current = new Ban();
     private final Ban next = new Ban();
+    private final RemoteRoom remoteRoom;
     private BanTableListener[] listeners = new BanTableListener[0];
     private OriginQuota quota;
     private DecisionSigner signer;
@@ -77,6 +78,7 @@ public final class BanTable
         this.bounds = new ClockBounds(maxClockSkewMillis);
         this.clock = clock;
         this.expirySweep = new ExpirySweep(store, counters, ExpiryIndex.maxEntriesFor(store.capacity()));
+        this.remoteRoom = new RemoteRoom(store);
     }
 
     /**
@@ -155,7 +157,7 @@ public final class BanTable
      */
     public boolean hasRemoteRoom(final int newEntries)
     {
-        return store.size() + newEntries <= remoteLimit();
+        return remoteRoom.admits(newEntries, remoteLimit());
     }
 
     /**
@@ -356,7 +358,7 @@ public final class BanTable
                 counters.refusedOriginQuota.incrementRelease();
                 return BanOutcome.ORIGIN_QUOTA;
             }
-            if (!exists && store.size() >= remoteLimit())
+            if (!exists && !remoteRoom.admits(1, remoteLimit()))
             {
                 counters.refusedStoreFull.incrementRelease();
                 return BanOutcome.STORE_FULL;
@@ -382,6 +384,10 @@ public final class BanTable
         {
             counters.refusedStoreFull.incrementRelease();
             return BanOutcome.STORE_FULL;
+        }
+        if (!exists)
+        {
+            remoteRoom.onInserted();
         }
 
         if (null != quota && !sameOrigin)
