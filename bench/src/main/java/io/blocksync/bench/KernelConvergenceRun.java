@@ -27,12 +27,14 @@ import java.util.concurrent.locks.LockSupport;
  * polled every millisecond from the status files; at the end every peer's {@code ban6_64} set is listed
  * ({@code nft list set}) and its elements counted. In the same run, the bare tool: {@code nft -f FILE} of the same N
  * elements (same set type and flags, 1 h timeouts) into a fresh table of a fresh namespace, timed around
- * {@code ip netns exec NS nft -f FILE}. A fresh fleet per size.
+ * {@code ip netns exec NS nft -f FILE}. A fresh fleet per size. {@code --warm-up W} first imports W other bans the
+ * same way and waits until every node's kernel holds them, outside the clock: the nodes then run compiled code, as in
+ * a fleet that has been up for a while, instead of compiling their receive and store paths during the measured bulk.
  * <pre>
  * mvn -B -q -o package -DskipTests -pl daemon,bench -am
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     io.blocksync.bench.KernelConvergenceRun [--bans 10000,100000] [--peers 10]
- *     [--launcher daemon/target/blocksync/bin/blocksync] [--timeout-seconds 900] [--java-opts "..."] [--keep]
+ *     [--launcher daemon/target/blocksync/bin/blocksync] [--timeout-seconds 900] [--java-opts "..."] [--warm-up 0] [--keep]
  * </pre>
  */
 public final class KernelConvergenceRun
@@ -54,6 +56,7 @@ public final class KernelConvergenceRun
         long timeoutSeconds = 900;
         boolean keep = false;
         String javaOpts = null;
+        int warmUp = 0;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -64,6 +67,7 @@ public final class KernelConvergenceRun
                 case "--timeout-seconds" -> timeoutSeconds = Long.parseLong(args[++i]);
                 case "--keep" -> keep = true;
                 case "--java-opts" -> javaOpts = args[++i];
+                case "--warm-up" -> warmUp = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -81,7 +85,7 @@ public final class KernelConvergenceRun
             try (NetworkNamespaces namespaces = new NetworkNamespaces();
                 KernelFleet fleet = new KernelFleet(namespaces, dir, peers + 1))
             {
-                run(fleet, namespaces, new Settings(launcher, javaOpts, bans, timeoutSeconds));
+                run(fleet, namespaces, new Settings(launcher, javaOpts, bans, warmUp, timeoutSeconds));
             }
             finally
             {
@@ -97,8 +101,11 @@ public final class KernelConvergenceRun
         }
     }
 
-    /** One size's run: the launcher and its JVM flags (null: its own), the bans, the convergence timeout. */
-    private record Settings(Path launcher, String javaOpts, int bans, long timeoutSeconds)
+    /**
+     * One size's run: the launcher and its JVM flags (null: its own), the bans, the bans imported before them outside
+     * the clock (0: none, cold nodes), the convergence timeout.
+     */
+    private record Settings(Path launcher, String javaOpts, int bans, int warmUp, long timeoutSeconds)
     {
     }
 
@@ -108,7 +115,12 @@ public final class KernelConvergenceRun
         final int bans = settings.bans();
         final int size = fleet.size();
         final long capacity = Math.max(100_000, 2L * bans + 1024);
-        fleet.start(settings.launcher(), settings.javaOpts(), "[bans]\ncapacity = " + capacity + "\norigin-quota = 100\n");
+        fleet.start(settings.launcher(), settings.javaOpts(), "[bans]\ncapacity = " + (capacity + settings.warmUp()) +
+            "\norigin-quota = 100\n");
+        if (settings.warmUp() > 0)
+        {
+            warmUp(fleet, bans, settings);
+        }
         final List<String> lines = new ArrayList<>(bans);
         final StringBuilder bare = new StringBuilder(64 * bans + 256)
             .append("add table inet bare\nadd set inet bare ").append(SET).append(" { type ipv6_addr; flags timeout; }\nadd element inet bare ").append(SET).append(" { ");
@@ -185,6 +197,29 @@ public final class KernelConvergenceRun
         final int bareElements = countBare(namespaces, bareNs);
         System.out.printf(Locale.ROOT, "bare nft -f of the same %,d elements into a fresh set: %.3f s (%d listed); " +
             "load average %s%n", bans, bareNanos / 1e9, bareElements, loadAverage());
+    }
+
+    /** Import {@code settings.warmUp()} bans of prefixes after the measured ones and wait until every kernel has them. */
+    private static void warmUp(final KernelFleet fleet, final int bans, final Settings settings) throws IOException
+    {
+        final long[] before = new long[fleet.size() + 1];
+        for (int id = 1; id <= fleet.size(); id++)
+        {
+            before[id] = Math.max(0, fleet.kernelChanges(id));
+        }
+        final List<String> lines = new ArrayList<>(settings.warmUp());
+        for (int i = 0; i < settings.warmUp(); i++)
+        {
+            lines.add("ban " + prefix(bans + i) + "/64 3600 warmup 0 0");
+        }
+        final long start = System.nanoTime();
+        for (int from = 0; from < lines.size(); from += SLICE)
+        {
+            ControlClient.exchange(fleet.stateDir(1), lines.subList(from, Math.min(lines.size(), from + SLICE)));
+        }
+        final long[] done = awaitKernels(fleet, before, settings.warmUp(), start, TimeUnit.SECONDS.toNanos(settings.timeoutSeconds()));
+        System.out.printf(Locale.ROOT, "%nwarm-up: %,d other bans in every node's kernel set after %s (not measured)%n",
+            settings.warmUp(), seconds(Arrays.stream(done).max().orElse(0)));
     }
 
     /** @return per node, nanoseconds from {@code start} until its kernel confirmed {@code bans} more changes; -1 never. */
