@@ -103,6 +103,7 @@ public final class StreamSender implements BanTableListener
             window.ackedCounter.setRelease(window.ackedCumulative);
         }
         window.nextToSend = Math.min(window.nextToSend, oldest);
+        window.heldFrom = Long.MAX_VALUE;
     }
 
     /** Decisions staged and not yet encoded into a batch. */
@@ -270,6 +271,11 @@ public final class StreamSender implements BanTableListener
         }
         if (cumulative > previous)
         {
+            if (window.heldFrom == Long.MAX_VALUE && retained.contains(previous + 1))
+            {
+                // The first batch it took (since it last lost its state): it holds our records from there on.
+                window.heldFrom = firstRecord(previous + 1);
+            }
             window.ackedCumulative = cumulative;
             window.ackedCounter.setRelease(cumulative);
         }
@@ -277,6 +283,62 @@ public final class StreamSender implements BanTableListener
         // reordered ACK) cannot be read against our window.
         final long selective = cumulative == ack.cumulative() && cumulative == window.ackedCumulative ? ack.selectiveBitmap() : 0;
         retransmitHandler.onAck(peer, previous, selective, nowNanos);
+    }
+
+    /**
+     * How far catch-up (SYNC, a snapshot) may serve the peer this node's own decisions, its mark for us being
+     * {@code mark}. Not what the stream still owes it (from the first record of the oldest batch it has not
+     * acknowledged that the ring retains, else of the oldest staged: the stream resends until acknowledged; a batch
+     * it lacks below the ring's oldest is one the stream gave up on, served), nor, while its mark is below them, the
+     * records of the batches it acknowledged since it was last known to have lost its state: it holds them (but
+     * those it deferred for the clock, which keep its mark at or above their start). A group member's stream is the
+     * group's: no limit.
+     *
+     * @return the highest origin sequence to serve, {@code Long.MAX_VALUE} for no limit (docs/PROTOCOL.md, "Catch-up").
+     */
+    public long servableThrough(final Peer peer, final long mark)
+    {
+        if (peer.groupMember())
+        {
+            return Long.MAX_VALUE;
+        }
+        final PeerWindow window = peer.window();
+        if (window.heldFrom != Long.MAX_VALUE && mark < window.heldFrom - 1)
+        {
+            return window.heldFrom - 1;
+        }
+        final long first = Math.max(window.ackedCumulative + 1, retained.oldest());
+        if (retained.contains(first))
+        {
+            return firstRecord(first) - 1;
+        }
+        return stagedTail > stagedHead ?
+            stagedRecord.wrap(staging, (int)(stagedHead % stagingSize) * BanRecordFlyweight.LENGTH).originSequence() - 1 :
+            Long.MAX_VALUE;
+    }
+
+    /**
+     * How far a snapshot of this node's own origin may serve the peer from its {@code after}: as
+     * {@link #servableThrough}, and nothing while {@code after} lies among the records of batches the peer
+     * acknowledged and the stream gave up on none it lacks (a record it deferred for the clock is SYNC's to offer
+     * again; the request's {@code after} is the peer's mark when its session began, which the stream may have
+     * passed since).
+     */
+    public long snapshotThrough(final Peer peer, final long after)
+    {
+        final long servable = servableThrough(peer, after);
+        final PeerWindow window = peer.window();
+        if (window.heldFrom != Long.MAX_VALUE && after >= window.heldFrom - 1 && window.ackedCumulative + 1 >= retained.oldest())
+        {
+            return Math.min(servable, after);
+        }
+        return servable;
+    }
+
+    /** The origin sequence of the first record of a retained batch (every batch holds one or more). */
+    private long firstRecord(final long streamSequence)
+    {
+        return batch.wrap(retained.buffer(), retained.offsetOf(streamSequence)).record(0).originSequence();
     }
 
     /** Earliest retransmission deadline, for the idle wait. */
@@ -352,6 +414,9 @@ public final class StreamSender implements BanTableListener
         private long nextToSend;
         // Batches beyond ackedCumulative the peer's last ACK invited; until it speaks, the flight window.
         private int receiveWindow = AckFrameFlyweight.MAX_RECEIVE_WINDOW;
+        // The origin sequence of the first record of the first batch it acknowledged since it last lost its state
+        // (or since we started); Long.MAX_VALUE until known.
+        private long heldFrom = Long.MAX_VALUE;
 
         PeerWindow(final AtomicCounter ackedCounter, final AtomicCounter sentCounter)
         {
