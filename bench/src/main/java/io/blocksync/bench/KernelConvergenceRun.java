@@ -158,7 +158,8 @@ public final class KernelConvergenceRun
         System.out.println("load average after: " + loadAfter);
         printCpu(cpuBefore, cpuAfter, originThreadsBefore, originThreadsAfter, peerTimes[peerTimes.length - 1]);
         System.out.println("node 1: " + StatusCounters.describe(fleet.stateDir(1), "batches_sealed", "datagrams_sent",
-            "retransmits", "acks_received", "firewall_changes_applied"));
+            "retransmits", "acks_received", "firewall_changes_applied", "sync_frames_sent", "snapshot_chunks_sent",
+            "catch_up_records_read", "catch_up_ranges_in_stream", "snapshot_ranges_in_stream"));
         System.out.println("node 2: " + StatusCounters.describe(fleet.stateDir(2), "bans_applied", "records_duplicate",
             "frames_deferred_no_room", "refused_rate_limited", "firewall_changes_applied"));
         final StringBuilder listed = new StringBuilder();

@@ -49,8 +49,8 @@ import java.util.Arrays;
  * </ul>
  * An origin a peer is getting from us by snapshot ({@link SnapshotServer}) is not sent to it by SYNC meanwhile. Of
  * this node's own origin, nothing the BATCH stream still owes the peer, nor what it acknowledged, is sent by SYNC
- * ({@link StreamSender#servableThrough}, {@code catch_up_ranges_in_stream}): only what the stream gave up on (batches
- * dropped from its retained ring before the peer acknowledged them) or never carried (a new epoch's empty range).
+ * ({@link OwnCatchUpLimit}, {@code catch_up_ranges_in_stream}): only what the stream gave up on (batches dropped from
+ * its retained ring before the peer acknowledged them), or never carried (a new epoch's empty range); while it resends to the peer (loss), as without them.
  * Loop thread only; allocation-free after construction.
  */
 public final class CatchUp
@@ -82,7 +82,7 @@ public final class CatchUp
     private final Ban record = new Ban();
     private long reached;
     private SnapshotServer snapshots;
-    private StreamSender stream;
+    private OwnCatchUpLimit own;
     private final HighWaterPages pages;
     // The origins of the heartbeat being evaluated that the peer lists too: our slot, and the peer's mark.
     private final int[] pageSlots;
@@ -126,10 +126,10 @@ public final class CatchUp
             context.counters().catchUpIndexFull, seed);
     }
 
-    /** This node's BATCH stream: of our own origin, what it still owes a peer is not offered by SYNC. */
-    void stream(final StreamSender sender)
+    /** How far our own origin may be offered: not what the BATCH stream brings the peer anyway. */
+    void ownLimit(final OwnCatchUpLimit limit)
     {
-        this.stream = sender;
+        this.own = limit;
     }
 
     /** The role sending snapshots. */
@@ -300,11 +300,11 @@ public final class CatchUp
 
         // An entry the index had no room for is never claimed as covered.
         long through = Math.min(ours, index.indexedThrough(i));
-        if (null != stream && highWater.nodeIdAt(i) == nodeId)
+        if (null != own && highWater.nodeIdAt(i) == nodeId)
         {
             // Our own decisions the stream still owes the peer come by it (it resends until acknowledged), and those
             // of batches it acknowledged it holds: a SYNC of them would reach it twice.
-            final long servable = stream.servableThrough(peer, theirs);
+            final long servable = own.syncThrough(peer, theirs);
             if (servable < through)
             {
                 through = servable;

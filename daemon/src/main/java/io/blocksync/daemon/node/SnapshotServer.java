@@ -33,7 +33,7 @@ import java.nio.ByteBuffer;
  * {@code snapshot_chunk_budget_exhausted}), and at most one new session (a request with another session id or
  * origin in the same interval is ignored, {@code snapshot_sessions_refused}). No chunk is resent sooner than
  * {@link #MIN_LOSS_NANOS} after its last send. A snapshot of this node's own origin covers only what its BATCH stream
- * no longer owes the peer ({@link StreamSender#snapshotThrough}, {@code snapshot_ranges_in_stream}). Loop thread only; allocation-free after construction when liblz4 is available
+ * no longer owes the peer ({@link OwnCatchUpLimit}, {@code snapshot_ranges_in_stream}). Loop thread only; allocation-free after construction when liblz4 is available
  * ({@link Lz4Block}).
  */
 final class SnapshotServer
@@ -44,7 +44,7 @@ final class SnapshotServer
 
     private final int nodeId;
     private final HighWaterMarks highWater;
-    private final StreamSender stream;
+    private final OwnCatchUpLimit own;
     private final BanTable table;
     private final OriginSequenceIndex index;
     private final Transport transport;
@@ -68,12 +68,12 @@ final class SnapshotServer
     private final Ban record = new Ban();
 
     /**
-     * @param stream this node's BATCH stream: a snapshot of our own origin stops below what it still owes the peer.
+     * @param own how far a snapshot of our own origin may go: not what the BATCH stream brings the peer anyway.
      */
-    SnapshotServer(final NodeContext context, final BanTable table, final OriginSequenceIndex index, final StreamSender stream)
+    SnapshotServer(final NodeContext context, final BanTable table, final OriginSequenceIndex index, final OwnCatchUpLimit own)
     {
         this.nodeId = context.nodeId();
-        this.stream = stream;
+        this.own = own;
         this.highWater = context.highWater();
         this.table = table;
         this.index = index;
@@ -182,7 +182,7 @@ final class SnapshotServer
         {
             // Our own decisions the stream still owes the peer come by it (resent until acknowledged), and those of
             // batches it acknowledged it holds: only what the stream gave up on, or never carried, is served.
-            final long servable = stream.snapshotThrough(peer, request.after());
+            final long servable = own.snapshotThrough(peer, request.after());
             if (servable < covers)
             {
                 covers = servable;

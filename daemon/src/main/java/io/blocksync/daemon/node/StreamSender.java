@@ -285,58 +285,16 @@ public final class StreamSender implements BanTableListener
         retransmitHandler.onAck(peer, previous, selective, nowNanos);
     }
 
-    /**
-     * How far catch-up (SYNC, a snapshot) may serve the peer this node's own decisions, its mark for us being
-     * {@code mark}. Not what the stream still owes it (from the first record of the oldest batch it has not
-     * acknowledged that the ring retains, else of the oldest staged: the stream resends until acknowledged; a batch
-     * it lacks below the ring's oldest is one the stream gave up on, served), nor, while its mark is below them, the
-     * records of the batches it acknowledged since it was last known to have lost its state: it holds them (but
-     * those it deferred for the clock, which keep its mark at or above their start). A group member's stream is the
-     * group's: no limit.
-     *
-     * @return the highest origin sequence to serve, {@code Long.MAX_VALUE} for no limit (docs/PROTOCOL.md, "Catch-up").
-     */
-    public long servableThrough(final Peer peer, final long mark)
+    /** The origin sequence of the oldest decision staged and not yet in a batch; {@code Long.MAX_VALUE} if none. */
+    long oldestStaged()
     {
-        if (peer.groupMember())
-        {
-            return Long.MAX_VALUE;
-        }
-        final PeerWindow window = peer.window();
-        if (window.heldFrom != Long.MAX_VALUE && mark < window.heldFrom - 1)
-        {
-            return window.heldFrom - 1;
-        }
-        final long first = Math.max(window.ackedCumulative + 1, retained.oldest());
-        if (retained.contains(first))
-        {
-            return firstRecord(first) - 1;
-        }
         return stagedTail > stagedHead ?
-            stagedRecord.wrap(staging, (int)(stagedHead % stagingSize) * BanRecordFlyweight.LENGTH).originSequence() - 1 :
+            stagedRecord.wrap(staging, (int)(stagedHead % stagingSize) * BanRecordFlyweight.LENGTH).originSequence() :
             Long.MAX_VALUE;
     }
 
-    /**
-     * How far a snapshot of this node's own origin may serve the peer from its {@code after}: as
-     * {@link #servableThrough}, and nothing while {@code after} lies among the records of batches the peer
-     * acknowledged and the stream gave up on none it lacks (a record it deferred for the clock is SYNC's to offer
-     * again; the request's {@code after} is the peer's mark when its session began, which the stream may have
-     * passed since).
-     */
-    public long snapshotThrough(final Peer peer, final long after)
-    {
-        final long servable = servableThrough(peer, after);
-        final PeerWindow window = peer.window();
-        if (window.heldFrom != Long.MAX_VALUE && after >= window.heldFrom - 1 && window.ackedCumulative + 1 >= retained.oldest())
-        {
-            return Math.min(servable, after);
-        }
-        return servable;
-    }
-
     /** The origin sequence of the first record of a retained batch (every batch holds one or more). */
-    private long firstRecord(final long streamSequence)
+    long firstRecord(final long streamSequence)
     {
         return batch.wrap(retained.buffer(), retained.offsetOf(streamSequence)).record(0).originSequence();
     }
@@ -414,8 +372,6 @@ public final class StreamSender implements BanTableListener
         private long nextToSend;
         // Batches beyond ackedCumulative the peer's last ACK invited; until it speaks, the flight window.
         private int receiveWindow = AckFrameFlyweight.MAX_RECEIVE_WINDOW;
-        // The origin sequence of the first record of the first batch it acknowledged since it last lost its state
-        // (or since we started); Long.MAX_VALUE until known.
         private long heldFrom = Long.MAX_VALUE;
 
         PeerWindow(final AtomicCounter ackedCounter, final AtomicCounter sentCounter)
@@ -440,6 +396,12 @@ public final class StreamSender implements BanTableListener
         public int receiveWindow()
         {
             return receiveWindow;
+        }
+
+        /** First record of the first batch it acknowledged since it lost its state or we started; MAX_VALUE: none. */
+        long heldFrom()
+        {
+            return heldFrom;
         }
 
         /** Whether batches have been sent to the peer that it has not acknowledged. */

@@ -272,8 +272,13 @@ public final class NodeCounters
      * requester those records.
      */
     public static final int SNAPSHOT_RANGES_IN_STREAM_ID = 128;
+    /**
+     * Snapshot chunks of a session of ours at an index already taken, within the range taken there (a resend that
+     * crossed our acknowledgement): not decoded, acknowledged again.
+     */
+    public static final int SNAPSHOT_CHUNKS_COPIES_ID = 129;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = SNAPSHOT_RANGES_IN_STREAM_ID;
+    public static final int LAST_ID = SNAPSHOT_CHUNKS_COPIES_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -354,6 +359,7 @@ public final class NodeCounters
     public final AtomicCounter snapshotRequestsIgnored;
     public final AtomicCounter catchUpRangesInStream;
     public final AtomicCounter snapshotRangesInStream;
+    public final AtomicCounter snapshotChunksCopies;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -521,6 +527,7 @@ public final class NodeCounters
         snapshotRequestsIgnored = counter(SNAPSHOT_REQUESTS_IGNORED_ID, "snapshot_requests_ignored");
         catchUpRangesInStream = counter(CATCH_UP_RANGES_IN_STREAM_ID, "catch_up_ranges_in_stream");
         snapshotRangesInStream = counter(SNAPSHOT_RANGES_IN_STREAM_ID, "snapshot_ranges_in_stream");
+        snapshotChunksCopies = counter(SNAPSHOT_CHUNKS_COPIES_ID, "snapshot_chunks_copies");
     }
 
     public CountersManager manager()
