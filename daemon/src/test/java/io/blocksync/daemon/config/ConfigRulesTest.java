@@ -235,7 +235,7 @@ class ConfigRulesTest
     }
 
     @Test
-    void shouldBoundTheSnapshotChunkBudget()
+    void shouldBoundTheSnapshotChunkBudget() throws Exception
     {
         // Review 7 finding 11: the default serves a 1,000,000-ban join in about 10 s of budget; at most ~79 MB/interval.
         assertEquals(NodeConfig.DEFAULT_SNAPSHOT_CHUNK_BUDGET, parse(NODE).snapshotChunkBudget());
