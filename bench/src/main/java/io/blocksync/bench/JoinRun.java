@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED $(cat daemon/target/blocksync/lib/jvm-flags.txt) \
  *     -cp bench/target/benchmarks.jar io.blocksync.bench.JoinRun [--launcher daemon/target/blocksync/bin/blocksync]
- *     [--bans 1000000] [--sync-only] [--timeout-seconds 600] [--java-opts "..."]
+ *     [--bans 1000000] [--sync-only] [--chunk-budget N] [--timeout-seconds 600] [--java-opts "..."]
  * </pre>
  */
 public final class JoinRun
@@ -43,6 +43,7 @@ public final class JoinRun
         boolean syncOnly = false;
         long timeoutSeconds = 600;
         String javaOpts = null;
+        String protocol = "";
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -52,15 +53,17 @@ public final class JoinRun
                 case "--sync-only" -> syncOnly = true;
                 case "--timeout-seconds" -> timeoutSeconds = Long.parseLong(args[++i]);
                 case "--java-opts" -> javaOpts = args[++i];
+                case "--chunk-budget" -> protocol = "[protocol]\nsnapshot-chunk-budget = " + Integer.parseInt(args[++i]) + "\n";
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         final Path dir = Files.createTempDirectory("blocksync-join-");
         // Room for every ban at the joiner: peers may fill 90 % of capacity, one origin all of that.
         final long capacity = bans + bans / 5 + 1024;
-        LoopbackCluster.write(dir, 2, "[bans]\ncapacity = " + capacity + "\norigin-quota = 100\n");
+        LoopbackCluster.write(dir, 2, "[bans]\ncapacity = " + capacity + "\norigin-quota = 100\n" + protocol);
         System.out.printf(Locale.ROOT, "%d bans of node 1, joiner node 2 %s, store capacity %d, load average %s%n", bans,
-            syncOnly ? "by SYNC only" : "by snapshot", capacity, loadAverage());
+            syncOnly ? "by SYNC only" : "by snapshot " + (protocol.isEmpty() ? "(default chunk budget)" : protocol.trim().replace('\n', ' ')),
+            capacity, loadAverage());
         final long prefillStart = System.nanoTime();
         prefill(dir.resolve("node1"), capacity, bans);
         System.out.printf(Locale.ROOT, "node 1's store written in %.1f s%n", (System.nanoTime() - prefillStart) / 1e9);

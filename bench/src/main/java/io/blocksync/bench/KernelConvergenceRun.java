@@ -174,7 +174,8 @@ public final class KernelConvergenceRun
         System.out.printf(Locale.ROOT, "node 2 (a receiving peer) %.2f s: %s%n", (cpuAfter[2] - cpuBefore[2]) /
             (double)CLOCK_TICKS, threadCpu(peerThreadsBefore, peerThreadsAfter));
         System.out.println("node 1: " + StatusCounters.describe(fleet.stateDir(1), "batches_sealed", "datagrams_sent",
-            "retransmits", "acks_received", "firewall_changes_applied"));
+            "retransmits", "acks_received", "firewall_changes_applied", "sync_frames_sent", "snapshot_chunks_sent",
+            "catch_up_records_read", "catch_up_ranges_in_stream", "snapshot_ranges_in_stream"));
         System.out.println("node 2: " + StatusCounters.describe(fleet.stateDir(2), "bans_applied", "records_duplicate",
             "frames_deferred_no_room", "refused_rate_limited", "firewall_changes_applied"));
         final StringBuilder listed = new StringBuilder();

@@ -13,9 +13,9 @@ final class ProtocolSection
     private static final long ONE_HOUR_MS = 3_600_000;
     private static final long ONE_DAY_MS = 86_400_000;
     private static final int MAX_SEND_WINDOW = 65_536;
-    // At least one full receive window of chunks; at most ~1.2 GB of datagrams per interval.
+    // At least one full receive window of chunks; at most ~79 MB of datagrams per interval to one peer.
     private static final int MIN_SNAPSHOT_CHUNK_BUDGET = 64;
-    private static final int MAX_SNAPSHOT_CHUNK_BUDGET = 1_000_000;
+    private static final int MAX_SNAPSHOT_CHUNK_BUDGET = 65_536;
 
     private ProtocolSection()
     {

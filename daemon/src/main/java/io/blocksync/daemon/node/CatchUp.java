@@ -47,7 +47,10 @@ import java.util.Arrays;
  *       offer per a few dozen intervals. A mark below where the offer started (the peer lost its state) or at or
  *       beyond its end starts a new offer at once.</li>
  * </ul>
- * An origin a peer is getting from us by snapshot ({@link SnapshotServer}) is not sent to it by SYNC meanwhile.
+ * An origin a peer is getting from us by snapshot ({@link SnapshotServer}) is not sent to it by SYNC meanwhile. Of
+ * this node's own origin, nothing the BATCH stream still owes the peer, nor what it acknowledged, is sent by SYNC
+ * ({@link OwnCatchUpLimit}, {@code catch_up_ranges_in_stream}): only what the stream gave up on (batches dropped from
+ * its retained ring before the peer acknowledged them), or never carried (a new epoch's empty range); while it resends to the peer (loss), as without them.
  * Loop thread only; allocation-free after construction.
  */
 public final class CatchUp
@@ -79,6 +82,7 @@ public final class CatchUp
     private final Ban record = new Ban();
     private long reached;
     private SnapshotServer snapshots;
+    private OwnCatchUpLimit own;
     private final HighWaterPages pages;
     // The origins of the heartbeat being evaluated that the peer lists too: our slot, and the peer's mark.
     private final int[] pageSlots;
@@ -120,6 +124,12 @@ public final class CatchUp
         final int seed = (int)(System.nanoTime() ^ (System.nanoTime() >>> 32));
         return new OriginSequenceIndex(context.highWater(), OriginSequenceIndex.slotsFor(table.capacity(), table.size()),
             context.counters().catchUpIndexFull, seed);
+    }
+
+    /** How far our own origin may be offered: not what the BATCH stream brings the peer anyway. */
+    void ownLimit(final OwnCatchUpLimit limit)
+    {
+        this.own = limit;
     }
 
     /** The role sending snapshots. */
@@ -289,7 +299,18 @@ public final class CatchUp
         }
 
         // An entry the index had no room for is never claimed as covered.
-        final long through = Math.min(ours, index.indexedThrough(i));
+        long through = Math.min(ours, index.indexedThrough(i));
+        if (null != own && highWater.nodeIdAt(i) == nodeId)
+        {
+            // Our own decisions the stream still owes the peer come by it (it resends until acknowledged), and those
+            // of batches it acknowledged it holds: a SYNC of them would reach it twice.
+            final long servable = own.syncThrough(peer, theirs);
+            if (servable < through)
+            {
+                through = servable;
+                counters.catchUpRangesInStream.incrementRelease();
+            }
+        }
         if (start >= through)
         {
             counters.catchUpRangesWithheld.incrementRelease();

@@ -99,8 +99,10 @@ public final class NodeAgent implements Agent
         final CatchUp catchUp = new CatchUp(context, table);
         streamReceiver = new StreamReceiver(context, table, policy, ackSender, catchUp, streamSender);
         receiver = new DatagramReceiver(context, Objects.requireNonNull(context.verifier(), "verifier"), streamReceiver, streamSender, liveness);
-        final SnapshotServer snapshotServer = new SnapshotServer(context, table, catchUp.index());
+        final OwnCatchUpLimit ownLimit = new OwnCatchUpLimit(context, streamSender);
+        final SnapshotServer snapshotServer = new SnapshotServer(context, table, catchUp.index(), ownLimit);
         catchUp.snapshots(snapshotServer);
+        catchUp.ownLimit(ownLimit);
         snapshotClient = new SnapshotClient(context, ackSender.window(), new SnapshotChunks(context, table, ackSender.window()));
         receiver.snapshots(snapshotServer, snapshotClient);
         localDecisions = new LocalDecisions(context, table, streamSender, catchUp.index());

@@ -27,6 +27,8 @@ final class SnapshotChunks
     static final int TAKEN = 0;
     static final int NOT_NOW = 1;
     static final int FORGED = 2;
+    /** Dropped and counted here, the source not to blame for a forgery: this node's own origin, or a bad LZ4 block. */
+    static final int DROPPED = 3;
 
     private final int nodeId;
     private final BanTable table;
@@ -54,7 +56,8 @@ final class SnapshotChunks
 
     /**
      * @param lz4 scratch for the chunk's decompressed records.
-     * @return {@link #TAKEN}, {@link #NOT_NOW} or {@link #FORGED}.
+     * @return {@link #TAKEN}, {@link #NOT_NOW}, {@link #FORGED} (a relayed record its origin did not sign) or
+     *         {@link #DROPPED}.
      */
     int take(final Peer peer, final SnapshotChunkFlyweight chunk, final Lz4Block lz4, final long nowMillis)
     {
@@ -62,7 +65,7 @@ final class SnapshotChunks
         if (origin == nodeId)
         {
             counters.framesOwnOrigin.incrementRelease();
-            return FORGED;
+            return DROPPED;
         }
         if (window.batches() == 0)
         {
@@ -72,7 +75,8 @@ final class SnapshotChunks
         final int count = chunk.decode(lz4);
         if (count < 0)
         {
-            return FORGED;
+            counters.snapshotChunksRefused.incrementRelease();
+            return DROPPED;
         }
         final boolean relayed = origin != peer.nodeId();
         int fresh = 0;

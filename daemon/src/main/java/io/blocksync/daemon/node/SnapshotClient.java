@@ -22,8 +22,8 @@ import java.nio.ByteBuffer;
  * evaluations (a fresh fleet's origins have an empty range each, one SYNC frame). One session per origin and at
  * most one per source. Chunks are taken by {@link SnapshotChunks} (as a SYNC of their range) and acknowledged by
  * the next request, at most one per session per duty cycle, with a receive window that follows the firewall's
- * backlog like the stream's ({@link ReceiveWindow}); with no chunk for {@link #retryNanos} the request is repeated
- * (the source resends what it lacks). A restart loses the session, not what it brought: the marks hold every chunk
+ * backlog like the stream's ({@link ReceiveWindow}); with no chunk for a while the request is repeated (the source
+ * resends what it lacks). A restart loses the session, not what it brought: the marks hold every chunk
  * taken, and the next request starts after them.
  * <p>
  * <b>A chunk is bound to its session.</b> Besides its origin, session and source, its index must lie within the 64
@@ -33,12 +33,13 @@ import java.nio.ByteBuffer;
  * strictly after the nearest held range below it (so it can never reach back over chunks not yet seen); and it ends at
  * or before the start of the nearest held chunk above it. Any other chunk is dropped before anything is decoded
  * ({@code snapshot_chunks_refused}), so a relayer cannot use a chunk's {@code after} to mark held a range it never
- * showed.
+ * showed; so is one whose LZ4 block does not decode (not blamed on the source as a forgery is). A chunk at an index
+ * already taken is never decoded and always acknowledged again: counted {@code snapshot_chunks_copies}, or
+ * {@code snapshot_chunks_refused} when its range is not within the one taken there.
  * <p>
  * <b>A session must progress.</b> It is given up ({@code snapshot_sessions_timed_out}, with DONE) when no chunk was
- * taken for {@link #abandonNanos}, or when it falls behind a minimum pace: its deadline starts {@link #abandonNanos}
- * after it began and each chunk taken adds {@link #creditNanos} (a heartbeat interval / 64, about the pace of SYNC's
- * 128 frames of 7 records per interval: a snapshot slower than that is worse than SYNC). A source whose session timed
+ * taken for a while or it falls behind a minimum pace ({@link SnapshotTimers}; both held while this node itself
+ * declines chunks: its backlog is not the source's stall). A source whose session timed
  * out or sent a forged chunk is not asked for that origin again for {@link #SLOW_INTERVALS} heartbeat intervals, so a
  * stalling relayer pins nothing: catch-up goes on by SYNC, or by a snapshot from another source. Deadlines come from
  * the injected clock. Loop thread only; allocation-free (a ring of 64 chunk ranges per configured origin, 1 KiB each).
@@ -66,9 +67,7 @@ final class SnapshotClient
     private final NodeCounters counters;
     private final NanoClock nanoClock;
     private final ReceiveWindow window;
-    private final long retryNanos;
-    private final long abandonNanos;
-    private final long creditNanos;
+    private final SnapshotTimers timers;
     private final long intervalNanos;
     private final SnapshotChunks chunks;
     private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
@@ -82,14 +81,11 @@ final class SnapshotClient
     private final int[] nextChunk;
     private final long[] held;
     private final int[] lastChunk;
-    private final long[] lastHeardNanos;
-    private final long[] lastSentNanos;
     private final boolean[] ackDue;
     // Per origin: the session's covers_through (0 until its first chunk), the through of chunk nextChunk - 1 (the
-    // session's after before chunk 0), the deadline of its minimum pace; the source to avoid, and until when.
+    // session's after before chunk 0); the source to avoid, and until when.
     private final long[] covers;
     private final long[] chainThrough;
-    private final long[] deadlineNanos;
     private final Peer[] avoided;
     private final long[] avoidUntilNanos;
     // Per origin, 64 slots by chunk index: the range of each chunk held beyond nextChunk.
@@ -112,10 +108,9 @@ final class SnapshotClient
         this.counters = context.counters();
         this.nanoClock = context.nanoClock();
         this.window = window;
-        this.retryNanos = Math.max(1_000_000, context.retransmitMinNanos() / 4);
         this.intervalNanos = context.heartbeatIntervalNanos();
-        this.abandonNanos = Math.max(10 * context.retransmitMaxNanos(), 10 * intervalNanos);
-        this.creditNanos = intervalNanos / RING;
+        this.timers = new SnapshotTimers(highWater.count(), Math.max(1_000_000, context.retransmitMinNanos() / 4),
+            Math.max(10 * context.retransmitMaxNanos(), 10 * intervalNanos), intervalNanos);
         this.chunks = chunks;
         final int count = highWater.count();
         sessionIds = new int[count];
@@ -124,14 +119,11 @@ final class SnapshotClient
         nextChunk = new int[count];
         held = new long[count];
         lastChunk = new int[count];
-        lastHeardNanos = new long[count];
-        lastSentNanos = new long[count];
         ackDue = new boolean[count];
         markSeen = new long[count];
         emptyStreak = new int[count];
         covers = new long[count];
         chainThrough = new long[count];
-        deadlineNanos = new long[count];
         avoided = new Peer[count];
         avoidUntilNanos = new long[count];
         ringAfter = new long[count * RING];
@@ -204,10 +196,9 @@ final class SnapshotClient
         nextChunk[i] = 0;
         held[i] = 0;
         lastChunk[i] = -1;
-        lastHeardNanos[i] = nowNanos;
+        timers.start(i, nowNanos);
         covers[i] = 0;
         chainThrough[i] = mark;
-        deadlineNanos[i] = nowNanos + abandonNanos;
         active++;
         counters.snapshotsStarted.incrementRelease();
         sendRequest(i, 0, nowNanos);
@@ -226,7 +217,18 @@ final class SnapshotClient
         final int offset = chunk.chunkIndex() - nextChunk[i];
         if (offset < 0 || (offset < RING && (held[i] & (1L << offset)) != 0))
         {
-            // A copy of one taken (a resend crossed our acknowledgement): acknowledged again.
+            // At an index taken already: nothing is decoded, and it is acknowledged again whatever it holds (a resend
+            // that crossed our acknowledgement, or one the source sent again shorter; without the acknowledgement its
+            // source would resend it until the session timed out). One whose range is not within the one taken
+            // there is counted refused, the others copies.
+            if (isRangeKnown(i, offset) && !isCopy(i, chunk))
+            {
+                counters.snapshotChunksRefused.incrementRelease();
+            }
+            else
+            {
+                counters.snapshotChunksCopies.incrementRelease();
+            }
             ackDue[i] = true;
             return;
         }
@@ -245,11 +247,16 @@ final class SnapshotClient
         }
         if (outcome == SnapshotChunks.NOT_NOW)
         {
+            // This node's backlog or room, not the source's pace: the session's timers hold (see poll).
+            timers.declined(i, nowNanos);
+            return;
+        }
+        if (outcome == SnapshotChunks.DROPPED)
+        {
             return;
         }
         counters.snapshotChunksReceived.incrementRelease();
-        lastHeardNanos[i] = nowNanos;
-        deadlineNanos[i] += creditNanos;
+        timers.taken(i, nowNanos);
         covers[i] = chunk.coversThrough();
         final int slot = i * RING + (chunk.chunkIndex() & (RING - 1));
         ringAfter[slot] = chunk.after();
@@ -283,13 +290,14 @@ final class SnapshotClient
             return 0;
         }
         int work = 0;
+        final boolean windowClosed = window.batches() == 0;
         for (int i = 0, count = sessionIds.length; i < count; i++)
         {
             if (sessionIds[i] == 0)
             {
                 continue;
             }
-            if (nowNanos - lastHeardNanos[i] >= abandonNanos || nowNanos - deadlineNanos[i] >= 0)
+            if (timers.timedOut(i, nowNanos, windowClosed))
             {
                 // No progress, or too slow to be worth more than SYNC: a stalling source pins nothing.
                 counters.snapshotSessionsTimedOut.incrementRelease();
@@ -297,7 +305,7 @@ final class SnapshotClient
                 finish(i, nowNanos);
                 work++;
             }
-            else if (ackDue[i] || nowNanos - Math.max(lastHeardNanos[i], lastSentNanos[i]) >= retryNanos)
+            else if (ackDue[i] || timers.retryDue(i, nowNanos))
             {
                 sendRequest(i, 0, nowNanos);
                 work++;
@@ -309,7 +317,7 @@ final class SnapshotClient
     /** When the next repeated request may be due, for the idle strategy. */
     long nextDeadlineNanos(final long nowNanos)
     {
-        return active == 0 ? Long.MAX_VALUE : nowNanos + retryNanos;
+        return active == 0 ? Long.MAX_VALUE : nowNanos + timers.retryNanos;
     }
 
     /**
@@ -341,6 +349,26 @@ final class SnapshotClient
             }
         }
         return (adjacent ? chunkAfter >= below : chunkAfter > below) && fitsBelow(i, offset, chunkThrough);
+    }
+
+    /**
+     * Whether the ring still holds the range of the chunk taken at {@code offset} from {@code nextChunk}: one held
+     * beyond it, or one of the 64 below it whose slot no chunk 64 later has taken since.
+     */
+    private boolean isRangeKnown(final int i, final int offset)
+    {
+        return offset >= 0 || (offset >= -RING && (held[i] & (1L << (offset + RING))) == 0);
+    }
+
+    /**
+     * Whether a chunk at an index taken, its range known ({@link #isRangeKnown}), is a copy of the one taken there: its
+     * {@code covers_through} and {@code after}, ending no later (a resend is encoded afresh and may hold fewer records).
+     */
+    private boolean isCopy(final int i, final SnapshotChunkFlyweight chunk)
+    {
+        final int slot = i * RING + (chunk.chunkIndex() & (RING - 1));
+        return chunk.coversThrough() == covers[i] && chunk.after() == ringAfter[slot] &&
+            chunk.through() > chunk.after() && chunk.through() <= ringThrough[slot];
     }
 
     /** Whether a chunk at {@code offset} ends at or before the start of the nearest held chunk above it. */
@@ -379,7 +407,7 @@ final class SnapshotClient
         source.link().seal(frame, 0, length);
         transport.send(frameView, 0, length, source.address());
         counters.snapshotRequestsSent.incrementRelease();
-        lastSentNanos[i] = nowNanos;
+        timers.sent(i, nowNanos);
         ackDue[i] = false;
     }
 

@@ -32,7 +32,8 @@ import java.nio.ByteBuffer;
  * chunks ({@code [protocol] snapshot-chunk-budget}), new and resent together (those due beyond it wait for the requester's next request in a later interval,
  * {@code snapshot_chunk_budget_exhausted}), and at most one new session (a request with another session id or
  * origin in the same interval is ignored, {@code snapshot_sessions_refused}). No chunk is resent sooner than
- * {@link #MIN_LOSS_NANOS} after its last send. Loop thread only; allocation-free after construction when liblz4 is available
+ * {@link #MIN_LOSS_NANOS} after its last send. A snapshot of this node's own origin covers only what its BATCH stream
+ * no longer owes the peer ({@link OwnCatchUpLimit}, {@code snapshot_ranges_in_stream}). Loop thread only; allocation-free after construction when liblz4 is available
  * ({@link Lz4Block}).
  */
 final class SnapshotServer
@@ -41,7 +42,9 @@ final class SnapshotServer
     private static final int FIRST_TARGET = 12;
     private static final long MIN_LOSS_NANOS = 1_000_000;
 
+    private final int nodeId;
     private final HighWaterMarks highWater;
+    private final OwnCatchUpLimit own;
     private final BanTable table;
     private final OriginSequenceIndex index;
     private final Transport transport;
@@ -64,8 +67,13 @@ final class SnapshotServer
     private final IpPrefix prefix = new IpPrefix();
     private final Ban record = new Ban();
 
-    SnapshotServer(final NodeContext context, final BanTable table, final OriginSequenceIndex index)
+    /**
+     * @param own how far a snapshot of our own origin may go: not what the BATCH stream brings the peer anyway.
+     */
+    SnapshotServer(final NodeContext context, final BanTable table, final OriginSequenceIndex index, final OwnCatchUpLimit own)
     {
+        this.nodeId = context.nodeId();
+        this.own = own;
         this.highWater = context.highWater();
         this.table = table;
         this.index = index;
@@ -117,7 +125,7 @@ final class SnapshotServer
                 counters.snapshotSessionsRefused.incrementRelease();
                 return;
             }
-            if (!start(session, request, originIndex, origin))
+            if (!start(peer, session, request, originIndex))
             {
                 // Nothing held beyond the requester's after: no session; its catch-up goes on by SYNC.
                 counters.snapshotRequestsIgnored.incrementRelease();
@@ -166,9 +174,21 @@ final class SnapshotServer
         }
     }
 
-    private boolean start(final Session session, final SnapshotRequestFlyweight request, final int originIndex, final int origin)
+    private boolean start(final Peer peer, final Session session, final SnapshotRequestFlyweight request, final int originIndex)
     {
-        final long covers = Math.min(highWater.highWaterAt(originIndex), index.indexedThrough(originIndex));
+        final int origin = highWater.nodeIdAt(originIndex);
+        long covers = Math.min(highWater.highWaterAt(originIndex), index.indexedThrough(originIndex));
+        if (origin == nodeId)
+        {
+            // Our own decisions the stream still owes the peer come by it (resent until acknowledged), and those of
+            // batches it acknowledged it holds: only what the stream gave up on, or never carried, is served.
+            final long servable = own.snapshotThrough(peer, request.after());
+            if (servable < covers)
+            {
+                covers = servable;
+                counters.snapshotRangesInStream.incrementRelease();
+            }
+        }
         if (covers <= request.after())
         {
             return false;

@@ -103,6 +103,7 @@ public final class StreamSender implements BanTableListener
             window.ackedCounter.setRelease(window.ackedCumulative);
         }
         window.nextToSend = Math.min(window.nextToSend, oldest);
+        window.heldFrom = Long.MAX_VALUE;
     }
 
     /** Decisions staged and not yet encoded into a batch. */
@@ -270,6 +271,11 @@ public final class StreamSender implements BanTableListener
         }
         if (cumulative > previous)
         {
+            if (window.heldFrom == Long.MAX_VALUE && retained.contains(previous + 1))
+            {
+                // The first batch it took (since it last lost its state): it holds our records from there on.
+                window.heldFrom = firstRecord(previous + 1);
+            }
             window.ackedCumulative = cumulative;
             window.ackedCounter.setRelease(cumulative);
         }
@@ -277,6 +283,20 @@ public final class StreamSender implements BanTableListener
         // reordered ACK) cannot be read against our window.
         final long selective = cumulative == ack.cumulative() && cumulative == window.ackedCumulative ? ack.selectiveBitmap() : 0;
         retransmitHandler.onAck(peer, previous, selective, nowNanos);
+    }
+
+    /** The origin sequence of the oldest decision staged and not yet in a batch; {@code Long.MAX_VALUE} if none. */
+    long oldestStaged()
+    {
+        return stagedTail > stagedHead ?
+            stagedRecord.wrap(staging, (int)(stagedHead % stagingSize) * BanRecordFlyweight.LENGTH).originSequence() :
+            Long.MAX_VALUE;
+    }
+
+    /** The origin sequence of the first record of a retained batch (every batch holds one or more). */
+    long firstRecord(final long streamSequence)
+    {
+        return batch.wrap(retained.buffer(), retained.offsetOf(streamSequence)).record(0).originSequence();
     }
 
     /** Earliest retransmission deadline, for the idle wait. */
@@ -352,6 +372,7 @@ public final class StreamSender implements BanTableListener
         private long nextToSend;
         // Batches beyond ackedCumulative the peer's last ACK invited; until it speaks, the flight window.
         private int receiveWindow = AckFrameFlyweight.MAX_RECEIVE_WINDOW;
+        private long heldFrom = Long.MAX_VALUE;
 
         PeerWindow(final AtomicCounter ackedCounter, final AtomicCounter sentCounter)
         {
@@ -375,6 +396,12 @@ public final class StreamSender implements BanTableListener
         public int receiveWindow()
         {
             return receiveWindow;
+        }
+
+        /** First record of the first batch it acknowledged since it lost its state or we started; MAX_VALUE: none. */
+        long heldFrom()
+        {
+            return heldFrom;
         }
 
         /** Whether batches have been sent to the peer that it has not acknowledged. */

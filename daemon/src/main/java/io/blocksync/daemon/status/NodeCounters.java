@@ -262,8 +262,23 @@ public final class NodeCounters
     public static final int SNAPSHOT_SESSIONS_TIMED_OUT_ID = 125;
     /** Snapshot requests not served: an origin not configured or the requester's own, or nothing held beyond its after. */
     public static final int SNAPSHOT_REQUESTS_IGNORED_ID = 126;
+    /**
+     * Catch-up offers of this node's own origin cut short because its BATCH stream still owes the peer those records
+     * (it resends them until acknowledged): no SYNC of what the stream will deliver.
+     */
+    public static final int CATCH_UP_RANGES_IN_STREAM_ID = 127;
+    /**
+     * Snapshot sessions of this node's own origin cut short, or not started, because its BATCH stream still owes the
+     * requester those records.
+     */
+    public static final int SNAPSHOT_RANGES_IN_STREAM_ID = 128;
+    /**
+     * Snapshot chunks of a session of ours at an index already taken, within the range taken there (a resend that
+     * crossed our acknowledgement): not decoded, acknowledged again.
+     */
+    public static final int SNAPSHOT_CHUNKS_COPIES_ID = 129;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = SNAPSHOT_REQUESTS_IGNORED_ID;
+    public static final int LAST_ID = SNAPSHOT_CHUNKS_COPIES_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -342,6 +357,9 @@ public final class NodeCounters
     public final AtomicCounter snapshotChunksRefused;
     public final AtomicCounter snapshotSessionsTimedOut;
     public final AtomicCounter snapshotRequestsIgnored;
+    public final AtomicCounter catchUpRangesInStream;
+    public final AtomicCounter snapshotRangesInStream;
+    public final AtomicCounter snapshotChunksCopies;
     public final AtomicCounter catchUpHeartbeatsSkipped;
     public final AtomicCounter catchUpRecordsRead;
     public final AtomicCounter catchUpRangesWithheld;
@@ -507,6 +525,9 @@ public final class NodeCounters
         snapshotChunksRefused = counter(SNAPSHOT_CHUNKS_REFUSED_ID, "snapshot_chunks_refused");
         snapshotSessionsTimedOut = counter(SNAPSHOT_SESSIONS_TIMED_OUT_ID, "snapshot_sessions_timed_out");
         snapshotRequestsIgnored = counter(SNAPSHOT_REQUESTS_IGNORED_ID, "snapshot_requests_ignored");
+        catchUpRangesInStream = counter(CATCH_UP_RANGES_IN_STREAM_ID, "catch_up_ranges_in_stream");
+        snapshotRangesInStream = counter(SNAPSHOT_RANGES_IN_STREAM_ID, "snapshot_ranges_in_stream");
+        snapshotChunksCopies = counter(SNAPSHOT_CHUNKS_COPIES_ID, "snapshot_chunks_copies");
     }
 
     public CountersManager manager()

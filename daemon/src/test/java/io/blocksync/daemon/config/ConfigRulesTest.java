@@ -235,6 +235,20 @@ class ConfigRulesTest
     }
 
     @Test
+    void shouldBoundTheSnapshotChunkBudget() throws Exception
+    {
+        // Review 7 finding 11: the default serves a 1,000,000-ban join in about 10 s of budget; at most ~79 MB/interval.
+        assertEquals(NodeConfig.DEFAULT_SNAPSHOT_CHUNK_BUDGET, parse(NODE).snapshotChunkBudget());
+        assertEquals(8_192, NodeConfig.DEFAULT_SNAPSHOT_CHUNK_BUDGET);
+        assertEquals(64, parse(NODE + "[protocol]\nsnapshot-chunk-budget = 64\n").snapshotChunkBudget());
+        assertEquals(65_536, parse(NODE + "[protocol]\nsnapshot-chunk-budget = 65536\n").snapshotChunkBudget());
+        assertErrors(NODE + "[protocol]\nsnapshot-chunk-budget = 63\n",
+            "test.conf:7:25: snapshot-chunk-budget: 63 is outside 64-65536");
+        assertErrors(NODE + "[protocol]\nsnapshot-chunk-budget = 65537\n",
+            "test.conf:7:25: snapshot-chunk-budget: 65537 is outside 64-65536");
+    }
+
+    @Test
     void shouldCheckProtocolTimingAgainstItself()
     {
         assertErrors(NODE + "[protocol]\nretransmit-max = 100ms\n",

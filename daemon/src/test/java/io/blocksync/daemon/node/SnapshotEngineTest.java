@@ -88,14 +88,16 @@ class SnapshotEngineTest
         // so acknowledgements alone could exhaust it; 1,000 requests acknowledging 64 more each ask for far more.
         final int budget = 4_096;
         final int bans = 15 * budget;
-        try (EngineCluster cluster = new EngineCluster(dir, 2, SEED, settings(bans).snapshotChunkBudget(budget)))
+        try (EngineCluster cluster = new EngineCluster(dir, 3, SEED, settings(bans).snapshotChunkBudget(budget)))
         {
-            final EngineNode one = cluster.node(1);
-            load(cluster, one, bans);
+            // Node 3 serves origin 1 (the origin itself serves its own decisions only where its stream does not).
+            final EngineNode relay = cluster.node(3);
+            load(cluster, cluster.node(1), bans);
+            cluster.runUntil(() -> caughtUp(cluster, 3, bans), 120_000, "node 3 took node 1's stream");
             final HostilePeer hostile = new HostilePeer(cluster.node(2));
-            final long sentBefore = one.counters.snapshotChunksSent.get();
+            final long sentBefore = relay.counters.snapshotChunksSent.get();
             final long start = cluster.nowNanos();
-            final long startMillis = one.steadyMillis();
+            final long startMillis = relay.steadyMillis();
             // 1,000 requests within 90 ms of one 100 ms heartbeat interval: every other one a fresh session from 0, the
             // others the first session acknowledging 64 more chunks each time (ignored once beyond what was sent: a repeat).
             final int first = 7_919;
@@ -111,20 +113,20 @@ class SnapshotEngineTest
                 {
                     hostile.snapshotRequest(1, first, 0, 64 * (i / 2 + 1), SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW, 0);
                 }
-                hostile.inject(one, now, startMillis + (now - start) / MS);
+                hostile.inject(relay, now, startMillis + (now - start) / MS);
             }
-            final long sent = one.counters.snapshotChunksSent.get() - sentBefore;
-            final String seen = "sent " + sent + ", resent " + one.counters.snapshotChunksResent.get() + ", budget exhausted " +
-                one.counters.snapshotChunkBudgetExhausted.get() + ", sessions refused " + one.counters.snapshotSessionsRefused.get();
+            final long sent = relay.counters.snapshotChunksSent.get() - sentBefore;
+            final String seen = "sent " + sent + ", resent " + relay.counters.snapshotChunksResent.get() + ", budget exhausted " +
+                relay.counters.snapshotChunkBudgetExhausted.get() + ", sessions refused " + relay.counters.snapshotSessionsRefused.get();
             System.out.println("snapshot request flood, 1,000 requests in one interval: " + seen);
             assertTrue(sent <= budget && sent > budget / 2, seen);
-            assertEquals(499, one.counters.snapshotSessionsRefused.get(), seen);
-            assertTrue(one.counters.snapshotChunkBudgetExhausted.get() > 0, seen);
+            assertEquals(499, relay.counters.snapshotSessionsRefused.get(), seen);
+            assertTrue(relay.counters.snapshotChunkBudgetExhausted.get() > 0, seen);
             // The chunks due were not lost: the next interval's request has them sent, again within the budget.
             now = start + 100 * MS;
             hostile.snapshotRequest(1, first, 0, 0, SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW, 0)
-                .inject(one, now, startMillis + 100);
-            final long later = one.counters.snapshotChunksSent.get() - sentBefore - sent;
+                .inject(relay, now, startMillis + 100);
+            final long later = relay.counters.snapshotChunksSent.get() - sentBefore - sent;
             assertTrue(later > 0 && later <= budget, "next interval sent " + later + "; " + seen);
         }
     }
@@ -234,7 +236,7 @@ class SnapshotEngineTest
      * from every SYNC and SNAPSHOT_CHUNK, asks node 3 (turned hostile) for a snapshot of origin 1: its session id ends
      * up in {@code session}.
      */
-    private static EngineNode hostileRelayerSession(final EngineCluster cluster, final AtomicInteger session) throws Exception
+    static EngineNode hostileRelayerSession(final EngineCluster cluster, final AtomicInteger session) throws Exception
     {
         final EngineNode one = cluster.node(1);
         cluster.runForMillis(1_000);

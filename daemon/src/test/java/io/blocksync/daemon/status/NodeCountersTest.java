@@ -152,11 +152,14 @@ class NodeCountersTest
         "123 records_below_high_water",
         "124 snapshot_chunks_refused",
         "125 snapshot_sessions_timed_out",
-        "126 snapshot_requests_ignored");
+        "126 snapshot_requests_ignored",
+        "127 catch_up_ranges_in_stream",
+        "128 snapshot_ranges_in_stream",
+        "129 snapshot_chunks_copies");
 
     private final CountersManager manager = new CountersManager(
-        new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.METADATA_LENGTH)),
-        new UnsafeBuffer(ByteBuffer.allocateDirect(128 * CountersReader.COUNTER_LENGTH)));
+        new UnsafeBuffer(ByteBuffer.allocateDirect(256 * CountersReader.METADATA_LENGTH)),
+        new UnsafeBuffer(ByteBuffer.allocateDirect(256 * CountersReader.COUNTER_LENGTH)));
     private final NodeCounters counters = new NodeCounters(manager);
 
     @Test

@@ -60,8 +60,8 @@ class CrowdSecBridgeFaultsTest
     {
         lapi = new FakeLapi();
         counters = new NodeCounters(new CountersManager(
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(128 * CountersManager.METADATA_LENGTH, 64)),
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(128 * CountersManager.COUNTER_LENGTH, 64))));
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersManager.METADATA_LENGTH, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * CountersManager.COUNTER_LENGTH, 64))));
     }
 
     @AfterEach
