@@ -42,8 +42,8 @@ done
 
 echo "== class-data archive for the installed paths (postinst)"
 on "$root" stat -c 'stat %U:%G %a %n' /var/cache/blocksync/blocksync.jsa
-# The JVM maps the launcher's classes from it, as /usr/bin/blocksync passes it: class+load names the dynamic archive
-# ("shared objects file (top)") as their source. The launcher's own memory flags, with class loading logged.
+# The JVM maps the launcher's classes from it, as /usr/bin/blocksync passes it: class+load names the (static) archive
+# ("shared objects file") as their source. The launcher's own memory flags, with class loading logged.
 launcher_flags="-Xms16m -Xmx64m -Xmn2m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1"
 shared=$(on "$root" env BLOCKSYNC_JAVA_OPTS="$launcher_flags -Xlog:class+load=info" blocksync --version) ||
 	fail "blocksync --version with class loading logged: $shared"
@@ -71,7 +71,7 @@ echo "$triggered" | grep -q 'class-data archive /var/cache/blocksync/blocksync.j
 [ "$(cat "$root/var/cache/blocksync/blocksync.jsa.stamp")" != "$stamp_before" ] || fail "the archive's stamp did not change"
 shared=$(on "$root" env BLOCKSYNC_JAVA_OPTS="$launcher_flags -Xlog:class+load=info" blocksync --version) ||
 	fail "blocksync --version after the trigger: $shared"
-echo "$shared" | grep -m1 ' io.blocksync.daemon.cli.BlockSyncCli source: shared objects file (top)' ||
+echo "$shared" | grep -m1 ' io.blocksync.daemon.cli.BlockSyncCli source: shared objects file$' ||
 	fail "after the trigger BlockSyncCli is not loaded from the archive: $(echo "$shared" | grep BlockSyncCli)"
 echo "trigger: archive made again for the upgraded JVM and used"
 echo "-- the trigger again, nothing changed: the archive is kept"

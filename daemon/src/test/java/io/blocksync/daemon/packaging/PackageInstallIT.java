@@ -43,7 +43,7 @@ class PackageInstallIT
         assertTrue(output.contains("depends java17-runtime-headless"), output);
         // postinst made the class-data archive for the installed jars, and the launcher's classes come from it.
         assertTrue(output.contains("stat root:root 644 /var/cache/blocksync/blocksync.jsa\n"), output);
-        assertTrue(output.contains("io.blocksync.daemon.cli.BlockSyncCli source: shared objects file (top)"), output);
+        assertTrue(output.contains("io.blocksync.daemon.cli.BlockSyncCli source: shared objects file\n"), output);
         // A JRE upgrade (a package under /usr/lib/jvm) runs the dpkg trigger, which makes the archive again.
         assertTrue(output.contains("Processing triggers for blocksync"), output);
         assertTrue(output.contains("\ntrigger: archive made again for the upgraded JVM and used\n"), output);
