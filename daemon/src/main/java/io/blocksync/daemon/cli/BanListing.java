@@ -2,12 +2,7 @@ package io.blocksync.daemon.cli;
 
 import io.blocksync.daemon.config.Durations;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +20,7 @@ final class BanListing
     private static final String[] HEADER = { "PREFIX", "REASON", "ORIGIN", "REMAINING", "PROTO" };
     /** An IPv6 /64 of the documentation range fits; an IPv4 address always does. */
     private static final int[] WIDTHS = { 22, 8, 10, 11, 5 };
-    private static final int BUFFER_CHARS = 64 * 1024;
+    private static final int BUFFER_BYTES = 64 * 1024;
 
     /** One row, filled in place for each ban. */
     static final class Row
@@ -48,8 +43,13 @@ final class BanListing
 
     private final boolean json;
     private final Map<Integer, String> names;
-    private final Writer out;
+    private final PrintStream out;
+    /** Encoded here and written in large pieces: System.out flushes each write, and its encoder is no faster. */
+    private final byte[] bytes = new byte[BUFFER_BYTES];
+    private int buffered;
     private final StringBuilder line = new StringBuilder(256);
+    private int lastOrigin = -1;
+    private String lastName;
     private final List<String> notEnforced = new ArrayList<>();
     private long rows;
     private long notEnforcedCount;
@@ -62,7 +62,7 @@ final class BanListing
     {
         this.json = json;
         this.names = names;
-        this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), BUFFER_CHARS);
+        this.out = out;
         if (json)
         {
             write("[");
@@ -84,8 +84,13 @@ final class BanListing
 
     void add(final Row row)
     {
-        final String originName = names.get(row.origin);
-        final String name = null == originName ? "node" + row.origin : originName;
+        if (row.origin != lastOrigin)
+        {
+            final String originName = names.get(row.origin);
+            lastName = null == originName ? "node" + row.origin : originName;
+            lastOrigin = row.origin;
+        }
+        final String name = lastName;
         final String protocol = Protocols.name(row.protocol);
         if (json)
         {
@@ -123,8 +128,18 @@ final class BanListing
         {
             cell(row.prefix, 0);
             cell(row.ban ? row.reason : "(unbanned)", 1);
-            cell(row.origin + " " + name, 2);
-            cell(!row.ban ? "-" : row.remainingSeconds < 0 ? "permanent" : Durations.formatSeconds(row.remainingSeconds), 3);
+            int start = line.length();
+            pad(line.append(row.origin).append(' ').append(name), start, 2);
+            start = line.length();
+            if (row.ban && row.remainingSeconds >= 0)
+            {
+                Durations.appendSeconds(line, row.remainingSeconds);
+            }
+            else
+            {
+                line.append(!row.ban ? "-" : "permanent");
+            }
+            pad(line, start, 3);
             line.append(protocol);
             if (row.port != 0)
             {
@@ -160,20 +175,19 @@ final class BanListing
                 write("... " + notEnforcedCount + " bans not enforced in all (bans --json shows each)\n");
             }
         }
-        try
-        {
-            out.flush();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        drain();
+        out.flush();
     }
 
     private void cell(final String text, final int column)
     {
-        line.append(text);
-        for (int pad = WIDTHS[column] - text.length(); pad > 0; pad--)
+        pad(line.append(text), line.length() - text.length(), column);
+    }
+
+    /** Pad the cell that started at {@code start} to its column's width, then the two spaces between columns. */
+    private static void pad(final StringBuilder line, final int start, final int column)
+    {
+        for (int pad = WIDTHS[column] - (line.length() - start); pad > 0; pad--)
         {
             line.append(' ');
         }
@@ -192,17 +206,39 @@ final class BanListing
         flushLine();
     }
 
+    /** Encode the line as UTF-8 into the buffer (ASCII byte for byte, which every row is in practice). */
     private void flushLine()
     {
-        try
+        final int length = line.length();
+        boolean ascii = true;
+        for (int i = 0; i < length && ascii; i++)
         {
-            out.append(line);
+            ascii = line.charAt(i) < 0x80;
         }
-        catch (final IOException ex)
+        if (ascii)
         {
-            throw new UncheckedIOException(ex);
+            for (int i = 0; i < length; i++)
+            {
+                if (buffered == bytes.length)
+                {
+                    drain();
+                }
+                bytes[buffered++] = (byte)line.charAt(i);
+            }
+        }
+        else
+        {
+            drain();
+            final byte[] encoded = line.toString().getBytes(StandardCharsets.UTF_8);
+            out.write(encoded, 0, encoded.length);
         }
         line.setLength(0);
+    }
+
+    private void drain()
+    {
+        out.write(bytes, 0, buffered);
+        buffered = 0;
     }
 
     private void write(final String text)

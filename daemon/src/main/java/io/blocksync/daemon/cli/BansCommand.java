@@ -130,22 +130,33 @@ final class BansCommand implements Callable<Integer>
      */
     static BanListing.Row parse(final String line, final BanListing.Row into)
     {
-        final String[] words = line.split(" ", 11);
-        if (words.length < 10)
+        // By index rather than split: a listing parses a row per ban, 100,000 of them in a third of a second's budget.
+        final int[] ends = new int[10];
+        int from = 0;
+        for (int word = 0; word < 10; word++)
         {
-            throw new IllegalStateException("unexpected row from the node: " + line);
+            final int space = word == 9 ? -1 : line.indexOf(' ', from);
+            ends[word] = space < 0 ? line.length() : space;
+            if (space < 0 && word < 9)
+            {
+                throw new IllegalStateException("unexpected row from the node: " + line);
+            }
+            from = space + 1;
         }
-        into.ban = ControlProtocol.BAN.equals(words[0]);
-        into.prefix = words[1];
-        into.origin = Integer.parseInt(words[2]);
-        into.expiresMillis = Long.parseLong(words[3]);
-        into.remainingSeconds = Long.parseLong(words[4]);
-        into.protocol = Integer.parseInt(words[5]);
-        into.port = Integer.parseInt(words[6]);
-        into.decidedMillis = Long.parseLong(words[7]);
-        into.reason = "-".equals(words[8]) ? "" : words[8];
-        into.enforced = "true".equals(words[9]);
-        into.refusal = words.length == 11 && words[10].startsWith(REFUSED) ? words[10].substring(REFUSED.length()) : null;
+        final int enforcedEnd = line.indexOf(' ', ends[8] + 1);
+        ends[9] = enforcedEnd < 0 ? line.length() : enforcedEnd;
+        into.ban = line.startsWith(ControlProtocol.BAN) && ends[0] == ControlProtocol.BAN.length();
+        into.prefix = line.substring(ends[0] + 1, ends[1]);
+        into.origin = Integer.parseInt(line, ends[1] + 1, ends[2], 10);
+        into.expiresMillis = Long.parseLong(line, ends[2] + 1, ends[3], 10);
+        into.remainingSeconds = Long.parseLong(line, ends[3] + 1, ends[4], 10);
+        into.protocol = Integer.parseInt(line, ends[4] + 1, ends[5], 10);
+        into.port = Integer.parseInt(line, ends[5] + 1, ends[6], 10);
+        into.decidedMillis = Long.parseLong(line, ends[6] + 1, ends[7], 10);
+        into.reason = ends[8] - ends[7] == 2 && line.charAt(ends[7] + 1) == '-' ? "" : line.substring(ends[7] + 1, ends[8]);
+        into.enforced = line.startsWith("true", ends[8] + 1) && ends[9] - ends[8] == 5;
+        into.refusal = ends[9] < line.length() && line.startsWith(REFUSED, ends[9] + 1) ?
+            line.substring(ends[9] + 1 + REFUSED.length()) : null;
         return into;
     }
 

@@ -16,6 +16,9 @@ final class ConfigOption
     @Option(names = { "-c", "--config" }, required = true, paramLabel = "FILE", description = "The node's config file.")
     Path file;
 
+    /** Set by {@link PlainCommands}: the settings it read from {@link #file} ({@code ControlConfig}), used as is. */
+    NodeConfig preloaded;
+
     private int failure = BlockSyncCli.EXIT_USAGE;
 
     /**
@@ -31,6 +34,10 @@ final class ConfigOption
      */
     NodeConfig load(final PrintStream err, final boolean showWarnings)
     {
+        if (null != preloaded)
+        {
+            return preloaded;
+        }
         try
         {
             final NodeConfig config = ConfigReader.read(file);

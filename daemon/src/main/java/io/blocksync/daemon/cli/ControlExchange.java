@@ -54,7 +54,7 @@ final class ControlExchange
         }
         catch (final IOException | java.io.UncheckedIOException ex)
         {
-            System.err.println("blocksync: " + OperatorErrors.describe(ex));
+            System.err.println("blocksync: " + ErrorText.describe(ex));
             return BlockSyncCli.EXIT_FAILED;
         }
 

@@ -76,7 +76,7 @@ final class FirewallFailureView
     /** The running node's backend; the config's when it does not answer. */
     private static String backend(final NodeConfig config, final List<NodeQuestions.Failures> answers)
     {
-        return null == answers || answers.isEmpty() ? config.firewall().backend() : answers.get(0).backend();
+        return null == answers || answers.isEmpty() ? config.firewallBackend() : answers.get(0).backend();
     }
 
     private static long count(final StatusReading reading, final int kind)

@@ -122,7 +122,7 @@ final class ImportCommand implements Callable<Integer>
         }
         catch (final IOException | java.io.UncheckedIOException ex)
         {
-            System.err.println("blocksync import: " + OperatorErrors.describe(ex));
+            System.err.println("blocksync import: " + ErrorText.describe(ex));
             return BlockSyncCli.EXIT_FAILED;
         }
     }

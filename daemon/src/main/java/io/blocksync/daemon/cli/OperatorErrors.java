@@ -1,9 +1,6 @@
 package io.blocksync.daemon.cli;
 
-import io.blocksync.daemon.config.FileProblems;
-
 import java.io.PrintWriter;
-import java.nio.file.FileSystemException;
 
 import picocli.CommandLine;
 
@@ -14,60 +11,20 @@ import picocli.CommandLine;
  */
 final class OperatorErrors implements CommandLine.IExecutionExceptionHandler
 {
-    static final String DEBUG_VARIABLE = "BLOCKSYNC_DEBUG";
+    static final String DEBUG_VARIABLE = ErrorText.DEBUG_VARIABLE;
 
     @Override
     public int handleExecutionException(
         final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
     {
         final PrintWriter err = commandLine.getErr();
-        err.println("blocksync " + commandLine.getCommandName() + ": " + describe(ex));
-        if ("1".equals(System.getenv(DEBUG_VARIABLE)))
-        {
-            ex.printStackTrace(err);
-        }
-        err.flush();
+        ErrorText.report(commandLine.getCommandName(), ex, err);
         return BlockSyncCli.EXIT_FAILED;
     }
 
-    /**
-     * @return one line: the file and the reason for file system errors (as {@code ls} or {@code cp} would say it),
-     * the exception's own message otherwise, and the cause's when it adds something.
-     */
+    /** See {@link ErrorText#describe}; kept for callers that already hold this class. */
     static String describe(final Throwable ex)
     {
-        Throwable current = ex;
-        // Wrappers without words of their own (UncheckedIOException, ExecutionException...): say the cause.
-        while (null != current.getCause() && (null == current.getMessage() ||
-            current.getMessage().equals(current.getCause().toString())))
-        {
-            current = current.getCause();
-        }
-        final String text;
-        if (current instanceof FileSystemException)
-        {
-            text = fileSystem((FileSystemException)current);
-        }
-        else if (null == current.getMessage() || current.getMessage().isBlank())
-        {
-            text = "unexpected " + current.getClass().getSimpleName() + " (set " + DEBUG_VARIABLE + "=1 for details)";
-        }
-        else
-        {
-            text = current.getMessage();
-        }
-        return oneLine(text);
-    }
-
-    private static String fileSystem(final FileSystemException ex)
-    {
-        final String other = null == ex.getOtherFile() ? "" : " -> " + ex.getOtherFile();
-        return (null == ex.getFile() ? "" : ex.getFile()) + other + ": " + FileProblems.reason(ex);
-    }
-
-    private static String oneLine(final String text)
-    {
-        final String flat = text.replace('\n', ' ').replace('\r', ' ');
-        return flat.length() > 400 ? flat.substring(0, 400) + "..." : flat;
+        return ErrorText.describe(ex);
     }
 }

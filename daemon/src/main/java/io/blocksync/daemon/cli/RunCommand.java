@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer>
         }
         catch (final Exception ex)
         {
-            System.err.println("blocksync run: " + OperatorErrors.describe(ex));
+            System.err.println("blocksync run: " + ErrorText.describe(ex));
             return BlockSyncCli.EXIT_FAILED;
         }
     }
@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer>
         catch (final Exception ex)
         {
             log.close();
-            System.err.println("blocksync: cannot start node " + nodeConfig.nodeId() + ": " + OperatorErrors.describe(ex));
+            System.err.println("blocksync: cannot start node " + nodeConfig.nodeId() + ": " + ErrorText.describe(ex));
             return BlockSyncCli.EXIT_FAILED;
         }
 

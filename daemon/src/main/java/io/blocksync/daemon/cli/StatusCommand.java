@@ -128,6 +128,19 @@ final class StatusCommand implements Callable<Integer>
         return exit;
     }
 
+    /** As {@link Instant#toString()}. */
+    private static String instant(final long millis)
+    {
+        return BanListing.IsoInstant.append(millis, new StringBuilder(24)).toString();
+    }
+
+    /** Whether {@code %d} writes ASCII digits and '-' in the default format locale (English or root, as on servers). */
+    private static boolean plainDigits()
+    {
+        final String language = java.util.Locale.getDefault(java.util.Locale.Category.FORMAT).getLanguage();
+        return language.isEmpty() || "en".equals(language);
+    }
+
     private int show(final NodeConfig nodeConfig, final PrintStream out, final PrintStream err)
     {
         final StatusReading reading = StatusReading.read(nodeConfig, "status", err);
@@ -145,17 +158,33 @@ final class StatusCommand implements Callable<Integer>
                 counters.add(Json.string(entry.getKey()) + ":" + entry.getValue());
             }
             out.println("{\"node\":" + reading.nodeId + ",\"pid\":" + reading.pid + ",\"running\":" + alive +
-                ",\"started\":" + Json.string(Instant.ofEpochMilli(reading.startTimeMillis).toString()) +
+                ",\"started\":" + Json.string(instant(reading.startTimeMillis)) +
                 ",\"counters\":{" + String.join(",", counters) + "}" +
                 ",\"firewall\":" + FirewallFailureView.json(nodeConfig, reading, alive) + "}");
         }
         else
         {
             out.println("node " + reading.nodeId + " (pid " + reading.pid + ") " + (alive ? "running" : "NOT running") +
-                ", started " + Instant.ofEpochMilli(reading.startTimeMillis));
+                ", started " + instant(reading.startTimeMillis));
+            final boolean plainDigits = plainDigits();
+            final StringBuilder line = new StringBuilder(64);
             for (final Map.Entry<String, Long> entry : reading.node.entrySet())
             {
-                out.printf("  %-36s %d%n", entry.getKey(), entry.getValue());
+                if (plainDigits)
+                {
+                    // What "  %-36s %d%n" writes, without java.util.Formatter's start-up (regex, locale data).
+                    line.setLength(0);
+                    line.append("  ").append(entry.getKey());
+                    while (line.length() < 38)
+                    {
+                        line.append(' ');
+                    }
+                    out.print(line.append(' ').append(entry.getValue().longValue()).append(System.lineSeparator()));
+                }
+                else
+                {
+                    out.printf("  %-36s %d%n", entry.getKey(), entry.getValue());
+                }
             }
             FirewallFailureView.print(nodeConfig, reading, alive, out);
         }

@@ -145,6 +145,21 @@ public final class Durations
     }
 
     /**
+     * As {@link #formatSeconds(long)}, appended to {@code out} without a string of its own (a listing row each).
+     *
+     * @param seconds 0 or more.
+     * @return {@code out}.
+     */
+    public static StringBuilder appendSeconds(final StringBuilder out, final long seconds)
+    {
+        if (seconds < 0)
+        {
+            throw new IllegalArgumentException("negative duration: " + seconds);
+        }
+        return 0 == seconds ? out.append("0s") : appendUnits(out, seconds, 1000, MILLIS_UNIT - 1);
+    }
+
+    /**
      * @param seconds a ban length from {@link #parseBanSeconds(String)}.
      * @return "permanent" for {@link #PERMANENT}, otherwise as {@link #formatSeconds(long)}.
      */

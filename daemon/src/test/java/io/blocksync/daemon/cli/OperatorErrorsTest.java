@@ -136,7 +136,7 @@ class OperatorErrorsTest
         expect(problems, 1, aFile + "/x.conf: cannot read: not a directory", "check-config", "-c", aFile + "/x.conf");
         expect(problems, 2, "mutually exclusive", "keygen", "--out", dir.resolve("k").toString(), "--public",
             dir.resolve("k").toString());
-        for (final String command : BlockSyncCli.commandLine().getSubcommands().keySet())
+        for (final String command : CommandLines.commandLine().getSubcommands().keySet())
         {
             if ("bench".equals(command))
             {

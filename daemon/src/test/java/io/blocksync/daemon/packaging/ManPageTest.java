@@ -1,6 +1,6 @@
 package io.blocksync.daemon.packaging;
 
-import io.blocksync.daemon.cli.BlockSyncCli;
+import io.blocksync.daemon.cli.CommandLines;
 import io.blocksync.daemon.config.ConfigException;
 import io.blocksync.daemon.config.ConfigReader;
 import io.blocksync.daemon.config.FileModes;
@@ -87,7 +87,7 @@ class ManPageTest
     @Test
     void blocksync8ListsEveryCommandAndOptionOfBlocksyncHelp() throws Exception
     {
-        final CommandSpec top = BlockSyncCli.commandLine().getCommandSpec();
+        final CommandSpec top = CommandLines.commandLine().getCommandSpec();
         final Map<String, Set<String>> code = new LinkedHashMap<>();
         top.subcommands().forEach((name, command) -> code.put(name, optionNames(command.getCommandSpec())));
 
@@ -137,7 +137,7 @@ class ManPageTest
     @Test
     void blocksync8GivesEveryCommandAndOptionInTheFormOfBlocksyncHelp() throws Exception
     {
-        final CommandSpec top = BlockSyncCli.commandLine().getCommandSpec();
+        final CommandSpec top = CommandLines.commandLine().getCommandSpec();
         final Map<String, List<ManPages.Flag>> synopsis = ManPages.synopsis(ManPages.BLOCKSYNC_8);
         final Map<String, Map<String, Map.Entry<ManPages.Flag, String>>> items = ManPages.optionItems(ManPages.BLOCKSYNC_8);
         final List<String> problems = new ArrayList<>();
