@@ -29,11 +29,6 @@ import java.util.stream.Stream;
 final class DemoCommand implements Callable<Integer>
 {
     private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /**
-     * Set by the build's class-data training run (src/build/cds-archive.sh through bin/blocksync): the demo then also
-     * runs the CLI's plain path against node 1, so that its classes and lambdas are in the archive.
-     */
-    static final String CDS_TRAINING_VARIABLE = "BLOCKSYNC_CDS_DUMP";
 
     @Option(names = "--nodes", paramLabel = "COUNT", defaultValue = "3", description = "How many nodes (2-16, default ${DEFAULT-VALUE}).")
     int nodes;
@@ -99,10 +94,6 @@ final class DemoCommand implements Callable<Integer>
             System.out.println("  " + ControlClient.exchange(cluster.stateDir(1), List.of("ban 127.0.0.1 60 demo 0 0")).get(0));
 
             final boolean ok = banned && unbanned;
-            if (null != System.getenv(CDS_TRAINING_VARIABLE))
-            {
-                PlainCommands.train(cluster.configFile(1));
-            }
             System.out.println();
             System.out.println(ok ? "demo passed: every node received the ban and the unban" : "demo FAILED (see " + logFile + ")");
             return ok ? BlockSyncCli.EXIT_OK : BlockSyncCli.EXIT_FAILED;

@@ -85,40 +85,6 @@ final class PlainCommands
     }
 
     /**
-     * Run each plain command once against the node of {@code config} with standard output and error discarded: the
-     * class-data training run's share ({@link DemoCommand#CDS_TRAINING_VARIABLE}). Never throws.
-     */
-    static void train(final Path config)
-    {
-        final java.io.PrintStream savedOut = System.out;
-        final java.io.PrintStream savedErr = System.err;
-        final java.io.PrintStream discard = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
-        final String file = config.toString();
-        try
-        {
-            System.setOut(discard);
-            System.setErr(discard);
-            for (final String[] args : new String[][]{
-                { "bans", "-c", file }, { "bans", "-c", file, "--json", "--all" }, { "status", "-c", file },
-                { "status", "-c", file, "--json" }, { "peers", "-c", file }, { "peers", "-c", file, "--json" },
-                { "ban", "-c", file, "198.51.100.1", "--duration", "1m", "--reason", "cds", "--proto", "tcp", "--port", "22" },
-                { "unban", "-c", file, "198.51.100.1" } })
-            {
-                run(args);
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            // Training only: a failure costs the archive some classes, nothing else.
-        }
-        finally
-        {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-    }
-
-    /**
      * @return the command line when it is one of the commands above with only its own options, each once, values
      * that do not look like options and positional arguments only for {@code ban} and {@code unban}; else null.
      */
