@@ -173,6 +173,10 @@ public final class KernelConvergenceRun
         printCpu(cpuBefore, cpuAfter, originThreadsBefore, originThreadsAfter, peerTimes[peerTimes.length - 1]);
         System.out.printf(Locale.ROOT, "node 2 (a receiving peer) %.2f s: %s%n", (cpuAfter[2] - cpuBefore[2]) /
             (double)CLOCK_TICKS, threadCpu(peerThreadsBefore, peerThreadsAfter));
+        if (settings.warmUp() > 0)
+        {
+            System.out.println("counters since start, the warm-up's included:");
+        }
         System.out.println("node 1: " + StatusCounters.describe(fleet.stateDir(1), "batches_sealed", "datagrams_sent",
             "retransmits", "acks_received", "firewall_changes_applied", "sync_frames_sent", "snapshot_chunks_sent",
             "catch_up_records_read", "catch_up_ranges_in_stream", "snapshot_ranges_in_stream"));
