@@ -4,8 +4,6 @@ import io.blocksync.codec.Ban;
 import io.blocksync.codec.FrameHeaderFlyweight;
 import io.blocksync.codec.Lz4Block;
 import io.blocksync.codec.SnapshotRequestFlyweight;
-import io.blocksync.firewall.Firewall;
-import io.blocksync.firewall.FirewallListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +37,7 @@ class SnapshotSessionEngineTest
         final AtomicBoolean backlogged = new AtomicBoolean();
         // A ring of 64 batches: after its restart node 2 gets most of origin 1 by the snapshot, not by the stream.
         final EngineCluster.Settings settings = SnapshotEngineTest.settings(bans).sendWindow(64)
-            .firewalls(id -> id == 2 ? new BackloggedFirewall(backlogged) : new NoFirewall());
+            .firewalls(id -> id == 2 ? new NoFirewall(backlogged::get) : new NoFirewall());
         try (EngineCluster cluster = new EngineCluster(dir, 2, SEED, settings))
         {
             final EngineNode one = cluster.node(1);
@@ -138,41 +136,6 @@ class SnapshotSessionEngineTest
             two.snapshotRequest(1, 14, 0, 0, window, 0).inject(one, cluster.nowNanos(), one.steadyMillis());
             assertEquals(3, one.counters.snapshotRequestsIgnored.get());
             assertTrue(one.counters.snapshotChunksSent.get() > sent);
-        }
-    }
-
-    /** A firewall that takes every change and, while {@code backlogged}, reports a full backlog (closing windows). */
-    private static final class BackloggedFirewall implements Firewall
-    {
-        private final AtomicBoolean backlogged;
-
-        BackloggedFirewall(final AtomicBoolean backlogged)
-        {
-            this.backlogged = backlogged;
-        }
-
-        public boolean ban(final Ban ban)
-        {
-            return true;
-        }
-
-        public boolean unban(final Ban ban)
-        {
-            return true;
-        }
-
-        public int poll(final FirewallListener listener)
-        {
-            return 0;
-        }
-
-        public int backlog()
-        {
-            return backlogged.get() ? ReceiveWindow.BACKLOG_LIMIT : 0;
-        }
-
-        public void close()
-        {
         }
     }
 }
