@@ -57,15 +57,17 @@ final class OwnCatchUpLimit
     /**
      * As {@link #syncThrough}, from a snapshot request's {@code after} (the peer's mark when its session began, which
      * the stream may have passed since); and nothing while {@code after} lies among the records of the batches the
-     * peer acknowledged and the stream gave up on none it lacks: a record it deferred for the clock is SYNC's to
-     * offer again.
+     * peer acknowledged and the stream gave up on none it lacks (it never acknowledged past batches the ring dropped
+     * before it had them, {@link StreamSender.PeerWindow#skippedDropped()}): a record it deferred for the clock is
+     * SYNC's to offer again.
      */
     long snapshotThrough(final Peer peer, final long after)
     {
         final long servable = syncThrough(peer, after);
         final StreamSender.PeerWindow window = peer.window();
         final long heldFrom = window.heldFrom();
-        if (isClean(peer) && heldFrom != Long.MAX_VALUE && after >= heldFrom - 1 && window.ackedCumulative() + 1 >= retained.oldest())
+        if (isClean(peer) && heldFrom != Long.MAX_VALUE && after >= heldFrom - 1 && !window.skippedDropped() &&
+            window.ackedCumulative() + 1 >= retained.oldest())
         {
             return Math.min(servable, after);
         }

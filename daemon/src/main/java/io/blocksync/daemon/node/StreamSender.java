@@ -104,6 +104,7 @@ public final class StreamSender implements BanTableListener
         }
         window.nextToSend = Math.min(window.nextToSend, oldest);
         window.heldFrom = Long.MAX_VALUE;
+        window.skippedDropped = false;
     }
 
     /** Decisions staged and not yet encoded into a batch. */
@@ -276,6 +277,12 @@ public final class StreamSender implements BanTableListener
                 // The first batch it took (since it last lost its state): it holds our records from there on.
                 window.heldFrom = firstRecord(previous + 1);
             }
+            if (previous + 1 < retained.oldest())
+            {
+                // It acknowledged past batches the ring dropped before it had them (it skipped to the ring's oldest):
+                // its acknowledgements no longer say it holds our records (review 8 finding 1).
+                window.skippedDropped = true;
+            }
             window.ackedCumulative = cumulative;
             window.ackedCounter.setRelease(cumulative);
         }
@@ -373,6 +380,7 @@ public final class StreamSender implements BanTableListener
         // Batches beyond ackedCumulative the peer's last ACK invited; until it speaks, the flight window.
         private int receiveWindow = AckFrameFlyweight.MAX_RECEIVE_WINDOW;
         private long heldFrom = Long.MAX_VALUE;
+        private boolean skippedDropped;
 
         PeerWindow(final AtomicCounter ackedCounter, final AtomicCounter sentCounter)
         {
@@ -396,6 +404,15 @@ public final class StreamSender implements BanTableListener
         public int receiveWindow()
         {
             return receiveWindow;
+        }
+
+        /**
+         * Whether, since it lost its state or we started, it acknowledged past batches dropped from the ring before it
+         * acknowledged them: what it acknowledged is then not all held.
+         */
+        boolean skippedDropped()
+        {
+            return skippedDropped;
         }
 
         /** First record of the first batch it acknowledged since it lost its state or we started; MAX_VALUE: none. */

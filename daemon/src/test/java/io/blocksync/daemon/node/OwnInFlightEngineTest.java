@@ -1,10 +1,12 @@
 package io.blocksync.daemon.node;
 
 import io.blocksync.codec.FrameType;
+import io.blocksync.codec.SnapshotRequestFlyweight;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.blocksync.daemon.node.EngineCluster.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,6 +105,64 @@ class OwnInFlightEngineTest
             System.out.println("a peer the stream gave up on: " + seen);
             // The dropped batches' records came by the origin's catch-up: SYNC (or a snapshot, were the gap large).
             assertTrue(one.counters.syncFramesSent.get() + one.counters.snapshotChunksSent.get() > 0, seen);
+        }
+    }
+
+    /**
+     * Review 8 finding 1: a peer whose window was closed (firewall backlog) while the ring dropped batches it never
+     * had acknowledges past them (to the ring's oldest) once it reopens; its acknowledgements then no longer say it
+     * holds our records, so its snapshot request is served, not refused as "in the stream" (it would otherwise catch up
+     * at SYNC's 128 frames an interval).
+     */
+    @Test
+    void aPeerWhoseBatchesTheRingDroppedWhileItsWindowWasClosedIsStillServedASnapshot() throws Exception
+    {
+        final int bans = 6_000;
+        final AtomicBoolean backlogged = new AtomicBoolean();
+        final EngineCluster.Settings settings = new EngineCluster.Settings().sendWindow(64).floodGuard(1_000_000, 0)
+            .store(4 * bans, 50).firewalls(id -> id == 3 ? new NoFirewall(backlogged::get) : new NoFirewall());
+        try (EngineCluster cluster = new EngineCluster(dir, 3, SEED, settings))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode three = cluster.node(3);
+            cluster.network().logging(false);
+            cluster.network().latency(MS, MS).filter((from, to, type, frame) -> to.equals(three.address) &&
+                from.equals(cluster.node(2).address) && (type == FrameType.SYNC || type == FrameType.SNAPSHOT_CHUNK));
+            cluster.runUntil(() -> one.peer(2).state() == Peer.STATE_UP && one.peer(3).state() == Peer.STATE_UP, 2_000, "up");
+            for (int i = 0; i < 5; i++)
+            {
+                assertTrue(one.ban(SnapshotEngineTest.address(i)));
+            }
+            cluster.runUntil(() -> three.highWater(1) == one.highWater(1) && DeliveryEngineTest.isDrained(one), 10_000, "3 took the first bans");
+            backlogged.set(true);
+            cluster.runForMillis(3_000);
+            for (int i = 5; i < bans; i++)
+            {
+                while (!one.ban(SnapshotEngineTest.address(i)))
+                {
+                    cluster.step();
+                }
+            }
+            cluster.runUntil(() -> cluster.node(2).storeSize() == bans && one.staged() == 0, 60_000, "node 2 holds the import");
+            final long ackedBefore = one.peer(3).window().ackedCumulative();
+            backlogged.set(false);
+            cluster.runUntil(() -> one.peer(3).window().ackedCumulative() > ackedBefore + 64, 10_000, "3 acknowledged past the dropped batches");
+            final long ignored = one.counters.snapshotRequestsIgnored.get();
+            final long inStream = one.counters.snapshotRangesInStream.get();
+            final long sent = one.counters.snapshotChunksSent.get();
+            final long mark = three.highWater(1);
+            new HostilePeer(three).snapshotRequest(1, 4242, mark, 0, SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW, 0)
+                .inject(one, cluster.nowNanos(), one.steadyMillis());
+            cluster.runUntil(() -> one.counters.snapshotChunksSent.get() > sent ||
+                one.counters.snapshotRequestsIgnored.get() > ignored, 2_000, "node 1 answered the request or ignored it");
+            final String seen = "node 3 mark " + mark + " of " + one.highWater(1) + ", store " + three.storeSize() +
+                "; node 1 retransmits " + one.counters.retransmits.get() + ", dropped unacked " +
+                one.counters.batchesDroppedUnacked.get() + ", acked by 3 " + one.peer(3).window().ackedCumulative() +
+                ", ignored +" + (one.counters.snapshotRequestsIgnored.get() - ignored) + ", in stream +" +
+                (one.counters.snapshotRangesInStream.get() - inStream) + ", chunks sent +" +
+                (one.counters.snapshotChunksSent.get() - sent) + ", sync frames " + one.counters.syncFramesSent.get();
+            assertTrue(one.counters.batchesDroppedUnacked.get() > 0, seen);
+            assertTrue(one.counters.snapshotChunksSent.get() > sent, "the records the ring gave up on are served by snapshot: " + seen);
         }
     }
 }
