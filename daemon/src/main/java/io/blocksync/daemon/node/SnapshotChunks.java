@@ -25,10 +25,17 @@ import io.blocksync.daemon.table.BanTable;
 final class SnapshotChunks
 {
     static final int TAKEN = 0;
+    /** Not now: the firewall's backlog closed this node's receive window (a pause that ends by itself). */
     static final int NOT_NOW = 1;
     static final int FORGED = 2;
     /** Dropped and counted here, the source not to blame for a forgery: this node's own origin, or a bad LZ4 block. */
     static final int DROPPED = 3;
+    /**
+     * Not now: the records new to the table would not fit (a full store may last: unlike {@link #NOT_NOW}, the
+     * session's timers are not held, so a session that cannot fit ends, and a relayer sending new prefixes into a
+     * nearly full store cannot pin one; review 8 finding 2).
+     */
+    static final int NO_ROOM = 4;
 
     private final int nodeId;
     private final BanTable table;
@@ -56,8 +63,8 @@ final class SnapshotChunks
 
     /**
      * @param lz4 scratch for the chunk's decompressed records.
-     * @return {@link #TAKEN}, {@link #NOT_NOW}, {@link #FORGED} (a relayed record its origin did not sign) or
-     *         {@link #DROPPED}.
+     * @return {@link #TAKEN}, {@link #NOT_NOW}, {@link #NO_ROOM}, {@link #FORGED} (a relayed record its origin did not
+     *         sign) or {@link #DROPPED}.
      */
     int take(final Peer peer, final SnapshotChunkFlyweight chunk, final Lz4Block lz4, final long nowMillis)
     {
@@ -91,7 +98,7 @@ final class SnapshotChunks
         if (!table.hasRemoteRoom(fresh))
         {
             counters.framesDeferredNoRoom.incrementRelease();
-            return NOT_NOW;
+            return NO_ROOM;
         }
         if (relayed && !originSigned(origin, lz4, count))
         {

@@ -247,11 +247,11 @@ final class SnapshotClient
         }
         if (outcome == SnapshotChunks.NOT_NOW)
         {
-            // This node's backlog or room, not the source's pace: the session's timers hold (see poll).
+            // This node's firewall backlog, not the source's pace: the session's timers hold (see poll).
             timers.declined(i, nowNanos);
             return;
         }
-        if (outcome == SnapshotChunks.DROPPED)
+        if (outcome == SnapshotChunks.DROPPED || outcome == SnapshotChunks.NO_ROOM)
         {
             return;
         }

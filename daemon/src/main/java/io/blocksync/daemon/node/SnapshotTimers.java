@@ -5,9 +5,10 @@ package io.blocksync.daemon.node;
  * request is repeated when nothing was heard or sent for {@link #retryNanos}. A session is given up when no chunk was
  * taken for {@link #abandonNanos}, or when it falls behind a minimum pace: its deadline starts {@link #abandonNanos}
  * after it began and each chunk taken adds {@link #creditNanos} (a heartbeat interval / 64, about the pace of SYNC's
- * 128 frames of 7 records per interval: a snapshot slower than that is worse than SYNC). Both hold while this node
- * itself declines chunks (its receive window is 0, or a chunk was not taken for now, within the last two retries): its
- * own backlog is not the source's stall. Times in nanoseconds of the injected clock; loop thread only; allocation-free.
+ * 128 frames of 7 records per interval: a snapshot slower than that is worse than SYNC). Both hold while this node's
+ * firewall backlog makes it decline chunks (its receive window is 0, or a chunk was declined for that backlog, within
+ * the last two retries): its own backlog is not the source's stall. A chunk that would not fit the store does not hold
+ * them ({@link SnapshotChunks#NO_ROOM}): a full store may last. Times in nanoseconds of the injected clock; loop thread only; allocation-free.
  */
 final class SnapshotTimers
 {
