@@ -32,7 +32,7 @@ public final class ControlConfig
 
     /**
      * @param config               a {@link NodeConfig} holding the settings above and defaults elsewhere, no keys.
-     * @param newestModifiedMillis the latest modification time of the file and its key files, Unix ms.
+     * @param newestModifiedMillis the latest change time (ctime) of the file and its key files, Unix ms.
      */
     public record Reading(NodeConfig config, long newestModifiedMillis)
     {
@@ -74,7 +74,7 @@ public final class ControlConfig
                 return null;
             }
             final ControlConfig reader = new ControlConfig(file);
-            reader.newestModifiedMillis = Files.getLastModifiedTime(file).toMillis();
+            reader.newestModifiedMillis = changedMillis(file);
             for (final ConfigSection section : parsed.sections())
             {
                 if (!reader.take(section))
@@ -191,7 +191,28 @@ public final class ControlConfig
         return value;
     }
 
-    /** The key files the full reader would read must be readable by this user, and count for the modification time. */
+    /**
+     * When the file last changed: its status change time (ctime: content, permissions, owner, a rename onto it), which
+     * no copy that keeps modification times ({@code cp -p}, {@code rsync -a}) and no {@code touch} can set back; the
+     * modification time where the file system has no ctime.
+     */
+    private static long changedMillis(final Path file) throws IOException
+    {
+        try
+        {
+            return ((java.nio.file.attribute.FileTime)Files.getAttribute(file, "unix:ctime")).toMillis();
+        }
+        catch (final UnsupportedOperationException | IllegalArgumentException ex)
+        {
+            return Files.getLastModifiedTime(file).toMillis();
+        }
+    }
+
+    /**
+     * The key files the full reader would read must be readable by this user and pass its permission check (a key
+     * file made group-writable after the node started is refused there: fall back so the same error is printed;
+     * review 8 finding 3), and count for the change time.
+     */
     private boolean keyFilesReadable(final ConfigSection section) throws IOException
     {
         for (final ConfigEntry entry : section.entries())
@@ -199,11 +220,11 @@ public final class ControlConfig
             if (KeySetting.KEY_FILE.equals(entry.key()) || KeySetting.NEXT_KEY_FILE.equals(entry.key()))
             {
                 final Path path = Values.path(baseDirectory).parse(entry.value());
-                if (!Files.isReadable(path))
+                if (!Files.isReadable(path) || null != StrictModes.problem(path))
                 {
                     return false;
                 }
-                newestModifiedMillis = Math.max(newestModifiedMillis, Files.getLastModifiedTime(path).toMillis());
+                newestModifiedMillis = Math.max(newestModifiedMillis, changedMillis(path));
             }
         }
         return true;

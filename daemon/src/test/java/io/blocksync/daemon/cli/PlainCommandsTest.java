@@ -172,6 +172,11 @@ class PlainCommandsTest
         Files.writeString(broken, Files.readString(files.configFile(1)) + "\n[bans]\nmax-duration = 1h\n");
         final Path edited = dir.resolve("edited.conf");
         Files.copy(files.configFile(1), edited);
+        // A copy that keeps (here: sets back) its modification time, as cp -p or rsync -a would; its change time is new
+        // (review 8 finding 3).
+        final Path oldTimes = dir.resolve("old-times.conf");
+        Files.copy(files.configFile(1), oldTimes);
+        Files.setLastModifiedTime(oldTimes, java.nio.file.attribute.FileTime.fromMillis(0));
         for (final String[] args : List.of(
             new String[]{ "bans", "-c", config, "--help" },
             new String[]{ "bans", "-c", config, "--jsn" },
@@ -191,6 +196,7 @@ class PlainCommandsTest
             // A config the node never read (it started before it was written): the full reader judges it.
             new String[]{ "bans", "-c", broken.toString() },
             new String[]{ "bans", "-c", edited.toString() },
+            new String[]{ "bans", "-c", oldTimes.toString() },
             new String[]{ "status", "-c", dir.resolve("none.conf").toString() }))
         {
             final Outcome plain = plain(args);
