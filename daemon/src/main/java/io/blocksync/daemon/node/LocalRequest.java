@@ -74,7 +74,8 @@ public final class LocalRequest
      * was {@link BanOutcome#APPLIED}). A later ban of this node on the prefix under the same reason, made by the
      * operator or a detector, is then not lifted either.
      *
-     * @param originSequence the origin sequence of the ban to lift; 0 when unknown (the reason alone decides).
+     * @param originSequence the origin sequence of the ban to lift; 0 when unknown (the reason alone decides); a
+     *                       negative one, no ban has, lifts nothing (the feed's ban was refused).
      */
     public LocalRequest addLiftIfOurs(final IpPrefix prefix, final long reasonPacked, final long originSequence)
     {

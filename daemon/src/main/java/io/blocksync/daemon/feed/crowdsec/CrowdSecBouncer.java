@@ -315,6 +315,10 @@ final class CrowdSecBouncer extends BridgeThread
             }
             else
             {
+                if (0 != items.get(i).seconds())
+                {
+                    bridge.fromCrowdSec.refused(items.get(i).prefix().toString());
+                }
                 refused++;
                 firstRefused = null == firstRefused ? items.get(i).prefix() + ": " + BanOutcome.name(outcome) : firstRefused;
             }

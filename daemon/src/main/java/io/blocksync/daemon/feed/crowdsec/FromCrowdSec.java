@@ -16,7 +16,8 @@ final class FromCrowdSec
 {
     /**
      * @param generation     the full answer (start-up or resync) that last showed a decision for the prefix.
-     * @param originSequence the origin sequence of the ban this node made for it; 0 while not known.
+     * @param originSequence the origin sequence of the ban this node made for it; 0 while not known; {@link #NO_BAN}
+     *                       when the node refused the decisions' ban (nothing of theirs to lift).
      */
     private record Entry(Set<Long> ids, long reasonId, long generation, long originSequence)
     {
@@ -29,6 +30,9 @@ final class FromCrowdSec
     record Gone(String prefix, long reasonId, long originSequence)
     {
     }
+
+    /** An origin sequence no ban has: the node refused to ban the prefix for its decisions (review 8 finding 5). */
+    static final long NO_BAN = -1;
 
     private final ConcurrentHashMap<String, Entry> byPrefix = new ConcurrentHashMap<>();
 
@@ -54,6 +58,16 @@ final class FromCrowdSec
     void applied(final String prefix, final long reasonId, final long originSequence)
     {
         byPrefix.computeIfPresent(prefix, (key, old) -> new Entry(old.ids(), reasonId, old.generation(), originSequence));
+    }
+
+    /**
+     * Bouncer: the loop refused the ban of the prefix (busy, store full, a guard rail): while no ban of a decision is
+     * known for it, a deletion lifts nothing, not another ban of the same reason.
+     */
+    void refused(final String prefix)
+    {
+        byPrefix.computeIfPresent(prefix, (key, old) ->
+            0 == old.originSequence() ? new Entry(old.ids(), old.reasonId(), old.generation(), NO_BAN) : old);
     }
 
     /** Bouncer: whether a live decision holds the prefix. */

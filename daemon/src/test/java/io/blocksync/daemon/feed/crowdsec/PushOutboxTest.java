@@ -64,6 +64,11 @@ class PushOutboxTest
             "the last decision lifts the ban it made, under its reason");
         assertFalse(registry.isCrowdSecs("192.0.2.60", sshBf));
         assertEquals(0, registry.size());
+
+        // The node refused the ban of .62 (review 8 finding 5): its deletion lifts no other ban of the reason.
+        registry.add("192.0.2.62", 9, sshBf, 1);
+        registry.refused("192.0.2.62");
+        assertEquals(new FromCrowdSec.Gone("192.0.2.62", sshBf, FromCrowdSec.NO_BAN), registry.remove("192.0.2.62", 9));
     }
 
     private static Ban ban(final String address, final String reason)
