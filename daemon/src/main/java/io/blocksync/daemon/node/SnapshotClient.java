@@ -38,8 +38,8 @@ import java.nio.ByteBuffer;
  * {@code snapshot_chunks_refused} when its range is not within the one taken there.
  * <p>
  * <b>A session must progress.</b> It is given up ({@code snapshot_sessions_timed_out}, with DONE) when no chunk was
- * taken for a while or it falls behind a minimum pace ({@link SnapshotTimers}; both held while this node itself
- * declines chunks: its backlog is not the source's stall). A source whose session timed
+ * taken for a while or it falls behind a minimum pace ({@link SnapshotTimers}; both held while this node's firewall
+ * backlog declines chunks: its backlog is not the source's stall; not while a chunk would not fit the store). A source whose session timed
  * out or sent a forged chunk is not asked for that origin again for {@link #SLOW_INTERVALS} heartbeat intervals, so a
  * stalling relayer pins nothing: catch-up goes on by SYNC, or by a snapshot from another source. Deadlines come from
  * the injected clock. Loop thread only; allocation-free (a ring of 64 chunk ranges per configured origin, 1 KiB each).
