@@ -20,7 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventLog implements AutoCloseable
 {
     private static final int MESSAGE_TYPE = 1;
-    private static final int CAPACITY = 1024 * 1024;
+    /**
+     * 256 KiB: about 2,800 lines of ~90 bytes, over a second of the default origin rate's lines while the drainer
+     * sleeps at most {@value #MAX_IDLE_SLEEP_MILLIS} ms; the ring is zeroed at allocation, so all of it is resident
+     * (1 MiB before, PERFORMANCE.md "Issue 12: footprint"). A line that does not fit is dropped and counted.
+     */
+    private static final int CAPACITY = 256 * 1024;
     private static final long MAX_IDLE_SLEEP_MILLIS = 100;
 
     private final ManyToOneRingBuffer ring = new ManyToOneRingBuffer(
