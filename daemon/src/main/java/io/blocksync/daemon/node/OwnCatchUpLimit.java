@@ -35,10 +35,12 @@ final class OwnCatchUpLimit
      */
     long syncThrough(final Peer peer, final long mark)
     {
-        if (!isClean(peer))
-        {
-            return Long.MAX_VALUE;
-        }
+        return isClean(peer) ? cleanThrough(peer, mark) : Long.MAX_VALUE;
+    }
+
+    /** {@link #syncThrough} for a peer whose stream is clean ({@link #isClean}). */
+    private long cleanThrough(final Peer peer, final long mark)
+    {
         final StreamSender.PeerWindow window = peer.window();
         final long heldFrom = window.heldFrom();
         if (heldFrom != Long.MAX_VALUE && mark < heldFrom - 1)
@@ -63,10 +65,14 @@ final class OwnCatchUpLimit
      */
     long snapshotThrough(final Peer peer, final long after)
     {
-        final long servable = syncThrough(peer, after);
+        if (!isClean(peer))
+        {
+            return Long.MAX_VALUE;
+        }
+        final long servable = cleanThrough(peer, after);
         final StreamSender.PeerWindow window = peer.window();
         final long heldFrom = window.heldFrom();
-        if (isClean(peer) && heldFrom != Long.MAX_VALUE && after >= heldFrom - 1 && !window.skippedDropped() &&
+        if (heldFrom != Long.MAX_VALUE && after >= heldFrom - 1 && !window.skippedDropped() &&
             window.ackedCumulative() + 1 >= retained.oldest())
         {
             return Math.min(servable, after);

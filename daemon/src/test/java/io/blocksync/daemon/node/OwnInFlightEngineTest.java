@@ -43,13 +43,7 @@ class OwnInFlightEngineTest
             final boolean[] syncCut = { true };
             cluster.network().latency(MS, MS).filter((from, to, type, frame) ->
                 syncCut[0] && from.equals(one.address) && type == FrameType.SYNC);
-            for (int i = 0; i < bans; i++)
-            {
-                while (!one.ban(SnapshotEngineTest.address(i)))
-                {
-                    cluster.step();
-                }
-            }
+            decide(cluster, one, 0, bans);
             cluster.runUntil(() -> two.storeSize() == bans && DeliveryEngineTest.isDrained(one), 60_000, "node 2 stored the import");
             cluster.runForMillis(1_000);
             syncCut[0] = false;
@@ -87,13 +81,7 @@ class OwnInFlightEngineTest
             cluster.network().filter((from, to, type, frame) -> to.equals(three.address) &&
                 (batchesCut[0] && from.equals(one.address) && type == FrameType.BATCH ||
                 from.equals(cluster.node(2).address) && (type == FrameType.SYNC || type == FrameType.SNAPSHOT_CHUNK)));
-            for (int i = 0; i < bans; i++)
-            {
-                while (!one.ban(SnapshotEngineTest.address(i)))
-                {
-                    cluster.step();
-                }
-            }
+            decide(cluster, one, 0, bans);
             cluster.runUntil(() -> cluster.node(2).storeSize() == bans && one.staged() == 0, 30_000, "node 2 holds the import");
             assertTrue(one.counters.batchesDroppedUnacked.get() > 0, "node 1's ring dropped batches node 3 lacks");
             batchesCut[0] = false;
@@ -136,13 +124,7 @@ class OwnInFlightEngineTest
             cluster.runUntil(() -> three.highWater(1) == one.highWater(1) && DeliveryEngineTest.isDrained(one), 10_000, "3 took the first bans");
             backlogged.set(true);
             cluster.runForMillis(3_000);
-            for (int i = 5; i < bans; i++)
-            {
-                while (!one.ban(SnapshotEngineTest.address(i)))
-                {
-                    cluster.step();
-                }
-            }
+            decide(cluster, one, 5, bans);
             cluster.runUntil(() -> cluster.node(2).storeSize() == bans && one.staged() == 0, 60_000, "node 2 holds the import");
             final long ackedBefore = one.peer(3).window().ackedCumulative();
             backlogged.set(false);
@@ -163,6 +145,18 @@ class OwnInFlightEngineTest
                 (one.counters.snapshotChunksSent.get() - sent) + ", sync frames " + one.counters.syncFramesSent.get();
             assertTrue(one.counters.batchesDroppedUnacked.get() > 0, seen);
             assertTrue(one.counters.snapshotChunksSent.get() > sent, "the records the ring gave up on are served by snapshot: " + seen);
+        }
+    }
+
+    /** Node 1 decides bans {@code from} to {@code to} - 1, stepping the cluster while its stream has no room. */
+    private static void decide(final EngineCluster cluster, final EngineNode one, final int from, final int to) throws Exception
+    {
+        for (int i = from; i < to; i++)
+        {
+            while (!one.ban(SnapshotEngineTest.address(i)))
+            {
+                cluster.step();
+            }
         }
     }
 }
