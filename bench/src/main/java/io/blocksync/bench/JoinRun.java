@@ -7,6 +7,7 @@ import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.ReasonCode;
 import io.blocksync.daemon.LoopbackCluster;
 import io.blocksync.daemon.store.BanStore;
+import io.blocksync.testkit.NetworkNamespaces;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,15 +24,23 @@ import java.util.concurrent.TimeUnit;
  * until its store holds every ban ({@code store_entries} in its status file, published once a second, polled every
  * 100 ms), with the snapshot and SYNC counters of both nodes. {@code --sync-only} starts node 2 with
  * {@code -Dblocksync.snapshots=false} (in {@code JAVA_TOOL_OPTIONS}), so it never asks for a snapshot and catches up
- * by SYNC alone: the "before" figure. The JVM needs the launcher's flags (Chronicle Map):
+ * by SYNC alone: the "before" figure. {@code --kernel} (root, {@code nft}) runs both nodes in network namespaces of
+ * their own with the nftables backend ({@link KernelFleet}) instead of on loopback with the dry-run firewall: node 2
+ * starts once node 1 answers (a node puts its store into its kernel set before it listens), and is caught up when its store holds every ban <em>and</em>
+ * its {@code firewall_changes_applied} (element adds the kernel confirmed) reaches N. The JVM needs the launcher's
+ * flags (Chronicle Map):
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED $(cat daemon/target/blocksync/lib/jvm-flags.txt) \
  *     -cp bench/target/benchmarks.jar io.blocksync.bench.JoinRun [--launcher daemon/target/blocksync/bin/blocksync]
- *     [--bans 1000000] [--sync-only] [--chunk-budget N] [--timeout-seconds 600] [--java-opts "..."]
+ *     [--bans 1000000] [--sync-only] [--kernel] [--chunk-budget N] [--timeout-seconds 600] [--java-opts "..."]
  * </pre>
  */
 public final class JoinRun
 {
+    /** The launcher's own memory, GC and JIT flags, which {@code BLOCKSYNC_JAVA_OPTS} replaces (bin/blocksync). */
+    private static final String LAUNCHER_MEMORY_FLAGS = "-Xms16m -Xmx64m -Xmn2m -Xss512k -XX:+UseSerialGC " +
+        "-XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1";
+
     private JoinRun()
     {
     }
@@ -44,6 +53,7 @@ public final class JoinRun
         long timeoutSeconds = 600;
         String javaOpts = null;
         String protocol = "";
+        boolean kernel = false;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -51,6 +61,7 @@ public final class JoinRun
                 case "--launcher" -> launcher = Path.of(args[++i]);
                 case "--bans" -> bans = Integer.parseInt(args[++i]);
                 case "--sync-only" -> syncOnly = true;
+                case "--kernel" -> kernel = true;
                 case "--timeout-seconds" -> timeoutSeconds = Long.parseLong(args[++i]);
                 case "--java-opts" -> javaOpts = args[++i];
                 case "--chunk-budget" -> protocol = "[protocol]\nsnapshot-chunk-budget = " + Integer.parseInt(args[++i]) + "\n";
@@ -60,13 +71,28 @@ public final class JoinRun
         final Path dir = Files.createTempDirectory("blocksync-join-");
         // Room for every ban at the joiner: peers may fill 90 % of capacity, one origin all of that.
         final long capacity = bans + bans / 5 + 1024;
-        LoopbackCluster.write(dir, 2, "[bans]\ncapacity = " + capacity + "\norigin-quota = 100\n" + protocol);
-        System.out.printf(Locale.ROOT, "%d bans of node 1, joiner node 2 %s, store capacity %d, load average %s%n", bans,
+        final String extra = "[bans]\ncapacity = " + capacity + "\norigin-quota = 100\n" + protocol;
+        System.out.printf(Locale.ROOT, "%d bans of node 1, joiner node 2 %s, %s, store capacity %d, load average %s%n", bans,
             syncOnly ? "by SYNC only" : "by snapshot " + (protocol.isEmpty() ? "(default chunk budget)" : protocol.trim().replace('\n', ' ')),
-            capacity, loadAverage());
-        final long prefillStart = System.nanoTime();
-        prefill(dir.resolve("node1"), capacity, bans);
-        System.out.printf(Locale.ROOT, "node 1's store written in %.1f s%n", (System.nanoTime() - prefillStart) / 1e9);
+            kernel ? "nftables in namespaces" : "dry-run firewall on loopback", capacity, loadAverage());
+        if (kernel)
+        {
+            final String unavailable = NetworkNamespaces.unavailableReason("nft");
+            if (null != unavailable)
+            {
+                throw new IllegalStateException(unavailable);
+            }
+            try (NetworkNamespaces namespaces = new NetworkNamespaces();
+                KernelFleet fleet = new KernelFleet(namespaces, dir, 2))
+            {
+                fleet.configure(extra);
+                joinKernel(fleet, new Settings(launcher, javaOpts, bans, capacity, syncOnly, timeoutSeconds));
+            }
+            System.out.println("kept in " + dir + " (delete when done)");
+            return;
+        }
+        LoopbackCluster.write(dir, 2, extra);
+        writeStore(dir.resolve("node1"), capacity, bans);
 
         final Process one = start(launcher, dir, 1, javaOpts, false);
         Process two = null;
@@ -101,6 +127,65 @@ public final class JoinRun
             stop(one);
         }
         System.out.println("kept in " + dir + " (delete when done)");
+    }
+
+    /** One run's launcher, node JVM flags (null: the launcher's), bans, store capacity, join mode and deadline. */
+    private record Settings(Path launcher, String javaOpts, int bans, long capacity, boolean syncOnly, long timeoutSeconds)
+    {
+    }
+
+    private static void joinKernel(final KernelFleet fleet, final Settings settings) throws Exception
+    {
+        final int bans = settings.bans();
+        writeStore(fleet.stateDir(1), settings.capacity(), bans);
+        final long originStart = System.nanoTime();
+        fleet.spawn(1, settings.launcher(), settings.javaOpts());
+        // A node puts its store's live bans into its kernel set before it listens ("N live bans re-applied").
+        fleet.awaitReady(1);
+        System.out.printf(Locale.ROOT, "node 1 answered, its store in its kernel set, %.1f s after its start%n",
+            (System.nanoTime() - originStart) / 1e9);
+        final long start = System.nanoTime();
+        final String javaOpts = settings.syncOnly()
+            ? (null == settings.javaOpts() ? LAUNCHER_MEMORY_FLAGS : settings.javaOpts()) + " -Dblocksync.snapshots=false"
+            : settings.javaOpts();
+        fleet.spawn(2, settings.launcher(), javaOpts);
+        final long deadline = start + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds());
+        long held = 0;
+        long applied = 0;
+        double storeSeconds = Double.NaN;
+        while (System.nanoTime() < deadline && (held < bans || applied < bans))
+        {
+            held = readOrZero(fleet.stateDir(2));
+            // Throws with node 2's log if it exited; its status file is there once it has counted something.
+            applied = held > 0 || !fleet.process(2).isAlive() ? fleet.kernelChanges(2) : 0;
+            if (held >= bans && Double.isNaN(storeSeconds))
+            {
+                storeSeconds = (System.nanoTime() - start) / 1e9;
+            }
+            Thread.sleep(100);
+        }
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "%s: node 2 holds %d of %d bans in its store (after %.1f s) and %d in its kernel " +
+            "set after %.1f s (%s), load average %s%n", held >= bans && applied >= bans ? "caught up" : "NOT caught up",
+            held, bans, storeSeconds, applied, seconds, settings.syncOnly() ? "SYNC only" : "snapshot", loadAverage());
+        System.out.println("node 2's kernel set: " + fleet.kernelElements(2, "ban6_64") + " elements (nft list set)");
+        System.out.println("node 1: " + StatusCounters.describe(fleet.stateDir(1), "snapshot_chunks_sent",
+            "snapshot_chunks_resent", "sync_frames_sent", "catch_up_records_read"));
+        System.out.println("node 2: " + StatusCounters.describe(fleet.stateDir(2), "snapshots_started",
+            "snapshots_completed", "snapshot_chunks_received", "snapshot_requests_sent", "sync_frames_received",
+            "records_duplicate"));
+    }
+
+    private static long readOrZero(final Path stateDir)
+    {
+        try
+        {
+            return StatusCounters.read(stateDir, "store_entries");
+        }
+        catch (final RuntimeException notYet)
+        {
+            return 0; // The status file is not there yet.
+        }
     }
 
     private static Process start(final Path launcher, final Path dir, final int id, final String javaOpts, final boolean syncOnly)
@@ -161,6 +246,13 @@ public final class JoinRun
     }
 
     /** Ban n: 2001:db8:HI:LO::/64, origin node 1 with sequence n, ending two days from now. */
+    private static void writeStore(final Path stateDir, final long capacity, final int bans) throws IOException
+    {
+        final long prefillStart = System.nanoTime();
+        prefill(stateDir, capacity, bans);
+        System.out.printf(Locale.ROOT, "node 1's store written in %.1f s%n", (System.nanoTime() - prefillStart) / 1e9);
+    }
+
     private static void prefill(final Path stateDir, final long capacity, final int bans) throws IOException
     {
         final long now = System.currentTimeMillis();

@@ -65,6 +65,25 @@ final class KernelFleet implements AutoCloseable
      */
     void start(final Path launcher, final String javaOpts, final String extra) throws IOException
     {
+        configure(extra);
+        for (int id = 1; id <= size; id++)
+        {
+            spawn(id, launcher, javaOpts);
+        }
+        for (int id = 1; id <= size; id++)
+        {
+            awaitReady(id);
+        }
+    }
+
+    /**
+     * Make the hosts and write every node's config ({@code nodeI.conf}), starting none: {@link #spawn} starts them.
+     *
+     * @param extra config text appended to every node's file (e.g. a {@code [bans]} section).
+     * @throws IOException if a config cannot be written.
+     */
+    void configure(final String extra) throws IOException
+    {
         final BridgeSegment lan = namespaces.bridge("bsk");
         final SecureRandom random = new SecureRandom();
         final String[] privateKeys = new String[size + 1];
@@ -95,21 +114,27 @@ final class KernelFleet implements AutoCloseable
             final Path config = dir.resolve("node" + id + ".conf");
             Files.writeString(config, text);
             Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
-            final List<String> command = new ArrayList<>();
-            // -Dbench.node2-java-opts=...: node 2 (a receiving peer) alone, e.g. to record a flight recording of it.
-            final String opts = 2 == id ? System.getProperty("bench.node2-java-opts", javaOpts) : javaOpts;
-            if (null != opts)
-            {
-                // env execs the launcher, which execs java: the pid stays the JVM's.
-                command.addAll(List.of("env", "BLOCKSYNC_JAVA_OPTS=" + opts));
-            }
-            command.addAll(List.of(launcher.toAbsolutePath().toString(), "run", "-c", config.toString()));
-            processes[id] = namespaces.spawn(hosts[id], dir.resolve("node" + id + ".log"), command);
         }
-        for (int id = 1; id <= size; id++)
+    }
+
+    /**
+     * Start node {@code id} in its namespace ({@link #configure} first); {@link #awaitReady} waits for its answer.
+     *
+     * @param launcher {@code bin/blocksync}.
+     * @param javaOpts {@code BLOCKSYNC_JAVA_OPTS}, null for the launcher's own.
+     */
+    void spawn(final int id, final Path launcher, final String javaOpts)
+    {
+        final List<String> command = new ArrayList<>();
+        // -Dbench.node2-java-opts=...: node 2 (a receiving peer) alone, e.g. to record a flight recording of it.
+        final String opts = 2 == id ? System.getProperty("bench.node2-java-opts", javaOpts) : javaOpts;
+        if (null != opts)
         {
-            awaitReady(id);
+            // env execs the launcher, which execs java: the pid stays the JVM's.
+            command.addAll(List.of("env", "BLOCKSYNC_JAVA_OPTS=" + opts));
         }
+        command.addAll(List.of(launcher.toAbsolutePath().toString(), "run", "-c", dir.resolve("node" + id + ".conf").toString()));
+        processes[id] = namespaces.spawn(hosts[id], dir.resolve("node" + id + ".log"), command);
     }
 
     /** @return host I's IPv4 address. */
@@ -191,7 +216,8 @@ final class KernelFleet implements AutoCloseable
         return size;
     }
 
-    private void awaitReady(final int id)
+    /** Wait up to 180 s for node {@code id} to answer {@code ping} on its control socket. */
+    void awaitReady(final int id)
     {
         Poll.until("node " + id + " to answer on its control socket", Duration.ofSeconds(180), () ->
         {
