@@ -245,7 +245,7 @@ public final class JoinRun
         }
     }
 
-    /** Ban n: 2001:db8:HI:LO::/64, origin node 1 with sequence n, ending two days from now. */
+    /** Ban n: 2001:db8:8000+HI:LO::/64, origin node 1 with sequence n, ending two days from now. */
     private static void writeStore(final Path stateDir, final long capacity, final int bans) throws IOException
     {
         final long prefillStart = System.nanoTime();
@@ -270,7 +270,9 @@ public final class JoinRun
         {
             for (int n = 1; n <= bans; n++)
             {
-                address[4] = (byte)(n >>> 24);
+                // 0x80 in the first byte: never 2001:db8:a::/64, the namespaces' own addresses (BridgeSegment), which a
+                // node protects from bans (refused_protected) and which --kernel would then wait for in vain.
+                address[4] = (byte)(0x80 | n >>> 24);
                 address[5] = (byte)(n >>> 16);
                 address[6] = (byte)(n >>> 8);
                 address[7] = (byte)n;

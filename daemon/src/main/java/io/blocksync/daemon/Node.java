@@ -124,6 +124,8 @@ public final class Node implements AutoCloseable
     {
         this.config = config;
         this.log = log;
+        // Before anything is opened: a heap too small for a full store's firewall tables is a configuration error.
+        config.firewall().settings().checkHeap(config.storeCapacity(), Runtime.getRuntime().maxMemory());
         final EventLog.Line line = log.newLine();
         final SystemNanoClock nanoClock = SystemNanoClock.INSTANCE;
         final SystemEpochClock epochClock = SystemEpochClock.INSTANCE;

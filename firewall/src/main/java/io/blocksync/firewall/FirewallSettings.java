@@ -113,6 +113,37 @@ public final class FirewallSettings
     }
 
     /**
+     * Java heap the reconciler's tables take per kernel element when the store is full: its flat tables measured ~147
+     * bytes an element at 100,000 ({@code ReconcilerFootprintTest}), rounded up.
+     */
+    public static final long HEAP_BYTES_PER_BAN = 150;
+    /** Heap the rest of a node keeps besides the reconciler's tables (PERFORMANCE.md "Issue 12: footprint"). */
+    public static final long HEAP_RESERVE_BYTES = 16L << 20;
+
+    /**
+     * A store that can hold {@code capacity} bans may bring that many elements to the reconciler; a JVM whose heap
+     * cannot hold their tables would fail with an OutOfMemoryError once the store fills (at start, for a full store).
+     * The dry run keeps no tables.
+     *
+     * @param capacity     {@code [bans] capacity}.
+     * @param maxHeapBytes the JVM's maximum heap ({@code Runtime.maxMemory()}, -Xmx).
+     * @throws FirewallException naming both values and what to change, if the heap is too small.
+     */
+    public void checkHeap(final long capacity, final long maxHeapBytes)
+    {
+        final long needed = capacity * HEAP_BYTES_PER_BAN;
+        if (LogSettings.INSTANCE != settings && needed > maxHeapBytes - HEAP_RESERVE_BYTES)
+        {
+            throw new FirewallException("[bans] capacity = " + capacity + " needs about " + (needed >> 20) +
+                " MiB of Java heap for the firewall's tables when the store is full (" + HEAP_BYTES_PER_BAN +
+                " bytes a ban), more than this JVM's maximum heap of " + (maxHeapBytes >> 20) + " MiB less " +
+                (HEAP_RESERVE_BYTES >> 20) + " MiB for the rest of the node: lower capacity, or raise -Xmx " +
+                "(BLOCKSYNC_JAVA_OPTS replaces the launcher's memory flags, e.g. -Xmx" +
+                Math.max(128, Long.highestOneBit(((needed + HEAP_RESERVE_BYTES) >> 20) - 1) << 1) + "m)");
+        }
+    }
+
+    /**
      * Start the firewall: for {@code log} the dry run on the loop; otherwise the backend (on this thread, so a
      * missing tool fails here with a one-line reason) and its worker, which first reconciles the filter with
      * {@link FirewallContext#liveBans()}.
