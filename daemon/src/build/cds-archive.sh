@@ -55,6 +55,9 @@ train() {
     kill "$node" 2>/dev/null
     wait "$node"
     [ $ok = 0 ] && [ $up = 1 ] || return 1
+    # `bans` with the node down reads the store itself (picocli, the full config, Chronicle Map): its classes go into the
+    # CLI's archive too, since the launcher cannot tell beforehand which way a `bans` goes.
+    cli bans -c "$conf" || return 1
     # Each class once, in first-loaded order (comments dropped).
     awk '!/^#/ && !seen[$0]++' "$WORK/run.classes" >"$WORK/all.classes" || return 1
     BLOCKSYNC_CDS_ARCHIVE="$NO_ARCHIVE" \
