@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.blocksync.daemon.control.Protocols;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,11 @@
 package io.blocksync.daemon.cli;
 
-import io.blocksync.codec.AddressText;
 import io.blocksync.codec.Ban;
+import io.blocksync.daemon.control.BanListing;
 import io.blocksync.daemon.control.ControlClient;
 import io.blocksync.daemon.control.ControlProtocol;
+import io.blocksync.daemon.control.ControlServer;
+import io.blocksync.daemon.control.ListingCopy;
 import io.blocksync.daemon.config.FileProblems;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
@@ -23,6 +25,8 @@ import java.util.concurrent.Callable;
 final class BansCommand implements Callable<Integer>
 {
     private static final String REFUSED = "refused: ";
+    /** How a node that does not know {@code bans table} refuses it; also used when the request would be too long. */
+    private static final String OLDER_NODE = ControlProtocol.ERROR + " usage:";
 
     @Mixin
     ConfigOption config = new ConfigOption();
@@ -50,10 +54,39 @@ final class BansCommand implements Callable<Integer>
             names.put(peer.nodeId(), peer.name());
         }
 
-        final BanListing listing = new BanListing(json, names, System.out);
         String whyNotAsked = "its status file says it is not running";
-        if (NodeQuestions.isRunning(nodeConfig))
+        final boolean running = NodeQuestions.isRunning(nodeConfig);
+        if (running)
         {
+            final ListingCopy copy = new ListingCopy(System.out);
+            try
+            {
+                final String request = formattedRequest(names);
+                final String last = request.length() > ControlServer.MAX_LINE_BYTES ? OLDER_NODE :
+                    copy.run(nodeConfig.stateDir(), request);
+                if (last.startsWith(ControlProtocol.OK))
+                {
+                    System.out.flush();
+                    return BlockSyncCli.EXIT_OK;
+                }
+                whyNotAsked = last;
+            }
+            catch (final IOException ex)
+            {
+                whyNotAsked = ex.getMessage();
+            }
+            if (copy.bytesCopied() > 0)
+            {
+                System.out.flush();
+                System.err.println("blocksync bans: the listing stopped part way: " + whyNotAsked);
+                return BlockSyncCli.EXIT_FAILED;
+            }
+        }
+
+        final BanListing listing = new BanListing(json, names, System.out);
+        if (running && whyNotAsked.startsWith(OLDER_NODE))
+        {
+            // A node from before `bans table` (or names too many for one request line): its rows, formatted here.
             final BanListing.Row row = new BanListing.Row();
             try
             {
@@ -108,20 +141,27 @@ final class BansCommand implements Callable<Integer>
                 {
                     return;
                 }
-                row.ban = ban.isBan();
-                row.prefix = AddressText.format(ban.prefix());
-                row.origin = ban.originNodeId();
-                row.expiresMillis = ban.isBan() && ban.expiresAtMillis() != 0 ? ban.expiresAtMillis() - frameOffset : 0;
-                row.remainingSeconds = ban.expiresAtMillis() == 0 ? -1 : Math.max(0, (ban.expiresAtMillis() - now) / 1000);
-                row.protocol = ban.protocol();
-                row.port = ban.port();
-                row.decidedMillis = ban.originTimeMillis();
-                row.reason = ban.reasonText();
-                row.enforced = null;
+                row.of(ban, now, frameOffset).enforced = null;
                 row.refusal = null;
                 listing.add(row);
             });
         }
+    }
+
+    /** {@code bans table|json [all] ID=NAME...}: the node formats the listing with this config's names. */
+    private String formattedRequest(final Map<Integer, String> names)
+    {
+        final StringBuilder request = new StringBuilder(64).append(ControlProtocol.BANS).append(' ')
+            .append(json ? ControlProtocol.JSON : ControlProtocol.TABLE);
+        if (all)
+        {
+            request.append(' ').append(ControlProtocol.ALL);
+        }
+        for (final Map.Entry<Integer, String> name : names.entrySet())
+        {
+            request.append(' ').append(name.getKey()).append('=').append(name.getValue());
+        }
+        return request.toString();
     }
 
     /**

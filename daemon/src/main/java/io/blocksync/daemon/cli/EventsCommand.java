@@ -1,6 +1,8 @@
 package io.blocksync.daemon.cli;
 
 import io.blocksync.codec.AddressText;
+import io.blocksync.daemon.control.Json;
+import io.blocksync.daemon.control.Protocols;
 import io.blocksync.nativeio.AttackEvent;
 import io.blocksync.nativeio.CaptureEventDecoder;
 import io.blocksync.nativeio.CaptureFileReader;

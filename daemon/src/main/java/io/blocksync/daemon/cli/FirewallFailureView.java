@@ -1,6 +1,7 @@
 package io.blocksync.daemon.cli;
 
 import io.blocksync.daemon.config.NodeConfig;
+import io.blocksync.daemon.control.Json;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.firewall.FailureKind;
 

@@ -3,6 +3,7 @@ package io.blocksync.daemon.cli;
 import io.blocksync.daemon.config.Durations;
 import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.config.PeerConfig;
+import io.blocksync.daemon.control.Json;
 import io.blocksync.daemon.node.Peer;
 import io.blocksync.daemon.status.PeerFigures;
 import picocli.CommandLine.Command;

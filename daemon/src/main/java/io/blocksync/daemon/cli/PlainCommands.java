@@ -38,6 +38,7 @@ final class PlainCommands
     /** The loop refreshes the status file's alive time every second (as {@link NodeQuestions#isRunning}). */
     private static final long ALIVE_WITHIN_MILLIS = 5_000;
     private static final int MAX_NUMBER_DIGITS = 9;
+    private static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
 
     private PlainCommands()
     {
@@ -58,6 +59,7 @@ final class PlainCommands
         {
             return NOT_PLAIN;
         }
+        directSelectorProvider();
         final Callable<Integer> command;
         try
         {
@@ -81,6 +83,20 @@ final class PlainCommands
             // What picocli's execution exception handler (OperatorErrors) prints.
             ErrorText.report(line.command(), ex, new PrintWriter(System.err, true));
             return BlockSyncCli.EXIT_FAILED;
+        }
+    }
+
+    /**
+     * On Linux, name the JDK's own NIO provider so that the control socket's first channel does not look for another
+     * through {@link java.util.ServiceLoader}, which opens every jar of the class path to find none: about 0.03 s of
+     * a call's CPU (PERFORMANCE.md, "Issue 12: CLI cost"). The class is the one the JDK picks there anyway
+     * ({@code sun.nio.ch.DefaultSelectorProvider} on Linux); a value given on the command line is kept.
+     */
+    static void directSelectorProvider()
+    {
+        if ("Linux".equals(System.getProperty("os.name")) && null == System.getProperty(SELECTOR_PROVIDER))
+        {
+            System.setProperty(SELECTOR_PROVIDER, "sun.nio.ch.EPollSelectorProvider");
         }
     }
 

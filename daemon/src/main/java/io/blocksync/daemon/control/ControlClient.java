@@ -89,7 +89,7 @@ public final class ControlClient
         }
     }
 
-    private static LineChannel connect(final Path socket) throws IOException
+    static LineChannel connect(final Path socket) throws IOException
     {
         final boolean present;
         try
@@ -119,7 +119,7 @@ public final class ControlClient
         }
     }
 
-    private static IOException notAnswering(final Path socket, final SocketTimeoutException ex)
+    static IOException notAnswering(final Path socket, final SocketTimeoutException ex)
     {
         return new IOException("the daemon at " + socket + " did not answer within " + REPLY_TIMEOUT_MILLIS / 1000 +
             " s: is it stopped or stuck? (`blocksync status` reads its counters without it)", ex);

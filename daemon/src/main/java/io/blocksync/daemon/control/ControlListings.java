@@ -10,8 +10,11 @@ import io.blocksync.firewall.Firewall;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Answers the listing requests ({@code bans}, {@code counters}) on a connection's thread, without the loop, streaming
@@ -60,9 +63,18 @@ final class ControlListings
         final StringBuilder out = new StringBuilder(FLUSH_CHARS + 256);
         if (ControlProtocol.BANS.equals(words[0]))
         {
-            if (words.length > 2 || (words.length == 2 && !ControlProtocol.ALL.equals(words[1])))
+            final boolean formatted = words.length > 1 &&
+                (ControlProtocol.TABLE.equals(words[1]) || ControlProtocol.JSON.equals(words[1]));
+            final int namesFrom = formatted && words.length > 2 && ControlProtocol.ALL.equals(words[2]) ? 3 : 2;
+            final Map<Integer, String> names = formatted ? names(words, namesFrom) : null;
+            if (formatted && null != names)
             {
-                connection.write(ControlProtocol.ERROR + " usage: bans [all]\n");
+                formatted(ControlProtocol.JSON.equals(words[1]), namesFrom == 3, names, connection);
+                return;
+            }
+            if (formatted || words.length > 2 || (words.length == 2 && !ControlProtocol.ALL.equals(words[1])))
+            {
+                connection.write(ControlProtocol.ERROR + " usage: bans [all] | bans table|json [all] [ID=NAME ...]\n");
                 return;
             }
             bans(words.length == 2, connection, out);
@@ -114,6 +126,109 @@ final class ControlListings
         }
         out.append(ControlProtocol.OK).append(' ').append(ControlProtocol.BANS).append(' ').append(rows[0]).append('\n');
         flush(connection, out);
+    }
+
+    /**
+     * {@code bans table} and {@code bans json}: the text {@code blocksync bans} prints, formatted here
+     * ({@link BanListing}) and streamed in 64 KiB writes, then the closing line. When the store cannot be read before
+     * any row, only the error line is sent (the CLI then reads the store itself); after some rows, the listing's end
+     * and then the error line.
+     */
+    private void formatted(final boolean json, final boolean all, final Map<Integer, String> names,
+        final LineChannel connection) throws IOException
+    {
+        final long frameOffset = ProgressFile.readFrame(stateDir).offsetMillis();
+        final long now = System.currentTimeMillis() + frameOffset;
+        final ChannelOutput output = new ChannelOutput(connection);
+        final BanListing listing = new BanListing(json, names, output);
+        final BanListing.Row row = new BanListing.Row();
+        try (BanStore reader = BanStore.openReader(stateDir, message -> { }))
+        {
+            reader.forEach((Ban ban) ->
+            {
+                final boolean live = ban.isActiveAt(now);
+                if (!live && !all)
+                {
+                    return;
+                }
+                row.of(ban, now, frameOffset);
+                final boolean enforced = live && ban.isBan() && firewall.isEnforced(ban.prefix());
+                final String refusal = !enforced && live && ban.isBan() ? firewall.refusal(ban.prefix()) : null;
+                row.enforced = enforced;
+                row.refusal = null == refusal ? null : ControlRequests.oneLine(refusal);
+                listing.add(row);
+            });
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (null != output.failure)
+            {
+                throw output.failure;
+            }
+            if (listing.rows() > 0)
+            {
+                listing.finish();
+            }
+            connection.write(ControlProtocol.ERROR + " cannot read the ban store: " +
+                ControlRequests.oneLine(String.valueOf(ex.getMessage())) + "\n");
+            return;
+        }
+        listing.finish();
+        connection.write(ControlProtocol.OK + " " + ControlProtocol.BANS + " " + listing.rows() + "\n");
+    }
+
+    /** @return the {@code ID=NAME} words from {@code from} on, or null when one is not a node id and a name. */
+    private static Map<Integer, String> names(final String[] words, final int from)
+    {
+        final Map<Integer, String> names = new HashMap<>();
+        for (int i = from; i < words.length; i++)
+        {
+            final int equals = words[i].indexOf('=');
+            try
+            {
+                final int id = equals > 0 ? Integer.parseInt(words[i], 0, equals, 10) : 0;
+                if (id <= 0 || equals + 1 == words[i].length())
+                {
+                    return null;
+                }
+                names.put(id, words[i].substring(equals + 1));
+            }
+            catch (final NumberFormatException ex)
+            {
+                return null;
+            }
+        }
+        return names;
+    }
+
+    /** The listing's bytes to the connection; keeps the connection's failure apart from the store's. */
+    private static final class ChannelOutput extends OutputStream
+    {
+        private final LineChannel connection;
+        IOException failure;
+
+        ChannelOutput(final LineChannel connection)
+        {
+            this.connection = connection;
+        }
+
+        public void write(final int b) throws IOException
+        {
+            write(new byte[]{ (byte)b }, 0, 1);
+        }
+
+        public void write(final byte[] bytes, final int offset, final int length) throws IOException
+        {
+            try
+            {
+                connection.write(bytes, offset, length);
+            }
+            catch (final IOException ex)
+            {
+                failure = ex;
+                throw ex;
+            }
+        }
     }
 
     /** The REASON word of a row without a reason (an unban that lifted nothing). */

@@ -30,6 +30,12 @@ package io.blocksync.daemon.control;
  *     REMAINING seconds left, -1 for none; PROTOCOL an IANA number; DECIDED the origin's decision time, Unix ms;
  *     REASON the reason's text (io.blocksync.codec.ReasonCode, up to 40 characters), "-" for none;
  *     ENFORCED true when the firewall confirms the kernel holds this live ban, else false (with the kernel's refusal).
+ *   bans table|json [all] [ID=NAME ...]
+ *                  the text `blocksync bans [--json] [--all]` prints, formatted by the node (BanListing), every line
+ *                  ...
+ *                  ok bans ROWS
+ *     ID=NAME names an origin as the CLI's config does ("self" for this node; others "nodeID"). When the store
+ *     cannot be read before any row, the answer is the error line alone.
  *   counters       counter TYPE KEY VALUE LABEL
  *                  ...
  *                  ok counters node ID pid PID started MS alive MS
@@ -56,6 +62,8 @@ public final class ControlProtocol
     public static final String FIREWALL = "firewall";
     public static final String BANS = "bans";
     public static final String ALL = "all";
+    public static final String TABLE = "table";
+    public static final String JSON = "json";
     public static final String COUNTERS = "counters";
     public static final String COUNTER = "counter";
     /** Longest tool message in a reply line; the rest is cut and marked "...". */

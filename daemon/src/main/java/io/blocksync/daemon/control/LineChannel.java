@@ -73,7 +73,7 @@ final class LineChannel implements AutoCloseable
             }
 
             readBuffer.clear();
-            final int read = read();
+            final int read = read(readBuffer);
             readBuffer.flip();
             if (read < 0)
             {
@@ -85,14 +85,39 @@ final class LineChannel implements AutoCloseable
     /** Write all of {@code text}; each wait for room may last {@code idleTimeoutMillis}. */
     void write(final CharSequence text) throws IOException
     {
-        final ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining())
+        final byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        write(bytes, 0, bytes.length);
+    }
+
+    /** Write {@code length} bytes from {@code offset}; each wait for room may last {@code idleTimeoutMillis}. */
+    void write(final byte[] bytes, final int offset, final int length) throws IOException
+    {
+        final ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+        while (buffer.hasRemaining())
         {
-            if (channel.write(bytes) == 0)
+            if (channel.write(buffer) == 0)
             {
                 await(SelectionKey.OP_WRITE);
             }
         }
+    }
+
+    /**
+     * Read whatever bytes are there (what {@link #readLine} left buffered first), waiting at most
+     * {@code idleTimeoutMillis} for some: for a reply copied as it is, with no line structure looked at.
+     *
+     * @return how many bytes were read into {@code into} from {@code offset}, at least 1; -1 at the end of the stream.
+     * @throws SocketTimeoutException when nothing arrived for {@code idleTimeoutMillis}.
+     */
+    int read(final byte[] into, final int offset, final int length) throws IOException
+    {
+        if (readBuffer.hasRemaining())
+        {
+            final int buffered = Math.min(length, readBuffer.remaining());
+            readBuffer.get(into, offset, buffered);
+            return buffered;
+        }
+        return read(ByteBuffer.wrap(into, offset, length));
     }
 
     public void close() throws IOException
@@ -107,13 +132,13 @@ final class LineChannel implements AutoCloseable
         }
     }
 
-    private int read() throws IOException
+    private int read(final ByteBuffer into) throws IOException
     {
-        int read = channel.read(readBuffer);
+        int read = channel.read(into);
         while (read == 0)
         {
             await(SelectionKey.OP_READ);
-            read = channel.read(readBuffer);
+            read = channel.read(into);
         }
         return read;
     }

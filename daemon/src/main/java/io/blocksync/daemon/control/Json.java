@@ -1,15 +1,15 @@
-package io.blocksync.daemon.cli;
+package io.blocksync.daemon.control;
 
 /**
  * Just enough JSON writing for {@code --json} output: strings escaped per RFC 8259.
  */
-final class Json
+public final class Json
 {
     private Json()
     {
     }
 
-    static String string(final String value)
+    public static String string(final String value)
     {
         if (null == value)
         {

@@ -1,16 +1,16 @@
-package io.blocksync.daemon.cli;
+package io.blocksync.daemon.control;
 
 /**
  * Protocol names an operator types, as IANA numbers.
  */
-final class Protocols
+public final class Protocols
 {
     private Protocols()
     {
     }
 
     /** @return the protocol number, 0 for any, or -1 when the text is not understood. */
-    static int parse(final String text)
+    public static int parse(final String text)
     {
         switch (text)
         {
@@ -39,7 +39,7 @@ final class Protocols
         }
     }
 
-    static String name(final int protocol)
+    public static String name(final int protocol)
     {
         switch (protocol)
         {

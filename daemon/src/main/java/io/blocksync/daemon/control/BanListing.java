@@ -1,8 +1,12 @@
-package io.blocksync.daemon.cli;
+package io.blocksync.daemon.control;
 
+import io.blocksync.codec.AddressText;
+import io.blocksync.codec.Ban;
 import io.blocksync.daemon.config.Durations;
 
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +17,12 @@ import java.util.Map;
  * Writes {@code blocksync bans} as rows arrive, holding none of them: a table with columns of fixed minimum width (a
  * longer value widens only its own row), or a JSON array with one object per line. Only the first
  * {@value #MAX_NOT_ENFORCED_SHOWN} live bans the kernel does not hold are kept, to be listed after the table.
+ * <p>
+ * Written by the CLI (rows of the node's {@code bans} answer, or of its store when the node is down) and by the node
+ * itself for {@code bans table} and {@code bans json} ({@link ControlListings}), whose bytes the CLI copies to its
+ * output as they are: one text for both, so the output format is the same whichever side formats it.
  */
-final class BanListing
+public final class BanListing
 {
     private static final int MAX_NOT_ENFORCED_SHOWN = 20;
     private static final String[] HEADER = { "PREFIX", "REASON", "ORIGIN", "REMAINING", "PROTO" };
@@ -23,27 +31,48 @@ final class BanListing
     private static final int BUFFER_BYTES = 64 * 1024;
 
     /** One row, filled in place for each ban. */
-    static final class Row
+    public static final class Row
     {
-        boolean ban;
-        String prefix;
-        int origin;
+        public boolean ban;
+        public String prefix;
+        public int origin;
         /** The end on the wall clock, Unix ms; 0 for none. */
-        long expiresMillis;
+        public long expiresMillis;
         /** Seconds left, -1 for none. */
-        long remainingSeconds;
-        int protocol;
-        int port;
-        long decidedMillis;
-        String reason;
+        public long remainingSeconds;
+        public int protocol;
+        public int port;
+        public long decidedMillis;
+        public String reason;
         /** null when the node does not answer: nothing is known of the kernel. */
-        Boolean enforced;
-        String refusal;
+        public Boolean enforced;
+        public String refusal;
+
+        /**
+         * Fill every field but {@link #enforced} and {@link #refusal} from a stored entry.
+         *
+         * @param now         now in the node's steady frame (the wall clock plus {@code frameOffset}), Unix ms.
+         * @param frameOffset the store's steady frame minus the wall clock, ms ({@code ProgressFile.readFrame}).
+         */
+        public Row of(final Ban stored, final long now, final long frameOffset)
+        {
+            final long expiresAt = stored.expiresAtMillis();
+            ban = stored.isBan();
+            prefix = AddressText.format(stored.prefix());
+            origin = stored.originNodeId();
+            expiresMillis = ban && expiresAt != 0 ? expiresAt - frameOffset : 0;
+            remainingSeconds = expiresAt == 0 ? -1 : Math.max(0, (expiresAt - now) / 1000);
+            protocol = stored.protocol();
+            port = stored.port();
+            decidedMillis = stored.originTimeMillis();
+            reason = stored.reasonText();
+            return this;
+        }
     }
 
     private final boolean json;
     private final Map<Integer, String> names;
-    private final PrintStream out;
+    private final OutputStream out;
     /** Encoded here and written in large pieces: System.out flushes each write, and its encoder is no faster. */
     private final byte[] bytes = new byte[BUFFER_BYTES];
     private int buffered;
@@ -56,9 +85,10 @@ final class BanListing
 
     /**
      * @param names node id to the name the config gives it ("self" for this node).
-     * @param out   where the listing goes (flushed by {@link #finish}, never closed).
+     * @param out   where the listing goes, in writes of up to 64 KiB (flushed by {@link #finish}, never closed); its
+     *              {@link IOException}s are thrown on as {@link UncheckedIOException}.
      */
-    BanListing(final boolean json, final Map<Integer, String> names, final PrintStream out)
+    public BanListing(final boolean json, final Map<Integer, String> names, final OutputStream out)
     {
         this.json = json;
         this.names = names;
@@ -77,12 +107,12 @@ final class BanListing
         }
     }
 
-    long rows()
+    public long rows()
     {
         return rows;
     }
 
-    void add(final Row row)
+    public void add(final Row row)
     {
         if (row.origin != lastOrigin)
         {
@@ -157,7 +187,7 @@ final class BanListing
     }
 
     /** Close the array, or write the count and the live bans the kernel does not hold; flush. */
-    void finish()
+    public void finish()
     {
         if (json)
         {
@@ -176,7 +206,14 @@ final class BanListing
             }
         }
         drain();
-        out.flush();
+        try
+        {
+            out.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private void cell(final String text, final int column)
@@ -230,15 +267,27 @@ final class BanListing
         {
             drain();
             final byte[] encoded = line.toString().getBytes(StandardCharsets.UTF_8);
-            out.write(encoded, 0, encoded.length);
+            write(encoded, encoded.length);
         }
         line.setLength(0);
     }
 
     private void drain()
     {
-        out.write(bytes, 0, buffered);
+        write(bytes, buffered);
         buffered = 0;
+    }
+
+    private void write(final byte[] from, final int length)
+    {
+        try
+        {
+            out.write(from, 0, length);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private void write(final String text)
@@ -251,7 +300,7 @@ final class BanListing
      * Unix ms as {@link Instant#toString()} writes them ({@code 2026-11-30T07:04:44.162Z}, no fraction when the
      * milliseconds are 0), without a formatter per call: a listing writes two per row.
      */
-    static final class IsoInstant
+    public static final class IsoInstant
     {
         private static final long MILLIS_PER_DAY = 86_400_000L;
         /** 0000-03-01 to 1970-01-01; the civil calendar from days, after H. Hinnant's days_from_civil inverse. */
@@ -262,7 +311,7 @@ final class BanListing
         {
         }
 
-        static StringBuilder append(final long millis, final StringBuilder out)
+        public static StringBuilder append(final long millis, final StringBuilder out)
         {
             if (millis < 0 || millis >= YEAR_10000_MILLIS)
             {
