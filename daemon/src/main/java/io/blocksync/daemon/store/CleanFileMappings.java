@@ -16,7 +16,9 @@ import java.util.List;
  * Only mappings without write permission whose {@code Anonymous} and {@code Private_Dirty} are 0 kB are advised: a
  * private page written once (a library's relocated {@code PT_GNU_RELRO} segment, a class-data region the JVM
  * relocated) would be replaced by the file's contents, and a mapping that cannot be written cannot gain such a page
- * between the read and the advice.
+ * between the read and the advice (the JVM makes the archive's region writable again only for a debugger's
+ * breakpoints, and then it shows {@code w} and is left). One pass, {@link ResidentPages#releaseLater}'s: what the
+ * idle node uses afterwards comes back, about 1 MiB in its first minutes (PERFORMANCE.md, "Issue 12: footprint").
  */
 public final class CleanFileMappings
 {

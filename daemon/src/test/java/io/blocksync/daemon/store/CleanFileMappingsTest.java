@@ -55,7 +55,7 @@ class CleanFileMappingsTest
     }
 
     @Test
-    void releasesThisProcessesCleanMappingsAndKeepsRunning() throws Exception
+    void releasesThisProcessCleanMappingsAndKeepsRunning() throws Exception
     {
         final Path smaps = Path.of("/proc/self/smaps");
         if (!Files.isReadable(smaps))
@@ -68,8 +68,8 @@ class CleanFileMappingsTest
 
         final long released = CleanFileMappings.release();
 
-        // The JVM goes on running on the code and data it maps back in.
         assertTrue(released > 0, "released " + released + " of " + candidates + " bytes");
-        assertEquals(List.of(1, 2, 3), List.of(3, 1, 2).stream().sorted().toList());
+        // The JVM goes on running on the code and data it maps back in: libjvm's text and the JDK's classes again.
+        assertTrue(CleanFileMappings.select(Files.readAllLines(smaps)).size() > 0, "pages mapped back in");
     }
 }
