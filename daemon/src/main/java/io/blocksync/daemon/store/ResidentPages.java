@@ -46,7 +46,8 @@ public final class ResidentPages
 
     /**
      * Releases {@code file}'s pages once, {@code delayNanos} from now, on a thread of its own: reading
-     * {@code /proc/self/maps} allocates, which the loop must not. Close the returned handle before unmapping the file,
+     * {@code /proc/self/maps} allocates, which the loop must not. The same moment gives back the pages of the
+     * process's clean read-only file mappings ({@link CleanFileMappings}), which the start touched once. Close the returned handle before unmapping the file,
      * so that a release never touches an address range reused since.
      */
     public static AutoCloseable releaseLater(final Path file, final long delayNanos)
@@ -62,6 +63,7 @@ public final class ResidentPages
             if (!closed.get())
             {
                 release(file);
+                CleanFileMappings.release();
             }
         }, "blocksync-page-release");
         thread.setDaemon(true);
@@ -98,15 +100,41 @@ public final class ResidentPages
                     final int space = line.indexOf(' ');
                     final long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
                     final long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                    UNLOAD.invoke(ACCESS, null, start, false, end - start);
-                    released += end - start;
+                    if (advise(start, end - start))
+                    {
+                        released += end - start;
+                    }
                 }
             }
         }
-        catch (final IOException | ReflectiveOperationException | RuntimeException ex)
+        catch (final IOException | RuntimeException ex)
         {
             // An advice only: the pages simply stay resident.
         }
         return released;
+    }
+
+    /** Whether {@link #advise} can reach the JDK's unload on this JVM. */
+    static boolean available()
+    {
+        return null != UNLOAD;
+    }
+
+    /**
+     * {@code madvise(MADV_DONTNEED)} over [start, start + length), page-aligned by the JDK's unload.
+     *
+     * @return whether the advice was given.
+     */
+    static boolean advise(final long start, final long length)
+    {
+        try
+        {
+            UNLOAD.invoke(ACCESS, null, start, false, length);
+            return true;
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            return false;
+        }
     }
 }

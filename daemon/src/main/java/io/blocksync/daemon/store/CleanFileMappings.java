@@ -1,0 +1,130 @@
+package io.blocksync.daemon.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gives back the resident pages of this process's read-only file mappings that hold no private copy of any page:
+ * the class-data archive's read-only region (14 MiB, every page of it touched while the node's 3,000 classes load),
+ * libjvm.so's text and constants, the JDK's modules image, libc. Found in {@code /proc/self/smaps} (proc(5)) and
+ * advised {@code MADV_DONTNEED} through {@link ResidentPages#advise}: the pages stay in the page cache and the next
+ * access maps them again, so an idle node holds the pages it uses instead of every page its start touched once.
+ * <p>
+ * Only mappings without write permission whose {@code Anonymous} and {@code Private_Dirty} are 0 kB are advised: a
+ * private page written once (a library's relocated {@code PT_GNU_RELRO} segment, a class-data region the JVM
+ * relocated) would be replaced by the file's contents, and a mapping that cannot be written cannot gain such a page
+ * between the read and the advice (the JVM makes the archive's region writable again only for a debugger's
+ * breakpoints, and then it shows {@code w} and is left). One pass, {@link ResidentPages#releaseLater}'s: what the
+ * idle node uses afterwards comes back, about 1 MiB in its first minutes (PERFORMANCE.md, "Issue 12: footprint").
+ */
+public final class CleanFileMappings
+{
+    private static final Path SMAPS = Path.of("/proc/self/smaps");
+
+    private CleanFileMappings()
+    {
+    }
+
+    /**
+     * Advises every clean read-only file mapping of this process once.
+     *
+     * @return bytes of mappings advised, 0 when the platform offers no way.
+     */
+    public static long release()
+    {
+        if (!ResidentPages.available() || !Files.isReadable(SMAPS))
+        {
+            return 0;
+        }
+        long released = 0;
+        try
+        {
+            final List<long[]> ranges = select(Files.readAllLines(SMAPS));
+            for (final long[] range : ranges)
+            {
+                if (ResidentPages.advise(range[0], range[1] - range[0]))
+                {
+                    released += range[1] - range[0];
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // An advice only: the pages simply stay resident.
+        }
+        return released;
+    }
+
+    /**
+     * @param smaps the lines of a {@code /proc/PID/smaps}.
+     * @return {start, end} addresses of the file mappings without write permission that have resident pages and
+     *         neither anonymous nor private dirty ones, in file order.
+     */
+    static List<long[]> select(final List<String> smaps)
+    {
+        final List<long[]> ranges = new ArrayList<>();
+        long[] candidate = null;
+        boolean clean = false;
+        boolean resident = false;
+        for (final String line : smaps)
+        {
+            final int dash = line.indexOf('-');
+            final int space = line.indexOf(' ');
+            if (dash > 0 && space > dash && isHex(line, 0, space))
+            {
+                if (null != candidate && clean && resident)
+                {
+                    ranges.add(candidate);
+                }
+                // start-end perms offset dev inode path
+                final String[] fields = line.trim().split("\\s+", 6);
+                final boolean readOnlyFile = fields.length == 6 && fields[5].startsWith("/") &&
+                    !fields[5].endsWith(" (deleted)") && fields[1].length() == 4 && fields[1].charAt(1) == '-' &&
+                    fields[1].charAt(0) == 'r';
+                candidate = readOnlyFile ? new long[] {
+                    Long.parseUnsignedLong(line.substring(0, dash), 16),
+                    Long.parseUnsignedLong(line.substring(dash + 1, space), 16)} : null;
+                clean = true;
+                resident = false;
+            }
+            else if (null != candidate)
+            {
+                if (line.startsWith("Rss:"))
+                {
+                    resident = kilobytes(line) > 0;
+                }
+                else if (line.startsWith("Anonymous:") || line.startsWith("Private_Dirty:"))
+                {
+                    clean &= kilobytes(line) == 0;
+                }
+            }
+        }
+        if (null != candidate && clean && resident)
+        {
+            ranges.add(candidate);
+        }
+        return ranges;
+    }
+
+    private static long kilobytes(final String line)
+    {
+        final String[] fields = line.trim().split("\\s+");
+        return fields.length >= 2 ? Long.parseLong(fields[1]) : -1;
+    }
+
+    private static boolean isHex(final String line, final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            final char c = line.charAt(i);
+            if (c != '-' && Character.digit(c, 16) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
