@@ -48,6 +48,20 @@ public final class KernelConvergenceRun
     {
     }
 
+    /** {@code "label a, b, c (sum S)"}: one counter of each peer, nodes 2 to {@code size}. */
+    private static String perPeer(final KernelFleet fleet, final int size, final String label)
+    {
+        final StringBuilder out = new StringBuilder(label).append(' ');
+        long sum = 0;
+        for (int id = 2; id <= size; id++)
+        {
+            final long value = StatusCounters.read(fleet.stateDir(id), label);
+            sum += value;
+            out.append(id == 2 ? "" : ", ").append(value);
+        }
+        return out.append(" (sum ").append(sum).append(')').toString();
+    }
+
     public static void main(final String[] args) throws Exception
     {
         Path launcher = Path.of("daemon/target/blocksync/bin/blocksync");
@@ -179,9 +193,12 @@ public final class KernelConvergenceRun
         }
         System.out.println("node 1: " + StatusCounters.describe(fleet.stateDir(1), "batches_sealed", "datagrams_sent",
             "retransmits", "acks_received", "firewall_changes_applied", "sync_frames_sent", "snapshot_chunks_sent",
-            "catch_up_records_read", "catch_up_ranges_in_stream", "snapshot_ranges_in_stream"));
+            "catch_up_records_read", "catch_up_ranges_in_stream", "snapshot_ranges_in_stream", "batches_dropped_unacked",
+            "retransmit_backoffs_answered"));
         System.out.println("node 2: " + StatusCounters.describe(fleet.stateDir(2), "bans_applied", "records_duplicate",
             "frames_deferred_no_room", "refused_rate_limited", "firewall_changes_applied"));
+        System.out.println("peers 2-" + size + ": " + perPeer(fleet, size, "records_duplicate") + "; " +
+            perPeer(fleet, size, "snapshots_started"));
         final StringBuilder listed = new StringBuilder();
         for (int id = 1; id <= size; id++)
         {

@@ -50,7 +50,8 @@ import java.util.Arrays;
  * An origin a peer is getting from us by snapshot ({@link SnapshotServer}) is not sent to it by SYNC meanwhile. Of
  * this node's own origin, nothing the BATCH stream still owes the peer, nor what it acknowledged, is sent by SYNC
  * ({@link OwnCatchUpLimit}, {@code catch_up_ranges_in_stream}): only what the stream gave up on (batches dropped from
- * its retained ring before the peer acknowledged them), or never carried (a new epoch's empty range); while it resends to the peer (loss), as without them.
+ * its retained ring before the peer acknowledged them), what timed out (batches resent on a timeout, not acknowledged
+ * since: a second path past the retransmission backoff), or never carried (a new epoch's empty range).
  * Loop thread only; allocation-free after construction.
  */
 public final class CatchUp

@@ -9,14 +9,17 @@ package io.blocksync.daemon.node;
  *   <li>Not the records of the batches the peer acknowledged since it last lost its state, while its mark is below
  *       them: it holds them (those it deferred for the clock excepted, which keep its mark at their start, inside
  *       them, where the next rule applies). So a peer behind on a new epoch's empty range gets that range alone.</li>
- *   <li>Not what the stream still owes it, from the first record of the oldest batch it has not acknowledged that the
- *       ring retains (else of the oldest staged decision): the stream resends it until acknowledged. A batch dropped
- *       from the ring before the peer acknowledged it is one the stream gave up on, and is served.</li>
+ *   <li>Not what the stream still has in flight to it: from the first record of the oldest batch it has not
+ *       acknowledged that the ring retains and whose retransmission timeout has not passed
+ *       ({@link RetransmitHandler#firstInFlight}), else of the first batch not yet sent, else of the oldest staged
+ *       decision: the stream brings those. Batches below it that timed out (resent on a timeout: lost, or the peer
+ *       too slow to answer) are served, a second path past the retransmission backoff (the convergence under loss
+ *       of ChaosEngineTest), and so are batches dropped from the ring before the peer acknowledged them: the stream
+ *       gave up on those.</li>
  * </ul>
- * Both hold while the stream to the peer is clean: once it has had to resend a batch the peer has not acknowledged
- * yet (loss), catch-up serves as it would without them, a second path that beats the retransmission backoff (the
- * convergence under loss of ChaosEngineTest). A group member's stream is the group's: no limit. Loop thread only;
- * allocation-free.
+ * Until session 9 (issue 13, own13) both rules stepped aside for a peer whose stream had resent anything it had not
+ * acknowledged yet, and a CPU-starved origin whose timeouts fired served its whole import again by snapshot. A group
+ * member's stream is the group's: no limit. Loop thread only; allocation-free.
  */
 final class OwnCatchUpLimit
 {
@@ -35,19 +38,17 @@ final class OwnCatchUpLimit
      */
     long syncThrough(final Peer peer, final long mark)
     {
-        return isClean(peer) ? cleanThrough(peer, mark) : Long.MAX_VALUE;
-    }
-
-    /** {@link #syncThrough} for a peer whose stream is clean ({@link #isClean}). */
-    private long cleanThrough(final Peer peer, final long mark)
-    {
+        if (peer.groupMember())
+        {
+            return Long.MAX_VALUE;
+        }
         final StreamSender.PeerWindow window = peer.window();
         final long heldFrom = window.heldFrom();
         if (heldFrom != Long.MAX_VALUE && mark < heldFrom - 1)
         {
             return heldFrom - 1;
         }
-        final long first = Math.max(window.ackedCumulative() + 1, retained.oldest());
+        final long first = stream.firstInFlight(peer, Math.max(window.ackedCumulative() + 1, retained.oldest()));
         if (retained.contains(first))
         {
             return stream.firstRecord(first) - 1;
@@ -65,11 +66,11 @@ final class OwnCatchUpLimit
      */
     long snapshotThrough(final Peer peer, final long after)
     {
-        if (!isClean(peer))
+        if (peer.groupMember())
         {
             return Long.MAX_VALUE;
         }
-        final long servable = cleanThrough(peer, after);
+        final long servable = syncThrough(peer, after);
         final StreamSender.PeerWindow window = peer.window();
         final long heldFrom = window.heldFrom();
         if (heldFrom != Long.MAX_VALUE && after >= heldFrom - 1 && !window.skippedDropped() &&
@@ -78,14 +79,5 @@ final class OwnCatchUpLimit
             return Math.min(servable, after);
         }
         return servable;
-    }
-
-    /**
-     * Whether the limits apply: a unicast peer (a group member's stream is the group's) whose stream had to resend
-     * none of the batches it has not acknowledged.
-     */
-    private static boolean isClean(final Peer peer)
-    {
-        return !peer.groupMember() && peer.timer().highestRetransmitted() <= peer.window().ackedCumulative();
     }
 }

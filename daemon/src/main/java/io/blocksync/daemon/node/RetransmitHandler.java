@@ -74,6 +74,7 @@ public final class RetransmitHandler
         timer.onSend(slot, nowNanos);
         timer.sendCount[slot] = 1;
         timer.reported[slot] = false;
+        timer.timedOut[slot] = false;
         if (timer.deadlineNanos == Long.MAX_VALUE)
         {
             arm(timer, nowNanos);
@@ -235,6 +236,7 @@ public final class RetransmitHandler
                 retained.sendTo(transport, sealer, sequence, peer))
             {
                 onRetransmitted(timer, sequence, nowNanos);
+                timer.timedOut[slot(sequence)] = true;
                 sent++;
             }
         }
@@ -266,6 +268,29 @@ public final class RetransmitHandler
         }
         return sent;
     }
+
+    /**
+     * The lowest batch from {@code from} on that the stream still has in flight to the peer, its timeout not yet
+     * passed: neither resent on a timeout since its first send, nor shown received by the latest usable ACK's bitmap.
+     * Batches below it the peer has not acknowledged timed out, or it holds them. Scans at most the flight window.
+     *
+     * @return a stream sequence; {@code peer.window().nextToSend()} when every batch sent from {@code from} on timed out
+     *         or was reported received.
+     */
+    long firstInFlight(final Peer peer, final long from)
+    {
+        final PeerTimer timer = peer.timer();
+        final StreamSender.PeerWindow window = peer.window();
+        final long acked = window.ackedCumulative();
+        final long end = window.nextToSend();
+        long sequence = Math.max(from, acked + 1);
+        while (sequence < end && (timer.timedOut[slot(sequence)] || isReported(timer, acked, sequence)))
+        {
+            sequence++;
+        }
+        return sequence;
+    }
+
 
     /** Whether the latest usable ACK's bitmap shows the batch received (the receiver may since have lost that). */
     private static boolean isReported(final PeerTimer timer, final long acked, final long sequence)
@@ -308,6 +333,8 @@ public final class RetransmitHandler
         private long[] sendOrder = new long[0];
         private int[] sendCount = new int[0];
         private boolean[] reported = new boolean[0];
+        // Per ring slot: resent on a timeout since its first send (catch-up may serve its records, OwnCatchUpLimit).
+        private boolean[] timedOut = new boolean[0];
         private long sends;
         private long deliveredOrder;
         private long ackedSelective;
@@ -333,6 +360,7 @@ public final class RetransmitHandler
             sendOrder = new long[slots];
             sendCount = new int[slots];
             reported = new boolean[slots];
+            timedOut = new boolean[slots];
         }
 
         private void onSend(final int slot, final long nowNanos)

@@ -300,6 +300,15 @@ public final class StreamSender implements BanTableListener
             Long.MAX_VALUE;
     }
 
+    /**
+     * The lowest batch from {@code from} on still in flight to the peer, its retransmission timeout not passed
+     * ({@link RetransmitHandler#firstInFlight}); the window's next to send when none is.
+     */
+    long firstInFlight(final Peer peer, final long from)
+    {
+        return retransmitHandler.firstInFlight(peer, from);
+    }
+
     /** The origin sequence of the first record of a retained batch (every batch holds one or more). */
     long firstRecord(final long streamSequence)
     {

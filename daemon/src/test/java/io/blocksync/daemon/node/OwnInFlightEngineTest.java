@@ -64,6 +64,50 @@ class OwnInFlightEngineTest
         }
     }
 
+    /**
+     * Issue 13 (session 9, own13): a stream that has resent to the peer limits catch-up all the same, to the batches
+     * whose retransmission timeout passed. Node 2 gets none of node 1's batches for a second: node 1's timeout fires and
+     * resends the first {@code 64} of them (one timeout's worth), whose records catch-up then serves; the batches after
+     * them, sent once and not timed out, are not served, though node 2 lacks them too (main served the whole import:
+     * the limit stepped aside for any stream that had resent). Once the batches flow again the stream brings the rest,
+     * and node 2's duplicates are the timed-out batches' records at most.
+     */
+    @Test
+    void aTimedOutBatchIsServedByCatchUpAndTheBatchesStillInFlightAreNot() throws Exception
+    {
+        final int bans = 2_000;
+        final int timedOut = 64;
+        final long timedOutRecords = (long)timedOut * io.blocksync.codec.BatchFrameFlyweight.MAX_RECORDS;
+        final EngineCluster.Settings settings = new EngineCluster.Settings().sendWindow(1024).floodGuard(1_000_000, 0).store(4 * bans, 50);
+        try (EngineCluster cluster = new EngineCluster(dir, 2, SEED, settings))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode two = cluster.node(2);
+            cluster.network().logging(false);
+            cluster.runUntil(() -> one.peer(2).state() == Peer.STATE_UP && two.peer(1).state() == Peer.STATE_UP, 2_000, "up");
+            final boolean[] batchesCut = { true };
+            cluster.network().latency(MS, MS).filter((from, to, type, frame) ->
+                batchesCut[0] && from.equals(one.address) && type == FrameType.BATCH);
+            decide(cluster, one, 0, bans);
+            cluster.runForMillis(1_000);
+            final String cut = "after 1 s without batches: node 1 retransmits " + one.counters.retransmits.get() + ", SYNC frames " +
+                one.counters.syncFramesSent.get() + ", snapshot chunks " + one.counters.snapshotChunksSent.get() +
+                ", records read " + one.counters.catchUpRecordsRead.get() + ", ranges in stream " +
+                one.counters.catchUpRangesInStream.get() + " / " + one.counters.snapshotRangesInStream.get() + "; node 2 holds " +
+                two.storeSize() + ", mark " + two.highWater(1);
+            System.out.println("a timed-out batch is served, one in flight is not: " + cut);
+            assertTrue(one.counters.retransmits.get() >= timedOut, "node 1's timeout fired: " + cut);
+            assertEquals(timedOutRecords, two.storeSize(), "catch-up served the timed-out batches' records and no more: " + cut);
+
+            batchesCut[0] = false;
+            final long took = cluster.runUntil(() -> two.storeSize() == bans && DeliveryEngineTest.isDrained(one), 30_000, "node 2 holds the import");
+            final String seen = took + " ms simulated after the batches flowed again; node 2: records duplicate " +
+                two.counters.recordsDuplicate.get() + "; node 1: records read " + one.counters.catchUpRecordsRead.get();
+            System.out.println("a timed-out batch is served, one in flight is not: " + seen);
+            assertTrue(two.counters.recordsDuplicate.get() <= timedOutRecords, seen);
+        }
+    }
+
     @Test
     void catchUpStillRepairsAPeerWhoseBatchesTheStreamDroppedFromItsRing() throws Exception
     {
