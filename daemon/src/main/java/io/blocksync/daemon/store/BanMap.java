@@ -380,12 +380,13 @@ final class BanMap implements AutoCloseable
             final Ban ban = bans[count++];
             final Data<Ban> value = entry.value();
             final Data<IpPrefix> stored = entry.key();
-            final RandomDataInput memory = value.bytes();
-            if (memory.isDirectMemory())
+            final RandomDataInput valueMemory = value.bytes();
+            final RandomDataInput keyMemory = stored.bytes();
+            if (valueMemory.isDirectMemory() && keyMemory.isDirectMemory())
             {
                 // In place: the segment is locked for the whole callback, so its memory stays put.
-                valueBuffer.wrap(memory.addressForRead(value.offset()), (int)value.size());
-                keyBuffer.wrap(memory.addressForRead(stored.offset()), (int)stored.size());
+                valueBuffer.wrap(valueMemory.addressForRead(value.offset()), (int)value.size());
+                keyBuffer.wrap(keyMemory.addressForRead(stored.offset()), (int)stored.size());
                 BanMarshaller.read(valueBuffer, ban);
                 IpPrefixMarshaller.read(keyBuffer, ban.prefix());
             }
