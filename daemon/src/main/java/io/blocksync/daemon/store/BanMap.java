@@ -2,14 +2,17 @@ package io.blocksync.daemon.store;
 
 import io.blocksync.codec.Ban;
 import io.blocksync.codec.IpPrefix;
+import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.core.pool.ClassAliasPool;
 import net.openhft.chronicle.hash.ChronicleHashCorruption;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -350,6 +353,8 @@ final class BanMap implements AutoCloseable
     static final class Snapshotter implements Consumer<MapEntry<IpPrefix, Ban>>
     {
         private final IpPrefix key = new IpPrefix();
+        private final UnsafeBuffer valueBuffer = new UnsafeBuffer();
+        private final UnsafeBuffer keyBuffer = new UnsafeBuffer();
         private Ban[] bans = new Ban[INITIAL_SNAPSHOT_SIZE];
         private int count;
 
@@ -373,8 +378,23 @@ final class BanMap implements AutoCloseable
                 fill(length);
             }
             final Ban ban = bans[count++];
-            entry.value().getUsing(ban);
-            ban.prefix(entry.key().getUsing(key));
+            final Data<Ban> value = entry.value();
+            final Data<IpPrefix> stored = entry.key();
+            final RandomDataInput valueMemory = value.bytes();
+            final RandomDataInput keyMemory = stored.bytes();
+            if (valueMemory.isDirectMemory() && keyMemory.isDirectMemory())
+            {
+                // In place: the segment is locked for the whole callback, so its memory stays put.
+                valueBuffer.wrap(valueMemory.addressForRead(value.offset()), (int)value.size());
+                keyBuffer.wrap(keyMemory.addressForRead(stored.offset()), (int)stored.size());
+                BanMarshaller.read(valueBuffer, ban);
+                IpPrefixMarshaller.read(keyBuffer, ban.prefix());
+            }
+            else
+            {
+                value.getUsing(ban);
+                ban.prefix(stored.getUsing(key));
+            }
         }
 
         private void fill(final int from)

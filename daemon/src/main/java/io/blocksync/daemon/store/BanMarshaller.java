@@ -8,6 +8,7 @@ import net.openhft.chronicle.hash.serialization.SizedReader;
 import net.openhft.chronicle.hash.serialization.SizedWriter;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
+import org.agrona.DirectBuffer;
 
 /**
  * Writes and reads the stored value of one {@link Ban} (everything but its prefix, which is the key, see
@@ -48,6 +49,7 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
 
     private static final int NO_FLAGS = 0;
     private static final int FLAGS_LENGTH = 3;
+    private static final int SIGNATURE_OFFSET = 104;
 
     private BanMarshaller()
     {
@@ -123,6 +125,41 @@ final class BanMarshaller implements SizedReader<Ban>, SizedWriter<Ban>, ReadRes
         in.read(ban.signature());
 
         return ban;
+    }
+
+    /**
+     * As {@link #read}, from the record in place: {@code value} wraps its {@value #LENGTH} bytes, in the native byte order
+     * the record was written in (the map's own memory, {@link BanMap.Snapshotter}). Reads each field with one memory
+     * access instead of through Chronicle's streaming {@code Bytes}, which costs the start-up pass a third of its CPU.
+     *
+     * @throws IllegalStateException if the record is not {@value #LENGTH} bytes or its action is neither BAN nor UNBAN.
+     */
+    static Ban read(final DirectBuffer value, final Ban into)
+    {
+        if (LENGTH != value.capacity())
+        {
+            throw new IllegalStateException("stored ban entry has " + value.capacity() + " bytes, expected " + LENGTH);
+        }
+        final int code = value.getByte(0) & 0xFF;
+        final BanAction action = BanAction.fromCode(code);
+        if (null == action)
+        {
+            throw new IllegalStateException("stored ban entry has action " + code + ", expected 1 or 2");
+        }
+        into.action(action)
+            .protocol(value.getByte(1) & 0xFF)
+            .port(value.getShort(2) & 0xFFFF);
+        into.originKeyId(value.getByte(4) & 0xFF);
+        into.originNodeId(value.getInt(8))
+            .hitCount(value.getInt(12))
+            .originSequence(value.getLong(16))
+            .originTimeMillis(value.getLong(24))
+            .expiresAtMillis(value.getLong(32))
+            .durationSeconds(value.getLong(40))
+            .reasonWords(value.getLong(48), value.getLong(56), value.getLong(64), value.getLong(72), value.getLong(80))
+            .appliedAtMillis(value.getLong(88))
+            .version(value.getLong(96));
+        return into.signature(value, SIGNATURE_OFFSET);
     }
 
     @Override

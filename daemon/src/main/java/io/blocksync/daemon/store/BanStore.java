@@ -350,8 +350,8 @@ public final class BanStore implements AutoCloseable
 
     /**
      * Every entry, read one segment at a time as {@link #forEach} does, for a consumer that pulls (the firewall's
-     * start): memory for one segment, whatever the store's size. Each iterator's {@code next()} returns the same holder;
-     * copy what must outlive the call. An entry changed during the pass may be seen before or after the change.
+     * start): memory for one segment, whatever the store's size. Each iterator's {@code next()} returns a reused holder
+     * (one per entry of the segment in memory, refilled for the next one); copy what must outlive the call. An entry changed during the pass may be seen before or after the change.
      */
     public Iterable<Ban> entries()
     {

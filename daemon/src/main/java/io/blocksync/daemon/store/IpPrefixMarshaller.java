@@ -9,6 +9,7 @@ import net.openhft.chronicle.hash.serialization.SizedWriter;
 import net.openhft.chronicle.hash.serialization.StatefulCopyable;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
+import org.agrona.DirectBuffer;
 
 /**
  * Writes and reads the fixed 18-byte key: family (1 byte, 4 or 6), prefix length (1 byte), then the 16-byte
@@ -60,6 +61,22 @@ final class IpPrefixMarshaller
         in.read(address, 0, AddressFamily.ADDRESS_FIELD_LENGTH);
 
         return key.set(family, address, prefixLength);
+    }
+
+    /**
+     * As {@link #read}, from the key in place: {@code key} wraps its {@value #LENGTH} bytes (the map's own memory,
+     * {@link BanMap.Snapshotter}).
+     *
+     * @throws IllegalStateException    if the key is not {@value #LENGTH} bytes.
+     * @throws IllegalArgumentException if its family or prefix length is invalid, as {@link IpPrefix#set} says.
+     */
+    static IpPrefix read(final DirectBuffer key, final IpPrefix into)
+    {
+        if (LENGTH != key.capacity())
+        {
+            throw new IllegalStateException("stored ban key has " + key.capacity() + " bytes, expected " + LENGTH);
+        }
+        return into.setAddress(key.getByte(0) & 0xFF, key, 2, key.getByte(1) & 0xFF);
     }
 
     @Override

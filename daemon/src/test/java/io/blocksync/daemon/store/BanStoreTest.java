@@ -112,6 +112,66 @@ class BanStoreTest
     }
 
     @Test
+    void passShouldReadEveryFieldInPlaceAsTheMarshallerDoes() throws IOException
+    {
+        // entries() reads records in the map's memory (BanMarshaller.read(DirectBuffer, ...)); get() through
+        // Chronicle's streaming Bytes (BanMarshaller.read(Bytes, ...)): the two must agree on every field and byte.
+        final Map<IpPrefix, Ban> written = new HashMap<>();
+        final Ban extremes = new Ban()
+            .prefix(prefix("2001:db8::1/128"))
+            .action(BanAction.UNBAN)
+            .protocol(255)
+            .port(65535)
+            .originKeyId(255)
+            .originNodeId(Integer.MAX_VALUE)
+            .hitCount(Integer.MIN_VALUE)
+            .originSequence(Long.MAX_VALUE)
+            .originTimeMillis(Long.MIN_VALUE)
+            .expiresAtMillis(-2)
+            .durationSeconds(Long.MAX_VALUE - 1)
+            .reason(io.blocksync.codec.ReasonCode.of("a-reason-longer-than-eight-bytes.hashed"))
+            .appliedAtMillis(NOW)
+            .version(Long.MIN_VALUE + 1);
+        for (int i = 0; i < extremes.signature().length; i++)
+        {
+            extremes.signature()[i] = (byte)(0xFF - i);
+        }
+        written.put(new IpPrefix().set(extremes.prefix()), new Ban().set(extremes));
+        for (final String text : new String[] {"192.0.2.1", "198.51.100.0/24", "0.0.0.0/0", "2001:db8:bad::/64"})
+        {
+            final Ban ban = entry(text.length()).prefix(prefix(text)).originKeyId(text.length()).version(text.hashCode());
+            ban.signature()[0] = (byte)text.length();
+            ban.signature()[63] = (byte)-text.length();
+            written.put(new IpPrefix().set(ban.prefix()), ban);
+        }
+
+        try (BanStore store = openDaemon(1000))
+        {
+            for (final Ban ban : written.values())
+            {
+                store.put(ban);
+            }
+            final Ban viaGet = new Ban();
+            int seen = 0;
+            for (final Ban inPlace : store.entries())
+            {
+                final Ban expected = written.get(inPlace.prefix());
+                assertTrue(null != expected, "unexpected prefix " + inPlace.prefix());
+                assertTrue(store.get(inPlace.prefix(), viaGet));
+                for (final Ban other : new Ban[] {expected, viaGet})
+                {
+                    assertBanEquals(other, inPlace);
+                    assertEquals(other.originKeyId(), inPlace.originKeyId());
+                    assertEquals(other.reasonText(), inPlace.reasonText());
+                    assertEquals(java.util.Arrays.toString(other.signature()), java.util.Arrays.toString(inPlace.signature()));
+                }
+                seen++;
+            }
+            assertEquals(written.size(), seen);
+        }
+    }
+
+    @Test
     void shouldTellPrefixesApartByLengthAndFamily() throws IOException
     {
         try (BanStore store = openDaemon(100))
