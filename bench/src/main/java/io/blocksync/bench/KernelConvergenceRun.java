@@ -128,7 +128,9 @@ public final class KernelConvergenceRun
     {
         final int bans = settings.bans();
         final int size = fleet.size();
-        final long capacity = Math.max(100_000, 2L * bans + 1024);
+        // Room for every ban at a peer (peers may fill 90 % of capacity), within the heap the firewall needs at a
+        // full store under the launcher's -Xmx64m (FirewallSettings.checkHeap: about 167,000 entries).
+        final long capacity = Math.max(100_000, bans + bans / 5 + 1024);
         fleet.start(settings.launcher(), settings.javaOpts(), "[bans]\ncapacity = " + (capacity + settings.warmUp()) +
             "\norigin-quota = 100\n");
         if (settings.warmUp() > 0)

@@ -113,10 +113,12 @@ public final class FirewallSettings
     }
 
     /**
-     * Java heap the reconciler's tables take per kernel element when the store is full: its flat tables measured ~147
-     * bytes an element at 100,000 ({@code ReconcilerFootprintTest}), rounded up.
+     * Java heap the firewall takes per kernel element when the store is full: the reconciler's flat tables measured
+     * ~147 bytes an element at 100,000 ({@code ReconcilerFootprintTest}), and the nftables backend's model of its sets
+     * and a full check's listing about as much again (a node with the nftables backend ran out of a 256 MiB heap at
+     * 875,000 elements: PERFORMANCE.md, "Issue 13", session 9).
      */
-    public static final long HEAP_BYTES_PER_BAN = 150;
+    public static final long HEAP_BYTES_PER_BAN = 300;
     /** Heap the rest of a node keeps besides the reconciler's tables (PERFORMANCE.md "Issue 12: footprint"). */
     public static final long HEAP_RESERVE_BYTES = 16L << 20;
 
@@ -135,7 +137,7 @@ public final class FirewallSettings
         if (LogSettings.INSTANCE != settings && needed > maxHeapBytes - HEAP_RESERVE_BYTES)
         {
             throw new FirewallException("[bans] capacity = " + capacity + " needs about " + (needed >> 20) +
-                " MiB of Java heap for the firewall's tables when the store is full (" + HEAP_BYTES_PER_BAN +
+                " MiB of Java heap for the firewall when the store is full (" + HEAP_BYTES_PER_BAN +
                 " bytes a ban), more than this JVM's maximum heap of " + (maxHeapBytes >> 20) + " MiB less " +
                 (HEAP_RESERVE_BYTES >> 20) + " MiB for the rest of the node: lower capacity, or raise -Xmx " +
                 "(BLOCKSYNC_JAVA_OPTS replaces the launcher's memory flags, e.g. -Xmx" +

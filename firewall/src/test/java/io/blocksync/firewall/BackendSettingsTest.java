@@ -188,13 +188,14 @@ class BackendSettingsTest
         final long heap = 64L << 20;
         final FirewallSettings nftables = FirewallSettings.parse(FirewallSettings.NFTABLES, new MapSection());
         nftables.checkHeap(100_000, heap); // The default capacity under the launcher's -Xmx64m.
-        nftables.checkHeap(300_000, heap);
+        nftables.checkHeap(160_000, heap);
         final FirewallException tooSmall = org.junit.jupiter.api.Assertions.assertThrows(FirewallException.class,
             () -> nftables.checkHeap(1_201_024, heap));
-        assertEquals("[bans] capacity = 1201024 needs about 171 MiB of Java heap for the firewall's tables when the " +
-            "store is full (150 bytes a ban), more than this JVM's maximum heap of 64 MiB less 16 MiB for the rest of " +
+        assertEquals("[bans] capacity = 1201024 needs about 343 MiB of Java heap for the firewall when the " +
+            "store is full (300 bytes a ban), more than this JVM's maximum heap of 64 MiB less 16 MiB for the rest of " +
             "the node: lower capacity, or raise -Xmx (BLOCKSYNC_JAVA_OPTS replaces the launcher's memory flags, e.g. " +
-            "-Xmx256m)", tooSmall.getMessage());
+            "-Xmx512m)", tooSmall.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(FirewallException.class, () -> nftables.checkHeap(180_000, heap));
         FirewallSettings.parse(FirewallSettings.LOG, new MapSection()).checkHeap(1_201_024, heap); // No tables.
     }
 }
