@@ -124,9 +124,14 @@ public final class Node implements AutoCloseable
     {
         this.config = config;
         this.log = log;
-        // Before anything is opened: a heap too small for a full store's firewall tables is a configuration error.
-        config.firewall().settings().checkHeap(config.storeCapacity(), Runtime.getRuntime().maxMemory());
         final EventLog.Line line = log.newLine();
+        // A heap too small for a full store's firewall state fails only once the store fills: said at start.
+        final String shortfall = config.firewall().settings().heapShortfall(config.storeCapacity(), Runtime.getRuntime().maxMemory());
+        if (null != shortfall)
+        {
+            line.begin().append("node ").append(config.nodeId()).append(": warning: [bans] capacity = ")
+                .append(config.storeCapacity()).append(": ").append(shortfall).commit();
+        }
         final SystemNanoClock nanoClock = SystemNanoClock.INSTANCE;
         final SystemEpochClock epochClock = SystemEpochClock.INSTANCE;
         final long nowMillis = epochClock.time();
@@ -140,6 +145,17 @@ public final class Node implements AutoCloseable
         // Ended entries are purged by the one start-up pass below, not by a pass of their own at open.
         store = BanStore.openForDaemon(config.stateDir(), config.storeCapacity(), message -> line.begin().append(message).commit(),
             config.stateSync(), BanStore.PURGE_LATER);
+        // The bans already stored go to the firewall at start: a heap that cannot hold them is refused here, not by an
+        // OutOfMemoryError in its worker.
+        try
+        {
+            config.firewall().settings().checkHeap(store.size(), Runtime.getRuntime().maxMemory());
+        }
+        catch (final RuntimeException ex)
+        {
+            store.close();
+            throw ex;
+        }
         ProgressFile progressFile = null;
         ReplayWindows replayFile = null;
         StatusFile statusFile = null;

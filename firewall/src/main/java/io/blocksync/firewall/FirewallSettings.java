@@ -123,25 +123,42 @@ public final class FirewallSettings
     public static final long HEAP_RESERVE_BYTES = 16L << 20;
 
     /**
-     * A store that can hold {@code capacity} bans may bring that many elements to the reconciler; a JVM whose heap
-     * cannot hold their tables would fail with an OutOfMemoryError once the store fills (at start, for a full store).
-     * The dry run keeps no tables.
+     * Whether this JVM's heap holds the firewall's state for {@code bans} bans (a kernel backend's per-element
+     * tables; the dry run keeps none). A node warns at start when its {@code [bans] capacity} would not fit, and refuses
+     * to start when the bans its store already holds do not: they go to the firewall at once, which would end in an
+     * OutOfMemoryError.
      *
-     * @param capacity     {@code [bans] capacity}.
+     * @param bans         bans the firewall would track.
      * @param maxHeapBytes the JVM's maximum heap ({@code Runtime.maxMemory()}, -Xmx).
-     * @throws FirewallException naming both values and what to change, if the heap is too small.
+     * @return null if they fit; otherwise one line naming both values and the {@code -Xmx} to use.
      */
-    public void checkHeap(final long capacity, final long maxHeapBytes)
+    public String heapShortfall(final long bans, final long maxHeapBytes)
     {
-        final long needed = capacity * HEAP_BYTES_PER_BAN;
-        if (LogSettings.INSTANCE != settings && needed > maxHeapBytes - HEAP_RESERVE_BYTES)
+        final long needed = bans * HEAP_BYTES_PER_BAN;
+        if (LogSettings.INSTANCE == settings || needed <= maxHeapBytes - HEAP_RESERVE_BYTES)
         {
-            throw new FirewallException("[bans] capacity = " + capacity + " needs about " + (needed >> 20) +
-                " MiB of Java heap for the firewall when the store is full (" + HEAP_BYTES_PER_BAN +
-                " bytes a ban), more than this JVM's maximum heap of " + (maxHeapBytes >> 20) + " MiB less " +
-                (HEAP_RESERVE_BYTES >> 20) + " MiB for the rest of the node: lower capacity, or raise -Xmx " +
-                "(BLOCKSYNC_JAVA_OPTS replaces the launcher's memory flags, e.g. -Xmx" +
-                Math.max(128, Long.highestOneBit(((needed + HEAP_RESERVE_BYTES) >> 20) - 1) << 1) + "m)");
+            return null;
+        }
+        // Rounded up with a tenth to spare (maxMemory() is a little under -Xmx), then to a power of two.
+        final long wantedMiB = ((needed + HEAP_RESERVE_BYTES) / 10 * 11 + (1 << 20) - 1) >> 20;
+        return bans + " bans need about " + ((needed + (1 << 20) - 1) >> 20) + " MiB of Java heap for the firewall (" +
+            HEAP_BYTES_PER_BAN + " bytes a ban), more than this JVM's maximum heap of " + (maxHeapBytes >> 20) +
+            " MiB less " + (HEAP_RESERVE_BYTES >> 20) + " MiB for the rest of the node: lower [bans] capacity, or raise " +
+            "-Xmx (BLOCKSYNC_JAVA_OPTS replaces the launcher's memory flags, e.g. -Xmx" +
+            Math.max(128, Long.highestOneBit(wantedMiB - 1) << 1) + "m)";
+    }
+
+    /**
+     * @param storedBans   bans the store holds now, which the firewall takes at start.
+     * @param maxHeapBytes the JVM's maximum heap.
+     * @throws FirewallException with {@link #heapShortfall}'s line if they do not fit.
+     */
+    public void checkHeap(final long storedBans, final long maxHeapBytes)
+    {
+        final String shortfall = heapShortfall(storedBans, maxHeapBytes);
+        if (null != shortfall)
+        {
+            throw new FirewallException("the store holds " + storedBans + " bans, and " + shortfall);
         }
     }
 

@@ -67,6 +67,12 @@ final class BansCommand implements Callable<Integer>
                 if (last.startsWith(ControlProtocol.OK))
                 {
                     System.out.flush();
+                    // PrintStream keeps write errors to itself: a full disk or a closed pipe must not exit 0.
+                    if (System.out.checkError())
+                    {
+                        System.err.println("blocksync bans: standard output: the listing could not be written whole");
+                        return BlockSyncCli.EXIT_FAILED;
+                    }
                     return BlockSyncCli.EXIT_OK;
                 }
                 whyNotAsked = last;

@@ -13,8 +13,11 @@ import java.util.List;
  * advised {@code MADV_DONTNEED} through {@link ResidentPages#advise}: the pages stay in the page cache and the next
  * access maps them again, so an idle node holds the pages it uses instead of every page its start touched once.
  * <p>
- * Only mappings without write permission whose {@code Anonymous} and {@code Private_Dirty} are 0 kB are advised: a
- * private page written once (a library's relocated {@code PT_GNU_RELRO} segment, a class-data region the JVM
+ * Only mappings of files that stay mapped for the process's life (shared libraries, {@code *.so*}; class-data
+ * archives, {@code *.jsa}; the JDK's {@code lib/modules}) are considered, so a file some thread maps for a moment
+ * (a state file read through a mapping) cannot be unmapped, and its range reused, between the read and the advice.
+ * Of those, only mappings without write permission whose {@code Anonymous}, {@code Private_Dirty} and {@code Swap}
+ * are 0 kB are advised: a private page written once and perhaps swapped out since (a library's relocated {@code PT_GNU_RELRO} segment, a class-data region the JVM
  * relocated) would be replaced by the file's contents, and a mapping that cannot be written cannot gain such a page
  * between the read and the advice (the JVM makes the archive's region writable again only for a debugger's
  * breakpoints, and then it shows {@code w} and is left). One pass, {@link ResidentPages#releaseLater}'s: what the
@@ -81,9 +84,8 @@ public final class CleanFileMappings
                 }
                 // start-end perms offset dev inode path
                 final String[] fields = line.trim().split("\\s+", 6);
-                final boolean readOnlyFile = fields.length == 6 && fields[5].startsWith("/") &&
-                    !fields[5].endsWith(" (deleted)") && fields[1].length() == 4 && fields[1].charAt(1) == '-' &&
-                    fields[1].charAt(0) == 'r';
+                final boolean readOnlyFile = fields.length == 6 && isPermanent(fields[5]) &&
+                    fields[1].length() == 4 && fields[1].charAt(1) == '-' && fields[1].charAt(0) == 'r';
                 candidate = readOnlyFile ? new long[] {
                     Long.parseUnsignedLong(line.substring(0, dash), 16),
                     Long.parseUnsignedLong(line.substring(dash + 1, space), 16)} : null;
@@ -96,7 +98,7 @@ public final class CleanFileMappings
                 {
                     resident = kilobytes(line) > 0;
                 }
-                else if (line.startsWith("Anonymous:") || line.startsWith("Private_Dirty:"))
+                else if (line.startsWith("Anonymous:") || line.startsWith("Private_Dirty:") || line.startsWith("Swap:"))
                 {
                     clean &= kilobytes(line) == 0;
                 }
@@ -107,6 +109,17 @@ public final class CleanFileMappings
             ranges.add(candidate);
         }
         return ranges;
+    }
+
+    /** A file mapped for the process's life: a shared library, a class-data archive, the JDK's modules image. */
+    private static boolean isPermanent(final String path)
+    {
+        if (!path.startsWith("/") || path.endsWith(" (deleted)"))
+        {
+            return false;
+        }
+        final String name = path.substring(path.lastIndexOf('/') + 1);
+        return name.endsWith(".so") || name.contains(".so.") || name.endsWith(".jsa") || path.endsWith("/lib/modules");
     }
 
     private static long kilobytes(final String line)

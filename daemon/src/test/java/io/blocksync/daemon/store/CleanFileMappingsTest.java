@@ -14,12 +14,19 @@ class CleanFileMappingsTest
 {
     private static List<String> mapping(final String header, final int rssKb, final int privateDirtyKb, final int anonymousKb)
     {
+        return mapping(header, rssKb, privateDirtyKb, anonymousKb, 0);
+    }
+
+    private static List<String> mapping(
+        final String header, final int rssKb, final int privateDirtyKb, final int anonymousKb, final int swapKb)
+    {
         return List.of(header,
             "Size:               8912 kB",
             "Rss:                " + rssKb + " kB",
             "Private_Clean:      " + (rssKb - privateDirtyKb) + " kB",
             "Private_Dirty:      " + privateDirtyKb + " kB",
             "Anonymous:          " + anonymousKb + " kB",
+            "Swap:               " + swapKb + " kB",
             "VmFlags: rd mr mw me ac sd");
     }
 
@@ -46,7 +53,11 @@ class CleanFileMappingsTest
             mapping("7f1b70000000-7f1b70100000 r--p 00000000 fe:00 12                   /usr/lib/libz.so.1", 0, 0, 0),
             mapping("7f1b71000000-7f1b71100000 r--p 00000000 fe:00 13                   /tmp/x.so (deleted)", 64, 0, 0),
             mapping("7f1b72000000-7f1b72100000 ---p 00000000 fe:00 14                   /usr/lib/libc.so.6", 4, 0, 0),
-            mapping("7f1b73000000-7f1b73100000 r--s 00000000 fe:00 15                   /usr/lib/jvm/lib/modules", 1344, 0, 0))));
+            mapping("7f1b73000000-7f1b73100000 r--s 00000000 fe:00 15                   /usr/lib/jvm/lib/modules", 1344, 0, 0),
+            // A relocated segment whose written pages were swapped out: the file's bytes would replace them.
+            mapping("7f1b74000000-7f1b74100000 r--p 00000000 fe:00 16                   /usr/lib/libssl.so.3", 12, 0, 0, 20),
+            // A state file a thread maps for a moment (ProgressFile.readFrame): not permanent, never advised.
+            mapping("7f1b77000000-7f1b77001000 r--s 00000000 fe:00 17                   /var/lib/blocksync/progress.dat", 4, 0, 0))));
 
         assertEquals(3, ranges.size());
         assertArrayEquals(new long[] {0x8008b4000L, 0x80165b000L}, ranges.get(0));
