@@ -26,6 +26,11 @@ import java.util.List;
 public final class CleanFileMappings
 {
     private static final Path SMAPS = Path.of("/proc/self/smaps");
+    /**
+     * Addresses past this are not this JVM's: a 32-bit JVM under a user-mode emulator (qemu-user) reads the emulator's
+     * 64-bit smaps, whose ranges, cut to 32 bits, would be the JVM's own memory.
+     */
+    static final long ADDRESS_LIMIT = "32".equals(System.getProperty("sun.arch.data.model")) ? 1L << 32 : -1L;
 
     private CleanFileMappings()
     {
@@ -45,7 +50,7 @@ public final class CleanFileMappings
         long released = 0;
         try
         {
-            final List<long[]> ranges = select(Files.readAllLines(SMAPS));
+            final List<long[]> ranges = select(Files.readAllLines(SMAPS), ADDRESS_LIMIT);
             for (final long[] range : ranges)
             {
                 if (ResidentPages.advise(range[0], range[1] - range[0]))
@@ -62,11 +67,13 @@ public final class CleanFileMappings
     }
 
     /**
-     * @param smaps the lines of a {@code /proc/PID/smaps}.
+     * @param smaps        the lines of a {@code /proc/PID/smaps}.
+     * @param addressLimit the first address this process cannot have (unsigned; -1: none): a listing with a mapping
+     *                     beyond it describes another process, and nothing is selected.
      * @return {start, end} addresses of the file mappings without write permission that have resident pages and
      *         neither anonymous nor private dirty ones, in file order.
      */
-    static List<long[]> select(final List<String> smaps)
+    static List<long[]> select(final List<String> smaps, final long addressLimit)
     {
         final List<long[]> ranges = new ArrayList<>();
         long[] candidate = null;
@@ -81,6 +88,10 @@ public final class CleanFileMappings
                 if (null != candidate && clean && resident)
                 {
                     ranges.add(candidate);
+                }
+                if (Long.compareUnsigned(Long.parseUnsignedLong(line.substring(dash + 1, space), 16), addressLimit) > 0)
+                {
+                    return List.of();
                 }
                 // start-end perms offset dev inode path
                 final String[] fields = line.trim().split("\\s+", 6);

@@ -57,7 +57,7 @@ class CleanFileMappingsTest
             // A relocated segment whose written pages were swapped out: the file's bytes would replace them.
             mapping("7f1b74000000-7f1b74100000 r--p 00000000 fe:00 16                   /usr/lib/libssl.so.3", 12, 0, 0, 20),
             // A state file a thread maps for a moment (ProgressFile.readFrame): not permanent, never advised.
-            mapping("7f1b77000000-7f1b77001000 r--s 00000000 fe:00 17                   /var/lib/blocksync/progress.dat", 4, 0, 0))));
+            mapping("7f1b77000000-7f1b77001000 r--s 00000000 fe:00 17                   /var/lib/blocksync/progress.dat", 4, 0, 0))), -1L);
 
         assertEquals(3, ranges.size());
         assertArrayEquals(new long[] {0x8008b4000L, 0x80165b000L}, ranges.get(0));
@@ -73,7 +73,7 @@ class CleanFileMappingsTest
         {
             return;
         }
-        final long candidates = CleanFileMappings.select(Files.readAllLines(smaps)).stream()
+        final long candidates = CleanFileMappings.select(Files.readAllLines(smaps), CleanFileMappings.ADDRESS_LIMIT).stream()
             .mapToLong(range -> range[1] - range[0]).sum();
         assertTrue(candidates > 0, "a JVM maps libjvm.so's text at least");
 
@@ -81,6 +81,18 @@ class CleanFileMappingsTest
 
         assertTrue(released > 0, "released " + released + " of " + candidates + " bytes");
         // The JVM goes on running on the code and data it maps back in: libjvm's text and the JDK's classes again.
-        assertTrue(CleanFileMappings.select(Files.readAllLines(smaps)).size() > 0, "pages mapped back in");
+        assertTrue(CleanFileMappings.select(Files.readAllLines(smaps), CleanFileMappings.ADDRESS_LIMIT).size() > 0, "pages mapped back in");
+    }
+
+    @Test
+    void aListingWithAddressesBeyondThisJvmsReachSelectsNothing()
+    {
+        // A 32-bit JVM under qemu-user reads the emulator's 64-bit smaps: cut to 32 bits, its ranges would be the
+        // JVM's own memory.
+        final List<String> emulator = smaps(List.of(
+            mapping("8008b4000-80165b000 r--p 008b5000 fe:00 5335301                    /opt/blocksync/lib/blocksync.jsa", 13980, 0, 0),
+            mapping("7f1b78451000-7f1b791a4000 r-xp 00251000 fe:00 328261               /usr/lib/libc.so.6", 9212, 0, 0)));
+        assertEquals(0, CleanFileMappings.select(emulator, 1L << 32).size());
+        assertEquals(2, CleanFileMappings.select(emulator, -1L).size());
     }
 }
