@@ -39,10 +39,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JoinRun
 {
-    /** The launcher's own memory, GC and JIT flags, which {@code BLOCKSYNC_JAVA_OPTS} replaces (bin/blocksync). */
-    private static final String LAUNCHER_MEMORY_FLAGS = "-Xms16m -Xmx64m -Xmn2m -Xss512k -XX:+UseSerialGC " +
-        "-XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1";
-
     private JoinRun()
     {
     }
@@ -141,16 +137,13 @@ public final class JoinRun
         final int bans = settings.bans();
         writeStore(fleet.stateDir(1), settings.capacity(), bans);
         final long originStart = System.nanoTime();
-        fleet.spawn(1, settings.launcher(), settings.javaOpts());
+        fleet.spawn(1, settings.launcher(), settings.javaOpts(), null);
         // A node puts its store's live bans into its kernel set before it listens ("N live bans re-applied").
         fleet.awaitReady(1);
         System.out.printf(Locale.ROOT, "node 1 answered, its store in its kernel set, %.1f s after its start%n",
             (System.nanoTime() - originStart) / 1e9);
         final long start = System.nanoTime();
-        final String javaOpts = settings.syncOnly()
-            ? (null == settings.javaOpts() ? LAUNCHER_MEMORY_FLAGS : settings.javaOpts()) + " -Dblocksync.snapshots=false"
-            : settings.javaOpts();
-        fleet.spawn(2, settings.launcher(), javaOpts);
+        fleet.spawn(2, settings.launcher(), settings.javaOpts(), settings.syncOnly() ? "-Dblocksync.snapshots=false" : null);
         final long deadline = start + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds());
         long held = 0;
         long applied = 0;

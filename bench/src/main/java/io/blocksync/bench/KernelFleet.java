@@ -68,7 +68,7 @@ final class KernelFleet implements AutoCloseable
         configure(extra);
         for (int id = 1; id <= size; id++)
         {
-            spawn(id, launcher, javaOpts);
+            spawn(id, launcher, javaOpts, null);
         }
         for (int id = 1; id <= size; id++)
         {
@@ -120,18 +120,23 @@ final class KernelFleet implements AutoCloseable
     /**
      * Start node {@code id} in its namespace ({@link #configure} first); {@link #awaitReady} waits for its answer.
      *
-     * @param launcher {@code bin/blocksync}.
-     * @param javaOpts {@code BLOCKSYNC_JAVA_OPTS}, null for the launcher's own.
+     * @param launcher    {@code bin/blocksync}.
+     * @param javaOpts    {@code BLOCKSYNC_JAVA_OPTS}, null for the launcher's own.
+     * @param toolOptions {@code JAVA_TOOL_OPTIONS} (added to the launcher's flags, e.g. a system property), or null.
      */
-    void spawn(final int id, final Path launcher, final String javaOpts)
+    void spawn(final int id, final Path launcher, final String javaOpts, final String toolOptions)
     {
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(List.of("env"));
+        if (null != toolOptions)
+        {
+            command.add("JAVA_TOOL_OPTIONS=" + toolOptions);
+        }
         // -Dbench.node2-java-opts=...: node 2 (a receiving peer) alone, e.g. to record a flight recording of it.
         final String opts = 2 == id ? System.getProperty("bench.node2-java-opts", javaOpts) : javaOpts;
         if (null != opts)
         {
             // env execs the launcher, which execs java: the pid stays the JVM's.
-            command.addAll(List.of("env", "BLOCKSYNC_JAVA_OPTS=" + opts));
+            command.add("BLOCKSYNC_JAVA_OPTS=" + opts);
         }
         command.addAll(List.of(launcher.toAbsolutePath().toString(), "run", "-c", dir.resolve("node" + id + ".conf").toString()));
         processes[id] = namespaces.spawn(hosts[id], dir.resolve("node" + id + ".log"), command);

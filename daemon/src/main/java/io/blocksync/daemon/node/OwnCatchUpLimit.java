@@ -17,9 +17,8 @@ package io.blocksync.daemon.node;
  *       of ChaosEngineTest), and so are batches dropped from the ring before the peer acknowledged them: the stream
  *       gave up on those.</li>
  * </ul>
- * Until session 9 (issue 13, own13) both rules stepped aside for a peer whose stream had resent anything it had not
- * acknowledged yet, and a CPU-starved origin whose timeouts fired served its whole import again by snapshot. A group
- * member's stream is the group's: no limit. Loop thread only; allocation-free.
+ * Both hold whether or not the stream has resent: a CPU-starved origin whose timeouts fire would otherwise serve its
+ * whole import again by snapshot. A group member's stream is the group's: no limit. Loop thread only; allocation-free.
  */
 final class OwnCatchUpLimit
 {

@@ -291,7 +291,6 @@ public final class RetransmitHandler
         return sequence;
     }
 
-
     /** Whether the latest usable ACK's bitmap shows the batch received (the receiver may since have lost that). */
     private static boolean isReported(final PeerTimer timer, final long acked, final long sequence)
     {
