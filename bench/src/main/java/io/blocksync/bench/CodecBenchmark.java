@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * copied, never computed here), stamped once and sealed for one peer with the link key (encode + HMAC), and a received
  * one verified (receiver, link and key lookup, HMAC, replay window, structure of every record) then decoded (every
  * field read, the signature copied out as the store keeps it). {@code records} 1 is a lone ban, the latency case;
- * 9 is a full datagram, the most 120-byte records that fit in 1200 bytes. Origin signing and verifying are
+ * the other value is a full datagram, {@link BatchFrameFlyweight#MAX_RECORDS} (7 records of 160 bytes in 1200 bytes,
+ * protocol 3), taken from the codec so that it cannot drift from the record size again. Origin signing and verifying are
  * {@link RecordSignatureBenchmark}. Keys come from a seeded {@link Random}.
  */
 @State(Scope.Thread)
@@ -50,7 +51,7 @@ public class CodecBenchmark
     private static final int RECEIVER_ID = 2;
     private static final int POOL_SIZE = 4096;
 
-    @Param({ "1", "9" })
+    @Param({ "1", "" + BatchFrameFlyweight.MAX_RECORDS })
     public int records;
 
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));

@@ -203,10 +203,36 @@ public final class BenchRunner
         catch (final Exception | AssertionError | OutOfMemoryError ex)
         {
             failures++;
-            final String message = String.valueOf(ex.getMessage()).lines().findFirst().orElse("");
-            report.skip(name, "FAILED: " + ex.getClass().getSimpleName() + ": " + message);
-            err.printf(Locale.ROOT, "%nbench: %s failed: %s%n", name, ex);
+            final String reason = reason(ex);
+            report.skip(name, "FAILED: " + reason);
+            err.printf(Locale.ROOT, "%nbench: %s failed: %s%n", name, reason);
         }
+    }
+
+    /**
+     * @return the class and first message line of what actually failed: JMH wraps a benchmark's exception in a
+     * RunnerException ("Benchmark caught the exception") whose cause holds it as a suppressed exception.
+     */
+    static String reason(final Throwable failure)
+    {
+        Throwable cause = failure;
+        for (int depth = 0; depth < 16; depth++)
+        {
+            if (cause.getCause() != null)
+            {
+                cause = cause.getCause();
+            }
+            else if (cause.getSuppressed().length > 0)
+            {
+                cause = cause.getSuppressed()[0];
+            }
+            else
+            {
+                break;
+            }
+        }
+        final String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+        return cause.getClass().getSimpleName() + ": " + message;
     }
 
     /**

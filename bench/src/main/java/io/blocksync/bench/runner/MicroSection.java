@@ -1,5 +1,6 @@
 package io.blocksync.bench.runner;
 
+import io.blocksync.codec.BatchFrameFlyweight;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -28,12 +29,15 @@ final class MicroSection
     {
     }
 
+    /** Records in a full BATCH datagram, from the codec: the benchmarks' {@code records} parameter for a full one. */
+    private static final String FULL = String.valueOf(BatchFrameFlyweight.MAX_RECORDS);
+
     static final List<Bench> BENCHES = List.of(
-        new Bench("seal_datagram", "CodecBenchmark.stampAndSeal", new String[]{ "records", "9" }, "ns",
-            "encode, stamp and HMAC-seal a full datagram (9 records) for one peer"),
-        new Bench("seal_per_peer", "CodecBenchmark.sealForOnePeer", new String[]{ "records", "9" }, "ns",
+        new Bench("seal_datagram", "CodecBenchmark.stampAndSeal", new String[]{ "records", FULL }, "ns",
+            "encode, stamp and HMAC-seal a full datagram (" + FULL + " records) for one peer"),
+        new Bench("seal_per_peer", "CodecBenchmark.sealForOnePeer", new String[]{ "records", FULL }, "ns",
             "re-seal that datagram for each further peer"),
-        new Bench("verify_datagram", "CodecBenchmark.verifyAndDecode", new String[]{ "records", "9" }, "ns",
+        new Bench("verify_datagram", "CodecBenchmark.verifyAndDecode", new String[]{ "records", FULL }, "ns",
             "verify (HMAC, replay window) and decode a full datagram"),
         new Bench("sign_record", "RecordSignatureBenchmark.signRecord", new String[0], "us",
             "Ed25519 origin signature of one ban record"),
@@ -47,10 +51,27 @@ final class MicroSection
             "decode one NFLOG event (pcap, NFLOG TLVs, IPv4/TCP)"));
 
     private final boolean quick;
+    private final int warmupIterations;
+    private final int iterations;
+    private final long iterationMillis;
 
     MicroSection(final boolean quick)
     {
+        this(quick, quick ? 1 : 2, quick ? 2 : 5, quick ? 500 : 1000);
+    }
+
+    private MicroSection(final boolean quick, final int warmupIterations, final int iterations, final long iterationMillis)
+    {
         this.quick = quick;
+        this.warmupIterations = warmupIterations;
+        this.iterations = iterations;
+        this.iterationMillis = iterationMillis;
+    }
+
+    /** @return one 20 ms iteration without warm-up: proves a benchmark sets up and runs, its figure means nothing. */
+    static MicroSection smoke()
+    {
+        return new MicroSection(true, 0, 1, 20);
     }
 
     /** @return estimated seconds for one benchmark. */
@@ -72,10 +93,10 @@ final class MicroSection
             .threads(1)
             .mode(Mode.AverageTime)
             .timeUnit(TimeUnit.valueOf(bench.unit().equals("us") ? "MICROSECONDS" : "NANOSECONDS"))
-            .warmupIterations(quick ? 1 : 2)
-            .warmupTime(TimeValue.milliseconds(quick ? 500 : 1000))
-            .measurementIterations(quick ? 2 : 5)
-            .measurementTime(TimeValue.milliseconds(quick ? 500 : 1000))
+            .warmupIterations(warmupIterations)
+            .warmupTime(TimeValue.milliseconds(iterationMillis))
+            .measurementIterations(iterations)
+            .measurementTime(TimeValue.milliseconds(iterationMillis))
             .shouldFailOnError(true);
         for (int i = 0; i < bench.params().length; i += 2)
         {

@@ -160,4 +160,37 @@ class BenchRunnerTest
         final double nanos = report.figure("pflog_decode").value();
         assertTrue(nanos > 1 && nanos < 1_000_000, "ns per pflog event: " + nanos);
     }
+
+    /**
+     * Every benchmark of the micro section sets up and runs with the parameters the runner gives it (one 20 ms
+     * iteration each). Protocol 3's 160-byte records made a 9-record datagram impossible and the three datagram
+     * figures failed in every run while the suite still printed a verdict.
+     */
+    @Test
+    void everyMicroBenchmarkSetsUpAndRunsWithItsParameters()
+    {
+        final BenchReport report = new BenchReport("quick");
+        final MicroSection smoke = MicroSection.smoke();
+        for (final MicroSection.Bench bench : MicroSection.BENCHES)
+        {
+            try
+            {
+                smoke.run(bench, report);
+            }
+            catch (final Exception ex)
+            {
+                throw new AssertionError(bench.key() + ": " + BenchRunner.reason(ex), ex);
+            }
+            assertTrue(report.figure(bench.key()).value() > 0, bench.key());
+        }
+    }
+
+    @Test
+    void aFailureNamesWhatJmhWrapped()
+    {
+        final IllegalStateException inner = new IllegalStateException("BATCH frame full: 7 records\nmore");
+        final Exception wrapped = new Exception("Benchmark caught the exception", new Exception("errors"));
+        wrapped.getCause().addSuppressed(inner);
+        assertEquals("IllegalStateException: BATCH frame full: 7 records", BenchRunner.reason(wrapped));
+    }
 }
