@@ -17,8 +17,9 @@ import java.util.List;
  * archives, {@code *.jsa}; the JDK's {@code lib/modules}) are considered, so a file some thread maps for a moment
  * (a state file read through a mapping) cannot be unmapped, and its range reused, between the read and the advice.
  * Of those, only mappings without write permission whose {@code Anonymous}, {@code Private_Dirty} and {@code Swap}
- * are 0 kB are advised: a private page written once and perhaps swapped out since (a library's relocated {@code PT_GNU_RELRO} segment, a class-data region the JVM
- * relocated) would be replaced by the file's contents, and a mapping that cannot be written cannot gain such a page
+ * are 0 kB are advised: a private page written once and perhaps swapped out since (a library's relocated
+ * {@code PT_GNU_RELRO} segment, a class-data region the JVM relocated) would be replaced by the file's contents, and
+ * a mapping that cannot be written cannot gain such a page
  * between the read and the advice (the JVM makes the archive's region writable again only for a debugger's
  * breakpoints, and then it shows {@code w} and is left). One pass, {@link ResidentPages#releaseLater}'s: what the
  * idle node uses afterwards comes back, about 1 MiB in its first minutes (PERFORMANCE.md, "Issue 12: footprint").
@@ -70,8 +71,8 @@ public final class CleanFileMappings
      * @param smaps        the lines of a {@code /proc/PID/smaps}.
      * @param addressLimit the first address this process cannot have (unsigned; -1: none): a listing with a mapping
      *                     beyond it describes another process, and nothing is selected.
-     * @return {start, end} addresses of the file mappings without write permission that have resident pages and
-     *         neither anonymous nor private dirty ones, in file order.
+     * @return {start, end} addresses of the permanent file mappings without write permission that have resident
+     *         pages and neither anonymous, private dirty nor swapped ones, in file order.
      */
     static List<long[]> select(final List<String> smaps, final long addressLimit)
     {
@@ -89,7 +90,8 @@ public final class CleanFileMappings
                 {
                     ranges.add(candidate);
                 }
-                if (Long.compareUnsigned(Long.parseUnsignedLong(line.substring(dash + 1, space), 16), addressLimit) > 0)
+                final long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                if (Long.compareUnsigned(end, addressLimit) > 0)
                 {
                     return List.of();
                 }
@@ -97,9 +99,7 @@ public final class CleanFileMappings
                 final String[] fields = line.trim().split("\\s+", 6);
                 final boolean readOnlyFile = fields.length == 6 && isPermanent(fields[5]) &&
                     fields[1].length() == 4 && fields[1].charAt(1) == '-' && fields[1].charAt(0) == 'r';
-                candidate = readOnlyFile ? new long[] {
-                    Long.parseUnsignedLong(line.substring(0, dash), 16),
-                    Long.parseUnsignedLong(line.substring(dash + 1, space), 16)} : null;
+                candidate = readOnlyFile ? new long[] {Long.parseUnsignedLong(line.substring(0, dash), 16), end} : null;
                 clean = true;
                 resident = false;
             }
