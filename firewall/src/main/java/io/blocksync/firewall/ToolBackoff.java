@@ -7,7 +7,8 @@ import static io.blocksync.firewall.LiveBans.PERMANENT;
  * they are given ({@link ElementCommit}'s probe), the object check and re-creation of tables, chains, sets and rules
  * ({@link KernelCheck}), and the re-assert of backends that cannot be listed. Failures of any of them in one round
  * (the same retry time) count once; the next round waits {@link BanDeadlines#backoffNanos(int)} of the shared attempt
- * count, so a tool that refuses everything is run a few times per backoff step in all, not once per schedule. Each
+ * count, so a tool that refuses everything is run a few times per backoff step in all, not once per schedule; commits
+ * also wait while the object check failed, since they go into those objects. Each
  * side clears its own part on success (a commit that went in; objects found intact; a re-assert that worked) and the
  * attempts start again from the first step once neither side fails. Worker thread only.
  */
@@ -20,6 +21,8 @@ final class ToolBackoff
 
     private final BanDeadlines deadlines;
     private int failing;
+    /** The object check failed (listing or re-creation refused), as opposed to objects re-created that work. */
+    private boolean objectsBroken;
     private int attempts;
     private long retryAtNanos = Long.MIN_VALUE;
 
@@ -33,12 +36,9 @@ final class ToolBackoff
      */
     void failed(final int side, final long nowNanos)
     {
-        if (0 == attempts || nowNanos >= retryAtNanos)
-        {
-            attempts++;
-            retryAtNanos = nowNanos + deadlines.backoffNanos(attempts);
-        }
+        step(nowNanos);
         failing |= side;
+        objectsBroken |= OBJECTS == side;
     }
 
     /**
@@ -47,8 +47,18 @@ final class ToolBackoff
      */
     void recreated(final long nowNanos)
     {
-        failed(OBJECTS, nowNanos);
-        failing &= ~WRITES;
+        step(nowNanos);
+        failing = (failing | OBJECTS) & ~WRITES;
+        objectsBroken = false;
+    }
+
+    private void step(final long nowNanos)
+    {
+        if (0 == attempts || nowNanos >= retryAtNanos)
+        {
+            attempts++;
+            retryAtNanos = nowNanos + deadlines.backoffNanos(attempts);
+        }
     }
 
     /**
@@ -57,6 +67,7 @@ final class ToolBackoff
     void succeeded(final int side)
     {
         failing &= ~side;
+        objectsBroken &= OBJECTS != side;
         if (0 == failing)
         {
             attempts = 0;
@@ -73,11 +84,13 @@ final class ToolBackoff
     }
 
     /**
-     * @return true while element writes failed as a whole and their backoff has not run out: commits wait.
+     * @return true while element writes failed as a whole, or the objects they go into are broken and could not be
+     * re-created, and the backoff has not run out: commits wait (a write into a missing table fails whatever it holds,
+     * and bans arriving one at a time would each run the tool).
      */
     boolean holdingWrites(final long nowNanos)
     {
-        return 0 != (failing & WRITES) && holding(nowNanos);
+        return (0 != (failing & WRITES) || objectsBroken) && holding(nowNanos);
     }
 
     /**
