@@ -125,8 +125,9 @@ final class ElementCommit
         }
         // A tool that fails whatever it is given (a broken binary, a missing library) would be run twice per element
         // at every retry by halving: after an isolation that refused everything, one element is tried first, and
-        // only if it goes in is the rest halved.
-        if (wholeCallsFailing && null != tryApply(0, 1, nowNanos))
+        // only if it goes in is the rest halved. Into objects the check found broken and could not re-create, a
+        // failed commit failed as a whole, however small: bans arriving one at a time would each run the tool.
+        if (tool.objectsBroken() || (wholeCallsFailing && null != tryApply(0, 1, nowNanos)))
         {
             // One backoff for the tool, not one per element: batches refused at different times retry together,
             // and with the object check (ToolBackoff).
@@ -277,7 +278,7 @@ final class ElementCommit
         final int attempts = elements.attempts(element) + 1;
         elements.attempts(element, attempts);
         final long retryAt = tool.holdingWrites(nowNanos) ?
-            tool.retryAtNanos() : nowNanos + deadlines.backoffNanos(attempts);
+            tool.writesRetryAtNanos() : nowNanos + deadlines.backoffNanos(attempts);
         desired.failed(element, retryAt, error);
         desired.waiting.complete(desired.waiting.take(element), FAILED, error, nowNanos);
     }

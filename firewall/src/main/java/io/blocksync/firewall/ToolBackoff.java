@@ -7,8 +7,7 @@ import static io.blocksync.firewall.LiveBans.PERMANENT;
  * they are given ({@link ElementCommit}'s probe), the object check and re-creation of tables, chains, sets and rules
  * ({@link KernelCheck}), and the re-assert of backends that cannot be listed. Failures of any of them in one round
  * (the same retry time) count once; the next round waits {@link BanDeadlines#backoffNanos(int)} of the shared attempt
- * count, so a tool that refuses everything is run a few times per backoff step in all, not once per schedule; commits
- * also wait while the object check failed, since they go into those objects. Each
+ * count, so a tool that refuses everything is run a few times per backoff step in all, not once per schedule. Each
  * side clears its own part on success (a commit that went in; objects found intact; a re-assert that worked) and the
  * attempts start again from the first step once neither side fails. Worker thread only.
  */
@@ -25,6 +24,7 @@ final class ToolBackoff
     private boolean objectsBroken;
     private int attempts;
     private long retryAtNanos = Long.MIN_VALUE;
+    private long writesRetryAtNanos = Long.MIN_VALUE;
 
     ToolBackoff(final BanDeadlines deadlines)
     {
@@ -39,6 +39,10 @@ final class ToolBackoff
         step(nowNanos);
         failing |= side;
         objectsBroken |= OBJECTS == side;
+        if (WRITES == side)
+        {
+            writesRetryAtNanos = retryAtNanos;
+        }
     }
 
     /**
@@ -84,13 +88,31 @@ final class ToolBackoff
     }
 
     /**
-     * @return true while element writes failed as a whole, or the objects they go into are broken and could not be
-     * re-created, and the backoff has not run out: commits wait (a write into a missing table fails whatever it holds,
-     * and bans arriving one at a time would each run the tool).
+     * @return true while element writes failed as a whole and the round they failed in has not ended: commits wait.
+     * Their own round's end, not the latest: an object check that fails first at the next round's time steps the
+     * schedule, and the commits still get their one try in that round.
      */
     boolean holdingWrites(final long nowNanos)
     {
-        return (0 != (failing & WRITES) || objectsBroken) && holding(nowNanos);
+        return 0 != (failing & WRITES) && nowNanos < writesRetryAtNanos;
+    }
+
+    /**
+     * @return when commits held by {@link #holdingWrites} may run again.
+     */
+    long writesRetryAtNanos()
+    {
+        return writesRetryAtNanos;
+    }
+
+    /**
+     * @return true while the last object check failed (objects broken and not re-created, or not listable): a commit
+     * into them that fails has failed as a whole, whatever its size, since a one-element batch cannot tell that apart
+     * from the kernel refusing its element.
+     */
+    boolean objectsBroken()
+    {
+        return objectsBroken;
     }
 
     /**
