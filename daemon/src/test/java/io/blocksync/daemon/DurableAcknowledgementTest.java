@@ -219,10 +219,17 @@ class DurableAcknowledgementTest
         // Node 2's mark for node 1 starts only when catch-up fills the range below node 1's first batch (an origin's
         // sequences start at its epoch, which a new peer learns from SYNC, after a heartbeat), so wait for the disk
         // itself to hold a mark, rather than count syncs after an ACK.
-        Poll.until("300 bans acknowledged by node 1, node 2's disk holding a mark for node 1, a checkpoint at each",
-            () -> acknowledged.size() >= 300 && diskMark(disk2, 2, 1) > 0 && disk1.mapSyncs() >= 2 && disk2.mapSyncs() >= 2,
+        // And what is still to come fits in node 1's flight window: after the cut node 2 acknowledges nothing more
+        // (its ACKs wait for syncs), so node 1 sends at most a flight window (256 batches here) past node 2's last ACK.
+        // Node 2's syncs copy the whole state directory, and on a fast machine the clients had outrun its ACKs by more
+        // than that, so node 2 could never take every decision below.
+        Poll.until("300 bans acknowledged by node 1, node 2's disk holding a mark for node 1, a checkpoint at each, " +
+                "what node 2 has not acknowledged within half a flight window",
+            () -> acknowledged.size() >= 300 && diskMark(disk2, 2, 1) > 0 && disk1.mapSyncs() >= 2 && disk2.mapSyncs() >= 2 &&
+                unacknowledged(node1) + Math.max(0, MAX_SENT - sent.get()) < 128,
             () -> acknowledged.size() + " acknowledged, node 2's disk mark for node 1 " + diskMark(disk2, 2, 1) +
-                " after " + disk2.completed() + " syncs, map syncs " + disk1.mapSyncs() + " and " + disk2.mapSyncs());
+                " after " + disk2.completed() + " syncs, map syncs " + disk1.mapSyncs() + " and " + disk2.mapSyncs() +
+                ", " + unacknowledged(node1) + " batches unacknowledged by node 2, " + sent.get() + " sent");
         disk1.cutPower();
         disk2.cutPower();
         // Let every request in flight be decided and every batch taken: a node that acknowledged without its sync
@@ -326,6 +333,12 @@ class DurableAcknowledgementTest
         assertTrue(highWater >= firstHeld, "node 2's disk claims node 1's decisions up to " + highWater);
         assertEquals(0, missing, "node 2's progress.dat claims node 1's decisions up to " + highWater +
             " but its store lacks " + missing + " of them");
+    }
+
+    /** Batches node 1 sent node 2 that node 2 has not acknowledged. */
+    private static long unacknowledged(final Node node1)
+    {
+        return node1.peerCounter(2, Peer.SENT_BATCHES_ID) - node1.peerCounter(2, Peer.ACKED_BATCHES_ID);
     }
 
     private Node start(final int clusterSize, final int id, final SnapshotSync disk) throws Exception
