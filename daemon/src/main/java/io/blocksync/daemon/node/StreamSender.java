@@ -41,6 +41,9 @@ public final class StreamSender implements BanTableListener
     private final NodeCounters counters;
     private final RetransmitHandler retransmitHandler;
     private final int flightWindow;
+    private final long stallNanos;
+    // When the ring's floor next moves without an ACK (a lagging peer's stall passes); MAX_VALUE: it waits for ACKs.
+    private long floorMovesAtNanos = Long.MAX_VALUE;
 
     /** Records the staging ring holds at first; it doubles when full, up to {@link NodeContext#stagingCapacity()}. */
     static final int INITIAL_STAGING_RECORDS = 1024;
@@ -67,6 +70,7 @@ public final class StreamSender implements BanTableListener
         this.counters = context.counters();
         this.retransmitHandler = retransmitHandler;
         this.flightWindow = context.flightWindow();
+        this.stallNanos = context.suspectAfterNanos();
         this.stagingCapacity = context.stagingCapacity();
         // Grown as bursts of local decisions need it: a ring sized for the largest burst up front (65,536 records,
         // 10 MiB zeroed by allocateDirect) was all resident in every idle node.
@@ -118,10 +122,10 @@ public final class StreamSender implements BanTableListener
         return stagedTail - stagedHead < stagingCapacity;
     }
 
-    /** Whether {@link #flush()} would encode anything now: something is staged and the ring has room. */
-    public boolean canFlush()
+    /** Whether {@link #flush(long)} would encode anything now: something is staged and the ring has room. */
+    public boolean canFlush(final long nowNanos)
     {
-        return stagedTail > stagedHead && retained.next() - ackFloor() < retained.capacity();
+        return stagedTail > stagedHead && retained.next() - ackFloor(nowNanos) < retained.capacity();
     }
 
     /**
@@ -174,14 +178,16 @@ public final class StreamSender implements BanTableListener
 
     /**
      * Encode staged decisions into batches while the retained ring has room that the peers holding its floor have
-     * freed ({@link #ackFloor()}).
+     * freed ({@link #ackFloor(long)}). What finds no room stays staged, and the door ({@link LocalDecisions#hasRoom()})
+     * holds further decisions in their queue: a bulk import waits for the ACKs, it does not outrun them.
      *
+     * @param nowNanos the loop's {@link NodeContext#nanoClock()} time for this duty cycle.
      * @return batches encoded.
      */
-    public int flush()
+    public int flush(final long nowNanos)
     {
         int sealed = 0;
-        final long floor = ackFloor();
+        final long floor = ackFloor(nowNanos);
         while (stagedTail > stagedHead && retained.next() - floor < retained.capacity())
         {
             final long streamSequence = retained.next();
@@ -285,6 +291,11 @@ public final class StreamSender implements BanTableListener
             }
             window.ackedCumulative = cumulative;
             window.ackedCounter.setRelease(cumulative);
+            if (cumulative >= retained.oldest())
+            {
+                // It took a batch we hold: an answer. A jump to just below the ring's oldest only skips what was dropped.
+                window.answeredNanos = nowNanos;
+            }
         }
         // A bitmap relative to another cumulative point (beyond what we sent, or behind what was acked already, as in a
         // reordered ACK) cannot be read against our window.
@@ -315,45 +326,74 @@ public final class StreamSender implements BanTableListener
         return batch.wrap(retained.buffer(), retained.offsetOf(streamSequence)).record(0).originSequence();
     }
 
-    /** Earliest retransmission deadline, for the idle wait. */
+    /**
+     * Earliest retransmission deadline, for the idle wait; or, while staged decisions wait for room, the time a
+     * lagging peer stops holding the ring ({@link #ackFloor(long)}) if that comes first.
+     */
     public long nextDeadlineNanos()
     {
-        return retransmitHandler.nextDeadlineNanos();
+        final long retransmit = retransmitHandler.nextDeadlineNanos();
+        return stagedTail > stagedHead ? Math.min(retransmit, floorMovesAtNanos) : retransmit;
     }
 
     /**
      * Lowest stream sequence the ring must keep: what the peers that hold the floor still need, or next when none
-     * does. A peer down does not hold it, nor one lagging more than {@link #maxLag()} behind the peer furthest ahead
-     * (its batches never get through, though its heartbeats may): the ring then drops the oldest batches it lacks,
-     * and it catches up by the heartbeat's {@code stream_oldest_retained} and SYNC. So one peer's backlog is
-     * bounded and never stalls the stream to the others, while peers that are all slow alike still hold it back.
+     * does. Every peer that answers holds it: one that acknowledged a new batch within {@link #stallNanos}
+     * ({@code peer-suspect-after}) of now, or that lacks nothing sealed, however far behind the others it is; the
+     * stream to all then runs at the pace of the slowest that answers, and a bulk import waits in its queue instead of
+     * being sealed into batches the ring would drop before that peer had them (issue 13: 9,629 of 14,294 batches of a
+     * 100,000-ban import to 10 CPU-starved peers, repaid by snapshot and SYNC). A peer down does not hold it, nor one
+     * that has acknowledged nothing new for that long and lags more than {@link #maxLag()} behind the peer furthest
+     * ahead (its batches never get through, though its heartbeats may, or it stopped answering): the ring then drops
+     * the oldest batches it lacks, and it catches up by the heartbeat's {@code stream_oldest_retained} and SYNC. So a
+     * peer that stops answering stalls the stream to the others for that long at most.
      */
-    private long ackFloor()
+    private long ackFloor(final long nowNanos)
     {
+        final long next = retained.next();
         long furthest = 0;
         for (final Peer peer : peers)
         {
+            final PeerWindow window = peer.window();
+            if (window.ackedCumulative >= next - 1)
+            {
+                // It lacks nothing: its stall clock starts with the next batch sealed, not at its last ACK.
+                window.answeredNanos = nowNanos;
+            }
             if (peer.state() != Peer.STATE_DOWN && !peer.groupMember())
             {
-                furthest = Math.max(furthest, peer.window().ackedCumulative + 1);
+                furthest = Math.max(furthest, window.ackedCumulative + 1);
             }
         }
-        long floor = retained.next();
+        long floor = next;
+        long movesAt = Long.MAX_VALUE;
         final long maxLag = maxLag();
         for (final Peer peer : peers)
         {
-            final long needed = peer.window().ackedCumulative + 1;
-            if (peer.state() != Peer.STATE_DOWN && !peer.groupMember() && furthest - needed <= maxLag)
+            final PeerWindow window = peer.window();
+            final long needed = window.ackedCumulative + 1;
+            if (peer.state() != Peer.STATE_DOWN && !peer.groupMember())
             {
-                floor = Math.min(floor, needed);
+                final long stallsAt = window.answeredNanos + stallNanos;
+                if (furthest - needed <= maxLag)
+                {
+                    floor = Math.min(floor, needed);
+                }
+                else if (nowNanos - stallsAt < 0)
+                {
+                    floor = Math.min(floor, needed);
+                    movesAt = Math.min(movesAt, stallsAt);
+                }
             }
         }
+        floorMovesAtNanos = movesAt;
         return floor;
     }
 
     /**
-     * How far, in batches, a peer may lag behind the one furthest ahead and still hold the ring's floor: the ring's
-     * capacity less one flight window, the headroom the peer furthest ahead needs to keep sending.
+     * How far, in batches, a peer that has stopped answering may lag behind the one furthest ahead and still hold the
+     * ring's floor: the ring's capacity less one flight window, the headroom the peer furthest ahead needs to keep
+     * sending.
      */
     private long maxLag()
     {
@@ -390,6 +430,8 @@ public final class StreamSender implements BanTableListener
         private int receiveWindow = AckFrameFlyweight.MAX_RECEIVE_WINDOW;
         private long heldFrom = Long.MAX_VALUE;
         private boolean skippedDropped;
+        // When it last acknowledged a new batch, or last lacked nothing sealed: the loop's nanosecond clock.
+        private long answeredNanos;
 
         PeerWindow(final AtomicCounter ackedCounter, final AtomicCounter sentCounter)
         {

@@ -247,7 +247,7 @@ class RetransmitHandlerTest
     private void flushAndCheckOrder(final long[] next)
     {
         final long from = progress.streamNext();
-        sender.flush();
+        sender.flush(clock.nanoTime());
         final BatchFrameFlyweight batch = new BatchFrameFlyweight();
         for (long s = from; s < progress.streamNext(); s++)
         {
@@ -268,7 +268,7 @@ class RetransmitHandlerTest
         for (int i = 0; i < 10; i++)
         {
             stage();
-            sender.flush();
+            sender.flush(clock.nanoTime());
         }
         assertEquals(9, progress.streamNext(), "the retained ring holds 8 unacknowledged batches; 2 decisions wait");
 
@@ -278,7 +278,7 @@ class RetransmitHandlerTest
         ackAt(2, 0);
         runUntil(START_NANOS + 11 * MS);
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), network.batchesSent(self, other), "two acked, two more sent");
-        assertEquals(1, sender.flush(), "room for the 2 waiting decisions, sealed together");
+        assertEquals(1, sender.flush(clock.nanoTime()), "room for the 2 waiting decisions, sealed together");
         assertEquals(10, progress.streamNext());
     }
 
@@ -331,7 +331,7 @@ class RetransmitHandlerTest
     {
         final long sequence = progress.streamNext();
         stage();
-        assertEquals(1, sender.flush());
+        assertEquals(1, sender.flush(clock.nanoTime()));
         sender.pump(clock.nanoTime());
         return sequence;
     }
