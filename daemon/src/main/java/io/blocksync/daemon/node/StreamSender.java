@@ -41,9 +41,7 @@ public final class StreamSender implements BanTableListener
     private final NodeCounters counters;
     private final RetransmitHandler retransmitHandler;
     private final int flightWindow;
-    private final long stallNanos;
-    // When the ring's floor next moves without an ACK (a lagging peer's stall passes); MAX_VALUE: it waits for ACKs.
-    private long floorMovesAtNanos = Long.MAX_VALUE;
+    private final RingFloor floor;
 
     /** Records the staging ring holds at first; it doubles when full, up to {@link NodeContext#stagingCapacity()}. */
     static final int INITIAL_STAGING_RECORDS = 1024;
@@ -70,7 +68,7 @@ public final class StreamSender implements BanTableListener
         this.counters = context.counters();
         this.retransmitHandler = retransmitHandler;
         this.flightWindow = context.flightWindow();
-        this.stallNanos = context.suspectAfterNanos();
+        this.floor = new RingFloor(context);
         this.stagingCapacity = context.stagingCapacity();
         // Grown as bursts of local decisions need it: a ring sized for the largest burst up front (65,536 records,
         // 10 MiB zeroed by allocateDirect) was all resident in every idle node.
@@ -125,7 +123,7 @@ public final class StreamSender implements BanTableListener
     /** Whether {@link #flush(long)} would encode anything now: something is staged and the ring has room. */
     public boolean canFlush(final long nowNanos)
     {
-        return stagedTail > stagedHead && retained.next() - ackFloor(nowNanos) < retained.capacity();
+        return stagedTail > stagedHead && retained.next() - floor.lowest(nowNanos) < retained.capacity();
     }
 
     /**
@@ -178,7 +176,7 @@ public final class StreamSender implements BanTableListener
 
     /**
      * Encode staged decisions into batches while the retained ring has room that the peers holding its floor have
-     * freed ({@link #ackFloor(long)}). What finds no room stays staged, and the door ({@link LocalDecisions#hasRoom()})
+     * freed ({@link RingFloor}). What finds no room stays staged, and the door ({@link LocalDecisions#hasRoom()})
      * holds further decisions in their queue: a bulk import waits for the ACKs, it does not outrun them.
      *
      * @param nowNanos the loop's {@link NodeContext#nanoClock()} time for this duty cycle.
@@ -187,8 +185,8 @@ public final class StreamSender implements BanTableListener
     public int flush(final long nowNanos)
     {
         int sealed = 0;
-        final long floor = ackFloor(nowNanos);
-        while (stagedTail > stagedHead && retained.next() - floor < retained.capacity())
+        final long lowest = floor.lowest(nowNanos);
+        while (stagedTail > stagedHead && retained.next() - lowest < retained.capacity())
         {
             final long streamSequence = retained.next();
             countDropped(streamSequence);
@@ -328,76 +326,12 @@ public final class StreamSender implements BanTableListener
 
     /**
      * Earliest retransmission deadline, for the idle wait; or, while staged decisions wait for room, the time a
-     * lagging peer stops holding the ring ({@link #ackFloor(long)}) if that comes first.
+     * lagging peer stops holding the ring ({@link RingFloor#movesAtNanos()}) if that comes first.
      */
     public long nextDeadlineNanos()
     {
         final long retransmit = retransmitHandler.nextDeadlineNanos();
-        return stagedTail > stagedHead ? Math.min(retransmit, floorMovesAtNanos) : retransmit;
-    }
-
-    /**
-     * Lowest stream sequence the ring must keep: what the peers that hold the floor still need, or next when none
-     * does. Every peer that answers holds it: one that acknowledged a new batch within {@link #stallNanos}
-     * ({@code peer-suspect-after}) of now, or that lacks nothing sealed, however far behind the others it is; the
-     * stream to all then runs at the pace of the slowest that answers, and a bulk import waits in its queue instead of
-     * being sealed into batches the ring would drop before that peer had them (issue 13: 9,629 of 14,294 batches of a
-     * 100,000-ban import to 10 CPU-starved peers, repaid by snapshot and SYNC). A peer down does not hold it, nor one
-     * that has acknowledged nothing new for that long and lags more than {@link #maxLag()} behind the peer furthest
-     * ahead (its batches never get through, though its heartbeats may, or it stopped answering): the ring then drops
-     * the oldest batches it lacks, and it catches up by the heartbeat's {@code stream_oldest_retained} and SYNC. So a
-     * peer that stops answering stalls the stream to the others for that long at most.
-     */
-    private long ackFloor(final long nowNanos)
-    {
-        final long next = retained.next();
-        long furthest = 0;
-        for (final Peer peer : peers)
-        {
-            final PeerWindow window = peer.window();
-            if (window.ackedCumulative >= next - 1)
-            {
-                // It lacks nothing: its stall clock starts with the next batch sealed, not at its last ACK.
-                window.answeredNanos = nowNanos;
-            }
-            if (peer.state() != Peer.STATE_DOWN && !peer.groupMember())
-            {
-                furthest = Math.max(furthest, window.ackedCumulative + 1);
-            }
-        }
-        long floor = next;
-        long movesAt = Long.MAX_VALUE;
-        final long maxLag = maxLag();
-        for (final Peer peer : peers)
-        {
-            final PeerWindow window = peer.window();
-            final long needed = window.ackedCumulative + 1;
-            if (peer.state() != Peer.STATE_DOWN && !peer.groupMember())
-            {
-                final long stallsAt = window.answeredNanos + stallNanos;
-                if (furthest - needed <= maxLag)
-                {
-                    floor = Math.min(floor, needed);
-                }
-                else if (nowNanos - stallsAt < 0)
-                {
-                    floor = Math.min(floor, needed);
-                    movesAt = Math.min(movesAt, stallsAt);
-                }
-            }
-        }
-        floorMovesAtNanos = movesAt;
-        return floor;
-    }
-
-    /**
-     * How far, in batches, a peer that has stopped answering may lag behind the one furthest ahead and still hold the
-     * ring's floor: the ring's capacity less one flight window, the headroom the peer furthest ahead needs to keep
-     * sending.
-     */
-    private long maxLag()
-    {
-        return Math.max(0, retained.capacity() - flightWindow);
+        return stagedTail > stagedHead ? Math.min(retransmit, floor.movesAtNanos()) : retransmit;
     }
 
     /** The batch about to take the ring's slot drops the one a capacity before it: count it if a peer lacks it. */
@@ -449,6 +383,17 @@ public final class StreamSender implements BanTableListener
         public long nextToSend()
         {
             return nextToSend;
+        }
+
+        /** When it last acknowledged a batch the ring held, or last lacked nothing sealed; the loop's nanosecond clock. */
+        long answeredNanos()
+        {
+            return answeredNanos;
+        }
+
+        void answeredNanos(final long nowNanos)
+        {
+            answeredNanos = nowNanos;
         }
 
         /** Batches beyond {@link #ackedCumulative()} the peer's last ACK invited (its receive window). */
