@@ -18,7 +18,8 @@ import java.nio.ByteBuffer;
  * the point is durable. Batches taken meanwhile are acknowledged by the next ACK, captured after this one is sent,
  * so a steady stream still gets an ACK per sync.
  * <p>
- * Every ACK advertises the {@link ReceiveWindow}: how many batches beyond its cumulative point the peer may send now.
+ * Every ACK advertises the {@link ReceiveWindow}: how many batches beyond its cumulative point the peer may send now
+ * ({@link #advertised}: the room counted from what this node has taken by the time the ACK leaves).
  * When the window has grown to more than twice what a peer was last told (the firewall's backlog drained), that peer
  * is owed an ACK saying so; a lost one is repeated at the peer's next HEARTBEAT, which shows batches we lack.
  */
@@ -102,7 +103,7 @@ public final class AckSender
                     .streamSenderId(peer.nodeId())
                     .cumulative(acks.cumulative)
                     .selectiveBitmap(acks.selectiveBitmap)
-                    .receiveWindow(batches);
+                    .receiveWindow(advertised(batches, peer.stream().cumulative() - acks.cumulative));
                 acks.told = batches;
                 final int length = sealer.stamp(frame, 0, AckFrameFlyweight.UNSEALED_LENGTH);
                 peer.link().seal(frame, 0, length);
@@ -112,6 +113,23 @@ public final class AckSender
             }
         }
         return sent;
+    }
+
+    /**
+     * The window an ACK advertises beyond its cumulative point: the room now ({@link ReceiveWindow#batches()}, counted
+     * from what this node has taken) plus the batches taken since the point was captured. The ACK waited for the sync
+     * that made its point durable, and what arrived meanwhile is out of the socket buffer and counted in the firewall's
+     * backlog already: counted from the older point alone, the window would shrink by a sync's worth of batches, and a
+     * sender whose ACKs wait for a slow disk would send a window per sync instead of keeping the room filled (issue 13:
+     * 100,000 bans to 10 peers on one shared disk at about a sync's pace).
+     *
+     * @param batches    the room now, 0 when closed (then 0: nothing new).
+     * @param takenSince batches taken beyond the ACK's cumulative point since it was captured.
+     * @return 0 to {@link AckFrameFlyweight#MAX_RECEIVE_WINDOW}.
+     */
+    static int advertised(final int batches, final long takenSince)
+    {
+        return batches <= 0 ? 0 : (int)Math.min(AckFrameFlyweight.MAX_RECEIVE_WINDOW, batches + Math.max(0, takenSince));
     }
 
     /** Whether a peer is owed an ACK, and the one waiting for a sync: written by {@link AckSender} alone. */

@@ -190,7 +190,7 @@ public final class NodeAgent implements Agent
         work += snapshotClient.poll(nowNanos);
         work += decideLocal(nowMillis);
         work += heldReplies.release();
-        work += streamSender.flush();
+        work += streamSender.flush(nowNanos);
         work += streamSender.pump(nowNanos);
         work += ackSender.poll();
         if (null != groupSender)
@@ -236,7 +236,7 @@ public final class NodeAgent implements Agent
         // Only work that can progress now keeps the loop awake; a full window waits for an ACK, which wakes us.
         // A full hold of replies waits for the sync thread, which wakes the loop.
         final boolean canDecide = (null != current || !requests.isEmpty()) && localDecisions.hasRoom() && !heldReplies.isFull();
-        if (canDecide || streamSender.canFlush() || (null != intake && !intake.isEmpty()) ||
+        if (canDecide || streamSender.canFlush(nowNanos) || (null != intake && !intake.isEmpty()) ||
             (null != groupSender && groupSender.canFlush()))
         {
             return 0;

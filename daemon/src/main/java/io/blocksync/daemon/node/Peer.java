@@ -52,7 +52,7 @@ public final class Peer
     private boolean groupMember;
     private final PeerLink link;
     private final StreamSender.PeerWindow window;
-    private final RetransmitHandler.PeerTimer timer;
+    private final PeerTimer timer;
     private final StreamReceiver.PeerStream stream;
     private final AckSender.PeerAcks acks = new AckSender.PeerAcks();
     private final LivenessMonitor.PeerLiveness liveness;
@@ -88,7 +88,7 @@ public final class Peer
         final AtomicCounter batchesReceivedCounter = counter(counters, BATCHES_RECEIVED_ID, "batches_received");
         final AtomicCounter syncSentCounter = counter(counters, SYNC_FRAMES_SENT_ID, "sync_frames_sent");
         liveness = new LivenessMonitor.PeerLiveness(stateCounter, lastHeardCounter);
-        timer = new RetransmitHandler.PeerTimer(rttCounter, retransmitCounter);
+        timer = new PeerTimer(rttCounter, retransmitCounter);
         window = new StreamSender.PeerWindow(ackedCounter, sentCounter);
         stream = new StreamReceiver.PeerStream(batchesReceivedCounter);
         catchUp = new CatchUp.PeerCatchUp(syncSentCounter);
@@ -137,7 +137,7 @@ public final class Peer
         return window;
     }
 
-    public RetransmitHandler.PeerTimer timer()
+    public PeerTimer timer()
     {
         return timer;
     }

@@ -2,7 +2,6 @@ package io.blocksync.daemon.node;
 
 import io.blocksync.codec.AckFrameFlyweight;
 import io.blocksync.daemon.status.NodeCounters;
-import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Resends what a peer has not acknowledged, per peer, as TCP stacks do:
@@ -42,6 +41,9 @@ public final class RetransmitHandler
     private final long minNanos;
     private final long maxNanos;
     private final int maxRetransmitsPerTimeout;
+    // Of the batches the ACK being read newly reports: the highest send order of those sent once, and of those resent.
+    private long onceOrder;
+    private long resentOrder;
 
     public RetransmitHandler(final NodeContext context)
     {
@@ -95,6 +97,7 @@ public final class RetransmitHandler
         final long cumulative = window.ackedCumulative();
         timer.ackedSelective = selective;
         final long lowest = newlyReported(timer, previousCumulative, cumulative, selective, window.nextToSend());
+        boolean sampled = false;
         if (lowest > 0)
         {
             timer.progressSinceArmed = true;
@@ -104,11 +107,20 @@ public final class RetransmitHandler
             if (timer.sendCount[slot] == 1 && nowNanos > timer.sentAtNanos[slot])
             {
                 timer.onRttSample(nowNanos - timer.sentAtNanos[slot]);
+                sampled = true;
             }
         }
         if (cumulative > previousCumulative)
         {
-            timer.backoffShift = 0;
+            if (sampled || timer.smoothedRttNanos != 0)
+            {
+                // Before the first sample, Karn's algorithm: a backed-off timeout stays until an ACK times a batch sent
+                // once. An ACK that answers only resent batches cannot say the timeout was long enough: a receiver
+                // slower than the initial timeout (a cold or starved one) would otherwise time out every window at the
+                // initial timeout, its lowest batch resent and so never timed. Once the path has a sample, an ACK that
+                // moves the window ends the backoff (resends under heavy loss go at the base pace).
+                timer.backoffShift = 0;
+            }
             if (window.hasUnacknowledged())
             {
                 arm(timer, nowNanos);
@@ -176,6 +188,8 @@ public final class RetransmitHandler
         final PeerTimer timer, final long previousCumulative, final long cumulative, final long selective, final long end)
     {
         long lowest = 0;
+        onceOrder = 0;
+        resentOrder = 0;
         // Only what the ring still holds has a slot of its own; the window never spans more than the ring.
         for (long sequence = Math.max(previousCumulative + 1, retained.next() - retained.capacity()); sequence <= cumulative; sequence++)
         {
@@ -184,7 +198,7 @@ public final class RetransmitHandler
             {
                 timer.reported[slot] = true;
                 lowest = lowest == 0 ? sequence : lowest;
-                timer.deliveredOrder = Math.max(timer.deliveredOrder, timer.sendOrder[slot]);
+                reported(timer, slot);
             }
         }
         long bits = selective;
@@ -197,10 +211,31 @@ public final class RetransmitHandler
             {
                 timer.reported[slot] = true;
                 lowest = lowest == 0 ? sequence : lowest;
-                timer.deliveredOrder = Math.max(timer.deliveredOrder, timer.sendOrder[slot]);
+                reported(timer, slot);
             }
         }
+        // Raise the send order known delivered to the latest send of what it reports. Before the path has a round-trip
+        // sample, a resent batch the ACK reports may be its first copy, arriving late (RFC 8985 6.2 step 2 tells the
+        // copies apart by the shortest round trip seen, and there is none): when the ACK also reports batches sent
+        // once, the originals are arriving, and the resends' order would call every batch sent between the copies lost
+        // though a slow receiver has simply not reached them yet (after a timeout that came before its first ACK, the
+        // whole window). An ACK that reports resends alone is taken as theirs, as F-RTO (RFC 5682) would: the rest
+        // was lost, and RACK resends it.
+        final boolean ambiguous = timer.smoothedRttNanos == 0 && onceOrder != 0;
+        timer.deliveredOrder = Math.max(timer.deliveredOrder, ambiguous ? onceOrder : Math.max(onceOrder, resentOrder));
         return lowest;
+    }
+
+    private void reported(final PeerTimer timer, final int slot)
+    {
+        if (timer.sendCount[slot] == 1)
+        {
+            onceOrder = Math.max(onceOrder, timer.sendOrder[slot]);
+        }
+        else
+        {
+            resentOrder = Math.max(resentOrder, timer.sendOrder[slot]);
+        }
     }
 
     /** RACK: resend every outstanding batch whose latest send precedes one reported received, past the reorder window. */
@@ -230,7 +265,12 @@ public final class RetransmitHandler
         final long acked = window.ackedCumulative();
         int sent = 0;
         final long end = window.nextToSend();
-        for (long sequence = Math.max(acked + 1, oldest); sequence < end && sent < maxRetransmitsPerTimeout; sequence++)
+        // Before the first round-trip sample the path is unknown: a timeout then resends one batch, the oldest (RFC 6298
+        // 5.4), not a window's worth. A receiver slower than the initial timeout (a cold or starved one, its ACKs late)
+        // costs one datagram a timeout; if the batches were lost, an ACK reporting the resent one alone shows it, and
+        // RACK resends the rest ({@link #newlyReported}). Once a sample exists, up to maxRetransmitsPerTimeout.
+        final int limit = timer.smoothedRttNanos == 0 ? 1 : maxRetransmitsPerTimeout;
+        for (long sequence = Math.max(acked + 1, oldest); sequence < end && sent < limit; sequence++)
         {
             if (!isReported(timer, acked, sequence) && retained.contains(sequence) &&
                 retained.sendTo(transport, sealer, sequence, peer))
@@ -249,8 +289,9 @@ public final class RetransmitHandler
             }
             else if (timer.ackedSinceArmed && ++timer.answeredStalls < ANSWERED_STALLS_BEFORE_BACKOFF)
             {
-                // The peer answers: one round of resends lost is ordinary loss, resend at the same pace once more.
-                timer.backoffShift = 0;
+                // The peer answers: one round of resends lost is ordinary loss, resend at the base pace once more (not
+                // before the first sample: ACKs that report nothing new do not say the initial timeout was long enough).
+                timer.backoffShift = timer.smoothedRttNanos == 0 ? timer.backoffShift : 0;
             }
             else
             {
@@ -318,100 +359,5 @@ public final class RetransmitHandler
     private int slot(final long sequence)
     {
         return (int)(sequence & (retained.capacity() - 1));
-    }
-
-    /**
-     * Round-trip time and retransmission state of our stream to one peer: written by {@link RetransmitHandler} alone.
-     */
-    public static final class PeerTimer
-    {
-        private final AtomicCounter rttCounter;
-        private final AtomicCounter retransmitCounter;
-        // Per ring slot: when and in which send order the batch last went out, how often, whether an ACK showed it.
-        private long[] sentAtNanos = new long[0];
-        private long[] sendOrder = new long[0];
-        private int[] sendCount = new int[0];
-        private boolean[] reported = new boolean[0];
-        // Per ring slot: resent on a timeout since its first send (catch-up may serve its records, OwnCatchUpLimit).
-        private boolean[] timedOut = new boolean[0];
-        private long sends;
-        private long deliveredOrder;
-        private long ackedSelective;
-        private long highestRetransmitted;
-        private long deadlineNanos = Long.MAX_VALUE;
-        private boolean ackedSinceArmed;
-        // An ACK since the timer was armed reported a batch not reported before; timeouts in a row answered without.
-        private boolean progressSinceArmed;
-        private int answeredStalls;
-        private int backoffShift;
-        private long smoothedRttNanos;
-        private long rttVarianceNanos;
-
-        PeerTimer(final AtomicCounter rttCounter, final AtomicCounter retransmitCounter)
-        {
-            this.rttCounter = rttCounter;
-            this.retransmitCounter = retransmitCounter;
-        }
-
-        void init(final int slots)
-        {
-            sentAtNanos = new long[slots];
-            sendOrder = new long[slots];
-            sendCount = new int[slots];
-            reported = new boolean[slots];
-            timedOut = new boolean[slots];
-        }
-
-        private void onSend(final int slot, final long nowNanos)
-        {
-            sentAtNanos[slot] = nowNanos;
-            sendOrder[slot] = ++sends;
-        }
-
-        /** SRTT in nanoseconds; 0 before the first sample. */
-        public long smoothedRttNanos()
-        {
-            return smoothedRttNanos;
-        }
-
-        /** RTTVAR in nanoseconds; 0 before the first sample. */
-        public long rttVarianceNanos()
-        {
-            return rttVarianceNanos;
-        }
-
-        /** Times the timeout has doubled since an ACK last advanced or the peer last answered at all. */
-        public int backoffShift()
-        {
-            return backoffShift;
-        }
-
-        /** When the next retransmission is due on the loop's nanosecond clock; {@code Long.MAX_VALUE} when idle. */
-        public long deadlineNanos()
-        {
-            return deadlineNanos;
-        }
-
-        /** Highest stream sequence ever sent more than once (Karn's rule samples only above it). */
-        public long highestRetransmitted()
-        {
-            return highestRetransmitted;
-        }
-
-        /** RFC 6298 2.2 and 2.3, with alpha = 1/8 and beta = 1/4. */
-        private void onRttSample(final long rttNanos)
-        {
-            if (smoothedRttNanos == 0)
-            {
-                smoothedRttNanos = rttNanos;
-                rttVarianceNanos = rttNanos / 2;
-            }
-            else
-            {
-                rttVarianceNanos = (3 * rttVarianceNanos + Math.abs(smoothedRttNanos - rttNanos)) / 4;
-                smoothedRttNanos = (7 * smoothedRttNanos + rttNanos) / 8;
-            }
-            rttCounter.setRelease(smoothedRttNanos / 1000);
-        }
     }
 }

@@ -41,6 +41,7 @@ public final class StreamSender implements BanTableListener
     private final NodeCounters counters;
     private final RetransmitHandler retransmitHandler;
     private final int flightWindow;
+    private final RingFloor floor;
 
     /** Records the staging ring holds at first; it doubles when full, up to {@link NodeContext#stagingCapacity()}. */
     static final int INITIAL_STAGING_RECORDS = 1024;
@@ -67,6 +68,7 @@ public final class StreamSender implements BanTableListener
         this.counters = context.counters();
         this.retransmitHandler = retransmitHandler;
         this.flightWindow = context.flightWindow();
+        this.floor = new RingFloor(context);
         this.stagingCapacity = context.stagingCapacity();
         // Grown as bursts of local decisions need it: a ring sized for the largest burst up front (65,536 records,
         // 10 MiB zeroed by allocateDirect) was all resident in every idle node.
@@ -118,10 +120,10 @@ public final class StreamSender implements BanTableListener
         return stagedTail - stagedHead < stagingCapacity;
     }
 
-    /** Whether {@link #flush()} would encode anything now: something is staged and the ring has room. */
-    public boolean canFlush()
+    /** Whether {@link #flush(long)} would encode anything now: something is staged and the ring has room. */
+    public boolean canFlush(final long nowNanos)
     {
-        return stagedTail > stagedHead && retained.next() - ackFloor() < retained.capacity();
+        return stagedTail > stagedHead && retained.next() - floor.lowest(nowNanos) < retained.capacity();
     }
 
     /**
@@ -174,15 +176,17 @@ public final class StreamSender implements BanTableListener
 
     /**
      * Encode staged decisions into batches while the retained ring has room that the peers holding its floor have
-     * freed ({@link #ackFloor()}).
+     * freed ({@link RingFloor}). What finds no room stays staged, and the door ({@link LocalDecisions#hasRoom()})
+     * holds further decisions in their queue: a bulk import waits for the ACKs, it does not outrun them.
      *
+     * @param nowNanos the loop's {@link NodeContext#nanoClock()} time for this duty cycle.
      * @return batches encoded.
      */
-    public int flush()
+    public int flush(final long nowNanos)
     {
         int sealed = 0;
-        final long floor = ackFloor();
-        while (stagedTail > stagedHead && retained.next() - floor < retained.capacity())
+        final long lowest = floor.lowest(nowNanos);
+        while (stagedTail > stagedHead && retained.next() - lowest < retained.capacity())
         {
             final long streamSequence = retained.next();
             countDropped(streamSequence);
@@ -285,6 +289,11 @@ public final class StreamSender implements BanTableListener
             }
             window.ackedCumulative = cumulative;
             window.ackedCounter.setRelease(cumulative);
+            if (cumulative >= retained.oldest())
+            {
+                // It took a batch we hold: an answer. A jump to just below the ring's oldest only skips what was dropped.
+                window.answeredNanos = nowNanos;
+            }
         }
         // A bitmap relative to another cumulative point (beyond what we sent, or behind what was acked already, as in a
         // reordered ACK) cannot be read against our window.
@@ -315,49 +324,14 @@ public final class StreamSender implements BanTableListener
         return batch.wrap(retained.buffer(), retained.offsetOf(streamSequence)).record(0).originSequence();
     }
 
-    /** Earliest retransmission deadline, for the idle wait. */
+    /**
+     * Earliest retransmission deadline, for the idle wait; or, while staged decisions wait for room, the time a
+     * lagging peer stops holding the ring ({@link RingFloor#movesAtNanos()}) if that comes first.
+     */
     public long nextDeadlineNanos()
     {
-        return retransmitHandler.nextDeadlineNanos();
-    }
-
-    /**
-     * Lowest stream sequence the ring must keep: what the peers that hold the floor still need, or next when none
-     * does. A peer down does not hold it, nor one lagging more than {@link #maxLag()} behind the peer furthest ahead
-     * (its batches never get through, though its heartbeats may): the ring then drops the oldest batches it lacks,
-     * and it catches up by the heartbeat's {@code stream_oldest_retained} and SYNC. So one peer's backlog is
-     * bounded and never stalls the stream to the others, while peers that are all slow alike still hold it back.
-     */
-    private long ackFloor()
-    {
-        long furthest = 0;
-        for (final Peer peer : peers)
-        {
-            if (peer.state() != Peer.STATE_DOWN && !peer.groupMember())
-            {
-                furthest = Math.max(furthest, peer.window().ackedCumulative + 1);
-            }
-        }
-        long floor = retained.next();
-        final long maxLag = maxLag();
-        for (final Peer peer : peers)
-        {
-            final long needed = peer.window().ackedCumulative + 1;
-            if (peer.state() != Peer.STATE_DOWN && !peer.groupMember() && furthest - needed <= maxLag)
-            {
-                floor = Math.min(floor, needed);
-            }
-        }
-        return floor;
-    }
-
-    /**
-     * How far, in batches, a peer may lag behind the one furthest ahead and still hold the ring's floor: the ring's
-     * capacity less one flight window, the headroom the peer furthest ahead needs to keep sending.
-     */
-    private long maxLag()
-    {
-        return Math.max(0, retained.capacity() - flightWindow);
+        final long retransmit = retransmitHandler.nextDeadlineNanos();
+        return stagedTail > stagedHead ? Math.min(retransmit, floor.movesAtNanos()) : retransmit;
     }
 
     /** The batch about to take the ring's slot drops the one a capacity before it: count it if a peer lacks it. */
@@ -390,6 +364,8 @@ public final class StreamSender implements BanTableListener
         private int receiveWindow = AckFrameFlyweight.MAX_RECEIVE_WINDOW;
         private long heldFrom = Long.MAX_VALUE;
         private boolean skippedDropped;
+        // When it last acknowledged a new batch, or last lacked nothing sealed: the loop's nanosecond clock.
+        private long answeredNanos;
 
         PeerWindow(final AtomicCounter ackedCounter, final AtomicCounter sentCounter)
         {
@@ -407,6 +383,17 @@ public final class StreamSender implements BanTableListener
         public long nextToSend()
         {
             return nextToSend;
+        }
+
+        /** When it last acknowledged a batch the ring held, or last lacked nothing sealed; the loop's nanosecond clock. */
+        long answeredNanos()
+        {
+            return answeredNanos;
+        }
+
+        void answeredNanos(final long nowNanos)
+        {
+            answeredNanos = nowNanos;
         }
 
         /** Batches beyond {@link #ackedCumulative()} the peer's last ACK invited (its receive window). */

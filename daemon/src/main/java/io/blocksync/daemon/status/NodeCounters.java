@@ -92,9 +92,10 @@ public final class NodeCounters
     /** Datagrams addressed to another node id ({@code rejected_wrong_receiver}, protocol 2's reject reason 11). */
     public static final int REJECTED_WRONG_RECEIVER_ID = 59;
     /**
-     * Batches the sender's retained ring dropped before every peer had acknowledged them: a peer down, or lagging more
-     * than the ring less one flight window behind the peer furthest ahead, no longer holds the ring back; it catches
-     * up by SYNC.
+     * Batches the sender's retained ring dropped before every peer had acknowledged them: a peer down, or one that
+     * acknowledged nothing new for {@code peer-suspect-after} while lagging more than the ring less one flight window
+     * behind the peer furthest ahead, no longer holds the ring back; it catches up by SYNC or snapshot. 0 while every
+     * peer answers, however large an import.
      */
     public static final int BATCHES_DROPPED_UNACKED_ID = 60;
     /**

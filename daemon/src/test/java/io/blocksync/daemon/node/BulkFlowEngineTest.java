@@ -110,6 +110,133 @@ class BulkFlowEngineTest
         }
     }
 
+    /**
+     * Issue 13 (flow13): an import larger than the retained ring goes to three peers, one of them far (40 ms more each
+     * way): it acknowledges a window per 82 ms round trip while the near two take everything at once. Node 1 seals
+     * no faster than the far peer acknowledges, holding the rest of the import in its decision queue, so the ring
+     * drops nothing and no peer needs catch-up: before, the near peers ran more than the ring less a flight window
+     * ahead, the ring dropped what the far peer lacked, and it was repaired by SYNC and snapshot.
+     */
+    @Test
+    void anImportLargerThanTheRingIsPacedByTheSlowestAnsweringPeerAndNothingIsDropped() throws Exception
+    {
+        final int bans = 10_000;
+        final int peers = 4;
+        final EngineCluster.Settings settings = new EngineCluster.Settings().sendWindow(256).store(4 * bans, 50);
+        try (EngineCluster cluster = new EngineCluster(dir, peers, SEED, settings))
+        {
+            final EngineNode one = cluster.node(1);
+            cluster.network().logging(false).latency(MS, MS).extraLatencyTo(cluster.node(peers).address, 40 * MS);
+            cluster.runUntil(() -> allUp(cluster, peers), 2_000, "up");
+            final long start = cluster.nowNanos();
+            decide(cluster, one, bans);
+            cluster.runUntil(() -> holdAll(cluster, peers, bans) && DeliveryEngineTest.isDrained(one), 60_000,
+                "every peer holds the import");
+            final long took = (cluster.nowNanos() - start) / MS;
+            final String seen = describe(cluster, peers, took);
+            System.out.println("an import paced by the far peer: " + seen);
+            assertTrue(one.counters.batchesSealed.get() > 4 * 256, "the import is more than four rings: " + seen);
+            assertEquals(0, one.counters.batchesDroppedUnacked.get(), "the ring kept every batch until each peer had it: " + seen);
+            assertEquals(0, one.counters.retransmits.get(), "no loss, no resend: " + seen);
+            for (int id = 1; id <= peers; id++)
+            {
+                // Nor by the origin, nor relayed by a peer ahead to the one behind.
+                final EngineNode node = cluster.node(id);
+                assertEquals(0, node.counters.catchUpRecordsRead.get(), "node " + id + " served records by SYNC or snapshot: " + seen);
+                assertEquals(0, node.counters.snapshotChunksSent.get(), "node " + id + ": " + seen);
+                assertEquals(0, node.counters.recordsDuplicate.get(), "node " + id + ": " + seen);
+            }
+        }
+    }
+
+    /**
+     * The other half: a peer that stops answering altogether (its process hangs: nothing reaches it, nothing comes
+     * from it) holds the ring for {@code peer-suspect-after} at most, so the others still get the whole import at
+     * their pace, and once it answers again catch-up repairs what the ring dropped.
+     */
+    @Test
+    void aPeerThatStopsAnsweringDoesNotStallTheImportToTheOthers() throws Exception
+    {
+        final int bans = 10_000;
+        final int peers = 4;
+        final EngineCluster.Settings settings = new EngineCluster.Settings().sendWindow(256).store(4 * bans, 50);
+        try (EngineCluster cluster = new EngineCluster(dir, peers, SEED, settings))
+        {
+            final EngineNode one = cluster.node(1);
+            final EngineNode silent = cluster.node(peers);
+            cluster.network().logging(false).latency(MS, MS);
+            cluster.runUntil(() -> allUp(cluster, peers), 2_000, "up");
+            final boolean[] hung = { true };
+            cluster.network().filter((from, to, type, frame) ->
+                hung[0] && (from.equals(silent.address) || to.equals(silent.address)));
+            final long start = cluster.nowNanos();
+            decide(cluster, one, bans);
+            cluster.runUntil(() -> holdAll(cluster, peers - 1, bans) && one.staged() == 0, 60_000,
+                "the answering peers hold the import");
+            final long took = (cluster.nowNanos() - start) / MS;
+            final String seen = describe(cluster, peers, took);
+            System.out.println("an import while one peer hangs: " + seen);
+            // The import itself takes ~40 ms unhindered; one peer-suspect-after (300 ms) of waiting, then no more.
+            assertTrue(took < 1_000, "the answering peers were not held back: " + seen);
+            assertTrue(one.counters.batchesDroppedUnacked.get() > 0, "the ring gave up on the silent peer: " + seen);
+
+            hung[0] = false;
+            cluster.runUntil(() -> silent.storeSize() == bans && silent.highWater(1) == one.highWater(1), 60_000,
+                "the silent peer caught up once it answered");
+        }
+    }
+
+    /** Node 1 decides {@code bans} bans, stepping the cluster while its door is shut (the stream has no room). */
+    private static void decide(final EngineCluster cluster, final EngineNode one, final int bans) throws Exception
+    {
+        for (int i = 0; i < bans; i++)
+        {
+            while (!one.ban(address(1, i)))
+            {
+                cluster.step();
+            }
+        }
+    }
+
+    private static String describe(final EngineCluster cluster, final int peers, final long took)
+    {
+        final EngineNode one = cluster.node(1);
+        final StringBuilder seen = new StringBuilder().append(took).append(" ms simulated; node 1: batches sealed ")
+            .append(one.counters.batchesSealed.get()).append(", dropped unacked ").append(one.counters.batchesDroppedUnacked.get())
+            .append(", retransmits ").append(one.counters.retransmits.get()).append(", SYNC frames ")
+            .append(one.counters.syncFramesSent.get()).append(", snapshot chunks ").append(one.counters.snapshotChunksSent.get())
+            .append(", records read ").append(one.counters.catchUpRecordsRead.get()).append("; duplicates");
+        for (int id = 2; id <= peers; id++)
+        {
+            seen.append(' ').append(cluster.node(id).counters.recordsDuplicate.get());
+        }
+        return seen.toString();
+    }
+
+    private static boolean allUp(final EngineCluster cluster, final int nodes)
+    {
+        for (int id = 2; id <= nodes; id++)
+        {
+            if (cluster.node(1).peer(id).state() != Peer.STATE_UP || cluster.node(id).peer(1).state() != Peer.STATE_UP)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean holdAll(final EngineCluster cluster, final int nodes, final long total)
+    {
+        for (int id = 2; id <= nodes; id++)
+        {
+            if (cluster.node(id).storeSize() != total)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean allUp(final EngineCluster cluster)
     {
         for (int id = 2; id <= NODES; id++)

@@ -40,6 +40,7 @@ final class InMemoryNetwork
     private double reorderRate;
     private long reorderDelayNanos;
     private boolean logging = true;
+    private final Map<InetSocketAddress, Long> extraLatencyTo = new HashMap<>();
     private long transmitted;
     private long order;
 
@@ -68,6 +69,13 @@ final class InMemoryNetwork
     {
         this.latencyNanos = latencyNanos;
         this.reorderSpreadNanos = reorderSpreadNanos;
+        return this;
+    }
+
+    /** Datagrams to {@code to} take {@code extraNanos} longer than the others: a far or slow peer. */
+    InMemoryNetwork extraLatencyTo(final InetSocketAddress to, final long extraNanos)
+    {
+        extraLatencyTo.put(to, extraNanos);
         return this;
     }
 
@@ -169,6 +177,7 @@ final class InMemoryNetwork
             {
                 extra += (long)(random.nextDouble() * reorderDelayNanos);
             }
+            extra += extraLatencyTo.getOrDefault(to, 0L);
             target.inbox.add(new InFlight(now + latencyNanos + extra, order++, from, bytes));
         }
     }
