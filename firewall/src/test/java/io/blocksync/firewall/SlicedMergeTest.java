@@ -116,6 +116,47 @@ class SlicedMergeTest
         assertTrue(allocated < 1_024, allocated + " bytes allocated over " + slices + " slices");
     }
 
+    @Test
+    void aDueFullCheckWaitsWhileBulkFlowsButNoLongerThanTheFullCheckIntervalPastItsTime()
+    {
+        final FirewallBatcher batcher = new FirewallBatcher(backend, new BatcherSettings().jitterPercent(0)
+            .capacity(65_536).maxBatch(256).checkIntervalMs(1_000).fullCheckIntervalMs(5_000), () -> now);
+        batcher.open(List.of());
+        runMerge(batcher);
+        assertEquals(1, backend.listings, "the start-up check");
+        final long start = now;
+
+        // 2,000 bans a second (a join): the check due 1 s after the first waits until 5 s past its time.
+        int offered = 0;
+        int listingsAt5500 = -1;
+        while (now - start < 8 * SECOND)
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                assertTrue(batcher.offer(ADD, Bans.ban(address(offered++), Bans.SSH), 600));
+            }
+            for (int i = 0; i < 10; i++)
+            {
+                batcher.doWork(now += SECOND / 100);
+            }
+            if (listingsAt5500 < 0 && now - start >= 5_500_000_000L)
+            {
+                listingsAt5500 = backend.listings;
+            }
+        }
+        assertEquals(1, listingsAt5500, "no listing while bulk flows, until 5 s past the check's time");
+        assertEquals(2, backend.listings, "then one, bulk or not");
+        assertEquals(offered, backend.kernel.size(), "every ban committed meanwhile");
+
+        // Bulk stops: the next check runs at its time.
+        final int listings = backend.listings;
+        for (int i = 0; i < 300 && backend.listings == listings; i++)
+        {
+            batcher.doWork(now += SECOND / 100);
+        }
+        assertEquals(listings + 1, backend.listings, "a check within 3 s once bulk stopped");
+    }
+
     private void runMerge(final FirewallBatcher batcher)
     {
         final long checks = batcher.reconciles();
