@@ -17,7 +17,8 @@ import java.nio.ByteBuffer;
  * Two sorted regions: a main region that only ever gets tombstones ({@link #DEAD}) between merges, and a small delta
  * region that takes inserts by shifting; when the delta outgrows {@code max(256, sqrt(2 main))} entries it is merged
  * into the main region from the end, in place, dropping tombstones: an insert costs O(log n) to find its place and
- * O(sqrt n) bytes moved (about 45 KB at 1,000,000 entries, a few microseconds), with no object and no rebalancing. Positions ({@link #find}) are valid until the next
+ * O(sqrt n) bytes moved (up to 45 KB at 1,000,000 entries, a few microseconds), with no object and no
+ * rebalancing. Positions ({@link #find}) are valid until the next
  * {@link #insert} or {@link #remove}; reads and flag writes by position do not move anything. Worker thread only.
  */
 final class NftElementStore implements AutoCloseable
@@ -183,6 +184,26 @@ final class NftElementStore implements AutoCloseable
     }
 
     /**
+     * @return true if the entry is the prefix {@code (high, low, meta)}.
+     */
+    boolean is(final int position, final long high, final long low, final int meta)
+    {
+        return meta(position) == meta && high(position) == high && low(position) == low;
+    }
+
+    /**
+     * @return true if the entry lies strictly inside the prefix {@code (high, low, meta)}: same family, longer, the
+     * same leading bits.
+     */
+    boolean inside(final int position, final long high, final long low, final int meta)
+    {
+        final int entryMeta = meta(position);
+        final int length = meta & 0xFF;
+        return (entryMeta & ~0xFF) == (meta & ~0xFF) && (entryMeta & 0xFF) > length &&
+            ElementKey.maskHigh(high(position), length) == high && ElementKey.maskLow(low(position), length) == low;
+    }
+
+    /**
      * Walks the live entries in order; {@link #next()} returns positions until {@link #NONE}. Flags and deadlines may
      * be written through the positions meanwhile, nothing inserted or removed.
      */
@@ -312,7 +333,8 @@ final class NftElementStore implements AutoCloseable
     /**
      * @return the index of the key (dead or alive), or {@code -(insertion point) - 1}.
      */
-    private static int search(final UnsafeBuffer region, final int count, final long high, final long low, final int meta)
+    private static int search(
+        final UnsafeBuffer region, final int count, final long high, final long low, final int meta)
     {
         int lo = 0;
         int hi = count - 1;
@@ -347,7 +369,8 @@ final class NftElementStore implements AutoCloseable
     /**
      * Family, then address (unsigned, as {@code IpPrefix.compareTo}), then length.
      */
-    static int compare(final long high1, final long low1, final int meta1, final long high2, final long low2, final int meta2)
+    static int compare(
+        final long high1, final long low1, final int meta1, final long high2, final long low2, final int meta2)
     {
         int result = Integer.compare(meta1 >>> 8, meta2 >>> 8);
         if (0 == result)

@@ -134,9 +134,9 @@ final class NftSetModel
             innerCursor.seek(high, low, meta);
             for (int inner = innerCursor.next(); NftElementStore.NONE != inner; inner = innerCursor.next())
             {
-                if (!isSame(inner, high, low, meta))
+                if (!store.is(inner, high, low, meta))
                 {
-                    if (!contains(high, low, meta, inner))
+                    if (!store.inside(inner, high, low, meta))
                     {
                         break;
                     }
@@ -377,7 +377,7 @@ final class NftSetModel
             }
 
             // Sorted by address then length, so anything nested inside a maximal element follows it directly.
-            final boolean inKernel = !(interval && outer && contains(outerHigh, outerLow, outerMeta, element));
+            final boolean inKernel = !(interval && outer && store.inside(element, outerHigh, outerLow, outerMeta));
             if (inKernel != store.inKernel(element))
             {
                 touch(element, true, store.inKernel(element), store.deadlineMs(element));
@@ -462,7 +462,7 @@ final class NftSetModel
             innerCursor.seek(high, low, meta);
             for (int inner = innerCursor.next(); NftElementStore.NONE != inner; inner = innerCursor.next())
             {
-                if (!contains(high, low, meta, inner))
+                if (!store.inside(inner, high, low, meta))
                 {
                     break;
                 }
@@ -487,7 +487,8 @@ final class NftSetModel
         {
             if (lengthCounts[length] > 0)
             {
-                final int outer = store.find(maskHigh(high, length), maskLow(low, length), family | length);
+                final int outer =
+                    store.find(ElementKey.maskHigh(high, length), ElementKey.maskLow(low, length), family | length);
                 if (NftElementStore.NONE != outer && !isExpired(outer, nowMs))
                 {
                     return outer;
@@ -496,22 +497,6 @@ final class NftSetModel
         }
 
         return NftElementStore.NONE;
-    }
-
-    /**
-     * @return true if the element lies strictly inside the prefix (same family, longer, same leading bits).
-     */
-    private boolean contains(final long high, final long low, final int meta, final int element)
-    {
-        final int elementMeta = store.meta(element);
-        final int length = meta & 0xFF;
-        return (elementMeta & ~0xFF) == (meta & ~0xFF) && (elementMeta & 0xFF) > length &&
-            maskHigh(store.high(element), length) == high && maskLow(store.low(element), length) == low;
-    }
-
-    private boolean isSame(final int element, final long high, final long low, final int meta)
-    {
-        return store.meta(element) == meta && store.high(element) == high && store.low(element) == low;
     }
 
     private int find(final IpPrefix prefix)
@@ -528,19 +513,6 @@ final class NftSetModel
     {
         final long deadlineMs = store.deadlineMs(element);
         return PERMANENT != deadlineMs && deadlineMs <= nowMs;
-    }
-
-    /**
-     * @return the first 64 address bits kept by a prefix of that length.
-     */
-    static long maskHigh(final long high, final int length)
-    {
-        return length >= 64 ? high : 0 == length ? 0 : high & (-1L << (64 - length));
-    }
-
-    static long maskLow(final long low, final int length)
-    {
-        return length <= 64 ? 0 : length >= 128 ? low : low & (-1L << (128 - length));
     }
 
     private static boolean overlaps(final List<NftElement> adds, final List<IpPrefix> deletes)
