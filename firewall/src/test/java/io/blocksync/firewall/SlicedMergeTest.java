@@ -157,6 +157,30 @@ class SlicedMergeTest
         assertEquals(listings + 1, backend.listings, "a check within 3 s once bulk stopped");
     }
 
+    @Test
+    void aListingThatTakesLongerThanTheFullCheckIntervalIsRepeatedAtMostOneTenthOfTheTime()
+    {
+        final FirewallBatcher batcher = new FirewallBatcher(backend, new BatcherSettings().jitterPercent(0)
+            .checkIntervalMs(1_000).fullCheckIntervalMs(5_000), () -> now);
+        batcher.open(List.of());
+        // Each listing takes 10 s (as 1,000,000 elements take the kernel a minute): 2 s of that is more than 1/10
+        // of a 5 s interval, so the next one starts 100 s after this one began, not 5 s.
+        backend.onList = () -> now += 10 * SECOND;
+        runMerge(batcher);
+        assertEquals(1, backend.listings);
+        final long started = now - 10 * SECOND;
+        while (now - started < 99 * SECOND)
+        {
+            batcher.doWork(now += SECOND / 10);
+        }
+        assertEquals(1, backend.listings, "no listing within 100 s of the last one's start");
+        while (now - started < 101 * SECOND)
+        {
+            batcher.doWork(now += SECOND / 10);
+        }
+        assertEquals(2, backend.listings, "the next one at 100 s");
+    }
+
     private void runMerge(final FirewallBatcher batcher)
     {
         final long checks = batcher.reconciles();
@@ -181,6 +205,7 @@ class SlicedMergeTest
         final Map<IpPrefix, Long> kernel = new HashMap<>();
         int listings;
         int applies;
+        Runnable onList = () -> { };
 
         @Override
         public void start()
@@ -237,6 +262,7 @@ class SlicedMergeTest
         public KernelListing list()
         {
             listings++;
+            onList.run();
             final KernelListing listing = new KernelListing();
             listing.object("");
             kernel.forEach((prefix, left) -> listing.add("", prefix, left));
