@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  * by SYNC alone: the "before" figure. {@code --kernel} (root, {@code nft}) runs both nodes in network namespaces of
  * their own with the nftables backend ({@link KernelFleet}) instead of on loopback with the dry-run firewall: node 2
  * starts once node 1 answers (a node puts its store into its kernel set before it listens), and is caught up when its store holds every ban <em>and</em>
- * its {@code firewall_changes_applied} (element adds the kernel confirmed) reaches N; above ~167,000 bans the nodes
- * need a bigger heap than the launcher's (e.g. {@code --java-opts "... -Xmx512m ..."} at 1,000,000: a node refuses to
- * start when the firewall's 300 bytes a ban do not fit, {@code FirewallSettings.heapShortfall}). The JVM needs the launcher's
+ * its {@code firewall_changes_applied} (element adds the kernel confirmed) reaches N; above ~250,000 bans the nodes
+ * need a bigger heap than the launcher's (e.g. {@code --java-opts "... -Xmx256m ..."} at 1,000,000: a node refuses to
+ * start when the firewall's 200 bytes a ban do not fit, {@code FirewallSettings.heapShortfall}). The JVM needs the launcher's
  * flags (Chronicle Map):
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED $(cat daemon/target/blocksync/lib/jvm-flags.txt) \

@@ -129,7 +129,7 @@ public final class KernelConvergenceRun
         final int bans = settings.bans();
         final int size = fleet.size();
         // Room for every ban at a peer (peers may fill 90 % of capacity), within the heap the firewall needs at a
-        // full store under the launcher's -Xmx64m (FirewallSettings.checkHeap: about 167,000 entries).
+        // full store under the launcher's -Xmx64m (FirewallSettings.checkHeap: about 250,000 entries).
         final long capacity = Math.max(100_000, bans + bans / 5 + 1024);
         fleet.start(settings.launcher(), settings.javaOpts(), "[bans]\ncapacity = " + (capacity + settings.warmUp()) +
             "\norigin-quota = 100\n");

@@ -102,6 +102,7 @@ final class BatchWorker
         if (desired.hasDirty() &&
             (closing || desired.dirtyCount() >= maxBatch || nowNanos - desired.firstDirtyNanos() >= flushDelayNanos))
         {
+            check.committing(Math.min(maxBatch, desired.dirtyCount()), nowNanos);
             commit.commit(maxBatch, nowNanos, true);
             work++;
         }

@@ -83,6 +83,22 @@ final class ElementKey
         return into.set(prefixBits >>> 8, scratch, prefixBits & 0xFF);
     }
 
+    /**
+     * @return the first 64 address bits a prefix of that length keeps.
+     */
+    static long maskHigh(final long high, final int length)
+    {
+        return length >= 64 ? high : 0 == length ? 0 : high & (-1L << (64 - length));
+    }
+
+    /**
+     * @return the last 64 address bits a prefix of that length keeps.
+     */
+    static long maskLow(final long low, final int length)
+    {
+        return length <= 64 ? 0 : length >= 128 ? low : low & (-1L << (128 - length));
+    }
+
     private static long word(final IpPrefix prefix, final int from)
     {
         long word = 0;

@@ -113,12 +113,13 @@ public final class FirewallSettings
     }
 
     /**
-     * Java heap the firewall takes per kernel element when the store is full: the reconciler's flat tables measured
-     * ~147 bytes an element at 100,000 ({@code ReconcilerFootprintTest}), and the nftables backend's model of its sets
-     * and a full check's listing about as much again (a node with the nftables backend ran out of a 256 MiB heap at
-     * 875,000 elements: PERFORMANCE.md, "Issue 13", session 9).
+     * Java heap the firewall takes per kernel element when the store is full: the reconciler's flat tables (~103 bytes
+     * an element at 1,000,000 in a joined node's class histogram, up to ~148 at 100,000 with their growth slack,
+     * {@code ReconcilerFootprintTest}) and a full check's listing while it is merged (~50). The nftables backend's model
+     * of its sets is off the heap ({@link NftElementStore}: 32 bytes of direct memory an element, up to 80 while its
+     * region grows; the launcher allows 256 MiB of direct memory). PERFORMANCE.md, "Issue 13", session 10.
      */
-    public static final long HEAP_BYTES_PER_BAN = 300;
+    public static final long HEAP_BYTES_PER_BAN = 200;
     /** Heap the rest of a node keeps besides the reconciler's tables (PERFORMANCE.md "Issue 12: footprint"). */
     public static final long HEAP_RESERVE_BYTES = 16L << 20;
 

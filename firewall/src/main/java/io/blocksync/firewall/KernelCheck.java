@@ -23,6 +23,13 @@ final class KernelCheck
      * 0.3 s are diffed every 6 s.
      */
     private static final int FULL_CHECK_SHARE = 20;
+    /**
+     * The listing alone (the kernel's dump, on the listing thread) may take 1/10 of the time even where
+     * {@code fullCheckInterval} asks for more: a hash set's dump restarts its walk at every ~32 KB part, so listing n
+     * elements costs O(n²) kernel time (1,000,000 elements: 56 s of system time for {@code nft list set} on this 2-core
+     * VM), which a 60 s interval would repeat back to back, taking a core from everything else.
+     */
+    private static final int LISTING_SHARE = 10;
 
     private final FirewallBackend backend;
     private final DesiredState desired;
@@ -46,6 +53,12 @@ final class KernelCheck
     private long mergeNanos;
     private long nextCheckNanos = PERMANENT;
     private long nextFullCheckNanos;
+    /** Elements committed per {@code checkInterval} from which bulk is flowing (a join, an import). */
+    static final int BULK_ELEMENTS = 1024;
+    /** When commits last reached {@link #BULK_ELEMENTS} within one check interval, or {@link Long#MIN_VALUE}. */
+    private long lastBulkNanos = Long.MIN_VALUE;
+    private long windowStartNanos;
+    private int windowElements;
     /** Failed listings in a row (their own backoff: a broken dump socket must not hold commits). */
     private int listingFailures;
     /** Start-up or a repair: the next check lists everything, busy or not. */
@@ -198,7 +211,7 @@ final class KernelCheck
             // The listing runs on its own session and thread: commits go on meanwhile, so no quiet second is needed.
             // Re-created objects hold the next object check, not the listing that restores their elements.
             if (!tool.holdingWrites(nowNanos) && !lister.inFlight() && !merge.active() &&
-                (forceFull || nowNanos >= nextFullCheckNanos))
+                (forceFull || (nowNanos >= nextFullCheckNanos && !bulkFlowing(nowNanos))))
             {
                 startFullCheck(nowNanos);
                 if (lister.done())
@@ -256,6 +269,34 @@ final class KernelCheck
     boolean listingDone()
     {
         return lister.done();
+    }
+
+    /**
+     * The worker is about to commit {@code elements} changes.
+     */
+    void committing(final int elements, final long nowNanos)
+    {
+        if (nowNanos - windowStartNanos >= checkIntervalNanos)
+        {
+            windowStartNanos = nowNanos;
+            windowElements = 0;
+        }
+        windowElements += elements;
+        if (windowElements >= BULK_ELEMENTS)
+        {
+            lastBulkNanos = nowNanos;
+        }
+    }
+
+    /**
+     * A due full check waits while bulk flows (each commit is confirmed by the kernel, and a listing taken meanwhile
+     * would mostly show elements changed since it started, at O(n²) kernel time and an adoption on the worker), but
+     * not longer than {@code fullCheckInterval} past its time.
+     */
+    private boolean bulkFlowing(final long nowNanos)
+    {
+        return Long.MIN_VALUE != lastBulkNanos && nowNanos - lastBulkNanos < checkIntervalNanos &&
+            nowNanos - nextFullCheckNanos < fullCheckMaxNanos;
     }
 
     /**
@@ -397,7 +438,7 @@ final class KernelCheck
         // The worker's share is its adoption and merge of the listing as well as the listing: during a bulk of commits
         // those cost more than the dump itself, and each check repeats them over every element.
         final long costNanos = lastFullCheckNanos + mergeNanos;
-        nextFullCheckNanos = listingStartNanos +
-            Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos));
+        nextFullCheckNanos = listingStartNanos + Math.max(LISTING_SHARE * lastFullCheckNanos,
+            Math.min(fullCheckMaxNanos, Math.max(checkIntervalNanos, FULL_CHECK_SHARE * costNanos)));
     }
 }

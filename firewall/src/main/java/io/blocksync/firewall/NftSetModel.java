@@ -3,13 +3,12 @@ package io.blocksync.firewall;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.nativeio.NftSetDump;
 
-import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What one nftables set should hold, so the backend can turn a batch into commands the kernel accepts.
@@ -21,11 +20,17 @@ import java.util.TreeMap;
  * {@code add (1s); delete; add (T)} and a removal is {@code add (1s); delete}, which succeed whether or not the kernel
  * still holds it. When a batch would both delete and add overlapping elements (which nft 1.0.6 rejects even in one
  * transaction), the set is rewritten instead: {@code flush set} and every maximal element, atomically.
+ * <p>
+ * The elements live off the heap ({@link NftElementStore}: 32 bytes each, in address order, so the elements nested
+ * in a prefix are the run that follows it); only the elements one batch touches have objects, for as long as the
+ * batch. Worker thread only.
  */
 final class NftSetModel
 {
     static final long PERMANENT = Long.MAX_VALUE;
     private static final long MILLIS_PER_SECOND = 1000;
+    /** Elements per list handed to the sink by a rewrite, so a rewrite of a large set holds few objects at once. */
+    private static final int REWRITE_CHUNK = 4096;
 
     private final String reference;
     private final boolean interval;
@@ -34,11 +39,13 @@ final class NftSetModel
     private final int familyNumber;
     private final byte[] table;
     private final byte[] name;
-    private final TreeMap<IpPrefix, NftElement> elements = new TreeMap<>();
+    private final NftElementStore store = new NftElementStore();
+    private final NftElementStore.Cursor cursor = store.new Cursor();
+    private final NftElementStore.Cursor innerCursor = store.new Cursor();
     private final int[] lengthCounts = new int[129];
     private final LinkedHashMap<IpPrefix, NftElement.Before> touched = new LinkedHashMap<>();
-    private final IpPrefix scratch = new IpPrefix();
-    private final IpPrefix adoptScratch = new IpPrefix();
+    private final IpPrefix lookup = new IpPrefix();
+    private final byte[] addressScratch = new byte[16];
     private boolean rewrite;
 
     /**
@@ -84,42 +91,60 @@ final class NftSetModel
 
     int size()
     {
-        return elements.size();
+        return store.size();
+    }
+
+    /**
+     * @return direct memory the elements take, in bytes.
+     */
+    long directBytes()
+    {
+        return store.directBytes();
     }
 
     void add(final IpPrefix prefix, final long timeoutSeconds, final long nowMs)
     {
         final long deadlineMs = 0 == timeoutSeconds ? PERMANENT : nowMs + timeoutSeconds * MILLIS_PER_SECOND;
-        NftElement element = live(prefix, nowMs);
-        if (null != element)
+        final long high = ElementKey.high(prefix);
+        final long low = ElementKey.low(prefix);
+        final int meta = ElementKey.prefixBits(prefix);
+        int element = live(high, low, meta, nowMs);
+        if (NftElementStore.NONE != element)
         {
-            touch(element.prefix, true, element.inKernel, element.deadlineMs);
-            element.deadlineMs = deadlineMs;
-            if (element.inKernel)
+            touch(high, low, meta, true, store.inKernel(element), store.deadlineMs(element));
+            store.deadlineMs(element, deadlineMs);
+            if (store.inKernel(element))
             {
                 return;
             }
         }
         else
         {
-            element = new NftElement(new IpPrefix().set(prefix), deadlineMs);
-            touch(element.prefix, false, false, 0);
-            insert(element);
+            touch(high, low, meta, false, false, 0);
+            element = insert(high, low, meta, deadlineMs, false);
         }
-        if (interval && null != containerOf(element.prefix, nowMs))
+        if (interval && NftElementStore.NONE != containerOf(high, low, meta, nowMs))
         {
             return;
         }
 
-        element.inKernel = true;
+        store.inKernel(element, true);
         if (interval)
         {
-            for (final NftElement inner : containedIn(element.prefix))
+            innerCursor.seek(high, low, meta);
+            for (int inner = innerCursor.next(); NftElementStore.NONE != inner; inner = innerCursor.next())
             {
-                if (inner.inKernel)
+                if (!store.is(inner, high, low, meta))
                 {
-                    touch(inner.prefix, true, true, inner.deadlineMs);
-                    inner.inKernel = false;
+                    if (!store.inside(inner, high, low, meta))
+                    {
+                        break;
+                    }
+                    if (store.inKernel(inner))
+                    {
+                        touch(inner, true, true, store.deadlineMs(inner));
+                        store.inKernel(inner, false);
+                    }
                 }
             }
         }
@@ -127,10 +152,13 @@ final class NftSetModel
 
     void remove(final IpPrefix prefix, final long nowMs)
     {
-        final NftElement element = live(prefix, nowMs);
-        if (null != element)
+        final long high = ElementKey.high(prefix);
+        final long low = ElementKey.low(prefix);
+        final int meta = ElementKey.prefixBits(prefix);
+        final int element = live(high, low, meta, nowMs);
+        if (NftElementStore.NONE != element)
         {
-            touch(element.prefix, true, element.inKernel, element.deadlineMs);
+            touch(high, low, meta, true, store.inKernel(element), store.deadlineMs(element));
             erase(element, nowMs);
         }
     }
@@ -151,16 +179,21 @@ final class NftSetModel
         }
         final ElementKey key = new ElementKey();
         // An interrupted dump may lack elements the kernel holds: only what it lists is taken as a fact.
-        for (final NftElement element : listing.consistent() ? elements.values() : List.<NftElement>of())
+        if (listing.consistent())
         {
-            key.set(element.prefix);
-            if (element.inKernel && KernelListing.ABSENT == listing.exact(object, key) &&
-                !changed.since(reference, key))
+            cursor.first();
+            for (int element = cursor.next(); NftElementStore.NONE != element; element = cursor.next())
             {
-                element.inKernel = false;
+                if (store.inKernel(element))
+                {
+                    key.set(store.high(element), store.low(element), store.meta(element));
+                    if (KernelListing.ABSENT == listing.exact(object, key) && !changed.since(reference, key))
+                    {
+                        store.inKernel(element, false);
+                    }
+                }
             }
         }
-        final byte[] scratch = new byte[16];
         for (int i = 0, count = listing.elementCount(object); i < count; i++)
         {
             listing.element(object, i, key);
@@ -170,15 +203,16 @@ final class NftSetModel
             }
             final long left = listing.secondsLeft(object, i);
             final long deadlineMs = KernelListing.PERMANENT == left ? PERMANENT : nowMs + left * MILLIS_PER_SECOND;
-            final IpPrefix prefix = ElementKey.toPrefix(key.high, key.low, key.prefixBits, scratch16(), scratch);
-            NftElement element = elements.get(prefix);
-            if (null == element)
+            final int element = store.find(key.high, key.low, key.prefixBits);
+            if (NftElementStore.NONE == element)
             {
-                element = new NftElement(new IpPrefix().set(prefix), deadlineMs);
-                insert(element);
+                insert(key.high, key.low, key.prefixBits, deadlineMs, true);
             }
-            element.inKernel = true;
-            element.deadlineMs = deadlineMs;
+            else
+            {
+                store.inKernel(element, true);
+                store.deadlineMs(element, deadlineMs);
+            }
         }
         touched.clear();
         // A rewrite pending from a failed commit stays unless the listing saw every element as it is now.
@@ -190,14 +224,9 @@ final class NftSetModel
         return interval;
     }
 
-    private IpPrefix scratch16()
-    {
-        return adoptScratch;
-    }
-
     void clear()
     {
-        elements.clear();
+        store.clear();
         Arrays.fill(lengthCounts, 0);
         touched.clear();
         rewrite = false;
@@ -238,19 +267,20 @@ final class NftSetModel
             for (final Map.Entry<IpPrefix, NftElement.Before> entry : touched.entrySet())
             {
                 final NftElement.Before before = entry.getValue();
-                final NftElement now = elements.get(entry.getKey());
-                final boolean nowInKernel = null != now && now.inKernel;
+                final IpPrefix prefix = entry.getKey();
+                final int now = find(prefix);
+                final boolean nowInKernel = NftElementStore.NONE != now && store.inKernel(now);
                 if (before.inKernel && !nowInKernel)
                 {
-                    deletes.add(entry.getKey());
+                    deletes.add(prefix);
                 }
                 else if (!before.inKernel && nowInKernel)
                 {
-                    adds.add(now);
+                    adds.add(new NftElement(prefix, store.deadlineMs(now)));
                 }
-                else if (before.inKernel && before.deadlineMs != now.deadlineMs)
+                else if (before.inKernel && before.deadlineMs != store.deadlineMs(now))
                 {
-                    refreshes.add(now);
+                    refreshes.add(new NftElement(prefix, store.deadlineMs(now)));
                 }
             }
 
@@ -280,23 +310,24 @@ final class NftSetModel
         for (final Map.Entry<IpPrefix, NftElement.Before> entry : touched.entrySet())
         {
             final NftElement.Before before = entry.getValue();
-            NftElement element = elements.get(entry.getKey());
+            final IpPrefix prefix = entry.getKey();
+            int element = find(prefix);
             if (!before.existed)
             {
-                if (null != element)
+                if (NftElementStore.NONE != element)
                 {
-                    elements.remove(element.prefix);
-                    lengthCounts[element.prefix.prefixLength()]--;
+                    store.remove(element);
+                    lengthCounts[prefix.prefixLength()]--;
                 }
                 continue;
             }
-            if (null == element)
+            if (NftElementStore.NONE == element)
             {
-                element = new NftElement(entry.getKey(), before.deadlineMs);
-                insert(element);
+                element = insert(ElementKey.high(prefix), ElementKey.low(prefix), ElementKey.prefixBits(prefix),
+                    before.deadlineMs, false);
             }
-            element.inKernel = before.inKernel;
-            element.deadlineMs = before.deadlineMs;
+            store.inKernel(element, before.inKernel);
+            store.deadlineMs(element, before.deadlineMs);
         }
         touched.clear();
     }
@@ -329,36 +360,48 @@ final class NftSetModel
     private void emitRewrite(final NftElementSink sink, final long nowMs)
     {
         sink.flush(this);
-        final List<NftElement> maximal = new ArrayList<>(elements.size());
-        final List<NftElement> expired = new ArrayList<>();
-        NftElement outer = null;
-        for (final NftElement element : elements.values())
+        List<NftElement> maximal = new ArrayList<>(Math.min(REWRITE_CHUNK, store.size()));
+        final List<IpPrefix> expired = new ArrayList<>();
+        boolean outer = false;
+        long outerHigh = 0;
+        long outerLow = 0;
+        int outerMeta = 0;
+        cursor.first();
+        for (int element = cursor.next(); NftElementStore.NONE != element; element = cursor.next())
         {
             if (isExpired(element, nowMs))
             {
-                touch(element.prefix, true, false, element.deadlineMs);
-                expired.add(element);
+                touch(element, true, false, store.deadlineMs(element));
+                expired.add(prefixOf(element, new IpPrefix()));
                 continue;
             }
 
             // Sorted by address then length, so anything nested inside a maximal element follows it directly.
-            final boolean inKernel = !(interval && null != outer && outer.prefix.contains(element.prefix));
-            if (inKernel != element.inKernel)
+            final boolean inKernel = !(interval && outer && store.inside(element, outerHigh, outerLow, outerMeta));
+            if (inKernel != store.inKernel(element))
             {
-                touch(element.prefix, true, element.inKernel, element.deadlineMs);
+                touch(element, true, store.inKernel(element), store.deadlineMs(element));
             }
-            element.inKernel = inKernel;
-            if (element.inKernel)
+            store.inKernel(element, inKernel);
+            if (inKernel)
             {
-                outer = element;
-                maximal.add(element);
+                outer = true;
+                outerHigh = store.high(element);
+                outerLow = store.low(element);
+                outerMeta = store.meta(element);
+                maximal.add(new NftElement(prefixOf(element, new IpPrefix()), store.deadlineMs(element)));
+                if (maximal.size() == REWRITE_CHUNK)
+                {
+                    sink.add(this, maximal, nowMs);
+                    maximal = new ArrayList<>(REWRITE_CHUNK);
+                }
             }
         }
 
-        for (final NftElement element : expired)
+        for (final IpPrefix prefix : expired)
         {
-            elements.remove(element.prefix);
-            lengthCounts[element.prefix.prefixLength()]--;
+            store.remove(find(prefix));
+            lengthCounts[prefix.prefixLength()]--;
         }
 
         if (!maximal.isEmpty())
@@ -367,86 +410,109 @@ final class NftSetModel
         }
     }
 
-    private void touch(final IpPrefix prefix, final boolean existed, final boolean inKernel, final long deadlineMs)
+    private void touch(
+        final long high, final long low, final int meta, final boolean existed, final boolean inKernel,
+        final long deadlineMs)
     {
-        touched.putIfAbsent(prefix, new NftElement.Before(existed, inKernel, deadlineMs));
+        ElementKey.toPrefix(high, low, meta, lookup, addressScratch);
+        if (!touched.containsKey(lookup))
+        {
+            touched.put(new IpPrefix().set(lookup), new NftElement.Before(existed, inKernel, deadlineMs));
+        }
     }
 
-    private NftElement live(final IpPrefix prefix, final long nowMs)
+    private void touch(final int element, final boolean existed, final boolean inKernel, final long deadlineMs)
     {
-        final NftElement element = elements.get(prefix);
-        if (null != element && isExpired(element, nowMs))
+        touch(store.high(element), store.low(element), store.meta(element), existed, inKernel, deadlineMs);
+    }
+
+    /**
+     * @return the live element of the key, or {@link NftElementStore#NONE}; an expired one is erased first.
+     */
+    private int live(final long high, final long low, final int meta, final long nowMs)
+    {
+        final int element = store.find(high, low, meta);
+        if (NftElementStore.NONE != element && isExpired(element, nowMs))
         {
             // The kernel dropped it on its own; nothing to delete, but what it covered may now be uncovered.
-            touch(element.prefix, true, false, element.deadlineMs);
+            touch(high, low, meta, true, false, store.deadlineMs(element));
             erase(element, nowMs);
-            return null;
+            return NftElementStore.NONE;
         }
 
         return element;
     }
 
-    private void insert(final NftElement element)
+    private int insert(final long high, final long low, final int meta, final long deadlineMs, final boolean inKernel)
     {
-        elements.put(element.prefix, element);
-        lengthCounts[element.prefix.prefixLength()]++;
+        lengthCounts[meta & 0xFF]++;
+        return store.insert(high, low, meta, deadlineMs, inKernel ? NftElementStore.IN_KERNEL : 0);
     }
 
-    private void erase(final NftElement element, final long nowMs)
+    private void erase(final int element, final long nowMs)
     {
-        elements.remove(element.prefix);
-        lengthCounts[element.prefix.prefixLength()]--;
-        if (interval && element.inKernel)
+        final long high = store.high(element);
+        final long low = store.low(element);
+        final int meta = store.meta(element);
+        final boolean wasInKernel = store.inKernel(element);
+        store.remove(element);
+        lengthCounts[meta & 0xFF]--;
+        if (interval && wasInKernel)
         {
-            element.inKernel = false;
-            for (final NftElement inner : containedIn(element.prefix))
+            innerCursor.seek(high, low, meta);
+            for (int inner = innerCursor.next(); NftElementStore.NONE != inner; inner = innerCursor.next())
             {
-                if (!inner.inKernel && !isExpired(inner, nowMs) && null == containerOf(inner.prefix, nowMs))
+                if (!store.inside(inner, high, low, meta))
                 {
-                    touch(inner.prefix, true, false, inner.deadlineMs);
-                    inner.inKernel = true;
+                    break;
+                }
+                if (!store.inKernel(inner) && !isExpired(inner, nowMs) &&
+                    NftElementStore.NONE == containerOf(store.high(inner), store.low(inner), store.meta(inner), nowMs))
+                {
+                    touch(inner, true, false, store.deadlineMs(inner));
+                    store.inKernel(inner, true);
                 }
             }
         }
     }
 
     /**
-     * @return a live element strictly containing the prefix, or null.
+     * @return a live element strictly containing the prefix, or {@link NftElementStore#NONE}: one look-up per
+     * shorter length the set holds.
      */
-    private NftElement containerOf(final IpPrefix prefix, final long nowMs)
+    private int containerOf(final long high, final long low, final int meta, final long nowMs)
     {
-        for (int length = 0; length < prefix.prefixLength(); length++)
+        final int family = meta & ~0xFF;
+        for (int length = 0, prefixLength = meta & 0xFF; length < prefixLength; length++)
         {
             if (lengthCounts[length] > 0)
             {
-                scratch.set(prefix).maskTo(length);
-                final NftElement outer = elements.get(scratch);
-                if (null != outer && !isExpired(outer, nowMs))
+                final int outer =
+                    store.find(ElementKey.maskHigh(high, length), ElementKey.maskLow(low, length), family | length);
+                if (NftElementStore.NONE != outer && !isExpired(outer, nowMs))
                 {
                     return outer;
                 }
             }
         }
 
-        return null;
+        return NftElementStore.NONE;
     }
 
-    /**
-     * @return elements strictly inside the prefix, in address order.
-     */
-    private List<NftElement> containedIn(final IpPrefix prefix)
+    private int find(final IpPrefix prefix)
     {
-        final List<NftElement> inner = new ArrayList<>();
-        for (final NftElement element : elements.tailMap(prefix, false).values())
-        {
-            if (!prefix.contains(element.prefix))
-            {
-                break;
-            }
-            inner.add(element);
-        }
+        return store.find(ElementKey.high(prefix), ElementKey.low(prefix), ElementKey.prefixBits(prefix));
+    }
 
-        return inner;
+    private IpPrefix prefixOf(final int element, final IpPrefix into)
+    {
+        return ElementKey.toPrefix(store.high(element), store.low(element), store.meta(element), into, addressScratch);
+    }
+
+    private boolean isExpired(final int element, final long nowMs)
+    {
+        final long deadlineMs = store.deadlineMs(element);
+        return PERMANENT != deadlineMs && deadlineMs <= nowMs;
     }
 
     private static boolean overlaps(final List<NftElement> adds, final List<IpPrefix> deletes)
@@ -463,10 +529,5 @@ final class NftSetModel
         }
 
         return false;
-    }
-
-    private static boolean isExpired(final NftElement element, final long nowMs)
-    {
-        return PERMANENT != element.deadlineMs && element.deadlineMs <= nowMs;
     }
 }

@@ -188,16 +188,16 @@ class BackendSettingsTest
         final long heap = 64L << 20;
         final FirewallSettings nftables = FirewallSettings.parse(FirewallSettings.NFTABLES, new MapSection());
         assertNull(nftables.heapShortfall(100_000, heap)); // The default capacity under the launcher's -Xmx64m.
-        assertNull(nftables.heapShortfall(160_000, heap));
-        assertEquals("1201024 bans need about 344 MiB of Java heap for the firewall (300 bytes a ban), more than this " +
+        assertNull(nftables.heapShortfall(240_000, heap));
+        assertEquals("1201024 bans need about 230 MiB of Java heap for the firewall (200 bytes a ban), more than this " +
             "JVM's maximum heap of 64 MiB less 16 MiB for the rest of the node: lower [bans] capacity, or raise -Xmx " +
             "(BLOCKSYNC_JAVA_OPTS replaces the launcher's memory flags, e.g. -Xmx512m)",
             nftables.heapShortfall(1_201_024, heap));
-        // 840,000 bans need 240.3 MiB + 16: 256 MiB would not do (maxMemory() is under -Xmx), so 512.
-        assertTrue(nftables.heapShortfall(840_000, heap).endsWith("e.g. -Xmx512m)"));
+        // 1,000,000 bans need 190.7 MiB + 16, a tenth to spare: 256 MiB.
+        assertTrue(nftables.heapShortfall(1_000_000, heap).endsWith("e.g. -Xmx256m)"));
         final FirewallException tooSmall = org.junit.jupiter.api.Assertions.assertThrows(FirewallException.class,
-            () -> nftables.checkHeap(180_000, heap));
-        assertTrue(tooSmall.getMessage().startsWith("the store holds 180000 bans, and 180000 bans need"), tooSmall.getMessage());
+            () -> nftables.checkHeap(260_000, heap));
+        assertTrue(tooSmall.getMessage().startsWith("the store holds 260000 bans, and 260000 bans need"), tooSmall.getMessage());
         assertNull(FirewallSettings.parse(FirewallSettings.LOG, new MapSection()).heapShortfall(1_201_024, heap));
     }
 }

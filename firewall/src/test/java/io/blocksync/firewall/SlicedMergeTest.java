@@ -116,6 +116,71 @@ class SlicedMergeTest
         assertTrue(allocated < 1_024, allocated + " bytes allocated over " + slices + " slices");
     }
 
+    @Test
+    void aDueFullCheckWaitsWhileBulkFlowsButNoLongerThanTheFullCheckIntervalPastItsTime()
+    {
+        final FirewallBatcher batcher = new FirewallBatcher(backend, new BatcherSettings().jitterPercent(0)
+            .capacity(65_536).maxBatch(256).checkIntervalMs(1_000).fullCheckIntervalMs(5_000), () -> now);
+        batcher.open(List.of());
+        runMerge(batcher);
+        assertEquals(1, backend.listings, "the start-up check");
+        final long start = now;
+
+        // 2,000 bans a second (a join): the check due 1 s after the first waits until 5 s past its time.
+        int offered = 0;
+        int listingsAt5500 = -1;
+        while (now - start < 8 * SECOND)
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                assertTrue(batcher.offer(ADD, Bans.ban(address(offered++), Bans.SSH), 600));
+            }
+            for (int i = 0; i < 10; i++)
+            {
+                batcher.doWork(now += SECOND / 100);
+            }
+            if (listingsAt5500 < 0 && now - start >= 5_500_000_000L)
+            {
+                listingsAt5500 = backend.listings;
+            }
+        }
+        assertEquals(1, listingsAt5500, "no listing while bulk flows, until 5 s past the check's time");
+        assertEquals(2, backend.listings, "then one, bulk or not");
+        assertEquals(offered, backend.kernel.size(), "every ban committed meanwhile");
+
+        // Bulk stops: the next check runs at its time.
+        final int listings = backend.listings;
+        for (int i = 0; i < 300 && backend.listings == listings; i++)
+        {
+            batcher.doWork(now += SECOND / 100);
+        }
+        assertEquals(listings + 1, backend.listings, "a check within 3 s once bulk stopped");
+    }
+
+    @Test
+    void aListingThatTakesLongerThanTheFullCheckIntervalIsRepeatedAtMostOneTenthOfTheTime()
+    {
+        final FirewallBatcher batcher = new FirewallBatcher(backend, new BatcherSettings().jitterPercent(0)
+            .checkIntervalMs(1_000).fullCheckIntervalMs(5_000), () -> now);
+        batcher.open(List.of());
+        // Each listing takes 10 s (as 1,000,000 elements take the kernel a minute): 2 s of that is more than 1/10
+        // of a 5 s interval, so the next one starts 100 s after this one began, not 5 s.
+        backend.onList = () -> now += 10 * SECOND;
+        runMerge(batcher);
+        assertEquals(1, backend.listings);
+        final long started = now - 10 * SECOND;
+        while (now - started < 99 * SECOND)
+        {
+            batcher.doWork(now += SECOND / 10);
+        }
+        assertEquals(1, backend.listings, "no listing within 100 s of the last one's start");
+        while (now - started < 101 * SECOND)
+        {
+            batcher.doWork(now += SECOND / 10);
+        }
+        assertEquals(2, backend.listings, "the next one at 100 s");
+    }
+
     private void runMerge(final FirewallBatcher batcher)
     {
         final long checks = batcher.reconciles();
@@ -140,6 +205,7 @@ class SlicedMergeTest
         final Map<IpPrefix, Long> kernel = new HashMap<>();
         int listings;
         int applies;
+        Runnable onList = () -> { };
 
         @Override
         public void start()
@@ -196,6 +262,7 @@ class SlicedMergeTest
         public KernelListing list()
         {
             listings++;
+            onList.run();
             final KernelListing listing = new KernelListing();
             listing.object("");
             kernel.forEach((prefix, left) -> listing.add("", prefix, left));
