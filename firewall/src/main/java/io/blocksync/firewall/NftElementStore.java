@@ -93,9 +93,9 @@ final class NftElementStore implements AutoCloseable
         final int inMain = search(main, mainCount, high, low, meta);
         if (inMain >= 0)
         {
-            // A tombstone of the same prefix comes back to life in place.
+            // A tombstone of the same prefix comes back to life in place: its key is already this one.
             deadCount--;
-            write(main, inMain, high, low, meta, deadlineMs, flags);
+            writeValue(main, inMain, deadlineMs, flags);
             return inMain;
         }
         if (deltaCount == deltaCapacity)
@@ -112,7 +112,8 @@ final class NftElementStore implements AutoCloseable
         }
         final int at = -search(delta, deltaCount, high, low, meta) - 1;
         delta.putBytes((at + 1) * ENTRY, delta, at * ENTRY, (deltaCount - at) * ENTRY);
-        write(delta, at, high, low, meta, deadlineMs, flags);
+        writeKey(delta, at, high, low, meta);
+        writeValue(delta, at, deadlineMs, flags);
         deltaCount++;
         return DELTA_BIT | at;
     }
@@ -318,15 +319,19 @@ final class NftElementStore implements AutoCloseable
         return (position & ~DELTA_BIT) * ENTRY;
     }
 
-    private static void write(
-        final UnsafeBuffer region, final int index, final long high, final long low, final int meta,
-        final long deadlineMs, final int flags)
+    private static void writeKey(
+        final UnsafeBuffer region, final int index, final long high, final long low, final int meta)
     {
         final int at = index * ENTRY;
         region.putLong(at + HIGH, high);
         region.putLong(at + LOW, low);
-        region.putLong(at + DEADLINE, deadlineMs);
         region.putInt(at + META, meta);
+    }
+
+    private static void writeValue(final UnsafeBuffer region, final int index, final long deadlineMs, final int flags)
+    {
+        final int at = index * ENTRY;
+        region.putLong(at + DEADLINE, deadlineMs);
         region.putInt(at + FLAGS, flags);
     }
 

@@ -1,5 +1,7 @@
 package io.blocksync.bench.runner;
 
+import io.blocksync.codec.BatchFrameFlyweight;
+
 import java.util.Locale;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Locale;
  *   <li>c_r = a peer's loop CPU per ban received, verified, stored and handed to the firewall
  *   ({@code cluster_peer_cpu_per_ban}); c_o = the origin's loop CPU per ban sent to 4 peers
  *   ({@code cluster_origin_cpu_per_ban}); c_p = the CPU per ban of each further peer, a datagram's re-seal divided by
- *   its 9 records ({@code seal_per_peer} / 9), or c_o / 4 without the micro section; c_s = c_o - 4 c_p, the origin's
+ *   its records ({@code seal_per_peer} / {@link BatchFrameFlyweight#MAX_RECORDS}), or c_o / 4 without the micro section; c_s = c_o - 4 c_p, the origin's
  *   own per-ban work (decision, Ed25519 signature, store);</li>
  *   <li>M = B / (c_r + c_p), rounded down to two significant digits: with origins spread over the fleet, every box
  *   receives every ban once and sends, on average, one copy per ban: the fleet-wide rate this box keeps up with;</li>
@@ -33,8 +35,8 @@ public record Verdict(int peers, long bansPerSecond, double p99Millis, String te
     public static final int ORIGIN_REFERENCE_RATE = 100;
     /** A cap on N: beyond it heartbeats and per-peer state, not CPU per ban, bound a fleet (issue 13). */
     public static final int MAX_PEERS = 1000;
-    /** Records in a full datagram, over which {@code seal_per_peer} is spread. */
-    public static final int RECORDS_PER_DATAGRAM = 9;
+    /** Records in a full datagram, over which {@code seal_per_peer} is spread (the micro section seals a full one). */
+    public static final int RECORDS_PER_DATAGRAM = BatchFrameFlyweight.MAX_RECORDS;
 
     /**
      * @param receiveMicros c_r, µs (> 0).
