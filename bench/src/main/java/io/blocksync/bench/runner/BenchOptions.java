@@ -61,9 +61,9 @@ public final class BenchOptions
                     {
                         options.cpuCapPercent = -1;
                     }
-                    if (!(options.cpuCapPercent > 0 && options.cpuCapPercent <= 100))
+                    if (!(options.cpuCapPercent >= CpuCap.MIN_PERCENT && options.cpuCapPercent <= 100))
                     {
-                        throw new IllegalArgumentException("--cpu-cap: expected a percent of one core in (0, 100], not '" + value + "'");
+                        throw new IllegalArgumentException("--cpu-cap: expected a percent of one core in [0.1, 100], not '" + value + "'");
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown option '" + arg +

@@ -43,6 +43,10 @@ public final class BenchRunner
         try
         {
             options = BenchOptions.parse(args);
+            if (null != options.launcher && !executableFile(options.launcher))
+            {
+                throw new IllegalArgumentException("--launcher " + options.launcher + ": not an executable file");
+            }
             if (null != options.compare)
             {
                 Comparison.otherFigures(options.compare);
@@ -113,7 +117,9 @@ public final class BenchRunner
         {
             if (null == launcher)
             {
-                report.skip("cpu-cap", "no launcher (bin/blocksync) found; pass --launcher PATH");
+                // The projection is nothing but a node through the launcher: without one it has failed, not skipped.
+                failures++;
+                report.skip("cpu-cap", "FAILED: no launcher (bin/blocksync) found; pass --launcher PATH");
             }
             else
             {
@@ -243,23 +249,29 @@ public final class BenchRunner
     {
         if (null != options.launcher)
         {
-            return Files.isExecutable(options.launcher) ? options.launcher.toAbsolutePath() : null;
+            return executableFile(options.launcher) ? options.launcher.toAbsolutePath() : null;
         }
         final String property = System.getProperty("blocksync.launcher");
         if (null != property)
         {
-            return Files.isExecutable(Path.of(property)) ? Path.of(property).toAbsolutePath() : null;
+            return executableFile(Path.of(property)) ? Path.of(property).toAbsolutePath() : null;
         }
         final CodeSource code = BenchRunner.class.getProtectionDomain().getCodeSource();
         try
         {
             final Path jar = Path.of(code.getLocation().toURI());
             final Path candidate = jar.getParent().getParent().getParent().resolve("bin").resolve("blocksync");
-            return Files.isExecutable(candidate) ? candidate : null;
+            return executableFile(candidate) ? candidate : null;
         }
         catch (final Exception ex)
         {
             return null;
         }
+    }
+
+    /** A directory has its execute bit too: only a regular file can be a launcher. */
+    private static boolean executableFile(final Path path)
+    {
+        return Files.isRegularFile(path) && Files.isExecutable(path);
     }
 }

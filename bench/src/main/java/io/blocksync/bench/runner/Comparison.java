@@ -1,6 +1,8 @@
 package io.blocksync.bench.runner;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -99,7 +101,12 @@ public record Comparison(Path file, Map<String, Double> ratios, String other)
     public String toText()
     {
         final StringBuilder out = new StringBuilder("compared with " + file + " (" + other + "), times better here:\n");
-        ratios.forEach((key, ratio) -> out.append(String.format(Locale.ROOT, "  %-36s %8.2fx%n", key, ratio)));
+        if (ratios.isEmpty())
+        {
+            out.append("  no figure in common (a --cpu-cap result compares only with another; --only leaves sections out)\n");
+        }
+        // Three significant digits: a figure hundreds of times worse must not print as 0.00x.
+        ratios.forEach((key, ratio) -> out.append(String.format(Locale.ROOT, "  %-36s %9sx%n", key, threeDigits(ratio))));
         return out.toString();
     }
 
@@ -115,5 +122,15 @@ public record Comparison(Path file, Map<String, Double> ratios, String other)
             separator = ", ";
         }
         return out.append("}}").toString();
+    }
+
+    /** @return the ratio to three significant digits, without an exponent: 0.00271, 0.5, 12.3, 1230. */
+    static String threeDigits(final double ratio)
+    {
+        if (!Double.isFinite(ratio) || 0 == ratio)
+        {
+            return String.valueOf(ratio);
+        }
+        return new BigDecimal(ratio).round(new MathContext(3)).stripTrailingZeros().toPlainString();
     }
 }

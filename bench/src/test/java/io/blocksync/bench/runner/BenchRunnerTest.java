@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The runner's pieces: the JSON shape, the verdict arithmetic, --compare and its errors, the option parser, and the
@@ -89,6 +91,22 @@ class BenchRunnerTest
     }
 
     @Test
+    void compareTextKeepsThreeSignificantDigitsAndSaysWhenNothingIsInCommon(@TempDir final Path dir) throws Exception
+    {
+        final Path other = dir.resolve("other.json");
+        Files.writeString(other, sample(3600, 500).toJson());
+        final String text = Comparison.of(sample(1_332_000, 2000), other).toText();
+        assertTrue(text.contains("seal_per_peer") && text.contains(" 0.0027x"), text);
+        assertEquals("1230", Comparison.threeDigits(1234.5));
+        assertEquals("0.5", Comparison.threeDigits(0.5));
+
+        final Path capped = dir.resolve("capped.json");
+        Files.writeString(capped, new BenchReport("cpu-cap").toJson());
+        final String none = Comparison.of(sample(1800, 2000), capped).toText();
+        assertTrue(none.contains("no figure in common"), none);
+    }
+
+    @Test
     void aBadCompareFileIsOneLineAndExitTwoBeforeAnythingRuns(@TempDir final Path dir) throws Exception
     {
         final Path notJson = dir.resolve("bad.json");
@@ -119,6 +137,30 @@ class BenchRunnerTest
     }
 
     @Test
+    void aLauncherThatIsNotAnExecutableIsRefusedBeforeAnythingRuns(@TempDir final Path dir)
+    {
+        for (final String[] args : List.of(new String[] {"--quick", "--launcher", dir.resolve("nowhere").toString()},
+            new String[] {"--cpu-cap", "4", "--launcher", dir.toString()}))
+        {
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            final PrintStream saved = System.err;
+            final int exit;
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            try
+            {
+                exit = BenchRunner.run(args);
+            }
+            finally
+            {
+                System.setErr(saved);
+            }
+            final String message = err.toString(StandardCharsets.UTF_8);
+            assertEquals(2, exit, message);
+            assertEquals("blocksync bench: --launcher " + args[args.length - 1] + ": not an executable file", message.strip());
+        }
+    }
+
+    @Test
     void optionsAreParsedOrRefusedInOneLine()
     {
         final BenchOptions options = BenchOptions.parse("--quick", "--json", "--only", "micro,node", "--compare", "x.json");
@@ -130,7 +172,29 @@ class BenchRunnerTest
             "--cpu-cap PERCENT", assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--fast")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--only", "disk"));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--cpu-cap", "0"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--cpu-cap", "0.05"));
+        assertEquals(0.1, BenchOptions.parse("--cpu-cap", "0.1").cpuCapPercent);
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--compare"));
+    }
+
+    @Test
+    void aCapBelowOnePercentLengthensThePeriodInsteadOfRaisingTheQuota() throws Exception
+    {
+        final CpuCap cap;
+        try
+        {
+            cap = CpuCap.create(0.5);
+        }
+        catch (final IOException ex)
+        {
+            assumeTrue(false, "skipped: " + ex.getMessage());
+            return;
+        }
+        try (cap)
+        {
+            // 1 ms every 200 ms is 0.5 %; a 100 ms period could not go below the kernel's 1 ms quota (1 %).
+            assertTrue(cap.kind().endsWith("1000 per cfs_period_us 200000") || cap.kind().endsWith("\"1000 200000\""), cap.kind());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.blocksync.daemon.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
@@ -28,13 +29,16 @@ import java.util.stream.Stream;
 @Command(name = "bench", description = {
     "Measure this machine and say how many peers and bans/s it can serve: seal/verify per datagram, store get/put, " +
         "pflog/NFLOG decode, an in-process cluster's throughput and latency, a kernel apply in a throw-away network " +
-        "namespace (as root with nft), idle CPU and RSS of a real node. Options (passed to the runner):",
+        "namespace (as root with nft), idle CPU and RSS of a real node.",
+    "Options (passed to the runner):",
     "  --quick            the short suite (at most about 60 s); the full one takes up to 5 min",
     "  --json             print the result as one JSON object (keys in PERFORMANCE.md, \"Bench runner\")",
     "  --compare FILE     also print this run's figures as ratios to another machine's --json output",
     "  --only SECTIONS    comma-separated subset of micro,cluster,kernel,node",
+    "  --launcher PATH    the bin/blocksync whose nodes the node and cpu-cap sections start (default: this one)",
     "  --cpu-cap PERCENT  instead of the suite: a node started and fed under a cgroup CPU cap (as root), the " +
         "projection for a slower board",
+    "  -h, --help         this text",
     "Exit status: 0 measured, 1 a section failed, 2 bad usage or the runner is not installed."})
 final class BenchCommand implements Callable<Integer>
 {
@@ -45,6 +49,11 @@ final class BenchCommand implements Callable<Integer>
 
     public Integer call()
     {
+        if (arguments.contains("--help") || arguments.contains("-h"))
+        {
+            new CommandLine(this).usage(System.out);
+            return 0;
+        }
         final Method entry;
         try
         {
@@ -53,7 +62,8 @@ final class BenchCommand implements Callable<Integer>
         catch (final ClassNotFoundException | NoSuchMethodException | IOException ex)
         {
             System.err.println("blocksync bench: the bench runner is not installed (" + ex.getMessage() +
-                "); build the distribution with: mvn -B -q package -DskipTests");
+                "); the packages leave it out: build the distribution with mvn -B -q package -DskipTests and run " +
+                "daemon/target/blocksync/bin/blocksync bench, or copy its lib/bench/ beside this lib/");
             return BlockSyncCli.EXIT_USAGE;
         }
         final Thread thread = Thread.currentThread();

@@ -63,6 +63,11 @@ final class PeersCommand implements Callable<Integer>
             // Unknown before the peer's first HEARTBEAT: "-" (null in JSON), never a measured +0.0 s.
             final long offset = fields.getOrDefault("clock_offset_ms", PeerFigures.OFFSET_UNKNOWN);
             final String address = peer.address().getAddress().getHostAddress() + ":" + peer.address().getPort();
+            // The counters are stream positions (a stream starts at a time-derived sequence), so the figure an operator
+            // reads is their difference, known from the peer's first ACK on (as the status page's lag_batches).
+            final long acked = fields.getOrDefault("acked_batches", 0L);
+            final long sent = fields.getOrDefault("sent_batches", 0L);
+            final boolean lagKnown = PeerFigures.lagKnown(acked, sent);
             if (json)
             {
                 objects.add("{\"id\":" + peer.nodeId() +
@@ -71,8 +76,9 @@ final class PeersCommand implements Callable<Integer>
                     ",\"state\":" + Json.string(state) +
                     ",\"last_heard\":" + Json.string(lastHeardText) +
                     ",\"rtt_ms\":" + (0 == rttMicros ? "null" : String.format(java.util.Locale.ROOT, "%.3f", rttMillis)) +
-                    ",\"acked_batches\":" + fields.getOrDefault("acked_batches", 0L) +
-                    ",\"sent_batches\":" + fields.getOrDefault("sent_batches", 0L) +
+                    ",\"acked_batches\":" + acked +
+                    ",\"sent_batches\":" + sent +
+                    ",\"lag_batches\":" + (lagKnown ? Long.toString(PeerFigures.lag(acked, sent)) : "null") +
                     ",\"retransmits\":" + fields.getOrDefault("retransmits", 0L) +
                     ",\"batches_received\":" + fields.getOrDefault("batches_received", 0L) +
                     ",\"sync_frames_sent\":" + fields.getOrDefault("sync_frames_sent", 0L) +
@@ -84,7 +90,7 @@ final class PeersCommand implements Callable<Integer>
                     Integer.toString(peer.nodeId()), peer.name(), address, state,
                     lastHeard == 0 ? "never" : Durations.formatSeconds(Math.max(0, (now - lastHeard) / 1000)) + " ago",
                     0 == rttMicros ? "-" : String.format(java.util.Locale.ROOT, "%.2f ms", rttMillis),
-                    fields.getOrDefault("acked_batches", 0L) + "/" + fields.getOrDefault("sent_batches", 0L),
+                    lagKnown ? Long.toString(PeerFigures.lag(acked, sent)) : "-",
                     Long.toString(fields.getOrDefault("retransmits", 0L)),
                     PeerFigures.offsetKnown(offset) ? String.format("%+.1f s", offset / 1000.0) : "-" });
             }
@@ -96,7 +102,7 @@ final class PeersCommand implements Callable<Integer>
         }
         else
         {
-            final String[] header = { "ID", "NAME", "ADDRESS", "STATE", "LAST HEARD", "RTT", "ACKED/SENT", "RETRANSMITS", "CLOCK" };
+            final String[] header = { "ID", "NAME", "ADDRESS", "STATE", "LAST HEARD", "RTT", "UNACKED", "RETRANSMITS", "CLOCK" };
             final int[] widths = new int[header.length];
             for (int i = 0; i < header.length; i++)
             {

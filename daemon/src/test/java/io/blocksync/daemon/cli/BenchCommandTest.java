@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code blocksync bench} without the bench module's jars (the daemon's own tests: no bench on the class path, no
- * lib/bench beside target/classes) says so in one line and exits 2.
+ * lib/bench beside target/classes) says so in one line and exits 2; its help needs no runner.
  */
 class BenchCommandTest
 {
@@ -35,5 +35,32 @@ class BenchCommandTest
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.startsWith("blocksync bench: the bench runner is not installed (no " + BenchCommand.RUNNER_CLASS), message);
         assertTrue(message.contains("mvn -B -q package -DskipTests"), message);
+    }
+
+    @Test
+    void helpListsEveryRunnerOptionWithoutTheRunner()
+    {
+        for (final String flag : new String[] {"--help", "-h"})
+        {
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            final PrintStream saved = System.out;
+            final int exit;
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            try
+            {
+                exit = BlockSyncCli.run("bench", flag);
+            }
+            finally
+            {
+                System.setOut(saved);
+            }
+            final String text = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, exit, text);
+            for (final String option : new String[] {"--quick", "--json", "--compare FILE", "--only SECTIONS", "--launcher PATH",
+                "--cpu-cap PERCENT"})
+            {
+                assertTrue(text.contains(option), option + " missing from:\n" + text);
+            }
+        }
     }
 }

@@ -64,12 +64,14 @@ class StatusAndPeersTest
 
             out.reset();
             assertEquals(0, BlockSyncCli.run("peers", "-c", config), output());
-            assertTrue(Pattern.compile("\n2 +node2 +127\\.0\\.0\\.1:\\d+ +\\S+ +never +- +").matcher(out.toString(StandardCharsets.UTF_8))
+            // No round trip and no ACK yet: "-" for both, not a 0 ms RTT or a raw stream position.
+            assertTrue(Pattern.compile("\n2 +node2 +127\\.0\\.0\\.1:\\d+ +\\S+ +never +- +- +").matcher(out.toString(StandardCharsets.UTF_8))
                 .find(), output());
 
             out.reset();
             assertEquals(0, BlockSyncCli.run("peers", "-c", config, "--json"), output());
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"rtt_ms\":null"), output());
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"lag_batches\":null"), output());
 
             out.reset();
             assertEquals(0, BlockSyncCli.run("status", "-c", config, "--watch", "--interval", "200ms", "--count", "2"), output());
