@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * <p>
  * Where from, in order: the path in the system property {@value #PATH_PROPERTY}; the class path resource
  * {@code native/linux-ARCH/libblocksync_nflog.so}, loaded in place when it is a file (a build tree) or copied to a
- * temporary file first when it sits in a jar. The Maven build compiles the library with gcc where it can and
+ * temporary file first when it sits in a jar, the copy removed as soon as it is loaded. The Maven build compiles the library with gcc where it can and
  * leaves it out where it cannot, so a missing library is an expected state, reported in one line by
  * {@link #load(Consumer)}.
  */
@@ -167,19 +167,33 @@ public final class NativeLibrary
         {
             return "cannot create a temporary file in " + System.getProperty("java.io.tmpdir") + ": " + ex;
         }
-        copy.toFile().deleteOnExit();
-
-        try (InputStream in = url.openStream())
+        try
         {
-            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final IOException ex)
-        {
-            return "cannot copy " + url + " to " + copy + ": " + ex;
-        }
+            try (InputStream in = url.openStream())
+            {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (final IOException ex)
+            {
+                return "cannot copy " + url + " to " + copy + ": " + ex;
+            }
 
-        final String error = loadFile(copy, url + " copied to " + copy);
-        return null == error ? null : error + " (a noexec java.io.tmpdir? set -D" + PATH_PROPERTY + "=PATH)";
+            final String error = loadFile(copy, url + " copied to " + copy);
+            return null == error ? null : error + " (a noexec java.io.tmpdir? set -D" + PATH_PROPERTY + "=PATH)";
+        }
+        finally
+        {
+            // Once loaded, the mapping outlives the name (dlopen holds the inode): removed now, not at exit, so a JVM
+            // that is killed or halts leaves no copy behind.
+            try
+            {
+                Files.deleteIfExists(copy);
+            }
+            catch (final IOException ignored)
+            {
+                // A copy we cannot remove is the tmpdir's to clean; the load's outcome stands.
+            }
+        }
     }
 
     private static String loadFile(final Path file, final String origin)

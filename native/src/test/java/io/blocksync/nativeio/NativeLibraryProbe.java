@@ -15,7 +15,7 @@ public final class NativeLibraryProbe
     {
     }
 
-    public static void main(final String[] args) throws InterruptedException
+    public static void main(final String[] args) throws InterruptedException, IOException
     {
         if (args.length > 0 && "sessions".equals(args[0]))
         {
@@ -26,6 +26,11 @@ public final class NativeLibraryProbe
         if (args.length > 0 && "load".equals(args[0]))
         {
             System.out.println("loaded: " + NativeLibrary.load() + " failure: " + NativeLibrary.failure());
+            try (var files = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))))
+            {
+                System.out.println("copies left: " +
+                    files.filter(file -> file.getFileName().toString().startsWith("lib" + NativeLibrary.LIBRARY_NAME)).count());
+            }
             return;
         }
 

@@ -76,7 +76,7 @@ class NativeLibraryTest
     }
 
     @Test
-    void aLibraryInsideAJarIsCopiedOutAndLoaded() throws IOException, InterruptedException
+    void aLibraryInsideAJarIsCopiedOutLoadedAndItsCopyRemovedAtOnce() throws IOException, InterruptedException
     {
         final URL built = NativeLibraryTest.class.getClassLoader().getResource(NativeLibrary.resourceName());
         assumeTrue(null != built, "skipped: the build made no " + NativeLibrary.resourceName() + " (no gcc?)");
@@ -90,10 +90,16 @@ class NativeLibraryTest
         }
 
         // The jar comes first on the class path, so the resource is found inside it, not in target/classes.
+        final Path tmp = Files.createDirectories(directory.resolve("tmp"));
         final List<String> lines = runProbe(jar + File.pathSeparator + System.getProperty("java.class.path"),
-            null, "load");
+            "-Djava.io.tmpdir=" + tmp, "load");
 
-        assertEquals(List.of("loaded: true failure: null"), lines);
+        // The copy is gone while the JVM still runs: a JVM that is killed, or halts, leaves nothing in /tmp.
+        assertEquals(List.of("loaded: true failure: null", "copies left: 0"), lines);
+        try (var left = Files.list(tmp))
+        {
+            assertEquals(List.of(), left.toList());
+        }
     }
 
     @Test
