@@ -32,8 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * it at once, the same path in one step.
  * <p>
  * <b>Same prefix.</b> A decision handed over is not in the table yet, so the door must not prepare another for the
- * same prefix until it is stored ({@link #isPending(IpPrefix)}: a counting filter of prefix hashes; a collision only
- * makes a decision wait for the one it collided with).
+ * same prefix until it is stored ({@link #isPending(IpPrefix)}: a counting filter of prefix hashes, and on a hit a
+ * look at the slots in flight).
  * <p>
  * <b>Stop.</b> The signer's thread is stopped after the loop's: {@link #onClose()} signs whatever is still handed
  * over, so the stopping thread can store it ({@link LocalDecisions#storeSigned()}) before the store is closed.
@@ -124,10 +124,22 @@ public final class DecisionSigning implements Agent
         return (int)(handedByLoop - storedByLoop);
     }
 
-    /** Loop: whether a decision for this prefix (or one whose hash collides with it) is handed over, not stored. */
+    /** Loop: whether a decision for this prefix is handed over and not yet stored. */
     public boolean isPending(final IpPrefix prefix)
     {
-        return handedByLoop != storedByLoop && pendingPrefixes[bucket(prefix)] > 0;
+        if (handedByLoop == storedByLoop || 0 == pendingPrefixes[bucket(prefix)])
+        {
+            return false;
+        }
+        // A hash in the filter: the slots in flight say whether it is this very prefix (rare; at most a ring).
+        for (long i = storedByLoop; i < handedByLoop; i++)
+        {
+            if (slots[(int)i & mask].record().prefix().equals(prefix))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Loop: the slot for the next decision; {@link #handOver()} it once prepared. Only when {@link #hasRoom()}. */
@@ -182,6 +194,12 @@ public final class DecisionSigning implements Agent
     public int signInline()
     {
         return signHanded(Integer.MAX_VALUE);
+    }
+
+    /** Tests standing in for the signer's thread: sign at most {@code limit} of what is handed over. */
+    int signAtMost(final int limit)
+    {
+        return signHanded(limit);
     }
 
     // Signer side.
