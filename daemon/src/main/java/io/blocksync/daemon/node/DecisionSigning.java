@@ -1,5 +1,6 @@
 package io.blocksync.daemon.node;
 
+import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.PreparedDecision;
@@ -22,10 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  * waits: with the ring full ({@link #hasRoom()}) decisions stay in their queue, as when the stream has no room.
  * <p>
  * <b>Waking.</b> The loop unparks the signer when it hands a decision over; the signer parks when it has none. The
- * signer wakes the loop ({@code wakeLoop}, the transport's selector wake-up) after a signature only when the loop had
- * stored everything signed before it, so a loop that is still working is not woken per decision. Both sides write
- * their counter before reading the other's (volatile, so sequentially consistent): either the signer sees the loop
- * caught up and wakes it, or the loop, checking {@link #hasSigned()} before it parks, sees the signature.
+ * loop takes signed decisions back a {@link #GROUP} at a time while the signer works on, and all of them once it
+ * has caught up ({@link #takeable()}); the signer wakes the loop ({@code wakeLoop}, the transport's selector
+ * wake-up) exactly then. Both sides write their counter before reading the other's (volatile, so sequentially
+ * consistent): either the signer sees what the loop would take and wakes it, or the loop, checking
+ * {@link #hasSigned()} before it parks, sees the signatures.
  * <p>
  * <b>Inline.</b> Until {@link #offLoop(Runnable)} is called (engines on a manual clock, tests of single roles) nothing
  * runs this agent: the door ({@link LocalDecisions}) signs each decision inline with {@link #signInline()} and stores
@@ -42,6 +44,13 @@ public final class DecisionSigning implements Agent
 {
     /** Decisions in the signer's hands at most: ~24 ms of signing, far more than a duty cycle's worth. */
     public static final int DEFAULT_CAPACITY = 256;
+    /**
+     * Signed decisions the loop takes back together while more are being signed: a BATCH datagram's worth, so a
+     * burst still leaves in full batches (decisions taken back one by one went out one a datagram, and each peer's
+     * CPU per ban doubled: more datagrams to verify, acknowledge and sync). A lone decision, or the last of a burst,
+     * is taken back as soon as it is signed.
+     */
+    static final int GROUP = BatchFrameFlyweight.MAX_RECORDS;
     private static final int PENDING_BUCKETS = 16_384;
 
     private final DecisionSigner signer;
@@ -171,10 +180,24 @@ public final class DecisionSigning implements Agent
         return storedByLoop >= ticket;
     }
 
-    /** Loop: whether the oldest decision handed over is signed and waits to be stored. */
+    /**
+     * Loop: whether signed decisions are to be taken back now: all that were handed over, or at least a
+     * {@link #GROUP} while the signer works on.
+     */
     public boolean hasSigned()
     {
-        return signed.get() > storedByLoop;
+        return takeable() > 0;
+    }
+
+    /**
+     * Loop: how many signed decisions to take back now with {@link #signedHead()} and {@link #release()}: every one
+     * signed when the signer has caught up, else whole {@link #GROUP}s; 0 when none.
+     */
+    public int takeable()
+    {
+        final long signedNow = signed.get();
+        final long ready = signedNow - storedByLoop;
+        return (int)(signedNow == handedByLoop ? ready : ready - ready % GROUP);
     }
 
     /** Loop: the oldest signed decision, to store then {@link #release()}; null when none is signed. */
@@ -238,8 +261,8 @@ public final class DecisionSigning implements Agent
             }
             signed.set(++next);
             work++;
-            // Only a loop that stored everything signed before may be parked for want of this one.
-            if (null != wakeLoop && stored.get() == next - 1)
+            // The loop takes decisions back when all handed over are signed or a group is (takeable()): wake it then.
+            if (null != wakeLoop && (next == handed.get() || next - stored.get() >= GROUP))
             {
                 wakeLoop.run();
             }

@@ -131,13 +131,12 @@ public final class LocalDecisions implements BanDecider
      */
     public int storeSigned()
     {
-        int stored = 0;
-        for (PreparedDecision decision; null != (decision = signing.signedHead()); )
+        final int takeable = signing.takeable();
+        for (int i = 0; i < takeable; i++)
         {
-            store(decision);
-            stored++;
+            store(signing.signedHead());
         }
-        return stored;
+        return takeable;
     }
 
     /** Loop: decisions ever taken; a ticket for {@link #isStored(long)}. */
