@@ -45,12 +45,13 @@ public final class DecisionSigning implements Agent
     /** Decisions in the signer's hands at most: ~24 ms of signing, far more than a duty cycle's worth. */
     public static final int DEFAULT_CAPACITY = 256;
     /**
-     * Signed decisions the loop takes back together while more are being signed: a BATCH datagram's worth, so a
-     * burst still leaves in full batches (decisions taken back one by one went out one a datagram, and each peer's
-     * CPU per ban doubled: more datagrams to verify, acknowledge and sync). A lone decision, or the last of a burst,
-     * is taken back as soon as it is signed.
+     * Signed decisions the loop takes back together while more are being signed: eight full BATCH datagrams (56
+     * records, ~5 ms of signing), so a burst still leaves in full batches that a peer takes in and acknowledges
+     * together. Taken back one by one, decisions went out one a datagram and each peer's loop CPU per ban doubled
+     * (bench: 11 to 27-29 µs; one datagram's worth at a time, 19.5-19.8 µs): more datagrams to verify, and an ACK
+     * and a sync for every one. A lone decision, or the last of a burst, is taken back as soon as it is signed.
      */
-    static final int GROUP = BatchFrameFlyweight.MAX_RECORDS;
+    static final int GROUP = 8 * BatchFrameFlyweight.MAX_RECORDS;
     private static final int PENDING_BUCKETS = 16_384;
 
     private final DecisionSigner signer;

@@ -71,10 +71,10 @@ class SigningOffLoopEngineTest
                 assertNull(two.stored(address(100, i)), "unsigned decision " + i + " is not sent");
             }
 
-            // 45 signed while the signer works on: the loop takes whole groups back (a datagram's worth each, so a
-            // burst still leaves in full batches); those are stored and sent, numbered in the order taken.
-            assertEquals(45, signing.signAtMost(45));
-            final int taken = 45 - 45 % DecisionSigning.GROUP;
+            // Two groups and 5 more signed while the signer works on: the loop takes the whole groups back (full
+            // batches, so a burst still leaves as one); those are stored and sent, numbered in the order taken.
+            final int taken = 2 * DecisionSigning.GROUP;
+            assertEquals(taken + 5, signing.signAtMost(taken + 5));
             cluster.runForMillis(300, 10);
             for (int i = 0; i < BURST; i++)
             {
@@ -91,8 +91,8 @@ class SigningOffLoopEngineTest
             }
             assertEquals(first + taken - 1, one.progress().lastOriginSequence());
             assertEquals(first + taken - 1, two.highWater(1));
-            assertEquals(taken / DecisionSigning.GROUP, two.peer(1).stream().cumulative() - batchesBefore,
-                "one full batch a group");
+            assertEquals(taken / io.blocksync.codec.BatchFrameFlyweight.MAX_RECORDS, two.peer(1).stream().cumulative() - batchesBefore,
+                "full batches only");
             assertFalse(request.await(0));
 
             // The rest, a ring's worth at a time.
