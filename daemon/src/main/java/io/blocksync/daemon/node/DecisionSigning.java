@@ -42,16 +42,17 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class DecisionSigning implements Agent
 {
-    /** Decisions in the signer's hands at most: ~24 ms of signing, far more than a duty cycle's worth. */
-    public static final int DEFAULT_CAPACITY = 256;
+    /** Decisions in the signer's hands at most: ~100 ms of signing, four {@link #GROUP}s. */
+    public static final int DEFAULT_CAPACITY = 1024;
     /**
-     * Signed decisions the loop takes back together while more are being signed: eight full BATCH datagrams (56
-     * records, ~5 ms of signing), so a burst still leaves in full batches that a peer takes in and acknowledges
-     * together. Taken back one by one, decisions went out one a datagram and each peer's loop CPU per ban doubled
-     * (bench: 11 to 27-29 µs; one datagram's worth at a time, 19.5-19.8 µs): more datagrams to verify, and an ACK
-     * and a sync for every one. A lone decision, or the last of a burst, is taken back as soon as it is signed.
+     * Signed decisions the loop takes back together while more are being signed: 32 full BATCH datagrams (224
+     * records, ~22 ms of signing), so a burst leaves as bursts of full batches that a peer takes in and acknowledges
+     * together, as when the loop signed 1,024 a cycle. Taken back one by one, decisions went out one a datagram and
+     * each peer's loop CPU per ban doubled (bench: 11 to 27-29 µs); 8 batches at a time, a peer sent 5 times the
+     * ACKs in a 10,000-ban import and used 20 % more CPU. A lone decision, or the last of a burst, is taken back as
+     * soon as it is signed.
      */
-    static final int GROUP = 8 * BatchFrameFlyweight.MAX_RECORDS;
+    static final int GROUP = 32 * BatchFrameFlyweight.MAX_RECORDS;
     private static final int PENDING_BUCKETS = 16_384;
 
     private final DecisionSigner signer;

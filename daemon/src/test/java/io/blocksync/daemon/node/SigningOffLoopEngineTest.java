@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SigningOffLoopEngineTest
 {
     private static final long SEED = 13_160L;
-    private static final int BURST = 300;
+    private static final int BURST = DecisionSigning.DEFAULT_CAPACITY + 76;
 
     @TempDir
     Path dir;
