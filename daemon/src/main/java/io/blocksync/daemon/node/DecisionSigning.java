@@ -42,7 +42,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class DecisionSigning implements Agent
 {
-    /** Decisions in the signer's hands at most: ~100 ms of signing, four {@link #GROUP}s. */
+    /** Decisions in the signer's hands at most: ~100 ms of signing, over four {@link #GROUP}s. */
     public static final int DEFAULT_CAPACITY = 1024;
     /**
      * Signed decisions the loop takes back together while more are being signed: 32 full BATCH datagrams (224
