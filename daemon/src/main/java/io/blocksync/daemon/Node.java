@@ -16,6 +16,7 @@ import io.blocksync.daemon.http.StatusHttpServer;
 import io.blocksync.daemon.node.CatchUp;
 import io.blocksync.daemon.node.Checkpointer;
 import io.blocksync.daemon.node.DatagramReceiver;
+import io.blocksync.daemon.node.DecisionSigning;
 import io.blocksync.daemon.node.FileSync;
 import io.blocksync.daemon.node.FirewallFeed;
 import io.blocksync.daemon.node.GroupCommit;
@@ -103,6 +104,8 @@ public final class Node implements AutoCloseable
     private final GroupChannel groupChannel;
     private static final long PAGE_RELEASE_DELAY_NANOS = 2_000_000_000L;
     private final LoopThread loop;
+    private final DecisionSigning signing;
+    private final LoopThread signer;
     private final ControlServer control;
     private final DatagramReceiver receiver;
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
@@ -318,6 +321,9 @@ public final class Node implements AutoCloseable
 
         // AgentRunner counts each error in counters.errors itself.
         loop = new LoopThread(new NodeIdleStrategy(transport, agent, nanoClock), agent, counters.errors, log, "node " + config.nodeId(), exit);
+        // This node's decisions are signed on a thread of their own; the loop hands them over and stores them signed.
+        signing = agent.localDecisions().signing().offLoop(transport::wakeup);
+        signer = new LoopThread(signing.idleStrategy(), signing, counters.errors, log, "node " + config.nodeId() + " signer", exit);
 
         line.begin().append("node ").append(config.nodeId()).append(" listening on ")
             .append(String.valueOf(transport.localAddress())).append(" with ").append(peers.size()).append(" peer(s), ")
@@ -358,6 +364,7 @@ public final class Node implements AutoCloseable
     static Node start(final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync sync) throws IOException
     {
         final Node node = new Node(config, log, exit, sync);
+        node.signer.start();
         node.loop.start();
         if (null != node.eventSources)
         {
@@ -457,6 +464,13 @@ public final class Node implements AutoCloseable
     {
         CloseHelper.quietCloseAll(pageRelease, http, crowdsec, eventSources, control, ownAddresses);
         final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
+        // After the loop: the signer signs what it was handed (onClose), and the decisions are stored before the
+        // store is closed. A loop or signer still running leaves them unstored: their sequences were never used.
+        signing.prepareStop();
+        if (signer.stop(LOOP_STOP_TIMEOUT_MILLIS) && loopStopped)
+        {
+            agent.storeSignedAtStop();
+        }
         CloseHelper.quietCloseAll(firewall, transport, groupChannel);
         final EventLog.Line line = log.newLine();
         if (loopStopped)

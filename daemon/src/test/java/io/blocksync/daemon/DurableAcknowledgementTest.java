@@ -130,7 +130,9 @@ class DurableAcknowledgementTest
         final long oneRequest = disk.completed() - before;
         assertTrue(oneRequest >= 1 && oneRequest <= 3, "syncs for one request of 1,000 bans: " + oneRequest);
 
-        // 1,000 more from 5 operators at once, 200 each: a handful of syncs, not one per ban or per request.
+        // 1,000 more from 5 operators at once, 200 each: a handful of syncs, not one per ban. Decisions are signed off
+        // the loop, a ring at a time, so the requests' last decisions are stored (and their syncs asked for) one
+        // after another: at most one sync per request, and up to two more as for the single request above.
         final long beforeOperators = disk.completed();
         final List<CompletableFuture<List<String>>> operators = new ArrayList<>();
         for (int c = 0; c < 5; c++)
@@ -147,7 +149,7 @@ class DurableAcknowledgementTest
             assertEquals(200, operator.get(60, TimeUnit.SECONDS).stream().filter(line -> line.startsWith("ok ban")).count());
         }
         final long fiveRequests = disk.completed() - beforeOperators;
-        assertTrue(fiveRequests >= 1 && fiveRequests <= 5, "syncs for five concurrent requests of 200 bans: " + fiveRequests);
+        assertTrue(fiveRequests >= 1 && fiveRequests <= 7, "syncs for five concurrent requests of 200 bans: " + fiveRequests);
 
         // Node 2 took the 2,000 bans in many batches and acknowledged them all with far fewer syncs.
         Poll.until("node 2 took every ban", () -> node2.counters().bansApplied.get() == 2000);

@@ -34,6 +34,8 @@ public final class ClusterSection
     private final long reason = ReasonCode.of("bench").id();
     private final int[] appliedIds = new int[NODES + 1];
     private final long[] loopThreads = new long[NODES + 1];
+    // The origin's signer thread (blocksync-signer-1), -1 in builds that sign on the loop.
+    private long originSigner = -1;
     private ClusterFixture cluster;
     private long submitted;
 
@@ -94,6 +96,10 @@ public final class ClusterSection
                     loopThreads[id] = thread.getId();
                 }
             }
+            if (thread.getName().equals("blocksync-signer-1"))
+            {
+                originSigner = thread.getId();
+            }
         }
     }
 
@@ -147,6 +153,7 @@ public final class ClusterSection
         {
             startCpu[id] = threads.getThreadCpuTime(loopThreads[id]);
         }
+        final long startSignerCpu = originSigner < 0 ? 0 : threads.getThreadCpuTime(originSigner);
         feedUntil(startNanos + TimeUnit.SECONDS.toNanos(measureSeconds()));
         final long done = slowestPeerApplied() - startApplied;
         final double elapsed = (System.nanoTime() - startNanos) / 1e9;
@@ -166,6 +173,11 @@ public final class ClusterSection
             "a peer's loop thread per ban received, verified, stored and applied (c_r)");
         report.add("cluster_origin_cpu_per_ban", originCpu / 1e3 / done, "us/ban", false,
             "the origin's loop thread per ban decided and sent to 4 peers (c_o)");
+        if (originSigner >= 0)
+        {
+            report.add("cluster_origin_signer_cpu_per_ban", (threads.getThreadCpuTime(originSigner) - startSignerCpu) / 1e3 / done,
+                "us/ban", false, "the origin's signer thread per ban: its Ed25519 signature, off the loop");
+        }
     }
 
     private void feedUntil(final long deadlineNanos)

@@ -85,6 +85,11 @@ public final class GroupSender implements BanTableListener
         return Arrays.copyOf(ids, count);
     }
 
+    public void onLocalNotStored(final Ban decision)
+    {
+        onStored(decision, null, true);
+    }
+
     public void onStored(final Ban decision, final Ban replaced, final boolean local)
     {
         if (local && stagedTail - stagedHead < STAGING_CAPACITY)

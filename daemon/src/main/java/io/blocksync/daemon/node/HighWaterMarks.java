@@ -50,6 +50,7 @@ public final class HighWaterMarks implements GroupCommit.DurableCopy
     private final long[] received;
     private boolean writeThrough = true;
     private boolean changed;
+    private boolean ownChanged;
     private long digest;
     // Published for the sync thread under a sequence lock (odd: being written): marks then received positions.
     private final long[] published;
@@ -120,21 +121,29 @@ public final class HighWaterMarks implements GroupCommit.DurableCopy
         }
     }
 
-    /** Loop: publish the marks and received positions for the sync thread when they changed. */
+    /**
+     * Loop: publish the marks and received positions for the sync thread when they changed.
+     *
+     * @return true when a peer's mark or position changed: a sync is asked for. This node's own mark alone asks for
+     * none (it is published for the next sync): at start it is taken from the last origin sequence, not from here,
+     * and decisions stored over many cycles (signed off the loop) would otherwise cost a sync per cycle.
+     */
     public boolean publish()
     {
-        if (!changed)
+        if (!changed && !ownChanged)
         {
             return false;
         }
+        final boolean askSync = changed;
         changed = false;
+        ownChanged = false;
         final long version = publishedVersion.get();
         publishedVersion.setOpaque(version + 1);
         VarHandle.storeStoreFence();
         System.arraycopy(marks, 0, published, 0, slotCount);
         System.arraycopy(received, 0, published, slotCount, slotCount);
         publishedVersion.setRelease(version + 2);
-        return true;
+        return askSync;
     }
 
     /** Sync thread: take the newest published marks and received positions. */
@@ -241,7 +250,10 @@ public final class HighWaterMarks implements GroupCommit.DurableCopy
         final int slot = slotOf(nodeId);
         if (slot >= 0)
         {
+            final boolean peersChanged = changed;
             mark(slot, lastOriginSequence);
+            changed = peersChanged;
+            ownChanged = true;
         }
     }
 

@@ -89,7 +89,6 @@ public final class NodeAgent implements Agent
         this.firewall = firewall;
         this.requests = requests;
         this.commit = context.groupCommit();
-        this.heldReplies = new HeldReplies(HELD_REPLIES_CAPACITY, commit);
 
         streamSender = new StreamSender(context, new RetransmitHandler(context));
         ackSender = new AckSender(context, new ReceiveWindow(firewall, context.peers().length));
@@ -106,6 +105,7 @@ public final class NodeAgent implements Agent
         snapshotClient = new SnapshotClient(context, ackSender.window(), new SnapshotChunks(context, table, ackSender.window()));
         receiver.snapshots(snapshotServer, snapshotClient);
         localDecisions = new LocalDecisions(context, table, streamSender, catchUp.index());
+        this.heldReplies = new HeldReplies(HELD_REPLIES_CAPACITY, commit, localDecisions);
         table.addListener(streamSender).addListener(firewall);
     }
 
@@ -188,6 +188,8 @@ public final class NodeAgent implements Agent
 
         int work = receiver.poll(nowNanos, nowMillis);
         work += snapshotClient.poll(nowNanos);
+        // Signed decisions first: they free the signer's slots for this cycle's decisions.
+        work += localDecisions.storeSigned();
         work += decideLocal(nowMillis);
         work += heldReplies.release();
         work += streamSender.flush(nowNanos);
@@ -235,8 +237,12 @@ public final class NodeAgent implements Agent
     {
         // Only work that can progress now keeps the loop awake; a full window waits for an ACK, which wakes us.
         // A full hold of replies waits for the sync thread, which wakes the loop.
-        final boolean canDecide = (null != current || !requests.isEmpty()) && localDecisions.hasRoom() && !heldReplies.isFull();
-        if (canDecide || streamSender.canFlush(nowNanos) || (null != intake && !intake.isEmpty()) ||
+        // A request whose next item waits for a same-prefix decision in the signer's hands waits for the signer,
+        // which wakes the loop.
+        final int nextItem = null == current ? -1 : current.nextIndex();
+        final boolean canDecide = (null == current ? !requests.isEmpty() :
+            nextItem < 0 || localDecisions.canTake(current.prefix(nextItem))) && localDecisions.hasRoom() && !heldReplies.isFull();
+        if (canDecide || localDecisions.hasSigned() || streamSender.canFlush(nowNanos) || (null != intake && !intake.isEmpty()) ||
             (null != groupSender && groupSender.canFlush()))
         {
             return 0;
@@ -247,6 +253,20 @@ public final class NodeAgent implements Agent
                 null == groupReceiver ? Long.MAX_VALUE : groupReceiver.nextDeadlineNanos()));
         // Rounded up: a timer a fraction of a millisecond late is harmless, spinning up to it is not.
         return Math.max(1, (deadline - nowNanos + 999_999) / 1_000_000);
+    }
+
+    /**
+     * At stop, on the stopping thread once this agent's thread and the signer's have ended (the signer signed what
+     * it held, {@link DecisionSigning#onClose()}): store the signed decisions, so none taken is lost, and ask the sync
+     * thread for a point covering them before it makes its last sync. Nothing is sent or answered any more.
+     *
+     * @return decisions stored.
+     */
+    public int storeSignedAtStop()
+    {
+        final int stored = localDecisions.storeSigned();
+        commit.publish();
+        return stored;
     }
 
     /** Operator requests from the control socket, through the same door as the detector's decisions. */
@@ -271,7 +291,7 @@ public final class NodeAgent implements Agent
             final int index = current.nextIndex();
             if (index < 0)
             {
-                if (!heldReplies.hold(current))
+                if (!heldReplies.hold(current, localDecisions.taken()))
                 {
                     break;
                 }
@@ -280,6 +300,11 @@ public final class NodeAgent implements Agent
             }
 
             final Ban item = current.item(index);
+            if (!localDecisions.canTake(item.prefix()))
+            {
+                // The same prefix is still being signed: this item, and the request's order, wait for it.
+                break;
+            }
             current.complete(index, current.isLiftIfOurs(index) ?
                 localDecisions.liftIfOurs(item, current.liftSequence(index), nowMillis) :
                 localDecisions.decide(item, nowMillis));

@@ -120,6 +120,12 @@ public final class StreamSender implements BanTableListener
         return stagedTail - stagedHead < stagingCapacity;
     }
 
+    /** Whether {@code records} more decisions can be staged. */
+    public boolean hasRoom(final int records)
+    {
+        return stagedTail - stagedHead + records <= stagingCapacity;
+    }
+
     /** Whether {@link #flush(long)} would encode anything now: something is staged and the ring has room. */
     public boolean canFlush(final long nowNanos)
     {
@@ -136,6 +142,11 @@ public final class StreamSender implements BanTableListener
         {
             stage(decision);
         }
+    }
+
+    public void onLocalNotStored(final Ban decision)
+    {
+        stage(decision);
     }
 
     public void onExpired(final Ban ban)

@@ -50,11 +50,13 @@ public final class BanTable
     private final ExpirySweep expirySweep;
     private final Ban current = new Ban();
     private final Ban next = new Ban();
+    private final PreparedDecision prepared = new PreparedDecision();
     private final RemoteRoom remoteRoom;
     private BanTableListener[] listeners = new BanTableListener[0];
     private OriginQuota quota;
     private DecisionSigner signer;
     private long frameOffsetMillis;
+    private boolean admittedExists;
 
     /**
      * @param tombstoneRetentionMillis how long an UNBAN is kept to outvote late copies of the ban it lifted, see
@@ -130,13 +132,21 @@ public final class BanTable
     }
 
     /**
-     * Before the loop starts: sign each local decision as its origin once every wire field is fixed, before it is
-     * stored, so the store (and any catch-up from it) carries this node's signature.
+     * Before the loop starts: the signer of this node's own decisions, which signs each as its origin once every wire
+     * field is fixed ({@link #prepareLocal}) and before it is stored ({@link #storeLocal}), so the store (and any
+     * catch-up from it) carries this node's signature. {@link #decideLocal} signs with it inline; the node's door
+     * (the daemon's {@code LocalDecisions}) hands it to a signer thread.
      */
     public BanTable signLocalDecisions(final DecisionSigner signer)
     {
         this.signer = signer;
         return this;
+    }
+
+    /** The signer of local decisions, null when they are stored unsigned (tests of the table alone). */
+    public DecisionSigner signer()
+    {
+        return signer;
     }
 
     /**
@@ -181,11 +191,44 @@ public final class BanTable
      * (stored while this node's clock was far ahead) is replaced all the same, and does not drag the clock along.
      * An unban carries the reason, protocol and port of the ban it lifts.
      *
+     * Here in one step: {@link #prepareLocal}, signed inline with {@link #signer()}, {@link #storeLocal}.
+     *
      * @param request   receives the decision as applied when the outcome is {@link BanOutcome#APPLIED}.
      * @param nowMillis steady time; the origin time and version are taken at the matching wall-clock time.
      * @return a {@link BanOutcome}.
      */
     public int decideLocal(final Ban request, final long nowMillis)
+    {
+        final int outcome = prepareLocal(request, nowMillis, prepared);
+        if (outcome != BanOutcome.APPLIED)
+        {
+            return outcome;
+        }
+        if (null != signer)
+        {
+            signer.sign(prepared.record());
+        }
+        final int stored = storeLocal(prepared);
+        if (stored == BanOutcome.APPLIED)
+        {
+            request.set(prepared.record());
+        }
+        return stored;
+    }
+
+    /**
+     * The first half of {@link #decideLocal}: every check and every field of the record to store (origin time,
+     * version, clamped duration, expiry, hit count), the table left unchanged. The record is then signed (off the
+     * loop, or inline) and stored by {@link #storeLocal} in the order prepared. Until then the table does not hold
+     * it: the caller must not prepare another decision for the same prefix in between (it would be versioned and
+     * checked against the entry this one replaces).
+     *
+     * @param request   numbered as for {@link #decideLocal}; receives the record (unsigned) when
+     *                  {@link BanOutcome#APPLIED}.
+     * @param into      receives the record to sign and store and the entry it replaces.
+     * @return {@link BanOutcome#APPLIED} when {@code into} is to be stored; else nothing was prepared.
+     */
+    public int prepareLocal(final Ban request, final long nowMillis, final PreparedDecision into)
     {
         final long wallMillis = nowMillis - frameOffsetMillis;
         final boolean exists = store.get(request.prefix(), current);
@@ -209,7 +252,44 @@ public final class BanTable
             version = current.version() + 1;
         }
         request.originTimeMillis(wallMillis).version(version);
-        return apply(request, nowMillis, true);
+        final int outcome = admit(request, nowMillis, true);
+        if (outcome == BanOutcome.APPLIED)
+        {
+            into.record().set(next);
+            into.prior(admittedExists, current);
+            request.set(next);
+        }
+        return outcome;
+    }
+
+    /**
+     * The second half of {@link #decideLocal}, for a record {@link #prepareLocal} gave and (when the table has a
+     * signer) signed since: store it and tell the listeners. A peer's record for the prefix stored since it was
+     * prepared and ordered above it (a concurrent decision elsewhere) wins, as it would have had it come a moment
+     * later: the local record is not stored ({@link BanOutcome#STALE}), nor when the store has no slot left for it
+     * ({@link BanOutcome#STORE_FULL}, inserts fail only past about twice the capacity). Either way its origin
+     * sequence is used, so the listeners still hear of it ({@link BanTableListener#onLocalNotStored}): the stream
+     * carries it and peers find it stale, as they would a superseded record.
+     *
+     * @return {@link BanOutcome#APPLIED}, {@link BanOutcome#STALE} or {@link BanOutcome#STORE_FULL}.
+     */
+    public int storeLocal(final PreparedDecision decision)
+    {
+        final Ban record = decision.record();
+        final boolean exists = store.get(record.prefix(), current);
+        int outcome = BanOutcome.STALE;
+        if (!exists || decision.isPrior(current) || compare(record, current) > 0)
+        {
+            outcome = store(record, exists, true);
+        }
+        if (outcome != BanOutcome.APPLIED)
+        {
+            for (final BanTableListener listener : listeners)
+            {
+                listener.onLocalNotStored(record);
+            }
+        }
+        return outcome;
     }
 
     /**
@@ -300,6 +380,16 @@ public final class BanTable
 
     private int apply(final Ban decision, final long nowMillis, final boolean local)
     {
+        final int outcome = admit(decision, nowMillis, local);
+        return outcome == BanOutcome.APPLIED ? store(next, admittedExists, local) : outcome;
+    }
+
+    /**
+     * Every check of {@link #apply}, the table unchanged: when {@link BanOutcome#APPLIED}, {@link #next} holds the
+     * record to store, {@link #current} what the table holds ({@link #admittedExists}).
+     */
+    private int admit(final Ban decision, final long nowMillis, final boolean local)
+    {
         final long wallMillis = nowMillis - frameOffsetMillis;
         if (!local)
         {
@@ -372,13 +462,16 @@ public final class BanTable
             .expiresAtMillis(expiresAtMillis)
             .hitCount((exists ? current.hitCount() : 0) + (local ? decision.hitCount() : 0))
             .appliedAtMillis(nowMillis);
-        if (local && null != signer)
-        {
-            signer.sign(next);
-        }
+        admittedExists = exists;
+        return BanOutcome.APPLIED;
+    }
+
+    /** Store an admitted record and tell the listeners; {@link #current} holds the entry it replaces if it exists. */
+    private int store(final Ban record, final boolean exists, final boolean local)
+    {
         try
         {
-            store.put(next);
+            store.put(record);
         }
         catch (final BanStoreFullException ex)
         {
@@ -389,6 +482,7 @@ public final class BanTable
         {
             remoteRoom.onInserted();
         }
+        final boolean sameOrigin = exists && current.originNodeId() == record.originNodeId();
 
         if (null != quota && !sameOrigin)
         {
@@ -396,9 +490,9 @@ public final class BanTable
             {
                 quota.onRemoved(current.originNodeId());
             }
-            quota.onStored(next.originNodeId());
+            quota.onStored(record.originNodeId());
         }
-        if (next.isBan())
+        if (record.isBan())
         {
             counters.bansApplied.incrementRelease();
         }
@@ -406,14 +500,10 @@ public final class BanTable
         {
             counters.unbansApplied.incrementRelease();
         }
-        expirySweep.onStored(next, exists ? current : null);
+        expirySweep.onStored(record, exists ? current : null);
         for (final BanTableListener listener : listeners)
         {
-            listener.onStored(next, exists ? current : null, local);
-        }
-        if (local)
-        {
-            decision.set(next);
+            listener.onStored(record, exists ? current : null, local);
         }
         return BanOutcome.APPLIED;
     }

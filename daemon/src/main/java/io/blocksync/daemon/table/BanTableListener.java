@@ -18,6 +18,16 @@ public interface BanTableListener
      */
     void onStored(Ban decision, Ban replaced, boolean local);
 
+    /**
+     * A decision of this node's own, numbered and signed, that the table did not store after all
+     * ({@link BanTable#storeLocal}: a peer's newer record for the prefix came while it was being signed). Its origin
+     * sequence is used, so the outgoing stream must carry it all the same (peers find it stale); the firewall has
+     * nothing to do.
+     */
+    default void onLocalNotStored(Ban decision)
+    {
+    }
+
     /** A ban's time ran out; it is gone from the table. */
     void onExpired(Ban ban);
 

@@ -274,6 +274,22 @@ final class EngineNode implements AutoCloseable
         return agent.groupReceiver();
     }
 
+    /**
+     * Sign this node's decisions off the loop, as {@code Node} does, with the test standing in for the signer's
+     * thread: decisions wait, handed over, until the test signs them ({@link DecisionSigning#signAtMost}).
+     */
+    DecisionSigning signOffLoop()
+    {
+        return decider.signing().offLoop(() -> { });
+    }
+
+    /** What a stop does once the loop ended: the signer signs what it holds, then the loop's end stores it. */
+    void stopSigning()
+    {
+        decider.signing().onClose();
+        agent.storeSignedAtStop();
+    }
+
     /** The receive side, for datagrams a test hands in directly rather than over the network. */
     DatagramReceiver receiver()
     {
