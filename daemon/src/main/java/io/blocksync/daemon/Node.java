@@ -321,14 +321,32 @@ public final class Node implements AutoCloseable
 
         // AgentRunner counts each error in counters.errors itself.
         loop = new LoopThread(new NodeIdleStrategy(transport, agent, nanoClock), agent, counters.errors, log, "node " + config.nodeId(), exit);
-        // This node's decisions are signed on a thread of their own; the loop hands them over and stores them signed.
-        signing = agent.localDecisions().signing().offLoop(transport::wakeup);
-        signer = new LoopThread(signing.idleStrategy(), signing, counters.errors, log, "node " + config.nodeId() + " signer", exit);
+        // This node's decisions are signed on a thread of their own, which the loop hands them to and takes them back
+        // from signed; only where a second CPU runs it: on one, the hand-off is two wake-ups more per burst and
+        // buys nothing (pinned to one CPU, 5 of 13 bench runs had lone bans wait 24-133 ms behind the sync thread), so
+        // the loop signs inline there as it always did (PERFORMANCE.md, issue 13, sign13).
+        signing = agent.localDecisions().signing();
+        if (signsOffLoop(Runtime.getRuntime().availableProcessors()))
+        {
+            signing.offLoop(transport::wakeup);
+            signer = new LoopThread(signing.idleStrategy(), signing, counters.errors, log, "node " + config.nodeId() + " signer", exit);
+        }
+        else
+        {
+            signer = null;
+        }
 
         line.begin().append("node ").append(config.nodeId()).append(" listening on ")
             .append(String.valueOf(transport.localAddress())).append(" with ").append(peers.size()).append(" peer(s), ")
             .append(store.size()).append(" stored entries (").append(store.passes()).append(" pass(es) over the store at start), firewall ")
-            .append(config.firewall().backend()).commit();
+            .append(config.firewall().backend()).append(", own decisions signed ")
+            .append(null == signer ? "on the loop (one CPU)" : "on a thread of their own").commit();
+    }
+
+    /** @return whether this node's decisions are signed on a thread of their own, given the CPUs the JVM may use. */
+    static boolean signsOffLoop(final int processors)
+    {
+        return processors > 1;
     }
 
     /**
@@ -364,7 +382,10 @@ public final class Node implements AutoCloseable
     static Node start(final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync sync) throws IOException
     {
         final Node node = new Node(config, log, exit, sync);
-        node.signer.start();
+        if (null != node.signer)
+        {
+            node.signer.start();
+        }
         node.loop.start();
         if (null != node.eventSources)
         {
@@ -466,10 +487,13 @@ public final class Node implements AutoCloseable
         final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
         // After the loop: the signer signs what it was handed (onClose), and the decisions are stored before the
         // store is closed. A loop or signer still running leaves them unstored: their sequences were never used.
-        signing.prepareStop();
-        if (signer.stop(LOOP_STOP_TIMEOUT_MILLIS) && loopStopped)
+        if (null != signer)
         {
-            agent.storeSignedAtStop();
+            signing.prepareStop();
+            if (signer.stop(LOOP_STOP_TIMEOUT_MILLIS) && loopStopped)
+            {
+                agent.storeSignedAtStop();
+            }
         }
         CloseHelper.quietCloseAll(firewall, transport, groupChannel);
         final EventLog.Line line = log.newLine();

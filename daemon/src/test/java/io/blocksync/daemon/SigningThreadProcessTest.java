@@ -1,0 +1,51 @@
+package io.blocksync.daemon;
+
+import io.blocksync.testkit.Poll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Where a node signs its own decisions follows the CPUs its JVM may use ({@code -XX:ActiveProcessorCount}): with one,
+ * on the loop as before the signer thread existed (a second thread on one CPU only adds wake-ups and, measured, lone
+ * bans that waited behind the sync thread); with two, on a thread of their own. Either way each node's ban reaches
+ * the other.
+ */
+class SigningThreadProcessTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneCpuSignsOnTheLoopTwoOnAThreadAndBansArriveEitherWay() throws Exception
+    {
+        final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");
+        try (NodeProcess one = node(cluster, 1, 1); NodeProcess two = node(cluster, 2, 2))
+        {
+            assertTrue(one.log().contains("node 1 listening on") && one.log().contains("own decisions signed on the loop (one CPU)"),
+                one.log());
+            assertTrue(two.log().contains("own decisions signed on a thread of their own"), two.log());
+
+            assertEquals(List.of("ok ban 198.51.100.41"), one.control(List.of("ban 198.51.100.41 3600 ssh 0 0")));
+            assertEquals(List.of("ok ban 203.0.113.42"), two.control(List.of("ban 203.0.113.42 3600 ssh 0 0")));
+            Poll.until("each node's ban at the other", Duration.ofSeconds(60),
+                () -> StoreView.isBanned(cluster.stateDir(2), "198.51.100.41") &&
+                    StoreView.isBanned(cluster.stateDir(1), "203.0.113.42"),
+                () -> one.log() + "\n" + two.log());
+        }
+    }
+
+    private static NodeProcess node(final LoopbackCluster cluster, final int nodeId, final int processors) throws Exception
+    {
+        return new NodeProcess(cluster.configFile(nodeId), cluster.stateDir(nodeId))
+            .jvmProperties(List.of("-XX:ActiveProcessorCount=" + processors))
+            .start()
+            .awaitReady();
+    }
+}
