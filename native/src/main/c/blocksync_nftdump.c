@@ -27,7 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -382,6 +384,14 @@ JNIEXPORT jbyteArray JNICALL Java_io_blocksync_nativeio_NftSetDump_dump0(
     }
     free(packed.data);
     return bytes;
+}
+
+/* The calling thread's nice value (Linux keeps one per thread): 0, or the errno of setpriority. */
+JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftSetDump_nice0(JNIEnv *env, jclass type, jint nice)
+{
+    (void)env;
+    (void)type;
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) == 0 ? 0 : errno;
 }
 
 JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftSetDump_close0(JNIEnv *env, jclass type, jint fd)

@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * {@code -Dblocksync.snapshots=false} (in {@code JAVA_TOOL_OPTIONS}), so it never asks for a snapshot and catches up
  * by SYNC alone: the "before" figure. {@code --kernel} (root, {@code nft}) runs both nodes in network namespaces of
  * their own with the nftables backend ({@link KernelFleet}) instead of on loopback with the dry-run firewall: node 2
- * starts once node 1 answers (a node puts its store into its kernel set before it listens), and is caught up when its store holds every ban <em>and</em>
+ * starts once node 1 answers (a node hands its store to its firewall before it listens; its commit worker then puts it
+ * into the kernel set and lists the set in its start-up full check, both overlapping the join unless {@code --settle}
+ * waits for that check first, as in a mesh that has held its bans a while), and is caught up when its store holds every ban <em>and</em>
  * its {@code firewall_changes_applied} (element adds the kernel confirmed) reaches N; above ~250,000 bans the nodes
  * need a bigger heap than the launcher's (e.g. {@code --java-opts "... -Xmx256m ..."} at 1,000,000: a node refuses to
  * start when the firewall's 200 bytes a ban do not fit, {@code FirewallSettings.heapShortfall}). The JVM needs the launcher's
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED $(cat daemon/target/blocksync/lib/jvm-flags.txt) \
  *     -cp bench/target/benchmarks.jar io.blocksync.bench.JoinRun [--launcher daemon/target/blocksync/bin/blocksync]
- *     [--bans 1000000] [--sync-only] [--kernel] [--chunk-budget N] [--timeout-seconds 600] [--java-opts "..."]
+ *     [--bans 1000000] [--sync-only] [--kernel [--settle]] [--chunk-budget N] [--timeout-seconds 600] [--java-opts "..."]
  * </pre>
  */
 public final class JoinRun
@@ -52,6 +54,7 @@ public final class JoinRun
         String javaOpts = null;
         String protocol = "";
         boolean kernel = false;
+        boolean settle = false;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -60,6 +63,7 @@ public final class JoinRun
                 case "--bans" -> bans = Integer.parseInt(args[++i]);
                 case "--sync-only" -> syncOnly = true;
                 case "--kernel" -> kernel = true;
+                case "--settle" -> settle = true;
                 case "--timeout-seconds" -> timeoutSeconds = Long.parseLong(args[++i]);
                 case "--java-opts" -> javaOpts = args[++i];
                 case "--chunk-budget" -> protocol = "[protocol]\nsnapshot-chunk-budget = " + Integer.parseInt(args[++i]) + "\n";
@@ -84,7 +88,7 @@ public final class JoinRun
                 KernelFleet fleet = new KernelFleet(namespaces, dir, 2))
             {
                 fleet.configure(extra);
-                joinKernel(fleet, new Settings(launcher, javaOpts, bans, capacity, syncOnly, timeoutSeconds));
+                joinKernel(fleet, new Settings(launcher, javaOpts, bans, capacity, syncOnly, timeoutSeconds), settle);
             }
             System.out.println("kept in " + dir + " (delete when done)");
             return;
@@ -132,7 +136,7 @@ public final class JoinRun
     {
     }
 
-    private static void joinKernel(final KernelFleet fleet, final Settings settings) throws Exception
+    private static void joinKernel(final KernelFleet fleet, final Settings settings, final boolean settle) throws Exception
     {
         final int bans = settings.bans();
         writeStore(fleet.stateDir(1), settings.capacity(), bans);
@@ -140,8 +144,18 @@ public final class JoinRun
         fleet.spawn(1, settings.launcher(), settings.javaOpts(), null);
         // A node puts its store's live bans into its kernel set before it listens ("N live bans re-applied").
         fleet.awaitReady(1);
-        System.out.printf(Locale.ROOT, "node 1 answered, its store in its kernel set, %.1f s after its start%n",
+        System.out.printf(Locale.ROOT, "node 1 answered, its store handed to its firewall, %.1f s after its start%n",
             (System.nanoTime() - originStart) / 1e9);
+        if (settle)
+        {
+            // Its commit worker is still putting the store into the kernel set, and then lists the whole set in a full
+            // check (O(n²) kernel time; the forced start-up check ran before the commits, at an empty set, so this
+            // is the second): a mesh that has held its bans a while has done both.
+            awaitCounter(fleet.stateDir(1), "firewall_full_checks", 2, 900, fleet.process(1));
+            System.out.printf(Locale.ROOT, "node 1 settled (its full check of the whole set done, %d ms of listing), %.1f s after its " +
+                "start, load average %s%n", StatusCounters.read(fleet.stateDir(1), "firewall_full_check_last_ms"),
+                (System.nanoTime() - originStart) / 1e9, loadAverage());
+        }
         final long start = System.nanoTime();
         fleet.spawn(2, settings.launcher(), settings.javaOpts(), settings.syncOnly() ? "-Dblocksync.snapshots=false" : null);
         final long deadline = start + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds());

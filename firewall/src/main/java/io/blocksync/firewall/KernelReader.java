@@ -15,6 +15,15 @@ public interface KernelReader extends AutoCloseable
     KernelListing list();
 
     /**
+     * Called once on the listing thread before its first listing: lower that thread's CPU priority where the
+     * platform allows, since a listing is background work that must not take CPU from the loop and the commits.
+     * Best effort: a thread left at its priority lists as before.
+     */
+    default void background()
+    {
+    }
+
+    /**
      * @return e.g. {@code nf_tables netlink dump socket}, for log lines and status.
      */
     String description();

@@ -255,7 +255,11 @@ final class NftElementStore implements AutoCloseable
 
     /**
      * Merge the delta into the main region from the end (no entry is overwritten before it is read), then squeeze
-     * out the tombstones.
+     * out the tombstones. Each delta entry, from the last, finds its place among the main entries not yet moved by
+     * binary search, and the main entries above it move up in one copy: a merge is one memmove of the main region
+     * above the smallest delta entry plus a search per delta entry, not a comparison and a 32-byte copy per main
+     * entry (a node re-applying 1,000,000 bans in store order, which is random in address order, spent ~18 s of
+     * its commit worker's CPU in that per-entry loop).
      */
     private void merge()
     {
@@ -264,18 +268,22 @@ final class NftElementStore implements AutoCloseable
         {
             main = grow(main, mainCount, Math.max(total + (total >>> 1), INITIAL_MAIN));
         }
-        int from = mainCount - 1;
-        int fromDelta = deltaCount - 1;
-        for (int to = total - 1; fromDelta >= 0; to--)
+        int end = mainCount;
+        int to = total;
+        for (int fromDelta = deltaCount - 1; fromDelta >= 0; fromDelta--)
         {
-            if (from >= 0 && compare(main, from, delta, fromDelta) > 0)
+            final int at = fromDelta * ENTRY;
+            // The delta never holds a key the main region holds (insert revives a tombstone in place).
+            final int found = search(main, end, delta.getLong(at + HIGH), delta.getLong(at + LOW), delta.getInt(at + META));
+            final int above = found >= 0 ? found + 1 : -found - 1;
+            final int run = end - above;
+            if (run > 0)
             {
-                main.putBytes(to * ENTRY, main, from-- * ENTRY, ENTRY);
+                to -= run;
+                main.putBytes(to * ENTRY, main, above * ENTRY, run * ENTRY);
             }
-            else
-            {
-                main.putBytes(to * ENTRY, delta, fromDelta-- * ENTRY, ENTRY);
-            }
+            end = above;
+            main.putBytes(--to * ENTRY, delta, at, ENTRY);
         }
         int live = 0;
         if (deadCount > 0)

@@ -65,6 +65,13 @@ final class NftListingReader implements KernelReader
         return listing;
     }
 
+    /** Nice 19 for the listing thread, and so for the {@code nft} processes it starts on the tool path. */
+    @Override
+    public void background()
+    {
+        NftSetDump.background();
+    }
+
     @Override
     public String description()
     {

@@ -29,6 +29,8 @@ public final class NftSetDump implements AutoCloseable
     /** {@link #awaitRemoval(int, String, int)}: notifications were lost (ENOBUFS); anything may have changed. */
     public static final int LOST = 2;
     public static final int FAMILY_IP = 2;
+    /** The nice value of {@link #background()}: the lowest priority short of {@code SCHED_IDLE}. */
+    public static final int BACKGROUND_NICE = 19;
     public static final int FAMILY_IP6 = 10;
 
     private int fd;
@@ -46,6 +48,24 @@ public final class NftSetDump implements AutoCloseable
     {
         return NativeLibrary.load() ? null : "the JNI library lib" + NativeLibrary.LIBRARY_NAME +
             ".so did not load (" + NativeLibrary.failure() + ")";
+    }
+
+    /**
+     * Lower the calling thread's CPU priority to nice {@link #BACKGROUND_NICE} (Linux keeps a nice value per thread;
+     * processes it starts inherit it), for a thread whose dumps are background work: a dump of a hash set costs the
+     * kernel O(n²) in the dumping thread's own context (~46 s of system time at 1,000,000 elements), which at nice 0
+     * takes a core from the node's loop and commit worker. At nice 19 it still has every idle cycle.
+     *
+     * @return null if done, else why not in one line (the JNI library did not load, or setpriority failed).
+     */
+    public static String background()
+    {
+        if (!NativeLibrary.load())
+        {
+            return unavailableReason();
+        }
+        final int error = nice0(BACKGROUND_NICE);
+        return 0 == error ? null : "setpriority failed, errno " + error;
     }
 
     /**
@@ -221,6 +241,8 @@ public final class NftSetDump implements AutoCloseable
         throws IOException;
 
     private static native void close0(int fd);
+
+    private static native int nice0(int nice);
 
     private static native void subscribe0(int fd) throws IOException;
 

@@ -21,9 +21,11 @@ import java.nio.ByteBuffer;
  * is up, from the peer otherwise. Holding nothing of the origin, it first gives SYNC {@link #EMPTY_EVALUATIONS}
  * evaluations (a fresh fleet's origins have an empty range each, one SYNC frame). One session per origin and at
  * most one per source. Chunks are taken by {@link SnapshotChunks} (as a SYNC of their range) and acknowledged by
- * the next request, at most one per session per duty cycle, with a receive window that follows the firewall's
- * backlog like the stream's ({@link ReceiveWindow}); with no chunk for a while the request is repeated (the source
- * resends what it lacks). A restart loses the session, not what it brought: the marks hold every chunk
+ * the next request, at most one per session per duty cycle or sooner once {@link #ACK_EVERY} chunks were taken since
+ * the last (so the source refills the window while this loop still works through the chunks it has: one request per
+ * whole window left both loops idle in turn), with a receive window that follows the firewall's backlog like the
+ * stream's ({@link ReceiveWindow}); with no chunk for a while the request is repeated (the source resends what it
+ * lacks). A restart loses the session, not what it brought: the marks hold every chunk
  * taken, and the next request starts after them.
  * <p>
  * <b>A chunk is bound to its session.</b> Besides its origin, session and source, its index must lie within the 64
@@ -47,6 +49,11 @@ import java.nio.ByteBuffer;
 final class SnapshotClient
 {
     private static final int RING = 64;
+    /**
+     * Chunks taken after which the request goes out at once rather than at the end of the duty cycle: a quarter of the
+     * window, so the source has 48 chunks' worth of this loop's work to refill it in.
+     */
+    static final int ACK_EVERY = RING / 4;
     /** Sequences behind a peer from which a snapshot is asked for rather than SYNC. */
     static final long FAR_BEHIND = 4096;
     /** A gap the mark would take more heartbeat intervals than this to close at its current pace is worth a snapshot. */
@@ -82,6 +89,8 @@ final class SnapshotClient
     private final long[] held;
     private final int[] lastChunk;
     private final boolean[] ackDue;
+    // Per origin: chunks taken since the last request.
+    private final int[] takenSinceRequest;
     // Per origin: the session's covers_through (0 until its first chunk), the through of chunk nextChunk - 1 (the
     // session's after before chunk 0); the source to avoid, and until when.
     private final long[] covers;
@@ -120,6 +129,7 @@ final class SnapshotClient
         held = new long[count];
         lastChunk = new int[count];
         ackDue = new boolean[count];
+        takenSinceRequest = new int[count];
         markSeen = new long[count];
         emptyStreak = new int[count];
         covers = new long[count];
@@ -280,6 +290,12 @@ final class SnapshotClient
             counters.snapshotsCompleted.incrementRelease();
             finish(i, nowNanos);
         }
+        else if (++takenSinceRequest[i] >= ACK_EVERY && lastChunk[i] < 0 && nextChunk[i] >= RING)
+        {
+            // Only while the source has chunks beyond the window to send: not once the last chunk is in, nor within
+            // the session's first window (its first request invited all of it).
+            sendRequest(i, 0, nowNanos);
+        }
     }
 
     /** Acknowledge what arrived this cycle, repeat stalled requests, give up dead sessions. */
@@ -409,6 +425,7 @@ final class SnapshotClient
         counters.snapshotRequestsSent.incrementRelease();
         timers.sent(i, nowNanos);
         ackDue[i] = false;
+        takenSinceRequest[i] = 0;
     }
 
     private boolean isBusy(final Peer source)

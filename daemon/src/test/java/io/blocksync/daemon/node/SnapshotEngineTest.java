@@ -54,6 +54,46 @@ class SnapshotEngineTest
     }
 
     @Test
+    void theJoinerAcknowledgesWithinADutyCycleSoTheSourceRefillsItsWindowMeanwhile() throws Exception
+    {
+        // The source sends a whole window at once, so it arrives in one poll; acknowledged only at the end of the duty
+        // cycle that took it, each request acknowledged 64 chunks and the source stood idle while the joiner decoded and
+        // stored all of them, and the joiner while the source encoded the next 64 (JoinRun, 1,000,000 bans: both loops
+        // under half busy). Past the first window a request goes out every 16 chunks taken.
+        final int bans = 20_000;
+        try (EngineCluster cluster = new EngineCluster(dir, 2, SEED, settings(bans)))
+        {
+            final EngineNode one = cluster.node(1);
+            load(cluster, one, bans);
+            final int[] acknowledged = { 0, -1, 0 }; // session, its last next_chunk, the widest step between requests
+            cluster.network().filter((from, to, type, frame) ->
+            {
+                if (type == FrameType.SNAPSHOT_REQUEST && to.equals(one.address))
+                {
+                    final SnapshotRequestFlyweight request = new SnapshotRequestFlyweight().wrap(frame, 0);
+                    if (request.sessionId() != acknowledged[0])
+                    {
+                        acknowledged[0] = request.sessionId();
+                        acknowledged[1] = request.nextChunk();
+                    }
+                    if (acknowledged[1] >= SnapshotRequestFlyweight.MAX_RECEIVE_WINDOW)
+                    {
+                        // Past the first window, which the first request invited whole.
+                        acknowledged[2] = Math.max(acknowledged[2], request.nextChunk() - acknowledged[1]);
+                    }
+                    acknowledged[1] = request.nextChunk();
+                }
+                return false;
+            });
+            final EngineNode two = cluster.restart(2, true);
+            cluster.runUntil(() -> caughtUp(cluster, 2, bans), 60_000, "node 2 caught up by snapshot");
+            assertTrue(two.counters.snapshotsCompleted.get() >= 1, snapshotCounters(two));
+            assertTrue(acknowledged[2] > 0 && acknowledged[2] <= SnapshotClient.ACK_EVERY,
+                "chunks acknowledged by one request: at most " + acknowledged[2] + "; " + snapshotCounters(two));
+        }
+    }
+
+    @Test
     void chunkLossAndARestartOfTheJoinerMidSnapshotStillCatchUpCompletely() throws Exception
     {
         final int bans = 30_000;
