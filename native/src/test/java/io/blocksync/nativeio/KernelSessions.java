@@ -1,6 +1,7 @@
 package io.blocksync.nativeio;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -61,11 +62,30 @@ final class KernelSessions
     }
 
     /**
-     * @return this process's resident set size in KiB, from /proc/self/status.
+     * Runs {@link SessionLeakProbe} in a child JVM whose Java heap is fixed and touched up front (so only native
+     * memory can move its resident set): a warm-up round, then two more, in a session of its own.
+     *
+     * @return KiB the child's VmRSS grew over the two rounds (40,000 commands).
      */
+    static long leakProbe(final String kind, final String namespace, final String set) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-Xms32m", "-Xmx32m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-cp", System.getProperty("java.class.path"), SessionLeakProbe.class.getName(), kind, path(namespace), set)
+            .redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (0 != process.waitFor())
+        {
+            throw new IOException("leak probe failed (" + process.exitValue() + "):\n" + output);
+        }
+        return Long.parseLong(output.lines().filter(line -> line.startsWith("grown ")).findFirst()
+            .orElseThrow(() -> new IOException("leak probe printed no figure:\n" + output)).substring("grown ".length()).trim());
+    }
+
+    /** @return this process's VmRSS in KiB, from /proc/self/status. */
     static long residentKilobytes() throws IOException
     {
-        System.gc();
         for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
         {
             if (line.startsWith("VmRSS:"))
