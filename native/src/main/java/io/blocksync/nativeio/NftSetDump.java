@@ -29,9 +29,9 @@ public final class NftSetDump implements AutoCloseable
     /** {@link #awaitRemoval(int, String, int)}: notifications were lost (ENOBUFS); anything may have changed. */
     public static final int LOST = 2;
     public static final int FAMILY_IP = 2;
+    public static final int FAMILY_IP6 = 10;
     /** The nice value of {@link #background()}: the lowest priority short of {@code SCHED_IDLE}. */
     public static final int BACKGROUND_NICE = 19;
-    public static final int FAMILY_IP6 = 10;
 
     private int fd;
     private int sequence;
