@@ -117,7 +117,7 @@ public final class StreamSender implements BanTableListener
 
     public boolean hasRoom()
     {
-        return stagedTail - stagedHead < stagingCapacity;
+        return hasRoom(1);
     }
 
     /** Whether {@code records} more decisions can be staged. */
