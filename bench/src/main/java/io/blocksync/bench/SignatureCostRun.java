@@ -1,5 +1,7 @@
 package io.blocksync.bench;
 
+import io.blocksync.codec.BatchFrameFlyweight;
+
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
@@ -53,7 +55,7 @@ public final class SignatureCostRun
         time("signRecord", 1, "-", () -> signatures.signRecord(one).originKeyId());
         time("verifyRecord", 1, "-", () -> signatures.verifyRecord(one) ? 1 : 0);
 
-        for (final int records : new int[]{ 1, 9 })
+        for (final int records : new int[]{ 1, BatchFrameFlyweight.MAX_RECORDS })
         {
             final CodecBenchmark codec = new CodecBenchmark();
             codec.records = records;
