@@ -12,17 +12,11 @@ import java.util.stream.Stream;
 /**
  * One thread of another JVM seen through Linux's {@code /proc}: found by its name (HotSpot gives each Java thread its
  * name as the task's {@code comm}, cut to 15 bytes), and, with the whole process frozen by {@code SIGSTOP}, asked
- * whether it was blocked in a futex wait (parked, or held at a safepoint) or doing work. Lets a crash test land its
+ * whether it was running its own code (not parked, not in any system call). Lets a crash test land its
  * {@code kill -9} while a given thread is busy: stop, look, then kill or continue.
  */
 final class ThreadProbe
 {
-    /** x86-64 and aarch64 differ: {@code futex} is 202 on x86-64, 98 on aarch64. */
-    private static final String FUTEX = "aarch64".equals(System.getProperty("os.arch")) ? "98" : "202";
-    private static final int FUTEX_CMD_MASK = 0x7F;
-    private static final int FUTEX_WAIT = 0;
-    private static final int FUTEX_WAIT_BITSET = 9;
-
     private final long pid;
     private final Path task;
 
@@ -64,19 +58,20 @@ final class ThreadProbe
     }
 
     /**
-     * With the process stopped: whether this thread was blocked in a futex wait when it stopped (a parked Java
-     * thread, or one held at a safepoint) rather than running its own code or another system call.
+     * With the process stopped: whether this thread was running its own code when it stopped, in no system call (a
+     * thread that parks, waits at a safepoint, wakes another or writes is in one).
      */
-    boolean waitsOnFutex()
+    boolean wasComputing()
     {
-        // "NR arg0 arg1 ...", or "-1 sp pc" outside a system call, or "running".
-        final String[] fields = read(task.resolve("syscall")).split(" ");
-        if (fields.length < 3 || !FUTEX.equals(fields[0]))
-        {
-            return false;
-        }
-        final int command = (int)(Long.decode(fields[2]) & FUTEX_CMD_MASK);
-        return FUTEX_WAIT == command || FUTEX_WAIT_BITSET == command;
+        // "NR arg0 arg1 ..." in a system call, "-1 sp pc" outside one, "running" while on a CPU.
+        final String syscall = read(task.resolve("syscall"));
+        return syscall.startsWith("-1 ");
+    }
+
+    /** With the process stopped: what {@code /proc/PID/task/TID/syscall} said, for messages. */
+    String syscall()
+    {
+        return read(task.resolve("syscall"));
     }
 
     private char state()
