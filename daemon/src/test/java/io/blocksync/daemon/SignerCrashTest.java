@@ -35,10 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code kill -9} of a node mid-import while its signer thread holds decisions (PERFORMANCE.md, issue 13, "signing
- * off the loop"): those decisions are lost whole. Node 1 takes 10,000 bans from four control clients (requests of
- * 50-400 lines, as {@code blocksync ban --file} sends them, each answered once all its decisions are stored and
- * durable) with node 2 running; the kill lands while the signer thread is busy (the process frozen with SIGSTOP,
- * the signer seen outside a futex wait, then SIGKILL). Then:
+ * off the loop"): those decisions are lost whole. Node 1 takes 10,000 bans from four control clients (the lines
+ * {@code blocksync ban --file} sends, in requests of 50-400 so that some are answered before the kill; a request is
+ * answered once all its decisions are stored and durable) with node 2 running; the kill lands while the signer
+ * thread signs (the process frozen with SIGSTOP, the signer seen in its own code, in no system call, then SIGKILL;
+ * {@link ThreadProbe}). Then:
  * <ul>
  *   <li>the progress file of the killed node claims no origin sequence its store lacks;</li>
  *   <li>node 1, restarted, holds every ban it answered {@code ok}, its own records numbered without a gap and
