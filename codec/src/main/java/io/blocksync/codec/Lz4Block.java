@@ -24,6 +24,7 @@ public final class Lz4Block
     /** The most raw bytes one block holds: {@link SnapshotChunkFlyweight#MAX_RECORDS} records. */
     public static final int MAX_RAW_LENGTH = SnapshotChunkFlyweight.MAX_RECORDS * BanRecordFlyweight.LENGTH;
 
+    private static final String LIBRARY_SOURCE = Lz4Native.load();
     private static final LZ4Factory FACTORY = factory();
 
     private final LZ4Compressor compressor = FACTORY.fastCompressor();
@@ -38,6 +39,7 @@ public final class Lz4Block
     {
         try
         {
+            // After Lz4Native.load: lz4-java finds its library loaded and copies nothing to java.io.tmpdir.
             return LZ4Factory.nativeInstance();
         }
         catch (final Throwable ex)
@@ -50,6 +52,12 @@ public final class Lz4Block
     public static String implementation()
     {
         return FACTORY.toString();
+    }
+
+    /** Where lz4-java's JNI library came from ({@link Lz4Native#load()}), e.g. {@code "java.library.path"}. */
+    public static String librarySource()
+    {
+        return LIBRARY_SOURCE;
     }
 
     /** The raw bytes: records to compress are written here, decompressed ones read from here. */
