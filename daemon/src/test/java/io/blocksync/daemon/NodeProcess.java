@@ -129,6 +129,16 @@ final class NodeProcess implements AutoCloseable
         return this;
     }
 
+    /**
+     * Wait until the node's log holds {@code text}, for at most {@link #START_TIMEOUT}. The control socket answers
+     * before the event log's thread has written the start-up lines, so a test reads them through this, not at once.
+     */
+    NodeProcess awaitLog(final String text)
+    {
+        Poll.until(stateDir + "'s log to say '" + text + "'", START_TIMEOUT, () -> log().contains(text), this::log);
+        return this;
+    }
+
     List<String> control(final List<String> lines) throws IOException
     {
         return ControlClient.exchange(stateDir, lines);

@@ -83,7 +83,7 @@ class OwnAddressProcessTest
     void addressesAddedAfterStartAreProtectedAndABanCoveringOneIsLiftedHereOnly() throws Exception
     {
         node = startNode(List.of());
-        assertTrue(node.log().contains("own addresses: followed live through rtnetlink"), node.log());
+        node.awaitLog("own addresses: followed live through rtnetlink");
 
         // (a) and (b): a new IPv4 address, and an IPv6 address in a new /64.
         namespaces.address(b, "eth0", "192.0.2.77/24");
@@ -123,7 +123,7 @@ class OwnAddressProcessTest
     void theFallbackReReadProtectsANewAddressToo() throws Exception
     {
         node = startNode(List.of("-Dblocksync.own-addresses.poll=true"));
-        assertTrue(node.log().contains("own addresses: re-read every 1000 ms (NetworkInterface)"), node.log());
+        node.awaitLog("own addresses: re-read every 1000 ms (NetworkInterface)");
         namespaces.address(b, "eth0", "203.0.113.77/24");
         awaitLog("own address 203.0.113.77 on eth0 added", Duration.ofSeconds(2));
         assertEquals(List.of("error 203.0.113.77: refused, protected (address of this host on eth0)"),

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Where a node signs its own decisions follows the CPUs its JVM may use ({@code -XX:ActiveProcessorCount}): with one,
@@ -28,9 +28,10 @@ class SigningThreadProcessTest
         final LoopbackCluster cluster = LoopbackCluster.write(dir, 2, "");
         try (NodeProcess one = node(cluster, 1, 1); NodeProcess two = node(cluster, 2, 2))
         {
-            assertTrue(one.log().contains("node 1 listening on") && one.log().contains("own decisions signed on the loop (one CPU)"),
-                one.log());
-            assertTrue(two.log().contains("own decisions signed on a thread of their own"), two.log());
+            one.awaitLog("node 1 listening on").awaitLog("own decisions signed on the loop (one CPU)");
+            two.awaitLog("node 2 listening on").awaitLog("own decisions signed on a thread of their own");
+            assertFalse(one.log().contains("signed on a thread") || two.log().contains("signed on the loop"),
+                one.log() + "\n" + two.log());
 
             assertEquals(List.of("ok ban 198.51.100.41"), one.control(List.of("ban 198.51.100.41 3600 ssh 0 0")));
             assertEquals(List.of("ok ban 203.0.113.42"), two.control(List.of("ban 203.0.113.42 3600 ssh 0 0")));
