@@ -60,10 +60,12 @@ public final class StreamReceiver
     private final NanoClock nanoClock;
     private final long reAckNanos;
     private final long epochHoldoffNanos;
-    private final Ban ban = new Ban();
     private final HeldRecords heldRecords;
-    // Per record of the frame being taken: what HeldRecords found (see scan).
+    // Per record of the frame being taken: what HeldRecords found (see scan), the record decoded, and the table's entry
+    // for its prefix as scan read it (valid for NEW and HELD), so each record is decoded and looked up once.
     private final int[] held = new int[Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS)];
+    private final Ban[] decoded = newBans(held.length);
+    private final Ban[] entries = newBans(held.length);
     private final HeldRanges heldRanges;
     private int scannedNew;
     private int scannedCharged;
@@ -128,7 +130,8 @@ public final class StreamReceiver
         }
         if (!stream.received.isNew(batch.streamSequence()))
         {
-            ackSender.onBatch(peer);
+            // Resent: our ACK may have been lost, say where we are now.
+            ackSender.onBehind(peer);
             counters.recordsDuplicate.getAndAddRelease(count);
             return;
         }
@@ -192,10 +195,9 @@ public final class StreamReceiver
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            final BanRecordFlyweight record = frame.record(i);
-            applyUnlessHeld(record, i, nowMillis);
-            lowest = Math.min(lowest, record.originSequence());
-            highest = Math.max(highest, record.originSequence());
+            applyUnlessHeld(i, nowMillis);
+            lowest = Math.min(lowest, decoded[i].originSequence());
+            highest = Math.max(highest, decoded[i].originSequence());
         }
         heldRanges.mark(peer.nodeId(), lowest - 1, highest);
         return true;
@@ -256,7 +258,7 @@ public final class StreamReceiver
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            applyUnlessHeld(sync.record(i), i, nowMillis);
+            applyUnlessHeld(i, nowMillis);
         }
         if (!relayed)
         {
@@ -280,7 +282,7 @@ public final class StreamReceiver
      * bring back a ban expired or lifted since). One refused for now stays open in the high-water marks (see
      * {@link HeldRanges}).
      */
-    private void applyUnlessHeld(final BanRecordFlyweight record, final int i, final long nowMillis)
+    private void applyUnlessHeld(final int i, final long nowMillis)
     {
         if (held[i] == HeldRecords.STALE)
         {
@@ -292,11 +294,38 @@ public final class StreamReceiver
             counters.recordsDuplicate.incrementRelease();
             return;
         }
-        if (BanOutcome.mayPassLater(table.applyRemote(record.get(ban), nowMillis)))
+        final Ban record = decoded[i];
+        // The entry scan read is still the table's unless an earlier record of this frame was applied to the prefix.
+        final int outcome = appliedEarlier(i) ? table.applyRemote(record, nowMillis) :
+            table.applyRemote(record, nowMillis, held[i] == HeldRecords.NEW_ENTRY ? null : entries[i]);
+        if (BanOutcome.mayPassLater(outcome))
         {
             heldRanges.defer(record.originSequence());
             counters.recordsDeferred.incrementRelease();
         }
+    }
+
+    /** Whether a record before {@code i} in the frame, not held, has record {@code i}'s prefix (a forged or odd frame). */
+    private boolean appliedEarlier(final int i)
+    {
+        for (int j = 0; j < i; j++)
+        {
+            if (!HeldRecords.isHeld(held[j]) && decoded[j].prefix().equals(decoded[i].prefix()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Ban[] newBans(final int count)
+    {
+        final Ban[] bans = new Ban[count];
+        for (int i = 0; i < count; i++)
+        {
+            bans[i] = new Ban();
+        }
+        return bans;
     }
 
     /** The highest origin sequence of the SYNC's records not skipped as held (those had their signature checked). */
@@ -347,7 +376,7 @@ public final class StreamReceiver
      */
     private void scan(final BanRecordFlyweight record, final int i, final int path)
     {
-        held[i] = heldRecords.check(record.get(ban), path);
+        held[i] = heldRecords.check(record.get(decoded[i]), path, entries[i]);
         scannedNew += held[i] == HeldRecords.NEW_ENTRY ? 1 : 0;
         scannedCharged += HeldRecords.isHeld(held[i]) ? 0 : 1;
     }
