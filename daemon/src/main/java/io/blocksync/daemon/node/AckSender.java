@@ -11,9 +11,7 @@ import java.nio.ByteBuffer;
 /**
  * Acknowledges peers' streams: the receive side tells it why a peer is owed an ACK, and {@link #poll()} sends one
  * ACK per peer per duty cycle at most, however many batches arrived, stating the cumulative point and selective
- * bitmap of {@link Peer#stream()}. Batches in order are acknowledged once the peer's burst of them ends (a duty cycle
- * in which none of its batches arrived), or once half the window it was told is taken; a hole, a duplicate, a
- * heartbeat showing us behind and a reopened window are acknowledged at once. Owns each peer's {@link PeerAcks}.
+ * bitmap of {@link Peer#stream()}. Owns each peer's {@link PeerAcks}.
  * <p>
  * An ACK promises the peer that what it acknowledges survives a power loss here: when a peer is owed one, the
  * stream's position is captured together with a {@link GroupCommit#mark() point}, and that ACK is sent only once
@@ -27,12 +25,6 @@ import java.nio.ByteBuffer;
  */
 public final class AckSender
 {
-    /**
-     * Batches of a window beyond which in-order batches are acknowledged every half of it even while they still
-     * arrive: a sender's flight window is half its retained ring, 256 batches by default, and one of 64 is a small one.
-     */
-    static final int DUE_WINDOW = 64;
-
     private final Peer[] peers;
     private final Transport transport;
     private final PacketSealer sealer;
@@ -66,27 +58,19 @@ public final class AckSender
         return window;
     }
 
-    /**
-     * A new BATCH of the peer was taken: it is acknowledged when the peer's burst of them ends (a duty cycle in which
-     * none arrived), or sooner when needed ({@link #poll()}).
-     */
+    /** An authentic BATCH arrived from the peer (taken, a duplicate, or not yet takeable): say where we are. */
     public void onBatch(final Peer peer)
     {
-        final PeerAcks acks = peer.acks();
-        acks.pending = true;
-        acks.arrived = true;
+        peer.acks().pending = true;
     }
 
     /**
-     * Say where we are at once: the peer's HEARTBEAT shows it has sent batches we lack, or that it no longer holds
-     * some we never got (we skipped past them), or it sent a batch we hold already: our ACKs may have been lost, or
-     * the cumulative point moved without a batch.
+     * The peer's HEARTBEAT shows it has sent batches we lack, or that it no longer holds some we never got (we
+     * skipped past them): our ACKs may have been lost, or the cumulative point moved without a batch.
      */
     public void onBehind(final Peer peer)
     {
-        final PeerAcks acks = peer.acks();
-        acks.pending = true;
-        acks.urgent = true;
+        peer.acks().pending = true;
     }
 
     /**
@@ -103,12 +87,10 @@ public final class AckSender
             {
                 // The window reopened since we last spoke: say so, or the peer waits for its next heartbeat.
                 acks.pending = true;
-                acks.urgent = true;
             }
-            if (acks.pending && !acks.held && (acks.urgent || !acks.arrived || isDue(peer, acks)))
+            if (acks.pending && !acks.held)
             {
                 acks.pending = false;
-                acks.urgent = false;
                 acks.held = true;
                 acks.point = commit.mark();
                 acks.cumulative = peer.stream().cumulative();
@@ -129,24 +111,8 @@ public final class AckSender
                 counters.acksSent.incrementRelease();
                 sent++;
             }
-            acks.arrived = false;
         }
         return sent;
-    }
-
-    /**
-     * Whether batches still arriving from the peer must be acknowledged now rather than at the end of its burst: the
-     * first ACK, a hole in its stream (the selective bitmap lets it resend at once), or half the window it was last
-     * told taken since the last ACK's point, at most {@value #DUE_WINDOW} / 2 (so neither that window nor a sender's own
-     * flight window of that size runs dry while we wait for the burst to end).
-     * One ACK a burst instead of one a sync: the origin's signer hands the stream over 32 batches at a time, and an
-     * ACK captured at a burst's first batch left the rest to another ACK and another sync (PERFORMANCE.md, rx14).
-     */
-    private static boolean isDue(final Peer peer, final PeerAcks acks)
-    {
-        final StreamReceiver.PeerStream stream = peer.stream();
-        return acks.told < 0 || stream.selectiveBitmap() != 0 ||
-            stream.cumulative() - acks.cumulative >= Math.max(1, Math.min(acks.told, DUE_WINDOW) / 2);
     }
 
     /**
@@ -170,9 +136,6 @@ public final class AckSender
     public static final class PeerAcks
     {
         private boolean pending;
-        // A batch of the peer was taken this duty cycle (its burst goes on); an ACK owed for another reason.
-        private boolean arrived;
-        private boolean urgent;
         private boolean held;
         private long point;
         private long cumulative;
