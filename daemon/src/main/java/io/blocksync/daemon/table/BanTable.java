@@ -438,7 +438,7 @@ public final class BanTable
         }
 
         final boolean exists = read ? null != entry : store.get(decision.prefix(), current);
-        if (exists && entry != current && read)
+        if (read && exists && entry != current)
         {
             current.set(entry);
         }
