@@ -81,7 +81,11 @@ public final class EventLog implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        drainOnce();
+        // All of it: one read takes at most 256 lines, and the writer thread may have stopped with more queued.
+        while (drainOnce() > 0)
+        {
+            // drained
+        }
         out.flush();
     }
 

@@ -63,6 +63,24 @@ class EventLogTest
         assertEquals(expected.toString(), out.toString(StandardCharsets.UTF_8));
     }
 
+    /** Close writes every line still queued, not only the first 256 (one read of the ring). */
+    @Test
+    void closeWritesEveryQueuedLine()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final EventLog log = new EventLog(out);
+        final EventLog.Line line = log.newLine();
+        for (int i = 0; i < 2_000; i++)
+        {
+            line.begin(0).append(i).commit();
+        }
+        log.close();
+        assertEquals(0, log.dropped());
+        final String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(2_000, lines.length);
+        assertEquals("1970-01-01T00:00:00.000Z 1999", lines[1_999]);
+    }
+
     /** Characters beyond ASCII become '?', and a line is cut at 1,024 bytes, as before the bulk copy. */
     @Test
     void nonAsciiBecomesQuestionMarkAndLongLinesAreCut()
