@@ -156,6 +156,7 @@ public final class KernelConvergenceRun
             size - 1, loadAverage());
 
         final long[] cpuBefore = cpuTicks(fleet);
+        final Map<String, Long> peersRunBefore = peersRunNanos(fleet);
         final Map<String, Long> originThreadsBefore = ProcStats.threadTicks(fleet.process(1).pid());
         final Map<String, Long> peerThreadsBefore = ProcStats.threadTicks(fleet.process(2).pid());
         final long start = System.nanoTime();
@@ -175,6 +176,7 @@ public final class KernelConvergenceRun
         final long[] done = awaitKernels(fleet, before, bans, start, TimeUnit.SECONDS.toNanos(settings.timeoutSeconds()));
         final String loadAfter = loadAverage();
         final long[] cpuAfter = cpuTicks(fleet);
+        final Map<String, Long> peersRunAfter = peersRunNanos(fleet);
         final Map<String, Long> originThreadsAfter = ProcStats.threadTicks(fleet.process(1).pid());
         final Map<String, Long> peerThreadsAfter = ProcStats.threadTicks(fleet.process(2).pid());
 
@@ -189,6 +191,7 @@ public final class KernelConvergenceRun
         printCpu(cpuBefore, cpuAfter, originThreadsBefore, originThreadsAfter, peerTimes[peerTimes.length - 1]);
         System.out.printf(Locale.ROOT, "node 2 (a receiving peer) %.2f s: %s%n", (cpuAfter[2] - cpuBefore[2]) /
             (double)CLOCK_TICKS, threadCpu(peerThreadsBefore, peerThreadsAfter));
+        printPeersRun(peersRunBefore, peersRunAfter, size - 1, bans);
         if (settings.warmUp() > 0)
         {
             System.out.println("counters since start, the warm-up's included:");
@@ -200,7 +203,8 @@ public final class KernelConvergenceRun
         System.out.println("node 2: " + StatusCounters.describe(fleet.stateDir(2), "bans_applied", "records_duplicate",
             "frames_deferred_no_room", "refused_rate_limited", "firewall_changes_applied"));
         System.out.println("peers 2-" + size + ": " + perPeer(fleet, size, "records_duplicate") + "; " +
-            perPeer(fleet, size, "snapshots_started"));
+            perPeer(fleet, size, "snapshots_started") + "; " + perPeer(fleet, size, "acks_sent") + "; " +
+            perPeer(fleet, size, "state_syncs"));
         final StringBuilder listed = new StringBuilder();
         for (int id = 1; id <= size; id++)
         {
@@ -306,6 +310,42 @@ public final class KernelConvergenceRun
         System.out.printf(Locale.ROOT, "CPU over those %.1f s: node 1 %.2f s (%s); peers %.2f s each on average, " +
             "%.2f s the most; all nodes %.1f s of the machine's %.1f core-seconds%n", wallNanos / 1e9, origin, threads,
             peers / (before.length - 2), peerMax, origin + peers, Runtime.getRuntime().availableProcessors() * wallNanos / 1e9);
+    }
+
+    /** Every peer's threads (nodes 2 to N) by name, added up: {@link ProcStats#threadRunNanos}. */
+    private static Map<String, Long> peersRunNanos(final KernelFleet fleet) throws IOException
+    {
+        final Map<String, Long> nanos = new java.util.TreeMap<>();
+        for (int id = 2; id <= fleet.size(); id++)
+        {
+            ProcStats.threadRunNanos(fleet.process(id).pid()).forEach((name, value) -> nanos.merge(name, value, Long::sum));
+        }
+        return nanos;
+    }
+
+    /**
+     * "peers' threads, mean per peer: blocksync-node- 0.151 s (15.1 µs a ban), ...": each thread name's CPU over the
+     * run from the scheduler's count, summed over the peers and divided by their number; the loop is
+     * {@code blocksync-node-N}, the firewall worker and its listing {@code blocksync-firew}.
+     */
+    private static void printPeersRun(final Map<String, Long> before, final Map<String, Long> after, final int peers,
+        final int bans)
+    {
+        final StringBuilder line = new StringBuilder("peers' threads, mean per peer (schedstat):");
+        long total = 0;
+        for (final Map.Entry<String, Long> entry : after.entrySet())
+        {
+            // A thread that ended since the first reading (a retired compiler thread) reads as negative: left out.
+            final long used = Math.max(0, entry.getValue() - before.getOrDefault(entry.getKey(), 0L));
+            total += used;
+            if (used / peers >= 1_000_000)
+            {
+                line.append(String.format(Locale.ROOT, " %s %.3f s (%.1f us a ban),", entry.getKey(), used / 1e9 / peers,
+                    used / 1e3 / peers / bans));
+            }
+        }
+        System.out.println(line.append(String.format(Locale.ROOT, " all %.3f s (%.1f us a ban)", total / 1e9 / peers,
+            total / 1e3 / peers / bans)));
     }
 
     /** @return "name seconds, ..." of the threads that used CPU (at least one tick) between the two readings. */

@@ -65,15 +65,27 @@ final class HeldRecords
      */
     int check(final Ban ban, final int path)
     {
+        return check(ban, path, current);
+    }
+
+    /**
+     * As {@link #check(Ban, int)}, reading the table's entry for the prefix into {@code entry}, so the caller can hand
+     * it to {@link BanTable#applyRemote(Ban, long, Ban)} instead of the table reading it again.
+     *
+     * @param entry receives what the table holds for the prefix when the result is {@link #NEW} or {@link #HELD};
+     *              unchanged for {@link #NEW_ENTRY} (nothing held) and {@link #STALE} (not read).
+     */
+    int check(final Ban ban, final int path, final Ban entry)
+    {
         if (path != OWN && ban.originSequence() <= mark(ban.originNodeId(), path))
         {
             return STALE;
         }
-        if (!table.get(ban.prefix(), current))
+        if (!table.get(ban.prefix(), entry))
         {
             return NEW_ENTRY;
         }
-        return current.originNodeId() == ban.originNodeId() && current.originSequence() >= ban.originSequence() ? HELD : NEW;
+        return entry.originNodeId() == ban.originNodeId() && entry.originSequence() >= ban.originSequence() ? HELD : NEW;
     }
 
     private long mark(final int origin, final int path)

@@ -24,6 +24,9 @@ public final class RetainedBatches
     private final UnsafeBuffer slots;
     private final ByteBuffer sendView;
     private final int[] lengths;
+    // The first sequence this ring was given: slots are never emptied, so the held ones are exactly
+    // [max(first, next - capacity), next).
+    private final long first;
     private long next;
 
     public RetainedBatches(final int requestedCapacity, final long nextStreamSequence)
@@ -34,6 +37,7 @@ public final class RetainedBatches
         sendView = slots.byteBuffer().duplicate();
         lengths = new int[capacity];
         next = Math.max(1, nextStreamSequence);
+        first = next;
     }
 
     /** Stream sequence the next batch will get. */
@@ -45,18 +49,14 @@ public final class RetainedBatches
     /** Oldest stream sequence still held (equal to {@link #next()} when none is). */
     public long oldest()
     {
-        long oldest = Math.max(1, next - capacity);
-        while (oldest < next && lengths[(int)(oldest & mask)] == 0)
-        {
-            oldest++;
-        }
-        return oldest;
+        // Read twice a duty cycle: a scan for the first written slot cost a whole ring's worth of reads each time on
+        // a node whose stream starts at a clock-derived sequence and has sent little since (PERFORMANCE.md, rx14).
+        return Math.max(first, next - capacity);
     }
 
     public boolean contains(final long streamSequence)
     {
-        return streamSequence < next && streamSequence >= next - capacity && streamSequence >= 1 &&
-            lengths[(int)(streamSequence & mask)] != 0;
+        return streamSequence < next && streamSequence >= oldest();
     }
 
     /** Buffer to encode the next batch into, at {@link #offsetOf(long)} of {@link #next()}. */

@@ -60,13 +60,8 @@ public final class StreamReceiver
     private final NanoClock nanoClock;
     private final long reAckNanos;
     private final long epochHoldoffNanos;
-    private final Ban ban = new Ban();
-    private final HeldRecords heldRecords;
-    // Per record of the frame being taken: what HeldRecords found (see scan).
-    private final int[] held = new int[Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS)];
+    private final ScannedFrame scanned;
     private final HeldRanges heldRanges;
-    private int scannedNew;
-    private int scannedCharged;
 
     /**
      * @param streamSender this node's outgoing stream, rewound for a peer seen restarting without its state.
@@ -94,8 +89,9 @@ public final class StreamReceiver
         this.nanoClock = context.nanoClock();
         this.reAckNanos = context.retransmitMaxNanos();
         this.epochHoldoffNanos = context.retransmitMaxNanos();
-        this.heldRanges = new HeldRanges(highWater, held.length);
-        this.heldRecords = new HeldRecords(highWater, table);
+        final int maxRecords = Math.max(BatchFrameFlyweight.MAX_RECORDS, SyncFrameFlyweight.MAX_RECORDS);
+        this.heldRanges = new HeldRanges(highWater, maxRecords);
+        this.scanned = new ScannedFrame(new HeldRecords(highWater, table), maxRecords);
         for (final Peer peer : context.peers())
         {
             peer.stream().received.reset(highWater.receivedCumulative(peer.nodeId()));
@@ -128,7 +124,8 @@ public final class StreamReceiver
         }
         if (!stream.received.isNew(batch.streamSequence()))
         {
-            ackSender.onBatch(peer);
+            // Resent: our ACK may have been lost, say where we are now.
+            ackSender.onBehind(peer);
             counters.recordsDuplicate.getAndAddRelease(count);
             return;
         }
@@ -167,13 +164,8 @@ public final class StreamReceiver
     private boolean takeRecords(final Peer peer, final RecordFrame frame, final int path, final long nowMillis)
     {
         final int count = frame.recordCount();
-        scannedNew = 0;
-        scannedCharged = 0;
-        for (int i = 0; i < count; i++)
-        {
-            scan(frame.record(i), i, path);
-        }
-        if (!table.hasRemoteRoom(scannedNew))
+        scanned.scan(frame, path);
+        if (!table.hasRemoteRoom(scanned.newEntries()))
         {
             // Taking it would drop records for want of room: declined, so it comes again once expiry has freed room.
             // Checked first, so nothing is half applied.
@@ -181,10 +173,10 @@ public final class StreamReceiver
             return false;
         }
         final int peerIndex = highWater.indexOf(peer.nodeId());
-        if (!budgets.admit(peerIndex, peerIndex, scannedCharged, nowMillis))
+        if (!budgets.admit(peerIndex, peerIndex, scanned.charged(), nowMillis))
         {
             // Declined for now: it comes again (retransmission, repair) once the budget has refilled.
-            counters.refusedRateLimited.getAndAddRelease(scannedCharged);
+            counters.refusedRateLimited.getAndAddRelease(scanned.charged());
             return false;
         }
         long lowest = Long.MAX_VALUE;
@@ -192,10 +184,9 @@ public final class StreamReceiver
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            final BanRecordFlyweight record = frame.record(i);
-            applyUnlessHeld(record, i, nowMillis);
-            lowest = Math.min(lowest, record.originSequence());
-            highest = Math.max(highest, record.originSequence());
+            applyUnlessHeld(i, nowMillis);
+            lowest = Math.min(lowest, scanned.record(i).originSequence());
+            highest = Math.max(highest, scanned.record(i).originSequence());
         }
         heldRanges.mark(peer.nodeId(), lowest - 1, highest);
         return true;
@@ -226,37 +217,32 @@ public final class StreamReceiver
         }
         final int count = sync.recordCount();
         final boolean relayed = origin != peer.nodeId();
-        scannedNew = 0;
-        scannedCharged = 0;
-        for (int i = 0; i < count; i++)
-        {
-            scan(sync.record(i), i, relayed ? HeldRecords.RELAYED : HeldRecords.OWN);
-        }
-        if (!table.hasRemoteRoom(scannedNew))
+        scanned.scan(sync, relayed ? HeldRecords.RELAYED : HeldRecords.OWN);
+        if (!table.hasRemoteRoom(scanned.newEntries()))
         {
             // Not taken, and its range not marked received: catch-up offers it again once there is room.
             counters.framesDeferredNoRoom.incrementRelease();
             return;
         }
         final int senderIndex = highWater.indexOf(peer.nodeId());
-        if (!budgets.allows(senderIndex, originIndex, scannedCharged, nowMillis))
+        if (!budgets.allows(senderIndex, originIndex, scanned.charged(), nowMillis))
         {
-            counters.refusedRateLimited.getAndAddRelease(scannedCharged);
+            counters.refusedRateLimited.getAndAddRelease(scanned.charged());
             return;
         }
         // The sender pays for the signature checks whatever they find, so its forgeries cost it at most its budget's
         // worth of them; the origin's budget is spent only on records that proved to be the origin's.
-        budgets.chargeSender(senderIndex, scannedCharged);
+        budgets.chargeSender(senderIndex, scanned.charged());
         if (relayed && !originSigned(origin, sync))
         {
             counters.syncFramesBadSignature.incrementRelease();
             return;
         }
-        budgets.chargeOrigin(originIndex, scannedCharged);
+        budgets.chargeOrigin(originIndex, scanned.charged());
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            applyUnlessHeld(sync.record(i), i, nowMillis);
+            applyUnlessHeld(i, nowMillis);
         }
         if (!relayed)
         {
@@ -275,24 +261,29 @@ public final class StreamReceiver
     }
 
     /**
-     * Apply record {@code i} of the frame being taken unless {@link #scan} found it held: such a record was neither
+     * Apply record {@code i} of the frame being taken unless the scan found it held: such a record was neither
      * charged nor signature-checked, and cannot change anything (at or below the origin's high water it could only
      * bring back a ban expired or lifted since). One refused for now stays open in the high-water marks (see
      * {@link HeldRanges}).
      */
-    private void applyUnlessHeld(final BanRecordFlyweight record, final int i, final long nowMillis)
+    private void applyUnlessHeld(final int i, final long nowMillis)
     {
-        if (held[i] == HeldRecords.STALE)
+        final int held = scanned.held(i);
+        if (held == HeldRecords.STALE)
         {
             counters.recordsBelowHighWater.incrementRelease();
             return;
         }
-        if (held[i] == HeldRecords.HELD)
+        if (held == HeldRecords.HELD)
         {
             counters.recordsDuplicate.incrementRelease();
             return;
         }
-        if (BanOutcome.mayPassLater(table.applyRemote(record.get(ban), nowMillis)))
+        final Ban record = scanned.record(i);
+        // The entry the scan read is still the table's unless an earlier record of this frame was applied to the prefix.
+        final int outcome = scanned.appliedEarlier(i) ? table.applyRemote(record, nowMillis) :
+            table.applyRemote(record, nowMillis, scanned.entry(i));
+        if (BanOutcome.mayPassLater(outcome))
         {
             heldRanges.defer(record.originSequence());
             counters.recordsDeferred.incrementRelease();
@@ -305,7 +296,7 @@ public final class StreamReceiver
         long highest = 0;
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
-            if (!HeldRecords.isHeld(held[i]))
+            if (!HeldRecords.isHeld(scanned.held(i)))
             {
                 highest = Math.max(highest, sync.record(i).originSequence());
             }
@@ -323,7 +314,7 @@ public final class StreamReceiver
         }
         for (int i = 0, count = sync.recordCount(); i < count; i++)
         {
-            if (HeldRecords.isHeld(held[i]))
+            if (HeldRecords.isHeld(scanned.held(i)))
             {
                 continue;
             }
@@ -335,21 +326,6 @@ public final class StreamReceiver
             }
         }
         return true;
-    }
-
-    /**
-     * Look up whether record {@code i} of a frame is held here ({@link HeldRecords}: at or below its origin's high
-     * water, or the table has the same origin's decision at this origin sequence or later), before anything of the
-     * frame is applied: {@link #scannedNew} counts records whose prefix would take a new entry (the room they need),
-     * and {@link #scannedCharged} those charged to the budgets. A held record is not charged, not checked and not
-     * applied (duplicates of catch-up, retransmissions after a restart, old records replayed). Records of other
-     * origins are charged whether or not they win. The caller zeroes both first.
-     */
-    private void scan(final BanRecordFlyweight record, final int i, final int path)
-    {
-        held[i] = heldRecords.check(record.get(ban), path);
-        scannedNew += held[i] == HeldRecords.NEW_ENTRY ? 1 : 0;
-        scannedCharged += HeldRecords.isHeld(held[i]) ? 0 : 1;
     }
 
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)

@@ -178,7 +178,19 @@ public final class BanTable
      */
     public int applyRemote(final Ban record, final long nowMillis)
     {
-        return apply(record, nowMillis, false);
+        return apply(record, nowMillis, false, false, null);
+    }
+
+    /**
+     * As {@link #applyRemote(Ban, long)}, given what the table holds for the record's prefix as the caller read it
+     * ({@link #get}) with no change made to that prefix since: saves reading the store a second time (the receive
+     * path checks every record against the table before it applies any).
+     *
+     * @param entry the entry read for the prefix, null when the table held none.
+     */
+    public int applyRemote(final Ban record, final long nowMillis, final Ban entry)
+    {
+        return apply(record, nowMillis, false, true, entry);
     }
 
     /**
@@ -252,7 +264,7 @@ public final class BanTable
             version = current.version() + 1;
         }
         request.originTimeMillis(wallMillis).version(version);
-        final int outcome = admit(request, nowMillis, true);
+        final int outcome = admit(request, nowMillis, true, true, exists ? current : null);
         if (outcome == BanOutcome.APPLIED)
         {
             into.record().set(next);
@@ -378,17 +390,19 @@ public final class BanTable
         return expirySweep.lastCapped() ? Math.max(1, work) : work;
     }
 
-    private int apply(final Ban decision, final long nowMillis, final boolean local)
+    private int apply(final Ban decision, final long nowMillis, final boolean local, final boolean read, final Ban entry)
     {
-        final int outcome = admit(decision, nowMillis, local);
+        final int outcome = admit(decision, nowMillis, local, read, entry);
         return outcome == BanOutcome.APPLIED ? store(next, admittedExists, local) : outcome;
     }
 
     /**
      * Every check of {@link #apply}, the table unchanged: when {@link BanOutcome#APPLIED}, {@link #next} holds the
      * record to store, {@link #current} what the table holds ({@link #admittedExists}).
+     *
+     * @param read  whether the caller read the prefix's entry already: {@code entry} (null for none), current.
      */
-    private int admit(final Ban decision, final long nowMillis, final boolean local)
+    private int admit(final Ban decision, final long nowMillis, final boolean local, final boolean read, final Ban entry)
     {
         final long wallMillis = nowMillis - frameOffsetMillis;
         if (!local)
@@ -423,7 +437,11 @@ public final class BanTable
             expiresAtMillis = nowMillis + tombstoneRetentionMillis;
         }
 
-        final boolean exists = store.get(decision.prefix(), current);
+        final boolean exists = read ? null != entry : store.get(decision.prefix(), current);
+        if (read && exists && entry != current)
+        {
+            current.set(entry);
+        }
         // A local decision is versioned above the entry (see decideLocal), or the entry is bogus: it always wins.
         if (exists && !local)
         {

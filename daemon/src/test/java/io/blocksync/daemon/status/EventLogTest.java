@@ -1,0 +1,98 @@
+package io.blocksync.daemon.status;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class EventLogTest
+{
+    private static final DateTimeFormatter ISO_MILLIS =
+        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * The timestamp is formatted once a second and the milliseconds per line: lines in the same second, across
+     * second, day, month, leap-day and year boundaries, and at random times, read as java.time formats them.
+     */
+    @Test
+    void timestampsMatchIsoFormattingAcrossSecondsAndDays()
+    {
+        final List<Long> times = new ArrayList<>();
+        final long[] edges = {
+            0, 999, 1000, 1001, 59_999, 60_000, 86_399_999, 86_400_000,
+            Instant.parse("2024-02-28T23:59:59.999Z").toEpochMilli(), Instant.parse("2024-02-29T00:00:00.000Z").toEpochMilli(),
+            Instant.parse("2024-03-01T00:00:00.007Z").toEpochMilli(), Instant.parse("2026-12-31T23:59:59.990Z").toEpochMilli(),
+            Instant.parse("2027-01-01T00:00:00.010Z").toEpochMilli(), Instant.parse("2027-01-01T00:00:00.100Z").toEpochMilli(),
+        };
+        for (final long edge : edges)
+        {
+            times.add(edge);
+            times.add(edge);
+        }
+        // 3,028 lines of 48 ring bytes: within the 256 KiB ring even if the writer thread never ran meanwhile.
+        final SplittableRandom random = new SplittableRandom(13);
+        for (int i = 0; i < 600; i++)
+        {
+            // Runs of lines a few ms apart, as a bulk logs them, and jumps, as a quiet node does.
+            final long base = random.nextLong(0, 4_102_444_800_000L);
+            for (int j = 0; j < 5; j++)
+            {
+                times.add(base + j * random.nextLong(0, 700));
+            }
+        }
+
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final EventLog log = new EventLog(out);
+        final EventLog.Line line = log.newLine();
+        final StringBuilder expected = new StringBuilder();
+        for (final long time : times)
+        {
+            line.begin(time).append("x ").append(time).commit();
+            expected.append(ISO_MILLIS.format(Instant.ofEpochMilli(time))).append(" x ").append(time).append('\n');
+        }
+        log.close();
+        assertEquals(0, log.dropped());
+        assertEquals(expected.toString(), out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Close writes every line still queued, not only the first 256 (one read of the ring). */
+    @Test
+    void closeWritesEveryQueuedLine()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final EventLog log = new EventLog(out);
+        final EventLog.Line line = log.newLine();
+        for (int i = 0; i < 2_000; i++)
+        {
+            line.begin(0).append(i).commit();
+        }
+        log.close();
+        assertEquals(0, log.dropped());
+        final String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(2_000, lines.length);
+        assertEquals("1970-01-01T00:00:00.000Z 1999", lines[1_999]);
+    }
+
+    /** Characters beyond ASCII become '?', and a line is cut at 1,024 bytes, as before the bulk copy. */
+    @Test
+    void nonAsciiBecomesQuestionMarkAndLongLinesAreCut()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final EventLog log = new EventLog(out);
+        final EventLog.Line line = log.newLine();
+        line.begin(0).append("caf\u00e9 \u2713").commit();
+        line.begin(0).append("y".repeat(2_000)).commit();
+        log.close();
+        final String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals("1970-01-01T00:00:00.000Z caf? ?", lines[0]);
+        assertEquals(1_024, lines[1].length());
+    }
+}
