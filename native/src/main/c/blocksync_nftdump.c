@@ -547,6 +547,9 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftElementWriter_prepare0(JNIE
         blocksync_throw_errno(env, "setsockopt(NETLINK_CAP_ACK)", errno, NULL);
         return;
     }
+    // A refused element's answer then says which attribute of its message was refused (NLMSGERR_ATTR_OFFS), so a
+    // message may list many elements and still name the one refused. Optional: without it, offsets stay -1.
+    setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof(on));
     const int receive = 4 * 1024 * 1024;
     // Root may exceed net.core.rmem_max (SO_RCVBUFFORCE); a large batch's acknowledgements must not overflow it.
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive, sizeof(receive)) < 0)
@@ -558,13 +561,39 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftElementWriter_prepare0(JNIE
 }
 
 /*
+ * The NLMSGERR_ATTR_OFFS of an error answer (linux/netlink.h: extended ack TLVs after the capped nlmsgerr), or -1.
+ */
+static jint refused_offset(const struct nlmsghdr *message)
+{
+    if (0 == (message->nlmsg_flags & NLM_F_ACK_TLVS))
+    {
+        return -1;
+    }
+    const struct nlmsgerr *answer = NLMSG_DATA(message);
+    const size_t echoed = 0 != (message->nlmsg_flags & NLM_F_CAPPED) ? 0 : answer->msg.nlmsg_len - NLMSG_HDRLEN;
+    const unsigned char *start = (const unsigned char *)answer + sizeof(*answer) + NLMSG_ALIGN(echoed);
+    const unsigned char *end = (const unsigned char *)message + message->nlmsg_len;
+    ATTRIBUTES(start, end, attribute)
+    {
+        if (NLMSGERR_ATTR_OFFS == TYPE(attribute) && attribute->nla_len >= NLA_HDRLEN + sizeof(uint32_t))
+        {
+            uint32_t offset;
+            memcpy(&offset, PAYLOAD(attribute), sizeof(offset));
+            return (jint)offset;
+        }
+    }
+    return -1;
+}
+
+/*
  * Sends the batch (bytes [0, length)), whose BATCH_BEGIN has sequence number `first` and whose element messages
  * have first + 1 ... first + count, and waits for their answers. errors[i] gets the errno the kernel gave element
- * message i (0: accepted). Returns 0 if the batch was committed, the errno of a failure of the batch as a whole
- * (answered on BATCH_BEGIN), or -1 if element messages were refused (the kernel committed nothing).
+ * message i (0: accepted), offsets[i] the offset of the attribute it refused in that message (-1: none given).
+ * Returns 0 if the batch was committed, the errno of a failure of the batch as a whole (answered on BATCH_BEGIN), or
+ * -1 if element messages were refused (the kernel committed nothing).
  */
 JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
-    JNIEnv *env, jclass type, jint fd, jbyteArray batch, jint length, jint first, jintArray errors)
+    JNIEnv *env, jclass type, jint fd, jbyteArray batch, jint length, jint first, jintArray errors, jintArray offsets)
 {
     (void)type;
     const jsize count = (*env)->GetArrayLength(env, errors);
@@ -598,7 +627,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
         return -1;
     }
 
-    jint *answers = calloc((size_t)(count > 0 ? count : 1), sizeof(jint));
+    jint *answers = calloc((size_t)(count > 0 ? 2 * count : 1), sizeof(jint));
     unsigned char *buffer = malloc(RECEIVE_LENGTH);
     if (NULL == answers || NULL == buffer)
     {
@@ -643,6 +672,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
             else if (index <= (uint32_t)count)
             {
                 answers[index - 1] = error;
+                answers[count + index - 1] = 0 == error ? -1 : refused_offset(message);
                 answered++;
                 if (0 != error)
                 {
@@ -652,6 +682,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
         }
     }
     (*env)->SetIntArrayRegion(env, errors, 0, count, answers);
+    (*env)->SetIntArrayRegion(env, offsets, 0, count, answers + count);
     free(answers);
     free(buffer);
     return 0 != batch_error ? batch_error : result;
