@@ -450,6 +450,141 @@ static int removes_table_object(const struct nlmsghdr *message, int family, cons
     return 0;
 }
 
+static uint64_t mix64(uint64_t value)
+{
+    value ^= value >> 33;
+    value *= 0xff51afd7ed558ccdULL;
+    value ^= value >> 33;
+    value *= 0xc4ceb53fe1a85ec9ULL;
+    return value ^ (value >> 33);
+}
+
+/*
+ * Adds to *print, for each object of the table (family, name) that a dump of `kind` (NFT_MSG_GETTABLE, _GETCHAIN,
+ * _GETSET or _GETRULE) lists, a hash of its kind and handle (NFTA_*_HANDLE, unique and never reused while the
+ * table lives). Returns 0 or an errno.
+ */
+static int fingerprint_kind(int fd, int kind, int handle_type, int family, const char *table, uint32_t sequence,
+    unsigned char *buffer, uint64_t *print)
+{
+    unsigned char request[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg))];
+    memset(request, 0, sizeof(request));
+    struct nlmsghdr *header = (struct nlmsghdr *)request;
+    header->nlmsg_len = sizeof(request);
+    header->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | kind;
+    header->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header->nlmsg_seq = sequence;
+    struct nfgenmsg *generic = NLMSG_DATA(header);
+    generic->nfgen_family = (uint8_t)family;
+    generic->version = NFNETLINK_V0;
+    if (send(fd, request, sizeof(request), 0) < 0)
+    {
+        return errno;
+    }
+    const size_t length = strlen(table);
+    for (;;)
+    {
+        const ssize_t received = recv(fd, buffer, RECEIVE_LENGTH, 0);
+        if (received < 0)
+        {
+            if (EINTR == errno)
+            {
+                continue;
+            }
+            return errno;
+        }
+        int remaining = (int)received;
+        for (const struct nlmsghdr *message = (const struct nlmsghdr *)buffer; NLMSG_OK(message, remaining);
+            message = NLMSG_NEXT(message, remaining))
+        {
+            if (message->nlmsg_seq != sequence)
+            {
+                continue;
+            }
+            if (NLMSG_DONE == message->nlmsg_type)
+            {
+                return 0;
+            }
+            if (NLMSG_ERROR == message->nlmsg_type)
+            {
+                const struct nlmsgerr *failure = NLMSG_DATA(message);
+                return 0 == failure->error ? 0 : -failure->error;
+            }
+            if (message->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg))
+            {
+                continue;
+            }
+            const unsigned char *start = (const unsigned char *)NLMSG_DATA(message) +
+                NLMSG_ALIGN(sizeof(struct nfgenmsg));
+            const unsigned char *end = (const unsigned char *)message + message->nlmsg_len;
+            int ours = 0;
+            uint64_t handle = 0;
+            ATTRIBUTES(start, end, attribute)
+            {
+                // The table's name is attribute 1 for all four kinds (NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, ...).
+                if (1 == TYPE(attribute))
+                {
+                    const size_t size = attribute->nla_len - NLA_HDRLEN;
+                    ours = size >= length && 0 == memcmp(PAYLOAD(attribute), table, length) &&
+                        (size == length || '\0' == PAYLOAD(attribute)[length]);
+                }
+                else if (handle_type == TYPE(attribute) && attribute->nla_len >= NLA_HDRLEN + 8)
+                {
+                    handle = be64(PAYLOAD(attribute));
+                }
+            }
+            if (ours)
+            {
+                *print += mix64(((uint64_t)kind << 56) ^ handle);
+            }
+        }
+    }
+}
+
+/*
+ * A fingerprint of the table (family, name) and its chains, sets and rules: the sum of a hash of each object's kind
+ * and handle, from four dumps that list no set element. Any removal (or re-creation) changes it; element commits do
+ * not. What the element writer's bulk commits would otherwise cost is the reason to poll this rather than subscribe to
+ * NFNLGRP_NFTABLES: while any socket on the host listens there, the kernel builds a notification for every element
+ * committed (nf_tables_setelem_notify), about a seventh of a bulk commit's CPU.
+ */
+JNIEXPORT jlong JNICALL Java_io_blocksync_nativeio_NftSetDump_fingerprint0(
+    JNIEnv *env, jclass type, jint fd, jint family, jstring table, jint sequence)
+{
+    (void)type;
+    const char *chars = (*env)->GetStringUTFChars(env, table, NULL);
+    if (NULL == chars)
+    {
+        return 0;
+    }
+    char name[256];
+    snprintf(name, sizeof(name), "%s", chars);
+    (*env)->ReleaseStringUTFChars(env, table, chars);
+    unsigned char *buffer = malloc(RECEIVE_LENGTH);
+    if (NULL == buffer)
+    {
+        blocksync_throw_io(env, "out of memory for an nftables object listing");
+        return 0;
+    }
+    static const int kinds[4][2] = {
+        { NFT_MSG_GETTABLE, NFTA_TABLE_HANDLE }, { NFT_MSG_GETCHAIN, NFTA_CHAIN_HANDLE },
+        { NFT_MSG_GETSET, NFTA_SET_HANDLE }, { NFT_MSG_GETRULE, NFTA_RULE_HANDLE } };
+    uint64_t print = 0;
+    int error = 0;
+    for (int i = 0; i < 4 && 0 == error; i++)
+    {
+        error = fingerprint_kind(fd, kinds[i][0], kinds[i][1], family, name, (uint32_t)sequence + (uint32_t)i, buffer,
+            &print);
+    }
+    free(buffer);
+    if (0 != error)
+    {
+        blocksync_throw_errno(env, "nftables object listing", error, NULL);
+        return 0;
+    }
+    return (jlong)print;
+}
+
 static int64_t monotonic_millis(void)
 {
     struct timespec now;

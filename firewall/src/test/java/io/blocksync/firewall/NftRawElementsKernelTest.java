@@ -168,6 +168,32 @@ class NftRawElementsKernelTest
         assertEquals(250, count(list("ban4_host"), "198.51.100."), "every host in the kernel");
     }
 
+    @Test
+    void removedObjectsShowInTheEventsAndElementCommitsDoNot()
+    {
+        try (KernelEvents events = backend.openEvents())
+        {
+            assertNotNull(events, "managed mode with the library session watches its objects");
+            assertEquals(KernelEvents.QUIET, events.await(10), "nothing changed since it opened");
+            final List<FirewallChange> bans = new ArrayList<>();
+            for (int i = 0; i < 2000; i++)
+            {
+                bans.add(add(String.format("2001:db8:3:%x::/64", i), 600));
+            }
+            backend.apply(bans);
+            backend.apply(List.of(add("198.51.100.0/24", 600), remove("2001:db8:3::/64")));
+            assertEquals(KernelEvents.QUIET, events.await(10), "element commits change no object");
+
+            net.inProtected("nft", "flush", "chain", "inet", "blocksync", "input");
+            assertEquals(KernelEvents.REMOVED, events.await(10), "the input chain's rules were deleted");
+            assertEquals(KernelEvents.QUIET, events.await(10), "reported once");
+            backend.repair();
+            assertEquals(KernelEvents.REMOVED, events.await(10), "our own repair shows too (one check more)");
+            net.inProtected("nft", "delete", "table", "inet", "blocksync");
+            assertEquals(KernelEvents.REMOVED, events.await(10), "the table was deleted");
+        }
+    }
+
     private Consumer<String> log()
     {
         return logged::add;

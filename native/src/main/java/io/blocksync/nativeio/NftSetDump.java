@@ -157,6 +157,27 @@ public final class NftSetDump implements AutoCloseable
         return awaitRemoval0(fd, family, table, timeoutMillis);
     }
 
+    /**
+     * A fingerprint of one table's objects: the table, its chains, sets and rules, each by its kind and handle (four
+     * dumps that list no set element; a few syscalls). It changes when any of them is removed or re-created, never
+     * with set elements, so polling it notices removals without subscribing to {@code NFNLGRP_NFTABLES}: while any
+     * socket on the host is subscribed there, the kernel builds a notification for every set element committed.
+     *
+     * @param family {@link #family(String)}.
+     * @return the fingerprint; equal values mean the same objects (a missing table gives that of no objects).
+     * @throws IOException if the socket failed or the kernel refused a dump.
+     */
+    public long fingerprint(final int family, final String table) throws IOException
+    {
+        if (fd < 0)
+        {
+            throw new IOException("nftables dump socket is closed");
+        }
+        final long print = fingerprint0(fd, family, table, sequence + 1);
+        sequence += 4;
+        return print;
+    }
+
     public boolean isOpen()
     {
         return fd >= 0;
@@ -245,6 +266,8 @@ public final class NftSetDump implements AutoCloseable
     private static native int nice0(int nice);
 
     private static native void subscribe0(int fd) throws IOException;
+
+    private static native long fingerprint0(int fd, int family, String table, int sequence) throws IOException;
 
     private static native int awaitRemoval0(int fd, int family, String table, int timeoutMillis) throws IOException;
 }
