@@ -9,6 +9,7 @@ import io.blocksync.firewall.FirewallChange;
 import io.blocksync.firewall.NftablesBackend;
 import io.blocksync.firewall.NftablesSettings;
 import io.blocksync.nativeio.CommandResult;
+import io.blocksync.nativeio.NftSetDump;
 import io.blocksync.nativeio.ProcessCommandRunner;
 
 import java.io.IOException;
@@ -33,9 +34,14 @@ import java.util.stream.Stream;
  * ip netns add bs-nftc
  * ip netns exec bs-nftc java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
  *     -Xmx256m -XX:+UseSerialGC -cp bench/target/benchmarks.jar io.blocksync.bench.NftCommitRun \
- *     [--elements 1000000] [--max-batch 1024] [--no-tool]
+ *     [--elements 1000000] [--max-batch 1024] [--no-tool] [--listener]
  * ip netns del bs-nftc
  * </pre>
+ * {@code --listener} keeps a socket subscribed to {@code NFNLGRP_NFTABLES} (as {@code nft monitor}, or a daemon
+ * before session 12, does) through both parts, never reading it: the kernel then builds a notification for every
+ * element committed, whoever listens where on the host (the subscription bitmap is not per namespace), so other
+ * processes on a shared machine can cause the same (print {@code /proc/net/netlink} of each namespace: group bit
+ * {@code 0x40} in the Groups column of protocol 12).
  */
 public final class NftCommitRun
 {
@@ -54,6 +60,7 @@ public final class NftCommitRun
         int elements = 1_000_000;
         int maxBatch = 1024;
         boolean tool = true;
+        boolean listener = false;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -61,6 +68,7 @@ public final class NftCommitRun
                 case "--elements" -> elements = Integer.parseInt(args[++i]);
                 case "--max-batch" -> maxBatch = Integer.parseInt(args[++i]);
                 case "--no-tool" -> tool = false;
+                case "--listener" -> listener = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -75,10 +83,20 @@ public final class NftCommitRun
         processes.run(List.of("nft", "delete", "table", "inet", TOOL_TABLE), new byte[0]);
         System.out.println("load average before: " + loadAverage());
 
+        final NftSetDump subscribed = listener ? NftSetDump.open(null) : null;
+        if (null != subscribed)
+        {
+            subscribed.subscribe();
+            System.out.println("a socket subscribed to NFNLGRP_NFTABLES, never read, through both parts");
+        }
         firewall(elements, maxBatch);
         if (tool)
         {
             tool(processes, elements);
+        }
+        if (null != subscribed)
+        {
+            subscribed.close();
         }
         System.out.println("load average after: " + loadAverage());
         processes.run(List.of("nft", "delete", "table", "inet", TABLE), new byte[0]);
