@@ -14,19 +14,17 @@
  * (1: NFTA_SET_ELEM_FLAGS, bit 0 = NFT_SET_ELEM_INTERVAL_END), key (16, zero padded), time left in ms (8, big
  * endian; -1 for an element without timeout).
  *
- * The same socket type also watches the ruleset (NFNLGRP_NFTABLES, the group `nft monitor` reads): awaitRemoval0
- * waits for a deletion of a table, chain, rule or set of one table, so the reconciler re-checks its objects when
- * someone removed them instead of listing the ruleset every second on its commit thread.
+ * The same socket type also fingerprints one table's objects (fingerprint0: the handles of the table, its chains, sets
+ * and rules), so the reconciler re-checks its objects when someone removed them instead of listing the ruleset every
+ * second on its commit thread. subscribe0 joins NFNLGRP_NFTABLES, for benchmarks only.
  */
 #define _GNU_SOURCE
 
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -411,45 +409,6 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftSetDump_subscribe0(JNIEnv *
     }
 }
 
-/*
- * A DELTABLE, DELCHAIN, DELRULE or DELSET of the table (family, name)? Their first attribute type is the table
- * name in each case (NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_TABLE, NFTA_SET_TABLE are all 1).
- */
-static int removes_table_object(const struct nlmsghdr *message, int family, const char *table)
-{
-    if (NFNL_SUBSYS_NFTABLES != (message->nlmsg_type >> 8))
-    {
-        return 0;
-    }
-    const int kind = message->nlmsg_type & 0xff;
-    if (NFT_MSG_DELTABLE != kind && NFT_MSG_DELCHAIN != kind && NFT_MSG_DELRULE != kind && NFT_MSG_DELSET != kind)
-    {
-        return 0;
-    }
-    if (message->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg))
-    {
-        return 0;
-    }
-    const struct nfgenmsg *generic = NLMSG_DATA(message);
-    if (generic->nfgen_family != family)
-    {
-        return 0;
-    }
-    const unsigned char *start = (const unsigned char *)NLMSG_DATA(message) + NLMSG_ALIGN(sizeof(struct nfgenmsg));
-    const unsigned char *end = (const unsigned char *)message + message->nlmsg_len;
-    const size_t length = strlen(table);
-    ATTRIBUTES(start, end, attribute)
-    {
-        if (NFTA_TABLE_NAME == TYPE(attribute))
-        {
-            const size_t size = attribute->nla_len - NLA_HDRLEN;
-            return size >= length && 0 == memcmp(PAYLOAD(attribute), table, length) &&
-                (size == length || '\0' == PAYLOAD(attribute)[length]);
-        }
-    }
-    return 0;
-}
-
 static uint64_t mix64(uint64_t value)
 {
     value ^= value >> 33;
@@ -583,81 +542,6 @@ JNIEXPORT jlong JNICALL Java_io_blocksync_nativeio_NftSetDump_fingerprint0(
         return 0;
     }
     return (jlong)print;
-}
-
-static int64_t monotonic_millis(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
-/*
- * Waits up to timeout_ms for a removal in the table; other events (our own element commits among them) are read and
- * dropped here, without returning to Java. Returns 0 when none came, 1 for a removal, 2 when the socket overflowed
- * (ENOBUFS: events were lost, so anything may have happened).
- */
-JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftSetDump_awaitRemoval0(
-    JNIEnv *env, jclass type, jint fd, jint family, jstring table, jint timeout_ms)
-{
-    (void)type;
-    const char *chars = (*env)->GetStringUTFChars(env, table, NULL);
-    if (NULL == chars)
-    {
-        return -1;
-    }
-    char name[256];
-    snprintf(name, sizeof(name), "%s", chars);
-    (*env)->ReleaseStringUTFChars(env, table, chars);
-
-    unsigned char buffer[16 * 1024];
-    const int64_t deadline = monotonic_millis() + timeout_ms;
-    int result = 0;
-    for (;;)
-    {
-        const ssize_t received = recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
-        if (received < 0)
-        {
-            if (EINTR == errno)
-            {
-                continue;
-            }
-            if (ENOBUFS == errno)
-            {
-                return 2;
-            }
-            if (EAGAIN != errno && EWOULDBLOCK != errno)
-            {
-                blocksync_throw_errno(env, "nf_tables notifications (NFNLGRP_NFTABLES)", errno, NULL);
-                return -1;
-            }
-            if (0 != result)
-            {
-                return result;
-            }
-            const int64_t left = deadline - monotonic_millis();
-            if (left <= 0)
-            {
-                return 0;
-            }
-            struct pollfd wait = { fd, POLLIN, 0 };
-            if (poll(&wait, 1, (int)left) < 0 && EINTR != errno)
-            {
-                blocksync_throw_errno(env, "poll(nf_tables notifications)", errno, NULL);
-                return -1;
-            }
-            continue;
-        }
-        int remaining = (int)received;
-        for (const struct nlmsghdr *message = (const struct nlmsghdr *)buffer; NLMSG_OK(message, remaining);
-            message = NLMSG_NEXT(message, remaining))
-        {
-            if (removes_table_object(message, family, name))
-            {
-                result = 1;
-            }
-        }
-    }
 }
 
 /*
