@@ -21,9 +21,8 @@ import java.nio.ByteBuffer;
  * rebalancing. Positions ({@link #find}) are valid until the next
  * {@link #insert} or {@link #remove}; reads and flag writes by position do not move anything. Worker thread only.
  * <p>
- * Searches of the main region start in a sparse index on the heap, the key of every {@value #BLOCK}th entry
- * (~0.6 bytes an entry), and end in one block of 2 KB: a plain binary search of 32 MB touched ~20 entries in as many
- * cache lines, most of them misses. The last search of the main region is kept for the {@link #insert} that
+ * Searches of the main region start in its sparse index ({@link NftElementIndex}) and end in one block of 2 KB: a
+ * plain binary search of 32 MB touched ~20 entries in as many cache lines, most of them misses. The last search of the main region is kept for the {@link #insert} that
  * follows a {@link #find} of the same key (the model's every add of a new element).
  */
 final class NftElementStore implements AutoCloseable
@@ -33,16 +32,13 @@ final class NftElementStore implements AutoCloseable
     static final int DEAD = 2;
 
     static final int ENTRY = 32;
-    private static final int HIGH = 0;
-    private static final int LOW = 8;
+    static final int HIGH = 0;
+    static final int LOW = 8;
     private static final int DEADLINE = 16;
-    private static final int META = 24;
+    static final int META = 24;
     private static final int FLAGS = 28;
 
     private static final int MIN_DELTA = 256;
-    /** Entries per block of the sparse index: 2 KB of the main region. */
-    private static final int BLOCK = 64;
-    private static final int BLOCK_SHIFT = 6;
     private static final int INITIAL_MAIN = 64;
     /** A position in the delta region is {@code DELTA_BIT | index}. */
     private static final int DELTA_BIT = 1 << 30;
@@ -53,11 +49,7 @@ final class NftElementStore implements AutoCloseable
     private UnsafeBuffer delta;
     private int deltaCount;
     private int deltaCapacity;
-    /** The key of main entry {@code i << BLOCK_SHIFT}, for i below {@link #sparseCount}. */
-    private long[] sparseHigh = new long[16];
-    private long[] sparseLow = new long[16];
-    private int[] sparseMeta = new int[16];
-    private int sparseCount;
+    private final NftElementIndex index = new NftElementIndex();
     /** The last main-region search ({@link #searchMain}): its key and result, until the main region changes. */
     private boolean lastValid;
     private long lastHigh;
@@ -163,7 +155,7 @@ final class NftElementStore implements AutoCloseable
         mainCount = 0;
         deadCount = 0;
         deltaCount = 0;
-        sparseCount = 0;
+        index.clear();
         lastValid = false;
     }
 
@@ -331,31 +323,8 @@ final class NftElementStore implements AutoCloseable
         mainCount = live;
         deadCount = 0;
         deltaCount = 0;
-        index(unmoved);
-    }
-
-    /**
-     * Re-reads the sparse index's keys from the main entry {@code from} on (earlier blocks are unchanged).
-     */
-    private void index(final int from)
-    {
         lastValid = false;
-        final int count = (mainCount + BLOCK - 1) >>> BLOCK_SHIFT;
-        if (count > sparseHigh.length)
-        {
-            final int length = Math.max(count, sparseHigh.length * 2);
-            sparseHigh = java.util.Arrays.copyOf(sparseHigh, length);
-            sparseLow = java.util.Arrays.copyOf(sparseLow, length);
-            sparseMeta = java.util.Arrays.copyOf(sparseMeta, length);
-        }
-        for (int block = Math.min(from >>> BLOCK_SHIFT, sparseCount); block < count; block++)
-        {
-            final int at = (block << BLOCK_SHIFT) * ENTRY;
-            sparseHigh[block] = main.getLong(at + HIGH);
-            sparseLow[block] = main.getLong(at + LOW);
-            sparseMeta[block] = main.getInt(at + META);
-        }
-        sparseCount = count;
+        index.update(main, mainCount, unmoved);
     }
 
     /**
@@ -369,24 +338,8 @@ final class NftElementStore implements AutoCloseable
         {
             return lastResult;
         }
-        int lo = 0;
-        int hi = sparseCount - 1;
-        while (lo <= hi)
-        {
-            final int mid = (lo + hi) >>> 1;
-            final int c = compare(sparseHigh[mid], sparseLow[mid], sparseMeta[mid], high, low, meta);
-            if (c <= 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-        // Block hi's first key is the last at most the key (none: the key goes first).
-        final int from = Math.min(Math.max(hi, 0) << BLOCK_SHIFT, end);
-        final int to = Math.min(from + BLOCK, end);
+        final int from = Math.min(index.blockStart(high, low, meta), end);
+        final int to = Math.min(from + NftElementIndex.BLOCK, end);
         final int result = search(main, from, to, high, low, meta);
         if (whole)
         {
