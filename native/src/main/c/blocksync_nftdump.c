@@ -14,19 +14,17 @@
  * (1: NFTA_SET_ELEM_FLAGS, bit 0 = NFT_SET_ELEM_INTERVAL_END), key (16, zero padded), time left in ms (8, big
  * endian; -1 for an element without timeout).
  *
- * The same socket type also watches the ruleset (NFNLGRP_NFTABLES, the group `nft monitor` reads): awaitRemoval0
- * waits for a deletion of a table, chain, rule or set of one table, so the reconciler re-checks its objects when
- * someone removed them instead of listing the ruleset every second on its commit thread.
+ * The same socket type also fingerprints one table's objects (fingerprint0: the handles of the table, its chains, sets
+ * and rules), so the reconciler re-checks its objects when someone removed them instead of listing the ruleset every
+ * second on its commit thread. subscribe0 joins NFNLGRP_NFTABLES, for benchmarks only.
  */
 #define _GNU_SOURCE
 
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -411,118 +409,139 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftSetDump_subscribe0(JNIEnv *
     }
 }
 
-/*
- * A DELTABLE, DELCHAIN, DELRULE or DELSET of the table (family, name)? Their first attribute type is the table
- * name in each case (NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_TABLE, NFTA_SET_TABLE are all 1).
- */
-static int removes_table_object(const struct nlmsghdr *message, int family, const char *table)
+static uint64_t mix64(uint64_t value)
 {
-    if (NFNL_SUBSYS_NFTABLES != (message->nlmsg_type >> 8))
+    value ^= value >> 33;
+    value *= 0xff51afd7ed558ccdULL;
+    value ^= value >> 33;
+    value *= 0xc4ceb53fe1a85ec9ULL;
+    return value ^ (value >> 33);
+}
+
+/*
+ * Adds to *print, for each object of the table (family, name) that a dump of `kind` (NFT_MSG_GETTABLE, _GETCHAIN,
+ * _GETSET or _GETRULE) lists, a hash of its kind and handle (NFTA_*_HANDLE, unique and never reused while the
+ * table lives). Returns 0 or an errno.
+ */
+static int fingerprint_kind(int fd, int kind, int handle_type, int family, const char *table, uint32_t sequence,
+    unsigned char *buffer, uint64_t *print)
+{
+    unsigned char request[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg))];
+    memset(request, 0, sizeof(request));
+    struct nlmsghdr *header = (struct nlmsghdr *)request;
+    header->nlmsg_len = sizeof(request);
+    header->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | kind;
+    header->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header->nlmsg_seq = sequence;
+    struct nfgenmsg *generic = NLMSG_DATA(header);
+    generic->nfgen_family = (uint8_t)family;
+    generic->version = NFNETLINK_V0;
+    if (send(fd, request, sizeof(request), 0) < 0)
     {
-        return 0;
+        return errno;
     }
-    const int kind = message->nlmsg_type & 0xff;
-    if (NFT_MSG_DELTABLE != kind && NFT_MSG_DELCHAIN != kind && NFT_MSG_DELRULE != kind && NFT_MSG_DELSET != kind)
-    {
-        return 0;
-    }
-    if (message->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg))
-    {
-        return 0;
-    }
-    const struct nfgenmsg *generic = NLMSG_DATA(message);
-    if (generic->nfgen_family != family)
-    {
-        return 0;
-    }
-    const unsigned char *start = (const unsigned char *)NLMSG_DATA(message) + NLMSG_ALIGN(sizeof(struct nfgenmsg));
-    const unsigned char *end = (const unsigned char *)message + message->nlmsg_len;
     const size_t length = strlen(table);
-    ATTRIBUTES(start, end, attribute)
-    {
-        if (NFTA_TABLE_NAME == TYPE(attribute))
-        {
-            const size_t size = attribute->nla_len - NLA_HDRLEN;
-            return size >= length && 0 == memcmp(PAYLOAD(attribute), table, length) &&
-                (size == length || '\0' == PAYLOAD(attribute)[length]);
-        }
-    }
-    return 0;
-}
-
-static int64_t monotonic_millis(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
-/*
- * Waits up to timeout_ms for a removal in the table; other events (our own element commits among them) are read and
- * dropped here, without returning to Java. Returns 0 when none came, 1 for a removal, 2 when the socket overflowed
- * (ENOBUFS: events were lost, so anything may have happened).
- */
-JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftSetDump_awaitRemoval0(
-    JNIEnv *env, jclass type, jint fd, jint family, jstring table, jint timeout_ms)
-{
-    (void)type;
-    const char *chars = (*env)->GetStringUTFChars(env, table, NULL);
-    if (NULL == chars)
-    {
-        return -1;
-    }
-    char name[256];
-    snprintf(name, sizeof(name), "%s", chars);
-    (*env)->ReleaseStringUTFChars(env, table, chars);
-
-    unsigned char buffer[16 * 1024];
-    const int64_t deadline = monotonic_millis() + timeout_ms;
-    int result = 0;
     for (;;)
     {
-        const ssize_t received = recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+        const ssize_t received = recv(fd, buffer, RECEIVE_LENGTH, 0);
         if (received < 0)
         {
             if (EINTR == errno)
             {
                 continue;
             }
-            if (ENOBUFS == errno)
-            {
-                return 2;
-            }
-            if (EAGAIN != errno && EWOULDBLOCK != errno)
-            {
-                blocksync_throw_errno(env, "nf_tables notifications (NFNLGRP_NFTABLES)", errno, NULL);
-                return -1;
-            }
-            if (0 != result)
-            {
-                return result;
-            }
-            const int64_t left = deadline - monotonic_millis();
-            if (left <= 0)
-            {
-                return 0;
-            }
-            struct pollfd wait = { fd, POLLIN, 0 };
-            if (poll(&wait, 1, (int)left) < 0 && EINTR != errno)
-            {
-                blocksync_throw_errno(env, "poll(nf_tables notifications)", errno, NULL);
-                return -1;
-            }
-            continue;
+            return errno;
         }
         int remaining = (int)received;
         for (const struct nlmsghdr *message = (const struct nlmsghdr *)buffer; NLMSG_OK(message, remaining);
             message = NLMSG_NEXT(message, remaining))
         {
-            if (removes_table_object(message, family, name))
+            if (message->nlmsg_seq != sequence)
             {
-                result = 1;
+                continue;
+            }
+            if (NLMSG_DONE == message->nlmsg_type)
+            {
+                return 0;
+            }
+            if (NLMSG_ERROR == message->nlmsg_type)
+            {
+                const struct nlmsgerr *failure = NLMSG_DATA(message);
+                return 0 == failure->error ? 0 : -failure->error;
+            }
+            if (message->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg))
+            {
+                continue;
+            }
+            const unsigned char *start = (const unsigned char *)NLMSG_DATA(message) +
+                NLMSG_ALIGN(sizeof(struct nfgenmsg));
+            const unsigned char *end = (const unsigned char *)message + message->nlmsg_len;
+            int ours = 0;
+            uint64_t handle = 0;
+            ATTRIBUTES(start, end, attribute)
+            {
+                // The table's name is attribute 1 for all four kinds (NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, ...).
+                if (1 == TYPE(attribute))
+                {
+                    const size_t size = attribute->nla_len - NLA_HDRLEN;
+                    ours = size >= length && 0 == memcmp(PAYLOAD(attribute), table, length) &&
+                        (size == length || '\0' == PAYLOAD(attribute)[length]);
+                }
+                else if (handle_type == TYPE(attribute) && attribute->nla_len >= NLA_HDRLEN + 8)
+                {
+                    handle = be64(PAYLOAD(attribute));
+                }
+            }
+            if (ours)
+            {
+                *print += mix64(((uint64_t)kind << 56) ^ handle);
             }
         }
     }
+}
+
+/*
+ * A fingerprint of the table (family, name) and its chains, sets and rules: the sum of a hash of each object's kind
+ * and handle, from four dumps that list no set element. Any removal (or re-creation) changes it; element commits do
+ * not. What the element writer's bulk commits would otherwise cost is the reason to poll this rather than subscribe to
+ * NFNLGRP_NFTABLES: while any socket on the host listens there, the kernel builds a notification for every element
+ * committed (nf_tables_setelem_notify), about a seventh of a bulk commit's CPU.
+ */
+JNIEXPORT jlong JNICALL Java_io_blocksync_nativeio_NftSetDump_fingerprint0(
+    JNIEnv *env, jclass type, jint fd, jint family, jstring table, jint sequence)
+{
+    (void)type;
+    const char *chars = (*env)->GetStringUTFChars(env, table, NULL);
+    if (NULL == chars)
+    {
+        return 0;
+    }
+    char name[256];
+    snprintf(name, sizeof(name), "%s", chars);
+    (*env)->ReleaseStringUTFChars(env, table, chars);
+    unsigned char *buffer = malloc(RECEIVE_LENGTH);
+    if (NULL == buffer)
+    {
+        blocksync_throw_io(env, "out of memory for an nftables object listing");
+        return 0;
+    }
+    static const int kinds[4][2] = {
+        { NFT_MSG_GETTABLE, NFTA_TABLE_HANDLE }, { NFT_MSG_GETCHAIN, NFTA_CHAIN_HANDLE },
+        { NFT_MSG_GETSET, NFTA_SET_HANDLE }, { NFT_MSG_GETRULE, NFTA_RULE_HANDLE } };
+    uint64_t print = 0;
+    int error = 0;
+    for (int i = 0; i < 4 && 0 == error; i++)
+    {
+        error = fingerprint_kind(fd, kinds[i][0], kinds[i][1], family, name, (uint32_t)sequence + (uint32_t)i, buffer,
+            &print);
+    }
+    free(buffer);
+    if (0 != error)
+    {
+        blocksync_throw_errno(env, "nftables object listing", error, NULL);
+        return 0;
+    }
+    return (jlong)print;
 }
 
 /*
@@ -547,6 +566,9 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftElementWriter_prepare0(JNIE
         blocksync_throw_errno(env, "setsockopt(NETLINK_CAP_ACK)", errno, NULL);
         return;
     }
+    // A refused element's answer then says which attribute of its message was refused (NLMSGERR_ATTR_OFFS), so a
+    // message may list many elements and still name the one refused. Optional: without it, offsets stay -1.
+    setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof(on));
     const int receive = 4 * 1024 * 1024;
     // Root may exceed net.core.rmem_max (SO_RCVBUFFORCE); a large batch's acknowledgements must not overflow it.
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive, sizeof(receive)) < 0)
@@ -558,13 +580,39 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NftElementWriter_prepare0(JNIE
 }
 
 /*
+ * The NLMSGERR_ATTR_OFFS of an error answer (linux/netlink.h: extended ack TLVs after the capped nlmsgerr), or -1.
+ */
+static jint refused_offset(const struct nlmsghdr *message)
+{
+    if (0 == (message->nlmsg_flags & NLM_F_ACK_TLVS))
+    {
+        return -1;
+    }
+    const struct nlmsgerr *answer = NLMSG_DATA(message);
+    const size_t echoed = 0 != (message->nlmsg_flags & NLM_F_CAPPED) ? 0 : answer->msg.nlmsg_len - NLMSG_HDRLEN;
+    const unsigned char *start = (const unsigned char *)answer + sizeof(*answer) + NLMSG_ALIGN(echoed);
+    const unsigned char *end = (const unsigned char *)message + message->nlmsg_len;
+    ATTRIBUTES(start, end, attribute)
+    {
+        if (NLMSGERR_ATTR_OFFS == TYPE(attribute) && attribute->nla_len >= NLA_HDRLEN + sizeof(uint32_t))
+        {
+            uint32_t offset;
+            memcpy(&offset, PAYLOAD(attribute), sizeof(offset));
+            return (jint)offset;
+        }
+    }
+    return -1;
+}
+
+/*
  * Sends the batch (bytes [0, length)), whose BATCH_BEGIN has sequence number `first` and whose element messages
  * have first + 1 ... first + count, and waits for their answers. errors[i] gets the errno the kernel gave element
- * message i (0: accepted). Returns 0 if the batch was committed, the errno of a failure of the batch as a whole
- * (answered on BATCH_BEGIN), or -1 if element messages were refused (the kernel committed nothing).
+ * message i (0: accepted), offsets[i] the offset of the attribute it refused in that message (-1: none given).
+ * Returns 0 if the batch was committed, the errno of a failure of the batch as a whole (answered on BATCH_BEGIN), or
+ * -1 if element messages were refused (the kernel committed nothing).
  */
 JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
-    JNIEnv *env, jclass type, jint fd, jbyteArray batch, jint length, jint first, jintArray errors)
+    JNIEnv *env, jclass type, jint fd, jbyteArray batch, jint length, jint first, jintArray errors, jintArray offsets)
 {
     (void)type;
     const jsize count = (*env)->GetArrayLength(env, errors);
@@ -598,7 +646,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
         return -1;
     }
 
-    jint *answers = calloc((size_t)(count > 0 ? count : 1), sizeof(jint));
+    jint *answers = calloc((size_t)(count > 0 ? 2 * count : 1), sizeof(jint));
     unsigned char *buffer = malloc(RECEIVE_LENGTH);
     if (NULL == answers || NULL == buffer)
     {
@@ -643,6 +691,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
             else if (index <= (uint32_t)count)
             {
                 answers[index - 1] = error;
+                answers[count + index - 1] = 0 == error ? -1 : refused_offset(message);
                 answered++;
                 if (0 != error)
                 {
@@ -652,6 +701,7 @@ JNIEXPORT jint JNICALL Java_io_blocksync_nativeio_NftElementWriter_commit0(
         }
     }
     (*env)->SetIntArrayRegion(env, errors, 0, count, answers);
+    (*env)->SetIntArrayRegion(env, offsets, 0, count, answers + count);
     free(answers);
     free(buffer);
     return 0 != batch_error ? batch_error : result;

@@ -1,9 +1,9 @@
 package io.blocksync.firewall;
 
 /**
- * A backend's watch on the kernel objects it needs ({@link FirewallBackend#openEvents()}): for nftables the
- * ruleset's netlink notifications ({@code NFNLGRP_NFTABLES}, what {@code nft monitor} prints). The reconciler's
- * monitor thread waits in {@link #await(int)} and asks the worker for an {@link FirewallBackend#intact()} check only
+ * A backend's watch on the kernel objects it needs ({@link FirewallBackend#openEvents()}): for nftables a
+ * fingerprint of its table's objects polled over netlink (not the ruleset's notifications, {@code NFNLGRP_NFTABLES}:
+ * while anyone listens there, the kernel builds one for every set element committed). The reconciler's monitor thread waits in {@link #await(int)} and asks the worker for an {@link FirewallBackend#intact()} check only
  * when something was removed, instead of the worker polling every second. One thread; close once.
  */
 public interface KernelEvents extends AutoCloseable
@@ -23,7 +23,7 @@ public interface KernelEvents extends AutoCloseable
     int await(int timeoutMillis);
 
     /**
-     * @return e.g. {@code nf_tables netlink notifications}, for the start-up log line.
+     * @return e.g. {@code nf_tables object handles polled over netlink}, for the start-up log line.
      */
     String description();
 

@@ -87,7 +87,7 @@ final class KernelMonitor implements AutoCloseable
     {
         try
         {
-            // Lost notifications (our own bulk commits can overflow the socket) ask for a check at most once a
+            // Lost notifications (a subscription overflowed by bulk commits) ask for a check at most once a
             // second, as the old polling did; a removal asks at once.
             long lastLostNanos = System.nanoTime() - LOST_GAP_NANOS;
             boolean lostOwed = false;

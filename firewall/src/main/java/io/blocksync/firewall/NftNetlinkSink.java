@@ -3,51 +3,80 @@ package io.blocksync.firewall;
 import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.nativeio.NftElementBatch;
+import org.agrona.collections.IntArrayList;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes element changes into a raw nf_tables batch ({@link NftElementBatch}), one message per element so the
- * kernel's answer names the element it refuses. The same changes as {@link NftScriptSink} writes, as nft 1.0.6 sends
- * them ({@code nft --debug=netlink}): a plain set's element is its address; an interval set's prefix is a start
- * element and an end element flagged {@code NFT_SET_ELEM_INTERVAL_END} whose key is the first address after the
- * prefix, none (and the start marked open) when the prefix runs to the top of the address space. Only the start
+ * Writes element changes into a raw nf_tables batch ({@link NftElementBatch}): the elements of one set and one kind
+ * (add, create, delete) that follow each other share a message, as nft writes them, up to
+ * {@link NftElementBatch#MAX_ELEMENT_BYTES}; the kernel's answer to a refused message gives the offset of the
+ * element it refused, so {@link #refused} still names it. The same changes as {@link NftScriptSink} writes, as nft
+ * 1.0.6 sends them ({@code nft --debug=netlink}): a plain set's element is its address; an interval set's prefix is
+ * a start element and an end element flagged {@code NFT_SET_ELEM_INTERVAL_END} whose key is the first address after
+ * the prefix, none (and the start marked open) when the prefix runs to the top of the address space. Only the start
  * carries the timeout. Adds to an interval set are {@link NftElementBatch#CREATE}: nft checks them against its cache
  * of the set (that dump is the cost avoided here), the kernel only refuses partial overlaps and silently keeps a
  * boundary shared with another interval unless told to refuse existing keys; the add before a delete is not (it
- * must succeed on the element itself).
+ * must succeed on the element itself). A removal writes every element's 1 s add, then every delete: each element's
+ * add still comes before its delete, and the elements of one removal never overlap (they were all in the kernel).
  */
 final class NftNetlinkSink implements NftElementSink
 {
     private static final long REMOVAL_TIMEOUT_MS = 1000;
     private static final long MILLIS_PER_SECOND = 1000;
+    private static final int NO_KIND = -1;
 
     private final byte[] start = new byte[16];
     private final byte[] end = new byte[16];
-    /** Per message of the batch: the set and the element it writes (null for a flush), to name a refused one. */
-    private final List<NftSetModel> messageSets = new ArrayList<>();
-    private final List<IpPrefix> messagePrefixes = new ArrayList<>();
-    private final List<String> messageKinds = new ArrayList<>();
+    /** Per element written (a flush counts as one, with a null prefix): its set, prefix, kind, message and offset. */
+    private final ArrayList<NftSetModel> elementSets = new ArrayList<>();
+    private final ArrayList<IpPrefix> elementPrefixes = new ArrayList<>();
+    private final IntArrayList elementKinds = new IntArrayList();
+    private final IntArrayList elementMessages = new IntArrayList();
+    private final IntArrayList elementOffsets = new IntArrayList();
     private NftElementBatch batch;
+    /** The open message's set and kind, or {@link #NO_KIND} when none is open. */
+    private NftSetModel openSet;
+    private int openKind = NO_KIND;
+    private int openMessage;
 
     /**
-     * Write into this batch from now on; forgets the messages of the last one.
+     * Write into this batch from now on; forgets the elements of the last one.
      */
     void begin(final NftElementBatch batch)
     {
         this.batch = batch;
-        messageSets.clear();
-        messagePrefixes.clear();
-        messageKinds.clear();
+        openSet = null;
+        openKind = NO_KIND;
+        elementSets.clear();
+        elementPrefixes.clear();
+        elementKinds.clear();
+        elementMessages.clear();
+        elementOffsets.clear();
+    }
+
+    /**
+     * End the open message; call before the batch is committed.
+     */
+    void finish()
+    {
+        if (NO_KIND != openKind)
+        {
+            batch.endMessage();
+            openKind = NO_KIND;
+            openSet = null;
+        }
     }
 
     @Override
     public void flush(final NftSetModel set)
     {
-        record(set, null, "flush");
-        batch.message(NftElementBatch.DELETE, set.familyNumber(), set.table(), set.name());
+        finish();
+        final int message = batch.message(NftElementBatch.DELETE, set.familyNumber(), set.table(), set.name());
+        record(set, null, NftElementBatch.DELETE, message, -1);
         batch.endMessage();
     }
 
@@ -56,64 +85,101 @@ final class NftNetlinkSink implements NftElementSink
     {
         for (int i = 0, size = prefixes.size(); i < size; i++)
         {
-            final IpPrefix prefix = prefixes.get(i);
-            message(set, prefix, NftElementBatch.ADD, REMOVAL_TIMEOUT_MS);
-            message(set, prefix, NftElementBatch.DELETE, NftElementBatch.NO_TIMEOUT);
+            element(set, prefixes.get(i), NftElementBatch.ADD, REMOVAL_TIMEOUT_MS);
+        }
+        for (int i = 0, size = prefixes.size(); i < size; i++)
+        {
+            element(set, prefixes.get(i), NftElementBatch.DELETE, NftElementBatch.NO_TIMEOUT);
         }
     }
 
     @Override
     public void add(final NftSetModel set, final List<NftElement> elements, final long nowMs)
     {
+        final int kind = set.interval() ? NftElementBatch.CREATE : NftElementBatch.ADD;
         for (int i = 0, size = elements.size(); i < size; i++)
         {
             final NftElement element = elements.get(i);
             final long timeoutMs = NftSetModel.PERMANENT == element.deadlineMs ? NftElementBatch.NO_TIMEOUT :
                 KernelTimeout.secondsLeft(element.deadlineMs - nowMs, TimeUnit.MILLISECONDS) * MILLIS_PER_SECOND;
-            message(set, element.prefix, set.interval() ? NftElementBatch.CREATE : NftElementBatch.ADD, timeoutMs);
+            element(set, element.prefix, kind, timeoutMs);
         }
     }
 
     /**
-     * @return e.g. {@code add 198.51.100.0/24 to inet blocksync ban4}: what message {@code index} of the batch wrote.
+     * @return the element written that message {@code message} of the batch had refused, by the offset the kernel
+     * gave ({@link NftElementBatch#errorOffset}): the last element at or before it; the message's first element when
+     * the offset is missing or lies before its elements (e.g. the set name, for a missing set).
      */
-    String describe(final int index)
+    int refused(final int message, final int offset)
     {
-        final IpPrefix prefix = messagePrefixes.get(index);
-        return messageKinds.get(index) + (null == prefix ? "" : " " + prefix) + " in " + messageSets.get(index).reference();
+        int found = -1;
+        for (int i = 0, size = elementMessages.size(); i < size; i++)
+        {
+            final int at = elementMessages.getInt(i);
+            if (at == message && (found < 0 || (offset >= 0 && elementOffsets.getInt(i) <= offset)))
+            {
+                found = i;
+            }
+            else if (at > message)
+            {
+                break;
+            }
+        }
+        return found;
     }
 
     /**
-     * @return true if message {@code index} adds to an interval set: a refusal there is an overlap.
+     * @return e.g. {@code add 198.51.100.0/24 in inet blocksync ban4}: what element {@code index} ({@link #refused})
+     * wrote.
+     */
+    String describe(final int index)
+    {
+        final IpPrefix prefix = elementPrefixes.get(index);
+        final int kind = elementKinds.getInt(index);
+        final String word = null == prefix ? "flush" : NftElementBatch.DELETE == kind ? "delete" : "add";
+        return word + (null == prefix ? "" : " " + prefix) + " in " + elementSets.get(index).reference();
+    }
+
+    /**
+     * @return true if element {@code index} adds to an interval set: a refusal there is an overlap.
      */
     boolean intervalAdd(final int index)
     {
-        return "add".equals(messageKinds.get(index)) && messageSets.get(index).interval();
+        return null != elementPrefixes.get(index) && NftElementBatch.DELETE != elementKinds.getInt(index) &&
+            elementSets.get(index).interval();
     }
 
-    private void message(final NftSetModel set, final IpPrefix prefix, final int kind, final long timeoutMs)
+    private void element(final NftSetModel set, final IpPrefix prefix, final int kind, final long timeoutMs)
     {
-        record(set, prefix, NftElementBatch.DELETE == kind ? "delete" : "add");
-        batch.message(kind, set.familyNumber(), set.table(), set.name());
+        if (set != openSet || kind != openKind ||
+            batch.elementBytes() > NftElementBatch.MAX_ELEMENT_BYTES - 2 * NftElementBatch.MAX_ELEMENT_SIZE)
+        {
+            finish();
+            openMessage = batch.message(kind, set.familyNumber(), set.table(), set.name());
+            openSet = set;
+            openKind = kind;
+        }
         final int length = AddressFamily.IPV4 == prefix.family() ? 4 : 16;
         for (int i = 0; i < length; i++)
         {
             start[i] = (byte)prefix.addressByte(i);
         }
+        final int offset;
         if (!set.interval())
         {
-            batch.element(start, length, timeoutMs, 0, false);
+            offset = batch.element(start, length, timeoutMs, 0, false);
         }
         else
         {
             final boolean top = !nextAfter(start, end, prefix.prefixLength(), length);
-            batch.element(start, length, timeoutMs, 0, top);
+            offset = batch.element(start, length, timeoutMs, 0, top);
             if (!top)
             {
                 batch.element(end, length, NftElementBatch.NO_TIMEOUT, NftElementBatch.INTERVAL_END, false);
             }
         }
-        batch.endMessage();
+        record(set, prefix, kind, openMessage, offset);
     }
 
     /**
@@ -141,10 +207,12 @@ final class NftNetlinkSink implements NftElementSink
         return 0 == carry;
     }
 
-    private void record(final NftSetModel set, final IpPrefix prefix, final String kind)
+    private void record(final NftSetModel set, final IpPrefix prefix, final int kind, final int message, final int offset)
     {
-        messageSets.add(set);
-        messagePrefixes.add(prefix);
-        messageKinds.add(kind);
+        elementSets.add(set);
+        elementPrefixes.add(prefix);
+        elementKinds.addInt(kind);
+        elementMessages.addInt(message);
+        elementOffsets.addInt(offset);
     }
 }

@@ -85,6 +85,7 @@ final class NftRawElements implements AutoCloseable
                     set.emit(sink, nowMs);
                 }
             }
+            sink.finish();
             if (batch.messages() > 0)
             {
                 commits++;
@@ -147,9 +148,10 @@ final class NftRawElements implements AutoCloseable
         }
         // Worded as nft words a refused command, so logs and status read the same whichever path wrote it.
         final int error = batch.error(first);
-        final String reason = sink.intervalAdd(first) && (EEXIST == error || ENOTEMPTY == error) ?
+        final int element = sink.refused(first, batch.errorOffset(first));
+        final String reason = sink.intervalAdd(element) && (EEXIST == error || ENOTEMPTY == error) ?
             "interval overlaps with an existing one" : "Could not process rule: " + NftElementWriter.describe(error);
-        return "nft: Error: " + reason + " (netlink batch: " + sink.describe(first) +
+        return "nft: Error: " + reason + " (netlink batch: " + sink.describe(element) +
             (0 == more ? "" : ", and " + more + " more refused") + ")";
     }
 

@@ -314,8 +314,9 @@ public final class NftablesBackend implements FirewallBackend
     }
 
     /**
-     * Managed mode with the library session: deletions of our table, chains, rules or sets come as netlink
-     * notifications, so the worker does not list the ruleset every second; null (poll) otherwise.
+     * Managed mode with the library session: deletions of our table, chains, rules or sets show in a fingerprint of
+     * their handles polled over netlink on the monitor's thread ({@link NftablesInspection#openEvents}), so the worker
+     * does not list the ruleset every second; null (the worker polls) otherwise.
      */
     @Override
     public KernelEvents openEvents()

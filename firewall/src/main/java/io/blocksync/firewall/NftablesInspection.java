@@ -5,12 +5,14 @@ import io.blocksync.nativeio.NftSetDump;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * How the nftables backend looks at the kernel without changing it: the terse ruleset check ({@link #intact}), the
- * full check's reader on a session of its own ({@link #openReader}) and the ruleset notifications that replace the
- * per-second check ({@link #openEvents}). Split from {@link NftablesBackend}, which writes.
+ * full check's reader on a session of its own ({@link #openReader}) and the poll of our objects' handles that replaces
+ * the per-second check ({@link #openEvents}). Split from {@link NftablesBackend}, which writes.
  */
 final class NftablesInspection
 {
@@ -82,9 +84,12 @@ final class NftablesInspection
     }
 
     /**
-     * Managed mode with the JNI library: a {@code NETLINK_NETFILTER} socket subscribed to {@code NFNLGRP_NFTABLES}
-     * that reports deletions of our table, its chains, rules and sets; null otherwise (the worker polls
-     * {@link #intact}). Existing-set mode has nothing for {@link #intact} to check.
+     * Managed mode with the JNI library: a {@code NETLINK_NETFILTER} socket that polls a fingerprint of our table, its
+     * chains, rules and sets ({@link NftSetDump#fingerprint}: each object's handle, no set element) every
+     * {@code timeoutMillis} of {@link KernelEvents#await}, and reports any change as a removal; null otherwise (the
+     * worker polls {@link #intact}). Not a subscription to {@code NFNLGRP_NFTABLES}: while any socket on the host
+     * listens there, the kernel builds a notification for every set element committed, a seventh of a bulk
+     * commit's CPU. Existing-set mode has nothing for {@link #intact} to check.
      */
     KernelEvents openEvents()
     {
@@ -94,35 +99,43 @@ final class NftablesInspection
         }
         final int family = NftSetDump.family(settings.family);
         final NftSetDump socket;
+        final long opened;
         try
         {
             socket = NftSetDump.open(settings.networkNamespace);
-            socket.subscribe();
+            opened = socket.fingerprint(family, settings.table);
         }
         catch (final IOException ex)
         {
-            log.accept("nftables: removals are checked every second: no notification socket: " + ex.getMessage());
+            log.accept("nftables: removals are checked every second: no object listing socket: " + ex.getMessage());
             return null;
         }
         return new KernelEvents()
         {
+            private long last = opened;
+
             @Override
             public int await(final int timeoutMillis)
             {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
                 try
                 {
-                    return socket.awaitRemoval(family, settings.table, timeoutMillis);
+                    final long now = socket.fingerprint(family, settings.table);
+                    final boolean changed = now != last;
+                    last = now;
+                    // Our own repair changes it too: one more intact() check than needed, once.
+                    return changed ? REMOVED : QUIET;
                 }
                 catch (final IOException ex)
                 {
-                    throw new FirewallException("nf_tables notifications: " + ex.getMessage(), ex);
+                    throw new FirewallException("nf_tables object listing: " + ex.getMessage(), ex);
                 }
             }
 
             @Override
             public String description()
             {
-                return "nf_tables netlink notifications";
+                return "nf_tables object handles polled over netlink";
             }
 
             @Override

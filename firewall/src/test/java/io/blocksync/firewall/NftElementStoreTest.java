@@ -84,6 +84,39 @@ class NftElementStoreTest
     }
 
     @Test
+    void everyKeyIsFoundAfterMergesAtTheEndInTheMiddleAndAtTheFront()
+    {
+        // Ascending inserts merge at the end (the sparse index is re-read from there only), then seeded random keys
+        // land anywhere, then keys below all others: after each insert every 997th key so far must still be found.
+        final Random random = new Random(13);
+        final List<Long> keys = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++)
+        {
+            final long key = i < 20_000 ? 0x4000_0000_0000_0000L + ((long)i << 20) :
+                i < 40_000 ? 0x4000_0000_0000_0000L + (random.nextLong() >>> 2) : 0x1000_0000_0000_0000L - 2L * i;
+            if (NftElementStore.NONE != store.find(key, 0, V6 | 64))
+            {
+                continue;
+            }
+            store.insert(key, 0, V6 | 64, i, 0);
+            keys.add(key);
+            for (int k = keys.size() - 1; k >= 0; k -= 997)
+            {
+                assertTrue(NftElementStore.NONE != store.find(keys.get(k), 0, V6 | 64), "key " + k + " after " + i);
+            }
+            assertEquals(NftElementStore.NONE, store.find(key + 1, 0, V6 | 64));
+        }
+        assertEquals(keys.size(), store.size());
+        final NftElementStore.Cursor cursor = store.new Cursor().first();
+        long previous = 0;
+        for (int element = cursor.next(); NftElementStore.NONE != element; element = cursor.next())
+        {
+            assertTrue(Long.compareUnsigned(previous, store.high(element)) < 0, "in order");
+            previous = store.high(element);
+        }
+    }
+
+    @Test
     void seededInsertsAndRemovalsMatchATreeMap()
     {
         final Random random = new Random(20261201);

@@ -135,6 +135,65 @@ class NftRawElementsKernelTest
         assertTrue(again.getMessage().contains("203.0.113.0/24"), again.getMessage());
     }
 
+    @Test
+    void elementsOfOneSetShareMessagesAndARefusedOneAmongThemIsNamed()
+    {
+        // Someone else's /49 shares its end with the 50th of 100 /48s: the kernel refuses that one in the middle of a
+        // message of 100, and the answer's offset names it.
+        net.inProtected("nft", "add", "element", "inet", "blocksync", "ban6", "{ 2001:db8:1031:8000::/49 }");
+        final List<FirewallChange> prefixes = new ArrayList<>();
+        for (int i = 0; i < 100; i++)
+        {
+            prefixes.add(add(String.format("2001:db8:%x::/48", 0x1000 + i), 600));
+        }
+        final long messages = backend.rawElements().messagesSent();
+        final FirewallException refused = assertThrows(FirewallException.class, () -> backend.apply(prefixes));
+        assertEquals(messages + 3, backend.rawElements().messagesSent(), "batch begin, one message of 100, end");
+        assertTrue(refused.getMessage().startsWith("nft: Error: interval overlaps with an existing one (netlink batch: " +
+            "add 2001:db8:1031::/48 in inet blocksync ban6)"), refused.getMessage());
+        assertFalse(setLists("ban6", "2001:db8:1000::/48"), "the kernel commits a batch all or nothing");
+
+        // 3,000 hosts in ban4_host and 3,000 /64s in ban6_64: more than one message holds, a few per set.
+        final List<FirewallChange> hosts = new ArrayList<>();
+        for (int i = 0; i < 3000; i++)
+        {
+            hosts.add(add(String.format("2001:db8:2:%x::/64", i), 600));
+            hosts.add(add("198.51.100." + (i % 250) + "/32", 600));
+        }
+        final long before = backend.rawElements().messagesSent();
+        backend.apply(hosts);
+        final long sent = backend.rawElements().messagesSent() - before;
+        assertTrue(sent >= 4 && sent <= 8, "batch begin, end and a few messages per set: " + sent);
+        assertEquals(3000, count(list("ban6_64"), "2001:db8:2:"), "every /64 in the kernel");
+        assertEquals(250, count(list("ban4_host"), "198.51.100."), "every host in the kernel");
+    }
+
+    @Test
+    void removedObjectsShowInTheEventsAndElementCommitsDoNot()
+    {
+        try (KernelEvents events = backend.openEvents())
+        {
+            assertNotNull(events, "managed mode with the library session watches its objects");
+            assertEquals(KernelEvents.QUIET, events.await(10), "nothing changed since it opened");
+            final List<FirewallChange> bans = new ArrayList<>();
+            for (int i = 0; i < 2000; i++)
+            {
+                bans.add(add(String.format("2001:db8:3:%x::/64", i), 600));
+            }
+            backend.apply(bans);
+            backend.apply(List.of(add("198.51.100.0/24", 600), remove("2001:db8:3::/64")));
+            assertEquals(KernelEvents.QUIET, events.await(10), "element commits change no object");
+
+            net.inProtected("nft", "flush", "chain", "inet", "blocksync", "input");
+            assertEquals(KernelEvents.REMOVED, events.await(10), "the input chain's rules were deleted");
+            assertEquals(KernelEvents.QUIET, events.await(10), "reported once");
+            backend.repair();
+            assertEquals(KernelEvents.REMOVED, events.await(10), "our own repair shows too (one check more)");
+            net.inProtected("nft", "delete", "table", "inet", "blocksync");
+            assertEquals(KernelEvents.REMOVED, events.await(10), "the table was deleted");
+        }
+    }
+
     private Consumer<String> log()
     {
         return logged::add;

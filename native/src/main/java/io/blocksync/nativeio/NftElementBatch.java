@@ -8,7 +8,11 @@ import java.nio.ByteOrder;
  * One nf_tables transaction of set-element changes, built as the kernel reads it (linux/netfilter/nfnetlink.h,
  * linux/netfilter/nf_tables.h; libnftnl's src/set_elem.c writes the same): {@code NFNL_MSG_BATCH_BEGIN}, then one
  * {@code NFT_MSG_NEWSETELEM} or {@code NFT_MSG_DELSETELEM} message per {@link #message}, each with
- * {@code NLM_F_ACK} so the kernel answers every one with its own errno, then {@code NFNL_MSG_BATCH_END}.
+ * {@code NLM_F_ACK} so the kernel answers every one with its own errno (and, for a refused element, the offset of
+ * its attribute in the message: {@link #errorOffset}), then {@code NFNL_MSG_BATCH_END}. A message may list many
+ * elements of one set, as nft writes them: the kernel then parses, looks up the table and set, and answers once for
+ * all of them, where one message per element cost a table and set look-up, an acknowledgement and a {@code recv}
+ * each.
  * <p>
  * A message names its table and set ({@code NFTA_SET_ELEM_LIST_TABLE}, {@code _SET}) and lists elements
  * ({@code NFTA_SET_ELEM_LIST_ELEMENTS}): a key ({@code NFTA_SET_ELEM_KEY} / {@code NFTA_DATA_VALUE}, network byte
@@ -33,6 +37,13 @@ public final class NftElementBatch
     public static final int INTERVAL_END = 1;
     /** No {@code NFTA_SET_ELEM_TIMEOUT}: the element stays until deleted (or gets the set's default timeout). */
     public static final long NO_TIMEOUT = -1;
+    /**
+     * Most bytes of elements one message should list: {@code NFTA_SET_ELEM_LIST_ELEMENTS} is one attribute, and an
+     * attribute's length is 16 bits ({@link #elementBytes()}).
+     */
+    public static final int MAX_ELEMENT_BYTES = 60_000;
+    /** The largest element {@link #element} writes: list element, key nest, a 16-byte key, timeout, flags, udata. */
+    public static final int MAX_ELEMENT_SIZE = 4 + 4 + 4 + 16 + 12 + 8 + 12;
 
     private static final ByteOrder HOST = ByteOrder.nativeOrder();
     private static final int NLMSG_HDRLEN = 16;
@@ -66,6 +77,7 @@ public final class NftElementBatch
     private int messageStart = -1;
     private int elementsStart = -1;
     private int[] errors = new int[16];
+    private int[] errorOffsets = new int[16];
 
     /**
      * Start a new batch: {@code NFNL_MSG_BATCH_BEGIN} with the given sequence number; element message i gets
@@ -117,8 +129,10 @@ public final class NftElementBatch
      * @param flags     0 or {@link #INTERVAL_END}.
      * @param open      an interval start with no end element (it runs to the top of the address space): marked in
      *                  the element's user data as nft marks it, so nft lists it as a prefix.
+     * @return the offset of the element's attribute from the start of its message, as the kernel gives it for a
+     * refused element ({@link #errorOffset}).
      */
-    public void element(final byte[] key, final int keyLength, final long timeoutMs, final int flags, final boolean open)
+    public int element(final byte[] key, final int keyLength, final long timeoutMs, final int flags, final boolean open)
     {
         if (messageStart < 0)
         {
@@ -154,6 +168,17 @@ public final class NftElementBatch
             buffer.putInt(length - 6, SET_ELEM_F_INTERVAL_OPEN, HOST);
         }
         close(elem, LIST_ELEM | NLA_F_NESTED);
+        return elem - messageStart;
+    }
+
+    /**
+     * @return bytes of elements the current message lists so far (0 before its first element); keep it at most
+     * {@link #MAX_ELEMENT_BYTES} by starting a new message once it would pass that with one more
+     * ({@link #MAX_ELEMENT_SIZE}).
+     */
+    public int elementBytes()
+    {
+        return elementsStart < 0 ? 0 : length - elementsStart;
     }
 
     /**
@@ -187,6 +212,16 @@ public final class NftElementBatch
     }
 
     /**
+     * @return for a refused element message, the offset from the start of the message of the attribute the kernel
+     * refused ({@code NLMSGERR_ATTR_OFFS}: the refused element's, as {@link #element} returned it, or e.g. the set
+     * name's when the set is missing); -1 when the answer gave none.
+     */
+    public int errorOffset(final int message)
+    {
+        return errorOffsets[message];
+    }
+
+    /**
      * Appends {@code NFNL_MSG_BATCH_END}; sizes the answer array.
      */
     void finish()
@@ -199,12 +234,18 @@ public final class NftElementBatch
         if (errors.length != messages)
         {
             errors = new int[messages];
+            errorOffsets = new int[messages];
         }
     }
 
     int[] errors()
     {
         return errors;
+    }
+
+    int[] errorOffsets()
+    {
+        return errorOffsets;
     }
 
     byte[] bytes()

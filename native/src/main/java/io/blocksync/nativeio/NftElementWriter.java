@@ -85,7 +85,8 @@ public final class NftElementWriter implements AutoCloseable
         batch.finish();
         commits++;
         messagesSent += batch.messages() + 2;
-        return commit0(socket.fd(), batch.bytes(), batch.length(), batch.firstSequence(), batch.errors());
+        return commit0(socket.fd(), batch.bytes(), batch.length(), batch.firstSequence(), batch.errors(),
+            batch.errorOffsets());
     }
 
     /**
@@ -126,7 +127,8 @@ public final class NftElementWriter implements AutoCloseable
 
     private static native void prepare0(int fd) throws IOException;
 
-    private static native int commit0(int fd, byte[] batch, int length, int first, int[] errors) throws IOException;
+    private static native int commit0(int fd, byte[] batch, int length, int first, int[] errors, int[] offsets)
+        throws IOException;
 
     private static native String strerror0(int errno);
 }

@@ -22,12 +22,6 @@ public final class NftSetDump implements AutoCloseable
     public static final int INTERVAL_END = 1;
     /** {@code NFPROTO_INET}, {@code NFPROTO_IPV4}, {@code NFPROTO_IPV6} (linux/netfilter.h), as nft names families. */
     public static final int FAMILY_INET = 1;
-    /** {@link #awaitRemoval(int, String, int)}: nothing was removed within the time. */
-    public static final int QUIET = 0;
-    /** {@link #awaitRemoval(int, String, int)}: a table, chain, rule or set of the table was deleted. */
-    public static final int REMOVED = 1;
-    /** {@link #awaitRemoval(int, String, int)}: notifications were lost (ENOBUFS); anything may have changed. */
-    public static final int LOST = 2;
     public static final int FAMILY_IP = 2;
     public static final int FAMILY_IP6 = 10;
     /** The nice value of {@link #background()}: the lowest priority short of {@code SCHED_IDLE}. */
@@ -123,9 +117,10 @@ public final class NftSetDump implements AutoCloseable
     }
 
     /**
-     * Also receive the ruleset's change notifications ({@code NFNLGRP_NFTABLES}, what {@code nft monitor} reads),
-     * for {@link #awaitRemoval(int, String, int)}. A socket that dumps should not subscribe: notifications would mix
-     * with the dump's answers.
+     * Join {@code NFNLGRP_NFTABLES}, the ruleset's change notifications ({@code nft monitor}'s group), without ever
+     * reading them: for benchmarks only ({@code NftCommitRun --listener}). While any socket on the host is a member,
+     * the kernel builds a notification for every set element committed, which is why the firewall polls
+     * {@link #fingerprint} instead.
      *
      * @throws IOException if the kernel refuses the membership.
      */
@@ -139,22 +134,24 @@ public final class NftSetDump implements AutoCloseable
     }
 
     /**
-     * Wait for a table, chain, rule or set of one table to be deleted ({@code NFT_MSG_DELTABLE}, {@code DELCHAIN},
-     * {@code DELRULE}, {@code DELSET}: a ruleset flush, a table flush, a deleted set). Other notifications are read
-     * and dropped in the library. Blocks up to {@code timeoutMillis}; after {@link #subscribe()}.
+     * A fingerprint of one table's objects: the table, its chains, sets and rules, each by its kind and handle (four
+     * dumps that list no set element; a few syscalls). It changes when any of them is removed or re-created, never
+     * with set elements, so polling it notices removals without subscribing to {@code NFNLGRP_NFTABLES}: while any
+     * socket on the host is subscribed there, the kernel builds a notification for every set element committed.
      *
      * @param family {@link #family(String)}.
-     * @return {@link #QUIET} (none within the time), {@link #REMOVED}, or {@link #LOST} (the socket's buffer
-     * overflowed, notifications were lost: check everything).
-     * @throws IOException if the socket failed.
+     * @return the fingerprint; equal values mean the same objects (a missing table gives that of no objects).
+     * @throws IOException if the socket failed or the kernel refused a dump.
      */
-    public int awaitRemoval(final int family, final String table, final int timeoutMillis) throws IOException
+    public long fingerprint(final int family, final String table) throws IOException
     {
         if (fd < 0)
         {
             throw new IOException("nftables dump socket is closed");
         }
-        return awaitRemoval0(fd, family, table, timeoutMillis);
+        final long print = fingerprint0(fd, family, table, sequence + 1);
+        sequence += 4;
+        return print;
     }
 
     public boolean isOpen()
@@ -246,5 +243,6 @@ public final class NftSetDump implements AutoCloseable
 
     private static native void subscribe0(int fd) throws IOException;
 
-    private static native int awaitRemoval0(int fd, int family, String table, int timeoutMillis) throws IOException;
+    private static native long fingerprint0(int fd, int family, String table, int sequence) throws IOException;
+
 }

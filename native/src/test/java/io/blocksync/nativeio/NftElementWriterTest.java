@@ -102,6 +102,35 @@ class NftElementWriterTest
     }
 
     @Test
+    void manyElementsShareAMessageAndTheRefusedOneIsGivenByItsOffset() throws IOException
+    {
+        NftElementBatch batch = writer.batch();
+        prefix(batch, NftElementBatch.ADD, 203, 0, 113, 128, 25, 60_000);
+        assertEquals(NftElementWriter.COMMITTED, writer.commit());
+
+        // 192.0.2.0/29 ... 192.0.2.248/29 and, 17th, the /24 sharing the /25's end, in one CREATE message.
+        batch = writer.batch();
+        batch.message(NftElementBatch.CREATE, NftSetDump.FAMILY_INET, TABLE, NETS);
+        int refusedAt = -1;
+        for (int i = 0; i < 32; i++)
+        {
+            final int start = 16 == i ? 203 << 24 | 113 << 8 : 192 << 24 | 2 << 8 | i << 3;
+            final int end = start + (16 == i ? 256 : 8);
+            final int offset = batch.element(bytes(start), 4, 60_000, 0, false);
+            batch.element(bytes(end), 4, NftElementBatch.NO_TIMEOUT, NftElementBatch.INTERVAL_END, false);
+            refusedAt = 16 == i ? offset : refusedAt;
+        }
+        assertTrue(batch.elementBytes() > 0);
+        batch.endMessage();
+        assertEquals(NftElementWriter.REFUSED, writer.commit(), list());
+        assertEquals(1, batch.messages(), "one message for the 32 prefixes");
+        assertEquals(17, batch.error(0), "EEXIST for the end 203.0.114.0 the /25 holds");
+        assertTrue(batch.errorOffset(0) >= refusedAt && batch.errorOffset(0) < refusedAt + 2 * 40,
+            "the offset of the /24's start or end element (" + refusedAt + "): " + batch.errorOffset(0));
+        assertFalse(list().contains("192.0.2.0/29"), "the kernel commits all or nothing");
+    }
+
+    @Test
     void anOverlappingPrefixIsRefusedByTheIntervalSet() throws IOException
     {
         NftElementBatch batch = writer.batch();
