@@ -43,23 +43,7 @@ public final class ProcStats
      */
     static Map<String, Long> threadTicks(final long pid) throws IOException
     {
-        final Map<String, Long> ticks = new TreeMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task")))
-        {
-            for (final Path task : (Iterable<Path>)tasks::iterator)
-            {
-                try
-                {
-                    final String name = Files.readString(task.resolve("comm")).strip().replace(' ', '_');
-                    ticks.merge(name, cpuTicks(task.resolve("stat")), Long::sum);
-                }
-                catch (final IOException ex)
-                {
-                    // The thread ended between listing and reading.
-                }
-            }
-        }
-        return ticks;
+        return perThreadName(pid, task -> cpuTicks(task.resolve("stat")));
     }
 
     /**
@@ -70,7 +54,22 @@ public final class ProcStats
      */
     static Map<String, Long> threadRunNanos(final long pid) throws IOException
     {
-        final Map<String, Long> nanos = new TreeMap<>();
+        return perThreadName(pid, task ->
+        {
+            final String schedstat = Files.readString(task.resolve("schedstat")).strip();
+            return Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+        });
+    }
+
+    /** A figure read from each {@code /proc/PID/task/TID} directory. */
+    private interface TaskFigure
+    {
+        long read(Path task) throws IOException;
+    }
+
+    private static Map<String, Long> perThreadName(final long pid, final TaskFigure figure) throws IOException
+    {
+        final Map<String, Long> sums = new TreeMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task")))
         {
             for (final Path task : (Iterable<Path>)tasks::iterator)
@@ -78,8 +77,7 @@ public final class ProcStats
                 try
                 {
                     final String name = Files.readString(task.resolve("comm")).strip().replace(' ', '_');
-                    final String schedstat = Files.readString(task.resolve("schedstat")).strip();
-                    nanos.merge(name, Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))), Long::sum);
+                    sums.merge(name, figure.read(task), Long::sum);
                 }
                 catch (final IOException ex)
                 {
@@ -87,7 +85,7 @@ public final class ProcStats
                 }
             }
         }
-        return nanos;
+        return sums;
     }
 
     /**
