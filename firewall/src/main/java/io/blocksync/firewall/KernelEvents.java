@@ -3,8 +3,9 @@ package io.blocksync.firewall;
 /**
  * A backend's watch on the kernel objects it needs ({@link FirewallBackend#openEvents()}): for nftables a
  * fingerprint of its table's objects polled over netlink (not the ruleset's notifications, {@code NFNLGRP_NFTABLES}:
- * while anyone listens there, the kernel builds one for every set element committed). The reconciler's monitor thread waits in {@link #await(int)} and asks the worker for an {@link FirewallBackend#intact()} check only
- * when something was removed, instead of the worker polling every second. One thread; close once.
+ * while anyone listens there, the kernel builds one for every set element committed). The reconciler's monitor
+ * thread waits in {@link #await(int)} and asks the worker for an {@link FirewallBackend#intact()} check only when
+ * something was removed, instead of the worker polling every second. One thread; close once.
  */
 public interface KernelEvents extends AutoCloseable
 {
