@@ -1,14 +1,12 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.codec.Ban;
 import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.Lz4Block;
-import io.blocksync.codec.PeerKey;
 import io.blocksync.codec.PeerLink;
+import io.blocksync.codec.RecordFrame;
 import io.blocksync.codec.SnapshotChunkFlyweight;
 import io.blocksync.daemon.status.NodeCounters;
-import io.blocksync.daemon.table.BanOutcome;
 import io.blocksync.daemon.table.BanTable;
 
 /**
@@ -44,10 +42,8 @@ final class SnapshotChunks
     private final ReceiveWindow window;
     private final NodeCounters counters;
     private final HeldRanges heldRanges;
-    private final BanRecordFlyweight record = new BanRecordFlyweight();
-    private final Ban ban = new Ban();
-    private final HeldRecords heldRecords;
-    private final int[] held = new int[SnapshotChunkFlyweight.MAX_RECORDS];
+    private final ScannedFrame scanned;
+    private final ChunkRecords records = new ChunkRecords();
 
     SnapshotChunks(final NodeContext context, final BanTable table, final ReceiveWindow window)
     {
@@ -58,7 +54,7 @@ final class SnapshotChunks
         this.window = window;
         this.counters = context.counters();
         this.heldRanges = new HeldRanges(highWater, SnapshotChunkFlyweight.MAX_RECORDS);
-        this.heldRecords = new HeldRecords(highWater, table);
+        this.scanned = new ScannedFrame(new HeldRecords(highWater, table), SnapshotChunkFlyweight.MAX_RECORDS);
     }
 
     /**
@@ -86,41 +82,25 @@ final class SnapshotChunks
             return DROPPED;
         }
         final boolean relayed = origin != peer.nodeId();
-        int fresh = 0;
-        long highest = 0;
-        for (int i = 0; i < count; i++)
-        {
-            held[i] = heldRecords.check(rawRecord(lz4, i).get(ban), relayed ? HeldRecords.RELAYED : HeldRecords.OWN);
-            fresh += held[i] == HeldRecords.NEW_ENTRY ? 1 : 0;
-            // Only records whose signature is checked (not held) may extend what a relayed chunk marks held.
-            highest = HeldRecords.isHeld(held[i]) ? highest : Math.max(highest, ban.originSequence());
-        }
-        if (!table.hasRemoteRoom(fresh))
+        records.count = count;
+        records.lz4 = lz4;
+        scanned.scan(records, relayed ? HeldRecords.RELAYED : HeldRecords.OWN);
+        if (!table.hasRemoteRoom(scanned.newEntries()))
         {
             counters.framesDeferredNoRoom.incrementRelease();
             return NO_ROOM;
         }
-        if (relayed && !originSigned(origin, lz4, count))
+        if (relayed && !signedByOrigin(origin))
         {
             return FORGED;
         }
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            if (held[i] == HeldRecords.STALE)
-            {
-                counters.recordsBelowHighWater.incrementRelease();
-            }
-            else if (held[i] == HeldRecords.HELD)
-            {
-                counters.recordsDuplicate.incrementRelease();
-            }
-            else if (BanOutcome.mayPassLater(table.applyRemote(rawRecord(lz4, i).get(ban), nowMillis)))
-            {
-                heldRanges.defer(ban.originSequence());
-                counters.recordsDeferred.incrementRelease();
-            }
+            scanned.applyUnlessHeld(i, table, heldRanges, counters, nowMillis);
         }
+        // Only records whose signature is checked (not held) may extend what a relayed chunk marks held.
+        final long highest = scanned.highestNotHeld(count);
         if (!relayed)
         {
             heldRanges.mark(origin, chunk.after(), chunk.through());
@@ -136,31 +116,29 @@ final class SnapshotChunks
         return TAKEN;
     }
 
-    private BanRecordFlyweight rawRecord(final Lz4Block lz4, final int i)
-    {
-        return record.wrap(lz4.raw(), i * BanRecordFlyweight.LENGTH);
-    }
-
-    private boolean originSigned(final int origin, final Lz4Block lz4, final int count)
+    private boolean signedByOrigin(final int origin)
     {
         final PeerLink originLink = verifier.link(origin);
-        if (null == originLink)
+        return null != originLink && scanned.signedByOrigin(records, originLink);
+    }
+
+    /** A chunk's decompressed records (protocol 3's 160-byte records, back to back) seen as a frame. */
+    private static final class ChunkRecords implements RecordFrame
+    {
+        private final BanRecordFlyweight record = new BanRecordFlyweight();
+        private Lz4Block lz4;
+        private int count;
+
+        @Override
+        public int recordCount()
         {
-            return false;
+            return count;
         }
-        for (int i = 0; i < count; i++)
+
+        @Override
+        public BanRecordFlyweight record(final int index)
         {
-            if (HeldRecords.isHeld(held[i]))
-            {
-                continue;
-            }
-            final BanRecordFlyweight r = rawRecord(lz4, i);
-            final PeerKey key = originLink.peerKey(r.originKeyId());
-            if (null == key || !r.verifySignature(key))
-            {
-                return false;
-            }
+            return record.wrap(lz4.raw(), index * BanRecordFlyweight.LENGTH);
         }
-        return true;
     }
 }

@@ -1,12 +1,9 @@
 package io.blocksync.daemon.node;
 
-import io.blocksync.codec.Ban;
-import io.blocksync.codec.BanRecordFlyweight;
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.GroupBatchFrameFlyweight;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
-import io.blocksync.codec.PeerKey;
 import io.blocksync.codec.PeerLink;
 import io.blocksync.codec.RecordFrame;
 import io.blocksync.codec.SyncFrameFlyweight;
@@ -184,7 +181,7 @@ public final class StreamReceiver
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            applyUnlessHeld(i, nowMillis);
+            scanned.applyUnlessHeld(i, table, heldRanges, counters, nowMillis);
             lowest = Math.min(lowest, scanned.record(i).originSequence());
             highest = Math.max(highest, scanned.record(i).originSequence());
         }
@@ -233,7 +230,7 @@ public final class StreamReceiver
         // The sender pays for the signature checks whatever they find, so its forgeries cost it at most its budget's
         // worth of them; the origin's budget is spent only on records that proved to be the origin's.
         budgets.chargeSender(senderIndex, scanned.charged());
-        if (relayed && !originSigned(origin, sync))
+        if (relayed && !signedByOrigin(origin, sync))
         {
             counters.syncFramesBadSignature.incrementRelease();
             return;
@@ -242,7 +239,7 @@ public final class StreamReceiver
         heldRanges.clear();
         for (int i = 0; i < count; i++)
         {
-            applyUnlessHeld(i, nowMillis);
+            scanned.applyUnlessHeld(i, table, heldRanges, counters, nowMillis);
         }
         if (!relayed)
         {
@@ -252,7 +249,7 @@ public final class StreamReceiver
         {
             // A relayer's claim that a range holds nothing more is signed by no one: mark only up to the last record
             // it showed whose origin signature was checked, never an empty range (a record skipped as held was not).
-            final long highest = highestChecked(sync);
+            final long highest = scanned.highestNotHeld(sync.recordCount());
             if (highest > sync.after())
             {
                 heldRanges.mark(origin, sync.after(), Math.min(sync.through(), highest));
@@ -260,72 +257,12 @@ public final class StreamReceiver
         }
     }
 
-    /**
-     * Apply record {@code i} of the frame being taken unless the scan found it held: such a record was neither
-     * charged nor signature-checked, and cannot change anything (at or below the origin's high water it could only
-     * bring back a ban expired or lifted since). One refused for now stays open in the high-water marks (see
-     * {@link HeldRanges}).
-     */
-    private void applyUnlessHeld(final int i, final long nowMillis)
-    {
-        final int held = scanned.held(i);
-        if (held == HeldRecords.STALE)
-        {
-            counters.recordsBelowHighWater.incrementRelease();
-            return;
-        }
-        if (held == HeldRecords.HELD)
-        {
-            counters.recordsDuplicate.incrementRelease();
-            return;
-        }
-        final Ban record = scanned.record(i);
-        // The entry the scan read is still the table's unless an earlier record of this frame was applied to the prefix.
-        final int outcome = scanned.appliedEarlier(i) ? table.applyRemote(record, nowMillis) :
-            table.applyRemote(record, nowMillis, scanned.entry(i));
-        if (BanOutcome.mayPassLater(outcome))
-        {
-            heldRanges.defer(record.originSequence());
-            counters.recordsDeferred.incrementRelease();
-        }
-    }
 
-    /** The highest origin sequence of the SYNC's records not skipped as held (those had their signature checked). */
-    private long highestChecked(final SyncFrameFlyweight sync)
-    {
-        long highest = 0;
-        for (int i = 0, count = sync.recordCount(); i < count; i++)
-        {
-            if (!HeldRecords.isHeld(scanned.held(i)))
-            {
-                highest = Math.max(highest, sync.record(i).originSequence());
-            }
-        }
-        return highest;
-    }
-
-    /** Whether every record of a SYNC relayed for {@code origin} carries that origin's own signature. */
-    private boolean originSigned(final int origin, final SyncFrameFlyweight sync)
+    /** Whether every record of a SYNC relayed for {@code origin} that is not held carries that origin's signature. */
+    private boolean signedByOrigin(final int origin, final SyncFrameFlyweight sync)
     {
         final PeerLink originLink = verifier.link(origin);
-        if (null == originLink)
-        {
-            return false;
-        }
-        for (int i = 0, count = sync.recordCount(); i < count; i++)
-        {
-            if (HeldRecords.isHeld(scanned.held(i)))
-            {
-                continue;
-            }
-            final BanRecordFlyweight record = sync.record(i);
-            final PeerKey key = originLink.peerKey(record.originKeyId());
-            if (null == key || !record.verifySignature(key))
-            {
-                return false;
-            }
-        }
-        return true;
+        return null != originLink && scanned.signedByOrigin(sync, originLink);
     }
 
     void onHeartbeat(final Peer peer, final HeartbeatFrameFlyweight heartbeat, final long nowMillis)
