@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * </pre>
  * {@code --rate R} paces the offers as a receiving peer's loop hands bans over in bulk: {@code --burst} bans at once
  * (as one datagram brings them), R bans a second in all; without it, as fast as the queue takes them.
- * {@code --bulk-interval} is {@link BatcherSettings#bulkIntervalMs} (default its default; 0: commit whenever idle).
+ * {@code --bulk-interval} is {@link BatcherSettings#bulkIntervalMs} (default its default, 0: commit whenever idle).
  * {@code --listener} keeps a socket subscribed to {@code NFNLGRP_NFTABLES} (as {@code nft monitor}, or a daemon
  * before session 12, does) through both parts, never reading it: the kernel then builds a notification for every
  * element committed, whoever listens where on the host (the subscription bitmap is not per namespace), so other

@@ -6,11 +6,13 @@ package io.blocksync.firewall;
 public final class BatcherSettings
 {
     /**
-     * While bulk flows, commits at most every 10 ms: a receiving peer hands bans over a datagram (~7) at a time, and
-     * each commit costs ~45 µs beyond its elements (the worker's wake-up, the netlink batch and its answer), six
-     * times an element's 3.6 µs (PERFORMANCE.md, issue 13, fw13).
+     * Off: a commit whenever the worker is idle. Handed a few bans at a time, each commit costs ~23 µs beyond its
+     * elements (the worker's wake-up, the netlink batch and its answer), and 10 ms halves the worker's CPU per
+     * element ({@code NftCommitRun --burst 7 --rate 5000}); in the 10-peer bulk on this 2-core machine the daemon's
+     * hand-off already brought ~30-80 changes a commit and 10 ms gained nothing measurable (PERFORMANCE.md, issue 13,
+     * fw13).
      */
-    public static final long DEFAULT_BULK_INTERVAL_MS = 10;
+    public static final long DEFAULT_BULK_INTERVAL_MS = 0;
 
     private int capacity = 4096;
     private int maxBatch = 1024;
@@ -33,7 +35,7 @@ public final class BatcherSettings
     /**
      * The keys of a [firewall] section that tune the reconciler: {@code flush-delay} (0-10 s, default 0: a change is
      * committed at once when the worker is idle; a positive value makes the first change wait that long for company),
-     * {@code bulk-interval} (0-1 s, default {@value #DEFAULT_BULK_INTERVAL_MS} ms: {@link #bulkIntervalMs}),
+     * {@code bulk-interval} (0-1 s, default {@value #DEFAULT_BULK_INTERVAL_MS}: {@link #bulkIntervalMs}),
      * {@code max-batch} (1-1,000,000, default 1024), {@code check-interval} (100 ms-60 s, default 1 s: the cheap check
      * that the tables, sets and rules exist) and {@code full-check-interval} (1 s-1 h, default 60 s: the longest gap
      * between two full listings diffed against the ban table).
@@ -154,7 +156,7 @@ public final class BatcherSettings
      * @param bulkIntervalMs while bulk flows (the last commit took more than one change), the next commit waits until
      *                       this long after the last one began, so what arrives meanwhile joins it; a commit of
      *                       {@code maxBatch} changes never waits, nor does a change after a lone one or after this
-     *                       long without a commit. 0 turns it off (commit whenever idle).
+     *                       long without a commit. 0 (the default) turns it off: commit whenever idle.
      */
     public BatcherSettings bulkIntervalMs(final long bulkIntervalMs)
     {

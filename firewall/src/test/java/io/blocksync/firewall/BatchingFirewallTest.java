@@ -47,8 +47,7 @@ class BatchingFirewallTest
     @Test
     void changesBeyondTheBatcherWaitInOrderAndNoneIsLost()
     {
-        // The clock stands still: no hold after a commit of two (BulkCommitTest).
-        final FirewallBatcher batcher = batcher(new BatcherSettings().capacity(2).flushDelayMs(0).bulkIntervalMs(0));
+        final FirewallBatcher batcher = batcher(new BatcherSettings().capacity(2).flushDelayMs(0));
         final BatchingFirewall firewall = new BatchingFirewall(batcher, () -> epochMillis, 16);
         for (int i = 1; i <= 6; i++)
         {
