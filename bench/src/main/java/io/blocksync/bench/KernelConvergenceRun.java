@@ -192,6 +192,8 @@ public final class KernelConvergenceRun
         System.out.printf(Locale.ROOT, "node 2 (a receiving peer) %.2f s: %s%n", (cpuAfter[2] - cpuBefore[2]) /
             (double)CLOCK_TICKS, threadCpu(peerThreadsBefore, peerThreadsAfter));
         printPeersRun(peersRunBefore, peersRunAfter, size - 1, bans);
+        // The firewall's counters (firewall_commits) reach the status file once a second.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_100));
         if (settings.warmUp() > 0)
         {
             System.out.println("counters since start, the warm-up's included:");
@@ -201,10 +203,10 @@ public final class KernelConvergenceRun
             "catch_up_records_read", "catch_up_ranges_in_stream", "snapshot_ranges_in_stream", "batches_dropped_unacked",
             "retransmit_backoffs_answered"));
         System.out.println("node 2: " + StatusCounters.describe(fleet.stateDir(2), "bans_applied", "records_duplicate",
-            "frames_deferred_no_room", "refused_rate_limited", "firewall_changes_applied"));
+            "frames_deferred_no_room", "refused_rate_limited", "firewall_changes_applied", "firewall_commits"));
         System.out.println("peers 2-" + size + ": " + perPeer(fleet, size, "records_duplicate") + "; " +
             perPeer(fleet, size, "snapshots_started") + "; " + perPeer(fleet, size, "acks_sent") + "; " +
-            perPeer(fleet, size, "state_syncs"));
+            perPeer(fleet, size, "state_syncs") + "; " + perPeer(fleet, size, "firewall_commits"));
         final StringBuilder listed = new StringBuilder();
         for (int id = 1; id <= size; id++)
         {

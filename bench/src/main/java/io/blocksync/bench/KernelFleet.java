@@ -102,7 +102,10 @@ final class KernelFleet implements AutoCloseable
                 .append("\nstate-dir = node").append(id).append("\nkey = ").append(privateKeys[id])
                 // -Dbench.state-sync=never: the nodes share one disk here, so their syncs queue behind each other.
                 .append("\nstate-sync = ").append(System.getProperty("bench.state-sync", "always"))
-                .append("\n\n[firewall]\nbackend = nftables\n\n").append(extra).append('\n');
+                .append("\n\n[firewall]\nbackend = nftables\n")
+                // -Dbench.firewall-keys="bulk-interval = 0": more [firewall] keys, one a line ("\n" between them).
+                .append(System.getProperty("bench.firewall-keys", "").replace("\\n", "\n")).append("\n\n")
+                .append(extra).append('\n');
             for (int peer = 1; peer <= size; peer++)
             {
                 if (peer != id)

@@ -34,9 +34,12 @@ import java.util.stream.Stream;
  * ip netns add bs-nftc
  * ip netns exec bs-nftc java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
  *     -Xmx256m -XX:+UseSerialGC -cp bench/target/benchmarks.jar io.blocksync.bench.NftCommitRun \
- *     [--elements 1000000] [--max-batch 1024] [--no-tool] [--listener]
+ *     [--elements 1000000] [--max-batch 1024] [--no-tool] [--listener] [--burst 7 --rate 5000] [--bulk-interval 10]
  * ip netns del bs-nftc
  * </pre>
+ * {@code --rate R} paces the offers as a receiving peer's loop hands bans over in bulk: {@code --burst} bans at once
+ * (as one datagram brings them), R bans a second in all; without it, as fast as the queue takes them.
+ * {@code --bulk-interval} is {@link BatcherSettings#bulkIntervalMs} (default its default, 0: commit whenever idle).
  * {@code --listener} keeps a socket subscribed to {@code NFNLGRP_NFTABLES} (as {@code nft monitor}, or a daemon
  * before session 12, does) through both parts, never reading it: the kernel then builds a notification for every
  * element committed, whoever listens where on the host (the subscription bitmap is not per namespace), so other
@@ -61,6 +64,9 @@ public final class NftCommitRun
         int maxBatch = 1024;
         boolean tool = true;
         boolean listener = false;
+        int burst = 1;
+        int rate = 0;
+        long bulkIntervalMs = BatcherSettings.DEFAULT_BULK_INTERVAL_MS;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -69,6 +75,9 @@ public final class NftCommitRun
                 case "--max-batch" -> maxBatch = Integer.parseInt(args[++i]);
                 case "--no-tool" -> tool = false;
                 case "--listener" -> listener = true;
+                case "--burst" -> burst = Integer.parseInt(args[++i]);
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--bulk-interval" -> bulkIntervalMs = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -89,7 +98,7 @@ public final class NftCommitRun
             subscribed.subscribe();
             System.out.println("a socket subscribed to NFNLGRP_NFTABLES, never read, through both parts");
         }
-        firewall(elements, maxBatch);
+        firewall(elements, maxBatch, burst, rate, bulkIntervalMs);
         if (tool)
         {
             tool(processes, elements);
@@ -103,10 +112,12 @@ public final class NftCommitRun
         processes.run(List.of("nft", "delete", "table", "inet", TOOL_TABLE), new byte[0]);
     }
 
-    private static void firewall(final int elements, final int maxBatch) throws IOException
+    private static void firewall(final int elements, final int maxBatch, final int burst, final int rate,
+        final long bulkIntervalMs) throws IOException
     {
         final FirewallBatcher batcher = new FirewallBatcher(new NftablesBackend(NftablesSettings.managed(TABLE)),
-            new BatcherSettings().jitterPercent(0).maxBatch(maxBatch).threadName(THREAD).log(System.out::println));
+            new BatcherSettings().jitterPercent(0).maxBatch(maxBatch).bulkIntervalMs(bulkIntervalMs).threadName(THREAD)
+                .log(System.out::println));
         batcher.start(List.of());
         while (batcher.reconciles() < 1)
         {
@@ -117,6 +128,15 @@ public final class NftCommitRun
         final long start = System.nanoTime();
         for (int i = 0; i < elements; i++)
         {
+            if (rate > 0 && 0 == i % burst)
+            {
+                final long due = start + (long)(i * 1e9 / rate);
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime())
+                {
+                    batcher.pollCompletions((change) -> { });
+                    LockSupport.parkNanos(wait);
+                }
+            }
             prefix(ban, i);
             while (!batcher.offer(FirewallChange.Op.ADD, ban, TIMEOUT_SECONDS))
             {
@@ -135,8 +155,10 @@ public final class NftCommitRun
         final long failed = batcher.failedAttempts();
         batcher.close();
 
-        System.out.printf(Locale.ROOT, "%,d /64 bans through the firewall (max-batch %d): %.2f s wall, %d commits, " +
-            "%d failed%n", elements, maxBatch, nanos / 1e9, batches, failed);
+        System.out.printf(Locale.ROOT, "%,d /64 bans through the firewall (max-batch %d, bulk-interval %d ms%s): %.2f s " +
+            "wall, %d commits (%.1f elements each), %d failed%n", elements, maxBatch, bulkIntervalMs,
+            rate > 0 ? String.format(Locale.ROOT, ", %d at a time, %,d a second", burst, rate) : "", nanos / 1e9, batches,
+            elements / (double)Math.max(1, batches), failed);
         for (final Map.Entry<String, long[]> entry : after.entrySet())
         {
             final long[] was = before.getOrDefault(entry.getKey(), new long[2]);

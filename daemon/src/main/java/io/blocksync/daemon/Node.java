@@ -311,6 +311,7 @@ public final class Node implements AutoCloseable
             counters.firewallFullChecks.setRelease(firewall.fullChecks());
             counters.firewallFullCheckLastMs.setRelease(firewall.fullCheckLastMillis());
             counters.firewallElementsRepaired.setRelease(firewall.repairedElements());
+            counters.firewallCommits.setRelease(firewall.commits());
             if (null != eventSources)
             {
                 eventSources.publishCounters();

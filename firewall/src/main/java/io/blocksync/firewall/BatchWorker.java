@@ -13,7 +13,8 @@ import static io.blocksync.firewall.LiveBans.PERMANENT;
 /**
  * The worker side of {@link FirewallBatcher}, a reconciler: changes from the loop update the {@link DesiredState} and
  * mark kernel elements dirty; dirty elements go out as group commits ({@link ElementCommit}: at once when idle, and
- * what arrives during a commit joins the next, up to {@code maxBatch}); bans end on time; a periodic check repairs what
+ * what arrives during a commit joins the next, up to {@code maxBatch}; while bulk flows, at most one every
+ * {@code bulkInterval}); bans end on time; a periodic check repairs what
  * someone else removed: every {@code checkInterval} a cheap look at the objects (never their elements), and a full
  * listing diffed against the desired state ({@link KernelDiff}) as often as costs at most 1/{@value #FULL_CHECK_SHARE}
  * of the worker's time, at least every {@code fullCheckMax}. Backends that cannot be listed are re-asserted whole at
@@ -34,6 +35,7 @@ final class BatchWorker
     private final OneToOneConcurrentArrayQueue<FirewallChange> completions;
     private final int maxBatch;
     private final long flushDelayNanos;
+    private final long bulkIntervalNanos;
     private final BanDeadlines deadlines;
     private final DesiredState desired;
     private final ElementTable elements;
@@ -41,6 +43,9 @@ final class BatchWorker
     private final ElementCommit commit;
     private final KernelCheck check;
     private long lastChangeNanos = Long.MIN_VALUE / 2;
+    /** When the last commit began and how many changes it took: what tells bulk from lone changes. */
+    private long lastCommitNanos = Long.MIN_VALUE / 2;
+    private int lastCommitSize;
 
     BatchWorker(
         final FirewallBackend backend,
@@ -55,6 +60,7 @@ final class BatchWorker
         this.completions = completions;
         this.maxBatch = settings.maxBatch();
         this.flushDelayNanos = settings.flushDelayMs() * NANOS_PER_MILLI;
+        this.bulkIntervalNanos = settings.bulkIntervalMs() * NANOS_PER_MILLI;
         this.deadlines = new BanDeadlines(settings, backend);
         this.failures = new FirewallFailures(settings.label(), settings.log());
         this.tool = new ToolBackoff(deadlines);
@@ -99,15 +105,36 @@ final class BatchWorker
             check.mergeSlice(nowNanos);
             work++;
         }
-        if (desired.hasDirty() &&
-            (closing || desired.dirtyCount() >= maxBatch || nowNanos - desired.firstDirtyNanos() >= flushDelayNanos))
+        if (desired.hasDirty() && (closing || desired.dirtyCount() >= maxBatch ||
+            (nowNanos - desired.firstDirtyNanos() >= flushDelayNanos && !holding(nowNanos))))
         {
-            check.committing(Math.min(maxBatch, desired.dirtyCount()), nowNanos);
+            lastCommitNanos = nowNanos;
+            lastCommitSize = Math.min(maxBatch, desired.dirtyCount());
+            check.committing(lastCommitSize, nowNanos);
             commit.commit(maxBatch, nowNanos, true);
             work++;
         }
 
         return work;
+    }
+
+    /**
+     * @return true while bulk flows and the next commit waits for what arrives until {@code bulkInterval} after the
+     * last one began: that one took more than one change (a lone change after a lone one goes at once, so bans
+     * offered one at a time each wait for nothing), and fewer than {@code maxBatch} are dirty. The loop's offers then
+     * need not wake the worker ({@link FirewallBatcher}).
+     */
+    boolean holding(final long nowNanos)
+    {
+        return lastCommitSize > 1 && nowNanos - lastCommitNanos < bulkIntervalNanos && desired.dirtyCount() < maxBatch;
+    }
+
+    /**
+     * @return when a hold ({@link #holding(long)}) ends.
+     */
+    long holdEndNanos()
+    {
+        return lastCommitNanos + bulkIntervalNanos;
     }
 
     /**
@@ -128,8 +155,9 @@ final class BatchWorker
         deadline = Math.min(deadline, desired.nextRetryNanos());
         if (desired.hasDirty())
         {
-            deadline = Math.min(deadline,
-                desired.dirtyCount() >= maxBatch ? 0 : desired.firstDirtyNanos() + flushDelayNanos);
+            final long due = desired.dirtyCount() >= maxBatch ? 0 : Math.max(desired.firstDirtyNanos() + flushDelayNanos,
+                lastCommitSize > 1 ? lastCommitNanos + bulkIntervalNanos : 0);
+            deadline = Math.min(deadline, due);
         }
 
         return deadline;

@@ -5,9 +5,19 @@ package io.blocksync.firewall;
  */
 public final class BatcherSettings
 {
+    /**
+     * Off: a commit whenever the worker is idle. Handed a few bans at a time, each commit costs ~23 µs beyond its
+     * elements (the worker's wake-up, the netlink batch and its answer), and 10 ms halves the worker's CPU per
+     * element ({@code NftCommitRun --burst 7 --rate 5000}); in the 10-peer bulk on this 2-core machine the daemon's
+     * hand-off already brought ~30-80 changes a commit and 10 ms gained nothing measurable (PERFORMANCE.md, issue 13,
+     * fw13).
+     */
+    public static final long DEFAULT_BULK_INTERVAL_MS = 0;
+
     private int capacity = 4096;
     private int maxBatch = 1024;
     private long flushDelayMs = 0;
+    private long bulkIntervalMs = DEFAULT_BULK_INTERVAL_MS;
     private long checkIntervalMs = 1_000;
     private long fullCheckIntervalMs = 60_000;
     private String label = "firewall";
@@ -25,6 +35,7 @@ public final class BatcherSettings
     /**
      * The keys of a [firewall] section that tune the reconciler: {@code flush-delay} (0-10 s, default 0: a change is
      * committed at once when the worker is idle; a positive value makes the first change wait that long for company),
+     * {@code bulk-interval} (0-1 s, default {@value #DEFAULT_BULK_INTERVAL_MS}: {@link #bulkIntervalMs}),
      * {@code max-batch} (1-1,000,000, default 1024), {@code check-interval} (100 ms-60 s, default 1 s: the cheap check
      * that the tables, sets and rules exist) and {@code full-check-interval} (1 s-1 h, default 60 s: the longest gap
      * between two full listings diffed against the ban table).
@@ -33,6 +44,7 @@ public final class BatcherSettings
     {
         return new BatcherSettings()
             .flushDelayMs(section.millis("flush-delay", 0, 10_000, 0))
+            .bulkIntervalMs(section.millis("bulk-interval", 0, 1_000, DEFAULT_BULK_INTERVAL_MS))
             .maxBatch(section.integer("max-batch", 1, 1_000_000, 1024))
             .checkIntervalMs(section.millis("check-interval", 100, 60_000, 1_000))
             .fullCheckIntervalMs(section.millis("full-check-interval", 1_000, 3_600_000, 60_000));
@@ -141,6 +153,18 @@ public final class BatcherSettings
     }
 
     /**
+     * @param bulkIntervalMs while bulk flows (the last commit took more than one change), the next commit waits until
+     *                       this long after the last one began, so what arrives meanwhile joins it; a commit of
+     *                       {@code maxBatch} changes never waits, nor does a change after a lone one or after this
+     *                       long without a commit. 0 (the default) turns it off: commit whenever idle.
+     */
+    public BatcherSettings bulkIntervalMs(final long bulkIntervalMs)
+    {
+        this.bulkIntervalMs = checkRange("bulkIntervalMs", bulkIntervalMs, 0, 60_000);
+        return this;
+    }
+
+    /**
      * @param retryInitialMs wait before the first retry of a failed batch; doubles per attempt up to retryMaxMs.
      */
     public BatcherSettings retryInitialMs(final long retryInitialMs)
@@ -220,6 +244,11 @@ public final class BatcherSettings
     public long flushDelayMs()
     {
         return flushDelayMs;
+    }
+
+    public long bulkIntervalMs()
+    {
+        return bulkIntervalMs;
     }
 
     public long retryInitialMs()

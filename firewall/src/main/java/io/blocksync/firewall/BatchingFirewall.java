@@ -169,6 +169,12 @@ public final class BatchingFirewall implements Firewall, CompletionHandler
     }
 
     @Override
+    public long commits()
+    {
+        return batcher.batches();
+    }
+
+    @Override
     public int backlog()
     {
         return overflow.size();

@@ -113,6 +113,15 @@ public interface Firewall extends AutoCloseable
         return 0;
     }
 
+    /**
+     * @return backend transactions that succeeded (commits of element changes, flushes, re-asserts); with
+     * {@code firewall_changes_applied}, how many changes a commit carries. Any thread.
+     */
+    default long commits()
+    {
+        return 0;
+    }
+
     /** Stop the worker; kernel state stays, so bans outlive the daemon until their timeouts. */
     @Override
     void close();

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * The worker is a reconciler ({@link BatchWorker}): it keeps the desired kernel elements (one per object and prefix,
  * expiring at the latest of the bans behind it), commits what changed at once when idle (changes arriving during a
  * commit join the next, up to {@link BatcherSettings#maxBatch()}; {@link BatcherSettings#flushDelayMs()} is an
- * optional wait), retries refused elements with backoff, removes bans when their time is up (before the kernel
+ * optional wait; while bulk flows, commits wait for {@link BatcherSettings#bulkIntervalMs()}, and offers do not wake
+ * the worker unless {@code maxBatch} changes are queued), retries refused elements with backoff, removes bans when their time is up (before the kernel
  * timeout, which carries a grace period and only matters when the daemon is gone) and repairs the kernel when someone
  * else changed it. Nothing is dropped silently: every offered change completes as APPLIED (in the kernel), SUPERSEDED
  * or FAILED (refused, retried in the background), and failures are counted per {@link FailureKind}.
@@ -35,11 +36,14 @@ public final class FirewallBatcher implements AutoCloseable
     private final OneToOneConcurrentArrayQueue<FirewallChange> requests;
     private final OneToOneConcurrentArrayQueue<FirewallChange> completions;
     private final BatchWorker worker;
+    private final int maxBatch;
     private final FirewallChange[] free;
     private int freeCount;
 
     private volatile boolean closing;
     private volatile boolean parked;
+    /** The worker sleeps until its held commit is due: only a full batch queued wakes it earlier. */
+    private volatile boolean holding;
     private Thread thread;
     private boolean opened;
 
@@ -61,6 +65,7 @@ public final class FirewallBatcher implements AutoCloseable
         this.requests = new OneToOneConcurrentArrayQueue<>(settings.capacity());
         this.completions = new OneToOneConcurrentArrayQueue<>(settings.capacity());
         this.worker = new BatchWorker(backend, settings, clock, requests, completions);
+        this.maxBatch = settings.maxBatch();
         this.free = new FirewallChange[settings.capacity()];
         for (int i = 0; i < free.length; i++)
         {
@@ -361,6 +366,14 @@ public final class FirewallBatcher implements AutoCloseable
         return worker.liveBanCount();
     }
 
+    /**
+     * @return true while the worker thread sleeps in a hold ({@link BatcherSettings#bulkIntervalMs}); any thread.
+     */
+    boolean asleepInHold()
+    {
+        return holding;
+    }
+
     boolean isDrained()
     {
         return worker.isDrained();
@@ -370,7 +383,7 @@ public final class FirewallBatcher implements AutoCloseable
     {
         slot.offeredNanos(clock.nanoTime());
         requests.offer(slot);
-        if (parked)
+        if (parked || (holding && requests.size() >= maxBatch))
         {
             LockSupport.unpark(thread);
         }
@@ -403,16 +416,31 @@ public final class FirewallBatcher implements AutoCloseable
 
                 if (0 == work)
                 {
-                    parked = true;
+                    // Set before the queue is looked at, so an offer after the look either sees it or is seen.
+                    final boolean hold = worker.holding(now);
+                    if (hold)
+                    {
+                        holding = true;
+                    }
+                    else
+                    {
+                        parked = true;
+                    }
                     if (requests.isEmpty() && closingNow == closing)
                     {
-                        final long wait = Math.min(worker.nextDeadlineNanos() - now, MAX_PARK_NANOS);
+                        long wait = Math.min(worker.nextDeadlineNanos() - now, MAX_PARK_NANOS);
+                        if (hold)
+                        {
+                            // Offers meanwhile do not wake the worker: it looks at the queue when the hold ends.
+                            wait = Math.min(wait, worker.holdEndNanos() - now);
+                        }
                         if (wait > 0)
                         {
                             LockSupport.parkNanos(this, wait);
                         }
                     }
                     parked = false;
+                    holding = false;
                 }
             }
         }

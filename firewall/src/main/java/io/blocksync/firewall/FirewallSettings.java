@@ -179,6 +179,7 @@ public final class FirewallSettings
 
         final BatcherSettings tuning = new BatcherSettings()
             .flushDelayMs(batcher.flushDelayMs())
+            .bulkIntervalMs(batcher.bulkIntervalMs())
             .maxBatch(batcher.maxBatch())
             .checkIntervalMs(batcher.checkIntervalMs())
             .fullCheckIntervalMs(batcher.fullCheckIntervalMs())

@@ -159,15 +159,16 @@ class BackendSettingsTest
     @Test
     void theBatcherReadsItsTuningAndTheBackendItsOwnKeys()
     {
-        final MapSection section = new MapSection("flush-delay", "5ms", "max-batch", "0");
+        final MapSection section = new MapSection("flush-delay", "5ms", "max-batch", "0", "bulk-interval", "10ms");
         final FirewallSettings settings = FirewallSettings.parse(FirewallSettings.NFTABLES, section);
 
         assertEquals(List.of("test.conf:3:13: max-batch: 0 is outside 1-1000000"), section.errors);
         assertEquals(5, settings.batcher().flushDelayMs());
+        assertEquals(10, settings.batcher().bulkIntervalMs());
         assertEquals(1024, settings.batcher().maxBatch());
         assertInstanceOf(NftablesSettings.class, settings.settings());
-        assertEquals(List.of("flush-delay", "max-batch", "check-interval", "full-check-interval", "mode", "table", "priority", "forward", "restrict-port",
-            "kill-states", "kernel-session"),
+        assertEquals(List.of("flush-delay", "bulk-interval", "max-batch", "check-interval", "full-check-interval", "mode",
+            "table", "priority", "forward", "restrict-port", "kill-states", "kernel-session"),
             section.asked);
     }
 
@@ -177,7 +178,9 @@ class BackendSettingsTest
         final MapSection section = new MapSection();
         final FirewallSettings settings = FirewallSettings.parse(FirewallSettings.LOG, section);
 
-        assertEquals(List.of("flush-delay", "max-batch", "check-interval", "full-check-interval"), section.asked);
+        assertEquals(List.of("flush-delay", "bulk-interval", "max-batch", "check-interval", "full-check-interval"),
+            section.asked);
+        assertEquals(0, settings.batcher().bulkIntervalMs(), "off unless asked for");
         assertNull(settings.settings());
         assertInstanceOf(LogBackend.class, settings.newBackend((line) -> { }));
     }

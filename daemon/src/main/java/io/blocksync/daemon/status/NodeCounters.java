@@ -278,8 +278,13 @@ public final class NodeCounters
      * crossed our acknowledgement): not decoded, acknowledged again.
      */
     public static final int SNAPSHOT_CHUNKS_COPIES_ID = 129;
+    /**
+     * Firewall backend transactions that succeeded (commits of element changes, flushes, re-asserts), updated once a
+     * second: {@code firewall_changes_applied} over it is the changes a commit carries.
+     */
+    public static final int FIREWALL_COMMITS_ID = 160;
     /** The highest id given so far; a new counter takes the next one. */
-    public static final int LAST_ID = SNAPSHOT_CHUNKS_COPIES_ID;
+    public static final int LAST_ID = FIREWALL_COMMITS_ID;
 
     public final AtomicCounter datagramsReceived;
     public final AtomicCounter datagramsSent;
@@ -379,6 +384,7 @@ public final class NodeCounters
     public final AtomicCounter firewallFullChecks;
     public final AtomicCounter firewallFullCheckLastMs;
     public final AtomicCounter firewallElementsRepaired;
+    public final AtomicCounter firewallCommits;
     public final AtomicCounter stateSyncs;
     public final AtomicCounter stateSyncFailures;
     public final AtomicCounter stateSyncLastMicros;
@@ -471,6 +477,7 @@ public final class NodeCounters
         firewallFullChecks = counter(FIREWALL_FULL_CHECKS_ID, "firewall_full_checks");
         firewallFullCheckLastMs = counter(FIREWALL_FULL_CHECK_LAST_MS_ID, "firewall_full_check_last_ms");
         firewallElementsRepaired = counter(FIREWALL_ELEMENTS_REPAIRED_ID, "firewall_elements_repaired");
+        firewallCommits = counter(FIREWALL_COMMITS_ID, "firewall_commits");
         stateSyncs = counter(STATE_SYNCS_ID, "state_syncs");
         stateSyncFailures = counter(STATE_SYNC_FAILURES_ID, "state_sync_failures");
         stateSyncLastMicros = counter(STATE_SYNC_LAST_MICROS_ID, "state_sync_last_micros");

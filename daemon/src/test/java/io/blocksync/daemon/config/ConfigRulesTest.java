@@ -275,9 +275,9 @@ class ConfigRulesTest
     void shouldRefuseKeysTheChosenBackendDoesNotHave()
     {
         assertErrors(NODE + "[firewall]\nbackend = log\ntable = blocksync\n",
-            "test.conf:8:1: unknown key 'table' in [firewall]; accepted keys: backend, flush-delay, max-batch, check-interval, full-check-interval");
+            "test.conf:8:1: unknown key 'table' in [firewall]; accepted keys: backend, flush-delay, bulk-interval, max-batch, check-interval, full-check-interval");
         assertErrors(NODE + "[firewall]\nbackend = nftables\nset-prefix = x\n",
-            "test.conf:8:1: unknown key 'set-prefix' in [firewall]; accepted keys: backend, flush-delay, max-batch, check-interval, full-check-interval, mode, " +
+            "test.conf:8:1: unknown key 'set-prefix' in [firewall]; accepted keys: backend, flush-delay, bulk-interval, max-batch, check-interval, full-check-interval, mode, " +
             "table, priority, forward, restrict-port, kill-states, kernel-session");
         assertErrors(NODE + "[firewall]\nbackend = ipset\nmode = existing\n",
             "test.conf:8:8: mode existing needs set4, set6 or both: the sets bans are added to");

@@ -155,7 +155,9 @@ class NodeCountersTest
         "126 snapshot_requests_ignored",
         "127 catch_up_ranges_in_stream",
         "128 snapshot_ranges_in_stream",
-        "129 snapshot_chunks_copies");
+        "129 snapshot_chunks_copies",
+
+        "160 firewall_commits");
 
     private final CountersManager manager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(256 * CountersReader.METADATA_LENGTH)),
