@@ -1,8 +1,8 @@
 #!/bin/sh
 # Compiles libblocksync_nflog.so: the NFLOG netlink socket behind io.blocksync.nativeio.NflogSocket, the rtnetlink
 # address socket behind AddressMonitorSocket, the nf_tables set dump behind NftSetDump and the element writer behind NftElementWriter, and the kernel
-# sessions behind NftablesSession and IpsetSession (libnftables and libipset are dlopened at run time, so neither
-# their packages nor their -dev headers are needed to build).
+# sessions behind NftablesSession and IpsetSession, and the link HMAC behind NativeHmacSha256 (libnftables, libipset
+# and libcrypto are dlopened at run time, so neither their packages nor their -dev headers are needed to build).
 # Maven runs this in the compile phase (native/pom.xml), after javac has written the JNI header.
 #
 #   build-jni.sh SOURCE_DIR HEADER_DIR CLASSES_DIR JAVA_HOME
@@ -34,7 +34,7 @@ if [ ! -f "$java_home/include/jni.h" ] && [ -n "${JAVA_HOME:-}" ] && [ -f "$JAVA
     java_home=$JAVA_HOME
 fi
 [ -f "$java_home/include/jni.h" ] || skip "no jni.h under $java_home/include (a JRE, not a JDK?)"
-for class in NflogSocket AddressMonitorSocket NftablesSession IpsetSession NftSetDump NftElementWriter; do
+for class in NflogSocket AddressMonitorSocket NftablesSession IpsetSession NftSetDump NftElementWriter NativeHmacSha256; do
     [ -f "$header_dir/io_blocksync_nativeio_$class.h" ] ||
         skip "javac wrote no JNI header for $class to $header_dir"
 done
@@ -54,4 +54,5 @@ mkdir -p "$out_dir"
     -I"$java_home/include" -I"$java_home/include/linux" -I"$header_dir" \
     -o "$out_dir/libblocksync_nflog.so" "$source_dir/blocksync_nflog.c" "$source_dir/blocksync_kernel.c" \
     "$source_dir/blocksync_rtnl.c" "$source_dir/blocksync_nftdump.c" "$source_dir/blocksync_netlink.c" \
+    "$source_dir/blocksync_hmac.c" \
     -ldl -lpthread

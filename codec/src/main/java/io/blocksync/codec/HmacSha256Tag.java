@@ -1,7 +1,9 @@
 package io.blocksync.codec;
 
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
@@ -9,15 +11,39 @@ import org.bouncycastle.crypto.params.KeyParameter;
 /**
  * HMAC-SHA256 truncated to {@link FrameHeaderFlyweight#TAG_LENGTH} bytes (RFC 4868 style) for one key.
  * BouncyCastle's lightweight HMac is initialised once and reused; unlike the JDK's Mac it does not allocate per
- * call. Not thread safe: one instance per thread.
+ * call. Where an {@link Engine} was {@link #install installed} before the tag was made (the daemon installs the
+ * native one, libcrypto's SHA-256), the same function is computed there instead: under the launcher's C1-only JIT
+ * BouncyCastle's SHA-256 costs ~9 µs for a 1,200-byte datagram, libcrypto's ~1.1 µs (PERFORMANCE.md, origin13), and
+ * the origin of a bulk seals every datagram once per peer. Not thread safe: one instance per thread.
  */
 public final class HmacSha256Tag
 {
     public static final int MIN_KEY_LENGTH = 16;
 
+    /**
+     * HMAC-SHA256 (RFC 2104) computed outside BouncyCastle, over bytes at a native address. A key's state lives in
+     * {@link #STATE_LENGTH} bytes of off-heap memory the tag owns; the engine keeps nothing per key.
+     */
+    public interface Engine
+    {
+        /** Bytes of off-heap memory a key's state takes. */
+        int STATE_LENGTH = 256;
+
+        /** Write the state of {@code key} (any length) at {@code stateAddress}. */
+        void init(byte[] key, long stateAddress);
+
+        /** Write the 32-byte HMAC of {@code [address, address + length)} under the key at {@code digestAddress}. */
+        void compute(long stateAddress, long address, int length, long digestAddress);
+    }
+
+    private static volatile Engine installed;
+
     private final HMac hmac = new HMac(new SHA256Digest());
     private final byte[] scratch = new byte[FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH];
     private final byte[] digest = new byte[32];
+    private final Engine engine;
+    // With an engine: the key's state, the digest, then a copy of on-heap input (STATE_LENGTH + 32 + scratch).
+    private final UnsafeBuffer offHeap;
 
     /**
      * @param key at least {@link #MIN_KEY_LENGTH} bytes; 32 random bytes are recommended.
@@ -30,6 +56,38 @@ public final class HmacSha256Tag
                 "key is " + key.length + " bytes, at least " + MIN_KEY_LENGTH + " are required");
         }
         hmac.init(new KeyParameter(key));
+        engine = installed;
+        if (null == engine)
+        {
+            offHeap = null;
+        }
+        else
+        {
+            offHeap = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+                Engine.STATE_LENGTH + digest.length + FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH, 64));
+            engine.init(key, offHeap.addressOffset());
+        }
+    }
+
+    /**
+     * Compute the tags made from now on with {@code engine}; null: with BouncyCastle. Tags already made keep theirs.
+     * The engine must compute HMAC-SHA256 exactly.
+     */
+    public static void install(final Engine engine)
+    {
+        installed = engine;
+    }
+
+    /** The engine tags made now use; null for BouncyCastle. */
+    public static Engine installed()
+    {
+        return installed;
+    }
+
+    /** Whether this tag computes with an installed {@link Engine} rather than BouncyCastle. */
+    public boolean usesEngine()
+    {
+        return null != engine;
     }
 
     /** Write the tag of {@code [offset, offset + length)} at {@code offset + length}. */
@@ -61,6 +119,28 @@ public final class HmacSha256Tag
     private void compute(final DirectBuffer buffer, final int offset, final int length)
     {
         final byte[] array = buffer.byteArray();
+        if (null != engine)
+        {
+            // The engine reads raw memory: the range must lie in the buffer.
+            buffer.boundsCheck(offset, length);
+            final long base = offHeap.addressOffset();
+            final int digestOffset = Engine.STATE_LENGTH;
+            final int inputOffset = digestOffset + digest.length;
+            if (null == array)
+            {
+                engine.compute(base, buffer.addressOffset() + offset, length, base + digestOffset);
+                offHeap.getBytes(digestOffset, digest);
+                return;
+            }
+            if (length <= offHeap.capacity() - inputOffset)
+            {
+                offHeap.putBytes(inputOffset, buffer, offset, length);
+                engine.compute(base, base + inputOffset, length, base + digestOffset);
+                offHeap.getBytes(digestOffset, digest);
+                return;
+            }
+            // Longer on-heap input than a datagram (tools only): BouncyCastle, the same function.
+        }
         if (null != array)
         {
             hmac.update(array, buffer.wrapAdjustment() + offset, length);

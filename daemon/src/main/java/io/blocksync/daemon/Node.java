@@ -202,6 +202,7 @@ public final class Node implements AutoCloseable
             log.threadSafeConsumer(), "blocksync-checkpoint-" + config.nodeId());
         groupCommit = !config.stateSync() ? GroupCommit.never() : GroupCommit.start(stateSync, checkpointer,
             transport::wakeup, counters, log.threadSafeConsumer(), "blocksync-sync-" + config.nodeId());
+        final String linkMacs = NodeStart.installLinkMacs();
         final FrameVerifier verifier = new FrameVerifier(config.nodeId());
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
@@ -341,7 +342,8 @@ public final class Node implements AutoCloseable
             .append(String.valueOf(transport.localAddress())).append(" with ").append(peers.size()).append(" peer(s), ")
             .append(store.size()).append(" stored entries (").append(store.passes()).append(" pass(es) over the store at start), firewall ")
             .append(config.firewall().backend()).append(", own decisions signed ")
-            .append(null == signer ? "on the loop (one CPU)" : "on a thread of their own").commit();
+            .append(null == signer ? "on the loop (one CPU)" : "on a thread of their own")
+            .append(", link MACs by ").append(linkMacs).commit();
     }
 
     /** @return whether this node's decisions are signed on a thread of their own, given the CPUs the JVM may use. */

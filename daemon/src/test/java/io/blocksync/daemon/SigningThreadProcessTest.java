@@ -1,5 +1,6 @@
 package io.blocksync.daemon;
 
+import io.blocksync.nativeio.NativeLibrary;
 import io.blocksync.testkit.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,12 +11,14 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Where a node signs its own decisions follows the CPUs its JVM may use ({@code -XX:ActiveProcessorCount}): with one,
  * on the loop as before the signer thread existed (a second thread on one CPU only adds wake-ups and, measured, lone
  * bans that waited behind the sync thread); with two, on a thread of their own. Either way each node's ban reaches
- * the other.
+ * the other. Both seal and check their link MACs with libcrypto where the build made the JNI library (the start-up
+ * line says so), so the bans crossing prove the native tags are the ones a peer accepts.
  */
 class SigningThreadProcessTest
 {
@@ -32,6 +35,11 @@ class SigningThreadProcessTest
             two.awaitLog("node 2 listening on").awaitLog("own decisions signed on a thread of their own");
             assertFalse(one.log().contains("signed on a thread") || two.log().contains("signed on the loop"),
                 one.log() + "\n" + two.log());
+            if (null != SigningThreadProcessTest.class.getClassLoader().getResource(NativeLibrary.resourceName()))
+            {
+                assertTrue(one.log().contains("link MACs by libcrypto") && two.log().contains("link MACs by libcrypto"),
+                    one.log() + "\n" + two.log());
+            }
 
             assertEquals(List.of("ok ban 198.51.100.41"), one.control(List.of("ban 198.51.100.41 3600 ssh 0 0")));
             assertEquals(List.of("ok ban 203.0.113.42"), two.control(List.of("ban 203.0.113.42 3600 ssh 0 0")));

@@ -59,6 +59,9 @@ public final class DecisionSigning implements Agent
     private final PreparedDecision[] slots;
     private final int mask;
     private final int[] pendingPrefixes = new int[PENDING_BUCKETS];
+    // The prefix hash of each slot's decision, set at hand-over: a filter hit scans these ints, and compares prefixes
+    // only where the whole hash matches (the scan compared every slot's prefix, ~3 % of the origin's loop in a bulk).
+    private final int[] slotHashes;
     private final AtomicLong handed = new AtomicLong();
     private final AtomicLong signed = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
@@ -86,6 +89,7 @@ public final class DecisionSigning implements Agent
         {
             slots[i] = new PreparedDecision();
         }
+        this.slotHashes = new int[capacity];
         this.mask = capacity - 1;
         this.roleName = "blocksync-signer-" + nodeId;
     }
@@ -138,14 +142,21 @@ public final class DecisionSigning implements Agent
     /** Loop: whether a decision for this prefix is handed over and not yet stored. */
     public boolean isPending(final IpPrefix prefix)
     {
-        if (handedByLoop == storedByLoop || 0 == pendingPrefixes[bucket(prefix)])
+        if (handedByLoop == storedByLoop)
         {
             return false;
         }
-        // A hash in the filter: the slots in flight say whether it is this very prefix (rare; at most a ring).
+        final int hash = prefix.hashCode();
+        if (0 == pendingPrefixes[hash & (PENDING_BUCKETS - 1)])
+        {
+            return false;
+        }
+        // A hash in the filter: the slots in flight say whether it is this very prefix (at most a ring of ints; with
+        // 1,024 in flight one look in 16 hits the filter).
         for (long i = storedByLoop; i < handedByLoop; i++)
         {
-            if (slots[(int)i & mask].record().prefix().equals(prefix))
+            final int slot = (int)i & mask;
+            if (slotHashes[slot] == hash && slots[slot].record().prefix().equals(prefix))
             {
                 return true;
             }
@@ -162,7 +173,10 @@ public final class DecisionSigning implements Agent
     /** Loop: the claimed slot is prepared; it is the signer's until signed. */
     public void handOver()
     {
-        pendingPrefixes[bucket(slots[(int)handedByLoop & mask].record().prefix())]++;
+        final int slot = (int)handedByLoop & mask;
+        final int hash = slots[slot].record().prefix().hashCode();
+        slotHashes[slot] = hash;
+        pendingPrefixes[hash & (PENDING_BUCKETS - 1)]++;
         handed.set(++handedByLoop);
         if (null != wakeLoop)
         {
@@ -211,7 +225,7 @@ public final class DecisionSigning implements Agent
     /** Loop: the head decision is stored; its slot is free. */
     public void release()
     {
-        pendingPrefixes[bucket(slots[(int)storedByLoop & mask].record().prefix())]--;
+        pendingPrefixes[slotHashes[(int)storedByLoop & mask] & (PENDING_BUCKETS - 1)]--;
         stored.set(++storedByLoop);
     }
 
@@ -270,11 +284,6 @@ public final class DecisionSigning implements Agent
             }
         }
         return work;
-    }
-
-    private int bucket(final IpPrefix prefix)
-    {
-        return prefix.hashCode() & (PENDING_BUCKETS - 1);
     }
 
     /** Parks until unparked by a hand-off (or the stop); never spins, so an idle signer costs no CPU. */
