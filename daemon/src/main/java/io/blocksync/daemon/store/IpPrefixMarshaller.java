@@ -10,6 +10,8 @@ import net.openhft.chronicle.hash.serialization.StatefulCopyable;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Writes and reads the fixed 18-byte key: family (1 byte, 4 or 6), prefix length (1 byte), then the 16-byte
@@ -17,8 +19,12 @@ import org.agrona.DirectBuffer;
  * Keys are compared byte for byte, so 192.0.2.1/24 and 192.0.2.0/24 are different keys: callers mask host bits
  * first if they want them to be one.
  * <p>
- * Stateful (a scratch array), so Chronicle Map takes a {@link #copy()} per context. Its class name is recorded in
+ * Stateful (scratch arrays), so Chronicle Map takes a {@link #copy()} per context. Its class name is recorded in
  * the file header; renaming or moving it makes existing state files unreadable.
+ * <p>
+ * A key is laid out in a scratch array and handed to Chronicle's {@code Bytes} in one write: Chronicle serialises the
+ * key of every get and put to hash it, and 18 single-byte writes through its streaming {@code Bytes} cost a receiving
+ * peer's loop about 1 µs a ban under C1 (PERFORMANCE.md "a receiving peer per ban, again").
  */
 final class IpPrefixMarshaller
     implements SizedReader<IpPrefix>, SizedWriter<IpPrefix>, StatefulCopyable<IpPrefixMarshaller>,
@@ -27,6 +33,8 @@ final class IpPrefixMarshaller
     static final int LENGTH = 2 + AddressFamily.ADDRESS_FIELD_LENGTH;
 
     private final byte[] address = new byte[AddressFamily.ADDRESS_FIELD_LENGTH];
+    private final byte[] key = new byte[LENGTH];
+    private final UnsafeBuffer keyBuffer = new UnsafeBuffer(key);
 
     @Override
     public long size(final IpPrefix toWrite)
@@ -38,12 +46,16 @@ final class IpPrefixMarshaller
     @SuppressWarnings("rawtypes") // Chronicle Map's interface declares a raw Bytes
     public void write(final Bytes out, final long size, final IpPrefix key)
     {
-        out.writeUnsignedByte(key.family());
-        out.writeUnsignedByte(key.prefixLength());
-        for (int i = 0; i < AddressFamily.ADDRESS_FIELD_LENGTH; i++)
-        {
-            out.writeUnsignedByte(key.addressByte(i));
-        }
+        write(keyBuffer, 0, key);
+        out.write(this.key, 0, LENGTH);
+    }
+
+    /** The key's {@value #LENGTH} bytes at {@code buffer[offset]}: the layout of the map's keys and of the log's. */
+    static void write(final MutableDirectBuffer buffer, final int offset, final IpPrefix key)
+    {
+        buffer.putByte(offset, (byte)key.family());
+        buffer.putByte(offset + 1, (byte)key.prefixLength());
+        key.getAddress(buffer, offset + 2);
     }
 
     @Override
