@@ -152,8 +152,8 @@ public final class EventLog implements AutoCloseable
     /**
      * Formats one line at a time: {@code line.begin().append("...").append(prefix).commit()}. Characters go straight
      * into the line's bytes (ASCII; any other character becomes {@code '?'}), cut at {@value #MAX_LINE_BYTES} bytes:
-     * a bulk writes an audit line per ban on the loop, and building it in a {@code StringBuilder} first and
-     * copying it out to bytes cost that loop a third more (PERFORMANCE.md "a receiving peer per ban, again").
+     * a bulk writes an audit line per ban on the loop, where building it in a {@code StringBuilder} and copying it out
+     * to bytes took twice the time (PERFORMANCE.md "a receiving peer per ban, again").
      */
     public final class Line
     {

@@ -42,7 +42,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * A record is laid out in a scratch array ({@link #write(MutableDirectBuffer, int, Ban)}, the write-ahead log's
  * layout too) and handed to or taken from Chronicle's {@code Bytes} in one copy: some twenty field writes or reads
- * through its streaming {@code Bytes} cost a receiving peer's loop about half a microsecond a ban under C1. Stateful
+ * through its streaming {@code Bytes} cost more; with the key's one write, ~0.5 µs less a put and a get under C1
+ * (PERFORMANCE.md "a receiving peer per ban, again"). Stateful
  * (the scratch array), so Chronicle Map takes a {@link #copy()} per context; {@link #INSTANCE} is the configured one.
  */
 final class BanMarshaller

@@ -23,8 +23,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the file header; renaming or moving it makes existing state files unreadable.
  * <p>
  * A key is laid out in a scratch array and handed to Chronicle's {@code Bytes} in one write: Chronicle serialises the
- * key of every get and put to hash it, and 18 single-byte writes through its streaming {@code Bytes} cost a receiving
- * peer's loop about 1 µs a ban under C1 (PERFORMANCE.md "a receiving peer per ban, again").
+ * key of every get and put to hash it, and 18 single-byte writes through its streaming {@code Bytes} were a tenth of a
+ * receiving peer's loop under C1 (PERFORMANCE.md "a receiving peer per ban, again").
  */
 final class IpPrefixMarshaller
     implements SizedReader<IpPrefix>, SizedWriter<IpPrefix>, StatefulCopyable<IpPrefixMarshaller>,
