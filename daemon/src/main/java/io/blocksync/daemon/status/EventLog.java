@@ -27,13 +27,21 @@ public final class EventLog implements AutoCloseable
      */
     private static final int CAPACITY = 256 * 1024;
     private static final long MAX_IDLE_SLEEP_MILLIS = 100;
+    /**
+     * The writer thread's sleep while lines keep coming: about 100 wake-ups and writes a second instead of 1,000 during
+     * a bulk (PERFORMANCE.md "a receiving peer per ban, again"); the ring holds over 50 ms of lines at one every 20 µs.
+     */
+    private static final long BUSY_SLEEP_MILLIS = 10;
+    private static final int LINES_PER_READ = 256;
+    /** Longest line, in bytes: a longer one is cut. */
+    private static final int MAX_LINE_BYTES = 1024;
 
     private final ManyToOneRingBuffer ring = new ManyToOneRingBuffer(
         new UnsafeBuffer(BufferUtil.allocateDirectAligned(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH, 64)));
     private final AtomicLong dropped = new AtomicLong();
     private final org.agrona.concurrent.MessageHandler writer = this::writeLine;
     private final PrintStream out;
-    private final byte[] lineBytes = new byte[1025];
+    private final byte[] lineBytes = new byte[MAX_LINE_BYTES + 1];
     private final Thread drainer;
     private volatile boolean running = true;
 
@@ -91,20 +99,19 @@ public final class EventLog implements AutoCloseable
 
     private void drainLoop()
     {
-        long idleSleepMillis = 1;
+        long sleepMillis = 1;
         while (running)
         {
-            if (drainOnce() > 0)
+            final int lines = drainOnce();
+            sleepMillis = sleepAfter(lines, sleepMillis);
+            if (0 == sleepMillis)
             {
-                idleSleepMillis = 1;
                 continue;
             }
             out.flush();
             try
             {
-                // Back off to 10 wake-ups a second when quiet: an idle router should not pay for its log.
-                Thread.sleep(idleSleepMillis);
-                idleSleepMillis = Math.min(MAX_IDLE_SLEEP_MILLIS, idleSleepMillis * 2);
+                Thread.sleep(sleepMillis);
             }
             catch (final InterruptedException ex)
             {
@@ -113,9 +120,26 @@ public final class EventLog implements AutoCloseable
         }
     }
 
+    /**
+     * The writer thread's sleep after a read of the ring found {@code lines}: none when the read was full (the ring may
+     * hold more); {@link #BUSY_SLEEP_MILLIS} while lines keep coming, rather than a wake-up and a write per millisecond
+     * (a bulk logs a line per ban); when quiet, twice the last, up to {@link #MAX_IDLE_SLEEP_MILLIS}: an idle router
+     * should not pay for its log.
+     *
+     * @return ms; 0: read again at once.
+     */
+    static long sleepAfter(final int lines, final long lastSleepMillis)
+    {
+        if (lines >= LINES_PER_READ)
+        {
+            return 0;
+        }
+        return lines > 0 ? BUSY_SLEEP_MILLIS : Math.max(1, Math.min(MAX_IDLE_SLEEP_MILLIS, lastSleepMillis * 2));
+    }
+
     private int drainOnce()
     {
-        return ring.read(writer, 256);
+        return ring.read(writer, LINES_PER_READ);
     }
 
     private void writeLine(final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
@@ -126,17 +150,23 @@ public final class EventLog implements AutoCloseable
     }
 
     /**
-     * Formats one line at a time: {@code line.begin().append("...").append(prefix).commit()}.
+     * Formats one line at a time: {@code line.begin().append("...").append(prefix).commit()}. Characters go straight
+     * into the line's bytes (ASCII; any other character becomes {@code '?'}), cut at {@value #MAX_LINE_BYTES} bytes:
+     * a bulk writes an audit line per ban on the loop, where building it in a {@code StringBuilder} and copying it out
+     * to bytes took twice the time (PERFORMANCE.md "a receiving peer per ban, again").
      */
     public final class Line
     {
-        private final StringBuilder text = new StringBuilder(256);
-        private final byte[] encoded = new byte[1024];
-        private final char[] chars = new char[encoded.length];
+        private final byte[] encoded = new byte[MAX_LINE_BYTES];
         private final UnsafeBuffer bytes = new UnsafeBuffer(encoded);
+        private int length;
+        // For what the codec formats into a StringBuilder (addresses, reasons), copied from there.
+        private final StringBuilder scratch = new StringBuilder(64);
         // The timestamp up to its milliseconds ("2026-11-30T09:12:01."), formatted once a second: a bulk import logs
         // a line per ban on the loop.
         private final StringBuilder stamp = new StringBuilder(32);
+        private final byte[] stampBytes = new byte[32];
+        private int stampLength;
         private long stampSecond = Long.MIN_VALUE;
 
         private Line()
@@ -152,56 +182,91 @@ public final class EventLog implements AutoCloseable
         /** As {@link #begin()}, stamped with the given time (epoch ms). */
         Line begin(final long epochMillis)
         {
-            text.setLength(0);
+            length = 0;
             appendTimestamp(epochMillis);
-            text.append(' ');
+            put(' ');
             return this;
         }
 
+        /** As {@link StringBuilder#append(CharSequence)} writes it: null reads {@code null}. */
         public Line append(final CharSequence value)
         {
-            text.append(value);
+            if (null == value)
+            {
+                return append("null");
+            }
+            for (int i = 0, n = value.length(); i < n; i++)
+            {
+                put(value.charAt(i));
+            }
             return this;
         }
 
         public Line append(final char value)
         {
-            text.append(value);
+            put(value);
             return this;
         }
 
+        /** As {@link StringBuilder#append(long)} writes it. */
         public Line append(final long value)
         {
-            text.append(value);
+            if (value == Long.MIN_VALUE)
+            {
+                return append("-9223372036854775808");
+            }
+            long left = value;
+            if (left < 0)
+            {
+                put('-');
+                left = -left;
+            }
+            int digits = 1;
+            for (long rest = left; rest >= 10; rest /= 10)
+            {
+                digits++;
+            }
+            final int end = length + digits;
+            for (int i = end - 1; i >= length; i--)
+            {
+                if (i < MAX_LINE_BYTES)
+                {
+                    encoded[i] = (byte)('0' + left % 10);
+                }
+                left /= 10;
+            }
+            length = Math.min(end, MAX_LINE_BYTES);
             return this;
         }
 
         public Line append(final IpPrefix prefix)
         {
-            AddressText.append(prefix, text);
-            return this;
+            scratch.setLength(0);
+            AddressText.append(prefix, scratch);
+            return append(scratch);
         }
 
         /** A ban's reason text (see codec's ReasonCode). */
         public Line appendReason(final io.blocksync.codec.Ban ban)
         {
-            ban.appendReason(text);
-            return this;
+            scratch.setLength(0);
+            ban.appendReason(scratch);
+            return append(scratch);
         }
 
         public void commit()
         {
-            final int length = Math.min(text.length(), encoded.length);
-            // In bulk, then array to array: charAt and a checked putByte per character cost a third of the line.
-            text.getChars(0, length, chars, 0);
-            for (int i = 0; i < length; i++)
-            {
-                final char c = chars[i];
-                encoded[i] = (byte)(c < 0x80 ? c : '?');
-            }
             if (!ring.write(MESSAGE_TYPE, bytes, 0, length))
             {
                 dropped.incrementAndGet();
+            }
+        }
+
+        private void put(final char c)
+        {
+            if (length < MAX_LINE_BYTES)
+            {
+                encoded[length++] = (byte)(c < 0x80 ? c : '?');
             }
         }
 
@@ -213,10 +278,20 @@ public final class EventLog implements AutoCloseable
                 stampSecond = second;
                 stamp.setLength(0);
                 appendSecond(second * 1000);
+                stampLength = Math.min(stamp.length(), stampBytes.length);
+                for (int i = 0; i < stampLength; i++)
+                {
+                    stampBytes[i] = (byte)stamp.charAt(i);
+                }
             }
             final long millis = Math.floorMod(epochMillis, 1000);
-            text.append(stamp).append((char)('0' + millis / 100)).append((char)('0' + millis / 10 % 10))
-                .append((char)('0' + millis % 10)).append('Z');
+            // At the line's start, where it always fits.
+            System.arraycopy(stampBytes, 0, encoded, length, stampLength);
+            length += stampLength;
+            put((char)('0' + millis / 100));
+            put((char)('0' + millis / 10 % 10));
+            put((char)('0' + millis % 10));
+            put('Z');
         }
 
         /** Into {@link #stamp}: the date and time of a whole second, with the dot before its milliseconds. */

@@ -10,6 +10,8 @@ import net.openhft.chronicle.hash.serialization.StatefulCopyable;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Writes and reads the fixed 18-byte key: family (1 byte, 4 or 6), prefix length (1 byte), then the 16-byte
@@ -19,6 +21,10 @@ import org.agrona.DirectBuffer;
  * <p>
  * Stateful (scratch arrays), so Chronicle Map takes a {@link #copy()} per context. Its class name is recorded in
  * the file header; renaming or moving it makes existing state files unreadable.
+ * <p>
+ * A key is laid out in a scratch array and handed to Chronicle's {@code Bytes} in one write: Chronicle serialises the
+ * key of every get and put to hash it, and 18 single-byte writes through its streaming {@code Bytes} were a tenth of a
+ * receiving peer's loop under C1 (PERFORMANCE.md "a receiving peer per ban, again").
  */
 final class IpPrefixMarshaller
     implements SizedReader<IpPrefix>, SizedWriter<IpPrefix>, StatefulCopyable<IpPrefixMarshaller>,
@@ -27,9 +33,8 @@ final class IpPrefixMarshaller
     static final int LENGTH = 2 + AddressFamily.ADDRESS_FIELD_LENGTH;
 
     private final byte[] address = new byte[AddressFamily.ADDRESS_FIELD_LENGTH];
-    // The key as written, put together here and handed to Chronicle in one write: 18 writeUnsignedByte calls were ~4 %
-    // of the origin's loop in a bulk under C1 (a key is written for every get and put; PERFORMANCE.md, origin13).
-    private final byte[] keyBytes = new byte[LENGTH];
+    private final byte[] key = new byte[LENGTH];
+    private final UnsafeBuffer keyBuffer = new UnsafeBuffer(key);
 
     @Override
     public long size(final IpPrefix toWrite)
@@ -41,14 +46,16 @@ final class IpPrefixMarshaller
     @SuppressWarnings("rawtypes") // Chronicle Map's interface declares a raw Bytes
     public void write(final Bytes out, final long size, final IpPrefix key)
     {
-        final byte[] bytes = keyBytes;
-        bytes[0] = (byte)key.family();
-        bytes[1] = (byte)key.prefixLength();
-        for (int i = 0; i < AddressFamily.ADDRESS_FIELD_LENGTH; i++)
-        {
-            bytes[2 + i] = (byte)key.addressByte(i);
-        }
-        out.write(bytes, 0, LENGTH);
+        write(keyBuffer, 0, key);
+        out.write(this.key, 0, LENGTH);
+    }
+
+    /** The key's {@value #LENGTH} bytes at {@code buffer[offset]}: the layout of the map's keys and of the log's. */
+    static void write(final MutableDirectBuffer buffer, final int offset, final IpPrefix key)
+    {
+        buffer.putByte(offset, (byte)key.family());
+        buffer.putByte(offset + 1, (byte)key.prefixLength());
+        key.getAddress(buffer, offset + 2);
     }
 
     @Override
@@ -93,7 +100,7 @@ final class IpPrefixMarshaller
     @Override
     public void writeMarshallable(final WireOut wire)
     {
-        // the scratch arrays are not configuration: the header needs only the class name
+        // the scratch array is not configuration: the header needs only the class name
     }
 
     @Override
@@ -105,7 +112,7 @@ final class IpPrefixMarshaller
     @Override
     public IpPrefixMarshaller readResolve()
     {
-        // the header reader may bypass the constructor, leaving the scratch arrays unset
+        // the header reader may bypass the constructor, leaving the scratch array unset
         return new IpPrefixMarshaller();
     }
 }

@@ -68,9 +68,7 @@ final class WalEntry
     static void key(final UnsafeBuffer buffer, final int offset, final IpPrefix key)
     {
         final int at = offset + KEY_OFFSET;
-        buffer.putByte(at, (byte)key.family());
-        buffer.putByte(at + 1, (byte)key.prefixLength());
-        key.getAddress(buffer, at + 2);
+        IpPrefixMarshaller.write(buffer, at, key);
         buffer.putInt(at + IpPrefixMarshaller.LENGTH, 0);
         buffer.putShort(at + IpPrefixMarshaller.LENGTH + 4, (short)0);
     }
@@ -78,26 +76,7 @@ final class WalEntry
     /** The value as {@link BanMarshaller} lays it out. */
     static void value(final UnsafeBuffer buffer, final int offset, final Ban ban)
     {
-        final int at = offset + VALUE_OFFSET;
-        buffer.putByte(at, (byte)ban.action().code());
-        buffer.putByte(at + 1, (byte)ban.protocol());
-        buffer.putShort(at + 2, (short)ban.port());
-        buffer.putByte(at + 4, (byte)ban.originKeyId());
-        buffer.putByte(at + 5, (byte)0);
-        buffer.putShort(at + 6, (short)0);
-        buffer.putInt(at + 8, ban.originNodeId());
-        buffer.putInt(at + 12, ban.hitCount());
-        buffer.putLong(at + 16, ban.originSequence());
-        buffer.putLong(at + 24, ban.originTimeMillis());
-        buffer.putLong(at + 32, ban.expiresAtMillis());
-        buffer.putLong(at + 40, ban.durationSeconds());
-        for (int i = 0; i < io.blocksync.codec.ReasonCode.WORDS; i++)
-        {
-            buffer.putLong(at + 48 + i * Long.BYTES, ban.reasonWord(i));
-        }
-        buffer.putLong(at + 88, ban.appliedAtMillis());
-        buffer.putLong(at + 96, ban.version());
-        buffer.putBytes(at + 104, ban.signature());
+        BanMarshaller.write(buffer, offset + VALUE_OFFSET, ban);
     }
 
     /**

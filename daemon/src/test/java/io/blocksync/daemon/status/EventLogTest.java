@@ -95,4 +95,59 @@ class EventLogTest
         assertEquals("1970-01-01T00:00:00.000Z caf? ?", lines[0]);
         assertEquals(1_024, lines[1].length());
     }
+
+    /**
+     * Every append reads as StringBuilder writes it (the line was built in one before it was formatted to bytes
+     * directly): longs of every length and sign, null, prefixes and reasons; a number cut at the line's end keeps
+     * its leading digits.
+     */
+    @Test
+    void appendsReadAsStringBuilderWritesThem()
+    {
+        final List<Long> numbers = new ArrayList<>(List.of(0L, 1L, -1L, 9L, 10L, -10L, 99L, 100L, 1_000_000_007L,
+            Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, (long)Integer.MIN_VALUE));
+        final SplittableRandom random = new SplittableRandom(13);
+        for (int i = 0; i < 200; i++)
+        {
+            numbers.add(random.nextLong() >> random.nextInt(64));
+        }
+        final io.blocksync.codec.IpPrefix prefix = new io.blocksync.codec.IpPrefix();
+        io.blocksync.codec.AddressText.parse("2001:db8:0:1::/64", prefix, 32, 64);
+        final io.blocksync.codec.Ban ban = new io.blocksync.codec.Ban()
+            .reason(io.blocksync.codec.ReasonCode.of("a-reason-longer-than-eight-bytes"));
+
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final EventLog log = new EventLog(out);
+        final EventLog.Line line = log.newLine();
+        final StringBuilder expected = new StringBuilder();
+        for (final long number : numbers)
+        {
+            line.begin(0).append(number).append(' ').append((CharSequence)null).commit();
+            expected.append("1970-01-01T00:00:00.000Z ").append(number).append(' ').append((CharSequence)null).append('\n');
+        }
+        line.begin(0).append(prefix).append(" reason ").appendReason(ban).commit();
+        expected.append("1970-01-01T00:00:00.000Z 2001:db8:0:1::/64 reason a-reason-longer-than-eight-bytes\n");
+        // 25 bytes of stamp, 994 of x: 1,019, so 5 of the number's 19 digits fit.
+        line.begin(0).append("x".repeat(994)).append(Long.MAX_VALUE).commit();
+        expected.append("1970-01-01T00:00:00.000Z ").append("x".repeat(994)).append("92233").append('\n');
+        log.close();
+        assertEquals(expected.toString(), out.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * While lines keep coming the writer thread sleeps 10 ms between reads of the ring, not 1 ms as before (a write and
+     * a wake-up per millisecond of a bulk); a full read is followed by another at once; quiet, it backs off to 100 ms.
+     */
+    @Test
+    void writerSleepsLongerWhileLinesKeepComing()
+    {
+        assertEquals(10, EventLog.sleepAfter(1, 1));
+        assertEquals(10, EventLog.sleepAfter(255, 100));
+        assertEquals(0, EventLog.sleepAfter(256, 10));
+        assertEquals(20, EventLog.sleepAfter(0, 10));
+        assertEquals(2, EventLog.sleepAfter(0, 1));
+        assertEquals(100, EventLog.sleepAfter(0, 80));
+        assertEquals(100, EventLog.sleepAfter(0, 100));
+        assertEquals(1, EventLog.sleepAfter(0, 0));
+    }
 }
