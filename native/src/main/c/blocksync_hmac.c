@@ -64,6 +64,41 @@ static void *crypto_symbol(void *library, const char *name, const char *soname)
     return address;
 }
 
+/*
+ * A known answer (FIPS 180-2's SHA-256("abc")) computed in a context with guard bytes after the 112 this file assumes:
+ * a libcrypto.so whose SHA256_CTX is larger, or whose SHA-256 is wrong, is refused and BouncyCastle computes the tags.
+ */
+static bool self_test(const char *soname)
+{
+    static const unsigned char expected[DIGEST_LENGTH] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+        0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad };
+    union
+    {
+        struct sha256_ctx context;
+        unsigned char bytes[512];
+    } guarded;
+    unsigned char digest[DIGEST_LENGTH];
+    memset(guarded.bytes, 0xA5, sizeof(guarded.bytes));
+    crypto.init(&guarded.context);
+    crypto.update(&guarded.context, "abc", 3);
+    crypto.final(digest, &guarded.context);
+    for (size_t i = sizeof(struct sha256_ctx); i < sizeof(guarded.bytes); i++)
+    {
+        if (0xA5 != guarded.bytes[i])
+        {
+            snprintf(crypto.failure, sizeof(crypto.failure), "%s's SHA256_CTX is larger than OpenSSL's 112 bytes", soname);
+            return false;
+        }
+    }
+    if (0 != memcmp(digest, expected, sizeof(expected)))
+    {
+        snprintf(crypto.failure, sizeof(crypto.failure), "%s's SHA-256 gave a wrong known answer", soname);
+        return false;
+    }
+    return true;
+}
+
 JNIEXPORT jstring JNICALL Java_io_blocksync_nativeio_NativeHmacSha256_open0(JNIEnv *env, jclass type)
 {
     (void)type;
@@ -82,7 +117,7 @@ JNIEXPORT jstring JNICALL Java_io_blocksync_nativeio_NativeHmacSha256_open0(JNIE
         if (NULL == library)
         {
             const char *reason = dlerror();
-            snprintf(crypto.failure, sizeof(crypto.failure), "cannot load libcrypto.so.3: %s (Debian: apt-get install libssl3)",
+            snprintf(crypto.failure, sizeof(crypto.failure), "cannot load libcrypto.so.3 or libcrypto.so: %s (Debian: apt-get install libssl3)",
                 NULL == reason ? "unknown error" : reason);
         }
         else
@@ -90,7 +125,7 @@ JNIEXPORT jstring JNICALL Java_io_blocksync_nativeio_NativeHmacSha256_open0(JNIE
             *(void **)(&crypto.init) = crypto_symbol(library, "SHA256_Init", soname);
             *(void **)(&crypto.update) = crypto_symbol(library, "SHA256_Update", soname);
             *(void **)(&crypto.final) = crypto_symbol(library, "SHA256_Final", soname);
-            crypto.ok = '\0' == crypto.failure[0];
+            crypto.ok = '\0' == crypto.failure[0] && self_test(soname);
         }
     }
     pthread_mutex_unlock(&load_lock);
@@ -122,7 +157,7 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NativeHmacSha256_init0(
         }
         memset(block, 0, sizeof(block));
         crypto.final(block, &hashed);
-        memset(&hashed, 0, sizeof(hashed));
+        explicit_bzero(&hashed, sizeof(hashed));
     }
     for (int i = 0; i < BLOCK_LENGTH; i++)
     {
@@ -136,7 +171,8 @@ JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NativeHmacSha256_init0(
     }
     crypto.init(&state->outer);
     crypto.update(&state->outer, block, BLOCK_LENGTH);
-    memset(block, 0, sizeof(block));
+    /* explicit_bzero: a memset of a buffer not read again is removed by the compiler. */
+    explicit_bzero(block, sizeof(block));
 }
 
 JNIEXPORT void JNICALL Java_io_blocksync_nativeio_NativeHmacSha256_compute0(

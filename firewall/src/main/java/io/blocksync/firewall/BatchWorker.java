@@ -43,9 +43,13 @@ final class BatchWorker
     private final ElementCommit commit;
     private final KernelCheck check;
     private long lastChangeNanos = Long.MIN_VALUE / 2;
-    /** When the last commit began and how many changes it took: what tells bulk from lone changes. */
+    /**
+     * When the last commit began and how many of the loop's changes had arrived for it: what tells bulk from lone
+     * changes. Expiries, retries and repairs are not counted: a commit of two expiries must not hold a lone ban.
+     */
     private long lastCommitNanos = Long.MIN_VALUE / 2;
-    private int lastCommitSize;
+    private int lastCommitOffers;
+    private int offersSinceCommit;
 
     BatchWorker(
         final FirewallBackend backend,
@@ -109,8 +113,9 @@ final class BatchWorker
             (nowNanos - desired.firstDirtyNanos() >= flushDelayNanos && !holding(nowNanos))))
         {
             lastCommitNanos = nowNanos;
-            lastCommitSize = Math.min(maxBatch, desired.dirtyCount());
-            check.committing(lastCommitSize, nowNanos);
+            lastCommitOffers = offersSinceCommit;
+            offersSinceCommit = 0;
+            check.committing(Math.min(maxBatch, desired.dirtyCount()), nowNanos);
             commit.commit(maxBatch, nowNanos, true);
             work++;
         }
@@ -120,13 +125,13 @@ final class BatchWorker
 
     /**
      * @return true while bulk flows and the next commit waits for what arrives until {@code bulkInterval} after the
-     * last one began: that one took more than one change (a lone change after a lone one goes at once, so bans
+     * last one began: that one carried more than one of the loop's changes (a lone change after a lone one goes at once, so bans
      * offered one at a time each wait for nothing), and fewer than {@code maxBatch} are dirty. The loop's offers then
      * need not wake the worker ({@link FirewallBatcher}).
      */
     boolean holding(final long nowNanos)
     {
-        return lastCommitSize > 1 && nowNanos - lastCommitNanos < bulkIntervalNanos && desired.dirtyCount() < maxBatch;
+        return lastCommitOffers > 1 && nowNanos - lastCommitNanos < bulkIntervalNanos && desired.dirtyCount() < maxBatch;
     }
 
     /**
@@ -156,7 +161,7 @@ final class BatchWorker
         if (desired.hasDirty())
         {
             final long due = desired.dirtyCount() >= maxBatch ? 0 : Math.max(desired.firstDirtyNanos() + flushDelayNanos,
-                lastCommitSize > 1 ? lastCommitNanos + bulkIntervalNanos : 0);
+                lastCommitOffers > 1 ? lastCommitNanos + bulkIntervalNanos : 0);
             deadline = Math.min(deadline, due);
         }
 
@@ -243,6 +248,7 @@ final class BatchWorker
             ingest(change, nowNanos);
             drained++;
         }
+        offersSinceCommit += drained;
 
         return drained;
     }

@@ -5,6 +5,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * expiring at the latest of the bans behind it), commits what changed at once when idle (changes arriving during a
  * commit join the next, up to {@link BatcherSettings#maxBatch()}; {@link BatcherSettings#flushDelayMs()} is an
  * optional wait; while bulk flows, commits wait for {@link BatcherSettings#bulkIntervalMs()}, and offers do not wake
- * the worker unless {@code maxBatch} changes are queued), retries refused elements with backoff, removes bans when their time is up (before the kernel
+ * the worker unless a full batch, or half the queue, is queued), retries refused elements with backoff, removes bans when their time is up (before the kernel
  * timeout, which carries a grace period and only matters when the daemon is gone) and repairs the kernel when someone
  * else changed it. Nothing is dropped silently: every offered change completes as APPLIED (in the kernel), SUPERSEDED
  * or FAILED (refused, retried in the background), and failures are counted per {@link FailureKind}.
@@ -36,7 +37,8 @@ public final class FirewallBatcher implements AutoCloseable
     private final OneToOneConcurrentArrayQueue<FirewallChange> requests;
     private final OneToOneConcurrentArrayQueue<FirewallChange> completions;
     private final BatchWorker worker;
-    private final int maxBatch;
+    /** Queued changes that wake the worker from a hold: a full batch, or half the queue when that is smaller. */
+    private final int wakeFromHold;
     private final FirewallChange[] free;
     private int freeCount;
 
@@ -65,7 +67,7 @@ public final class FirewallBatcher implements AutoCloseable
         this.requests = new OneToOneConcurrentArrayQueue<>(settings.capacity());
         this.completions = new OneToOneConcurrentArrayQueue<>(settings.capacity());
         this.worker = new BatchWorker(backend, settings, clock, requests, completions);
-        this.maxBatch = settings.maxBatch();
+        this.wakeFromHold = Math.max(1, Math.min(settings.maxBatch(), settings.capacity() / 2));
         this.free = new FirewallChange[settings.capacity()];
         for (int i = 0; i < free.length; i++)
         {
@@ -383,7 +385,10 @@ public final class FirewallBatcher implements AutoCloseable
     {
         slot.offeredNanos(clock.nanoTime());
         requests.offer(slot);
-        if (parked || (holding && requests.size() >= maxBatch))
+        // The queue's offer is a release store; without a full fence the read of parked below may be done before it
+        // is visible, while the worker sets parked and finds the queue empty: the change would wait for its deadline.
+        VarHandle.fullFence();
+        if (parked || (holding && requests.size() >= wakeFromHold))
         {
             LockSupport.unpark(thread);
         }

@@ -72,6 +72,22 @@ class BulkCommitTest
     }
 
     @Test
+    void aCommitOfExpiriesDoesNotHoldTheNextLoneBan()
+    {
+        final FirewallBatcher batcher = open(new BatcherSettings().bulkIntervalMs(10));
+        offerExpiring(batcher, 1);
+        step(batcher, 0);
+        offerExpiring(batcher, 1);
+        step(batcher, MS);
+        step(batcher, 2 * SECOND);
+        assertEquals(List.of(1, 1, 2), sizes(), "two bans, one at a time, then both lifted in one commit");
+
+        offer(batcher, 1);
+        step(batcher, MS);
+        assertEquals(List.of(1, 1, 2, 1), sizes(), "the worker's own expiries are not bulk from the loop");
+    }
+
+    @Test
     void aFullBatchNeverWaits()
     {
         final FirewallBatcher batcher = open(new BatcherSettings().bulkIntervalMs(10).maxBatch(4));
@@ -170,6 +186,15 @@ class BulkCommitTest
         for (int i = 0; i < count; i++, next++)
         {
             assertTrue(batcher.offer(ADD, Bans.ban("10.0." + (next >> 8) + "." + (next & 255), Bans.SSH), 60));
+        }
+    }
+
+    /** Offer {@code count} host bans of one second, of addresses not offered before. */
+    private void offerExpiring(final FirewallBatcher batcher, final int count)
+    {
+        for (int i = 0; i < count; i++, next++)
+        {
+            assertTrue(batcher.offer(ADD, Bans.ban("10.0." + (next >> 8) + "." + (next & 255), Bans.SSH), 1));
         }
     }
 

@@ -66,11 +66,19 @@ public final class NativeHmacSha256 implements HmacSha256Tag.Engine
 
     public void init(final byte[] key, final long stateAddress)
     {
+        if (null == key)
+        {
+            throw new NullPointerException("key");
+        }
         init0(key, stateAddress);
     }
 
     public void compute(final long stateAddress, final long address, final int length, final long digestAddress)
     {
+        if (length < 0)
+        {
+            throw new IllegalArgumentException("length " + length + " is negative");
+        }
         compute0(stateAddress, address, length, digestAddress);
     }
 
