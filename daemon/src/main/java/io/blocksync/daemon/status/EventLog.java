@@ -3,6 +3,8 @@ package io.blocksync.daemon.status;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
 import org.agrona.BufferUtil;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -41,12 +43,22 @@ public final class EventLog implements AutoCloseable
     private final AtomicLong dropped = new AtomicLong();
     private final org.agrona.concurrent.MessageHandler writer = this::writeLine;
     private final PrintStream out;
+    private final EpochClock clock;
     private final byte[] lineBytes = new byte[MAX_LINE_BYTES + 1];
     private final Thread drainer;
     private volatile boolean running = true;
 
     public EventLog(final OutputStream output)
     {
+        this(output, SystemEpochClock.INSTANCE);
+    }
+
+    /**
+     * @param clock stamps every line begun with {@link Line#begin()} (epoch ms, printed as ISO-8601 UTC).
+     */
+    public EventLog(final OutputStream output, final EpochClock clock)
+    {
+        this.clock = clock;
         this.out = new PrintStream(new java.io.BufferedOutputStream(output, 64 * 1024), false, StandardCharsets.UTF_8);
         drainer = new Thread(this::drainLoop, "blocksync-log");
         drainer.setDaemon(true);
@@ -173,10 +185,10 @@ public final class EventLog implements AutoCloseable
         {
         }
 
-        /** Start a line with an ISO-8601 UTC timestamp, formatted without allocating. */
+        /** Start a line with the log's clock's time as an ISO-8601 UTC timestamp, formatted without allocating. */
         public Line begin()
         {
-            return begin(System.currentTimeMillis());
+            return begin(clock.time());
         }
 
         /** As {@link #begin()}, stamped with the given time (epoch ms). */

@@ -63,6 +63,19 @@ class EventLogTest
         assertEquals(expected.toString(), out.toString(StandardCharsets.UTF_8));
     }
 
+    /** A line begun without a time takes the log's clock's: a node's tests and tools can pin it. */
+    @Test
+    void linesAreStampedByTheLogsClock()
+    {
+        final long leapDay = 951_782_400_123L;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final EventLog log = new EventLog(out, () -> leapDay);
+        log.newLine().begin().append("y").commit();
+        log.close();
+        assertEquals(ISO_MILLIS.format(Instant.ofEpochMilli(leapDay)) + " y\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals("2000-02-29T00:00:00.123Z y\n", out.toString(StandardCharsets.UTF_8));
+    }
+
     /** Close writes every line still queued, not only the first 256 (one read of the ring). */
     @Test
     void closeWritesEveryQueuedLine()
