@@ -161,13 +161,13 @@ final class BanMarshaller
     @Override
     public void writeMarshallable(final WireOut wire)
     {
-        // stateless: the header needs only the class name
+        // no configuration (the scratch is not): the header needs only the class name
     }
 
     @Override
     public void readMarshallable(final WireIn wire)
     {
-        // stateless
+        // no configuration
     }
 
     @Override
