@@ -101,12 +101,23 @@ public final class EventLog implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        // All of it: one read takes at most 256 lines, and the writer thread may have stopped with more queued.
+        if (!drainer.isAlive())
+        {
+            // It drained before it stopped, unless it died or was interrupted: then what is left is written here.
+            drainAll();
+            out.flush();
+        }
+        // Else its output blocks (a full pipe): reading the ring here too would break its single reader, and writing or
+        // flushing would wait on the stream's lock; it writes the rest when the output takes it.
+    }
+
+    /** All of it: one read takes at most {@value #LINES_PER_READ} lines. */
+    private void drainAll()
+    {
         while (drainOnce() > 0)
         {
             // drained
         }
-        out.flush();
     }
 
     private void drainLoop()
@@ -130,6 +141,8 @@ public final class EventLog implements AutoCloseable
                 return;
             }
         }
+        drainAll();
+        out.flush();
     }
 
     /**

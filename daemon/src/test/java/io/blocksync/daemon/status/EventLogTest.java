@@ -3,6 +3,8 @@ package io.blocksync.daemon.status;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,8 +12,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventLogTest
 {
@@ -74,6 +80,82 @@ class EventLogTest
         log.close();
         assertEquals(ISO_MILLIS.format(Instant.ofEpochMilli(leapDay)) + " y\n", out.toString(StandardCharsets.UTF_8));
         assertEquals("2000-02-29T00:00:00.123Z y\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An output that blocks (a full pipe) does not hang close, and close does not read the ring beside the writer
+     * thread: once the output takes bytes again, every line is written once.
+     */
+    @Test
+    void closeReturnsWhileTheOutputBlocksAndTheWriterWritesTheRestAfter() throws Exception
+    {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        final OutputStream blocking = new OutputStream()
+        {
+            @Override
+            public void write(final int b) throws IOException
+            {
+                write(new byte[]{ (byte)b }, 0, 1);
+            }
+
+            @Override
+            public void write(final byte[] bytes, final int offset, final int length) throws IOException
+            {
+                entered.countDown();
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    throw new IOException(ex);
+                }
+                synchronized (written)
+                {
+                    written.write(bytes, offset, length);
+                }
+            }
+        };
+        final EventLog log = new EventLog(blocking);
+        final EventLog.Line line = log.newLine();
+        line.begin(0).append("line 0").commit();
+        assertTrue(entered.await(60, TimeUnit.SECONDS), "the writer thread never wrote the first line");
+        for (int i = 1; i <= 100; i++)
+        {
+            line.begin(0).append("line ").append(i).commit();
+        }
+
+        final Thread closer = new Thread(log::close, "closer");
+        closer.start();
+        closer.join(60_000);
+        final boolean closed = !closer.isAlive();
+        release.countDown();
+        assertTrue(closed, "close waited for an output that blocks");
+
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String text;
+        do
+        {
+            synchronized (written)
+            {
+                text = written.toString(StandardCharsets.UTF_8);
+            }
+        }
+        while (text.split("\n").length < 101 && System.nanoTime() < deadline && sleepBriefly());
+        final String[] lines = text.split("\n");
+        assertEquals(101, lines.length, "lines written after the output unblocked: " + text);
+        for (int i = 0; i <= 100; i++)
+        {
+            assertTrue(lines[i].endsWith(" line " + i), lines[i]);
+        }
+    }
+
+    private static boolean sleepBriefly()
+    {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        return true;
     }
 
     /** Close writes every line still queued, not only the first 256 (one read of the ring). */
