@@ -75,9 +75,9 @@ class BulkCommitTest
     void aCommitOfExpiriesDoesNotHoldTheNextLoneBan()
     {
         final FirewallBatcher batcher = open(new BatcherSettings().bulkIntervalMs(10));
-        offerExpiring(batcher, 1);
+        offer(batcher, 1, 1);
         step(batcher, 0);
-        offerExpiring(batcher, 1);
+        offer(batcher, 1, 1);
         step(batcher, MS);
         step(batcher, 2 * SECOND);
         assertEquals(List.of(1, 1, 2), sizes(), "two bans, one at a time, then both lifted in one commit");
@@ -180,21 +180,18 @@ class BulkCommitTest
         return batcher;
     }
 
-    /** Offer {@code count} host bans of addresses not offered before. */
+    /** Offer {@code count} host bans of a minute, of addresses not offered before. */
     private void offer(final FirewallBatcher batcher, final int count)
     {
-        for (int i = 0; i < count; i++, next++)
-        {
-            assertTrue(batcher.offer(ADD, Bans.ban("10.0." + (next >> 8) + "." + (next & 255), Bans.SSH), 60));
-        }
+        offer(batcher, count, 60);
     }
 
-    /** Offer {@code count} host bans of one second, of addresses not offered before. */
-    private void offerExpiring(final FirewallBatcher batcher, final int count)
+    /** Offer {@code count} host bans of {@code timeoutSeconds}, of addresses not offered before. */
+    private void offer(final FirewallBatcher batcher, final int count, final long timeoutSeconds)
     {
         for (int i = 0; i < count; i++, next++)
         {
-            assertTrue(batcher.offer(ADD, Bans.ban("10.0." + (next >> 8) + "." + (next & 255), Bans.SSH), 1));
+            assertTrue(batcher.offer(ADD, Bans.ban("10.0." + (next >> 8) + "." + (next & 255), Bans.SSH), timeoutSeconds));
         }
     }
 
