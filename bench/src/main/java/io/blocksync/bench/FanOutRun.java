@@ -11,6 +11,7 @@ import io.blocksync.daemon.node.LocalRequest;
 import io.blocksync.daemon.status.EventLog;
 import io.blocksync.daemon.status.NodeCounters;
 import io.blocksync.daemon.status.StatusFile;
+import io.blocksync.nativeio.NativeHmacSha256;
 import io.blocksync.testkit.Poll;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -103,7 +104,7 @@ public final class FanOutRun
 
     private static void heartbeats(final int nodes, final int intervals) throws Exception
     {
-        try (SimulatedPeers sims = new SimulatedPeers(nodes - 1, NODE_SEED, HEARTBEAT_MILLIS);
+        try (SimulatedPeers sims = new SimulatedPeers(nodes - 1, NODE_SEED, HEARTBEAT_MILLIS, NativeHmacSha256.engine());
             Harness node = Harness.start(sims))
         {
             final long[] paging = measureHeartbeats(node, sims, intervals);
@@ -128,7 +129,7 @@ public final class FanOutRun
     private static void fanOut(final int peers, final int seconds, final int warmup, final int batch, final long outstanding)
         throws Exception
     {
-        try (SimulatedPeers sims = new SimulatedPeers(peers, NODE_SEED, HEARTBEAT_MILLIS);
+        try (SimulatedPeers sims = new SimulatedPeers(peers, NODE_SEED, HEARTBEAT_MILLIS, NativeHmacSha256.engine());
             Harness node = Harness.start(sims))
         {
             final Feeder feeder = new Feeder(node.node, sims, batch, outstanding);

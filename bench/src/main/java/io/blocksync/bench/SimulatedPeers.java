@@ -7,6 +7,7 @@ import io.blocksync.codec.FrameSigner;
 import io.blocksync.codec.FrameType;
 import io.blocksync.codec.FrameVerifier;
 import io.blocksync.codec.HeartbeatFrameFlyweight;
+import io.blocksync.codec.HmacSha256Tag;
 import io.blocksync.codec.NodeKey;
 import io.blocksync.codec.PeerKey;
 import io.blocksync.codec.PeerLink;
@@ -14,6 +15,7 @@ import io.blocksync.codec.RejectReason;
 import io.blocksync.codec.ReplayWindow;
 import io.blocksync.daemon.config.KeyText;
 import io.blocksync.daemon.node.StreamReceiveState;
+import io.blocksync.nativeio.NativeHmacSha256;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -75,8 +77,12 @@ final class SimulatedPeers implements AutoCloseable
      * @param count           peers to play, ids 2 to {@code count + 1}.
      * @param nodeKeySeed     node 1's 32-byte seed (its key id 1).
      * @param heartbeatMillis how often each peer sends node 1 a HEARTBEAT.
+     * @param macEngine       computes the peers' link MACs as a node would ({@link NativeHmacSha256#engine()}); null
+     *                        for BouncyCastle.
      */
-    SimulatedPeers(final int count, final byte[] nodeKeySeed, final long heartbeatMillis) throws IOException
+    SimulatedPeers(
+        final int count, final byte[] nodeKeySeed, final long heartbeatMillis, final HmacSha256Tag.Engine macEngine)
+        throws IOException
     {
         this.count = count;
         this.nodeKey = NodeKey.fromSeed(1, nodeKeySeed).peerKey();
@@ -97,7 +103,7 @@ final class SimulatedPeers implements AutoCloseable
             channels[i].bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             channels[i].configureBlocking(false);
             channels[i].register(selector, SelectionKey.OP_READ, i);
-            links[i] = new PeerLink(id, new NodeKey[]{ NodeKey.fromSeed(1, seed(id)) }, 1, new PeerKey[]{ nodeKey }, new ReplayWindow());
+            links[i] = new PeerLink(id, new NodeKey[]{ NodeKey.fromSeed(1, seed(id)) }, 1, new PeerKey[]{ nodeKey }, new ReplayWindow(), macEngine);
             verifiers[i] = new FrameVerifier(id).addLink(links[i]);
             signers[i] = new FrameSigner(id, 1, System.currentTimeMillis() << 20);
             streams[i] = new StreamReceiveState();

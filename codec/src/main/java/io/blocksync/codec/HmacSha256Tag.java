@@ -11,8 +11,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
 /**
  * HMAC-SHA256 truncated to {@link FrameHeaderFlyweight#TAG_LENGTH} bytes (RFC 4868 style) for one key.
  * BouncyCastle's lightweight HMac is initialised once and reused; unlike the JDK's Mac it does not allocate per
- * call. Where an {@link Engine} was {@link #install installed} before the tag was made (the daemon installs the
- * native one, libcrypto's SHA-256), the same function is computed there instead: under the launcher's C1-only JIT
+ * call. Where the tag is given an {@link Engine} (the daemon's node passes the native one, libcrypto's SHA-256, down
+ * to its links), the same function is computed there instead: under the launcher's C1-only JIT
  * BouncyCastle's SHA-256 costs ~9 µs for a 1,200-byte datagram, libcrypto's ~1.1 µs (PERFORMANCE.md, origin13), and
  * the origin of a bulk seals every datagram once per peer. Not thread safe: one instance per thread.
  */
@@ -36,8 +36,6 @@ public final class HmacSha256Tag
         void compute(long stateAddress, long address, int length, long digestAddress);
     }
 
-    private static volatile Engine installed;
-
     private final HMac hmac = new HMac(new SHA256Digest());
     private final byte[] scratch = new byte[FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH];
     private final byte[] digest = new byte[32];
@@ -46,9 +44,20 @@ public final class HmacSha256Tag
     private final UnsafeBuffer offHeap;
 
     /**
+     * A tag computed by BouncyCastle.
+     *
      * @param key at least {@link #MIN_KEY_LENGTH} bytes; 32 random bytes are recommended.
      */
     public HmacSha256Tag(final byte[] key)
+    {
+        this(key, null);
+    }
+
+    /**
+     * @param key    at least {@link #MIN_KEY_LENGTH} bytes; 32 random bytes are recommended.
+     * @param engine computes the tag, and must compute HMAC-SHA256 exactly; null: BouncyCastle.
+     */
+    public HmacSha256Tag(final byte[] key, final Engine engine)
     {
         if (key.length < MIN_KEY_LENGTH)
         {
@@ -56,7 +65,7 @@ public final class HmacSha256Tag
                 "key is " + key.length + " bytes, at least " + MIN_KEY_LENGTH + " are required");
         }
         hmac.init(new KeyParameter(key));
-        engine = installed;
+        this.engine = engine;
         if (null == engine)
         {
             offHeap = null;
@@ -69,25 +78,10 @@ public final class HmacSha256Tag
         }
     }
 
-    /**
-     * Compute the tags made from now on with {@code engine}; null: with BouncyCastle. Tags already made keep theirs.
-     * The engine must compute HMAC-SHA256 exactly.
-     */
-    public static void install(final Engine engine)
+    /** The engine this tag computes with; null for BouncyCastle. */
+    public Engine engine()
     {
-        installed = engine;
-    }
-
-    /** The engine tags made now use; null for BouncyCastle. */
-    public static Engine installed()
-    {
-        return installed;
-    }
-
-    /** Whether this tag computes with an installed {@link Engine} rather than BouncyCastle. */
-    public boolean usesEngine()
-    {
-        return null != engine;
+        return engine;
     }
 
     /** Write the tag of {@code [offset, offset + length)} at {@code offset + length}. */

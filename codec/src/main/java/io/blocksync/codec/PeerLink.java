@@ -39,6 +39,23 @@ public final class PeerLink
         final PeerKey[] peerKeys,
         final ReplayWindow replayWindow)
     {
+        this(nodeId, ownKeys, peerId, peerKeys, replayWindow, null);
+    }
+
+    /**
+     * As {@link #PeerLink(int, NodeKey[], int, PeerKey[], ReplayWindow)}, with the link's MACs computed by
+     * {@code macEngine}.
+     *
+     * @param macEngine computes every {@link HmacSha256Tag} of the link; null: BouncyCastle.
+     */
+    public PeerLink(
+        final int nodeId,
+        final NodeKey[] ownKeys,
+        final int peerId,
+        final PeerKey[] peerKeys,
+        final ReplayWindow replayWindow,
+        final HmacSha256Tag.Engine macEngine)
+    {
         if (ownKeys.length == 0 || peerKeys.length == 0)
         {
             throw new IllegalArgumentException("a link needs a key on each side");
@@ -56,7 +73,7 @@ public final class PeerLink
 
         final PeerKey addressed = peerKeys[peerKeys.length - 1];
         sendingReceiverKeyId = addressed.keyId();
-        sendingTag = new HmacSha256Tag(LinkKeys.sending(nodeId, ownKeys[0], peerId, addressed));
+        sendingTag = new HmacSha256Tag(LinkKeys.sending(nodeId, ownKeys[0], peerId, addressed), macEngine);
 
         final int combinations = ownKeys.length * peerKeys.length;
         receivingSenderKeyIds = new int[combinations];
@@ -69,7 +86,7 @@ public final class PeerLink
             {
                 receivingSenderKeyIds[i] = peer.keyId();
                 receivingReceiverKeyIds[i] = own.keyId();
-                receivingTags[i] = new HmacSha256Tag(LinkKeys.receiving(nodeId, own, peerId, peer));
+                receivingTags[i] = new HmacSha256Tag(LinkKeys.receiving(nodeId, own, peerId, peer), macEngine);
                 i++;
             }
         }
@@ -96,6 +113,12 @@ public final class PeerLink
             }
         }
         return null;
+    }
+
+    /** The engine every MAC of this link is computed with; null for BouncyCastle. */
+    public HmacSha256Tag.Engine macEngine()
+    {
+        return sendingTag.engine();
     }
 
     /** The id of the peer's key this node's datagrams are addressed to. */

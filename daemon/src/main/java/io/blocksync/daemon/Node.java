@@ -122,8 +122,11 @@ public final class Node implements AutoCloseable
 
     /**
      * @param syncOverride test seam: syncs the state files instead of {@link FileSync}; null for the real one.
+     * @param linkMacs     what computes every link's MACs ({@link NodeStart#chooseLinkMacs()} but in tests).
      */
-    private Node(final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync syncOverride) throws IOException
+    private Node(
+        final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync syncOverride,
+        final NodeStart.LinkMacs linkMacs) throws IOException
     {
         this.config = config;
         this.log = log;
@@ -202,12 +205,11 @@ public final class Node implements AutoCloseable
             log.threadSafeConsumer(), "blocksync-checkpoint-" + config.nodeId());
         groupCommit = !config.stateSync() ? GroupCommit.never() : GroupCommit.start(stateSync, checkpointer,
             transport::wakeup, counters, log.threadSafeConsumer(), "blocksync-sync-" + config.nodeId());
-        final String linkMacs = NodeStart.installLinkMacs();
         final FrameVerifier verifier = new FrameVerifier(config.nodeId());
         peers = new ArrayList<>();
         for (final PeerConfig peerConfig : config.peers())
         {
-            final PeerLink link = NodeStart.newLink(config, peerConfig, replayWindows.window(peerConfig.nodeId()));
+            final PeerLink link = NodeStart.newLink(config, peerConfig, replayWindows.window(peerConfig.nodeId()), linkMacs.engine);
             verifier.addLink(link);
             peers.add(new Peer(peerConfig.nodeId(), peerConfig.name(), peerConfig.address(), link, status.countersManager())
                 .groupMember(null != config.multicast() && config.multicast().isMember(peerConfig.nodeId())));
@@ -343,7 +345,7 @@ public final class Node implements AutoCloseable
             .append(store.size()).append(" stored entries (").append(store.passes()).append(" pass(es) over the store at start), firewall ")
             .append(config.firewall().backend()).append(", own decisions signed ")
             .append(null == signer ? "on the loop (one CPU)" : "on a thread of their own")
-            .append(", link MACs by ").append(linkMacs).commit();
+            .append(", link MACs by ").append(linkMacs.text).commit();
     }
 
     /** @return whether this node's decisions are signed on a thread of their own, given the CPUs the JVM may use. */
@@ -384,7 +386,15 @@ public final class Node implements AutoCloseable
      */
     static Node start(final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync sync) throws IOException
     {
-        final Node node = new Node(config, log, exit, sync);
+        return start(config, log, exit, sync, NodeStart.chooseLinkMacs());
+    }
+
+    /** Test seam: as {@link #start(NodeConfig, EventLog, IntConsumer, StateSync)}, with the link MACs computed by {@code linkMacs}. */
+    static Node start(
+        final NodeConfig config, final EventLog log, final IntConsumer exit, final StateSync sync, final NodeStart.LinkMacs linkMacs)
+        throws IOException
+    {
+        final Node node = new Node(config, log, exit, sync, linkMacs);
         if (null != node.signer)
         {
             node.signer.start();
@@ -444,6 +454,12 @@ public final class Node implements AutoCloseable
             }
         }
         return true;
+    }
+
+    /** Test hook: the configured peers, their links among them. */
+    List<Peer> peers()
+    {
+        return peers;
     }
 
     /** Test hook: the node's counters, as the status file has them. */

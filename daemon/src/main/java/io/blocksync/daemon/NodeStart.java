@@ -82,27 +82,42 @@ final class NodeStart
     }
 
     /**
-     * Link MACs made from now on in this JVM are computed by libcrypto's SHA-256 where the JNI library and libcrypto
-     * load ({@link NativeHmacSha256}), else by BouncyCastle: the same tags, ~1.1 instead of ~9 µs a 1,200-byte datagram
-     * under the launcher's C1-only JIT, paid once per peer for every datagram the origin of a bulk sends
-     * (PERFORMANCE.md, issue 13, origin13). Call before the links are made.
-     *
-     * @return for the start-up line: {@code "libcrypto"}, or {@code "BouncyCastle (WHY)"}.
+     * How a node computes its link MACs, chosen once at its start: {@code engine} null for BouncyCastle; {@code text}
+     * for the start-up line.
      */
-    static String installLinkMacs()
+    static final class LinkMacs
     {
-        final NativeHmacSha256 engine = NativeHmacSha256.engine();
-        HmacSha256Tag.install(engine);
-        return null != engine ? "libcrypto" : "BouncyCastle (" + NativeHmacSha256.failure() + ")";
+        final HmacSha256Tag.Engine engine;
+        final String text;
+
+        LinkMacs(final HmacSha256Tag.Engine engine, final String text)
+        {
+            this.engine = engine;
+            this.text = text;
+        }
     }
 
     /**
-     * The one place a peer's link is made: this node's keys, the peer's public keys and the replay window of what it
-     * sends.
+     * libcrypto's SHA-256 where the JNI library and libcrypto load and pass their self-test ({@link NativeHmacSha256}),
+     * else BouncyCastle: the same tags, ~1.1 instead of ~9 µs a 1,200-byte datagram under the launcher's C1-only JIT,
+     * paid once per peer for every datagram the origin of a bulk sends (PERFORMANCE.md, issue 13, origin13).
+     *
+     * @return text {@code "libcrypto"}, or {@code "BouncyCastle (WHY)"}.
      */
-    static PeerLink newLink(final NodeConfig config, final PeerConfig peer, final ReplayWindow replayWindow)
+    static LinkMacs chooseLinkMacs()
     {
-        return new PeerLink(config.nodeId(), config.keys(), peer.nodeId(), peer.keys(), replayWindow);
+        final NativeHmacSha256 engine = NativeHmacSha256.engine();
+        return new LinkMacs(engine, null != engine ? "libcrypto" : "BouncyCastle (" + NativeHmacSha256.failure() + ")");
+    }
+
+    /**
+     * The one place a peer's link is made: this node's keys, the peer's public keys, the replay window of what it
+     * sends, and the engine its MACs are computed with (null: BouncyCastle).
+     */
+    static PeerLink newLink(
+        final NodeConfig config, final PeerConfig peer, final ReplayWindow replayWindow, final HmacSha256Tag.Engine macEngine)
+    {
+        return new PeerLink(config.nodeId(), config.keys(), peer.nodeId(), peer.keys(), replayWindow, macEngine);
     }
 
     /**

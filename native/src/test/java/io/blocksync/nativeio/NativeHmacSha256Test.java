@@ -8,7 +8,6 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.util.encoders.Hex;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +18,8 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -29,7 +30,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class NativeHmacSha256Test
 {
-    private HmacSha256Tag.Engine before;
     private NativeHmacSha256 engine;
 
     @BeforeEach
@@ -39,13 +39,6 @@ class NativeHmacSha256Test
             "skipped: the build made no " + NativeLibrary.resourceName() + " (no gcc?)");
         engine = NativeHmacSha256.engine();
         assertNotNull(engine, () -> "no native HMAC: " + NativeHmacSha256.failure());
-        before = HmacSha256Tag.installed();
-    }
-
-    @AfterEach
-    void restore()
-    {
-        HmacSha256Tag.install(before);
     }
 
     @Test
@@ -80,12 +73,10 @@ class NativeHmacSha256Test
         {
             final byte[] key = new byte[16 + random.nextInt(100)];
             random.nextBytes(key);
-            HmacSha256Tag.install(null);
             final HmacSha256Tag reference = new HmacSha256Tag(key);
-            HmacSha256Tag.install(engine);
-            final HmacSha256Tag tag = new HmacSha256Tag(key);
-            assertFalse(reference.usesEngine());
-            assertTrue(tag.usesEngine());
+            final HmacSha256Tag tag = new HmacSha256Tag(key, engine);
+            assertNull(reference.engine());
+            assertSame(engine, tag.engine());
 
             final int length = random.nextInt(FrameHeaderFlyweight.MAX_DATAGRAM_LENGTH - FrameHeaderFlyweight.TAG_LENGTH + 1);
             final int offset = random.nextInt(64);
@@ -121,8 +112,7 @@ class NativeHmacSha256Test
     @Test
     void aRangeOutsideTheBufferIsRefusedNotRead()
     {
-        HmacSha256Tag.install(engine);
-        final HmacSha256Tag tag = new HmacSha256Tag(filled(32, 7));
+        final HmacSha256Tag tag = new HmacSha256Tag(filled(32, 7), engine);
         final UnsafeBuffer direct = new UnsafeBuffer(BufferUtil.allocateDirectAligned(128, 64));
 
         assertThrows(IndexOutOfBoundsException.class, () -> tag.sign(direct, 100, 100));
