@@ -199,9 +199,8 @@ final class NftElementHash extends NftElements
     }
 
     /**
-     * Double the entries and the slots; the slots are filled again from the entries, one {@link #place} each (a
-     * method of its own, so C1 compiles it while a first growth is still running, where it would not compile the
-     * loop).
+     * Double the entries and the slots; the slots are filled again from the entries, a chunk of them per
+     * {@link #place} ({@link ProbeIndex#REHASH_CHUNK}: so C1 compiles it during the first growths).
      */
     private void grow()
     {
@@ -211,14 +210,17 @@ final class NftElementHash extends NftElements
         slots = allocate(2L * capacity * SLOT);
         mask = 2 * capacity - 1;
         missValid = false;
-        for (int entry = 0; entry < count; entry++)
+        for (int from = 0; from < count; from += ProbeIndex.REHASH_CHUNK)
         {
-            place(entry);
+            place(from, Math.min(count, from + ProbeIndex.REHASH_CHUNK));
         }
     }
 
-    private void place(final int entry)
+    private void place(final int fromEntry, final int toEntry)
     {
-        slots.putInt(emptySlot(high(entry), low(entry), meta(entry)) * SLOT, entry + 1);
+        for (int entry = fromEntry; entry < toEntry; entry++)
+        {
+            slots.putInt(emptySlot(high(entry), low(entry), meta(entry)) * SLOT, entry + 1);
+        }
     }
 }
