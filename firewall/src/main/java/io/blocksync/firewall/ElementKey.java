@@ -99,6 +99,22 @@ final class ElementKey
         return length <= 64 ? 0 : length >= 128 ? low : low & (-1L << (128 - length));
     }
 
+    /**
+     * @return true if the two prefixes differ and share an address: same family, equal in the shorter one's bits (as
+     * {@code IpPrefix.overlaps} and not {@code equals}).
+     */
+    static boolean overlapsOther(
+        final long high1, final long low1, final int prefixBits1, final long high2, final long low2,
+        final int prefixBits2)
+    {
+        if (prefixBits1 >>> 8 != prefixBits2 >>> 8 || (prefixBits1 == prefixBits2 && high1 == high2 && low1 == low2))
+        {
+            return false;
+        }
+        final int length = Math.min(prefixBits1 & 0xFF, prefixBits2 & 0xFF);
+        return maskHigh(high1, length) == maskHigh(high2, length) && maskLow(low1, length) == maskLow(low2, length);
+    }
+
     private static long word(final IpPrefix prefix, final int from)
     {
         long word = 0;

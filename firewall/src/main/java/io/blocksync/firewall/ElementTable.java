@@ -141,7 +141,7 @@ final class ElementTable
             writtenDeadlineNanos[id] = 0;
             shape[id] = noShape;
             memberHead[id] = NONE;
-            insert(index, id, key.hash);
+            ProbeIndex.insert(index, id, key.hash);
             size++;
             return id;
         }
@@ -392,28 +392,25 @@ final class ElementTable
         return ElementKey.hash(high[id], low[id], meta[id] & 0xFFFF);
     }
 
-    private static void insert(final int[] index, final int id, final int hash)
-    {
-        final int mask = index.length - 1;
-        int slot = hash & mask;
-        while (0 != index[slot])
-        {
-            slot = (slot + 1) & mask;
-        }
-        index[slot] = id + 1;
-    }
-
     private void rehash(final int capacity)
     {
         final int[] fresh = new int[capacity];
-        for (int id = 0; id < highWater; id++)
+        for (int from = 0; from < highWater; from += ProbeIndex.REHASH_CHUNK)
+        {
+            rehash(fresh, from, Math.min(highWater, from + ProbeIndex.REHASH_CHUNK));
+        }
+        index = fresh;
+    }
+
+    private void rehash(final int[] fresh, final int fromId, final int toId)
+    {
+        for (int id = fromId; id < toId; id++)
         {
             if (inUse(id))
             {
-                insert(fresh, id, hash(id));
+                ProbeIndex.insert(fresh, id, hash(id));
             }
         }
-        index = fresh;
     }
 
     private void grow(final int capacity)

@@ -89,7 +89,7 @@ final class LiveBans
         element[id] = elementId;
         memberNext[id] = elements.memberHead[elementId];
         elements.memberHead[elementId] = id;
-        insert(index, id, hash(key.hash, reason));
+        ProbeIndex.insert(index, id, hash(key.hash, reason));
         heap[size] = id;
         heapPosition[id] = size;
         size++;
@@ -296,28 +296,25 @@ final class LiveBans
         return (int)(h ^ (h >>> 32));
     }
 
-    private static void insert(final int[] index, final int id, final int hash)
-    {
-        final int mask = index.length - 1;
-        int slot = hash & mask;
-        while (0 != index[slot])
-        {
-            slot = (slot + 1) & mask;
-        }
-        index[slot] = id + 1;
-    }
-
     private void rehash(final int capacity)
     {
         final int[] fresh = new int[capacity];
-        for (int slot = 0; slot < index.length; slot++)
+        for (int from = 0; from < index.length; from += ProbeIndex.REHASH_CHUNK)
+        {
+            rehash(fresh, from, Math.min(index.length, from + ProbeIndex.REHASH_CHUNK));
+        }
+        index = fresh;
+    }
+
+    private void rehash(final int[] fresh, final int fromSlot, final int toSlot)
+    {
+        for (int slot = fromSlot; slot < toSlot; slot++)
         {
             if (0 != index[slot])
             {
-                insert(fresh, index[slot] - 1, hashOf(index[slot] - 1));
+                ProbeIndex.insert(fresh, index[slot] - 1, hashOf(index[slot] - 1));
             }
         }
-        index = fresh;
     }
 
     private void grow(final int capacity)

@@ -3,15 +3,10 @@ package io.blocksync.firewall;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
-
 /**
- * The elements of one {@link NftSetModel}, off the Java heap: fixed-width entries of 32 bytes in address order, so
- * a 1,000,000-element set costs 32 MB of direct memory (and a transient copy while a region grows) and no heap.
- * <p>
- * Layout of an entry: the prefix packed as {@link ElementKey} packs it (address bytes 0-7 and 8-15 as two big-endian
- * longs, {@code family << 8 | length}), the deadline in the model's milliseconds, and flags ({@link #IN_KERNEL},
- * {@link #DEAD}). Entries sort by family, address (unsigned), then length, as {@code IpPrefix} compares, so every
+ * The elements of an interval set's {@link NftSetModel}, off the Java heap: entries of 32 bytes ({@link NftElements})
+ * in address order, so a 1,000,000-element set costs 32 MB of direct memory (and a transient copy while a region
+ * grows) and no heap. Entries sort by family, address (unsigned), then length, as {@code IpPrefix} compares, so every
  * prefix nested in another follows it directly: an interval set's overlaps are a contiguous run after the container.
  * <p>
  * Two sorted regions: a main region that only ever gets tombstones ({@link #DEAD}) between merges, and a small delta
@@ -25,28 +20,13 @@ import java.nio.ByteBuffer;
  * plain binary search of 32 MB touched ~20 entries in as many cache lines, most of them misses. The last search of the main region is kept for the {@link #insert} that
  * follows a {@link #find} of the same key (the model's every add of a new element).
  */
-final class NftElementStore implements AutoCloseable
+final class NftElementStore extends NftElements
 {
-    static final int NONE = -1;
-    static final int IN_KERNEL = 1;
-    static final int DEAD = 2;
-
-    static final int ENTRY = 32;
-    static final int HIGH = 0;
-    static final int LOW = 8;
-    private static final int DEADLINE = 16;
-    static final int META = 24;
-    private static final int FLAGS = 28;
-
     private static final int MIN_DELTA = 256;
     private static final int INITIAL_MAIN = 64;
-    /** A position in the delta region is {@code DELTA_BIT | index}. */
-    private static final int DELTA_BIT = 1 << 30;
 
-    private UnsafeBuffer main;
     private int mainCount;
     private int deadCount;
-    private UnsafeBuffer delta;
     private int deltaCount;
     private int deltaCapacity;
     private final NftElementIndex index = new NftElementIndex();
@@ -59,30 +39,24 @@ final class NftElementStore implements AutoCloseable
 
     NftElementStore()
     {
-        main = allocate(INITIAL_MAIN);
+        main = allocateEntries(INITIAL_MAIN);
         deltaCapacity = 64;
-        delta = allocate(deltaCapacity);
+        delta = allocateEntries(deltaCapacity);
     }
 
-    /**
-     * @return live entries.
-     */
+    @Override
     int size()
     {
         return mainCount - deadCount + deltaCount;
     }
 
-    /**
-     * @return direct memory held, in bytes.
-     */
+    @Override
     long directBytes()
     {
         return (long)main.capacity() + delta.capacity();
     }
 
-    /**
-     * @return the live entry's position, or {@link #NONE}.
-     */
+    @Override
     int find(final long high, final long low, final int meta)
     {
         final int inMain = searchMain(high, low, meta, mainCount);
@@ -94,11 +68,7 @@ final class NftElementStore implements AutoCloseable
         return inDelta >= 0 ? DELTA_BIT | inDelta : NONE;
     }
 
-    /**
-     * Add an entry that is not live in the store.
-     *
-     * @return its position.
-     */
+    @Override
     int insert(final long high, final long low, final int meta, final long deadlineMs, final int flags)
     {
         final int inMain = searchMain(high, low, meta, mainCount);
@@ -118,7 +88,7 @@ final class NftElementStore implements AutoCloseable
             else
             {
                 deltaCapacity *= 2;
-                delta = grow(delta, deltaCount, deltaCapacity);
+                delta = grow(delta, (long)deltaCount * ENTRY, (long)deltaCapacity * ENTRY);
             }
         }
         final int at = -search(delta, 0, deltaCount, high, low, meta) - 1;
@@ -129,9 +99,7 @@ final class NftElementStore implements AutoCloseable
         return DELTA_BIT | at;
     }
 
-    /**
-     * Take out the live entry at the position.
-     */
+    @Override
     void remove(final int position)
     {
         if (0 == (position & DELTA_BIT))
@@ -150,6 +118,7 @@ final class NftElementStore implements AutoCloseable
         deltaCount--;
     }
 
+    @Override
     void clear()
     {
         mainCount = 0;
@@ -159,69 +128,16 @@ final class NftElementStore implements AutoCloseable
         lastValid = false;
     }
 
-    long high(final int position)
+    @Override
+    Cursor cursor()
     {
-        return region(position).getLong(offset(position) + HIGH);
-    }
-
-    long low(final int position)
-    {
-        return region(position).getLong(offset(position) + LOW);
+        return new SortedCursor();
     }
 
     /**
-     * @return {@code family << 8 | length}.
+     * Walks the live entries in address order.
      */
-    int meta(final int position)
-    {
-        return region(position).getInt(offset(position) + META);
-    }
-
-    long deadlineMs(final int position)
-    {
-        return region(position).getLong(offset(position) + DEADLINE);
-    }
-
-    void deadlineMs(final int position, final long deadlineMs)
-    {
-        region(position).putLong(offset(position) + DEADLINE, deadlineMs);
-    }
-
-    boolean inKernel(final int position)
-    {
-        return 0 != (region(position).getInt(offset(position) + FLAGS) & IN_KERNEL);
-    }
-
-    void inKernel(final int position, final boolean inKernel)
-    {
-        region(position).putInt(offset(position) + FLAGS, inKernel ? IN_KERNEL : 0);
-    }
-
-    /**
-     * @return true if the entry is the prefix {@code (high, low, meta)}.
-     */
-    boolean is(final int position, final long high, final long low, final int meta)
-    {
-        return meta(position) == meta && high(position) == high && low(position) == low;
-    }
-
-    /**
-     * @return true if the entry lies strictly inside the prefix {@code (high, low, meta)}: same family, longer, the
-     * same leading bits.
-     */
-    boolean inside(final int position, final long high, final long low, final int meta)
-    {
-        final int entryMeta = meta(position);
-        final int length = meta & 0xFF;
-        return (entryMeta & ~0xFF) == (meta & ~0xFF) && (entryMeta & 0xFF) > length &&
-            ElementKey.maskHigh(high(position), length) == high && ElementKey.maskLow(low(position), length) == low;
-    }
-
-    /**
-     * Walks the live entries in order; {@link #next()} returns positions until {@link #NONE}. Flags and deadlines may
-     * be written through the positions meanwhile, nothing inserted or removed.
-     */
-    final class Cursor
+    private final class SortedCursor extends Cursor
     {
         private int nextMain;
         private int nextDelta;
@@ -229,6 +145,7 @@ final class NftElementStore implements AutoCloseable
         /**
          * Start at the first live entry at or after the key.
          */
+        @Override
         Cursor seek(final long high, final long low, final int meta)
         {
             final int inMain = searchMain(high, low, meta, mainCount);
@@ -238,6 +155,7 @@ final class NftElementStore implements AutoCloseable
             return this;
         }
 
+        @Override
         Cursor first()
         {
             nextMain = 0;
@@ -245,6 +163,7 @@ final class NftElementStore implements AutoCloseable
             return this;
         }
 
+        @Override
         int next()
         {
             while (nextMain < mainCount && 0 != (main.getInt(nextMain * ENTRY + FLAGS) & DEAD))
@@ -279,7 +198,7 @@ final class NftElementStore implements AutoCloseable
         final int total = mainCount + deltaCount;
         if (total * (long)ENTRY > main.capacity())
         {
-            main = grow(main, mainCount, Math.max(total + (total >>> 1), INITIAL_MAIN));
+            main = grow(main, (long)mainCount * ENTRY, (long)Math.max(total + (total >>> 1), INITIAL_MAIN) * ENTRY);
         }
         int end = mainCount;
         int to = total;
@@ -360,31 +279,7 @@ final class NftElementStore implements AutoCloseable
         return Math.max(MIN_DELTA, (int)Math.sqrt(2.0 * mainCount));
     }
 
-    private UnsafeBuffer region(final int position)
-    {
-        return 0 == (position & DELTA_BIT) ? main : delta;
-    }
 
-    private static int offset(final int position)
-    {
-        return (position & ~DELTA_BIT) * ENTRY;
-    }
-
-    private static void writeKey(
-        final UnsafeBuffer region, final int index, final long high, final long low, final int meta)
-    {
-        final int at = index * ENTRY;
-        region.putLong(at + HIGH, high);
-        region.putLong(at + LOW, low);
-        region.putInt(at + META, meta);
-    }
-
-    private static void writeValue(final UnsafeBuffer region, final int index, final long deadlineMs, final int flags)
-    {
-        final int at = index * ENTRY;
-        region.putLong(at + DEADLINE, deadlineMs);
-        region.putInt(at + FLAGS, flags);
-    }
 
     /**
      * @return the index of the key (dead or alive) among the entries {@code [from, to)}, or
@@ -445,16 +340,8 @@ final class NftElementStore implements AutoCloseable
         return result;
     }
 
-    private static UnsafeBuffer allocate(final int entries)
+    private static UnsafeBuffer allocateEntries(final int entries)
     {
-        return new UnsafeBuffer(ByteBuffer.allocateDirect(entries * ENTRY));
-    }
-
-    private static UnsafeBuffer grow(final UnsafeBuffer region, final int count, final int entries)
-    {
-        final UnsafeBuffer grown = allocate(entries);
-        grown.putBytes(0, region, 0, count * ENTRY);
-        BufferUtil.free(region);
-        return grown;
+        return allocate((long)entries * ENTRY);
     }
 }

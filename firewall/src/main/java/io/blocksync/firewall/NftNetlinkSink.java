@@ -4,9 +4,9 @@ import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.nativeio.NftElementBatch;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,12 +28,19 @@ final class NftNetlinkSink implements NftElementSink
     private static final long REMOVAL_TIMEOUT_MS = 1000;
     private static final long MILLIS_PER_SECOND = 1000;
     private static final int NO_KIND = -1;
+    /** The recorded meta of a flush, which has no element. */
+    private static final int FLUSH = -1;
 
     private final byte[] start = new byte[16];
     private final byte[] end = new byte[16];
-    /** Per element written (a flush counts as one, with a null prefix): its set, prefix, kind, message and offset. */
+    /**
+     * Per element written (a flush counts as one, with meta {@link #FLUSH}): its set, key ({@link ElementKey}), kind,
+     * message and offset; primitives, so writing an element makes no object.
+     */
     private final ArrayList<NftSetModel> elementSets = new ArrayList<>();
-    private final ArrayList<IpPrefix> elementPrefixes = new ArrayList<>();
+    private final LongArrayList elementHighs = new LongArrayList();
+    private final LongArrayList elementLows = new LongArrayList();
+    private final IntArrayList elementMetas = new IntArrayList();
     private final IntArrayList elementKinds = new IntArrayList();
     private final IntArrayList elementMessages = new IntArrayList();
     private final IntArrayList elementOffsets = new IntArrayList();
@@ -52,7 +59,9 @@ final class NftNetlinkSink implements NftElementSink
         openSet = null;
         openKind = NO_KIND;
         elementSets.clear();
-        elementPrefixes.clear();
+        elementHighs.clear();
+        elementLows.clear();
+        elementMetas.clear();
         elementKinds.clear();
         elementMessages.clear();
         elementOffsets.clear();
@@ -76,33 +85,33 @@ final class NftNetlinkSink implements NftElementSink
     {
         finish();
         final int message = batch.message(NftElementBatch.DELETE, set.familyNumber(), set.table(), set.name());
-        record(set, null, NftElementBatch.DELETE, message, -1);
+        record(set, 0, 0, FLUSH, NftElementBatch.DELETE, message, -1);
         batch.endMessage();
     }
 
     @Override
-    public void remove(final NftSetModel set, final List<IpPrefix> prefixes)
+    public void remove(final NftSetModel set, final NftElementList elements)
     {
-        for (int i = 0, size = prefixes.size(); i < size; i++)
+        for (int i = 0, size = elements.size(); i < size; i++)
         {
-            element(set, prefixes.get(i), NftElementBatch.ADD, REMOVAL_TIMEOUT_MS);
+            element(set, elements, i, NftElementBatch.ADD, REMOVAL_TIMEOUT_MS);
         }
-        for (int i = 0, size = prefixes.size(); i < size; i++)
+        for (int i = 0, size = elements.size(); i < size; i++)
         {
-            element(set, prefixes.get(i), NftElementBatch.DELETE, NftElementBatch.NO_TIMEOUT);
+            element(set, elements, i, NftElementBatch.DELETE, NftElementBatch.NO_TIMEOUT);
         }
     }
 
     @Override
-    public void add(final NftSetModel set, final List<NftElement> elements, final long nowMs)
+    public void add(final NftSetModel set, final NftElementList elements, final long nowMs)
     {
         final int kind = set.interval() ? NftElementBatch.CREATE : NftElementBatch.ADD;
         for (int i = 0, size = elements.size(); i < size; i++)
         {
-            final NftElement element = elements.get(i);
-            final long timeoutMs = NftSetModel.PERMANENT == element.deadlineMs ? NftElementBatch.NO_TIMEOUT :
-                KernelTimeout.secondsLeft(element.deadlineMs - nowMs, TimeUnit.MILLISECONDS) * MILLIS_PER_SECOND;
-            element(set, element.prefix, kind, timeoutMs);
+            final long deadlineMs = elements.deadlineMs(i);
+            final long timeoutMs = NftSetModel.PERMANENT == deadlineMs ? NftElementBatch.NO_TIMEOUT :
+                KernelTimeout.secondsLeft(deadlineMs - nowMs, TimeUnit.MILLISECONDS) * MILLIS_PER_SECOND;
+            element(set, elements, i, kind, timeoutMs);
         }
     }
 
@@ -135,10 +144,12 @@ final class NftNetlinkSink implements NftElementSink
      */
     String describe(final int index)
     {
-        final IpPrefix prefix = elementPrefixes.get(index);
+        final int meta = elementMetas.getInt(index);
         final int kind = elementKinds.getInt(index);
-        final String word = null == prefix ? "flush" : NftElementBatch.DELETE == kind ? "delete" : "add";
-        return word + (null == prefix ? "" : " " + prefix) + " in " + elementSets.get(index).reference();
+        final String word = FLUSH == meta ? "flush" : NftElementBatch.DELETE == kind ? "delete" : "add";
+        final String prefix = FLUSH == meta ? "" : " " + ElementKey.toPrefix(
+            elementHighs.getLong(index), elementLows.getLong(index), meta, new IpPrefix(), new byte[16]);
+        return word + prefix + " in " + elementSets.get(index).reference();
     }
 
     /**
@@ -146,11 +157,12 @@ final class NftNetlinkSink implements NftElementSink
      */
     boolean intervalAdd(final int index)
     {
-        return null != elementPrefixes.get(index) && NftElementBatch.DELETE != elementKinds.getInt(index) &&
+        return FLUSH != elementMetas.getInt(index) && NftElementBatch.DELETE != elementKinds.getInt(index) &&
             elementSets.get(index).interval();
     }
 
-    private void element(final NftSetModel set, final IpPrefix prefix, final int kind, final long timeoutMs)
+    private void element(
+        final NftSetModel set, final NftElementList elements, final int index, final int kind, final long timeoutMs)
     {
         if (set != openSet || kind != openKind ||
             batch.elementBytes() > NftElementBatch.MAX_ELEMENT_BYTES - 2 * NftElementBatch.MAX_ELEMENT_SIZE)
@@ -160,10 +172,13 @@ final class NftNetlinkSink implements NftElementSink
             openSet = set;
             openKind = kind;
         }
-        final int length = AddressFamily.IPV4 == prefix.family() ? 4 : 16;
+        final long high = elements.high(index);
+        final long low = elements.low(index);
+        final int meta = elements.meta(index);
+        final int length = AddressFamily.IPV4 == meta >>> 8 ? 4 : 16;
         for (int i = 0; i < length; i++)
         {
-            start[i] = (byte)prefix.addressByte(i);
+            start[i] = (byte)((i < 8 ? high : low) >>> (56 - 8 * (i & 7)));
         }
         final int offset;
         if (!set.interval())
@@ -172,14 +187,14 @@ final class NftNetlinkSink implements NftElementSink
         }
         else
         {
-            final boolean top = !nextAfter(start, end, prefix.prefixLength(), length);
+            final boolean top = !nextAfter(start, end, meta & 0xFF, length);
             offset = batch.element(start, length, timeoutMs, 0, top);
             if (!top)
             {
                 batch.element(end, length, NftElementBatch.NO_TIMEOUT, NftElementBatch.INTERVAL_END, false);
             }
         }
-        record(set, prefix, kind, openMessage, offset);
+        record(set, high, low, meta, kind, openMessage, offset);
     }
 
     /**
@@ -207,10 +222,14 @@ final class NftNetlinkSink implements NftElementSink
         return 0 == carry;
     }
 
-    private void record(final NftSetModel set, final IpPrefix prefix, final int kind, final int message, final int offset)
+    private void record(
+        final NftSetModel set, final long high, final long low, final int meta, final int kind, final int message,
+        final int offset)
     {
         elementSets.add(set);
-        elementPrefixes.add(prefix);
+        elementHighs.addLong(high);
+        elementLows.addLong(low);
+        elementMetas.addInt(meta);
         elementKinds.addInt(kind);
         elementMessages.addInt(message);
         elementOffsets.addInt(offset);

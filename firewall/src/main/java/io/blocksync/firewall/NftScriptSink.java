@@ -3,7 +3,6 @@ package io.blocksync.firewall;
 import io.blocksync.codec.AddressText;
 import io.blocksync.codec.IpPrefix;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +13,7 @@ final class NftScriptSink implements NftElementSink
     private static final int ELEMENTS_PER_COMMAND = 1024;
 
     private final StringBuilder script;
+    private final IpPrefix prefix = new IpPrefix();
 
     NftScriptSink(final StringBuilder script)
     {
@@ -27,7 +27,7 @@ final class NftScriptSink implements NftElementSink
     }
 
     @Override
-    public void remove(final NftSetModel set, final List<IpPrefix> removals)
+    public void remove(final NftSetModel set, final NftElementList removals)
     {
         // Adding first makes the delete succeed even if the kernel already expired the element.
         for (int from = 0; from < removals.size(); from += ELEMENTS_PER_COMMAND)
@@ -36,20 +36,20 @@ final class NftScriptSink implements NftElementSink
             script.append("add element ").append(set.reference()).append(" { ");
             for (int i = from; i < to; i++)
             {
-                appendElement(set, removals.get(i), i > from);
+                appendElement(set, removals, i, i > from);
                 script.append(" timeout 1s");
             }
             script.append(" }\ndelete element ").append(set.reference()).append(" { ");
             for (int i = from; i < to; i++)
             {
-                appendElement(set, removals.get(i), i > from);
+                appendElement(set, removals, i, i > from);
             }
             script.append(" }\n");
         }
     }
 
     @Override
-    public void add(final NftSetModel set, final List<NftElement> additions, final long nowMs)
+    public void add(final NftSetModel set, final NftElementList additions, final long nowMs)
     {
         for (int from = 0; from < additions.size(); from += ELEMENTS_PER_COMMAND)
         {
@@ -57,21 +57,22 @@ final class NftScriptSink implements NftElementSink
             script.append("add element ").append(set.reference()).append(" { ");
             for (int i = from; i < to; i++)
             {
-                final NftElement element = additions.get(i);
-                appendElement(set, element.prefix, i > from);
-                if (NftSetModel.PERMANENT != element.deadlineMs)
+                appendElement(set, additions, i, i > from);
+                final long deadlineMs = additions.deadlineMs(i);
+                if (NftSetModel.PERMANENT != deadlineMs)
                 {
                     script.append(" timeout ");
-                    NftElement.appendDuration(script,
-                        KernelTimeout.secondsLeft(element.deadlineMs - nowMs, TimeUnit.MILLISECONDS));
+                    appendDuration(script, KernelTimeout.secondsLeft(deadlineMs - nowMs, TimeUnit.MILLISECONDS));
                 }
             }
             script.append(" }\n");
         }
     }
 
-    private void appendElement(final NftSetModel set, final IpPrefix prefix, final boolean comma)
+    private void appendElement(
+        final NftSetModel set, final NftElementList elements, final int index, final boolean comma)
     {
+        elements.prefix(index, prefix);
         if (comma)
         {
             script.append(", ");
@@ -84,6 +85,33 @@ final class NftScriptSink implements NftElementSink
         else
         {
             AddressText.append(prefix, script);
+        }
+    }
+
+    /**
+     * nft parses a bare seconds count into a 32-bit millisecond field, so large values must be split into units.
+     */
+    static void appendDuration(final StringBuilder out, final long seconds)
+    {
+        final long days = seconds / 86_400;
+        final long hours = seconds / 3_600 % 24;
+        final long minutes = seconds / 60 % 60;
+        final long secs = seconds % 60;
+        if (days > 0)
+        {
+            out.append(days).append('d');
+        }
+        if (hours > 0)
+        {
+            out.append(hours).append('h');
+        }
+        if (minutes > 0)
+        {
+            out.append(minutes).append('m');
+        }
+        if (secs > 0 || 0 == seconds)
+        {
+            out.append(secs).append('s');
         }
     }
 }

@@ -4,11 +4,7 @@ import io.blocksync.codec.IpPrefix;
 import io.blocksync.nativeio.NftSetDump;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * What one nftables set should hold, so the backend can turn a batch into commands the kernel accepts.
@@ -21,15 +17,16 @@ import java.util.Map;
  * still holds it. When a batch would both delete and add overlapping elements (which nft 1.0.6 rejects even in one
  * transaction), the set is rewritten instead: {@code flush set} and every maximal element, atomically.
  * <p>
- * The elements live off the heap ({@link NftElementStore}: 32 bytes each, in address order, so the elements nested
- * in a prefix are the run that follows it); only the elements one batch touches have objects, for as long as the
- * batch. Worker thread only.
+ * The elements live off the heap, 32 bytes each: an interval set's in address order ({@link NftElementStore}, so the
+ * elements nested in a prefix are the run that follows it), a plain set's hashed ({@link NftElementHash}: nothing
+ * nests there, and a find is a probe instead of three searches). What a batch touched is kept in primitive arrays
+ * ({@link NftTouched}) and written through reused {@link NftElementList}s: no object per element. Worker thread only.
  */
 final class NftSetModel
 {
     static final long PERMANENT = Long.MAX_VALUE;
     private static final long MILLIS_PER_SECOND = 1000;
-    /** Elements per list handed to the sink by a rewrite, so a rewrite of a large set holds few objects at once. */
+    /** Elements per list handed to the sink by a rewrite, so the list stays small however large the set. */
     private static final int REWRITE_CHUNK = 4096;
 
     private final String reference;
@@ -39,13 +36,17 @@ final class NftSetModel
     private final int familyNumber;
     private final byte[] table;
     private final byte[] name;
-    private final NftElementStore store = new NftElementStore();
-    private final NftElementStore.Cursor cursor = store.new Cursor();
-    private final NftElementStore.Cursor innerCursor = store.new Cursor();
+    private final NftElements store;
+    private final NftElements.Cursor cursor;
+    private final NftElements.Cursor innerCursor;
     private final int[] lengthCounts = new int[129];
-    private final LinkedHashMap<IpPrefix, NftElement.Before> touched = new LinkedHashMap<>();
-    private final IpPrefix lookup = new IpPrefix();
-    private final byte[] addressScratch = new byte[16];
+    private final NftTouched touched = new NftTouched();
+    /** What {@link #emit} writes: reused batch after batch. */
+    private final NftElementList deletes = new NftElementList();
+    private final NftElementList refreshes = new NftElementList();
+    private final NftElementList adds = new NftElementList();
+    private final NftElementList removals = new NftElementList();
+    private final NftElementList additions = new NftElementList();
     private boolean rewrite;
 
     /**
@@ -62,6 +63,9 @@ final class NftSetModel
         this.familyNumber = NftSetDump.family(words[0]);
         this.table = words[1].getBytes(StandardCharsets.US_ASCII);
         this.name = words[2].getBytes(StandardCharsets.US_ASCII);
+        this.store = interval ? new NftElementStore() : new NftElementHash();
+        this.cursor = store.cursor();
+        this.innerCursor = store.cursor();
     }
 
     boolean addressOnly()
@@ -261,32 +265,34 @@ final class NftSetModel
     {
         if (!rewrite)
         {
-            final List<IpPrefix> deletes = new ArrayList<>();
-            final List<NftElement> refreshes = new ArrayList<>();
-            final List<NftElement> adds = new ArrayList<>();
-            for (final Map.Entry<IpPrefix, NftElement.Before> entry : touched.entrySet())
+            deletes.clear();
+            refreshes.clear();
+            adds.clear();
+            for (int touch = 0, size = touched.size(); touch < size; touch++)
             {
-                final NftElement.Before before = entry.getValue();
-                final IpPrefix prefix = entry.getKey();
-                final int now = find(prefix);
+                final long high = touched.high(touch);
+                final long low = touched.low(touch);
+                final int meta = touched.meta(touch);
+                final boolean beforeInKernel = touched.inKernel(touch);
+                final int now = store.find(high, low, meta);
                 final boolean nowInKernel = NftElementStore.NONE != now && store.inKernel(now);
-                if (before.inKernel && !nowInKernel)
+                if (beforeInKernel && !nowInKernel)
                 {
-                    deletes.add(prefix);
+                    deletes.add(high, low, meta, touched.deadlineMs(touch));
                 }
-                else if (!before.inKernel && nowInKernel)
+                else if (!beforeInKernel && nowInKernel)
                 {
-                    adds.add(new NftElement(prefix, store.deadlineMs(now)));
+                    adds.add(high, low, meta, store.deadlineMs(now));
                 }
-                else if (before.inKernel && before.deadlineMs != store.deadlineMs(now))
+                else if (beforeInKernel && touched.deadlineMs(touch) != store.deadlineMs(now))
                 {
-                    refreshes.add(new NftElement(prefix, store.deadlineMs(now)));
+                    refreshes.add(high, low, meta, store.deadlineMs(now));
                 }
             }
 
             if (!(interval && overlaps(adds, deletes)))
             {
-                emitIncremental(sink, deletes, refreshes, adds, nowMs);
+                emitIncremental(sink, nowMs);
                 return;
             }
         }
@@ -307,61 +313,66 @@ final class NftSetModel
      */
     void abort()
     {
-        for (final Map.Entry<IpPrefix, NftElement.Before> entry : touched.entrySet())
+        for (int touch = 0, size = touched.size(); touch < size; touch++)
         {
-            final NftElement.Before before = entry.getValue();
-            final IpPrefix prefix = entry.getKey();
-            int element = find(prefix);
-            if (!before.existed)
+            final long high = touched.high(touch);
+            final long low = touched.low(touch);
+            final int meta = touched.meta(touch);
+            int element = store.find(high, low, meta);
+            if (!touched.existed(touch))
             {
                 if (NftElementStore.NONE != element)
                 {
                     store.remove(element);
-                    lengthCounts[prefix.prefixLength()]--;
+                    lengthCounts[meta & 0xFF]--;
                 }
                 continue;
             }
             if (NftElementStore.NONE == element)
             {
-                element = insert(ElementKey.high(prefix), ElementKey.low(prefix), ElementKey.prefixBits(prefix),
-                    before.deadlineMs, false);
+                element = insert(high, low, meta, touched.deadlineMs(touch), false);
             }
-            store.inKernel(element, before.inKernel);
-            store.deadlineMs(element, before.deadlineMs);
+            store.inKernel(element, touched.inKernel(touch));
+            store.deadlineMs(element, touched.deadlineMs(touch));
         }
         touched.clear();
     }
 
-    private void emitIncremental(
-        final NftElementSink sink,
-        final List<IpPrefix> deletes,
-        final List<NftElement> refreshes,
-        final List<NftElement> adds,
-        final long nowMs)
+    /**
+     * Removals first (a refresh is a removal and an add), then additions, each in the order the batch touched them.
+     */
+    private void emitIncremental(final NftElementSink sink, final long nowMs)
     {
-        final List<IpPrefix> removals = new ArrayList<>(deletes);
-        for (final NftElement element : refreshes)
+        NftElementList removed = deletes;
+        NftElementList added = adds;
+        if (!refreshes.isEmpty())
         {
-            removals.add(element.prefix);
+            removals.clear();
+            removals.addAll(deletes);
+            removals.addAll(refreshes);
+            additions.clear();
+            additions.addAll(refreshes);
+            additions.addAll(adds);
+            removed = removals;
+            added = additions;
         }
-        if (!removals.isEmpty())
+        if (!removed.isEmpty())
         {
-            sink.remove(this, removals);
+            sink.remove(this, removed);
         }
-
-        final List<NftElement> additions = new ArrayList<>(refreshes);
-        additions.addAll(adds);
-        if (!additions.isEmpty())
+        if (!added.isEmpty())
         {
-            sink.add(this, additions, nowMs);
+            sink.add(this, added, nowMs);
         }
     }
 
     private void emitRewrite(final NftElementSink sink, final long nowMs)
     {
         sink.flush(this);
-        List<NftElement> maximal = new ArrayList<>(Math.min(REWRITE_CHUNK, store.size()));
-        final List<IpPrefix> expired = new ArrayList<>();
+        final NftElementList maximal = additions;
+        final NftElementList expired = removals;
+        maximal.clear();
+        expired.clear();
         boolean outer = false;
         long outerHigh = 0;
         long outerLow = 0;
@@ -372,7 +383,7 @@ final class NftSetModel
             if (isExpired(element, nowMs))
             {
                 touch(element, true, false, store.deadlineMs(element));
-                expired.add(prefixOf(element, new IpPrefix()));
+                expired.add(store.high(element), store.low(element), store.meta(element), store.deadlineMs(element));
                 continue;
             }
 
@@ -389,19 +400,19 @@ final class NftSetModel
                 outerHigh = store.high(element);
                 outerLow = store.low(element);
                 outerMeta = store.meta(element);
-                maximal.add(new NftElement(prefixOf(element, new IpPrefix()), store.deadlineMs(element)));
+                maximal.add(outerHigh, outerLow, outerMeta, store.deadlineMs(element));
                 if (maximal.size() == REWRITE_CHUNK)
                 {
                     sink.add(this, maximal, nowMs);
-                    maximal = new ArrayList<>(REWRITE_CHUNK);
+                    maximal.clear();
                 }
             }
         }
 
-        for (final IpPrefix prefix : expired)
+        for (int i = 0, size = expired.size(); i < size; i++)
         {
-            store.remove(find(prefix));
-            lengthCounts[prefix.prefixLength()]--;
+            store.remove(store.find(expired.high(i), expired.low(i), expired.meta(i)));
+            lengthCounts[expired.prefixLength(i)]--;
         }
 
         if (!maximal.isEmpty())
@@ -414,11 +425,7 @@ final class NftSetModel
         final long high, final long low, final int meta, final boolean existed, final boolean inKernel,
         final long deadlineMs)
     {
-        ElementKey.toPrefix(high, low, meta, lookup, addressScratch);
-        if (!touched.containsKey(lookup))
-        {
-            touched.put(new IpPrefix().set(lookup), new NftElement.Before(existed, inKernel, deadlineMs));
-        }
+        touched.touch(high, low, meta, existed, inKernel, deadlineMs);
     }
 
     private void touch(final int element, final boolean existed, final boolean inKernel, final long deadlineMs)
@@ -499,29 +506,20 @@ final class NftSetModel
         return NftElementStore.NONE;
     }
 
-    private int find(final IpPrefix prefix)
-    {
-        return store.find(ElementKey.high(prefix), ElementKey.low(prefix), ElementKey.prefixBits(prefix));
-    }
-
-    private IpPrefix prefixOf(final int element, final IpPrefix into)
-    {
-        return ElementKey.toPrefix(store.high(element), store.low(element), store.meta(element), into, addressScratch);
-    }
-
     private boolean isExpired(final int element, final long nowMs)
     {
         final long deadlineMs = store.deadlineMs(element);
         return PERMANENT != deadlineMs && deadlineMs <= nowMs;
     }
 
-    private static boolean overlaps(final List<NftElement> adds, final List<IpPrefix> deletes)
+    private static boolean overlaps(final NftElementList adds, final NftElementList deletes)
     {
-        for (final NftElement add : adds)
+        for (int add = 0; add < adds.size(); add++)
         {
-            for (final IpPrefix deleted : deletes)
+            for (int delete = 0; delete < deletes.size(); delete++)
             {
-                if (add.prefix.overlaps(deleted) && !add.prefix.equals(deleted))
+                if (ElementKey.overlapsOther(adds.high(add), adds.low(add), adds.meta(add),
+                    deletes.high(delete), deletes.low(delete), deletes.meta(delete)))
                 {
                     return true;
                 }

@@ -43,7 +43,7 @@ class NftElementStoreTest
         assertEquals(count + 2, store.size());
         assertTrue(store.directBytes() >= (count + 2L) * NftElementStore.ENTRY);
 
-        final NftElementStore.Cursor cursor = store.new Cursor().first();
+        final NftElements.Cursor cursor = store.cursor().first();
         assertEquals(V6 | 48, store.meta(cursor.next()), "::/48 before ::/64 (same address, shorter first)");
         assertEquals(0, store.high(cursor.next()));
         for (int i = 1; i < count; i++)
@@ -68,7 +68,7 @@ class NftElementStoreTest
         assertEquals(NftElementStore.NONE, store.find(5_000, 0, V6 | 64));
         assertEquals(9_999, store.size());
 
-        final NftElementStore.Cursor cursor = store.new Cursor().seek(5_000, 0, V6 | 64);
+        final NftElements.Cursor cursor = store.cursor().seek(5_000, 0, V6 | 64);
         assertEquals(5_001, store.high(cursor.next()), "the removed entry is skipped");
 
         final int back = store.insert(5_000, 0, V6 | 64, 42, NftElementStore.IN_KERNEL);
@@ -80,7 +80,7 @@ class NftElementStoreTest
 
         store.clear();
         assertEquals(0, store.size());
-        assertEquals(NftElementStore.NONE, store.new Cursor().first().next());
+        assertEquals(NftElementStore.NONE, store.cursor().first().next());
     }
 
     @Test
@@ -107,7 +107,7 @@ class NftElementStoreTest
             assertEquals(NftElementStore.NONE, store.find(key + 1, 0, V6 | 64));
         }
         assertEquals(keys.size(), store.size());
-        final NftElementStore.Cursor cursor = store.new Cursor().first();
+        final NftElements.Cursor cursor = store.cursor().first();
         long previous = 0;
         for (int element = cursor.next(); NftElementStore.NONE != element; element = cursor.next())
         {
@@ -148,7 +148,7 @@ class NftElementStoreTest
         }
         assertEquals(reference.size(), store.size());
         final List<Long> walked = new ArrayList<>();
-        final NftElementStore.Cursor cursor = store.new Cursor().first();
+        final NftElements.Cursor cursor = store.cursor().first();
         for (int element = cursor.next(); NftElementStore.NONE != element; element = cursor.next())
         {
             walked.add(store.high(element));

@@ -1,10 +1,8 @@
 package io.blocksync.firewall;
 
 import io.blocksync.codec.IpPrefix;
-import io.blocksync.nativeio.NftSetDump;
 
 import java.util.ArrayList;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +11,8 @@ import java.util.TreeMap;
 
 /**
  * The set model as it was before its elements moved off the heap ({@link NftElementStore}): a TreeMap of element
- * objects, kept as the reference the property test compares {@link NftSetModel} with. The rest of this comment is the
- * original's.
+ * objects, kept as the reference the property test compares {@link NftSetModel} with: only the element logic, it
+ * writes into the same {@link NftElementSink} (with a null set). The rest of this comment is the original's.
  * <p>
  * What one nftables set should hold, so the backend can turn a batch into commands the kernel accepts.
  * <p>
@@ -28,14 +26,33 @@ import java.util.TreeMap;
  */
 final class TreeNftSetModel
 {
-    /** {@link NftElementSink} without the set. */
-    interface Sink
+    /** One element: a prefix, when it ends, and whether the kernel holds it. */
+    static final class NftElement
     {
-        void flush();
+        final IpPrefix prefix;
+        long deadlineMs;
+        boolean inKernel;
 
-        void remove(List<IpPrefix> prefixes);
+        NftElement(final IpPrefix prefix, final long deadlineMs)
+        {
+            this.prefix = prefix;
+            this.deadlineMs = deadlineMs;
+        }
+    }
 
-        void add(List<NftElement> elements, long nowMs);
+    /** How an element stood before the batch being written. */
+    static final class Before
+    {
+        final boolean existed;
+        final boolean inKernel;
+        final long deadlineMs;
+
+        Before(final boolean existed, final boolean inKernel, final long deadlineMs)
+        {
+            this.existed = existed;
+            this.inKernel = inKernel;
+            this.deadlineMs = deadlineMs;
+        }
     }
 
     static final long PERMANENT = Long.MAX_VALUE;
@@ -43,57 +60,21 @@ final class TreeNftSetModel
 
     private final String reference;
     private final boolean interval;
-    private final boolean addressOnly;
-    /** The reference's parts as netlink names them: NFPROTO number, table and set name (ASCII). */
-    private final int familyNumber;
-    private final byte[] table;
-    private final byte[] name;
     private final TreeMap<IpPrefix, NftElement> elements = new TreeMap<>();
     private final int[] lengthCounts = new int[129];
-    private final LinkedHashMap<IpPrefix, NftElement.Before> touched = new LinkedHashMap<>();
+    private final LinkedHashMap<IpPrefix, Before> touched = new LinkedHashMap<>();
     private final IpPrefix scratch = new IpPrefix();
     private final IpPrefix adoptScratch = new IpPrefix();
     private boolean rewrite;
 
     /**
-     * @param reference   {@code family table set} as nft commands name it.
-     * @param interval    the set has {@code flags interval}: elements are prefixes and must not overlap.
-     * @param addressOnly elements are written without a length (a plain address set, possibly matched through a mask).
+     * @param reference {@code family table set} as nft commands name it.
+     * @param interval  the set has {@code flags interval}: elements are prefixes and must not overlap.
      */
-    TreeNftSetModel(final String reference, final boolean interval, final boolean addressOnly)
+    TreeNftSetModel(final String reference, final boolean interval)
     {
         this.reference = reference;
         this.interval = interval;
-        this.addressOnly = addressOnly;
-        final String[] words = reference.split(" ");
-        this.familyNumber = NftSetDump.family(words[0]);
-        this.table = words[1].getBytes(StandardCharsets.US_ASCII);
-        this.name = words[2].getBytes(StandardCharsets.US_ASCII);
-    }
-
-    boolean addressOnly()
-    {
-        return addressOnly;
-    }
-
-    int familyNumber()
-    {
-        return familyNumber;
-    }
-
-    byte[] table()
-    {
-        return table;
-    }
-
-    byte[] name()
-    {
-        return name;
-    }
-
-    String reference()
-    {
-        return reference;
     }
 
     int size()
@@ -199,11 +180,6 @@ final class TreeNftSetModel
         rewrite &= KernelListing.Changed.NONE != changed;
     }
 
-    boolean interval()
-    {
-        return interval;
-    }
-
     private IpPrefix scratch16()
     {
         return adoptScratch;
@@ -218,7 +194,7 @@ final class TreeNftSetModel
     }
 
     /**
-     * The next {@link #emit(StringBuilder, long)} writes the whole set, e.g. after a failed transaction left the
+     * The next {@link #emit} writes the whole set, e.g. after a failed transaction left the
      * kernel in an unknown state, or for reconciliation.
      */
     void rewriteNext()
@@ -234,16 +210,16 @@ final class TreeNftSetModel
     /**
      * Write the changes that bring the kernel set from its state before this batch to the model's state.
      */
-    void emit(final Sink sink, final long nowMs)
+    void emit(final NftElementSink sink, final long nowMs)
     {
         if (!rewrite)
         {
             final List<IpPrefix> deletes = new ArrayList<>();
             final List<NftElement> refreshes = new ArrayList<>();
             final List<NftElement> adds = new ArrayList<>();
-            for (final Map.Entry<IpPrefix, NftElement.Before> entry : touched.entrySet())
+            for (final Map.Entry<IpPrefix, Before> entry : touched.entrySet())
             {
-                final NftElement.Before before = entry.getValue();
+                final Before before = entry.getValue();
                 final NftElement now = elements.get(entry.getKey());
                 final boolean nowInKernel = null != now && now.inKernel;
                 if (before.inKernel && !nowInKernel)
@@ -283,9 +259,9 @@ final class TreeNftSetModel
      */
     void abort()
     {
-        for (final Map.Entry<IpPrefix, NftElement.Before> entry : touched.entrySet())
+        for (final Map.Entry<IpPrefix, Before> entry : touched.entrySet())
         {
-            final NftElement.Before before = entry.getValue();
+            final Before before = entry.getValue();
             NftElement element = elements.get(entry.getKey());
             if (!before.existed)
             {
@@ -308,7 +284,7 @@ final class TreeNftSetModel
     }
 
     private void emitIncremental(
-        final Sink sink,
+        final NftElementSink sink,
         final List<IpPrefix> deletes,
         final List<NftElement> refreshes,
         final List<NftElement> adds,
@@ -321,20 +297,22 @@ final class TreeNftSetModel
         }
         if (!removals.isEmpty())
         {
-            sink.remove(removals);
+            final NftElementList list = new NftElementList();
+            removals.forEach((prefix) -> list.add(prefix, 0));
+            sink.remove(null, list);
         }
 
         final List<NftElement> additions = new ArrayList<>(refreshes);
         additions.addAll(adds);
         if (!additions.isEmpty())
         {
-            sink.add(additions, nowMs);
+            sink.add(null, list(additions), nowMs);
         }
     }
 
-    private void emitRewrite(final Sink sink, final long nowMs)
+    private void emitRewrite(final NftElementSink sink, final long nowMs)
     {
-        sink.flush();
+        sink.flush(null);
         final List<NftElement> maximal = new ArrayList<>(elements.size());
         final List<NftElement> expired = new ArrayList<>();
         NftElement outer = null;
@@ -369,13 +347,20 @@ final class TreeNftSetModel
 
         if (!maximal.isEmpty())
         {
-            sink.add(maximal, nowMs);
+            sink.add(null, list(maximal), nowMs);
         }
+    }
+
+    private static NftElementList list(final List<NftElement> elements)
+    {
+        final NftElementList list = new NftElementList();
+        elements.forEach((element) -> list.add(element.prefix, element.deadlineMs));
+        return list;
     }
 
     private void touch(final IpPrefix prefix, final boolean existed, final boolean inKernel, final long deadlineMs)
     {
-        touched.putIfAbsent(prefix, new NftElement.Before(existed, inKernel, deadlineMs));
+        touched.putIfAbsent(prefix, new Before(existed, inKernel, deadlineMs));
     }
 
     private NftElement live(final IpPrefix prefix, final long nowMs)
