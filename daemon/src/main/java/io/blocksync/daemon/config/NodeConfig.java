@@ -47,8 +47,9 @@ public final class NodeConfig
     public static final int MAX_SIGNER_THREADS = 8;
     /**
      * {@code [node] signer-threads} when unset and the JVM sees two CPUs or more: a bulk import's origin signs
-     * (~50 µs a decision under C1) at twice the rate of one thread, while its loop (~20 µs a decision) keeps up
-     * with up to about two and a half signers (PERFORMANCE.md, "Issue 13: several signer threads").
+     * (~50 µs a decision under C1) at twice the rate of one thread, which its loop (11-13 µs a decision to one peer)
+     * keeps up with; a third would share the same two cores with the loop, the firewall worker and GC (PERFORMANCE.md,
+     * "Issue 13: several signer threads").
      */
     public static final int DEFAULT_SIGNER_THREADS = 2;
 
