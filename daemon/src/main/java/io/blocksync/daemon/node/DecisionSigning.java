@@ -37,11 +37,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * frontier it reads makes {@link #takeable()} positive. No wake is lost: all counters are volatile, so their writes
  * and reads fall in one order that each thread's program order respects. While the loop sleeps, {@code handed} and
  * {@code stored} stand still and {@code takeable()} only grows with the frontiers. Take the frontier write that first
- * makes it positive. If it falls before the loop's last reads of the frontiers (in {@link #hasSigned()}, before it
- * sleeps), the loop saw it and did not sleep. If it falls after, its signer reads every frontier, {@code handed} and
- * {@code stored} after it, so it sees at least that least frontier and the loop's counters, and wakes the loop.
- * With two signers finishing together, the one whose write comes later sees the other's (the same argument as with
- * one signer, signer against signer).
+ * makes it positive. If it falls before the first frontier the loop reads in its last check ({@link #hasSigned()},
+ * before it sleeps), every frontier the loop reads is at least what it was then: the loop sees it and does not sleep.
+ * If it falls after that read, its signer reads every frontier, {@code handed} and {@code stored} after it (the loop
+ * wrote those before its check), so it sees at least that least frontier and the loop's counters, and wakes the
+ * loop after its check began: the select that follows returns at once. Two signers finishing together are the
+ * same case: the one whose write comes later reads the other's.
  * <p>
  * <b>Inline.</b> Until {@link #offLoop(Runnable, int)} is called (engines on a manual clock, tests of single roles)
  * no thread signs: the door ({@link LocalDecisions}) signs each decision inline with {@link #signInline()} and stores
