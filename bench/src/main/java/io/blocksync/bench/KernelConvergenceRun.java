@@ -41,6 +41,8 @@ public final class KernelConvergenceRun
 {
     private static final int SLICE = 10_000;
     private static final String SET = "ban6_64";
+    /** The signer threads' name as /proc shows it (blocksync-signer-ID[-K] cut to 15 characters). */
+    private static final String SIGNER_COMM = "blocksync-signe";
     /** USER_HZ, what /proc/PID/stat counts in; 100 on every Linux port this runs on. */
     private static final int CLOCK_TICKS = 100;
 
@@ -159,6 +161,7 @@ public final class KernelConvergenceRun
         final Map<String, Long> peersRunBefore = peersRunNanos(fleet);
         final Map<String, Long> originThreadsBefore = ProcStats.threadTicks(fleet.process(1).pid());
         final Map<String, Long> peerThreadsBefore = ProcStats.threadTicks(fleet.process(2).pid());
+        final Map<String, Long> signersBefore = ProcStats.threadRunNanosEach(fleet.process(1).pid(), SIGNER_COMM);
         final long start = System.nanoTime();
         int refused = 0;
         String firstRefused = "";
@@ -179,6 +182,7 @@ public final class KernelConvergenceRun
         final Map<String, Long> peersRunAfter = peersRunNanos(fleet);
         final Map<String, Long> originThreadsAfter = ProcStats.threadTicks(fleet.process(1).pid());
         final Map<String, Long> peerThreadsAfter = ProcStats.threadTicks(fleet.process(2).pid());
+        final Map<String, Long> signersAfter = ProcStats.threadRunNanosEach(fleet.process(1).pid(), SIGNER_COMM);
 
         System.out.printf(Locale.ROOT, "import answered at node 1: %.3f s (%d refused%s)%n", imported / 1e9, refused,
             refused > 0 ? ", the first: " + firstRefused : "");
@@ -192,6 +196,7 @@ public final class KernelConvergenceRun
         System.out.printf(Locale.ROOT, "node 2 (a receiving peer) %.2f s: %s%n", (cpuAfter[2] - cpuBefore[2]) /
             (double)CLOCK_TICKS, threadCpu(peerThreadsBefore, peerThreadsAfter));
         printPeersRun(peersRunBefore, peersRunAfter, size - 1, bans);
+        printSigners(signersBefore, signersAfter, bans);
         // The firewall's counters (firewall_commits) reach the status file once a second.
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_100));
         if (settings.warmUp() > 0)
@@ -312,6 +317,24 @@ public final class KernelConvergenceRun
         System.out.printf(Locale.ROOT, "CPU over those %.1f s: node 1 %.2f s (%s); peers %.2f s each on average, " +
             "%.2f s the most; all nodes %.1f s of the machine's %.1f core-seconds%n", wallNanos / 1e9, origin, threads,
             peers / (before.length - 2), peerMax, origin + peers, Runtime.getRuntime().availableProcessors() * wallNanos / 1e9);
+    }
+
+    /**
+     * "node 1's signer threads (schedstat): 0.281 s, 0.279 s; the busiest 0.281 s (28.1 us a ban)": each signer
+     * thread's CPU, the busiest being the origin's critical path where each has a core.
+     */
+    private static void printSigners(final Map<String, Long> before, final Map<String, Long> after, final int bans)
+    {
+        final StringBuilder line = new StringBuilder("node 1's signer threads (schedstat):");
+        long busiest = 0;
+        for (final Map.Entry<String, Long> entry : after.entrySet())
+        {
+            final long used = entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
+            busiest = Math.max(busiest, used);
+            line.append(String.format(Locale.ROOT, " %.3f s,", used / 1e9));
+        }
+        line.append(String.format(Locale.ROOT, " the busiest %.3f s (%.1f us a ban)", busiest / 1e9, busiest / 1e3 / bans));
+        System.out.println(after.isEmpty() ? "node 1 has no signer thread" : line.toString());
     }
 
     /** Every peer's threads (nodes 2 to N) by name, added up: {@link ProcStats#threadRunNanos}. */

@@ -61,6 +61,36 @@ public final class ProcStats
         });
     }
 
+    /**
+     * @param comm a thread name as {@code comm} shows it (the first 15 characters), e.g. {@code blocksync-signe}.
+     * @return nanoseconds on a CPU ({@link #threadRunNanos}) of each thread of that name, by thread id: threads that
+     * share a shortened name (the signer threads {@code blocksync-signer-ID-K}) one by one.
+     * @throws IOException if the process is gone.
+     */
+    static Map<String, Long> threadRunNanosEach(final long pid, final String comm) throws IOException
+    {
+        final Map<String, Long> each = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task")))
+        {
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                try
+                {
+                    if (Files.readString(task.resolve("comm")).strip().equals(comm))
+                    {
+                        final String schedstat = Files.readString(task.resolve("schedstat")).strip();
+                        each.put(task.getFileName().toString(), Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))));
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    // The thread ended between listing and reading.
+                }
+            }
+        }
+        return each;
+    }
+
     /** A figure read from each {@code /proc/PID/task/TID} directory. */
     private interface TaskFigure
     {

@@ -20,7 +20,8 @@ import java.util.Arrays;
  * </ul>
  * Two keys rather than one key used two ways, so neither algorithm's use can weaken the other. The public key an
  * operator pastes into a peer's config is both public keys, 64 bytes: {@code ed25519_public (32) ||
- * x25519_public (32)} ({@link PeerKey}). Holds secrets: never log it. Not thread safe.
+ * x25519_public (32)} ({@link PeerKey}). Holds secrets: never log it. Immutable once made; {@link #sign} may be
+ * called from several threads at once.
  */
 public final class NodeKey
 {
@@ -88,7 +89,10 @@ public final class NodeKey
 
     /**
      * Ed25519-sign {@code message[offset, offset + length)} and write the 64-byte signature at
-     * {@code signature[signatureOffset]}. BouncyCastle allocates a few KB of scratch per call.
+     * {@code signature[signatureOffset]}. BouncyCastle allocates a few KB of scratch per call. Safe from several
+     * threads at once: the seed and public key are final and only read, and {@code Ed25519.sign} keeps its state
+     * per call (a fresh digest and scratch arrays) but for its base-point tables, built once under a lock and only
+     * read after (bcprov 1.83, {@code Ed25519.precompute}); signer threads share one key (DecisionSigning).
      */
     public void sign(final byte[] message, final int offset, final int length, final byte[] signature, final int signatureOffset)
     {

@@ -36,6 +36,7 @@ import io.blocksync.daemon.node.ProgressFile;
 import io.blocksync.daemon.node.ReplayWindows;
 import io.blocksync.daemon.node.RetainedBatches;
 import io.blocksync.daemon.node.RetransmitJitter;
+import io.blocksync.daemon.node.SigningShard;
 import io.blocksync.daemon.node.StateSync;
 import io.blocksync.daemon.node.SteadyClock;
 import io.blocksync.daemon.node.UdpTransport;
@@ -105,7 +106,8 @@ public final class Node implements AutoCloseable
     private static final long PAGE_RELEASE_DELAY_NANOS = 2_000_000_000L;
     private final LoopThread loop;
     private final DecisionSigning signing;
-    private final LoopThread signer;
+    // One a signer thread; none when the loop signs.
+    private final LoopThread[] signers;
     private final ControlServer control;
     private final DatagramReceiver receiver;
     private final ManyToOneConcurrentArrayQueue<LocalRequest> requests;
@@ -325,33 +327,44 @@ public final class Node implements AutoCloseable
 
         // AgentRunner counts each error in counters.errors itself.
         loop = new LoopThread(new NodeIdleStrategy(transport, agent, nanoClock), agent, counters.errors, log, "node " + config.nodeId(), exit);
-        // This node's decisions are signed on a thread of their own, which the loop hands them to and takes them back
-        // from signed; only where a second CPU runs it: on one, the hand-off is two wake-ups more per burst and
+        // This node's decisions are signed on threads of their own, which the loop hands them to and takes them back
+        // from signed; only where a second CPU runs them: on one, the hand-off is two wake-ups more per burst and
         // buys nothing (pinned to one CPU, 5 of 13 bench runs had lone bans wait 24-133 ms behind the sync thread), so
-        // the loop signs inline there as it always did (PERFORMANCE.md, issue 13, sign13).
+        // the loop signs inline there as it always did (PERFORMANCE.md, issue 13, sign13 and parsign14).
         signing = agent.localDecisions().signing();
-        if (signsOffLoop(Runtime.getRuntime().availableProcessors()))
+        final int processors = Runtime.getRuntime().availableProcessors();
+        final int signerThreads = config.signerThreads(processors);
+        signers = new LoopThread[signerThreads];
+        if (signerThreads > 0)
         {
-            signing.offLoop(transport::wakeup);
-            signer = new LoopThread(signing.idleStrategy(), signing, counters.errors, log, "node " + config.nodeId() + " signer", exit);
-        }
-        else
-        {
-            signer = null;
+            signing.offLoop(transport::wakeup, signerThreads);
+            final SigningShard[] shards = signing.shards();
+            for (int k = 0; k < signerThreads; k++)
+            {
+                signers[k] = new LoopThread(shards[k].idleStrategy(), shards[k], counters.errors, log,
+                    "node " + config.nodeId() + " signer" + (1 == signerThreads ? "" : " " + k), exit);
+            }
         }
 
         line.begin().append("node ").append(config.nodeId()).append(" listening on ")
             .append(String.valueOf(transport.localAddress())).append(" with ").append(peers.size()).append(" peer(s), ")
             .append(store.size()).append(" stored entries (").append(store.passes()).append(" pass(es) over the store at start), firewall ")
-            .append(config.firewall().backend()).append(", own decisions signed ")
-            .append(null == signer ? "on the loop (one CPU)" : "on a thread of their own")
-            .append(", link MACs by ").append(linkMacs.text).commit();
-    }
-
-    /** @return whether this node's decisions are signed on a thread of their own, given the CPUs the JVM may use. */
-    static boolean signsOffLoop(final int processors)
-    {
-        return processors > 1;
+            .append(config.firewall().backend()).append(", own decisions signed ");
+        if (0 == signerThreads)
+        {
+            line.append("on the loop (one CPU");
+            if (0 != config.signerThreadsSetting())
+            {
+                line.append("; [node] signer-threads = ").append(config.signerThreadsSetting()).append(" not used");
+            }
+            line.append(')');
+        }
+        else
+        {
+            line.append(1 == signerThreads ? "on a thread of their own" : "on " + signerThreads + " threads of their own")
+                .append(" (").append(processors).append(" CPUs)");
+        }
+        line.append(", link MACs by ").append(linkMacs.text).commit();
     }
 
     /**
@@ -395,9 +408,9 @@ public final class Node implements AutoCloseable
         throws IOException
     {
         final Node node = new Node(config, log, exit, sync, linkMacs);
-        if (null != node.signer)
+        for (final LoopThread signer : node.signers)
         {
-            node.signer.start();
+            signer.start();
         }
         node.loop.start();
         if (null != node.eventSources)
@@ -504,12 +517,19 @@ public final class Node implements AutoCloseable
     {
         CloseHelper.quietCloseAll(pageRelease, http, crowdsec, eventSources, control, ownAddresses);
         final boolean loopStopped = loop.stop(LOOP_STOP_TIMEOUT_MILLIS);
-        // After the loop: the signer signs what it was handed (onClose), and the decisions are stored before the
+        // After the loop: the signers sign what they were handed (onClose), and the decisions are stored before the
         // store is closed. A loop or signer still running leaves them unstored: their sequences were never used.
-        if (null != signer)
+        if (signers.length > 0)
         {
             signing.prepareStop();
-            if (signer.stop(LOOP_STOP_TIMEOUT_MILLIS) && loopStopped)
+            // Each signer signs its share on its way out; all must have, or none is stored. One deadline for them all.
+            final long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOOP_STOP_TIMEOUT_MILLIS);
+            boolean signersStopped = true;
+            for (final LoopThread signer : signers)
+            {
+                signersStopped &= signer.stop(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+            }
+            if (signersStopped && loopStopped)
             {
                 agent.storeSignedAtStop();
             }

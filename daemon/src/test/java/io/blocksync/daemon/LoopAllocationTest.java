@@ -117,7 +117,7 @@ class LoopAllocationTest
 
             decide.accept(3_000);
             final Thread loop = findThread("blocksync-node-" + node1.nodeId());
-            findThread("blocksync-signer-" + node1.nodeId());
+            findThread("blocksync-signer-" + node1.nodeId() + "-0");
             final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
             final long before = threads.getThreadAllocatedBytes(loop.getId());
             for (int i = 0; i < 10; i++)

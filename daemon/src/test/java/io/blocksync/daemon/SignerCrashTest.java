@@ -89,7 +89,7 @@ class SignerCrashTest
         two.awaitReady();
         // The control socket may answer a moment before the start-up line is written.
         final NodeProcess first = one;
-        Poll.until("node 1 signing on a thread of its own", () -> first.log().contains("own decisions signed on a thread of their own"),
+        Poll.until("node 1 signing on two threads of its own", () -> first.log().contains("own decisions signed on 2 threads of their own"),
             first::log);
 
         // The import, and the kill while the signer holds decisions.
@@ -244,7 +244,8 @@ class SignerCrashTest
     private static String killWhileSigning(final NodeProcess node, final List<Thread> clients, final Random random)
         throws InterruptedException
     {
-        final ThreadProbe signer = ThreadProbe.find(node.process().pid(), "blocksync-signer-1");
+        // Signer 0 of 2 (blocksync-signer-1-0): with it at work, decisions are in the signers' hands.
+        final ThreadProbe signer = ThreadProbe.find(node.process().pid(), "blocksync-signer-1-0");
         try (StatusFile status = StatusFile.openForReading(node.stateDir()))
         {
             final int counterId = counterId(status, "local_decisions");

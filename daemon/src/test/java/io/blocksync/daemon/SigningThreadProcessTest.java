@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Where a node signs its own decisions follows the CPUs its JVM may use ({@code -XX:ActiveProcessorCount}): with one,
  * on the loop as before the signer thread existed (a second thread on one CPU only adds wake-ups and, measured, lone
- * bans that waited behind the sync thread); with two, on a thread of their own. Either way each node's ban reaches
+ * bans that waited behind the sync thread); with two, on {@code [node] signer-threads} threads of their own, 2 when
+ * unset. Either way each node's ban reaches
  * the other. Both seal and check their link MACs with libcrypto where the build made the JNI library (the start-up
  * line says so), so the bans crossing prove the native tags are the ones a peer accepts.
  */
@@ -32,8 +33,8 @@ class SigningThreadProcessTest
         try (NodeProcess one = node(cluster, 1, 1); NodeProcess two = node(cluster, 2, 2))
         {
             one.awaitLog("node 1 listening on").awaitLog("own decisions signed on the loop (one CPU)");
-            two.awaitLog("node 2 listening on").awaitLog("own decisions signed on a thread of their own");
-            assertFalse(one.log().contains("signed on a thread") || two.log().contains("signed on the loop"),
+            two.awaitLog("node 2 listening on").awaitLog("own decisions signed on 2 threads of their own (2 CPUs)");
+            assertFalse(one.log().contains("threads of their own") || two.log().contains("signed on the loop"),
                 one.log() + "\n" + two.log());
             if (null != SigningThreadProcessTest.class.getClassLoader().getResource(NativeLibrary.resourceName()))
             {

@@ -43,12 +43,22 @@ public final class NodeConfig
     public static final long DEFAULT_MAX_CLOCK_SKEW_MS = 300_000;
     public static final long DEFAULT_CLOCK_WARNING_MS = 30_000;
     public static final int DEFAULT_TRACKED_SOURCES = 65_536;
+    /** {@code [node] signer-threads} at most: DecisionSigning.MAX_THREADS. */
+    public static final int MAX_SIGNER_THREADS = 8;
+    /**
+     * {@code [node] signer-threads} when unset and the JVM sees two CPUs or more: a bulk import's origin signs
+     * (~50 µs a decision under C1) at twice the rate of one thread, which its loop (11-13 µs a decision to one peer)
+     * keeps up with; a third would share the same two cores with the loop, the firewall worker and GC (PERFORMANCE.md,
+     * "Issue 13: several signer threads").
+     */
+    public static final int DEFAULT_SIGNER_THREADS = 2;
 
     private final Path source;
     private final int nodeId;
     private final InetSocketAddress listen;
     private final Path stateDir;
     private final boolean stateSync;
+    private final int signerThreads;
     private final NodeKey[] keys;
     private final long defaultBanSeconds;
     private final long maxBanSeconds;
@@ -88,6 +98,7 @@ public final class NodeConfig
         listen = builder.listen;
         stateDir = builder.stateDir;
         stateSync = builder.stateSync;
+        signerThreads = builder.signerThreads;
         keys = builder.keys.toArray(new NodeKey[0]);
         defaultBanSeconds = builder.defaultBanSeconds;
         maxBanSeconds = builder.maxBanSeconds;
@@ -157,6 +168,30 @@ public final class NodeConfig
     public boolean stateSync()
     {
         return stateSync;
+    }
+
+    /**
+     * {@code [node] signer-threads}: threads that sign this node's own decisions, 1 to {@link #MAX_SIGNER_THREADS};
+     * 0 when unset ({@link #signerThreads(int)} picks then).
+     */
+    public int signerThreadsSetting()
+    {
+        return signerThreads;
+    }
+
+    /**
+     * Threads that sign this node's own decisions, given the CPUs the JVM may use; 0 when the loop signs them
+     * itself. On one CPU the loop signs whatever is set: a thread there adds two wake-ups a burst and no throughput
+     * (PERFORMANCE.md, issue 13, sign13: lone bans waited 24-133 ms in 5 of 13 one-CPU runs with a signer thread).
+     * Else the setting, or {@link #DEFAULT_SIGNER_THREADS} when unset.
+     */
+    public int signerThreads(final int processors)
+    {
+        if (processors <= 1)
+        {
+            return 0;
+        }
+        return 0 == signerThreads ? DEFAULT_SIGNER_THREADS : signerThreads;
     }
 
     /** The id of this node's current key ({@code key-id}), the one it sends and signs with. */
@@ -402,6 +437,7 @@ public final class NodeConfig
         InetSocketAddress listen;
         Path stateDir;
         boolean stateSync = true;
+        int signerThreads;
         List<NodeKey> keys;
         long defaultBanSeconds = DEFAULT_BAN_SECONDS;
         long maxBanSeconds = DEFAULT_MAX_BAN_SECONDS;

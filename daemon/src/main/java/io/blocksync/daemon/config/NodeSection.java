@@ -25,6 +25,7 @@ final class NodeSection
         config.stateDir = reader.required("state-dir", Values.path(baseDirectory));
         config.stateSync = reader.value("state-sync", Values.oneOf(STATE_SYNC_ALWAYS, STATE_SYNC_NEVER), STATE_SYNC_ALWAYS)
             .equals(STATE_SYNC_ALWAYS);
+        config.signerThreads = reader.value("signer-threads", Values.integer(1, NodeConfig.MAX_SIGNER_THREADS), 0);
         config.keys = KeySetting.bind(reader, baseDirectory, true, KeyText::privateKey);
         reader.finish();
     }

@@ -4,43 +4,59 @@ import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.PreparedDecision;
-import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Signs this node's own decisions off the loop: the loop hands each prepared decision (every wire field fixed,
- * {@link io.blocksync.daemon.table.BanTable#prepareLocal}) into a fixed ring of slots, this agent signs them in
- * order on its own thread ({@code blocksync-signer-N}), and the loop takes the signed ones back in the same order to
- * store and send. Ed25519 signing (about 90 µs a decision under C1) was three quarters of the origin's loop time
- * per ban; the hand-off is three sequence counters and two wake-ups.
+ * {@link io.blocksync.daemon.table.BanTable#prepareLocal}) into a fixed ring of slots, {@code N} signer threads
+ * ({@link SigningShard}s, {@code [node] signer-threads}) sign them, and the loop takes the signed ones back in the
+ * order handed over to store and send. Ed25519 signing (about 50 µs a decision under C1) was three quarters of the
+ * origin's loop time per ban, and on one signer thread it is the origin's bound in a bulk import; the hand-off is
+ * sequence counters and wake-ups.
  * <p>
- * <b>Slots and counters.</b> Slot {@code i % capacity} belongs to the loop until {@code handed > i}, then to the
- * signer until {@code signed > i}, then to the loop again until {@code stored > i}. Each counter has one writer and
- * is written with a volatile store after its slot's contents, so the reader that sees it sees them. The loop never
- * waits: with the ring full ({@link #hasRoom()}) decisions stay in their queue, as when the stream has no room.
+ * <b>Slots and counters.</b> Slot {@code i % capacity} belongs to the loop until {@code handed > i}, then to signer
+ * {@code i % N} until that signer's frontier passes {@code i}, then to the loop again until {@code stored > i}.
+ * Signer {@code k} signs {@code k, k + N, k + 2N, ...} in order; its frontier is the next index it will sign, so
+ * every index below it that is {@code k} modulo {@code N} is signed. The loop's {@code signed} is the least frontier
+ * ({@link #signedPrefix()}): every index below it is signed, whichever signer owns it, and it never passes
+ * {@code handed} (the owner of index {@code handed} has not signed it). Each counter has one writer and is written
+ * with a volatile store after its slot's contents, so the reader that sees it sees them. The loop never waits: with
+ * the ring full ({@link #hasRoom()}) decisions stay in their queue, as when the stream has no room; a slow signer
+ * holds the others back by at most the ring.
  * <p>
- * <b>Waking.</b> The loop unparks the signer when it hands a decision over; the signer parks when it has none. The
- * loop takes signed decisions back a {@link #GROUP} at a time while the signer works on, and all of them once it
- * has caught up ({@link #takeable()}); the signer wakes the loop ({@code wakeLoop}, the transport's selector
- * wake-up) exactly then. Both sides write their counter before reading the other's (volatile, so sequentially
- * consistent): either the signer sees what the loop would take and wakes it, or the loop, checking
- * {@link #hasSigned()} before it parks, sees the signatures.
+ * <b>Waking the signers.</b> The loop unparks signer {@code i % N} when it hands index {@code i} over; a signer parks
+ * when it has none of its own. The loop writes {@code handed} before it reads the signer's thread and unparks it; a
+ * signer writes its thread at start and reads {@code handed} after each park: an unpark before the park leaves a
+ * permit, and a signer not yet started reads {@code handed} once it is (volatile, so one side sees the other).
  * <p>
- * <b>Inline.</b> Until {@link #offLoop(Runnable)} is called (engines on a manual clock, tests of single roles) nothing
- * runs this agent: the door ({@link LocalDecisions}) signs each decision inline with {@link #signInline()} and stores
+ * <b>Waking the loop.</b> The loop takes signed decisions back a {@link #GROUP} at a time while the signers work on,
+ * and all of them once they have caught up ({@link #takeable()}); a signer wakes the loop ({@code wakeLoop}, the
+ * transport's selector wake-up, which a later select also sees) when, after writing its frontier, the least
+ * frontier it reads makes {@link #takeable()} positive. No wake is lost: all counters are volatile, so their writes
+ * and reads fall in one order that each thread's program order respects. While the loop sleeps, {@code handed} and
+ * {@code stored} stand still and {@code takeable()} only grows with the frontiers. Take the frontier write that first
+ * makes it positive. If it falls before the first frontier the loop reads in its last check ({@link #hasSigned()},
+ * before it sleeps), every frontier the loop reads is at least what it was then: the loop sees it and does not sleep.
+ * If it falls after that read, its signer reads every frontier, {@code handed} and {@code stored} after it (the loop
+ * wrote those before its check), so it sees at least that least frontier and the loop's counters, and wakes the
+ * loop after its check began: the select that follows returns at once. Two signers finishing together are the
+ * same case: the one whose write comes later reads the other's.
+ * <p>
+ * <b>Inline.</b> Until {@link #offLoop(Runnable, int)} is called (engines on a manual clock, tests of single roles)
+ * no thread signs: the door ({@link LocalDecisions}) signs each decision inline with {@link #signInline()} and stores
  * it at once, the same path in one step.
  * <p>
  * <b>Same prefix.</b> A decision handed over is not in the table yet, so the door must not prepare another for the
  * same prefix until it is stored ({@link #isPending(IpPrefix)}: a counting filter of prefix hashes, and on a hit a
  * look at the slots in flight).
  * <p>
- * <b>Stop.</b> The signer's thread is stopped after the loop's: {@link #onClose()} signs whatever is still handed
- * over, so the stopping thread can store it ({@link LocalDecisions#storeSigned()}) before the store is closed.
+ * <b>Stop.</b> The signers' threads are stopped after the loop's: each one's {@link SigningShard#onClose()} signs its
+ * share of whatever is still handed over, so once all have stopped the stopping thread can store it all
+ * ({@link LocalDecisions#storeSigned()}) before the store is closed.
  */
-public final class DecisionSigning implements Agent
+public final class DecisionSigning
 {
     /** Decisions in the signer's hands at most: ~100 ms of signing, over four {@link #GROUP}s. */
     public static final int DEFAULT_CAPACITY = 1024;
@@ -53,7 +69,11 @@ public final class DecisionSigning implements Agent
      * soon as it is signed.
      */
     static final int GROUP = 32 * BatchFrameFlyweight.MAX_RECORDS;
+    /** Signer threads at most ({@code [node] signer-threads}). */
+    public static final int MAX_THREADS = 8;
     private static final int PENDING_BUCKETS = 16_384;
+    // Frontiers 128 bytes apart: each signer writes its own every signature, the loop and the others read them all.
+    private static final int FRONTIER_STRIDE = 16;
 
     private final DecisionSigner signer;
     private final PreparedDecision[] slots;
@@ -63,14 +83,18 @@ public final class DecisionSigning implements Agent
     // only where the whole hash matches (the scan compared every slot's prefix, ~3 % of the origin's loop in a bulk).
     private final int[] slotHashes;
     private final AtomicLong handed = new AtomicLong();
-    private final AtomicLong signed = new AtomicLong();
+    private final AtomicLongArray frontiers = new AtomicLongArray(MAX_THREADS * FRONTIER_STRIDE);
     private final AtomicLong stored = new AtomicLong();
-    private final String roleName;
-    private final Idle idle = new Idle();
+    private final int nodeId;
+    private int threads = 1;
+    private SigningShard[] shards = new SigningShard[0];
     private Runnable wakeLoop;
-    private volatile Thread signerThread;
     private long handedByLoop;
     private long storedByLoop;
+    // The loop's last reading of signedPrefix(): a lower bound, since frontiers only grow.
+    private long signedSeen;
+    // The signer of the next index handed over.
+    private int nextShard;
 
     /**
      * @param signer   signs with this node's current key; null stores decisions unsigned (tests of single roles).
@@ -91,19 +115,50 @@ public final class DecisionSigning implements Agent
         }
         this.slotHashes = new int[capacity];
         this.mask = capacity - 1;
-        this.roleName = "blocksync-signer-" + nodeId;
+        this.nodeId = nodeId;
     }
 
     /**
-     * Before the loop starts: sign on a thread of its own that runs this agent with {@link #idleStrategy()}.
+     * Before the loop starts and before anything is handed over: sign on {@code threads} threads, each running one of
+     * {@link #shards()} with its {@link SigningShard#idleStrategy()}. Each signs with a {@link DecisionSigner} of its
+     * own over the same key ({@link DecisionSigner#forAnotherThread()}).
      *
      * @param wakeLoop ends the loop's idle wait; any thread.
+     * @param threads  1 to {@link #MAX_THREADS}.
      * @return this.
      */
-    public DecisionSigning offLoop(final Runnable wakeLoop)
+    public DecisionSigning offLoop(final Runnable wakeLoop, final int threads)
     {
+        if (threads < 1 || threads > MAX_THREADS)
+        {
+            throw new IllegalArgumentException("signer threads must be 1-" + MAX_THREADS + ": " + threads);
+        }
+        if (0 != handedByLoop)
+        {
+            throw new IllegalStateException("signer threads are set before any decision is handed over");
+        }
+        this.threads = threads;
+        shards = new SigningShard[threads];
+        for (int k = 0; k < threads; k++)
+        {
+            frontiers.set(k * FRONTIER_STRIDE, k);
+            shards[k] = new SigningShard(this, k, null == signer ? null : 0 == k ? signer : signer.forAnotherThread(),
+                "blocksync-signer-" + nodeId + (1 == threads ? "" : "-" + k));
+        }
         this.wakeLoop = wakeLoop;
         return this;
+    }
+
+    /** The agents to run on the signer threads, one each; empty while signing inline. */
+    public SigningShard[] shards()
+    {
+        return shards.clone();
+    }
+
+    /** Signer threads ({@link #offLoop}); 1 while the loop signs inline. */
+    public int threads()
+    {
+        return threads;
     }
 
     /** Whether a thread signs ({@link #offLoop}); else the loop signs inline. */
@@ -112,17 +167,13 @@ public final class DecisionSigning implements Agent
         return null != wakeLoop;
     }
 
-    /** Parks the signer until the loop hands it a decision. */
-    public IdleStrategy idleStrategy()
-    {
-        return idle;
-    }
-
-    /** Any thread, before stopping the signer's runner: it parks no more, so it sees the stop at once. */
+    /** Any thread, before stopping the signers' runners: they park no more, so they see the stop at once. */
     public void prepareStop()
     {
-        idle.stopping = true;
-        LockSupport.unpark(signerThread);
+        for (final SigningShard shard : shards)
+        {
+            shard.prepareStop();
+        }
     }
 
     // Loop side.
@@ -180,7 +231,8 @@ public final class DecisionSigning implements Agent
         handed.set(++handedByLoop);
         if (null != wakeLoop)
         {
-            LockSupport.unpark(signerThread);
+            shards[nextShard].unpark();
+            nextShard = nextShard + 1 == threads ? 0 : nextShard + 1;
         }
     }
 
@@ -211,7 +263,8 @@ public final class DecisionSigning implements Agent
      */
     public int takeable()
     {
-        final long signedNow = signed.get();
+        final long signedNow = signedPrefix();
+        signedSeen = signedNow;
         final long ready = signedNow - storedByLoop;
         return (int)(signedNow == handedByLoop ? ready : ready - ready % GROUP);
     }
@@ -219,7 +272,11 @@ public final class DecisionSigning implements Agent
     /** Loop: the oldest signed decision, to store then {@link #release()}; null when none is signed. */
     public PreparedDecision signedHead()
     {
-        return signed.get() > storedByLoop ? slots[(int)storedByLoop & mask] : null;
+        if (signedSeen <= storedByLoop)
+        {
+            signedSeen = signedPrefix();
+        }
+        return signedSeen > storedByLoop ? slots[(int)storedByLoop & mask] : null;
     }
 
     /** Loop: the head decision is stored; its slot is free. */
@@ -232,41 +289,37 @@ public final class DecisionSigning implements Agent
     /** Loop, only while no thread signs: sign what is handed over, on the caller's thread. */
     public int signInline()
     {
-        return signHanded(Integer.MAX_VALUE);
+        return signInOrder(Integer.MAX_VALUE);
     }
 
-    /** Tests standing in for the signer's thread: sign at most {@code limit} of what is handed over. */
+    /** Tests standing in for the signer threads: sign at most {@code limit} of what is handed over, in order. */
     int signAtMost(final int limit)
     {
-        return signHanded(limit);
+        return signInOrder(limit);
     }
 
-    // Signer side.
-
-    public void onStart()
+    /**
+     * Decisions whose every index below is signed: the least frontier. Any thread; at most {@link #MAX_THREADS}
+     * volatile reads.
+     */
+    long signedPrefix()
     {
-        signerThread = Thread.currentThread();
+        long least = frontiers.get(0);
+        for (int k = 1; k < threads; k++)
+        {
+            least = Math.min(least, frontiers.get(k * FRONTIER_STRIDE));
+        }
+        return least;
     }
 
-    public int doWork()
+    /**
+     * Signer {@code k}'s thread (or the stopping thread, at its close): sign at most {@code limit} of its share of
+     * what is handed over, in order, waking the loop when that makes signed decisions takeable.
+     */
+    int signShare(final int k, final DecisionSigner signer, final int limit)
     {
-        return signHanded(slots.length);
-    }
-
-    /** At stop, after the loop stopped: nothing more is handed over, so what was is signed now. */
-    public void onClose()
-    {
-        signHanded(Integer.MAX_VALUE);
-    }
-
-    public String roleName()
-    {
-        return roleName;
-    }
-
-    private int signHanded(final int limit)
-    {
-        long next = signed.get();
+        final int frontier = k * FRONTIER_STRIDE;
+        long next = frontiers.get(frontier);
         final long end = handed.get();
         int work = 0;
         while (next < end && work < limit)
@@ -275,45 +328,41 @@ public final class DecisionSigning implements Agent
             {
                 signer.sign(slots[(int)next & mask].record());
             }
-            signed.set(++next);
+            next += threads;
+            frontiers.set(frontier, next);
             work++;
             // The loop takes decisions back when all handed over are signed or a group is (takeable()): wake it then.
-            if (null != wakeLoop && (next == handed.get() || next - stored.get() >= GROUP))
+            if (null != wakeLoop)
             {
-                wakeLoop.run();
+                final long signedNow = signedPrefix();
+                if (signedNow == handed.get() || signedNow - stored.get() >= GROUP)
+                {
+                    wakeLoop.run();
+                }
             }
         }
         return work;
     }
 
-    /** Parks until unparked by a hand-off (or the stop); never spins, so an idle signer costs no CPU. */
-    private static final class Idle implements IdleStrategy
+    /** With no signer thread running: sign what is handed over in order on the caller's thread, with signer 0's key. */
+    private int signInOrder(final int limit)
     {
-        volatile boolean stopping;
-
-        public void idle(final int workCount)
+        final DecisionSigner signer = 0 == shards.length ? this.signer : shards[0].signer();
+        final long end = handed.get();
+        int work = 0;
+        for (long next = signedPrefix(); next < end && work < limit; next++)
         {
-            if (workCount <= 0)
+            final int frontier = (int)(next % threads) * FRONTIER_STRIDE;
+            if (frontiers.get(frontier) == next)
             {
-                idle();
+                if (null != signer)
+                {
+                    signer.sign(slots[(int)next & mask].record());
+                }
+                frontiers.set(frontier, next + threads);
+                work++;
             }
         }
-
-        public void idle()
-        {
-            if (!stopping)
-            {
-                LockSupport.park(this);
-            }
-        }
-
-        public void reset()
-        {
-        }
-
-        public String alias()
-        {
-            return "park";
-        }
+        return work;
     }
 }

@@ -256,8 +256,8 @@ public final class NodeAgent implements Agent
     }
 
     /**
-     * At stop, on the stopping thread once this agent's thread and the signer's have ended (the signer signed what
-     * it held, {@link DecisionSigning#onClose()}): store the signed decisions, so none taken is lost, and ask the sync
+     * At stop, on the stopping thread once this agent's thread and the signers' have ended (each signed its share of
+     * what it held, {@link SigningShard#onClose()}): store the signed decisions, so none taken is lost, and ask the sync
      * thread for a point covering them before it makes its last sync. Nothing is sent or answered any more.
      *
      * @return decisions stored.

@@ -43,7 +43,7 @@ class ConfigRulesTest
     {
         assertErrors(NODE + "Key-Id = 2\n",
             "test.conf:6:1: unknown key 'Key-Id' in [node] (did you mean 'key-id'?); accepted keys: " +
-                "id, listen, state-dir, state-sync, key-id, key, key-file, next-key-id, next-key, next-key-file");
+                "id, listen, state-dir, state-sync, signer-threads, key-id, key, key-file, next-key-id, next-key, next-key-file");
     }
 
     @Test
@@ -109,6 +109,27 @@ class ConfigRulesTest
         assertErrors(NODE + "key-id = 256\n", "test.conf:6:10: key-id: 256 is outside 0-255");
         assertErrors(NODE.replace("/var/lib/blocksync", "~/state"),
             "test.conf:4:13: state-dir: '~/state': '~' is not expanded; write the full path");
+    }
+
+    @Test
+    void shouldCheckSignerThreadsAndPickTheirNumberFromTheCpus() throws Exception
+    {
+        assertErrors(NODE + "signer-threads = 0\n", "test.conf:6:18: signer-threads: 0 is outside 1-8");
+        assertErrors(NODE + "signer-threads = 9\n", "test.conf:6:18: signer-threads: 9 is outside 1-8");
+        assertErrors(NODE + "signer-threads = two\n",
+            "test.conf:6:18: signer-threads: 'two' is not a whole number; expected 1-8");
+        assertErrors(NODE + "signer-threads = -1\n", "test.conf:6:18: signer-threads: -1 is outside 1-8");
+
+        final NodeConfig unset = parse(NODE);
+        assertEquals(0, unset.signerThreadsSetting());
+        assertEquals(0, unset.signerThreads(1), "one CPU: the loop signs");
+        assertEquals(2, unset.signerThreads(2));
+        assertEquals(2, unset.signerThreads(64));
+        final NodeConfig four = parse(NODE + "signer-threads = 4\n");
+        assertEquals(4, four.signerThreadsSetting());
+        assertEquals(0, four.signerThreads(1), "one CPU: the loop signs whatever is set");
+        assertEquals(4, four.signerThreads(2));
+        assertEquals(1, parse(NODE + "signer-threads = 1\n").signerThreads(8));
     }
 
     @Test

@@ -280,13 +280,16 @@ final class EngineNode implements AutoCloseable
      */
     DecisionSigning signOffLoop()
     {
-        return decider.signing().offLoop(() -> { });
+        return decider.signing().offLoop(() -> { }, 1);
     }
 
     /** What a stop does once the loop ended: the signer signs what it holds, then the loop's end stores it. */
     void stopSigning()
     {
-        decider.signing().onClose();
+        for (final SigningShard shard : decider.signing().shards())
+        {
+            shard.onClose();
+        }
         agent.storeSignedAtStop();
     }
 
