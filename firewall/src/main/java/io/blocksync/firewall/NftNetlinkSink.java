@@ -85,7 +85,8 @@ final class NftNetlinkSink implements NftElementSink
     {
         finish();
         final int message = batch.message(NftElementBatch.DELETE, set.familyNumber(), set.table(), set.name());
-        record(set, 0, 0, FLUSH, NftElementBatch.DELETE, message, -1);
+        recordElement(set, 0, 0, FLUSH);
+        recordPlace(NftElementBatch.DELETE, message, -1);
         batch.endMessage();
     }
 
@@ -194,7 +195,8 @@ final class NftNetlinkSink implements NftElementSink
                 batch.element(end, length, NftElementBatch.NO_TIMEOUT, NftElementBatch.INTERVAL_END, false);
             }
         }
-        record(set, high, low, meta, kind, openMessage, offset);
+        recordElement(set, high, low, meta);
+        recordPlace(kind, openMessage, offset);
     }
 
     /**
@@ -222,14 +224,18 @@ final class NftNetlinkSink implements NftElementSink
         return 0 == carry;
     }
 
-    private void record(
-        final NftSetModel set, final long high, final long low, final int meta, final int kind, final int message,
-        final int offset)
+    /** What element the next recorded place carries; always followed by {@link #recordPlace}. */
+    private void recordElement(final NftSetModel set, final long high, final long low, final int meta)
     {
         elementSets.add(set);
         elementHighs.addLong(high);
         elementLows.addLong(low);
         elementMetas.addInt(meta);
+    }
+
+    /** Where the element {@link #recordElement} just recorded sits in the batch, and whether it is added or deleted. */
+    private void recordPlace(final int kind, final int message, final int offset)
+    {
         elementKinds.addInt(kind);
         elementMessages.addInt(message);
         elementOffsets.addInt(offset);

@@ -77,6 +77,8 @@ public final class SigningShard implements Agent
     /** Parks until unparked by a hand-off (or the stop); never spins, so an idle signer costs no CPU. */
     private static final class Idle implements IdleStrategy
     {
+        private static final long STOPPING_PARK_NANOS = 1_000_000;
+
         volatile boolean stopping;
 
         public void idle(final int workCount)
@@ -92,6 +94,11 @@ public final class SigningShard implements Agent
             if (!stopping)
             {
                 LockSupport.park(this);
+            }
+            else
+            {
+                // Runners are closed one after another: the later ones wait here for theirs without spinning.
+                LockSupport.parkNanos(this, STOPPING_PARK_NANOS);
             }
         }
 
