@@ -1,6 +1,5 @@
 package io.blocksync.bench;
 
-import io.blocksync.codec.AddressFamily;
 import io.blocksync.codec.BanAction;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.codec.NodeKey;
@@ -103,10 +102,6 @@ public final class SignerThreadsRun
             }
             final IpPrefix prefix = new IpPrefix();
             final byte[] address = new byte[16];
-            address[0] = 0x20;
-            address[1] = 0x01;
-            address[2] = 0x0d;
-            address[3] = (byte)0xb8;
             final long loopCpuBefore = mx.getCurrentThreadCpuTime();
             final long start = System.nanoTime();
             long handed = 0;
@@ -115,10 +110,8 @@ public final class SignerThreadsRun
             {
                 while (handed < decisions && signing.hasRoom())
                 {
-                    address[5] = (byte)(handed >>> 16);
-                    address[6] = (byte)(handed >>> 8);
-                    address[7] = (byte)handed;
-                    signing.claim().record().action(BanAction.BAN).prefix(prefix.set(AddressFamily.IPV6, address, 64))
+                    signing.claim().record().action(BanAction.BAN)
+                        .prefix(ClusterFixture.documentationPrefix(handed, prefix, address))
                         .originNodeId(1).originSequence(handed + 1).originTimeMillis(1_700_000_000_000L + handed)
                         .version(handed + 1).durationSeconds(3600);
                     signing.handOver();

@@ -1,6 +1,6 @@
 package io.blocksync.firewall;
 
-import io.blocksync.codec.AddressFamily;
+import io.blocksync.bench.ClusterFixture;
 import io.blocksync.codec.IpPrefix;
 import io.blocksync.nativeio.NftElementWriter;
 
@@ -46,16 +46,7 @@ public final class SetModelCpuRun
         final byte[] address = new byte[16];
         for (int i = 0; i < elements; i++)
         {
-            final int network = 0x1000_0000 + i;
-            address[0] = 0x20;
-            address[1] = 0x01;
-            address[2] = 0x0d;
-            address[3] = (byte)0xb8;
-            address[4] = (byte)(network >>> 24);
-            address[5] = (byte)(network >>> 16);
-            address[6] = (byte)(network >>> 8);
-            address[7] = (byte)network;
-            prefixes[i] = new IpPrefix().set(AddressFamily.IPV6, address, 64);
+            prefixes[i] = ClusterFixture.documentationPrefix(0x1000_0000L + i, new IpPrefix(), address);
         }
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();

@@ -43,7 +43,7 @@ public final class NodeConfig
     public static final long DEFAULT_MAX_CLOCK_SKEW_MS = 300_000;
     public static final long DEFAULT_CLOCK_WARNING_MS = 30_000;
     public static final int DEFAULT_TRACKED_SOURCES = 65_536;
-    /** {@code [node] signer-threads} at most: DecisionSigning.MAX_THREADS. */
+    /** {@code [node] signer-threads} at most, and so the signer frontiers DecisionSigning's ring keeps. */
     public static final int MAX_SIGNER_THREADS = 8;
     /**
      * {@code [node] signer-threads} when unset and the JVM sees two CPUs or more: a bulk import's origin signs

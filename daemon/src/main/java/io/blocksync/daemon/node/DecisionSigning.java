@@ -2,6 +2,7 @@ package io.blocksync.daemon.node;
 
 import io.blocksync.codec.BatchFrameFlyweight;
 import io.blocksync.codec.IpPrefix;
+import io.blocksync.daemon.config.NodeConfig;
 import io.blocksync.daemon.table.DecisionSigner;
 import io.blocksync.daemon.table.PreparedDecision;
 
@@ -70,7 +71,7 @@ public final class DecisionSigning
      */
     static final int GROUP = 32 * BatchFrameFlyweight.MAX_RECORDS;
     /** Signer threads at most ({@code [node] signer-threads}). */
-    public static final int MAX_THREADS = 8;
+    public static final int MAX_THREADS = NodeConfig.MAX_SIGNER_THREADS;
     private static final int PENDING_BUCKETS = 16_384;
     // Frontiers 128 bytes apart: each signer writes its own every signature, the loop and the others read them all.
     private static final int FRONTIER_STRIDE = 16;
